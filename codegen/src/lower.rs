@@ -346,7 +346,7 @@ impl Lowerer {
                     rust_name,
                     module,
                     is_enum: true,
-                    has_default: false,
+                    has_default: true,
                     is_eq: true,
                 })
             }
@@ -455,7 +455,7 @@ fn schema_info(files: &[SourceFile]) -> HashMap<String, SchemaInfo> {
                     module: module.clone(),
                     rust_name: naming::type_name(name),
                     is_enum,
-                    has_default: !is_enum,
+                    has_default: true,
                     is_eq: true,
                 },
             );
@@ -468,7 +468,7 @@ fn schema_info(files: &[SourceFile]) -> HashMap<String, SchemaInfo> {
     }
     fn expr_default(expr: &TypeExpr, info: &HashMap<String, SchemaInfo>) -> bool {
         match expr {
-            TypeExpr::DateTime | TypeExpr::Binary => false,
+            TypeExpr::Binary => false,
             TypeExpr::Ref(name) => info.get(name).is_some_and(|i| i.has_default),
             _ => true,
         }
@@ -492,9 +492,10 @@ fn schema_info(files: &[SourceFile]) -> HashMap<String, SchemaInfo> {
                 } else {
                     Some(TypeExpr::parse(&field.ty).unwrap_or(TypeExpr::Json))
                 };
+                // Inline enums (no type expression) have a default like every enum.
                 if field.required
                     && !field.nullable
-                    && !expr.as_ref().is_some_and(|e| expr_default(e, &info))
+                    && expr.as_ref().is_some_and(|e| !expr_default(e, &info))
                 {
                     has_default = false;
                 }

@@ -308,15 +308,14 @@ pub struct Named {
 }
 
 impl Type {
-    /// True when the type implements `Default` (an "empty" value that loses nothing).
+    /// True when the type implements `Default`: every type but files. Decoding relies on it:
+    /// an absent required field holds its type's default (the empty string, list or map, 0,
+    /// false, the Unix epoch, an empty `Unknown` enum value, an object of defaults).
     pub fn has_default(&self) -> bool {
         match self {
-            Type::String | Type::Bool | Type::Int32 | Type::Int64 | Type::Float | Type::Double => {
-                true
-            }
-            Type::Duration | Type::Json | Type::List(_) | Type::Map(_) => true,
-            Type::DateTime | Type::Binary => false,
+            Type::Binary => false,
             Type::Named(named) => named.has_default,
+            _ => true,
         }
     }
 

@@ -65,6 +65,45 @@
 //! [`webhook::Webhook`] checks the `X-Signature` of the requests Stream sends to your back end
 //! (plain or gzip-compressed) and decodes them into [`Event`].
 //!
+//! # Decoding
+//!
+//! Stream's service does not always send what its documents (and so this crate's spec) say:
+//! required fields go missing, non-nullable ones come as `null`, new fields and enum values
+//! appear. One rule covers every field of every response, event and webhook, so that a
+//! well-formed JSON object of the right shape always decodes, and decoding then encoding gives
+//! back the JSON that was sent (up to key order and the formatting of numbers and dates):
+//!
+//! - **Absent**: a field that is not in the JSON holds its type's `Default` (`None` for an
+//!   `Option` field, `""`, `0`, `false`, an empty list, an object of defaults, an enum's empty
+//!   `Unknown("")`), whether the spec calls it required or not. Required fields stay plain
+//!   types. [`WireObject::is_absent`] tells an absent field from a value that was sent, and
+//!   encoding writes no absent field back until it is set to something other than its default:
+//!   nothing is invented.
+//! - **`null`**: in a nullable or optional field, `None`; in any other field, the default, with
+//!   the `null` kept ([`WireObject::raw`]) and written back.
+//! - **Unknown keys**: kept. Objects with custom data (users, channels, messages, members,
+//!   events) hold them in their `custom` map; every other object keeps them in its
+//!   [`WireState`]; both are read by name with [`WireObject::unknown`] and written back.
+//! - **Unknown enum values** are kept in the enum's `Unknown` variant; **unknown event types**
+//!   decode as [`Event::Custom`] (or [`Event::Unknown`] without a string `type`).
+//! - **Wrong type** (a number for a string, a date that does not parse, a number out of range):
+//!   the field holds its default and the value is kept as sent ([`WireObject::raw`]) and
+//!   written back; the rest of the object decodes. (Only [`decode_json`] and the client do this;
+//!   `serde_json::from_slice` on a generated type treats it as an error.)
+//!
+//! A body that is not JSON, not an object where one is expected, or nests objects deeper than
+//! 32 levels is [`Error::Decode`], naming where it failed.
+//!
+//! Each of these departures from the spec is a [`Mismatch`] record (`{schema, field, path,
+//! kind, value?, json_type?}`), kept on the decoded response ([`ApiResponse::mismatches`]) or
+//! event ([`Event::mismatches`]) and emitted as a `tracing` event (target
+//! `stream_chat::mismatch`). Collected as JSON lines ([`mismatch::MismatchLog`]), they are what
+//! `cargo xtask drift --observed FILE` turns into findings against the spec.
+//!
+//! Decoding costs what derived serde impls cost when the JSON matches the spec: the first pass
+//! is strict, straight from the bytes; only a document with a value of the wrong type is read a
+//! second time, tolerantly.
+//!
 //! # Errors
 //!
 //! A call returns [`Error`]: [`Error::Api`] when the API answered with an error body
@@ -85,11 +124,14 @@ mod auth;
 mod backoff;
 mod body;
 mod client;
+mod decode;
 mod error;
 pub mod filter;
+pub mod mismatch;
 // Formatted by the generator (prettyplease); rustfmt would fight `cargo xtask codegen --check`.
 #[rustfmt::skip]
 mod generated;
+mod object;
 mod operation;
 mod paginate;
 mod rate_limit;
@@ -112,9 +154,12 @@ pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_UPLOAD_TIMEOUT,
     USER_AGENT_PRODUCT,
 };
+pub use decode::decode_json;
 pub use error::Error;
 pub use filter::Filter;
 pub use generated::{models, operations, Event, EventTypeInfo, Permission, EVENT_TYPES};
+pub use mismatch::Mismatch;
+pub use object::{WireObject, WireState};
 pub use operation::{Method, OperationInfo};
 pub use paginate::{Items, OffsetPaging, Pages};
 pub use rate_limit::RateLimit;

@@ -281,6 +281,15 @@ impl<T> ApiResponse<T> {
     }
 }
 
+impl<T: crate::WireObject> ApiResponse<T> {
+    /// Where the body departed from the spec: fields absent or `null` against the spec,
+    /// unknown keys, unknown enum values, values of the wrong type (see [`crate::mismatch`]).
+    /// Empty when the body matched the spec.
+    pub fn mismatches(&self) -> &[crate::Mismatch] {
+        self.body.mismatches()
+    }
+}
+
 impl<T> Deref for ApiResponse<T> {
     type Target = T;
 

@@ -291,7 +291,7 @@ async fn error_responses() {
             b"<html>bad gateway</html>",
         ),
         response("429 Too Many Requests", &rate_limited, b""),
-        response("200 OK", &[], br#"{"channel":{"id":5}}"#),
+        response("200 OK", &[], br#"{"channel":{"id":"#),
     ])
     .await;
     let client = server_client(&url);
@@ -348,7 +348,7 @@ async fn error_responses() {
         } => {
             assert_eq!(*status, 200);
             assert_eq!(path, "channel.id");
-            assert_eq!(body_excerpt, r#"{"channel":{"id":5}}"#);
+            assert_eq!(body_excerpt, r#"{"channel":{"id":"#);
         }
         other => panic!("not a decode error: {other:?}"),
     }

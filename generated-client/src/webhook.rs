@@ -7,7 +7,8 @@
 //! [`Webhook::verify`] checks the signature in constant time and returns the JSON;
 //! [`Webhook::parse`] also decodes it into the generated [`Event`] enum, where event types this
 //! client does not know are kept as JSON ([`Event::Unknown`], or `Event::Custom` for an app's
-//! own events), so a new event type never makes a webhook fail.
+//! own events), so a new event type never makes a webhook fail; neither does a payload that
+//! departs from the spec (see the crate docs, "Decoding", and [`Event::mismatches`]).
 //!
 //! ```
 //! use stream_chat_client::webhook::{signature, Webhook};
@@ -103,8 +104,9 @@ impl Webhook {
     /// # Errors
     ///
     /// Those of [`Webhook::verify`], then [`WebhookError::Json`] when the body is not a JSON
-    /// object with a `type`, and [`WebhookError::Payload`] when an event of a known type does
-    /// not match its schema.
+    /// object with a `type`, and [`WebhookError::Payload`] when its objects nest too deep. A
+    /// payload that departs from its schema still decodes, and says where
+    /// ([`Event::mismatches`]).
     pub fn parse(&self, body: &[u8], signature: Option<&str>) -> Result<Event, WebhookError> {
         let json = self.verify(body, signature)?;
         decode_event(&json)
@@ -189,19 +191,16 @@ fn decode_hex(text: &str) -> Option<Vec<u8>> {
 }
 
 fn decode_event(json: &[u8]) -> Result<Event, WebhookError> {
-    let value: serde_json::Value = serde_json::from_slice(json).map_err(WebhookError::Json)?;
-    let event_type = match value.get("type") {
-        Some(serde_json::Value::String(event_type)) => event_type.clone(),
-        _ => {
-            return Err(WebhookError::Json(serde::de::Error::custom(
+    let event_type = crate::decode::event_type(json)
+        .map_err(WebhookError::Json)?
+        .ok_or_else(|| {
+            WebhookError::Json(serde::de::Error::custom(
                 "a webhook body must be a JSON object with a string `type`",
-            )))
-        }
-    };
-    Event::from_value(value).map_err(|source| WebhookError::Payload {
+            ))
+        })?;
+    Event::from_slice(json).map_err(|source| WebhookError::Payload {
         event_type,
         source,
-        // Decoding consumed the value; the bytes parsed once, so they parse again.
         json: Box::new(serde_json::from_slice(json).unwrap_or_default()),
     })
 }
@@ -224,8 +223,8 @@ pub enum WebhookError {
     },
     /// The signed body is not a JSON object with a string `type`.
     Json(serde_json::Error),
-    /// The event's type is known but its payload does not match the type's schema. The JSON is
-    /// kept, so nothing is lost.
+    /// The event's payload cannot be decoded even by the crate's decoding rule (its objects
+    /// nest too deep). The JSON is kept, so nothing is lost.
     Payload {
         /// The event's `type`.
         event_type: String,
@@ -258,7 +257,7 @@ impl fmt::Display for WebhookError {
                 event_type, source, ..
             } => write!(
                 f,
-                "webhook event `{event_type}` does not match its schema: {source}"
+                "webhook event `{event_type}` cannot be decoded: {source}"
             ),
         }
     }

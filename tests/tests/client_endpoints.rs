@@ -131,6 +131,7 @@ async fn get_or_create_channel() {
         members: Some(PaginationParams {
             limit: Some(10),
             offset: Some(0),
+            ..PaginationParams::default()
         }),
         ..ChannelGetOrCreateRequest::default()
     };
@@ -310,6 +311,7 @@ async fn hide_channel() {
         clear_history: Some(true),
         user_id: Some("jack".into()),
         user: None,
+        ..HideChannelRequest::default()
     };
 
     let response = client
@@ -360,6 +362,7 @@ async fn mark_channels_read() {
         ])),
         user_id: None,
         user: Some(user),
+        ..MarkChannelsReadRequest::default()
     };
 
     let response = client.mark_channels_read(&body).await.expect("marked");
@@ -455,6 +458,7 @@ async fn delete_channels() {
     let body = DeleteChannelsRequest {
         cids: strings(&["messaging:one", "messaging:two"]),
         hard_delete: Some(false),
+        ..DeleteChannelsRequest::default()
     };
 
     let response = client.delete_channels(&body).await.expect("task started");

@@ -41,8 +41,8 @@ mod decoders {
     }
 
     /// Decodes `bytes` as the response type `T` of `_method` exactly as the client decodes a
-    /// 2xx body (`client.rs`): a blank body as `{}`, field paths tracked, nothing after the
-    /// value.
+    /// 2xx body (`client.rs`): a blank body as `{}`, then `decode_json` (the strict pass, and
+    /// the tolerant one when a value has the wrong type).
     fn decode_as<T: DeserializeOwned>(
         bytes: &[u8],
         _method: impl FnOnce(&'static Client) -> ResponseFuture<'static, T>,
@@ -52,10 +52,9 @@ mod decoders {
         } else {
             bytes
         };
-        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-        serde_path_to_error::deserialize::<_, T>(&mut deserializer)
-            .map_err(|error| error.to_string())?;
-        deserializer.end().map_err(|error| error.to_string())
+        stream_chat_client::decode_json::<T>(bytes)
+            .map(drop)
+            .map_err(|error| error.to_string())
     }
 
     include!(concat!(env!("OUT_DIR"), "/decoders.rs"));

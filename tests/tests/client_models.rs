@@ -4,11 +4,12 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
+use stream_chat_client::mismatch::MismatchKind;
 use stream_chat_client::models::{
     Automod, AutomodBehavior, ChannelConfigWithInfo, ChannelOwnCapability, ChannelResponse,
     MarkReadResponseEvent, PushLevel, UserRequest,
 };
-use stream_chat_client::{Event, EVENT_TYPES};
+use stream_chat_client::{Event, WireObject as _, EVENT_TYPES};
 use stream_chat_tests::channel_config_json;
 
 /// Decodes `value` as `T`, panicking with the serde error.
@@ -406,24 +407,56 @@ fn unknown_event_types_become_custom_events_or_stay_json() {
     assert_eq!(custom.custom["winner"]["id"], "ann");
     assert_eq!(event.event_type(), "game.over");
 
-    // Without the custom event's required `created_at`, it stays raw JSON.
+    // Without the custom event's required `created_at`, it is a custom event all the same (its
+    // `created_at` absent, holding the default), which says so.
     let odd = json!({"type": "game.over", "cid": "messaging:general"});
     let event = round_trip_event(&odd);
-    assert_eq!(event, Event::Unknown(odd));
-    assert_eq!(event.event_type(), "game.over");
+    let Event::Custom(custom) = &event else {
+        panic!("expected a custom event, got {event:?}")
+    };
+    assert!(custom.is_absent("created_at"));
+    assert_eq!(custom.custom["cid"], "messaging:general");
+    let kinds: Vec<MismatchKind> = event.mismatches().iter().map(|m| m.kind()).collect();
+    assert_eq!(
+        kinds,
+        [MismatchKind::Missing, MismatchKind::UnknownEventType]
+    );
 
+    // Without a string `type` it is not an event this client can name: raw JSON.
     let untyped = json!({"cid": "messaging:general", "created_at": "2024-03-06T00:00:00Z"});
     let event = round_trip_event(&untyped);
     assert_eq!(event, Event::Unknown(untyped));
     assert_eq!(event.event_type(), "");
+    assert_eq!(event.mismatches()[0].kind(), MismatchKind::UnknownEventType);
 }
 
 #[test]
-fn known_event_type_with_a_broken_payload_fails() {
+fn known_event_type_with_a_value_of_the_wrong_type_decodes() {
     let mut json = channel_deleted_json();
     json["created_at"] = json!("not a date");
-    assert!(Event::from_value(json.clone()).is_err());
-    assert!(serde_json::from_value::<Event>(json).is_err());
+    let event = Event::from_value(json.clone()).expect("decodes");
+    assert_eq!(
+        serde_json::from_value::<Event>(json.clone()).unwrap(),
+        event
+    );
+    let Event::ChannelDeleted(deleted) = &event else {
+        panic!("expected ChannelDeleted, got {event:?}");
+    };
+    assert_eq!(deleted.created_at, DateTime::UNIX_EPOCH);
+    assert_eq!(deleted.raw("created_at"), Some(&json!("not a date")));
+    let lines: Vec<String> = event.mismatches().iter().map(|m| m.to_string()).collect();
+    // The channel's unknown enum values are recorded too, each at its path.
+    assert_eq!(
+        lines,
+        [
+            r#"unknown_enum_value at ChannelDeletedEvent.channel.config.automod ("super-ai")"#,
+            r#"unknown_enum_value at ChannelDeletedEvent.channel.config.automod_behavior ("quarantine")"#,
+            r#"unknown_enum_value at ChannelDeletedEvent.channel.config.push_level ("everything")"#,
+            r#"unknown_enum_value at ChannelDeletedEvent.channel.own_capabilities[] ("fly-to-moon")"#,
+            "wrong_type at ChannelDeletedEvent.created_at (string)",
+        ]
+    );
+    assert_eq!(encode(&event), json, "written back as it came");
 }
 
 #[test]

@@ -273,14 +273,21 @@ async fn events_arrive_in_order_with_unknown_types_and_invalid_frames() {
     let (mut connection, mut socket) = connect(&server, "conn-1").await;
 
     let unknown = json!({"type": "party.started", "cid": "messaging:general", "balloons": 99});
-    let mut broken = message_read("broken");
-    broken["created_at"] = json!("not a date");
+    let mut odd = message_read("odd");
+    odd["created_at"] = json!("not a date");
+    // Objects nested deeper than the client decodes (41 quoted messages).
+    let mut message = json!({"id": "m"});
+    for _ in 0..40 {
+        message = json!({"id": "m", "quoted_message": message});
+    }
+    let too_deep = json!({"type": "message.new", "message": message});
     socket.send_json(&message_read("one")).await;
     socket.send_json(&unknown).await;
     socket.send_text("{ this is not json").await;
     socket.send(Message::binary(vec![1, 2, 3])).await;
     socket.send_json(&health_check_json("conn-1")).await; // answered, not forwarded
-    socket.send_json(&broken).await;
+    socket.send_json(&odd).await;
+    socket.send_json(&too_deep).await;
     socket.send_json(&message_read("two")).await;
 
     match next(&mut connection).await {
@@ -294,9 +301,21 @@ async fn events_arrive_in_order_with_unknown_types_and_invalid_frames() {
         }
         other => panic!("expected an event, got {other:?}"),
     }
+    // A type the spec does not list: an app's custom event, kept whole and recorded.
     match next(&mut connection).await {
-        RealtimeEvent::Event(Event::Unknown(value)) => assert_eq!(value, unknown),
-        other => panic!("expected an unknown event, got {other:?}"),
+        RealtimeEvent::Event(event @ Event::Custom(_)) => {
+            assert_eq!(event.event_type(), "party.started");
+            assert_eq!(serde_json::to_value(&event).unwrap(), unknown);
+            let kinds: Vec<String> = event.mismatches().iter().map(|m| m.to_string()).collect();
+            assert_eq!(
+                kinds,
+                [
+                    "missing at CustomEvent.created_at",
+                    r#"unknown_event_type at Event ("party.started")"#
+                ]
+            );
+        }
+        other => panic!("expected a custom event, got {other:?}"),
     }
     match next(&mut connection).await {
         RealtimeEvent::InvalidFrame(InvalidFrame::NotJson { excerpt, .. }) => {
@@ -308,14 +327,27 @@ async fn events_arrive_in_order_with_unknown_types_and_invalid_frames() {
         RealtimeEvent::InvalidFrame(InvalidFrame::Binary { len }) => assert_eq!(len, 3),
         other => panic!("expected a binary frame, got {other:?}"),
     }
+    // A date that does not parse: the event arrives, and says so.
+    match next(&mut connection).await {
+        RealtimeEvent::Event(event) => {
+            assert_eq!(event.event_type(), "message.read");
+            assert_eq!(serde_json::to_value(&event).unwrap(), odd);
+            let kinds: Vec<String> = event.mismatches().iter().map(|m| m.to_string()).collect();
+            assert_eq!(
+                kinds,
+                ["wrong_type at MessageReadEvent.created_at (string)"]
+            );
+        }
+        other => panic!("expected an event, got {other:?}"),
+    }
     match next(&mut connection).await {
         RealtimeEvent::InvalidFrame(InvalidFrame::Mismatch {
             event_type, raw, ..
         }) => {
-            assert_eq!(event_type, "message.read");
-            assert_eq!(raw, broken);
+            assert_eq!(event_type, "message.new");
+            assert_eq!(raw, too_deep);
         }
-        other => panic!("expected a mismatched payload, got {other:?}"),
+        other => panic!("expected an undecodable payload, got {other:?}"),
     }
     match next(&mut connection).await {
         RealtimeEvent::Event(event) => {

@@ -1,7 +1,8 @@
 //! The client's `tracing` output, caught by a capturing subscriber while the client talks to a
 //! scripted server on 127.0.0.1: one `stream_chat.request` span per call with its fields, a
-//! `retrying` event per retry inside it, and never a secret, token, API key, path id, query
-//! value or body in any recorded field.
+//! `retrying` event per retry inside it, a `stream_chat::mismatch` event per departure of a body
+//! from the spec inside it, and never a secret, token, API key, path id, query value or body in
+//! any recorded field.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -27,6 +28,8 @@ const QUERY_VALUE: &str = "query-value-5e1f";
 struct Captured {
     /// The span's or event's name (`stream_chat.request`, or the event's `message`).
     name: String,
+    /// The `tracing` target (the module, or e.g. `stream_chat::mismatch`).
+    target: String,
     /// The span's id, or for an event the id of the span it happened in.
     span: Option<u64>,
     /// Every field recorded, at creation or later, as text.
@@ -89,6 +92,7 @@ impl Subscriber for Capture {
         span.record(&mut Fields(&mut fields));
         self.records.lock().expect("records").push(Captured {
             name: span.metadata().name().to_owned(),
+            target: span.metadata().target().to_owned(),
             span: Some(id),
             fields,
             is_event: false,
@@ -122,6 +126,7 @@ impl Subscriber for Capture {
             .unwrap_or_default();
         self.records.lock().expect("records").push(Captured {
             name,
+            target: event.metadata().target().to_owned(),
             span: parent,
             fields,
             is_event: true,
@@ -193,7 +198,7 @@ async fn each_call_has_one_span_with_its_outcome_and_retries_inside() {
         ),
         Reply::json(200, r#"{"duration":"1ms"}"#),
         Reply::json(404, not_found),
-        Reply::json(200, r#"{"duration": 5}"#),
+        Reply::json(200, r#"{"duration": "#),
     ])
     .await;
     let client = client(&server, "server");
@@ -282,5 +287,59 @@ async fn tokens_keys_and_query_values_are_never_recorded() {
     assert_eq!(spans[0].field("path"), Some("/users"));
     assert_eq!(spans[1].field("error"), Some("timeout"));
     assert_eq!(spans[1].field("status"), None);
+    assert_nothing_sensitive(&capture);
+}
+
+#[tokio::test]
+async fn each_mismatch_is_an_event_inside_the_call_span() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    // `duration` is a string in the spec; `region` is not in the spec.
+    let server =
+        RawServer::start([Reply::json(200, r#"{"duration": 5, "region": "eu-west"}"#)]).await;
+    let client = client(&server, "server");
+
+    let response = client
+        .delete_channel_type(CHANNEL_TYPE)
+        .await
+        .expect("decodes");
+    assert_eq!(
+        response.mismatches().len(),
+        2,
+        "{:?}",
+        response.mismatches()
+    );
+
+    let spans = capture.spans();
+    assert_eq!(spans.len(), 1);
+    assert_eq!(spans[0].field("error"), None);
+    let events: Vec<Captured> = capture
+        .records()
+        .into_iter()
+        .filter(|record| record.is_event && record.target == "stream_chat::mismatch")
+        .collect();
+    assert_eq!(events.len(), 2, "{events:#?}");
+    for event in &events {
+        assert_eq!(
+            event.span, spans[0].span,
+            "the event is inside the call's span"
+        );
+        assert_eq!(event.field("schema"), Some("Response"));
+    }
+    let described: Vec<String> = events
+        .iter()
+        .map(|event| {
+            ["field", "path", "kind", "json_type"]
+                .map(|name| event.field(name).unwrap_or("-"))
+                .join(" ")
+        })
+        .collect();
+    assert_eq!(
+        described,
+        [
+            "duration Response.duration wrong_type number",
+            "region Response.region unknown_field string"
+        ]
+    );
     assert_nothing_sensitive(&capture);
 }

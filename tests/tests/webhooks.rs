@@ -210,14 +210,35 @@ async fn missing_and_wrong_signatures_are_refused() {
 async fn unknown_and_custom_event_types_are_kept() {
     let mut endpoint = Endpoint::start(Webhook::new(secret())).await;
 
-    // A type this client has never heard of, without the fields of a custom event.
+    // A type this client has never heard of, without the fields of a custom event: kept whole
+    // as a custom event, which says what the spec did not expect.
     let unknown = json!({"type": "feature.from.the.future", "payload": {"nested": [1, 2]}});
     let body = bytes(&unknown);
     let (status, outcome) = endpoint
         .post(body.clone(), Some(&signature(&secret(), &body)), &[])
         .await;
     assert_eq!(status, 200);
-    assert_eq!(outcome.unwrap(), Event::Unknown(unknown));
+    let event = outcome.unwrap();
+    assert!(matches!(event, Event::Custom(_)), "{event:?}");
+    assert_eq!(serde_json::to_value(&event).unwrap(), unknown);
+    let records: Vec<String> = event
+        .mismatches()
+        .iter()
+        .map(|m| m.to_json_line())
+        .collect();
+    assert_eq!(
+        records,
+        [
+            r#"{"schema": "CustomEvent", "field": "created_at", "path": "CustomEvent.created_at", "kind": "missing"}"#,
+            r#"{"schema": "Event", "field": "feature.from.the.future", "path": "Event", "kind": "unknown_event_type", "value": "feature.from.the.future"}"#,
+        ]
+    );
+
+    // JSON that is not an object with a string `type` stays JSON (and is refused: see below).
+    assert_eq!(
+        Event::from_slice(br#"{"type": 7}"#).unwrap(),
+        Event::Unknown(json!({"type": 7}))
+    );
 
     // An app's own event type: `Event::Custom`, its data in `custom`.
     let custom =
@@ -238,8 +259,32 @@ async fn unknown_and_custom_event_types_are_kept() {
 async fn signed_bodies_that_are_not_events_are_bad_requests() {
     let mut endpoint = Endpoint::start(Webhook::new(secret()).max_body_size(64 * 1024)).await;
 
-    // A known type whose payload does not match: the error keeps the JSON.
-    let broken = json!({"type": "message.new", "message": "not an object", "created_at": 5});
+    // A known type whose payload departs from the spec is still an event, which says where.
+    let odd = json!({"type": "message.new", "message": "not an object", "created_at": 5});
+    let body = bytes(&odd);
+    let (status, outcome) = endpoint
+        .post(body.clone(), Some(&signature(&secret(), &body)), &[])
+        .await;
+    assert_eq!(status, 200);
+    let event = outcome.unwrap();
+    assert_eq!(serde_json::to_value(&event).unwrap(), odd);
+    let records: Vec<String> = event.mismatches().iter().map(|m| m.to_string()).collect();
+    assert_eq!(
+        records,
+        [
+            "wrong_type at MessageNewEvent.created_at (number)",
+            "wrong_type at MessageNewEvent.message (string)",
+            "missing at MessageNewEvent.message_id",
+            "missing at MessageNewEvent.watcher_count"
+        ]
+    );
+
+    // One that cannot be decoded at all (objects nested too deep): the error keeps the JSON.
+    let mut message = json!({"id": "m"});
+    for _ in 0..40 {
+        message = json!({"id": "m", "quoted_message": message});
+    }
+    let broken = json!({"type": "message.new", "message": message});
     let body = bytes(&broken);
     let (status, outcome) = endpoint
         .post(body.clone(), Some(&signature(&secret(), &body)), &[])

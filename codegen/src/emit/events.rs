@@ -50,9 +50,17 @@ pub(super) fn emit(api: &Api) -> TokenStream {
         let event_type = &event.event_type;
         let cfg = cfg_feature(event.feature.as_deref());
         if event.payload.is_some() {
-            quote! { #cfg #event_type => Self::#variant(Box::new(serde_json::from_value(serde_json::Value::Object(object))?)), }
+            quote! { #cfg #event_type => Self::#variant(Box::new(crate::serde_support::Object::decode(map)?)), }
         } else {
-            quote! { #cfg #event_type => Self::#variant(object), }
+            quote! { #cfg #event_type => Self::#variant(crate::decode::untyped_payload(map)?), }
+        }
+    });
+    let payload_arms = api.events.iter().map(|event| {
+        let variant = ident(&event.variant);
+        let cfg = cfg_feature(event.feature.as_deref());
+        match &event.payload {
+            Some(_) => quote! { #cfg Self::#variant(payload) => Some(payload.as_ref()), },
+            None => quote! { #cfg Self::#variant(_) => None, },
         }
     });
     let other_arm = match fallback {
@@ -60,25 +68,24 @@ pub(super) fn emit(api: &Api) -> TokenStream {
             let variant = ident(&event.variant);
             let payload = payload_path(&event.payload.as_ref().expect("validated").rust_name);
             let custom = quote! {
-                match <#payload as serde::Deserialize>::deserialize(&value) {
-                    Ok(payload) => Self::#variant(Box::new(payload)),
-                    Err(_) => Self::Unknown(value),
-                }
+                let mut payload: #payload = crate::serde_support::Object::decode(map)?;
+                crate::decode::unknown_event_type(&mut payload.__wire, event_type);
+                Self::#variant(Box::new(payload))
             };
             match event.feature.as_deref() {
-                None => custom,
+                None => quote! { { #custom } },
                 Some(feature) => quote! {
                     {
                         #[cfg(feature = #feature)]
-                        let event = #custom;
+                        let event = { #custom };
                         #[cfg(not(feature = #feature))]
-                        let event = Self::Unknown(value);
+                        let event = Self::Unknown(crate::decode::unknown_payload(event_type, map)?);
                         event
                     }
                 },
             }
         }
-        None => quote! { Self::Unknown(value) },
+        None => quote! { Self::Unknown(crate::decode::unknown_payload(event_type, map)?) },
     };
     let encode_arms = api.events.iter().map(|event| {
         let variant = ident(&event.variant);
@@ -129,16 +136,32 @@ pub(super) fn emit(api: &Api) -> TokenStream {
         let description = &event.doc;
         quote! { EventTypeInfo { event_type: #event_type, client_side: #client_side, description: #description }, }
     });
+    let events_impl = if api.events.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            #[doc = " Each event type's payload decoder, for [`Event::from_slice`]."]
+            impl crate::decode::Events for Event {
+                fn payload<'de, A: serde::de::MapAccess<'de>>(event_type: &str, map: A) -> Result<Self, A::Error> {
+                    Ok(match event_type {
+                        #(#decode_arms)*
+                        _ => #other_arm,
+                    })
+                }
+            }
+        }
+    };
     // With no known events, every event is `Unknown`; single-arm matches would be noise.
-    let (event_type_body, from_value, serialize_body) = if api.events.is_empty() {
+    let (event_type_body, from_slice_body, payload_body, serialize_body, mismatches_body) = if api
+        .events
+        .is_empty()
+    {
         (
             quote! { let Self::Unknown(value) = self; value.get("type").and_then(serde_json::Value::as_str).unwrap_or_default() },
-            quote! {
-                pub fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
-                    Ok(Self::Unknown(value))
-                }
-            },
+            quote! { Ok(Self::Unknown(crate::decode::unknown_event(json)?)) },
+            quote! { None },
             quote! { let Self::Unknown(value) = self; serde::Serialize::serialize(value, serializer) },
+            quote! { std::borrow::Cow::Owned(vec![crate::Mismatch::unknown_event_type(self.event_type())]) },
         )
     } else {
         (
@@ -149,34 +172,30 @@ pub(super) fn emit(api: &Api) -> TokenStream {
                 }
             },
             quote! {
-                pub fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
-                    let mut object = match value {
-                        serde_json::Value::Object(object) => object,
-                        other => return Ok(Self::Unknown(other)),
-                    };
-                    let event_type = match object.remove("type") {
-                        Some(serde_json::Value::String(event_type)) => event_type,
-                        other => {
-                            if let Some(other) = other {
-                                object.insert("type".to_owned(), other);
-                            }
-                            return Ok(Self::Unknown(serde_json::Value::Object(object)));
-                        }
-                    };
-                    Ok(match event_type.as_str() {
-                        #(#decode_arms)*
-                        _ => {
-                            object.insert("type".to_owned(), serde_json::Value::String(event_type));
-                            let value = serde_json::Value::Object(object);
-                            #other_arm
-                        }
-                    })
+                match crate::decode::event_type(json)? {
+                    Some(event_type) => Ok(crate::decode::event(json, &event_type)?),
+                    None => Ok(Self::Unknown(crate::decode::unknown_event(json)?)),
+                }
+            },
+            quote! {
+                match self {
+                    #(#payload_arms)*
+                    Self::Unknown(_) => None,
                 }
             },
             quote! {
                 match self {
                     #(#encode_arms)*
                     Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+                }
+            },
+            quote! {
+                match (self, self.payload()) {
+                    (_, Some(payload)) => std::borrow::Cow::Borrowed(payload.mismatches()),
+                    (Self::Unknown(_), None) => {
+                        std::borrow::Cow::Owned(vec![crate::Mismatch::unknown_event_type(self.event_type())])
+                    }
+                    _ => std::borrow::Cow::Borrowed(&[]),
                 }
             },
         )
@@ -202,12 +221,39 @@ pub(super) fn emit(api: &Api) -> TokenStream {
                 #event_type_body
             }
 
-            #[doc = " Decodes an event from a JSON value."]
+            #[doc = " Decodes an event from its JSON text (a websocket frame, a webhook body), by the"]
+            #[doc = " crate's decoding rule: a payload that departs from the spec still decodes, and says"]
+            #[doc = " where it departed ([`Event::mismatches`])."]
             #[doc = ""]
             #[doc = " # Errors"]
             #[doc = ""]
-            #[doc = " Fails when the type is known but the payload does not match its schema."]
-            #from_value
+            #[doc = " Fails when the text is not JSON, or its objects nest too deep."]
+            pub fn from_slice(json: &[u8]) -> Result<Self, serde_json::Error> {
+                #from_slice_body
+            }
+
+            #[doc = " Decodes an event from a JSON value, as [`Event::from_slice`] does from text."]
+            #[doc = ""]
+            #[doc = " # Errors"]
+            #[doc = ""]
+            #[doc = " Fails when the value's objects nest too deep."]
+            pub fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+                Self::from_slice(&serde_json::to_vec(&value)?)
+            }
+
+            #[doc = " The typed payload, to read what decoding kept: absent fields, unknown keys, values"]
+            #[doc = " kept as sent (see [`WireObject`](crate::WireObject)). `None` for undocumented"]
+            #[doc = " payloads and unknown events."]
+            pub fn payload(&self) -> Option<&dyn crate::WireObject> {
+                #payload_body
+            }
+
+            #[doc = " Where the event departed from the spec (see [`crate::mismatch`]): its payload's"]
+            #[doc = " records, and an `unknown_event_type` record for a type the spec does not list"]
+            #[doc = " ([`Event::Unknown`], and an app's custom events)."]
+            pub fn mismatches(&self) -> std::borrow::Cow<'_, [crate::Mismatch]> {
+                #mismatches_body
+            }
         }
 
         impl serde::Serialize for Event {
@@ -218,10 +264,14 @@ pub(super) fn emit(api: &Api) -> TokenStream {
 
         #tagged_helper
 
+        #events_impl
+
+        #[doc = " Reads the event's JSON text as it is and decodes it with [`Event::from_slice`]"]
+        #[doc = " (deserializers other than serde_json's cannot give the text)."]
         impl<'de> serde::Deserialize<'de> for Event {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = serde_json::Value::deserialize(deserializer)?;
-                Self::from_value(value).map_err(serde::de::Error::custom)
+                let json = <Box<serde_json::value::RawValue> as serde::Deserialize>::deserialize(deserializer)?;
+                Self::from_slice(json.get().as_bytes()).map_err(serde::de::Error::custom)
             }
         }
 

@@ -108,7 +108,7 @@ pub fn emit_file(api: &Api, job: FileJob) -> EmittedFile {
             let area = wire_area(&api.areas[index]);
             return EmittedFile {
                 path: wire::path(&area),
-                content: Content::Text(wire::file(&area)),
+                content: Content::Text(wire::file(api, &area)),
             };
         }
         FileJob::Events => ("events.rs".to_owned(), events::emit(api)),

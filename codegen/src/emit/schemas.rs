@@ -148,6 +148,17 @@ fn object_items(schema: &Schema, object: &Object) -> TokenStream {
     } else {
         quote! {}
     };
+    // Multipart bodies have no JSON form, so nothing to keep from one.
+    let wire = if object.has_binary {
+        quote! {}
+    } else {
+        quote! {
+            #[doc = " What decoding kept beyond the fields: absent fields, values kept as sent, unknown"]
+            #[doc = " keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to"]
+            #[doc = " `Default::default()` when building the object."]
+            pub __wire: crate::WireState,
+        }
+    };
     let constructor = constructor(&schema.rust_name, object);
     let setters = super::setters::setters(object);
     let methods = if constructor.is_empty() && setters.is_empty() {
@@ -167,6 +178,7 @@ fn object_items(schema: &Schema, object: &Object) -> TokenStream {
         pub struct #name {
             #(#fields)*
             #custom
+            #wire
         }
         #methods
     }
@@ -199,6 +211,11 @@ fn constructor(rust_name: &str, object: &Object) -> TokenStream {
     } else {
         quote! {}
     };
+    let wire = if object.has_binary {
+        quote! {}
+    } else {
+        quote! { __wire: crate::WireState::default(), }
+    };
     let allow = if required.len() > 7 {
         quote! { #[allow(clippy::too_many_arguments)] }
     } else {
@@ -213,6 +230,7 @@ fn constructor(rust_name: &str, object: &Object) -> TokenStream {
             Self {
                 #(#inits,)*
                 #custom
+                #wire
             }
         }
     }
@@ -253,11 +271,12 @@ fn enum_items(schema: &Schema, values: &[EnumValue]) -> TokenStream {
         let wire = &value.wire;
         quote! { Self::#variant => #wire, }
     });
-    let from_str = values.iter().map(|value| {
+    let known = values.iter().map(|value| {
         let variant = ident(&value.variant);
         let wire = &value.wire;
-        quote! { #wire => Self::#variant, }
+        quote! { #wire => Some(Self::#variant), }
     });
+    let spec_name = &schema.spec_name;
     quote! {
         #docs
         #deprecated
@@ -276,14 +295,26 @@ fn enum_items(schema: &Schema, values: &[EnumValue]) -> TokenStream {
                     Self::Unknown(value) => value,
                 }
             }
+
+            #[doc = " The known value spelled `value` on the wire."]
+            fn known(value: &str) -> Option<Self> {
+                match value {
+                    #(#known)*
+                    _ => None,
+                }
+            }
         }
 
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
-                match value {
-                    #(#from_str)*
-                    other => Self::Unknown(other.to_owned()),
-                }
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+            }
+        }
+
+        #[doc = " An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds."]
+        impl Default for #name {
+            fn default() -> Self {
+                Self::Unknown(String::new())
             }
         }
 
@@ -301,8 +332,7 @@ fn enum_items(schema: &Schema, values: &[EnumValue]) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = String::deserialize(deserializer)?;
-                Ok(Self::from(value.as_str()))
+                crate::serde_support::deserialize_enum(deserializer, #spec_name, Self::known, Self::Unknown)
             }
         }
 

@@ -553,813 +553,253 @@ impl Event {
         }
     }
 
-    /// Decodes an event from a JSON value.
+    /// Decodes an event from its JSON text (a websocket frame, a webhook body), by the
+    /// crate's decoding rule: a payload that departs from the spec still decodes, and says
+    /// where it departed ([`Event::mismatches`]).
     ///
     /// # Errors
     ///
-    /// Fails when the type is known but the payload does not match its schema.
+    /// Fails when the text is not JSON, or its objects nest too deep.
+    pub fn from_slice(json: &[u8]) -> Result<Self, serde_json::Error> {
+        match crate::decode::event_type(json)? {
+            Some(event_type) => Ok(crate::decode::event(json, &event_type)?),
+            None => Ok(Self::Unknown(crate::decode::unknown_event(json)?)),
+        }
+    }
+
+    /// Decodes an event from a JSON value, as [`Event::from_slice`] does from text.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the value's objects nest too deep.
     pub fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
-        let mut object = match value {
-            serde_json::Value::Object(object) => object,
-            other => return Ok(Self::Unknown(other)),
-        };
-        let event_type = match object.remove("type") {
-            Some(serde_json::Value::String(event_type)) => event_type,
-            other => {
-                if let Some(other) = other {
-                    object.insert("type".to_owned(), other);
-                }
-                return Ok(Self::Unknown(serde_json::Value::Object(object)));
+        Self::from_slice(&serde_json::to_vec(&value)?)
+    }
+
+    /// The typed payload, to read what decoding kept: absent fields, unknown keys, values
+    /// kept as sent (see [`WireObject`](crate::WireObject)). `None` for undocumented
+    /// payloads and unknown events.
+    pub fn payload(&self) -> Option<&dyn crate::WireObject> {
+        match self {
+            #[cfg(feature = "ai_indicator")]
+            Self::AiIndicatorClear(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "ai_indicator")]
+            Self::AiIndicatorStop(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "ai_indicator")]
+            Self::AiIndicatorUpdate(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "app")]
+            Self::AppUpdated(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "campaigns")]
+            Self::CampaignCompleted(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "campaigns")]
+            Self::CampaignStarted(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::ChannelCreated(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::ChannelDeleted(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::ChannelFrozen(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::ChannelHidden(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::ChannelKicked(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::ChannelMaxStreakChanged(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::ChannelMuted(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::ChannelTruncated(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::ChannelUnfrozen(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::ChannelUnmuted(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::ChannelUpdated(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::ChannelVisible(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::ChannelBatchUpdateCompleted(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::ChannelBatchUpdateStarted(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::MemberAdded(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::MemberRemoved(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::MemberUpdated(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::MessageDelivered(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::MessageRead(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::NotificationAddedToChannel(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::NotificationChannelDeleted(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::NotificationChannelMutesUpdated(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::NotificationChannelTruncated(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::NotificationInviteAccepted(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::NotificationInviteRejected(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::NotificationInvited(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::NotificationMarkRead(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::NotificationMarkUnread(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::NotificationMessageNew(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::NotificationMutesUpdated(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::NotificationRemovedFromChannel(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::TypingStart(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::TypingStop(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::UserWatchingStart(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "channels")]
+            Self::UserWatchingStop(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "drafts")]
+            Self::DraftDeleted(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "drafts")]
+            Self::DraftUpdated(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "exports")]
+            Self::ExportBulkImageModerationError(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "exports")]
+            Self::ExportBulkImageModerationSuccess(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "exports")]
+            Self::ExportChannelsError(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "exports")]
+            Self::ExportChannelsSuccess(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "exports")]
+            Self::ExportModerationLogsError(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "exports")]
+            Self::ExportModerationLogsSuccess(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "exports")]
+            Self::ExportReviewQueueError(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "exports")]
+            Self::ExportReviewQueueSuccess(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "exports")]
+            Self::ExportUsersError(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "exports")]
+            Self::ExportUsersSuccess(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "messages")]
+            Self::MessageDeleted(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "messages")]
+            Self::MessageNew(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "messages")]
+            Self::MessagePending(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "messages")]
+            Self::MessageUndeleted(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "messages")]
+            Self::MessageUpdated(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "moderation")]
+            Self::FlagUpdated(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "moderation")]
+            Self::MessageFlagged(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "moderation")]
+            Self::MessageUnblocked(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "moderation")]
+            Self::UserBanned(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "moderation")]
+            Self::UserFlagged(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "moderation")]
+            Self::UserMessagesDeleted(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "moderation")]
+            Self::UserMuted(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "moderation")]
+            Self::UserUnbanned(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "moderation")]
+            Self::UserUnmuted(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "polls")]
+            Self::FeedsPollClosed(_) => None,
+            #[cfg(feature = "polls")]
+            Self::FeedsPollDeleted(_) => None,
+            #[cfg(feature = "polls")]
+            Self::FeedsPollUpdated(_) => None,
+            #[cfg(feature = "polls")]
+            Self::FeedsPollVoteCasted(_) => None,
+            #[cfg(feature = "polls")]
+            Self::FeedsPollVoteChanged(_) => None,
+            #[cfg(feature = "polls")]
+            Self::FeedsPollVoteRemoved(_) => None,
+            #[cfg(feature = "polls")]
+            Self::PollClosed(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "polls")]
+            Self::PollDeleted(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "polls")]
+            Self::PollUpdated(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "polls")]
+            Self::PollVoteCasted(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "polls")]
+            Self::PollVoteChanged(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "polls")]
+            Self::PollVoteRemoved(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "reactions")]
+            Self::ReactionDeleted(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "reactions")]
+            Self::ReactionNew(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "reactions")]
+            Self::ReactionUpdated(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "reminders")]
+            Self::NotificationReminderDue(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "reminders")]
+            Self::ReminderCreated(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "reminders")]
+            Self::ReminderDeleted(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "reminders")]
+            Self::ReminderUpdated(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "threads")]
+            Self::NotificationThreadMessageNew(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "threads")]
+            Self::ThreadUpdated(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "user_groups")]
+            Self::UserGroupCreated(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "user_groups")]
+            Self::UserGroupDeleted(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "user_groups")]
+            Self::UserGroupMemberAdded(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "user_groups")]
+            Self::UserGroupMemberRemoved(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "user_groups")]
+            Self::UserGroupUpdated(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "users")]
+            Self::Custom(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "users")]
+            Self::HealthCheck(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "users")]
+            Self::UserDeactivated(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "users")]
+            Self::UserDeleted(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "users")]
+            Self::UserReactivated(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "users")]
+            Self::UserUnreadMessageReminder(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "users")]
+            Self::UserUpdated(payload) => Some(payload.as_ref()),
+            #[cfg(feature = "users")]
+            Self::UserPresenceChanged(payload) => Some(payload.as_ref()),
+            Self::Unknown(_) => None,
+        }
+    }
+
+    /// Where the event departed from the spec (see [`crate::mismatch`]): its payload's
+    /// records, and an `unknown_event_type` record for a type the spec does not list
+    /// ([`Event::Unknown`], and an app's custom events).
+    pub fn mismatches(&self) -> std::borrow::Cow<'_, [crate::Mismatch]> {
+        match (self, self.payload()) {
+            (_, Some(payload)) => std::borrow::Cow::Borrowed(payload.mismatches()),
+            (Self::Unknown(_), None) => {
+                std::borrow::Cow::Owned(
+                    vec![crate ::Mismatch::unknown_event_type(self.event_type())],
+                )
             }
-        };
-        Ok(
-            match event_type.as_str() {
-                #[cfg(feature = "ai_indicator")]
-                "ai_indicator.clear" => {
-                    Self::AiIndicatorClear(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "ai_indicator")]
-                "ai_indicator.stop" => {
-                    Self::AiIndicatorStop(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "ai_indicator")]
-                "ai_indicator.update" => {
-                    Self::AiIndicatorUpdate(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "app")]
-                "app.updated" => {
-                    Self::AppUpdated(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "campaigns")]
-                "campaign.completed" => {
-                    Self::CampaignCompleted(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "campaigns")]
-                "campaign.started" => {
-                    Self::CampaignStarted(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "channel.created" => {
-                    Self::ChannelCreated(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "channel.deleted" => {
-                    Self::ChannelDeleted(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "channel.frozen" => {
-                    Self::ChannelFrozen(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "channel.hidden" => {
-                    Self::ChannelHidden(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "channel.kicked" => {
-                    Self::ChannelKicked(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "channel.max_streak_changed" => {
-                    Self::ChannelMaxStreakChanged(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "channel.muted" => {
-                    Self::ChannelMuted(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "channel.truncated" => {
-                    Self::ChannelTruncated(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "channel.unfrozen" => {
-                    Self::ChannelUnfrozen(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "channel.unmuted" => {
-                    Self::ChannelUnmuted(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "channel.updated" => {
-                    Self::ChannelUpdated(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "channel.visible" => {
-                    Self::ChannelVisible(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "channel_batch_update.completed" => {
-                    Self::ChannelBatchUpdateCompleted(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "channel_batch_update.started" => {
-                    Self::ChannelBatchUpdateStarted(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "member.added" => {
-                    Self::MemberAdded(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "member.removed" => {
-                    Self::MemberRemoved(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "member.updated" => {
-                    Self::MemberUpdated(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "message.delivered" => {
-                    Self::MessageDelivered(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "message.read" => {
-                    Self::MessageRead(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "notification.added_to_channel" => {
-                    Self::NotificationAddedToChannel(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "notification.channel_deleted" => {
-                    Self::NotificationChannelDeleted(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "notification.channel_mutes_updated" => {
-                    Self::NotificationChannelMutesUpdated(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "notification.channel_truncated" => {
-                    Self::NotificationChannelTruncated(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "notification.invite_accepted" => {
-                    Self::NotificationInviteAccepted(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "notification.invite_rejected" => {
-                    Self::NotificationInviteRejected(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "notification.invited" => {
-                    Self::NotificationInvited(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "notification.mark_read" => {
-                    Self::NotificationMarkRead(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "notification.mark_unread" => {
-                    Self::NotificationMarkUnread(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "notification.message_new" => {
-                    Self::NotificationMessageNew(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "notification.mutes_updated" => {
-                    Self::NotificationMutesUpdated(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "notification.removed_from_channel" => {
-                    Self::NotificationRemovedFromChannel(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "typing.start" => {
-                    Self::TypingStart(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "typing.stop" => {
-                    Self::TypingStop(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "user.watching.start" => {
-                    Self::UserWatchingStart(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "channels")]
-                "user.watching.stop" => {
-                    Self::UserWatchingStop(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "drafts")]
-                "draft.deleted" => {
-                    Self::DraftDeleted(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "drafts")]
-                "draft.updated" => {
-                    Self::DraftUpdated(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "exports")]
-                "export.bulk_image_moderation.error" => {
-                    Self::ExportBulkImageModerationError(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "exports")]
-                "export.bulk_image_moderation.success" => {
-                    Self::ExportBulkImageModerationSuccess(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "exports")]
-                "export.channels.error" => {
-                    Self::ExportChannelsError(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "exports")]
-                "export.channels.success" => {
-                    Self::ExportChannelsSuccess(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "exports")]
-                "export.moderation_logs.error" => {
-                    Self::ExportModerationLogsError(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "exports")]
-                "export.moderation_logs.success" => {
-                    Self::ExportModerationLogsSuccess(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "exports")]
-                "export.review_queue.error" => {
-                    Self::ExportReviewQueueError(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "exports")]
-                "export.review_queue.success" => {
-                    Self::ExportReviewQueueSuccess(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "exports")]
-                "export.users.error" => {
-                    Self::ExportUsersError(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "exports")]
-                "export.users.success" => {
-                    Self::ExportUsersSuccess(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "messages")]
-                "message.deleted" => {
-                    Self::MessageDeleted(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "messages")]
-                "message.new" => {
-                    Self::MessageNew(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "messages")]
-                "message.pending" => {
-                    Self::MessagePending(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "messages")]
-                "message.undeleted" => {
-                    Self::MessageUndeleted(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "messages")]
-                "message.updated" => {
-                    Self::MessageUpdated(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "moderation")]
-                "flag.updated" => {
-                    Self::FlagUpdated(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "moderation")]
-                "message.flagged" => {
-                    Self::MessageFlagged(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "moderation")]
-                "message.unblocked" => {
-                    Self::MessageUnblocked(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "moderation")]
-                "user.banned" => {
-                    Self::UserBanned(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "moderation")]
-                "user.flagged" => {
-                    Self::UserFlagged(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "moderation")]
-                "user.messages.deleted" => {
-                    Self::UserMessagesDeleted(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "moderation")]
-                "user.muted" => {
-                    Self::UserMuted(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "moderation")]
-                "user.unbanned" => {
-                    Self::UserUnbanned(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "moderation")]
-                "user.unmuted" => {
-                    Self::UserUnmuted(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "polls")]
-                "feeds.poll.closed" => Self::FeedsPollClosed(object),
-                #[cfg(feature = "polls")]
-                "feeds.poll.deleted" => Self::FeedsPollDeleted(object),
-                #[cfg(feature = "polls")]
-                "feeds.poll.updated" => Self::FeedsPollUpdated(object),
-                #[cfg(feature = "polls")]
-                "feeds.poll.vote_casted" => Self::FeedsPollVoteCasted(object),
-                #[cfg(feature = "polls")]
-                "feeds.poll.vote_changed" => Self::FeedsPollVoteChanged(object),
-                #[cfg(feature = "polls")]
-                "feeds.poll.vote_removed" => Self::FeedsPollVoteRemoved(object),
-                #[cfg(feature = "polls")]
-                "poll.closed" => {
-                    Self::PollClosed(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "polls")]
-                "poll.deleted" => {
-                    Self::PollDeleted(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "polls")]
-                "poll.updated" => {
-                    Self::PollUpdated(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "polls")]
-                "poll.vote_casted" => {
-                    Self::PollVoteCasted(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "polls")]
-                "poll.vote_changed" => {
-                    Self::PollVoteChanged(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "polls")]
-                "poll.vote_removed" => {
-                    Self::PollVoteRemoved(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "reactions")]
-                "reaction.deleted" => {
-                    Self::ReactionDeleted(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "reactions")]
-                "reaction.new" => {
-                    Self::ReactionNew(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "reactions")]
-                "reaction.updated" => {
-                    Self::ReactionUpdated(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "reminders")]
-                "notification.reminder_due" => {
-                    Self::NotificationReminderDue(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "reminders")]
-                "reminder.created" => {
-                    Self::ReminderCreated(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "reminders")]
-                "reminder.deleted" => {
-                    Self::ReminderDeleted(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "reminders")]
-                "reminder.updated" => {
-                    Self::ReminderUpdated(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "threads")]
-                "notification.thread_message_new" => {
-                    Self::NotificationThreadMessageNew(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "threads")]
-                "thread.updated" => {
-                    Self::ThreadUpdated(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "user_groups")]
-                "user_group.created" => {
-                    Self::UserGroupCreated(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "user_groups")]
-                "user_group.deleted" => {
-                    Self::UserGroupDeleted(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "user_groups")]
-                "user_group.member_added" => {
-                    Self::UserGroupMemberAdded(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "user_groups")]
-                "user_group.member_removed" => {
-                    Self::UserGroupMemberRemoved(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "user_groups")]
-                "user_group.updated" => {
-                    Self::UserGroupUpdated(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "users")]
-                "health.check" => {
-                    Self::HealthCheck(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "users")]
-                "user.deactivated" => {
-                    Self::UserDeactivated(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "users")]
-                "user.deleted" => {
-                    Self::UserDeleted(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "users")]
-                "user.reactivated" => {
-                    Self::UserReactivated(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "users")]
-                "user.unread_message_reminder" => {
-                    Self::UserUnreadMessageReminder(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "users")]
-                "user.updated" => {
-                    Self::UserUpdated(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                #[cfg(feature = "users")]
-                "user.presence.changed" => {
-                    Self::UserPresenceChanged(
-                        Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
-                        ),
-                    )
-                }
-                _ => {
-                    object
-                        .insert(
-                            "type".to_owned(),
-                            serde_json::Value::String(event_type),
-                        );
-                    let value = serde_json::Value::Object(object);
-                    {
-                        #[cfg(feature = "users")]
-                        let event = match <crate::models::CustomEvent as serde::Deserialize>::deserialize(
-                            &value,
-                        ) {
-                            Ok(payload) => Self::Custom(Box::new(payload)),
-                            Err(_) => Self::Unknown(value),
-                        };
-                        #[cfg(not(feature = "users"))]
-                        let event = Self::Unknown(value);
-                        event
-                    }
-                }
-            },
-        )
+            _ => std::borrow::Cow::Borrowed(&[]),
+        }
     }
 }
 
@@ -1901,12 +1341,633 @@ fn serialize_tagged<S: serde::Serializer, T: serde::Serialize>(
     serde::Serialize::serialize(&Tagged { event_type, payload }, serializer)
 }
 
+/// Each event type's payload decoder, for [`Event::from_slice`].
+impl crate::decode::Events for Event {
+    fn payload<'de, A: serde::de::MapAccess<'de>>(
+        event_type: &str,
+        map: A,
+    ) -> Result<Self, A::Error> {
+        Ok(
+            match event_type {
+                #[cfg(feature = "ai_indicator")]
+                "ai_indicator.clear" => {
+                    Self::AiIndicatorClear(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "ai_indicator")]
+                "ai_indicator.stop" => {
+                    Self::AiIndicatorStop(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "ai_indicator")]
+                "ai_indicator.update" => {
+                    Self::AiIndicatorUpdate(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "app")]
+                "app.updated" => {
+                    Self::AppUpdated(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "campaigns")]
+                "campaign.completed" => {
+                    Self::CampaignCompleted(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "campaigns")]
+                "campaign.started" => {
+                    Self::CampaignStarted(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "channel.created" => {
+                    Self::ChannelCreated(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "channel.deleted" => {
+                    Self::ChannelDeleted(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "channel.frozen" => {
+                    Self::ChannelFrozen(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "channel.hidden" => {
+                    Self::ChannelHidden(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "channel.kicked" => {
+                    Self::ChannelKicked(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "channel.max_streak_changed" => {
+                    Self::ChannelMaxStreakChanged(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "channel.muted" => {
+                    Self::ChannelMuted(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "channel.truncated" => {
+                    Self::ChannelTruncated(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "channel.unfrozen" => {
+                    Self::ChannelUnfrozen(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "channel.unmuted" => {
+                    Self::ChannelUnmuted(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "channel.updated" => {
+                    Self::ChannelUpdated(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "channel.visible" => {
+                    Self::ChannelVisible(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "channel_batch_update.completed" => {
+                    Self::ChannelBatchUpdateCompleted(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "channel_batch_update.started" => {
+                    Self::ChannelBatchUpdateStarted(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "member.added" => {
+                    Self::MemberAdded(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "member.removed" => {
+                    Self::MemberRemoved(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "member.updated" => {
+                    Self::MemberUpdated(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "message.delivered" => {
+                    Self::MessageDelivered(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "message.read" => {
+                    Self::MessageRead(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "notification.added_to_channel" => {
+                    Self::NotificationAddedToChannel(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "notification.channel_deleted" => {
+                    Self::NotificationChannelDeleted(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "notification.channel_mutes_updated" => {
+                    Self::NotificationChannelMutesUpdated(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "notification.channel_truncated" => {
+                    Self::NotificationChannelTruncated(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "notification.invite_accepted" => {
+                    Self::NotificationInviteAccepted(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "notification.invite_rejected" => {
+                    Self::NotificationInviteRejected(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "notification.invited" => {
+                    Self::NotificationInvited(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "notification.mark_read" => {
+                    Self::NotificationMarkRead(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "notification.mark_unread" => {
+                    Self::NotificationMarkUnread(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "notification.message_new" => {
+                    Self::NotificationMessageNew(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "notification.mutes_updated" => {
+                    Self::NotificationMutesUpdated(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "notification.removed_from_channel" => {
+                    Self::NotificationRemovedFromChannel(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "typing.start" => {
+                    Self::TypingStart(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "typing.stop" => {
+                    Self::TypingStop(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "user.watching.start" => {
+                    Self::UserWatchingStart(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "user.watching.stop" => {
+                    Self::UserWatchingStop(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "drafts")]
+                "draft.deleted" => {
+                    Self::DraftDeleted(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "drafts")]
+                "draft.updated" => {
+                    Self::DraftUpdated(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "exports")]
+                "export.bulk_image_moderation.error" => {
+                    Self::ExportBulkImageModerationError(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "exports")]
+                "export.bulk_image_moderation.success" => {
+                    Self::ExportBulkImageModerationSuccess(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "exports")]
+                "export.channels.error" => {
+                    Self::ExportChannelsError(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "exports")]
+                "export.channels.success" => {
+                    Self::ExportChannelsSuccess(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "exports")]
+                "export.moderation_logs.error" => {
+                    Self::ExportModerationLogsError(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "exports")]
+                "export.moderation_logs.success" => {
+                    Self::ExportModerationLogsSuccess(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "exports")]
+                "export.review_queue.error" => {
+                    Self::ExportReviewQueueError(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "exports")]
+                "export.review_queue.success" => {
+                    Self::ExportReviewQueueSuccess(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "exports")]
+                "export.users.error" => {
+                    Self::ExportUsersError(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "exports")]
+                "export.users.success" => {
+                    Self::ExportUsersSuccess(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "messages")]
+                "message.deleted" => {
+                    Self::MessageDeleted(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "messages")]
+                "message.new" => {
+                    Self::MessageNew(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "messages")]
+                "message.pending" => {
+                    Self::MessagePending(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "messages")]
+                "message.undeleted" => {
+                    Self::MessageUndeleted(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "messages")]
+                "message.updated" => {
+                    Self::MessageUpdated(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "moderation")]
+                "flag.updated" => {
+                    Self::FlagUpdated(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "moderation")]
+                "message.flagged" => {
+                    Self::MessageFlagged(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "moderation")]
+                "message.unblocked" => {
+                    Self::MessageUnblocked(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "moderation")]
+                "user.banned" => {
+                    Self::UserBanned(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "moderation")]
+                "user.flagged" => {
+                    Self::UserFlagged(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "moderation")]
+                "user.messages.deleted" => {
+                    Self::UserMessagesDeleted(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "moderation")]
+                "user.muted" => {
+                    Self::UserMuted(Box::new(crate::serde_support::Object::decode(map)?))
+                }
+                #[cfg(feature = "moderation")]
+                "user.unbanned" => {
+                    Self::UserUnbanned(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "moderation")]
+                "user.unmuted" => {
+                    Self::UserUnmuted(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "polls")]
+                "feeds.poll.closed" => {
+                    Self::FeedsPollClosed(crate::decode::untyped_payload(map)?)
+                }
+                #[cfg(feature = "polls")]
+                "feeds.poll.deleted" => {
+                    Self::FeedsPollDeleted(crate::decode::untyped_payload(map)?)
+                }
+                #[cfg(feature = "polls")]
+                "feeds.poll.updated" => {
+                    Self::FeedsPollUpdated(crate::decode::untyped_payload(map)?)
+                }
+                #[cfg(feature = "polls")]
+                "feeds.poll.vote_casted" => {
+                    Self::FeedsPollVoteCasted(crate::decode::untyped_payload(map)?)
+                }
+                #[cfg(feature = "polls")]
+                "feeds.poll.vote_changed" => {
+                    Self::FeedsPollVoteChanged(crate::decode::untyped_payload(map)?)
+                }
+                #[cfg(feature = "polls")]
+                "feeds.poll.vote_removed" => {
+                    Self::FeedsPollVoteRemoved(crate::decode::untyped_payload(map)?)
+                }
+                #[cfg(feature = "polls")]
+                "poll.closed" => {
+                    Self::PollClosed(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "polls")]
+                "poll.deleted" => {
+                    Self::PollDeleted(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "polls")]
+                "poll.updated" => {
+                    Self::PollUpdated(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "polls")]
+                "poll.vote_casted" => {
+                    Self::PollVoteCasted(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "polls")]
+                "poll.vote_changed" => {
+                    Self::PollVoteChanged(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "polls")]
+                "poll.vote_removed" => {
+                    Self::PollVoteRemoved(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "reactions")]
+                "reaction.deleted" => {
+                    Self::ReactionDeleted(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "reactions")]
+                "reaction.new" => {
+                    Self::ReactionNew(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "reactions")]
+                "reaction.updated" => {
+                    Self::ReactionUpdated(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "reminders")]
+                "notification.reminder_due" => {
+                    Self::NotificationReminderDue(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "reminders")]
+                "reminder.created" => {
+                    Self::ReminderCreated(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "reminders")]
+                "reminder.deleted" => {
+                    Self::ReminderDeleted(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "reminders")]
+                "reminder.updated" => {
+                    Self::ReminderUpdated(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "threads")]
+                "notification.thread_message_new" => {
+                    Self::NotificationThreadMessageNew(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "threads")]
+                "thread.updated" => {
+                    Self::ThreadUpdated(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "user_groups")]
+                "user_group.created" => {
+                    Self::UserGroupCreated(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "user_groups")]
+                "user_group.deleted" => {
+                    Self::UserGroupDeleted(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "user_groups")]
+                "user_group.member_added" => {
+                    Self::UserGroupMemberAdded(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "user_groups")]
+                "user_group.member_removed" => {
+                    Self::UserGroupMemberRemoved(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "user_groups")]
+                "user_group.updated" => {
+                    Self::UserGroupUpdated(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "users")]
+                "health.check" => {
+                    Self::HealthCheck(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "users")]
+                "user.deactivated" => {
+                    Self::UserDeactivated(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "users")]
+                "user.deleted" => {
+                    Self::UserDeleted(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "users")]
+                "user.reactivated" => {
+                    Self::UserReactivated(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "users")]
+                "user.unread_message_reminder" => {
+                    Self::UserUnreadMessageReminder(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "users")]
+                "user.updated" => {
+                    Self::UserUpdated(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                #[cfg(feature = "users")]
+                "user.presence.changed" => {
+                    Self::UserPresenceChanged(
+                        Box::new(crate::serde_support::Object::decode(map)?),
+                    )
+                }
+                _ => {
+                    #[cfg(feature = "users")]
+                    let event = {
+                        let mut payload: crate::models::CustomEvent = crate::serde_support::Object::decode(
+                            map,
+                        )?;
+                        crate::decode::unknown_event_type(
+                            &mut payload.__wire,
+                            event_type,
+                        );
+                        Self::Custom(Box::new(payload))
+                    };
+                    #[cfg(not(feature = "users"))]
+                    let event = Self::Unknown(
+                        crate::decode::unknown_payload(event_type, map)?,
+                    );
+                    event
+                }
+            },
+        )
+    }
+}
+
+/// Reads the event's JSON text as it is and decodes it with [`Event::from_slice`]
+/// (deserializers other than serde_json's cannot give the text).
 impl<'de> serde::Deserialize<'de> for Event {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Self::from_value(value).map_err(serde::de::Error::custom)
+        let json = <Box<
+            serde_json::value::RawValue,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        Self::from_slice(json.get().as_bytes()).map_err(serde::de::Error::custom)
     }
 }
 

@@ -1,9 +1,12 @@
 //! Reading one text frame from the server: a health check (the hello is one), an error, an
 //! event, or something unreadable.
 
+use serde::de::{IgnoredAny, MapAccess};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::InvalidFrame;
+use crate::decode::{string, top_level, TopLevel};
 use crate::error::excerpt;
 use crate::ApiError;
 use crate::Event;
@@ -31,8 +34,8 @@ pub(crate) enum Frame {
 
 /// Reads a text frame. Never fails: what cannot be read becomes [`Frame::Invalid`].
 pub(crate) fn read(text: &str) -> Frame {
-    let value: Value = match serde_json::from_str(text) {
-        Ok(value) => value,
+    let head: Head = match top_level(text.as_bytes()) {
+        Ok(head) => head,
         Err(error) => {
             return Frame::Invalid(InvalidFrame::NotJson {
                 error: error.to_string(),
@@ -40,38 +43,58 @@ pub(crate) fn read(text: &str) -> Frame {
             })
         }
     };
-    if let Some(error) = value.get("error").filter(|error| error.is_object()) {
-        return match serde_json::from_value::<ApiError>(error.clone()) {
+    if let Some(error) = head.error {
+        return match serde_json::from_str::<ApiError>(error.get()) {
             Ok(error) => Frame::Error(Box::new(error)),
             Err(decode) => Frame::Invalid(InvalidFrame::Mismatch {
                 event_type: "error".to_owned(),
                 error: decode.to_string(),
-                raw: value,
+                raw: serde_json::from_str(text).unwrap_or(Value::Null),
             }),
         };
     }
-    if value.get("type").and_then(Value::as_str) == Some(HEALTH_CHECK) {
-        let connection_id = value
-            .get("connection_id")
-            .and_then(Value::as_str)
-            .filter(|id| !id.is_empty())
-            .map(str::to_owned);
-        let me = value.get("me").filter(|me| me.is_object()).cloned();
-        return Frame::HealthCheck { connection_id, me };
+    if head.event_type.as_deref() == Some(HEALTH_CHECK) {
+        return Frame::HealthCheck {
+            connection_id: head.connection_id.filter(|id| !id.is_empty()),
+            me: head.me,
+        };
     }
-    let event_type = value
-        .get("type")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    match Event::from_value(value) {
+    match Event::from_slice(text.as_bytes()) {
         Ok(event) => Frame::Event(event),
         Err(error) => Frame::Invalid(InvalidFrame::Mismatch {
-            event_type,
+            event_type: head.event_type.unwrap_or_default(),
             error: error.to_string(),
-            // Parsed once already; the payload is only copied on this rare path.
+            // Read once already; the payload is only copied on this rare path.
             raw: serde_json::from_str(text).unwrap_or(Value::Null),
         }),
+    }
+}
+
+/// What a frame's top-level keys say about it, read without decoding the rest: its `type` (if a
+/// string), its `error` (if an object), and a health check's `connection_id` and `me`.
+#[derive(Default)]
+struct Head {
+    event_type: Option<String>,
+    error: Option<Box<RawValue>>,
+    connection_id: Option<String>,
+    me: Option<Value>,
+}
+
+impl TopLevel for Head {
+    fn entry<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            "type" => self.event_type = string(map.next_value()?),
+            "error" => {
+                let raw: Box<RawValue> = map.next_value()?;
+                self.error = raw.get().starts_with('{').then_some(raw);
+            }
+            "connection_id" => self.connection_id = string(map.next_value()?),
+            "me" => self.me = Some(map.next_value::<Value>()?).filter(Value::is_object),
+            _ => {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -109,7 +132,7 @@ mod tests {
         assert!(matches!(frame, Frame::Error(error) if error.code == 40));
         // Not an error object: an event with a field named `error`? Only objects count.
         let frame = read(r#"{"type":"custom.thing","error":"text"}"#);
-        assert!(matches!(frame, Frame::Event(Event::Unknown(_))));
+        assert!(matches!(frame, Frame::Event(Event::Custom(_))), "{frame:?}");
         let frame = read(r#"{"error":{"code":"forty"}}"#);
         assert!(
             matches!(frame, Frame::Invalid(InvalidFrame::Mismatch { ref event_type, .. }) if event_type == "error")
@@ -136,13 +159,37 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        // A known type whose payload does not match keeps the raw JSON.
+        // A known type whose payload departs from the spec decodes, and says where.
         match read(r#"{"type":"channel.deleted","cid":42}"#) {
+            Frame::Event(event @ Event::ChannelDeleted(_)) => {
+                let kinds: Vec<String> = event
+                    .mismatches()
+                    .iter()
+                    .map(|m| format!("{} {}", m.kind(), m.path()))
+                    .collect();
+                assert_eq!(
+                    kinds,
+                    [
+                        "wrong_type ChannelDeletedEvent.cid",
+                        "missing ChannelDeletedEvent.created_at",
+                        "missing ChannelDeletedEvent.channel"
+                    ]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // One that cannot be decoded (objects nested too deep) keeps the raw JSON.
+        let mut message = serde_json::json!({"id": "m"});
+        for _ in 0..40 {
+            message = serde_json::json!({"id": "m", "quoted_message": message});
+        }
+        let text = serde_json::json!({"type": "message.new", "message": message}).to_string();
+        match read(&text) {
             Frame::Invalid(InvalidFrame::Mismatch {
                 event_type, raw, ..
             }) => {
-                assert_eq!(event_type, "channel.deleted");
-                assert_eq!(raw["cid"], 42);
+                assert_eq!(event_type, "message.new");
+                assert_eq!(raw["message"]["id"], "m");
             }
             other => panic!("{other:?}"),
         }

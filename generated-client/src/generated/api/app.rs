@@ -21,6 +21,10 @@ pub struct GetApplicationResponse {
     pub app: AppResponseFields,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetApplicationResponse {
@@ -29,6 +33,7 @@ impl GetApplicationResponse {
         Self {
             app,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -162,6 +167,10 @@ pub struct UpdateAppRequest {
     pub video_primary_use_case: Option<UpdateAppRequestVideoPrimaryUseCase>,
     /// What the app mainly uses chat for.
     pub chat_primary_use_case: Option<UpdateAppRequestChatPrimaryUseCase>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateAppRequest {
@@ -681,15 +690,27 @@ impl UpdateAppRequestPermissionVersion {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "v1" => Some(Self::V1),
+            "v2" => Some(Self::V2),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for UpdateAppRequestPermissionVersion {
     fn from(value: &str) -> Self {
-        match value {
-            "v1" => Self::V1,
-            "v2" => Self::V2,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for UpdateAppRequestPermissionVersion {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -709,8 +730,12 @@ impl<'de> serde::Deserialize<'de> for UpdateAppRequestPermissionVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "UpdateAppRequestPermissionVersion",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -743,16 +768,28 @@ impl UpdateAppRequestEnforceUniqueUsernames {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "no" => Some(Self::No),
+            "app" => Some(Self::App),
+            "team" => Some(Self::Team),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for UpdateAppRequestEnforceUniqueUsernames {
     fn from(value: &str) -> Self {
-        match value {
-            "no" => Self::No,
-            "app" => Self::App,
-            "team" => Self::Team,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for UpdateAppRequestEnforceUniqueUsernames {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -772,8 +809,12 @@ impl<'de> serde::Deserialize<'de> for UpdateAppRequestEnforceUniqueUsernames {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "UpdateAppRequestEnforceUniqueUsernames",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -818,20 +859,32 @@ impl UpdateAppRequestVideoPrimaryUseCase {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "video-calling" => Some(Self::VideoCalling),
+            "voice-calling" => Some(Self::VoiceCalling),
+            "livestreaming" => Some(Self::Livestreaming),
+            "audio-rooms" => Some(Self::AudioRooms),
+            "ai-agents" => Some(Self::AiAgents),
+            "live-shopping" => Some(Self::LiveShopping),
+            "other" => Some(Self::Other),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for UpdateAppRequestVideoPrimaryUseCase {
     fn from(value: &str) -> Self {
-        match value {
-            "video-calling" => Self::VideoCalling,
-            "voice-calling" => Self::VoiceCalling,
-            "livestreaming" => Self::Livestreaming,
-            "audio-rooms" => Self::AudioRooms,
-            "ai-agents" => Self::AiAgents,
-            "live-shopping" => Self::LiveShopping,
-            "other" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for UpdateAppRequestVideoPrimaryUseCase {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -851,8 +904,12 @@ impl<'de> serde::Deserialize<'de> for UpdateAppRequestVideoPrimaryUseCase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "UpdateAppRequestVideoPrimaryUseCase",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -915,26 +972,38 @@ impl UpdateAppRequestChatPrimaryUseCase {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "messaging" => Some(Self::Messaging),
+            "customer-support" => Some(Self::CustomerSupport),
+            "community" => Some(Self::Community),
+            "marketplace" => Some(Self::Marketplace),
+            "gaming" => Some(Self::Gaming),
+            "telehealth" => Some(Self::Telehealth),
+            "on-demand" => Some(Self::OnDemand),
+            "workforce-management" => Some(Self::WorkforceManagement),
+            "dating" => Some(Self::Dating),
+            "education" => Some(Self::Education),
+            "financial" => Some(Self::Financial),
+            "sports" => Some(Self::Sports),
+            "real-money-gaming" => Some(Self::RealMoneyGaming),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for UpdateAppRequestChatPrimaryUseCase {
     fn from(value: &str) -> Self {
-        match value {
-            "messaging" => Self::Messaging,
-            "customer-support" => Self::CustomerSupport,
-            "community" => Self::Community,
-            "marketplace" => Self::Marketplace,
-            "gaming" => Self::Gaming,
-            "telehealth" => Self::Telehealth,
-            "on-demand" => Self::OnDemand,
-            "workforce-management" => Self::WorkforceManagement,
-            "dating" => Self::Dating,
-            "education" => Self::Education,
-            "financial" => Self::Financial,
-            "sports" => Self::Sports,
-            "real-money-gaming" => Self::RealMoneyGaming,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for UpdateAppRequestChatPrimaryUseCase {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -954,8 +1023,12 @@ impl<'de> serde::Deserialize<'de> for UpdateAppRequestChatPrimaryUseCase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "UpdateAppRequestChatPrimaryUseCase",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -980,6 +1053,10 @@ pub struct GetRateLimitsResponse {
     pub unity: Option<std::collections::BTreeMap<String, LimitInfoResponse>>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetRateLimitsResponse {
@@ -992,6 +1069,7 @@ impl GetRateLimitsResponse {
             web: None,
             unity: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1015,6 +1093,10 @@ pub struct QueryTeamUsageStatsRequest {
     ///
     /// At most 128 characters.
     pub team: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A page of team usage statistics.
@@ -1026,6 +1108,10 @@ pub struct QueryTeamUsageStatsResponse {
     pub next: Option<String>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryTeamUsageStatsResponse {
@@ -1035,6 +1121,7 @@ impl QueryTeamUsageStatsResponse {
             teams,
             next: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1089,6 +1176,10 @@ pub struct GetOgResponse {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetOgResponse {
@@ -1118,6 +1209,7 @@ impl GetOgResponse {
             original_height: None,
             duration: duration.into(),
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1247,6 +1339,10 @@ pub struct AppResponseFields {
     pub activity_metrics_config: Option<std::collections::BTreeMap<String, i32>>,
     /// Member custom on messages enabled.
     pub member_custom_on_messages_enabled: bool,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl AppResponseFields {
@@ -1364,6 +1460,7 @@ impl AppResponseFields {
             moderation_s3_image_access_role_arn: None,
             activity_metrics_config: None,
             member_custom_on_messages_enabled,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1391,6 +1488,10 @@ pub struct ApnConfig {
     pub p12_cert: Option<String>,
     /// Template of the notification payload.
     pub notification_template: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ApnConfig {
@@ -1488,15 +1589,27 @@ impl ApnConfigAuthType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "certificate" => Some(Self::Certificate),
+            "token" => Some(Self::Token),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for ApnConfigAuthType {
     fn from(value: &str) -> Self {
-        match value {
-            "certificate" => Self::Certificate,
-            "token" => Self::Token,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for ApnConfigAuthType {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -1516,8 +1629,12 @@ impl<'de> serde::Deserialize<'de> for ApnConfigAuthType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "ApnConfigAuthType",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -1542,6 +1659,10 @@ pub struct FirebaseConfig {
     pub apn_template: Option<String>,
     /// Service account credentials as JSON.
     pub credentials_json: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Huawei Push Kit settings to set.
@@ -1553,6 +1674,10 @@ pub struct HuaweiConfig {
     pub secret: Option<String>,
     /// Turn Huawei push off.
     pub disabled: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Xiaomi push settings to set.
@@ -1564,6 +1689,10 @@ pub struct XiaomiConfig {
     pub secret: Option<String>,
     /// Turn Xiaomi push off.
     pub disabled: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// General push notification settings of an app.
@@ -1573,6 +1702,10 @@ pub struct PushConfig {
     pub version: Option<PushConfigVersion>,
     /// Only send push notifications to users who are not connected.
     pub offline_only: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Version of the push notification system. Optional: the service applies partial updates; Stream's docs mark it required.
@@ -1598,16 +1731,28 @@ impl PushConfigVersion {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "v1" => Some(Self::V1),
+            "v2" => Some(Self::V2),
+            "v3" => Some(Self::V3),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for PushConfigVersion {
     fn from(value: &str) -> Self {
-        match value {
-            "v1" => Self::V1,
-            "v2" => Self::V2,
-            "v3" => Self::V3,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for PushConfigVersion {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -1627,8 +1772,12 @@ impl<'de> serde::Deserialize<'de> for PushConfigVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "PushConfigVersion",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -1653,6 +1802,10 @@ pub struct FileUploadConfig {
     ///
     /// Between 0 and 104857600.
     pub size_limit: Option<i32>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// How content is sent to an external moderation service.
@@ -1662,6 +1815,10 @@ pub struct AsyncModerationConfiguration {
     pub timeout_ms: Option<i32>,
     /// How the service is called.
     pub callback: Option<AsyncModerationCallbackConfig>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Settings of the Datadog integration.
@@ -1673,6 +1830,10 @@ pub struct DataDogInfo {
     pub site: Option<String>,
     /// Whether metrics are sent to Datadog.
     pub enabled: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Preferences of the moderation dashboard.
@@ -1708,6 +1869,10 @@ pub struct ModerationDashboardPreferences {
     pub block_foreign_cdn_attachments: Option<bool>,
     /// Filterable custom keys.
     pub filterable_custom_keys: Option<Vec<String>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ModerationDashboardPreferences {
@@ -1890,6 +2055,10 @@ pub struct EventHook {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When the hook was last changed.
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl EventHook {
@@ -2083,12 +2252,21 @@ pub struct LimitInfoResponse {
     pub remaining: i64,
     /// When the current window ends, as a Unix timestamp in seconds.
     pub reset: i64,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl LimitInfoResponse {
     /// Creates a `LimitInfoResponse` from its required fields; the optional ones are `None`.
     pub fn new(limit: i64, remaining: i64, reset: i64) -> Self {
-        Self { limit, remaining, reset }
+        Self {
+            limit,
+            remaining,
+            reset,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -2129,6 +2307,10 @@ pub struct TeamUsageStats {
     pub messages_last_30_days: MetricStats,
     /// Messages sent this month so far.
     pub messages_month_to_date: MetricStats,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl TeamUsageStats {
@@ -2171,6 +2353,7 @@ impl TeamUsageStats {
             messages_last_24_hours,
             messages_last_30_days,
             messages_month_to_date,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -2192,6 +2375,10 @@ pub struct PushNotificationFields {
     pub xiaomi: XiaomiConfigFields,
     /// Named push provider configurations.
     pub providers: Option<Vec<PushProvider>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PushNotificationFields {
@@ -2212,12 +2399,13 @@ impl PushNotificationFields {
             huawei,
             xiaomi,
             providers: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The features and moderation settings that channels of a type get.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelConfig {
     /// Channel type name.
     pub name: String,
@@ -2295,6 +2483,10 @@ pub struct ChannelConfig {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Names of the commands channels of the type support.
     pub commands: Vec<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelConfig {
@@ -2367,12 +2559,13 @@ impl ChannelConfig {
             created_at,
             updated_at,
             commands,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A video call type and its settings.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallType {
     /// Internal ID of the call type.
     pub id: i32,
@@ -2390,6 +2583,10 @@ pub struct CallType {
     pub notification_settings: Option<NotificationSettings>,
     /// Name of the external storage that recordings go to.
     pub recording_external_storage: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CallType {
@@ -2411,12 +2608,13 @@ impl CallType {
             settings: None,
             notification_settings: None,
             recording_external_storage: recording_external_storage.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A permission policy: which roles may perform which actions on which resources.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Policy {
     /// Policy name.
     pub name: String,
@@ -2434,6 +2632,10 @@ pub struct Policy {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// When the policy was last changed.
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl Policy {
@@ -2458,6 +2660,7 @@ impl Policy {
             priority,
             created_at,
             updated_at,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -2473,6 +2676,10 @@ pub struct GeofenceResponse {
     pub description: Option<String>,
     /// Codes of the countries in the geofence.
     pub country_codes: Option<Vec<String>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GeofenceResponse {
@@ -2483,6 +2690,7 @@ impl GeofenceResponse {
             type_: None,
             description: None,
             country_codes: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -2494,6 +2702,10 @@ pub struct AsyncModerationCallbackConfig {
     pub server_url: Option<String>,
     /// Protocol used to call the service, or none.
     pub mode: Option<AsyncModerationCallbackConfigMode>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Protocol used to call the service, or none.
@@ -2519,16 +2731,28 @@ impl AsyncModerationCallbackConfigMode {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "CALLBACK_MODE_NONE" => Some(Self::CallbackModeNone),
+            "CALLBACK_MODE_REST" => Some(Self::CallbackModeRest),
+            "CALLBACK_MODE_TWIRP" => Some(Self::CallbackModeTwirp),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for AsyncModerationCallbackConfigMode {
     fn from(value: &str) -> Self {
-        match value {
-            "CALLBACK_MODE_NONE" => Self::CallbackModeNone,
-            "CALLBACK_MODE_REST" => Self::CallbackModeRest,
-            "CALLBACK_MODE_TWIRP" => Self::CallbackModeTwirp,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for AsyncModerationCallbackConfigMode {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -2548,8 +2772,12 @@ impl<'de> serde::Deserialize<'de> for AsyncModerationCallbackConfigMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "AsyncModerationCallbackConfigMode",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -2566,6 +2794,10 @@ pub struct OverviewDashboardConfig {
     pub visible_charts: Option<Vec<String>>,
     /// Days covered by the overview by default.
     pub default_date_range_days: Option<i32>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Where events are stored when they cannot be delivered to a hook.
@@ -2579,6 +2811,10 @@ pub struct WebhookFailoverConfig {
     pub gcs_path: Option<String>,
     /// Google Cloud service account credentials as JSON.
     pub gcs_credentials: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A usage metric: its total and its values per day.
@@ -2588,12 +2824,20 @@ pub struct MetricStats {
     pub daily: Option<Vec<DailyValue>>,
     /// Total over the period.
     pub total: i64,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MetricStats {
     /// Creates a `MetricStats` from its required fields; the optional ones are `None`.
     pub fn new(total: i64) -> Self {
-        Self { daily: None, total }
+        Self {
+            daily: None,
+            total,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -2620,6 +2864,10 @@ pub struct ApnConfigFields {
     pub auth_key: Option<String>,
     /// The `.p12` certificate.
     pub p12_cert: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ApnConfigFields {
@@ -2636,6 +2884,7 @@ impl ApnConfigFields {
             key_id: None,
             auth_key: None,
             p12_cert: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -2655,6 +2904,10 @@ pub struct FirebaseConfigFields {
     pub server_key: Option<String>,
     /// Service account credentials as JSON.
     pub credentials_json: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl FirebaseConfigFields {
@@ -2667,6 +2920,7 @@ impl FirebaseConfigFields {
             apn_template: None,
             server_key: None,
             credentials_json: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -2680,6 +2934,10 @@ pub struct HuaweiConfigFields {
     pub id: Option<String>,
     /// Huawei app secret.
     pub secret: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl HuaweiConfigFields {
@@ -2689,6 +2947,7 @@ impl HuaweiConfigFields {
             enabled,
             id: None,
             secret: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -2702,6 +2961,10 @@ pub struct XiaomiConfigFields {
     pub package_name: Option<String>,
     /// Xiaomi app secret.
     pub secret: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl XiaomiConfigFields {
@@ -2711,12 +2974,13 @@ impl XiaomiConfigFields {
             enabled,
             package_name: None,
             secret: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A named push provider configuration for Apple, Firebase, Huawei or Xiaomi.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PushProvider {
     /// Provider name, used to pick it when registering devices.
     ///
@@ -2780,6 +3044,10 @@ pub struct PushProvider {
     pub push_templates: Option<Vec<PushTemplate>>,
     /// Huawei push host to use instead of the default.
     pub huawei_host: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PushProvider {
@@ -2819,6 +3087,7 @@ impl PushProvider {
             xiaomi_app_secret: None,
             push_templates: None,
             huawei_host: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -2858,6 +3127,10 @@ pub struct CallSettings {
     pub session: Option<SessionSettings>,
     /// Settings for streaming external media into calls.
     pub ingress: Option<IngressSettings>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Which push notifications are sent for call events.
@@ -2875,6 +3148,10 @@ pub struct NotificationSettings {
     pub call_ring: EventNotificationSettings,
     /// Notification of a missed call.
     pub call_missed: EventNotificationSettings,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl NotificationSettings {
@@ -2894,6 +3171,7 @@ impl NotificationSettings {
             call_notification,
             call_ring,
             call_missed,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -2905,17 +3183,25 @@ pub struct DailyValue {
     pub date: String,
     /// Value on that day.
     pub value: i64,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DailyValue {
     /// Creates a `DailyValue` from its required fields; the optional ones are `None`.
     pub fn new(date: impl Into<String>, value: i64) -> Self {
-        Self { date: date.into(), value }
+        Self {
+            date: date.into(),
+            value,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
 /// A push notification template for one event type.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PushTemplate {
     /// Whether push notifications are sent for the event type.
     pub enable_push: bool,
@@ -2927,6 +3213,10 @@ pub struct PushTemplate {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// When the template was last changed.
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PushTemplate {
@@ -2943,6 +3233,7 @@ impl PushTemplate {
             template: None,
             created_at,
             updated_at,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -2991,23 +3282,35 @@ impl PushTemplateEventType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "message.new" => Some(Self::MessageNew),
+            "message.updated" => Some(Self::MessageUpdated),
+            "reaction.new" => Some(Self::ReactionNew),
+            "notification.reminder_due" => Some(Self::NotificationReminderDue),
+            "feeds.activity.added" => Some(Self::FeedsActivityAdded),
+            "feeds.comment.added" => Some(Self::FeedsCommentAdded),
+            "feeds.activity.reaction.added" => Some(Self::FeedsActivityReactionAdded),
+            "feeds.comment.reaction.added" => Some(Self::FeedsCommentReactionAdded),
+            "feeds.follow.created" => Some(Self::FeedsFollowCreated),
+            "feeds.notification_feed.updated" => Some(Self::FeedsNotificationFeedUpdated),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for PushTemplateEventType {
     fn from(value: &str) -> Self {
-        match value {
-            "message.new" => Self::MessageNew,
-            "message.updated" => Self::MessageUpdated,
-            "reaction.new" => Self::ReactionNew,
-            "notification.reminder_due" => Self::NotificationReminderDue,
-            "feeds.activity.added" => Self::FeedsActivityAdded,
-            "feeds.comment.added" => Self::FeedsCommentAdded,
-            "feeds.activity.reaction.added" => Self::FeedsActivityReactionAdded,
-            "feeds.comment.reaction.added" => Self::FeedsCommentReactionAdded,
-            "feeds.follow.created" => Self::FeedsFollowCreated,
-            "feeds.notification_feed.updated" => Self::FeedsNotificationFeedUpdated,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for PushTemplateEventType {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -3027,8 +3330,12 @@ impl<'de> serde::Deserialize<'de> for PushTemplateEventType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "PushTemplateEventType",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -3039,7 +3346,7 @@ impl crate::request::QueryValue for PushTemplateEventType {
 }
 
 /// Audio settings of calls.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AudioSettings {
     /// Whether participants can ask for permission to send audio.
     pub access_request_enabled: bool,
@@ -3057,6 +3364,10 @@ pub struct AudioSettings {
     pub noise_cancellation: Option<NoiseCancellationSettings>,
     /// Whether high-fidelity audio is on.
     pub hifi_audio_enabled: bool,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl AudioSettings {
@@ -3079,6 +3390,7 @@ impl AudioSettings {
             default_device,
             noise_cancellation: None,
             hifi_audio_enabled,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -3103,15 +3415,27 @@ impl AudioSettingsDefaultDevice {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "speaker" => Some(Self::Speaker),
+            "earpiece" => Some(Self::Earpiece),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for AudioSettingsDefaultDevice {
     fn from(value: &str) -> Self {
-        match value {
-            "speaker" => Self::Speaker,
-            "earpiece" => Self::Earpiece,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for AudioSettingsDefaultDevice {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -3131,8 +3455,12 @@ impl<'de> serde::Deserialize<'de> for AudioSettingsDefaultDevice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "AudioSettingsDefaultDevice",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -3149,6 +3477,10 @@ pub struct BackstageSettings {
     pub enabled: bool,
     /// How many seconds before the start time participants may join.
     pub join_ahead_time_seconds: Option<i32>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl BackstageSettings {
@@ -3157,12 +3489,13 @@ impl BackstageSettings {
         Self {
             enabled,
             join_ahead_time_seconds: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Video settings of calls.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct VideoSettings {
     /// Whether video is on.
     pub enabled: bool,
@@ -3174,6 +3507,10 @@ pub struct VideoSettings {
     pub camera_default_on: bool,
     /// Camera used by default.
     pub camera_facing: VideoSettingsCameraFacing,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl VideoSettings {
@@ -3191,6 +3528,7 @@ impl VideoSettings {
             target_resolution,
             camera_default_on,
             camera_facing,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -3218,16 +3556,28 @@ impl VideoSettingsCameraFacing {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "front" => Some(Self::Front),
+            "back" => Some(Self::Back),
+            "external" => Some(Self::External),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for VideoSettingsCameraFacing {
     fn from(value: &str) -> Self {
-        match value {
-            "front" => Self::Front,
-            "back" => Self::Back,
-            "external" => Self::External,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for VideoSettingsCameraFacing {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -3247,8 +3597,12 @@ impl<'de> serde::Deserialize<'de> for VideoSettingsCameraFacing {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "VideoSettingsCameraFacing",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -3267,6 +3621,10 @@ pub struct ScreensharingSettings {
     pub access_request_enabled: bool,
     /// Resolution and bitrate to aim for.
     pub target_resolution: Option<TargetResolution>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ScreensharingSettings {
@@ -3276,6 +3634,7 @@ impl ScreensharingSettings {
             enabled,
             access_request_enabled,
             target_resolution: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -3291,6 +3650,10 @@ pub struct RecordSettings {
     pub quality: Option<String>,
     /// Layout of the recording.
     pub layout: Option<LayoutSettings>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl RecordSettings {
@@ -3301,12 +3664,13 @@ impl RecordSettings {
             mode: mode.into(),
             quality: None,
             layout: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Settings for capturing still frames of calls at intervals.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FrameRecordSettings {
     /// Whether frame capture is `available`, `disabled` or `auto-on`.
     pub mode: FrameRecordSettingsMode,
@@ -3316,6 +3680,10 @@ pub struct FrameRecordSettings {
     ///
     /// Between 2 and 60.
     pub capture_interval_in_seconds: i32,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl FrameRecordSettings {
@@ -3325,6 +3693,7 @@ impl FrameRecordSettings {
             mode,
             quality: None,
             capture_interval_in_seconds,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -3352,16 +3721,28 @@ impl FrameRecordSettingsMode {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "available" => Some(Self::Available),
+            "disabled" => Some(Self::Disabled),
+            "auto-on" => Some(Self::AutoOn),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for FrameRecordSettingsMode {
     fn from(value: &str) -> Self {
-        match value {
-            "available" => Self::Available,
-            "disabled" => Self::Disabled,
-            "auto-on" => Self::AutoOn,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for FrameRecordSettingsMode {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -3381,8 +3762,12 @@ impl<'de> serde::Deserialize<'de> for FrameRecordSettingsMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "FrameRecordSettingsMode",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -3393,18 +3778,26 @@ impl crate::request::QueryValue for FrameRecordSettingsMode {
 }
 
 /// Settings for recording each participant of a call separately.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct IndividualRecordSettings {
     /// Whether individual recording is `available`, `disabled` or `auto-on`.
     pub mode: IndividualRecordSettingsMode,
     /// Kinds of files produced.
     pub output_types: Option<Vec<String>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl IndividualRecordSettings {
     /// Creates a `IndividualRecordSettings` from its required fields; the optional ones are `None`.
     pub fn new(mode: IndividualRecordSettingsMode) -> Self {
-        Self { mode, output_types: None }
+        Self {
+            mode,
+            output_types: None,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -3431,16 +3824,28 @@ impl IndividualRecordSettingsMode {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "available" => Some(Self::Available),
+            "disabled" => Some(Self::Disabled),
+            "auto-on" => Some(Self::AutoOn),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for IndividualRecordSettingsMode {
     fn from(value: &str) -> Self {
-        match value {
-            "available" => Self::Available,
-            "disabled" => Self::Disabled,
-            "auto-on" => Self::AutoOn,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for IndividualRecordSettingsMode {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -3460,8 +3865,12 @@ impl<'de> serde::Deserialize<'de> for IndividualRecordSettingsMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "IndividualRecordSettingsMode",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -3472,18 +3881,26 @@ impl crate::request::QueryValue for IndividualRecordSettingsMode {
 }
 
 /// Settings for raw call recordings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RawRecordSettings {
     /// Whether raw recording is `available`, `disabled` or `auto-on`.
     pub mode: RawRecordSettingsMode,
     /// Record audio only.
     pub audio_only: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl RawRecordSettings {
     /// Creates a `RawRecordSettings` from its required fields; the optional ones are `None`.
     pub fn new(mode: RawRecordSettingsMode) -> Self {
-        Self { mode, audio_only: None }
+        Self {
+            mode,
+            audio_only: None,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -3510,16 +3927,28 @@ impl RawRecordSettingsMode {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "available" => Some(Self::Available),
+            "disabled" => Some(Self::Disabled),
+            "auto-on" => Some(Self::AutoOn),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for RawRecordSettingsMode {
     fn from(value: &str) -> Self {
-        match value {
-            "available" => Self::Available,
-            "disabled" => Self::Disabled,
-            "auto-on" => Self::AutoOn,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for RawRecordSettingsMode {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -3539,8 +3968,12 @@ impl<'de> serde::Deserialize<'de> for RawRecordSettingsMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "RawRecordSettingsMode",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -3559,6 +3992,10 @@ pub struct BroadcastSettings {
     pub hls: Option<HlsSettings>,
     /// RTMP settings.
     pub rtmp: Option<RtmpSettings>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl BroadcastSettings {
@@ -3568,6 +4005,7 @@ impl BroadcastSettings {
             enabled,
             hls: None,
             rtmp: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -3577,17 +4015,24 @@ impl BroadcastSettings {
 pub struct GeofenceSettings {
     /// Names of the geofences.
     pub names: Vec<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GeofenceSettings {
     /// Creates a `GeofenceSettings` from its required fields; the optional ones are `None`.
     pub fn new(names: Vec<String>) -> Self {
-        Self { names }
+        Self {
+            names,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
 /// Call transcription and closed caption settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TranscriptionSettings {
     /// Whether transcription is `available`, `disabled` or `auto-on`.
     pub mode: TranscriptionSettingsMode,
@@ -3599,6 +4044,10 @@ pub struct TranscriptionSettings {
     pub translation: Option<TranslationSettings>,
     /// How speech is split into caption segments.
     pub speech_segment_config: Option<SpeechSegmentConfig>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl TranscriptionSettings {
@@ -3614,6 +4063,7 @@ impl TranscriptionSettings {
             language,
             translation: None,
             speech_segment_config: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -3641,16 +4091,28 @@ impl TranscriptionSettingsMode {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "available" => Some(Self::Available),
+            "disabled" => Some(Self::Disabled),
+            "auto-on" => Some(Self::AutoOn),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for TranscriptionSettingsMode {
     fn from(value: &str) -> Self {
-        match value {
-            "available" => Self::Available,
-            "disabled" => Self::Disabled,
-            "auto-on" => Self::AutoOn,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for TranscriptionSettingsMode {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -3670,8 +4132,12 @@ impl<'de> serde::Deserialize<'de> for TranscriptionSettingsMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "TranscriptionSettingsMode",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -3704,16 +4170,28 @@ impl TranscriptionSettingsClosedCaptionMode {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "available" => Some(Self::Available),
+            "disabled" => Some(Self::Disabled),
+            "auto-on" => Some(Self::AutoOn),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for TranscriptionSettingsClosedCaptionMode {
     fn from(value: &str) -> Self {
-        match value {
-            "available" => Self::Available,
-            "disabled" => Self::Disabled,
-            "auto-on" => Self::AutoOn,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for TranscriptionSettingsClosedCaptionMode {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -3733,8 +4211,12 @@ impl<'de> serde::Deserialize<'de> for TranscriptionSettingsClosedCaptionMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "TranscriptionSettingsClosedCaptionMode",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -3869,50 +4351,62 @@ impl TranscriptionSettingsLanguage {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "auto" => Some(Self::Auto),
+            "en" => Some(Self::En),
+            "fr" => Some(Self::Fr),
+            "es" => Some(Self::Es),
+            "de" => Some(Self::De),
+            "it" => Some(Self::It),
+            "nl" => Some(Self::Nl),
+            "pt" => Some(Self::Pt),
+            "pl" => Some(Self::Pl),
+            "ca" => Some(Self::Ca),
+            "cs" => Some(Self::Cs),
+            "da" => Some(Self::Da),
+            "el" => Some(Self::El),
+            "fi" => Some(Self::Fi),
+            "id" => Some(Self::Id),
+            "ja" => Some(Self::Ja),
+            "ru" => Some(Self::Ru),
+            "sv" => Some(Self::Sv),
+            "ta" => Some(Self::Ta),
+            "th" => Some(Self::Th),
+            "tr" => Some(Self::Tr),
+            "hu" => Some(Self::Hu),
+            "ro" => Some(Self::Ro),
+            "zh" => Some(Self::Zh),
+            "ar" => Some(Self::Ar),
+            "tl" => Some(Self::Tl),
+            "he" => Some(Self::He),
+            "hi" => Some(Self::Hi),
+            "hr" => Some(Self::Hr),
+            "ko" => Some(Self::Ko),
+            "ms" => Some(Self::Ms),
+            "no" => Some(Self::No),
+            "uk" => Some(Self::Uk),
+            "bg" => Some(Self::Bg),
+            "et" => Some(Self::Et),
+            "sl" => Some(Self::Sl),
+            "sk" => Some(Self::Sk),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for TranscriptionSettingsLanguage {
     fn from(value: &str) -> Self {
-        match value {
-            "auto" => Self::Auto,
-            "en" => Self::En,
-            "fr" => Self::Fr,
-            "es" => Self::Es,
-            "de" => Self::De,
-            "it" => Self::It,
-            "nl" => Self::Nl,
-            "pt" => Self::Pt,
-            "pl" => Self::Pl,
-            "ca" => Self::Ca,
-            "cs" => Self::Cs,
-            "da" => Self::Da,
-            "el" => Self::El,
-            "fi" => Self::Fi,
-            "id" => Self::Id,
-            "ja" => Self::Ja,
-            "ru" => Self::Ru,
-            "sv" => Self::Sv,
-            "ta" => Self::Ta,
-            "th" => Self::Th,
-            "tr" => Self::Tr,
-            "hu" => Self::Hu,
-            "ro" => Self::Ro,
-            "zh" => Self::Zh,
-            "ar" => Self::Ar,
-            "tl" => Self::Tl,
-            "he" => Self::He,
-            "hi" => Self::Hi,
-            "hr" => Self::Hr,
-            "ko" => Self::Ko,
-            "ms" => Self::Ms,
-            "no" => Self::No,
-            "uk" => Self::Uk,
-            "bg" => Self::Bg,
-            "et" => Self::Et,
-            "sl" => Self::Sl,
-            "sk" => Self::Sk,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for TranscriptionSettingsLanguage {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -3932,8 +4426,12 @@ impl<'de> serde::Deserialize<'de> for TranscriptionSettingsLanguage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "TranscriptionSettingsLanguage",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -3952,6 +4450,10 @@ pub struct RingSettings {
     pub auto_cancel_timeout_ms: i32,
     /// After how many milliseconds an unanswered call counts as missed.
     pub missed_call_timeout_ms: i32,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl RingSettings {
@@ -3965,6 +4467,7 @@ impl RingSettings {
             incoming_call_timeout_ms,
             auto_cancel_timeout_ms,
             missed_call_timeout_ms,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -3974,12 +4477,19 @@ impl RingSettings {
 pub struct ThumbnailsSettings {
     /// Whether thumbnails are made.
     pub enabled: bool,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ThumbnailsSettings {
     /// Creates a `ThumbnailsSettings` from its required fields; the optional ones are `None`.
     pub fn new(enabled: bool) -> Self {
-        Self { enabled }
+        Self {
+            enabled,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -3994,6 +4504,10 @@ pub struct LimitsSettings {
     pub max_participants_exclude_owner: Option<bool>,
     /// Maximum length of a call in seconds.
     pub max_duration_seconds: Option<i32>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl LimitsSettings {
@@ -4004,6 +4518,7 @@ impl LimitsSettings {
             max_participants_exclude_roles,
             max_participants_exclude_owner: None,
             max_duration_seconds: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -4015,12 +4530,19 @@ pub struct SessionSettings {
     ///
     /// Between 5 and 900.
     pub inactivity_timeout_seconds: i32,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SessionSettings {
     /// Creates a `SessionSettings` from its required fields; the optional ones are `None`.
     pub fn new(inactivity_timeout_seconds: i32) -> Self {
-        Self { inactivity_timeout_seconds }
+        Self {
+            inactivity_timeout_seconds,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -4035,6 +4557,10 @@ pub struct IngressSettings {
     pub video_encoding_options: Option<
         std::collections::BTreeMap<String, IngressVideoEncodingOptions>,
     >,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl IngressSettings {
@@ -4044,6 +4570,7 @@ impl IngressSettings {
             enabled,
             audio_encoding_options: None,
             video_encoding_options: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -4057,26 +4584,42 @@ pub struct EventNotificationSettings {
     pub apns: Apns,
     /// Firebase payload.
     pub fcm: Fcm,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl EventNotificationSettings {
     /// Creates a `EventNotificationSettings` from its required fields; the optional ones are `None`.
     pub fn new(enabled: bool, apns: Apns, fcm: Fcm) -> Self {
-        Self { enabled, apns, fcm }
+        Self {
+            enabled,
+            apns,
+            fcm,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
 /// Noise cancellation settings of calls.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NoiseCancellationSettings {
     /// Whether noise cancellation is `available`, `disabled` or `auto-on`.
     pub mode: NoiseCancellationSettingsMode,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl NoiseCancellationSettings {
     /// Creates a `NoiseCancellationSettings` from its required fields; the optional ones are `None`.
     pub fn new(mode: NoiseCancellationSettingsMode) -> Self {
-        Self { mode }
+        Self {
+            mode,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -4103,16 +4646,28 @@ impl NoiseCancellationSettingsMode {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "available" => Some(Self::Available),
+            "disabled" => Some(Self::Disabled),
+            "auto-on" => Some(Self::AutoOn),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for NoiseCancellationSettingsMode {
     fn from(value: &str) -> Self {
-        match value {
-            "available" => Self::Available,
-            "disabled" => Self::Disabled,
-            "auto-on" => Self::AutoOn,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for NoiseCancellationSettingsMode {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -4132,8 +4687,12 @@ impl<'de> serde::Deserialize<'de> for NoiseCancellationSettingsMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "NoiseCancellationSettingsMode",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -4158,17 +4717,26 @@ pub struct TargetResolution {
     ///
     /// At most 6000000.
     pub bitrate: i32,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl TargetResolution {
     /// Creates a `TargetResolution` from its required fields; the optional ones are `None`.
     pub fn new(width: i32, height: i32, bitrate: i32) -> Self {
-        Self { width, height, bitrate }
+        Self {
+            width,
+            height,
+            bitrate,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
 /// The layout of recorded or broadcast calls.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LayoutSettings {
     /// Layout name.
     pub name: LayoutSettingsName,
@@ -4180,6 +4748,10 @@ pub struct LayoutSettings {
     pub external_css_url: String,
     /// Whether to adapt the layout to the orientation of the video.
     pub detect_orientation: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl LayoutSettings {
@@ -4195,6 +4767,7 @@ impl LayoutSettings {
             external_app_url: external_app_url.into(),
             external_css_url: external_css_url.into(),
             detect_orientation: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -4228,18 +4801,30 @@ impl LayoutSettingsName {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "spotlight" => Some(Self::Spotlight),
+            "grid" => Some(Self::Grid),
+            "single-participant" => Some(Self::SingleParticipant),
+            "mobile" => Some(Self::Mobile),
+            "custom" => Some(Self::Custom),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for LayoutSettingsName {
     fn from(value: &str) -> Self {
-        match value {
-            "spotlight" => Self::Spotlight,
-            "grid" => Self::Grid,
-            "single-participant" => Self::SingleParticipant,
-            "mobile" => Self::Mobile,
-            "custom" => Self::Custom,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for LayoutSettingsName {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -4259,8 +4844,12 @@ impl<'de> serde::Deserialize<'de> for LayoutSettingsName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "LayoutSettingsName",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -4281,6 +4870,10 @@ pub struct HlsSettings {
     pub quality_tracks: Vec<String>,
     /// Layout of the stream.
     pub layout: Option<LayoutSettings>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl HlsSettings {
@@ -4291,6 +4884,7 @@ impl HlsSettings {
             enabled,
             quality_tracks,
             layout: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -4306,6 +4900,10 @@ pub struct RtmpSettings {
     pub layout: Option<LayoutSettings>,
     /// Where the stream goes.
     pub location: Option<RtmpLocation>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl RtmpSettings {
@@ -4316,6 +4914,7 @@ impl RtmpSettings {
             quality_name: None,
             layout: None,
             location: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -4327,12 +4926,20 @@ pub struct TranslationSettings {
     pub enabled: bool,
     /// Languages captions are translated into.
     pub languages: Vec<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl TranslationSettings {
     /// Creates a `TranslationSettings` from its required fields; the optional ones are `None`.
     pub fn new(enabled: bool, languages: Vec<String>) -> Self {
-        Self { enabled, languages }
+        Self {
+            enabled,
+            languages,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -4343,6 +4950,10 @@ pub struct SpeechSegmentConfig {
     pub max_speech_caption_ms: Option<i32>,
     /// Silence, in milliseconds, that ends a segment.
     pub silence_duration_ms: Option<i32>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// How the audio of an ingested stream is encoded.
@@ -4358,6 +4969,10 @@ pub struct IngressAudioEncodingOptions {
     ///
     /// Between 16000 and 128000.
     pub bitrate: i64,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl IngressAudioEncodingOptions {
@@ -4367,6 +4982,7 @@ impl IngressAudioEncodingOptions {
             channels,
             enable_dtx,
             bitrate,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -4380,12 +4996,20 @@ pub struct IngressVideoEncodingOptions {
     ///
     /// At least 1 item.
     pub layers: Vec<IngressVideoLayer>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl IngressVideoEncodingOptions {
     /// Creates a `IngressVideoEncodingOptions` from its required fields; the optional ones are `None`.
     pub fn new(layers: Vec<IngressVideoLayer>) -> Self {
-        Self { source: None, layers }
+        Self {
+            source: None,
+            layers,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -4404,6 +5028,10 @@ pub struct Apns {
     pub mutable_content: Option<i32>,
     /// Extra data in the payload.
     pub data: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl Apns {
@@ -4416,6 +5044,7 @@ impl Apns {
             content_available: None,
             mutable_content: None,
             data: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -4425,6 +5054,10 @@ impl Apns {
 pub struct Fcm {
     /// Data of the payload.
     pub data: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// An RTMP destination that a call is broadcast to.
@@ -4436,6 +5069,10 @@ pub struct RtmpLocation {
     pub stream_url: String,
     /// Stream key of the destination.
     pub stream_key: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl RtmpLocation {
@@ -4449,6 +5086,7 @@ impl RtmpLocation {
             name: name.into(),
             stream_url: stream_url.into(),
             stream_key: stream_key.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -4468,17 +5106,26 @@ pub struct IngressSource {
     ///
     /// Between 1 and 60.
     pub fps: i64,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl IngressSource {
     /// Creates a `IngressSource` from its required fields; the optional ones are `None`.
     pub fn new(width: i64, height: i64, fps: i64) -> Self {
-        Self { width, height, fps }
+        Self {
+            width,
+            height,
+            fps,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
 /// One video layer (quality) made from an ingested stream.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct IngressVideoLayer {
     /// Video codec.
     pub codec: IngressVideoLayerCodec,
@@ -4498,6 +5145,10 @@ pub struct IngressVideoLayer {
     ///
     /// At least 240.
     pub max_dimension: i64,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl IngressVideoLayer {
@@ -4515,6 +5166,7 @@ impl IngressVideoLayer {
             frame_rate,
             min_dimension,
             max_dimension,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -4539,15 +5191,27 @@ impl IngressVideoLayerCodec {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "h264" => Some(Self::H264),
+            "vp8" => Some(Self::Vp8),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for IngressVideoLayerCodec {
     fn from(value: &str) -> Self {
-        match value {
-            "h264" => Self::H264,
-            "vp8" => Self::Vp8,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for IngressVideoLayerCodec {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -4567,8 +5231,12 @@ impl<'de> serde::Deserialize<'de> for IngressVideoLayerCodec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "IngressVideoLayerCodec",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -4591,6 +5259,10 @@ pub struct AppEventResponse {
     pub file_upload_config: Option<FileUploadConfig>,
     /// Which images users may upload.
     pub image_upload_config: Option<FileUploadConfig>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl AppEventResponse {
@@ -4602,12 +5274,13 @@ impl AppEventResponse {
             auto_translation_enabled,
             file_upload_config: None,
             image_upload_config: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells a user's connections that the app's settings changed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppUpdatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -4618,6 +5291,10 @@ pub struct AppUpdatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl AppUpdatedEvent {
@@ -4631,6 +5308,7 @@ impl AppUpdatedEvent {
             received_at: None,
             app,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }

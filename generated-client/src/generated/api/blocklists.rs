@@ -18,6 +18,10 @@ pub struct ListBlockListResponse {
     pub next_cursor: Option<String>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ListBlockListResponse {
@@ -27,6 +31,7 @@ impl ListBlockListResponse {
             blocklists,
             next_cursor: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -56,6 +61,10 @@ pub struct CreateBlockListRequest {
     pub user_id: Option<String>,
     /// User on whose behalf the call is made.
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateBlockListRequest {
@@ -72,6 +81,7 @@ impl CreateBlockListRequest {
             team: None,
             user_id: None,
             user: None,
+            __wire: crate::WireState::default(),
         }
     }
 
@@ -170,19 +180,31 @@ impl CreateBlockListRequestType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "regex" => Some(Self::Regex),
+            "domain" => Some(Self::Domain),
+            "domain_allowlist" => Some(Self::DomainAllowlist),
+            "email" => Some(Self::Email),
+            "email_allowlist" => Some(Self::EmailAllowlist),
+            "word" => Some(Self::Word),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for CreateBlockListRequestType {
     fn from(value: &str) -> Self {
-        match value {
-            "regex" => Self::Regex,
-            "domain" => Self::Domain,
-            "domain_allowlist" => Self::DomainAllowlist,
-            "email" => Self::Email,
-            "email_allowlist" => Self::EmailAllowlist,
-            "word" => Self::Word,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for CreateBlockListRequestType {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -202,8 +224,12 @@ impl<'de> serde::Deserialize<'de> for CreateBlockListRequestType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "CreateBlockListRequestType",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -220,6 +246,10 @@ pub struct CreateBlockListResponse {
     pub blocklist: Option<BlockListResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateBlockListResponse {
@@ -228,6 +258,7 @@ impl CreateBlockListResponse {
         Self {
             blocklist: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -243,12 +274,20 @@ pub struct ImportBlockListRequest {
     ///
     /// At least 1.
     pub chunk_size: Option<i32>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ImportBlockListRequest {
     /// Creates a `ImportBlockListRequest` from its required fields; the optional ones are `None`.
     pub fn new(items: Vec<String>) -> Self {
-        Self { items, chunk_size: None }
+        Self {
+            items,
+            chunk_size: None,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -259,6 +298,10 @@ pub struct ImportBlockListResponse {
     pub task_id: String,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ImportBlockListResponse {
@@ -267,6 +310,7 @@ impl ImportBlockListResponse {
         Self {
             task_id: task_id.into(),
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -278,6 +322,10 @@ pub struct GetBlockListResponse {
     pub blocklist: Option<BlockListResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetBlockListResponse {
@@ -286,6 +334,7 @@ impl GetBlockListResponse {
         Self {
             blocklist: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -309,6 +358,10 @@ pub struct UpdateBlockListRequest {
     pub user_id: Option<String>,
     /// User on whose behalf the call is made.
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateBlockListRequest {
@@ -382,6 +435,10 @@ pub struct UpdateBlockListResponse {
     pub blocklist: Option<BlockListResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateBlockListResponse {
@@ -390,6 +447,7 @@ impl UpdateBlockListResponse {
         Self {
             blocklist: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -421,6 +479,10 @@ pub struct BlockListResponse {
     pub is_confusable_folding_enabled: bool,
     /// Whether entries also match inside longer words.
     pub is_substring_matching_enabled: bool,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl BlockListResponse {
@@ -447,17 +509,22 @@ impl BlockListResponse {
             is_plural_check_enabled,
             is_confusable_folding_enabled,
             is_substring_matching_enabled,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A blocklist applied to a channel type and how matches are handled.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BlockListOptions {
     /// Blocklist name.
     pub blocklist: String,
     /// What happens to a matching message.
     pub behavior: BlocklistBehavior,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl BlockListOptions {
@@ -466,6 +533,7 @@ impl BlockListOptions {
         Self {
             blocklist: blocklist.into(),
             behavior,
+            __wire: crate::WireState::default(),
         }
     }
 }

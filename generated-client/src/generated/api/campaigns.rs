@@ -46,6 +46,10 @@ pub struct CreateCampaignRequest {
     pub channel_template: Option<CampaignChannelTemplate>,
     /// Whether the channels the campaign creates are hidden or archived for the sender.
     pub sender_visibility: Option<CreateCampaignRequestSenderVisibility>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateCampaignRequest {
@@ -69,6 +73,7 @@ impl CreateCampaignRequest {
             message_template,
             channel_template: None,
             sender_visibility: None,
+            __wire: crate::WireState::default(),
         }
     }
 
@@ -189,15 +194,27 @@ impl CreateCampaignRequestSenderMode {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "exclude" => Some(Self::Exclude),
+            "include" => Some(Self::Include),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for CreateCampaignRequestSenderMode {
     fn from(value: &str) -> Self {
-        match value {
-            "exclude" => Self::Exclude,
-            "include" => Self::Include,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for CreateCampaignRequestSenderMode {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -217,8 +234,12 @@ impl<'de> serde::Deserialize<'de> for CreateCampaignRequestSenderMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "CreateCampaignRequestSenderMode",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -248,15 +269,27 @@ impl CreateCampaignRequestSenderVisibility {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "hidden" => Some(Self::Hidden),
+            "archived" => Some(Self::Archived),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for CreateCampaignRequestSenderVisibility {
     fn from(value: &str) -> Self {
-        match value {
-            "hidden" => Self::Hidden,
-            "archived" => Self::Archived,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for CreateCampaignRequestSenderVisibility {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -276,8 +309,12 @@ impl<'de> serde::Deserialize<'de> for CreateCampaignRequestSenderVisibility {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "CreateCampaignRequestSenderVisibility",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -296,6 +333,10 @@ pub struct CreateCampaignResponse {
     pub users: Option<PagerResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateCampaignResponse {
@@ -305,6 +346,7 @@ impl CreateCampaignResponse {
             campaign: None,
             users: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -328,6 +370,10 @@ pub struct QueryCampaignsRequest {
     pub next: Option<String>,
     /// Cursor of the previous page.
     pub prev: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A page of campaigns.
@@ -341,6 +387,10 @@ pub struct QueryCampaignsResponse {
     pub prev: Option<String>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryCampaignsResponse {
@@ -351,6 +401,7 @@ impl QueryCampaignsResponse {
             next: None,
             prev: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -360,12 +411,19 @@ impl QueryCampaignsResponse {
 pub struct DeleteCampaignResponse {
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeleteCampaignResponse {
     /// Creates a `DeleteCampaignResponse` from its required fields; the optional ones are `None`.
     pub fn new(duration: impl Into<String>) -> Self {
-        Self { duration: duration.into() }
+        Self {
+            duration: duration.into(),
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -378,6 +436,10 @@ pub struct GetCampaignResponse {
     pub users: Option<PagerResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetCampaignResponse {
@@ -387,6 +449,7 @@ impl GetCampaignResponse {
             campaign: None,
             users: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -428,6 +491,10 @@ pub struct UpdateCampaignRequest {
     pub channel_template: Option<CampaignChannelTemplate>,
     /// Whether the channels the campaign creates are hidden or archived for the sender.
     pub sender_visibility: Option<UpdateCampaignRequestSenderVisibility>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateCampaignRequest {
@@ -451,6 +518,7 @@ impl UpdateCampaignRequest {
             message_template,
             channel_template: None,
             sender_visibility: None,
+            __wire: crate::WireState::default(),
         }
     }
 
@@ -571,15 +639,27 @@ impl UpdateCampaignRequestSenderMode {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "exclude" => Some(Self::Exclude),
+            "include" => Some(Self::Include),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for UpdateCampaignRequestSenderMode {
     fn from(value: &str) -> Self {
-        match value {
-            "exclude" => Self::Exclude,
-            "include" => Self::Include,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for UpdateCampaignRequestSenderMode {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -599,8 +679,12 @@ impl<'de> serde::Deserialize<'de> for UpdateCampaignRequestSenderMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "UpdateCampaignRequestSenderMode",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -630,15 +714,27 @@ impl UpdateCampaignRequestSenderVisibility {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "hidden" => Some(Self::Hidden),
+            "archived" => Some(Self::Archived),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for UpdateCampaignRequestSenderVisibility {
     fn from(value: &str) -> Self {
-        match value {
-            "hidden" => Self::Hidden,
-            "archived" => Self::Archived,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for UpdateCampaignRequestSenderVisibility {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -658,8 +754,12 @@ impl<'de> serde::Deserialize<'de> for UpdateCampaignRequestSenderVisibility {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "UpdateCampaignRequestSenderVisibility",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -670,7 +770,7 @@ impl crate::request::QueryValue for UpdateCampaignRequestSenderVisibility {
 }
 
 /// A campaign with its settings, state and statistics.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CampaignResponse {
     /// Campaign ID.
     pub id: String,
@@ -718,6 +818,10 @@ pub struct CampaignResponse {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Progress and delivery counts.
     pub stats: CampaignStatsResponse,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CampaignResponse {
@@ -767,6 +871,7 @@ impl CampaignResponse {
             created_at,
             updated_at,
             stats,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -778,6 +883,10 @@ pub struct StartCampaignRequest {
     pub scheduled_for: Option<chrono::DateTime<chrono::Utc>>,
     /// When to stop the campaign if it is still running.
     pub stop_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The started or scheduled campaign.
@@ -789,6 +898,10 @@ pub struct StartCampaignResponse {
     pub users: Option<PagerResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl StartCampaignResponse {
@@ -798,12 +911,13 @@ impl StartCampaignResponse {
             campaign: None,
             users: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A campaign finished.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CampaignCompletedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -814,6 +928,10 @@ pub struct CampaignCompletedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CampaignCompletedEvent {
@@ -824,12 +942,13 @@ impl CampaignCompletedEvent {
             received_at: None,
             campaign: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A campaign started.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CampaignStartedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -840,6 +959,10 @@ pub struct CampaignStartedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CampaignStartedEvent {
@@ -850,6 +973,7 @@ impl CampaignStartedEvent {
             received_at: None,
             campaign: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -870,6 +994,10 @@ pub struct CampaignMessageTemplate {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CampaignMessageTemplate {
@@ -881,6 +1009,7 @@ impl CampaignMessageTemplate {
             poll_id: None,
             searchable: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -909,6 +1038,10 @@ pub struct CampaignChannelTemplate {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CampaignChannelTemplate {
@@ -921,6 +1054,7 @@ impl CampaignChannelTemplate {
             members_template: None,
             team: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -932,10 +1066,14 @@ pub struct PagerResponse {
     pub next: Option<String>,
     /// Cursor of the previous page; absent on the first page.
     pub prev: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A named group of users or channels that campaigns can target.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Segment {
     /// Segment ID.
     pub id: String,
@@ -961,6 +1099,10 @@ pub struct Segment {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// When the segment was deleted.
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl Segment {
@@ -989,12 +1131,13 @@ impl Segment {
             created_at,
             updated_at,
             deleted_at: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Progress and delivery counts of a campaign.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CampaignStatsResponse {
     /// When sending started.
     pub stats_started_at: chrono::DateTime<chrono::Utc>,
@@ -1010,6 +1153,10 @@ pub struct CampaignStatsResponse {
     pub stats_users_sent: i32,
     /// Number of users who have read the message.
     pub stats_users_read: i32,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CampaignStatsResponse {
@@ -1031,6 +1178,7 @@ impl CampaignStatsResponse {
             progress,
             stats_users_sent,
             stats_users_read,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1045,6 +1193,10 @@ pub struct CampaignChannelMember {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CampaignChannelMember {
@@ -1054,13 +1206,20 @@ impl CampaignChannelMember {
             user_id: user_id.into(),
             channel_role: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// An empty request to stop a campaign.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct StopCampaignRequest {}
+pub struct StopCampaignRequest {
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
+}
+
 /// The typed filter of [`QueryCampaignsRequest::filter`]: one function per field the API filters on, each with the operators the API accepts there.
 ///
 /// Combine conditions with `&`, `|` and [`Filter::nor`](crate::Filter::nor); see [`crate::filter`].

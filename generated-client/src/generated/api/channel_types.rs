@@ -17,6 +17,10 @@ pub struct ListChannelTypesResponse {
     pub channel_types: std::collections::BTreeMap<String, ChannelTypeConfig>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ListChannelTypesResponse {
@@ -28,6 +32,7 @@ impl ListChannelTypesResponse {
         Self {
             channel_types,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -103,6 +108,10 @@ pub struct CreateChannelTypeRequest {
     pub push_level: Option<PushLevel>,
     /// Default notification preferences.
     pub chat_preferences: Option<ChatPreferences>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateChannelTypeRequest {
@@ -142,6 +151,7 @@ impl CreateChannelTypeRequest {
             skip_last_msg_update_for_system_msgs: None,
             push_level: None,
             chat_preferences: None,
+            __wire: crate::WireState::default(),
         }
     }
 
@@ -403,15 +413,27 @@ impl CreateChannelTypeRequestAutomodBehavior {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "flag" => Some(Self::Flag),
+            "block" => Some(Self::Block),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for CreateChannelTypeRequestAutomodBehavior {
     fn from(value: &str) -> Self {
-        match value {
-            "flag" => Self::Flag,
-            "block" => Self::Block,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for CreateChannelTypeRequestAutomodBehavior {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -431,8 +453,12 @@ impl<'de> serde::Deserialize<'de> for CreateChannelTypeRequestAutomodBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "CreateChannelTypeRequestAutomodBehavior",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -443,7 +469,7 @@ impl crate::request::QueryValue for CreateChannelTypeRequestAutomodBehavior {
 }
 
 /// The channel type that was created.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateChannelTypeResponse {
     /// Channel type name.
     pub name: String,
@@ -527,6 +553,10 @@ pub struct CreateChannelTypeResponse {
     pub grants: std::collections::BTreeMap<String, Vec<String>>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateChannelTypeResponse {
@@ -605,12 +635,13 @@ impl CreateChannelTypeResponse {
             permissions,
             grants,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// One channel type with its full configuration.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetChannelTypeResponse {
     /// Permission policies of the channel type.
     pub permissions: Vec<PolicyRequest>,
@@ -694,6 +725,10 @@ pub struct GetChannelTypeResponse {
     pub commands: Vec<Command>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetChannelTypeResponse {
@@ -772,6 +807,7 @@ impl GetChannelTypeResponse {
             chat_preferences: None,
             commands,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -855,6 +891,10 @@ pub struct UpdateChannelTypeRequest {
     pub chat_preferences: Option<ChatPreferences>,
     /// Names of the slash commands to enable.
     pub commands: Option<Vec<String>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateChannelTypeRequest {
@@ -1124,7 +1164,7 @@ impl UpdateChannelTypeRequest {
 }
 
 /// The channel type after the update.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateChannelTypeResponse {
     /// Permission policies of the channel type.
     pub permissions: Vec<PolicyRequest>,
@@ -1208,6 +1248,10 @@ pub struct UpdateChannelTypeResponse {
     pub commands: Vec<String>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateChannelTypeResponse {
@@ -1286,12 +1330,13 @@ impl UpdateChannelTypeResponse {
             updated_at,
             commands,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The configuration of a channel type as listings return it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelTypeConfig {
     /// Permission policies of the channel type.
     pub permissions: Vec<PolicyRequest>,
@@ -1373,6 +1418,10 @@ pub struct ChannelTypeConfig {
     pub chat_preferences: Option<ChatPreferences>,
     /// The enabled slash commands.
     pub commands: Vec<Command>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelTypeConfig {
@@ -1449,12 +1498,13 @@ impl ChannelTypeConfig {
             push_level: None,
             chat_preferences: None,
             commands,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A permission policy that allows or denies resources to roles.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PolicyRequest {
     /// Whether the policy allows or denies.
     pub action: PolicyRequestAction,
@@ -1472,6 +1522,10 @@ pub struct PolicyRequest {
     ///
     /// Between 1 and 999.
     pub priority: i32,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PolicyRequest {
@@ -1491,6 +1545,7 @@ impl PolicyRequest {
             roles,
             owner,
             priority,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1515,15 +1570,27 @@ impl PolicyRequestAction {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "Deny" => Some(Self::Deny),
+            "Allow" => Some(Self::Allow),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for PolicyRequestAction {
     fn from(value: &str) -> Self {
-        match value {
-            "Deny" => Self::Deny,
-            "Allow" => Self::Allow,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for PolicyRequestAction {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -1543,8 +1610,12 @@ impl<'de> serde::Deserialize<'de> for PolicyRequestAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "PolicyRequestAction",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -1563,6 +1634,10 @@ pub struct Thresholds {
     pub spam: Option<LabelThresholds>,
     /// Thresholds for toxic content.
     pub toxic: Option<LabelThresholds>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The scores from which a message is flagged or blocked.
@@ -1576,6 +1651,10 @@ pub struct LabelThresholds {
     ///
     /// Between 0 and 1.
     pub block: Option<f32>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Default notification preferences per kind of message.
@@ -1597,6 +1676,10 @@ pub struct ChatPreferences {
     pub channel_mentions: Option<String>,
     /// Preference for messages in distinct channels.
     pub distinct_channel_messages: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChatPreferences {
@@ -1675,6 +1758,10 @@ pub struct Command {
     pub args: String,
     /// Group the command belongs to.
     pub set: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl Command {
@@ -1692,12 +1779,13 @@ impl Command {
             description: description.into(),
             args: args.into(),
             set: set.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The configuration a channel gets from its type, as embedded in channel responses.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelConfigWithInfo {
     /// Created at.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1777,6 +1865,10 @@ pub struct ChannelConfigWithInfo {
     pub commands: Vec<Command>,
     /// Permission IDs granted, by role.
     pub grants: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelConfigWithInfo {
@@ -1850,6 +1942,7 @@ impl ChannelConfigWithInfo {
             chat_preferences: None,
             commands,
             grants: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1877,16 +1970,28 @@ impl Automod {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "disabled" => Some(Self::Disabled),
+            "simple" => Some(Self::Simple),
+            "AI" => Some(Self::Ai),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for Automod {
     fn from(value: &str) -> Self {
-        match value {
-            "disabled" => Self::Disabled,
-            "simple" => Self::Simple,
-            "AI" => Self::Ai,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for Automod {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -1906,8 +2011,12 @@ impl<'de> serde::Deserialize<'de> for Automod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "Automod",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -1940,16 +2049,28 @@ impl AutomodBehavior {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "flag" => Some(Self::Flag),
+            "block" => Some(Self::Block),
+            "shadow_block" => Some(Self::ShadowBlock),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for AutomodBehavior {
     fn from(value: &str) -> Self {
-        match value {
-            "flag" => Self::Flag,
-            "block" => Self::Block,
-            "shadow_block" => Self::ShadowBlock,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for AutomodBehavior {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -1969,8 +2090,12 @@ impl<'de> serde::Deserialize<'de> for AutomodBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "AutomodBehavior",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -2003,16 +2128,28 @@ impl BlocklistBehavior {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "flag" => Some(Self::Flag),
+            "block" => Some(Self::Block),
+            "shadow_block" => Some(Self::ShadowBlock),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for BlocklistBehavior {
     fn from(value: &str) -> Self {
-        match value {
-            "flag" => Self::Flag,
-            "block" => Self::Block,
-            "shadow_block" => Self::ShadowBlock,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for BlocklistBehavior {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -2032,8 +2169,12 @@ impl<'de> serde::Deserialize<'de> for BlocklistBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "BlocklistBehavior",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 

@@ -68,6 +68,10 @@ pub struct QueryChannelsRequest {
     ///
     /// Client-side only: only a client with a user token sends it.
     pub presence: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryChannelsRequest {
@@ -211,6 +215,10 @@ pub struct QueryChannelsResponse {
     pub predefined_filter: Option<ParsedPredefinedFilterResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryChannelsResponse {
@@ -223,6 +231,7 @@ impl QueryChannelsResponse {
             channels,
             predefined_filter: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -248,6 +257,10 @@ pub struct GroupedQueryChannelsRequest {
     ///
     /// Client-side only: only a client with a user token sends it.
     pub presence: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Channels by group.
@@ -257,6 +270,10 @@ pub struct GroupedQueryChannelsResponse {
     pub groups: std::collections::BTreeMap<String, GroupedChannelsBucket>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GroupedQueryChannelsResponse {
@@ -268,6 +285,7 @@ impl GroupedQueryChannelsResponse {
         Self {
             groups,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -279,6 +297,10 @@ pub struct GetPinnedMessagesResponse {
     pub messages: Vec<MessageResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetPinnedMessagesResponse {
@@ -287,6 +309,7 @@ impl GetPinnedMessagesResponse {
         Self {
             messages,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -320,6 +343,10 @@ pub struct ChannelGetOrCreateRequest {
     ///
     /// Client-side only: only a client with a user token sends it.
     pub presence: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelGetOrCreateRequest {
@@ -435,6 +462,10 @@ pub struct ChannelStateResponse {
     pub active_live_locations: Option<Vec<SharedLocationResponseData>>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelStateResponse {
@@ -463,6 +494,7 @@ impl ChannelStateResponse {
             draft: None,
             active_live_locations: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -522,6 +554,10 @@ pub struct UpdateChannelRequest {
     pub user_id: Option<String>,
     /// User who makes the change (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateChannelRequest {
@@ -682,6 +718,10 @@ pub struct UpdateChannelResponse {
     pub members: Vec<ChannelMemberResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateChannelResponse {
@@ -695,6 +735,7 @@ impl UpdateChannelResponse {
             message: None,
             members,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -710,6 +751,10 @@ pub struct UpdateChannelPartialRequest {
     pub user_id: Option<String>,
     /// User who makes the change (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The channel after the update.
@@ -721,6 +766,10 @@ pub struct UpdateChannelPartialResponse {
     pub members: Vec<ChannelMemberResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateChannelPartialResponse {
@@ -733,6 +782,7 @@ impl UpdateChannelPartialResponse {
             channel: None,
             members,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -744,6 +794,10 @@ pub struct DeleteChannelResponse {
     pub duration: String,
     /// The deleted channel.
     pub channel: Option<ChannelResponse>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeleteChannelResponse {
@@ -752,6 +806,7 @@ impl DeleteChannelResponse {
         Self {
             duration: duration.into(),
             channel: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -765,12 +820,20 @@ pub struct DeleteChannelsRequest {
     pub cids: Vec<String>,
     /// Delete the channels and their messages for good.
     pub hard_delete: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeleteChannelsRequest {
     /// Creates a `DeleteChannelsRequest` from its required fields; the optional ones are `None`.
     pub fn new(cids: Vec<String>) -> Self {
-        Self { cids, hard_delete: None }
+        Self {
+            cids,
+            hard_delete: None,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -783,6 +846,10 @@ pub struct DeleteChannelsResponse {
     pub task_id: Option<String>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeleteChannelsResponse {
@@ -792,12 +859,13 @@ impl DeleteChannelsResponse {
             result: None,
             task_id: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// An operation to apply to every channel that matches a filter.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelBatchUpdateRequest {
     /// What to do to each channel.
     pub operation: ChannelBatchUpdateRequestOperation,
@@ -809,6 +877,10 @@ pub struct ChannelBatchUpdateRequest {
     pub members: Option<Vec<ChannelBatchMemberRequest>>,
     /// Channel data to set, for `updateData`.
     pub data: Option<ChannelDataUpdate>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelBatchUpdateRequest {
@@ -822,6 +894,7 @@ impl ChannelBatchUpdateRequest {
             filter,
             members: None,
             data: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -876,25 +949,37 @@ impl ChannelBatchUpdateRequestOperation {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "addMembers" => Some(Self::AddMembers),
+            "removeMembers" => Some(Self::RemoveMembers),
+            "inviteMembers" => Some(Self::InviteMembers),
+            "invites" => Some(Self::Invites),
+            "assignRoles" => Some(Self::AssignRoles),
+            "addModerators" => Some(Self::AddModerators),
+            "demoteModerators" => Some(Self::DemoteModerators),
+            "hide" => Some(Self::Hide),
+            "show" => Some(Self::Show),
+            "archive" => Some(Self::Archive),
+            "unarchive" => Some(Self::Unarchive),
+            "updateData" => Some(Self::UpdateData),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for ChannelBatchUpdateRequestOperation {
     fn from(value: &str) -> Self {
-        match value {
-            "addMembers" => Self::AddMembers,
-            "removeMembers" => Self::RemoveMembers,
-            "inviteMembers" => Self::InviteMembers,
-            "invites" => Self::Invites,
-            "assignRoles" => Self::AssignRoles,
-            "addModerators" => Self::AddModerators,
-            "demoteModerators" => Self::DemoteModerators,
-            "hide" => Self::Hide,
-            "show" => Self::Show,
-            "archive" => Self::Archive,
-            "unarchive" => Self::Unarchive,
-            "updateData" => Self::UpdateData,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for ChannelBatchUpdateRequestOperation {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -914,8 +999,12 @@ impl<'de> serde::Deserialize<'de> for ChannelBatchUpdateRequestOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "ChannelBatchUpdateRequestOperation",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -932,6 +1021,10 @@ pub struct ChannelBatchUpdateResponse {
     pub task_id: Option<String>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelBatchUpdateResponse {
@@ -940,6 +1033,7 @@ impl ChannelBatchUpdateResponse {
         Self {
             task_id: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -953,6 +1047,10 @@ pub struct HideChannelRequest {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The result of hiding a channel.
@@ -960,12 +1058,19 @@ pub struct HideChannelRequest {
 pub struct HideChannelResponse {
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl HideChannelResponse {
     /// Creates a `HideChannelResponse` from its required fields; the optional ones are `None`.
     pub fn new(duration: impl Into<String>) -> Self {
-        Self { duration: duration.into() }
+        Self {
+            duration: duration.into(),
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -976,6 +1081,10 @@ pub struct ShowChannelRequest {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Confirms that the channel is shown again.
@@ -983,18 +1092,31 @@ pub struct ShowChannelRequest {
 pub struct ShowChannelResponse {
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ShowChannelResponse {
     /// Creates a `ShowChannelResponse` from its required fields; the optional ones are `None`.
     pub fn new(duration: impl Into<String>) -> Self {
-        Self { duration: duration.into() }
+        Self {
+            duration: duration.into(),
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
 /// Stopping to watch takes no options: the channel is in the path, the connection in the query.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ChannelStopWatchingRequest {}
+pub struct ChannelStopWatchingRequest {
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
+}
+
 /// How to truncate a channel.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TruncateChannelRequest {
@@ -1014,6 +1136,10 @@ pub struct TruncateChannelRequest {
     pub user_id: Option<String>,
     /// User who truncates the channel (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The channel after truncating.
@@ -1025,6 +1151,10 @@ pub struct TruncateChannelResponse {
     pub channel: Option<ChannelResponse>,
     /// The system message posted after truncating.
     pub message: Option<MessageResponse>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl TruncateChannelResponse {
@@ -1034,6 +1164,7 @@ impl TruncateChannelResponse {
             duration: duration.into(),
             channel: None,
             message: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1043,22 +1174,33 @@ impl TruncateChannelResponse {
 pub struct SendEventRequest {
     /// The event.
     pub event: EventRequest,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SendEventRequest {
     /// Creates a `SendEventRequest` from its required fields; the optional ones are `None`.
     pub fn new(event: EventRequest) -> Self {
-        Self { event }
+        Self {
+            event,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
 /// The event as it was sent.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventResponse {
     /// The event, as watchers receive it.
     pub event: WsEvent,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl EventResponse {
@@ -1067,6 +1209,7 @@ impl EventResponse {
         Self {
             event,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1082,6 +1225,10 @@ pub struct MarkReadRequest {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The result of marking channels as read.
@@ -1091,6 +1238,10 @@ pub struct MarkReadResponse {
     pub event: Option<MarkReadResponseEvent>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MarkReadResponse {
@@ -1099,6 +1250,7 @@ impl MarkReadResponse {
         Self {
             event: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1112,6 +1264,10 @@ pub struct MarkChannelsReadRequest {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// From where a channel or thread becomes unread.
@@ -1127,6 +1283,10 @@ pub struct MarkUnreadRequest {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The messages that reached the user's device.
@@ -1134,6 +1294,10 @@ pub struct MarkUnreadRequest {
 pub struct MarkDeliveredRequest {
     /// The latest delivered message of each channel.
     pub latest_delivered_messages: Option<Vec<DeliveredMessagePayload>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Confirms that the deliveries were recorded.
@@ -1141,12 +1305,19 @@ pub struct MarkDeliveredRequest {
 pub struct MarkDeliveredResponse {
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MarkDeliveredResponse {
     /// Creates a `MarkDeliveredResponse` from its required fields; the optional ones are `None`.
     pub fn new(duration: impl Into<String>) -> Self {
-        Self { duration: duration.into() }
+        Self {
+            duration: duration.into(),
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -1167,6 +1338,10 @@ pub struct WrappedUnreadCountsResponse {
     pub threads: Vec<UnreadCountsThread>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl WrappedUnreadCountsResponse {
@@ -1187,6 +1362,7 @@ impl WrappedUnreadCountsResponse {
             channel_type,
             threads,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1198,12 +1374,19 @@ pub struct UnreadCountsBatchRequest {
     ///
     /// Between 1 and 100 items.
     pub user_ids: Vec<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UnreadCountsBatchRequest {
     /// Creates a `UnreadCountsBatchRequest` from its required fields; the optional ones are `None`.
     pub fn new(user_ids: Vec<String>) -> Self {
-        Self { user_ids }
+        Self {
+            user_ids,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -1214,6 +1397,10 @@ pub struct UnreadCountsBatchResponse {
     pub counts_by_user: std::collections::BTreeMap<String, UnreadCountsResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UnreadCountsBatchResponse {
@@ -1225,12 +1412,13 @@ impl UnreadCountsBatchResponse {
         Self {
             counts_by_user,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Which channels to catch up on, and since when.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SyncRequest {
     /// CIDs of the channels (`type:id`).
     ///
@@ -1238,6 +1426,10 @@ pub struct SyncRequest {
     pub channel_cids: Vec<String>,
     /// When the app last had the channels' events; older events are not returned.
     pub last_sync_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SyncRequest {
@@ -1246,7 +1438,11 @@ impl SyncRequest {
         channel_cids: Vec<String>,
         last_sync_at: chrono::DateTime<chrono::Utc>,
     ) -> Self {
-        Self { channel_cids, last_sync_at }
+        Self {
+            channel_cids,
+            last_sync_at,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -1259,6 +1455,10 @@ pub struct SyncResponse {
     pub inaccessible_cids: Option<Vec<String>>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SyncResponse {
@@ -1268,12 +1468,13 @@ impl SyncResponse {
             events,
             inaccessible_cids: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a batch update of channels that finished.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelBatchCompletedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1296,6 +1497,10 @@ pub struct ChannelBatchCompletedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelBatchCompletedEvent {
@@ -1322,12 +1527,13 @@ impl ChannelBatchCompletedEvent {
             batch_created_at,
             finished_at,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a batch update of channels that started.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelBatchStartedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1350,6 +1556,10 @@ pub struct ChannelBatchStartedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelBatchStartedEvent {
@@ -1376,12 +1586,13 @@ impl ChannelBatchStartedEvent {
             batch_created_at,
             finished_at,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Sent when a channel is created.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelCreatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1408,6 +1619,10 @@ pub struct ChannelCreatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelCreatedEvent {
@@ -1429,12 +1644,13 @@ impl ChannelCreatedEvent {
             channel,
             user: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Sent when a channel is deleted.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelDeletedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1461,6 +1677,10 @@ pub struct ChannelDeletedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelDeletedEvent {
@@ -1482,12 +1702,13 @@ impl ChannelDeletedEvent {
             channel,
             user: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a channel that was frozen.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelFrozenEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1502,6 +1723,10 @@ pub struct ChannelFrozenEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelFrozenEvent {
@@ -1514,12 +1739,13 @@ impl ChannelFrozenEvent {
             channel_type: None,
             channel_id: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Sent when a channel is hidden for a user.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelHiddenEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1548,6 +1774,10 @@ pub struct ChannelHiddenEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelHiddenEvent {
@@ -1571,12 +1801,13 @@ impl ChannelHiddenEvent {
             user: None,
             clear_history,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells a user that they were removed from a channel they watch.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelKickedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1599,6 +1830,10 @@ pub struct ChannelKickedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelKickedEvent {
@@ -1615,12 +1850,13 @@ impl ChannelKickedEvent {
             channel_type: None,
             channel_id: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes channel mutes that a user set.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelMutedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1635,6 +1871,10 @@ pub struct ChannelMutedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelMutedEvent {
@@ -1647,12 +1887,13 @@ impl ChannelMutedEvent {
             mute: None,
             mutes: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a channel that was truncated.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelTruncatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1683,6 +1924,10 @@ pub struct ChannelTruncatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelTruncatedEvent {
@@ -1706,12 +1951,13 @@ impl ChannelTruncatedEvent {
             message: None,
             user: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a channel that was unfrozen.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelUnFrozenEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1726,6 +1972,10 @@ pub struct ChannelUnFrozenEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelUnFrozenEvent {
@@ -1738,12 +1988,13 @@ impl ChannelUnFrozenEvent {
             channel_type: None,
             channel_id: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes channel mutes that a user removed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelUnmutedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1758,6 +2009,10 @@ pub struct ChannelUnmutedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelUnmutedEvent {
@@ -1770,12 +2025,13 @@ impl ChannelUnmutedEvent {
             mute: None,
             mutes: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a channel that was changed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelUpdatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1806,6 +2062,10 @@ pub struct ChannelUpdatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelUpdatedEvent {
@@ -1829,12 +2089,13 @@ impl ChannelUpdatedEvent {
             message: None,
             user: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a channel that was shown again for a user.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelVisibleEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1861,6 +2122,10 @@ pub struct ChannelVisibleEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelVisibleEvent {
@@ -1882,12 +2147,13 @@ impl ChannelVisibleEvent {
             channel,
             user: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a change of a channel's longest streak.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MaxStreakChangedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1896,6 +2162,10 @@ pub struct MaxStreakChangedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MaxStreakChangedEvent {
@@ -1905,12 +2175,13 @@ impl MaxStreakChangedEvent {
             created_at,
             received_at: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Sent when a member joins a channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MemberAddedEvent {
     /// The member.
     pub member: ChannelMemberResponse,
@@ -1939,6 +2210,10 @@ pub struct MemberAddedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MemberAddedEvent {
@@ -1962,12 +2237,13 @@ impl MemberAddedEvent {
             channel_id: None,
             channel,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Sent when a member leaves or is removed from a channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MemberRemovedEvent {
     /// The member.
     pub member: ChannelMemberResponse,
@@ -1996,6 +2272,10 @@ pub struct MemberRemovedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MemberRemovedEvent {
@@ -2019,12 +2299,13 @@ impl MemberRemovedEvent {
             channel_id: None,
             channel,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Sent when a channel member changes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MemberUpdatedEvent {
     /// The member.
     pub member: ChannelMemberResponse,
@@ -2053,6 +2334,10 @@ pub struct MemberUpdatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MemberUpdatedEvent {
@@ -2076,12 +2361,13 @@ impl MemberUpdatedEvent {
             channel_id: None,
             channel,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells a channel's watchers how far a member's messages were delivered.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageDeliveredEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -2112,6 +2398,10 @@ pub struct MessageDeliveredEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessageDeliveredEvent {
@@ -2132,12 +2422,13 @@ impl MessageDeliveredEvent {
             last_delivered_message_id: None,
             last_delivered_at: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Sent when a user marks a channel or thread as read.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageReadEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -2168,6 +2459,10 @@ pub struct MessageReadEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessageReadEvent {
@@ -2188,12 +2483,13 @@ impl MessageReadEvent {
             thread: None,
             last_read_message_id: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells a user that they were added to a channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationAddedToChannelEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -2220,6 +2516,10 @@ pub struct NotificationAddedToChannelEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl NotificationAddedToChannelEvent {
@@ -2242,12 +2542,13 @@ impl NotificationAddedToChannelEvent {
             channel,
             member,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells a member that a channel was deleted, with their new unread counts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationChannelDeletedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -2280,6 +2581,10 @@ pub struct NotificationChannelDeletedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl NotificationChannelDeletedEvent {
@@ -2304,12 +2609,13 @@ impl NotificationChannelDeletedEvent {
             unread_channels: None,
             grouped_unread_channels: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells a user's connections that their channel mutes changed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationChannelMutesUpdatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -2320,6 +2626,10 @@ pub struct NotificationChannelMutesUpdatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl NotificationChannelMutesUpdatedEvent {
@@ -2330,12 +2640,13 @@ impl NotificationChannelMutesUpdatedEvent {
             received_at: None,
             me,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells a member that a channel was truncated, with their new unread counts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationChannelTruncatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -2372,6 +2683,10 @@ pub struct NotificationChannelTruncatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl NotificationChannelTruncatedEvent {
@@ -2398,12 +2713,13 @@ impl NotificationChannelTruncatedEvent {
             unread_channels: None,
             grouped_unread_channels: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells a user that their acceptance of a channel invitation took effect.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationInviteAcceptedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -2432,6 +2748,10 @@ pub struct NotificationInviteAcceptedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl NotificationInviteAcceptedEvent {
@@ -2455,12 +2775,13 @@ impl NotificationInviteAcceptedEvent {
             user: None,
             member,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells a user that their refusal of a channel invitation took effect.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationInviteRejectedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -2489,6 +2810,10 @@ pub struct NotificationInviteRejectedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl NotificationInviteRejectedEvent {
@@ -2512,12 +2837,13 @@ impl NotificationInviteRejectedEvent {
             user: None,
             member,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells a user that they were invited to a channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationInvitedEvent {
     /// The invited membership, pending until the user accepts or declines.
     pub member: ChannelMemberResponse,
@@ -2546,6 +2872,10 @@ pub struct NotificationInvitedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl NotificationInvitedEvent {
@@ -2569,12 +2899,13 @@ impl NotificationInvitedEvent {
             channel_id: None,
             channel,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells a user's connections that the user read a channel or thread, with the new unread counts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationMarkReadEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -2619,6 +2950,10 @@ pub struct NotificationMarkReadEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl NotificationMarkReadEvent {
@@ -2651,12 +2986,13 @@ impl NotificationMarkReadEvent {
             unread_threads: None,
             unread_thread_messages: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a channel or thread that a user marked as unread.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationMarkUnreadEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -2705,6 +3041,10 @@ pub struct NotificationMarkUnreadEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl NotificationMarkUnreadEvent {
@@ -2734,12 +3074,13 @@ impl NotificationMarkUnreadEvent {
             unread_threads: None,
             unread_thread_messages: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells a user's connections that their user mutes changed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationMutesUpdatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -2750,6 +3091,10 @@ pub struct NotificationMutesUpdatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl NotificationMutesUpdatedEvent {
@@ -2760,12 +3105,13 @@ impl NotificationMutesUpdatedEvent {
             received_at: None,
             me,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells a member about a new message in a channel that this connection does not watch.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationNewMessageEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -2808,6 +3154,10 @@ pub struct NotificationNewMessageEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl NotificationNewMessageEvent {
@@ -2840,12 +3190,13 @@ impl NotificationNewMessageEvent {
             unread_channels: None,
             grouped_unread_channels: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells a user that they were removed from a channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationRemovedFromChannelEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -2874,6 +3225,10 @@ pub struct NotificationRemovedFromChannelEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl NotificationRemovedFromChannelEvent {
@@ -2897,6 +3252,7 @@ impl NotificationRemovedFromChannelEvent {
             user: None,
             member,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -2934,6 +3290,10 @@ pub struct ChannelStateResponseFields {
     pub draft: Option<DraftResponse>,
     /// Live locations being shared in the channel.
     pub active_live_locations: Option<Vec<SharedLocationResponseData>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelStateResponseFields {
@@ -2960,6 +3320,7 @@ impl ChannelStateResponseFields {
             pending_messages: None,
             draft: None,
             active_live_locations: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -2973,6 +3334,10 @@ pub struct ParsedPredefinedFilterResponse {
     pub filter: std::collections::BTreeMap<String, serde_json::Value>,
     /// The resulting sort order.
     pub sort: Option<Vec<SortParamRequest>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ParsedPredefinedFilterResponse {
@@ -2985,6 +3350,7 @@ impl ParsedPredefinedFilterResponse {
             name: name.into(),
             filter,
             sort: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -3000,6 +3366,10 @@ pub struct GroupedChannelsGroupRequest {
     pub next: Option<String>,
     /// Cursor of the previous page, from a previous response.
     pub prev: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A page of the channels of one group.
@@ -3013,6 +3383,10 @@ pub struct GroupedChannelsBucket {
     pub next: Option<String>,
     /// Cursor of the previous page; absent on the first page.
     pub prev: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GroupedChannelsBucket {
@@ -3023,6 +3397,7 @@ impl GroupedChannelsBucket {
             unread_channels: None,
             next: None,
             prev: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -3063,6 +3438,10 @@ pub struct ChannelInput {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelInput {
@@ -3198,6 +3577,10 @@ pub struct MessagePaginationParams {
     pub id_around: Option<String>,
     /// Messages around this time.
     pub created_at_around: Option<chrono::DateTime<chrono::Utc>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessagePaginationParams {
@@ -3305,6 +3688,10 @@ pub struct PaginationParams {
     pub limit: Option<i32>,
     /// Number of items to skip.
     pub offset: Option<i32>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A message held as pending until it is committed.
@@ -3318,6 +3705,10 @@ pub struct PendingMessageResponse {
     pub message: Option<MessageResponse>,
     /// Metadata attached to the pending message.
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Channel data to set with a full channel update.
@@ -3348,6 +3739,10 @@ pub struct ChannelInputRequest {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelInputRequest {
@@ -3440,6 +3835,10 @@ pub struct DeleteChannelsResultResponse {
     pub status: String,
     /// Why the deletion failed.
     pub error: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeleteChannelsResultResponse {
@@ -3448,6 +3847,7 @@ impl DeleteChannelsResultResponse {
         Self {
             status: status.into(),
             error: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -3459,6 +3859,10 @@ pub struct ChannelBatchMemberRequest {
     pub user_id: String,
     /// Channel role to give the member.
     pub channel_role: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelBatchMemberRequest {
@@ -3467,6 +3871,7 @@ impl ChannelBatchMemberRequest {
         Self {
             user_id: user_id.into(),
             channel_role: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -3489,6 +3894,10 @@ pub struct ChannelDataUpdate {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A typing or custom event to send to a channel.
@@ -3505,6 +3914,10 @@ pub struct EventRequest {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl EventRequest {
@@ -3516,12 +3929,13 @@ impl EventRequest {
             user_id: None,
             user: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// An event as clients receive it over the websocket.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WsEvent {
     /// Event type.
     pub type_: String,
@@ -3578,6 +3992,10 @@ pub struct WsEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl WsEvent {
@@ -3614,12 +4032,13 @@ impl WsEvent {
             team: None,
             created_at,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The read event produced by marking a channel as read.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MarkReadResponseEvent {
     /// Event type.
     pub type_: String,
@@ -3643,6 +4062,10 @@ pub struct MarkReadResponseEvent {
     pub last_read_message_id: Option<String>,
     /// The channel.
     pub channel: Option<ChannelResponse>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MarkReadResponseEvent {
@@ -3666,6 +4089,7 @@ impl MarkReadResponseEvent {
             created_at,
             last_read_message_id: None,
             channel: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -3677,10 +4101,14 @@ pub struct DeliveredMessagePayload {
     pub cid: Option<String>,
     /// ID of the message.
     pub id: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Unread messages in one channel.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UnreadCountsChannel {
     /// The channel.
     pub channel_id: String,
@@ -3688,6 +4116,10 @@ pub struct UnreadCountsChannel {
     pub unread_count: i32,
     /// When the user last read the channel.
     pub last_read: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UnreadCountsChannel {
@@ -3701,6 +4133,7 @@ impl UnreadCountsChannel {
             channel_id: channel_id.into(),
             unread_count,
             last_read,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -3714,6 +4147,10 @@ pub struct UnreadCountsChannelType {
     pub channel_count: i32,
     /// Number of unread messages.
     pub unread_count: i32,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UnreadCountsChannelType {
@@ -3727,12 +4164,13 @@ impl UnreadCountsChannelType {
             channel_type: channel_type.into(),
             channel_count,
             unread_count,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Unread replies in one thread.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UnreadCountsThread {
     /// Number of unread replies.
     pub unread_count: i32,
@@ -3742,6 +4180,10 @@ pub struct UnreadCountsThread {
     pub last_read_message_id: String,
     /// ID of the thread's parent message.
     pub parent_message_id: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UnreadCountsThread {
@@ -3757,6 +4199,7 @@ impl UnreadCountsThread {
             last_read,
             last_read_message_id: last_read_message_id.into(),
             parent_message_id: parent_message_id.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -3776,6 +4219,10 @@ pub struct UnreadCountsResponse {
     pub channel_type: Vec<UnreadCountsChannelType>,
     /// Unread counts by thread.
     pub threads: Vec<UnreadCountsThread>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UnreadCountsResponse {
@@ -3794,6 +4241,7 @@ impl UnreadCountsResponse {
             channels,
             channel_type,
             threads,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -3805,6 +4253,10 @@ pub struct FailedChannelUpdates {
     pub reason: String,
     /// CIDs of the channels.
     pub cids: Vec<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl FailedChannelUpdates {
@@ -3813,6 +4265,7 @@ impl FailedChannelUpdates {
         Self {
             reason: reason.into(),
             cids,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -3854,6 +4307,10 @@ pub struct ChannelConfigOverrides {
     pub shared_locations: Option<bool>,
     /// Channels keep a message count.
     pub count_messages: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelConfigOverrides {
@@ -3998,15 +4455,27 @@ impl ChannelConfigOverridesBlocklistBehavior {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "flag" => Some(Self::Flag),
+            "block" => Some(Self::Block),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for ChannelConfigOverridesBlocklistBehavior {
     fn from(value: &str) -> Self {
-        match value {
-            "flag" => Self::Flag,
-            "block" => Self::Block,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for ChannelConfigOverridesBlocklistBehavior {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -4026,8 +4495,12 @@ impl<'de> serde::Deserialize<'de> for ChannelConfigOverridesBlocklistBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "ChannelConfigOverridesBlocklistBehavior",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -4074,6 +4547,10 @@ pub struct ConfigOverridesRequest {
     pub push_level: Option<PushLevel>,
     /// Default notification preferences.
     pub chat_preferences: Option<ChatPreferences>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ConfigOverridesRequest {
@@ -4218,15 +4695,27 @@ impl ConfigOverridesRequestBlocklistBehavior {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "flag" => Some(Self::Flag),
+            "block" => Some(Self::Block),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for ConfigOverridesRequestBlocklistBehavior {
     fn from(value: &str) -> Self {
-        match value {
-            "flag" => Self::Flag,
-            "block" => Self::Block,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for ConfigOverridesRequestBlocklistBehavior {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -4246,8 +4735,12 @@ impl<'de> serde::Deserialize<'de> for ConfigOverridesRequestBlocklistBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "ConfigOverridesRequestBlocklistBehavior",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -4258,7 +4751,7 @@ impl crate::request::QueryValue for ConfigOverridesRequestBlocklistBehavior {
 }
 
 /// A user's membership of a channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelMemberResponse {
     /// ID of the member.
     pub user_id: Option<String>,
@@ -4305,6 +4798,10 @@ pub struct ChannelMemberResponse {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelMemberResponse {
@@ -4340,12 +4837,13 @@ impl ChannelMemberResponse {
             notifications_muted,
             deleted_messages: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A channel with its configuration.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelResponse {
     /// Channel ID.
     pub id: String,
@@ -4404,6 +4902,10 @@ pub struct ChannelResponse {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelResponse {
@@ -4446,6 +4948,7 @@ impl ChannelResponse {
             message_count: None,
             filter_tags: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -4590,55 +5093,69 @@ impl ChannelOwnCapability {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "ban-channel-members" => Some(Self::BanChannelMembers),
+            "cast-poll-vote" => Some(Self::CastPollVote),
+            "connect-events" => Some(Self::ConnectEvents),
+            "create-attachment" => Some(Self::CreateAttachment),
+            "create-mention" => Some(Self::CreateMention),
+            "delete-any-message" => Some(Self::DeleteAnyMessage),
+            "delete-channel" => Some(Self::DeleteChannel),
+            "delete-own-message" => Some(Self::DeleteOwnMessage),
+            "delivery-events" => Some(Self::DeliveryEvents),
+            "flag-message" => Some(Self::FlagMessage),
+            "freeze-channel" => Some(Self::FreezeChannel),
+            "join-channel" => Some(Self::JoinChannel),
+            "leave-channel" => Some(Self::LeaveChannel),
+            "mute-channel" => Some(Self::MuteChannel),
+            "notify-channel" => Some(Self::NotifyChannel),
+            "notify-group" => Some(Self::NotifyGroup),
+            "notify-here" => Some(Self::NotifyHere),
+            "notify-role" => Some(Self::NotifyRole),
+            "pin-message" => Some(Self::PinMessage),
+            "query-poll-votes" => Some(Self::QueryPollVotes),
+            "quote-message" => Some(Self::QuoteMessage),
+            "read-events" => Some(Self::ReadEvents),
+            "search-messages" => Some(Self::SearchMessages),
+            "send-custom-events" => Some(Self::SendCustomEvents),
+            "send-links" => Some(Self::SendLinks),
+            "send-message" => Some(Self::SendMessage),
+            "send-poll" => Some(Self::SendPoll),
+            "send-reaction" => Some(Self::SendReaction),
+            "send-reply" => Some(Self::SendReply),
+            "send-restricted-visibility-message" => {
+                Some(Self::SendRestrictedVisibilityMessage)
+            }
+            "send-typing-events" => Some(Self::SendTypingEvents),
+            "set-channel-cooldown" => Some(Self::SetChannelCooldown),
+            "share-location" => Some(Self::ShareLocation),
+            "skip-slow-mode" => Some(Self::SkipSlowMode),
+            "slow-mode" => Some(Self::SlowMode),
+            "typing-events" => Some(Self::TypingEvents),
+            "update-any-message" => Some(Self::UpdateAnyMessage),
+            "update-channel" => Some(Self::UpdateChannel),
+            "update-channel-members" => Some(Self::UpdateChannelMembers),
+            "update-own-message" => Some(Self::UpdateOwnMessage),
+            "update-thread" => Some(Self::UpdateThread),
+            "upload-file" => Some(Self::UploadFile),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for ChannelOwnCapability {
     fn from(value: &str) -> Self {
-        match value {
-            "ban-channel-members" => Self::BanChannelMembers,
-            "cast-poll-vote" => Self::CastPollVote,
-            "connect-events" => Self::ConnectEvents,
-            "create-attachment" => Self::CreateAttachment,
-            "create-mention" => Self::CreateMention,
-            "delete-any-message" => Self::DeleteAnyMessage,
-            "delete-channel" => Self::DeleteChannel,
-            "delete-own-message" => Self::DeleteOwnMessage,
-            "delivery-events" => Self::DeliveryEvents,
-            "flag-message" => Self::FlagMessage,
-            "freeze-channel" => Self::FreezeChannel,
-            "join-channel" => Self::JoinChannel,
-            "leave-channel" => Self::LeaveChannel,
-            "mute-channel" => Self::MuteChannel,
-            "notify-channel" => Self::NotifyChannel,
-            "notify-group" => Self::NotifyGroup,
-            "notify-here" => Self::NotifyHere,
-            "notify-role" => Self::NotifyRole,
-            "pin-message" => Self::PinMessage,
-            "query-poll-votes" => Self::QueryPollVotes,
-            "quote-message" => Self::QuoteMessage,
-            "read-events" => Self::ReadEvents,
-            "search-messages" => Self::SearchMessages,
-            "send-custom-events" => Self::SendCustomEvents,
-            "send-links" => Self::SendLinks,
-            "send-message" => Self::SendMessage,
-            "send-poll" => Self::SendPoll,
-            "send-reaction" => Self::SendReaction,
-            "send-reply" => Self::SendReply,
-            "send-restricted-visibility-message" => Self::SendRestrictedVisibilityMessage,
-            "send-typing-events" => Self::SendTypingEvents,
-            "set-channel-cooldown" => Self::SetChannelCooldown,
-            "share-location" => Self::ShareLocation,
-            "skip-slow-mode" => Self::SkipSlowMode,
-            "slow-mode" => Self::SlowMode,
-            "typing-events" => Self::TypingEvents,
-            "update-any-message" => Self::UpdateAnyMessage,
-            "update-channel" => Self::UpdateChannel,
-            "update-channel-members" => Self::UpdateChannelMembers,
-            "update-own-message" => Self::UpdateOwnMessage,
-            "update-thread" => Self::UpdateThread,
-            "upload-file" => Self::UploadFile,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for ChannelOwnCapability {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -4658,8 +5175,12 @@ impl<'de> serde::Deserialize<'de> for ChannelOwnCapability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "ChannelOwnCapability",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -4679,6 +5200,10 @@ pub struct ChannelMemberPartialResponse {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelMemberPartialResponse {
@@ -4688,6 +5213,7 @@ impl ChannelMemberPartialResponse {
             channel_role: channel_role.into(),
             notifications_muted,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -4704,6 +5230,10 @@ pub struct ChannelMemberRequest {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelMemberRequest {
@@ -4714,12 +5244,13 @@ impl ChannelMemberRequest {
             user: None,
             channel_role: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// How far a user has read and received a channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadStateResponse {
     /// The reader.
     pub user: UserResponse,
@@ -4733,6 +5264,10 @@ pub struct ReadStateResponse {
     pub last_delivered_at: Option<chrono::DateTime<chrono::Utc>>,
     /// ID of the last delivered message.
     pub last_delivered_message_id: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ReadStateResponse {
@@ -4749,12 +5284,13 @@ impl ReadStateResponse {
             last_read_message_id: None,
             last_delivered_at: None,
             last_delivered_message_id: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A user's mute of a channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelMute {
     /// The user who muted the channel.
     pub user: Option<UserResponse>,
@@ -4766,6 +5302,10 @@ pub struct ChannelMute {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelMute {
@@ -4780,12 +5320,13 @@ impl ChannelMute {
             expires: None,
             created_at,
             updated_at,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Sent when a user starts watching a channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserWatchingStartEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -4804,6 +5345,10 @@ pub struct UserWatchingStartEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserWatchingStartEvent {
@@ -4818,12 +5363,13 @@ impl UserWatchingStartEvent {
             user: None,
             watcher_count,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Sent when a user stops watching a channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserWatchingStopEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -4842,6 +5388,10 @@ pub struct UserWatchingStopEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserWatchingStopEvent {
@@ -4856,12 +5406,13 @@ impl UserWatchingStopEvent {
             user: None,
             watcher_count,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Sent when a user starts typing in a channel or thread.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TypingStartEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -4880,6 +5431,10 @@ pub struct TypingStartEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl TypingStartEvent {
@@ -4894,12 +5449,13 @@ impl TypingStartEvent {
             parent_id: None,
             user: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Sent when a user stops typing in a channel or thread.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TypingStopEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -4918,6 +5474,10 @@ pub struct TypingStopEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl TypingStopEvent {
@@ -4932,6 +5492,7 @@ impl TypingStopEvent {
             parent_id: None,
             user: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }

@@ -15,6 +15,10 @@ pub struct ListCommandsResponse {
     pub commands: Vec<Command>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ListCommandsResponse {
@@ -23,6 +27,7 @@ impl ListCommandsResponse {
         Self {
             commands,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -46,6 +51,10 @@ pub struct CreateCommandRequest {
     ///
     /// At most 255 characters.
     pub set: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateCommandRequest {
@@ -56,6 +65,7 @@ impl CreateCommandRequest {
             description: description.into(),
             args: None,
             set: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -67,6 +77,10 @@ pub struct CreateCommandResponse {
     pub command: Option<Command>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateCommandResponse {
@@ -75,6 +89,7 @@ impl CreateCommandResponse {
         Self {
             command: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -96,6 +111,10 @@ pub struct GetCommandResponse {
     pub set: String,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetCommandResponse {
@@ -115,6 +134,7 @@ impl GetCommandResponse {
             args: args.into(),
             set: set.into(),
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -134,6 +154,10 @@ pub struct UpdateCommandRequest {
     ///
     /// At most 255 characters.
     pub set: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The updated command.
@@ -143,6 +167,10 @@ pub struct UpdateCommandResponse {
     pub command: Option<Command>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateCommandResponse {
@@ -151,6 +179,7 @@ impl UpdateCommandResponse {
         Self {
             command: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -162,6 +191,10 @@ pub struct DeleteCommandResponse {
     pub name: String,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeleteCommandResponse {
@@ -170,6 +203,7 @@ impl DeleteCommandResponse {
         Self {
             name: name.into(),
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }

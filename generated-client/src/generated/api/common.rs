@@ -13,12 +13,19 @@ pub use crate::ApiError;
 pub struct Response {
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl Response {
     /// Creates a `Response` from its required fields; the optional ones are `None`.
     pub fn new(duration: impl Into<String>) -> Self {
-        Self { duration: duration.into() }
+        Self {
+            duration: duration.into(),
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -31,6 +38,10 @@ pub struct SortParamRequest {
     pub type_: Option<String>,
     /// Sort direction: `1` for ascending, `-1` for descending.
     pub direction: Option<i32>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A user to create or update along with a request.
@@ -57,6 +68,10 @@ pub struct UserRequest {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserRequest {
@@ -73,6 +88,7 @@ impl UserRequest {
             teams_role: None,
             teams: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 
@@ -151,7 +167,7 @@ impl UserRequest {
 }
 
 /// A user with their full profile and settings.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserResponse {
     /// User ID.
     pub id: String,
@@ -204,6 +220,10 @@ pub struct UserResponse {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserResponse {
@@ -248,6 +268,7 @@ impl UserResponse {
             devices: None,
             invisible,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 
@@ -370,7 +391,7 @@ impl UserResponse {
 }
 
 /// The user fields that events carry.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserResponseCommonFields {
     /// User ID.
     pub id: String,
@@ -409,6 +430,10 @@ pub struct UserResponseCommonFields {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserResponseCommonFields {
@@ -444,6 +469,7 @@ impl UserResponseCommonFields {
             blocked_user_ids,
             avg_response_time: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -457,6 +483,10 @@ pub struct PrivacySettingsResponse {
     pub read_receipts: Option<ReadReceiptsResponse>,
     /// Delivery receipt sharing.
     pub delivery_receipts: Option<DeliveryReceiptsResponse>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Whether others see which messages reached the user.
@@ -464,6 +494,10 @@ pub struct PrivacySettingsResponse {
 pub struct DeliveryReceiptsResponse {
     /// Delivery receipts are shared.
     pub enabled: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Whether others see what the user has read.
@@ -471,6 +505,10 @@ pub struct DeliveryReceiptsResponse {
 pub struct ReadReceiptsResponse {
     /// Read receipts are shared.
     pub enabled: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Whether others see when the user types.
@@ -478,10 +516,14 @@ pub struct ReadReceiptsResponse {
 pub struct TypingIndicatorsResponse {
     /// Typing indicators are shared.
     pub enabled: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A device registered for push notifications.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeviceResponse {
     /// Push provider, such as `firebase` or `apn`.
     pub push_provider: String,
@@ -501,6 +543,10 @@ pub struct DeviceResponse {
     pub hardware_id: Option<String>,
     /// Owner of the device.
     pub user_id: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeviceResponse {
@@ -521,6 +567,7 @@ impl DeviceResponse {
             voip: None,
             hardware_id: None,
             user_id: user_id.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -532,4 +579,8 @@ pub struct PushNotificationSettingsResponse {
     pub disabled: Option<bool>,
     /// When push notifications turn back on.
     pub disabled_until: Option<chrono::DateTime<chrono::Utc>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }

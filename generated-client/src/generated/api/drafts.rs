@@ -11,12 +11,16 @@ use super::messages::{Attachment, MessageRequest, MessageResponse};
 mod wire;
 
 /// The requested draft.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDraftResponse {
     /// The draft.
     pub draft: DraftResponse,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetDraftResponse {
@@ -25,6 +29,7 @@ impl GetDraftResponse {
         Self {
             draft,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -34,22 +39,33 @@ impl GetDraftResponse {
 pub struct CreateDraftRequest {
     /// The unsent message; its `parent_id` makes it a draft reply.
     pub message: MessageRequest,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateDraftRequest {
     /// Creates a `CreateDraftRequest` from its required fields; the optional ones are `None`.
     pub fn new(message: MessageRequest) -> Self {
-        Self { message }
+        Self {
+            message,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
 /// The saved draft.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDraftResponse {
     /// The draft.
     pub draft: DraftResponse,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateDraftResponse {
@@ -58,6 +74,7 @@ impl CreateDraftResponse {
         Self {
             draft,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -83,6 +100,10 @@ pub struct QueryDraftsRequest {
     pub next: Option<String>,
     /// Cursor of the previous page, from a previous response.
     pub prev: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A page of drafts that matched a query.
@@ -96,6 +117,10 @@ pub struct QueryDraftsResponse {
     pub prev: Option<String>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryDraftsResponse {
@@ -106,12 +131,13 @@ impl QueryDraftsResponse {
             next: None,
             prev: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// An unsent message that a user saved in a channel or thread.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DraftResponse {
     /// The content of the draft.
     pub message: DraftPayloadResponse,
@@ -127,6 +153,10 @@ pub struct DraftResponse {
     pub quoted_message: Option<Box<MessageResponse>>,
     /// When the draft was saved.
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DraftResponse {
@@ -144,6 +174,7 @@ impl DraftResponse {
             parent_message: None,
             quoted_message: None,
             created_at,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -178,6 +209,10 @@ pub struct DraftPayloadResponse {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DraftPayloadResponse {
@@ -197,12 +232,13 @@ impl DraftPayloadResponse {
             silent: None,
             poll_id: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells a user's connections that one of their drafts was deleted.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DraftDeletedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -217,6 +253,10 @@ pub struct DraftDeletedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DraftDeletedEvent {
@@ -229,12 +269,13 @@ impl DraftDeletedEvent {
             parent_id: None,
             draft: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells a user's connections that one of their drafts was saved.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DraftUpdatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -249,6 +290,10 @@ pub struct DraftUpdatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DraftUpdatedEvent {
@@ -261,6 +306,7 @@ impl DraftUpdatedEvent {
             parent_id: None,
             draft: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }

@@ -31,6 +31,10 @@ pub struct ExportChannelsRequest {
     pub format: Option<ExportChannelsRequestFormat>,
     /// Names of the fields to include in the export.
     pub include_fields: Option<Vec<String>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ExportChannelsRequest {
@@ -45,6 +49,7 @@ impl ExportChannelsRequest {
             export_users: None,
             format: None,
             include_fields: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -69,15 +74,27 @@ impl ExportChannelsRequestFormat {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "json" => Some(Self::Json),
+            "csv" => Some(Self::Csv),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for ExportChannelsRequestFormat {
     fn from(value: &str) -> Self {
-        match value {
-            "json" => Self::Json,
-            "csv" => Self::Csv,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for ExportChannelsRequestFormat {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -97,8 +114,12 @@ impl<'de> serde::Deserialize<'de> for ExportChannelsRequestFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "ExportChannelsRequestFormat",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -115,6 +136,10 @@ pub struct ExportChannelsResponse {
     pub task_id: String,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ExportChannelsResponse {
@@ -123,6 +148,7 @@ impl ExportChannelsResponse {
         Self {
             task_id: task_id.into(),
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -134,12 +160,19 @@ pub struct ExportUsersRequest {
     ///
     /// Between 1 and 25 items.
     pub user_ids: Vec<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ExportUsersRequest {
     /// Creates a `ExportUsersRequest` from its required fields; the optional ones are `None`.
     pub fn new(user_ids: Vec<String>) -> Self {
-        Self { user_ids }
+        Self {
+            user_ids,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -150,6 +183,10 @@ pub struct ExportUsersResponse {
     pub task_id: String,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ExportUsersResponse {
@@ -158,6 +195,7 @@ impl ExportUsersResponse {
         Self {
             task_id: task_id.into(),
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -173,6 +211,10 @@ pub struct ExportUserResponse {
     pub reactions: Option<Vec<ReactionResponse>>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ExportUserResponse {
@@ -183,12 +225,13 @@ impl ExportUserResponse {
             messages: None,
             reactions: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The state of a background task.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTaskResponse {
     /// Task ID.
     pub task_id: String,
@@ -204,6 +247,10 @@ pub struct GetTaskResponse {
     pub error: Option<ErrorResult>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetTaskResponse {
@@ -223,12 +270,13 @@ impl GetTaskResponse {
             result: None,
             error: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A bulk image moderation task finished.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AsyncBulkImageModerationEvent {
     /// URL of the file with the results.
     pub url: String,
@@ -245,6 +293,10 @@ pub struct AsyncBulkImageModerationEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl AsyncBulkImageModerationEvent {
@@ -264,12 +316,13 @@ impl AsyncBulkImageModerationEvent {
             created_at,
             received_at: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A channel export finished.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AsyncExportChannelsEvent {
     /// URL of the export file.
     pub url: String,
@@ -286,6 +339,10 @@ pub struct AsyncExportChannelsEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl AsyncExportChannelsEvent {
@@ -305,12 +362,13 @@ impl AsyncExportChannelsEvent {
             created_at,
             received_at: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// An export or bulk task failed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AsyncExportErrorEvent {
     /// What went wrong.
     pub error: String,
@@ -327,6 +385,10 @@ pub struct AsyncExportErrorEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl AsyncExportErrorEvent {
@@ -346,12 +408,13 @@ impl AsyncExportErrorEvent {
             created_at,
             received_at: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A moderation log export finished.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AsyncExportModerationLogsEvent {
     /// URL of the export file.
     pub url: String,
@@ -368,6 +431,10 @@ pub struct AsyncExportModerationLogsEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl AsyncExportModerationLogsEvent {
@@ -387,12 +454,13 @@ impl AsyncExportModerationLogsEvent {
             created_at,
             received_at: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A review queue export finished.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AsyncExportReviewQueueEvent {
     /// URL of the export file.
     pub url: String,
@@ -409,6 +477,10 @@ pub struct AsyncExportReviewQueueEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl AsyncExportReviewQueueEvent {
@@ -428,12 +500,13 @@ impl AsyncExportReviewQueueEvent {
             created_at,
             received_at: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A user export finished.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AsyncExportUsersEvent {
     /// URL of the export file.
     pub url: String,
@@ -450,6 +523,10 @@ pub struct AsyncExportUsersEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl AsyncExportUsersEvent {
@@ -469,6 +546,7 @@ impl AsyncExportUsersEvent {
             created_at,
             received_at: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -486,6 +564,10 @@ pub struct ChannelExport {
     pub messages_since: Option<chrono::DateTime<chrono::Utc>>,
     /// Export messages up to this time.
     pub messages_until: Option<chrono::DateTime<chrono::Utc>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Why a background task failed.
@@ -499,6 +581,10 @@ pub struct ErrorResult {
     pub stacktrace: Option<String>,
     /// Version information reported with the error.
     pub version: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ErrorResult {
@@ -509,6 +595,7 @@ impl ErrorResult {
             description: description.into(),
             stacktrace: None,
             version: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -530,6 +617,10 @@ pub struct GetExportChannelsStatusResponse {
     pub error: Option<serde_json::Value>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetExportChannelsStatusResponse {
@@ -547,6 +638,7 @@ impl GetExportChannelsStatusResponse {
             result: None,
             error: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }

@@ -13,6 +13,10 @@ pub struct ListExternalStorageResponse {
     pub duration: String,
     /// The external storages by name.
     pub external_storages: std::collections::BTreeMap<String, ExternalStorageResponse>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ListExternalStorageResponse {
@@ -24,12 +28,13 @@ impl ListExternalStorageResponse {
         Self {
             duration: duration.into(),
             external_storages,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// What a new external storage consists of.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CreateExternalStorageRequest {
     /// Name that identifies the storage in later calls.
     pub name: String,
@@ -45,6 +50,10 @@ pub struct CreateExternalStorageRequest {
     pub gcs_credentials: Option<String>,
     /// Azure Blob Storage settings, for `abs`.
     pub azure_blob: Option<AzureRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateExternalStorageRequest {
@@ -62,6 +71,7 @@ impl CreateExternalStorageRequest {
             aws_s3: None,
             gcs_credentials: None,
             azure_blob: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -89,16 +99,28 @@ impl CreateExternalStorageRequestStorageType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "s3" => Some(Self::S3),
+            "gcs" => Some(Self::Gcs),
+            "abs" => Some(Self::Abs),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for CreateExternalStorageRequestStorageType {
     fn from(value: &str) -> Self {
-        match value {
-            "s3" => Self::S3,
-            "gcs" => Self::Gcs,
-            "abs" => Self::Abs,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for CreateExternalStorageRequestStorageType {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -118,8 +140,12 @@ impl<'de> serde::Deserialize<'de> for CreateExternalStorageRequestStorageType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "CreateExternalStorageRequestStorageType",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -134,17 +160,24 @@ impl crate::request::QueryValue for CreateExternalStorageRequestStorageType {
 pub struct CreateExternalStorageResponse {
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateExternalStorageResponse {
     /// Creates a `CreateExternalStorageResponse` from its required fields; the optional ones are `None`.
     pub fn new(duration: impl Into<String>) -> Self {
-        Self { duration: duration.into() }
+        Self {
+            duration: duration.into(),
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
 /// New settings of an external storage.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateExternalStorageRequest {
     /// Storage service: `s3` (Amazon S3), `gcs` (Google Cloud Storage) or `abs` (Azure Blob Storage).
     pub storage_type: UpdateExternalStorageRequestStorageType,
@@ -158,6 +191,10 @@ pub struct UpdateExternalStorageRequest {
     pub gcs_credentials: Option<String>,
     /// Azure Blob Storage settings, for `abs`.
     pub azure_blob: Option<AzureRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateExternalStorageRequest {
@@ -173,6 +210,7 @@ impl UpdateExternalStorageRequest {
             aws_s3: None,
             gcs_credentials: None,
             azure_blob: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -200,16 +238,28 @@ impl UpdateExternalStorageRequestStorageType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "s3" => Some(Self::S3),
+            "gcs" => Some(Self::Gcs),
+            "abs" => Some(Self::Abs),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for UpdateExternalStorageRequestStorageType {
     fn from(value: &str) -> Self {
-        match value {
-            "s3" => Self::S3,
-            "gcs" => Self::Gcs,
-            "abs" => Self::Abs,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for UpdateExternalStorageRequestStorageType {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -229,8 +279,12 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalStorageRequestStorageType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "UpdateExternalStorageRequestStorageType",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -241,7 +295,7 @@ impl crate::request::QueryValue for UpdateExternalStorageRequestStorageType {
 }
 
 /// The external storage after the update.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateExternalStorageResponse {
     /// External storage name.
     pub name: String,
@@ -253,6 +307,10 @@ pub struct UpdateExternalStorageResponse {
     pub path: String,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateExternalStorageResponse {
@@ -270,6 +328,7 @@ impl UpdateExternalStorageResponse {
             bucket: bucket.into(),
             path: path.into(),
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -297,16 +356,28 @@ impl UpdateExternalStorageResponseType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "s3" => Some(Self::S3),
+            "gcs" => Some(Self::Gcs),
+            "abs" => Some(Self::Abs),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for UpdateExternalStorageResponseType {
     fn from(value: &str) -> Self {
-        match value {
-            "s3" => Self::S3,
-            "gcs" => Self::Gcs,
-            "abs" => Self::Abs,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for UpdateExternalStorageResponseType {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -326,8 +397,12 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalStorageResponseType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "UpdateExternalStorageResponseType",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -344,6 +419,10 @@ pub struct CheckExternalStorageResponse {
     pub duration: String,
     /// URL of the test file written to the storage.
     pub file_url: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CheckExternalStorageResponse {
@@ -352,12 +431,13 @@ impl CheckExternalStorageResponse {
         Self {
             duration: duration.into(),
             file_url: file_url.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// An external storage configured for the app, without its credentials.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ExternalStorageResponse {
     /// External storage name.
     pub name: String,
@@ -367,6 +447,10 @@ pub struct ExternalStorageResponse {
     pub bucket: String,
     /// Path prefix inside the bucket.
     pub path: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ExternalStorageResponse {
@@ -382,6 +466,7 @@ impl ExternalStorageResponse {
             type_,
             bucket: bucket.into(),
             path: path.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -409,16 +494,28 @@ impl ExternalStorageResponseType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "s3" => Some(Self::S3),
+            "gcs" => Some(Self::Gcs),
+            "abs" => Some(Self::Abs),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for ExternalStorageResponseType {
     fn from(value: &str) -> Self {
-        match value {
-            "s3" => Self::S3,
-            "gcs" => Self::Gcs,
-            "abs" => Self::Abs,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for ExternalStorageResponseType {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -438,8 +535,12 @@ impl<'de> serde::Deserialize<'de> for ExternalStorageResponseType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "ExternalStorageResponseType",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -460,6 +561,10 @@ pub struct S3Request {
     pub s3_secret: Option<String>,
     /// Endpoint URL of an S3-compatible service other than AWS.
     pub s3_custom_endpoint_url: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl S3Request {
@@ -470,6 +575,7 @@ impl S3Request {
             s3_api_key: None,
             s3_secret: None,
             s3_custom_endpoint_url: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -485,6 +591,10 @@ pub struct AzureRequest {
     pub abs_client_id: String,
     /// Client secret of the app registration.
     pub abs_client_secret: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl AzureRequest {
@@ -500,6 +610,7 @@ impl AzureRequest {
             abs_tenant_id: abs_tenant_id.into(),
             abs_client_id: abs_client_id.into(),
             abs_client_secret: abs_client_secret.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -509,12 +620,19 @@ impl AzureRequest {
 pub struct DeleteExternalStorageResponse {
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeleteExternalStorageResponse {
     /// Creates a `DeleteExternalStorageResponse` from its required fields; the optional ones are `None`.
     pub fn new(duration: impl Into<String>) -> Self {
-        Self { duration: duration.into() }
+        Self {
+            duration: duration.into(),
+            __wire: crate::WireState::default(),
+        }
     }
 }
 

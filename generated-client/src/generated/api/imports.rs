@@ -14,6 +14,10 @@ mod wire;
 pub struct CreateImportUrlRequest {
     /// Name of the file to upload.
     pub filename: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Where to upload an import file.
@@ -25,6 +29,10 @@ pub struct CreateImportUrlResponse {
     pub upload_url: String,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateImportUrlResponse {
@@ -38,6 +46,7 @@ impl CreateImportUrlResponse {
             path: path.into(),
             upload_url: upload_url.into(),
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -49,6 +58,10 @@ pub struct ListImportsResponse {
     pub import_tasks: Vec<ImportTask>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ListImportsResponse {
@@ -57,12 +70,13 @@ impl ListImportsResponse {
         Self {
             import_tasks,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The uploaded file to import and how.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CreateImportRequest {
     /// Path of the uploaded file, as returned by `CreateImportURL`.
     pub path: String,
@@ -70,6 +84,10 @@ pub struct CreateImportRequest {
     pub mode: CreateImportRequestMode,
     /// Merge imported custom data into existing custom data instead of replacing it.
     pub merge_custom: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateImportRequest {
@@ -79,6 +97,7 @@ impl CreateImportRequest {
             path: path.into(),
             mode,
             merge_custom: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -103,15 +122,27 @@ impl CreateImportRequestMode {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "insert" => Some(Self::Insert),
+            "upsert" => Some(Self::Upsert),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for CreateImportRequestMode {
     fn from(value: &str) -> Self {
-        match value {
-            "insert" => Self::Insert,
-            "upsert" => Self::Upsert,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for CreateImportRequestMode {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -131,8 +162,12 @@ impl<'de> serde::Deserialize<'de> for CreateImportRequestMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "CreateImportRequestMode",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -149,6 +184,10 @@ pub struct CreateImportResponse {
     pub import_task: Option<ImportTask>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateImportResponse {
@@ -157,6 +196,7 @@ impl CreateImportResponse {
         Self {
             import_task: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -168,6 +208,10 @@ pub struct GetImportResponse {
     pub import_task: Option<ImportTask>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetImportResponse {
@@ -176,6 +220,7 @@ impl GetImportResponse {
         Self {
             import_task: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -191,6 +236,10 @@ pub struct ListImportV2TasksResponse {
     pub next: Option<String>,
     /// Cursor of the previous page.
     pub prev: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ListImportV2TasksResponse {
@@ -204,12 +253,13 @@ impl ListImportV2TasksResponse {
             duration: duration.into(),
             next: None,
             prev: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// What a new v2 import task imports and how.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateImportV2TaskRequest {
     /// Stream product the data is imported into.
     pub product: CreateImportV2TaskRequestProduct,
@@ -219,6 +269,10 @@ pub struct CreateImportV2TaskRequest {
     pub user_id: Option<String>,
     /// User on whose behalf the call is made.
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateImportV2TaskRequest {
@@ -232,6 +286,7 @@ impl CreateImportV2TaskRequest {
             settings,
             user_id: None,
             user: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -256,15 +311,27 @@ impl CreateImportV2TaskRequestProduct {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "chat" => Some(Self::Chat),
+            "feeds" => Some(Self::Feeds),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for CreateImportV2TaskRequestProduct {
     fn from(value: &str) -> Self {
-        match value {
-            "chat" => Self::Chat,
-            "feeds" => Self::Feeds,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for CreateImportV2TaskRequestProduct {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -284,8 +351,12 @@ impl<'de> serde::Deserialize<'de> for CreateImportV2TaskRequestProduct {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "CreateImportV2TaskRequestProduct",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -296,7 +367,7 @@ impl crate::request::QueryValue for CreateImportV2TaskRequestProduct {
 }
 
 /// The created v2 import task.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CreateImportV2TaskResponse {
     /// Task ID.
     pub id: String,
@@ -314,6 +385,10 @@ pub struct CreateImportV2TaskResponse {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateImportV2TaskResponse {
@@ -338,12 +413,13 @@ impl CreateImportV2TaskResponse {
             created_at,
             updated_at,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The requested v2 import task.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetImportV2TaskResponse {
     /// Task ID.
     pub id: String,
@@ -363,6 +439,10 @@ pub struct GetImportV2TaskResponse {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetImportV2TaskResponse {
@@ -388,6 +468,7 @@ impl GetImportV2TaskResponse {
             created_at,
             updated_at,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -397,12 +478,19 @@ impl GetImportV2TaskResponse {
 pub struct DeleteImportV2TaskResponse {
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeleteImportV2TaskResponse {
     /// Creates a `DeleteImportV2TaskResponse` from its required fields; the optional ones are `None`.
     pub fn new(duration: impl Into<String>) -> Self {
-        Self { duration: duration.into() }
+        Self {
+            duration: duration.into(),
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -411,17 +499,24 @@ impl DeleteImportV2TaskResponse {
 pub struct CancelImportV2TaskResponse {
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CancelImportV2TaskResponse {
     /// Creates a `CancelImportV2TaskResponse` from its required fields; the optional ones are `None`.
     pub fn new(duration: impl Into<String>) -> Self {
-        Self { duration: duration.into() }
+        Self {
+            duration: duration.into(),
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
 /// The storage that v2 imports read from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetExternalStorageResponse {
     /// Storage service, `aws_s3` or `gcs`.
     pub type_: String,
@@ -435,6 +530,10 @@ pub struct GetExternalStorageResponse {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetExternalStorageResponse {
@@ -452,12 +551,13 @@ impl GetExternalStorageResponse {
             created_at,
             updated_at,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The storage that v2 imports should read from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpsertExternalStorageRequest {
     /// Storage service.
     pub type_: UpsertExternalStorageRequestType,
@@ -465,6 +565,10 @@ pub struct UpsertExternalStorageRequest {
     pub aws_s3: Option<UpsertExternalStorageAwss3Request>,
     /// Google Cloud Storage settings, for `gcs`.
     pub gcs: Option<UpsertExternalStorageGcsRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpsertExternalStorageRequest {
@@ -474,6 +578,7 @@ impl UpsertExternalStorageRequest {
             type_,
             aws_s3: None,
             gcs: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -498,15 +603,27 @@ impl UpsertExternalStorageRequestType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "aws_s3" => Some(Self::AwsS3),
+            "gcs" => Some(Self::Gcs),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for UpsertExternalStorageRequestType {
     fn from(value: &str) -> Self {
-        match value {
-            "aws_s3" => Self::AwsS3,
-            "gcs" => Self::Gcs,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for UpsertExternalStorageRequestType {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -526,8 +643,12 @@ impl<'de> serde::Deserialize<'de> for UpsertExternalStorageRequestType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "UpsertExternalStorageRequestType",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -542,12 +663,19 @@ impl crate::request::QueryValue for UpsertExternalStorageRequestType {
 pub struct UpsertExternalStorageResponse {
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpsertExternalStorageResponse {
     /// Creates a `UpsertExternalStorageResponse` from its required fields; the optional ones are `None`.
     pub fn new(duration: impl Into<String>) -> Self {
-        Self { duration: duration.into() }
+        Self {
+            duration: duration.into(),
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -556,17 +684,24 @@ impl UpsertExternalStorageResponse {
 pub struct ValidateExternalStorageResponse {
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ValidateExternalStorageResponse {
     /// Creates a `ValidateExternalStorageResponse` from its required fields; the optional ones are `None`.
     pub fn new(duration: impl Into<String>) -> Self {
-        Self { duration: duration.into() }
+        Self {
+            duration: duration.into(),
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
 /// An import of an uploaded file and its progress.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ImportTask {
     /// Import ID.
     pub id: String,
@@ -584,6 +719,10 @@ pub struct ImportTask {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// When the import last changed.
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ImportTask {
@@ -606,12 +745,13 @@ impl ImportTask {
             history,
             created_at,
             updated_at,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A v2 import task.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportV2TaskItem {
     /// Task ID.
     pub id: String,
@@ -629,6 +769,10 @@ pub struct ImportV2TaskItem {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// When the task last changed.
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ImportV2TaskItem {
@@ -651,6 +795,7 @@ impl ImportV2TaskItem {
             result: None,
             created_at,
             updated_at,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -670,6 +815,10 @@ pub struct ImportV2TaskSettings {
     pub merge_custom: Option<bool>,
     /// Use the time of the import as the time of the imported operations.
     pub use_import_time_as_op_time: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Amazon S3 location that v2 imports read from.
@@ -683,6 +832,10 @@ pub struct GetExternalStorageAwss3Response {
     pub region: String,
     /// Path prefix inside the bucket.
     pub path_prefix: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetExternalStorageAwss3Response {
@@ -697,6 +850,7 @@ impl GetExternalStorageAwss3Response {
             bucket: bucket.into(),
             region: region.into(),
             path_prefix: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -710,6 +864,10 @@ pub struct GetExternalStorageGcsResponse {
     pub path_prefix: Option<String>,
     /// Whether credentials are stored; they are never returned.
     pub credentials_set: bool,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetExternalStorageGcsResponse {
@@ -719,6 +877,7 @@ impl GetExternalStorageGcsResponse {
             bucket: bucket.into(),
             path_prefix: None,
             credentials_set,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -734,6 +893,10 @@ pub struct UpsertExternalStorageAwss3Request {
     pub region: String,
     /// Path prefix inside the bucket.
     pub path_prefix: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpsertExternalStorageAwss3Request {
@@ -748,6 +911,7 @@ impl UpsertExternalStorageAwss3Request {
             bucket: bucket.into(),
             region: region.into(),
             path_prefix: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -761,6 +925,10 @@ pub struct UpsertExternalStorageGcsRequest {
     pub credentials: String,
     /// Path prefix inside the bucket.
     pub path_prefix: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpsertExternalStorageGcsRequest {
@@ -770,12 +938,13 @@ impl UpsertExternalStorageGcsRequest {
             bucket: bucket.into(),
             credentials: credentials.into(),
             path_prefix: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// One state change of an import.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ImportTaskHistory {
     /// When the state changed.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -783,6 +952,10 @@ pub struct ImportTaskHistory {
     pub prev_state: String,
     /// State after the change.
     pub next_state: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ImportTaskHistory {
@@ -796,6 +969,7 @@ impl ImportTaskHistory {
             created_at,
             prev_state: prev_state.into(),
             next_state: next_state.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -809,11 +983,21 @@ pub struct ImportV2TaskSettingsS3 {
     pub bucket: Option<String>,
     /// Folder inside the bucket that holds the files.
     pub dir: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// An empty request to cancel a v2 import task.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct CancelImportV2TaskRequest {}
+pub struct CancelImportV2TaskRequest {
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
+}
+
 /// Query parameters of [`Client::list_import_v2_tasks`](crate::Client::list_import_v2_tasks).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ListImportV2TasksQuery {

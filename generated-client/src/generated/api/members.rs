@@ -16,6 +16,10 @@ pub struct MembersResponse {
     pub members: Vec<ChannelMemberResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MembersResponse {
@@ -27,6 +31,7 @@ impl MembersResponse {
         Self {
             members,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -60,6 +65,10 @@ pub struct QueryMembersPayload {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryMembersPayload {
@@ -78,6 +87,7 @@ impl QueryMembersPayload {
             offset: None,
             user_id: None,
             user: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -89,6 +99,10 @@ pub struct UpdateMemberPartialRequest {
     pub set: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Names of fields to remove.
     pub unset: Option<Vec<String>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The member after the update.
@@ -98,6 +112,10 @@ pub struct UpdateMemberPartialResponse {
     pub channel_member: Option<ChannelMemberResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateMemberPartialResponse {
@@ -106,6 +124,7 @@ impl UpdateMemberPartialResponse {
         Self {
             channel_member: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }

@@ -38,6 +38,10 @@ pub struct SendMessageRequest {
     pub include_mentioned_members: Option<bool>,
     /// Return `channel_context` in the response.
     pub include_channel_context: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SendMessageRequest {
@@ -53,6 +57,7 @@ impl SendMessageRequest {
             keep_channel_hidden: None,
             include_mentioned_members: None,
             include_channel_context: None,
+            __wire: crate::WireState::default(),
         }
     }
 
@@ -117,7 +122,7 @@ impl SendMessageRequest {
 }
 
 /// The sent message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SendMessageResponse {
     /// The message as stored.
     pub message: MessageResponse,
@@ -129,6 +134,10 @@ pub struct SendMessageResponse {
     pub mentioned_members: Option<std::collections::BTreeMap<String, bool>>,
     /// A short summary of the channel; with `include_channel_context`.
     pub channel_context: Option<ChannelContextResponse>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SendMessageResponse {
@@ -140,12 +149,13 @@ impl SendMessageResponse {
             duration: duration.into(),
             mentioned_members: None,
             channel_context: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The requested message with its channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMessageResponse {
     /// The message with its channel.
     pub message: MessageWithChannelResponse,
@@ -153,6 +163,10 @@ pub struct GetMessageResponse {
     pub pending_message_metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetMessageResponse {
@@ -165,6 +179,7 @@ impl GetMessageResponse {
             message,
             pending_message_metadata: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -176,6 +191,10 @@ pub struct GetManyMessagesResponse {
     pub messages: Vec<MessageResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetManyMessagesResponse {
@@ -184,6 +203,7 @@ impl GetManyMessagesResponse {
         Self {
             messages,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -197,6 +217,10 @@ pub struct UpdateMessageRequest {
     pub skip_push: Option<bool>,
     /// Do not add link previews for URLs in the text.
     pub skip_enrich_url: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateMessageRequest {
@@ -206,12 +230,13 @@ impl UpdateMessageRequest {
             message,
             skip_push: None,
             skip_enrich_url: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The message after the update.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateMessageResponse {
     /// The updated message.
     pub message: MessageResponse,
@@ -219,6 +244,10 @@ pub struct UpdateMessageResponse {
     pub pending_message_metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateMessageResponse {
@@ -228,6 +257,7 @@ impl UpdateMessageResponse {
             message,
             pending_message_metadata: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -247,6 +277,10 @@ pub struct UpdateMessagePartialRequest {
     pub user_id: Option<String>,
     /// User who makes the change (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The message after the update.
@@ -258,6 +292,10 @@ pub struct UpdateMessagePartialResponse {
     pub pending_message_metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateMessagePartialResponse {
@@ -267,17 +305,22 @@ impl UpdateMessagePartialResponse {
             message: None,
             pending_message_metadata: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The deleted message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteMessageResponse {
     /// The message as deleted.
     pub message: MessageResponse,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeleteMessageResponse {
@@ -286,6 +329,7 @@ impl DeleteMessageResponse {
         Self {
             message,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -295,6 +339,10 @@ impl DeleteMessageResponse {
 pub struct UndeleteMessageRequest {
     /// ID of the user who restores the message.
     pub undeleted_by: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UndeleteMessageRequest {
@@ -302,17 +350,22 @@ impl UndeleteMessageRequest {
     pub fn new(undeleted_by: impl Into<String>) -> Self {
         Self {
             undeleted_by: undeleted_by.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The restored message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UndeleteMessageResponse {
     /// The message as restored.
     pub message: MessageResponse,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UndeleteMessageResponse {
@@ -321,6 +374,7 @@ impl UndeleteMessageResponse {
         Self {
             message,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -334,6 +388,10 @@ pub struct MessageActionRequest {
     pub user_id: Option<String>,
     /// User who acts (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessageActionRequest {
@@ -343,6 +401,7 @@ impl MessageActionRequest {
             form_data,
             user_id: None,
             user: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -354,6 +413,10 @@ pub struct MessageActionResponse {
     pub message: Option<MessageResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessageActionResponse {
@@ -362,21 +425,29 @@ impl MessageActionResponse {
         Self {
             message: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The language to translate a message into.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TranslateMessageRequest {
     /// Code of the target language.
     pub language: TranslateMessageRequestLanguage,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl TranslateMessageRequest {
     /// Creates a `TranslateMessageRequest` from its required fields; the optional ones are `None`.
     pub fn new(language: TranslateMessageRequestLanguage) -> Self {
-        Self { language }
+        Self {
+            language,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -565,70 +636,82 @@ impl TranslateMessageRequestLanguage {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "af" => Some(Self::Af),
+            "sq" => Some(Self::Sq),
+            "am" => Some(Self::Am),
+            "ar" => Some(Self::Ar),
+            "az" => Some(Self::Az),
+            "bn" => Some(Self::Bn),
+            "bs" => Some(Self::Bs),
+            "bg" => Some(Self::Bg),
+            "zh" => Some(Self::Zh),
+            "zh-TW" => Some(Self::ZhTw),
+            "hr" => Some(Self::Hr),
+            "cs" => Some(Self::Cs),
+            "da" => Some(Self::Da),
+            "fa-AF" => Some(Self::FaAf),
+            "nl" => Some(Self::Nl),
+            "en" => Some(Self::En),
+            "et" => Some(Self::Et),
+            "fi" => Some(Self::Fi),
+            "fr" => Some(Self::Fr),
+            "fr-CA" => Some(Self::FrCa),
+            "ka" => Some(Self::Ka),
+            "de" => Some(Self::De),
+            "el" => Some(Self::El),
+            "ha" => Some(Self::Ha),
+            "he" => Some(Self::He),
+            "hi" => Some(Self::Hi),
+            "hu" => Some(Self::Hu),
+            "id" => Some(Self::Id),
+            "it" => Some(Self::It),
+            "ja" => Some(Self::Ja),
+            "ko" => Some(Self::Ko),
+            "lv" => Some(Self::Lv),
+            "ms" => Some(Self::Ms),
+            "no" => Some(Self::No),
+            "fa" => Some(Self::Fa),
+            "ps" => Some(Self::Ps),
+            "pl" => Some(Self::Pl),
+            "pt" => Some(Self::Pt),
+            "ro" => Some(Self::Ro),
+            "ru" => Some(Self::Ru),
+            "sr" => Some(Self::Sr),
+            "sk" => Some(Self::Sk),
+            "sl" => Some(Self::Sl),
+            "so" => Some(Self::So),
+            "es" => Some(Self::Es),
+            "es-MX" => Some(Self::EsMx),
+            "sw" => Some(Self::Sw),
+            "sv" => Some(Self::Sv),
+            "tl" => Some(Self::Tl),
+            "ta" => Some(Self::Ta),
+            "th" => Some(Self::Th),
+            "tr" => Some(Self::Tr),
+            "uk" => Some(Self::Uk),
+            "ur" => Some(Self::Ur),
+            "vi" => Some(Self::Vi),
+            "lt" => Some(Self::Lt),
+            "ht" => Some(Self::Ht),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for TranslateMessageRequestLanguage {
     fn from(value: &str) -> Self {
-        match value {
-            "af" => Self::Af,
-            "sq" => Self::Sq,
-            "am" => Self::Am,
-            "ar" => Self::Ar,
-            "az" => Self::Az,
-            "bn" => Self::Bn,
-            "bs" => Self::Bs,
-            "bg" => Self::Bg,
-            "zh" => Self::Zh,
-            "zh-TW" => Self::ZhTw,
-            "hr" => Self::Hr,
-            "cs" => Self::Cs,
-            "da" => Self::Da,
-            "fa-AF" => Self::FaAf,
-            "nl" => Self::Nl,
-            "en" => Self::En,
-            "et" => Self::Et,
-            "fi" => Self::Fi,
-            "fr" => Self::Fr,
-            "fr-CA" => Self::FrCa,
-            "ka" => Self::Ka,
-            "de" => Self::De,
-            "el" => Self::El,
-            "ha" => Self::Ha,
-            "he" => Self::He,
-            "hi" => Self::Hi,
-            "hu" => Self::Hu,
-            "id" => Self::Id,
-            "it" => Self::It,
-            "ja" => Self::Ja,
-            "ko" => Self::Ko,
-            "lv" => Self::Lv,
-            "ms" => Self::Ms,
-            "no" => Self::No,
-            "fa" => Self::Fa,
-            "ps" => Self::Ps,
-            "pl" => Self::Pl,
-            "pt" => Self::Pt,
-            "ro" => Self::Ro,
-            "ru" => Self::Ru,
-            "sr" => Self::Sr,
-            "sk" => Self::Sk,
-            "sl" => Self::Sl,
-            "so" => Self::So,
-            "es" => Self::Es,
-            "es-MX" => Self::EsMx,
-            "sw" => Self::Sw,
-            "sv" => Self::Sv,
-            "tl" => Self::Tl,
-            "ta" => Self::Ta,
-            "th" => Self::Th,
-            "tr" => Self::Tr,
-            "uk" => Self::Uk,
-            "ur" => Self::Ur,
-            "vi" => Self::Vi,
-            "lt" => Self::Lt,
-            "ht" => Self::Ht,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for TranslateMessageRequestLanguage {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -648,8 +731,12 @@ impl<'de> serde::Deserialize<'de> for TranslateMessageRequestLanguage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "TranslateMessageRequestLanguage",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -666,6 +753,10 @@ pub struct GetRepliesResponse {
     pub messages: Vec<MessageResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetRepliesResponse {
@@ -674,6 +765,7 @@ impl GetRepliesResponse {
         Self {
             messages,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -695,6 +787,10 @@ pub struct QueryMessageHistoryRequest {
     pub next: Option<String>,
     /// Cursor of the previous page, from a previous response.
     pub prev: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryMessageHistoryRequest {
@@ -706,6 +802,7 @@ impl QueryMessageHistoryRequest {
             limit: None,
             next: None,
             prev: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -721,6 +818,10 @@ pub struct QueryMessageHistoryResponse {
     pub prev: Option<String>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryMessageHistoryResponse {
@@ -734,6 +835,7 @@ impl QueryMessageHistoryResponse {
             next: None,
             prev: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -751,6 +853,10 @@ pub struct SearchResponse {
     pub previous: Option<String>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SearchResponse {
@@ -762,6 +868,7 @@ impl SearchResponse {
             next: None,
             previous: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -789,6 +896,10 @@ pub struct SearchPayload {
     pub force_default_search: Option<bool>,
     /// Force sql v2 backend.
     pub force_sql_v2_backend: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SearchPayload {
@@ -805,6 +916,7 @@ impl SearchPayload {
             next: None,
             force_default_search: None,
             force_sql_v2_backend: None,
+            __wire: crate::WireState::default(),
         }
     }
 
@@ -876,7 +988,7 @@ impl SearchPayload {
 }
 
 /// Describes a deleted message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageDeletedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -909,6 +1021,10 @@ pub struct MessageDeletedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessageDeletedEvent {
@@ -935,12 +1051,13 @@ impl MessageDeletedEvent {
             hard_delete,
             deleted_for_me: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a new message in a channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageNewEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -985,6 +1102,10 @@ pub struct MessageNewEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessageNewEvent {
@@ -1017,12 +1138,13 @@ impl MessageNewEvent {
             unread_channels: None,
             grouped_unread_channels: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a message that was restored.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageUndeletedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1049,6 +1171,10 @@ pub struct MessageUndeletedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessageUndeletedEvent {
@@ -1071,12 +1197,13 @@ impl MessageUndeletedEvent {
             message_id: message_id.into(),
             message,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes an edited message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageUpdatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1107,6 +1234,10 @@ pub struct MessageUpdatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessageUpdatedEvent {
@@ -1131,12 +1262,13 @@ impl MessageUpdatedEvent {
             user: None,
             message_update: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a message that was sent as pending.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PendingMessageEvent {
     /// When the server received the event.
     pub received_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -1155,6 +1287,10 @@ pub struct PendingMessageEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PendingMessageEvent {
@@ -1172,6 +1308,7 @@ impl PendingMessageEvent {
             method: method.into(),
             created_at,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1187,6 +1324,10 @@ pub struct ChannelContextResponse {
     pub id: String,
     /// The user who created the channel.
     pub created_by: Option<UserResponse>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelContextResponse {
@@ -1201,12 +1342,13 @@ impl ChannelContextResponse {
             type_: type_.into(),
             id: id.into(),
             created_by: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A message together with its channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageWithChannelResponse {
     /// ID of the message.
     pub id: String,
@@ -1311,6 +1453,10 @@ pub struct MessageWithChannelResponse {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessageWithChannelResponse {
@@ -1392,12 +1538,13 @@ impl MessageWithChannelResponse {
             deleted_for_me: None,
             channel,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// An earlier version of an edited message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageHistoryEntryResponse {
     /// ID of the message.
     pub message_id: String,
@@ -1414,6 +1561,10 @@ pub struct MessageHistoryEntryResponse {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessageHistoryEntryResponse {
@@ -1434,6 +1585,7 @@ impl MessageHistoryEntryResponse {
             text: text.into(),
             attachments,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1443,6 +1595,10 @@ impl MessageHistoryEntryResponse {
 pub struct SearchResult {
     /// The matching message.
     pub message: Option<SearchResultMessage>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A warning that a search could not cover every matching channel.
@@ -1456,6 +1612,10 @@ pub struct SearchWarning {
     pub channel_search_count: Option<i32>,
     /// CIDs of the channels that were searched.
     pub channel_search_cids: Option<Vec<String>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SearchWarning {
@@ -1466,6 +1626,7 @@ impl SearchWarning {
             warning_code,
             channel_search_count: None,
             channel_search_cids: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1479,10 +1640,14 @@ pub struct MessageOptions {
     ///
     /// At most 8 items.
     pub member_custom_include: Option<Vec<String>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A message found by a search, with its channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchResultMessage {
     /// ID of the message.
     pub id: String,
@@ -1587,6 +1752,10 @@ pub struct SearchResultMessage {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SearchResultMessage {
@@ -1667,6 +1836,7 @@ impl SearchResultMessage {
             deleted_for_me: None,
             channel: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1684,6 +1854,10 @@ pub struct Action {
     pub type_: String,
     /// Value sent when chosen.
     pub value: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl Action {
@@ -1699,6 +1873,7 @@ impl Action {
             style: None,
             type_: type_.into(),
             value: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1712,6 +1887,10 @@ pub struct Field {
     pub value: String,
     /// Short enough to show side by side with others.
     pub short: bool,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl Field {
@@ -1721,6 +1900,7 @@ impl Field {
             title: title.into(),
             value: value.into(),
             short,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1742,6 +1922,10 @@ pub struct Images {
     pub fixed_width_still: ImageData,
     /// Fixed width downsampled.
     pub fixed_width_downsampled: ImageData,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl Images {
@@ -1763,6 +1947,7 @@ impl Images {
             fixed_width,
             fixed_width_still,
             fixed_width_downsampled,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1780,6 +1965,10 @@ pub struct ImageData {
     pub size: String,
     /// Number of frames.
     pub frames: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ImageData {
@@ -1797,6 +1986,7 @@ impl ImageData {
             height: height.into(),
             size: size.into(),
             frames: frames.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1849,6 +2039,10 @@ pub struct Attachment {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl Attachment {
@@ -2012,7 +2206,7 @@ impl Attachment {
 }
 
 /// A message with its author, attachments, reactions and related data.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageResponse {
     /// ID of the message.
     pub id: String,
@@ -2115,6 +2309,10 @@ pub struct MessageResponse {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessageResponse {
@@ -2194,6 +2392,7 @@ impl MessageResponse {
             shared_location: None,
             deleted_for_me: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -2262,6 +2461,10 @@ pub struct MessageRequest {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessageRequest {
@@ -2470,15 +2673,27 @@ impl MessageRequestType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "regular" => Some(Self::Regular),
+            "system" => Some(Self::System),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for MessageRequestType {
     fn from(value: &str) -> Self {
-        match value {
-            "regular" => Self::Regular,
-            "system" => Self::System,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for MessageRequestType {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -2498,8 +2713,12 @@ impl<'de> serde::Deserialize<'de> for MessageRequestType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "MessageRequestType",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -2516,6 +2735,10 @@ pub struct MessageUpdate {
     pub old_text: Option<String>,
     /// Which fields the edit changed.
     pub change_set: Option<MessageChangeSet>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Which fields of a message an edit changed; each flag is true when that field changed.
@@ -2539,6 +2762,10 @@ pub struct MessageChangeSet {
     pub silent: bool,
     /// Pin.
     pub pin: bool,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessageChangeSet {
@@ -2565,6 +2792,7 @@ impl MessageChangeSet {
             quoted_message_id,
             silent,
             pin,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -2588,6 +2816,10 @@ pub struct ModerationV2Response {
     pub semantic_filter_matched: Option<String>,
     /// The message tries to move the conversation off the platform.
     pub platform_circumvented: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ModerationV2Response {
@@ -2602,13 +2834,20 @@ impl ModerationV2Response {
             blocklists_matched: None,
             semantic_filter_matched: None,
             platform_circumvented: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// An empty request body.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct CommitMessageRequest {}
+pub struct CommitMessageRequest {
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
+}
+
 /// The typed filter of [`QueryMessageHistoryRequest::filter`]: one function per field the API filters on, each with the operators the API accepts there.
 ///
 /// Combine conditions with `&`, `|` and [`Filter::nor`](crate::Filter::nor); see [`crate::filter`].

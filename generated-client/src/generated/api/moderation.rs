@@ -43,6 +43,10 @@ pub struct BanRequest {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl BanRequest {
@@ -62,6 +66,7 @@ impl BanRequest {
             ban_from_future_channels: None,
             user_id: None,
             user: None,
+            __wire: crate::WireState::default(),
         }
     }
 
@@ -173,16 +178,28 @@ impl BanRequestDeleteMessages {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "soft" => Some(Self::Soft),
+            "pruning" => Some(Self::Pruning),
+            "hard" => Some(Self::Hard),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for BanRequestDeleteMessages {
     fn from(value: &str) -> Self {
-        match value {
-            "soft" => Self::Soft,
-            "pruning" => Self::Pruning,
-            "hard" => Self::Hard,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for BanRequestDeleteMessages {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -202,8 +219,12 @@ impl<'de> serde::Deserialize<'de> for BanRequestDeleteMessages {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "BanRequestDeleteMessages",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -220,6 +241,10 @@ pub struct QueryBannedUsersResponse {
     pub bans: Vec<BanResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryBannedUsersResponse {
@@ -228,6 +253,7 @@ impl QueryBannedUsersResponse {
         Self {
             bans,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -255,6 +281,10 @@ pub struct QueryBannedUsersPayload {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryBannedUsersPayload {
@@ -270,6 +300,7 @@ impl QueryBannedUsersPayload {
             exclude_expired_bans: None,
             user_id: None,
             user: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -283,6 +314,10 @@ pub struct QueryFutureChannelBansResponse {
     pub total: Option<i32>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryFutureChannelBansResponse {
@@ -295,6 +330,7 @@ impl QueryFutureChannelBansResponse {
             bans,
             total: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -320,6 +356,10 @@ pub struct QueryFutureChannelBansPayload {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// What to flag and why; set either a message or a user as the target.
@@ -340,6 +380,10 @@ pub struct FlagRequest {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The created flag.
@@ -351,6 +395,10 @@ pub struct FlagMessageResponse {
     pub review_queue_item_id: String,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl FlagMessageResponse {
@@ -363,6 +411,7 @@ impl FlagMessageResponse {
             flag: None,
             review_queue_item_id: review_queue_item_id.into(),
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -374,6 +423,10 @@ pub struct QueryMessageFlagsResponse {
     pub flags: Vec<MessageFlagResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryMessageFlagsResponse {
@@ -382,6 +435,7 @@ impl QueryMessageFlagsResponse {
         Self {
             flags,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -409,6 +463,10 @@ pub struct QueryMessageFlagsPayload {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Users to mute and for how long.
@@ -426,6 +484,10 @@ pub struct MuteUserRequest {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The mutes that were created.
@@ -441,6 +503,10 @@ pub struct MuteUserResponse {
     pub non_existing_users: Option<Vec<String>>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MuteUserResponse {
@@ -452,6 +518,7 @@ impl MuteUserResponse {
             own_user: None,
             non_existing_users: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -467,6 +534,10 @@ pub struct UnmuteUserRequest {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The outcome of unmuting users.
@@ -476,6 +547,10 @@ pub struct UnmuteUserResponse {
     pub non_existing_users: Option<Vec<String>>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UnmuteUserResponse {
@@ -484,6 +559,7 @@ impl UnmuteUserResponse {
         Self {
             non_existing_users: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -501,6 +577,10 @@ pub struct MuteChannelRequest {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The channel mutes that were created.
@@ -514,6 +594,10 @@ pub struct MuteChannelResponse {
     pub own_user: Option<OwnUserResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MuteChannelResponse {
@@ -524,6 +608,7 @@ impl MuteChannelResponse {
             channel_mutes: None,
             own_user: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -541,6 +626,10 @@ pub struct UnmuteChannelRequest {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The outcome of unmuting channels.
@@ -550,6 +639,10 @@ pub struct UnmuteResponse {
     pub non_existing_users: Option<Vec<String>>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UnmuteResponse {
@@ -558,12 +651,13 @@ impl UnmuteResponse {
         Self {
             non_existing_users: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a flag changed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlagUpdatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -578,6 +672,10 @@ pub struct FlagUpdatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl FlagUpdatedEvent {
@@ -590,12 +688,13 @@ impl FlagUpdatedEvent {
             user: None,
             created_by: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a message was flagged.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageFlaggedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -632,6 +731,10 @@ pub struct MessageFlaggedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessageFlaggedEvent {
@@ -659,12 +762,13 @@ impl MessageFlaggedEvent {
             total_flags: None,
             details: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a blocked message was unblocked.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageUnblockedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -681,6 +785,10 @@ pub struct MessageUnblockedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessageUnblockedEvent {
@@ -698,12 +806,13 @@ impl MessageUnblockedEvent {
             message,
             user: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a user was banned.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserBannedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -740,6 +849,10 @@ pub struct UserBannedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserBannedEvent {
@@ -763,12 +876,13 @@ impl UserBannedEvent {
             review_queue_item_id: None,
             total_bans: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a user was flagged.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserFlaggedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -785,6 +899,10 @@ pub struct UserFlaggedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserFlaggedEvent {
@@ -802,12 +920,13 @@ impl UserFlaggedEvent {
             reason: reason.into(),
             total_flags,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a user's messages were deleted.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserMessagesDeletedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -834,6 +953,10 @@ pub struct UserMessagesDeletedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserMessagesDeletedEvent {
@@ -852,12 +975,13 @@ impl UserMessagesDeletedEvent {
             user: None,
             hard_delete: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a user muted other users.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserMutedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -872,6 +996,10 @@ pub struct UserMutedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserMutedEvent {
@@ -884,12 +1012,13 @@ impl UserMutedEvent {
             target_user: None,
             target_users: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a user's ban was lifted.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserUnbannedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -918,6 +1047,10 @@ pub struct UserUnbannedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserUnbannedEvent {
@@ -937,12 +1070,13 @@ impl UserUnbannedEvent {
             created_by: None,
             shadow: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a user unmuted other users.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserUnmutedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -957,6 +1091,10 @@ pub struct UserUnmutedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserUnmutedEvent {
@@ -969,12 +1107,13 @@ impl UserUnmutedEvent {
             target_user: None,
             target_users: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A ban of a user, app-wide or from a channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BanResponse {
     /// Channel the ban applies to; absent for app-wide bans.
     pub channel: Option<ChannelResponse>,
@@ -990,6 +1129,10 @@ pub struct BanResponse {
     pub banned_by: Option<UserResponse>,
     /// Created at.
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl BanResponse {
@@ -1003,12 +1146,13 @@ impl BanResponse {
             shadow: None,
             banned_by: None,
             created_at,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A ban that applies to channels the banning user creates later.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FutureChannelBanResponse {
     /// The banned user.
     pub user: Option<UserResponse>,
@@ -1022,6 +1166,10 @@ pub struct FutureChannelBanResponse {
     pub shadow: Option<bool>,
     /// Created at.
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl FutureChannelBanResponse {
@@ -1034,12 +1182,13 @@ impl FutureChannelBanResponse {
             reason: None,
             shadow: None,
             created_at,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A flag raised on a message or user.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlagResponse {
     /// Automatic moderation raised the flag.
     pub created_by_automod: bool,
@@ -1070,6 +1219,10 @@ pub struct FlagResponse {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl FlagResponse {
@@ -1094,12 +1247,13 @@ impl FlagResponse {
             reason: None,
             details: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A flag raised on a message, with the message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageFlagResponse {
     /// Automatic moderation raised the flag.
     pub created_by_automod: bool,
@@ -1130,6 +1284,10 @@ pub struct MessageFlagResponse {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessageFlagResponse {
@@ -1154,12 +1312,13 @@ impl MessageFlagResponse {
             approved_at: None,
             rejected_at: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// What automatic moderation decided about a message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageModerationResult {
     /// ID of the moderated message.
     pub message_id: String,
@@ -1183,6 +1342,10 @@ pub struct MessageModerationResult {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessageModerationResult {
@@ -1207,6 +1370,7 @@ impl MessageModerationResult {
             user_bad_karma,
             created_at,
             updated_at,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1218,6 +1382,10 @@ pub struct FlagDetails {
     pub automod: Option<AutomodDetailsResponse>,
     /// Text of the message when it was flagged.
     pub original_text: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl FlagDetails {
@@ -1226,12 +1394,13 @@ impl FlagDetails {
         Self {
             automod: None,
             original_text: original_text.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Feedback labels given on the moderation of a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FlagFeedbackResponse {
     /// ID of the message.
     pub message_id: String,
@@ -1239,6 +1408,10 @@ pub struct FlagFeedbackResponse {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// The labels given.
     pub labels: Vec<LabelResponse>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl FlagFeedbackResponse {
@@ -1252,6 +1425,7 @@ impl FlagFeedbackResponse {
             message_id: message_id.into(),
             created_at,
             labels,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1265,6 +1439,10 @@ pub struct FlagDetailsResponse {
     pub extra: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Text of the message when it was flagged.
     pub original_text: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl FlagDetailsResponse {
@@ -1274,6 +1452,7 @@ impl FlagDetailsResponse {
             automod: None,
             extra: None,
             original_text: original_text.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1291,6 +1470,10 @@ pub struct AutomodDetailsResponse {
     pub message_details: Option<FlagMessageDetailsResponse>,
     /// Labels found in the message's images.
     pub image_labels: Option<Vec<String>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A moderation label with what it covers.
@@ -1302,6 +1485,10 @@ pub struct LabelResponse {
     pub phrase_list_ids: Option<Vec<i32>>,
     /// Harm labels the label relates to.
     pub harm_labels: Option<Vec<String>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl LabelResponse {
@@ -1311,6 +1498,7 @@ impl LabelResponse {
             name: name.into(),
             phrase_list_ids: None,
             harm_labels: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1326,6 +1514,10 @@ pub struct FlagMessageDetailsResponse {
     pub should_enrich: Option<bool>,
     /// The update was not to send a push notification.
     pub skip_push: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// AI moderation scores of a message.
@@ -1339,6 +1531,10 @@ pub struct ModerationResponse {
     pub spam: f32,
     /// The action taken from the scores.
     pub action: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ModerationResponse {
@@ -1349,6 +1545,7 @@ impl ModerationResponse {
             explicit,
             spam,
             action: action.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }

@@ -44,6 +44,10 @@ pub struct CreatePollRequest {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreatePollRequest {
@@ -63,6 +67,7 @@ impl CreatePollRequest {
             user_id: None,
             user: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 
@@ -187,15 +192,27 @@ impl CreatePollRequestVotingVisibility {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "anonymous" => Some(Self::Anonymous),
+            "public" => Some(Self::Public),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for CreatePollRequestVotingVisibility {
     fn from(value: &str) -> Self {
-        match value {
-            "anonymous" => Self::Anonymous,
-            "public" => Self::Public,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for CreatePollRequestVotingVisibility {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -215,8 +232,12 @@ impl<'de> serde::Deserialize<'de> for CreatePollRequestVotingVisibility {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "CreatePollRequestVotingVisibility",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -227,12 +248,16 @@ impl crate::request::QueryValue for CreatePollRequestVotingVisibility {
 }
 
 /// A poll, as created, fetched or updated.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PollResponse {
     /// The poll.
     pub poll: PollResponseData,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PollResponse {
@@ -241,6 +266,7 @@ impl PollResponse {
         Self {
             poll,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -281,6 +307,10 @@ pub struct UpdatePollRequest {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdatePollRequest {
@@ -300,6 +330,7 @@ impl UpdatePollRequest {
             user_id: None,
             user: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 
@@ -415,15 +446,27 @@ impl UpdatePollRequestVotingVisibility {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "anonymous" => Some(Self::Anonymous),
+            "public" => Some(Self::Public),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for UpdatePollRequestVotingVisibility {
     fn from(value: &str) -> Self {
-        match value {
-            "anonymous" => Self::Anonymous,
-            "public" => Self::Public,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for UpdatePollRequestVotingVisibility {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -443,8 +486,12 @@ impl<'de> serde::Deserialize<'de> for UpdatePollRequestVotingVisibility {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "UpdatePollRequestVotingVisibility",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -465,6 +512,10 @@ pub struct UpdatePollPartialRequest {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The filter, sort and page of a poll query.
@@ -484,6 +535,10 @@ pub struct QueryPollsRequest {
     pub next: Option<String>,
     /// Cursor of the previous page, from a previous response.
     pub prev: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A page of polls that matched a query.
@@ -497,6 +552,10 @@ pub struct QueryPollsResponse {
     pub prev: Option<String>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryPollsResponse {
@@ -507,6 +566,7 @@ impl QueryPollsResponse {
             next: None,
             prev: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -523,6 +583,10 @@ pub struct CreatePollOptionRequest {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreatePollOptionRequest {
@@ -533,6 +597,7 @@ impl CreatePollOptionRequest {
             user_id: None,
             user: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -544,6 +609,10 @@ pub struct PollOptionResponse {
     pub poll_option: PollOptionResponseData,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PollOptionResponse {
@@ -555,6 +624,7 @@ impl PollOptionResponse {
         Self {
             poll_option,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -575,6 +645,10 @@ pub struct UpdatePollOptionRequest {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdatePollOptionRequest {
@@ -586,6 +660,7 @@ impl UpdatePollOptionRequest {
             user_id: None,
             user: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -599,6 +674,10 @@ pub struct CastPollVoteRequest {
     pub user_id: Option<String>,
     /// User who votes (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A vote that was cast or removed, with the poll after the change.
@@ -610,6 +689,10 @@ pub struct PollVoteResponse {
     pub poll: Option<PollResponseData>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PollVoteResponse {
@@ -619,6 +702,7 @@ impl PollVoteResponse {
             vote: None,
             poll: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -640,6 +724,10 @@ pub struct QueryPollVotesRequest {
     pub next: Option<String>,
     /// Cursor of the previous page, from a previous response.
     pub prev: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A page of votes and answers that matched a query.
@@ -653,6 +741,10 @@ pub struct PollVotesResponse {
     pub prev: Option<String>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PollVotesResponse {
@@ -663,6 +755,7 @@ impl PollVotesResponse {
             next: None,
             prev: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -675,6 +768,10 @@ pub struct PollOptionInput {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// An option of a poll that is being replaced.
@@ -689,6 +786,10 @@ pub struct PollOptionRequest {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PollOptionRequest {
@@ -698,6 +799,7 @@ impl PollOptionRequest {
             id: id.into(),
             text: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -711,10 +813,14 @@ pub struct VoteData {
     pub option_id: Option<String>,
     /// Free-text answer, instead of an option.
     pub answer_text: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A poll with its options, votes and answers.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PollResponseData {
     /// ID of the poll.
     pub id: String,
@@ -762,6 +868,10 @@ pub struct PollResponseData {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PollResponseData {
@@ -811,12 +921,13 @@ impl PollResponseData {
             created_at,
             updated_at,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A vote for a poll option, or a free-text answer.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PollVoteResponseData {
     /// ID of the poll.
     pub poll_id: String,
@@ -836,6 +947,10 @@ pub struct PollVoteResponseData {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PollVoteResponseData {
@@ -857,6 +972,7 @@ impl PollVoteResponseData {
             user: None,
             created_at,
             updated_at,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -871,6 +987,10 @@ pub struct PollOptionResponseData {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PollOptionResponseData {
@@ -880,12 +1000,13 @@ impl PollOptionResponseData {
             id: id.into(),
             text: text.into(),
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells the watchers of a channel that a poll was closed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PollClosedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -902,6 +1023,10 @@ pub struct PollClosedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PollClosedEvent {
@@ -918,12 +1043,13 @@ impl PollClosedEvent {
             activity_id: None,
             poll,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells the watchers of a channel that a poll was deleted.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PollDeletedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -940,6 +1066,10 @@ pub struct PollDeletedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PollDeletedEvent {
@@ -956,12 +1086,13 @@ impl PollDeletedEvent {
             activity_id: None,
             poll,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells the watchers of a channel that a poll changed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PollUpdatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -978,6 +1109,10 @@ pub struct PollUpdatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PollUpdatedEvent {
@@ -994,12 +1129,13 @@ impl PollUpdatedEvent {
             activity_id: None,
             poll,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells the watchers of a channel that a vote was cast in a poll.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PollVoteCastedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1018,6 +1154,10 @@ pub struct PollVoteCastedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PollVoteCastedEvent {
@@ -1036,12 +1176,13 @@ impl PollVoteCastedEvent {
             poll,
             poll_vote,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells the watchers of a channel that a vote in a poll changed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PollVoteChangedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1060,6 +1201,10 @@ pub struct PollVoteChangedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PollVoteChangedEvent {
@@ -1078,12 +1223,13 @@ impl PollVoteChangedEvent {
             poll,
             poll_vote,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells the watchers of a channel that a vote was taken back from a poll.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PollVoteRemovedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1102,6 +1248,10 @@ pub struct PollVoteRemovedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PollVoteRemovedEvent {
@@ -1120,6 +1270,7 @@ impl PollVoteRemovedEvent {
             poll,
             poll_vote,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }

@@ -19,6 +19,10 @@ pub struct QueryPredefinedFiltersResponse {
     pub prev: Option<String>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryPredefinedFiltersResponse {
@@ -32,12 +36,13 @@ impl QueryPredefinedFiltersResponse {
             next: None,
             prev: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A new predefined filter.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePredefinedFilterRequest {
     /// Name of the filter, unique in the app; apps run the filter by it.
     ///
@@ -53,6 +58,10 @@ pub struct CreatePredefinedFilterRequest {
     pub filter: crate::filter::Filter<CreatePredefinedFilterFilter>,
     /// The query's sort order: objects with `field` and `direction`.
     pub sort: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreatePredefinedFilterRequest {
@@ -68,6 +77,7 @@ impl CreatePredefinedFilterRequest {
             operation,
             filter,
             sort: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -89,14 +99,26 @@ impl CreatePredefinedFilterRequestOperation {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "QueryChannels" => Some(Self::QueryChannels),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for CreatePredefinedFilterRequestOperation {
     fn from(value: &str) -> Self {
-        match value {
-            "QueryChannels" => Self::QueryChannels,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for CreatePredefinedFilterRequestOperation {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -116,8 +138,12 @@ impl<'de> serde::Deserialize<'de> for CreatePredefinedFilterRequestOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "CreatePredefinedFilterRequestOperation",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -134,6 +160,10 @@ pub struct CreatePredefinedFilterResponse {
     pub predefined_filter: Option<PredefinedFilterResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreatePredefinedFilterResponse {
@@ -142,6 +172,7 @@ impl CreatePredefinedFilterResponse {
         Self {
             predefined_filter: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -153,6 +184,10 @@ pub struct GetPredefinedFilterResponse {
     pub predefined_filter: Option<PredefinedFilterResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetPredefinedFilterResponse {
@@ -161,12 +196,13 @@ impl GetPredefinedFilterResponse {
         Self {
             predefined_filter: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A predefined filter's new query and description.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePredefinedFilterRequest {
     /// What the filter is for.
     ///
@@ -178,6 +214,10 @@ pub struct UpdatePredefinedFilterRequest {
     pub filter: crate::filter::Filter<UpdatePredefinedFilterFilter>,
     /// The query's sort order: objects with `field` and `direction`.
     pub sort: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdatePredefinedFilterRequest {
@@ -191,6 +231,7 @@ impl UpdatePredefinedFilterRequest {
             operation,
             filter,
             sort: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -212,14 +253,26 @@ impl UpdatePredefinedFilterRequestOperation {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "QueryChannels" => Some(Self::QueryChannels),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for UpdatePredefinedFilterRequestOperation {
     fn from(value: &str) -> Self {
-        match value {
-            "QueryChannels" => Self::QueryChannels,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for UpdatePredefinedFilterRequestOperation {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -239,8 +292,12 @@ impl<'de> serde::Deserialize<'de> for UpdatePredefinedFilterRequestOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "UpdatePredefinedFilterRequestOperation",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -257,6 +314,10 @@ pub struct UpdatePredefinedFilterResponse {
     pub predefined_filter: Option<PredefinedFilterResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdatePredefinedFilterResponse {
@@ -265,12 +326,13 @@ impl UpdatePredefinedFilterResponse {
         Self {
             predefined_filter: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A channel query saved by name.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PredefinedFilterResponse {
     /// Name of the filter.
     pub name: String,
@@ -292,6 +354,10 @@ pub struct PredefinedFilterResponse {
     pub stats: Option<PredefinedFilterStatsResponse>,
     /// How well the query uses indexes.
     pub performance: Option<PerformanceAnalysisResponse>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PredefinedFilterResponse {
@@ -314,6 +380,7 @@ impl PredefinedFilterResponse {
             updated_at,
             stats: None,
             performance: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -327,6 +394,10 @@ pub struct SortParam {
     pub type_: String,
     /// `1` for ascending, `-1` for descending.
     pub direction: i32,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SortParam {
@@ -340,6 +411,7 @@ impl SortParam {
             field: field.into(),
             type_: type_.into(),
             direction,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -353,6 +425,10 @@ pub struct PredefinedFilterStatsResponse {
     pub max_latency_ms: i64,
     /// When the filter last ran.
     pub last_seen: Option<chrono::DateTime<chrono::Utc>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PredefinedFilterStatsResponse {
@@ -362,6 +438,7 @@ impl PredefinedFilterStatsResponse {
             calls,
             max_latency_ms,
             last_seen: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -387,6 +464,10 @@ pub struct PerformanceAnalysisResponse {
     pub recommendations: Vec<String>,
     /// When the analysis was made.
     pub last_analyzed: Option<chrono::DateTime<chrono::Utc>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PerformanceAnalysisResponse {
@@ -410,6 +491,7 @@ impl PerformanceAnalysisResponse {
             warnings,
             recommendations,
             last_analyzed: None,
+            __wire: crate::WireState::default(),
         }
     }
 }

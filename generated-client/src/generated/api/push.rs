@@ -15,6 +15,10 @@ pub struct ListDevicesResponse {
     pub devices: Vec<DeviceResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ListDevicesResponse {
@@ -23,12 +27,13 @@ impl ListDevicesResponse {
         Self {
             devices,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A device to register for push notifications.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDeviceRequest {
     /// Device token from the push provider.
     ///
@@ -48,6 +53,10 @@ pub struct CreateDeviceRequest {
     pub user_id: Option<String>,
     /// Owner of the device as a full user object.
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateDeviceRequest {
@@ -64,6 +73,7 @@ impl CreateDeviceRequest {
             hardware_id: None,
             user_id: None,
             user: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -94,17 +104,29 @@ impl CreateDeviceRequestPushProvider {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "firebase" => Some(Self::Firebase),
+            "apn" => Some(Self::Apn),
+            "huawei" => Some(Self::Huawei),
+            "xiaomi" => Some(Self::Xiaomi),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for CreateDeviceRequestPushProvider {
     fn from(value: &str) -> Self {
-        match value {
-            "firebase" => Self::Firebase,
-            "apn" => Self::Apn,
-            "huawei" => Self::Huawei,
-            "xiaomi" => Self::Xiaomi,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for CreateDeviceRequestPushProvider {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -124,8 +146,12 @@ impl<'de> serde::Deserialize<'de> for CreateDeviceRequestPushProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "CreateDeviceRequestPushProvider",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -140,12 +166,19 @@ impl crate::request::QueryValue for CreateDeviceRequestPushProvider {
 pub struct UpsertPushPreferencesRequest {
     /// One entry per user, or per user and channel.
     pub preferences: Vec<PushPreferenceInput>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpsertPushPreferencesRequest {
     /// Creates a `UpsertPushPreferencesRequest` from its required fields; the optional ones are `None`.
     pub fn new(preferences: Vec<PushPreferenceInput>) -> Self {
-        Self { preferences }
+        Self {
+            preferences,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -161,6 +194,10 @@ pub struct UpsertPushPreferencesResponse {
     >,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpsertPushPreferencesResponse {
@@ -177,6 +214,7 @@ impl UpsertPushPreferencesResponse {
             user_preferences,
             user_channel_preferences,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -188,6 +226,10 @@ pub struct ListPushProvidersResponse {
     pub push_providers: Vec<PushProviderResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ListPushProvidersResponse {
@@ -199,6 +241,7 @@ impl ListPushProvidersResponse {
         Self {
             push_providers,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -208,15 +251,23 @@ impl ListPushProvidersResponse {
 pub struct UpsertPushProviderRequest {
     /// The configuration.
     pub push_provider: Option<PushProviderRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The stored push provider configuration.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpsertPushProviderResponse {
     /// Push provider.
     pub push_provider: PushProviderResponse,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpsertPushProviderResponse {
@@ -228,6 +279,7 @@ impl UpsertPushProviderResponse {
         Self {
             push_provider,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -239,6 +291,10 @@ pub struct GetPushTemplatesResponse {
     pub duration: String,
     /// The templates, one per event type.
     pub templates: Vec<PushTemplateResponse>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetPushTemplatesResponse {
@@ -250,12 +306,13 @@ impl GetPushTemplatesResponse {
         Self {
             duration: duration.into(),
             templates,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A push template to create or replace.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpsertPushTemplateRequest {
     /// Whether the event sends a push at all.
     pub enable_push: Option<bool>,
@@ -267,6 +324,10 @@ pub struct UpsertPushTemplateRequest {
     pub push_provider_type: UpsertPushTemplateRequestPushProviderType,
     /// The template text that renders the push payload.
     pub template: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpsertPushTemplateRequest {
@@ -281,6 +342,7 @@ impl UpsertPushTemplateRequest {
             push_provider_name: None,
             push_provider_type,
             template: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -329,23 +391,35 @@ impl UpsertPushTemplateRequestEventType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "message.new" => Some(Self::MessageNew),
+            "message.updated" => Some(Self::MessageUpdated),
+            "reaction.new" => Some(Self::ReactionNew),
+            "notification.reminder_due" => Some(Self::NotificationReminderDue),
+            "feeds.activity.added" => Some(Self::FeedsActivityAdded),
+            "feeds.comment.added" => Some(Self::FeedsCommentAdded),
+            "feeds.activity.reaction.added" => Some(Self::FeedsActivityReactionAdded),
+            "feeds.comment.reaction.added" => Some(Self::FeedsCommentReactionAdded),
+            "feeds.follow.created" => Some(Self::FeedsFollowCreated),
+            "feeds.notification_feed.updated" => Some(Self::FeedsNotificationFeedUpdated),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for UpsertPushTemplateRequestEventType {
     fn from(value: &str) -> Self {
-        match value {
-            "message.new" => Self::MessageNew,
-            "message.updated" => Self::MessageUpdated,
-            "reaction.new" => Self::ReactionNew,
-            "notification.reminder_due" => Self::NotificationReminderDue,
-            "feeds.activity.added" => Self::FeedsActivityAdded,
-            "feeds.comment.added" => Self::FeedsCommentAdded,
-            "feeds.activity.reaction.added" => Self::FeedsActivityReactionAdded,
-            "feeds.comment.reaction.added" => Self::FeedsCommentReactionAdded,
-            "feeds.follow.created" => Self::FeedsFollowCreated,
-            "feeds.notification_feed.updated" => Self::FeedsNotificationFeedUpdated,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for UpsertPushTemplateRequestEventType {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -365,8 +439,12 @@ impl<'de> serde::Deserialize<'de> for UpsertPushTemplateRequestEventType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "UpsertPushTemplateRequestEventType",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -402,17 +480,29 @@ impl UpsertPushTemplateRequestPushProviderType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "firebase" => Some(Self::Firebase),
+            "apn" => Some(Self::Apn),
+            "huawei" => Some(Self::Huawei),
+            "xiaomi" => Some(Self::Xiaomi),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for UpsertPushTemplateRequestPushProviderType {
     fn from(value: &str) -> Self {
-        match value {
-            "firebase" => Self::Firebase,
-            "apn" => Self::Apn,
-            "huawei" => Self::Huawei,
-            "xiaomi" => Self::Xiaomi,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for UpsertPushTemplateRequestPushProviderType {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -432,8 +522,12 @@ impl<'de> serde::Deserialize<'de> for UpsertPushTemplateRequestPushProviderType 
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "UpsertPushTemplateRequestPushProviderType",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -450,6 +544,10 @@ pub struct UpsertPushTemplateResponse {
     pub duration: String,
     /// Template.
     pub template: Option<PushTemplateResponse>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpsertPushTemplateResponse {
@@ -458,6 +556,7 @@ impl UpsertPushTemplateResponse {
         Self {
             duration: duration.into(),
             template: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -485,6 +584,10 @@ pub struct CheckPushRequest {
     pub user_id: Option<String>,
     /// User whose devices receive the test push.
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CheckPushRequest {
@@ -591,18 +694,30 @@ impl CheckPushRequestEventType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "message.new" => Some(Self::MessageNew),
+            "message.updated" => Some(Self::MessageUpdated),
+            "reaction.new" => Some(Self::ReactionNew),
+            "reaction.updated" => Some(Self::ReactionUpdated),
+            "notification.reminder_due" => Some(Self::NotificationReminderDue),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for CheckPushRequestEventType {
     fn from(value: &str) -> Self {
-        match value {
-            "message.new" => Self::MessageNew,
-            "message.updated" => Self::MessageUpdated,
-            "reaction.new" => Self::ReactionNew,
-            "reaction.updated" => Self::ReactionUpdated,
-            "notification.reminder_due" => Self::NotificationReminderDue,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for CheckPushRequestEventType {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -622,8 +737,12 @@ impl<'de> serde::Deserialize<'de> for CheckPushRequestEventType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "CheckPushRequestEventType",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -652,6 +771,10 @@ pub struct CheckPushResponse {
     pub rendered_message: Option<std::collections::BTreeMap<String, String>>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CheckPushResponse {
@@ -666,6 +789,7 @@ impl CheckPushResponse {
             rendered_firebase_template: None,
             rendered_message: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -679,6 +803,10 @@ pub struct CheckSnsRequest {
     pub sns_key: Option<String>,
     /// AWS secret key.
     pub sns_secret: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The outcome of an SNS check.
@@ -692,6 +820,10 @@ pub struct CheckSnsResponse {
     pub data: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CheckSnsResponse {
@@ -702,6 +834,7 @@ impl CheckSnsResponse {
             error: None,
             data: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -715,6 +848,10 @@ pub struct CheckSqsRequest {
     pub sqs_key: Option<String>,
     /// AWS secret key.
     pub sqs_secret: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The outcome of an SQS check.
@@ -728,6 +865,10 @@ pub struct CheckSqsResponse {
     pub data: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CheckSqsResponse {
@@ -738,6 +879,7 @@ impl CheckSqsResponse {
             error: None,
             data: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -763,6 +905,10 @@ pub struct PushPreferenceInput {
     pub disabled_until: Option<chrono::DateTime<chrono::Utc>>,
     /// Lift an earlier pause.
     pub remove_disable: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PushPreferenceInput {
@@ -865,19 +1011,31 @@ impl PushPreferenceInputChatLevel {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "all" => Some(Self::All),
+            "mentions" => Some(Self::Mentions),
+            "direct_mentions" => Some(Self::DirectMentions),
+            "all_mentions" => Some(Self::AllMentions),
+            "none" => Some(Self::None),
+            "default" => Some(Self::Default),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for PushPreferenceInputChatLevel {
     fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "mentions" => Self::Mentions,
-            "direct_mentions" => Self::DirectMentions,
-            "all_mentions" => Self::AllMentions,
-            "none" => Self::None,
-            "default" => Self::Default,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for PushPreferenceInputChatLevel {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -897,8 +1055,12 @@ impl<'de> serde::Deserialize<'de> for PushPreferenceInputChatLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "PushPreferenceInputChatLevel",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -931,16 +1093,28 @@ impl PushPreferenceInputCallLevel {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "all" => Some(Self::All),
+            "none" => Some(Self::None),
+            "default" => Some(Self::Default),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for PushPreferenceInputCallLevel {
     fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "none" => Self::None,
-            "default" => Self::Default,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for PushPreferenceInputCallLevel {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -960,8 +1134,12 @@ impl<'de> serde::Deserialize<'de> for PushPreferenceInputCallLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "PushPreferenceInputCallLevel",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -994,16 +1172,28 @@ impl PushPreferenceInputFeedsLevel {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "all" => Some(Self::All),
+            "none" => Some(Self::None),
+            "default" => Some(Self::Default),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for PushPreferenceInputFeedsLevel {
     fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "none" => Self::None,
-            "default" => Self::Default,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for PushPreferenceInputFeedsLevel {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -1023,8 +1213,12 @@ impl<'de> serde::Deserialize<'de> for PushPreferenceInputFeedsLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "PushPreferenceInputFeedsLevel",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -1035,7 +1229,7 @@ impl crate::request::QueryValue for PushPreferenceInputFeedsLevel {
 }
 
 /// A push provider configuration of the app.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PushProviderResponse {
     /// Name of the configuration.
     pub name: String,
@@ -1093,6 +1287,10 @@ pub struct PushProviderResponse {
     pub xiaomi_package_name: Option<String>,
     /// Xiaomi app secret.
     pub xiaomi_app_secret: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PushProviderResponse {
@@ -1132,6 +1330,7 @@ impl PushProviderResponse {
             huawei_app_secret: None,
             xiaomi_package_name: None,
             xiaomi_app_secret: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1193,6 +1392,10 @@ pub struct PushProviderRequest {
     pub xiaomi_package_name: Option<String>,
     /// Xiaomi app secret.
     pub xiaomi_app_secret: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PushProviderRequest {
@@ -1223,6 +1426,7 @@ impl PushProviderRequest {
             huawei_app_secret: None,
             xiaomi_package_name: None,
             xiaomi_app_secret: None,
+            __wire: crate::WireState::default(),
         }
     }
 
@@ -1416,7 +1620,7 @@ impl PushProviderRequest {
 }
 
 /// The push template of one event type for one push provider.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PushTemplateResponse {
     /// Internal ID of the push provider configuration.
     pub push_provider_internal_id: String,
@@ -1430,6 +1634,10 @@ pub struct PushTemplateResponse {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PushTemplateResponse {
@@ -1448,6 +1656,7 @@ impl PushTemplateResponse {
             template: None,
             created_at,
             updated_at,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1461,6 +1670,10 @@ pub struct DeviceErrorInfo {
     pub provider_name: String,
     /// The error the provider reported.
     pub error_message: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeviceErrorInfo {
@@ -1474,6 +1687,7 @@ impl DeviceErrorInfo {
             provider: provider.into(),
             provider_name: provider_name.into(),
             error_message: error_message.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1495,6 +1709,10 @@ pub struct ChatPreferencesInput {
     pub here_mentions: Option<ChatPreferencesInputHereMentions>,
     /// Preference for `@channel` mentions.
     pub channel_mentions: Option<ChatPreferencesInputChannelMentions>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Preference for anything not set below.
@@ -1517,15 +1735,27 @@ impl ChatPreferencesInputDefaultPreference {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "all" => Some(Self::All),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for ChatPreferencesInputDefaultPreference {
     fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for ChatPreferencesInputDefaultPreference {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -1545,8 +1775,12 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInputDefaultPreference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "ChatPreferencesInputDefaultPreference",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -1576,15 +1810,27 @@ impl ChatPreferencesInputDirectMentions {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "all" => Some(Self::All),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for ChatPreferencesInputDirectMentions {
     fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for ChatPreferencesInputDirectMentions {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -1604,8 +1850,12 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInputDirectMentions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "ChatPreferencesInputDirectMentions",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -1635,15 +1885,27 @@ impl ChatPreferencesInputRoleMentions {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "all" => Some(Self::All),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for ChatPreferencesInputRoleMentions {
     fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for ChatPreferencesInputRoleMentions {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -1663,8 +1925,12 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInputRoleMentions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "ChatPreferencesInputRoleMentions",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -1694,15 +1960,27 @@ impl ChatPreferencesInputGroupMentions {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "all" => Some(Self::All),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for ChatPreferencesInputGroupMentions {
     fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for ChatPreferencesInputGroupMentions {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -1722,8 +2000,12 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInputGroupMentions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "ChatPreferencesInputGroupMentions",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -1753,15 +2035,27 @@ impl ChatPreferencesInputThreadReplies {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "all" => Some(Self::All),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for ChatPreferencesInputThreadReplies {
     fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for ChatPreferencesInputThreadReplies {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -1781,8 +2075,12 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInputThreadReplies {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "ChatPreferencesInputThreadReplies",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -1812,15 +2110,27 @@ impl ChatPreferencesInputHereMentions {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "all" => Some(Self::All),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for ChatPreferencesInputHereMentions {
     fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for ChatPreferencesInputHereMentions {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -1840,8 +2150,12 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInputHereMentions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "ChatPreferencesInputHereMentions",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -1871,15 +2185,27 @@ impl ChatPreferencesInputChannelMentions {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "all" => Some(Self::All),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for ChatPreferencesInputChannelMentions {
     fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for ChatPreferencesInputChannelMentions {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -1899,8 +2225,12 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInputChannelMentions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "ChatPreferencesInputChannelMentions",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -1929,6 +2259,10 @@ pub struct FeedsPreferences {
     pub mention: Option<FeedsPreferencesMention>,
     /// Preferences by custom activity type.
     pub custom_activity_types: Option<std::collections::BTreeMap<String, String>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl FeedsPreferences {
@@ -2018,15 +2352,27 @@ impl FeedsPreferencesFollow {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "all" => Some(Self::All),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for FeedsPreferencesFollow {
     fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for FeedsPreferencesFollow {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -2046,8 +2392,12 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesFollow {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "FeedsPreferencesFollow",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -2077,15 +2427,27 @@ impl FeedsPreferencesComment {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "all" => Some(Self::All),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for FeedsPreferencesComment {
     fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for FeedsPreferencesComment {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -2105,8 +2467,12 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesComment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "FeedsPreferencesComment",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -2136,15 +2502,27 @@ impl FeedsPreferencesReaction {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "all" => Some(Self::All),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for FeedsPreferencesReaction {
     fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for FeedsPreferencesReaction {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -2164,8 +2542,12 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesReaction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "FeedsPreferencesReaction",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -2195,15 +2577,27 @@ impl FeedsPreferencesCommentReaction {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "all" => Some(Self::All),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for FeedsPreferencesCommentReaction {
     fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for FeedsPreferencesCommentReaction {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -2223,8 +2617,12 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesCommentReaction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "FeedsPreferencesCommentReaction",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -2254,15 +2652,27 @@ impl FeedsPreferencesCommentReply {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "all" => Some(Self::All),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for FeedsPreferencesCommentReply {
     fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for FeedsPreferencesCommentReply {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -2282,8 +2692,12 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesCommentReply {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "FeedsPreferencesCommentReply",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -2313,15 +2727,27 @@ impl FeedsPreferencesCommentMention {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "all" => Some(Self::All),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for FeedsPreferencesCommentMention {
     fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for FeedsPreferencesCommentMention {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -2341,8 +2767,12 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesCommentMention {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "FeedsPreferencesCommentMention",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -2372,15 +2802,27 @@ impl FeedsPreferencesMention {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "all" => Some(Self::All),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for FeedsPreferencesMention {
     fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for FeedsPreferencesMention {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -2400,8 +2842,12 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesMention {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "FeedsPreferencesMention",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -2428,6 +2874,10 @@ pub struct ChatPreferencesResponse {
     pub here_mentions: Option<String>,
     /// Preference for `@channel` mentions.
     pub channel_mentions: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A user's app-wide push preferences.
@@ -2445,6 +2895,10 @@ pub struct PushPreferencesResponse {
     pub feeds_preferences: Option<FeedsPreferencesResponse>,
     /// Pushes are paused until this time.
     pub disabled_until: Option<chrono::DateTime<chrono::Utc>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A user's push preferences per kind of activity feed event.
@@ -2466,6 +2920,10 @@ pub struct FeedsPreferencesResponse {
     pub mention: Option<String>,
     /// Preferences by custom activity type.
     pub custom_activity_types: Option<std::collections::BTreeMap<String, String>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A user's push notification preferences for one channel.
@@ -2477,6 +2935,10 @@ pub struct ChannelPushPreferencesResponse {
     pub chat_preferences: Option<ChatPreferencesResponse>,
     /// When pushes for the channel turn back on.
     pub disabled_until: Option<chrono::DateTime<chrono::Utc>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Which messages trigger push notifications.
@@ -2508,18 +2970,30 @@ impl PushLevel {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "all" => Some(Self::All),
+            "all_mentions" => Some(Self::AllMentions),
+            "mentions" => Some(Self::Mentions),
+            "direct_mentions" => Some(Self::DirectMentions),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for PushLevel {
     fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "all_mentions" => Self::AllMentions,
-            "mentions" => Self::Mentions,
-            "direct_mentions" => Self::DirectMentions,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for PushLevel {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -2539,8 +3013,12 @@ impl<'de> serde::Deserialize<'de> for PushLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "PushLevel",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -2576,17 +3054,29 @@ impl DeletePushProviderType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "apn" => Some(Self::Apn),
+            "firebase" => Some(Self::Firebase),
+            "huawei" => Some(Self::Huawei),
+            "xiaomi" => Some(Self::Xiaomi),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for DeletePushProviderType {
     fn from(value: &str) -> Self {
-        match value {
-            "apn" => Self::Apn,
-            "firebase" => Self::Firebase,
-            "huawei" => Self::Huawei,
-            "xiaomi" => Self::Xiaomi,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for DeletePushProviderType {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -2606,8 +3096,12 @@ impl<'de> serde::Deserialize<'de> for DeletePushProviderType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "DeletePushProviderType",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -2643,17 +3137,29 @@ impl GetPushTemplatesPushProviderType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "firebase" => Some(Self::Firebase),
+            "apn" => Some(Self::Apn),
+            "huawei" => Some(Self::Huawei),
+            "xiaomi" => Some(Self::Xiaomi),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for GetPushTemplatesPushProviderType {
     fn from(value: &str) -> Self {
-        match value {
-            "firebase" => Self::Firebase,
-            "apn" => Self::Apn,
-            "huawei" => Self::Huawei,
-            "xiaomi" => Self::Xiaomi,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for GetPushTemplatesPushProviderType {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -2673,8 +3179,12 @@ impl<'de> serde::Deserialize<'de> for GetPushTemplatesPushProviderType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "GetPushTemplatesPushProviderType",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -2708,7 +3218,7 @@ impl DeleteDeviceQuery {
 }
 
 /// Query parameters of [`Client::get_push_templates`](crate::Client::get_push_templates).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetPushTemplatesQuery {
     /// Name of the push provider configuration.
     pub push_provider_name: Option<String>,

@@ -21,6 +21,10 @@ pub struct SendReactionRequest {
     pub enforce_unique: Option<bool>,
     /// Do not send a push notification for the reaction.
     pub skip_push: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SendReactionRequest {
@@ -30,12 +34,13 @@ impl SendReactionRequest {
             reaction,
             enforce_unique: None,
             skip_push: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The added reaction and the message it is on.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SendReactionResponse {
     /// The message with its updated reactions.
     pub message: MessageResponse,
@@ -43,6 +48,10 @@ pub struct SendReactionResponse {
     pub reaction: ReactionResponse,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SendReactionResponse {
@@ -56,12 +65,13 @@ impl SendReactionResponse {
             message,
             reaction,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The removed reaction and the message it was on.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteReactionResponse {
     /// The message with its updated reactions.
     pub message: MessageResponse,
@@ -69,6 +79,10 @@ pub struct DeleteReactionResponse {
     pub reaction: ReactionResponse,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeleteReactionResponse {
@@ -82,6 +96,7 @@ impl DeleteReactionResponse {
             message,
             reaction,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -93,6 +108,10 @@ pub struct GetReactionsResponse {
     pub reactions: Vec<ReactionResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetReactionsResponse {
@@ -101,6 +120,7 @@ impl GetReactionsResponse {
         Self {
             reactions,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -126,6 +146,10 @@ pub struct QueryReactionsRequest {
     pub next: Option<String>,
     /// Cursor of the previous page, from a previous response.
     pub prev: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A page of reactions that matched a query.
@@ -139,6 +163,10 @@ pub struct QueryReactionsResponse {
     pub next: Option<String>,
     /// Cursor of the previous page; absent on the first page.
     pub prev: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryReactionsResponse {
@@ -149,12 +177,13 @@ impl QueryReactionsResponse {
             duration: duration.into(),
             next: None,
             prev: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a reaction that was removed from a message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReactionDeletedEvent {
     /// The removed reaction.
     pub reaction: Option<ReactionResponse>,
@@ -189,6 +218,10 @@ pub struct ReactionDeletedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ReactionDeletedEvent {
@@ -214,12 +247,13 @@ impl ReactionDeletedEvent {
             channel_id: None,
             channel,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a reaction that a user added to a message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReactionNewEvent {
     /// The new reaction.
     pub reaction: Option<ReactionResponse>,
@@ -254,6 +288,10 @@ pub struct ReactionNewEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ReactionNewEvent {
@@ -279,12 +317,13 @@ impl ReactionNewEvent {
             channel_id: None,
             channel,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a reaction on a message that was changed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReactionUpdatedEvent {
     /// The reaction after the change.
     pub reaction: Option<ReactionResponse>,
@@ -317,6 +356,10 @@ pub struct ReactionUpdatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ReactionUpdatedEvent {
@@ -343,6 +386,7 @@ impl ReactionUpdatedEvent {
             channel_id: None,
             channel,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -367,6 +411,10 @@ pub struct ReactionRequest {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ReactionRequest {
@@ -380,12 +428,13 @@ impl ReactionRequest {
             user_id: None,
             user: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A reaction of a user to a message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReactionResponse {
     /// ID of the message the reaction is on.
     pub message_id: String,
@@ -404,6 +453,10 @@ pub struct ReactionResponse {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ReactionResponse {
@@ -426,12 +479,13 @@ impl ReactionResponse {
             created_at,
             updated_at,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Totals of one reaction type on a message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReactionGroupResponse {
     /// Number of reactions.
     pub count: i32,
@@ -443,6 +497,10 @@ pub struct ReactionGroupResponse {
     pub last_reaction_at: chrono::DateTime<chrono::Utc>,
     /// Users who reacted most recently.
     pub latest_reactions_by: Vec<ReactionGroupUserResponse>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ReactionGroupResponse {
@@ -460,12 +518,13 @@ impl ReactionGroupResponse {
             first_reaction_at,
             last_reaction_at,
             latest_reactions_by,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A user who recently added a reaction of a group.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReactionGroupUserResponse {
     /// ID of the user who reacted.
     pub user_id: String,
@@ -473,6 +532,10 @@ pub struct ReactionGroupUserResponse {
     pub user: Option<UserResponse>,
     /// When the user reacted.
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ReactionGroupUserResponse {
@@ -485,6 +548,7 @@ impl ReactionGroupUserResponse {
             user_id: user_id.into(),
             user: None,
             created_at,
+            __wire: crate::WireState::default(),
         }
     }
 }

@@ -19,6 +19,10 @@ pub struct CreateReminderRequest {
     pub user_id: Option<String>,
     /// User the reminder is for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The new time of a reminder.
@@ -30,15 +34,23 @@ pub struct UpdateReminderRequest {
     pub user_id: Option<String>,
     /// User whose reminder to change (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The reminder after the update.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateReminderResponse {
     /// The updated reminder.
     pub reminder: ReminderResponseData,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateReminderResponse {
@@ -47,6 +59,7 @@ impl UpdateReminderResponse {
         Self {
             reminder,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -56,12 +69,19 @@ impl UpdateReminderResponse {
 pub struct DeleteReminderResponse {
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeleteReminderResponse {
     /// Creates a `DeleteReminderResponse` from its required fields; the optional ones are `None`.
     pub fn new(duration: impl Into<String>) -> Self {
-        Self { duration: duration.into() }
+        Self {
+            duration: duration.into(),
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -86,6 +106,10 @@ pub struct QueryRemindersRequest {
     pub next: Option<String>,
     /// Cursor of the previous page, from a previous response.
     pub prev: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A page of reminders that matched a query.
@@ -99,6 +123,10 @@ pub struct QueryRemindersResponse {
     pub prev: Option<String>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryRemindersResponse {
@@ -112,12 +140,13 @@ impl QueryRemindersResponse {
             next: None,
             prev: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a reminder that a user set on a message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReminderCreatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -136,6 +165,10 @@ pub struct ReminderCreatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ReminderCreatedEvent {
@@ -155,12 +188,13 @@ impl ReminderCreatedEvent {
             parent_id: None,
             reminder: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a reminder that a user removed from a message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReminderDeletedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -179,6 +213,10 @@ pub struct ReminderDeletedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ReminderDeletedEvent {
@@ -198,12 +236,13 @@ impl ReminderDeletedEvent {
             parent_id: None,
             reminder: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a reminder that is due.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReminderNotificationEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -222,6 +261,10 @@ pub struct ReminderNotificationEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ReminderNotificationEvent {
@@ -241,12 +284,13 @@ impl ReminderNotificationEvent {
             parent_id: None,
             reminder: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a reminder that a user changed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReminderUpdatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -265,6 +309,10 @@ pub struct ReminderUpdatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ReminderUpdatedEvent {
@@ -284,12 +332,13 @@ impl ReminderUpdatedEvent {
             parent_id: None,
             reminder: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A reminder a user set on a message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReminderResponseData {
     /// When to remind; absent for a bookmark.
     pub remind_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -309,6 +358,10 @@ pub struct ReminderResponseData {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ReminderResponseData {
@@ -330,6 +383,7 @@ impl ReminderResponseData {
             user: None,
             created_at,
             updated_at,
+            __wire: crate::WireState::default(),
         }
     }
 }

@@ -15,6 +15,10 @@ pub struct GetRetentionPolicyResponse {
     pub policies: Vec<RetentionPolicy>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetRetentionPolicyResponse {
@@ -23,12 +27,13 @@ impl GetRetentionPolicyResponse {
         Self {
             policies,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A retention policy to enable and its maximum age.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SetRetentionPolicyRequest {
     /// `old-messages` deletes old messages, `inactive-channels` deletes channels without recent activity.
     pub policy: SetRetentionPolicyRequestPolicy,
@@ -36,12 +41,20 @@ pub struct SetRetentionPolicyRequest {
     ///
     /// Between 24 and 43800.
     pub max_age_hours: i32,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SetRetentionPolicyRequest {
     /// Creates a `SetRetentionPolicyRequest` from its required fields; the optional ones are `None`.
     pub fn new(policy: SetRetentionPolicyRequestPolicy, max_age_hours: i32) -> Self {
-        Self { policy, max_age_hours }
+        Self {
+            policy,
+            max_age_hours,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -65,15 +78,27 @@ impl SetRetentionPolicyRequestPolicy {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "old-messages" => Some(Self::OldMessages),
+            "inactive-channels" => Some(Self::InactiveChannels),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for SetRetentionPolicyRequestPolicy {
     fn from(value: &str) -> Self {
-        match value {
-            "old-messages" => Self::OldMessages,
-            "inactive-channels" => Self::InactiveChannels,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for SetRetentionPolicyRequestPolicy {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -93,8 +118,12 @@ impl<'de> serde::Deserialize<'de> for SetRetentionPolicyRequestPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "SetRetentionPolicyRequestPolicy",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -105,12 +134,16 @@ impl crate::request::QueryValue for SetRetentionPolicyRequestPolicy {
 }
 
 /// The retention policy as now set.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SetRetentionPolicyResponse {
     /// The policy.
     pub policy: RetentionPolicy,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SetRetentionPolicyResponse {
@@ -119,21 +152,29 @@ impl SetRetentionPolicyResponse {
         Self {
             policy,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The retention policy to disable.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeleteRetentionPolicyRequest {
     /// The policy to disable.
     pub policy: DeleteRetentionPolicyRequestPolicy,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeleteRetentionPolicyRequest {
     /// Creates a `DeleteRetentionPolicyRequest` from its required fields; the optional ones are `None`.
     pub fn new(policy: DeleteRetentionPolicyRequestPolicy) -> Self {
-        Self { policy }
+        Self {
+            policy,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -157,15 +198,27 @@ impl DeleteRetentionPolicyRequestPolicy {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "old-messages" => Some(Self::OldMessages),
+            "inactive-channels" => Some(Self::InactiveChannels),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for DeleteRetentionPolicyRequestPolicy {
     fn from(value: &str) -> Self {
-        match value {
-            "old-messages" => Self::OldMessages,
-            "inactive-channels" => Self::InactiveChannels,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for DeleteRetentionPolicyRequestPolicy {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -185,8 +238,12 @@ impl<'de> serde::Deserialize<'de> for DeleteRetentionPolicyRequestPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "DeleteRetentionPolicyRequestPolicy",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -201,12 +258,19 @@ impl crate::request::QueryValue for DeleteRetentionPolicyRequestPolicy {
 pub struct DeleteRetentionPolicyResponse {
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeleteRetentionPolicyResponse {
     /// Creates a `DeleteRetentionPolicyResponse` from its required fields; the optional ones are `None`.
     pub fn new(duration: impl Into<String>) -> Self {
-        Self { duration: duration.into() }
+        Self {
+            duration: duration.into(),
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -227,6 +291,10 @@ pub struct GetRetentionPolicyRunsRequest {
     pub next: Option<String>,
     /// Cursor of the previous page.
     pub prev: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A page of retention runs.
@@ -240,6 +308,10 @@ pub struct GetRetentionPolicyRunsResponse {
     pub prev: Option<String>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetRetentionPolicyRunsResponse {
@@ -250,12 +322,13 @@ impl GetRetentionPolicyRunsResponse {
             next: None,
             prev: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A retention policy enabled for an app.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RetentionPolicy {
     /// Internal ID of the app.
     pub app_pk: i64,
@@ -265,6 +338,10 @@ pub struct RetentionPolicy {
     pub config: PolicyConfig,
     /// When the policy was enabled.
     pub enabled_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl RetentionPolicy {
@@ -280,6 +357,7 @@ impl RetentionPolicy {
             policy: policy.into(),
             config,
             enabled_at,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -295,6 +373,10 @@ pub struct RetentionRunResponse {
     pub date: String,
     /// What the run deleted.
     pub stats: RunStats,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl RetentionRunResponse {
@@ -310,6 +392,7 @@ impl RetentionRunResponse {
             policy: policy.into(),
             date: date.into(),
             stats,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -319,12 +402,19 @@ impl RetentionRunResponse {
 pub struct PolicyConfig {
     /// Age in hours after which data is deleted.
     pub max_age_hours: i32,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PolicyConfig {
     /// Creates a `PolicyConfig` from its required fields; the optional ones are `None`.
     pub fn new(max_age_hours: i32) -> Self {
-        Self { max_age_hours }
+        Self {
+            max_age_hours,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -335,6 +425,10 @@ pub struct RunStats {
     pub channels_deleted: Option<i64>,
     /// Number of messages deleted.
     pub messages_deleted: Option<i64>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The typed filter of [`GetRetentionPolicyRunsRequest::filter_conditions`]: one function per field the API filters on, each with the operators the API accepts there.

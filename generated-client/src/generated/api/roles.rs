@@ -15,6 +15,10 @@ pub struct ListPermissionsResponse {
     pub permissions: Vec<Permission>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ListPermissionsResponse {
@@ -23,6 +27,7 @@ impl ListPermissionsResponse {
         Self {
             permissions,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -50,6 +55,10 @@ pub struct CreatePermissionRequest {
     pub same_team: Option<bool>,
     /// Extra condition the resource must match.
     pub condition: std::collections::BTreeMap<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreatePermissionRequest {
@@ -68,6 +77,7 @@ impl CreatePermissionRequest {
             owner: None,
             same_team: None,
             condition,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -79,6 +89,10 @@ pub struct GetCustomPermissionResponse {
     pub permission: Permission,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetCustomPermissionResponse {
@@ -87,6 +101,7 @@ impl GetCustomPermissionResponse {
         Self {
             permission,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -110,6 +125,10 @@ pub struct PermissionRequest {
     pub same_team: Option<bool>,
     /// Extra condition the resource must match.
     pub condition: std::collections::BTreeMap<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PermissionRequest {
@@ -126,6 +145,7 @@ impl PermissionRequest {
             owner: None,
             same_team: None,
             condition,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -137,6 +157,10 @@ pub struct ListRolesResponse {
     pub roles: Vec<Role>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ListRolesResponse {
@@ -145,6 +169,7 @@ impl ListRolesResponse {
         Self {
             roles,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -156,22 +181,33 @@ pub struct CreateRoleRequest {
     ///
     /// At most 64 characters.
     pub name: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateRoleRequest {
     /// Creates a `CreateRoleRequest` from its required fields; the optional ones are `None`.
     pub fn new(name: impl Into<String>) -> Self {
-        Self { name: name.into() }
+        Self {
+            name: name.into(),
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
 /// The created role.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CreateRoleResponse {
     /// Time the server took to handle the request.
     pub duration: String,
     /// Role.
     pub role: Role,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateRoleResponse {
@@ -180,6 +216,7 @@ impl CreateRoleResponse {
         Self {
             duration: duration.into(),
             role,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -191,6 +228,10 @@ pub struct SearchRolesResponse {
     pub duration: String,
     /// The matching roles.
     pub roles: Vec<Role>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SearchRolesResponse {
@@ -199,6 +240,7 @@ impl SearchRolesResponse {
         Self {
             duration: duration.into(),
             roles,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -228,6 +270,10 @@ pub struct Permission {
     pub owner_resource: String,
     /// Labels that group related permissions.
     pub tags: Vec<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl Permission {
@@ -257,12 +303,13 @@ impl Permission {
             level: level.into(),
             owner_resource: owner_resource.into(),
             tags,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A role that users or channel members can have.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Role {
     /// Role name.
     pub name: String,
@@ -274,6 +321,10 @@ pub struct Role {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl Role {
@@ -291,6 +342,7 @@ impl Role {
             scopes,
             created_at,
             updated_at,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -315,15 +367,27 @@ impl SearchRolesRoleType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "user" => Some(Self::User),
+            "channel" => Some(Self::Channel),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for SearchRolesRoleType {
     fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "channel" => Self::Channel,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for SearchRolesRoleType {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -343,8 +407,12 @@ impl<'de> serde::Deserialize<'de> for SearchRolesRoleType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "SearchRolesRoleType",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 

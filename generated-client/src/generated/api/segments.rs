@@ -9,7 +9,7 @@ use super::common::{Response, SortParamRequest};
 mod wire;
 
 /// What a new segment consists of.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSegmentRequest {
     /// Segment ID; generated when left out.
     ///
@@ -31,6 +31,10 @@ pub struct CreateSegmentRequest {
     pub all_users: Option<bool>,
     /// Target all channels of the campaign's sender.
     pub all_sender_channels: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateSegmentRequest {
@@ -44,6 +48,7 @@ impl CreateSegmentRequest {
             filter: None,
             all_users: None,
             all_sender_channels: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -68,15 +73,27 @@ impl CreateSegmentRequestType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "user" => Some(Self::User),
+            "channel" => Some(Self::Channel),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for CreateSegmentRequestType {
     fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "channel" => Self::Channel,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for CreateSegmentRequestType {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -96,8 +113,12 @@ impl<'de> serde::Deserialize<'de> for CreateSegmentRequestType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "CreateSegmentRequestType",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -114,6 +135,10 @@ pub struct CreateSegmentResponse {
     pub segment: Option<SegmentResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateSegmentResponse {
@@ -122,6 +147,7 @@ impl CreateSegmentResponse {
         Self {
             segment: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -141,6 +167,10 @@ pub struct QuerySegmentsRequest {
     pub next: Option<String>,
     /// Cursor of the previous page.
     pub prev: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QuerySegmentsRequest {
@@ -152,6 +182,7 @@ impl QuerySegmentsRequest {
             limit: None,
             next: None,
             prev: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -167,6 +198,10 @@ pub struct QuerySegmentsResponse {
     pub prev: Option<String>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QuerySegmentsResponse {
@@ -177,6 +212,7 @@ impl QuerySegmentsResponse {
             next: None,
             prev: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -188,6 +224,10 @@ pub struct GetSegmentResponse {
     pub segment: Option<SegmentResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetSegmentResponse {
@@ -196,6 +236,7 @@ impl GetSegmentResponse {
         Self {
             segment: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -213,15 +254,23 @@ pub struct UpdateSegmentRequest {
     pub description: Option<String>,
     /// Filter that selects the users or channels of the segment.
     pub filter: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The updated segment.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSegmentResponse {
     /// The segment after the update.
     pub segment: SegmentResponse,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateSegmentResponse {
@@ -230,6 +279,7 @@ impl UpdateSegmentResponse {
         Self {
             segment,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -241,12 +291,19 @@ pub struct AddSegmentTargetsRequest {
     ///
     /// Between 1 and 10000 items.
     pub target_ids: Vec<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl AddSegmentTargetsRequest {
     /// Creates a `AddSegmentTargetsRequest` from its required fields; the optional ones are `None`.
     pub fn new(target_ids: Vec<String>) -> Self {
-        Self { target_ids }
+        Self {
+            target_ids,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -257,12 +314,19 @@ pub struct DeleteSegmentTargetsRequest {
     ///
     /// Between 1 and 100 items.
     pub target_ids: Vec<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeleteSegmentTargetsRequest {
     /// Creates a `DeleteSegmentTargetsRequest` from its required fields; the optional ones are `None`.
     pub fn new(target_ids: Vec<String>) -> Self {
-        Self { target_ids }
+        Self {
+            target_ids,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -281,6 +345,10 @@ pub struct QuerySegmentTargetsRequest {
     pub filter: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Sort order.
     pub sort: Option<Vec<SortParamRequest>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A page of segment targets.
@@ -294,6 +362,10 @@ pub struct QuerySegmentTargetsResponse {
     pub prev: Option<String>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QuerySegmentTargetsResponse {
@@ -307,12 +379,13 @@ impl QuerySegmentTargetsResponse {
             next: None,
             prev: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A segment with its definition and size.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SegmentResponse {
     /// Segment ID.
     pub id: String,
@@ -336,6 +409,10 @@ pub struct SegmentResponse {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// When the segment was deleted.
     pub deleted_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SegmentResponse {
@@ -366,12 +443,13 @@ impl SegmentResponse {
             created_at,
             updated_at,
             deleted_at,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// One user or channel in a segment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SegmentTargetResponse {
     /// Internal ID of the app.
     pub app_pk: i32,
@@ -381,6 +459,10 @@ pub struct SegmentTargetResponse {
     pub target_id: String,
     /// When the target was added.
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SegmentTargetResponse {
@@ -396,6 +478,7 @@ impl SegmentTargetResponse {
             segment_id: segment_id.into(),
             target_id: target_id.into(),
             created_at,
+            __wire: crate::WireState::default(),
         }
     }
 }

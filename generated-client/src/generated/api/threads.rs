@@ -50,6 +50,10 @@ pub struct QueryThreadsRequest {
     ///
     /// Client-side only: only a client with a user token sends it.
     pub watch: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryThreadsRequest {
@@ -154,6 +158,10 @@ pub struct QueryThreadsResponse {
     pub prev: Option<String>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryThreadsResponse {
@@ -164,17 +172,22 @@ impl QueryThreadsResponse {
             next: None,
             prev: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The requested thread.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetThreadResponse {
     /// The thread with its replies and read state.
     pub thread: ThreadStateResponse,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetThreadResponse {
@@ -183,6 +196,7 @@ impl GetThreadResponse {
         Self {
             thread,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -198,15 +212,23 @@ pub struct UpdateThreadPartialRequest {
     pub set: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Names of fields to remove.
     pub unset: Option<Vec<String>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The thread after the update.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateThreadPartialResponse {
     /// The updated thread.
     pub thread: ThreadResponse,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateThreadPartialResponse {
@@ -215,12 +237,13 @@ impl UpdateThreadPartialResponse {
         Self {
             thread,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a new reply in a thread, sent to the thread's participants.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationThreadMessageNewEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -261,6 +284,10 @@ pub struct NotificationThreadMessageNewEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl NotificationThreadMessageNewEvent {
@@ -293,12 +320,13 @@ impl NotificationThreadMessageNewEvent {
             unread_threads: None,
             unread_thread_messages: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a thread that was changed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadUpdatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -315,6 +343,10 @@ pub struct ThreadUpdatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ThreadUpdatedEvent {
@@ -328,12 +360,13 @@ impl ThreadUpdatedEvent {
             channel_id: None,
             thread: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A thread with its latest replies and read state.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadStateResponse {
     /// Channel CID (`type:id`).
     pub channel_cid: String,
@@ -374,6 +407,10 @@ pub struct ThreadStateResponse {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ThreadStateResponse {
@@ -411,12 +448,13 @@ impl ThreadStateResponse {
             read: None,
             draft: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A thread of replies to a message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadResponse {
     /// Channel CID (`type:id`).
     pub channel_cid: String,
@@ -451,6 +489,10 @@ pub struct ThreadResponse {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ThreadResponse {
@@ -484,12 +526,13 @@ impl ThreadResponse {
             deleted_at: None,
             title: title.into(),
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A user who takes part in a thread.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadParticipant {
     /// Channel CID (`type:id`).
     pub channel_cid: String,
@@ -510,6 +553,10 @@ pub struct ThreadParticipant {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ThreadParticipant {
@@ -529,6 +576,7 @@ impl ThreadParticipant {
             left_thread_at: None,
             last_read_at,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }

@@ -35,6 +35,10 @@ pub struct UploadChannelFileResponse {
     pub moderation_action: Option<String>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UploadChannelFileResponse {
@@ -45,6 +49,7 @@ impl UploadChannelFileResponse {
             thumb_url: None,
             moderation_action: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -84,6 +89,10 @@ pub struct UploadChannelResponse {
     pub duration: String,
     /// The resized variants that were requested.
     pub upload_sizes: Option<Vec<ImageSize>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UploadChannelResponse {
@@ -95,6 +104,7 @@ impl UploadChannelResponse {
             moderation_action: None,
             duration: duration.into(),
             upload_sizes: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -124,6 +134,10 @@ pub struct FileUploadResponse {
     pub thumb_url: Option<String>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl FileUploadResponse {
@@ -133,6 +147,7 @@ impl FileUploadResponse {
             file: None,
             thumb_url: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -170,6 +185,10 @@ pub struct ImageUploadResponse {
     pub duration: String,
     /// The resized variants that were requested.
     pub upload_sizes: Option<Vec<ImageSize>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ImageUploadResponse {
@@ -180,6 +199,7 @@ impl ImageUploadResponse {
             thumb_url: None,
             duration: duration.into(),
             upload_sizes: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -189,12 +209,19 @@ impl ImageUploadResponse {
 pub struct OnlyUserId {
     /// User ID.
     pub id: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl OnlyUserId {
     /// Creates a `OnlyUserId` from its required fields; the optional ones are `None`.
     pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
+        Self {
+            id: id.into(),
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -209,6 +236,10 @@ pub struct ImageSize {
     pub height: Option<i32>,
     /// Target width in pixels.
     pub width: Option<i32>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Query parameters of [`Client::delete_channel_file`](crate::Client::delete_channel_file).

@@ -15,6 +15,10 @@ pub struct ListUserGroupsResponse {
     pub user_groups: Vec<UserGroupResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ListUserGroupsResponse {
@@ -26,6 +30,7 @@ impl ListUserGroupsResponse {
         Self {
             user_groups,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -53,6 +58,10 @@ pub struct CreateUserGroupRequest {
     ///
     /// At most 100 items.
     pub member_ids: Option<Vec<String>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateUserGroupRequest {
@@ -64,6 +73,7 @@ impl CreateUserGroupRequest {
             description: None,
             team_id: None,
             member_ids: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -75,6 +85,10 @@ pub struct CreateUserGroupResponse {
     pub user_group: Option<UserGroupResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateUserGroupResponse {
@@ -83,6 +97,7 @@ impl CreateUserGroupResponse {
         Self {
             user_group: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -94,6 +109,10 @@ pub struct SearchUserGroupsResponse {
     pub user_groups: Vec<UserGroupResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SearchUserGroupsResponse {
@@ -105,6 +124,7 @@ impl SearchUserGroupsResponse {
         Self {
             user_groups,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -116,6 +136,10 @@ pub struct GetUserGroupResponse {
     pub user_group: Option<UserGroupResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetUserGroupResponse {
@@ -124,6 +148,7 @@ impl GetUserGroupResponse {
         Self {
             user_group: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -143,6 +168,10 @@ pub struct UpdateUserGroupRequest {
     ///
     /// At most 255 characters.
     pub team_id: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The user group after the update.
@@ -152,6 +181,10 @@ pub struct UpdateUserGroupResponse {
     pub user_group: Option<UserGroupResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateUserGroupResponse {
@@ -160,6 +193,7 @@ impl UpdateUserGroupResponse {
         Self {
             user_group: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -177,6 +211,10 @@ pub struct AddUserGroupMembersRequest {
     ///
     /// At most 255 characters.
     pub team_id: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl AddUserGroupMembersRequest {
@@ -186,6 +224,7 @@ impl AddUserGroupMembersRequest {
             member_ids,
             as_admin: None,
             team_id: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -197,6 +236,10 @@ pub struct AddUserGroupMembersResponse {
     pub user_group: Option<UserGroupResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl AddUserGroupMembersResponse {
@@ -205,6 +248,7 @@ impl AddUserGroupMembersResponse {
         Self {
             user_group: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -220,12 +264,20 @@ pub struct RemoveUserGroupMembersRequest {
     ///
     /// At most 255 characters.
     pub team_id: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl RemoveUserGroupMembersRequest {
     /// Creates a `RemoveUserGroupMembersRequest` from its required fields; the optional ones are `None`.
     pub fn new(member_ids: Vec<String>) -> Self {
-        Self { member_ids, team_id: None }
+        Self {
+            member_ids,
+            team_id: None,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -236,6 +288,10 @@ pub struct RemoveUserGroupMembersResponse {
     pub user_group: Option<UserGroupResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl RemoveUserGroupMembersResponse {
@@ -244,12 +300,13 @@ impl RemoveUserGroupMembersResponse {
         Self {
             user_group: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a user group was created.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserGroupCreatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -262,6 +319,10 @@ pub struct UserGroupCreatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserGroupCreatedEvent {
@@ -273,12 +334,13 @@ impl UserGroupCreatedEvent {
             user: None,
             user_group: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a user group was deleted.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserGroupDeletedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -291,6 +353,10 @@ pub struct UserGroupDeletedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserGroupDeletedEvent {
@@ -302,12 +368,13 @@ impl UserGroupDeletedEvent {
             user: None,
             user_group: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that users joined a user group.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserGroupMemberAddedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -322,6 +389,10 @@ pub struct UserGroupMemberAddedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserGroupMemberAddedEvent {
@@ -334,12 +405,13 @@ impl UserGroupMemberAddedEvent {
             user_group: None,
             members,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that users left a user group.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserGroupMemberRemovedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -354,6 +426,10 @@ pub struct UserGroupMemberRemovedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserGroupMemberRemovedEvent {
@@ -366,12 +442,13 @@ impl UserGroupMemberRemovedEvent {
             user_group: None,
             members,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a user group changed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserGroupUpdatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -384,6 +461,10 @@ pub struct UserGroupUpdatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserGroupUpdatedEvent {
@@ -395,12 +476,13 @@ impl UserGroupUpdatedEvent {
             user: None,
             user_group: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A user group as events carry it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UserGroup {
     /// Internal app number.
     pub app_pk: i64,
@@ -420,6 +502,10 @@ pub struct UserGroup {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// ID of the user who created the group.
     pub created_by: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserGroup {
@@ -441,12 +527,13 @@ impl UserGroup {
             created_at,
             updated_at,
             created_by: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A named group of users that messages can mention together.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UserGroupResponse {
     /// Group ID.
     pub id: String,
@@ -464,6 +551,10 @@ pub struct UserGroupResponse {
     pub created_by: Option<String>,
     /// The group's members.
     pub members: Option<Vec<UserGroupMember>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserGroupResponse {
@@ -483,12 +574,13 @@ impl UserGroupResponse {
             updated_at,
             created_by: None,
             members: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A user's membership of a user group.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UserGroupMember {
     /// Internal app number.
     pub app_pk: i64,
@@ -500,6 +592,10 @@ pub struct UserGroupMember {
     pub is_admin: bool,
     /// Created at.
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserGroupMember {
@@ -517,6 +613,7 @@ impl UserGroupMember {
             user_id: user_id.into(),
             is_admin,
             created_at,
+            __wire: crate::WireState::default(),
         }
     }
 }

@@ -21,6 +21,10 @@ pub struct QueryUsersResponse {
     pub users: Vec<FullUserResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryUsersResponse {
@@ -29,6 +33,7 @@ impl QueryUsersResponse {
         Self {
             users,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -58,6 +63,10 @@ pub struct QueryUsersPayload {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryUsersPayload {
@@ -72,6 +81,7 @@ impl QueryUsersPayload {
             offset: None,
             user_id: None,
             user: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -81,12 +91,19 @@ impl QueryUsersPayload {
 pub struct UpdateUsersRequest {
     /// The users by ID.
     pub users: std::collections::BTreeMap<String, UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateUsersRequest {
     /// Creates a `UpdateUsersRequest` from its required fields; the optional ones are `None`.
     pub fn new(users: std::collections::BTreeMap<String, UserRequest>) -> Self {
-        Self { users }
+        Self {
+            users,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -99,6 +116,10 @@ pub struct UpdateUsersResponse {
     pub membership_deletion_task_id: String,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateUsersResponse {
@@ -112,6 +133,7 @@ impl UpdateUsersResponse {
             users,
             membership_deletion_task_id: membership_deletion_task_id.into(),
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -123,12 +145,19 @@ pub struct UpdateUsersPartialRequest {
     ///
     /// At most 100 items.
     pub users: Vec<UpdateUserPartialRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateUsersPartialRequest {
     /// Creates a `UpdateUsersPartialRequest` from its required fields; the optional ones are `None`.
     pub fn new(users: Vec<UpdateUserPartialRequest>) -> Self {
-        Self { users }
+        Self {
+            users,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -137,17 +166,24 @@ impl UpdateUsersPartialRequest {
 pub struct CreateGuestRequest {
     /// The guest's user data.
     pub user: UserRequest,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateGuestRequest {
     /// Creates a `CreateGuestRequest` from its required fields; the optional ones are `None`.
     pub fn new(user: UserRequest) -> Self {
-        Self { user }
+        Self {
+            user,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
 /// The created guest user and its token.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateGuestResponse {
     /// The guest user.
     pub user: UserResponse,
@@ -155,6 +191,10 @@ pub struct CreateGuestResponse {
     pub access_token: String,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateGuestResponse {
@@ -168,6 +208,7 @@ impl CreateGuestResponse {
             user,
             access_token: access_token.into(),
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -179,6 +220,10 @@ pub struct DeactivateUserRequest {
     pub mark_messages_deleted: Option<bool>,
     /// ID of the user who performs the deactivation.
     pub created_by_id: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The deactivated user.
@@ -188,6 +233,10 @@ pub struct DeactivateUserResponse {
     pub user: Option<UserResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeactivateUserResponse {
@@ -196,6 +245,7 @@ impl DeactivateUserResponse {
         Self {
             user: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -213,6 +263,10 @@ pub struct DeactivateUsersRequest {
     pub created_by_id: Option<String>,
     /// Also mark the users' channels as deleted.
     pub mark_channels_deleted: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeactivateUsersRequest {
@@ -223,6 +277,7 @@ impl DeactivateUsersRequest {
             mark_messages_deleted: None,
             created_by_id: None,
             mark_channels_deleted: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -234,6 +289,10 @@ pub struct DeactivateUsersResponse {
     pub task_id: String,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeactivateUsersResponse {
@@ -242,6 +301,7 @@ impl DeactivateUsersResponse {
         Self {
             task_id: task_id.into(),
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -255,6 +315,10 @@ pub struct ReactivateUserRequest {
     pub name: Option<String>,
     /// ID of the user who performs the reactivation.
     pub created_by_id: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The reactivated user.
@@ -264,6 +328,10 @@ pub struct ReactivateUserResponse {
     pub user: Option<UserResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ReactivateUserResponse {
@@ -272,6 +340,7 @@ impl ReactivateUserResponse {
         Self {
             user: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -289,6 +358,10 @@ pub struct ReactivateUsersRequest {
     pub created_by_id: Option<String>,
     /// Also restore the channels that were marked deleted on deactivation.
     pub restore_channels: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ReactivateUsersRequest {
@@ -299,6 +372,7 @@ impl ReactivateUsersRequest {
             restore_messages: None,
             created_by_id: None,
             restore_channels: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -310,6 +384,10 @@ pub struct ReactivateUsersResponse {
     pub task_id: String,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ReactivateUsersResponse {
@@ -318,6 +396,7 @@ impl ReactivateUsersResponse {
         Self {
             task_id: task_id.into(),
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -343,6 +422,10 @@ pub struct DeleteUsersRequest {
     pub new_channel_owner_id: Option<String>,
     /// ID of the user who takes over the calls the deleted users created.
     pub new_call_owner_id: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeleteUsersRequest {
@@ -357,6 +440,7 @@ impl DeleteUsersRequest {
             files: None,
             new_channel_owner_id: None,
             new_call_owner_id: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -384,16 +468,28 @@ impl DeleteUsersRequestUser {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "soft" => Some(Self::Soft),
+            "pruning" => Some(Self::Pruning),
+            "hard" => Some(Self::Hard),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for DeleteUsersRequestUser {
     fn from(value: &str) -> Self {
-        match value {
-            "soft" => Self::Soft,
-            "pruning" => Self::Pruning,
-            "hard" => Self::Hard,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for DeleteUsersRequestUser {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -413,8 +509,12 @@ impl<'de> serde::Deserialize<'de> for DeleteUsersRequestUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "DeleteUsersRequestUser",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -447,16 +547,28 @@ impl DeleteUsersRequestMessages {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "soft" => Some(Self::Soft),
+            "pruning" => Some(Self::Pruning),
+            "hard" => Some(Self::Hard),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for DeleteUsersRequestMessages {
     fn from(value: &str) -> Self {
-        match value {
-            "soft" => Self::Soft,
-            "pruning" => Self::Pruning,
-            "hard" => Self::Hard,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for DeleteUsersRequestMessages {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -476,8 +588,12 @@ impl<'de> serde::Deserialize<'de> for DeleteUsersRequestMessages {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "DeleteUsersRequestMessages",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -507,15 +623,27 @@ impl DeleteUsersRequestConversations {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "soft" => Some(Self::Soft),
+            "hard" => Some(Self::Hard),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for DeleteUsersRequestConversations {
     fn from(value: &str) -> Self {
-        match value {
-            "soft" => Self::Soft,
-            "hard" => Self::Hard,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for DeleteUsersRequestConversations {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -535,8 +663,12 @@ impl<'de> serde::Deserialize<'de> for DeleteUsersRequestConversations {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "DeleteUsersRequestConversations",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -566,15 +698,27 @@ impl DeleteUsersRequestCalls {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "soft" => Some(Self::Soft),
+            "hard" => Some(Self::Hard),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for DeleteUsersRequestCalls {
     fn from(value: &str) -> Self {
-        match value {
-            "soft" => Self::Soft,
-            "hard" => Self::Hard,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for DeleteUsersRequestCalls {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -594,8 +738,12 @@ impl<'de> serde::Deserialize<'de> for DeleteUsersRequestCalls {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "DeleteUsersRequestCalls",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -612,6 +760,10 @@ pub struct DeleteUsersResponse {
     pub task_id: String,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeleteUsersResponse {
@@ -620,6 +772,7 @@ impl DeleteUsersResponse {
         Self {
             task_id: task_id.into(),
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -631,12 +784,19 @@ pub struct RestoreUsersRequest {
     ///
     /// Between 1 and 100 items.
     pub user_ids: Vec<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl RestoreUsersRequest {
     /// Creates a `RestoreUsersRequest` from its required fields; the optional ones are `None`.
     pub fn new(user_ids: Vec<String>) -> Self {
-        Self { user_ids }
+        Self {
+            user_ids,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -649,6 +809,10 @@ pub struct BlockUsersRequest {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl BlockUsersRequest {
@@ -658,12 +822,13 @@ impl BlockUsersRequest {
             blocked_user_id: blocked_user_id.into(),
             user_id: None,
             user: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The block that was set.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BlockUsersResponse {
     /// Time the server took to handle the request.
     pub duration: String,
@@ -673,6 +838,10 @@ pub struct BlockUsersResponse {
     pub blocked_user_id: String,
     /// When the block was set.
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl BlockUsersResponse {
@@ -688,6 +857,7 @@ impl BlockUsersResponse {
             blocked_by_user_id: blocked_by_user_id.into(),
             blocked_user_id: blocked_user_id.into(),
             created_at,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -701,6 +871,10 @@ pub struct UnblockUsersRequest {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UnblockUsersRequest {
@@ -710,6 +884,7 @@ impl UnblockUsersRequest {
             blocked_user_id: blocked_user_id.into(),
             user_id: None,
             user: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -719,12 +894,19 @@ impl UnblockUsersRequest {
 pub struct UnblockUsersResponse {
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UnblockUsersResponse {
     /// Creates a `UnblockUsersResponse` from its required fields; the optional ones are `None`.
     pub fn new(duration: impl Into<String>) -> Self {
-        Self { duration: duration.into() }
+        Self {
+            duration: duration.into(),
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -735,6 +917,10 @@ pub struct GetBlockedUsersResponse {
     pub blocks: Vec<BlockedUserResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetBlockedUsersResponse {
@@ -743,6 +929,7 @@ impl GetBlockedUsersResponse {
         Self {
             blocks,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -752,12 +939,19 @@ impl GetBlockedUsersResponse {
 pub struct SendUserCustomEventRequest {
     /// The event.
     pub event: UserCustomEventRequest,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SendUserCustomEventRequest {
     /// Creates a `SendUserCustomEventRequest` from its required fields; the optional ones are `None`.
     pub fn new(event: UserCustomEventRequest) -> Self {
-        Self { event }
+        Self {
+            event,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -768,6 +962,10 @@ pub struct SharedLocationsResponse {
     pub active_live_locations: Vec<SharedLocationResponseData>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SharedLocationsResponse {
@@ -779,6 +977,7 @@ impl SharedLocationsResponse {
         Self {
             active_live_locations,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -798,6 +997,10 @@ pub struct UpdateLiveLocationRequest {
     pub longitude: Option<f64>,
     /// New time at which sharing ends.
     pub end_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateLiveLocationRequest {
@@ -808,12 +1011,13 @@ impl UpdateLiveLocationRequest {
             latitude: None,
             longitude: None,
             end_at: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The live location after the update.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharedLocationResponse {
     /// Channel CID (`type:id`).
     pub channel_cid: String,
@@ -839,6 +1043,10 @@ pub struct SharedLocationResponse {
     pub channel: Option<ChannelResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SharedLocationResponse {
@@ -868,12 +1076,13 @@ impl SharedLocationResponse {
             message: None,
             channel: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A custom event that an app sends, with its own `type` and data.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomEvent {
     /// Type.
     ///
@@ -886,6 +1095,10 @@ pub struct CustomEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CustomEvent {
@@ -899,12 +1112,13 @@ impl CustomEvent {
             created_at,
             received_at: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The keep-alive of a real-time connection: the first one says that the connection is open and names it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HealthCheckEvent {
     /// ID of the connection.
     pub connection_id: String,
@@ -919,6 +1133,10 @@ pub struct HealthCheckEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl HealthCheckEvent {
@@ -934,12 +1152,13 @@ impl HealthCheckEvent {
             created_at,
             received_at: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a user was deactivated.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserDeactivatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -952,6 +1171,10 @@ pub struct UserDeactivatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserDeactivatedEvent {
@@ -963,12 +1186,13 @@ impl UserDeactivatedEvent {
             user: None,
             created_by: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a user was deleted and how.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserDeletedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -991,6 +1215,10 @@ pub struct UserDeletedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserDeletedEvent {
@@ -1015,12 +1243,13 @@ impl UserDeletedEvent {
             mark_messages_deleted,
             delete_conversation_channels,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells the watchers of a channel that a member came online or went offline.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserPresenceChangedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1031,6 +1260,10 @@ pub struct UserPresenceChangedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserPresenceChangedEvent {
@@ -1044,12 +1277,13 @@ impl UserPresenceChangedEvent {
             received_at: None,
             user,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a user was reactivated.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserReactivatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1062,6 +1296,10 @@ pub struct UserReactivatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserReactivatedEvent {
@@ -1073,12 +1311,13 @@ impl UserReactivatedEvent {
             user: None,
             created_by: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Reminds a user of messages that stayed unread.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserUnreadReminderEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1091,6 +1330,10 @@ pub struct UserUnreadReminderEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserUnreadReminderEvent {
@@ -1105,12 +1348,13 @@ impl UserUnreadReminderEvent {
             user: None,
             channels,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a user changed; carries the user as it is now.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserUpdatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1121,6 +1365,10 @@ pub struct UserUpdatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserUpdatedEvent {
@@ -1131,12 +1379,13 @@ impl UserUpdatedEvent {
             received_at: None,
             user: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A user with everything a query for users returns, including unread counts and mutes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FullUserResponse {
     /// User ID.
     pub id: String,
@@ -1201,6 +1450,10 @@ pub struct FullUserResponse {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl FullUserResponse {
@@ -1258,6 +1511,7 @@ impl FullUserResponse {
             blocked_user_ids,
             ban_expires: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1271,6 +1525,10 @@ pub struct UpdateUserPartialRequest {
     pub set: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Names of the fields to remove.
     pub unset: Option<Vec<String>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateUserPartialRequest {
@@ -1280,12 +1538,13 @@ impl UpdateUserPartialRequest {
             id: id.into(),
             set: None,
             unset: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A block one user set on another.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BlockedUserResponse {
     /// User who set the block.
     pub user: UserResponse,
@@ -1297,6 +1556,10 @@ pub struct BlockedUserResponse {
     pub blocked_user_id: String,
     /// When the block was set.
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl BlockedUserResponse {
@@ -1314,6 +1577,7 @@ impl BlockedUserResponse {
             blocked_user,
             blocked_user_id: blocked_user_id.into(),
             created_at,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1326,6 +1590,10 @@ pub struct UserCustomEventRequest {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserCustomEventRequest {
@@ -1334,28 +1602,37 @@ impl UserCustomEventRequest {
         Self {
             type_: type_.into(),
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A channel with some of its messages.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelMessagesResponse {
     /// The channel.
     pub channel: ChannelResponse,
     /// The messages.
     pub messages: Vec<MessageResponse>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelMessagesResponse {
     /// Creates a `ChannelMessagesResponse` from its required fields; the optional ones are `None`.
     pub fn new(channel: ChannelResponse, messages: Vec<MessageResponse>) -> Self {
-        Self { channel, messages }
+        Self {
+            channel,
+            messages,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
 /// A user as events about the user carry it, including privacy settings.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserResponsePrivacyFields {
     /// User ID.
     pub id: String,
@@ -1398,6 +1675,10 @@ pub struct UserResponsePrivacyFields {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserResponsePrivacyFields {
@@ -1435,12 +1716,13 @@ impl UserResponsePrivacyFields {
             privacy_settings: None,
             invisible: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The connected user as they see themselves, with unread counts, mutes and devices.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OwnUserResponse {
     /// User ID.
     pub id: String,
@@ -1503,6 +1785,10 @@ pub struct OwnUserResponse {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl OwnUserResponse {
@@ -1557,12 +1843,13 @@ impl OwnUserResponse {
             latest_hidden_channels: None,
             blocked_user_ids: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A mute one user set on another.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserMuteResponse {
     /// User who muted.
     pub user: Option<UserResponse>,
@@ -1574,6 +1861,10 @@ pub struct UserMuteResponse {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserMuteResponse {
@@ -1588,6 +1879,7 @@ impl UserMuteResponse {
             expires: None,
             created_at,
             updated_at,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1607,6 +1899,10 @@ pub struct SharedLocation {
     pub created_by_device_id: Option<String>,
     /// When live sharing ends; leave out for a static location.
     pub end_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SharedLocation {
@@ -1617,12 +1913,13 @@ impl SharedLocation {
             longitude,
             created_by_device_id: None,
             end_at: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A location shared in a message, static or live.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharedLocationResponseData {
     /// Channel CID (`type:id`).
     pub channel_cid: String,
@@ -1646,6 +1943,10 @@ pub struct SharedLocationResponseData {
     pub message: Option<Box<MessageResponse>>,
     /// The channel of the message.
     pub channel: Option<ChannelResponse>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SharedLocationResponseData {
@@ -1673,6 +1974,7 @@ impl SharedLocationResponseData {
             updated_at,
             message: None,
             channel: None,
+            __wire: crate::WireState::default(),
         }
     }
 }

@@ -5,5022 +5,4481 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for GetApplicationResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetApplicationResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "app", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 1, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.app),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for GetApplicationResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("app", &self.app)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.app);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetApplicationResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetApplicationResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetApplicationResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetApplicationResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_app: Option<AppResponseFields> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "app" => __field_app = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetApplicationResponse {
-                    app: __field_app.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetApplicationResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateAppRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateAppRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "disable_auth_checks", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disable_permissions_checks", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_config", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "firebase_config", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "huawei_config", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "xiaomi_config", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "push_config", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "webhook_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "moderation_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "moderation_analytics_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "moderation_onboarding_complete", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "moderation_webhook_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "permission_version", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user_search_disallowed_roles", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "multi_tenant_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image_moderation_labels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image_moderation_block_labels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image_moderation_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "allowed_flag_reasons", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "auto_translation_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "async_url_enrich_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "before_message_send_hook_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "before_message_send_hook_attempt_timeout_ms", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "custom_action_handler_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "enforce_unique_usernames", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "sqs_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sqs_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sqs_secret", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sns_topic_arn", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sns_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sns_secret", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image_upload_config", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "file_upload_config", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "revoke_tokens_issued_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "webhook_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_hide_members_only", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "grants", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "migrate_permissions_to_v2", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reminders_interval", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reminders_max_members", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reminders_max_per_user", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cdn_expiration_seconds", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "async_moderation_config", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "datadog_info", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "feeds_v2_region", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "feeds_moderation_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "feed_audit_logs_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "guest_user_creation_disabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "moderation_dashboard_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "event_hooks", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "enable_hook_payload_compression", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_response_time_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "max_aggregated_activities_length", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "member_custom_on_messages_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "moderation_s3_image_access_role_arn", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "activity_metrics_config", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "video_primary_use_case", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_primary_use_case", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[52, 0, 37, 46, 19, 25, 54, 0, 49, 0, 0, 17, 1, 42, 0, 0, 0, 0, 48, 0, 28, 31, 0, 0, 0, 0, 21, 0, 0, 0, 0, 0, 0, 0, 0, 6, 15, 22, 50, 0, 55, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 4, 40, 0, 57, 0, 23, 18, 0, 0, 0, 0, 0, 0, 2, 13, 0, 0, 0, 0, 0, 12, 0, 0, 0, 0, 47, 33, 0, 0, 0, 0, 20, 0, 0, 5, 45, 53, 43, 0, 58, 36, 0, 0, 3, 0, 38, 32, 44, 0, 0, 0, 0, 56, 0, 0, 51, 26, 0, 0, 34, 27, 30, 41, 0, 9, 16, 29, 35, 24, 0, 0, 7, 0, 8, 14, 39, 11],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.disable_auth_checks),
+                1 => __reader.option(&mut __map, 1, &mut __value.disable_permissions_checks),
+                2 => __reader.option(&mut __map, 2, &mut __value.apn_config),
+                3 => __reader.option(&mut __map, 3, &mut __value.firebase_config),
+                4 => __reader.option(&mut __map, 4, &mut __value.huawei_config),
+                5 => __reader.option(&mut __map, 5, &mut __value.xiaomi_config),
+                6 => __reader.option(&mut __map, 6, &mut __value.push_config),
+                7 => __reader.option(&mut __map, 7, &mut __value.webhook_url),
+                8 => __reader.option(&mut __map, 8, &mut __value.moderation_enabled),
+                9 => __reader.option(&mut __map, 9, &mut __value.moderation_analytics_enabled),
+                10 => __reader.option(&mut __map, 10, &mut __value.moderation_onboarding_complete),
+                11 => __reader.option(&mut __map, 11, &mut __value.moderation_webhook_url),
+                12 => __reader.option(&mut __map, 12, &mut __value.permission_version),
+                13 => __reader.option(&mut __map, 13, &mut __value.user_search_disallowed_roles),
+                14 => __reader.option(&mut __map, 14, &mut __value.multi_tenant_enabled),
+                15 => __reader.option(&mut __map, 15, &mut __value.image_moderation_labels),
+                16 => __reader.option(&mut __map, 16, &mut __value.image_moderation_block_labels),
+                17 => __reader.option(&mut __map, 17, &mut __value.image_moderation_enabled),
+                18 => __reader.option(&mut __map, 18, &mut __value.allowed_flag_reasons),
+                19 => __reader.option(&mut __map, 19, &mut __value.auto_translation_enabled),
+                20 => __reader.option(&mut __map, 20, &mut __value.async_url_enrich_enabled),
+                21 => __reader.option(&mut __map, 21, &mut __value.before_message_send_hook_url),
+                22 => __reader.option(&mut __map, 22, &mut __value.before_message_send_hook_attempt_timeout_ms),
+                23 => __reader.option(&mut __map, 23, &mut __value.custom_action_handler_url),
+                24 => __reader.option(&mut __map, 24, &mut __value.enforce_unique_usernames),
+                25 => __reader.option(&mut __map, 25, &mut __value.sqs_url),
+                26 => __reader.option(&mut __map, 26, &mut __value.sqs_key),
+                27 => __reader.option(&mut __map, 27, &mut __value.sqs_secret),
+                28 => __reader.option(&mut __map, 28, &mut __value.sns_topic_arn),
+                29 => __reader.option(&mut __map, 29, &mut __value.sns_key),
+                30 => __reader.option(&mut __map, 30, &mut __value.sns_secret),
+                31 => __reader.option(&mut __map, 31, &mut __value.image_upload_config),
+                32 => __reader.option(&mut __map, 32, &mut __value.file_upload_config),
+                33 => __reader.option(&mut __map, 33, &mut __value.revoke_tokens_issued_before),
+                34 => __reader.option(&mut __map, 34, &mut __value.webhook_events),
+                35 => __reader.option(&mut __map, 35, &mut __value.channel_hide_members_only),
+                36 => __reader.option(&mut __map, 36, &mut __value.grants),
+                37 => __reader.option(&mut __map, 37, &mut __value.migrate_permissions_to_v2),
+                38 => __reader.option(&mut __map, 38, &mut __value.reminders_interval),
+                39 => __reader.option(&mut __map, 39, &mut __value.reminders_max_members),
+                40 => __reader.option(&mut __map, 40, &mut __value.reminders_max_per_user),
+                41 => __reader.option(&mut __map, 41, &mut __value.cdn_expiration_seconds),
+                42 => __reader.option(&mut __map, 42, &mut __value.async_moderation_config),
+                43 => __reader.option(&mut __map, 43, &mut __value.datadog_info),
+                44 => __reader.option(&mut __map, 44, &mut __value.feeds_v2_region),
+                45 => __reader.option(&mut __map, 45, &mut __value.feeds_moderation_enabled),
+                46 => __reader.option(&mut __map, 46, &mut __value.feed_audit_logs_enabled),
+                47 => __reader.option(&mut __map, 47, &mut __value.guest_user_creation_disabled),
+                48 => __reader.option(&mut __map, 48, &mut __value.moderation_dashboard_preferences),
+                49 => __reader.option(&mut __map, 49, &mut __value.event_hooks),
+                50 => __reader.option(&mut __map, 50, &mut __value.enable_hook_payload_compression),
+                51 => __reader.option(&mut __map, 51, &mut __value.user_response_time_enabled),
+                52 => __reader.option(&mut __map, 52, &mut __value.max_aggregated_activities_length),
+                53 => __reader.option(&mut __map, 53, &mut __value.member_custom_on_messages_enabled),
+                54 => __reader.option(&mut __map, 54, &mut __value.moderation_s3_image_access_role_arn),
+                55 => __reader.option(&mut __map, 55, &mut __value.activity_metrics_config),
+                56 => __reader.option(&mut __map, 56, &mut __value.video_primary_use_case),
+                57 => __reader.option(&mut __map, 57, &mut __value.chat_primary_use_case),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateAppRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.disable_auth_checks {
-            __map.serialize_entry("disable_auth_checks", __value)?;
-        }
-        if let Some(__value) = &self.disable_permissions_checks {
-            __map.serialize_entry("disable_permissions_checks", __value)?;
-        }
-        if let Some(__value) = &self.apn_config {
-            __map.serialize_entry("apn_config", __value)?;
-        }
-        if let Some(__value) = &self.firebase_config {
-            __map.serialize_entry("firebase_config", __value)?;
-        }
-        if let Some(__value) = &self.huawei_config {
-            __map.serialize_entry("huawei_config", __value)?;
-        }
-        if let Some(__value) = &self.xiaomi_config {
-            __map.serialize_entry("xiaomi_config", __value)?;
-        }
-        if let Some(__value) = &self.push_config {
-            __map.serialize_entry("push_config", __value)?;
-        }
-        if let Some(__value) = &self.webhook_url {
-            __map.serialize_entry("webhook_url", __value)?;
-        }
-        if let Some(__value) = &self.moderation_enabled {
-            __map.serialize_entry("moderation_enabled", __value)?;
-        }
-        if let Some(__value) = &self.moderation_analytics_enabled {
-            __map.serialize_entry("moderation_analytics_enabled", __value)?;
-        }
-        if let Some(__value) = &self.moderation_onboarding_complete {
-            __map.serialize_entry("moderation_onboarding_complete", __value)?;
-        }
-        if let Some(__value) = &self.moderation_webhook_url {
-            __map.serialize_entry("moderation_webhook_url", __value)?;
-        }
-        if let Some(__value) = &self.permission_version {
-            __map.serialize_entry("permission_version", __value)?;
-        }
-        if let Some(__value) = &self.user_search_disallowed_roles {
-            __map.serialize_entry("user_search_disallowed_roles", __value)?;
-        }
-        if let Some(__value) = &self.multi_tenant_enabled {
-            __map.serialize_entry("multi_tenant_enabled", __value)?;
-        }
-        if let Some(__value) = &self.image_moderation_labels {
-            __map.serialize_entry("image_moderation_labels", __value)?;
-        }
-        if let Some(__value) = &self.image_moderation_block_labels {
-            __map.serialize_entry("image_moderation_block_labels", __value)?;
-        }
-        if let Some(__value) = &self.image_moderation_enabled {
-            __map.serialize_entry("image_moderation_enabled", __value)?;
-        }
-        if let Some(__value) = &self.allowed_flag_reasons {
-            __map.serialize_entry("allowed_flag_reasons", __value)?;
-        }
-        if let Some(__value) = &self.auto_translation_enabled {
-            __map.serialize_entry("auto_translation_enabled", __value)?;
-        }
-        if let Some(__value) = &self.async_url_enrich_enabled {
-            __map.serialize_entry("async_url_enrich_enabled", __value)?;
-        }
-        if let Some(__value) = &self.before_message_send_hook_url {
-            __map.serialize_entry("before_message_send_hook_url", __value)?;
-        }
-        if let Some(__value) = &self.before_message_send_hook_attempt_timeout_ms {
-            __map.serialize_entry("before_message_send_hook_attempt_timeout_ms", __value)?;
-        }
-        if let Some(__value) = &self.custom_action_handler_url {
-            __map.serialize_entry("custom_action_handler_url", __value)?;
-        }
-        if let Some(__value) = &self.enforce_unique_usernames {
-            __map.serialize_entry("enforce_unique_usernames", __value)?;
-        }
-        if let Some(__value) = &self.sqs_url {
-            __map.serialize_entry("sqs_url", __value)?;
-        }
-        if let Some(__value) = &self.sqs_key {
-            __map.serialize_entry("sqs_key", __value)?;
-        }
-        if let Some(__value) = &self.sqs_secret {
-            __map.serialize_entry("sqs_secret", __value)?;
-        }
-        if let Some(__value) = &self.sns_topic_arn {
-            __map.serialize_entry("sns_topic_arn", __value)?;
-        }
-        if let Some(__value) = &self.sns_key {
-            __map.serialize_entry("sns_key", __value)?;
-        }
-        if let Some(__value) = &self.sns_secret {
-            __map.serialize_entry("sns_secret", __value)?;
-        }
-        if let Some(__value) = &self.image_upload_config {
-            __map.serialize_entry("image_upload_config", __value)?;
-        }
-        if let Some(__value) = &self.file_upload_config {
-            __map.serialize_entry("file_upload_config", __value)?;
-        }
-        if let Some(__value) = &self.revoke_tokens_issued_before {
-            __map.serialize_entry("revoke_tokens_issued_before", __value)?;
-        }
-        if let Some(__value) = &self.webhook_events {
-            __map.serialize_entry("webhook_events", __value)?;
-        }
-        if let Some(__value) = &self.channel_hide_members_only {
-            __map.serialize_entry("channel_hide_members_only", __value)?;
-        }
-        if let Some(__value) = &self.grants {
-            __map.serialize_entry("grants", __value)?;
-        }
-        if let Some(__value) = &self.migrate_permissions_to_v2 {
-            __map.serialize_entry("migrate_permissions_to_v2", __value)?;
-        }
-        if let Some(__value) = &self.reminders_interval {
-            __map.serialize_entry("reminders_interval", __value)?;
-        }
-        if let Some(__value) = &self.reminders_max_members {
-            __map.serialize_entry("reminders_max_members", __value)?;
-        }
-        if let Some(__value) = &self.reminders_max_per_user {
-            __map.serialize_entry("reminders_max_per_user", __value)?;
-        }
-        if let Some(__value) = &self.cdn_expiration_seconds {
-            __map.serialize_entry("cdn_expiration_seconds", __value)?;
-        }
-        if let Some(__value) = &self.async_moderation_config {
-            __map.serialize_entry("async_moderation_config", __value)?;
-        }
-        if let Some(__value) = &self.datadog_info {
-            __map.serialize_entry("datadog_info", __value)?;
-        }
-        if let Some(__value) = &self.feeds_v2_region {
-            __map.serialize_entry("feeds_v2_region", __value)?;
-        }
-        if let Some(__value) = &self.feeds_moderation_enabled {
-            __map.serialize_entry("feeds_moderation_enabled", __value)?;
-        }
-        if let Some(__value) = &self.feed_audit_logs_enabled {
-            __map.serialize_entry("feed_audit_logs_enabled", __value)?;
-        }
-        if let Some(__value) = &self.guest_user_creation_disabled {
-            __map.serialize_entry("guest_user_creation_disabled", __value)?;
-        }
-        if let Some(__value) = &self.moderation_dashboard_preferences {
-            __map.serialize_entry("moderation_dashboard_preferences", __value)?;
-        }
-        if let Some(__value) = &self.event_hooks {
-            __map.serialize_entry("event_hooks", __value)?;
-        }
-        if let Some(__value) = &self.enable_hook_payload_compression {
-            __map.serialize_entry("enable_hook_payload_compression", __value)?;
-        }
-        if let Some(__value) = &self.user_response_time_enabled {
-            __map.serialize_entry("user_response_time_enabled", __value)?;
-        }
-        if let Some(__value) = &self.max_aggregated_activities_length {
-            __map.serialize_entry("max_aggregated_activities_length", __value)?;
-        }
-        if let Some(__value) = &self.member_custom_on_messages_enabled {
-            __map.serialize_entry("member_custom_on_messages_enabled", __value)?;
-        }
-        if let Some(__value) = &self.moderation_s3_image_access_role_arn {
-            __map.serialize_entry("moderation_s3_image_access_role_arn", __value)?;
-        }
-        if let Some(__value) = &self.activity_metrics_config {
-            __map.serialize_entry("activity_metrics_config", __value)?;
-        }
-        if let Some(__value) = &self.video_primary_use_case {
-            __map.serialize_entry("video_primary_use_case", __value)?;
-        }
-        if let Some(__value) = &self.chat_primary_use_case {
-            __map.serialize_entry("chat_primary_use_case", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.disable_auth_checks);
+        __map.optional(1, &self.disable_permissions_checks);
+        __map.optional(2, &self.apn_config);
+        __map.optional(3, &self.firebase_config);
+        __map.optional(4, &self.huawei_config);
+        __map.optional(5, &self.xiaomi_config);
+        __map.optional(6, &self.push_config);
+        __map.optional(7, &self.webhook_url);
+        __map.optional(8, &self.moderation_enabled);
+        __map.optional(9, &self.moderation_analytics_enabled);
+        __map.optional(10, &self.moderation_onboarding_complete);
+        __map.optional(11, &self.moderation_webhook_url);
+        __map.optional(12, &self.permission_version);
+        __map.optional(13, &self.user_search_disallowed_roles);
+        __map.optional(14, &self.multi_tenant_enabled);
+        __map.optional(15, &self.image_moderation_labels);
+        __map.optional(16, &self.image_moderation_block_labels);
+        __map.optional(17, &self.image_moderation_enabled);
+        __map.optional(18, &self.allowed_flag_reasons);
+        __map.optional(19, &self.auto_translation_enabled);
+        __map.optional(20, &self.async_url_enrich_enabled);
+        __map.optional(21, &self.before_message_send_hook_url);
+        __map.optional(22, &self.before_message_send_hook_attempt_timeout_ms);
+        __map.optional(23, &self.custom_action_handler_url);
+        __map.optional(24, &self.enforce_unique_usernames);
+        __map.optional(25, &self.sqs_url);
+        __map.optional(26, &self.sqs_key);
+        __map.optional(27, &self.sqs_secret);
+        __map.optional(28, &self.sns_topic_arn);
+        __map.optional(29, &self.sns_key);
+        __map.optional(30, &self.sns_secret);
+        __map.optional(31, &self.image_upload_config);
+        __map.optional(32, &self.file_upload_config);
+        __map.optional(33, &self.revoke_tokens_issued_before);
+        __map.optional(34, &self.webhook_events);
+        __map.optional(35, &self.channel_hide_members_only);
+        __map.optional(36, &self.grants);
+        __map.optional(37, &self.migrate_permissions_to_v2);
+        __map.optional(38, &self.reminders_interval);
+        __map.optional(39, &self.reminders_max_members);
+        __map.optional(40, &self.reminders_max_per_user);
+        __map.optional(41, &self.cdn_expiration_seconds);
+        __map.optional(42, &self.async_moderation_config);
+        __map.optional(43, &self.datadog_info);
+        __map.optional(44, &self.feeds_v2_region);
+        __map.optional(45, &self.feeds_moderation_enabled);
+        __map.optional(46, &self.feed_audit_logs_enabled);
+        __map.optional(47, &self.guest_user_creation_disabled);
+        __map.optional(48, &self.moderation_dashboard_preferences);
+        __map.optional(49, &self.event_hooks);
+        __map.optional(50, &self.enable_hook_payload_compression);
+        __map.optional(51, &self.user_response_time_enabled);
+        __map.optional(52, &self.max_aggregated_activities_length);
+        __map.optional(53, &self.member_custom_on_messages_enabled);
+        __map.optional(54, &self.moderation_s3_image_access_role_arn);
+        __map.optional(55, &self.activity_metrics_config);
+        __map.optional(56, &self.video_primary_use_case);
+        __map.optional(57, &self.chat_primary_use_case);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateAppRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateAppRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateAppRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateAppRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_disable_auth_checks: Option<bool> = None;
-                let mut __field_disable_permissions_checks: Option<bool> = None;
-                let mut __field_apn_config: Option<ApnConfig> = None;
-                let mut __field_firebase_config: Option<FirebaseConfig> = None;
-                let mut __field_huawei_config: Option<HuaweiConfig> = None;
-                let mut __field_xiaomi_config: Option<XiaomiConfig> = None;
-                let mut __field_push_config: Option<PushConfig> = None;
-                let mut __field_webhook_url: Option<String> = None;
-                let mut __field_moderation_enabled: Option<bool> = None;
-                let mut __field_moderation_analytics_enabled: Option<bool> = None;
-                let mut __field_moderation_onboarding_complete: Option<bool> = None;
-                let mut __field_moderation_webhook_url: Option<String> = None;
-                let mut __field_permission_version: Option<UpdateAppRequestPermissionVersion> = None;
-                let mut __field_user_search_disallowed_roles: Option<Vec<String>> = None;
-                let mut __field_multi_tenant_enabled: Option<bool> = None;
-                let mut __field_image_moderation_labels: Option<Vec<String>> = None;
-                let mut __field_image_moderation_block_labels: Option<Vec<String>> = None;
-                let mut __field_image_moderation_enabled: Option<bool> = None;
-                let mut __field_allowed_flag_reasons: Option<Vec<String>> = None;
-                let mut __field_auto_translation_enabled: Option<bool> = None;
-                let mut __field_async_url_enrich_enabled: Option<bool> = None;
-                let mut __field_before_message_send_hook_url: Option<String> = None;
-                let mut __field_before_message_send_hook_attempt_timeout_ms: Option<i32> = None;
-                let mut __field_custom_action_handler_url: Option<String> = None;
-                let mut __field_enforce_unique_usernames: Option<UpdateAppRequestEnforceUniqueUsernames> = None;
-                let mut __field_sqs_url: Option<String> = None;
-                let mut __field_sqs_key: Option<String> = None;
-                let mut __field_sqs_secret: Option<String> = None;
-                let mut __field_sns_topic_arn: Option<String> = None;
-                let mut __field_sns_key: Option<String> = None;
-                let mut __field_sns_secret: Option<String> = None;
-                let mut __field_image_upload_config: Option<FileUploadConfig> = None;
-                let mut __field_file_upload_config: Option<FileUploadConfig> = None;
-                let mut __field_revoke_tokens_issued_before: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_webhook_events: Option<Vec<String>> = None;
-                let mut __field_channel_hide_members_only: Option<bool> = None;
-                let mut __field_grants: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut __field_migrate_permissions_to_v2: Option<bool> = None;
-                let mut __field_reminders_interval: Option<i32> = None;
-                let mut __field_reminders_max_members: Option<i32> = None;
-                let mut __field_reminders_max_per_user: Option<i32> = None;
-                let mut __field_cdn_expiration_seconds: Option<i32> = None;
-                let mut __field_async_moderation_config: Option<AsyncModerationConfiguration> = None;
-                let mut __field_datadog_info: Option<DataDogInfo> = None;
-                let mut __field_feeds_v2_region: Option<String> = None;
-                let mut __field_feeds_moderation_enabled: Option<bool> = None;
-                let mut __field_feed_audit_logs_enabled: Option<bool> = None;
-                let mut __field_guest_user_creation_disabled: Option<bool> = None;
-                let mut __field_moderation_dashboard_preferences: Option<ModerationDashboardPreferences> = None;
-                let mut __field_event_hooks: Option<Vec<EventHook>> = None;
-                let mut __field_enable_hook_payload_compression: Option<bool> = None;
-                let mut __field_user_response_time_enabled: Option<bool> = None;
-                let mut __field_max_aggregated_activities_length: Option<i32> = None;
-                let mut __field_member_custom_on_messages_enabled: Option<bool> = None;
-                let mut __field_moderation_s3_image_access_role_arn: Option<String> = None;
-                let mut __field_activity_metrics_config: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut __field_video_primary_use_case: Option<UpdateAppRequestVideoPrimaryUseCase> = None;
-                let mut __field_chat_primary_use_case: Option<UpdateAppRequestChatPrimaryUseCase> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "disable_auth_checks" => __field_disable_auth_checks = __map.next_value()?,
-                        "disable_permissions_checks" => __field_disable_permissions_checks = __map.next_value()?,
-                        "apn_config" => __field_apn_config = __map.next_value()?,
-                        "firebase_config" => __field_firebase_config = __map.next_value()?,
-                        "huawei_config" => __field_huawei_config = __map.next_value()?,
-                        "xiaomi_config" => __field_xiaomi_config = __map.next_value()?,
-                        "push_config" => __field_push_config = __map.next_value()?,
-                        "webhook_url" => __field_webhook_url = __map.next_value()?,
-                        "moderation_enabled" => __field_moderation_enabled = __map.next_value()?,
-                        "moderation_analytics_enabled" => __field_moderation_analytics_enabled = __map.next_value()?,
-                        "moderation_onboarding_complete" => __field_moderation_onboarding_complete = __map.next_value()?,
-                        "moderation_webhook_url" => __field_moderation_webhook_url = __map.next_value()?,
-                        "permission_version" => __field_permission_version = __map.next_value()?,
-                        "user_search_disallowed_roles" => __field_user_search_disallowed_roles = __map.next_value()?,
-                        "multi_tenant_enabled" => __field_multi_tenant_enabled = __map.next_value()?,
-                        "image_moderation_labels" => __field_image_moderation_labels = __map.next_value()?,
-                        "image_moderation_block_labels" => __field_image_moderation_block_labels = __map.next_value()?,
-                        "image_moderation_enabled" => __field_image_moderation_enabled = __map.next_value()?,
-                        "allowed_flag_reasons" => __field_allowed_flag_reasons = __map.next_value()?,
-                        "auto_translation_enabled" => __field_auto_translation_enabled = __map.next_value()?,
-                        "async_url_enrich_enabled" => __field_async_url_enrich_enabled = __map.next_value()?,
-                        "before_message_send_hook_url" => __field_before_message_send_hook_url = __map.next_value()?,
-                        "before_message_send_hook_attempt_timeout_ms" => __field_before_message_send_hook_attempt_timeout_ms = __map.next_value()?,
-                        "custom_action_handler_url" => __field_custom_action_handler_url = __map.next_value()?,
-                        "enforce_unique_usernames" => __field_enforce_unique_usernames = __map.next_value()?,
-                        "sqs_url" => __field_sqs_url = __map.next_value()?,
-                        "sqs_key" => __field_sqs_key = __map.next_value()?,
-                        "sqs_secret" => __field_sqs_secret = __map.next_value()?,
-                        "sns_topic_arn" => __field_sns_topic_arn = __map.next_value()?,
-                        "sns_key" => __field_sns_key = __map.next_value()?,
-                        "sns_secret" => __field_sns_secret = __map.next_value()?,
-                        "image_upload_config" => __field_image_upload_config = __map.next_value()?,
-                        "file_upload_config" => __field_file_upload_config = __map.next_value()?,
-                        "revoke_tokens_issued_before" => __field_revoke_tokens_issued_before = __map.next_value()?,
-                        "webhook_events" => __field_webhook_events = __map.next_value()?,
-                        "channel_hide_members_only" => __field_channel_hide_members_only = __map.next_value()?,
-                        "grants" => __field_grants = __map.next_value()?,
-                        "migrate_permissions_to_v2" => __field_migrate_permissions_to_v2 = __map.next_value()?,
-                        "reminders_interval" => __field_reminders_interval = __map.next_value()?,
-                        "reminders_max_members" => __field_reminders_max_members = __map.next_value()?,
-                        "reminders_max_per_user" => __field_reminders_max_per_user = __map.next_value()?,
-                        "cdn_expiration_seconds" => __field_cdn_expiration_seconds = __map.next_value()?,
-                        "async_moderation_config" => __field_async_moderation_config = __map.next_value()?,
-                        "datadog_info" => __field_datadog_info = __map.next_value()?,
-                        "feeds_v2_region" => __field_feeds_v2_region = __map.next_value()?,
-                        "feeds_moderation_enabled" => __field_feeds_moderation_enabled = __map.next_value()?,
-                        "feed_audit_logs_enabled" => __field_feed_audit_logs_enabled = __map.next_value()?,
-                        "guest_user_creation_disabled" => __field_guest_user_creation_disabled = __map.next_value()?,
-                        "moderation_dashboard_preferences" => __field_moderation_dashboard_preferences = __map.next_value()?,
-                        "event_hooks" => __field_event_hooks = __map.next_value()?,
-                        "enable_hook_payload_compression" => __field_enable_hook_payload_compression = __map.next_value()?,
-                        "user_response_time_enabled" => __field_user_response_time_enabled = __map.next_value()?,
-                        "max_aggregated_activities_length" => __field_max_aggregated_activities_length = __map.next_value()?,
-                        "member_custom_on_messages_enabled" => __field_member_custom_on_messages_enabled = __map.next_value()?,
-                        "moderation_s3_image_access_role_arn" => __field_moderation_s3_image_access_role_arn = __map.next_value()?,
-                        "activity_metrics_config" => __field_activity_metrics_config = __map.next_value()?,
-                        "video_primary_use_case" => __field_video_primary_use_case = __map.next_value()?,
-                        "chat_primary_use_case" => __field_chat_primary_use_case = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateAppRequest {
-                    disable_auth_checks: __field_disable_auth_checks,
-                    disable_permissions_checks: __field_disable_permissions_checks,
-                    apn_config: __field_apn_config,
-                    firebase_config: __field_firebase_config,
-                    huawei_config: __field_huawei_config,
-                    xiaomi_config: __field_xiaomi_config,
-                    push_config: __field_push_config,
-                    webhook_url: __field_webhook_url,
-                    moderation_enabled: __field_moderation_enabled,
-                    moderation_analytics_enabled: __field_moderation_analytics_enabled,
-                    moderation_onboarding_complete: __field_moderation_onboarding_complete,
-                    moderation_webhook_url: __field_moderation_webhook_url,
-                    permission_version: __field_permission_version,
-                    user_search_disallowed_roles: __field_user_search_disallowed_roles,
-                    multi_tenant_enabled: __field_multi_tenant_enabled,
-                    image_moderation_labels: __field_image_moderation_labels,
-                    image_moderation_block_labels: __field_image_moderation_block_labels,
-                    image_moderation_enabled: __field_image_moderation_enabled,
-                    allowed_flag_reasons: __field_allowed_flag_reasons,
-                    auto_translation_enabled: __field_auto_translation_enabled,
-                    async_url_enrich_enabled: __field_async_url_enrich_enabled,
-                    before_message_send_hook_url: __field_before_message_send_hook_url,
-                    before_message_send_hook_attempt_timeout_ms: __field_before_message_send_hook_attempt_timeout_ms,
-                    custom_action_handler_url: __field_custom_action_handler_url,
-                    enforce_unique_usernames: __field_enforce_unique_usernames,
-                    sqs_url: __field_sqs_url,
-                    sqs_key: __field_sqs_key,
-                    sqs_secret: __field_sqs_secret,
-                    sns_topic_arn: __field_sns_topic_arn,
-                    sns_key: __field_sns_key,
-                    sns_secret: __field_sns_secret,
-                    image_upload_config: __field_image_upload_config,
-                    file_upload_config: __field_file_upload_config,
-                    revoke_tokens_issued_before: __field_revoke_tokens_issued_before,
-                    webhook_events: __field_webhook_events,
-                    channel_hide_members_only: __field_channel_hide_members_only,
-                    grants: __field_grants,
-                    migrate_permissions_to_v2: __field_migrate_permissions_to_v2,
-                    reminders_interval: __field_reminders_interval,
-                    reminders_max_members: __field_reminders_max_members,
-                    reminders_max_per_user: __field_reminders_max_per_user,
-                    cdn_expiration_seconds: __field_cdn_expiration_seconds,
-                    async_moderation_config: __field_async_moderation_config,
-                    datadog_info: __field_datadog_info,
-                    feeds_v2_region: __field_feeds_v2_region,
-                    feeds_moderation_enabled: __field_feeds_moderation_enabled,
-                    feed_audit_logs_enabled: __field_feed_audit_logs_enabled,
-                    guest_user_creation_disabled: __field_guest_user_creation_disabled,
-                    moderation_dashboard_preferences: __field_moderation_dashboard_preferences,
-                    event_hooks: __field_event_hooks,
-                    enable_hook_payload_compression: __field_enable_hook_payload_compression,
-                    user_response_time_enabled: __field_user_response_time_enabled,
-                    max_aggregated_activities_length: __field_max_aggregated_activities_length,
-                    member_custom_on_messages_enabled: __field_member_custom_on_messages_enabled,
-                    moderation_s3_image_access_role_arn: __field_moderation_s3_image_access_role_arn,
-                    activity_metrics_config: __field_activity_metrics_config,
-                    video_primary_use_case: __field_video_primary_use_case,
-                    chat_primary_use_case: __field_chat_primary_use_case,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateAppRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetRateLimitsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetRateLimitsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "server_side", flags: __rt::OPTIONAL, nested: Some("{}") },
+            __rt::Field { name: "android", flags: __rt::OPTIONAL, nested: Some("{}") },
+            __rt::Field { name: "ios", flags: __rt::OPTIONAL, nested: Some("{}") },
+            __rt::Field { name: "web", flags: __rt::OPTIONAL, nested: Some("{}") },
+            __rt::Field { name: "unity", flags: __rt::OPTIONAL, nested: Some("{}") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 3, 4, 6, 0, 0, 1, 2, 0, 5, 0, 0, 0, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.server_side),
+                1 => __reader.option(&mut __map, 1, &mut __value.android),
+                2 => __reader.option(&mut __map, 2, &mut __value.ios),
+                3 => __reader.option(&mut __map, 3, &mut __value.web),
+                4 => __reader.option(&mut __map, 4, &mut __value.unity),
+                5 => __reader.value(&mut __map, 5, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetRateLimitsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.server_side {
-            __map.serialize_entry("server_side", __value)?;
-        }
-        if let Some(__value) = &self.android {
-            __map.serialize_entry("android", __value)?;
-        }
-        if let Some(__value) = &self.ios {
-            __map.serialize_entry("ios", __value)?;
-        }
-        if let Some(__value) = &self.web {
-            __map.serialize_entry("web", __value)?;
-        }
-        if let Some(__value) = &self.unity {
-            __map.serialize_entry("unity", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.server_side);
+        __map.optional(1, &self.android);
+        __map.optional(2, &self.ios);
+        __map.optional(3, &self.web);
+        __map.optional(4, &self.unity);
+        __map.required(5, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetRateLimitsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetRateLimitsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetRateLimitsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetRateLimitsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_server_side: Option<std::collections::BTreeMap<String, LimitInfoResponse>> = None;
-                let mut __field_android: Option<std::collections::BTreeMap<String, LimitInfoResponse>> = None;
-                let mut __field_ios: Option<std::collections::BTreeMap<String, LimitInfoResponse>> = None;
-                let mut __field_web: Option<std::collections::BTreeMap<String, LimitInfoResponse>> = None;
-                let mut __field_unity: Option<std::collections::BTreeMap<String, LimitInfoResponse>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "server_side" => __field_server_side = __map.next_value()?,
-                        "android" => __field_android = __map.next_value()?,
-                        "ios" => __field_ios = __map.next_value()?,
-                        "web" => __field_web = __map.next_value()?,
-                        "unity" => __field_unity = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetRateLimitsResponse {
-                    server_side: __field_server_side,
-                    android: __field_android,
-                    ios: __field_ios,
-                    web: __field_web,
-                    unity: __field_unity,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetRateLimitsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryTeamUsageStatsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryTeamUsageStatsRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "month", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "start_date", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "end_date", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 4, 0, 0, 6, 0, 1, 0, 0, 2, 3, 0, 5, 0, 0, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.month),
+                1 => __reader.option(&mut __map, 1, &mut __value.start_date),
+                2 => __reader.option(&mut __map, 2, &mut __value.end_date),
+                3 => __reader.option(&mut __map, 3, &mut __value.limit),
+                4 => __reader.option(&mut __map, 4, &mut __value.next),
+                5 => __reader.option(&mut __map, 5, &mut __value.team),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryTeamUsageStatsRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.month {
-            __map.serialize_entry("month", __value)?;
-        }
-        if let Some(__value) = &self.start_date {
-            __map.serialize_entry("start_date", __value)?;
-        }
-        if let Some(__value) = &self.end_date {
-            __map.serialize_entry("end_date", __value)?;
-        }
-        if let Some(__value) = &self.limit {
-            __map.serialize_entry("limit", __value)?;
-        }
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.month);
+        __map.optional(1, &self.start_date);
+        __map.optional(2, &self.end_date);
+        __map.optional(3, &self.limit);
+        __map.optional(4, &self.next);
+        __map.optional(5, &self.team);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryTeamUsageStatsRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryTeamUsageStatsRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryTeamUsageStatsRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryTeamUsageStatsRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_month: Option<String> = None;
-                let mut __field_start_date: Option<String> = None;
-                let mut __field_end_date: Option<String> = None;
-                let mut __field_limit: Option<i32> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "month" => __field_month = __map.next_value()?,
-                        "start_date" => __field_start_date = __map.next_value()?,
-                        "end_date" => __field_end_date = __map.next_value()?,
-                        "limit" => __field_limit = __map.next_value()?,
-                        "next" => __field_next = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryTeamUsageStatsRequest {
-                    month: __field_month,
-                    start_date: __field_start_date,
-                    end_date: __field_end_date,
-                    limit: __field_limit,
-                    next: __field_next,
-                    team: __field_team,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryTeamUsageStatsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryTeamUsageStatsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryTeamUsageStatsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "teams", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 3, 0, 0, 0, 1, 2, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.teams),
+                1 => __reader.option(&mut __map, 1, &mut __value.next),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryTeamUsageStatsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("teams", &self.teams)?;
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.teams);
+        __map.optional(1, &self.next);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryTeamUsageStatsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryTeamUsageStatsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryTeamUsageStatsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryTeamUsageStatsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_teams: Option<Vec<TeamUsageStats>> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "teams" => __field_teams = Some(__map.next_value()?),
-                        "next" => __field_next = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryTeamUsageStatsResponse {
-                    teams: __field_teams.unwrap_or_default(),
-                    next: __field_next,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryTeamUsageStatsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetOgResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetOGResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "fallback", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "color", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pretext", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "author_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "author_link", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "author_icon", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "title", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "title_link", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "text", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thumb_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "footer", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "footer_icon", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "actions", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "fields", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "asset_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "giphy", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "og_scrape_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "original_width", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "original_height", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 0, 0, 0, 0, 0, 16, 20, 0, 8, 0, 22, 17, 13, 21, 0, 0, 0, 0, 0, 0, 12, 0, 2, 3, 7, 0, 0, 0, 18, 0, 0, 19, 0, 6, 0, 0, 1, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 11, 14, 15, 5, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.type_),
+                1 => __reader.option(&mut __map, 1, &mut __value.fallback),
+                2 => __reader.option(&mut __map, 2, &mut __value.color),
+                3 => __reader.option(&mut __map, 3, &mut __value.pretext),
+                4 => __reader.option(&mut __map, 4, &mut __value.author_name),
+                5 => __reader.option(&mut __map, 5, &mut __value.author_link),
+                6 => __reader.option(&mut __map, 6, &mut __value.author_icon),
+                7 => __reader.option(&mut __map, 7, &mut __value.title),
+                8 => __reader.option(&mut __map, 8, &mut __value.title_link),
+                9 => __reader.option(&mut __map, 9, &mut __value.text),
+                10 => __reader.option(&mut __map, 10, &mut __value.image_url),
+                11 => __reader.option(&mut __map, 11, &mut __value.thumb_url),
+                12 => __reader.option(&mut __map, 12, &mut __value.footer),
+                13 => __reader.option(&mut __map, 13, &mut __value.footer_icon),
+                14 => __reader.option(&mut __map, 14, &mut __value.actions),
+                15 => __reader.option(&mut __map, 15, &mut __value.fields),
+                16 => __reader.option(&mut __map, 16, &mut __value.asset_url),
+                17 => __reader.option(&mut __map, 17, &mut __value.giphy),
+                18 => __reader.option(&mut __map, 18, &mut __value.og_scrape_url),
+                19 => __reader.option(&mut __map, 19, &mut __value.original_width),
+                20 => __reader.option(&mut __map, 20, &mut __value.original_height),
+                21 => __reader.value(&mut __map, 21, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetOgResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.type_ {
-            __map.serialize_entry("type", __value)?;
-        }
-        if let Some(__value) = &self.fallback {
-            __map.serialize_entry("fallback", __value)?;
-        }
-        if let Some(__value) = &self.color {
-            __map.serialize_entry("color", __value)?;
-        }
-        if let Some(__value) = &self.pretext {
-            __map.serialize_entry("pretext", __value)?;
-        }
-        if let Some(__value) = &self.author_name {
-            __map.serialize_entry("author_name", __value)?;
-        }
-        if let Some(__value) = &self.author_link {
-            __map.serialize_entry("author_link", __value)?;
-        }
-        if let Some(__value) = &self.author_icon {
-            __map.serialize_entry("author_icon", __value)?;
-        }
-        if let Some(__value) = &self.title {
-            __map.serialize_entry("title", __value)?;
-        }
-        if let Some(__value) = &self.title_link {
-            __map.serialize_entry("title_link", __value)?;
-        }
-        if let Some(__value) = &self.text {
-            __map.serialize_entry("text", __value)?;
-        }
-        if let Some(__value) = &self.image_url {
-            __map.serialize_entry("image_url", __value)?;
-        }
-        if let Some(__value) = &self.thumb_url {
-            __map.serialize_entry("thumb_url", __value)?;
-        }
-        if let Some(__value) = &self.footer {
-            __map.serialize_entry("footer", __value)?;
-        }
-        if let Some(__value) = &self.footer_icon {
-            __map.serialize_entry("footer_icon", __value)?;
-        }
-        if let Some(__value) = &self.actions {
-            __map.serialize_entry("actions", __value)?;
-        }
-        if let Some(__value) = &self.fields {
-            __map.serialize_entry("fields", __value)?;
-        }
-        if let Some(__value) = &self.asset_url {
-            __map.serialize_entry("asset_url", __value)?;
-        }
-        if let Some(__value) = &self.giphy {
-            __map.serialize_entry("giphy", __value)?;
-        }
-        if let Some(__value) = &self.og_scrape_url {
-            __map.serialize_entry("og_scrape_url", __value)?;
-        }
-        if let Some(__value) = &self.original_width {
-            __map.serialize_entry("original_width", __value)?;
-        }
-        if let Some(__value) = &self.original_height {
-            __map.serialize_entry("original_height", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["type", "fallback", "color", "pretext", "author_name", "author_link", "author_icon", "title", "title_link", "text", "image_url", "thumb_url", "footer", "footer_icon", "actions", "fields", "asset_url", "giphy", "og_scrape_url", "original_width", "original_height", "duration"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.type_);
+        __map.optional(1, &self.fallback);
+        __map.optional(2, &self.color);
+        __map.optional(3, &self.pretext);
+        __map.optional(4, &self.author_name);
+        __map.optional(5, &self.author_link);
+        __map.optional(6, &self.author_icon);
+        __map.optional(7, &self.title);
+        __map.optional(8, &self.title_link);
+        __map.optional(9, &self.text);
+        __map.optional(10, &self.image_url);
+        __map.optional(11, &self.thumb_url);
+        __map.optional(12, &self.footer);
+        __map.optional(13, &self.footer_icon);
+        __map.optional(14, &self.actions);
+        __map.optional(15, &self.fields);
+        __map.optional(16, &self.asset_url);
+        __map.optional(17, &self.giphy);
+        __map.optional(18, &self.og_scrape_url);
+        __map.optional(19, &self.original_width);
+        __map.optional(20, &self.original_height);
+        __map.required(21, &self.duration);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetOgResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetOgResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetOGResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetOgResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_fallback: Option<String> = None;
-                let mut __field_color: Option<String> = None;
-                let mut __field_pretext: Option<String> = None;
-                let mut __field_author_name: Option<String> = None;
-                let mut __field_author_link: Option<String> = None;
-                let mut __field_author_icon: Option<String> = None;
-                let mut __field_title: Option<String> = None;
-                let mut __field_title_link: Option<String> = None;
-                let mut __field_text: Option<String> = None;
-                let mut __field_image_url: Option<String> = None;
-                let mut __field_thumb_url: Option<String> = None;
-                let mut __field_footer: Option<String> = None;
-                let mut __field_footer_icon: Option<String> = None;
-                let mut __field_actions: Option<Vec<Action>> = None;
-                let mut __field_fields: Option<Vec<Field>> = None;
-                let mut __field_asset_url: Option<String> = None;
-                let mut __field_giphy: Option<Images> = None;
-                let mut __field_og_scrape_url: Option<String> = None;
-                let mut __field_original_width: Option<i32> = None;
-                let mut __field_original_height: Option<i32> = None;
-                let mut __field_duration: Option<String> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "type" => __field_type_ = __map.next_value()?,
-                        "fallback" => __field_fallback = __map.next_value()?,
-                        "color" => __field_color = __map.next_value()?,
-                        "pretext" => __field_pretext = __map.next_value()?,
-                        "author_name" => __field_author_name = __map.next_value()?,
-                        "author_link" => __field_author_link = __map.next_value()?,
-                        "author_icon" => __field_author_icon = __map.next_value()?,
-                        "title" => __field_title = __map.next_value()?,
-                        "title_link" => __field_title_link = __map.next_value()?,
-                        "text" => __field_text = __map.next_value()?,
-                        "image_url" => __field_image_url = __map.next_value()?,
-                        "thumb_url" => __field_thumb_url = __map.next_value()?,
-                        "footer" => __field_footer = __map.next_value()?,
-                        "footer_icon" => __field_footer_icon = __map.next_value()?,
-                        "actions" => __field_actions = __map.next_value()?,
-                        "fields" => __field_fields = __map.next_value()?,
-                        "asset_url" => __field_asset_url = __map.next_value()?,
-                        "giphy" => __field_giphy = __map.next_value()?,
-                        "og_scrape_url" => __field_og_scrape_url = __map.next_value()?,
-                        "original_width" => __field_original_width = __map.next_value()?,
-                        "original_height" => __field_original_height = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetOgResponse {
-                    type_: __field_type_,
-                    fallback: __field_fallback,
-                    color: __field_color,
-                    pretext: __field_pretext,
-                    author_name: __field_author_name,
-                    author_link: __field_author_link,
-                    author_icon: __field_author_icon,
-                    title: __field_title,
-                    title_link: __field_title_link,
-                    text: __field_text,
-                    image_url: __field_image_url,
-                    thumb_url: __field_thumb_url,
-                    footer: __field_footer,
-                    footer_icon: __field_footer_icon,
-                    actions: __field_actions,
-                    fields: __field_fields,
-                    asset_url: __field_asset_url,
-                    giphy: __field_giphy,
-                    og_scrape_url: __field_og_scrape_url,
-                    original_width: __field_original_width,
-                    original_height: __field_original_height,
-                    duration: __field_duration.unwrap_or_default(),
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetOgResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for AppResponseFields {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AppResponseFields",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "organization", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "placement", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_notifications", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "webhook_url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "moderation_webhook_url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel_configs", flags: __rt::REQUIRED, nested: Some("{}") },
+            __rt::Field { name: "call_types", flags: __rt::REQUIRED, nested: Some("{}") },
+            __rt::Field { name: "policies", flags: __rt::REQUIRED, nested: Some("{}[]") },
+            __rt::Field { name: "suspended", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "suspended_explanation", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "disable_auth_checks", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "disable_permissions_checks", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "permission_version", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_search_disallowed_roles", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "multi_tenant_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "allow_multi_user_devices", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "image_moderation_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "async_url_enrich_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "image_moderation_labels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "allowed_flag_reasons", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "auto_translation_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "before_message_send_hook_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "before_message_send_hook_attempt_timeout_ms", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "custom_action_handler_url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "enforce_unique_usernames", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "video_primary_use_case", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "chat_primary_use_case", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sqs_url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sqs_key", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sqs_secret", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sns_topic_arn", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sns_key", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sns_secret", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "file_upload_config", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "image_upload_config", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "revoke_tokens_issued_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "grants", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "campaign_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "webhook_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reminders_interval", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "cdn_expiration_seconds", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "geofences", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "datadog_info", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "moderation_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "moderation_multitenant_blocklist_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "guest_user_creation_disabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "moderation_dashboard_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "event_hooks", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "use_hook_v2", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_response_time_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "moderation_llm_configurability_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "max_aggregated_activities_length", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "feed_audit_logs_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "moderation_onboarding_complete", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "moderation_video_call_moderation_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "moderation_audio_call_moderation_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "moderation_s3_image_access_role_arn", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "activity_metrics_config", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "member_custom_on_messages_enabled", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[56, 0, 39, 61, 22, 4, 27, 12, 49, 0, 0, 8, 2, 13, 43, 47, 18, 0, 44, 48, 32, 35, 51, 9, 0, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 24, 17, 50, 10, 0, 59, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 28, 0, 25, 19, 0, 0, 0, 3, 0, 0, 14, 15, 40, 0, 0, 0, 0, 7, 0, 0, 11, 0, 55, 36, 0, 0, 0, 0, 23, 53, 0, 54, 57, 58, 0, 0, 29, 0, 0, 0, 0, 0, 45, 37, 1, 0, 0, 0, 0, 60, 0, 0, 0, 30, 0, 0, 5, 31, 34, 38, 0, 46, 21, 33, 41, 26, 0, 0, 0, 0, 6, 16, 42, 52],
+        required: 48,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.name),
+                2 => __reader.value(&mut __map, 2, &mut __value.organization),
+                3 => __reader.value(&mut __map, 3, &mut __value.placement),
+                4 => __reader.value(&mut __map, 4, &mut __value.push_notifications),
+                5 => __reader.value(&mut __map, 5, &mut __value.webhook_url),
+                6 => __reader.value(&mut __map, 6, &mut __value.moderation_webhook_url),
+                7 => __reader.value(&mut __map, 7, &mut __value.channel_configs),
+                8 => __reader.value(&mut __map, 8, &mut __value.call_types),
+                9 => __reader.value(&mut __map, 9, &mut __value.policies),
+                10 => __reader.value(&mut __map, 10, &mut __value.suspended),
+                11 => __reader.value(&mut __map, 11, &mut __value.suspended_explanation),
+                12 => __reader.value(&mut __map, 12, &mut __value.disable_auth_checks),
+                13 => __reader.value(&mut __map, 13, &mut __value.disable_permissions_checks),
+                14 => __reader.value(&mut __map, 14, &mut __value.permission_version),
+                15 => __reader.value(&mut __map, 15, &mut __value.user_search_disallowed_roles),
+                16 => __reader.value(&mut __map, 16, &mut __value.multi_tenant_enabled),
+                17 => __reader.value(&mut __map, 17, &mut __value.allow_multi_user_devices),
+                18 => __reader.value(&mut __map, 18, &mut __value.image_moderation_enabled),
+                19 => __reader.value(&mut __map, 19, &mut __value.async_url_enrich_enabled),
+                20 => __reader.option(&mut __map, 20, &mut __value.image_moderation_labels),
+                21 => __reader.option(&mut __map, 21, &mut __value.allowed_flag_reasons),
+                22 => __reader.value(&mut __map, 22, &mut __value.auto_translation_enabled),
+                23 => __reader.option(&mut __map, 23, &mut __value.before_message_send_hook_url),
+                24 => __reader.option(&mut __map, 24, &mut __value.before_message_send_hook_attempt_timeout_ms),
+                25 => __reader.value(&mut __map, 25, &mut __value.custom_action_handler_url),
+                26 => __reader.value(&mut __map, 26, &mut __value.enforce_unique_usernames),
+                27 => __reader.option(&mut __map, 27, &mut __value.video_primary_use_case),
+                28 => __reader.option(&mut __map, 28, &mut __value.chat_primary_use_case),
+                29 => __reader.value(&mut __map, 29, &mut __value.sqs_url),
+                30 => __reader.value(&mut __map, 30, &mut __value.sqs_key),
+                31 => __reader.value(&mut __map, 31, &mut __value.sqs_secret),
+                32 => __reader.value(&mut __map, 32, &mut __value.sns_topic_arn),
+                33 => __reader.value(&mut __map, 33, &mut __value.sns_key),
+                34 => __reader.value(&mut __map, 34, &mut __value.sns_secret),
+                35 => __reader.value(&mut __map, 35, &mut __value.file_upload_config),
+                36 => __reader.value(&mut __map, 36, &mut __value.image_upload_config),
+                37 => __reader.option(&mut __map, 37, &mut __value.revoke_tokens_issued_before),
+                38 => __reader.value(&mut __map, 38, &mut __value.grants),
+                39 => __reader.value(&mut __map, 39, &mut __value.campaign_enabled),
+                40 => __reader.value(&mut __map, 40, &mut __value.webhook_events),
+                41 => __reader.value(&mut __map, 41, &mut __value.reminders_interval),
+                42 => __reader.value(&mut __map, 42, &mut __value.cdn_expiration_seconds),
+                43 => __reader.option(&mut __map, 43, &mut __value.geofences),
+                44 => __reader.option(&mut __map, 44, &mut __value.datadog_info),
+                45 => __reader.value(&mut __map, 45, &mut __value.moderation_enabled),
+                46 => __reader.value(&mut __map, 46, &mut __value.moderation_multitenant_blocklist_enabled),
+                47 => __reader.value(&mut __map, 47, &mut __value.guest_user_creation_disabled),
+                48 => __reader.option(&mut __map, 48, &mut __value.moderation_dashboard_preferences),
+                49 => __reader.value(&mut __map, 49, &mut __value.event_hooks),
+                50 => __reader.value(&mut __map, 50, &mut __value.use_hook_v2),
+                51 => __reader.value(&mut __map, 51, &mut __value.user_response_time_enabled),
+                52 => __reader.value(&mut __map, 52, &mut __value.moderation_llm_configurability_enabled),
+                53 => __reader.value(&mut __map, 53, &mut __value.max_aggregated_activities_length),
+                54 => __reader.value(&mut __map, 54, &mut __value.feed_audit_logs_enabled),
+                55 => __reader.option(&mut __map, 55, &mut __value.moderation_onboarding_complete),
+                56 => __reader.value(&mut __map, 56, &mut __value.moderation_video_call_moderation_enabled),
+                57 => __reader.value(&mut __map, 57, &mut __value.moderation_audio_call_moderation_enabled),
+                58 => __reader.option(&mut __map, 58, &mut __value.moderation_s3_image_access_role_arn),
+                59 => __reader.option(&mut __map, 59, &mut __value.activity_metrics_config),
+                60 => __reader.value(&mut __map, 60, &mut __value.member_custom_on_messages_enabled),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AppResponseFields {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("organization", &self.organization)?;
-        __map.serialize_entry("placement", &self.placement)?;
-        __map.serialize_entry("push_notifications", &self.push_notifications)?;
-        __map.serialize_entry("webhook_url", &self.webhook_url)?;
-        __map.serialize_entry("moderation_webhook_url", &self.moderation_webhook_url)?;
-        __map.serialize_entry("channel_configs", &self.channel_configs)?;
-        __map.serialize_entry("call_types", &self.call_types)?;
-        __map.serialize_entry("policies", &self.policies)?;
-        __map.serialize_entry("suspended", &self.suspended)?;
-        __map.serialize_entry("suspended_explanation", &self.suspended_explanation)?;
-        __map.serialize_entry("disable_auth_checks", &self.disable_auth_checks)?;
-        __map.serialize_entry("disable_permissions_checks", &self.disable_permissions_checks)?;
-        __map.serialize_entry("permission_version", &self.permission_version)?;
-        __map.serialize_entry("user_search_disallowed_roles", &self.user_search_disallowed_roles)?;
-        __map.serialize_entry("multi_tenant_enabled", &self.multi_tenant_enabled)?;
-        __map.serialize_entry("allow_multi_user_devices", &self.allow_multi_user_devices)?;
-        __map.serialize_entry("image_moderation_enabled", &self.image_moderation_enabled)?;
-        __map.serialize_entry("async_url_enrich_enabled", &self.async_url_enrich_enabled)?;
-        if let Some(__value) = &self.image_moderation_labels {
-            __map.serialize_entry("image_moderation_labels", __value)?;
-        }
-        if let Some(__value) = &self.allowed_flag_reasons {
-            __map.serialize_entry("allowed_flag_reasons", __value)?;
-        }
-        __map.serialize_entry("auto_translation_enabled", &self.auto_translation_enabled)?;
-        if let Some(__value) = &self.before_message_send_hook_url {
-            __map.serialize_entry("before_message_send_hook_url", __value)?;
-        }
-        if let Some(__value) = &self.before_message_send_hook_attempt_timeout_ms {
-            __map.serialize_entry("before_message_send_hook_attempt_timeout_ms", __value)?;
-        }
-        __map.serialize_entry("custom_action_handler_url", &self.custom_action_handler_url)?;
-        __map.serialize_entry("enforce_unique_usernames", &self.enforce_unique_usernames)?;
-        if let Some(__value) = &self.video_primary_use_case {
-            __map.serialize_entry("video_primary_use_case", __value)?;
-        }
-        if let Some(__value) = &self.chat_primary_use_case {
-            __map.serialize_entry("chat_primary_use_case", __value)?;
-        }
-        __map.serialize_entry("sqs_url", &self.sqs_url)?;
-        __map.serialize_entry("sqs_key", &self.sqs_key)?;
-        __map.serialize_entry("sqs_secret", &self.sqs_secret)?;
-        __map.serialize_entry("sns_topic_arn", &self.sns_topic_arn)?;
-        __map.serialize_entry("sns_key", &self.sns_key)?;
-        __map.serialize_entry("sns_secret", &self.sns_secret)?;
-        __map.serialize_entry("file_upload_config", &self.file_upload_config)?;
-        __map.serialize_entry("image_upload_config", &self.image_upload_config)?;
-        if let Some(__value) = &self.revoke_tokens_issued_before {
-            __map.serialize_entry("revoke_tokens_issued_before", __value)?;
-        }
-        __map.serialize_entry("grants", &self.grants)?;
-        __map.serialize_entry("campaign_enabled", &self.campaign_enabled)?;
-        __map.serialize_entry("webhook_events", &self.webhook_events)?;
-        __map.serialize_entry("reminders_interval", &self.reminders_interval)?;
-        __map.serialize_entry("cdn_expiration_seconds", &self.cdn_expiration_seconds)?;
-        if let Some(__value) = &self.geofences {
-            __map.serialize_entry("geofences", __value)?;
-        }
-        if let Some(__value) = &self.datadog_info {
-            __map.serialize_entry("datadog_info", __value)?;
-        }
-        __map.serialize_entry("moderation_enabled", &self.moderation_enabled)?;
-        __map.serialize_entry("moderation_multitenant_blocklist_enabled", &self.moderation_multitenant_blocklist_enabled)?;
-        __map.serialize_entry("guest_user_creation_disabled", &self.guest_user_creation_disabled)?;
-        if let Some(__value) = &self.moderation_dashboard_preferences {
-            __map.serialize_entry("moderation_dashboard_preferences", __value)?;
-        }
-        __map.serialize_entry("event_hooks", &self.event_hooks)?;
-        __map.serialize_entry("use_hook_v2", &self.use_hook_v2)?;
-        __map.serialize_entry("user_response_time_enabled", &self.user_response_time_enabled)?;
-        __map.serialize_entry("moderation_llm_configurability_enabled", &self.moderation_llm_configurability_enabled)?;
-        __map.serialize_entry("max_aggregated_activities_length", &self.max_aggregated_activities_length)?;
-        __map.serialize_entry("feed_audit_logs_enabled", &self.feed_audit_logs_enabled)?;
-        if let Some(__value) = &self.moderation_onboarding_complete {
-            __map.serialize_entry("moderation_onboarding_complete", __value)?;
-        }
-        __map.serialize_entry("moderation_video_call_moderation_enabled", &self.moderation_video_call_moderation_enabled)?;
-        __map.serialize_entry("moderation_audio_call_moderation_enabled", &self.moderation_audio_call_moderation_enabled)?;
-        if let Some(__value) = &self.moderation_s3_image_access_role_arn {
-            __map.serialize_entry("moderation_s3_image_access_role_arn", __value)?;
-        }
-        if let Some(__value) = &self.activity_metrics_config {
-            __map.serialize_entry("activity_metrics_config", __value)?;
-        }
-        __map.serialize_entry("member_custom_on_messages_enabled", &self.member_custom_on_messages_enabled)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.name);
+        __map.required(2, &self.organization);
+        __map.required(3, &self.placement);
+        __map.required(4, &self.push_notifications);
+        __map.required(5, &self.webhook_url);
+        __map.required(6, &self.moderation_webhook_url);
+        __map.required(7, &self.channel_configs);
+        __map.required(8, &self.call_types);
+        __map.required(9, &self.policies);
+        __map.required(10, &self.suspended);
+        __map.required(11, &self.suspended_explanation);
+        __map.required(12, &self.disable_auth_checks);
+        __map.required(13, &self.disable_permissions_checks);
+        __map.required(14, &self.permission_version);
+        __map.required(15, &self.user_search_disallowed_roles);
+        __map.required(16, &self.multi_tenant_enabled);
+        __map.required(17, &self.allow_multi_user_devices);
+        __map.required(18, &self.image_moderation_enabled);
+        __map.required(19, &self.async_url_enrich_enabled);
+        __map.optional(20, &self.image_moderation_labels);
+        __map.optional(21, &self.allowed_flag_reasons);
+        __map.required(22, &self.auto_translation_enabled);
+        __map.optional(23, &self.before_message_send_hook_url);
+        __map.optional(24, &self.before_message_send_hook_attempt_timeout_ms);
+        __map.required(25, &self.custom_action_handler_url);
+        __map.required(26, &self.enforce_unique_usernames);
+        __map.optional(27, &self.video_primary_use_case);
+        __map.optional(28, &self.chat_primary_use_case);
+        __map.required(29, &self.sqs_url);
+        __map.required(30, &self.sqs_key);
+        __map.required(31, &self.sqs_secret);
+        __map.required(32, &self.sns_topic_arn);
+        __map.required(33, &self.sns_key);
+        __map.required(34, &self.sns_secret);
+        __map.required(35, &self.file_upload_config);
+        __map.required(36, &self.image_upload_config);
+        __map.optional(37, &self.revoke_tokens_issued_before);
+        __map.required(38, &self.grants);
+        __map.required(39, &self.campaign_enabled);
+        __map.required(40, &self.webhook_events);
+        __map.required(41, &self.reminders_interval);
+        __map.required(42, &self.cdn_expiration_seconds);
+        __map.optional(43, &self.geofences);
+        __map.optional(44, &self.datadog_info);
+        __map.required(45, &self.moderation_enabled);
+        __map.required(46, &self.moderation_multitenant_blocklist_enabled);
+        __map.required(47, &self.guest_user_creation_disabled);
+        __map.optional(48, &self.moderation_dashboard_preferences);
+        __map.required(49, &self.event_hooks);
+        __map.required(50, &self.use_hook_v2);
+        __map.required(51, &self.user_response_time_enabled);
+        __map.required(52, &self.moderation_llm_configurability_enabled);
+        __map.required(53, &self.max_aggregated_activities_length);
+        __map.required(54, &self.feed_audit_logs_enabled);
+        __map.optional(55, &self.moderation_onboarding_complete);
+        __map.required(56, &self.moderation_video_call_moderation_enabled);
+        __map.required(57, &self.moderation_audio_call_moderation_enabled);
+        __map.optional(58, &self.moderation_s3_image_access_role_arn);
+        __map.optional(59, &self.activity_metrics_config);
+        __map.required(60, &self.member_custom_on_messages_enabled);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AppResponseFields {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AppResponseFields;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `AppResponseFields` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AppResponseFields, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<i32> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_organization: Option<String> = None;
-                let mut __field_placement: Option<String> = None;
-                let mut __field_push_notifications: Option<PushNotificationFields> = None;
-                let mut __field_webhook_url: Option<String> = None;
-                let mut __field_moderation_webhook_url: Option<String> = None;
-                let mut __field_channel_configs: Option<std::collections::BTreeMap<String, ChannelConfig>> = None;
-                let mut __field_call_types: Option<std::collections::BTreeMap<String, CallType>> = None;
-                let mut __field_policies: Option<std::collections::BTreeMap<String, Vec<Policy>>> = None;
-                let mut __field_suspended: Option<bool> = None;
-                let mut __field_suspended_explanation: Option<String> = None;
-                let mut __field_disable_auth_checks: Option<bool> = None;
-                let mut __field_disable_permissions_checks: Option<bool> = None;
-                let mut __field_permission_version: Option<String> = None;
-                let mut __field_user_search_disallowed_roles: Option<Vec<String>> = None;
-                let mut __field_multi_tenant_enabled: Option<bool> = None;
-                let mut __field_allow_multi_user_devices: Option<bool> = None;
-                let mut __field_image_moderation_enabled: Option<bool> = None;
-                let mut __field_async_url_enrich_enabled: Option<bool> = None;
-                let mut __field_image_moderation_labels: Option<Vec<String>> = None;
-                let mut __field_allowed_flag_reasons: Option<Vec<String>> = None;
-                let mut __field_auto_translation_enabled: Option<bool> = None;
-                let mut __field_before_message_send_hook_url: Option<String> = None;
-                let mut __field_before_message_send_hook_attempt_timeout_ms: Option<i32> = None;
-                let mut __field_custom_action_handler_url: Option<String> = None;
-                let mut __field_enforce_unique_usernames: Option<String> = None;
-                let mut __field_video_primary_use_case: Option<String> = None;
-                let mut __field_chat_primary_use_case: Option<String> = None;
-                let mut __field_sqs_url: Option<String> = None;
-                let mut __field_sqs_key: Option<String> = None;
-                let mut __field_sqs_secret: Option<String> = None;
-                let mut __field_sns_topic_arn: Option<String> = None;
-                let mut __field_sns_key: Option<String> = None;
-                let mut __field_sns_secret: Option<String> = None;
-                let mut __field_file_upload_config: Option<FileUploadConfig> = None;
-                let mut __field_image_upload_config: Option<FileUploadConfig> = None;
-                let mut __field_revoke_tokens_issued_before: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_grants: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut __field_campaign_enabled: Option<bool> = None;
-                let mut __field_webhook_events: Option<Vec<String>> = None;
-                let mut __field_reminders_interval: Option<i32> = None;
-                let mut __field_cdn_expiration_seconds: Option<i32> = None;
-                let mut __field_geofences: Option<Vec<GeofenceResponse>> = None;
-                let mut __field_datadog_info: Option<DataDogInfo> = None;
-                let mut __field_moderation_enabled: Option<bool> = None;
-                let mut __field_moderation_multitenant_blocklist_enabled: Option<bool> = None;
-                let mut __field_guest_user_creation_disabled: Option<bool> = None;
-                let mut __field_moderation_dashboard_preferences: Option<ModerationDashboardPreferences> = None;
-                let mut __field_event_hooks: Option<Vec<EventHook>> = None;
-                let mut __field_use_hook_v2: Option<bool> = None;
-                let mut __field_user_response_time_enabled: Option<bool> = None;
-                let mut __field_moderation_llm_configurability_enabled: Option<bool> = None;
-                let mut __field_max_aggregated_activities_length: Option<i32> = None;
-                let mut __field_feed_audit_logs_enabled: Option<bool> = None;
-                let mut __field_moderation_onboarding_complete: Option<bool> = None;
-                let mut __field_moderation_video_call_moderation_enabled: Option<bool> = None;
-                let mut __field_moderation_audio_call_moderation_enabled: Option<bool> = None;
-                let mut __field_moderation_s3_image_access_role_arn: Option<String> = None;
-                let mut __field_activity_metrics_config: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut __field_member_custom_on_messages_enabled: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "organization" => __field_organization = Some(__map.next_value()?),
-                        "placement" => __field_placement = Some(__map.next_value()?),
-                        "push_notifications" => __field_push_notifications = Some(__map.next_value()?),
-                        "webhook_url" => __field_webhook_url = Some(__map.next_value()?),
-                        "moderation_webhook_url" => __field_moderation_webhook_url = Some(__map.next_value()?),
-                        "channel_configs" => __field_channel_configs = Some(__map.next_value()?),
-                        "call_types" => __field_call_types = Some(__map.next_value()?),
-                        "policies" => __field_policies = Some(__map.next_value()?),
-                        "suspended" => __field_suspended = Some(__map.next_value()?),
-                        "suspended_explanation" => __field_suspended_explanation = Some(__map.next_value()?),
-                        "disable_auth_checks" => __field_disable_auth_checks = Some(__map.next_value()?),
-                        "disable_permissions_checks" => __field_disable_permissions_checks = Some(__map.next_value()?),
-                        "permission_version" => __field_permission_version = Some(__map.next_value()?),
-                        "user_search_disallowed_roles" => __field_user_search_disallowed_roles = Some(__map.next_value()?),
-                        "multi_tenant_enabled" => __field_multi_tenant_enabled = Some(__map.next_value()?),
-                        "allow_multi_user_devices" => __field_allow_multi_user_devices = Some(__map.next_value()?),
-                        "image_moderation_enabled" => __field_image_moderation_enabled = Some(__map.next_value()?),
-                        "async_url_enrich_enabled" => __field_async_url_enrich_enabled = Some(__map.next_value()?),
-                        "image_moderation_labels" => __field_image_moderation_labels = __map.next_value()?,
-                        "allowed_flag_reasons" => __field_allowed_flag_reasons = __map.next_value()?,
-                        "auto_translation_enabled" => __field_auto_translation_enabled = Some(__map.next_value()?),
-                        "before_message_send_hook_url" => __field_before_message_send_hook_url = __map.next_value()?,
-                        "before_message_send_hook_attempt_timeout_ms" => __field_before_message_send_hook_attempt_timeout_ms = __map.next_value()?,
-                        "custom_action_handler_url" => __field_custom_action_handler_url = Some(__map.next_value()?),
-                        "enforce_unique_usernames" => __field_enforce_unique_usernames = Some(__map.next_value()?),
-                        "video_primary_use_case" => __field_video_primary_use_case = __map.next_value()?,
-                        "chat_primary_use_case" => __field_chat_primary_use_case = __map.next_value()?,
-                        "sqs_url" => __field_sqs_url = Some(__map.next_value()?),
-                        "sqs_key" => __field_sqs_key = Some(__map.next_value()?),
-                        "sqs_secret" => __field_sqs_secret = Some(__map.next_value()?),
-                        "sns_topic_arn" => __field_sns_topic_arn = Some(__map.next_value()?),
-                        "sns_key" => __field_sns_key = Some(__map.next_value()?),
-                        "sns_secret" => __field_sns_secret = Some(__map.next_value()?),
-                        "file_upload_config" => __field_file_upload_config = Some(__map.next_value()?),
-                        "image_upload_config" => __field_image_upload_config = Some(__map.next_value()?),
-                        "revoke_tokens_issued_before" => __field_revoke_tokens_issued_before = __map.next_value()?,
-                        "grants" => __field_grants = Some(__map.next_value()?),
-                        "campaign_enabled" => __field_campaign_enabled = Some(__map.next_value()?),
-                        "webhook_events" => __field_webhook_events = Some(__map.next_value()?),
-                        "reminders_interval" => __field_reminders_interval = Some(__map.next_value()?),
-                        "cdn_expiration_seconds" => __field_cdn_expiration_seconds = Some(__map.next_value()?),
-                        "geofences" => __field_geofences = __map.next_value()?,
-                        "datadog_info" => __field_datadog_info = __map.next_value()?,
-                        "moderation_enabled" => __field_moderation_enabled = Some(__map.next_value()?),
-                        "moderation_multitenant_blocklist_enabled" => __field_moderation_multitenant_blocklist_enabled = Some(__map.next_value()?),
-                        "guest_user_creation_disabled" => __field_guest_user_creation_disabled = Some(__map.next_value()?),
-                        "moderation_dashboard_preferences" => __field_moderation_dashboard_preferences = __map.next_value()?,
-                        "event_hooks" => __field_event_hooks = Some(__map.next_value()?),
-                        "use_hook_v2" => __field_use_hook_v2 = Some(__map.next_value()?),
-                        "user_response_time_enabled" => __field_user_response_time_enabled = Some(__map.next_value()?),
-                        "moderation_llm_configurability_enabled" => __field_moderation_llm_configurability_enabled = Some(__map.next_value()?),
-                        "max_aggregated_activities_length" => __field_max_aggregated_activities_length = Some(__map.next_value()?),
-                        "feed_audit_logs_enabled" => __field_feed_audit_logs_enabled = Some(__map.next_value()?),
-                        "moderation_onboarding_complete" => __field_moderation_onboarding_complete = __map.next_value()?,
-                        "moderation_video_call_moderation_enabled" => __field_moderation_video_call_moderation_enabled = Some(__map.next_value()?),
-                        "moderation_audio_call_moderation_enabled" => __field_moderation_audio_call_moderation_enabled = Some(__map.next_value()?),
-                        "moderation_s3_image_access_role_arn" => __field_moderation_s3_image_access_role_arn = __map.next_value()?,
-                        "activity_metrics_config" => __field_activity_metrics_config = __map.next_value()?,
-                        "member_custom_on_messages_enabled" => __field_member_custom_on_messages_enabled = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(AppResponseFields {
-                    id: __field_id.unwrap_or_default(),
-                    name: __field_name.unwrap_or_default(),
-                    organization: __field_organization.unwrap_or_default(),
-                    placement: __field_placement.unwrap_or_default(),
-                    push_notifications: __field_push_notifications.unwrap_or_default(),
-                    webhook_url: __field_webhook_url.unwrap_or_default(),
-                    moderation_webhook_url: __field_moderation_webhook_url.unwrap_or_default(),
-                    channel_configs: __field_channel_configs.unwrap_or_default(),
-                    call_types: __field_call_types.unwrap_or_default(),
-                    policies: __field_policies.unwrap_or_default(),
-                    suspended: __field_suspended.unwrap_or_default(),
-                    suspended_explanation: __field_suspended_explanation.unwrap_or_default(),
-                    disable_auth_checks: __field_disable_auth_checks.unwrap_or_default(),
-                    disable_permissions_checks: __field_disable_permissions_checks.unwrap_or_default(),
-                    permission_version: __field_permission_version.unwrap_or_default(),
-                    user_search_disallowed_roles: __field_user_search_disallowed_roles.unwrap_or_default(),
-                    multi_tenant_enabled: __field_multi_tenant_enabled.unwrap_or_default(),
-                    allow_multi_user_devices: __field_allow_multi_user_devices.unwrap_or_default(),
-                    image_moderation_enabled: __field_image_moderation_enabled.unwrap_or_default(),
-                    async_url_enrich_enabled: __field_async_url_enrich_enabled.unwrap_or_default(),
-                    image_moderation_labels: __field_image_moderation_labels,
-                    allowed_flag_reasons: __field_allowed_flag_reasons,
-                    auto_translation_enabled: __field_auto_translation_enabled.unwrap_or_default(),
-                    before_message_send_hook_url: __field_before_message_send_hook_url,
-                    before_message_send_hook_attempt_timeout_ms: __field_before_message_send_hook_attempt_timeout_ms,
-                    custom_action_handler_url: __field_custom_action_handler_url.unwrap_or_default(),
-                    enforce_unique_usernames: __field_enforce_unique_usernames.unwrap_or_default(),
-                    video_primary_use_case: __field_video_primary_use_case,
-                    chat_primary_use_case: __field_chat_primary_use_case,
-                    sqs_url: __field_sqs_url.unwrap_or_default(),
-                    sqs_key: __field_sqs_key.unwrap_or_default(),
-                    sqs_secret: __field_sqs_secret.unwrap_or_default(),
-                    sns_topic_arn: __field_sns_topic_arn.unwrap_or_default(),
-                    sns_key: __field_sns_key.unwrap_or_default(),
-                    sns_secret: __field_sns_secret.unwrap_or_default(),
-                    file_upload_config: __field_file_upload_config.unwrap_or_default(),
-                    image_upload_config: __field_image_upload_config.unwrap_or_default(),
-                    revoke_tokens_issued_before: __field_revoke_tokens_issued_before,
-                    grants: __field_grants.unwrap_or_default(),
-                    campaign_enabled: __field_campaign_enabled.unwrap_or_default(),
-                    webhook_events: __field_webhook_events.unwrap_or_default(),
-                    reminders_interval: __field_reminders_interval.unwrap_or_default(),
-                    cdn_expiration_seconds: __field_cdn_expiration_seconds.unwrap_or_default(),
-                    geofences: __field_geofences,
-                    datadog_info: __field_datadog_info,
-                    moderation_enabled: __field_moderation_enabled.unwrap_or_default(),
-                    moderation_multitenant_blocklist_enabled: __field_moderation_multitenant_blocklist_enabled.unwrap_or_default(),
-                    guest_user_creation_disabled: __field_guest_user_creation_disabled.unwrap_or_default(),
-                    moderation_dashboard_preferences: __field_moderation_dashboard_preferences,
-                    event_hooks: __field_event_hooks.unwrap_or_default(),
-                    use_hook_v2: __field_use_hook_v2.unwrap_or_default(),
-                    user_response_time_enabled: __field_user_response_time_enabled.unwrap_or_default(),
-                    moderation_llm_configurability_enabled: __field_moderation_llm_configurability_enabled.unwrap_or_default(),
-                    max_aggregated_activities_length: __field_max_aggregated_activities_length.unwrap_or_default(),
-                    feed_audit_logs_enabled: __field_feed_audit_logs_enabled.unwrap_or_default(),
-                    moderation_onboarding_complete: __field_moderation_onboarding_complete,
-                    moderation_video_call_moderation_enabled: __field_moderation_video_call_moderation_enabled.unwrap_or_default(),
-                    moderation_audio_call_moderation_enabled: __field_moderation_audio_call_moderation_enabled.unwrap_or_default(),
-                    moderation_s3_image_access_role_arn: __field_moderation_s3_image_access_role_arn,
-                    activity_metrics_config: __field_activity_metrics_config,
-                    member_custom_on_messages_enabled: __field_member_custom_on_messages_enabled.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AppResponseFields {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ApnConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "APNConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "auth_type", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "development", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "host", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "bundle_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "Disabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "auth_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "key_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "p12_cert", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "notification_template", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[4, 6, 0, 0, 0, 0, 0, 0, 0, 10, 1, 0, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 2, 5, 9, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.auth_type),
+                1 => __reader.option(&mut __map, 1, &mut __value.development),
+                2 => __reader.option(&mut __map, 2, &mut __value.host),
+                3 => __reader.option(&mut __map, 3, &mut __value.bundle_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.disabled),
+                5 => __reader.option(&mut __map, 5, &mut __value.auth_key),
+                6 => __reader.option(&mut __map, 6, &mut __value.key_id),
+                7 => __reader.option(&mut __map, 7, &mut __value.team_id),
+                8 => __reader.option(&mut __map, 8, &mut __value.p12_cert),
+                9 => __reader.option(&mut __map, 9, &mut __value.notification_template),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ApnConfig {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.auth_type {
-            __map.serialize_entry("auth_type", __value)?;
-        }
-        if let Some(__value) = &self.development {
-            __map.serialize_entry("development", __value)?;
-        }
-        if let Some(__value) = &self.host {
-            __map.serialize_entry("host", __value)?;
-        }
-        if let Some(__value) = &self.bundle_id {
-            __map.serialize_entry("bundle_id", __value)?;
-        }
-        if let Some(__value) = &self.disabled {
-            __map.serialize_entry("Disabled", __value)?;
-        }
-        if let Some(__value) = &self.auth_key {
-            __map.serialize_entry("auth_key", __value)?;
-        }
-        if let Some(__value) = &self.key_id {
-            __map.serialize_entry("key_id", __value)?;
-        }
-        if let Some(__value) = &self.team_id {
-            __map.serialize_entry("team_id", __value)?;
-        }
-        if let Some(__value) = &self.p12_cert {
-            __map.serialize_entry("p12_cert", __value)?;
-        }
-        if let Some(__value) = &self.notification_template {
-            __map.serialize_entry("notification_template", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.auth_type);
+        __map.optional(1, &self.development);
+        __map.optional(2, &self.host);
+        __map.optional(3, &self.bundle_id);
+        __map.optional(4, &self.disabled);
+        __map.optional(5, &self.auth_key);
+        __map.optional(6, &self.key_id);
+        __map.optional(7, &self.team_id);
+        __map.optional(8, &self.p12_cert);
+        __map.optional(9, &self.notification_template);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ApnConfig {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ApnConfig;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `APNConfig` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ApnConfig, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_auth_type: Option<ApnConfigAuthType> = None;
-                let mut __field_development: Option<bool> = None;
-                let mut __field_host: Option<String> = None;
-                let mut __field_bundle_id: Option<String> = None;
-                let mut __field_disabled: Option<bool> = None;
-                let mut __field_auth_key: Option<String> = None;
-                let mut __field_key_id: Option<String> = None;
-                let mut __field_team_id: Option<String> = None;
-                let mut __field_p12_cert: Option<String> = None;
-                let mut __field_notification_template: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "auth_type" => __field_auth_type = __map.next_value()?,
-                        "development" => __field_development = __map.next_value()?,
-                        "host" => __field_host = __map.next_value()?,
-                        "bundle_id" => __field_bundle_id = __map.next_value()?,
-                        "Disabled" => __field_disabled = __map.next_value()?,
-                        "auth_key" => __field_auth_key = __map.next_value()?,
-                        "key_id" => __field_key_id = __map.next_value()?,
-                        "team_id" => __field_team_id = __map.next_value()?,
-                        "p12_cert" => __field_p12_cert = __map.next_value()?,
-                        "notification_template" => __field_notification_template = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ApnConfig {
-                    auth_type: __field_auth_type,
-                    development: __field_development,
-                    host: __field_host,
-                    bundle_id: __field_bundle_id,
-                    disabled: __field_disabled,
-                    auth_key: __field_auth_key,
-                    key_id: __field_key_id,
-                    team_id: __field_team_id,
-                    p12_cert: __field_p12_cert,
-                    notification_template: __field_notification_template,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ApnConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FirebaseConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FirebaseConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "Disabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "server_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "notification_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "data_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "credentials_json", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 2, 6, 0, 3, 0, 0, 5, 0, 0, 0, 0, 0, 4, 1, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.disabled),
+                1 => __reader.option(&mut __map, 1, &mut __value.server_key),
+                2 => __reader.option(&mut __map, 2, &mut __value.notification_template),
+                3 => __reader.option(&mut __map, 3, &mut __value.data_template),
+                4 => __reader.option(&mut __map, 4, &mut __value.apn_template),
+                5 => __reader.option(&mut __map, 5, &mut __value.credentials_json),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FirebaseConfig {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.disabled {
-            __map.serialize_entry("Disabled", __value)?;
-        }
-        if let Some(__value) = &self.server_key {
-            __map.serialize_entry("server_key", __value)?;
-        }
-        if let Some(__value) = &self.notification_template {
-            __map.serialize_entry("notification_template", __value)?;
-        }
-        if let Some(__value) = &self.data_template {
-            __map.serialize_entry("data_template", __value)?;
-        }
-        if let Some(__value) = &self.apn_template {
-            __map.serialize_entry("apn_template", __value)?;
-        }
-        if let Some(__value) = &self.credentials_json {
-            __map.serialize_entry("credentials_json", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.disabled);
+        __map.optional(1, &self.server_key);
+        __map.optional(2, &self.notification_template);
+        __map.optional(3, &self.data_template);
+        __map.optional(4, &self.apn_template);
+        __map.optional(5, &self.credentials_json);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FirebaseConfig {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FirebaseConfig;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `FirebaseConfig` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FirebaseConfig, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_disabled: Option<bool> = None;
-                let mut __field_server_key: Option<String> = None;
-                let mut __field_notification_template: Option<String> = None;
-                let mut __field_data_template: Option<String> = None;
-                let mut __field_apn_template: Option<String> = None;
-                let mut __field_credentials_json: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "Disabled" => __field_disabled = __map.next_value()?,
-                        "server_key" => __field_server_key = __map.next_value()?,
-                        "notification_template" => __field_notification_template = __map.next_value()?,
-                        "data_template" => __field_data_template = __map.next_value()?,
-                        "apn_template" => __field_apn_template = __map.next_value()?,
-                        "credentials_json" => __field_credentials_json = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FirebaseConfig {
-                    disabled: __field_disabled,
-                    server_key: __field_server_key,
-                    notification_template: __field_notification_template,
-                    data_template: __field_data_template,
-                    apn_template: __field_apn_template,
-                    credentials_json: __field_credentials_json,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FirebaseConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for HuaweiConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "HuaweiConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "secret", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "Disabled", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 2, 0, 0, 0, 0, 1, 3],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.secret),
+                2 => __reader.option(&mut __map, 2, &mut __value.disabled),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for HuaweiConfig {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let Some(__value) = &self.secret {
-            __map.serialize_entry("secret", __value)?;
-        }
-        if let Some(__value) = &self.disabled {
-            __map.serialize_entry("Disabled", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.id);
+        __map.optional(1, &self.secret);
+        __map.optional(2, &self.disabled);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for HuaweiConfig {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = HuaweiConfig;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `HuaweiConfig` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<HuaweiConfig, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_secret: Option<String> = None;
-                let mut __field_disabled: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = __map.next_value()?,
-                        "secret" => __field_secret = __map.next_value()?,
-                        "Disabled" => __field_disabled = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(HuaweiConfig {
-                    id: __field_id,
-                    secret: __field_secret,
-                    disabled: __field_disabled,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for HuaweiConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for XiaomiConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "XiaomiConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "package_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "secret", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "Disabled", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 2, 0, 0, 0, 0, 1, 3],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.package_name),
+                1 => __reader.option(&mut __map, 1, &mut __value.secret),
+                2 => __reader.option(&mut __map, 2, &mut __value.disabled),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for XiaomiConfig {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.package_name {
-            __map.serialize_entry("package_name", __value)?;
-        }
-        if let Some(__value) = &self.secret {
-            __map.serialize_entry("secret", __value)?;
-        }
-        if let Some(__value) = &self.disabled {
-            __map.serialize_entry("Disabled", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.package_name);
+        __map.optional(1, &self.secret);
+        __map.optional(2, &self.disabled);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for XiaomiConfig {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = XiaomiConfig;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `XiaomiConfig` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<XiaomiConfig, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_package_name: Option<String> = None;
-                let mut __field_secret: Option<String> = None;
-                let mut __field_disabled: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "package_name" => __field_package_name = __map.next_value()?,
-                        "secret" => __field_secret = __map.next_value()?,
-                        "Disabled" => __field_disabled = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(XiaomiConfig {
-                    package_name: __field_package_name,
-                    secret: __field_secret,
-                    disabled: __field_disabled,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for XiaomiConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PushConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PushConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "version", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "offline_only", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 2, 1],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.version),
+                1 => __reader.option(&mut __map, 1, &mut __value.offline_only),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PushConfig {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.version {
-            __map.serialize_entry("version", __value)?;
-        }
-        if let Some(__value) = &self.offline_only {
-            __map.serialize_entry("offline_only", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.version);
+        __map.optional(1, &self.offline_only);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushConfig {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PushConfig;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PushConfig` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PushConfig, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_version: Option<PushConfigVersion> = None;
-                let mut __field_offline_only: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "version" => __field_version = __map.next_value()?,
-                        "offline_only" => __field_offline_only = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PushConfig {
-                    version: __field_version,
-                    offline_only: __field_offline_only,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PushConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FileUploadConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FileUploadConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "allowed_file_extensions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocked_file_extensions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "allowed_mime_types", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocked_mime_types", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "size_limit", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 0, 0, 0, 3, 2, 0, 0, 5, 0, 0, 4, 0, 1],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.allowed_file_extensions),
+                1 => __reader.option(&mut __map, 1, &mut __value.blocked_file_extensions),
+                2 => __reader.option(&mut __map, 2, &mut __value.allowed_mime_types),
+                3 => __reader.option(&mut __map, 3, &mut __value.blocked_mime_types),
+                4 => __reader.option(&mut __map, 4, &mut __value.size_limit),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FileUploadConfig {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.allowed_file_extensions {
-            __map.serialize_entry("allowed_file_extensions", __value)?;
-        }
-        if let Some(__value) = &self.blocked_file_extensions {
-            __map.serialize_entry("blocked_file_extensions", __value)?;
-        }
-        if let Some(__value) = &self.allowed_mime_types {
-            __map.serialize_entry("allowed_mime_types", __value)?;
-        }
-        if let Some(__value) = &self.blocked_mime_types {
-            __map.serialize_entry("blocked_mime_types", __value)?;
-        }
-        if let Some(__value) = &self.size_limit {
-            __map.serialize_entry("size_limit", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.allowed_file_extensions);
+        __map.optional(1, &self.blocked_file_extensions);
+        __map.optional(2, &self.allowed_mime_types);
+        __map.optional(3, &self.blocked_mime_types);
+        __map.optional(4, &self.size_limit);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FileUploadConfig {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FileUploadConfig;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `FileUploadConfig` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FileUploadConfig, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_allowed_file_extensions: Option<Vec<String>> = None;
-                let mut __field_blocked_file_extensions: Option<Vec<String>> = None;
-                let mut __field_allowed_mime_types: Option<Vec<String>> = None;
-                let mut __field_blocked_mime_types: Option<Vec<String>> = None;
-                let mut __field_size_limit: Option<i32> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "allowed_file_extensions" => __field_allowed_file_extensions = __map.next_value()?,
-                        "blocked_file_extensions" => __field_blocked_file_extensions = __map.next_value()?,
-                        "allowed_mime_types" => __field_allowed_mime_types = __map.next_value()?,
-                        "blocked_mime_types" => __field_blocked_mime_types = __map.next_value()?,
-                        "size_limit" => __field_size_limit = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FileUploadConfig {
-                    allowed_file_extensions: __field_allowed_file_extensions,
-                    blocked_file_extensions: __field_blocked_file_extensions,
-                    allowed_mime_types: __field_allowed_mime_types,
-                    blocked_mime_types: __field_blocked_mime_types,
-                    size_limit: __field_size_limit,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FileUploadConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for AsyncModerationConfiguration {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AsyncModerationConfiguration",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "timeout_ms", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "callback", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 1, 0, 2],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.timeout_ms),
+                1 => __reader.option(&mut __map, 1, &mut __value.callback),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AsyncModerationConfiguration {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.timeout_ms {
-            __map.serialize_entry("timeout_ms", __value)?;
-        }
-        if let Some(__value) = &self.callback {
-            __map.serialize_entry("callback", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.timeout_ms);
+        __map.optional(1, &self.callback);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncModerationConfiguration {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AsyncModerationConfiguration;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `AsyncModerationConfiguration` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AsyncModerationConfiguration, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_timeout_ms: Option<i32> = None;
-                let mut __field_callback: Option<AsyncModerationCallbackConfig> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "timeout_ms" => __field_timeout_ms = __map.next_value()?,
-                        "callback" => __field_callback = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(AsyncModerationConfiguration {
-                    timeout_ms: __field_timeout_ms,
-                    callback: __field_callback,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AsyncModerationConfiguration {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DataDogInfo {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DataDogInfo",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "api_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "site", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "enabled", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[3, 0, 1, 0, 0, 0, 0, 2],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.api_key),
+                1 => __reader.option(&mut __map, 1, &mut __value.site),
+                2 => __reader.option(&mut __map, 2, &mut __value.enabled),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DataDogInfo {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.api_key {
-            __map.serialize_entry("api_key", __value)?;
-        }
-        if let Some(__value) = &self.site {
-            __map.serialize_entry("site", __value)?;
-        }
-        if let Some(__value) = &self.enabled {
-            __map.serialize_entry("enabled", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.api_key);
+        __map.optional(1, &self.site);
+        __map.optional(2, &self.enabled);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DataDogInfo {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DataDogInfo;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DataDogInfo` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DataDogInfo, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_api_key: Option<String> = None;
-                let mut __field_site: Option<String> = None;
-                let mut __field_enabled: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "api_key" => __field_api_key = __map.next_value()?,
-                        "site" => __field_site = __map.next_value()?,
-                        "enabled" => __field_enabled = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DataDogInfo {
-                    api_key: __field_api_key,
-                    site: __field_site,
-                    enabled: __field_enabled,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DataDogInfo {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ModerationDashboardPreferences {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ModerationDashboardPreferences",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "media_queue_blur_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "flag_user_on_flagged_content", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disable_flagging_reviewed_entity", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "allowed_moderation_action_reasons", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "overview_dashboard", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "async_review_queue_upsert", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disable_audit_logs", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "keyframe_classifications_map", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "escalation_reasons", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "escalation_queue_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "custom_views_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "include_attachment_payload", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "block_foreign_cdn_attachments", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "filterable_custom_keys", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[3, 4, 0, 0, 0, 13, 8, 12, 14, 0, 0, 9, 0, 7, 1, 11, 0, 0, 0, 0, 0, 5, 6, 0, 10, 0, 0, 0, 0, 0, 2, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.media_queue_blur_enabled),
+                1 => __reader.option(&mut __map, 1, &mut __value.flag_user_on_flagged_content),
+                2 => __reader.option(&mut __map, 2, &mut __value.disable_flagging_reviewed_entity),
+                3 => __reader.option(&mut __map, 3, &mut __value.allowed_moderation_action_reasons),
+                4 => __reader.option(&mut __map, 4, &mut __value.overview_dashboard),
+                5 => __reader.option(&mut __map, 5, &mut __value.async_review_queue_upsert),
+                6 => __reader.option(&mut __map, 6, &mut __value.disable_audit_logs),
+                7 => __reader.option(&mut __map, 7, &mut __value.keyframe_classifications_map),
+                8 => __reader.option(&mut __map, 8, &mut __value.escalation_reasons),
+                9 => __reader.option(&mut __map, 9, &mut __value.escalation_queue_enabled),
+                10 => __reader.option(&mut __map, 10, &mut __value.custom_views_enabled),
+                11 => __reader.option(&mut __map, 11, &mut __value.include_attachment_payload),
+                12 => __reader.option(&mut __map, 12, &mut __value.block_foreign_cdn_attachments),
+                13 => __reader.option(&mut __map, 13, &mut __value.filterable_custom_keys),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ModerationDashboardPreferences {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.media_queue_blur_enabled {
-            __map.serialize_entry("media_queue_blur_enabled", __value)?;
-        }
-        if let Some(__value) = &self.flag_user_on_flagged_content {
-            __map.serialize_entry("flag_user_on_flagged_content", __value)?;
-        }
-        if let Some(__value) = &self.disable_flagging_reviewed_entity {
-            __map.serialize_entry("disable_flagging_reviewed_entity", __value)?;
-        }
-        if let Some(__value) = &self.allowed_moderation_action_reasons {
-            __map.serialize_entry("allowed_moderation_action_reasons", __value)?;
-        }
-        if let Some(__value) = &self.overview_dashboard {
-            __map.serialize_entry("overview_dashboard", __value)?;
-        }
-        if let Some(__value) = &self.async_review_queue_upsert {
-            __map.serialize_entry("async_review_queue_upsert", __value)?;
-        }
-        if let Some(__value) = &self.disable_audit_logs {
-            __map.serialize_entry("disable_audit_logs", __value)?;
-        }
-        if let Some(__value) = &self.keyframe_classifications_map {
-            __map.serialize_entry("keyframe_classifications_map", __value)?;
-        }
-        if let Some(__value) = &self.escalation_reasons {
-            __map.serialize_entry("escalation_reasons", __value)?;
-        }
-        if let Some(__value) = &self.escalation_queue_enabled {
-            __map.serialize_entry("escalation_queue_enabled", __value)?;
-        }
-        if let Some(__value) = &self.custom_views_enabled {
-            __map.serialize_entry("custom_views_enabled", __value)?;
-        }
-        if let Some(__value) = &self.include_attachment_payload {
-            __map.serialize_entry("include_attachment_payload", __value)?;
-        }
-        if let Some(__value) = &self.block_foreign_cdn_attachments {
-            __map.serialize_entry("block_foreign_cdn_attachments", __value)?;
-        }
-        if let Some(__value) = &self.filterable_custom_keys {
-            __map.serialize_entry("filterable_custom_keys", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.media_queue_blur_enabled);
+        __map.optional(1, &self.flag_user_on_flagged_content);
+        __map.optional(2, &self.disable_flagging_reviewed_entity);
+        __map.optional(3, &self.allowed_moderation_action_reasons);
+        __map.optional(4, &self.overview_dashboard);
+        __map.optional(5, &self.async_review_queue_upsert);
+        __map.optional(6, &self.disable_audit_logs);
+        __map.optional(7, &self.keyframe_classifications_map);
+        __map.optional(8, &self.escalation_reasons);
+        __map.optional(9, &self.escalation_queue_enabled);
+        __map.optional(10, &self.custom_views_enabled);
+        __map.optional(11, &self.include_attachment_payload);
+        __map.optional(12, &self.block_foreign_cdn_attachments);
+        __map.optional(13, &self.filterable_custom_keys);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ModerationDashboardPreferences {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ModerationDashboardPreferences;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ModerationDashboardPreferences` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ModerationDashboardPreferences, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_media_queue_blur_enabled: Option<bool> = None;
-                let mut __field_flag_user_on_flagged_content: Option<bool> = None;
-                let mut __field_disable_flagging_reviewed_entity: Option<bool> = None;
-                let mut __field_allowed_moderation_action_reasons: Option<Vec<String>> = None;
-                let mut __field_overview_dashboard: Option<OverviewDashboardConfig> = None;
-                let mut __field_async_review_queue_upsert: Option<bool> = None;
-                let mut __field_disable_audit_logs: Option<bool> = None;
-                let mut __field_keyframe_classifications_map: Option<std::collections::BTreeMap<String, std::collections::BTreeMap<String, bool>>> = None;
-                let mut __field_escalation_reasons: Option<Vec<String>> = None;
-                let mut __field_escalation_queue_enabled: Option<bool> = None;
-                let mut __field_custom_views_enabled: Option<bool> = None;
-                let mut __field_include_attachment_payload: Option<bool> = None;
-                let mut __field_block_foreign_cdn_attachments: Option<bool> = None;
-                let mut __field_filterable_custom_keys: Option<Vec<String>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "media_queue_blur_enabled" => __field_media_queue_blur_enabled = __map.next_value()?,
-                        "flag_user_on_flagged_content" => __field_flag_user_on_flagged_content = __map.next_value()?,
-                        "disable_flagging_reviewed_entity" => __field_disable_flagging_reviewed_entity = __map.next_value()?,
-                        "allowed_moderation_action_reasons" => __field_allowed_moderation_action_reasons = __map.next_value()?,
-                        "overview_dashboard" => __field_overview_dashboard = __map.next_value()?,
-                        "async_review_queue_upsert" => __field_async_review_queue_upsert = __map.next_value()?,
-                        "disable_audit_logs" => __field_disable_audit_logs = __map.next_value()?,
-                        "keyframe_classifications_map" => __field_keyframe_classifications_map = __map.next_value()?,
-                        "escalation_reasons" => __field_escalation_reasons = __map.next_value()?,
-                        "escalation_queue_enabled" => __field_escalation_queue_enabled = __map.next_value()?,
-                        "custom_views_enabled" => __field_custom_views_enabled = __map.next_value()?,
-                        "include_attachment_payload" => __field_include_attachment_payload = __map.next_value()?,
-                        "block_foreign_cdn_attachments" => __field_block_foreign_cdn_attachments = __map.next_value()?,
-                        "filterable_custom_keys" => __field_filterable_custom_keys = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ModerationDashboardPreferences {
-                    media_queue_blur_enabled: __field_media_queue_blur_enabled,
-                    flag_user_on_flagged_content: __field_flag_user_on_flagged_content,
-                    disable_flagging_reviewed_entity: __field_disable_flagging_reviewed_entity,
-                    allowed_moderation_action_reasons: __field_allowed_moderation_action_reasons,
-                    overview_dashboard: __field_overview_dashboard,
-                    async_review_queue_upsert: __field_async_review_queue_upsert,
-                    disable_audit_logs: __field_disable_audit_logs,
-                    keyframe_classifications_map: __field_keyframe_classifications_map,
-                    escalation_reasons: __field_escalation_reasons,
-                    escalation_queue_enabled: __field_escalation_queue_enabled,
-                    custom_views_enabled: __field_custom_views_enabled,
-                    include_attachment_payload: __field_include_attachment_payload,
-                    block_foreign_cdn_attachments: __field_block_foreign_cdn_attachments,
-                    filterable_custom_keys: __field_filterable_custom_keys,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ModerationDashboardPreferences {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for EventHook {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "EventHook",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "hook_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "event_types", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "webhook_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sqs_queue_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sqs_region", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sqs_auth_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sqs_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sqs_secret", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sqs_role_arn", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sns_topic_arn", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sns_region", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sns_auth_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sns_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sns_secret", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sns_role_arn", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "product", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "should_send_custom_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "timeout_ms", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "callback", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "sns_event_based_message_group_id_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "failover_config", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 0, 0, 0, 0, 25, 0, 22, 10, 16, 0, 8, 14, 23, 0, 4, 6, 0, 0, 0, 11, 17, 0, 0, 0, 0, 7, 13, 18, 19, 20, 0, 0, 24, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 9, 15, 3, 12, 0, 0, 21, 5, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.hook_type),
+                2 => __reader.option(&mut __map, 2, &mut __value.enabled),
+                3 => __reader.option(&mut __map, 3, &mut __value.event_types),
+                4 => __reader.option(&mut __map, 4, &mut __value.webhook_url),
+                5 => __reader.option(&mut __map, 5, &mut __value.sqs_queue_url),
+                6 => __reader.option(&mut __map, 6, &mut __value.sqs_region),
+                7 => __reader.option(&mut __map, 7, &mut __value.sqs_auth_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.sqs_key),
+                9 => __reader.option(&mut __map, 9, &mut __value.sqs_secret),
+                10 => __reader.option(&mut __map, 10, &mut __value.sqs_role_arn),
+                11 => __reader.option(&mut __map, 11, &mut __value.sns_topic_arn),
+                12 => __reader.option(&mut __map, 12, &mut __value.sns_region),
+                13 => __reader.option(&mut __map, 13, &mut __value.sns_auth_type),
+                14 => __reader.option(&mut __map, 14, &mut __value.sns_key),
+                15 => __reader.option(&mut __map, 15, &mut __value.sns_secret),
+                16 => __reader.option(&mut __map, 16, &mut __value.sns_role_arn),
+                17 => __reader.option(&mut __map, 17, &mut __value.product),
+                18 => __reader.option(&mut __map, 18, &mut __value.should_send_custom_events),
+                19 => __reader.option(&mut __map, 19, &mut __value.timeout_ms),
+                20 => __reader.option(&mut __map, 20, &mut __value.callback),
+                21 => __reader.option(&mut __map, 21, &mut __value.sns_event_based_message_group_id_enabled),
+                22 => __reader.option(&mut __map, 22, &mut __value.failover_config),
+                23 => __reader.option(&mut __map, 23, &mut __value.created_at),
+                24 => __reader.option(&mut __map, 24, &mut __value.updated_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for EventHook {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let Some(__value) = &self.hook_type {
-            __map.serialize_entry("hook_type", __value)?;
-        }
-        if let Some(__value) = &self.enabled {
-            __map.serialize_entry("enabled", __value)?;
-        }
-        if let Some(__value) = &self.event_types {
-            __map.serialize_entry("event_types", __value)?;
-        }
-        if let Some(__value) = &self.webhook_url {
-            __map.serialize_entry("webhook_url", __value)?;
-        }
-        if let Some(__value) = &self.sqs_queue_url {
-            __map.serialize_entry("sqs_queue_url", __value)?;
-        }
-        if let Some(__value) = &self.sqs_region {
-            __map.serialize_entry("sqs_region", __value)?;
-        }
-        if let Some(__value) = &self.sqs_auth_type {
-            __map.serialize_entry("sqs_auth_type", __value)?;
-        }
-        if let Some(__value) = &self.sqs_key {
-            __map.serialize_entry("sqs_key", __value)?;
-        }
-        if let Some(__value) = &self.sqs_secret {
-            __map.serialize_entry("sqs_secret", __value)?;
-        }
-        if let Some(__value) = &self.sqs_role_arn {
-            __map.serialize_entry("sqs_role_arn", __value)?;
-        }
-        if let Some(__value) = &self.sns_topic_arn {
-            __map.serialize_entry("sns_topic_arn", __value)?;
-        }
-        if let Some(__value) = &self.sns_region {
-            __map.serialize_entry("sns_region", __value)?;
-        }
-        if let Some(__value) = &self.sns_auth_type {
-            __map.serialize_entry("sns_auth_type", __value)?;
-        }
-        if let Some(__value) = &self.sns_key {
-            __map.serialize_entry("sns_key", __value)?;
-        }
-        if let Some(__value) = &self.sns_secret {
-            __map.serialize_entry("sns_secret", __value)?;
-        }
-        if let Some(__value) = &self.sns_role_arn {
-            __map.serialize_entry("sns_role_arn", __value)?;
-        }
-        if let Some(__value) = &self.product {
-            __map.serialize_entry("product", __value)?;
-        }
-        if let Some(__value) = &self.should_send_custom_events {
-            __map.serialize_entry("should_send_custom_events", __value)?;
-        }
-        if let Some(__value) = &self.timeout_ms {
-            __map.serialize_entry("timeout_ms", __value)?;
-        }
-        if let Some(__value) = &self.callback {
-            __map.serialize_entry("callback", __value)?;
-        }
-        if let Some(__value) = &self.sns_event_based_message_group_id_enabled {
-            __map.serialize_entry("sns_event_based_message_group_id_enabled", __value)?;
-        }
-        if let Some(__value) = &self.failover_config {
-            __map.serialize_entry("failover_config", __value)?;
-        }
-        if let Some(__value) = &self.created_at {
-            __map.serialize_entry("created_at", __value)?;
-        }
-        if let Some(__value) = &self.updated_at {
-            __map.serialize_entry("updated_at", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.id);
+        __map.optional(1, &self.hook_type);
+        __map.optional(2, &self.enabled);
+        __map.optional(3, &self.event_types);
+        __map.optional(4, &self.webhook_url);
+        __map.optional(5, &self.sqs_queue_url);
+        __map.optional(6, &self.sqs_region);
+        __map.optional(7, &self.sqs_auth_type);
+        __map.optional(8, &self.sqs_key);
+        __map.optional(9, &self.sqs_secret);
+        __map.optional(10, &self.sqs_role_arn);
+        __map.optional(11, &self.sns_topic_arn);
+        __map.optional(12, &self.sns_region);
+        __map.optional(13, &self.sns_auth_type);
+        __map.optional(14, &self.sns_key);
+        __map.optional(15, &self.sns_secret);
+        __map.optional(16, &self.sns_role_arn);
+        __map.optional(17, &self.product);
+        __map.optional(18, &self.should_send_custom_events);
+        __map.optional(19, &self.timeout_ms);
+        __map.optional(20, &self.callback);
+        __map.optional(21, &self.sns_event_based_message_group_id_enabled);
+        __map.optional(22, &self.failover_config);
+        __map.optional(23, &self.created_at);
+        __map.optional(24, &self.updated_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for EventHook {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = EventHook;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `EventHook` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<EventHook, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_hook_type: Option<String> = None;
-                let mut __field_enabled: Option<bool> = None;
-                let mut __field_event_types: Option<Vec<String>> = None;
-                let mut __field_webhook_url: Option<String> = None;
-                let mut __field_sqs_queue_url: Option<String> = None;
-                let mut __field_sqs_region: Option<String> = None;
-                let mut __field_sqs_auth_type: Option<String> = None;
-                let mut __field_sqs_key: Option<String> = None;
-                let mut __field_sqs_secret: Option<String> = None;
-                let mut __field_sqs_role_arn: Option<String> = None;
-                let mut __field_sns_topic_arn: Option<String> = None;
-                let mut __field_sns_region: Option<String> = None;
-                let mut __field_sns_auth_type: Option<String> = None;
-                let mut __field_sns_key: Option<String> = None;
-                let mut __field_sns_secret: Option<String> = None;
-                let mut __field_sns_role_arn: Option<String> = None;
-                let mut __field_product: Option<String> = None;
-                let mut __field_should_send_custom_events: Option<bool> = None;
-                let mut __field_timeout_ms: Option<i32> = None;
-                let mut __field_callback: Option<AsyncModerationCallbackConfig> = None;
-                let mut __field_sns_event_based_message_group_id_enabled: Option<bool> = None;
-                let mut __field_failover_config: Option<WebhookFailoverConfig> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = __map.next_value()?,
-                        "hook_type" => __field_hook_type = __map.next_value()?,
-                        "enabled" => __field_enabled = __map.next_value()?,
-                        "event_types" => __field_event_types = __map.next_value()?,
-                        "webhook_url" => __field_webhook_url = __map.next_value()?,
-                        "sqs_queue_url" => __field_sqs_queue_url = __map.next_value()?,
-                        "sqs_region" => __field_sqs_region = __map.next_value()?,
-                        "sqs_auth_type" => __field_sqs_auth_type = __map.next_value()?,
-                        "sqs_key" => __field_sqs_key = __map.next_value()?,
-                        "sqs_secret" => __field_sqs_secret = __map.next_value()?,
-                        "sqs_role_arn" => __field_sqs_role_arn = __map.next_value()?,
-                        "sns_topic_arn" => __field_sns_topic_arn = __map.next_value()?,
-                        "sns_region" => __field_sns_region = __map.next_value()?,
-                        "sns_auth_type" => __field_sns_auth_type = __map.next_value()?,
-                        "sns_key" => __field_sns_key = __map.next_value()?,
-                        "sns_secret" => __field_sns_secret = __map.next_value()?,
-                        "sns_role_arn" => __field_sns_role_arn = __map.next_value()?,
-                        "product" => __field_product = __map.next_value()?,
-                        "should_send_custom_events" => __field_should_send_custom_events = __map.next_value()?,
-                        "timeout_ms" => __field_timeout_ms = __map.next_value()?,
-                        "callback" => __field_callback = __map.next_value()?,
-                        "sns_event_based_message_group_id_enabled" => __field_sns_event_based_message_group_id_enabled = __map.next_value()?,
-                        "failover_config" => __field_failover_config = __map.next_value()?,
-                        "created_at" => __field_created_at = __map.next_value()?,
-                        "updated_at" => __field_updated_at = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(EventHook {
-                    id: __field_id,
-                    hook_type: __field_hook_type,
-                    enabled: __field_enabled,
-                    event_types: __field_event_types,
-                    webhook_url: __field_webhook_url,
-                    sqs_queue_url: __field_sqs_queue_url,
-                    sqs_region: __field_sqs_region,
-                    sqs_auth_type: __field_sqs_auth_type,
-                    sqs_key: __field_sqs_key,
-                    sqs_secret: __field_sqs_secret,
-                    sqs_role_arn: __field_sqs_role_arn,
-                    sns_topic_arn: __field_sns_topic_arn,
-                    sns_region: __field_sns_region,
-                    sns_auth_type: __field_sns_auth_type,
-                    sns_key: __field_sns_key,
-                    sns_secret: __field_sns_secret,
-                    sns_role_arn: __field_sns_role_arn,
-                    product: __field_product,
-                    should_send_custom_events: __field_should_send_custom_events,
-                    timeout_ms: __field_timeout_ms,
-                    callback: __field_callback,
-                    sns_event_based_message_group_id_enabled: __field_sns_event_based_message_group_id_enabled,
-                    failover_config: __field_failover_config,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for EventHook {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for LimitInfoResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "LimitInfoResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "limit", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "remaining", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reset", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 0, 3, 0, 0, 0, 2, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.limit),
+                1 => __reader.value(&mut __map, 1, &mut __value.remaining),
+                2 => __reader.value(&mut __map, 2, &mut __value.reset),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for LimitInfoResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("limit", &self.limit)?;
-        __map.serialize_entry("remaining", &self.remaining)?;
-        __map.serialize_entry("reset", &self.reset)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.limit);
+        __map.required(1, &self.remaining);
+        __map.required(2, &self.reset);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for LimitInfoResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LimitInfoResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `LimitInfoResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<LimitInfoResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_limit: Option<i64> = None;
-                let mut __field_remaining: Option<i64> = None;
-                let mut __field_reset: Option<i64> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "limit" => __field_limit = Some(__map.next_value()?),
-                        "remaining" => __field_remaining = Some(__map.next_value()?),
-                        "reset" => __field_reset = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(LimitInfoResponse {
-                    limit: __field_limit.unwrap_or_default(),
-                    remaining: __field_remaining.unwrap_or_default(),
-                    reset: __field_reset.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for LimitInfoResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for TeamUsageStats {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "TeamUsageStats",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "team", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "users_daily", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "messages_daily", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "translations_daily", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "image_moderations_daily", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "concurrent_users", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "concurrent_connections", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "users_total", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "users_last_24_hours", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "users_last_30_days", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "users_month_to_date", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "users_engaged_last_30_days", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "users_engaged_month_to_date", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "messages_total", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "messages_last_24_hours", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "messages_last_30_days", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "messages_month_to_date", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[0, 15, 6, 0, 0, 0, 0, 0, 0, 0, 14, 0, 3, 0, 0, 0, 12, 10, 1, 11, 13, 17, 0, 0, 0, 0, 0, 4, 16, 0, 0, 0, 0, 0, 0, 8, 0, 2, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0],
+        required: 17,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.team),
+                1 => __reader.value(&mut __map, 1, &mut __value.users_daily),
+                2 => __reader.value(&mut __map, 2, &mut __value.messages_daily),
+                3 => __reader.value(&mut __map, 3, &mut __value.translations_daily),
+                4 => __reader.value(&mut __map, 4, &mut __value.image_moderations_daily),
+                5 => __reader.value(&mut __map, 5, &mut __value.concurrent_users),
+                6 => __reader.value(&mut __map, 6, &mut __value.concurrent_connections),
+                7 => __reader.value(&mut __map, 7, &mut __value.users_total),
+                8 => __reader.value(&mut __map, 8, &mut __value.users_last_24_hours),
+                9 => __reader.value(&mut __map, 9, &mut __value.users_last_30_days),
+                10 => __reader.value(&mut __map, 10, &mut __value.users_month_to_date),
+                11 => __reader.value(&mut __map, 11, &mut __value.users_engaged_last_30_days),
+                12 => __reader.value(&mut __map, 12, &mut __value.users_engaged_month_to_date),
+                13 => __reader.value(&mut __map, 13, &mut __value.messages_total),
+                14 => __reader.value(&mut __map, 14, &mut __value.messages_last_24_hours),
+                15 => __reader.value(&mut __map, 15, &mut __value.messages_last_30_days),
+                16 => __reader.value(&mut __map, 16, &mut __value.messages_month_to_date),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for TeamUsageStats {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("team", &self.team)?;
-        __map.serialize_entry("users_daily", &self.users_daily)?;
-        __map.serialize_entry("messages_daily", &self.messages_daily)?;
-        __map.serialize_entry("translations_daily", &self.translations_daily)?;
-        __map.serialize_entry("image_moderations_daily", &self.image_moderations_daily)?;
-        __map.serialize_entry("concurrent_users", &self.concurrent_users)?;
-        __map.serialize_entry("concurrent_connections", &self.concurrent_connections)?;
-        __map.serialize_entry("users_total", &self.users_total)?;
-        __map.serialize_entry("users_last_24_hours", &self.users_last_24_hours)?;
-        __map.serialize_entry("users_last_30_days", &self.users_last_30_days)?;
-        __map.serialize_entry("users_month_to_date", &self.users_month_to_date)?;
-        __map.serialize_entry("users_engaged_last_30_days", &self.users_engaged_last_30_days)?;
-        __map.serialize_entry("users_engaged_month_to_date", &self.users_engaged_month_to_date)?;
-        __map.serialize_entry("messages_total", &self.messages_total)?;
-        __map.serialize_entry("messages_last_24_hours", &self.messages_last_24_hours)?;
-        __map.serialize_entry("messages_last_30_days", &self.messages_last_30_days)?;
-        __map.serialize_entry("messages_month_to_date", &self.messages_month_to_date)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.team);
+        __map.required(1, &self.users_daily);
+        __map.required(2, &self.messages_daily);
+        __map.required(3, &self.translations_daily);
+        __map.required(4, &self.image_moderations_daily);
+        __map.required(5, &self.concurrent_users);
+        __map.required(6, &self.concurrent_connections);
+        __map.required(7, &self.users_total);
+        __map.required(8, &self.users_last_24_hours);
+        __map.required(9, &self.users_last_30_days);
+        __map.required(10, &self.users_month_to_date);
+        __map.required(11, &self.users_engaged_last_30_days);
+        __map.required(12, &self.users_engaged_month_to_date);
+        __map.required(13, &self.messages_total);
+        __map.required(14, &self.messages_last_24_hours);
+        __map.required(15, &self.messages_last_30_days);
+        __map.required(16, &self.messages_month_to_date);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TeamUsageStats {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = TeamUsageStats;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `TeamUsageStats` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<TeamUsageStats, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_team: Option<String> = None;
-                let mut __field_users_daily: Option<MetricStats> = None;
-                let mut __field_messages_daily: Option<MetricStats> = None;
-                let mut __field_translations_daily: Option<MetricStats> = None;
-                let mut __field_image_moderations_daily: Option<MetricStats> = None;
-                let mut __field_concurrent_users: Option<MetricStats> = None;
-                let mut __field_concurrent_connections: Option<MetricStats> = None;
-                let mut __field_users_total: Option<MetricStats> = None;
-                let mut __field_users_last_24_hours: Option<MetricStats> = None;
-                let mut __field_users_last_30_days: Option<MetricStats> = None;
-                let mut __field_users_month_to_date: Option<MetricStats> = None;
-                let mut __field_users_engaged_last_30_days: Option<MetricStats> = None;
-                let mut __field_users_engaged_month_to_date: Option<MetricStats> = None;
-                let mut __field_messages_total: Option<MetricStats> = None;
-                let mut __field_messages_last_24_hours: Option<MetricStats> = None;
-                let mut __field_messages_last_30_days: Option<MetricStats> = None;
-                let mut __field_messages_month_to_date: Option<MetricStats> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "team" => __field_team = Some(__map.next_value()?),
-                        "users_daily" => __field_users_daily = Some(__map.next_value()?),
-                        "messages_daily" => __field_messages_daily = Some(__map.next_value()?),
-                        "translations_daily" => __field_translations_daily = Some(__map.next_value()?),
-                        "image_moderations_daily" => __field_image_moderations_daily = Some(__map.next_value()?),
-                        "concurrent_users" => __field_concurrent_users = Some(__map.next_value()?),
-                        "concurrent_connections" => __field_concurrent_connections = Some(__map.next_value()?),
-                        "users_total" => __field_users_total = Some(__map.next_value()?),
-                        "users_last_24_hours" => __field_users_last_24_hours = Some(__map.next_value()?),
-                        "users_last_30_days" => __field_users_last_30_days = Some(__map.next_value()?),
-                        "users_month_to_date" => __field_users_month_to_date = Some(__map.next_value()?),
-                        "users_engaged_last_30_days" => __field_users_engaged_last_30_days = Some(__map.next_value()?),
-                        "users_engaged_month_to_date" => __field_users_engaged_month_to_date = Some(__map.next_value()?),
-                        "messages_total" => __field_messages_total = Some(__map.next_value()?),
-                        "messages_last_24_hours" => __field_messages_last_24_hours = Some(__map.next_value()?),
-                        "messages_last_30_days" => __field_messages_last_30_days = Some(__map.next_value()?),
-                        "messages_month_to_date" => __field_messages_month_to_date = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(TeamUsageStats {
-                    team: __field_team.unwrap_or_default(),
-                    users_daily: __field_users_daily.unwrap_or_default(),
-                    messages_daily: __field_messages_daily.unwrap_or_default(),
-                    translations_daily: __field_translations_daily.unwrap_or_default(),
-                    image_moderations_daily: __field_image_moderations_daily.unwrap_or_default(),
-                    concurrent_users: __field_concurrent_users.unwrap_or_default(),
-                    concurrent_connections: __field_concurrent_connections.unwrap_or_default(),
-                    users_total: __field_users_total.unwrap_or_default(),
-                    users_last_24_hours: __field_users_last_24_hours.unwrap_or_default(),
-                    users_last_30_days: __field_users_last_30_days.unwrap_or_default(),
-                    users_month_to_date: __field_users_month_to_date.unwrap_or_default(),
-                    users_engaged_last_30_days: __field_users_engaged_last_30_days.unwrap_or_default(),
-                    users_engaged_month_to_date: __field_users_engaged_month_to_date.unwrap_or_default(),
-                    messages_total: __field_messages_total.unwrap_or_default(),
-                    messages_last_24_hours: __field_messages_last_24_hours.unwrap_or_default(),
-                    messages_last_30_days: __field_messages_last_30_days.unwrap_or_default(),
-                    messages_month_to_date: __field_messages_month_to_date.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for TeamUsageStats {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PushNotificationFields {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PushNotificationFields",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "version", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "offline_only", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "apn", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "firebase", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "huawei", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "xiaomi", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "providers", flags: __rt::OPTIONAL, nested: Some("[]") },
+        ],
+        slots: &[0, 0, 6, 0, 5, 7, 0, 3, 0, 0, 4, 2, 0, 1, 0, 0],
+        required: 6,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.version),
+                1 => __reader.value(&mut __map, 1, &mut __value.offline_only),
+                2 => __reader.value(&mut __map, 2, &mut __value.apn),
+                3 => __reader.value(&mut __map, 3, &mut __value.firebase),
+                4 => __reader.value(&mut __map, 4, &mut __value.huawei),
+                5 => __reader.value(&mut __map, 5, &mut __value.xiaomi),
+                6 => __reader.option(&mut __map, 6, &mut __value.providers),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PushNotificationFields {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("version", &self.version)?;
-        __map.serialize_entry("offline_only", &self.offline_only)?;
-        __map.serialize_entry("apn", &self.apn)?;
-        __map.serialize_entry("firebase", &self.firebase)?;
-        __map.serialize_entry("huawei", &self.huawei)?;
-        __map.serialize_entry("xiaomi", &self.xiaomi)?;
-        if let Some(__value) = &self.providers {
-            __map.serialize_entry("providers", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.version);
+        __map.required(1, &self.offline_only);
+        __map.required(2, &self.apn);
+        __map.required(3, &self.firebase);
+        __map.required(4, &self.huawei);
+        __map.required(5, &self.xiaomi);
+        __map.optional(6, &self.providers);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushNotificationFields {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PushNotificationFields;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PushNotificationFields` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PushNotificationFields, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_version: Option<String> = None;
-                let mut __field_offline_only: Option<bool> = None;
-                let mut __field_apn: Option<ApnConfigFields> = None;
-                let mut __field_firebase: Option<FirebaseConfigFields> = None;
-                let mut __field_huawei: Option<HuaweiConfigFields> = None;
-                let mut __field_xiaomi: Option<XiaomiConfigFields> = None;
-                let mut __field_providers: Option<Vec<PushProvider>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "version" => __field_version = Some(__map.next_value()?),
-                        "offline_only" => __field_offline_only = Some(__map.next_value()?),
-                        "apn" => __field_apn = Some(__map.next_value()?),
-                        "firebase" => __field_firebase = Some(__map.next_value()?),
-                        "huawei" => __field_huawei = Some(__map.next_value()?),
-                        "xiaomi" => __field_xiaomi = Some(__map.next_value()?),
-                        "providers" => __field_providers = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PushNotificationFields {
-                    version: __field_version.unwrap_or_default(),
-                    offline_only: __field_offline_only.unwrap_or_default(),
-                    apn: __field_apn.unwrap_or_default(),
-                    firebase: __field_firebase.unwrap_or_default(),
-                    huawei: __field_huawei.unwrap_or_default(),
-                    xiaomi: __field_xiaomi.unwrap_or_default(),
-                    providers: __field_providers,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PushNotificationFields {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "typing_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "read_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "connect_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "delivery_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "search", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reactions", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "replies", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quotes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mutes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "uploads", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "url_enrichment", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "custom_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_notifications", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mark_messages_pending", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "polls", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_message_reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "shared_locations", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "count_messages", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message_retention", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "max_message_length", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "automod", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "automod_behavior", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_behavior", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "blocklists", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "allowed_flag_reasons", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "automod_thresholds", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "partition_size", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "partition_ttl", flags: __rt::NULLABLE, nested: None },
+            __rt::Field { name: "skip_last_msg_update_for_system_msgs", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "commands", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 0, 0, 28, 0, 0, 0, 0, 9, 26, 0, 1, 0, 36, 0, 0, 0, 0, 0, 0, 29, 17, 0, 0, 5, 0, 0, 0, 0, 0, 0, 21, 0, 0, 0, 0, 0, 34, 16, 33, 15, 0, 0, 0, 0, 0, 0, 0, 0, 30, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 8, 0, 0, 0, 0, 35, 0, 0, 0, 11, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 25, 37, 20, 13, 0, 0, 31, 12, 0, 3, 0, 32, 0, 18, 2, 6, 23, 0, 0, 0, 0, 0, 19, 14, 22, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 27, 0, 0],
+        required: 27,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.value(&mut __map, 1, &mut __value.typing_events),
+                2 => __reader.value(&mut __map, 2, &mut __value.read_events),
+                3 => __reader.value(&mut __map, 3, &mut __value.connect_events),
+                4 => __reader.value(&mut __map, 4, &mut __value.delivery_events),
+                5 => __reader.value(&mut __map, 5, &mut __value.search),
+                6 => __reader.value(&mut __map, 6, &mut __value.reactions),
+                7 => __reader.value(&mut __map, 7, &mut __value.replies),
+                8 => __reader.value(&mut __map, 8, &mut __value.quotes),
+                9 => __reader.value(&mut __map, 9, &mut __value.mutes),
+                10 => __reader.value(&mut __map, 10, &mut __value.uploads),
+                11 => __reader.value(&mut __map, 11, &mut __value.url_enrichment),
+                12 => __reader.value(&mut __map, 12, &mut __value.custom_events),
+                13 => __reader.value(&mut __map, 13, &mut __value.push_notifications),
+                14 => __reader.value(&mut __map, 14, &mut __value.reminders),
+                15 => __reader.value(&mut __map, 15, &mut __value.mark_messages_pending),
+                16 => __reader.value(&mut __map, 16, &mut __value.polls),
+                17 => __reader.value(&mut __map, 17, &mut __value.user_message_reminders),
+                18 => __reader.value(&mut __map, 18, &mut __value.shared_locations),
+                19 => __reader.value(&mut __map, 19, &mut __value.count_messages),
+                20 => __reader.option(&mut __map, 20, &mut __value.message_retention),
+                21 => __reader.value(&mut __map, 21, &mut __value.max_message_length),
+                22 => __reader.value(&mut __map, 22, &mut __value.automod),
+                23 => __reader.value(&mut __map, 23, &mut __value.automod_behavior),
+                24 => __reader.option(&mut __map, 24, &mut __value.blocklist),
+                25 => __reader.option(&mut __map, 25, &mut __value.blocklist_behavior),
+                26 => __reader.option(&mut __map, 26, &mut __value.blocklists),
+                27 => __reader.option(&mut __map, 27, &mut __value.allowed_flag_reasons),
+                28 => __reader.option(&mut __map, 28, &mut __value.automod_thresholds),
+                29 => __reader.option(&mut __map, 29, &mut __value.partition_size),
+                30 => __reader.option(&mut __map, 30, &mut __value.partition_ttl),
+                31 => __reader.value(&mut __map, 31, &mut __value.skip_last_msg_update_for_system_msgs),
+                32 => __reader.option(&mut __map, 32, &mut __value.push_level),
+                33 => __reader.option(&mut __map, 33, &mut __value.chat_preferences),
+                34 => __reader.value(&mut __map, 34, &mut __value.created_at),
+                35 => __reader.value(&mut __map, 35, &mut __value.updated_at),
+                36 => __reader.value(&mut __map, 36, &mut __value.commands),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelConfig {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("typing_events", &self.typing_events)?;
-        __map.serialize_entry("read_events", &self.read_events)?;
-        __map.serialize_entry("connect_events", &self.connect_events)?;
-        __map.serialize_entry("delivery_events", &self.delivery_events)?;
-        __map.serialize_entry("search", &self.search)?;
-        __map.serialize_entry("reactions", &self.reactions)?;
-        __map.serialize_entry("replies", &self.replies)?;
-        __map.serialize_entry("quotes", &self.quotes)?;
-        __map.serialize_entry("mutes", &self.mutes)?;
-        __map.serialize_entry("uploads", &self.uploads)?;
-        __map.serialize_entry("url_enrichment", &self.url_enrichment)?;
-        __map.serialize_entry("custom_events", &self.custom_events)?;
-        __map.serialize_entry("push_notifications", &self.push_notifications)?;
-        __map.serialize_entry("reminders", &self.reminders)?;
-        __map.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
-        __map.serialize_entry("polls", &self.polls)?;
-        __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
-        __map.serialize_entry("shared_locations", &self.shared_locations)?;
-        __map.serialize_entry("count_messages", &self.count_messages)?;
-        if let Some(__value) = &self.message_retention {
-            __map.serialize_entry("message_retention", __value)?;
-        }
-        __map.serialize_entry("max_message_length", &self.max_message_length)?;
-        __map.serialize_entry("automod", &self.automod)?;
-        __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
-        if let Some(__value) = &self.blocklist {
-            __map.serialize_entry("blocklist", __value)?;
-        }
-        if let Some(__value) = &self.blocklist_behavior {
-            __map.serialize_entry("blocklist_behavior", __value)?;
-        }
-        if let Some(__value) = &self.blocklists {
-            __map.serialize_entry("blocklists", __value)?;
-        }
-        if let Some(__value) = &self.allowed_flag_reasons {
-            __map.serialize_entry("allowed_flag_reasons", __value)?;
-        }
-        if let Some(__value) = &self.automod_thresholds {
-            __map.serialize_entry("automod_thresholds", __value)?;
-        }
-        if let Some(__value) = &self.partition_size {
-            __map.serialize_entry("partition_size", __value)?;
-        }
-        if let Some(__value) = &self.partition_ttl {
-            __map.serialize_entry("partition_ttl", __value)?;
-        }
-        __map.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
-        if let Some(__value) = &self.push_level {
-            __map.serialize_entry("push_level", __value)?;
-        }
-        if let Some(__value) = &self.chat_preferences {
-            __map.serialize_entry("chat_preferences", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        __map.serialize_entry("commands", &self.commands)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.required(1, &self.typing_events);
+        __map.required(2, &self.read_events);
+        __map.required(3, &self.connect_events);
+        __map.required(4, &self.delivery_events);
+        __map.required(5, &self.search);
+        __map.required(6, &self.reactions);
+        __map.required(7, &self.replies);
+        __map.required(8, &self.quotes);
+        __map.required(9, &self.mutes);
+        __map.required(10, &self.uploads);
+        __map.required(11, &self.url_enrichment);
+        __map.required(12, &self.custom_events);
+        __map.required(13, &self.push_notifications);
+        __map.required(14, &self.reminders);
+        __map.required(15, &self.mark_messages_pending);
+        __map.required(16, &self.polls);
+        __map.required(17, &self.user_message_reminders);
+        __map.required(18, &self.shared_locations);
+        __map.required(19, &self.count_messages);
+        __map.optional(20, &self.message_retention);
+        __map.required(21, &self.max_message_length);
+        __map.required(22, &self.automod);
+        __map.required(23, &self.automod_behavior);
+        __map.optional(24, &self.blocklist);
+        __map.optional(25, &self.blocklist_behavior);
+        __map.optional(26, &self.blocklists);
+        __map.optional(27, &self.allowed_flag_reasons);
+        __map.optional(28, &self.automod_thresholds);
+        __map.optional(29, &self.partition_size);
+        __map.optional(30, &self.partition_ttl);
+        __map.required(31, &self.skip_last_msg_update_for_system_msgs);
+        __map.optional(32, &self.push_level);
+        __map.optional(33, &self.chat_preferences);
+        __map.required(34, &self.created_at);
+        __map.required(35, &self.updated_at);
+        __map.required(36, &self.commands);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelConfig {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelConfig;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelConfig` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelConfig, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_name: Option<String> = None;
-                let mut __field_typing_events: Option<bool> = None;
-                let mut __field_read_events: Option<bool> = None;
-                let mut __field_connect_events: Option<bool> = None;
-                let mut __field_delivery_events: Option<bool> = None;
-                let mut __field_search: Option<bool> = None;
-                let mut __field_reactions: Option<bool> = None;
-                let mut __field_replies: Option<bool> = None;
-                let mut __field_quotes: Option<bool> = None;
-                let mut __field_mutes: Option<bool> = None;
-                let mut __field_uploads: Option<bool> = None;
-                let mut __field_url_enrichment: Option<bool> = None;
-                let mut __field_custom_events: Option<bool> = None;
-                let mut __field_push_notifications: Option<bool> = None;
-                let mut __field_reminders: Option<bool> = None;
-                let mut __field_mark_messages_pending: Option<bool> = None;
-                let mut __field_polls: Option<bool> = None;
-                let mut __field_user_message_reminders: Option<bool> = None;
-                let mut __field_shared_locations: Option<bool> = None;
-                let mut __field_count_messages: Option<bool> = None;
-                let mut __field_message_retention: Option<String> = None;
-                let mut __field_max_message_length: Option<i32> = None;
-                let mut __field_automod: Option<Automod> = None;
-                let mut __field_automod_behavior: Option<AutomodBehavior> = None;
-                let mut __field_blocklist: Option<String> = None;
-                let mut __field_blocklist_behavior: Option<BlocklistBehavior> = None;
-                let mut __field_blocklists: Option<Vec<BlockListOptions>> = None;
-                let mut __field_allowed_flag_reasons: Option<Vec<String>> = None;
-                let mut __field_automod_thresholds: Option<Thresholds> = None;
-                let mut __field_partition_size: Option<i32> = None;
-                let mut __field_partition_ttl: Option<String> = None;
-                let mut __field_skip_last_msg_update_for_system_msgs: Option<bool> = None;
-                let mut __field_push_level: Option<PushLevel> = None;
-                let mut __field_chat_preferences: Option<ChatPreferences> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_commands: Option<Vec<String>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "typing_events" => __field_typing_events = Some(__map.next_value()?),
-                        "read_events" => __field_read_events = Some(__map.next_value()?),
-                        "connect_events" => __field_connect_events = Some(__map.next_value()?),
-                        "delivery_events" => __field_delivery_events = Some(__map.next_value()?),
-                        "search" => __field_search = Some(__map.next_value()?),
-                        "reactions" => __field_reactions = Some(__map.next_value()?),
-                        "replies" => __field_replies = Some(__map.next_value()?),
-                        "quotes" => __field_quotes = Some(__map.next_value()?),
-                        "mutes" => __field_mutes = Some(__map.next_value()?),
-                        "uploads" => __field_uploads = Some(__map.next_value()?),
-                        "url_enrichment" => __field_url_enrichment = Some(__map.next_value()?),
-                        "custom_events" => __field_custom_events = Some(__map.next_value()?),
-                        "push_notifications" => __field_push_notifications = Some(__map.next_value()?),
-                        "reminders" => __field_reminders = Some(__map.next_value()?),
-                        "mark_messages_pending" => __field_mark_messages_pending = Some(__map.next_value()?),
-                        "polls" => __field_polls = Some(__map.next_value()?),
-                        "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
-                        "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
-                        "count_messages" => __field_count_messages = Some(__map.next_value()?),
-                        "message_retention" => __field_message_retention = __map.next_value()?,
-                        "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
-                        "automod" => __field_automod = Some(__map.next_value()?),
-                        "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
-                        "blocklist" => __field_blocklist = __map.next_value()?,
-                        "blocklist_behavior" => __field_blocklist_behavior = __map.next_value()?,
-                        "blocklists" => __field_blocklists = __map.next_value()?,
-                        "allowed_flag_reasons" => __field_allowed_flag_reasons = __map.next_value()?,
-                        "automod_thresholds" => __field_automod_thresholds = __map.next_value()?,
-                        "partition_size" => __field_partition_size = __map.next_value()?,
-                        "partition_ttl" => __field_partition_ttl = __map.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => __field_skip_last_msg_update_for_system_msgs = Some(__map.next_value()?),
-                        "push_level" => __field_push_level = __map.next_value()?,
-                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "commands" => __field_commands = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_automod) = __field_automod else {
-                    return Err(serde::de::Error::missing_field("automod"));
-                };
-                let Some(__field_automod_behavior) = __field_automod_behavior else {
-                    return Err(serde::de::Error::missing_field("automod_behavior"));
-                };
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(ChannelConfig {
-                    name: __field_name.unwrap_or_default(),
-                    typing_events: __field_typing_events.unwrap_or_default(),
-                    read_events: __field_read_events.unwrap_or_default(),
-                    connect_events: __field_connect_events.unwrap_or_default(),
-                    delivery_events: __field_delivery_events.unwrap_or_default(),
-                    search: __field_search.unwrap_or_default(),
-                    reactions: __field_reactions.unwrap_or_default(),
-                    replies: __field_replies.unwrap_or_default(),
-                    quotes: __field_quotes.unwrap_or_default(),
-                    mutes: __field_mutes.unwrap_or_default(),
-                    uploads: __field_uploads.unwrap_or_default(),
-                    url_enrichment: __field_url_enrichment.unwrap_or_default(),
-                    custom_events: __field_custom_events.unwrap_or_default(),
-                    push_notifications: __field_push_notifications.unwrap_or_default(),
-                    reminders: __field_reminders.unwrap_or_default(),
-                    mark_messages_pending: __field_mark_messages_pending.unwrap_or_default(),
-                    polls: __field_polls.unwrap_or_default(),
-                    user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
-                    shared_locations: __field_shared_locations.unwrap_or_default(),
-                    count_messages: __field_count_messages.unwrap_or_default(),
-                    message_retention: __field_message_retention,
-                    max_message_length: __field_max_message_length.unwrap_or_default(),
-                    automod: __field_automod,
-                    automod_behavior: __field_automod_behavior,
-                    blocklist: __field_blocklist,
-                    blocklist_behavior: __field_blocklist_behavior,
-                    blocklists: __field_blocklists,
-                    allowed_flag_reasons: __field_allowed_flag_reasons,
-                    automod_thresholds: __field_automod_thresholds,
-                    partition_size: __field_partition_size,
-                    partition_ttl: __field_partition_ttl,
-                    skip_last_msg_update_for_system_msgs: __field_skip_last_msg_update_for_system_msgs.unwrap_or_default(),
-                    push_level: __field_push_level,
-                    chat_preferences: __field_chat_preferences,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    commands: __field_commands.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CallType {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CallType",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "app", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "settings", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "notification_settings", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "recording_external_storage", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[6, 3, 5, 0, 0, 0, 0, 8, 4, 0, 2, 0, 1, 0, 7, 0],
+        required: 6,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.app),
+                2 => __reader.value(&mut __map, 2, &mut __value.name),
+                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.updated_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.settings),
+                6 => __reader.option(&mut __map, 6, &mut __value.notification_settings),
+                7 => __reader.value(&mut __map, 7, &mut __value.recording_external_storage),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CallType {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("app", &self.app)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(__value) = &self.settings {
-            __map.serialize_entry("settings", __value)?;
-        }
-        if let Some(__value) = &self.notification_settings {
-            __map.serialize_entry("notification_settings", __value)?;
-        }
-        __map.serialize_entry("recording_external_storage", &self.recording_external_storage)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.app);
+        __map.required(2, &self.name);
+        __map.required(3, &self.created_at);
+        __map.required(4, &self.updated_at);
+        __map.optional(5, &self.settings);
+        __map.optional(6, &self.notification_settings);
+        __map.required(7, &self.recording_external_storage);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CallType {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CallType;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CallType` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CallType, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<i32> = None;
-                let mut __field_app: Option<i32> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_settings: Option<CallSettings> = None;
-                let mut __field_notification_settings: Option<NotificationSettings> = None;
-                let mut __field_recording_external_storage: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "app" => __field_app = Some(__map.next_value()?),
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "settings" => __field_settings = __map.next_value()?,
-                        "notification_settings" => __field_notification_settings = __map.next_value()?,
-                        "recording_external_storage" => __field_recording_external_storage = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(CallType {
-                    id: __field_id.unwrap_or_default(),
-                    app: __field_app.unwrap_or_default(),
-                    name: __field_name.unwrap_or_default(),
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    settings: __field_settings,
-                    notification_settings: __field_notification_settings,
-                    recording_external_storage: __field_recording_external_storage.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CallType {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for Policy {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "Policy",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "resources", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "roles", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "action", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "owner", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "priority", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 1, 3, 8, 6, 0, 0, 0, 5, 7, 0, 0, 0, 2, 0, 4],
+        required: 8,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.value(&mut __map, 1, &mut __value.resources),
+                2 => __reader.value(&mut __map, 2, &mut __value.roles),
+                3 => __reader.value(&mut __map, 3, &mut __value.action),
+                4 => __reader.value(&mut __map, 4, &mut __value.owner),
+                5 => __reader.value(&mut __map, 5, &mut __value.priority),
+                6 => __reader.value(&mut __map, 6, &mut __value.created_at),
+                7 => __reader.value(&mut __map, 7, &mut __value.updated_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for Policy {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("resources", &self.resources)?;
-        __map.serialize_entry("roles", &self.roles)?;
-        __map.serialize_entry("action", &self.action)?;
-        __map.serialize_entry("owner", &self.owner)?;
-        __map.serialize_entry("priority", &self.priority)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.required(1, &self.resources);
+        __map.required(2, &self.roles);
+        __map.required(3, &self.action);
+        __map.required(4, &self.owner);
+        __map.required(5, &self.priority);
+        __map.required(6, &self.created_at);
+        __map.required(7, &self.updated_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Policy {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Policy;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `Policy` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Policy, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_name: Option<String> = None;
-                let mut __field_resources: Option<Vec<String>> = None;
-                let mut __field_roles: Option<Vec<String>> = None;
-                let mut __field_action: Option<i64> = None;
-                let mut __field_owner: Option<bool> = None;
-                let mut __field_priority: Option<i32> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "resources" => __field_resources = Some(__map.next_value()?),
-                        "roles" => __field_roles = Some(__map.next_value()?),
-                        "action" => __field_action = Some(__map.next_value()?),
-                        "owner" => __field_owner = Some(__map.next_value()?),
-                        "priority" => __field_priority = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(Policy {
-                    name: __field_name.unwrap_or_default(),
-                    resources: __field_resources.unwrap_or_default(),
-                    roles: __field_roles.unwrap_or_default(),
-                    action: __field_action.unwrap_or_default(),
-                    owner: __field_owner.unwrap_or_default(),
-                    priority: __field_priority.unwrap_or_default(),
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Policy {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GeofenceResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GeofenceResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "country_codes", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[1, 0, 4, 0, 2, 0, 0, 3],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.option(&mut __map, 1, &mut __value.type_),
+                2 => __reader.option(&mut __map, 2, &mut __value.description),
+                3 => __reader.option(&mut __map, 3, &mut __value.country_codes),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GeofenceResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        if let Some(__value) = &self.type_ {
-            __map.serialize_entry("type", __value)?;
-        }
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.country_codes {
-            __map.serialize_entry("country_codes", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.optional(1, &self.type_);
+        __map.optional(2, &self.description);
+        __map.optional(3, &self.country_codes);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GeofenceResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GeofenceResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GeofenceResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GeofenceResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_name: Option<String> = None;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_description: Option<String> = None;
-                let mut __field_country_codes: Option<Vec<String>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "type" => __field_type_ = __map.next_value()?,
-                        "description" => __field_description = __map.next_value()?,
-                        "country_codes" => __field_country_codes = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GeofenceResponse {
-                    name: __field_name.unwrap_or_default(),
-                    type_: __field_type_,
-                    description: __field_description,
-                    country_codes: __field_country_codes,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GeofenceResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for AsyncModerationCallbackConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AsyncModerationCallbackConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "server_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mode", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[1, 0, 2, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.server_url),
+                1 => __reader.option(&mut __map, 1, &mut __value.mode),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AsyncModerationCallbackConfig {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.server_url {
-            __map.serialize_entry("server_url", __value)?;
-        }
-        if let Some(__value) = &self.mode {
-            __map.serialize_entry("mode", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.server_url);
+        __map.optional(1, &self.mode);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncModerationCallbackConfig {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AsyncModerationCallbackConfig;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `AsyncModerationCallbackConfig` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AsyncModerationCallbackConfig, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_server_url: Option<String> = None;
-                let mut __field_mode: Option<AsyncModerationCallbackConfigMode> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "server_url" => __field_server_url = __map.next_value()?,
-                        "mode" => __field_mode = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(AsyncModerationCallbackConfig {
-                    server_url: __field_server_url,
-                    mode: __field_mode,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AsyncModerationCallbackConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for OverviewDashboardConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "OverviewDashboardConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "visible_charts", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "default_date_range_days", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 1, 2, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.visible_charts),
+                1 => __reader.option(&mut __map, 1, &mut __value.default_date_range_days),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for OverviewDashboardConfig {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.visible_charts {
-            __map.serialize_entry("visible_charts", __value)?;
-        }
-        if let Some(__value) = &self.default_date_range_days {
-            __map.serialize_entry("default_date_range_days", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.visible_charts);
+        __map.optional(1, &self.default_date_range_days);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for OverviewDashboardConfig {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = OverviewDashboardConfig;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `OverviewDashboardConfig` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<OverviewDashboardConfig, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_visible_charts: Option<Vec<String>> = None;
-                let mut __field_default_date_range_days: Option<i32> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "visible_charts" => __field_visible_charts = __map.next_value()?,
-                        "default_date_range_days" => __field_default_date_range_days = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(OverviewDashboardConfig {
-                    visible_charts: __field_visible_charts,
-                    default_date_range_days: __field_default_date_range_days,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for OverviewDashboardConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for WebhookFailoverConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "WebhookFailoverConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "gcs_bucket", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "gcs_path", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "gcs_credentials", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[3, 4, 0, 0, 1, 0, 0, 2],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.type_),
+                1 => __reader.option(&mut __map, 1, &mut __value.gcs_bucket),
+                2 => __reader.option(&mut __map, 2, &mut __value.gcs_path),
+                3 => __reader.option(&mut __map, 3, &mut __value.gcs_credentials),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for WebhookFailoverConfig {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.type_ {
-            __map.serialize_entry("type", __value)?;
-        }
-        if let Some(__value) = &self.gcs_bucket {
-            __map.serialize_entry("gcs_bucket", __value)?;
-        }
-        if let Some(__value) = &self.gcs_path {
-            __map.serialize_entry("gcs_path", __value)?;
-        }
-        if let Some(__value) = &self.gcs_credentials {
-            __map.serialize_entry("gcs_credentials", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.type_);
+        __map.optional(1, &self.gcs_bucket);
+        __map.optional(2, &self.gcs_path);
+        __map.optional(3, &self.gcs_credentials);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for WebhookFailoverConfig {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = WebhookFailoverConfig;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `WebhookFailoverConfig` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<WebhookFailoverConfig, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_gcs_bucket: Option<String> = None;
-                let mut __field_gcs_path: Option<String> = None;
-                let mut __field_gcs_credentials: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "type" => __field_type_ = __map.next_value()?,
-                        "gcs_bucket" => __field_gcs_bucket = __map.next_value()?,
-                        "gcs_path" => __field_gcs_path = __map.next_value()?,
-                        "gcs_credentials" => __field_gcs_credentials = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(WebhookFailoverConfig {
-                    type_: __field_type_,
-                    gcs_bucket: __field_gcs_bucket,
-                    gcs_path: __field_gcs_path,
-                    gcs_credentials: __field_gcs_credentials,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for WebhookFailoverConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MetricStats {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MetricStats",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "daily", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "total", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 2, 1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.daily),
+                1 => __reader.value(&mut __map, 1, &mut __value.total),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MetricStats {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.daily {
-            __map.serialize_entry("daily", __value)?;
-        }
-        __map.serialize_entry("total", &self.total)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.daily);
+        __map.required(1, &self.total);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MetricStats {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MetricStats;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MetricStats` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MetricStats, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_daily: Option<Vec<DailyValue>> = None;
-                let mut __field_total: Option<i64> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "daily" => __field_daily = __map.next_value()?,
-                        "total" => __field_total = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MetricStats {
-                    daily: __field_daily,
-                    total: __field_total.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MetricStats {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ApnConfigFields {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "APNConfigFields",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "development", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "auth_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "notification_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "host", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "bundle_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "key_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "auth_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "p12_cert", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[6, 9, 0, 0, 0, 0, 0, 0, 0, 4, 3, 0, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 1, 2, 10, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.value(&mut __map, 1, &mut __value.development),
+                2 => __reader.option(&mut __map, 2, &mut __value.auth_type),
+                3 => __reader.option(&mut __map, 3, &mut __value.notification_template),
+                4 => __reader.option(&mut __map, 4, &mut __value.host),
+                5 => __reader.option(&mut __map, 5, &mut __value.bundle_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.team_id),
+                7 => __reader.option(&mut __map, 7, &mut __value.key_id),
+                8 => __reader.option(&mut __map, 8, &mut __value.auth_key),
+                9 => __reader.option(&mut __map, 9, &mut __value.p12_cert),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ApnConfigFields {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.serialize_entry("development", &self.development)?;
-        if let Some(__value) = &self.auth_type {
-            __map.serialize_entry("auth_type", __value)?;
-        }
-        if let Some(__value) = &self.notification_template {
-            __map.serialize_entry("notification_template", __value)?;
-        }
-        if let Some(__value) = &self.host {
-            __map.serialize_entry("host", __value)?;
-        }
-        if let Some(__value) = &self.bundle_id {
-            __map.serialize_entry("bundle_id", __value)?;
-        }
-        if let Some(__value) = &self.team_id {
-            __map.serialize_entry("team_id", __value)?;
-        }
-        if let Some(__value) = &self.key_id {
-            __map.serialize_entry("key_id", __value)?;
-        }
-        if let Some(__value) = &self.auth_key {
-            __map.serialize_entry("auth_key", __value)?;
-        }
-        if let Some(__value) = &self.p12_cert {
-            __map.serialize_entry("p12_cert", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.required(1, &self.development);
+        __map.optional(2, &self.auth_type);
+        __map.optional(3, &self.notification_template);
+        __map.optional(4, &self.host);
+        __map.optional(5, &self.bundle_id);
+        __map.optional(6, &self.team_id);
+        __map.optional(7, &self.key_id);
+        __map.optional(8, &self.auth_key);
+        __map.optional(9, &self.p12_cert);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ApnConfigFields {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ApnConfigFields;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `APNConfigFields` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ApnConfigFields, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_enabled: Option<bool> = None;
-                let mut __field_development: Option<bool> = None;
-                let mut __field_auth_type: Option<String> = None;
-                let mut __field_notification_template: Option<String> = None;
-                let mut __field_host: Option<String> = None;
-                let mut __field_bundle_id: Option<String> = None;
-                let mut __field_team_id: Option<String> = None;
-                let mut __field_key_id: Option<String> = None;
-                let mut __field_auth_key: Option<String> = None;
-                let mut __field_p12_cert: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "enabled" => __field_enabled = Some(__map.next_value()?),
-                        "development" => __field_development = Some(__map.next_value()?),
-                        "auth_type" => __field_auth_type = __map.next_value()?,
-                        "notification_template" => __field_notification_template = __map.next_value()?,
-                        "host" => __field_host = __map.next_value()?,
-                        "bundle_id" => __field_bundle_id = __map.next_value()?,
-                        "team_id" => __field_team_id = __map.next_value()?,
-                        "key_id" => __field_key_id = __map.next_value()?,
-                        "auth_key" => __field_auth_key = __map.next_value()?,
-                        "p12_cert" => __field_p12_cert = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ApnConfigFields {
-                    enabled: __field_enabled.unwrap_or_default(),
-                    development: __field_development.unwrap_or_default(),
-                    auth_type: __field_auth_type,
-                    notification_template: __field_notification_template,
-                    host: __field_host,
-                    bundle_id: __field_bundle_id,
-                    team_id: __field_team_id,
-                    key_id: __field_key_id,
-                    auth_key: __field_auth_key,
-                    p12_cert: __field_p12_cert,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ApnConfigFields {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FirebaseConfigFields {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FirebaseConfigFields",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "notification_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "data_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "server_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "credentials_json", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 5, 6, 0, 2, 0, 0, 4, 0, 0, 0, 0, 0, 3, 1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.option(&mut __map, 1, &mut __value.notification_template),
+                2 => __reader.option(&mut __map, 2, &mut __value.data_template),
+                3 => __reader.option(&mut __map, 3, &mut __value.apn_template),
+                4 => __reader.option(&mut __map, 4, &mut __value.server_key),
+                5 => __reader.option(&mut __map, 5, &mut __value.credentials_json),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FirebaseConfigFields {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        if let Some(__value) = &self.notification_template {
-            __map.serialize_entry("notification_template", __value)?;
-        }
-        if let Some(__value) = &self.data_template {
-            __map.serialize_entry("data_template", __value)?;
-        }
-        if let Some(__value) = &self.apn_template {
-            __map.serialize_entry("apn_template", __value)?;
-        }
-        if let Some(__value) = &self.server_key {
-            __map.serialize_entry("server_key", __value)?;
-        }
-        if let Some(__value) = &self.credentials_json {
-            __map.serialize_entry("credentials_json", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.optional(1, &self.notification_template);
+        __map.optional(2, &self.data_template);
+        __map.optional(3, &self.apn_template);
+        __map.optional(4, &self.server_key);
+        __map.optional(5, &self.credentials_json);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FirebaseConfigFields {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FirebaseConfigFields;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `FirebaseConfigFields` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FirebaseConfigFields, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_enabled: Option<bool> = None;
-                let mut __field_notification_template: Option<String> = None;
-                let mut __field_data_template: Option<String> = None;
-                let mut __field_apn_template: Option<String> = None;
-                let mut __field_server_key: Option<String> = None;
-                let mut __field_credentials_json: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "enabled" => __field_enabled = Some(__map.next_value()?),
-                        "notification_template" => __field_notification_template = __map.next_value()?,
-                        "data_template" => __field_data_template = __map.next_value()?,
-                        "apn_template" => __field_apn_template = __map.next_value()?,
-                        "server_key" => __field_server_key = __map.next_value()?,
-                        "credentials_json" => __field_credentials_json = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FirebaseConfigFields {
-                    enabled: __field_enabled.unwrap_or_default(),
-                    notification_template: __field_notification_template,
-                    data_template: __field_data_template,
-                    apn_template: __field_apn_template,
-                    server_key: __field_server_key,
-                    credentials_json: __field_credentials_json,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FirebaseConfigFields {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for HuaweiConfigFields {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "HuaweiConfigFields",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "secret", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 3, 0, 0, 0, 0, 2, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.option(&mut __map, 1, &mut __value.id),
+                2 => __reader.option(&mut __map, 2, &mut __value.secret),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for HuaweiConfigFields {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        if let Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let Some(__value) = &self.secret {
-            __map.serialize_entry("secret", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.optional(1, &self.id);
+        __map.optional(2, &self.secret);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for HuaweiConfigFields {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = HuaweiConfigFields;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `HuaweiConfigFields` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<HuaweiConfigFields, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_enabled: Option<bool> = None;
-                let mut __field_id: Option<String> = None;
-                let mut __field_secret: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "enabled" => __field_enabled = Some(__map.next_value()?),
-                        "id" => __field_id = __map.next_value()?,
-                        "secret" => __field_secret = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(HuaweiConfigFields {
-                    enabled: __field_enabled.unwrap_or_default(),
-                    id: __field_id,
-                    secret: __field_secret,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for HuaweiConfigFields {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for XiaomiConfigFields {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "XiaomiConfigFields",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "package_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "secret", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 3, 0, 0, 0, 0, 2, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.option(&mut __map, 1, &mut __value.package_name),
+                2 => __reader.option(&mut __map, 2, &mut __value.secret),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for XiaomiConfigFields {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        if let Some(__value) = &self.package_name {
-            __map.serialize_entry("package_name", __value)?;
-        }
-        if let Some(__value) = &self.secret {
-            __map.serialize_entry("secret", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.optional(1, &self.package_name);
+        __map.optional(2, &self.secret);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for XiaomiConfigFields {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = XiaomiConfigFields;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `XiaomiConfigFields` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<XiaomiConfigFields, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_enabled: Option<bool> = None;
-                let mut __field_package_name: Option<String> = None;
-                let mut __field_secret: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "enabled" => __field_enabled = Some(__map.next_value()?),
-                        "package_name" => __field_package_name = __map.next_value()?,
-                        "secret" => __field_secret = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(XiaomiConfigFields {
-                    enabled: __field_enabled.unwrap_or_default(),
-                    package_name: __field_package_name,
-                    secret: __field_secret,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for XiaomiConfigFields {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PushProvider {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PushProvider",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "disabled_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disabled_reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_auth_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_key_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_p12_cert", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_team_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_topic", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_auth_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_development", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_host", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_notification_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_server_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_credentials", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_data_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_notification_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_apn_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_host", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "huawei_app_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "huawei_app_secret", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "xiaomi_package_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "xiaomi_app_secret", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_templates", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "huawei_host", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 14, 25, 18, 1, 5, 20, 22, 24, 0, 0, 0, 0, 6, 19, 0, 0, 0, 8, 17, 0, 0, 0, 11, 0, 0, 0, 0, 0, 28, 0, 0, 0, 4, 7, 0, 2, 27, 0, 12, 13, 0, 21, 9, 0, 0, 26, 0, 0, 0, 23, 0, 0, 15, 3, 0, 0, 10, 0, 16, 0, 0],
+        required: 4,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.value(&mut __map, 1, &mut __value.type_),
+                2 => __reader.option(&mut __map, 2, &mut __value.description),
+                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.updated_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.disabled_at),
+                6 => __reader.option(&mut __map, 6, &mut __value.disabled_reason),
+                7 => __reader.option(&mut __map, 7, &mut __value.apn_auth_key),
+                8 => __reader.option(&mut __map, 8, &mut __value.apn_key_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.apn_p12_cert),
+                10 => __reader.option(&mut __map, 10, &mut __value.apn_team_id),
+                11 => __reader.option(&mut __map, 11, &mut __value.apn_topic),
+                12 => __reader.option(&mut __map, 12, &mut __value.apn_auth_type),
+                13 => __reader.option(&mut __map, 13, &mut __value.apn_development),
+                14 => __reader.option(&mut __map, 14, &mut __value.apn_host),
+                15 => __reader.option(&mut __map, 15, &mut __value.apn_notification_template),
+                16 => __reader.option(&mut __map, 16, &mut __value.firebase_server_key),
+                17 => __reader.option(&mut __map, 17, &mut __value.firebase_credentials),
+                18 => __reader.option(&mut __map, 18, &mut __value.firebase_data_template),
+                19 => __reader.option(&mut __map, 19, &mut __value.firebase_notification_template),
+                20 => __reader.option(&mut __map, 20, &mut __value.firebase_apn_template),
+                21 => __reader.option(&mut __map, 21, &mut __value.firebase_host),
+                22 => __reader.option(&mut __map, 22, &mut __value.huawei_app_id),
+                23 => __reader.option(&mut __map, 23, &mut __value.huawei_app_secret),
+                24 => __reader.option(&mut __map, 24, &mut __value.xiaomi_package_name),
+                25 => __reader.option(&mut __map, 25, &mut __value.xiaomi_app_secret),
+                26 => __reader.option(&mut __map, 26, &mut __value.push_templates),
+                27 => __reader.option(&mut __map, 27, &mut __value.huawei_host),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PushProvider {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("type", &self.type_)?;
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(__value) = &self.disabled_at {
-            __map.serialize_entry("disabled_at", __value)?;
-        }
-        if let Some(__value) = &self.disabled_reason {
-            __map.serialize_entry("disabled_reason", __value)?;
-        }
-        if let Some(__value) = &self.apn_auth_key {
-            __map.serialize_entry("apn_auth_key", __value)?;
-        }
-        if let Some(__value) = &self.apn_key_id {
-            __map.serialize_entry("apn_key_id", __value)?;
-        }
-        if let Some(__value) = &self.apn_p12_cert {
-            __map.serialize_entry("apn_p12_cert", __value)?;
-        }
-        if let Some(__value) = &self.apn_team_id {
-            __map.serialize_entry("apn_team_id", __value)?;
-        }
-        if let Some(__value) = &self.apn_topic {
-            __map.serialize_entry("apn_topic", __value)?;
-        }
-        if let Some(__value) = &self.apn_auth_type {
-            __map.serialize_entry("apn_auth_type", __value)?;
-        }
-        if let Some(__value) = &self.apn_development {
-            __map.serialize_entry("apn_development", __value)?;
-        }
-        if let Some(__value) = &self.apn_host {
-            __map.serialize_entry("apn_host", __value)?;
-        }
-        if let Some(__value) = &self.apn_notification_template {
-            __map.serialize_entry("apn_notification_template", __value)?;
-        }
-        if let Some(__value) = &self.firebase_server_key {
-            __map.serialize_entry("firebase_server_key", __value)?;
-        }
-        if let Some(__value) = &self.firebase_credentials {
-            __map.serialize_entry("firebase_credentials", __value)?;
-        }
-        if let Some(__value) = &self.firebase_data_template {
-            __map.serialize_entry("firebase_data_template", __value)?;
-        }
-        if let Some(__value) = &self.firebase_notification_template {
-            __map.serialize_entry("firebase_notification_template", __value)?;
-        }
-        if let Some(__value) = &self.firebase_apn_template {
-            __map.serialize_entry("firebase_apn_template", __value)?;
-        }
-        if let Some(__value) = &self.firebase_host {
-            __map.serialize_entry("firebase_host", __value)?;
-        }
-        if let Some(__value) = &self.huawei_app_id {
-            __map.serialize_entry("huawei_app_id", __value)?;
-        }
-        if let Some(__value) = &self.huawei_app_secret {
-            __map.serialize_entry("huawei_app_secret", __value)?;
-        }
-        if let Some(__value) = &self.xiaomi_package_name {
-            __map.serialize_entry("xiaomi_package_name", __value)?;
-        }
-        if let Some(__value) = &self.xiaomi_app_secret {
-            __map.serialize_entry("xiaomi_app_secret", __value)?;
-        }
-        if let Some(__value) = &self.push_templates {
-            __map.serialize_entry("push_templates", __value)?;
-        }
-        if let Some(__value) = &self.huawei_host {
-            __map.serialize_entry("huawei_host", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.required(1, &self.type_);
+        __map.optional(2, &self.description);
+        __map.required(3, &self.created_at);
+        __map.required(4, &self.updated_at);
+        __map.optional(5, &self.disabled_at);
+        __map.optional(6, &self.disabled_reason);
+        __map.optional(7, &self.apn_auth_key);
+        __map.optional(8, &self.apn_key_id);
+        __map.optional(9, &self.apn_p12_cert);
+        __map.optional(10, &self.apn_team_id);
+        __map.optional(11, &self.apn_topic);
+        __map.optional(12, &self.apn_auth_type);
+        __map.optional(13, &self.apn_development);
+        __map.optional(14, &self.apn_host);
+        __map.optional(15, &self.apn_notification_template);
+        __map.optional(16, &self.firebase_server_key);
+        __map.optional(17, &self.firebase_credentials);
+        __map.optional(18, &self.firebase_data_template);
+        __map.optional(19, &self.firebase_notification_template);
+        __map.optional(20, &self.firebase_apn_template);
+        __map.optional(21, &self.firebase_host);
+        __map.optional(22, &self.huawei_app_id);
+        __map.optional(23, &self.huawei_app_secret);
+        __map.optional(24, &self.xiaomi_package_name);
+        __map.optional(25, &self.xiaomi_app_secret);
+        __map.optional(26, &self.push_templates);
+        __map.optional(27, &self.huawei_host);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushProvider {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PushProvider;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PushProvider` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PushProvider, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_name: Option<String> = None;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_description: Option<String> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_disabled_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_disabled_reason: Option<String> = None;
-                let mut __field_apn_auth_key: Option<String> = None;
-                let mut __field_apn_key_id: Option<String> = None;
-                let mut __field_apn_p12_cert: Option<String> = None;
-                let mut __field_apn_team_id: Option<String> = None;
-                let mut __field_apn_topic: Option<String> = None;
-                let mut __field_apn_auth_type: Option<String> = None;
-                let mut __field_apn_development: Option<bool> = None;
-                let mut __field_apn_host: Option<String> = None;
-                let mut __field_apn_notification_template: Option<String> = None;
-                let mut __field_firebase_server_key: Option<String> = None;
-                let mut __field_firebase_credentials: Option<String> = None;
-                let mut __field_firebase_data_template: Option<String> = None;
-                let mut __field_firebase_notification_template: Option<String> = None;
-                let mut __field_firebase_apn_template: Option<String> = None;
-                let mut __field_firebase_host: Option<String> = None;
-                let mut __field_huawei_app_id: Option<String> = None;
-                let mut __field_huawei_app_secret: Option<String> = None;
-                let mut __field_xiaomi_package_name: Option<String> = None;
-                let mut __field_xiaomi_app_secret: Option<String> = None;
-                let mut __field_push_templates: Option<Vec<PushTemplate>> = None;
-                let mut __field_huawei_host: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        "description" => __field_description = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "disabled_at" => __field_disabled_at = __map.next_value()?,
-                        "disabled_reason" => __field_disabled_reason = __map.next_value()?,
-                        "apn_auth_key" => __field_apn_auth_key = __map.next_value()?,
-                        "apn_key_id" => __field_apn_key_id = __map.next_value()?,
-                        "apn_p12_cert" => __field_apn_p12_cert = __map.next_value()?,
-                        "apn_team_id" => __field_apn_team_id = __map.next_value()?,
-                        "apn_topic" => __field_apn_topic = __map.next_value()?,
-                        "apn_auth_type" => __field_apn_auth_type = __map.next_value()?,
-                        "apn_development" => __field_apn_development = __map.next_value()?,
-                        "apn_host" => __field_apn_host = __map.next_value()?,
-                        "apn_notification_template" => __field_apn_notification_template = __map.next_value()?,
-                        "firebase_server_key" => __field_firebase_server_key = __map.next_value()?,
-                        "firebase_credentials" => __field_firebase_credentials = __map.next_value()?,
-                        "firebase_data_template" => __field_firebase_data_template = __map.next_value()?,
-                        "firebase_notification_template" => __field_firebase_notification_template = __map.next_value()?,
-                        "firebase_apn_template" => __field_firebase_apn_template = __map.next_value()?,
-                        "firebase_host" => __field_firebase_host = __map.next_value()?,
-                        "huawei_app_id" => __field_huawei_app_id = __map.next_value()?,
-                        "huawei_app_secret" => __field_huawei_app_secret = __map.next_value()?,
-                        "xiaomi_package_name" => __field_xiaomi_package_name = __map.next_value()?,
-                        "xiaomi_app_secret" => __field_xiaomi_app_secret = __map.next_value()?,
-                        "push_templates" => __field_push_templates = __map.next_value()?,
-                        "huawei_host" => __field_huawei_host = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(PushProvider {
-                    name: __field_name.unwrap_or_default(),
-                    type_: __field_type_.unwrap_or_default(),
-                    description: __field_description,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    disabled_at: __field_disabled_at,
-                    disabled_reason: __field_disabled_reason,
-                    apn_auth_key: __field_apn_auth_key,
-                    apn_key_id: __field_apn_key_id,
-                    apn_p12_cert: __field_apn_p12_cert,
-                    apn_team_id: __field_apn_team_id,
-                    apn_topic: __field_apn_topic,
-                    apn_auth_type: __field_apn_auth_type,
-                    apn_development: __field_apn_development,
-                    apn_host: __field_apn_host,
-                    apn_notification_template: __field_apn_notification_template,
-                    firebase_server_key: __field_firebase_server_key,
-                    firebase_credentials: __field_firebase_credentials,
-                    firebase_data_template: __field_firebase_data_template,
-                    firebase_notification_template: __field_firebase_notification_template,
-                    firebase_apn_template: __field_firebase_apn_template,
-                    firebase_host: __field_firebase_host,
-                    huawei_app_id: __field_huawei_app_id,
-                    huawei_app_secret: __field_huawei_app_secret,
-                    xiaomi_package_name: __field_xiaomi_package_name,
-                    xiaomi_app_secret: __field_xiaomi_app_secret,
-                    push_templates: __field_push_templates,
-                    huawei_host: __field_huawei_host,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PushProvider {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CallSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CallSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "audio", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "backstage", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "video", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "screensharing", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "recording", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "frame_recording", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "individual_recording", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "raw_recording", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "broadcasting", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "geofencing", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "transcription", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "ring", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "thumbnails", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "limits", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "session", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "ingress", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 0, 0, 2, 0, 0, 4, 0, 8, 14, 10, 6, 15, 12, 0, 16, 9, 0, 0, 0, 0, 0, 0, 5, 0, 1, 3, 11, 0, 13, 7],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.audio),
+                1 => __reader.option(&mut __map, 1, &mut __value.backstage),
+                2 => __reader.option(&mut __map, 2, &mut __value.video),
+                3 => __reader.option(&mut __map, 3, &mut __value.screensharing),
+                4 => __reader.option(&mut __map, 4, &mut __value.recording),
+                5 => __reader.option(&mut __map, 5, &mut __value.frame_recording),
+                6 => __reader.option(&mut __map, 6, &mut __value.individual_recording),
+                7 => __reader.option(&mut __map, 7, &mut __value.raw_recording),
+                8 => __reader.option(&mut __map, 8, &mut __value.broadcasting),
+                9 => __reader.option(&mut __map, 9, &mut __value.geofencing),
+                10 => __reader.option(&mut __map, 10, &mut __value.transcription),
+                11 => __reader.option(&mut __map, 11, &mut __value.ring),
+                12 => __reader.option(&mut __map, 12, &mut __value.thumbnails),
+                13 => __reader.option(&mut __map, 13, &mut __value.limits),
+                14 => __reader.option(&mut __map, 14, &mut __value.session),
+                15 => __reader.option(&mut __map, 15, &mut __value.ingress),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CallSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.audio {
-            __map.serialize_entry("audio", __value)?;
-        }
-        if let Some(__value) = &self.backstage {
-            __map.serialize_entry("backstage", __value)?;
-        }
-        if let Some(__value) = &self.video {
-            __map.serialize_entry("video", __value)?;
-        }
-        if let Some(__value) = &self.screensharing {
-            __map.serialize_entry("screensharing", __value)?;
-        }
-        if let Some(__value) = &self.recording {
-            __map.serialize_entry("recording", __value)?;
-        }
-        if let Some(__value) = &self.frame_recording {
-            __map.serialize_entry("frame_recording", __value)?;
-        }
-        if let Some(__value) = &self.individual_recording {
-            __map.serialize_entry("individual_recording", __value)?;
-        }
-        if let Some(__value) = &self.raw_recording {
-            __map.serialize_entry("raw_recording", __value)?;
-        }
-        if let Some(__value) = &self.broadcasting {
-            __map.serialize_entry("broadcasting", __value)?;
-        }
-        if let Some(__value) = &self.geofencing {
-            __map.serialize_entry("geofencing", __value)?;
-        }
-        if let Some(__value) = &self.transcription {
-            __map.serialize_entry("transcription", __value)?;
-        }
-        if let Some(__value) = &self.ring {
-            __map.serialize_entry("ring", __value)?;
-        }
-        if let Some(__value) = &self.thumbnails {
-            __map.serialize_entry("thumbnails", __value)?;
-        }
-        if let Some(__value) = &self.limits {
-            __map.serialize_entry("limits", __value)?;
-        }
-        if let Some(__value) = &self.session {
-            __map.serialize_entry("session", __value)?;
-        }
-        if let Some(__value) = &self.ingress {
-            __map.serialize_entry("ingress", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.audio);
+        __map.optional(1, &self.backstage);
+        __map.optional(2, &self.video);
+        __map.optional(3, &self.screensharing);
+        __map.optional(4, &self.recording);
+        __map.optional(5, &self.frame_recording);
+        __map.optional(6, &self.individual_recording);
+        __map.optional(7, &self.raw_recording);
+        __map.optional(8, &self.broadcasting);
+        __map.optional(9, &self.geofencing);
+        __map.optional(10, &self.transcription);
+        __map.optional(11, &self.ring);
+        __map.optional(12, &self.thumbnails);
+        __map.optional(13, &self.limits);
+        __map.optional(14, &self.session);
+        __map.optional(15, &self.ingress);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CallSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CallSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CallSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CallSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_audio: Option<AudioSettings> = None;
-                let mut __field_backstage: Option<BackstageSettings> = None;
-                let mut __field_video: Option<VideoSettings> = None;
-                let mut __field_screensharing: Option<ScreensharingSettings> = None;
-                let mut __field_recording: Option<RecordSettings> = None;
-                let mut __field_frame_recording: Option<FrameRecordSettings> = None;
-                let mut __field_individual_recording: Option<IndividualRecordSettings> = None;
-                let mut __field_raw_recording: Option<RawRecordSettings> = None;
-                let mut __field_broadcasting: Option<BroadcastSettings> = None;
-                let mut __field_geofencing: Option<GeofenceSettings> = None;
-                let mut __field_transcription: Option<TranscriptionSettings> = None;
-                let mut __field_ring: Option<RingSettings> = None;
-                let mut __field_thumbnails: Option<ThumbnailsSettings> = None;
-                let mut __field_limits: Option<LimitsSettings> = None;
-                let mut __field_session: Option<SessionSettings> = None;
-                let mut __field_ingress: Option<IngressSettings> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "audio" => __field_audio = __map.next_value()?,
-                        "backstage" => __field_backstage = __map.next_value()?,
-                        "video" => __field_video = __map.next_value()?,
-                        "screensharing" => __field_screensharing = __map.next_value()?,
-                        "recording" => __field_recording = __map.next_value()?,
-                        "frame_recording" => __field_frame_recording = __map.next_value()?,
-                        "individual_recording" => __field_individual_recording = __map.next_value()?,
-                        "raw_recording" => __field_raw_recording = __map.next_value()?,
-                        "broadcasting" => __field_broadcasting = __map.next_value()?,
-                        "geofencing" => __field_geofencing = __map.next_value()?,
-                        "transcription" => __field_transcription = __map.next_value()?,
-                        "ring" => __field_ring = __map.next_value()?,
-                        "thumbnails" => __field_thumbnails = __map.next_value()?,
-                        "limits" => __field_limits = __map.next_value()?,
-                        "session" => __field_session = __map.next_value()?,
-                        "ingress" => __field_ingress = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CallSettings {
-                    audio: __field_audio,
-                    backstage: __field_backstage,
-                    video: __field_video,
-                    screensharing: __field_screensharing,
-                    recording: __field_recording,
-                    frame_recording: __field_frame_recording,
-                    individual_recording: __field_individual_recording,
-                    raw_recording: __field_raw_recording,
-                    broadcasting: __field_broadcasting,
-                    geofencing: __field_geofencing,
-                    transcription: __field_transcription,
-                    ring: __field_ring,
-                    thumbnails: __field_thumbnails,
-                    limits: __field_limits,
-                    session: __field_session,
-                    ingress: __field_ingress,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CallSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for NotificationSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "NotificationSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "call_live_started", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "session_started", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "call_notification", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "call_ring", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "call_missed", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[0, 6, 0, 0, 0, 0, 3, 0, 2, 4, 5, 0, 0, 0, 1, 0],
+        required: 6,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.value(&mut __map, 1, &mut __value.call_live_started),
+                2 => __reader.value(&mut __map, 2, &mut __value.session_started),
+                3 => __reader.value(&mut __map, 3, &mut __value.call_notification),
+                4 => __reader.value(&mut __map, 4, &mut __value.call_ring),
+                5 => __reader.value(&mut __map, 5, &mut __value.call_missed),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for NotificationSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.serialize_entry("call_live_started", &self.call_live_started)?;
-        __map.serialize_entry("session_started", &self.session_started)?;
-        __map.serialize_entry("call_notification", &self.call_notification)?;
-        __map.serialize_entry("call_ring", &self.call_ring)?;
-        __map.serialize_entry("call_missed", &self.call_missed)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.required(1, &self.call_live_started);
+        __map.required(2, &self.session_started);
+        __map.required(3, &self.call_notification);
+        __map.required(4, &self.call_ring);
+        __map.required(5, &self.call_missed);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NotificationSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = NotificationSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `NotificationSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_enabled: Option<bool> = None;
-                let mut __field_call_live_started: Option<EventNotificationSettings> = None;
-                let mut __field_session_started: Option<EventNotificationSettings> = None;
-                let mut __field_call_notification: Option<EventNotificationSettings> = None;
-                let mut __field_call_ring: Option<EventNotificationSettings> = None;
-                let mut __field_call_missed: Option<EventNotificationSettings> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "enabled" => __field_enabled = Some(__map.next_value()?),
-                        "call_live_started" => __field_call_live_started = Some(__map.next_value()?),
-                        "session_started" => __field_session_started = Some(__map.next_value()?),
-                        "call_notification" => __field_call_notification = Some(__map.next_value()?),
-                        "call_ring" => __field_call_ring = Some(__map.next_value()?),
-                        "call_missed" => __field_call_missed = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(NotificationSettings {
-                    enabled: __field_enabled.unwrap_or_default(),
-                    call_live_started: __field_call_live_started.unwrap_or_default(),
-                    session_started: __field_session_started.unwrap_or_default(),
-                    call_notification: __field_call_notification.unwrap_or_default(),
-                    call_ring: __field_call_ring.unwrap_or_default(),
-                    call_missed: __field_call_missed.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for NotificationSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DailyValue {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DailyValue",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "date", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "value", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 2, 0, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.date),
+                1 => __reader.value(&mut __map, 1, &mut __value.value),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DailyValue {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("date", &self.date)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.date);
+        __map.required(1, &self.value);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DailyValue {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DailyValue;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DailyValue` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DailyValue, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_date: Option<String> = None;
-                let mut __field_value: Option<i64> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "date" => __field_date = Some(__map.next_value()?),
-                        "value" => __field_value = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DailyValue {
-                    date: __field_date.unwrap_or_default(),
-                    value: __field_value.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DailyValue {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PushTemplate {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PushTemplate",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enable_push", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "event_type", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 5, 0, 0, 0, 0, 0, 3, 4, 0, 0, 0, 1, 0, 2, 0],
+        required: 4,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enable_push),
+                1 => __reader.value(&mut __map, 1, &mut __value.event_type),
+                2 => __reader.option(&mut __map, 2, &mut __value.template),
+                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.updated_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PushTemplate {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enable_push", &self.enable_push)?;
-        __map.serialize_entry("event_type", &self.event_type)?;
-        if let Some(__value) = &self.template {
-            __map.serialize_entry("template", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enable_push);
+        __map.required(1, &self.event_type);
+        __map.optional(2, &self.template);
+        __map.required(3, &self.created_at);
+        __map.required(4, &self.updated_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushTemplate {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PushTemplate;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PushTemplate` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PushTemplate, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_enable_push: Option<bool> = None;
-                let mut __field_event_type: Option<PushTemplateEventType> = None;
-                let mut __field_template: Option<String> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "enable_push" => __field_enable_push = Some(__map.next_value()?),
-                        "event_type" => __field_event_type = Some(__map.next_value()?),
-                        "template" => __field_template = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_event_type) = __field_event_type else {
-                    return Err(serde::de::Error::missing_field("event_type"));
-                };
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(PushTemplate {
-                    enable_push: __field_enable_push.unwrap_or_default(),
-                    event_type: __field_event_type,
-                    template: __field_template,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PushTemplate {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for AudioSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AudioSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "access_request_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "opus_dtx_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "redundant_coding_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mic_default_on", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "speaker_default_on", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "default_device", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "noise_cancellation", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "hifi_audio_enabled", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 0, 7, 2, 3, 6, 0, 4, 0, 0, 0, 8, 0, 0, 0, 5],
+        required: 7,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.access_request_enabled),
+                1 => __reader.value(&mut __map, 1, &mut __value.opus_dtx_enabled),
+                2 => __reader.value(&mut __map, 2, &mut __value.redundant_coding_enabled),
+                3 => __reader.value(&mut __map, 3, &mut __value.mic_default_on),
+                4 => __reader.value(&mut __map, 4, &mut __value.speaker_default_on),
+                5 => __reader.value(&mut __map, 5, &mut __value.default_device),
+                6 => __reader.option(&mut __map, 6, &mut __value.noise_cancellation),
+                7 => __reader.value(&mut __map, 7, &mut __value.hifi_audio_enabled),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AudioSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("access_request_enabled", &self.access_request_enabled)?;
-        __map.serialize_entry("opus_dtx_enabled", &self.opus_dtx_enabled)?;
-        __map.serialize_entry("redundant_coding_enabled", &self.redundant_coding_enabled)?;
-        __map.serialize_entry("mic_default_on", &self.mic_default_on)?;
-        __map.serialize_entry("speaker_default_on", &self.speaker_default_on)?;
-        __map.serialize_entry("default_device", &self.default_device)?;
-        if let Some(__value) = &self.noise_cancellation {
-            __map.serialize_entry("noise_cancellation", __value)?;
-        }
-        __map.serialize_entry("hifi_audio_enabled", &self.hifi_audio_enabled)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.access_request_enabled);
+        __map.required(1, &self.opus_dtx_enabled);
+        __map.required(2, &self.redundant_coding_enabled);
+        __map.required(3, &self.mic_default_on);
+        __map.required(4, &self.speaker_default_on);
+        __map.required(5, &self.default_device);
+        __map.optional(6, &self.noise_cancellation);
+        __map.required(7, &self.hifi_audio_enabled);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AudioSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AudioSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `AudioSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AudioSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_access_request_enabled: Option<bool> = None;
-                let mut __field_opus_dtx_enabled: Option<bool> = None;
-                let mut __field_redundant_coding_enabled: Option<bool> = None;
-                let mut __field_mic_default_on: Option<bool> = None;
-                let mut __field_speaker_default_on: Option<bool> = None;
-                let mut __field_default_device: Option<AudioSettingsDefaultDevice> = None;
-                let mut __field_noise_cancellation: Option<NoiseCancellationSettings> = None;
-                let mut __field_hifi_audio_enabled: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "access_request_enabled" => __field_access_request_enabled = Some(__map.next_value()?),
-                        "opus_dtx_enabled" => __field_opus_dtx_enabled = Some(__map.next_value()?),
-                        "redundant_coding_enabled" => __field_redundant_coding_enabled = Some(__map.next_value()?),
-                        "mic_default_on" => __field_mic_default_on = Some(__map.next_value()?),
-                        "speaker_default_on" => __field_speaker_default_on = Some(__map.next_value()?),
-                        "default_device" => __field_default_device = Some(__map.next_value()?),
-                        "noise_cancellation" => __field_noise_cancellation = __map.next_value()?,
-                        "hifi_audio_enabled" => __field_hifi_audio_enabled = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_default_device) = __field_default_device else {
-                    return Err(serde::de::Error::missing_field("default_device"));
-                };
-                Ok(AudioSettings {
-                    access_request_enabled: __field_access_request_enabled.unwrap_or_default(),
-                    opus_dtx_enabled: __field_opus_dtx_enabled.unwrap_or_default(),
-                    redundant_coding_enabled: __field_redundant_coding_enabled.unwrap_or_default(),
-                    mic_default_on: __field_mic_default_on.unwrap_or_default(),
-                    speaker_default_on: __field_speaker_default_on.unwrap_or_default(),
-                    default_device: __field_default_device,
-                    noise_cancellation: __field_noise_cancellation,
-                    hifi_audio_enabled: __field_hifi_audio_enabled.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AudioSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for BackstageSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "BackstageSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "join_ahead_time_seconds", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 2, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.option(&mut __map, 1, &mut __value.join_ahead_time_seconds),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for BackstageSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        if let Some(__value) = &self.join_ahead_time_seconds {
-            __map.serialize_entry("join_ahead_time_seconds", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.optional(1, &self.join_ahead_time_seconds);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BackstageSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = BackstageSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `BackstageSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<BackstageSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_enabled: Option<bool> = None;
-                let mut __field_join_ahead_time_seconds: Option<i32> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "enabled" => __field_enabled = Some(__map.next_value()?),
-                        "join_ahead_time_seconds" => __field_join_ahead_time_seconds = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(BackstageSettings {
-                    enabled: __field_enabled.unwrap_or_default(),
-                    join_ahead_time_seconds: __field_join_ahead_time_seconds,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for BackstageSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for VideoSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "VideoSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "access_request_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "target_resolution", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "camera_default_on", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "camera_facing", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[2, 0, 0, 0, 5, 0, 0, 0, 0, 0, 4, 0, 3, 0, 1, 0],
+        required: 5,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.value(&mut __map, 1, &mut __value.access_request_enabled),
+                2 => __reader.value(&mut __map, 2, &mut __value.target_resolution),
+                3 => __reader.value(&mut __map, 3, &mut __value.camera_default_on),
+                4 => __reader.value(&mut __map, 4, &mut __value.camera_facing),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for VideoSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.serialize_entry("access_request_enabled", &self.access_request_enabled)?;
-        __map.serialize_entry("target_resolution", &self.target_resolution)?;
-        __map.serialize_entry("camera_default_on", &self.camera_default_on)?;
-        __map.serialize_entry("camera_facing", &self.camera_facing)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.required(1, &self.access_request_enabled);
+        __map.required(2, &self.target_resolution);
+        __map.required(3, &self.camera_default_on);
+        __map.required(4, &self.camera_facing);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for VideoSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = VideoSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `VideoSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<VideoSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_enabled: Option<bool> = None;
-                let mut __field_access_request_enabled: Option<bool> = None;
-                let mut __field_target_resolution: Option<TargetResolution> = None;
-                let mut __field_camera_default_on: Option<bool> = None;
-                let mut __field_camera_facing: Option<VideoSettingsCameraFacing> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "enabled" => __field_enabled = Some(__map.next_value()?),
-                        "access_request_enabled" => __field_access_request_enabled = Some(__map.next_value()?),
-                        "target_resolution" => __field_target_resolution = Some(__map.next_value()?),
-                        "camera_default_on" => __field_camera_default_on = Some(__map.next_value()?),
-                        "camera_facing" => __field_camera_facing = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_camera_facing) = __field_camera_facing else {
-                    return Err(serde::de::Error::missing_field("camera_facing"));
-                };
-                Ok(VideoSettings {
-                    enabled: __field_enabled.unwrap_or_default(),
-                    access_request_enabled: __field_access_request_enabled.unwrap_or_default(),
-                    target_resolution: __field_target_resolution.unwrap_or_default(),
-                    camera_default_on: __field_camera_default_on.unwrap_or_default(),
-                    camera_facing: __field_camera_facing,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for VideoSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ScreensharingSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ScreensharingSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "access_request_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "target_resolution", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 0, 0, 0, 0, 0, 3, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.value(&mut __map, 1, &mut __value.access_request_enabled),
+                2 => __reader.option(&mut __map, 2, &mut __value.target_resolution),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ScreensharingSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.serialize_entry("access_request_enabled", &self.access_request_enabled)?;
-        if let Some(__value) = &self.target_resolution {
-            __map.serialize_entry("target_resolution", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.required(1, &self.access_request_enabled);
+        __map.optional(2, &self.target_resolution);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ScreensharingSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ScreensharingSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ScreensharingSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ScreensharingSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_enabled: Option<bool> = None;
-                let mut __field_access_request_enabled: Option<bool> = None;
-                let mut __field_target_resolution: Option<TargetResolution> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "enabled" => __field_enabled = Some(__map.next_value()?),
-                        "access_request_enabled" => __field_access_request_enabled = Some(__map.next_value()?),
-                        "target_resolution" => __field_target_resolution = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ScreensharingSettings {
-                    enabled: __field_enabled.unwrap_or_default(),
-                    access_request_enabled: __field_access_request_enabled.unwrap_or_default(),
-                    target_resolution: __field_target_resolution,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ScreensharingSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for RecordSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "RecordSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "audio_only", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mode", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quality", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "layout", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 4, 0, 1, 0, 2, 3, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.audio_only),
+                1 => __reader.value(&mut __map, 1, &mut __value.mode),
+                2 => __reader.option(&mut __map, 2, &mut __value.quality),
+                3 => __reader.option(&mut __map, 3, &mut __value.layout),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for RecordSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.audio_only {
-            __map.serialize_entry("audio_only", __value)?;
-        }
-        __map.serialize_entry("mode", &self.mode)?;
-        if let Some(__value) = &self.quality {
-            __map.serialize_entry("quality", __value)?;
-        }
-        if let Some(__value) = &self.layout {
-            __map.serialize_entry("layout", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.audio_only);
+        __map.required(1, &self.mode);
+        __map.optional(2, &self.quality);
+        __map.optional(3, &self.layout);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for RecordSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = RecordSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `RecordSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<RecordSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_audio_only: Option<bool> = None;
-                let mut __field_mode: Option<String> = None;
-                let mut __field_quality: Option<String> = None;
-                let mut __field_layout: Option<LayoutSettings> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "audio_only" => __field_audio_only = __map.next_value()?,
-                        "mode" => __field_mode = Some(__map.next_value()?),
-                        "quality" => __field_quality = __map.next_value()?,
-                        "layout" => __field_layout = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(RecordSettings {
-                    audio_only: __field_audio_only,
-                    mode: __field_mode.unwrap_or_default(),
-                    quality: __field_quality,
-                    layout: __field_layout,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for RecordSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FrameRecordSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FrameRecordSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "mode", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "quality", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "capture_interval_in_seconds", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 3, 0, 0, 1, 2, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.mode),
+                1 => __reader.option(&mut __map, 1, &mut __value.quality),
+                2 => __reader.value(&mut __map, 2, &mut __value.capture_interval_in_seconds),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FrameRecordSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("mode", &self.mode)?;
-        if let Some(__value) = &self.quality {
-            __map.serialize_entry("quality", __value)?;
-        }
-        __map.serialize_entry("capture_interval_in_seconds", &self.capture_interval_in_seconds)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.mode);
+        __map.optional(1, &self.quality);
+        __map.required(2, &self.capture_interval_in_seconds);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FrameRecordSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FrameRecordSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `FrameRecordSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FrameRecordSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_mode: Option<FrameRecordSettingsMode> = None;
-                let mut __field_quality: Option<String> = None;
-                let mut __field_capture_interval_in_seconds: Option<i32> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "mode" => __field_mode = Some(__map.next_value()?),
-                        "quality" => __field_quality = __map.next_value()?,
-                        "capture_interval_in_seconds" => __field_capture_interval_in_seconds = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_mode) = __field_mode else {
-                    return Err(serde::de::Error::missing_field("mode"));
-                };
-                Ok(FrameRecordSettings {
-                    mode: __field_mode,
-                    quality: __field_quality,
-                    capture_interval_in_seconds: __field_capture_interval_in_seconds.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FrameRecordSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for IndividualRecordSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "IndividualRecordSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "mode", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "output_types", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 1, 2],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.mode),
+                1 => __reader.option(&mut __map, 1, &mut __value.output_types),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for IndividualRecordSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("mode", &self.mode)?;
-        if let Some(__value) = &self.output_types {
-            __map.serialize_entry("output_types", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.mode);
+        __map.optional(1, &self.output_types);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for IndividualRecordSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = IndividualRecordSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `IndividualRecordSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<IndividualRecordSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_mode: Option<IndividualRecordSettingsMode> = None;
-                let mut __field_output_types: Option<Vec<String>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "mode" => __field_mode = Some(__map.next_value()?),
-                        "output_types" => __field_output_types = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_mode) = __field_mode else {
-                    return Err(serde::de::Error::missing_field("mode"));
-                };
-                Ok(IndividualRecordSettings {
-                    mode: __field_mode,
-                    output_types: __field_output_types,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for IndividualRecordSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for RawRecordSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "RawRecordSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "mode", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "audio_only", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 2, 1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.mode),
+                1 => __reader.option(&mut __map, 1, &mut __value.audio_only),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for RawRecordSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("mode", &self.mode)?;
-        if let Some(__value) = &self.audio_only {
-            __map.serialize_entry("audio_only", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.mode);
+        __map.optional(1, &self.audio_only);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for RawRecordSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = RawRecordSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `RawRecordSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<RawRecordSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_mode: Option<RawRecordSettingsMode> = None;
-                let mut __field_audio_only: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "mode" => __field_mode = Some(__map.next_value()?),
-                        "audio_only" => __field_audio_only = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_mode) = __field_mode else {
-                    return Err(serde::de::Error::missing_field("mode"));
-                };
-                Ok(RawRecordSettings {
-                    mode: __field_mode,
-                    audio_only: __field_audio_only,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for RawRecordSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for BroadcastSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "BroadcastSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "hls", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "rtmp", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 0, 0, 0, 0, 0, 3, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.option(&mut __map, 1, &mut __value.hls),
+                2 => __reader.option(&mut __map, 2, &mut __value.rtmp),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for BroadcastSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        if let Some(__value) = &self.hls {
-            __map.serialize_entry("hls", __value)?;
-        }
-        if let Some(__value) = &self.rtmp {
-            __map.serialize_entry("rtmp", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.optional(1, &self.hls);
+        __map.optional(2, &self.rtmp);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BroadcastSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = BroadcastSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `BroadcastSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<BroadcastSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_enabled: Option<bool> = None;
-                let mut __field_hls: Option<HlsSettings> = None;
-                let mut __field_rtmp: Option<RtmpSettings> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "enabled" => __field_enabled = Some(__map.next_value()?),
-                        "hls" => __field_hls = __map.next_value()?,
-                        "rtmp" => __field_rtmp = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(BroadcastSettings {
-                    enabled: __field_enabled.unwrap_or_default(),
-                    hls: __field_hls,
-                    rtmp: __field_rtmp,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for BroadcastSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GeofenceSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GeofenceSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "names", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.names),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GeofenceSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("names", &self.names)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.names);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GeofenceSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GeofenceSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GeofenceSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GeofenceSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_names: Option<Vec<String>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "names" => __field_names = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GeofenceSettings {
-                    names: __field_names.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GeofenceSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for TranscriptionSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "TranscriptionSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "mode", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "closed_caption_mode", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "language", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "translation", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "speech_segment_config", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 4, 0, 0, 0, 0, 5, 0, 0, 1, 3, 0, 0, 2, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.mode),
+                1 => __reader.value(&mut __map, 1, &mut __value.closed_caption_mode),
+                2 => __reader.value(&mut __map, 2, &mut __value.language),
+                3 => __reader.option(&mut __map, 3, &mut __value.translation),
+                4 => __reader.option(&mut __map, 4, &mut __value.speech_segment_config),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for TranscriptionSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("mode", &self.mode)?;
-        __map.serialize_entry("closed_caption_mode", &self.closed_caption_mode)?;
-        __map.serialize_entry("language", &self.language)?;
-        if let Some(__value) = &self.translation {
-            __map.serialize_entry("translation", __value)?;
-        }
-        if let Some(__value) = &self.speech_segment_config {
-            __map.serialize_entry("speech_segment_config", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.mode);
+        __map.required(1, &self.closed_caption_mode);
+        __map.required(2, &self.language);
+        __map.optional(3, &self.translation);
+        __map.optional(4, &self.speech_segment_config);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TranscriptionSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = TranscriptionSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `TranscriptionSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<TranscriptionSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_mode: Option<TranscriptionSettingsMode> = None;
-                let mut __field_closed_caption_mode: Option<TranscriptionSettingsClosedCaptionMode> = None;
-                let mut __field_language: Option<TranscriptionSettingsLanguage> = None;
-                let mut __field_translation: Option<TranslationSettings> = None;
-                let mut __field_speech_segment_config: Option<SpeechSegmentConfig> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "mode" => __field_mode = Some(__map.next_value()?),
-                        "closed_caption_mode" => __field_closed_caption_mode = Some(__map.next_value()?),
-                        "language" => __field_language = Some(__map.next_value()?),
-                        "translation" => __field_translation = __map.next_value()?,
-                        "speech_segment_config" => __field_speech_segment_config = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_mode) = __field_mode else {
-                    return Err(serde::de::Error::missing_field("mode"));
-                };
-                let Some(__field_closed_caption_mode) = __field_closed_caption_mode else {
-                    return Err(serde::de::Error::missing_field("closed_caption_mode"));
-                };
-                let Some(__field_language) = __field_language else {
-                    return Err(serde::de::Error::missing_field("language"));
-                };
-                Ok(TranscriptionSettings {
-                    mode: __field_mode,
-                    closed_caption_mode: __field_closed_caption_mode,
-                    language: __field_language,
-                    translation: __field_translation,
-                    speech_segment_config: __field_speech_segment_config,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for TranscriptionSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for RingSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "RingSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "incoming_call_timeout_ms", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "auto_cancel_timeout_ms", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "missed_call_timeout_ms", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 0, 0, 0, 3, 0, 1],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.incoming_call_timeout_ms),
+                1 => __reader.value(&mut __map, 1, &mut __value.auto_cancel_timeout_ms),
+                2 => __reader.value(&mut __map, 2, &mut __value.missed_call_timeout_ms),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for RingSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("incoming_call_timeout_ms", &self.incoming_call_timeout_ms)?;
-        __map.serialize_entry("auto_cancel_timeout_ms", &self.auto_cancel_timeout_ms)?;
-        __map.serialize_entry("missed_call_timeout_ms", &self.missed_call_timeout_ms)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.incoming_call_timeout_ms);
+        __map.required(1, &self.auto_cancel_timeout_ms);
+        __map.required(2, &self.missed_call_timeout_ms);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for RingSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = RingSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `RingSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<RingSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_incoming_call_timeout_ms: Option<i32> = None;
-                let mut __field_auto_cancel_timeout_ms: Option<i32> = None;
-                let mut __field_missed_call_timeout_ms: Option<i32> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "incoming_call_timeout_ms" => __field_incoming_call_timeout_ms = Some(__map.next_value()?),
-                        "auto_cancel_timeout_ms" => __field_auto_cancel_timeout_ms = Some(__map.next_value()?),
-                        "missed_call_timeout_ms" => __field_missed_call_timeout_ms = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(RingSettings {
-                    incoming_call_timeout_ms: __field_incoming_call_timeout_ms.unwrap_or_default(),
-                    auto_cancel_timeout_ms: __field_auto_cancel_timeout_ms.unwrap_or_default(),
-                    missed_call_timeout_ms: __field_missed_call_timeout_ms.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for RingSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ThumbnailsSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ThumbnailsSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ThumbnailsSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ThumbnailsSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ThumbnailsSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ThumbnailsSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ThumbnailsSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_enabled: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "enabled" => __field_enabled = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ThumbnailsSettings {
-                    enabled: __field_enabled.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ThumbnailsSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for LimitsSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "LimitsSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "max_participants", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "max_participants_exclude_roles", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "max_participants_exclude_owner", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "max_duration_seconds", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 0, 2, 1, 4, 3],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.max_participants),
+                1 => __reader.value(&mut __map, 1, &mut __value.max_participants_exclude_roles),
+                2 => __reader.option(&mut __map, 2, &mut __value.max_participants_exclude_owner),
+                3 => __reader.option(&mut __map, 3, &mut __value.max_duration_seconds),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for LimitsSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.max_participants {
-            __map.serialize_entry("max_participants", __value)?;
-        }
-        __map.serialize_entry("max_participants_exclude_roles", &self.max_participants_exclude_roles)?;
-        if let Some(__value) = &self.max_participants_exclude_owner {
-            __map.serialize_entry("max_participants_exclude_owner", __value)?;
-        }
-        if let Some(__value) = &self.max_duration_seconds {
-            __map.serialize_entry("max_duration_seconds", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.max_participants);
+        __map.required(1, &self.max_participants_exclude_roles);
+        __map.optional(2, &self.max_participants_exclude_owner);
+        __map.optional(3, &self.max_duration_seconds);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for LimitsSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LimitsSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `LimitsSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<LimitsSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_max_participants: Option<i32> = None;
-                let mut __field_max_participants_exclude_roles: Option<Vec<String>> = None;
-                let mut __field_max_participants_exclude_owner: Option<bool> = None;
-                let mut __field_max_duration_seconds: Option<i32> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "max_participants" => __field_max_participants = __map.next_value()?,
-                        "max_participants_exclude_roles" => __field_max_participants_exclude_roles = Some(__map.next_value()?),
-                        "max_participants_exclude_owner" => __field_max_participants_exclude_owner = __map.next_value()?,
-                        "max_duration_seconds" => __field_max_duration_seconds = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(LimitsSettings {
-                    max_participants: __field_max_participants,
-                    max_participants_exclude_roles: __field_max_participants_exclude_roles.unwrap_or_default(),
-                    max_participants_exclude_owner: __field_max_participants_exclude_owner,
-                    max_duration_seconds: __field_max_duration_seconds,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for LimitsSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SessionSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SessionSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "inactivity_timeout_seconds", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.inactivity_timeout_seconds),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SessionSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("inactivity_timeout_seconds", &self.inactivity_timeout_seconds)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.inactivity_timeout_seconds);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SessionSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SessionSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `SessionSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SessionSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_inactivity_timeout_seconds: Option<i32> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "inactivity_timeout_seconds" => __field_inactivity_timeout_seconds = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SessionSettings {
-                    inactivity_timeout_seconds: __field_inactivity_timeout_seconds.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SessionSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for IngressSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "IngressSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "audio_encoding_options", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "video_encoding_options", flags: __rt::OPTIONAL, nested: Some("{}") },
+        ],
+        slots: &[0, 2, 3, 0, 0, 0, 0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.option(&mut __map, 1, &mut __value.audio_encoding_options),
+                2 => __reader.option(&mut __map, 2, &mut __value.video_encoding_options),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for IngressSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        if let Some(__value) = &self.audio_encoding_options {
-            __map.serialize_entry("audio_encoding_options", __value)?;
-        }
-        if let Some(__value) = &self.video_encoding_options {
-            __map.serialize_entry("video_encoding_options", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.optional(1, &self.audio_encoding_options);
+        __map.optional(2, &self.video_encoding_options);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for IngressSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = IngressSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `IngressSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<IngressSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_enabled: Option<bool> = None;
-                let mut __field_audio_encoding_options: Option<IngressAudioEncodingOptions> = None;
-                let mut __field_video_encoding_options: Option<std::collections::BTreeMap<String, IngressVideoEncodingOptions>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "enabled" => __field_enabled = Some(__map.next_value()?),
-                        "audio_encoding_options" => __field_audio_encoding_options = __map.next_value()?,
-                        "video_encoding_options" => __field_video_encoding_options = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(IngressSettings {
-                    enabled: __field_enabled.unwrap_or_default(),
-                    audio_encoding_options: __field_audio_encoding_options,
-                    video_encoding_options: __field_video_encoding_options,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for IngressSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for EventNotificationSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "EventNotificationSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "apns", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "fcm", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[0, 0, 0, 3, 0, 0, 2, 1],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.value(&mut __map, 1, &mut __value.apns),
+                2 => __reader.value(&mut __map, 2, &mut __value.fcm),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for EventNotificationSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.serialize_entry("apns", &self.apns)?;
-        __map.serialize_entry("fcm", &self.fcm)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.required(1, &self.apns);
+        __map.required(2, &self.fcm);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for EventNotificationSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = EventNotificationSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `EventNotificationSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<EventNotificationSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_enabled: Option<bool> = None;
-                let mut __field_apns: Option<Apns> = None;
-                let mut __field_fcm: Option<Fcm> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "enabled" => __field_enabled = Some(__map.next_value()?),
-                        "apns" => __field_apns = Some(__map.next_value()?),
-                        "fcm" => __field_fcm = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(EventNotificationSettings {
-                    enabled: __field_enabled.unwrap_or_default(),
-                    apns: __field_apns.unwrap_or_default(),
-                    fcm: __field_fcm.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for EventNotificationSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for NoiseCancellationSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "NoiseCancellationSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "mode", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.mode),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for NoiseCancellationSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("mode", &self.mode)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.mode);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NoiseCancellationSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = NoiseCancellationSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `NoiseCancellationSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NoiseCancellationSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_mode: Option<NoiseCancellationSettingsMode> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "mode" => __field_mode = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_mode) = __field_mode else {
-                    return Err(serde::de::Error::missing_field("mode"));
-                };
-                Ok(NoiseCancellationSettings {
-                    mode: __field_mode,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for NoiseCancellationSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for TargetResolution {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "TargetResolution",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "width", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "height", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "bitrate", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 0, 0, 2, 3, 0, 1],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.width),
+                1 => __reader.value(&mut __map, 1, &mut __value.height),
+                2 => __reader.value(&mut __map, 2, &mut __value.bitrate),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for TargetResolution {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("width", &self.width)?;
-        __map.serialize_entry("height", &self.height)?;
-        __map.serialize_entry("bitrate", &self.bitrate)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.width);
+        __map.required(1, &self.height);
+        __map.required(2, &self.bitrate);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TargetResolution {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = TargetResolution;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `TargetResolution` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<TargetResolution, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_width: Option<i32> = None;
-                let mut __field_height: Option<i32> = None;
-                let mut __field_bitrate: Option<i32> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "width" => __field_width = Some(__map.next_value()?),
-                        "height" => __field_height = Some(__map.next_value()?),
-                        "bitrate" => __field_bitrate = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(TargetResolution {
-                    width: __field_width.unwrap_or_default(),
-                    height: __field_height.unwrap_or_default(),
-                    bitrate: __field_bitrate.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for TargetResolution {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for LayoutSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "LayoutSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "options", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "external_app_url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "external_css_url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "detect_orientation", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 1, 0, 0, 0, 0, 2, 3, 4, 0, 0, 5, 0, 0, 0, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.option(&mut __map, 1, &mut __value.options),
+                2 => __reader.value(&mut __map, 2, &mut __value.external_app_url),
+                3 => __reader.value(&mut __map, 3, &mut __value.external_css_url),
+                4 => __reader.option(&mut __map, 4, &mut __value.detect_orientation),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for LayoutSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        if let Some(__value) = &self.options {
-            __map.serialize_entry("options", __value)?;
-        }
-        __map.serialize_entry("external_app_url", &self.external_app_url)?;
-        __map.serialize_entry("external_css_url", &self.external_css_url)?;
-        if let Some(__value) = &self.detect_orientation {
-            __map.serialize_entry("detect_orientation", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.optional(1, &self.options);
+        __map.required(2, &self.external_app_url);
+        __map.required(3, &self.external_css_url);
+        __map.optional(4, &self.detect_orientation);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for LayoutSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LayoutSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `LayoutSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<LayoutSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_name: Option<LayoutSettingsName> = None;
-                let mut __field_options: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_external_app_url: Option<String> = None;
-                let mut __field_external_css_url: Option<String> = None;
-                let mut __field_detect_orientation: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "options" => __field_options = __map.next_value()?,
-                        "external_app_url" => __field_external_app_url = Some(__map.next_value()?),
-                        "external_css_url" => __field_external_css_url = Some(__map.next_value()?),
-                        "detect_orientation" => __field_detect_orientation = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_name) = __field_name else {
-                    return Err(serde::de::Error::missing_field("name"));
-                };
-                Ok(LayoutSettings {
-                    name: __field_name,
-                    options: __field_options,
-                    external_app_url: __field_external_app_url.unwrap_or_default(),
-                    external_css_url: __field_external_css_url.unwrap_or_default(),
-                    detect_orientation: __field_detect_orientation,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for LayoutSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for HlsSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "HLSSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "auto_on", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quality_tracks", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "layout", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 3, 4, 0, 0, 0, 0, 1],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.auto_on),
+                1 => __reader.value(&mut __map, 1, &mut __value.enabled),
+                2 => __reader.value(&mut __map, 2, &mut __value.quality_tracks),
+                3 => __reader.option(&mut __map, 3, &mut __value.layout),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for HlsSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("auto_on", &self.auto_on)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.serialize_entry("quality_tracks", &self.quality_tracks)?;
-        if let Some(__value) = &self.layout {
-            __map.serialize_entry("layout", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.auto_on);
+        __map.required(1, &self.enabled);
+        __map.required(2, &self.quality_tracks);
+        __map.optional(3, &self.layout);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for HlsSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = HlsSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `HLSSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<HlsSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_auto_on: Option<bool> = None;
-                let mut __field_enabled: Option<bool> = None;
-                let mut __field_quality_tracks: Option<Vec<String>> = None;
-                let mut __field_layout: Option<LayoutSettings> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "auto_on" => __field_auto_on = Some(__map.next_value()?),
-                        "enabled" => __field_enabled = Some(__map.next_value()?),
-                        "quality_tracks" => __field_quality_tracks = Some(__map.next_value()?),
-                        "layout" => __field_layout = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(HlsSettings {
-                    auto_on: __field_auto_on.unwrap_or_default(),
-                    enabled: __field_enabled.unwrap_or_default(),
-                    quality_tracks: __field_quality_tracks.unwrap_or_default(),
-                    layout: __field_layout,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for HlsSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for RtmpSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "RTMPSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quality_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "layout", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "location", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[4, 3, 0, 0, 0, 2, 0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.option(&mut __map, 1, &mut __value.quality_name),
+                2 => __reader.option(&mut __map, 2, &mut __value.layout),
+                3 => __reader.option(&mut __map, 3, &mut __value.location),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for RtmpSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        if let Some(__value) = &self.quality_name {
-            __map.serialize_entry("quality_name", __value)?;
-        }
-        if let Some(__value) = &self.layout {
-            __map.serialize_entry("layout", __value)?;
-        }
-        if let Some(__value) = &self.location {
-            __map.serialize_entry("location", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.optional(1, &self.quality_name);
+        __map.optional(2, &self.layout);
+        __map.optional(3, &self.location);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for RtmpSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = RtmpSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `RTMPSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<RtmpSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_enabled: Option<bool> = None;
-                let mut __field_quality_name: Option<String> = None;
-                let mut __field_layout: Option<LayoutSettings> = None;
-                let mut __field_location: Option<RtmpLocation> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "enabled" => __field_enabled = Some(__map.next_value()?),
-                        "quality_name" => __field_quality_name = __map.next_value()?,
-                        "layout" => __field_layout = __map.next_value()?,
-                        "location" => __field_location = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(RtmpSettings {
-                    enabled: __field_enabled.unwrap_or_default(),
-                    quality_name: __field_quality_name,
-                    layout: __field_layout,
-                    location: __field_location,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for RtmpSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for TranslationSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "TranslationSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "languages", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.value(&mut __map, 1, &mut __value.languages),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for TranslationSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("enabled", &self.enabled)?;
-        __map.serialize_entry("languages", &self.languages)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.required(1, &self.languages);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TranslationSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = TranslationSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `TranslationSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<TranslationSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_enabled: Option<bool> = None;
-                let mut __field_languages: Option<Vec<String>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "enabled" => __field_enabled = Some(__map.next_value()?),
-                        "languages" => __field_languages = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(TranslationSettings {
-                    enabled: __field_enabled.unwrap_or_default(),
-                    languages: __field_languages.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for TranslationSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SpeechSegmentConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SpeechSegmentConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "max_speech_caption_ms", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "silence_duration_ms", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.max_speech_caption_ms),
+                1 => __reader.option(&mut __map, 1, &mut __value.silence_duration_ms),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SpeechSegmentConfig {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.max_speech_caption_ms {
-            __map.serialize_entry("max_speech_caption_ms", __value)?;
-        }
-        if let Some(__value) = &self.silence_duration_ms {
-            __map.serialize_entry("silence_duration_ms", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.max_speech_caption_ms);
+        __map.optional(1, &self.silence_duration_ms);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SpeechSegmentConfig {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SpeechSegmentConfig;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `SpeechSegmentConfig` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SpeechSegmentConfig, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_max_speech_caption_ms: Option<i32> = None;
-                let mut __field_silence_duration_ms: Option<i32> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "max_speech_caption_ms" => __field_max_speech_caption_ms = __map.next_value()?,
-                        "silence_duration_ms" => __field_silence_duration_ms = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SpeechSegmentConfig {
-                    max_speech_caption_ms: __field_max_speech_caption_ms,
-                    silence_duration_ms: __field_silence_duration_ms,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SpeechSegmentConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for IngressAudioEncodingOptions {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "IngressAudioEncodingOptions",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channels", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "enable_dtx", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "bitrate", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 0, 0, 1, 3, 0, 2],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channels),
+                1 => __reader.value(&mut __map, 1, &mut __value.enable_dtx),
+                2 => __reader.value(&mut __map, 2, &mut __value.bitrate),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for IngressAudioEncodingOptions {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("channels", &self.channels)?;
-        __map.serialize_entry("enable_dtx", &self.enable_dtx)?;
-        __map.serialize_entry("bitrate", &self.bitrate)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channels);
+        __map.required(1, &self.enable_dtx);
+        __map.required(2, &self.bitrate);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for IngressAudioEncodingOptions {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = IngressAudioEncodingOptions;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `IngressAudioEncodingOptions` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<IngressAudioEncodingOptions, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_channels: Option<i32> = None;
-                let mut __field_enable_dtx: Option<bool> = None;
-                let mut __field_bitrate: Option<i64> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "channels" => __field_channels = Some(__map.next_value()?),
-                        "enable_dtx" => __field_enable_dtx = Some(__map.next_value()?),
-                        "bitrate" => __field_bitrate = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(IngressAudioEncodingOptions {
-                    channels: __field_channels.unwrap_or_default(),
-                    enable_dtx: __field_enable_dtx.unwrap_or_default(),
-                    bitrate: __field_bitrate.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for IngressAudioEncodingOptions {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for IngressVideoEncodingOptions {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "IngressVideoEncodingOptions",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "source", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "layers", flags: __rt::REQUIRED, nested: Some("[]") },
+        ],
+        slots: &[0, 2, 0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.source),
+                1 => __reader.value(&mut __map, 1, &mut __value.layers),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for IngressVideoEncodingOptions {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.source {
-            __map.serialize_entry("source", __value)?;
-        }
-        __map.serialize_entry("layers", &self.layers)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.source);
+        __map.required(1, &self.layers);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for IngressVideoEncodingOptions {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = IngressVideoEncodingOptions;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `IngressVideoEncodingOptions` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<IngressVideoEncodingOptions, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_source: Option<IngressSource> = None;
-                let mut __field_layers: Option<Vec<IngressVideoLayer>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "source" => __field_source = __map.next_value()?,
-                        "layers" => __field_layers = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(IngressVideoEncodingOptions {
-                    source: __field_source,
-                    layers: __field_layers.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for IngressVideoEncodingOptions {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for Apns {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "APNS",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "title", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "body", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sound", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "content-available", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mutable-content", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "data", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 1, 0, 3, 4, 6, 0, 0, 0, 5, 0, 2, 0, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.title),
+                1 => __reader.value(&mut __map, 1, &mut __value.body),
+                2 => __reader.option(&mut __map, 2, &mut __value.sound),
+                3 => __reader.option(&mut __map, 3, &mut __value.content_available),
+                4 => __reader.option(&mut __map, 4, &mut __value.mutable_content),
+                5 => __reader.option(&mut __map, 5, &mut __value.data),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for Apns {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("title", &self.title)?;
-        __map.serialize_entry("body", &self.body)?;
-        if let Some(__value) = &self.sound {
-            __map.serialize_entry("sound", __value)?;
-        }
-        if let Some(__value) = &self.content_available {
-            __map.serialize_entry("content-available", __value)?;
-        }
-        if let Some(__value) = &self.mutable_content {
-            __map.serialize_entry("mutable-content", __value)?;
-        }
-        if let Some(__value) = &self.data {
-            __map.serialize_entry("data", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.title);
+        __map.required(1, &self.body);
+        __map.optional(2, &self.sound);
+        __map.optional(3, &self.content_available);
+        __map.optional(4, &self.mutable_content);
+        __map.optional(5, &self.data);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Apns {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Apns;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `APNS` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Apns, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_title: Option<String> = None;
-                let mut __field_body: Option<String> = None;
-                let mut __field_sound: Option<String> = None;
-                let mut __field_content_available: Option<i32> = None;
-                let mut __field_mutable_content: Option<i32> = None;
-                let mut __field_data: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "title" => __field_title = Some(__map.next_value()?),
-                        "body" => __field_body = Some(__map.next_value()?),
-                        "sound" => __field_sound = __map.next_value()?,
-                        "content-available" => __field_content_available = __map.next_value()?,
-                        "mutable-content" => __field_mutable_content = __map.next_value()?,
-                        "data" => __field_data = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Apns {
-                    title: __field_title.unwrap_or_default(),
-                    body: __field_body.unwrap_or_default(),
-                    sound: __field_sound,
-                    content_available: __field_content_available,
-                    mutable_content: __field_mutable_content,
-                    data: __field_data,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Apns {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for Fcm {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FCM",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "data", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[1, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.data),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for Fcm {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.data {
-            __map.serialize_entry("data", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.data);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Fcm {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Fcm;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `FCM` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Fcm, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_data: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "data" => __field_data = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Fcm {
-                    data: __field_data,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Fcm {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for RtmpLocation {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "RTMPLocation",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "stream_url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "stream_key", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 3, 0, 0, 0, 0, 0, 2],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.value(&mut __map, 1, &mut __value.stream_url),
+                2 => __reader.value(&mut __map, 2, &mut __value.stream_key),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for RtmpLocation {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("stream_url", &self.stream_url)?;
-        __map.serialize_entry("stream_key", &self.stream_key)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.required(1, &self.stream_url);
+        __map.required(2, &self.stream_key);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for RtmpLocation {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = RtmpLocation;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `RTMPLocation` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<RtmpLocation, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_name: Option<String> = None;
-                let mut __field_stream_url: Option<String> = None;
-                let mut __field_stream_key: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "stream_url" => __field_stream_url = Some(__map.next_value()?),
-                        "stream_key" => __field_stream_key = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(RtmpLocation {
-                    name: __field_name.unwrap_or_default(),
-                    stream_url: __field_stream_url.unwrap_or_default(),
-                    stream_key: __field_stream_key.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for RtmpLocation {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for IngressSource {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "IngressSource",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "width", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "height", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "fps", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[3, 0, 0, 0, 2, 0, 0, 1],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.width),
+                1 => __reader.value(&mut __map, 1, &mut __value.height),
+                2 => __reader.value(&mut __map, 2, &mut __value.fps),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for IngressSource {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("width", &self.width)?;
-        __map.serialize_entry("height", &self.height)?;
-        __map.serialize_entry("fps", &self.fps)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.width);
+        __map.required(1, &self.height);
+        __map.required(2, &self.fps);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for IngressSource {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = IngressSource;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `IngressSource` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<IngressSource, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_width: Option<i64> = None;
-                let mut __field_height: Option<i64> = None;
-                let mut __field_fps: Option<i64> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "width" => __field_width = Some(__map.next_value()?),
-                        "height" => __field_height = Some(__map.next_value()?),
-                        "fps" => __field_fps = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(IngressSource {
-                    width: __field_width.unwrap_or_default(),
-                    height: __field_height.unwrap_or_default(),
-                    fps: __field_fps.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for IngressSource {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for IngressVideoLayer {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "IngressVideoLayer",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "codec", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "bitrate", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "frame_rate", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "min_dimension", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "max_dimension", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 0, 0, 0, 1, 3, 4, 2, 5, 0, 0, 0, 0, 0, 0],
+        required: 5,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.codec),
+                1 => __reader.value(&mut __map, 1, &mut __value.bitrate),
+                2 => __reader.value(&mut __map, 2, &mut __value.frame_rate),
+                3 => __reader.value(&mut __map, 3, &mut __value.min_dimension),
+                4 => __reader.value(&mut __map, 4, &mut __value.max_dimension),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for IngressVideoLayer {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("codec", &self.codec)?;
-        __map.serialize_entry("bitrate", &self.bitrate)?;
-        __map.serialize_entry("frame_rate", &self.frame_rate)?;
-        __map.serialize_entry("min_dimension", &self.min_dimension)?;
-        __map.serialize_entry("max_dimension", &self.max_dimension)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.codec);
+        __map.required(1, &self.bitrate);
+        __map.required(2, &self.frame_rate);
+        __map.required(3, &self.min_dimension);
+        __map.required(4, &self.max_dimension);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for IngressVideoLayer {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = IngressVideoLayer;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `IngressVideoLayer` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<IngressVideoLayer, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_codec: Option<IngressVideoLayerCodec> = None;
-                let mut __field_bitrate: Option<i64> = None;
-                let mut __field_frame_rate: Option<i64> = None;
-                let mut __field_min_dimension: Option<i64> = None;
-                let mut __field_max_dimension: Option<i64> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "codec" => __field_codec = Some(__map.next_value()?),
-                        "bitrate" => __field_bitrate = Some(__map.next_value()?),
-                        "frame_rate" => __field_frame_rate = Some(__map.next_value()?),
-                        "min_dimension" => __field_min_dimension = Some(__map.next_value()?),
-                        "max_dimension" => __field_max_dimension = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_codec) = __field_codec else {
-                    return Err(serde::de::Error::missing_field("codec"));
-                };
-                Ok(IngressVideoLayer {
-                    codec: __field_codec,
-                    bitrate: __field_bitrate.unwrap_or_default(),
-                    frame_rate: __field_frame_rate.unwrap_or_default(),
-                    min_dimension: __field_min_dimension.unwrap_or_default(),
-                    max_dimension: __field_max_dimension.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for IngressVideoLayer {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for AppEventResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AppEventResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "async_url_enrich_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "auto_translation_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "file_upload_config", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "image_upload_config", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 1, 0, 2, 0, 0, 0, 0, 0, 4, 3, 0, 5, 0, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.option(&mut __map, 1, &mut __value.async_url_enrich_enabled),
+                2 => __reader.value(&mut __map, 2, &mut __value.auto_translation_enabled),
+                3 => __reader.option(&mut __map, 3, &mut __value.file_upload_config),
+                4 => __reader.option(&mut __map, 4, &mut __value.image_upload_config),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AppEventResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        if let Some(__value) = &self.async_url_enrich_enabled {
-            __map.serialize_entry("async_url_enrich_enabled", __value)?;
-        }
-        __map.serialize_entry("auto_translation_enabled", &self.auto_translation_enabled)?;
-        if let Some(__value) = &self.file_upload_config {
-            __map.serialize_entry("file_upload_config", __value)?;
-        }
-        if let Some(__value) = &self.image_upload_config {
-            __map.serialize_entry("image_upload_config", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.optional(1, &self.async_url_enrich_enabled);
+        __map.required(2, &self.auto_translation_enabled);
+        __map.optional(3, &self.file_upload_config);
+        __map.optional(4, &self.image_upload_config);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AppEventResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AppEventResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `AppEventResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AppEventResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_name: Option<String> = None;
-                let mut __field_async_url_enrich_enabled: Option<bool> = None;
-                let mut __field_auto_translation_enabled: Option<bool> = None;
-                let mut __field_file_upload_config: Option<FileUploadConfig> = None;
-                let mut __field_image_upload_config: Option<FileUploadConfig> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "async_url_enrich_enabled" => __field_async_url_enrich_enabled = __map.next_value()?,
-                        "auto_translation_enabled" => __field_auto_translation_enabled = Some(__map.next_value()?),
-                        "file_upload_config" => __field_file_upload_config = __map.next_value()?,
-                        "image_upload_config" => __field_image_upload_config = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(AppEventResponse {
-                    name: __field_name.unwrap_or_default(),
-                    async_url_enrich_enabled: __field_async_url_enrich_enabled,
-                    auto_translation_enabled: __field_auto_translation_enabled.unwrap_or_default(),
-                    file_upload_config: __field_file_upload_config,
-                    image_upload_config: __field_image_upload_config,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AppEventResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for AppUpdatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AppUpdatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "app", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[2, 0, 0, 0, 1, 3, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.value(&mut __map, 2, &mut __value.app),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AppUpdatedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        __map.serialize_entry("app", &self.app)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "app"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.required(2, &self.app);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AppUpdatedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AppUpdatedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `AppUpdatedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AppUpdatedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_app: Option<AppEventResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "app" => __field_app = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(AppUpdatedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    app: __field_app.unwrap_or_default(),
-                    custom: __custom,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AppUpdatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
     }
 }

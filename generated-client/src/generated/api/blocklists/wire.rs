@@ -5,568 +5,559 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for ListBlockListResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ListBlockListResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "blocklists", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "next_cursor", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 3, 0, 0, 0, 0, 2, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.blocklists),
+                1 => __reader.option(&mut __map, 1, &mut __value.next_cursor),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for ListBlockListResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("blocklists", &self.blocklists)?;
-        if let Some(__value) = &self.next_cursor {
-            __map.serialize_entry("next_cursor", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.blocklists);
+        __map.optional(1, &self.next_cursor);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ListBlockListResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ListBlockListResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ListBlockListResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ListBlockListResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_blocklists: Option<Vec<BlockListResponse>> = None;
-                let mut __field_next_cursor: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "blocklists" => __field_blocklists = Some(__map.next_value()?),
-                        "next_cursor" => __field_next_cursor = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListBlockListResponse {
-                    blocklists: __field_blocklists.unwrap_or_default(),
-                    next_cursor: __field_next_cursor,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ListBlockListResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateBlockListRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateBlockListRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "is_leet_check_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "is_plural_check_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "is_confusable_folding_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "is_substring_matching_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "words", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 0, 1, 2, 5, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 10, 0, 4, 6, 3, 0, 0, 9, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.is_leet_check_enabled),
+                1 => __reader.option(&mut __map, 1, &mut __value.is_plural_check_enabled),
+                2 => __reader.option(&mut __map, 2, &mut __value.is_confusable_folding_enabled),
+                3 => __reader.option(&mut __map, 3, &mut __value.is_substring_matching_enabled),
+                4 => __reader.value(&mut __map, 4, &mut __value.name),
+                5 => __reader.value(&mut __map, 5, &mut __value.words),
+                6 => __reader.option(&mut __map, 6, &mut __value.type_),
+                7 => __reader.option(&mut __map, 7, &mut __value.team),
+                8 => __reader.option(&mut __map, 8, &mut __value.user_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateBlockListRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.is_leet_check_enabled {
-            __map.serialize_entry("is_leet_check_enabled", __value)?;
-        }
-        if let Some(__value) = &self.is_plural_check_enabled {
-            __map.serialize_entry("is_plural_check_enabled", __value)?;
-        }
-        if let Some(__value) = &self.is_confusable_folding_enabled {
-            __map.serialize_entry("is_confusable_folding_enabled", __value)?;
-        }
-        if let Some(__value) = &self.is_substring_matching_enabled {
-            __map.serialize_entry("is_substring_matching_enabled", __value)?;
-        }
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("words", &self.words)?;
-        if let Some(__value) = &self.type_ {
-            __map.serialize_entry("type", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.is_leet_check_enabled);
+        __map.optional(1, &self.is_plural_check_enabled);
+        __map.optional(2, &self.is_confusable_folding_enabled);
+        __map.optional(3, &self.is_substring_matching_enabled);
+        __map.required(4, &self.name);
+        __map.required(5, &self.words);
+        __map.optional(6, &self.type_);
+        __map.optional(7, &self.team);
+        __map.optional(8, &self.user_id);
+        __map.optional(9, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateBlockListRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateBlockListRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreateBlockListRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateBlockListRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_is_leet_check_enabled: Option<bool> = None;
-                let mut __field_is_plural_check_enabled: Option<bool> = None;
-                let mut __field_is_confusable_folding_enabled: Option<bool> = None;
-                let mut __field_is_substring_matching_enabled: Option<bool> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_words: Option<Vec<String>> = None;
-                let mut __field_type_: Option<CreateBlockListRequestType> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "is_leet_check_enabled" => __field_is_leet_check_enabled = __map.next_value()?,
-                        "is_plural_check_enabled" => __field_is_plural_check_enabled = __map.next_value()?,
-                        "is_confusable_folding_enabled" => __field_is_confusable_folding_enabled = __map.next_value()?,
-                        "is_substring_matching_enabled" => __field_is_substring_matching_enabled = __map.next_value()?,
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "words" => __field_words = Some(__map.next_value()?),
-                        "type" => __field_type_ = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateBlockListRequest {
-                    is_leet_check_enabled: __field_is_leet_check_enabled,
-                    is_plural_check_enabled: __field_is_plural_check_enabled,
-                    is_confusable_folding_enabled: __field_is_confusable_folding_enabled,
-                    is_substring_matching_enabled: __field_is_substring_matching_enabled,
-                    name: __field_name.unwrap_or_default(),
-                    words: __field_words.unwrap_or_default(),
-                    type_: __field_type_,
-                    team: __field_team,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateBlockListRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateBlockListResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateBlockListResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.blocklist),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateBlockListResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.blocklist {
-            __map.serialize_entry("blocklist", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.blocklist);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateBlockListResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateBlockListResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreateBlockListResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateBlockListResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_blocklist: Option<BlockListResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "blocklist" => __field_blocklist = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateBlockListResponse {
-                    blocklist: __field_blocklist,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateBlockListResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ImportBlockListRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ImportBlockListRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "items", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "chunk_size", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 1, 0, 2],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.items),
+                1 => __reader.option(&mut __map, 1, &mut __value.chunk_size),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ImportBlockListRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("items", &self.items)?;
-        if let Some(__value) = &self.chunk_size {
-            __map.serialize_entry("chunk_size", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.items);
+        __map.optional(1, &self.chunk_size);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImportBlockListRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ImportBlockListRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ImportBlockListRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ImportBlockListRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_items: Option<Vec<String>> = None;
-                let mut __field_chunk_size: Option<i32> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "items" => __field_items = Some(__map.next_value()?),
-                        "chunk_size" => __field_chunk_size = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ImportBlockListRequest {
-                    items: __field_items.unwrap_or_default(),
-                    chunk_size: __field_chunk_size,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ImportBlockListRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ImportBlockListResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ImportBlockListResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ImportBlockListResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("task_id", &self.task_id)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.task_id);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImportBlockListResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ImportBlockListResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ImportBlockListResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ImportBlockListResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_task_id: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "task_id" => __field_task_id = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ImportBlockListResponse {
-                    task_id: __field_task_id.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ImportBlockListResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetBlockListResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetBlockListResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.blocklist),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetBlockListResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.blocklist {
-            __map.serialize_entry("blocklist", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.blocklist);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetBlockListResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetBlockListResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetBlockListResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetBlockListResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_blocklist: Option<BlockListResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "blocklist" => __field_blocklist = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetBlockListResponse {
-                    blocklist: __field_blocklist,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetBlockListResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateBlockListRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateBlockListRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "words", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "is_leet_check_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "is_plural_check_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "is_confusable_folding_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "is_substring_matching_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 3, 4, 0, 1, 0, 0, 0, 0, 0, 0, 8, 2, 5, 6, 7],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.team),
+                1 => __reader.option(&mut __map, 1, &mut __value.words),
+                2 => __reader.option(&mut __map, 2, &mut __value.is_leet_check_enabled),
+                3 => __reader.option(&mut __map, 3, &mut __value.is_plural_check_enabled),
+                4 => __reader.option(&mut __map, 4, &mut __value.is_confusable_folding_enabled),
+                5 => __reader.option(&mut __map, 5, &mut __value.is_substring_matching_enabled),
+                6 => __reader.option(&mut __map, 6, &mut __value.user_id),
+                7 => __reader.option(&mut __map, 7, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateBlockListRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.words {
-            __map.serialize_entry("words", __value)?;
-        }
-        if let Some(__value) = &self.is_leet_check_enabled {
-            __map.serialize_entry("is_leet_check_enabled", __value)?;
-        }
-        if let Some(__value) = &self.is_plural_check_enabled {
-            __map.serialize_entry("is_plural_check_enabled", __value)?;
-        }
-        if let Some(__value) = &self.is_confusable_folding_enabled {
-            __map.serialize_entry("is_confusable_folding_enabled", __value)?;
-        }
-        if let Some(__value) = &self.is_substring_matching_enabled {
-            __map.serialize_entry("is_substring_matching_enabled", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.team);
+        __map.optional(1, &self.words);
+        __map.optional(2, &self.is_leet_check_enabled);
+        __map.optional(3, &self.is_plural_check_enabled);
+        __map.optional(4, &self.is_confusable_folding_enabled);
+        __map.optional(5, &self.is_substring_matching_enabled);
+        __map.optional(6, &self.user_id);
+        __map.optional(7, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateBlockListRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateBlockListRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateBlockListRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateBlockListRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_team: Option<String> = None;
-                let mut __field_words: Option<Vec<String>> = None;
-                let mut __field_is_leet_check_enabled: Option<bool> = None;
-                let mut __field_is_plural_check_enabled: Option<bool> = None;
-                let mut __field_is_confusable_folding_enabled: Option<bool> = None;
-                let mut __field_is_substring_matching_enabled: Option<bool> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "team" => __field_team = __map.next_value()?,
-                        "words" => __field_words = __map.next_value()?,
-                        "is_leet_check_enabled" => __field_is_leet_check_enabled = __map.next_value()?,
-                        "is_plural_check_enabled" => __field_is_plural_check_enabled = __map.next_value()?,
-                        "is_confusable_folding_enabled" => __field_is_confusable_folding_enabled = __map.next_value()?,
-                        "is_substring_matching_enabled" => __field_is_substring_matching_enabled = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateBlockListRequest {
-                    team: __field_team,
-                    words: __field_words,
-                    is_leet_check_enabled: __field_is_leet_check_enabled,
-                    is_plural_check_enabled: __field_is_plural_check_enabled,
-                    is_confusable_folding_enabled: __field_is_confusable_folding_enabled,
-                    is_substring_matching_enabled: __field_is_substring_matching_enabled,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateBlockListRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateBlockListResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateBlockListResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.blocklist),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateBlockListResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.blocklist {
-            __map.serialize_entry("blocklist", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.blocklist);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateBlockListResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateBlockListResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateBlockListResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateBlockListResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_blocklist: Option<BlockListResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "blocklist" => __field_blocklist = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateBlockListResponse {
-                    blocklist: __field_blocklist,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateBlockListResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for BlockListResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "BlockListResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "words", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "owner_user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "is_leet_check_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "is_plural_check_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "is_confusable_folding_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "is_substring_matching_enabled", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 0, 2, 4, 9, 10, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 1, 0, 5, 0, 0, 0, 0, 3, 6, 12, 11, 0, 8, 0, 0],
+        required: 7,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.updated_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.id),
+                3 => __reader.value(&mut __map, 3, &mut __value.name),
+                4 => __reader.value(&mut __map, 4, &mut __value.type_),
+                5 => __reader.value(&mut __map, 5, &mut __value.words),
+                6 => __reader.option(&mut __map, 6, &mut __value.team),
+                7 => __reader.option(&mut __map, 7, &mut __value.owner_user_id),
+                8 => __reader.value(&mut __map, 8, &mut __value.is_leet_check_enabled),
+                9 => __reader.value(&mut __map, 9, &mut __value.is_plural_check_enabled),
+                10 => __reader.value(&mut __map, 10, &mut __value.is_confusable_folding_enabled),
+                11 => __reader.value(&mut __map, 11, &mut __value.is_substring_matching_enabled),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for BlockListResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.created_at {
-            __map.serialize_entry("created_at", __value)?;
-        }
-        if let Some(__value) = &self.updated_at {
-            __map.serialize_entry("updated_at", __value)?;
-        }
-        if let Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.serialize_entry("words", &self.words)?;
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.owner_user_id {
-            __map.serialize_entry("owner_user_id", __value)?;
-        }
-        __map.serialize_entry("is_leet_check_enabled", &self.is_leet_check_enabled)?;
-        __map.serialize_entry("is_plural_check_enabled", &self.is_plural_check_enabled)?;
-        __map.serialize_entry("is_confusable_folding_enabled", &self.is_confusable_folding_enabled)?;
-        __map.serialize_entry("is_substring_matching_enabled", &self.is_substring_matching_enabled)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.created_at);
+        __map.optional(1, &self.updated_at);
+        __map.optional(2, &self.id);
+        __map.required(3, &self.name);
+        __map.required(4, &self.type_);
+        __map.required(5, &self.words);
+        __map.optional(6, &self.team);
+        __map.optional(7, &self.owner_user_id);
+        __map.required(8, &self.is_leet_check_enabled);
+        __map.required(9, &self.is_plural_check_enabled);
+        __map.required(10, &self.is_confusable_folding_enabled);
+        __map.required(11, &self.is_substring_matching_enabled);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BlockListResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = BlockListResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `BlockListResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<BlockListResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_id: Option<String> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_words: Option<Vec<String>> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_owner_user_id: Option<String> = None;
-                let mut __field_is_leet_check_enabled: Option<bool> = None;
-                let mut __field_is_plural_check_enabled: Option<bool> = None;
-                let mut __field_is_confusable_folding_enabled: Option<bool> = None;
-                let mut __field_is_substring_matching_enabled: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = __map.next_value()?,
-                        "updated_at" => __field_updated_at = __map.next_value()?,
-                        "id" => __field_id = __map.next_value()?,
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        "words" => __field_words = Some(__map.next_value()?),
-                        "team" => __field_team = __map.next_value()?,
-                        "owner_user_id" => __field_owner_user_id = __map.next_value()?,
-                        "is_leet_check_enabled" => __field_is_leet_check_enabled = Some(__map.next_value()?),
-                        "is_plural_check_enabled" => __field_is_plural_check_enabled = Some(__map.next_value()?),
-                        "is_confusable_folding_enabled" => __field_is_confusable_folding_enabled = Some(__map.next_value()?),
-                        "is_substring_matching_enabled" => __field_is_substring_matching_enabled = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(BlockListResponse {
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    id: __field_id,
-                    name: __field_name.unwrap_or_default(),
-                    type_: __field_type_.unwrap_or_default(),
-                    words: __field_words.unwrap_or_default(),
-                    team: __field_team,
-                    owner_user_id: __field_owner_user_id,
-                    is_leet_check_enabled: __field_is_leet_check_enabled.unwrap_or_default(),
-                    is_plural_check_enabled: __field_is_plural_check_enabled.unwrap_or_default(),
-                    is_confusable_folding_enabled: __field_is_confusable_folding_enabled.unwrap_or_default(),
-                    is_substring_matching_enabled: __field_is_substring_matching_enabled.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for BlockListResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for BlockListOptions {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "BlockListOptions",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "blocklist", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "behavior", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[2, 0, 1, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.blocklist),
+                1 => __reader.value(&mut __map, 1, &mut __value.behavior),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for BlockListOptions {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("blocklist", &self.blocklist)?;
-        __map.serialize_entry("behavior", &self.behavior)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.blocklist);
+        __map.required(1, &self.behavior);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BlockListOptions {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = BlockListOptions;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `BlockListOptions` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<BlockListOptions, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_blocklist: Option<String> = None;
-                let mut __field_behavior: Option<BlocklistBehavior> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "blocklist" => __field_blocklist = Some(__map.next_value()?),
-                        "behavior" => __field_behavior = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_behavior) = __field_behavior else {
-                    return Err(serde::de::Error::missing_field("behavior"));
-                };
-                Ok(BlockListOptions {
-                    blocklist: __field_blocklist.unwrap_or_default(),
-                    behavior: __field_behavior,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for BlockListOptions {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

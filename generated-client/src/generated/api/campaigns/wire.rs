@@ -5,1238 +5,1157 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for CreateCampaignRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateCampaignRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "segment_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sender_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sender_mode", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "create_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "show_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "skip_push", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "skip_webhook", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_template", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "channel_template", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "sender_visibility", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[14, 0, 0, 6, 0, 2, 0, 0, 9, 0, 0, 0, 5, 12, 0, 0, 0, 0, 4, 0, 0, 13, 0, 0, 1, 3, 10, 0, 7, 0, 8, 11],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.segment_ids),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_ids),
+                3 => __reader.value(&mut __map, 3, &mut __value.sender_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.sender_mode),
+                5 => __reader.option(&mut __map, 5, &mut __value.name),
+                6 => __reader.option(&mut __map, 6, &mut __value.description),
+                7 => __reader.option(&mut __map, 7, &mut __value.create_channels),
+                8 => __reader.option(&mut __map, 8, &mut __value.show_channels),
+                9 => __reader.option(&mut __map, 9, &mut __value.skip_push),
+                10 => __reader.option(&mut __map, 10, &mut __value.skip_webhook),
+                11 => __reader.value(&mut __map, 11, &mut __value.message_template),
+                12 => __reader.option(&mut __map, 12, &mut __value.channel_template),
+                13 => __reader.option(&mut __map, 13, &mut __value.sender_visibility),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for CreateCampaignRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let Some(__value) = &self.segment_ids {
-            __map.serialize_entry("segment_ids", __value)?;
-        }
-        if let Some(__value) = &self.user_ids {
-            __map.serialize_entry("user_ids", __value)?;
-        }
-        __map.serialize_entry("sender_id", &self.sender_id)?;
-        if let Some(__value) = &self.sender_mode {
-            __map.serialize_entry("sender_mode", __value)?;
-        }
-        if let Some(__value) = &self.name {
-            __map.serialize_entry("name", __value)?;
-        }
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.create_channels {
-            __map.serialize_entry("create_channels", __value)?;
-        }
-        if let Some(__value) = &self.show_channels {
-            __map.serialize_entry("show_channels", __value)?;
-        }
-        if let Some(__value) = &self.skip_push {
-            __map.serialize_entry("skip_push", __value)?;
-        }
-        if let Some(__value) = &self.skip_webhook {
-            __map.serialize_entry("skip_webhook", __value)?;
-        }
-        __map.serialize_entry("message_template", &self.message_template)?;
-        if let Some(__value) = &self.channel_template {
-            __map.serialize_entry("channel_template", __value)?;
-        }
-        if let Some(__value) = &self.sender_visibility {
-            __map.serialize_entry("sender_visibility", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.id);
+        __map.optional(1, &self.segment_ids);
+        __map.optional(2, &self.user_ids);
+        __map.required(3, &self.sender_id);
+        __map.optional(4, &self.sender_mode);
+        __map.optional(5, &self.name);
+        __map.optional(6, &self.description);
+        __map.optional(7, &self.create_channels);
+        __map.optional(8, &self.show_channels);
+        __map.optional(9, &self.skip_push);
+        __map.optional(10, &self.skip_webhook);
+        __map.required(11, &self.message_template);
+        __map.optional(12, &self.channel_template);
+        __map.optional(13, &self.sender_visibility);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateCampaignRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateCampaignRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreateCampaignRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateCampaignRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_segment_ids: Option<Vec<String>> = None;
-                let mut __field_user_ids: Option<Vec<String>> = None;
-                let mut __field_sender_id: Option<String> = None;
-                let mut __field_sender_mode: Option<CreateCampaignRequestSenderMode> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_description: Option<String> = None;
-                let mut __field_create_channels: Option<bool> = None;
-                let mut __field_show_channels: Option<bool> = None;
-                let mut __field_skip_push: Option<bool> = None;
-                let mut __field_skip_webhook: Option<bool> = None;
-                let mut __field_message_template: Option<CampaignMessageTemplate> = None;
-                let mut __field_channel_template: Option<CampaignChannelTemplate> = None;
-                let mut __field_sender_visibility: Option<CreateCampaignRequestSenderVisibility> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = __map.next_value()?,
-                        "segment_ids" => __field_segment_ids = __map.next_value()?,
-                        "user_ids" => __field_user_ids = __map.next_value()?,
-                        "sender_id" => __field_sender_id = Some(__map.next_value()?),
-                        "sender_mode" => __field_sender_mode = __map.next_value()?,
-                        "name" => __field_name = __map.next_value()?,
-                        "description" => __field_description = __map.next_value()?,
-                        "create_channels" => __field_create_channels = __map.next_value()?,
-                        "show_channels" => __field_show_channels = __map.next_value()?,
-                        "skip_push" => __field_skip_push = __map.next_value()?,
-                        "skip_webhook" => __field_skip_webhook = __map.next_value()?,
-                        "message_template" => __field_message_template = Some(__map.next_value()?),
-                        "channel_template" => __field_channel_template = __map.next_value()?,
-                        "sender_visibility" => __field_sender_visibility = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateCampaignRequest {
-                    id: __field_id,
-                    segment_ids: __field_segment_ids,
-                    user_ids: __field_user_ids,
-                    sender_id: __field_sender_id.unwrap_or_default(),
-                    sender_mode: __field_sender_mode,
-                    name: __field_name,
-                    description: __field_description,
-                    create_channels: __field_create_channels,
-                    show_channels: __field_show_channels,
-                    skip_push: __field_skip_push,
-                    skip_webhook: __field_skip_webhook,
-                    message_template: __field_message_template.unwrap_or_default(),
-                    channel_template: __field_channel_template,
-                    sender_visibility: __field_sender_visibility,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateCampaignRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateCampaignResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateCampaignResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "campaign", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "users", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 3, 0, 0, 1, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.campaign),
+                1 => __reader.option(&mut __map, 1, &mut __value.users),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateCampaignResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.campaign {
-            __map.serialize_entry("campaign", __value)?;
-        }
-        if let Some(__value) = &self.users {
-            __map.serialize_entry("users", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.campaign);
+        __map.optional(1, &self.users);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateCampaignResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateCampaignResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreateCampaignResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateCampaignResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_campaign: Option<CampaignResponse> = None;
-                let mut __field_users: Option<PagerResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "campaign" => __field_campaign = __map.next_value()?,
-                        "users" => __field_users = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateCampaignResponse {
-                    campaign: __field_campaign,
-                    users: __field_users,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateCampaignResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryCampaignsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryCampaignsRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "filter", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "user_limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 4, 0, 1, 0, 0, 0, 0, 0, 0, 3, 0, 5, 2, 6, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.filter),
+                1 => __reader.option(&mut __map, 1, &mut __value.sort),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_limit),
+                3 => __reader.option(&mut __map, 3, &mut __value.limit),
+                4 => __reader.option(&mut __map, 4, &mut __value.next),
+                5 => __reader.option(&mut __map, 5, &mut __value.prev),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryCampaignsRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.filter {
-            __map.serialize_entry("filter", __value)?;
-        }
-        if let Some(__value) = &self.sort {
-            __map.serialize_entry("sort", __value)?;
-        }
-        if let Some(__value) = &self.user_limit {
-            __map.serialize_entry("user_limit", __value)?;
-        }
-        if let Some(__value) = &self.limit {
-            __map.serialize_entry("limit", __value)?;
-        }
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.prev {
-            __map.serialize_entry("prev", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.filter);
+        __map.optional(1, &self.sort);
+        __map.optional(2, &self.user_limit);
+        __map.optional(3, &self.limit);
+        __map.optional(4, &self.next);
+        __map.optional(5, &self.prev);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryCampaignsRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryCampaignsRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryCampaignsRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryCampaignsRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_filter: Option<crate::filter::Filter<QueryCampaignsFilter>> = None;
-                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
-                let mut __field_user_limit: Option<i32> = None;
-                let mut __field_limit: Option<i32> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_prev: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "filter" => __field_filter = __map.next_value()?,
-                        "sort" => __field_sort = __map.next_value()?,
-                        "user_limit" => __field_user_limit = __map.next_value()?,
-                        "limit" => __field_limit = __map.next_value()?,
-                        "next" => __field_next = __map.next_value()?,
-                        "prev" => __field_prev = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryCampaignsRequest {
-                    filter: __field_filter,
-                    sort: __field_sort,
-                    user_limit: __field_user_limit,
-                    limit: __field_limit,
-                    next: __field_next,
-                    prev: __field_prev,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryCampaignsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryCampaignsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryCampaignsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "campaigns", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 4, 0, 1, 0, 0, 2, 3],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.campaigns),
+                1 => __reader.option(&mut __map, 1, &mut __value.next),
+                2 => __reader.option(&mut __map, 2, &mut __value.prev),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryCampaignsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("campaigns", &self.campaigns)?;
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.prev {
-            __map.serialize_entry("prev", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.campaigns);
+        __map.optional(1, &self.next);
+        __map.optional(2, &self.prev);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryCampaignsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryCampaignsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryCampaignsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryCampaignsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_campaigns: Option<Vec<CampaignResponse>> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_prev: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "campaigns" => __field_campaigns = Some(__map.next_value()?),
-                        "next" => __field_next = __map.next_value()?,
-                        "prev" => __field_prev = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryCampaignsResponse {
-                    campaigns: __field_campaigns.unwrap_or_default(),
-                    next: __field_next,
-                    prev: __field_prev,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryCampaignsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeleteCampaignResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeleteCampaignResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeleteCampaignResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteCampaignResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteCampaignResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DeleteCampaignResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteCampaignResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteCampaignResponse {
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeleteCampaignResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetCampaignResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetCampaignResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "campaign", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "users", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 3, 0, 0, 1, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.campaign),
+                1 => __reader.option(&mut __map, 1, &mut __value.users),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetCampaignResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.campaign {
-            __map.serialize_entry("campaign", __value)?;
-        }
-        if let Some(__value) = &self.users {
-            __map.serialize_entry("users", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.campaign);
+        __map.optional(1, &self.users);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetCampaignResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetCampaignResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetCampaignResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetCampaignResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_campaign: Option<CampaignResponse> = None;
-                let mut __field_users: Option<PagerResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "campaign" => __field_campaign = __map.next_value()?,
-                        "users" => __field_users = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetCampaignResponse {
-                    campaign: __field_campaign,
-                    users: __field_users,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetCampaignResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateCampaignRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateCampaignRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "segment_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sender_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sender_mode", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "create_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "show_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "skip_push", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "skip_webhook", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_template", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "channel_template", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "sender_visibility", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[14, 0, 0, 6, 0, 2, 0, 0, 9, 0, 0, 0, 5, 12, 0, 0, 0, 0, 4, 0, 0, 13, 0, 0, 1, 3, 10, 0, 7, 0, 8, 11],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.segment_ids),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_ids),
+                3 => __reader.value(&mut __map, 3, &mut __value.sender_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.sender_mode),
+                5 => __reader.option(&mut __map, 5, &mut __value.name),
+                6 => __reader.option(&mut __map, 6, &mut __value.description),
+                7 => __reader.option(&mut __map, 7, &mut __value.create_channels),
+                8 => __reader.option(&mut __map, 8, &mut __value.show_channels),
+                9 => __reader.option(&mut __map, 9, &mut __value.skip_push),
+                10 => __reader.option(&mut __map, 10, &mut __value.skip_webhook),
+                11 => __reader.value(&mut __map, 11, &mut __value.message_template),
+                12 => __reader.option(&mut __map, 12, &mut __value.channel_template),
+                13 => __reader.option(&mut __map, 13, &mut __value.sender_visibility),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateCampaignRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let Some(__value) = &self.segment_ids {
-            __map.serialize_entry("segment_ids", __value)?;
-        }
-        if let Some(__value) = &self.user_ids {
-            __map.serialize_entry("user_ids", __value)?;
-        }
-        __map.serialize_entry("sender_id", &self.sender_id)?;
-        if let Some(__value) = &self.sender_mode {
-            __map.serialize_entry("sender_mode", __value)?;
-        }
-        if let Some(__value) = &self.name {
-            __map.serialize_entry("name", __value)?;
-        }
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.create_channels {
-            __map.serialize_entry("create_channels", __value)?;
-        }
-        if let Some(__value) = &self.show_channels {
-            __map.serialize_entry("show_channels", __value)?;
-        }
-        if let Some(__value) = &self.skip_push {
-            __map.serialize_entry("skip_push", __value)?;
-        }
-        if let Some(__value) = &self.skip_webhook {
-            __map.serialize_entry("skip_webhook", __value)?;
-        }
-        __map.serialize_entry("message_template", &self.message_template)?;
-        if let Some(__value) = &self.channel_template {
-            __map.serialize_entry("channel_template", __value)?;
-        }
-        if let Some(__value) = &self.sender_visibility {
-            __map.serialize_entry("sender_visibility", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.id);
+        __map.optional(1, &self.segment_ids);
+        __map.optional(2, &self.user_ids);
+        __map.required(3, &self.sender_id);
+        __map.optional(4, &self.sender_mode);
+        __map.optional(5, &self.name);
+        __map.optional(6, &self.description);
+        __map.optional(7, &self.create_channels);
+        __map.optional(8, &self.show_channels);
+        __map.optional(9, &self.skip_push);
+        __map.optional(10, &self.skip_webhook);
+        __map.required(11, &self.message_template);
+        __map.optional(12, &self.channel_template);
+        __map.optional(13, &self.sender_visibility);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateCampaignRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateCampaignRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateCampaignRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateCampaignRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_segment_ids: Option<Vec<String>> = None;
-                let mut __field_user_ids: Option<Vec<String>> = None;
-                let mut __field_sender_id: Option<String> = None;
-                let mut __field_sender_mode: Option<UpdateCampaignRequestSenderMode> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_description: Option<String> = None;
-                let mut __field_create_channels: Option<bool> = None;
-                let mut __field_show_channels: Option<bool> = None;
-                let mut __field_skip_push: Option<bool> = None;
-                let mut __field_skip_webhook: Option<bool> = None;
-                let mut __field_message_template: Option<CampaignMessageTemplate> = None;
-                let mut __field_channel_template: Option<CampaignChannelTemplate> = None;
-                let mut __field_sender_visibility: Option<UpdateCampaignRequestSenderVisibility> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = __map.next_value()?,
-                        "segment_ids" => __field_segment_ids = __map.next_value()?,
-                        "user_ids" => __field_user_ids = __map.next_value()?,
-                        "sender_id" => __field_sender_id = Some(__map.next_value()?),
-                        "sender_mode" => __field_sender_mode = __map.next_value()?,
-                        "name" => __field_name = __map.next_value()?,
-                        "description" => __field_description = __map.next_value()?,
-                        "create_channels" => __field_create_channels = __map.next_value()?,
-                        "show_channels" => __field_show_channels = __map.next_value()?,
-                        "skip_push" => __field_skip_push = __map.next_value()?,
-                        "skip_webhook" => __field_skip_webhook = __map.next_value()?,
-                        "message_template" => __field_message_template = Some(__map.next_value()?),
-                        "channel_template" => __field_channel_template = __map.next_value()?,
-                        "sender_visibility" => __field_sender_visibility = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateCampaignRequest {
-                    id: __field_id,
-                    segment_ids: __field_segment_ids,
-                    user_ids: __field_user_ids,
-                    sender_id: __field_sender_id.unwrap_or_default(),
-                    sender_mode: __field_sender_mode,
-                    name: __field_name,
-                    description: __field_description,
-                    create_channels: __field_create_channels,
-                    show_channels: __field_show_channels,
-                    skip_push: __field_skip_push,
-                    skip_webhook: __field_skip_webhook,
-                    message_template: __field_message_template.unwrap_or_default(),
-                    channel_template: __field_channel_template,
-                    sender_visibility: __field_sender_visibility,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateCampaignRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CampaignResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CampaignResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "segment_ids", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "segments", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "sender_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sender", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "sender_mode", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sender_visibility", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "create_channels", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "show_channels", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "description", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "skip_push", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "skip_webhook", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "scheduled_for", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "stop_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_template", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channel_template", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user_ids", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "users", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "status", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "stats", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[0, 20, 19, 0, 0, 0, 8, 22, 0, 0, 3, 2, 0, 23, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 6, 0, 16, 0, 15, 0, 0, 14, 0, 0, 21, 0, 4, 0, 0, 0, 0, 0, 17, 0, 0, 0, 0, 12, 1, 0, 18, 0, 0, 0, 0, 11, 0, 0, 0, 5, 7, 9, 13],
+        required: 18,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.segment_ids),
+                2 => __reader.value(&mut __map, 2, &mut __value.segments),
+                3 => __reader.value(&mut __map, 3, &mut __value.sender_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.sender),
+                5 => __reader.value(&mut __map, 5, &mut __value.sender_mode),
+                6 => __reader.value(&mut __map, 6, &mut __value.sender_visibility),
+                7 => __reader.value(&mut __map, 7, &mut __value.name),
+                8 => __reader.value(&mut __map, 8, &mut __value.create_channels),
+                9 => __reader.value(&mut __map, 9, &mut __value.show_channels),
+                10 => __reader.value(&mut __map, 10, &mut __value.description),
+                11 => __reader.value(&mut __map, 11, &mut __value.skip_push),
+                12 => __reader.value(&mut __map, 12, &mut __value.skip_webhook),
+                13 => __reader.option(&mut __map, 13, &mut __value.scheduled_for),
+                14 => __reader.option(&mut __map, 14, &mut __value.stop_at),
+                15 => __reader.option(&mut __map, 15, &mut __value.message_template),
+                16 => __reader.option(&mut __map, 16, &mut __value.channel_template),
+                17 => __reader.value(&mut __map, 17, &mut __value.user_ids),
+                18 => __reader.value(&mut __map, 18, &mut __value.users),
+                19 => __reader.value(&mut __map, 19, &mut __value.status),
+                20 => __reader.value(&mut __map, 20, &mut __value.created_at),
+                21 => __reader.value(&mut __map, 21, &mut __value.updated_at),
+                22 => __reader.value(&mut __map, 22, &mut __value.stats),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CampaignResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("segment_ids", &self.segment_ids)?;
-        __map.serialize_entry("segments", &self.segments)?;
-        __map.serialize_entry("sender_id", &self.sender_id)?;
-        if let Some(__value) = &self.sender {
-            __map.serialize_entry("sender", __value)?;
-        }
-        __map.serialize_entry("sender_mode", &self.sender_mode)?;
-        __map.serialize_entry("sender_visibility", &self.sender_visibility)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("create_channels", &self.create_channels)?;
-        __map.serialize_entry("show_channels", &self.show_channels)?;
-        __map.serialize_entry("description", &self.description)?;
-        __map.serialize_entry("skip_push", &self.skip_push)?;
-        __map.serialize_entry("skip_webhook", &self.skip_webhook)?;
-        if let Some(__value) = &self.scheduled_for {
-            __map.serialize_entry("scheduled_for", __value)?;
-        }
-        if let Some(__value) = &self.stop_at {
-            __map.serialize_entry("stop_at", __value)?;
-        }
-        if let Some(__value) = &self.message_template {
-            __map.serialize_entry("message_template", __value)?;
-        }
-        if let Some(__value) = &self.channel_template {
-            __map.serialize_entry("channel_template", __value)?;
-        }
-        __map.serialize_entry("user_ids", &self.user_ids)?;
-        __map.serialize_entry("users", &self.users)?;
-        __map.serialize_entry("status", &self.status)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        __map.serialize_entry("stats", &self.stats)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.segment_ids);
+        __map.required(2, &self.segments);
+        __map.required(3, &self.sender_id);
+        __map.optional(4, &self.sender);
+        __map.required(5, &self.sender_mode);
+        __map.required(6, &self.sender_visibility);
+        __map.required(7, &self.name);
+        __map.required(8, &self.create_channels);
+        __map.required(9, &self.show_channels);
+        __map.required(10, &self.description);
+        __map.required(11, &self.skip_push);
+        __map.required(12, &self.skip_webhook);
+        __map.optional(13, &self.scheduled_for);
+        __map.optional(14, &self.stop_at);
+        __map.optional(15, &self.message_template);
+        __map.optional(16, &self.channel_template);
+        __map.required(17, &self.user_ids);
+        __map.required(18, &self.users);
+        __map.required(19, &self.status);
+        __map.required(20, &self.created_at);
+        __map.required(21, &self.updated_at);
+        __map.required(22, &self.stats);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CampaignResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CampaignResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CampaignResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CampaignResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_segment_ids: Option<Vec<String>> = None;
-                let mut __field_segments: Option<Vec<Segment>> = None;
-                let mut __field_sender_id: Option<String> = None;
-                let mut __field_sender: Option<UserResponse> = None;
-                let mut __field_sender_mode: Option<String> = None;
-                let mut __field_sender_visibility: Option<String> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_create_channels: Option<bool> = None;
-                let mut __field_show_channels: Option<bool> = None;
-                let mut __field_description: Option<String> = None;
-                let mut __field_skip_push: Option<bool> = None;
-                let mut __field_skip_webhook: Option<bool> = None;
-                let mut __field_scheduled_for: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_stop_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_message_template: Option<CampaignMessageTemplate> = None;
-                let mut __field_channel_template: Option<CampaignChannelTemplate> = None;
-                let mut __field_user_ids: Option<Vec<String>> = None;
-                let mut __field_users: Option<Vec<UserResponse>> = None;
-                let mut __field_status: Option<String> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_stats: Option<CampaignStatsResponse> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "segment_ids" => __field_segment_ids = Some(__map.next_value()?),
-                        "segments" => __field_segments = Some(__map.next_value()?),
-                        "sender_id" => __field_sender_id = Some(__map.next_value()?),
-                        "sender" => __field_sender = __map.next_value()?,
-                        "sender_mode" => __field_sender_mode = Some(__map.next_value()?),
-                        "sender_visibility" => __field_sender_visibility = Some(__map.next_value()?),
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "create_channels" => __field_create_channels = Some(__map.next_value()?),
-                        "show_channels" => __field_show_channels = Some(__map.next_value()?),
-                        "description" => __field_description = Some(__map.next_value()?),
-                        "skip_push" => __field_skip_push = Some(__map.next_value()?),
-                        "skip_webhook" => __field_skip_webhook = Some(__map.next_value()?),
-                        "scheduled_for" => __field_scheduled_for = __map.next_value()?,
-                        "stop_at" => __field_stop_at = __map.next_value()?,
-                        "message_template" => __field_message_template = __map.next_value()?,
-                        "channel_template" => __field_channel_template = __map.next_value()?,
-                        "user_ids" => __field_user_ids = Some(__map.next_value()?),
-                        "users" => __field_users = Some(__map.next_value()?),
-                        "status" => __field_status = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "stats" => __field_stats = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                let Some(__field_stats) = __field_stats else {
-                    return Err(serde::de::Error::missing_field("stats"));
-                };
-                Ok(CampaignResponse {
-                    id: __field_id.unwrap_or_default(),
-                    segment_ids: __field_segment_ids.unwrap_or_default(),
-                    segments: __field_segments.unwrap_or_default(),
-                    sender_id: __field_sender_id.unwrap_or_default(),
-                    sender: __field_sender,
-                    sender_mode: __field_sender_mode.unwrap_or_default(),
-                    sender_visibility: __field_sender_visibility.unwrap_or_default(),
-                    name: __field_name.unwrap_or_default(),
-                    create_channels: __field_create_channels.unwrap_or_default(),
-                    show_channels: __field_show_channels.unwrap_or_default(),
-                    description: __field_description.unwrap_or_default(),
-                    skip_push: __field_skip_push.unwrap_or_default(),
-                    skip_webhook: __field_skip_webhook.unwrap_or_default(),
-                    scheduled_for: __field_scheduled_for,
-                    stop_at: __field_stop_at,
-                    message_template: __field_message_template,
-                    channel_template: __field_channel_template,
-                    user_ids: __field_user_ids.unwrap_or_default(),
-                    users: __field_users.unwrap_or_default(),
-                    status: __field_status.unwrap_or_default(),
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    stats: __field_stats,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CampaignResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for StartCampaignRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "StartCampaignRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "scheduled_for", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "stop_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 2, 1, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.scheduled_for),
+                1 => __reader.option(&mut __map, 1, &mut __value.stop_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for StartCampaignRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.scheduled_for {
-            __map.serialize_entry("scheduled_for", __value)?;
-        }
-        if let Some(__value) = &self.stop_at {
-            __map.serialize_entry("stop_at", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.scheduled_for);
+        __map.optional(1, &self.stop_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for StartCampaignRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = StartCampaignRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `StartCampaignRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<StartCampaignRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_scheduled_for: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_stop_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "scheduled_for" => __field_scheduled_for = __map.next_value()?,
-                        "stop_at" => __field_stop_at = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(StartCampaignRequest {
-                    scheduled_for: __field_scheduled_for,
-                    stop_at: __field_stop_at,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for StartCampaignRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for StartCampaignResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "StartCampaignResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "campaign", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "users", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 3, 0, 0, 1, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.campaign),
+                1 => __reader.option(&mut __map, 1, &mut __value.users),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for StartCampaignResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.campaign {
-            __map.serialize_entry("campaign", __value)?;
-        }
-        if let Some(__value) = &self.users {
-            __map.serialize_entry("users", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.campaign);
+        __map.optional(1, &self.users);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for StartCampaignResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = StartCampaignResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `StartCampaignResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<StartCampaignResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_campaign: Option<CampaignResponse> = None;
-                let mut __field_users: Option<PagerResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "campaign" => __field_campaign = __map.next_value()?,
-                        "users" => __field_users = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(StartCampaignResponse {
-                    campaign: __field_campaign,
-                    users: __field_users,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for StartCampaignResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CampaignCompletedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CampaignCompletedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "campaign", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 0, 0, 0, 1, 3, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.campaign),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CampaignCompletedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.campaign {
-            __map.serialize_entry("campaign", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "campaign"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.campaign);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CampaignCompletedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CampaignCompletedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CampaignCompletedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CampaignCompletedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_campaign: Option<CampaignResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "campaign" => __field_campaign = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(CampaignCompletedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    campaign: __field_campaign,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CampaignCompletedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for CampaignStartedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CampaignStartedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "campaign", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 0, 0, 0, 1, 3, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.campaign),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CampaignStartedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.campaign {
-            __map.serialize_entry("campaign", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "campaign"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.campaign);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CampaignStartedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CampaignStartedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CampaignStartedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CampaignStartedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_campaign: Option<CampaignResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "campaign" => __field_campaign = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(CampaignStartedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    campaign: __field_campaign,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CampaignStartedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for CampaignMessageTemplate {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CampaignMessageTemplate",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "text", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "attachments", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "poll_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "searchable", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 2, 3, 1, 4, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.text),
+                1 => __reader.option(&mut __map, 1, &mut __value.attachments),
+                2 => __reader.option(&mut __map, 2, &mut __value.poll_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.searchable),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CampaignMessageTemplate {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("text", &self.text)?;
-        if let Some(__value) = &self.attachments {
-            __map.serialize_entry("attachments", __value)?;
-        }
-        if let Some(__value) = &self.poll_id {
-            __map.serialize_entry("poll_id", __value)?;
-        }
-        if let Some(__value) = &self.searchable {
-            __map.serialize_entry("searchable", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["text", "attachments", "poll_id", "searchable"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.text);
+        __map.optional(1, &self.attachments);
+        __map.optional(2, &self.poll_id);
+        __map.optional(3, &self.searchable);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CampaignMessageTemplate {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CampaignMessageTemplate;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CampaignMessageTemplate` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CampaignMessageTemplate, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_text: Option<String> = None;
-                let mut __field_attachments: Option<Vec<Attachment>> = None;
-                let mut __field_poll_id: Option<String> = None;
-                let mut __field_searchable: Option<bool> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "text" => __field_text = Some(__map.next_value()?),
-                        "attachments" => __field_attachments = __map.next_value()?,
-                        "poll_id" => __field_poll_id = __map.next_value()?,
-                        "searchable" => __field_searchable = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(CampaignMessageTemplate {
-                    text: __field_text.unwrap_or_default(),
-                    attachments: __field_attachments,
-                    poll_id: __field_poll_id,
-                    searchable: __field_searchable,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CampaignMessageTemplate {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for CampaignChannelTemplate {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CampaignChannelTemplate",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "members", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "members_template", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 0, 5, 0, 4, 0, 0, 1, 0, 0, 2, 0, 0, 3],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.type_),
+                1 => __reader.option(&mut __map, 1, &mut __value.id),
+                2 => __reader.option(&mut __map, 2, &mut __value.members),
+                3 => __reader.option(&mut __map, 3, &mut __value.members_template),
+                4 => __reader.option(&mut __map, 4, &mut __value.team),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CampaignChannelTemplate {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("type", &self.type_)?;
-        if let Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let Some(__value) = &self.members {
-            __map.serialize_entry("members", __value)?;
-        }
-        if let Some(__value) = &self.members_template {
-            __map.serialize_entry("members_template", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["type", "id", "members", "members_template", "team"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.type_);
+        __map.optional(1, &self.id);
+        __map.optional(2, &self.members);
+        __map.optional(3, &self.members_template);
+        __map.optional(4, &self.team);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CampaignChannelTemplate {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CampaignChannelTemplate;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CampaignChannelTemplate` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CampaignChannelTemplate, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_id: Option<String> = None;
-                let mut __field_members: Option<Vec<String>> = None;
-                let mut __field_members_template: Option<Vec<CampaignChannelMember>> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        "id" => __field_id = __map.next_value()?,
-                        "members" => __field_members = __map.next_value()?,
-                        "members_template" => __field_members_template = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(CampaignChannelTemplate {
-                    type_: __field_type_.unwrap_or_default(),
-                    id: __field_id,
-                    members: __field_members,
-                    members_template: __field_members_template,
-                    team: __field_team,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CampaignChannelTemplate {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for PagerResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PagerResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.next),
+                1 => __reader.option(&mut __map, 1, &mut __value.prev),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PagerResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.prev {
-            __map.serialize_entry("prev", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.next);
+        __map.optional(1, &self.prev);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PagerResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PagerResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PagerResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PagerResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_next: Option<String> = None;
-                let mut __field_prev: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "next" => __field_next = __map.next_value()?,
-                        "prev" => __field_prev = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PagerResponse {
-                    next: __field_next,
-                    prev: __field_prev,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PagerResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for Segment {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "Segment",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "filter", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "all_users", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "all_sender_channels", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "task_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "size", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[7, 12, 0, 3, 11, 0, 0, 5, 0, 9, 0, 0, 0, 0, 0, 0, 0, 10, 0, 2, 0, 0, 0, 0, 1, 6, 0, 0, 4, 0, 0, 8],
+        required: 8,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.type_),
+                2 => __reader.value(&mut __map, 2, &mut __value.name),
+                3 => __reader.option(&mut __map, 3, &mut __value.description),
+                4 => __reader.option(&mut __map, 4, &mut __value.filter),
+                5 => __reader.value(&mut __map, 5, &mut __value.all_users),
+                6 => __reader.value(&mut __map, 6, &mut __value.all_sender_channels),
+                7 => __reader.option(&mut __map, 7, &mut __value.task_id),
+                8 => __reader.value(&mut __map, 8, &mut __value.size),
+                9 => __reader.value(&mut __map, 9, &mut __value.created_at),
+                10 => __reader.value(&mut __map, 10, &mut __value.updated_at),
+                11 => __reader.option(&mut __map, 11, &mut __value.deleted_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for Segment {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.serialize_entry("name", &self.name)?;
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.filter {
-            __map.serialize_entry("filter", __value)?;
-        }
-        __map.serialize_entry("all_users", &self.all_users)?;
-        __map.serialize_entry("all_sender_channels", &self.all_sender_channels)?;
-        if let Some(__value) = &self.task_id {
-            __map.serialize_entry("task_id", __value)?;
-        }
-        __map.serialize_entry("size", &self.size)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(__value) = &self.deleted_at {
-            __map.serialize_entry("deleted_at", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.type_);
+        __map.required(2, &self.name);
+        __map.optional(3, &self.description);
+        __map.optional(4, &self.filter);
+        __map.required(5, &self.all_users);
+        __map.required(6, &self.all_sender_channels);
+        __map.optional(7, &self.task_id);
+        __map.required(8, &self.size);
+        __map.required(9, &self.created_at);
+        __map.required(10, &self.updated_at);
+        __map.optional(11, &self.deleted_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Segment {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Segment;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `Segment` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Segment, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_description: Option<String> = None;
-                let mut __field_filter: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_all_users: Option<bool> = None;
-                let mut __field_all_sender_channels: Option<bool> = None;
-                let mut __field_task_id: Option<String> = None;
-                let mut __field_size: Option<i32> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "description" => __field_description = __map.next_value()?,
-                        "filter" => __field_filter = __map.next_value()?,
-                        "all_users" => __field_all_users = Some(__map.next_value()?),
-                        "all_sender_channels" => __field_all_sender_channels = Some(__map.next_value()?),
-                        "task_id" => __field_task_id = __map.next_value()?,
-                        "size" => __field_size = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "deleted_at" => __field_deleted_at = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(Segment {
-                    id: __field_id.unwrap_or_default(),
-                    type_: __field_type_.unwrap_or_default(),
-                    name: __field_name.unwrap_or_default(),
-                    description: __field_description,
-                    filter: __field_filter,
-                    all_users: __field_all_users.unwrap_or_default(),
-                    all_sender_channels: __field_all_sender_channels.unwrap_or_default(),
-                    task_id: __field_task_id,
-                    size: __field_size.unwrap_or_default(),
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    deleted_at: __field_deleted_at,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Segment {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CampaignStatsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CampaignStatsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "stats_started_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "stats_completed_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "stats_messages_sent", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "stats_channels_created", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "progress", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "stats_users_sent", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "stats_users_read", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 2, 0, 0, 6, 0, 3, 1, 5, 4, 7, 0, 0, 0, 0, 0],
+        required: 7,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.stats_started_at),
+                1 => __reader.value(&mut __map, 1, &mut __value.stats_completed_at),
+                2 => __reader.value(&mut __map, 2, &mut __value.stats_messages_sent),
+                3 => __reader.value(&mut __map, 3, &mut __value.stats_channels_created),
+                4 => __reader.value(&mut __map, 4, &mut __value.progress),
+                5 => __reader.value(&mut __map, 5, &mut __value.stats_users_sent),
+                6 => __reader.value(&mut __map, 6, &mut __value.stats_users_read),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CampaignStatsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("stats_started_at", &self.stats_started_at)?;
-        __map.serialize_entry("stats_completed_at", &self.stats_completed_at)?;
-        __map.serialize_entry("stats_messages_sent", &self.stats_messages_sent)?;
-        __map.serialize_entry("stats_channels_created", &self.stats_channels_created)?;
-        __map.serialize_entry("progress", &self.progress)?;
-        __map.serialize_entry("stats_users_sent", &self.stats_users_sent)?;
-        __map.serialize_entry("stats_users_read", &self.stats_users_read)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.stats_started_at);
+        __map.required(1, &self.stats_completed_at);
+        __map.required(2, &self.stats_messages_sent);
+        __map.required(3, &self.stats_channels_created);
+        __map.required(4, &self.progress);
+        __map.required(5, &self.stats_users_sent);
+        __map.required(6, &self.stats_users_read);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CampaignStatsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CampaignStatsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CampaignStatsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CampaignStatsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_stats_started_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_stats_completed_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_stats_messages_sent: Option<i32> = None;
-                let mut __field_stats_channels_created: Option<i32> = None;
-                let mut __field_progress: Option<f64> = None;
-                let mut __field_stats_users_sent: Option<i32> = None;
-                let mut __field_stats_users_read: Option<i32> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "stats_started_at" => __field_stats_started_at = Some(__map.next_value()?),
-                        "stats_completed_at" => __field_stats_completed_at = Some(__map.next_value()?),
-                        "stats_messages_sent" => __field_stats_messages_sent = Some(__map.next_value()?),
-                        "stats_channels_created" => __field_stats_channels_created = Some(__map.next_value()?),
-                        "progress" => __field_progress = Some(__map.next_value()?),
-                        "stats_users_sent" => __field_stats_users_sent = Some(__map.next_value()?),
-                        "stats_users_read" => __field_stats_users_read = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_stats_started_at) = __field_stats_started_at else {
-                    return Err(serde::de::Error::missing_field("stats_started_at"));
-                };
-                let Some(__field_stats_completed_at) = __field_stats_completed_at else {
-                    return Err(serde::de::Error::missing_field("stats_completed_at"));
-                };
-                Ok(CampaignStatsResponse {
-                    stats_started_at: __field_stats_started_at,
-                    stats_completed_at: __field_stats_completed_at,
-                    stats_messages_sent: __field_stats_messages_sent.unwrap_or_default(),
-                    stats_channels_created: __field_stats_channels_created.unwrap_or_default(),
-                    progress: __field_progress.unwrap_or_default(),
-                    stats_users_sent: __field_stats_users_sent.unwrap_or_default(),
-                    stats_users_read: __field_stats_users_read.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CampaignStatsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CampaignChannelMember {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CampaignChannelMember",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel_role", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.channel_role),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CampaignChannelMember {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("user_id", &self.user_id)?;
-        if let Some(__value) = &self.channel_role {
-            __map.serialize_entry("channel_role", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["user_id", "channel_role"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user_id);
+        __map.optional(1, &self.channel_role);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CampaignChannelMember {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CampaignChannelMember;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CampaignChannelMember` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CampaignChannelMember, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_channel_role: Option<String> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user_id" => __field_user_id = Some(__map.next_value()?),
-                        "channel_role" => __field_channel_role = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(CampaignChannelMember {
-                    user_id: __field_user_id.unwrap_or_default(),
-                    channel_role: __field_channel_role,
-                    custom: __custom,
-                })
-            }
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CampaignChannelMember {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for StopCampaignRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "StopCampaignRequest",
+        custom: false,
+        fields: &[],
+        slots: &[],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            __reader.unknown(&mut __map, __key);
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for StopCampaignRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let __map = serializer.serialize_map(None)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for StopCampaignRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = StopCampaignRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `StopCampaignRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<StopCampaignRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    __map.next_value::<serde::de::IgnoredAny>()?;
-                }
-                Ok(StopCampaignRequest {
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for StopCampaignRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

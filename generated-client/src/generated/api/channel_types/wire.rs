@@ -5,1935 +5,1429 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for ListChannelTypesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ListChannelTypesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel_types", flags: __rt::REQUIRED, nested: Some("{}") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 1, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channel_types),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for ListChannelTypesResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("channel_types", &self.channel_types)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channel_types);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ListChannelTypesResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ListChannelTypesResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ListChannelTypesResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ListChannelTypesResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_channel_types: Option<std::collections::BTreeMap<String, ChannelTypeConfig>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "channel_types" => __field_channel_types = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListChannelTypesResponse {
-                    channel_types: __field_channel_types.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ListChannelTypesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateChannelTypeRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateChannelTypeRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "typing_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "read_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "connect_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "delivery_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reactions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "replies", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "search", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mutes", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "uploads", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "url_enrichment", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "custom_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_notifications", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mark_messages_pending", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "polls", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_message_reminders", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shared_locations", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "count_messages", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_retention", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "max_message_length", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "automod", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "automod_behavior", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "commands", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "permissions", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "grants", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_behavior", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "blocklists", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "partition_size", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "partition_ttl", flags: __rt::NULLABLE, nested: None },
+            __rt::Field { name: "skip_last_msg_update_for_system_msgs", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 25, 0, 0, 0, 0, 0, 0, 27, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 15, 0, 0, 5, 0, 0, 0, 0, 0, 0, 19, 0, 0, 0, 0, 0, 33, 14, 32, 0, 0, 0, 0, 0, 0, 0, 0, 0, 29, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 23, 26, 18, 12, 0, 0, 30, 11, 0, 3, 0, 31, 0, 16, 2, 8, 21, 0, 0, 0, 24, 0, 17, 13, 20, 22, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.option(&mut __map, 1, &mut __value.typing_events),
+                2 => __reader.option(&mut __map, 2, &mut __value.read_events),
+                3 => __reader.option(&mut __map, 3, &mut __value.connect_events),
+                4 => __reader.option(&mut __map, 4, &mut __value.delivery_events),
+                5 => __reader.option(&mut __map, 5, &mut __value.reactions),
+                6 => __reader.option(&mut __map, 6, &mut __value.replies),
+                7 => __reader.option(&mut __map, 7, &mut __value.search),
+                8 => __reader.option(&mut __map, 8, &mut __value.mutes),
+                9 => __reader.option(&mut __map, 9, &mut __value.uploads),
+                10 => __reader.option(&mut __map, 10, &mut __value.url_enrichment),
+                11 => __reader.option(&mut __map, 11, &mut __value.custom_events),
+                12 => __reader.option(&mut __map, 12, &mut __value.push_notifications),
+                13 => __reader.option(&mut __map, 13, &mut __value.mark_messages_pending),
+                14 => __reader.option(&mut __map, 14, &mut __value.polls),
+                15 => __reader.option(&mut __map, 15, &mut __value.user_message_reminders),
+                16 => __reader.option(&mut __map, 16, &mut __value.shared_locations),
+                17 => __reader.option(&mut __map, 17, &mut __value.count_messages),
+                18 => __reader.option(&mut __map, 18, &mut __value.message_retention),
+                19 => __reader.option(&mut __map, 19, &mut __value.max_message_length),
+                20 => __reader.option(&mut __map, 20, &mut __value.automod),
+                21 => __reader.option(&mut __map, 21, &mut __value.automod_behavior),
+                22 => __reader.option(&mut __map, 22, &mut __value.commands),
+                23 => __reader.option(&mut __map, 23, &mut __value.permissions),
+                24 => __reader.option(&mut __map, 24, &mut __value.grants),
+                25 => __reader.option(&mut __map, 25, &mut __value.blocklist),
+                26 => __reader.option(&mut __map, 26, &mut __value.blocklist_behavior),
+                27 => __reader.option(&mut __map, 27, &mut __value.blocklists),
+                28 => __reader.option(&mut __map, 28, &mut __value.partition_size),
+                29 => __reader.option(&mut __map, 29, &mut __value.partition_ttl),
+                30 => __reader.option(&mut __map, 30, &mut __value.skip_last_msg_update_for_system_msgs),
+                31 => __reader.option(&mut __map, 31, &mut __value.push_level),
+                32 => __reader.option(&mut __map, 32, &mut __value.chat_preferences),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateChannelTypeRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        if let Some(__value) = &self.typing_events {
-            __map.serialize_entry("typing_events", __value)?;
-        }
-        if let Some(__value) = &self.read_events {
-            __map.serialize_entry("read_events", __value)?;
-        }
-        if let Some(__value) = &self.connect_events {
-            __map.serialize_entry("connect_events", __value)?;
-        }
-        if let Some(__value) = &self.delivery_events {
-            __map.serialize_entry("delivery_events", __value)?;
-        }
-        if let Some(__value) = &self.reactions {
-            __map.serialize_entry("reactions", __value)?;
-        }
-        if let Some(__value) = &self.replies {
-            __map.serialize_entry("replies", __value)?;
-        }
-        if let Some(__value) = &self.search {
-            __map.serialize_entry("search", __value)?;
-        }
-        if let Some(__value) = &self.mutes {
-            __map.serialize_entry("mutes", __value)?;
-        }
-        if let Some(__value) = &self.uploads {
-            __map.serialize_entry("uploads", __value)?;
-        }
-        if let Some(__value) = &self.url_enrichment {
-            __map.serialize_entry("url_enrichment", __value)?;
-        }
-        if let Some(__value) = &self.custom_events {
-            __map.serialize_entry("custom_events", __value)?;
-        }
-        if let Some(__value) = &self.push_notifications {
-            __map.serialize_entry("push_notifications", __value)?;
-        }
-        if let Some(__value) = &self.mark_messages_pending {
-            __map.serialize_entry("mark_messages_pending", __value)?;
-        }
-        if let Some(__value) = &self.polls {
-            __map.serialize_entry("polls", __value)?;
-        }
-        if let Some(__value) = &self.user_message_reminders {
-            __map.serialize_entry("user_message_reminders", __value)?;
-        }
-        if let Some(__value) = &self.shared_locations {
-            __map.serialize_entry("shared_locations", __value)?;
-        }
-        if let Some(__value) = &self.count_messages {
-            __map.serialize_entry("count_messages", __value)?;
-        }
-        if let Some(__value) = &self.message_retention {
-            __map.serialize_entry("message_retention", __value)?;
-        }
-        if let Some(__value) = &self.max_message_length {
-            __map.serialize_entry("max_message_length", __value)?;
-        }
-        if let Some(__value) = &self.automod {
-            __map.serialize_entry("automod", __value)?;
-        }
-        if let Some(__value) = &self.automod_behavior {
-            __map.serialize_entry("automod_behavior", __value)?;
-        }
-        if let Some(__value) = &self.commands {
-            __map.serialize_entry("commands", __value)?;
-        }
-        if let Some(__value) = &self.permissions {
-            __map.serialize_entry("permissions", __value)?;
-        }
-        if let Some(__value) = &self.grants {
-            __map.serialize_entry("grants", __value)?;
-        }
-        if let Some(__value) = &self.blocklist {
-            __map.serialize_entry("blocklist", __value)?;
-        }
-        if let Some(__value) = &self.blocklist_behavior {
-            __map.serialize_entry("blocklist_behavior", __value)?;
-        }
-        if let Some(__value) = &self.blocklists {
-            __map.serialize_entry("blocklists", __value)?;
-        }
-        if let Some(__value) = &self.partition_size {
-            __map.serialize_entry("partition_size", __value)?;
-        }
-        if let Some(__value) = &self.partition_ttl {
-            __map.serialize_entry("partition_ttl", __value)?;
-        }
-        if let Some(__value) = &self.skip_last_msg_update_for_system_msgs {
-            __map.serialize_entry("skip_last_msg_update_for_system_msgs", __value)?;
-        }
-        if let Some(__value) = &self.push_level {
-            __map.serialize_entry("push_level", __value)?;
-        }
-        if let Some(__value) = &self.chat_preferences {
-            __map.serialize_entry("chat_preferences", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.optional(1, &self.typing_events);
+        __map.optional(2, &self.read_events);
+        __map.optional(3, &self.connect_events);
+        __map.optional(4, &self.delivery_events);
+        __map.optional(5, &self.reactions);
+        __map.optional(6, &self.replies);
+        __map.optional(7, &self.search);
+        __map.optional(8, &self.mutes);
+        __map.optional(9, &self.uploads);
+        __map.optional(10, &self.url_enrichment);
+        __map.optional(11, &self.custom_events);
+        __map.optional(12, &self.push_notifications);
+        __map.optional(13, &self.mark_messages_pending);
+        __map.optional(14, &self.polls);
+        __map.optional(15, &self.user_message_reminders);
+        __map.optional(16, &self.shared_locations);
+        __map.optional(17, &self.count_messages);
+        __map.optional(18, &self.message_retention);
+        __map.optional(19, &self.max_message_length);
+        __map.optional(20, &self.automod);
+        __map.optional(21, &self.automod_behavior);
+        __map.optional(22, &self.commands);
+        __map.optional(23, &self.permissions);
+        __map.optional(24, &self.grants);
+        __map.optional(25, &self.blocklist);
+        __map.optional(26, &self.blocklist_behavior);
+        __map.optional(27, &self.blocklists);
+        __map.optional(28, &self.partition_size);
+        __map.optional(29, &self.partition_ttl);
+        __map.optional(30, &self.skip_last_msg_update_for_system_msgs);
+        __map.optional(31, &self.push_level);
+        __map.optional(32, &self.chat_preferences);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateChannelTypeRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateChannelTypeRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreateChannelTypeRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateChannelTypeRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_name: Option<String> = None;
-                let mut __field_typing_events: Option<bool> = None;
-                let mut __field_read_events: Option<bool> = None;
-                let mut __field_connect_events: Option<bool> = None;
-                let mut __field_delivery_events: Option<bool> = None;
-                let mut __field_reactions: Option<bool> = None;
-                let mut __field_replies: Option<bool> = None;
-                let mut __field_search: Option<bool> = None;
-                let mut __field_mutes: Option<bool> = None;
-                let mut __field_uploads: Option<bool> = None;
-                let mut __field_url_enrichment: Option<bool> = None;
-                let mut __field_custom_events: Option<bool> = None;
-                let mut __field_push_notifications: Option<bool> = None;
-                let mut __field_mark_messages_pending: Option<bool> = None;
-                let mut __field_polls: Option<bool> = None;
-                let mut __field_user_message_reminders: Option<bool> = None;
-                let mut __field_shared_locations: Option<bool> = None;
-                let mut __field_count_messages: Option<bool> = None;
-                let mut __field_message_retention: Option<String> = None;
-                let mut __field_max_message_length: Option<i32> = None;
-                let mut __field_automod: Option<Automod> = None;
-                let mut __field_automod_behavior: Option<CreateChannelTypeRequestAutomodBehavior> = None;
-                let mut __field_commands: Option<Vec<String>> = None;
-                let mut __field_permissions: Option<Vec<PolicyRequest>> = None;
-                let mut __field_grants: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut __field_blocklist: Option<String> = None;
-                let mut __field_blocklist_behavior: Option<BlocklistBehavior> = None;
-                let mut __field_blocklists: Option<Vec<BlockListOptions>> = None;
-                let mut __field_partition_size: Option<i32> = None;
-                let mut __field_partition_ttl: Option<String> = None;
-                let mut __field_skip_last_msg_update_for_system_msgs: Option<bool> = None;
-                let mut __field_push_level: Option<PushLevel> = None;
-                let mut __field_chat_preferences: Option<ChatPreferences> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "typing_events" => __field_typing_events = __map.next_value()?,
-                        "read_events" => __field_read_events = __map.next_value()?,
-                        "connect_events" => __field_connect_events = __map.next_value()?,
-                        "delivery_events" => __field_delivery_events = __map.next_value()?,
-                        "reactions" => __field_reactions = __map.next_value()?,
-                        "replies" => __field_replies = __map.next_value()?,
-                        "search" => __field_search = __map.next_value()?,
-                        "mutes" => __field_mutes = __map.next_value()?,
-                        "uploads" => __field_uploads = __map.next_value()?,
-                        "url_enrichment" => __field_url_enrichment = __map.next_value()?,
-                        "custom_events" => __field_custom_events = __map.next_value()?,
-                        "push_notifications" => __field_push_notifications = __map.next_value()?,
-                        "mark_messages_pending" => __field_mark_messages_pending = __map.next_value()?,
-                        "polls" => __field_polls = __map.next_value()?,
-                        "user_message_reminders" => __field_user_message_reminders = __map.next_value()?,
-                        "shared_locations" => __field_shared_locations = __map.next_value()?,
-                        "count_messages" => __field_count_messages = __map.next_value()?,
-                        "message_retention" => __field_message_retention = __map.next_value()?,
-                        "max_message_length" => __field_max_message_length = __map.next_value()?,
-                        "automod" => __field_automod = __map.next_value()?,
-                        "automod_behavior" => __field_automod_behavior = __map.next_value()?,
-                        "commands" => __field_commands = __map.next_value()?,
-                        "permissions" => __field_permissions = __map.next_value()?,
-                        "grants" => __field_grants = __map.next_value()?,
-                        "blocklist" => __field_blocklist = __map.next_value()?,
-                        "blocklist_behavior" => __field_blocklist_behavior = __map.next_value()?,
-                        "blocklists" => __field_blocklists = __map.next_value()?,
-                        "partition_size" => __field_partition_size = __map.next_value()?,
-                        "partition_ttl" => __field_partition_ttl = __map.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => __field_skip_last_msg_update_for_system_msgs = __map.next_value()?,
-                        "push_level" => __field_push_level = __map.next_value()?,
-                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateChannelTypeRequest {
-                    name: __field_name.unwrap_or_default(),
-                    typing_events: __field_typing_events,
-                    read_events: __field_read_events,
-                    connect_events: __field_connect_events,
-                    delivery_events: __field_delivery_events,
-                    reactions: __field_reactions,
-                    replies: __field_replies,
-                    search: __field_search,
-                    mutes: __field_mutes,
-                    uploads: __field_uploads,
-                    url_enrichment: __field_url_enrichment,
-                    custom_events: __field_custom_events,
-                    push_notifications: __field_push_notifications,
-                    mark_messages_pending: __field_mark_messages_pending,
-                    polls: __field_polls,
-                    user_message_reminders: __field_user_message_reminders,
-                    shared_locations: __field_shared_locations,
-                    count_messages: __field_count_messages,
-                    message_retention: __field_message_retention,
-                    max_message_length: __field_max_message_length,
-                    automod: __field_automod,
-                    automod_behavior: __field_automod_behavior,
-                    commands: __field_commands,
-                    permissions: __field_permissions,
-                    grants: __field_grants,
-                    blocklist: __field_blocklist,
-                    blocklist_behavior: __field_blocklist_behavior,
-                    blocklists: __field_blocklists,
-                    partition_size: __field_partition_size,
-                    partition_ttl: __field_partition_ttl,
-                    skip_last_msg_update_for_system_msgs: __field_skip_last_msg_update_for_system_msgs,
-                    push_level: __field_push_level,
-                    chat_preferences: __field_chat_preferences,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateChannelTypeRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateChannelTypeResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateChannelTypeResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "typing_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "read_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "connect_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "delivery_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "search", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reactions", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "replies", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quotes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mutes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "uploads", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "url_enrichment", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "custom_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_notifications", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mark_messages_pending", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "polls", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_message_reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "shared_locations", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "count_messages", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message_retention", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "max_message_length", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "automod", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "automod_behavior", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_behavior", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "blocklists", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "allowed_flag_reasons", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "automod_thresholds", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "partition_size", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "partition_ttl", flags: __rt::NULLABLE, nested: None },
+            __rt::Field { name: "skip_last_msg_update_for_system_msgs", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "commands", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "permissions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "grants", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 39, 0, 28, 0, 0, 0, 0, 9, 26, 0, 1, 0, 36, 0, 0, 0, 0, 0, 0, 29, 17, 0, 40, 5, 0, 0, 0, 0, 0, 0, 21, 0, 0, 0, 0, 0, 34, 16, 33, 15, 0, 0, 0, 0, 0, 0, 0, 0, 30, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 8, 0, 0, 0, 0, 35, 0, 0, 0, 11, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 25, 37, 20, 13, 0, 0, 31, 12, 0, 3, 0, 32, 0, 18, 2, 6, 23, 0, 0, 0, 38, 0, 19, 14, 22, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 27, 0, 0],
+        required: 30,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.value(&mut __map, 1, &mut __value.typing_events),
+                2 => __reader.value(&mut __map, 2, &mut __value.read_events),
+                3 => __reader.value(&mut __map, 3, &mut __value.connect_events),
+                4 => __reader.value(&mut __map, 4, &mut __value.delivery_events),
+                5 => __reader.value(&mut __map, 5, &mut __value.search),
+                6 => __reader.value(&mut __map, 6, &mut __value.reactions),
+                7 => __reader.value(&mut __map, 7, &mut __value.replies),
+                8 => __reader.value(&mut __map, 8, &mut __value.quotes),
+                9 => __reader.value(&mut __map, 9, &mut __value.mutes),
+                10 => __reader.value(&mut __map, 10, &mut __value.uploads),
+                11 => __reader.value(&mut __map, 11, &mut __value.url_enrichment),
+                12 => __reader.value(&mut __map, 12, &mut __value.custom_events),
+                13 => __reader.value(&mut __map, 13, &mut __value.push_notifications),
+                14 => __reader.value(&mut __map, 14, &mut __value.reminders),
+                15 => __reader.value(&mut __map, 15, &mut __value.mark_messages_pending),
+                16 => __reader.value(&mut __map, 16, &mut __value.polls),
+                17 => __reader.value(&mut __map, 17, &mut __value.user_message_reminders),
+                18 => __reader.value(&mut __map, 18, &mut __value.shared_locations),
+                19 => __reader.value(&mut __map, 19, &mut __value.count_messages),
+                20 => __reader.option(&mut __map, 20, &mut __value.message_retention),
+                21 => __reader.value(&mut __map, 21, &mut __value.max_message_length),
+                22 => __reader.value(&mut __map, 22, &mut __value.automod),
+                23 => __reader.value(&mut __map, 23, &mut __value.automod_behavior),
+                24 => __reader.option(&mut __map, 24, &mut __value.blocklist),
+                25 => __reader.option(&mut __map, 25, &mut __value.blocklist_behavior),
+                26 => __reader.option(&mut __map, 26, &mut __value.blocklists),
+                27 => __reader.option(&mut __map, 27, &mut __value.allowed_flag_reasons),
+                28 => __reader.option(&mut __map, 28, &mut __value.automod_thresholds),
+                29 => __reader.option(&mut __map, 29, &mut __value.partition_size),
+                30 => __reader.option(&mut __map, 30, &mut __value.partition_ttl),
+                31 => __reader.value(&mut __map, 31, &mut __value.skip_last_msg_update_for_system_msgs),
+                32 => __reader.option(&mut __map, 32, &mut __value.push_level),
+                33 => __reader.option(&mut __map, 33, &mut __value.chat_preferences),
+                34 => __reader.value(&mut __map, 34, &mut __value.created_at),
+                35 => __reader.value(&mut __map, 35, &mut __value.updated_at),
+                36 => __reader.value(&mut __map, 36, &mut __value.commands),
+                37 => __reader.value(&mut __map, 37, &mut __value.permissions),
+                38 => __reader.value(&mut __map, 38, &mut __value.grants),
+                39 => __reader.value(&mut __map, 39, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateChannelTypeResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("typing_events", &self.typing_events)?;
-        __map.serialize_entry("read_events", &self.read_events)?;
-        __map.serialize_entry("connect_events", &self.connect_events)?;
-        __map.serialize_entry("delivery_events", &self.delivery_events)?;
-        __map.serialize_entry("search", &self.search)?;
-        __map.serialize_entry("reactions", &self.reactions)?;
-        __map.serialize_entry("replies", &self.replies)?;
-        __map.serialize_entry("quotes", &self.quotes)?;
-        __map.serialize_entry("mutes", &self.mutes)?;
-        __map.serialize_entry("uploads", &self.uploads)?;
-        __map.serialize_entry("url_enrichment", &self.url_enrichment)?;
-        __map.serialize_entry("custom_events", &self.custom_events)?;
-        __map.serialize_entry("push_notifications", &self.push_notifications)?;
-        __map.serialize_entry("reminders", &self.reminders)?;
-        __map.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
-        __map.serialize_entry("polls", &self.polls)?;
-        __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
-        __map.serialize_entry("shared_locations", &self.shared_locations)?;
-        __map.serialize_entry("count_messages", &self.count_messages)?;
-        if let Some(__value) = &self.message_retention {
-            __map.serialize_entry("message_retention", __value)?;
-        }
-        __map.serialize_entry("max_message_length", &self.max_message_length)?;
-        __map.serialize_entry("automod", &self.automod)?;
-        __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
-        if let Some(__value) = &self.blocklist {
-            __map.serialize_entry("blocklist", __value)?;
-        }
-        if let Some(__value) = &self.blocklist_behavior {
-            __map.serialize_entry("blocklist_behavior", __value)?;
-        }
-        if let Some(__value) = &self.blocklists {
-            __map.serialize_entry("blocklists", __value)?;
-        }
-        if let Some(__value) = &self.allowed_flag_reasons {
-            __map.serialize_entry("allowed_flag_reasons", __value)?;
-        }
-        if let Some(__value) = &self.automod_thresholds {
-            __map.serialize_entry("automod_thresholds", __value)?;
-        }
-        if let Some(__value) = &self.partition_size {
-            __map.serialize_entry("partition_size", __value)?;
-        }
-        if let Some(__value) = &self.partition_ttl {
-            __map.serialize_entry("partition_ttl", __value)?;
-        }
-        __map.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
-        if let Some(__value) = &self.push_level {
-            __map.serialize_entry("push_level", __value)?;
-        }
-        if let Some(__value) = &self.chat_preferences {
-            __map.serialize_entry("chat_preferences", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        __map.serialize_entry("commands", &self.commands)?;
-        __map.serialize_entry("permissions", &self.permissions)?;
-        __map.serialize_entry("grants", &self.grants)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.required(1, &self.typing_events);
+        __map.required(2, &self.read_events);
+        __map.required(3, &self.connect_events);
+        __map.required(4, &self.delivery_events);
+        __map.required(5, &self.search);
+        __map.required(6, &self.reactions);
+        __map.required(7, &self.replies);
+        __map.required(8, &self.quotes);
+        __map.required(9, &self.mutes);
+        __map.required(10, &self.uploads);
+        __map.required(11, &self.url_enrichment);
+        __map.required(12, &self.custom_events);
+        __map.required(13, &self.push_notifications);
+        __map.required(14, &self.reminders);
+        __map.required(15, &self.mark_messages_pending);
+        __map.required(16, &self.polls);
+        __map.required(17, &self.user_message_reminders);
+        __map.required(18, &self.shared_locations);
+        __map.required(19, &self.count_messages);
+        __map.optional(20, &self.message_retention);
+        __map.required(21, &self.max_message_length);
+        __map.required(22, &self.automod);
+        __map.required(23, &self.automod_behavior);
+        __map.optional(24, &self.blocklist);
+        __map.optional(25, &self.blocklist_behavior);
+        __map.optional(26, &self.blocklists);
+        __map.optional(27, &self.allowed_flag_reasons);
+        __map.optional(28, &self.automod_thresholds);
+        __map.optional(29, &self.partition_size);
+        __map.optional(30, &self.partition_ttl);
+        __map.required(31, &self.skip_last_msg_update_for_system_msgs);
+        __map.optional(32, &self.push_level);
+        __map.optional(33, &self.chat_preferences);
+        __map.required(34, &self.created_at);
+        __map.required(35, &self.updated_at);
+        __map.required(36, &self.commands);
+        __map.required(37, &self.permissions);
+        __map.required(38, &self.grants);
+        __map.required(39, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateChannelTypeResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateChannelTypeResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreateChannelTypeResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateChannelTypeResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_name: Option<String> = None;
-                let mut __field_typing_events: Option<bool> = None;
-                let mut __field_read_events: Option<bool> = None;
-                let mut __field_connect_events: Option<bool> = None;
-                let mut __field_delivery_events: Option<bool> = None;
-                let mut __field_search: Option<bool> = None;
-                let mut __field_reactions: Option<bool> = None;
-                let mut __field_replies: Option<bool> = None;
-                let mut __field_quotes: Option<bool> = None;
-                let mut __field_mutes: Option<bool> = None;
-                let mut __field_uploads: Option<bool> = None;
-                let mut __field_url_enrichment: Option<bool> = None;
-                let mut __field_custom_events: Option<bool> = None;
-                let mut __field_push_notifications: Option<bool> = None;
-                let mut __field_reminders: Option<bool> = None;
-                let mut __field_mark_messages_pending: Option<bool> = None;
-                let mut __field_polls: Option<bool> = None;
-                let mut __field_user_message_reminders: Option<bool> = None;
-                let mut __field_shared_locations: Option<bool> = None;
-                let mut __field_count_messages: Option<bool> = None;
-                let mut __field_message_retention: Option<String> = None;
-                let mut __field_max_message_length: Option<i32> = None;
-                let mut __field_automod: Option<Automod> = None;
-                let mut __field_automod_behavior: Option<AutomodBehavior> = None;
-                let mut __field_blocklist: Option<String> = None;
-                let mut __field_blocklist_behavior: Option<BlocklistBehavior> = None;
-                let mut __field_blocklists: Option<Vec<BlockListOptions>> = None;
-                let mut __field_allowed_flag_reasons: Option<Vec<String>> = None;
-                let mut __field_automod_thresholds: Option<Thresholds> = None;
-                let mut __field_partition_size: Option<i32> = None;
-                let mut __field_partition_ttl: Option<String> = None;
-                let mut __field_skip_last_msg_update_for_system_msgs: Option<bool> = None;
-                let mut __field_push_level: Option<PushLevel> = None;
-                let mut __field_chat_preferences: Option<ChatPreferences> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_commands: Option<Vec<String>> = None;
-                let mut __field_permissions: Option<Vec<PolicyRequest>> = None;
-                let mut __field_grants: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "typing_events" => __field_typing_events = Some(__map.next_value()?),
-                        "read_events" => __field_read_events = Some(__map.next_value()?),
-                        "connect_events" => __field_connect_events = Some(__map.next_value()?),
-                        "delivery_events" => __field_delivery_events = Some(__map.next_value()?),
-                        "search" => __field_search = Some(__map.next_value()?),
-                        "reactions" => __field_reactions = Some(__map.next_value()?),
-                        "replies" => __field_replies = Some(__map.next_value()?),
-                        "quotes" => __field_quotes = Some(__map.next_value()?),
-                        "mutes" => __field_mutes = Some(__map.next_value()?),
-                        "uploads" => __field_uploads = Some(__map.next_value()?),
-                        "url_enrichment" => __field_url_enrichment = Some(__map.next_value()?),
-                        "custom_events" => __field_custom_events = Some(__map.next_value()?),
-                        "push_notifications" => __field_push_notifications = Some(__map.next_value()?),
-                        "reminders" => __field_reminders = Some(__map.next_value()?),
-                        "mark_messages_pending" => __field_mark_messages_pending = Some(__map.next_value()?),
-                        "polls" => __field_polls = Some(__map.next_value()?),
-                        "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
-                        "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
-                        "count_messages" => __field_count_messages = Some(__map.next_value()?),
-                        "message_retention" => __field_message_retention = __map.next_value()?,
-                        "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
-                        "automod" => __field_automod = Some(__map.next_value()?),
-                        "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
-                        "blocklist" => __field_blocklist = __map.next_value()?,
-                        "blocklist_behavior" => __field_blocklist_behavior = __map.next_value()?,
-                        "blocklists" => __field_blocklists = __map.next_value()?,
-                        "allowed_flag_reasons" => __field_allowed_flag_reasons = __map.next_value()?,
-                        "automod_thresholds" => __field_automod_thresholds = __map.next_value()?,
-                        "partition_size" => __field_partition_size = __map.next_value()?,
-                        "partition_ttl" => __field_partition_ttl = __map.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => __field_skip_last_msg_update_for_system_msgs = Some(__map.next_value()?),
-                        "push_level" => __field_push_level = __map.next_value()?,
-                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "commands" => __field_commands = Some(__map.next_value()?),
-                        "permissions" => __field_permissions = Some(__map.next_value()?),
-                        "grants" => __field_grants = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_automod) = __field_automod else {
-                    return Err(serde::de::Error::missing_field("automod"));
-                };
-                let Some(__field_automod_behavior) = __field_automod_behavior else {
-                    return Err(serde::de::Error::missing_field("automod_behavior"));
-                };
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(CreateChannelTypeResponse {
-                    name: __field_name.unwrap_or_default(),
-                    typing_events: __field_typing_events.unwrap_or_default(),
-                    read_events: __field_read_events.unwrap_or_default(),
-                    connect_events: __field_connect_events.unwrap_or_default(),
-                    delivery_events: __field_delivery_events.unwrap_or_default(),
-                    search: __field_search.unwrap_or_default(),
-                    reactions: __field_reactions.unwrap_or_default(),
-                    replies: __field_replies.unwrap_or_default(),
-                    quotes: __field_quotes.unwrap_or_default(),
-                    mutes: __field_mutes.unwrap_or_default(),
-                    uploads: __field_uploads.unwrap_or_default(),
-                    url_enrichment: __field_url_enrichment.unwrap_or_default(),
-                    custom_events: __field_custom_events.unwrap_or_default(),
-                    push_notifications: __field_push_notifications.unwrap_or_default(),
-                    reminders: __field_reminders.unwrap_or_default(),
-                    mark_messages_pending: __field_mark_messages_pending.unwrap_or_default(),
-                    polls: __field_polls.unwrap_or_default(),
-                    user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
-                    shared_locations: __field_shared_locations.unwrap_or_default(),
-                    count_messages: __field_count_messages.unwrap_or_default(),
-                    message_retention: __field_message_retention,
-                    max_message_length: __field_max_message_length.unwrap_or_default(),
-                    automod: __field_automod,
-                    automod_behavior: __field_automod_behavior,
-                    blocklist: __field_blocklist,
-                    blocklist_behavior: __field_blocklist_behavior,
-                    blocklists: __field_blocklists,
-                    allowed_flag_reasons: __field_allowed_flag_reasons,
-                    automod_thresholds: __field_automod_thresholds,
-                    partition_size: __field_partition_size,
-                    partition_ttl: __field_partition_ttl,
-                    skip_last_msg_update_for_system_msgs: __field_skip_last_msg_update_for_system_msgs.unwrap_or_default(),
-                    push_level: __field_push_level,
-                    chat_preferences: __field_chat_preferences,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    commands: __field_commands.unwrap_or_default(),
-                    permissions: __field_permissions.unwrap_or_default(),
-                    grants: __field_grants.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateChannelTypeResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetChannelTypeResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetChannelTypeResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "permissions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "grants", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "typing_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "read_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "connect_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "delivery_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "search", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reactions", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "replies", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quotes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mutes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "uploads", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "url_enrichment", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "custom_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_notifications", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mark_messages_pending", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "polls", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_message_reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "shared_locations", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "count_messages", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message_retention", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "max_message_length", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "automod", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "automod_behavior", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_behavior", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "blocklists", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "allowed_flag_reasons", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "automod_thresholds", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "partition_size", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "partition_ttl", flags: __rt::NULLABLE, nested: None },
+            __rt::Field { name: "skip_last_msg_update_for_system_msgs", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "commands", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 2, 0, 32, 0, 0, 0, 0, 13, 30, 0, 5, 0, 4, 0, 0, 0, 0, 0, 0, 33, 21, 0, 40, 9, 0, 0, 0, 0, 0, 0, 25, 0, 0, 0, 0, 0, 38, 20, 37, 19, 0, 0, 0, 0, 0, 0, 0, 0, 34, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 14, 0, 0, 0, 12, 0, 0, 0, 0, 3, 0, 0, 0, 15, 0, 0, 0, 0, 11, 0, 0, 0, 0, 0, 0, 0, 29, 39, 24, 17, 0, 0, 35, 16, 0, 7, 0, 36, 0, 22, 6, 10, 27, 0, 0, 0, 1, 0, 23, 18, 26, 28, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 31, 0, 0],
+        required: 30,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.permissions),
+                1 => __reader.value(&mut __map, 1, &mut __value.grants),
+                2 => __reader.value(&mut __map, 2, &mut __value.created_at),
+                3 => __reader.value(&mut __map, 3, &mut __value.updated_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.name),
+                5 => __reader.value(&mut __map, 5, &mut __value.typing_events),
+                6 => __reader.value(&mut __map, 6, &mut __value.read_events),
+                7 => __reader.value(&mut __map, 7, &mut __value.connect_events),
+                8 => __reader.value(&mut __map, 8, &mut __value.delivery_events),
+                9 => __reader.value(&mut __map, 9, &mut __value.search),
+                10 => __reader.value(&mut __map, 10, &mut __value.reactions),
+                11 => __reader.value(&mut __map, 11, &mut __value.replies),
+                12 => __reader.value(&mut __map, 12, &mut __value.quotes),
+                13 => __reader.value(&mut __map, 13, &mut __value.mutes),
+                14 => __reader.value(&mut __map, 14, &mut __value.uploads),
+                15 => __reader.value(&mut __map, 15, &mut __value.url_enrichment),
+                16 => __reader.value(&mut __map, 16, &mut __value.custom_events),
+                17 => __reader.value(&mut __map, 17, &mut __value.push_notifications),
+                18 => __reader.value(&mut __map, 18, &mut __value.reminders),
+                19 => __reader.value(&mut __map, 19, &mut __value.mark_messages_pending),
+                20 => __reader.value(&mut __map, 20, &mut __value.polls),
+                21 => __reader.value(&mut __map, 21, &mut __value.user_message_reminders),
+                22 => __reader.value(&mut __map, 22, &mut __value.shared_locations),
+                23 => __reader.value(&mut __map, 23, &mut __value.count_messages),
+                24 => __reader.option(&mut __map, 24, &mut __value.message_retention),
+                25 => __reader.value(&mut __map, 25, &mut __value.max_message_length),
+                26 => __reader.value(&mut __map, 26, &mut __value.automod),
+                27 => __reader.value(&mut __map, 27, &mut __value.automod_behavior),
+                28 => __reader.option(&mut __map, 28, &mut __value.blocklist),
+                29 => __reader.option(&mut __map, 29, &mut __value.blocklist_behavior),
+                30 => __reader.option(&mut __map, 30, &mut __value.blocklists),
+                31 => __reader.option(&mut __map, 31, &mut __value.allowed_flag_reasons),
+                32 => __reader.option(&mut __map, 32, &mut __value.automod_thresholds),
+                33 => __reader.option(&mut __map, 33, &mut __value.partition_size),
+                34 => __reader.option(&mut __map, 34, &mut __value.partition_ttl),
+                35 => __reader.value(&mut __map, 35, &mut __value.skip_last_msg_update_for_system_msgs),
+                36 => __reader.option(&mut __map, 36, &mut __value.push_level),
+                37 => __reader.option(&mut __map, 37, &mut __value.chat_preferences),
+                38 => __reader.value(&mut __map, 38, &mut __value.commands),
+                39 => __reader.value(&mut __map, 39, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetChannelTypeResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("permissions", &self.permissions)?;
-        __map.serialize_entry("grants", &self.grants)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("typing_events", &self.typing_events)?;
-        __map.serialize_entry("read_events", &self.read_events)?;
-        __map.serialize_entry("connect_events", &self.connect_events)?;
-        __map.serialize_entry("delivery_events", &self.delivery_events)?;
-        __map.serialize_entry("search", &self.search)?;
-        __map.serialize_entry("reactions", &self.reactions)?;
-        __map.serialize_entry("replies", &self.replies)?;
-        __map.serialize_entry("quotes", &self.quotes)?;
-        __map.serialize_entry("mutes", &self.mutes)?;
-        __map.serialize_entry("uploads", &self.uploads)?;
-        __map.serialize_entry("url_enrichment", &self.url_enrichment)?;
-        __map.serialize_entry("custom_events", &self.custom_events)?;
-        __map.serialize_entry("push_notifications", &self.push_notifications)?;
-        __map.serialize_entry("reminders", &self.reminders)?;
-        __map.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
-        __map.serialize_entry("polls", &self.polls)?;
-        __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
-        __map.serialize_entry("shared_locations", &self.shared_locations)?;
-        __map.serialize_entry("count_messages", &self.count_messages)?;
-        if let Some(__value) = &self.message_retention {
-            __map.serialize_entry("message_retention", __value)?;
-        }
-        __map.serialize_entry("max_message_length", &self.max_message_length)?;
-        __map.serialize_entry("automod", &self.automod)?;
-        __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
-        if let Some(__value) = &self.blocklist {
-            __map.serialize_entry("blocklist", __value)?;
-        }
-        if let Some(__value) = &self.blocklist_behavior {
-            __map.serialize_entry("blocklist_behavior", __value)?;
-        }
-        if let Some(__value) = &self.blocklists {
-            __map.serialize_entry("blocklists", __value)?;
-        }
-        if let Some(__value) = &self.allowed_flag_reasons {
-            __map.serialize_entry("allowed_flag_reasons", __value)?;
-        }
-        if let Some(__value) = &self.automod_thresholds {
-            __map.serialize_entry("automod_thresholds", __value)?;
-        }
-        if let Some(__value) = &self.partition_size {
-            __map.serialize_entry("partition_size", __value)?;
-        }
-        if let Some(__value) = &self.partition_ttl {
-            __map.serialize_entry("partition_ttl", __value)?;
-        }
-        __map.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
-        if let Some(__value) = &self.push_level {
-            __map.serialize_entry("push_level", __value)?;
-        }
-        if let Some(__value) = &self.chat_preferences {
-            __map.serialize_entry("chat_preferences", __value)?;
-        }
-        __map.serialize_entry("commands", &self.commands)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.permissions);
+        __map.required(1, &self.grants);
+        __map.required(2, &self.created_at);
+        __map.required(3, &self.updated_at);
+        __map.required(4, &self.name);
+        __map.required(5, &self.typing_events);
+        __map.required(6, &self.read_events);
+        __map.required(7, &self.connect_events);
+        __map.required(8, &self.delivery_events);
+        __map.required(9, &self.search);
+        __map.required(10, &self.reactions);
+        __map.required(11, &self.replies);
+        __map.required(12, &self.quotes);
+        __map.required(13, &self.mutes);
+        __map.required(14, &self.uploads);
+        __map.required(15, &self.url_enrichment);
+        __map.required(16, &self.custom_events);
+        __map.required(17, &self.push_notifications);
+        __map.required(18, &self.reminders);
+        __map.required(19, &self.mark_messages_pending);
+        __map.required(20, &self.polls);
+        __map.required(21, &self.user_message_reminders);
+        __map.required(22, &self.shared_locations);
+        __map.required(23, &self.count_messages);
+        __map.optional(24, &self.message_retention);
+        __map.required(25, &self.max_message_length);
+        __map.required(26, &self.automod);
+        __map.required(27, &self.automod_behavior);
+        __map.optional(28, &self.blocklist);
+        __map.optional(29, &self.blocklist_behavior);
+        __map.optional(30, &self.blocklists);
+        __map.optional(31, &self.allowed_flag_reasons);
+        __map.optional(32, &self.automod_thresholds);
+        __map.optional(33, &self.partition_size);
+        __map.optional(34, &self.partition_ttl);
+        __map.required(35, &self.skip_last_msg_update_for_system_msgs);
+        __map.optional(36, &self.push_level);
+        __map.optional(37, &self.chat_preferences);
+        __map.required(38, &self.commands);
+        __map.required(39, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetChannelTypeResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetChannelTypeResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetChannelTypeResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetChannelTypeResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_permissions: Option<Vec<PolicyRequest>> = None;
-                let mut __field_grants: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_typing_events: Option<bool> = None;
-                let mut __field_read_events: Option<bool> = None;
-                let mut __field_connect_events: Option<bool> = None;
-                let mut __field_delivery_events: Option<bool> = None;
-                let mut __field_search: Option<bool> = None;
-                let mut __field_reactions: Option<bool> = None;
-                let mut __field_replies: Option<bool> = None;
-                let mut __field_quotes: Option<bool> = None;
-                let mut __field_mutes: Option<bool> = None;
-                let mut __field_uploads: Option<bool> = None;
-                let mut __field_url_enrichment: Option<bool> = None;
-                let mut __field_custom_events: Option<bool> = None;
-                let mut __field_push_notifications: Option<bool> = None;
-                let mut __field_reminders: Option<bool> = None;
-                let mut __field_mark_messages_pending: Option<bool> = None;
-                let mut __field_polls: Option<bool> = None;
-                let mut __field_user_message_reminders: Option<bool> = None;
-                let mut __field_shared_locations: Option<bool> = None;
-                let mut __field_count_messages: Option<bool> = None;
-                let mut __field_message_retention: Option<String> = None;
-                let mut __field_max_message_length: Option<i32> = None;
-                let mut __field_automod: Option<Automod> = None;
-                let mut __field_automod_behavior: Option<AutomodBehavior> = None;
-                let mut __field_blocklist: Option<String> = None;
-                let mut __field_blocklist_behavior: Option<BlocklistBehavior> = None;
-                let mut __field_blocklists: Option<Vec<BlockListOptions>> = None;
-                let mut __field_allowed_flag_reasons: Option<Vec<String>> = None;
-                let mut __field_automod_thresholds: Option<Thresholds> = None;
-                let mut __field_partition_size: Option<i32> = None;
-                let mut __field_partition_ttl: Option<String> = None;
-                let mut __field_skip_last_msg_update_for_system_msgs: Option<bool> = None;
-                let mut __field_push_level: Option<PushLevel> = None;
-                let mut __field_chat_preferences: Option<ChatPreferences> = None;
-                let mut __field_commands: Option<Vec<Command>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "permissions" => __field_permissions = Some(__map.next_value()?),
-                        "grants" => __field_grants = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "typing_events" => __field_typing_events = Some(__map.next_value()?),
-                        "read_events" => __field_read_events = Some(__map.next_value()?),
-                        "connect_events" => __field_connect_events = Some(__map.next_value()?),
-                        "delivery_events" => __field_delivery_events = Some(__map.next_value()?),
-                        "search" => __field_search = Some(__map.next_value()?),
-                        "reactions" => __field_reactions = Some(__map.next_value()?),
-                        "replies" => __field_replies = Some(__map.next_value()?),
-                        "quotes" => __field_quotes = Some(__map.next_value()?),
-                        "mutes" => __field_mutes = Some(__map.next_value()?),
-                        "uploads" => __field_uploads = Some(__map.next_value()?),
-                        "url_enrichment" => __field_url_enrichment = Some(__map.next_value()?),
-                        "custom_events" => __field_custom_events = Some(__map.next_value()?),
-                        "push_notifications" => __field_push_notifications = Some(__map.next_value()?),
-                        "reminders" => __field_reminders = Some(__map.next_value()?),
-                        "mark_messages_pending" => __field_mark_messages_pending = Some(__map.next_value()?),
-                        "polls" => __field_polls = Some(__map.next_value()?),
-                        "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
-                        "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
-                        "count_messages" => __field_count_messages = Some(__map.next_value()?),
-                        "message_retention" => __field_message_retention = __map.next_value()?,
-                        "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
-                        "automod" => __field_automod = Some(__map.next_value()?),
-                        "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
-                        "blocklist" => __field_blocklist = __map.next_value()?,
-                        "blocklist_behavior" => __field_blocklist_behavior = __map.next_value()?,
-                        "blocklists" => __field_blocklists = __map.next_value()?,
-                        "allowed_flag_reasons" => __field_allowed_flag_reasons = __map.next_value()?,
-                        "automod_thresholds" => __field_automod_thresholds = __map.next_value()?,
-                        "partition_size" => __field_partition_size = __map.next_value()?,
-                        "partition_ttl" => __field_partition_ttl = __map.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => __field_skip_last_msg_update_for_system_msgs = Some(__map.next_value()?),
-                        "push_level" => __field_push_level = __map.next_value()?,
-                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
-                        "commands" => __field_commands = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                let Some(__field_automod) = __field_automod else {
-                    return Err(serde::de::Error::missing_field("automod"));
-                };
-                let Some(__field_automod_behavior) = __field_automod_behavior else {
-                    return Err(serde::de::Error::missing_field("automod_behavior"));
-                };
-                Ok(GetChannelTypeResponse {
-                    permissions: __field_permissions.unwrap_or_default(),
-                    grants: __field_grants.unwrap_or_default(),
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    name: __field_name.unwrap_or_default(),
-                    typing_events: __field_typing_events.unwrap_or_default(),
-                    read_events: __field_read_events.unwrap_or_default(),
-                    connect_events: __field_connect_events.unwrap_or_default(),
-                    delivery_events: __field_delivery_events.unwrap_or_default(),
-                    search: __field_search.unwrap_or_default(),
-                    reactions: __field_reactions.unwrap_or_default(),
-                    replies: __field_replies.unwrap_or_default(),
-                    quotes: __field_quotes.unwrap_or_default(),
-                    mutes: __field_mutes.unwrap_or_default(),
-                    uploads: __field_uploads.unwrap_or_default(),
-                    url_enrichment: __field_url_enrichment.unwrap_or_default(),
-                    custom_events: __field_custom_events.unwrap_or_default(),
-                    push_notifications: __field_push_notifications.unwrap_or_default(),
-                    reminders: __field_reminders.unwrap_or_default(),
-                    mark_messages_pending: __field_mark_messages_pending.unwrap_or_default(),
-                    polls: __field_polls.unwrap_or_default(),
-                    user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
-                    shared_locations: __field_shared_locations.unwrap_or_default(),
-                    count_messages: __field_count_messages.unwrap_or_default(),
-                    message_retention: __field_message_retention,
-                    max_message_length: __field_max_message_length.unwrap_or_default(),
-                    automod: __field_automod,
-                    automod_behavior: __field_automod_behavior,
-                    blocklist: __field_blocklist,
-                    blocklist_behavior: __field_blocklist_behavior,
-                    blocklists: __field_blocklists,
-                    allowed_flag_reasons: __field_allowed_flag_reasons,
-                    automod_thresholds: __field_automod_thresholds,
-                    partition_size: __field_partition_size,
-                    partition_ttl: __field_partition_ttl,
-                    skip_last_msg_update_for_system_msgs: __field_skip_last_msg_update_for_system_msgs.unwrap_or_default(),
-                    push_level: __field_push_level,
-                    chat_preferences: __field_chat_preferences,
-                    commands: __field_commands.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetChannelTypeResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateChannelTypeRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateChannelTypeRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "permissions", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "grants", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "partition_size", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "partition_ttl", flags: __rt::NULLABLE, nested: None },
+            __rt::Field { name: "typing_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "read_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "connect_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "delivery_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "search", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reactions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "replies", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "quotes", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mutes", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "uploads", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "url_enrichment", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "custom_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_notifications", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reminders", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mark_messages_pending", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "polls", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_message_reminders", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shared_locations", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "count_messages", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_retention", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "max_message_length", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "automod", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "automod_behavior", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_behavior", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "blocklists", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "allowed_flag_reasons", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "automod_thresholds", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "skip_last_msg_update_for_system_msgs", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "commands", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 2, 0, 31, 0, 0, 0, 0, 12, 29, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 20, 0, 0, 8, 0, 0, 0, 0, 0, 0, 24, 0, 0, 0, 0, 0, 35, 19, 34, 18, 0, 0, 0, 0, 0, 0, 0, 0, 3, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 13, 0, 0, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 14, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 28, 36, 23, 16, 0, 0, 4, 15, 0, 6, 0, 33, 0, 21, 5, 9, 26, 0, 0, 0, 1, 0, 22, 17, 25, 27, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 30, 0, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.permissions),
+                1 => __reader.option(&mut __map, 1, &mut __value.grants),
+                2 => __reader.option(&mut __map, 2, &mut __value.partition_size),
+                3 => __reader.option(&mut __map, 3, &mut __value.partition_ttl),
+                4 => __reader.option(&mut __map, 4, &mut __value.typing_events),
+                5 => __reader.option(&mut __map, 5, &mut __value.read_events),
+                6 => __reader.option(&mut __map, 6, &mut __value.connect_events),
+                7 => __reader.option(&mut __map, 7, &mut __value.delivery_events),
+                8 => __reader.option(&mut __map, 8, &mut __value.search),
+                9 => __reader.option(&mut __map, 9, &mut __value.reactions),
+                10 => __reader.option(&mut __map, 10, &mut __value.replies),
+                11 => __reader.option(&mut __map, 11, &mut __value.quotes),
+                12 => __reader.option(&mut __map, 12, &mut __value.mutes),
+                13 => __reader.option(&mut __map, 13, &mut __value.uploads),
+                14 => __reader.option(&mut __map, 14, &mut __value.url_enrichment),
+                15 => __reader.option(&mut __map, 15, &mut __value.custom_events),
+                16 => __reader.option(&mut __map, 16, &mut __value.push_notifications),
+                17 => __reader.option(&mut __map, 17, &mut __value.reminders),
+                18 => __reader.option(&mut __map, 18, &mut __value.mark_messages_pending),
+                19 => __reader.option(&mut __map, 19, &mut __value.polls),
+                20 => __reader.option(&mut __map, 20, &mut __value.user_message_reminders),
+                21 => __reader.option(&mut __map, 21, &mut __value.shared_locations),
+                22 => __reader.option(&mut __map, 22, &mut __value.count_messages),
+                23 => __reader.option(&mut __map, 23, &mut __value.message_retention),
+                24 => __reader.option(&mut __map, 24, &mut __value.max_message_length),
+                25 => __reader.option(&mut __map, 25, &mut __value.automod),
+                26 => __reader.option(&mut __map, 26, &mut __value.automod_behavior),
+                27 => __reader.option(&mut __map, 27, &mut __value.blocklist),
+                28 => __reader.option(&mut __map, 28, &mut __value.blocklist_behavior),
+                29 => __reader.option(&mut __map, 29, &mut __value.blocklists),
+                30 => __reader.option(&mut __map, 30, &mut __value.allowed_flag_reasons),
+                31 => __reader.option(&mut __map, 31, &mut __value.automod_thresholds),
+                32 => __reader.option(&mut __map, 32, &mut __value.skip_last_msg_update_for_system_msgs),
+                33 => __reader.option(&mut __map, 33, &mut __value.push_level),
+                34 => __reader.option(&mut __map, 34, &mut __value.chat_preferences),
+                35 => __reader.option(&mut __map, 35, &mut __value.commands),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateChannelTypeRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.permissions {
-            __map.serialize_entry("permissions", __value)?;
-        }
-        if let Some(__value) = &self.grants {
-            __map.serialize_entry("grants", __value)?;
-        }
-        if let Some(__value) = &self.partition_size {
-            __map.serialize_entry("partition_size", __value)?;
-        }
-        if let Some(__value) = &self.partition_ttl {
-            __map.serialize_entry("partition_ttl", __value)?;
-        }
-        if let Some(__value) = &self.typing_events {
-            __map.serialize_entry("typing_events", __value)?;
-        }
-        if let Some(__value) = &self.read_events {
-            __map.serialize_entry("read_events", __value)?;
-        }
-        if let Some(__value) = &self.connect_events {
-            __map.serialize_entry("connect_events", __value)?;
-        }
-        if let Some(__value) = &self.delivery_events {
-            __map.serialize_entry("delivery_events", __value)?;
-        }
-        if let Some(__value) = &self.search {
-            __map.serialize_entry("search", __value)?;
-        }
-        if let Some(__value) = &self.reactions {
-            __map.serialize_entry("reactions", __value)?;
-        }
-        if let Some(__value) = &self.replies {
-            __map.serialize_entry("replies", __value)?;
-        }
-        if let Some(__value) = &self.quotes {
-            __map.serialize_entry("quotes", __value)?;
-        }
-        if let Some(__value) = &self.mutes {
-            __map.serialize_entry("mutes", __value)?;
-        }
-        if let Some(__value) = &self.uploads {
-            __map.serialize_entry("uploads", __value)?;
-        }
-        if let Some(__value) = &self.url_enrichment {
-            __map.serialize_entry("url_enrichment", __value)?;
-        }
-        if let Some(__value) = &self.custom_events {
-            __map.serialize_entry("custom_events", __value)?;
-        }
-        if let Some(__value) = &self.push_notifications {
-            __map.serialize_entry("push_notifications", __value)?;
-        }
-        if let Some(__value) = &self.reminders {
-            __map.serialize_entry("reminders", __value)?;
-        }
-        if let Some(__value) = &self.mark_messages_pending {
-            __map.serialize_entry("mark_messages_pending", __value)?;
-        }
-        if let Some(__value) = &self.polls {
-            __map.serialize_entry("polls", __value)?;
-        }
-        if let Some(__value) = &self.user_message_reminders {
-            __map.serialize_entry("user_message_reminders", __value)?;
-        }
-        if let Some(__value) = &self.shared_locations {
-            __map.serialize_entry("shared_locations", __value)?;
-        }
-        if let Some(__value) = &self.count_messages {
-            __map.serialize_entry("count_messages", __value)?;
-        }
-        if let Some(__value) = &self.message_retention {
-            __map.serialize_entry("message_retention", __value)?;
-        }
-        if let Some(__value) = &self.max_message_length {
-            __map.serialize_entry("max_message_length", __value)?;
-        }
-        if let Some(__value) = &self.automod {
-            __map.serialize_entry("automod", __value)?;
-        }
-        if let Some(__value) = &self.automod_behavior {
-            __map.serialize_entry("automod_behavior", __value)?;
-        }
-        if let Some(__value) = &self.blocklist {
-            __map.serialize_entry("blocklist", __value)?;
-        }
-        if let Some(__value) = &self.blocklist_behavior {
-            __map.serialize_entry("blocklist_behavior", __value)?;
-        }
-        if let Some(__value) = &self.blocklists {
-            __map.serialize_entry("blocklists", __value)?;
-        }
-        if let Some(__value) = &self.allowed_flag_reasons {
-            __map.serialize_entry("allowed_flag_reasons", __value)?;
-        }
-        if let Some(__value) = &self.automod_thresholds {
-            __map.serialize_entry("automod_thresholds", __value)?;
-        }
-        if let Some(__value) = &self.skip_last_msg_update_for_system_msgs {
-            __map.serialize_entry("skip_last_msg_update_for_system_msgs", __value)?;
-        }
-        if let Some(__value) = &self.push_level {
-            __map.serialize_entry("push_level", __value)?;
-        }
-        if let Some(__value) = &self.chat_preferences {
-            __map.serialize_entry("chat_preferences", __value)?;
-        }
-        if let Some(__value) = &self.commands {
-            __map.serialize_entry("commands", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.permissions);
+        __map.optional(1, &self.grants);
+        __map.optional(2, &self.partition_size);
+        __map.optional(3, &self.partition_ttl);
+        __map.optional(4, &self.typing_events);
+        __map.optional(5, &self.read_events);
+        __map.optional(6, &self.connect_events);
+        __map.optional(7, &self.delivery_events);
+        __map.optional(8, &self.search);
+        __map.optional(9, &self.reactions);
+        __map.optional(10, &self.replies);
+        __map.optional(11, &self.quotes);
+        __map.optional(12, &self.mutes);
+        __map.optional(13, &self.uploads);
+        __map.optional(14, &self.url_enrichment);
+        __map.optional(15, &self.custom_events);
+        __map.optional(16, &self.push_notifications);
+        __map.optional(17, &self.reminders);
+        __map.optional(18, &self.mark_messages_pending);
+        __map.optional(19, &self.polls);
+        __map.optional(20, &self.user_message_reminders);
+        __map.optional(21, &self.shared_locations);
+        __map.optional(22, &self.count_messages);
+        __map.optional(23, &self.message_retention);
+        __map.optional(24, &self.max_message_length);
+        __map.optional(25, &self.automod);
+        __map.optional(26, &self.automod_behavior);
+        __map.optional(27, &self.blocklist);
+        __map.optional(28, &self.blocklist_behavior);
+        __map.optional(29, &self.blocklists);
+        __map.optional(30, &self.allowed_flag_reasons);
+        __map.optional(31, &self.automod_thresholds);
+        __map.optional(32, &self.skip_last_msg_update_for_system_msgs);
+        __map.optional(33, &self.push_level);
+        __map.optional(34, &self.chat_preferences);
+        __map.optional(35, &self.commands);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateChannelTypeRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateChannelTypeRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateChannelTypeRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateChannelTypeRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_permissions: Option<Vec<PolicyRequest>> = None;
-                let mut __field_grants: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut __field_partition_size: Option<i32> = None;
-                let mut __field_partition_ttl: Option<String> = None;
-                let mut __field_typing_events: Option<bool> = None;
-                let mut __field_read_events: Option<bool> = None;
-                let mut __field_connect_events: Option<bool> = None;
-                let mut __field_delivery_events: Option<bool> = None;
-                let mut __field_search: Option<bool> = None;
-                let mut __field_reactions: Option<bool> = None;
-                let mut __field_replies: Option<bool> = None;
-                let mut __field_quotes: Option<bool> = None;
-                let mut __field_mutes: Option<bool> = None;
-                let mut __field_uploads: Option<bool> = None;
-                let mut __field_url_enrichment: Option<bool> = None;
-                let mut __field_custom_events: Option<bool> = None;
-                let mut __field_push_notifications: Option<bool> = None;
-                let mut __field_reminders: Option<bool> = None;
-                let mut __field_mark_messages_pending: Option<bool> = None;
-                let mut __field_polls: Option<bool> = None;
-                let mut __field_user_message_reminders: Option<bool> = None;
-                let mut __field_shared_locations: Option<bool> = None;
-                let mut __field_count_messages: Option<bool> = None;
-                let mut __field_message_retention: Option<String> = None;
-                let mut __field_max_message_length: Option<i32> = None;
-                let mut __field_automod: Option<Automod> = None;
-                let mut __field_automod_behavior: Option<AutomodBehavior> = None;
-                let mut __field_blocklist: Option<String> = None;
-                let mut __field_blocklist_behavior: Option<BlocklistBehavior> = None;
-                let mut __field_blocklists: Option<Vec<BlockListOptions>> = None;
-                let mut __field_allowed_flag_reasons: Option<Vec<String>> = None;
-                let mut __field_automod_thresholds: Option<Thresholds> = None;
-                let mut __field_skip_last_msg_update_for_system_msgs: Option<bool> = None;
-                let mut __field_push_level: Option<PushLevel> = None;
-                let mut __field_chat_preferences: Option<ChatPreferences> = None;
-                let mut __field_commands: Option<Vec<String>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "permissions" => __field_permissions = __map.next_value()?,
-                        "grants" => __field_grants = __map.next_value()?,
-                        "partition_size" => __field_partition_size = __map.next_value()?,
-                        "partition_ttl" => __field_partition_ttl = __map.next_value()?,
-                        "typing_events" => __field_typing_events = __map.next_value()?,
-                        "read_events" => __field_read_events = __map.next_value()?,
-                        "connect_events" => __field_connect_events = __map.next_value()?,
-                        "delivery_events" => __field_delivery_events = __map.next_value()?,
-                        "search" => __field_search = __map.next_value()?,
-                        "reactions" => __field_reactions = __map.next_value()?,
-                        "replies" => __field_replies = __map.next_value()?,
-                        "quotes" => __field_quotes = __map.next_value()?,
-                        "mutes" => __field_mutes = __map.next_value()?,
-                        "uploads" => __field_uploads = __map.next_value()?,
-                        "url_enrichment" => __field_url_enrichment = __map.next_value()?,
-                        "custom_events" => __field_custom_events = __map.next_value()?,
-                        "push_notifications" => __field_push_notifications = __map.next_value()?,
-                        "reminders" => __field_reminders = __map.next_value()?,
-                        "mark_messages_pending" => __field_mark_messages_pending = __map.next_value()?,
-                        "polls" => __field_polls = __map.next_value()?,
-                        "user_message_reminders" => __field_user_message_reminders = __map.next_value()?,
-                        "shared_locations" => __field_shared_locations = __map.next_value()?,
-                        "count_messages" => __field_count_messages = __map.next_value()?,
-                        "message_retention" => __field_message_retention = __map.next_value()?,
-                        "max_message_length" => __field_max_message_length = __map.next_value()?,
-                        "automod" => __field_automod = __map.next_value()?,
-                        "automod_behavior" => __field_automod_behavior = __map.next_value()?,
-                        "blocklist" => __field_blocklist = __map.next_value()?,
-                        "blocklist_behavior" => __field_blocklist_behavior = __map.next_value()?,
-                        "blocklists" => __field_blocklists = __map.next_value()?,
-                        "allowed_flag_reasons" => __field_allowed_flag_reasons = __map.next_value()?,
-                        "automod_thresholds" => __field_automod_thresholds = __map.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => __field_skip_last_msg_update_for_system_msgs = __map.next_value()?,
-                        "push_level" => __field_push_level = __map.next_value()?,
-                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
-                        "commands" => __field_commands = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateChannelTypeRequest {
-                    permissions: __field_permissions,
-                    grants: __field_grants,
-                    partition_size: __field_partition_size,
-                    partition_ttl: __field_partition_ttl,
-                    typing_events: __field_typing_events,
-                    read_events: __field_read_events,
-                    connect_events: __field_connect_events,
-                    delivery_events: __field_delivery_events,
-                    search: __field_search,
-                    reactions: __field_reactions,
-                    replies: __field_replies,
-                    quotes: __field_quotes,
-                    mutes: __field_mutes,
-                    uploads: __field_uploads,
-                    url_enrichment: __field_url_enrichment,
-                    custom_events: __field_custom_events,
-                    push_notifications: __field_push_notifications,
-                    reminders: __field_reminders,
-                    mark_messages_pending: __field_mark_messages_pending,
-                    polls: __field_polls,
-                    user_message_reminders: __field_user_message_reminders,
-                    shared_locations: __field_shared_locations,
-                    count_messages: __field_count_messages,
-                    message_retention: __field_message_retention,
-                    max_message_length: __field_max_message_length,
-                    automod: __field_automod,
-                    automod_behavior: __field_automod_behavior,
-                    blocklist: __field_blocklist,
-                    blocklist_behavior: __field_blocklist_behavior,
-                    blocklists: __field_blocklists,
-                    allowed_flag_reasons: __field_allowed_flag_reasons,
-                    automod_thresholds: __field_automod_thresholds,
-                    skip_last_msg_update_for_system_msgs: __field_skip_last_msg_update_for_system_msgs,
-                    push_level: __field_push_level,
-                    chat_preferences: __field_chat_preferences,
-                    commands: __field_commands,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateChannelTypeRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateChannelTypeResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateChannelTypeResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "permissions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "grants", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "typing_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "read_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "connect_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "delivery_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "search", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reactions", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "replies", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quotes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mutes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "uploads", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "url_enrichment", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "custom_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_notifications", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mark_messages_pending", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "polls", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_message_reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "shared_locations", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "count_messages", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message_retention", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "max_message_length", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "automod", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "automod_behavior", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_behavior", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "blocklists", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "allowed_flag_reasons", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "automod_thresholds", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "partition_size", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "partition_ttl", flags: __rt::NULLABLE, nested: None },
+            __rt::Field { name: "skip_last_msg_update_for_system_msgs", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "commands", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 2, 0, 30, 0, 0, 0, 0, 11, 28, 0, 3, 0, 38, 0, 0, 0, 0, 0, 0, 31, 19, 0, 40, 7, 0, 0, 0, 0, 0, 0, 23, 0, 0, 0, 0, 0, 36, 18, 35, 17, 0, 0, 0, 0, 0, 0, 0, 0, 32, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 0, 0, 0, 10, 0, 0, 0, 0, 37, 0, 0, 0, 13, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 27, 39, 22, 15, 0, 0, 33, 14, 0, 5, 0, 34, 0, 20, 4, 8, 25, 0, 0, 0, 1, 0, 21, 16, 24, 26, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 29, 0, 0],
+        required: 30,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.permissions),
+                1 => __reader.value(&mut __map, 1, &mut __value.grants),
+                2 => __reader.value(&mut __map, 2, &mut __value.name),
+                3 => __reader.value(&mut __map, 3, &mut __value.typing_events),
+                4 => __reader.value(&mut __map, 4, &mut __value.read_events),
+                5 => __reader.value(&mut __map, 5, &mut __value.connect_events),
+                6 => __reader.value(&mut __map, 6, &mut __value.delivery_events),
+                7 => __reader.value(&mut __map, 7, &mut __value.search),
+                8 => __reader.value(&mut __map, 8, &mut __value.reactions),
+                9 => __reader.value(&mut __map, 9, &mut __value.replies),
+                10 => __reader.value(&mut __map, 10, &mut __value.quotes),
+                11 => __reader.value(&mut __map, 11, &mut __value.mutes),
+                12 => __reader.value(&mut __map, 12, &mut __value.uploads),
+                13 => __reader.value(&mut __map, 13, &mut __value.url_enrichment),
+                14 => __reader.value(&mut __map, 14, &mut __value.custom_events),
+                15 => __reader.value(&mut __map, 15, &mut __value.push_notifications),
+                16 => __reader.value(&mut __map, 16, &mut __value.reminders),
+                17 => __reader.value(&mut __map, 17, &mut __value.mark_messages_pending),
+                18 => __reader.value(&mut __map, 18, &mut __value.polls),
+                19 => __reader.value(&mut __map, 19, &mut __value.user_message_reminders),
+                20 => __reader.value(&mut __map, 20, &mut __value.shared_locations),
+                21 => __reader.value(&mut __map, 21, &mut __value.count_messages),
+                22 => __reader.option(&mut __map, 22, &mut __value.message_retention),
+                23 => __reader.value(&mut __map, 23, &mut __value.max_message_length),
+                24 => __reader.value(&mut __map, 24, &mut __value.automod),
+                25 => __reader.value(&mut __map, 25, &mut __value.automod_behavior),
+                26 => __reader.option(&mut __map, 26, &mut __value.blocklist),
+                27 => __reader.option(&mut __map, 27, &mut __value.blocklist_behavior),
+                28 => __reader.option(&mut __map, 28, &mut __value.blocklists),
+                29 => __reader.option(&mut __map, 29, &mut __value.allowed_flag_reasons),
+                30 => __reader.option(&mut __map, 30, &mut __value.automod_thresholds),
+                31 => __reader.option(&mut __map, 31, &mut __value.partition_size),
+                32 => __reader.option(&mut __map, 32, &mut __value.partition_ttl),
+                33 => __reader.value(&mut __map, 33, &mut __value.skip_last_msg_update_for_system_msgs),
+                34 => __reader.option(&mut __map, 34, &mut __value.push_level),
+                35 => __reader.option(&mut __map, 35, &mut __value.chat_preferences),
+                36 => __reader.value(&mut __map, 36, &mut __value.created_at),
+                37 => __reader.value(&mut __map, 37, &mut __value.updated_at),
+                38 => __reader.value(&mut __map, 38, &mut __value.commands),
+                39 => __reader.value(&mut __map, 39, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateChannelTypeResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("permissions", &self.permissions)?;
-        __map.serialize_entry("grants", &self.grants)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("typing_events", &self.typing_events)?;
-        __map.serialize_entry("read_events", &self.read_events)?;
-        __map.serialize_entry("connect_events", &self.connect_events)?;
-        __map.serialize_entry("delivery_events", &self.delivery_events)?;
-        __map.serialize_entry("search", &self.search)?;
-        __map.serialize_entry("reactions", &self.reactions)?;
-        __map.serialize_entry("replies", &self.replies)?;
-        __map.serialize_entry("quotes", &self.quotes)?;
-        __map.serialize_entry("mutes", &self.mutes)?;
-        __map.serialize_entry("uploads", &self.uploads)?;
-        __map.serialize_entry("url_enrichment", &self.url_enrichment)?;
-        __map.serialize_entry("custom_events", &self.custom_events)?;
-        __map.serialize_entry("push_notifications", &self.push_notifications)?;
-        __map.serialize_entry("reminders", &self.reminders)?;
-        __map.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
-        __map.serialize_entry("polls", &self.polls)?;
-        __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
-        __map.serialize_entry("shared_locations", &self.shared_locations)?;
-        __map.serialize_entry("count_messages", &self.count_messages)?;
-        if let Some(__value) = &self.message_retention {
-            __map.serialize_entry("message_retention", __value)?;
-        }
-        __map.serialize_entry("max_message_length", &self.max_message_length)?;
-        __map.serialize_entry("automod", &self.automod)?;
-        __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
-        if let Some(__value) = &self.blocklist {
-            __map.serialize_entry("blocklist", __value)?;
-        }
-        if let Some(__value) = &self.blocklist_behavior {
-            __map.serialize_entry("blocklist_behavior", __value)?;
-        }
-        if let Some(__value) = &self.blocklists {
-            __map.serialize_entry("blocklists", __value)?;
-        }
-        if let Some(__value) = &self.allowed_flag_reasons {
-            __map.serialize_entry("allowed_flag_reasons", __value)?;
-        }
-        if let Some(__value) = &self.automod_thresholds {
-            __map.serialize_entry("automod_thresholds", __value)?;
-        }
-        if let Some(__value) = &self.partition_size {
-            __map.serialize_entry("partition_size", __value)?;
-        }
-        if let Some(__value) = &self.partition_ttl {
-            __map.serialize_entry("partition_ttl", __value)?;
-        }
-        __map.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
-        if let Some(__value) = &self.push_level {
-            __map.serialize_entry("push_level", __value)?;
-        }
-        if let Some(__value) = &self.chat_preferences {
-            __map.serialize_entry("chat_preferences", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        __map.serialize_entry("commands", &self.commands)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.permissions);
+        __map.required(1, &self.grants);
+        __map.required(2, &self.name);
+        __map.required(3, &self.typing_events);
+        __map.required(4, &self.read_events);
+        __map.required(5, &self.connect_events);
+        __map.required(6, &self.delivery_events);
+        __map.required(7, &self.search);
+        __map.required(8, &self.reactions);
+        __map.required(9, &self.replies);
+        __map.required(10, &self.quotes);
+        __map.required(11, &self.mutes);
+        __map.required(12, &self.uploads);
+        __map.required(13, &self.url_enrichment);
+        __map.required(14, &self.custom_events);
+        __map.required(15, &self.push_notifications);
+        __map.required(16, &self.reminders);
+        __map.required(17, &self.mark_messages_pending);
+        __map.required(18, &self.polls);
+        __map.required(19, &self.user_message_reminders);
+        __map.required(20, &self.shared_locations);
+        __map.required(21, &self.count_messages);
+        __map.optional(22, &self.message_retention);
+        __map.required(23, &self.max_message_length);
+        __map.required(24, &self.automod);
+        __map.required(25, &self.automod_behavior);
+        __map.optional(26, &self.blocklist);
+        __map.optional(27, &self.blocklist_behavior);
+        __map.optional(28, &self.blocklists);
+        __map.optional(29, &self.allowed_flag_reasons);
+        __map.optional(30, &self.automod_thresholds);
+        __map.optional(31, &self.partition_size);
+        __map.optional(32, &self.partition_ttl);
+        __map.required(33, &self.skip_last_msg_update_for_system_msgs);
+        __map.optional(34, &self.push_level);
+        __map.optional(35, &self.chat_preferences);
+        __map.required(36, &self.created_at);
+        __map.required(37, &self.updated_at);
+        __map.required(38, &self.commands);
+        __map.required(39, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateChannelTypeResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateChannelTypeResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateChannelTypeResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateChannelTypeResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_permissions: Option<Vec<PolicyRequest>> = None;
-                let mut __field_grants: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_typing_events: Option<bool> = None;
-                let mut __field_read_events: Option<bool> = None;
-                let mut __field_connect_events: Option<bool> = None;
-                let mut __field_delivery_events: Option<bool> = None;
-                let mut __field_search: Option<bool> = None;
-                let mut __field_reactions: Option<bool> = None;
-                let mut __field_replies: Option<bool> = None;
-                let mut __field_quotes: Option<bool> = None;
-                let mut __field_mutes: Option<bool> = None;
-                let mut __field_uploads: Option<bool> = None;
-                let mut __field_url_enrichment: Option<bool> = None;
-                let mut __field_custom_events: Option<bool> = None;
-                let mut __field_push_notifications: Option<bool> = None;
-                let mut __field_reminders: Option<bool> = None;
-                let mut __field_mark_messages_pending: Option<bool> = None;
-                let mut __field_polls: Option<bool> = None;
-                let mut __field_user_message_reminders: Option<bool> = None;
-                let mut __field_shared_locations: Option<bool> = None;
-                let mut __field_count_messages: Option<bool> = None;
-                let mut __field_message_retention: Option<String> = None;
-                let mut __field_max_message_length: Option<i32> = None;
-                let mut __field_automod: Option<Automod> = None;
-                let mut __field_automod_behavior: Option<AutomodBehavior> = None;
-                let mut __field_blocklist: Option<String> = None;
-                let mut __field_blocklist_behavior: Option<BlocklistBehavior> = None;
-                let mut __field_blocklists: Option<Vec<BlockListOptions>> = None;
-                let mut __field_allowed_flag_reasons: Option<Vec<String>> = None;
-                let mut __field_automod_thresholds: Option<Thresholds> = None;
-                let mut __field_partition_size: Option<i32> = None;
-                let mut __field_partition_ttl: Option<String> = None;
-                let mut __field_skip_last_msg_update_for_system_msgs: Option<bool> = None;
-                let mut __field_push_level: Option<PushLevel> = None;
-                let mut __field_chat_preferences: Option<ChatPreferences> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_commands: Option<Vec<String>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "permissions" => __field_permissions = Some(__map.next_value()?),
-                        "grants" => __field_grants = Some(__map.next_value()?),
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "typing_events" => __field_typing_events = Some(__map.next_value()?),
-                        "read_events" => __field_read_events = Some(__map.next_value()?),
-                        "connect_events" => __field_connect_events = Some(__map.next_value()?),
-                        "delivery_events" => __field_delivery_events = Some(__map.next_value()?),
-                        "search" => __field_search = Some(__map.next_value()?),
-                        "reactions" => __field_reactions = Some(__map.next_value()?),
-                        "replies" => __field_replies = Some(__map.next_value()?),
-                        "quotes" => __field_quotes = Some(__map.next_value()?),
-                        "mutes" => __field_mutes = Some(__map.next_value()?),
-                        "uploads" => __field_uploads = Some(__map.next_value()?),
-                        "url_enrichment" => __field_url_enrichment = Some(__map.next_value()?),
-                        "custom_events" => __field_custom_events = Some(__map.next_value()?),
-                        "push_notifications" => __field_push_notifications = Some(__map.next_value()?),
-                        "reminders" => __field_reminders = Some(__map.next_value()?),
-                        "mark_messages_pending" => __field_mark_messages_pending = Some(__map.next_value()?),
-                        "polls" => __field_polls = Some(__map.next_value()?),
-                        "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
-                        "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
-                        "count_messages" => __field_count_messages = Some(__map.next_value()?),
-                        "message_retention" => __field_message_retention = __map.next_value()?,
-                        "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
-                        "automod" => __field_automod = Some(__map.next_value()?),
-                        "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
-                        "blocklist" => __field_blocklist = __map.next_value()?,
-                        "blocklist_behavior" => __field_blocklist_behavior = __map.next_value()?,
-                        "blocklists" => __field_blocklists = __map.next_value()?,
-                        "allowed_flag_reasons" => __field_allowed_flag_reasons = __map.next_value()?,
-                        "automod_thresholds" => __field_automod_thresholds = __map.next_value()?,
-                        "partition_size" => __field_partition_size = __map.next_value()?,
-                        "partition_ttl" => __field_partition_ttl = __map.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => __field_skip_last_msg_update_for_system_msgs = Some(__map.next_value()?),
-                        "push_level" => __field_push_level = __map.next_value()?,
-                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "commands" => __field_commands = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_automod) = __field_automod else {
-                    return Err(serde::de::Error::missing_field("automod"));
-                };
-                let Some(__field_automod_behavior) = __field_automod_behavior else {
-                    return Err(serde::de::Error::missing_field("automod_behavior"));
-                };
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(UpdateChannelTypeResponse {
-                    permissions: __field_permissions.unwrap_or_default(),
-                    grants: __field_grants.unwrap_or_default(),
-                    name: __field_name.unwrap_or_default(),
-                    typing_events: __field_typing_events.unwrap_or_default(),
-                    read_events: __field_read_events.unwrap_or_default(),
-                    connect_events: __field_connect_events.unwrap_or_default(),
-                    delivery_events: __field_delivery_events.unwrap_or_default(),
-                    search: __field_search.unwrap_or_default(),
-                    reactions: __field_reactions.unwrap_or_default(),
-                    replies: __field_replies.unwrap_or_default(),
-                    quotes: __field_quotes.unwrap_or_default(),
-                    mutes: __field_mutes.unwrap_or_default(),
-                    uploads: __field_uploads.unwrap_or_default(),
-                    url_enrichment: __field_url_enrichment.unwrap_or_default(),
-                    custom_events: __field_custom_events.unwrap_or_default(),
-                    push_notifications: __field_push_notifications.unwrap_or_default(),
-                    reminders: __field_reminders.unwrap_or_default(),
-                    mark_messages_pending: __field_mark_messages_pending.unwrap_or_default(),
-                    polls: __field_polls.unwrap_or_default(),
-                    user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
-                    shared_locations: __field_shared_locations.unwrap_or_default(),
-                    count_messages: __field_count_messages.unwrap_or_default(),
-                    message_retention: __field_message_retention,
-                    max_message_length: __field_max_message_length.unwrap_or_default(),
-                    automod: __field_automod,
-                    automod_behavior: __field_automod_behavior,
-                    blocklist: __field_blocklist,
-                    blocklist_behavior: __field_blocklist_behavior,
-                    blocklists: __field_blocklists,
-                    allowed_flag_reasons: __field_allowed_flag_reasons,
-                    automod_thresholds: __field_automod_thresholds,
-                    partition_size: __field_partition_size,
-                    partition_ttl: __field_partition_ttl,
-                    skip_last_msg_update_for_system_msgs: __field_skip_last_msg_update_for_system_msgs.unwrap_or_default(),
-                    push_level: __field_push_level,
-                    chat_preferences: __field_chat_preferences,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    commands: __field_commands.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateChannelTypeResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelTypeConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelTypeConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "permissions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "grants", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "typing_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "read_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "connect_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "delivery_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "search", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reactions", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "replies", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quotes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mutes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "uploads", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "url_enrichment", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "custom_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_notifications", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mark_messages_pending", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "polls", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_message_reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "shared_locations", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "count_messages", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message_retention", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "max_message_length", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "automod", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "automod_behavior", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_behavior", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "blocklists", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "allowed_flag_reasons", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "automod_thresholds", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "partition_size", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "partition_ttl", flags: __rt::NULLABLE, nested: None },
+            __rt::Field { name: "skip_last_msg_update_for_system_msgs", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "commands", flags: __rt::REQUIRED, nested: Some("[]") },
+        ],
+        slots: &[0, 0, 2, 0, 32, 0, 0, 0, 0, 13, 30, 0, 5, 0, 4, 0, 0, 0, 0, 0, 0, 33, 21, 0, 0, 9, 0, 0, 0, 0, 0, 0, 25, 0, 0, 0, 0, 0, 38, 20, 37, 19, 0, 0, 0, 0, 0, 0, 0, 0, 34, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 14, 0, 0, 0, 12, 0, 0, 0, 0, 3, 0, 0, 0, 15, 0, 0, 0, 0, 11, 0, 0, 0, 0, 0, 0, 0, 29, 39, 24, 17, 0, 0, 35, 16, 0, 7, 0, 36, 0, 22, 6, 10, 27, 0, 0, 0, 1, 0, 23, 18, 26, 28, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 31, 0, 0],
+        required: 29,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.permissions),
+                1 => __reader.value(&mut __map, 1, &mut __value.grants),
+                2 => __reader.value(&mut __map, 2, &mut __value.created_at),
+                3 => __reader.value(&mut __map, 3, &mut __value.updated_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.name),
+                5 => __reader.value(&mut __map, 5, &mut __value.typing_events),
+                6 => __reader.value(&mut __map, 6, &mut __value.read_events),
+                7 => __reader.value(&mut __map, 7, &mut __value.connect_events),
+                8 => __reader.value(&mut __map, 8, &mut __value.delivery_events),
+                9 => __reader.value(&mut __map, 9, &mut __value.search),
+                10 => __reader.value(&mut __map, 10, &mut __value.reactions),
+                11 => __reader.value(&mut __map, 11, &mut __value.replies),
+                12 => __reader.value(&mut __map, 12, &mut __value.quotes),
+                13 => __reader.value(&mut __map, 13, &mut __value.mutes),
+                14 => __reader.value(&mut __map, 14, &mut __value.uploads),
+                15 => __reader.value(&mut __map, 15, &mut __value.url_enrichment),
+                16 => __reader.value(&mut __map, 16, &mut __value.custom_events),
+                17 => __reader.value(&mut __map, 17, &mut __value.push_notifications),
+                18 => __reader.value(&mut __map, 18, &mut __value.reminders),
+                19 => __reader.value(&mut __map, 19, &mut __value.mark_messages_pending),
+                20 => __reader.value(&mut __map, 20, &mut __value.polls),
+                21 => __reader.value(&mut __map, 21, &mut __value.user_message_reminders),
+                22 => __reader.value(&mut __map, 22, &mut __value.shared_locations),
+                23 => __reader.value(&mut __map, 23, &mut __value.count_messages),
+                24 => __reader.option(&mut __map, 24, &mut __value.message_retention),
+                25 => __reader.value(&mut __map, 25, &mut __value.max_message_length),
+                26 => __reader.value(&mut __map, 26, &mut __value.automod),
+                27 => __reader.value(&mut __map, 27, &mut __value.automod_behavior),
+                28 => __reader.option(&mut __map, 28, &mut __value.blocklist),
+                29 => __reader.option(&mut __map, 29, &mut __value.blocklist_behavior),
+                30 => __reader.option(&mut __map, 30, &mut __value.blocklists),
+                31 => __reader.option(&mut __map, 31, &mut __value.allowed_flag_reasons),
+                32 => __reader.option(&mut __map, 32, &mut __value.automod_thresholds),
+                33 => __reader.option(&mut __map, 33, &mut __value.partition_size),
+                34 => __reader.option(&mut __map, 34, &mut __value.partition_ttl),
+                35 => __reader.value(&mut __map, 35, &mut __value.skip_last_msg_update_for_system_msgs),
+                36 => __reader.option(&mut __map, 36, &mut __value.push_level),
+                37 => __reader.option(&mut __map, 37, &mut __value.chat_preferences),
+                38 => __reader.value(&mut __map, 38, &mut __value.commands),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelTypeConfig {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("permissions", &self.permissions)?;
-        __map.serialize_entry("grants", &self.grants)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("typing_events", &self.typing_events)?;
-        __map.serialize_entry("read_events", &self.read_events)?;
-        __map.serialize_entry("connect_events", &self.connect_events)?;
-        __map.serialize_entry("delivery_events", &self.delivery_events)?;
-        __map.serialize_entry("search", &self.search)?;
-        __map.serialize_entry("reactions", &self.reactions)?;
-        __map.serialize_entry("replies", &self.replies)?;
-        __map.serialize_entry("quotes", &self.quotes)?;
-        __map.serialize_entry("mutes", &self.mutes)?;
-        __map.serialize_entry("uploads", &self.uploads)?;
-        __map.serialize_entry("url_enrichment", &self.url_enrichment)?;
-        __map.serialize_entry("custom_events", &self.custom_events)?;
-        __map.serialize_entry("push_notifications", &self.push_notifications)?;
-        __map.serialize_entry("reminders", &self.reminders)?;
-        __map.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
-        __map.serialize_entry("polls", &self.polls)?;
-        __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
-        __map.serialize_entry("shared_locations", &self.shared_locations)?;
-        __map.serialize_entry("count_messages", &self.count_messages)?;
-        if let Some(__value) = &self.message_retention {
-            __map.serialize_entry("message_retention", __value)?;
-        }
-        __map.serialize_entry("max_message_length", &self.max_message_length)?;
-        __map.serialize_entry("automod", &self.automod)?;
-        __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
-        if let Some(__value) = &self.blocklist {
-            __map.serialize_entry("blocklist", __value)?;
-        }
-        if let Some(__value) = &self.blocklist_behavior {
-            __map.serialize_entry("blocklist_behavior", __value)?;
-        }
-        if let Some(__value) = &self.blocklists {
-            __map.serialize_entry("blocklists", __value)?;
-        }
-        if let Some(__value) = &self.allowed_flag_reasons {
-            __map.serialize_entry("allowed_flag_reasons", __value)?;
-        }
-        if let Some(__value) = &self.automod_thresholds {
-            __map.serialize_entry("automod_thresholds", __value)?;
-        }
-        if let Some(__value) = &self.partition_size {
-            __map.serialize_entry("partition_size", __value)?;
-        }
-        if let Some(__value) = &self.partition_ttl {
-            __map.serialize_entry("partition_ttl", __value)?;
-        }
-        __map.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
-        if let Some(__value) = &self.push_level {
-            __map.serialize_entry("push_level", __value)?;
-        }
-        if let Some(__value) = &self.chat_preferences {
-            __map.serialize_entry("chat_preferences", __value)?;
-        }
-        __map.serialize_entry("commands", &self.commands)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.permissions);
+        __map.required(1, &self.grants);
+        __map.required(2, &self.created_at);
+        __map.required(3, &self.updated_at);
+        __map.required(4, &self.name);
+        __map.required(5, &self.typing_events);
+        __map.required(6, &self.read_events);
+        __map.required(7, &self.connect_events);
+        __map.required(8, &self.delivery_events);
+        __map.required(9, &self.search);
+        __map.required(10, &self.reactions);
+        __map.required(11, &self.replies);
+        __map.required(12, &self.quotes);
+        __map.required(13, &self.mutes);
+        __map.required(14, &self.uploads);
+        __map.required(15, &self.url_enrichment);
+        __map.required(16, &self.custom_events);
+        __map.required(17, &self.push_notifications);
+        __map.required(18, &self.reminders);
+        __map.required(19, &self.mark_messages_pending);
+        __map.required(20, &self.polls);
+        __map.required(21, &self.user_message_reminders);
+        __map.required(22, &self.shared_locations);
+        __map.required(23, &self.count_messages);
+        __map.optional(24, &self.message_retention);
+        __map.required(25, &self.max_message_length);
+        __map.required(26, &self.automod);
+        __map.required(27, &self.automod_behavior);
+        __map.optional(28, &self.blocklist);
+        __map.optional(29, &self.blocklist_behavior);
+        __map.optional(30, &self.blocklists);
+        __map.optional(31, &self.allowed_flag_reasons);
+        __map.optional(32, &self.automod_thresholds);
+        __map.optional(33, &self.partition_size);
+        __map.optional(34, &self.partition_ttl);
+        __map.required(35, &self.skip_last_msg_update_for_system_msgs);
+        __map.optional(36, &self.push_level);
+        __map.optional(37, &self.chat_preferences);
+        __map.required(38, &self.commands);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelTypeConfig {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelTypeConfig;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelTypeConfig` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelTypeConfig, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_permissions: Option<Vec<PolicyRequest>> = None;
-                let mut __field_grants: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_typing_events: Option<bool> = None;
-                let mut __field_read_events: Option<bool> = None;
-                let mut __field_connect_events: Option<bool> = None;
-                let mut __field_delivery_events: Option<bool> = None;
-                let mut __field_search: Option<bool> = None;
-                let mut __field_reactions: Option<bool> = None;
-                let mut __field_replies: Option<bool> = None;
-                let mut __field_quotes: Option<bool> = None;
-                let mut __field_mutes: Option<bool> = None;
-                let mut __field_uploads: Option<bool> = None;
-                let mut __field_url_enrichment: Option<bool> = None;
-                let mut __field_custom_events: Option<bool> = None;
-                let mut __field_push_notifications: Option<bool> = None;
-                let mut __field_reminders: Option<bool> = None;
-                let mut __field_mark_messages_pending: Option<bool> = None;
-                let mut __field_polls: Option<bool> = None;
-                let mut __field_user_message_reminders: Option<bool> = None;
-                let mut __field_shared_locations: Option<bool> = None;
-                let mut __field_count_messages: Option<bool> = None;
-                let mut __field_message_retention: Option<String> = None;
-                let mut __field_max_message_length: Option<i32> = None;
-                let mut __field_automod: Option<Automod> = None;
-                let mut __field_automod_behavior: Option<AutomodBehavior> = None;
-                let mut __field_blocklist: Option<String> = None;
-                let mut __field_blocklist_behavior: Option<BlocklistBehavior> = None;
-                let mut __field_blocklists: Option<Vec<BlockListOptions>> = None;
-                let mut __field_allowed_flag_reasons: Option<Vec<String>> = None;
-                let mut __field_automod_thresholds: Option<Thresholds> = None;
-                let mut __field_partition_size: Option<i32> = None;
-                let mut __field_partition_ttl: Option<String> = None;
-                let mut __field_skip_last_msg_update_for_system_msgs: Option<bool> = None;
-                let mut __field_push_level: Option<PushLevel> = None;
-                let mut __field_chat_preferences: Option<ChatPreferences> = None;
-                let mut __field_commands: Option<Vec<Command>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "permissions" => __field_permissions = Some(__map.next_value()?),
-                        "grants" => __field_grants = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "typing_events" => __field_typing_events = Some(__map.next_value()?),
-                        "read_events" => __field_read_events = Some(__map.next_value()?),
-                        "connect_events" => __field_connect_events = Some(__map.next_value()?),
-                        "delivery_events" => __field_delivery_events = Some(__map.next_value()?),
-                        "search" => __field_search = Some(__map.next_value()?),
-                        "reactions" => __field_reactions = Some(__map.next_value()?),
-                        "replies" => __field_replies = Some(__map.next_value()?),
-                        "quotes" => __field_quotes = Some(__map.next_value()?),
-                        "mutes" => __field_mutes = Some(__map.next_value()?),
-                        "uploads" => __field_uploads = Some(__map.next_value()?),
-                        "url_enrichment" => __field_url_enrichment = Some(__map.next_value()?),
-                        "custom_events" => __field_custom_events = Some(__map.next_value()?),
-                        "push_notifications" => __field_push_notifications = Some(__map.next_value()?),
-                        "reminders" => __field_reminders = Some(__map.next_value()?),
-                        "mark_messages_pending" => __field_mark_messages_pending = Some(__map.next_value()?),
-                        "polls" => __field_polls = Some(__map.next_value()?),
-                        "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
-                        "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
-                        "count_messages" => __field_count_messages = Some(__map.next_value()?),
-                        "message_retention" => __field_message_retention = __map.next_value()?,
-                        "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
-                        "automod" => __field_automod = Some(__map.next_value()?),
-                        "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
-                        "blocklist" => __field_blocklist = __map.next_value()?,
-                        "blocklist_behavior" => __field_blocklist_behavior = __map.next_value()?,
-                        "blocklists" => __field_blocklists = __map.next_value()?,
-                        "allowed_flag_reasons" => __field_allowed_flag_reasons = __map.next_value()?,
-                        "automod_thresholds" => __field_automod_thresholds = __map.next_value()?,
-                        "partition_size" => __field_partition_size = __map.next_value()?,
-                        "partition_ttl" => __field_partition_ttl = __map.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => __field_skip_last_msg_update_for_system_msgs = Some(__map.next_value()?),
-                        "push_level" => __field_push_level = __map.next_value()?,
-                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
-                        "commands" => __field_commands = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                let Some(__field_automod) = __field_automod else {
-                    return Err(serde::de::Error::missing_field("automod"));
-                };
-                let Some(__field_automod_behavior) = __field_automod_behavior else {
-                    return Err(serde::de::Error::missing_field("automod_behavior"));
-                };
-                Ok(ChannelTypeConfig {
-                    permissions: __field_permissions.unwrap_or_default(),
-                    grants: __field_grants.unwrap_or_default(),
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    name: __field_name.unwrap_or_default(),
-                    typing_events: __field_typing_events.unwrap_or_default(),
-                    read_events: __field_read_events.unwrap_or_default(),
-                    connect_events: __field_connect_events.unwrap_or_default(),
-                    delivery_events: __field_delivery_events.unwrap_or_default(),
-                    search: __field_search.unwrap_or_default(),
-                    reactions: __field_reactions.unwrap_or_default(),
-                    replies: __field_replies.unwrap_or_default(),
-                    quotes: __field_quotes.unwrap_or_default(),
-                    mutes: __field_mutes.unwrap_or_default(),
-                    uploads: __field_uploads.unwrap_or_default(),
-                    url_enrichment: __field_url_enrichment.unwrap_or_default(),
-                    custom_events: __field_custom_events.unwrap_or_default(),
-                    push_notifications: __field_push_notifications.unwrap_or_default(),
-                    reminders: __field_reminders.unwrap_or_default(),
-                    mark_messages_pending: __field_mark_messages_pending.unwrap_or_default(),
-                    polls: __field_polls.unwrap_or_default(),
-                    user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
-                    shared_locations: __field_shared_locations.unwrap_or_default(),
-                    count_messages: __field_count_messages.unwrap_or_default(),
-                    message_retention: __field_message_retention,
-                    max_message_length: __field_max_message_length.unwrap_or_default(),
-                    automod: __field_automod,
-                    automod_behavior: __field_automod_behavior,
-                    blocklist: __field_blocklist,
-                    blocklist_behavior: __field_blocklist_behavior,
-                    blocklists: __field_blocklists,
-                    allowed_flag_reasons: __field_allowed_flag_reasons,
-                    automod_thresholds: __field_automod_thresholds,
-                    partition_size: __field_partition_size,
-                    partition_ttl: __field_partition_ttl,
-                    skip_last_msg_update_for_system_msgs: __field_skip_last_msg_update_for_system_msgs.unwrap_or_default(),
-                    push_level: __field_push_level,
-                    chat_preferences: __field_chat_preferences,
-                    commands: __field_commands.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelTypeConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PolicyRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PolicyRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "action", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "resources", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "roles", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "owner", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "priority", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 2, 4, 0, 6, 0, 0, 0, 5, 0, 0, 0, 0, 3, 0, 1],
+        required: 6,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.action),
+                1 => __reader.value(&mut __map, 1, &mut __value.name),
+                2 => __reader.value(&mut __map, 2, &mut __value.resources),
+                3 => __reader.value(&mut __map, 3, &mut __value.roles),
+                4 => __reader.value(&mut __map, 4, &mut __value.owner),
+                5 => __reader.value(&mut __map, 5, &mut __value.priority),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PolicyRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("action", &self.action)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("resources", &self.resources)?;
-        __map.serialize_entry("roles", &self.roles)?;
-        __map.serialize_entry("owner", &self.owner)?;
-        __map.serialize_entry("priority", &self.priority)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.action);
+        __map.required(1, &self.name);
+        __map.required(2, &self.resources);
+        __map.required(3, &self.roles);
+        __map.required(4, &self.owner);
+        __map.required(5, &self.priority);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PolicyRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PolicyRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PolicyRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PolicyRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_action: Option<PolicyRequestAction> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_resources: Option<Vec<String>> = None;
-                let mut __field_roles: Option<Vec<String>> = None;
-                let mut __field_owner: Option<bool> = None;
-                let mut __field_priority: Option<i32> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "action" => __field_action = Some(__map.next_value()?),
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "resources" => __field_resources = Some(__map.next_value()?),
-                        "roles" => __field_roles = Some(__map.next_value()?),
-                        "owner" => __field_owner = Some(__map.next_value()?),
-                        "priority" => __field_priority = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_action) = __field_action else {
-                    return Err(serde::de::Error::missing_field("action"));
-                };
-                Ok(PolicyRequest {
-                    action: __field_action,
-                    name: __field_name.unwrap_or_default(),
-                    resources: __field_resources.unwrap_or_default(),
-                    roles: __field_roles.unwrap_or_default(),
-                    owner: __field_owner.unwrap_or_default(),
-                    priority: __field_priority.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PolicyRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for Thresholds {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "Thresholds",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "explicit", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "spam", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "toxic", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[3, 0, 0, 0, 0, 0, 2, 1],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.explicit),
+                1 => __reader.option(&mut __map, 1, &mut __value.spam),
+                2 => __reader.option(&mut __map, 2, &mut __value.toxic),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for Thresholds {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.explicit {
-            __map.serialize_entry("explicit", __value)?;
-        }
-        if let Some(__value) = &self.spam {
-            __map.serialize_entry("spam", __value)?;
-        }
-        if let Some(__value) = &self.toxic {
-            __map.serialize_entry("toxic", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.explicit);
+        __map.optional(1, &self.spam);
+        __map.optional(2, &self.toxic);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Thresholds {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Thresholds;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `Thresholds` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Thresholds, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_explicit: Option<LabelThresholds> = None;
-                let mut __field_spam: Option<LabelThresholds> = None;
-                let mut __field_toxic: Option<LabelThresholds> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "explicit" => __field_explicit = __map.next_value()?,
-                        "spam" => __field_spam = __map.next_value()?,
-                        "toxic" => __field_toxic = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Thresholds {
-                    explicit: __field_explicit,
-                    spam: __field_spam,
-                    toxic: __field_toxic,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Thresholds {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for LabelThresholds {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "LabelThresholds",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "flag", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "block", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.flag),
+                1 => __reader.option(&mut __map, 1, &mut __value.block),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for LabelThresholds {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.flag {
-            __map.serialize_entry("flag", __value)?;
-        }
-        if let Some(__value) = &self.block {
-            __map.serialize_entry("block", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.flag);
+        __map.optional(1, &self.block);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for LabelThresholds {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LabelThresholds;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `LabelThresholds` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<LabelThresholds, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_flag: Option<f32> = None;
-                let mut __field_block: Option<f32> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "flag" => __field_flag = __map.next_value()?,
-                        "block" => __field_block = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(LabelThresholds {
-                    flag: __field_flag,
-                    block: __field_block,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for LabelThresholds {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChatPreferences {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChatPreferences",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "default_preference", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "direct_mentions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "role_mentions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "group_mentions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thread_replies", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "here_mentions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_mentions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "distinct_channel_messages", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 1, 3, 0, 0, 0, 6, 0, 0, 2, 4, 5, 8, 7, 0, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.default_preference),
+                1 => __reader.option(&mut __map, 1, &mut __value.direct_mentions),
+                2 => __reader.option(&mut __map, 2, &mut __value.role_mentions),
+                3 => __reader.option(&mut __map, 3, &mut __value.group_mentions),
+                4 => __reader.option(&mut __map, 4, &mut __value.thread_replies),
+                5 => __reader.option(&mut __map, 5, &mut __value.here_mentions),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_mentions),
+                7 => __reader.option(&mut __map, 7, &mut __value.distinct_channel_messages),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChatPreferences {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.default_preference {
-            __map.serialize_entry("default_preference", __value)?;
-        }
-        if let Some(__value) = &self.direct_mentions {
-            __map.serialize_entry("direct_mentions", __value)?;
-        }
-        if let Some(__value) = &self.role_mentions {
-            __map.serialize_entry("role_mentions", __value)?;
-        }
-        if let Some(__value) = &self.group_mentions {
-            __map.serialize_entry("group_mentions", __value)?;
-        }
-        if let Some(__value) = &self.thread_replies {
-            __map.serialize_entry("thread_replies", __value)?;
-        }
-        if let Some(__value) = &self.here_mentions {
-            __map.serialize_entry("here_mentions", __value)?;
-        }
-        if let Some(__value) = &self.channel_mentions {
-            __map.serialize_entry("channel_mentions", __value)?;
-        }
-        if let Some(__value) = &self.distinct_channel_messages {
-            __map.serialize_entry("distinct_channel_messages", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.default_preference);
+        __map.optional(1, &self.direct_mentions);
+        __map.optional(2, &self.role_mentions);
+        __map.optional(3, &self.group_mentions);
+        __map.optional(4, &self.thread_replies);
+        __map.optional(5, &self.here_mentions);
+        __map.optional(6, &self.channel_mentions);
+        __map.optional(7, &self.distinct_channel_messages);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChatPreferences {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChatPreferences;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChatPreferences` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChatPreferences, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_default_preference: Option<String> = None;
-                let mut __field_direct_mentions: Option<String> = None;
-                let mut __field_role_mentions: Option<String> = None;
-                let mut __field_group_mentions: Option<String> = None;
-                let mut __field_thread_replies: Option<String> = None;
-                let mut __field_here_mentions: Option<String> = None;
-                let mut __field_channel_mentions: Option<String> = None;
-                let mut __field_distinct_channel_messages: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "default_preference" => __field_default_preference = __map.next_value()?,
-                        "direct_mentions" => __field_direct_mentions = __map.next_value()?,
-                        "role_mentions" => __field_role_mentions = __map.next_value()?,
-                        "group_mentions" => __field_group_mentions = __map.next_value()?,
-                        "thread_replies" => __field_thread_replies = __map.next_value()?,
-                        "here_mentions" => __field_here_mentions = __map.next_value()?,
-                        "channel_mentions" => __field_channel_mentions = __map.next_value()?,
-                        "distinct_channel_messages" => __field_distinct_channel_messages = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChatPreferences {
-                    default_preference: __field_default_preference,
-                    direct_mentions: __field_direct_mentions,
-                    role_mentions: __field_role_mentions,
-                    group_mentions: __field_group_mentions,
-                    thread_replies: __field_thread_replies,
-                    here_mentions: __field_here_mentions,
-                    channel_mentions: __field_channel_mentions,
-                    distinct_channel_messages: __field_distinct_channel_messages,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChatPreferences {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for Command {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "Command",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "description", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "args", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "set", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 2, 3, 0, 5, 6, 0, 0, 1, 0, 0, 0, 0, 0, 4, 0],
+        required: 4,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.updated_at),
+                2 => __reader.value(&mut __map, 2, &mut __value.name),
+                3 => __reader.value(&mut __map, 3, &mut __value.description),
+                4 => __reader.value(&mut __map, 4, &mut __value.args),
+                5 => __reader.value(&mut __map, 5, &mut __value.set),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for Command {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.created_at {
-            __map.serialize_entry("created_at", __value)?;
-        }
-        if let Some(__value) = &self.updated_at {
-            __map.serialize_entry("updated_at", __value)?;
-        }
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("description", &self.description)?;
-        __map.serialize_entry("args", &self.args)?;
-        __map.serialize_entry("set", &self.set)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.created_at);
+        __map.optional(1, &self.updated_at);
+        __map.required(2, &self.name);
+        __map.required(3, &self.description);
+        __map.required(4, &self.args);
+        __map.required(5, &self.set);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Command {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Command;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `Command` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Command, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_description: Option<String> = None;
-                let mut __field_args: Option<String> = None;
-                let mut __field_set: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = __map.next_value()?,
-                        "updated_at" => __field_updated_at = __map.next_value()?,
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "description" => __field_description = Some(__map.next_value()?),
-                        "args" => __field_args = Some(__map.next_value()?),
-                        "set" => __field_set = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Command {
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    name: __field_name.unwrap_or_default(),
-                    description: __field_description.unwrap_or_default(),
-                    args: __field_args.unwrap_or_default(),
-                    set: __field_set.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Command {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelConfigWithInfo {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelConfigWithInfo",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "typing_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "read_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "connect_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "delivery_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "search", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reactions", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "replies", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quotes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mutes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "uploads", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "url_enrichment", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "custom_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_notifications", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mark_messages_pending", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "polls", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_message_reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "shared_locations", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "count_messages", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message_retention", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "max_message_length", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "automod", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "automod_behavior", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_behavior", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "blocklists", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "allowed_flag_reasons", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "automod_thresholds", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "partition_size", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "partition_ttl", flags: __rt::NULLABLE, nested: None },
+            __rt::Field { name: "skip_last_msg_update_for_system_msgs", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "commands", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "grants", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 38, 0, 30, 0, 0, 0, 0, 11, 28, 0, 3, 0, 2, 0, 0, 0, 0, 0, 0, 31, 19, 0, 0, 7, 0, 0, 0, 0, 0, 0, 23, 0, 0, 0, 0, 0, 36, 18, 35, 17, 0, 0, 0, 0, 0, 0, 0, 0, 32, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 0, 0, 0, 10, 0, 0, 0, 0, 1, 0, 0, 0, 13, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 27, 37, 22, 15, 0, 0, 33, 14, 0, 5, 0, 34, 0, 20, 4, 8, 25, 0, 0, 0, 0, 0, 21, 16, 24, 26, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 29, 0, 0],
+        required: 27,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.value(&mut __map, 1, &mut __value.updated_at),
+                2 => __reader.value(&mut __map, 2, &mut __value.name),
+                3 => __reader.value(&mut __map, 3, &mut __value.typing_events),
+                4 => __reader.value(&mut __map, 4, &mut __value.read_events),
+                5 => __reader.value(&mut __map, 5, &mut __value.connect_events),
+                6 => __reader.value(&mut __map, 6, &mut __value.delivery_events),
+                7 => __reader.value(&mut __map, 7, &mut __value.search),
+                8 => __reader.value(&mut __map, 8, &mut __value.reactions),
+                9 => __reader.value(&mut __map, 9, &mut __value.replies),
+                10 => __reader.value(&mut __map, 10, &mut __value.quotes),
+                11 => __reader.value(&mut __map, 11, &mut __value.mutes),
+                12 => __reader.value(&mut __map, 12, &mut __value.uploads),
+                13 => __reader.value(&mut __map, 13, &mut __value.url_enrichment),
+                14 => __reader.value(&mut __map, 14, &mut __value.custom_events),
+                15 => __reader.value(&mut __map, 15, &mut __value.push_notifications),
+                16 => __reader.value(&mut __map, 16, &mut __value.reminders),
+                17 => __reader.value(&mut __map, 17, &mut __value.mark_messages_pending),
+                18 => __reader.value(&mut __map, 18, &mut __value.polls),
+                19 => __reader.value(&mut __map, 19, &mut __value.user_message_reminders),
+                20 => __reader.value(&mut __map, 20, &mut __value.shared_locations),
+                21 => __reader.value(&mut __map, 21, &mut __value.count_messages),
+                22 => __reader.option(&mut __map, 22, &mut __value.message_retention),
+                23 => __reader.value(&mut __map, 23, &mut __value.max_message_length),
+                24 => __reader.value(&mut __map, 24, &mut __value.automod),
+                25 => __reader.value(&mut __map, 25, &mut __value.automod_behavior),
+                26 => __reader.option(&mut __map, 26, &mut __value.blocklist),
+                27 => __reader.option(&mut __map, 27, &mut __value.blocklist_behavior),
+                28 => __reader.option(&mut __map, 28, &mut __value.blocklists),
+                29 => __reader.option(&mut __map, 29, &mut __value.allowed_flag_reasons),
+                30 => __reader.option(&mut __map, 30, &mut __value.automod_thresholds),
+                31 => __reader.option(&mut __map, 31, &mut __value.partition_size),
+                32 => __reader.option(&mut __map, 32, &mut __value.partition_ttl),
+                33 => __reader.value(&mut __map, 33, &mut __value.skip_last_msg_update_for_system_msgs),
+                34 => __reader.option(&mut __map, 34, &mut __value.push_level),
+                35 => __reader.option(&mut __map, 35, &mut __value.chat_preferences),
+                36 => __reader.value(&mut __map, 36, &mut __value.commands),
+                37 => __reader.option(&mut __map, 37, &mut __value.grants),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelConfigWithInfo {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("typing_events", &self.typing_events)?;
-        __map.serialize_entry("read_events", &self.read_events)?;
-        __map.serialize_entry("connect_events", &self.connect_events)?;
-        __map.serialize_entry("delivery_events", &self.delivery_events)?;
-        __map.serialize_entry("search", &self.search)?;
-        __map.serialize_entry("reactions", &self.reactions)?;
-        __map.serialize_entry("replies", &self.replies)?;
-        __map.serialize_entry("quotes", &self.quotes)?;
-        __map.serialize_entry("mutes", &self.mutes)?;
-        __map.serialize_entry("uploads", &self.uploads)?;
-        __map.serialize_entry("url_enrichment", &self.url_enrichment)?;
-        __map.serialize_entry("custom_events", &self.custom_events)?;
-        __map.serialize_entry("push_notifications", &self.push_notifications)?;
-        __map.serialize_entry("reminders", &self.reminders)?;
-        __map.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
-        __map.serialize_entry("polls", &self.polls)?;
-        __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
-        __map.serialize_entry("shared_locations", &self.shared_locations)?;
-        __map.serialize_entry("count_messages", &self.count_messages)?;
-        if let Some(__value) = &self.message_retention {
-            __map.serialize_entry("message_retention", __value)?;
-        }
-        __map.serialize_entry("max_message_length", &self.max_message_length)?;
-        __map.serialize_entry("automod", &self.automod)?;
-        __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
-        if let Some(__value) = &self.blocklist {
-            __map.serialize_entry("blocklist", __value)?;
-        }
-        if let Some(__value) = &self.blocklist_behavior {
-            __map.serialize_entry("blocklist_behavior", __value)?;
-        }
-        if let Some(__value) = &self.blocklists {
-            __map.serialize_entry("blocklists", __value)?;
-        }
-        if let Some(__value) = &self.allowed_flag_reasons {
-            __map.serialize_entry("allowed_flag_reasons", __value)?;
-        }
-        if let Some(__value) = &self.automod_thresholds {
-            __map.serialize_entry("automod_thresholds", __value)?;
-        }
-        if let Some(__value) = &self.partition_size {
-            __map.serialize_entry("partition_size", __value)?;
-        }
-        if let Some(__value) = &self.partition_ttl {
-            __map.serialize_entry("partition_ttl", __value)?;
-        }
-        __map.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
-        if let Some(__value) = &self.push_level {
-            __map.serialize_entry("push_level", __value)?;
-        }
-        if let Some(__value) = &self.chat_preferences {
-            __map.serialize_entry("chat_preferences", __value)?;
-        }
-        __map.serialize_entry("commands", &self.commands)?;
-        if let Some(__value) = &self.grants {
-            __map.serialize_entry("grants", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.required(1, &self.updated_at);
+        __map.required(2, &self.name);
+        __map.required(3, &self.typing_events);
+        __map.required(4, &self.read_events);
+        __map.required(5, &self.connect_events);
+        __map.required(6, &self.delivery_events);
+        __map.required(7, &self.search);
+        __map.required(8, &self.reactions);
+        __map.required(9, &self.replies);
+        __map.required(10, &self.quotes);
+        __map.required(11, &self.mutes);
+        __map.required(12, &self.uploads);
+        __map.required(13, &self.url_enrichment);
+        __map.required(14, &self.custom_events);
+        __map.required(15, &self.push_notifications);
+        __map.required(16, &self.reminders);
+        __map.required(17, &self.mark_messages_pending);
+        __map.required(18, &self.polls);
+        __map.required(19, &self.user_message_reminders);
+        __map.required(20, &self.shared_locations);
+        __map.required(21, &self.count_messages);
+        __map.optional(22, &self.message_retention);
+        __map.required(23, &self.max_message_length);
+        __map.required(24, &self.automod);
+        __map.required(25, &self.automod_behavior);
+        __map.optional(26, &self.blocklist);
+        __map.optional(27, &self.blocklist_behavior);
+        __map.optional(28, &self.blocklists);
+        __map.optional(29, &self.allowed_flag_reasons);
+        __map.optional(30, &self.automod_thresholds);
+        __map.optional(31, &self.partition_size);
+        __map.optional(32, &self.partition_ttl);
+        __map.required(33, &self.skip_last_msg_update_for_system_msgs);
+        __map.optional(34, &self.push_level);
+        __map.optional(35, &self.chat_preferences);
+        __map.required(36, &self.commands);
+        __map.optional(37, &self.grants);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelConfigWithInfo {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelConfigWithInfo;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelConfigWithInfo` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelConfigWithInfo, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_typing_events: Option<bool> = None;
-                let mut __field_read_events: Option<bool> = None;
-                let mut __field_connect_events: Option<bool> = None;
-                let mut __field_delivery_events: Option<bool> = None;
-                let mut __field_search: Option<bool> = None;
-                let mut __field_reactions: Option<bool> = None;
-                let mut __field_replies: Option<bool> = None;
-                let mut __field_quotes: Option<bool> = None;
-                let mut __field_mutes: Option<bool> = None;
-                let mut __field_uploads: Option<bool> = None;
-                let mut __field_url_enrichment: Option<bool> = None;
-                let mut __field_custom_events: Option<bool> = None;
-                let mut __field_push_notifications: Option<bool> = None;
-                let mut __field_reminders: Option<bool> = None;
-                let mut __field_mark_messages_pending: Option<bool> = None;
-                let mut __field_polls: Option<bool> = None;
-                let mut __field_user_message_reminders: Option<bool> = None;
-                let mut __field_shared_locations: Option<bool> = None;
-                let mut __field_count_messages: Option<bool> = None;
-                let mut __field_message_retention: Option<String> = None;
-                let mut __field_max_message_length: Option<i32> = None;
-                let mut __field_automod: Option<Automod> = None;
-                let mut __field_automod_behavior: Option<AutomodBehavior> = None;
-                let mut __field_blocklist: Option<String> = None;
-                let mut __field_blocklist_behavior: Option<BlocklistBehavior> = None;
-                let mut __field_blocklists: Option<Vec<BlockListOptions>> = None;
-                let mut __field_allowed_flag_reasons: Option<Vec<String>> = None;
-                let mut __field_automod_thresholds: Option<Thresholds> = None;
-                let mut __field_partition_size: Option<i32> = None;
-                let mut __field_partition_ttl: Option<String> = None;
-                let mut __field_skip_last_msg_update_for_system_msgs: Option<bool> = None;
-                let mut __field_push_level: Option<PushLevel> = None;
-                let mut __field_chat_preferences: Option<ChatPreferences> = None;
-                let mut __field_commands: Option<Vec<Command>> = None;
-                let mut __field_grants: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "typing_events" => __field_typing_events = Some(__map.next_value()?),
-                        "read_events" => __field_read_events = Some(__map.next_value()?),
-                        "connect_events" => __field_connect_events = Some(__map.next_value()?),
-                        "delivery_events" => __field_delivery_events = Some(__map.next_value()?),
-                        "search" => __field_search = Some(__map.next_value()?),
-                        "reactions" => __field_reactions = Some(__map.next_value()?),
-                        "replies" => __field_replies = Some(__map.next_value()?),
-                        "quotes" => __field_quotes = Some(__map.next_value()?),
-                        "mutes" => __field_mutes = Some(__map.next_value()?),
-                        "uploads" => __field_uploads = Some(__map.next_value()?),
-                        "url_enrichment" => __field_url_enrichment = Some(__map.next_value()?),
-                        "custom_events" => __field_custom_events = Some(__map.next_value()?),
-                        "push_notifications" => __field_push_notifications = Some(__map.next_value()?),
-                        "reminders" => __field_reminders = Some(__map.next_value()?),
-                        "mark_messages_pending" => __field_mark_messages_pending = Some(__map.next_value()?),
-                        "polls" => __field_polls = Some(__map.next_value()?),
-                        "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
-                        "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
-                        "count_messages" => __field_count_messages = Some(__map.next_value()?),
-                        "message_retention" => __field_message_retention = __map.next_value()?,
-                        "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
-                        "automod" => __field_automod = Some(__map.next_value()?),
-                        "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
-                        "blocklist" => __field_blocklist = __map.next_value()?,
-                        "blocklist_behavior" => __field_blocklist_behavior = __map.next_value()?,
-                        "blocklists" => __field_blocklists = __map.next_value()?,
-                        "allowed_flag_reasons" => __field_allowed_flag_reasons = __map.next_value()?,
-                        "automod_thresholds" => __field_automod_thresholds = __map.next_value()?,
-                        "partition_size" => __field_partition_size = __map.next_value()?,
-                        "partition_ttl" => __field_partition_ttl = __map.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => __field_skip_last_msg_update_for_system_msgs = Some(__map.next_value()?),
-                        "push_level" => __field_push_level = __map.next_value()?,
-                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
-                        "commands" => __field_commands = Some(__map.next_value()?),
-                        "grants" => __field_grants = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                let Some(__field_automod) = __field_automod else {
-                    return Err(serde::de::Error::missing_field("automod"));
-                };
-                let Some(__field_automod_behavior) = __field_automod_behavior else {
-                    return Err(serde::de::Error::missing_field("automod_behavior"));
-                };
-                Ok(ChannelConfigWithInfo {
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    name: __field_name.unwrap_or_default(),
-                    typing_events: __field_typing_events.unwrap_or_default(),
-                    read_events: __field_read_events.unwrap_or_default(),
-                    connect_events: __field_connect_events.unwrap_or_default(),
-                    delivery_events: __field_delivery_events.unwrap_or_default(),
-                    search: __field_search.unwrap_or_default(),
-                    reactions: __field_reactions.unwrap_or_default(),
-                    replies: __field_replies.unwrap_or_default(),
-                    quotes: __field_quotes.unwrap_or_default(),
-                    mutes: __field_mutes.unwrap_or_default(),
-                    uploads: __field_uploads.unwrap_or_default(),
-                    url_enrichment: __field_url_enrichment.unwrap_or_default(),
-                    custom_events: __field_custom_events.unwrap_or_default(),
-                    push_notifications: __field_push_notifications.unwrap_or_default(),
-                    reminders: __field_reminders.unwrap_or_default(),
-                    mark_messages_pending: __field_mark_messages_pending.unwrap_or_default(),
-                    polls: __field_polls.unwrap_or_default(),
-                    user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
-                    shared_locations: __field_shared_locations.unwrap_or_default(),
-                    count_messages: __field_count_messages.unwrap_or_default(),
-                    message_retention: __field_message_retention,
-                    max_message_length: __field_max_message_length.unwrap_or_default(),
-                    automod: __field_automod,
-                    automod_behavior: __field_automod_behavior,
-                    blocklist: __field_blocklist,
-                    blocklist_behavior: __field_blocklist_behavior,
-                    blocklists: __field_blocklists,
-                    allowed_flag_reasons: __field_allowed_flag_reasons,
-                    automod_thresholds: __field_automod_thresholds,
-                    partition_size: __field_partition_size,
-                    partition_ttl: __field_partition_ttl,
-                    skip_last_msg_update_for_system_msgs: __field_skip_last_msg_update_for_system_msgs.unwrap_or_default(),
-                    push_level: __field_push_level,
-                    chat_preferences: __field_chat_preferences,
-                    commands: __field_commands.unwrap_or_default(),
-                    grants: __field_grants,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelConfigWithInfo {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

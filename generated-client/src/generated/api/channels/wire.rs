@@ -5,7771 +5,6650 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for QueryChannelsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryChannelsRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "filter_conditions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "state", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "member_limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "offset", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "predefined_filter", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "filter_values", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sort_values", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "member_custom_include", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "watch", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "presence", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 15, 6, 9, 0, 0, 0, 0, 0, 8, 1, 4, 5, 14, 0, 7, 0, 3, 0, 0, 0, 0, 13, 0, 0, 2, 0, 11, 10, 12, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.filter_conditions),
+                1 => __reader.option(&mut __map, 1, &mut __value.sort),
+                2 => __reader.option(&mut __map, 2, &mut __value.state),
+                3 => __reader.option(&mut __map, 3, &mut __value.message_limit),
+                4 => __reader.option(&mut __map, 4, &mut __value.member_limit),
+                5 => __reader.option(&mut __map, 5, &mut __value.limit),
+                6 => __reader.option(&mut __map, 6, &mut __value.offset),
+                7 => __reader.option(&mut __map, 7, &mut __value.predefined_filter),
+                8 => __reader.option(&mut __map, 8, &mut __value.filter_values),
+                9 => __reader.option(&mut __map, 9, &mut __value.sort_values),
+                10 => __reader.option(&mut __map, 10, &mut __value.member_custom_include),
+                11 => __reader.option(&mut __map, 11, &mut __value.user_id),
+                12 => __reader.option(&mut __map, 12, &mut __value.user),
+                13 => __reader.option(&mut __map, 13, &mut __value.watch),
+                14 => __reader.option(&mut __map, 14, &mut __value.presence),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for QueryChannelsRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.filter_conditions {
-            __map.serialize_entry("filter_conditions", __value)?;
-        }
-        if let Some(__value) = &self.sort {
-            __map.serialize_entry("sort", __value)?;
-        }
-        if let Some(__value) = &self.state {
-            __map.serialize_entry("state", __value)?;
-        }
-        if let Some(__value) = &self.message_limit {
-            __map.serialize_entry("message_limit", __value)?;
-        }
-        if let Some(__value) = &self.member_limit {
-            __map.serialize_entry("member_limit", __value)?;
-        }
-        if let Some(__value) = &self.limit {
-            __map.serialize_entry("limit", __value)?;
-        }
-        if let Some(__value) = &self.offset {
-            __map.serialize_entry("offset", __value)?;
-        }
-        if let Some(__value) = &self.predefined_filter {
-            __map.serialize_entry("predefined_filter", __value)?;
-        }
-        if let Some(__value) = &self.filter_values {
-            __map.serialize_entry("filter_values", __value)?;
-        }
-        if let Some(__value) = &self.sort_values {
-            __map.serialize_entry("sort_values", __value)?;
-        }
-        if let Some(__value) = &self.member_custom_include {
-            __map.serialize_entry("member_custom_include", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.watch {
-            __map.serialize_entry("watch", __value)?;
-        }
-        if let Some(__value) = &self.presence {
-            __map.serialize_entry("presence", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.filter_conditions);
+        __map.optional(1, &self.sort);
+        __map.optional(2, &self.state);
+        __map.optional(3, &self.message_limit);
+        __map.optional(4, &self.member_limit);
+        __map.optional(5, &self.limit);
+        __map.optional(6, &self.offset);
+        __map.optional(7, &self.predefined_filter);
+        __map.optional(8, &self.filter_values);
+        __map.optional(9, &self.sort_values);
+        __map.optional(10, &self.member_custom_include);
+        __map.optional(11, &self.user_id);
+        __map.optional(12, &self.user);
+        __map.optional(13, &self.watch);
+        __map.optional(14, &self.presence);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryChannelsRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryChannelsRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryChannelsRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryChannelsRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_filter_conditions: Option<crate::filter::Filter<QueryChannelsFilter>> = None;
-                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
-                let mut __field_state: Option<bool> = None;
-                let mut __field_message_limit: Option<i32> = None;
-                let mut __field_member_limit: Option<i32> = None;
-                let mut __field_limit: Option<i32> = None;
-                let mut __field_offset: Option<i32> = None;
-                let mut __field_predefined_filter: Option<String> = None;
-                let mut __field_filter_values: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_sort_values: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_member_custom_include: Option<Vec<String>> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                let mut __field_watch: Option<bool> = None;
-                let mut __field_presence: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "filter_conditions" => __field_filter_conditions = __map.next_value()?,
-                        "sort" => __field_sort = __map.next_value()?,
-                        "state" => __field_state = __map.next_value()?,
-                        "message_limit" => __field_message_limit = __map.next_value()?,
-                        "member_limit" => __field_member_limit = __map.next_value()?,
-                        "limit" => __field_limit = __map.next_value()?,
-                        "offset" => __field_offset = __map.next_value()?,
-                        "predefined_filter" => __field_predefined_filter = __map.next_value()?,
-                        "filter_values" => __field_filter_values = __map.next_value()?,
-                        "sort_values" => __field_sort_values = __map.next_value()?,
-                        "member_custom_include" => __field_member_custom_include = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "watch" => __field_watch = __map.next_value()?,
-                        "presence" => __field_presence = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryChannelsRequest {
-                    filter_conditions: __field_filter_conditions,
-                    sort: __field_sort,
-                    state: __field_state,
-                    message_limit: __field_message_limit,
-                    member_limit: __field_member_limit,
-                    limit: __field_limit,
-                    offset: __field_offset,
-                    predefined_filter: __field_predefined_filter,
-                    filter_values: __field_filter_values,
-                    sort_values: __field_sort_values,
-                    member_custom_include: __field_member_custom_include,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                    watch: __field_watch,
-                    presence: __field_presence,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryChannelsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryChannelsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryChannelsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channels", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "predefined_filter", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 3, 2, 0, 1, 0, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channels),
+                1 => __reader.option(&mut __map, 1, &mut __value.predefined_filter),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryChannelsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("channels", &self.channels)?;
-        if let Some(__value) = &self.predefined_filter {
-            __map.serialize_entry("predefined_filter", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channels);
+        __map.optional(1, &self.predefined_filter);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryChannelsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryChannelsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryChannelsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryChannelsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_channels: Option<Vec<ChannelStateResponseFields>> = None;
-                let mut __field_predefined_filter: Option<ParsedPredefinedFilterResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "channels" => __field_channels = Some(__map.next_value()?),
-                        "predefined_filter" => __field_predefined_filter = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryChannelsResponse {
-                    channels: __field_channels.unwrap_or_default(),
-                    predefined_filter: __field_predefined_filter,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryChannelsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GroupedQueryChannelsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GroupedQueryChannelsRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "groups", flags: __rt::OPTIONAL, nested: Some("{}") },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "watch", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "presence", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 1, 6, 0, 0, 0, 5, 0, 2, 0, 0, 4, 0, 0, 0, 3],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.limit),
+                1 => __reader.option(&mut __map, 1, &mut __value.groups),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                4 => __reader.option(&mut __map, 4, &mut __value.watch),
+                5 => __reader.option(&mut __map, 5, &mut __value.presence),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GroupedQueryChannelsRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.limit {
-            __map.serialize_entry("limit", __value)?;
-        }
-        if let Some(__value) = &self.groups {
-            __map.serialize_entry("groups", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.watch {
-            __map.serialize_entry("watch", __value)?;
-        }
-        if let Some(__value) = &self.presence {
-            __map.serialize_entry("presence", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.limit);
+        __map.optional(1, &self.groups);
+        __map.optional(2, &self.user_id);
+        __map.optional(3, &self.user);
+        __map.optional(4, &self.watch);
+        __map.optional(5, &self.presence);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GroupedQueryChannelsRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GroupedQueryChannelsRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GroupedQueryChannelsRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GroupedQueryChannelsRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_limit: Option<i32> = None;
-                let mut __field_groups: Option<std::collections::BTreeMap<String, GroupedChannelsGroupRequest>> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                let mut __field_watch: Option<bool> = None;
-                let mut __field_presence: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "limit" => __field_limit = __map.next_value()?,
-                        "groups" => __field_groups = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "watch" => __field_watch = __map.next_value()?,
-                        "presence" => __field_presence = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GroupedQueryChannelsRequest {
-                    limit: __field_limit,
-                    groups: __field_groups,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                    watch: __field_watch,
-                    presence: __field_presence,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GroupedQueryChannelsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GroupedQueryChannelsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GroupedQueryChannelsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "groups", flags: __rt::REQUIRED, nested: Some("{}") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 1, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.groups),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GroupedQueryChannelsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("groups", &self.groups)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.groups);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GroupedQueryChannelsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GroupedQueryChannelsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GroupedQueryChannelsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GroupedQueryChannelsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_groups: Option<std::collections::BTreeMap<String, GroupedChannelsBucket>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "groups" => __field_groups = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GroupedQueryChannelsResponse {
-                    groups: __field_groups.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GroupedQueryChannelsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetPinnedMessagesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetPinnedMessagesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "messages", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 1, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.messages),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetPinnedMessagesResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("messages", &self.messages)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.messages);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetPinnedMessagesResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetPinnedMessagesResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetPinnedMessagesResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetPinnedMessagesResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_messages: Option<Vec<MessageResponse>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "messages" => __field_messages = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetPinnedMessagesResponse {
-                    messages: __field_messages.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetPinnedMessagesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelGetOrCreateRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelGetOrCreateRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "data", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "state", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "hide_for_creator", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thread_unread_counts", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "messages", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "members", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "watchers", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "member_custom_include", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "watch", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "presence", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 9, 5, 0, 0, 3, 2, 0, 0, 0, 7, 0, 0, 0, 0, 0, 8, 4, 6, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.data),
+                1 => __reader.option(&mut __map, 1, &mut __value.state),
+                2 => __reader.option(&mut __map, 2, &mut __value.hide_for_creator),
+                3 => __reader.option(&mut __map, 3, &mut __value.thread_unread_counts),
+                4 => __reader.option(&mut __map, 4, &mut __value.messages),
+                5 => __reader.option(&mut __map, 5, &mut __value.members),
+                6 => __reader.option(&mut __map, 6, &mut __value.watchers),
+                7 => __reader.option(&mut __map, 7, &mut __value.member_custom_include),
+                8 => __reader.option(&mut __map, 8, &mut __value.watch),
+                9 => __reader.option(&mut __map, 9, &mut __value.presence),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelGetOrCreateRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.data {
-            __map.serialize_entry("data", __value)?;
-        }
-        if let Some(__value) = &self.state {
-            __map.serialize_entry("state", __value)?;
-        }
-        if let Some(__value) = &self.hide_for_creator {
-            __map.serialize_entry("hide_for_creator", __value)?;
-        }
-        if let Some(__value) = &self.thread_unread_counts {
-            __map.serialize_entry("thread_unread_counts", __value)?;
-        }
-        if let Some(__value) = &self.messages {
-            __map.serialize_entry("messages", __value)?;
-        }
-        if let Some(__value) = &self.members {
-            __map.serialize_entry("members", __value)?;
-        }
-        if let Some(__value) = &self.watchers {
-            __map.serialize_entry("watchers", __value)?;
-        }
-        if let Some(__value) = &self.member_custom_include {
-            __map.serialize_entry("member_custom_include", __value)?;
-        }
-        if let Some(__value) = &self.watch {
-            __map.serialize_entry("watch", __value)?;
-        }
-        if let Some(__value) = &self.presence {
-            __map.serialize_entry("presence", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.data);
+        __map.optional(1, &self.state);
+        __map.optional(2, &self.hide_for_creator);
+        __map.optional(3, &self.thread_unread_counts);
+        __map.optional(4, &self.messages);
+        __map.optional(5, &self.members);
+        __map.optional(6, &self.watchers);
+        __map.optional(7, &self.member_custom_include);
+        __map.optional(8, &self.watch);
+        __map.optional(9, &self.presence);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelGetOrCreateRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelGetOrCreateRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelGetOrCreateRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelGetOrCreateRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_data: Option<ChannelInput> = None;
-                let mut __field_state: Option<bool> = None;
-                let mut __field_hide_for_creator: Option<bool> = None;
-                let mut __field_thread_unread_counts: Option<bool> = None;
-                let mut __field_messages: Option<MessagePaginationParams> = None;
-                let mut __field_members: Option<PaginationParams> = None;
-                let mut __field_watchers: Option<PaginationParams> = None;
-                let mut __field_member_custom_include: Option<Vec<String>> = None;
-                let mut __field_watch: Option<bool> = None;
-                let mut __field_presence: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "data" => __field_data = __map.next_value()?,
-                        "state" => __field_state = __map.next_value()?,
-                        "hide_for_creator" => __field_hide_for_creator = __map.next_value()?,
-                        "thread_unread_counts" => __field_thread_unread_counts = __map.next_value()?,
-                        "messages" => __field_messages = __map.next_value()?,
-                        "members" => __field_members = __map.next_value()?,
-                        "watchers" => __field_watchers = __map.next_value()?,
-                        "member_custom_include" => __field_member_custom_include = __map.next_value()?,
-                        "watch" => __field_watch = __map.next_value()?,
-                        "presence" => __field_presence = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChannelGetOrCreateRequest {
-                    data: __field_data,
-                    state: __field_state,
-                    hide_for_creator: __field_hide_for_creator,
-                    thread_unread_counts: __field_thread_unread_counts,
-                    messages: __field_messages,
-                    members: __field_members,
-                    watchers: __field_watchers,
-                    member_custom_include: __field_member_custom_include,
-                    watch: __field_watch,
-                    presence: __field_presence,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelGetOrCreateRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelStateResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelStateResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "messages", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "pinned_messages", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "watcher_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "watchers", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "read", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "members", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "membership", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "push_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "threads", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "hidden", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "hide_messages_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pending_messages", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "draft", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "active_live_locations", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[10, 12, 13, 0, 0, 0, 16, 11, 0, 3, 0, 0, 0, 0, 2, 1, 9, 0, 15, 0, 8, 0, 5, 14, 6, 0, 0, 0, 0, 0, 4, 7],
+        required: 5,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.channel),
+                1 => __reader.value(&mut __map, 1, &mut __value.messages),
+                2 => __reader.value(&mut __map, 2, &mut __value.pinned_messages),
+                3 => __reader.option(&mut __map, 3, &mut __value.watcher_count),
+                4 => __reader.option(&mut __map, 4, &mut __value.watchers),
+                5 => __reader.option(&mut __map, 5, &mut __value.read),
+                6 => __reader.value(&mut __map, 6, &mut __value.members),
+                7 => __reader.option(&mut __map, 7, &mut __value.membership),
+                8 => __reader.option(&mut __map, 8, &mut __value.push_preferences),
+                9 => __reader.value(&mut __map, 9, &mut __value.threads),
+                10 => __reader.option(&mut __map, 10, &mut __value.hidden),
+                11 => __reader.option(&mut __map, 11, &mut __value.hide_messages_before),
+                12 => __reader.option(&mut __map, 12, &mut __value.pending_messages),
+                13 => __reader.option(&mut __map, 13, &mut __value.draft),
+                14 => __reader.option(&mut __map, 14, &mut __value.active_live_locations),
+                15 => __reader.value(&mut __map, 15, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelStateResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        __map.serialize_entry("messages", &self.messages)?;
-        __map.serialize_entry("pinned_messages", &self.pinned_messages)?;
-        if let Some(__value) = &self.watcher_count {
-            __map.serialize_entry("watcher_count", __value)?;
-        }
-        if let Some(__value) = &self.watchers {
-            __map.serialize_entry("watchers", __value)?;
-        }
-        if let Some(__value) = &self.read {
-            __map.serialize_entry("read", __value)?;
-        }
-        __map.serialize_entry("members", &self.members)?;
-        if let Some(__value) = &self.membership {
-            __map.serialize_entry("membership", __value)?;
-        }
-        if let Some(__value) = &self.push_preferences {
-            __map.serialize_entry("push_preferences", __value)?;
-        }
-        __map.serialize_entry("threads", &self.threads)?;
-        if let Some(__value) = &self.hidden {
-            __map.serialize_entry("hidden", __value)?;
-        }
-        if let Some(__value) = &self.hide_messages_before {
-            __map.serialize_entry("hide_messages_before", __value)?;
-        }
-        if let Some(__value) = &self.pending_messages {
-            __map.serialize_entry("pending_messages", __value)?;
-        }
-        if let Some(__value) = &self.draft {
-            __map.serialize_entry("draft", __value)?;
-        }
-        if let Some(__value) = &self.active_live_locations {
-            __map.serialize_entry("active_live_locations", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.channel);
+        __map.required(1, &self.messages);
+        __map.required(2, &self.pinned_messages);
+        __map.optional(3, &self.watcher_count);
+        __map.optional(4, &self.watchers);
+        __map.optional(5, &self.read);
+        __map.required(6, &self.members);
+        __map.optional(7, &self.membership);
+        __map.optional(8, &self.push_preferences);
+        __map.required(9, &self.threads);
+        __map.optional(10, &self.hidden);
+        __map.optional(11, &self.hide_messages_before);
+        __map.optional(12, &self.pending_messages);
+        __map.optional(13, &self.draft);
+        __map.optional(14, &self.active_live_locations);
+        __map.required(15, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelStateResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelStateResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelStateResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelStateResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_messages: Option<Vec<MessageResponse>> = None;
-                let mut __field_pinned_messages: Option<Vec<MessageResponse>> = None;
-                let mut __field_watcher_count: Option<i32> = None;
-                let mut __field_watchers: Option<Vec<UserResponse>> = None;
-                let mut __field_read: Option<Vec<ReadStateResponse>> = None;
-                let mut __field_members: Option<Vec<ChannelMemberResponse>> = None;
-                let mut __field_membership: Option<ChannelMemberResponse> = None;
-                let mut __field_push_preferences: Option<ChannelPushPreferencesResponse> = None;
-                let mut __field_threads: Option<Vec<ThreadStateResponse>> = None;
-                let mut __field_hidden: Option<bool> = None;
-                let mut __field_hide_messages_before: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_pending_messages: Option<Vec<PendingMessageResponse>> = None;
-                let mut __field_draft: Option<DraftResponse> = None;
-                let mut __field_active_live_locations: Option<Vec<SharedLocationResponseData>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "channel" => __field_channel = __map.next_value()?,
-                        "messages" => __field_messages = Some(__map.next_value()?),
-                        "pinned_messages" => __field_pinned_messages = Some(__map.next_value()?),
-                        "watcher_count" => __field_watcher_count = __map.next_value()?,
-                        "watchers" => __field_watchers = __map.next_value()?,
-                        "read" => __field_read = __map.next_value()?,
-                        "members" => __field_members = Some(__map.next_value()?),
-                        "membership" => __field_membership = __map.next_value()?,
-                        "push_preferences" => __field_push_preferences = __map.next_value()?,
-                        "threads" => __field_threads = Some(__map.next_value()?),
-                        "hidden" => __field_hidden = __map.next_value()?,
-                        "hide_messages_before" => __field_hide_messages_before = __map.next_value()?,
-                        "pending_messages" => __field_pending_messages = __map.next_value()?,
-                        "draft" => __field_draft = __map.next_value()?,
-                        "active_live_locations" => __field_active_live_locations = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChannelStateResponse {
-                    channel: __field_channel,
-                    messages: __field_messages.unwrap_or_default(),
-                    pinned_messages: __field_pinned_messages.unwrap_or_default(),
-                    watcher_count: __field_watcher_count,
-                    watchers: __field_watchers,
-                    read: __field_read,
-                    members: __field_members.unwrap_or_default(),
-                    membership: __field_membership,
-                    push_preferences: __field_push_preferences,
-                    threads: __field_threads.unwrap_or_default(),
-                    hidden: __field_hidden,
-                    hide_messages_before: __field_hide_messages_before,
-                    pending_messages: __field_pending_messages,
-                    draft: __field_draft,
-                    active_live_locations: __field_active_live_locations,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelStateResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateChannelRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateChannelRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "add_members", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "remove_members", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "add_moderators", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "demote_moderators", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "invites", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "assign_roles", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "cooldown", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "accept_invite", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reject_invite", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "skip_push", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "hide_history", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "hide_history_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "add_filter_tags", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "remove_filter_tags", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "data", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 0, 13, 6, 0, 8, 15, 0, 0, 0, 9, 0, 0, 0, 7, 0, 12, 0, 0, 0, 0, 0, 0, 16, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 5, 0, 0, 0, 0, 0, 1, 14, 0, 18, 3, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 0, 10],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.add_members),
+                1 => __reader.option(&mut __map, 1, &mut __value.remove_members),
+                2 => __reader.option(&mut __map, 2, &mut __value.add_moderators),
+                3 => __reader.option(&mut __map, 3, &mut __value.demote_moderators),
+                4 => __reader.option(&mut __map, 4, &mut __value.invites),
+                5 => __reader.option(&mut __map, 5, &mut __value.assign_roles),
+                6 => __reader.option(&mut __map, 6, &mut __value.cooldown),
+                7 => __reader.option(&mut __map, 7, &mut __value.accept_invite),
+                8 => __reader.option(&mut __map, 8, &mut __value.reject_invite),
+                9 => __reader.option(&mut __map, 9, &mut __value.message),
+                10 => __reader.option(&mut __map, 10, &mut __value.skip_push),
+                11 => __reader.option(&mut __map, 11, &mut __value.hide_history),
+                12 => __reader.option(&mut __map, 12, &mut __value.hide_history_before),
+                13 => __reader.option(&mut __map, 13, &mut __value.add_filter_tags),
+                14 => __reader.option(&mut __map, 14, &mut __value.remove_filter_tags),
+                15 => __reader.option(&mut __map, 15, &mut __value.data),
+                16 => __reader.option(&mut __map, 16, &mut __value.user_id),
+                17 => __reader.option(&mut __map, 17, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateChannelRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.add_members {
-            __map.serialize_entry("add_members", __value)?;
-        }
-        if let Some(__value) = &self.remove_members {
-            __map.serialize_entry("remove_members", __value)?;
-        }
-        if let Some(__value) = &self.add_moderators {
-            __map.serialize_entry("add_moderators", __value)?;
-        }
-        if let Some(__value) = &self.demote_moderators {
-            __map.serialize_entry("demote_moderators", __value)?;
-        }
-        if let Some(__value) = &self.invites {
-            __map.serialize_entry("invites", __value)?;
-        }
-        if let Some(__value) = &self.assign_roles {
-            __map.serialize_entry("assign_roles", __value)?;
-        }
-        if let Some(__value) = &self.cooldown {
-            __map.serialize_entry("cooldown", __value)?;
-        }
-        if let Some(__value) = &self.accept_invite {
-            __map.serialize_entry("accept_invite", __value)?;
-        }
-        if let Some(__value) = &self.reject_invite {
-            __map.serialize_entry("reject_invite", __value)?;
-        }
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        if let Some(__value) = &self.skip_push {
-            __map.serialize_entry("skip_push", __value)?;
-        }
-        if let Some(__value) = &self.hide_history {
-            __map.serialize_entry("hide_history", __value)?;
-        }
-        if let Some(__value) = &self.hide_history_before {
-            __map.serialize_entry("hide_history_before", __value)?;
-        }
-        if let Some(__value) = &self.add_filter_tags {
-            __map.serialize_entry("add_filter_tags", __value)?;
-        }
-        if let Some(__value) = &self.remove_filter_tags {
-            __map.serialize_entry("remove_filter_tags", __value)?;
-        }
-        if let Some(__value) = &self.data {
-            __map.serialize_entry("data", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.add_members);
+        __map.optional(1, &self.remove_members);
+        __map.optional(2, &self.add_moderators);
+        __map.optional(3, &self.demote_moderators);
+        __map.optional(4, &self.invites);
+        __map.optional(5, &self.assign_roles);
+        __map.optional(6, &self.cooldown);
+        __map.optional(7, &self.accept_invite);
+        __map.optional(8, &self.reject_invite);
+        __map.optional(9, &self.message);
+        __map.optional(10, &self.skip_push);
+        __map.optional(11, &self.hide_history);
+        __map.optional(12, &self.hide_history_before);
+        __map.optional(13, &self.add_filter_tags);
+        __map.optional(14, &self.remove_filter_tags);
+        __map.optional(15, &self.data);
+        __map.optional(16, &self.user_id);
+        __map.optional(17, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateChannelRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateChannelRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateChannelRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateChannelRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_add_members: Option<Vec<ChannelMemberRequest>> = None;
-                let mut __field_remove_members: Option<Vec<String>> = None;
-                let mut __field_add_moderators: Option<Vec<String>> = None;
-                let mut __field_demote_moderators: Option<Vec<String>> = None;
-                let mut __field_invites: Option<Vec<ChannelMemberRequest>> = None;
-                let mut __field_assign_roles: Option<Vec<ChannelMemberRequest>> = None;
-                let mut __field_cooldown: Option<i32> = None;
-                let mut __field_accept_invite: Option<bool> = None;
-                let mut __field_reject_invite: Option<bool> = None;
-                let mut __field_message: Option<MessageRequest> = None;
-                let mut __field_skip_push: Option<bool> = None;
-                let mut __field_hide_history: Option<bool> = None;
-                let mut __field_hide_history_before: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_add_filter_tags: Option<Vec<String>> = None;
-                let mut __field_remove_filter_tags: Option<Vec<String>> = None;
-                let mut __field_data: Option<ChannelInputRequest> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "add_members" => __field_add_members = __map.next_value()?,
-                        "remove_members" => __field_remove_members = __map.next_value()?,
-                        "add_moderators" => __field_add_moderators = __map.next_value()?,
-                        "demote_moderators" => __field_demote_moderators = __map.next_value()?,
-                        "invites" => __field_invites = __map.next_value()?,
-                        "assign_roles" => __field_assign_roles = __map.next_value()?,
-                        "cooldown" => __field_cooldown = __map.next_value()?,
-                        "accept_invite" => __field_accept_invite = __map.next_value()?,
-                        "reject_invite" => __field_reject_invite = __map.next_value()?,
-                        "message" => __field_message = __map.next_value()?,
-                        "skip_push" => __field_skip_push = __map.next_value()?,
-                        "hide_history" => __field_hide_history = __map.next_value()?,
-                        "hide_history_before" => __field_hide_history_before = __map.next_value()?,
-                        "add_filter_tags" => __field_add_filter_tags = __map.next_value()?,
-                        "remove_filter_tags" => __field_remove_filter_tags = __map.next_value()?,
-                        "data" => __field_data = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateChannelRequest {
-                    add_members: __field_add_members,
-                    remove_members: __field_remove_members,
-                    add_moderators: __field_add_moderators,
-                    demote_moderators: __field_demote_moderators,
-                    invites: __field_invites,
-                    assign_roles: __field_assign_roles,
-                    cooldown: __field_cooldown,
-                    accept_invite: __field_accept_invite,
-                    reject_invite: __field_reject_invite,
-                    message: __field_message,
-                    skip_push: __field_skip_push,
-                    hide_history: __field_hide_history,
-                    hide_history_before: __field_hide_history_before,
-                    add_filter_tags: __field_add_filter_tags,
-                    remove_filter_tags: __field_remove_filter_tags,
-                    data: __field_data,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateChannelRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateChannelResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateChannelResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "members", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[3, 4, 0, 1, 0, 0, 0, 2],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.channel),
+                1 => __reader.option(&mut __map, 1, &mut __value.message),
+                2 => __reader.value(&mut __map, 2, &mut __value.members),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateChannelResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        __map.serialize_entry("members", &self.members)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.channel);
+        __map.optional(1, &self.message);
+        __map.required(2, &self.members);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateChannelResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateChannelResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateChannelResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateChannelResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_members: Option<Vec<ChannelMemberResponse>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "channel" => __field_channel = __map.next_value()?,
-                        "message" => __field_message = __map.next_value()?,
-                        "members" => __field_members = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateChannelResponse {
-                    channel: __field_channel,
-                    message: __field_message,
-                    members: __field_members.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateChannelResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateChannelPartialRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateChannelPartialRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "set", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unset", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 1, 0, 0, 2, 4, 3],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.set),
+                1 => __reader.option(&mut __map, 1, &mut __value.unset),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateChannelPartialRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.set {
-            __map.serialize_entry("set", __value)?;
-        }
-        if let Some(__value) = &self.unset {
-            __map.serialize_entry("unset", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.set);
+        __map.optional(1, &self.unset);
+        __map.optional(2, &self.user_id);
+        __map.optional(3, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateChannelPartialRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateChannelPartialRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateChannelPartialRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateChannelPartialRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_set: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_unset: Option<Vec<String>> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "set" => __field_set = __map.next_value()?,
-                        "unset" => __field_unset = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateChannelPartialRequest {
-                    set: __field_set,
-                    unset: __field_unset,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateChannelPartialRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateChannelPartialResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateChannelPartialResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "members", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 3, 0, 1, 0, 0, 0, 2],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.channel),
+                1 => __reader.value(&mut __map, 1, &mut __value.members),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateChannelPartialResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        __map.serialize_entry("members", &self.members)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.channel);
+        __map.required(1, &self.members);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateChannelPartialResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateChannelPartialResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateChannelPartialResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateChannelPartialResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_members: Option<Vec<ChannelMemberResponse>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "channel" => __field_channel = __map.next_value()?,
-                        "members" => __field_members = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateChannelPartialResponse {
-                    channel: __field_channel,
-                    members: __field_members.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateChannelPartialResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeleteChannelResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeleteChannelResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[1, 2, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                1 => __reader.option(&mut __map, 1, &mut __value.channel),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeleteChannelResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.optional(1, &self.channel);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteChannelResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteChannelResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DeleteChannelResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteChannelResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_duration: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        "channel" => __field_channel = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteChannelResponse {
-                    duration: __field_duration.unwrap_or_default(),
-                    channel: __field_channel,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeleteChannelResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeleteChannelsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeleteChannelsRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "cids", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "hard_delete", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[2, 0, 1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.cids),
+                1 => __reader.option(&mut __map, 1, &mut __value.hard_delete),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeleteChannelsRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("cids", &self.cids)?;
-        if let Some(__value) = &self.hard_delete {
-            __map.serialize_entry("hard_delete", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.cids);
+        __map.optional(1, &self.hard_delete);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteChannelsRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteChannelsRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DeleteChannelsRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteChannelsRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_cids: Option<Vec<String>> = None;
-                let mut __field_hard_delete: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "cids" => __field_cids = Some(__map.next_value()?),
-                        "hard_delete" => __field_hard_delete = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteChannelsRequest {
-                    cids: __field_cids.unwrap_or_default(),
-                    hard_delete: __field_hard_delete,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeleteChannelsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeleteChannelsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeleteChannelsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "result", flags: __rt::OPTIONAL, nested: Some("{}") },
+            __rt::Field { name: "task_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 3, 0, 1, 0, 0, 0, 2],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.result),
+                1 => __reader.option(&mut __map, 1, &mut __value.task_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeleteChannelsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.result {
-            __map.serialize_entry("result", __value)?;
-        }
-        if let Some(__value) = &self.task_id {
-            __map.serialize_entry("task_id", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.result);
+        __map.optional(1, &self.task_id);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteChannelsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteChannelsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DeleteChannelsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteChannelsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_result: Option<std::collections::BTreeMap<String, DeleteChannelsResultResponse>> = None;
-                let mut __field_task_id: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "result" => __field_result = __map.next_value()?,
-                        "task_id" => __field_task_id = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteChannelsResponse {
-                    result: __field_result,
-                    task_id: __field_task_id,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeleteChannelsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelBatchUpdateRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelBatchUpdateRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "operation", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "filter", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "members", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "data", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[3, 2, 0, 4, 0, 0, 0, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.operation),
+                1 => __reader.value(&mut __map, 1, &mut __value.filter),
+                2 => __reader.option(&mut __map, 2, &mut __value.members),
+                3 => __reader.option(&mut __map, 3, &mut __value.data),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelBatchUpdateRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("operation", &self.operation)?;
-        __map.serialize_entry("filter", &self.filter)?;
-        if let Some(__value) = &self.members {
-            __map.serialize_entry("members", __value)?;
-        }
-        if let Some(__value) = &self.data {
-            __map.serialize_entry("data", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.operation);
+        __map.required(1, &self.filter);
+        __map.optional(2, &self.members);
+        __map.optional(3, &self.data);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelBatchUpdateRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelBatchUpdateRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelBatchUpdateRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelBatchUpdateRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_operation: Option<ChannelBatchUpdateRequestOperation> = None;
-                let mut __field_filter: Option<crate::filter::Filter<ChannelBatchUpdateFilter>> = None;
-                let mut __field_members: Option<Vec<ChannelBatchMemberRequest>> = None;
-                let mut __field_data: Option<ChannelDataUpdate> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "operation" => __field_operation = Some(__map.next_value()?),
-                        "filter" => __field_filter = Some(__map.next_value()?),
-                        "members" => __field_members = __map.next_value()?,
-                        "data" => __field_data = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_operation) = __field_operation else {
-                    return Err(serde::de::Error::missing_field("operation"));
-                };
-                Ok(ChannelBatchUpdateRequest {
-                    operation: __field_operation,
-                    filter: __field_filter.unwrap_or_default(),
-                    members: __field_members,
-                    data: __field_data,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelBatchUpdateRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelBatchUpdateResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelBatchUpdateResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "task_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.task_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelBatchUpdateResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.task_id {
-            __map.serialize_entry("task_id", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.task_id);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelBatchUpdateResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelBatchUpdateResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelBatchUpdateResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelBatchUpdateResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_task_id: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "task_id" => __field_task_id = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChannelBatchUpdateResponse {
-                    task_id: __field_task_id,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelBatchUpdateResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for HideChannelRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "HideChannelRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "clear_history", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 1, 0, 0, 3, 0, 2],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.clear_history),
+                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for HideChannelRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.clear_history {
-            __map.serialize_entry("clear_history", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.clear_history);
+        __map.optional(1, &self.user_id);
+        __map.optional(2, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for HideChannelRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = HideChannelRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `HideChannelRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<HideChannelRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_clear_history: Option<bool> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "clear_history" => __field_clear_history = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(HideChannelRequest {
-                    clear_history: __field_clear_history,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for HideChannelRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for HideChannelResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "HideChannelResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for HideChannelResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for HideChannelResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = HideChannelResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `HideChannelResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<HideChannelResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(HideChannelResponse {
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for HideChannelResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ShowChannelRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ShowChannelRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 2, 1],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.user_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ShowChannelRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.user_id);
+        __map.optional(1, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ShowChannelRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowChannelRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ShowChannelRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ShowChannelRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ShowChannelRequest {
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ShowChannelRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ShowChannelResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ShowChannelResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ShowChannelResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ShowChannelResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowChannelResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ShowChannelResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ShowChannelResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ShowChannelResponse {
-                    duration: __field_duration.unwrap_or_default(),
-                })
-            }
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ShowChannelResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelStopWatchingRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelStopWatchingRequest",
+        custom: false,
+        fields: &[],
+        slots: &[],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            __reader.unknown(&mut __map, __key);
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelStopWatchingRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let __map = serializer.serialize_map(None)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelStopWatchingRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelStopWatchingRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelStopWatchingRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelStopWatchingRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    __map.next_value::<serde::de::IgnoredAny>()?;
-                }
-                Ok(ChannelStopWatchingRequest {
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelStopWatchingRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for TruncateChannelRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "TruncateChannelRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "hard_delete", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "skip_push", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "truncated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "member_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[6, 0, 1, 0, 4, 0, 0, 0, 5, 0, 0, 7, 3, 0, 0, 2],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.hard_delete),
+                1 => __reader.option(&mut __map, 1, &mut __value.message),
+                2 => __reader.option(&mut __map, 2, &mut __value.skip_push),
+                3 => __reader.option(&mut __map, 3, &mut __value.truncated_at),
+                4 => __reader.option(&mut __map, 4, &mut __value.member_ids),
+                5 => __reader.option(&mut __map, 5, &mut __value.user_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for TruncateChannelRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.hard_delete {
-            __map.serialize_entry("hard_delete", __value)?;
-        }
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        if let Some(__value) = &self.skip_push {
-            __map.serialize_entry("skip_push", __value)?;
-        }
-        if let Some(__value) = &self.truncated_at {
-            __map.serialize_entry("truncated_at", __value)?;
-        }
-        if let Some(__value) = &self.member_ids {
-            __map.serialize_entry("member_ids", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.hard_delete);
+        __map.optional(1, &self.message);
+        __map.optional(2, &self.skip_push);
+        __map.optional(3, &self.truncated_at);
+        __map.optional(4, &self.member_ids);
+        __map.optional(5, &self.user_id);
+        __map.optional(6, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TruncateChannelRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = TruncateChannelRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `TruncateChannelRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<TruncateChannelRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_hard_delete: Option<bool> = None;
-                let mut __field_message: Option<MessageRequest> = None;
-                let mut __field_skip_push: Option<bool> = None;
-                let mut __field_truncated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_member_ids: Option<Vec<String>> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "hard_delete" => __field_hard_delete = __map.next_value()?,
-                        "message" => __field_message = __map.next_value()?,
-                        "skip_push" => __field_skip_push = __map.next_value()?,
-                        "truncated_at" => __field_truncated_at = __map.next_value()?,
-                        "member_ids" => __field_member_ids = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(TruncateChannelRequest {
-                    hard_delete: __field_hard_delete,
-                    message: __field_message,
-                    skip_push: __field_skip_push,
-                    truncated_at: __field_truncated_at,
-                    member_ids: __field_member_ids,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for TruncateChannelRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for TruncateChannelResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "TruncateChannelResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 1, 0, 2, 0, 0, 0, 3],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                1 => __reader.option(&mut __map, 1, &mut __value.channel),
+                2 => __reader.option(&mut __map, 2, &mut __value.message),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for TruncateChannelResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.optional(1, &self.channel);
+        __map.optional(2, &self.message);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TruncateChannelResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = TruncateChannelResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `TruncateChannelResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<TruncateChannelResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_duration: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_message: Option<MessageResponse> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        "channel" => __field_channel = __map.next_value()?,
-                        "message" => __field_message = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(TruncateChannelResponse {
-                    duration: __field_duration.unwrap_or_default(),
-                    channel: __field_channel,
-                    message: __field_message,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for TruncateChannelResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SendEventRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SendEventRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "event", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.event),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SendEventRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("event", &self.event)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.event);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SendEventRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SendEventRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `SendEventRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SendEventRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_event: Option<EventRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "event" => __field_event = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SendEventRequest {
-                    event: __field_event.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SendEventRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for EventResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "EventResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "event", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.event),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for EventResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("event", &self.event)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.event);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for EventResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = EventResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `EventResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<EventResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_event: Option<WsEvent> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "event" => __field_event = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_event) = __field_event else {
-                    return Err(serde::de::Error::missing_field("event"));
-                };
-                Ok(EventResponse {
-                    event: __field_event,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for EventResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MarkReadRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MarkReadRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thread_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 2, 0, 0, 0, 4, 1, 3],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.message_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.thread_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MarkReadRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.message_id {
-            __map.serialize_entry("message_id", __value)?;
-        }
-        if let Some(__value) = &self.thread_id {
-            __map.serialize_entry("thread_id", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.message_id);
+        __map.optional(1, &self.thread_id);
+        __map.optional(2, &self.user_id);
+        __map.optional(3, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MarkReadRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MarkReadRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MarkReadRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MarkReadRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_thread_id: Option<String> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message_id" => __field_message_id = __map.next_value()?,
-                        "thread_id" => __field_thread_id = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MarkReadRequest {
-                    message_id: __field_message_id,
-                    thread_id: __field_thread_id,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MarkReadRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MarkReadResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MarkReadResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "event", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 2, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.event),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MarkReadResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.event {
-            __map.serialize_entry("event", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.event);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MarkReadResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MarkReadResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MarkReadResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MarkReadResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_event: Option<MarkReadResponseEvent> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "event" => __field_event = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MarkReadResponse {
-                    event: __field_event,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MarkReadResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MarkChannelsReadRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MarkChannelsReadRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "read_by_channel", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 0, 0, 0, 0, 3, 0, 1],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.read_by_channel),
+                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MarkChannelsReadRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.read_by_channel {
-            __map.serialize_entry("read_by_channel", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.read_by_channel);
+        __map.optional(1, &self.user_id);
+        __map.optional(2, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MarkChannelsReadRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MarkChannelsReadRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MarkChannelsReadRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MarkChannelsReadRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_read_by_channel: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "read_by_channel" => __field_read_by_channel = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MarkChannelsReadRequest {
-                    read_by_channel: __field_read_by_channel,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MarkChannelsReadRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MarkUnreadRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MarkUnreadRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thread_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_timestamp", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 1, 3, 4],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.message_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.thread_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.message_timestamp),
+                3 => __reader.option(&mut __map, 3, &mut __value.user_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MarkUnreadRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.message_id {
-            __map.serialize_entry("message_id", __value)?;
-        }
-        if let Some(__value) = &self.thread_id {
-            __map.serialize_entry("thread_id", __value)?;
-        }
-        if let Some(__value) = &self.message_timestamp {
-            __map.serialize_entry("message_timestamp", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.message_id);
+        __map.optional(1, &self.thread_id);
+        __map.optional(2, &self.message_timestamp);
+        __map.optional(3, &self.user_id);
+        __map.optional(4, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MarkUnreadRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MarkUnreadRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MarkUnreadRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MarkUnreadRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_thread_id: Option<String> = None;
-                let mut __field_message_timestamp: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message_id" => __field_message_id = __map.next_value()?,
-                        "thread_id" => __field_thread_id = __map.next_value()?,
-                        "message_timestamp" => __field_message_timestamp = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MarkUnreadRequest {
-                    message_id: __field_message_id,
-                    thread_id: __field_thread_id,
-                    message_timestamp: __field_message_timestamp,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MarkUnreadRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MarkDeliveredRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MarkDeliveredRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "latest_delivered_messages", flags: __rt::OPTIONAL, nested: Some("[]") },
+        ],
+        slots: &[0, 1],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.latest_delivered_messages),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MarkDeliveredRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.latest_delivered_messages {
-            __map.serialize_entry("latest_delivered_messages", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.latest_delivered_messages);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MarkDeliveredRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MarkDeliveredRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MarkDeliveredRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MarkDeliveredRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_latest_delivered_messages: Option<Vec<DeliveredMessagePayload>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "latest_delivered_messages" => __field_latest_delivered_messages = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MarkDeliveredRequest {
-                    latest_delivered_messages: __field_latest_delivered_messages,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MarkDeliveredRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MarkDeliveredResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MarkDeliveredResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MarkDeliveredResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MarkDeliveredResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MarkDeliveredResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MarkDeliveredResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MarkDeliveredResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MarkDeliveredResponse {
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MarkDeliveredResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for WrappedUnreadCountsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "WrappedUnreadCountsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "total_unread_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "total_unread_threads_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "total_unread_count_by_team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channels", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "channel_type", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "threads", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[6, 0, 1, 5, 7, 0, 0, 0, 4, 0, 0, 0, 0, 0, 3, 2],
+        required: 6,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.total_unread_count),
+                1 => __reader.value(&mut __map, 1, &mut __value.total_unread_threads_count),
+                2 => __reader.option(&mut __map, 2, &mut __value.total_unread_count_by_team),
+                3 => __reader.value(&mut __map, 3, &mut __value.channels),
+                4 => __reader.value(&mut __map, 4, &mut __value.channel_type),
+                5 => __reader.value(&mut __map, 5, &mut __value.threads),
+                6 => __reader.value(&mut __map, 6, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for WrappedUnreadCountsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("total_unread_count", &self.total_unread_count)?;
-        __map.serialize_entry("total_unread_threads_count", &self.total_unread_threads_count)?;
-        if let Some(__value) = &self.total_unread_count_by_team {
-            __map.serialize_entry("total_unread_count_by_team", __value)?;
-        }
-        __map.serialize_entry("channels", &self.channels)?;
-        __map.serialize_entry("channel_type", &self.channel_type)?;
-        __map.serialize_entry("threads", &self.threads)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.total_unread_count);
+        __map.required(1, &self.total_unread_threads_count);
+        __map.optional(2, &self.total_unread_count_by_team);
+        __map.required(3, &self.channels);
+        __map.required(4, &self.channel_type);
+        __map.required(5, &self.threads);
+        __map.required(6, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for WrappedUnreadCountsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = WrappedUnreadCountsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `WrappedUnreadCountsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<WrappedUnreadCountsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_total_unread_count: Option<i32> = None;
-                let mut __field_total_unread_threads_count: Option<i32> = None;
-                let mut __field_total_unread_count_by_team: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut __field_channels: Option<Vec<UnreadCountsChannel>> = None;
-                let mut __field_channel_type: Option<Vec<UnreadCountsChannelType>> = None;
-                let mut __field_threads: Option<Vec<UnreadCountsThread>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "total_unread_count" => __field_total_unread_count = Some(__map.next_value()?),
-                        "total_unread_threads_count" => __field_total_unread_threads_count = Some(__map.next_value()?),
-                        "total_unread_count_by_team" => __field_total_unread_count_by_team = __map.next_value()?,
-                        "channels" => __field_channels = Some(__map.next_value()?),
-                        "channel_type" => __field_channel_type = Some(__map.next_value()?),
-                        "threads" => __field_threads = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(WrappedUnreadCountsResponse {
-                    total_unread_count: __field_total_unread_count.unwrap_or_default(),
-                    total_unread_threads_count: __field_total_unread_threads_count.unwrap_or_default(),
-                    total_unread_count_by_team: __field_total_unread_count_by_team,
-                    channels: __field_channels.unwrap_or_default(),
-                    channel_type: __field_channel_type.unwrap_or_default(),
-                    threads: __field_threads.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for WrappedUnreadCountsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnreadCountsBatchRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnreadCountsBatchRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_ids", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user_ids),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnreadCountsBatchRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("user_ids", &self.user_ids)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user_ids);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnreadCountsBatchRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UnreadCountsBatchRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UnreadCountsBatchRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnreadCountsBatchRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user_ids: Option<Vec<String>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user_ids" => __field_user_ids = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UnreadCountsBatchRequest {
-                    user_ids: __field_user_ids.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnreadCountsBatchRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnreadCountsBatchResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnreadCountsBatchResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "counts_by_user", flags: __rt::REQUIRED, nested: Some("{}") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 1, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.counts_by_user),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnreadCountsBatchResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("counts_by_user", &self.counts_by_user)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.counts_by_user);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnreadCountsBatchResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UnreadCountsBatchResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UnreadCountsBatchResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnreadCountsBatchResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_counts_by_user: Option<std::collections::BTreeMap<String, UnreadCountsResponse>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "counts_by_user" => __field_counts_by_user = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UnreadCountsBatchResponse {
-                    counts_by_user: __field_counts_by_user.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnreadCountsBatchResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SyncRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SyncRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel_cids", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_sync_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 2, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channel_cids),
+                1 => __reader.value(&mut __map, 1, &mut __value.last_sync_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SyncRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("channel_cids", &self.channel_cids)?;
-        __map.serialize_entry("last_sync_at", &self.last_sync_at)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channel_cids);
+        __map.required(1, &self.last_sync_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SyncRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SyncRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `SyncRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SyncRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_channel_cids: Option<Vec<String>> = None;
-                let mut __field_last_sync_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "channel_cids" => __field_channel_cids = Some(__map.next_value()?),
-                        "last_sync_at" => __field_last_sync_at = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_last_sync_at) = __field_last_sync_at else {
-                    return Err(serde::de::Error::missing_field("last_sync_at"));
-                };
-                Ok(SyncRequest {
-                    channel_cids: __field_channel_cids.unwrap_or_default(),
-                    last_sync_at: __field_last_sync_at,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SyncRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SyncResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SyncResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "events", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "inaccessible_cids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 3, 0, 2, 0, 0, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.events),
+                1 => __reader.option(&mut __map, 1, &mut __value.inaccessible_cids),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SyncResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("events", &self.events)?;
-        if let Some(__value) = &self.inaccessible_cids {
-            __map.serialize_entry("inaccessible_cids", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.events);
+        __map.optional(1, &self.inaccessible_cids);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SyncResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SyncResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `SyncResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SyncResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_events: Option<Vec<WsEvent>> = None;
-                let mut __field_inaccessible_cids: Option<Vec<String>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "events" => __field_events = Some(__map.next_value()?),
-                        "inaccessible_cids" => __field_inaccessible_cids = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SyncResponse {
-                    events: __field_events.unwrap_or_default(),
-                    inaccessible_cids: __field_inaccessible_cids,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SyncResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelBatchCompletedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelBatchCompletedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "operation", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "status", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "failed_channels", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "success_channels_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "batch_created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "finished_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[4, 2, 5, 0, 0, 0, 0, 8, 0, 0, 9, 0, 6, 7, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3],
+        required: 8,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.value(&mut __map, 2, &mut __value.operation),
+                3 => __reader.value(&mut __map, 3, &mut __value.status),
+                4 => __reader.value(&mut __map, 4, &mut __value.task_id),
+                5 => __reader.value(&mut __map, 5, &mut __value.failed_channels),
+                6 => __reader.value(&mut __map, 6, &mut __value.success_channels_count),
+                7 => __reader.value(&mut __map, 7, &mut __value.batch_created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.finished_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelBatchCompletedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        __map.serialize_entry("operation", &self.operation)?;
-        __map.serialize_entry("status", &self.status)?;
-        __map.serialize_entry("task_id", &self.task_id)?;
-        __map.serialize_entry("failed_channels", &self.failed_channels)?;
-        __map.serialize_entry("success_channels_count", &self.success_channels_count)?;
-        __map.serialize_entry("batch_created_at", &self.batch_created_at)?;
-        __map.serialize_entry("finished_at", &self.finished_at)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "operation", "status", "task_id", "failed_channels", "success_channels_count", "batch_created_at", "finished_at"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.required(2, &self.operation);
+        __map.required(3, &self.status);
+        __map.required(4, &self.task_id);
+        __map.required(5, &self.failed_channels);
+        __map.required(6, &self.success_channels_count);
+        __map.required(7, &self.batch_created_at);
+        __map.required(8, &self.finished_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelBatchCompletedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelBatchCompletedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelBatchCompletedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelBatchCompletedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_operation: Option<String> = None;
-                let mut __field_status: Option<String> = None;
-                let mut __field_task_id: Option<String> = None;
-                let mut __field_failed_channels: Option<Vec<FailedChannelUpdates>> = None;
-                let mut __field_success_channels_count: Option<i32> = None;
-                let mut __field_batch_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_finished_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "operation" => __field_operation = Some(__map.next_value()?),
-                        "status" => __field_status = Some(__map.next_value()?),
-                        "task_id" => __field_task_id = Some(__map.next_value()?),
-                        "failed_channels" => __field_failed_channels = Some(__map.next_value()?),
-                        "success_channels_count" => __field_success_channels_count = Some(__map.next_value()?),
-                        "batch_created_at" => __field_batch_created_at = Some(__map.next_value()?),
-                        "finished_at" => __field_finished_at = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_batch_created_at) = __field_batch_created_at else {
-                    return Err(serde::de::Error::missing_field("batch_created_at"));
-                };
-                let Some(__field_finished_at) = __field_finished_at else {
-                    return Err(serde::de::Error::missing_field("finished_at"));
-                };
-                Ok(ChannelBatchCompletedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    operation: __field_operation.unwrap_or_default(),
-                    status: __field_status.unwrap_or_default(),
-                    task_id: __field_task_id.unwrap_or_default(),
-                    failed_channels: __field_failed_channels.unwrap_or_default(),
-                    success_channels_count: __field_success_channels_count.unwrap_or_default(),
-                    batch_created_at: __field_batch_created_at,
-                    finished_at: __field_finished_at,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelBatchCompletedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelBatchStartedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelBatchStartedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "operation", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "status", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "failed_channels", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "success_channels_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "batch_created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "finished_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[4, 2, 5, 0, 0, 0, 0, 8, 0, 0, 9, 0, 6, 7, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3],
+        required: 8,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.value(&mut __map, 2, &mut __value.operation),
+                3 => __reader.value(&mut __map, 3, &mut __value.status),
+                4 => __reader.value(&mut __map, 4, &mut __value.task_id),
+                5 => __reader.value(&mut __map, 5, &mut __value.failed_channels),
+                6 => __reader.value(&mut __map, 6, &mut __value.success_channels_count),
+                7 => __reader.value(&mut __map, 7, &mut __value.batch_created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.finished_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelBatchStartedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        __map.serialize_entry("operation", &self.operation)?;
-        __map.serialize_entry("status", &self.status)?;
-        __map.serialize_entry("task_id", &self.task_id)?;
-        __map.serialize_entry("failed_channels", &self.failed_channels)?;
-        __map.serialize_entry("success_channels_count", &self.success_channels_count)?;
-        __map.serialize_entry("batch_created_at", &self.batch_created_at)?;
-        __map.serialize_entry("finished_at", &self.finished_at)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "operation", "status", "task_id", "failed_channels", "success_channels_count", "batch_created_at", "finished_at"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.required(2, &self.operation);
+        __map.required(3, &self.status);
+        __map.required(4, &self.task_id);
+        __map.required(5, &self.failed_channels);
+        __map.required(6, &self.success_channels_count);
+        __map.required(7, &self.batch_created_at);
+        __map.required(8, &self.finished_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelBatchStartedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelBatchStartedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelBatchStartedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelBatchStartedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_operation: Option<String> = None;
-                let mut __field_status: Option<String> = None;
-                let mut __field_task_id: Option<String> = None;
-                let mut __field_failed_channels: Option<Vec<FailedChannelUpdates>> = None;
-                let mut __field_success_channels_count: Option<i32> = None;
-                let mut __field_batch_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_finished_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "operation" => __field_operation = Some(__map.next_value()?),
-                        "status" => __field_status = Some(__map.next_value()?),
-                        "task_id" => __field_task_id = Some(__map.next_value()?),
-                        "failed_channels" => __field_failed_channels = Some(__map.next_value()?),
-                        "success_channels_count" => __field_success_channels_count = Some(__map.next_value()?),
-                        "batch_created_at" => __field_batch_created_at = Some(__map.next_value()?),
-                        "finished_at" => __field_finished_at = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_batch_created_at) = __field_batch_created_at else {
-                    return Err(serde::de::Error::missing_field("batch_created_at"));
-                };
-                let Some(__field_finished_at) = __field_finished_at else {
-                    return Err(serde::de::Error::missing_field("finished_at"));
-                };
-                Ok(ChannelBatchStartedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    operation: __field_operation.unwrap_or_default(),
-                    status: __field_status.unwrap_or_default(),
-                    task_id: __field_task_id.unwrap_or_default(),
-                    failed_channels: __field_failed_channels.unwrap_or_default(),
-                    success_channels_count: __field_success_channels_count.unwrap_or_default(),
-                    batch_created_at: __field_batch_created_at,
-                    finished_at: __field_finished_at,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelBatchStartedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelCreatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelCreatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 10, 0, 1, 0, 0, 0, 9, 3, 7, 11, 0, 0, 0, 0, 0, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelCreatedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("channel", &self.channel)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "user"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.channel);
+        __map.optional(10, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelCreatedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelCreatedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelCreatedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelCreatedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel" => __field_channel = Some(__map.next_value()?),
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_channel) = __field_channel else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(ChannelCreatedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    channel: __field_channel,
-                    user: __field_user,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelCreatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelDeletedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelDeletedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 10, 0, 1, 0, 0, 0, 9, 3, 7, 11, 0, 0, 0, 0, 0, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelDeletedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("channel", &self.channel)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "user"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.channel);
+        __map.optional(10, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelDeletedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelDeletedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelDeletedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelDeletedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel" => __field_channel = Some(__map.next_value()?),
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_channel) = __field_channel else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(ChannelDeletedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    channel: __field_channel,
-                    user: __field_user,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelDeletedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelFrozenEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelFrozenEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[2, 0, 4, 0, 0, 0, 0, 0, 1, 0, 5, 3, 0, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.channel_type),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelFrozenEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "channel_type", "channel_id"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.channel_type);
+        __map.optional(4, &self.channel_id);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelFrozenEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelFrozenEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelFrozenEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelFrozenEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(ChannelFrozenEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelFrozenEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelHiddenEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelHiddenEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "clear_history", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 12, 0, 0, 0, 10, 0, 1, 0, 0, 0, 9, 3, 7, 11, 0, 0, 0, 0, 0, 0, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.user),
+                11 => __reader.value(&mut __map, 11, &mut __value.clear_history),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelHiddenEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("channel", &self.channel)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.serialize_entry("clear_history", &self.clear_history)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "user", "clear_history"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.channel);
+        __map.optional(10, &self.user);
+        __map.required(11, &self.clear_history);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelHiddenEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelHiddenEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelHiddenEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelHiddenEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_clear_history: Option<bool> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel" => __field_channel = Some(__map.next_value()?),
-                        "user" => __field_user = __map.next_value()?,
-                        "clear_history" => __field_clear_history = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_channel) = __field_channel else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(ChannelHiddenEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    channel: __field_channel,
-                    user: __field_user,
-                    clear_history: __field_clear_history.unwrap_or_default(),
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelHiddenEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelKickedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelKickedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 9, 3, 7, 0, 0, 0, 0, 0, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelKickedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelKickedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelKickedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelKickedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelKickedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(ChannelKickedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelKickedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelMutedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelMutedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "mute", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "mutes", flags: __rt::OPTIONAL, nested: Some("[]") },
+        ],
+        slots: &[2, 0, 4, 0, 0, 0, 0, 5, 1, 0, 0, 3, 0, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                3 => __reader.option(&mut __map, 3, &mut __value.mute),
+                4 => __reader.option(&mut __map, 4, &mut __value.mutes),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelMutedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.mute {
-            __map.serialize_entry("mute", __value)?;
-        }
-        if let Some(__value) = &self.mutes {
-            __map.serialize_entry("mutes", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "user", "mute", "mutes"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.user);
+        __map.optional(3, &self.mute);
+        __map.optional(4, &self.mutes);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelMutedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelMutedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelMutedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelMutedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_mute: Option<ChannelMute> = None;
-                let mut __field_mutes: Option<Vec<ChannelMute>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "mute" => __field_mute = __map.next_value()?,
-                        "mutes" => __field_mutes = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(ChannelMutedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    user: __field_user,
-                    mute: __field_mute,
-                    mutes: __field_mutes,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelMutedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelTruncatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelTruncatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 10, 0, 1, 0, 0, 0, 9, 3, 7, 13, 0, 0, 11, 0, 0, 0, 12],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.message_id),
+                11 => __reader.option(&mut __map, 11, &mut __value.message),
+                12 => __reader.option(&mut __map, 12, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelTruncatedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("channel", &self.channel)?;
-        if let Some(__value) = &self.message_id {
-            __map.serialize_entry("message_id", __value)?;
-        }
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "message_id", "message", "user"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.channel);
+        __map.optional(10, &self.message_id);
+        __map.optional(11, &self.message);
+        __map.optional(12, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelTruncatedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelTruncatedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelTruncatedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelTruncatedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel" => __field_channel = Some(__map.next_value()?),
-                        "message_id" => __field_message_id = __map.next_value()?,
-                        "message" => __field_message = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_channel) = __field_channel else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(ChannelTruncatedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    channel: __field_channel,
-                    message_id: __field_message_id,
-                    message: __field_message,
-                    user: __field_user,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelTruncatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelUnFrozenEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelUnFrozenEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[2, 0, 4, 0, 0, 0, 0, 0, 1, 0, 5, 3, 0, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.channel_type),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelUnFrozenEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "channel_type", "channel_id"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.channel_type);
+        __map.optional(4, &self.channel_id);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelUnFrozenEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelUnFrozenEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelUnFrozenEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelUnFrozenEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(ChannelUnFrozenEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelUnFrozenEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelUnmutedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelUnmutedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "mute", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "mutes", flags: __rt::OPTIONAL, nested: Some("[]") },
+        ],
+        slots: &[2, 0, 4, 0, 0, 0, 0, 5, 1, 0, 0, 3, 0, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                3 => __reader.option(&mut __map, 3, &mut __value.mute),
+                4 => __reader.option(&mut __map, 4, &mut __value.mutes),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelUnmutedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.mute {
-            __map.serialize_entry("mute", __value)?;
-        }
-        if let Some(__value) = &self.mutes {
-            __map.serialize_entry("mutes", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "user", "mute", "mutes"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.user);
+        __map.optional(3, &self.mute);
+        __map.optional(4, &self.mutes);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelUnmutedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelUnmutedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelUnmutedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelUnmutedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_mute: Option<ChannelMute> = None;
-                let mut __field_mutes: Option<Vec<ChannelMute>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "mute" => __field_mute = __map.next_value()?,
-                        "mutes" => __field_mutes = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(ChannelUnmutedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    user: __field_user,
-                    mute: __field_mute,
-                    mutes: __field_mutes,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelUnmutedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelUpdatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelUpdatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 10, 0, 1, 0, 0, 0, 9, 3, 7, 13, 0, 0, 11, 0, 0, 0, 12],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.message_id),
+                11 => __reader.option(&mut __map, 11, &mut __value.message),
+                12 => __reader.option(&mut __map, 12, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelUpdatedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("channel", &self.channel)?;
-        if let Some(__value) = &self.message_id {
-            __map.serialize_entry("message_id", __value)?;
-        }
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "message_id", "message", "user"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.channel);
+        __map.optional(10, &self.message_id);
+        __map.optional(11, &self.message);
+        __map.optional(12, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelUpdatedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelUpdatedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelUpdatedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelUpdatedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel" => __field_channel = Some(__map.next_value()?),
-                        "message_id" => __field_message_id = __map.next_value()?,
-                        "message" => __field_message = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_channel) = __field_channel else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(ChannelUpdatedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    channel: __field_channel,
-                    message_id: __field_message_id,
-                    message: __field_message,
-                    user: __field_user,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelUpdatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelVisibleEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelVisibleEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 10, 0, 1, 0, 0, 0, 9, 3, 7, 11, 0, 0, 0, 0, 0, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelVisibleEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("channel", &self.channel)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "user"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.channel);
+        __map.optional(10, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelVisibleEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelVisibleEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelVisibleEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelVisibleEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel" => __field_channel = Some(__map.next_value()?),
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_channel) = __field_channel else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(ChannelVisibleEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    channel: __field_channel,
-                    user: __field_user,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelVisibleEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MaxStreakChangedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MaxStreakChangedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[2, 0, 1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MaxStreakChangedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MaxStreakChangedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MaxStreakChangedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MaxStreakChangedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MaxStreakChangedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(MaxStreakChangedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MaxStreakChangedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MemberAddedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MemberAddedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "member", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[0, 4, 0, 0, 0, 10, 7, 8, 0, 6, 0, 0, 0, 0, 0, 12, 0, 3, 0, 0, 1, 11, 5, 2, 9, 0, 0, 0, 0, 0, 0, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.member),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                2 => __reader.value(&mut __map, 2, &mut __value.created_at),
+                3 => __reader.option(&mut __map, 3, &mut __value.received_at),
+                4 => __reader.option(&mut __map, 4, &mut __value.cid),
+                5 => __reader.option(&mut __map, 5, &mut __value.team),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_member_count),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_message_count),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_custom),
+                9 => __reader.option(&mut __map, 9, &mut __value.channel_type),
+                10 => __reader.option(&mut __map, 10, &mut __value.channel_id),
+                11 => __reader.value(&mut __map, 11, &mut __value.channel),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MemberAddedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("member", &self.member)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("channel", &self.channel)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["member", "user", "created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.member);
+        __map.optional(1, &self.user);
+        __map.required(2, &self.created_at);
+        __map.optional(3, &self.received_at);
+        __map.optional(4, &self.cid);
+        __map.optional(5, &self.team);
+        __map.optional(6, &self.channel_member_count);
+        __map.optional(7, &self.channel_message_count);
+        __map.optional(8, &self.channel_custom);
+        __map.optional(9, &self.channel_type);
+        __map.optional(10, &self.channel_id);
+        __map.required(11, &self.channel);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MemberAddedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MemberAddedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MemberAddedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MemberAddedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_member: Option<ChannelMemberResponse> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "member" => __field_member = Some(__map.next_value()?),
-                        "user" => __field_user = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel" => __field_channel = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_member) = __field_member else {
-                    return Err(serde::de::Error::missing_field("member"));
-                };
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_channel) = __field_channel else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(MemberAddedEvent {
-                    member: __field_member,
-                    user: __field_user,
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    channel: __field_channel,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MemberAddedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MemberRemovedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MemberRemovedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "member", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[0, 4, 0, 0, 0, 10, 7, 8, 0, 6, 0, 0, 0, 0, 0, 12, 0, 3, 0, 0, 1, 11, 5, 2, 9, 0, 0, 0, 0, 0, 0, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.member),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                2 => __reader.value(&mut __map, 2, &mut __value.created_at),
+                3 => __reader.option(&mut __map, 3, &mut __value.received_at),
+                4 => __reader.option(&mut __map, 4, &mut __value.cid),
+                5 => __reader.option(&mut __map, 5, &mut __value.team),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_member_count),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_message_count),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_custom),
+                9 => __reader.option(&mut __map, 9, &mut __value.channel_type),
+                10 => __reader.option(&mut __map, 10, &mut __value.channel_id),
+                11 => __reader.value(&mut __map, 11, &mut __value.channel),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MemberRemovedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("member", &self.member)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("channel", &self.channel)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["member", "user", "created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.member);
+        __map.optional(1, &self.user);
+        __map.required(2, &self.created_at);
+        __map.optional(3, &self.received_at);
+        __map.optional(4, &self.cid);
+        __map.optional(5, &self.team);
+        __map.optional(6, &self.channel_member_count);
+        __map.optional(7, &self.channel_message_count);
+        __map.optional(8, &self.channel_custom);
+        __map.optional(9, &self.channel_type);
+        __map.optional(10, &self.channel_id);
+        __map.required(11, &self.channel);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MemberRemovedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MemberRemovedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MemberRemovedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MemberRemovedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_member: Option<ChannelMemberResponse> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "member" => __field_member = Some(__map.next_value()?),
-                        "user" => __field_user = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel" => __field_channel = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_member) = __field_member else {
-                    return Err(serde::de::Error::missing_field("member"));
-                };
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_channel) = __field_channel else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(MemberRemovedEvent {
-                    member: __field_member,
-                    user: __field_user,
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    channel: __field_channel,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MemberRemovedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MemberUpdatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MemberUpdatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "member", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[0, 4, 0, 0, 0, 10, 7, 8, 0, 6, 0, 0, 0, 0, 0, 12, 0, 3, 0, 0, 1, 11, 5, 2, 9, 0, 0, 0, 0, 0, 0, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.member),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                2 => __reader.value(&mut __map, 2, &mut __value.created_at),
+                3 => __reader.option(&mut __map, 3, &mut __value.received_at),
+                4 => __reader.option(&mut __map, 4, &mut __value.cid),
+                5 => __reader.option(&mut __map, 5, &mut __value.team),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_member_count),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_message_count),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_custom),
+                9 => __reader.option(&mut __map, 9, &mut __value.channel_type),
+                10 => __reader.option(&mut __map, 10, &mut __value.channel_id),
+                11 => __reader.value(&mut __map, 11, &mut __value.channel),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MemberUpdatedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("member", &self.member)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("channel", &self.channel)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["member", "user", "created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.member);
+        __map.optional(1, &self.user);
+        __map.required(2, &self.created_at);
+        __map.optional(3, &self.received_at);
+        __map.optional(4, &self.cid);
+        __map.optional(5, &self.team);
+        __map.optional(6, &self.channel_member_count);
+        __map.optional(7, &self.channel_message_count);
+        __map.optional(8, &self.channel_custom);
+        __map.optional(9, &self.channel_type);
+        __map.optional(10, &self.channel_id);
+        __map.required(11, &self.channel);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MemberUpdatedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MemberUpdatedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MemberUpdatedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MemberUpdatedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_member: Option<ChannelMemberResponse> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "member" => __field_member = Some(__map.next_value()?),
-                        "user" => __field_user = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel" => __field_channel = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_member) = __field_member else {
-                    return Err(serde::de::Error::missing_field("member"));
-                };
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_channel) = __field_channel else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(MemberUpdatedEvent {
-                    member: __field_member,
-                    user: __field_user,
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    channel: __field_channel,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MemberUpdatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageDeliveredEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageDeliveredEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "last_delivered_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "last_delivered_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 12, 0, 0, 0, 0, 11, 0, 1, 13, 0, 0, 9, 3, 7, 10, 0, 0, 0, 0, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.user),
+                10 => __reader.option(&mut __map, 10, &mut __value.channel),
+                11 => __reader.option(&mut __map, 11, &mut __value.last_delivered_message_id),
+                12 => __reader.option(&mut __map, 12, &mut __value.last_delivered_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageDeliveredEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        if let Some(__value) = &self.last_delivered_message_id {
-            __map.serialize_entry("last_delivered_message_id", __value)?;
-        }
-        if let Some(__value) = &self.last_delivered_at {
-            __map.serialize_entry("last_delivered_at", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "user", "channel", "last_delivered_message_id", "last_delivered_at"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.optional(9, &self.user);
+        __map.optional(10, &self.channel);
+        __map.optional(11, &self.last_delivered_message_id);
+        __map.optional(12, &self.last_delivered_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageDeliveredEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MessageDeliveredEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MessageDeliveredEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageDeliveredEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_last_delivered_message_id: Option<String> = None;
-                let mut __field_last_delivered_at: Option<String> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "channel" => __field_channel = __map.next_value()?,
-                        "last_delivered_message_id" => __field_last_delivered_message_id = __map.next_value()?,
-                        "last_delivered_at" => __field_last_delivered_at = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(MessageDeliveredEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    user: __field_user,
-                    channel: __field_channel,
-                    last_delivered_message_id: __field_last_delivered_message_id,
-                    last_delivered_at: __field_last_delivered_at,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageDeliveredEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageReadEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageReadEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "thread", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "last_read_message_id", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 11, 0, 1, 13, 0, 0, 9, 3, 7, 10, 0, 0, 0, 0, 0, 0, 12],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.user),
+                10 => __reader.option(&mut __map, 10, &mut __value.channel),
+                11 => __reader.option(&mut __map, 11, &mut __value.thread),
+                12 => __reader.option(&mut __map, 12, &mut __value.last_read_message_id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageReadEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        if let Some(__value) = &self.thread {
-            __map.serialize_entry("thread", __value)?;
-        }
-        if let Some(__value) = &self.last_read_message_id {
-            __map.serialize_entry("last_read_message_id", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "user", "channel", "thread", "last_read_message_id"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.optional(9, &self.user);
+        __map.optional(10, &self.channel);
+        __map.optional(11, &self.thread);
+        __map.optional(12, &self.last_read_message_id);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageReadEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MessageReadEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MessageReadEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageReadEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_thread: Option<ThreadResponse> = None;
-                let mut __field_last_read_message_id: Option<String> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "channel" => __field_channel = __map.next_value()?,
-                        "thread" => __field_thread = __map.next_value()?,
-                        "last_read_message_id" => __field_last_read_message_id = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(MessageReadEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    user: __field_user,
-                    channel: __field_channel,
-                    thread: __field_thread,
-                    last_read_message_id: __field_last_read_message_id,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageReadEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for NotificationAddedToChannelEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "NotificationAddedToChannelEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "member", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 10, 0, 1, 0, 0, 11, 9, 3, 7, 0, 0, 0, 0, 0, 0, 0, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.channel),
+                10 => __reader.value(&mut __map, 10, &mut __value.member),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for NotificationAddedToChannelEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("channel", &self.channel)?;
-        __map.serialize_entry("member", &self.member)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "member"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.channel);
+        __map.required(10, &self.member);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NotificationAddedToChannelEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = NotificationAddedToChannelEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `NotificationAddedToChannelEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationAddedToChannelEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_member: Option<ChannelMemberResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel" => __field_channel = Some(__map.next_value()?),
-                        "member" => __field_member = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_channel) = __field_channel else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                let Some(__field_member) = __field_member else {
-                    return Err(serde::de::Error::missing_field("member"));
-                };
-                Ok(NotificationAddedToChannelEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    channel: __field_channel,
-                    member: __field_member,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for NotificationAddedToChannelEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for NotificationChannelDeletedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "NotificationChannelDeletedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "unread_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "total_unread_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "grouped_unread_channels", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 11, 4, 12, 0, 0, 0, 0, 10, 13, 1, 0, 0, 0, 9, 3, 7, 0, 0, 14, 0, 0, 0, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.unread_count),
+                11 => __reader.option(&mut __map, 11, &mut __value.total_unread_count),
+                12 => __reader.option(&mut __map, 12, &mut __value.unread_channels),
+                13 => __reader.option(&mut __map, 13, &mut __value.grouped_unread_channels),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for NotificationChannelDeletedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("channel", &self.channel)?;
-        if let Some(__value) = &self.unread_count {
-            __map.serialize_entry("unread_count", __value)?;
-        }
-        if let Some(__value) = &self.total_unread_count {
-            __map.serialize_entry("total_unread_count", __value)?;
-        }
-        if let Some(__value) = &self.unread_channels {
-            __map.serialize_entry("unread_channels", __value)?;
-        }
-        if let Some(__value) = &self.grouped_unread_channels {
-            __map.serialize_entry("grouped_unread_channels", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "unread_count", "total_unread_count", "unread_channels", "grouped_unread_channels"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.channel);
+        __map.optional(10, &self.unread_count);
+        __map.optional(11, &self.total_unread_count);
+        __map.optional(12, &self.unread_channels);
+        __map.optional(13, &self.grouped_unread_channels);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NotificationChannelDeletedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = NotificationChannelDeletedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `NotificationChannelDeletedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationChannelDeletedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_unread_count: Option<i32> = None;
-                let mut __field_total_unread_count: Option<i32> = None;
-                let mut __field_unread_channels: Option<i32> = None;
-                let mut __field_grouped_unread_channels: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel" => __field_channel = Some(__map.next_value()?),
-                        "unread_count" => __field_unread_count = __map.next_value()?,
-                        "total_unread_count" => __field_total_unread_count = __map.next_value()?,
-                        "unread_channels" => __field_unread_channels = __map.next_value()?,
-                        "grouped_unread_channels" => __field_grouped_unread_channels = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_channel) = __field_channel else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(NotificationChannelDeletedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    channel: __field_channel,
-                    unread_count: __field_unread_count,
-                    total_unread_count: __field_total_unread_count,
-                    unread_channels: __field_unread_channels,
-                    grouped_unread_channels: __field_grouped_unread_channels,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for NotificationChannelDeletedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for NotificationChannelMutesUpdatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "NotificationChannelMutesUpdatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "me", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[2, 0, 0, 0, 1, 3, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.value(&mut __map, 2, &mut __value.me),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for NotificationChannelMutesUpdatedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        __map.serialize_entry("me", &self.me)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "me"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.required(2, &self.me);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NotificationChannelMutesUpdatedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = NotificationChannelMutesUpdatedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `NotificationChannelMutesUpdatedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationChannelMutesUpdatedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_me: Option<OwnUserResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "me" => __field_me = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_me) = __field_me else {
-                    return Err(serde::de::Error::missing_field("me"));
-                };
-                Ok(NotificationChannelMutesUpdatedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    me: __field_me,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for NotificationChannelMutesUpdatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for NotificationChannelTruncatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "NotificationChannelTruncatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "unread_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "total_unread_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "grouped_unread_channels", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 13, 4, 14, 0, 0, 0, 0, 10, 15, 1, 0, 0, 0, 9, 3, 7, 0, 0, 16, 11, 0, 0, 0, 12],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.message_id),
+                11 => __reader.option(&mut __map, 11, &mut __value.message),
+                12 => __reader.option(&mut __map, 12, &mut __value.unread_count),
+                13 => __reader.option(&mut __map, 13, &mut __value.total_unread_count),
+                14 => __reader.option(&mut __map, 14, &mut __value.unread_channels),
+                15 => __reader.option(&mut __map, 15, &mut __value.grouped_unread_channels),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for NotificationChannelTruncatedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("channel", &self.channel)?;
-        if let Some(__value) = &self.message_id {
-            __map.serialize_entry("message_id", __value)?;
-        }
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        if let Some(__value) = &self.unread_count {
-            __map.serialize_entry("unread_count", __value)?;
-        }
-        if let Some(__value) = &self.total_unread_count {
-            __map.serialize_entry("total_unread_count", __value)?;
-        }
-        if let Some(__value) = &self.unread_channels {
-            __map.serialize_entry("unread_channels", __value)?;
-        }
-        if let Some(__value) = &self.grouped_unread_channels {
-            __map.serialize_entry("grouped_unread_channels", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "message_id", "message", "unread_count", "total_unread_count", "unread_channels", "grouped_unread_channels"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.channel);
+        __map.optional(10, &self.message_id);
+        __map.optional(11, &self.message);
+        __map.optional(12, &self.unread_count);
+        __map.optional(13, &self.total_unread_count);
+        __map.optional(14, &self.unread_channels);
+        __map.optional(15, &self.grouped_unread_channels);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NotificationChannelTruncatedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = NotificationChannelTruncatedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `NotificationChannelTruncatedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationChannelTruncatedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_unread_count: Option<i32> = None;
-                let mut __field_total_unread_count: Option<i32> = None;
-                let mut __field_unread_channels: Option<i32> = None;
-                let mut __field_grouped_unread_channels: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel" => __field_channel = Some(__map.next_value()?),
-                        "message_id" => __field_message_id = __map.next_value()?,
-                        "message" => __field_message = __map.next_value()?,
-                        "unread_count" => __field_unread_count = __map.next_value()?,
-                        "total_unread_count" => __field_total_unread_count = __map.next_value()?,
-                        "unread_channels" => __field_unread_channels = __map.next_value()?,
-                        "grouped_unread_channels" => __field_grouped_unread_channels = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_channel) = __field_channel else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(NotificationChannelTruncatedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    channel: __field_channel,
-                    message_id: __field_message_id,
-                    message: __field_message,
-                    unread_count: __field_unread_count,
-                    total_unread_count: __field_total_unread_count,
-                    unread_channels: __field_unread_channels,
-                    grouped_unread_channels: __field_grouped_unread_channels,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for NotificationChannelTruncatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for NotificationInviteAcceptedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "NotificationInviteAcceptedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "member", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 10, 0, 1, 0, 0, 12, 9, 3, 7, 11, 0, 0, 0, 0, 0, 0, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.user),
+                11 => __reader.value(&mut __map, 11, &mut __value.member),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for NotificationInviteAcceptedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("channel", &self.channel)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.serialize_entry("member", &self.member)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "user", "member"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.channel);
+        __map.optional(10, &self.user);
+        __map.required(11, &self.member);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NotificationInviteAcceptedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = NotificationInviteAcceptedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `NotificationInviteAcceptedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationInviteAcceptedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_member: Option<ChannelMemberResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel" => __field_channel = Some(__map.next_value()?),
-                        "user" => __field_user = __map.next_value()?,
-                        "member" => __field_member = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_channel) = __field_channel else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                let Some(__field_member) = __field_member else {
-                    return Err(serde::de::Error::missing_field("member"));
-                };
-                Ok(NotificationInviteAcceptedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    channel: __field_channel,
-                    user: __field_user,
-                    member: __field_member,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for NotificationInviteAcceptedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for NotificationInviteRejectedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "NotificationInviteRejectedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "member", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 10, 0, 1, 0, 0, 12, 9, 3, 7, 11, 0, 0, 0, 0, 0, 0, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.user),
+                11 => __reader.value(&mut __map, 11, &mut __value.member),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for NotificationInviteRejectedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("channel", &self.channel)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.serialize_entry("member", &self.member)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "user", "member"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.channel);
+        __map.optional(10, &self.user);
+        __map.required(11, &self.member);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NotificationInviteRejectedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = NotificationInviteRejectedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `NotificationInviteRejectedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationInviteRejectedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_member: Option<ChannelMemberResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel" => __field_channel = Some(__map.next_value()?),
-                        "user" => __field_user = __map.next_value()?,
-                        "member" => __field_member = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_channel) = __field_channel else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                let Some(__field_member) = __field_member else {
-                    return Err(serde::de::Error::missing_field("member"));
-                };
-                Ok(NotificationInviteRejectedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    channel: __field_channel,
-                    user: __field_user,
-                    member: __field_member,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for NotificationInviteRejectedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for NotificationInvitedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "NotificationInvitedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "member", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[0, 4, 0, 0, 0, 10, 7, 8, 0, 6, 0, 0, 0, 0, 0, 12, 0, 3, 0, 0, 1, 11, 5, 2, 9, 0, 0, 0, 0, 0, 0, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.member),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                2 => __reader.value(&mut __map, 2, &mut __value.created_at),
+                3 => __reader.option(&mut __map, 3, &mut __value.received_at),
+                4 => __reader.option(&mut __map, 4, &mut __value.cid),
+                5 => __reader.option(&mut __map, 5, &mut __value.team),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_member_count),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_message_count),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_custom),
+                9 => __reader.option(&mut __map, 9, &mut __value.channel_type),
+                10 => __reader.option(&mut __map, 10, &mut __value.channel_id),
+                11 => __reader.value(&mut __map, 11, &mut __value.channel),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for NotificationInvitedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("member", &self.member)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("channel", &self.channel)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["member", "user", "created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.member);
+        __map.optional(1, &self.user);
+        __map.required(2, &self.created_at);
+        __map.optional(3, &self.received_at);
+        __map.optional(4, &self.cid);
+        __map.optional(5, &self.team);
+        __map.optional(6, &self.channel_member_count);
+        __map.optional(7, &self.channel_message_count);
+        __map.optional(8, &self.channel_custom);
+        __map.optional(9, &self.channel_type);
+        __map.optional(10, &self.channel_id);
+        __map.required(11, &self.channel);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NotificationInvitedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = NotificationInvitedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `NotificationInvitedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationInvitedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_member: Option<ChannelMemberResponse> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "member" => __field_member = Some(__map.next_value()?),
-                        "user" => __field_user = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel" => __field_channel = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_member) = __field_member else {
-                    return Err(serde::de::Error::missing_field("member"));
-                };
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_channel) = __field_channel else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(NotificationInvitedEvent {
-                    member: __field_member,
-                    user: __field_user,
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    channel: __field_channel,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for NotificationInvitedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for NotificationMarkReadEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "NotificationMarkReadEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "thread_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thread", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "last_read_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "total_unread_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "unread_channels", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "grouped_unread_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_threads", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_thread_messages", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 16, 8, 5, 6, 11, 15, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 17, 19, 0, 1, 0, 14, 0, 0, 0, 0, 9, 0, 3, 7, 13, 0, 0, 0, 0, 0, 18, 0, 0, 0, 0, 0, 20, 0, 0, 0, 12, 0],
+        required: 4,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.thread_id),
+                11 => __reader.option(&mut __map, 11, &mut __value.thread),
+                12 => __reader.option(&mut __map, 12, &mut __value.user),
+                13 => __reader.option(&mut __map, 13, &mut __value.last_read_message_id),
+                14 => __reader.value(&mut __map, 14, &mut __value.unread_count),
+                15 => __reader.value(&mut __map, 15, &mut __value.total_unread_count),
+                16 => __reader.value(&mut __map, 16, &mut __value.unread_channels),
+                17 => __reader.option(&mut __map, 17, &mut __value.grouped_unread_channels),
+                18 => __reader.option(&mut __map, 18, &mut __value.unread_threads),
+                19 => __reader.option(&mut __map, 19, &mut __value.unread_thread_messages),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for NotificationMarkReadEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        if let Some(__value) = &self.thread_id {
-            __map.serialize_entry("thread_id", __value)?;
-        }
-        if let Some(__value) = &self.thread {
-            __map.serialize_entry("thread", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.last_read_message_id {
-            __map.serialize_entry("last_read_message_id", __value)?;
-        }
-        __map.serialize_entry("unread_count", &self.unread_count)?;
-        __map.serialize_entry("total_unread_count", &self.total_unread_count)?;
-        __map.serialize_entry("unread_channels", &self.unread_channels)?;
-        if let Some(__value) = &self.grouped_unread_channels {
-            __map.serialize_entry("grouped_unread_channels", __value)?;
-        }
-        if let Some(__value) = &self.unread_threads {
-            __map.serialize_entry("unread_threads", __value)?;
-        }
-        if let Some(__value) = &self.unread_thread_messages {
-            __map.serialize_entry("unread_thread_messages", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "thread_id", "thread", "user", "last_read_message_id", "unread_count", "total_unread_count", "unread_channels", "grouped_unread_channels", "unread_threads", "unread_thread_messages"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.optional(9, &self.channel);
+        __map.optional(10, &self.thread_id);
+        __map.optional(11, &self.thread);
+        __map.optional(12, &self.user);
+        __map.optional(13, &self.last_read_message_id);
+        __map.required(14, &self.unread_count);
+        __map.required(15, &self.total_unread_count);
+        __map.required(16, &self.unread_channels);
+        __map.optional(17, &self.grouped_unread_channels);
+        __map.optional(18, &self.unread_threads);
+        __map.optional(19, &self.unread_thread_messages);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NotificationMarkReadEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = NotificationMarkReadEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `NotificationMarkReadEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationMarkReadEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_thread_id: Option<String> = None;
-                let mut __field_thread: Option<ThreadResponse> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_last_read_message_id: Option<String> = None;
-                let mut __field_unread_count: Option<i32> = None;
-                let mut __field_total_unread_count: Option<i32> = None;
-                let mut __field_unread_channels: Option<i32> = None;
-                let mut __field_grouped_unread_channels: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut __field_unread_threads: Option<i32> = None;
-                let mut __field_unread_thread_messages: Option<i32> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel" => __field_channel = __map.next_value()?,
-                        "thread_id" => __field_thread_id = __map.next_value()?,
-                        "thread" => __field_thread = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "last_read_message_id" => __field_last_read_message_id = __map.next_value()?,
-                        "unread_count" => __field_unread_count = Some(__map.next_value()?),
-                        "total_unread_count" => __field_total_unread_count = Some(__map.next_value()?),
-                        "unread_channels" => __field_unread_channels = Some(__map.next_value()?),
-                        "grouped_unread_channels" => __field_grouped_unread_channels = __map.next_value()?,
-                        "unread_threads" => __field_unread_threads = __map.next_value()?,
-                        "unread_thread_messages" => __field_unread_thread_messages = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(NotificationMarkReadEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    channel: __field_channel,
-                    thread_id: __field_thread_id,
-                    thread: __field_thread,
-                    user: __field_user,
-                    last_read_message_id: __field_last_read_message_id,
-                    unread_count: __field_unread_count.unwrap_or_default(),
-                    total_unread_count: __field_total_unread_count.unwrap_or_default(),
-                    unread_channels: __field_unread_channels.unwrap_or_default(),
-                    grouped_unread_channels: __field_grouped_unread_channels,
-                    unread_threads: __field_unread_threads,
-                    unread_thread_messages: __field_unread_thread_messages,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for NotificationMarkReadEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for NotificationMarkUnreadEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "NotificationMarkUnreadEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "thread_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "first_unread_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "last_read_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "last_read_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_messages", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "total_unread_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "grouped_unread_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_threads", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_thread_messages", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 18, 8, 5, 6, 11, 14, 17, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 19, 21, 0, 1, 0, 15, 0, 0, 0, 0, 9, 16, 3, 7, 12, 0, 0, 0, 0, 0, 20, 0, 0, 13, 0, 0, 22, 0, 0, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.thread_id),
+                11 => __reader.option(&mut __map, 11, &mut __value.user),
+                12 => __reader.option(&mut __map, 12, &mut __value.first_unread_message_id),
+                13 => __reader.option(&mut __map, 13, &mut __value.last_read_at),
+                14 => __reader.option(&mut __map, 14, &mut __value.last_read_message_id),
+                15 => __reader.option(&mut __map, 15, &mut __value.unread_messages),
+                16 => __reader.option(&mut __map, 16, &mut __value.unread_count),
+                17 => __reader.option(&mut __map, 17, &mut __value.total_unread_count),
+                18 => __reader.option(&mut __map, 18, &mut __value.unread_channels),
+                19 => __reader.option(&mut __map, 19, &mut __value.grouped_unread_channels),
+                20 => __reader.option(&mut __map, 20, &mut __value.unread_threads),
+                21 => __reader.option(&mut __map, 21, &mut __value.unread_thread_messages),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for NotificationMarkUnreadEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        if let Some(__value) = &self.thread_id {
-            __map.serialize_entry("thread_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.first_unread_message_id {
-            __map.serialize_entry("first_unread_message_id", __value)?;
-        }
-        if let Some(__value) = &self.last_read_at {
-            __map.serialize_entry("last_read_at", __value)?;
-        }
-        if let Some(__value) = &self.last_read_message_id {
-            __map.serialize_entry("last_read_message_id", __value)?;
-        }
-        if let Some(__value) = &self.unread_messages {
-            __map.serialize_entry("unread_messages", __value)?;
-        }
-        if let Some(__value) = &self.unread_count {
-            __map.serialize_entry("unread_count", __value)?;
-        }
-        if let Some(__value) = &self.total_unread_count {
-            __map.serialize_entry("total_unread_count", __value)?;
-        }
-        if let Some(__value) = &self.unread_channels {
-            __map.serialize_entry("unread_channels", __value)?;
-        }
-        if let Some(__value) = &self.grouped_unread_channels {
-            __map.serialize_entry("grouped_unread_channels", __value)?;
-        }
-        if let Some(__value) = &self.unread_threads {
-            __map.serialize_entry("unread_threads", __value)?;
-        }
-        if let Some(__value) = &self.unread_thread_messages {
-            __map.serialize_entry("unread_thread_messages", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "thread_id", "user", "first_unread_message_id", "last_read_at", "last_read_message_id", "unread_messages", "unread_count", "total_unread_count", "unread_channels", "grouped_unread_channels", "unread_threads", "unread_thread_messages"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.optional(9, &self.channel);
+        __map.optional(10, &self.thread_id);
+        __map.optional(11, &self.user);
+        __map.optional(12, &self.first_unread_message_id);
+        __map.optional(13, &self.last_read_at);
+        __map.optional(14, &self.last_read_message_id);
+        __map.optional(15, &self.unread_messages);
+        __map.optional(16, &self.unread_count);
+        __map.optional(17, &self.total_unread_count);
+        __map.optional(18, &self.unread_channels);
+        __map.optional(19, &self.grouped_unread_channels);
+        __map.optional(20, &self.unread_threads);
+        __map.optional(21, &self.unread_thread_messages);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NotificationMarkUnreadEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = NotificationMarkUnreadEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `NotificationMarkUnreadEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationMarkUnreadEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_thread_id: Option<String> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_first_unread_message_id: Option<String> = None;
-                let mut __field_last_read_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_last_read_message_id: Option<String> = None;
-                let mut __field_unread_messages: Option<i32> = None;
-                let mut __field_unread_count: Option<i32> = None;
-                let mut __field_total_unread_count: Option<i32> = None;
-                let mut __field_unread_channels: Option<i32> = None;
-                let mut __field_grouped_unread_channels: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut __field_unread_threads: Option<i32> = None;
-                let mut __field_unread_thread_messages: Option<i32> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel" => __field_channel = __map.next_value()?,
-                        "thread_id" => __field_thread_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "first_unread_message_id" => __field_first_unread_message_id = __map.next_value()?,
-                        "last_read_at" => __field_last_read_at = __map.next_value()?,
-                        "last_read_message_id" => __field_last_read_message_id = __map.next_value()?,
-                        "unread_messages" => __field_unread_messages = __map.next_value()?,
-                        "unread_count" => __field_unread_count = __map.next_value()?,
-                        "total_unread_count" => __field_total_unread_count = __map.next_value()?,
-                        "unread_channels" => __field_unread_channels = __map.next_value()?,
-                        "grouped_unread_channels" => __field_grouped_unread_channels = __map.next_value()?,
-                        "unread_threads" => __field_unread_threads = __map.next_value()?,
-                        "unread_thread_messages" => __field_unread_thread_messages = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(NotificationMarkUnreadEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    channel: __field_channel,
-                    thread_id: __field_thread_id,
-                    user: __field_user,
-                    first_unread_message_id: __field_first_unread_message_id,
-                    last_read_at: __field_last_read_at,
-                    last_read_message_id: __field_last_read_message_id,
-                    unread_messages: __field_unread_messages,
-                    unread_count: __field_unread_count,
-                    total_unread_count: __field_total_unread_count,
-                    unread_channels: __field_unread_channels,
-                    grouped_unread_channels: __field_grouped_unread_channels,
-                    unread_threads: __field_unread_threads,
-                    unread_thread_messages: __field_unread_thread_messages,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for NotificationMarkUnreadEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for NotificationMutesUpdatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "NotificationMutesUpdatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "me", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[2, 0, 0, 0, 1, 3, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.value(&mut __map, 2, &mut __value.me),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for NotificationMutesUpdatedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        __map.serialize_entry("me", &self.me)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "me"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.required(2, &self.me);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NotificationMutesUpdatedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = NotificationMutesUpdatedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `NotificationMutesUpdatedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationMutesUpdatedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_me: Option<OwnUserResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "me" => __field_me = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_me) = __field_me else {
-                    return Err(serde::de::Error::missing_field("me"));
-                };
-                Ok(NotificationMutesUpdatedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    me: __field_me,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for NotificationMutesUpdatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for NotificationNewMessageEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "NotificationNewMessageEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "watcher_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "thread_participants", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "parent_author", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "total_unread_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "grouped_unread_channels", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 2, 13, 0, 0, 0, 0, 0, 17, 7, 4, 5, 16, 0, 0, 15, 14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 18, 0, 0, 1, 0, 0, 0, 0, 0, 0, 8, 0, 3, 6, 0, 0, 0, 0, 0, 0, 19, 0, 10, 0, 0, 0, 0, 0, 12, 0, 0, 11],
+        required: 5,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.channel_member_count),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_message_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_custom),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_type),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_id),
+                8 => __reader.value(&mut __map, 8, &mut __value.channel),
+                9 => __reader.value(&mut __map, 9, &mut __value.message_id),
+                10 => __reader.value(&mut __map, 10, &mut __value.message),
+                11 => __reader.value(&mut __map, 11, &mut __value.watcher_count),
+                12 => __reader.option(&mut __map, 12, &mut __value.thread_participants),
+                13 => __reader.option(&mut __map, 13, &mut __value.team),
+                14 => __reader.option(&mut __map, 14, &mut __value.parent_author),
+                15 => __reader.option(&mut __map, 15, &mut __value.unread_count),
+                16 => __reader.option(&mut __map, 16, &mut __value.total_unread_count),
+                17 => __reader.option(&mut __map, 17, &mut __value.unread_channels),
+                18 => __reader.option(&mut __map, 18, &mut __value.grouped_unread_channels),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for NotificationNewMessageEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("channel", &self.channel)?;
-        __map.serialize_entry("message_id", &self.message_id)?;
-        __map.serialize_entry("message", &self.message)?;
-        __map.serialize_entry("watcher_count", &self.watcher_count)?;
-        if let Some(__value) = &self.thread_participants {
-            __map.serialize_entry("thread_participants", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.parent_author {
-            __map.serialize_entry("parent_author", __value)?;
-        }
-        if let Some(__value) = &self.unread_count {
-            __map.serialize_entry("unread_count", __value)?;
-        }
-        if let Some(__value) = &self.total_unread_count {
-            __map.serialize_entry("total_unread_count", __value)?;
-        }
-        if let Some(__value) = &self.unread_channels {
-            __map.serialize_entry("unread_channels", __value)?;
-        }
-        if let Some(__value) = &self.grouped_unread_channels {
-            __map.serialize_entry("grouped_unread_channels", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "message_id", "message", "watcher_count", "thread_participants", "team", "parent_author", "unread_count", "total_unread_count", "unread_channels", "grouped_unread_channels"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.channel_member_count);
+        __map.optional(4, &self.channel_message_count);
+        __map.optional(5, &self.channel_custom);
+        __map.optional(6, &self.channel_type);
+        __map.optional(7, &self.channel_id);
+        __map.required(8, &self.channel);
+        __map.required(9, &self.message_id);
+        __map.required(10, &self.message);
+        __map.required(11, &self.watcher_count);
+        __map.optional(12, &self.thread_participants);
+        __map.optional(13, &self.team);
+        __map.optional(14, &self.parent_author);
+        __map.optional(15, &self.unread_count);
+        __map.optional(16, &self.total_unread_count);
+        __map.optional(17, &self.unread_channels);
+        __map.optional(18, &self.grouped_unread_channels);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NotificationNewMessageEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = NotificationNewMessageEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `NotificationNewMessageEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationNewMessageEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_watcher_count: Option<i32> = None;
-                let mut __field_thread_participants: Option<Vec<UserResponseCommonFields>> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_parent_author: Option<String> = None;
-                let mut __field_unread_count: Option<i32> = None;
-                let mut __field_total_unread_count: Option<i32> = None;
-                let mut __field_unread_channels: Option<i32> = None;
-                let mut __field_grouped_unread_channels: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel" => __field_channel = Some(__map.next_value()?),
-                        "message_id" => __field_message_id = Some(__map.next_value()?),
-                        "message" => __field_message = Some(__map.next_value()?),
-                        "watcher_count" => __field_watcher_count = Some(__map.next_value()?),
-                        "thread_participants" => __field_thread_participants = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "parent_author" => __field_parent_author = __map.next_value()?,
-                        "unread_count" => __field_unread_count = __map.next_value()?,
-                        "total_unread_count" => __field_total_unread_count = __map.next_value()?,
-                        "unread_channels" => __field_unread_channels = __map.next_value()?,
-                        "grouped_unread_channels" => __field_grouped_unread_channels = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_channel) = __field_channel else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                let Some(__field_message) = __field_message else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(NotificationNewMessageEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    channel: __field_channel,
-                    message_id: __field_message_id.unwrap_or_default(),
-                    message: __field_message,
-                    watcher_count: __field_watcher_count.unwrap_or_default(),
-                    thread_participants: __field_thread_participants,
-                    team: __field_team,
-                    parent_author: __field_parent_author,
-                    unread_count: __field_unread_count,
-                    total_unread_count: __field_total_unread_count,
-                    unread_channels: __field_unread_channels,
-                    grouped_unread_channels: __field_grouped_unread_channels,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for NotificationNewMessageEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for NotificationRemovedFromChannelEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "NotificationRemovedFromChannelEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "member", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 10, 0, 1, 0, 0, 12, 9, 3, 7, 11, 0, 0, 0, 0, 0, 0, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.user),
+                11 => __reader.value(&mut __map, 11, &mut __value.member),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for NotificationRemovedFromChannelEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("channel", &self.channel)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.serialize_entry("member", &self.member)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "user", "member"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.channel);
+        __map.optional(10, &self.user);
+        __map.required(11, &self.member);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NotificationRemovedFromChannelEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = NotificationRemovedFromChannelEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `NotificationRemovedFromChannelEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationRemovedFromChannelEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_member: Option<ChannelMemberResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel" => __field_channel = Some(__map.next_value()?),
-                        "user" => __field_user = __map.next_value()?,
-                        "member" => __field_member = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_channel) = __field_channel else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                let Some(__field_member) = __field_member else {
-                    return Err(serde::de::Error::missing_field("member"));
-                };
-                Ok(NotificationRemovedFromChannelEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    channel: __field_channel,
-                    user: __field_user,
-                    member: __field_member,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for NotificationRemovedFromChannelEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelStateResponseFields {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelStateResponseFields",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "messages", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "pinned_messages", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "watcher_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "watchers", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "read", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "members", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "membership", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "push_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "threads", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "hidden", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "hide_messages_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pending_messages", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "draft", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "active_live_locations", flags: __rt::OPTIONAL, nested: Some("[]") },
+        ],
+        slots: &[10, 12, 13, 0, 0, 0, 0, 11, 0, 3, 0, 0, 0, 0, 2, 1, 9, 0, 15, 0, 8, 0, 5, 14, 6, 0, 0, 0, 0, 0, 4, 7],
+        required: 4,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.channel),
+                1 => __reader.value(&mut __map, 1, &mut __value.messages),
+                2 => __reader.value(&mut __map, 2, &mut __value.pinned_messages),
+                3 => __reader.option(&mut __map, 3, &mut __value.watcher_count),
+                4 => __reader.option(&mut __map, 4, &mut __value.watchers),
+                5 => __reader.option(&mut __map, 5, &mut __value.read),
+                6 => __reader.value(&mut __map, 6, &mut __value.members),
+                7 => __reader.option(&mut __map, 7, &mut __value.membership),
+                8 => __reader.option(&mut __map, 8, &mut __value.push_preferences),
+                9 => __reader.value(&mut __map, 9, &mut __value.threads),
+                10 => __reader.option(&mut __map, 10, &mut __value.hidden),
+                11 => __reader.option(&mut __map, 11, &mut __value.hide_messages_before),
+                12 => __reader.option(&mut __map, 12, &mut __value.pending_messages),
+                13 => __reader.option(&mut __map, 13, &mut __value.draft),
+                14 => __reader.option(&mut __map, 14, &mut __value.active_live_locations),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelStateResponseFields {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        __map.serialize_entry("messages", &self.messages)?;
-        __map.serialize_entry("pinned_messages", &self.pinned_messages)?;
-        if let Some(__value) = &self.watcher_count {
-            __map.serialize_entry("watcher_count", __value)?;
-        }
-        if let Some(__value) = &self.watchers {
-            __map.serialize_entry("watchers", __value)?;
-        }
-        if let Some(__value) = &self.read {
-            __map.serialize_entry("read", __value)?;
-        }
-        __map.serialize_entry("members", &self.members)?;
-        if let Some(__value) = &self.membership {
-            __map.serialize_entry("membership", __value)?;
-        }
-        if let Some(__value) = &self.push_preferences {
-            __map.serialize_entry("push_preferences", __value)?;
-        }
-        __map.serialize_entry("threads", &self.threads)?;
-        if let Some(__value) = &self.hidden {
-            __map.serialize_entry("hidden", __value)?;
-        }
-        if let Some(__value) = &self.hide_messages_before {
-            __map.serialize_entry("hide_messages_before", __value)?;
-        }
-        if let Some(__value) = &self.pending_messages {
-            __map.serialize_entry("pending_messages", __value)?;
-        }
-        if let Some(__value) = &self.draft {
-            __map.serialize_entry("draft", __value)?;
-        }
-        if let Some(__value) = &self.active_live_locations {
-            __map.serialize_entry("active_live_locations", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.channel);
+        __map.required(1, &self.messages);
+        __map.required(2, &self.pinned_messages);
+        __map.optional(3, &self.watcher_count);
+        __map.optional(4, &self.watchers);
+        __map.optional(5, &self.read);
+        __map.required(6, &self.members);
+        __map.optional(7, &self.membership);
+        __map.optional(8, &self.push_preferences);
+        __map.required(9, &self.threads);
+        __map.optional(10, &self.hidden);
+        __map.optional(11, &self.hide_messages_before);
+        __map.optional(12, &self.pending_messages);
+        __map.optional(13, &self.draft);
+        __map.optional(14, &self.active_live_locations);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelStateResponseFields {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelStateResponseFields;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelStateResponseFields` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelStateResponseFields, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_messages: Option<Vec<MessageResponse>> = None;
-                let mut __field_pinned_messages: Option<Vec<MessageResponse>> = None;
-                let mut __field_watcher_count: Option<i32> = None;
-                let mut __field_watchers: Option<Vec<UserResponse>> = None;
-                let mut __field_read: Option<Vec<ReadStateResponse>> = None;
-                let mut __field_members: Option<Vec<ChannelMemberResponse>> = None;
-                let mut __field_membership: Option<ChannelMemberResponse> = None;
-                let mut __field_push_preferences: Option<ChannelPushPreferencesResponse> = None;
-                let mut __field_threads: Option<Vec<ThreadStateResponse>> = None;
-                let mut __field_hidden: Option<bool> = None;
-                let mut __field_hide_messages_before: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_pending_messages: Option<Vec<PendingMessageResponse>> = None;
-                let mut __field_draft: Option<DraftResponse> = None;
-                let mut __field_active_live_locations: Option<Vec<SharedLocationResponseData>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "channel" => __field_channel = __map.next_value()?,
-                        "messages" => __field_messages = Some(__map.next_value()?),
-                        "pinned_messages" => __field_pinned_messages = Some(__map.next_value()?),
-                        "watcher_count" => __field_watcher_count = __map.next_value()?,
-                        "watchers" => __field_watchers = __map.next_value()?,
-                        "read" => __field_read = __map.next_value()?,
-                        "members" => __field_members = Some(__map.next_value()?),
-                        "membership" => __field_membership = __map.next_value()?,
-                        "push_preferences" => __field_push_preferences = __map.next_value()?,
-                        "threads" => __field_threads = Some(__map.next_value()?),
-                        "hidden" => __field_hidden = __map.next_value()?,
-                        "hide_messages_before" => __field_hide_messages_before = __map.next_value()?,
-                        "pending_messages" => __field_pending_messages = __map.next_value()?,
-                        "draft" => __field_draft = __map.next_value()?,
-                        "active_live_locations" => __field_active_live_locations = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChannelStateResponseFields {
-                    channel: __field_channel,
-                    messages: __field_messages.unwrap_or_default(),
-                    pinned_messages: __field_pinned_messages.unwrap_or_default(),
-                    watcher_count: __field_watcher_count,
-                    watchers: __field_watchers,
-                    read: __field_read,
-                    members: __field_members.unwrap_or_default(),
-                    membership: __field_membership,
-                    push_preferences: __field_push_preferences,
-                    threads: __field_threads.unwrap_or_default(),
-                    hidden: __field_hidden,
-                    hide_messages_before: __field_hide_messages_before,
-                    pending_messages: __field_pending_messages,
-                    draft: __field_draft,
-                    active_live_locations: __field_active_live_locations,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelStateResponseFields {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ParsedPredefinedFilterResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ParsedPredefinedFilterResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "filter", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+        ],
+        slots: &[1, 2, 0, 0, 0, 0, 3, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.value(&mut __map, 1, &mut __value.filter),
+                2 => __reader.option(&mut __map, 2, &mut __value.sort),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ParsedPredefinedFilterResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("filter", &self.filter)?;
-        if let Some(__value) = &self.sort {
-            __map.serialize_entry("sort", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.required(1, &self.filter);
+        __map.optional(2, &self.sort);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ParsedPredefinedFilterResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ParsedPredefinedFilterResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ParsedPredefinedFilterResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ParsedPredefinedFilterResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_name: Option<String> = None;
-                let mut __field_filter: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "filter" => __field_filter = Some(__map.next_value()?),
-                        "sort" => __field_sort = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ParsedPredefinedFilterResponse {
-                    name: __field_name.unwrap_or_default(),
-                    filter: __field_filter.unwrap_or_default(),
-                    sort: __field_sort,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ParsedPredefinedFilterResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GroupedChannelsGroupRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GroupedChannelsGroupRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[1, 0, 0, 0, 0, 0, 2, 3],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.limit),
+                1 => __reader.option(&mut __map, 1, &mut __value.next),
+                2 => __reader.option(&mut __map, 2, &mut __value.prev),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GroupedChannelsGroupRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.limit {
-            __map.serialize_entry("limit", __value)?;
-        }
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.prev {
-            __map.serialize_entry("prev", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.limit);
+        __map.optional(1, &self.next);
+        __map.optional(2, &self.prev);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GroupedChannelsGroupRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GroupedChannelsGroupRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GroupedChannelsGroupRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GroupedChannelsGroupRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_limit: Option<i32> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_prev: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "limit" => __field_limit = __map.next_value()?,
-                        "next" => __field_next = __map.next_value()?,
-                        "prev" => __field_prev = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GroupedChannelsGroupRequest {
-                    limit: __field_limit,
-                    next: __field_next,
-                    prev: __field_prev,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GroupedChannelsGroupRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GroupedChannelsBucket {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GroupedChannelsBucket",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channels", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "unread_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 0, 1, 2, 3, 4],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channels),
+                1 => __reader.option(&mut __map, 1, &mut __value.unread_channels),
+                2 => __reader.option(&mut __map, 2, &mut __value.next),
+                3 => __reader.option(&mut __map, 3, &mut __value.prev),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GroupedChannelsBucket {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("channels", &self.channels)?;
-        if let Some(__value) = &self.unread_channels {
-            __map.serialize_entry("unread_channels", __value)?;
-        }
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.prev {
-            __map.serialize_entry("prev", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channels);
+        __map.optional(1, &self.unread_channels);
+        __map.optional(2, &self.next);
+        __map.optional(3, &self.prev);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GroupedChannelsBucket {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GroupedChannelsBucket;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GroupedChannelsBucket` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GroupedChannelsBucket, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_channels: Option<Vec<ChannelStateResponseFields>> = None;
-                let mut __field_unread_channels: Option<i32> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_prev: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "channels" => __field_channels = Some(__map.next_value()?),
-                        "unread_channels" => __field_unread_channels = __map.next_value()?,
-                        "next" => __field_next = __map.next_value()?,
-                        "prev" => __field_prev = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GroupedChannelsBucket {
-                    channels: __field_channels.unwrap_or_default(),
-                    unread_channels: __field_unread_channels,
-                    next: __field_next,
-                    prev: __field_prev,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GroupedChannelsBucket {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelInput {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelInput",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "auto_translation_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "auto_translation_language", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_by_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "truncated_by_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "frozen", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "invites", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "members", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "config_overrides", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "filter_tags", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 7, 0, 8, 0, 0, 6, 0, 0, 1, 0, 0, 0, 0, 0, 0, 4, 0, 9, 0, 2, 5, 0, 0, 11, 0, 0, 12, 0, 0, 3, 10],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.team),
+                1 => __reader.option(&mut __map, 1, &mut __value.auto_translation_enabled),
+                2 => __reader.option(&mut __map, 2, &mut __value.auto_translation_language),
+                3 => __reader.option(&mut __map, 3, &mut __value.created_by_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.created_by),
+                5 => __reader.option(&mut __map, 5, &mut __value.truncated_by_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.frozen),
+                7 => __reader.option(&mut __map, 7, &mut __value.disabled),
+                8 => __reader.option(&mut __map, 8, &mut __value.invites),
+                9 => __reader.option(&mut __map, 9, &mut __value.members),
+                10 => __reader.option(&mut __map, 10, &mut __value.config_overrides),
+                11 => __reader.option(&mut __map, 11, &mut __value.filter_tags),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelInput {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.auto_translation_enabled {
-            __map.serialize_entry("auto_translation_enabled", __value)?;
-        }
-        if let Some(__value) = &self.auto_translation_language {
-            __map.serialize_entry("auto_translation_language", __value)?;
-        }
-        if let Some(__value) = &self.created_by_id {
-            __map.serialize_entry("created_by_id", __value)?;
-        }
-        if let Some(__value) = &self.created_by {
-            __map.serialize_entry("created_by", __value)?;
-        }
-        if let Some(__value) = &self.truncated_by_id {
-            __map.serialize_entry("truncated_by_id", __value)?;
-        }
-        if let Some(__value) = &self.frozen {
-            __map.serialize_entry("frozen", __value)?;
-        }
-        if let Some(__value) = &self.disabled {
-            __map.serialize_entry("disabled", __value)?;
-        }
-        if let Some(__value) = &self.invites {
-            __map.serialize_entry("invites", __value)?;
-        }
-        if let Some(__value) = &self.members {
-            __map.serialize_entry("members", __value)?;
-        }
-        if let Some(__value) = &self.config_overrides {
-            __map.serialize_entry("config_overrides", __value)?;
-        }
-        if let Some(__value) = &self.filter_tags {
-            __map.serialize_entry("filter_tags", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["team", "auto_translation_enabled", "auto_translation_language", "created_by_id", "created_by", "truncated_by_id", "frozen", "disabled", "invites", "members", "config_overrides", "filter_tags"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.team);
+        __map.optional(1, &self.auto_translation_enabled);
+        __map.optional(2, &self.auto_translation_language);
+        __map.optional(3, &self.created_by_id);
+        __map.optional(4, &self.created_by);
+        __map.optional(5, &self.truncated_by_id);
+        __map.optional(6, &self.frozen);
+        __map.optional(7, &self.disabled);
+        __map.optional(8, &self.invites);
+        __map.optional(9, &self.members);
+        __map.optional(10, &self.config_overrides);
+        __map.optional(11, &self.filter_tags);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelInput {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelInput;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelInput` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelInput, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_team: Option<String> = None;
-                let mut __field_auto_translation_enabled: Option<bool> = None;
-                let mut __field_auto_translation_language: Option<String> = None;
-                let mut __field_created_by_id: Option<String> = None;
-                let mut __field_created_by: Option<UserRequest> = None;
-                let mut __field_truncated_by_id: Option<String> = None;
-                let mut __field_frozen: Option<bool> = None;
-                let mut __field_disabled: Option<bool> = None;
-                let mut __field_invites: Option<Vec<ChannelMemberRequest>> = None;
-                let mut __field_members: Option<Vec<ChannelMemberRequest>> = None;
-                let mut __field_config_overrides: Option<ChannelConfigOverrides> = None;
-                let mut __field_filter_tags: Option<Vec<String>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "team" => __field_team = __map.next_value()?,
-                        "auto_translation_enabled" => __field_auto_translation_enabled = __map.next_value()?,
-                        "auto_translation_language" => __field_auto_translation_language = __map.next_value()?,
-                        "created_by_id" => __field_created_by_id = __map.next_value()?,
-                        "created_by" => __field_created_by = __map.next_value()?,
-                        "truncated_by_id" => __field_truncated_by_id = __map.next_value()?,
-                        "frozen" => __field_frozen = __map.next_value()?,
-                        "disabled" => __field_disabled = __map.next_value()?,
-                        "invites" => __field_invites = __map.next_value()?,
-                        "members" => __field_members = __map.next_value()?,
-                        "config_overrides" => __field_config_overrides = __map.next_value()?,
-                        "filter_tags" => __field_filter_tags = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(ChannelInput {
-                    team: __field_team,
-                    auto_translation_enabled: __field_auto_translation_enabled,
-                    auto_translation_language: __field_auto_translation_language,
-                    created_by_id: __field_created_by_id,
-                    created_by: __field_created_by,
-                    truncated_by_id: __field_truncated_by_id,
-                    frozen: __field_frozen,
-                    disabled: __field_disabled,
-                    invites: __field_invites,
-                    members: __field_members,
-                    config_overrides: __field_config_overrides,
-                    filter_tags: __field_filter_tags,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelInput {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessagePaginationParams {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessagePaginationParams",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "id_gte", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "id_gt", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "id_lte", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "id_lt", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at_after_or_equal", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at_after", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at_before_or_equal", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "id_around", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at_around", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 1, 0, 0, 6, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 3, 5, 10, 11, 0, 2, 0, 0, 4, 8, 0, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.limit),
+                1 => __reader.option(&mut __map, 1, &mut __value.id_gte),
+                2 => __reader.option(&mut __map, 2, &mut __value.id_gt),
+                3 => __reader.option(&mut __map, 3, &mut __value.id_lte),
+                4 => __reader.option(&mut __map, 4, &mut __value.id_lt),
+                5 => __reader.option(&mut __map, 5, &mut __value.created_at_after_or_equal),
+                6 => __reader.option(&mut __map, 6, &mut __value.created_at_after),
+                7 => __reader.option(&mut __map, 7, &mut __value.created_at_before_or_equal),
+                8 => __reader.option(&mut __map, 8, &mut __value.created_at_before),
+                9 => __reader.option(&mut __map, 9, &mut __value.id_around),
+                10 => __reader.option(&mut __map, 10, &mut __value.created_at_around),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessagePaginationParams {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.limit {
-            __map.serialize_entry("limit", __value)?;
-        }
-        if let Some(__value) = &self.id_gte {
-            __map.serialize_entry("id_gte", __value)?;
-        }
-        if let Some(__value) = &self.id_gt {
-            __map.serialize_entry("id_gt", __value)?;
-        }
-        if let Some(__value) = &self.id_lte {
-            __map.serialize_entry("id_lte", __value)?;
-        }
-        if let Some(__value) = &self.id_lt {
-            __map.serialize_entry("id_lt", __value)?;
-        }
-        if let Some(__value) = &self.created_at_after_or_equal {
-            __map.serialize_entry("created_at_after_or_equal", __value)?;
-        }
-        if let Some(__value) = &self.created_at_after {
-            __map.serialize_entry("created_at_after", __value)?;
-        }
-        if let Some(__value) = &self.created_at_before_or_equal {
-            __map.serialize_entry("created_at_before_or_equal", __value)?;
-        }
-        if let Some(__value) = &self.created_at_before {
-            __map.serialize_entry("created_at_before", __value)?;
-        }
-        if let Some(__value) = &self.id_around {
-            __map.serialize_entry("id_around", __value)?;
-        }
-        if let Some(__value) = &self.created_at_around {
-            __map.serialize_entry("created_at_around", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.limit);
+        __map.optional(1, &self.id_gte);
+        __map.optional(2, &self.id_gt);
+        __map.optional(3, &self.id_lte);
+        __map.optional(4, &self.id_lt);
+        __map.optional(5, &self.created_at_after_or_equal);
+        __map.optional(6, &self.created_at_after);
+        __map.optional(7, &self.created_at_before_or_equal);
+        __map.optional(8, &self.created_at_before);
+        __map.optional(9, &self.id_around);
+        __map.optional(10, &self.created_at_around);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessagePaginationParams {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MessagePaginationParams;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MessagePaginationParams` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessagePaginationParams, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_limit: Option<i32> = None;
-                let mut __field_id_gte: Option<String> = None;
-                let mut __field_id_gt: Option<String> = None;
-                let mut __field_id_lte: Option<String> = None;
-                let mut __field_id_lt: Option<String> = None;
-                let mut __field_created_at_after_or_equal: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_created_at_after: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_created_at_before_or_equal: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_created_at_before: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_id_around: Option<String> = None;
-                let mut __field_created_at_around: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "limit" => __field_limit = __map.next_value()?,
-                        "id_gte" => __field_id_gte = __map.next_value()?,
-                        "id_gt" => __field_id_gt = __map.next_value()?,
-                        "id_lte" => __field_id_lte = __map.next_value()?,
-                        "id_lt" => __field_id_lt = __map.next_value()?,
-                        "created_at_after_or_equal" => __field_created_at_after_or_equal = __map.next_value()?,
-                        "created_at_after" => __field_created_at_after = __map.next_value()?,
-                        "created_at_before_or_equal" => __field_created_at_before_or_equal = __map.next_value()?,
-                        "created_at_before" => __field_created_at_before = __map.next_value()?,
-                        "id_around" => __field_id_around = __map.next_value()?,
-                        "created_at_around" => __field_created_at_around = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MessagePaginationParams {
-                    limit: __field_limit,
-                    id_gte: __field_id_gte,
-                    id_gt: __field_id_gt,
-                    id_lte: __field_id_lte,
-                    id_lt: __field_id_lt,
-                    created_at_after_or_equal: __field_created_at_after_or_equal,
-                    created_at_after: __field_created_at_after,
-                    created_at_before_or_equal: __field_created_at_before_or_equal,
-                    created_at_before: __field_created_at_before,
-                    id_around: __field_id_around,
-                    created_at_around: __field_created_at_around,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessagePaginationParams {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PaginationParams {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PaginationParams",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "offset", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[1, 0, 2, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.limit),
+                1 => __reader.option(&mut __map, 1, &mut __value.offset),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PaginationParams {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.limit {
-            __map.serialize_entry("limit", __value)?;
-        }
-        if let Some(__value) = &self.offset {
-            __map.serialize_entry("offset", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.limit);
+        __map.optional(1, &self.offset);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PaginationParams {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PaginationParams;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PaginationParams` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PaginationParams, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_limit: Option<i32> = None;
-                let mut __field_offset: Option<i32> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "limit" => __field_limit = __map.next_value()?,
-                        "offset" => __field_offset = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PaginationParams {
-                    limit: __field_limit,
-                    offset: __field_offset,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PaginationParams {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PendingMessageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PendingMessageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "metadata", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[4, 0, 0, 2, 0, 1, 0, 3],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.user),
+                1 => __reader.option(&mut __map, 1, &mut __value.channel),
+                2 => __reader.option(&mut __map, 2, &mut __value.message),
+                3 => __reader.option(&mut __map, 3, &mut __value.metadata),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PendingMessageResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        if let Some(__value) = &self.metadata {
-            __map.serialize_entry("metadata", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.user);
+        __map.optional(1, &self.channel);
+        __map.optional(2, &self.message);
+        __map.optional(3, &self.metadata);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PendingMessageResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PendingMessageResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PendingMessageResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PendingMessageResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_metadata: Option<std::collections::BTreeMap<String, String>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user" => __field_user = __map.next_value()?,
-                        "channel" => __field_channel = __map.next_value()?,
-                        "message" => __field_message = __map.next_value()?,
-                        "metadata" => __field_metadata = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PendingMessageResponse {
-                    user: __field_user,
-                    channel: __field_channel,
-                    message: __field_message,
-                    metadata: __field_metadata,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PendingMessageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelInputRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelInputRequest",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "auto_translation_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "auto_translation_language", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "frozen", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "invites", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "members", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "config_overrides", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 4, 0, 5, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 6, 0, 2, 9, 0, 0, 8, 0, 0, 0, 0, 0, 3, 7],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.team),
+                1 => __reader.option(&mut __map, 1, &mut __value.auto_translation_enabled),
+                2 => __reader.option(&mut __map, 2, &mut __value.auto_translation_language),
+                3 => __reader.option(&mut __map, 3, &mut __value.frozen),
+                4 => __reader.option(&mut __map, 4, &mut __value.disabled),
+                5 => __reader.option(&mut __map, 5, &mut __value.invites),
+                6 => __reader.option(&mut __map, 6, &mut __value.members),
+                7 => __reader.option(&mut __map, 7, &mut __value.config_overrides),
+                8 => __reader.option(&mut __map, 8, &mut __value.created_by),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelInputRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.auto_translation_enabled {
-            __map.serialize_entry("auto_translation_enabled", __value)?;
-        }
-        if let Some(__value) = &self.auto_translation_language {
-            __map.serialize_entry("auto_translation_language", __value)?;
-        }
-        if let Some(__value) = &self.frozen {
-            __map.serialize_entry("frozen", __value)?;
-        }
-        if let Some(__value) = &self.disabled {
-            __map.serialize_entry("disabled", __value)?;
-        }
-        if let Some(__value) = &self.invites {
-            __map.serialize_entry("invites", __value)?;
-        }
-        if let Some(__value) = &self.members {
-            __map.serialize_entry("members", __value)?;
-        }
-        if let Some(__value) = &self.config_overrides {
-            __map.serialize_entry("config_overrides", __value)?;
-        }
-        if let Some(__value) = &self.created_by {
-            __map.serialize_entry("created_by", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["team", "auto_translation_enabled", "auto_translation_language", "frozen", "disabled", "invites", "members", "config_overrides", "created_by"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.team);
+        __map.optional(1, &self.auto_translation_enabled);
+        __map.optional(2, &self.auto_translation_language);
+        __map.optional(3, &self.frozen);
+        __map.optional(4, &self.disabled);
+        __map.optional(5, &self.invites);
+        __map.optional(6, &self.members);
+        __map.optional(7, &self.config_overrides);
+        __map.optional(8, &self.created_by);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelInputRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelInputRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelInputRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelInputRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_team: Option<String> = None;
-                let mut __field_auto_translation_enabled: Option<bool> = None;
-                let mut __field_auto_translation_language: Option<String> = None;
-                let mut __field_frozen: Option<bool> = None;
-                let mut __field_disabled: Option<bool> = None;
-                let mut __field_invites: Option<Vec<ChannelMemberRequest>> = None;
-                let mut __field_members: Option<Vec<ChannelMemberRequest>> = None;
-                let mut __field_config_overrides: Option<ConfigOverridesRequest> = None;
-                let mut __field_created_by: Option<UserRequest> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "team" => __field_team = __map.next_value()?,
-                        "auto_translation_enabled" => __field_auto_translation_enabled = __map.next_value()?,
-                        "auto_translation_language" => __field_auto_translation_language = __map.next_value()?,
-                        "frozen" => __field_frozen = __map.next_value()?,
-                        "disabled" => __field_disabled = __map.next_value()?,
-                        "invites" => __field_invites = __map.next_value()?,
-                        "members" => __field_members = __map.next_value()?,
-                        "config_overrides" => __field_config_overrides = __map.next_value()?,
-                        "created_by" => __field_created_by = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(ChannelInputRequest {
-                    team: __field_team,
-                    auto_translation_enabled: __field_auto_translation_enabled,
-                    auto_translation_language: __field_auto_translation_language,
-                    frozen: __field_frozen,
-                    disabled: __field_disabled,
-                    invites: __field_invites,
-                    members: __field_members,
-                    config_overrides: __field_config_overrides,
-                    created_by: __field_created_by,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelInputRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for DeleteChannelsResultResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeleteChannelsResultResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "status", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "error", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[1, 0, 2, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.status),
+                1 => __reader.option(&mut __map, 1, &mut __value.error),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeleteChannelsResultResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("status", &self.status)?;
-        if let Some(__value) = &self.error {
-            __map.serialize_entry("error", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.status);
+        __map.optional(1, &self.error);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteChannelsResultResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteChannelsResultResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DeleteChannelsResultResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteChannelsResultResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_status: Option<String> = None;
-                let mut __field_error: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "status" => __field_status = Some(__map.next_value()?),
-                        "error" => __field_error = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteChannelsResultResponse {
-                    status: __field_status.unwrap_or_default(),
-                    error: __field_error,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeleteChannelsResultResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelBatchMemberRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelBatchMemberRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel_role", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.channel_role),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelBatchMemberRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("user_id", &self.user_id)?;
-        if let Some(__value) = &self.channel_role {
-            __map.serialize_entry("channel_role", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user_id);
+        __map.optional(1, &self.channel_role);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelBatchMemberRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelBatchMemberRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelBatchMemberRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelBatchMemberRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_channel_role: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user_id" => __field_user_id = Some(__map.next_value()?),
-                        "channel_role" => __field_channel_role = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChannelBatchMemberRequest {
-                    user_id: __field_user_id.unwrap_or_default(),
-                    channel_role: __field_channel_role,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelBatchMemberRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelDataUpdate {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelDataUpdate",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "frozen", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "config_overrides", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "auto_translation_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "auto_translation_language", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[1, 2, 0, 0, 3, 0, 0, 0, 0, 0, 5, 0, 4, 0, 0, 6],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.frozen),
+                1 => __reader.option(&mut __map, 1, &mut __value.disabled),
+                2 => __reader.option(&mut __map, 2, &mut __value.team),
+                3 => __reader.option(&mut __map, 3, &mut __value.config_overrides),
+                4 => __reader.option(&mut __map, 4, &mut __value.auto_translation_enabled),
+                5 => __reader.option(&mut __map, 5, &mut __value.auto_translation_language),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelDataUpdate {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.frozen {
-            __map.serialize_entry("frozen", __value)?;
-        }
-        if let Some(__value) = &self.disabled {
-            __map.serialize_entry("disabled", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.config_overrides {
-            __map.serialize_entry("config_overrides", __value)?;
-        }
-        if let Some(__value) = &self.auto_translation_enabled {
-            __map.serialize_entry("auto_translation_enabled", __value)?;
-        }
-        if let Some(__value) = &self.auto_translation_language {
-            __map.serialize_entry("auto_translation_language", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["frozen", "disabled", "team", "config_overrides", "auto_translation_enabled", "auto_translation_language"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.frozen);
+        __map.optional(1, &self.disabled);
+        __map.optional(2, &self.team);
+        __map.optional(3, &self.config_overrides);
+        __map.optional(4, &self.auto_translation_enabled);
+        __map.optional(5, &self.auto_translation_language);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelDataUpdate {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelDataUpdate;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelDataUpdate` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelDataUpdate, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_frozen: Option<bool> = None;
-                let mut __field_disabled: Option<bool> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_config_overrides: Option<ChannelConfigOverrides> = None;
-                let mut __field_auto_translation_enabled: Option<bool> = None;
-                let mut __field_auto_translation_language: Option<String> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "frozen" => __field_frozen = __map.next_value()?,
-                        "disabled" => __field_disabled = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "config_overrides" => __field_config_overrides = __map.next_value()?,
-                        "auto_translation_enabled" => __field_auto_translation_enabled = __map.next_value()?,
-                        "auto_translation_language" => __field_auto_translation_language = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(ChannelDataUpdate {
-                    frozen: __field_frozen,
-                    disabled: __field_disabled,
-                    team: __field_team,
-                    config_overrides: __field_config_overrides,
-                    auto_translation_enabled: __field_auto_translation_enabled,
-                    auto_translation_language: __field_auto_translation_language,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelDataUpdate {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for EventRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "EventRequest",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 0, 0, 0, 1, 4, 0, 3],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.type_),
+                1 => __reader.option(&mut __map, 1, &mut __value.parent_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for EventRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("type", &self.type_)?;
-        if let Some(__value) = &self.parent_id {
-            __map.serialize_entry("parent_id", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["type", "parent_id", "user_id", "user"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.type_);
+        __map.optional(1, &self.parent_id);
+        __map.optional(2, &self.user_id);
+        __map.optional(3, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for EventRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = EventRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `EventRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<EventRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_parent_id: Option<String> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        "parent_id" => __field_parent_id = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(EventRequest {
-                    type_: __field_type_.unwrap_or_default(),
-                    parent_id: __field_parent_id,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for EventRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for WsEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "WSEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "connection_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_last_message_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message_update", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "reaction", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "thread_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thread", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "member", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "poll", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "poll_vote", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "me", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "watcher_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "automoderation", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "automoderation_scores", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[7, 0, 0, 0, 0, 0, 24, 0, 0, 0, 14, 5, 11, 0, 0, 20, 0, 0, 25, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 15, 10, 8, 18, 0, 26, 0, 0, 1, 0, 0, 13, 4, 21, 3, 22, 16, 0, 0, 0, 6, 0, 0, 9, 23, 0, 0, 0, 0, 0, 19, 17, 12, 2],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.type_),
+                1 => __reader.option(&mut __map, 1, &mut __value.connection_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.channel_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_type),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_last_message_at),
+                6 => __reader.option(&mut __map, 6, &mut __value.message),
+                7 => __reader.option(&mut __map, 7, &mut __value.message_update),
+                8 => __reader.option(&mut __map, 8, &mut __value.reaction),
+                9 => __reader.option(&mut __map, 9, &mut __value.channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.thread_id),
+                11 => __reader.option(&mut __map, 11, &mut __value.thread),
+                12 => __reader.option(&mut __map, 12, &mut __value.member),
+                13 => __reader.option(&mut __map, 13, &mut __value.poll),
+                14 => __reader.option(&mut __map, 14, &mut __value.poll_vote),
+                15 => __reader.option(&mut __map, 15, &mut __value.user),
+                16 => __reader.option(&mut __map, 16, &mut __value.user_id),
+                17 => __reader.option(&mut __map, 17, &mut __value.me),
+                18 => __reader.option(&mut __map, 18, &mut __value.watcher_count),
+                19 => __reader.option(&mut __map, 19, &mut __value.reason),
+                20 => __reader.option(&mut __map, 20, &mut __value.created_by),
+                21 => __reader.option(&mut __map, 21, &mut __value.automoderation),
+                22 => __reader.option(&mut __map, 22, &mut __value.automoderation_scores),
+                23 => __reader.option(&mut __map, 23, &mut __value.parent_id),
+                24 => __reader.option(&mut __map, 24, &mut __value.team),
+                25 => __reader.value(&mut __map, 25, &mut __value.created_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for WsEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("type", &self.type_)?;
-        if let Some(__value) = &self.connection_id {
-            __map.serialize_entry("connection_id", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_last_message_at {
-            __map.serialize_entry("channel_last_message_at", __value)?;
-        }
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        if let Some(__value) = &self.message_update {
-            __map.serialize_entry("message_update", __value)?;
-        }
-        if let Some(__value) = &self.reaction {
-            __map.serialize_entry("reaction", __value)?;
-        }
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        if let Some(__value) = &self.thread_id {
-            __map.serialize_entry("thread_id", __value)?;
-        }
-        if let Some(__value) = &self.thread {
-            __map.serialize_entry("thread", __value)?;
-        }
-        if let Some(__value) = &self.member {
-            __map.serialize_entry("member", __value)?;
-        }
-        if let Some(__value) = &self.poll {
-            __map.serialize_entry("poll", __value)?;
-        }
-        if let Some(__value) = &self.poll_vote {
-            __map.serialize_entry("poll_vote", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.me {
-            __map.serialize_entry("me", __value)?;
-        }
-        if let Some(__value) = &self.watcher_count {
-            __map.serialize_entry("watcher_count", __value)?;
-        }
-        if let Some(__value) = &self.reason {
-            __map.serialize_entry("reason", __value)?;
-        }
-        if let Some(__value) = &self.created_by {
-            __map.serialize_entry("created_by", __value)?;
-        }
-        if let Some(__value) = &self.automoderation {
-            __map.serialize_entry("automoderation", __value)?;
-        }
-        if let Some(__value) = &self.automoderation_scores {
-            __map.serialize_entry("automoderation_scores", __value)?;
-        }
-        if let Some(__value) = &self.parent_id {
-            __map.serialize_entry("parent_id", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["type", "connection_id", "cid", "channel_id", "channel_type", "channel_last_message_at", "message", "message_update", "reaction", "channel", "thread_id", "thread", "member", "poll", "poll_vote", "user", "user_id", "me", "watcher_count", "reason", "created_by", "automoderation", "automoderation_scores", "parent_id", "team", "created_at"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.type_);
+        __map.optional(1, &self.connection_id);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.channel_id);
+        __map.optional(4, &self.channel_type);
+        __map.optional(5, &self.channel_last_message_at);
+        __map.optional(6, &self.message);
+        __map.optional(7, &self.message_update);
+        __map.optional(8, &self.reaction);
+        __map.optional(9, &self.channel);
+        __map.optional(10, &self.thread_id);
+        __map.optional(11, &self.thread);
+        __map.optional(12, &self.member);
+        __map.optional(13, &self.poll);
+        __map.optional(14, &self.poll_vote);
+        __map.optional(15, &self.user);
+        __map.optional(16, &self.user_id);
+        __map.optional(17, &self.me);
+        __map.optional(18, &self.watcher_count);
+        __map.optional(19, &self.reason);
+        __map.optional(20, &self.created_by);
+        __map.optional(21, &self.automoderation);
+        __map.optional(22, &self.automoderation_scores);
+        __map.optional(23, &self.parent_id);
+        __map.optional(24, &self.team);
+        __map.required(25, &self.created_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for WsEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = WsEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `WSEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<WsEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_connection_id: Option<String> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_last_message_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_message_update: Option<MessageUpdate> = None;
-                let mut __field_reaction: Option<ReactionResponse> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_thread_id: Option<String> = None;
-                let mut __field_thread: Option<ThreadResponse> = None;
-                let mut __field_member: Option<ChannelMemberResponse> = None;
-                let mut __field_poll: Option<PollResponseData> = None;
-                let mut __field_poll_vote: Option<PollVoteResponseData> = None;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_me: Option<OwnUserResponse> = None;
-                let mut __field_watcher_count: Option<i32> = None;
-                let mut __field_reason: Option<String> = None;
-                let mut __field_created_by: Option<UserResponse> = None;
-                let mut __field_automoderation: Option<bool> = None;
-                let mut __field_automoderation_scores: Option<ModerationResponse> = None;
-                let mut __field_parent_id: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        "connection_id" => __field_connection_id = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_last_message_at" => __field_channel_last_message_at = __map.next_value()?,
-                        "message" => __field_message = __map.next_value()?,
-                        "message_update" => __field_message_update = __map.next_value()?,
-                        "reaction" => __field_reaction = __map.next_value()?,
-                        "channel" => __field_channel = __map.next_value()?,
-                        "thread_id" => __field_thread_id = __map.next_value()?,
-                        "thread" => __field_thread = __map.next_value()?,
-                        "member" => __field_member = __map.next_value()?,
-                        "poll" => __field_poll = __map.next_value()?,
-                        "poll_vote" => __field_poll_vote = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "me" => __field_me = __map.next_value()?,
-                        "watcher_count" => __field_watcher_count = __map.next_value()?,
-                        "reason" => __field_reason = __map.next_value()?,
-                        "created_by" => __field_created_by = __map.next_value()?,
-                        "automoderation" => __field_automoderation = __map.next_value()?,
-                        "automoderation_scores" => __field_automoderation_scores = __map.next_value()?,
-                        "parent_id" => __field_parent_id = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(WsEvent {
-                    type_: __field_type_.unwrap_or_default(),
-                    connection_id: __field_connection_id,
-                    cid: __field_cid,
-                    channel_id: __field_channel_id,
-                    channel_type: __field_channel_type,
-                    channel_last_message_at: __field_channel_last_message_at,
-                    message: __field_message,
-                    message_update: __field_message_update,
-                    reaction: __field_reaction,
-                    channel: __field_channel,
-                    thread_id: __field_thread_id,
-                    thread: __field_thread,
-                    member: __field_member,
-                    poll: __field_poll,
-                    poll_vote: __field_poll_vote,
-                    user: __field_user,
-                    user_id: __field_user_id,
-                    me: __field_me,
-                    watcher_count: __field_watcher_count,
-                    reason: __field_reason,
-                    created_by: __field_created_by,
-                    automoderation: __field_automoderation,
-                    automoderation_scores: __field_automoderation_scores,
-                    parent_id: __field_parent_id,
-                    team: __field_team,
-                    created_at: __field_created_at,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for WsEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MarkReadResponseEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MarkReadResponseEvent",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel_last_message_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "thread", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_read_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 0, 0, 0, 4, 0, 0, 0, 6, 0, 0, 0, 0, 0, 11, 0, 9, 10, 1, 0, 3, 2, 7, 0, 5, 0, 0, 0, 0, 0, 8],
+        required: 5,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.type_),
+                1 => __reader.value(&mut __map, 1, &mut __value.cid),
+                2 => __reader.value(&mut __map, 2, &mut __value.channel_id),
+                3 => __reader.value(&mut __map, 3, &mut __value.channel_type),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_last_message_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.team),
+                6 => __reader.option(&mut __map, 6, &mut __value.user),
+                7 => __reader.option(&mut __map, 7, &mut __value.thread),
+                8 => __reader.value(&mut __map, 8, &mut __value.created_at),
+                9 => __reader.option(&mut __map, 9, &mut __value.last_read_message_id),
+                10 => __reader.option(&mut __map, 10, &mut __value.channel),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MarkReadResponseEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.serialize_entry("cid", &self.cid)?;
-        __map.serialize_entry("channel_id", &self.channel_id)?;
-        __map.serialize_entry("channel_type", &self.channel_type)?;
-        if let Some(__value) = &self.channel_last_message_at {
-            __map.serialize_entry("channel_last_message_at", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.thread {
-            __map.serialize_entry("thread", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.last_read_message_id {
-            __map.serialize_entry("last_read_message_id", __value)?;
-        }
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.type_);
+        __map.required(1, &self.cid);
+        __map.required(2, &self.channel_id);
+        __map.required(3, &self.channel_type);
+        __map.optional(4, &self.channel_last_message_at);
+        __map.optional(5, &self.team);
+        __map.optional(6, &self.user);
+        __map.optional(7, &self.thread);
+        __map.required(8, &self.created_at);
+        __map.optional(9, &self.last_read_message_id);
+        __map.optional(10, &self.channel);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MarkReadResponseEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MarkReadResponseEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MarkReadResponseEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MarkReadResponseEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_last_message_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_thread: Option<ThreadResponse> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_last_read_message_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        "cid" => __field_cid = Some(__map.next_value()?),
-                        "channel_id" => __field_channel_id = Some(__map.next_value()?),
-                        "channel_type" => __field_channel_type = Some(__map.next_value()?),
-                        "channel_last_message_at" => __field_channel_last_message_at = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "thread" => __field_thread = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "last_read_message_id" => __field_last_read_message_id = __map.next_value()?,
-                        "channel" => __field_channel = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(MarkReadResponseEvent {
-                    type_: __field_type_.unwrap_or_default(),
-                    cid: __field_cid.unwrap_or_default(),
-                    channel_id: __field_channel_id.unwrap_or_default(),
-                    channel_type: __field_channel_type.unwrap_or_default(),
-                    channel_last_message_at: __field_channel_last_message_at,
-                    team: __field_team,
-                    user: __field_user,
-                    thread: __field_thread,
-                    created_at: __field_created_at,
-                    last_read_message_id: __field_last_read_message_id,
-                    channel: __field_channel,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MarkReadResponseEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeliveredMessagePayload {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeliveredMessagePayload",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "id", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 1, 2],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.cid),
+                1 => __reader.option(&mut __map, 1, &mut __value.id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeliveredMessagePayload {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.cid);
+        __map.optional(1, &self.id);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeliveredMessagePayload {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DeliveredMessagePayload;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DeliveredMessagePayload` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeliveredMessagePayload, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_id: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "cid" => __field_cid = __map.next_value()?,
-                        "id" => __field_id = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeliveredMessagePayload {
-                    cid: __field_cid,
-                    id: __field_id,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeliveredMessagePayload {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnreadCountsChannel {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnreadCountsChannel",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "unread_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_read", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 2, 0, 0, 0, 1, 0, 3],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channel_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.unread_count),
+                2 => __reader.value(&mut __map, 2, &mut __value.last_read),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnreadCountsChannel {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("channel_id", &self.channel_id)?;
-        __map.serialize_entry("unread_count", &self.unread_count)?;
-        __map.serialize_entry("last_read", &self.last_read)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channel_id);
+        __map.required(1, &self.unread_count);
+        __map.required(2, &self.last_read);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnreadCountsChannel {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UnreadCountsChannel;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UnreadCountsChannel` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnreadCountsChannel, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_unread_count: Option<i32> = None;
-                let mut __field_last_read: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "channel_id" => __field_channel_id = Some(__map.next_value()?),
-                        "unread_count" => __field_unread_count = Some(__map.next_value()?),
-                        "last_read" => __field_last_read = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_last_read) = __field_last_read else {
-                    return Err(serde::de::Error::missing_field("last_read"));
-                };
-                Ok(UnreadCountsChannel {
-                    channel_id: __field_channel_id.unwrap_or_default(),
-                    unread_count: __field_unread_count.unwrap_or_default(),
-                    last_read: __field_last_read,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnreadCountsChannel {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnreadCountsChannelType {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnreadCountsChannelType",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel_type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "unread_count", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 1, 2, 3, 0, 0, 0, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channel_type),
+                1 => __reader.value(&mut __map, 1, &mut __value.channel_count),
+                2 => __reader.value(&mut __map, 2, &mut __value.unread_count),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnreadCountsChannelType {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("channel_type", &self.channel_type)?;
-        __map.serialize_entry("channel_count", &self.channel_count)?;
-        __map.serialize_entry("unread_count", &self.unread_count)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channel_type);
+        __map.required(1, &self.channel_count);
+        __map.required(2, &self.unread_count);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnreadCountsChannelType {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UnreadCountsChannelType;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UnreadCountsChannelType` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnreadCountsChannelType, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_count: Option<i32> = None;
-                let mut __field_unread_count: Option<i32> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "channel_type" => __field_channel_type = Some(__map.next_value()?),
-                        "channel_count" => __field_channel_count = Some(__map.next_value()?),
-                        "unread_count" => __field_unread_count = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UnreadCountsChannelType {
-                    channel_type: __field_channel_type.unwrap_or_default(),
-                    channel_count: __field_channel_count.unwrap_or_default(),
-                    unread_count: __field_unread_count.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnreadCountsChannelType {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnreadCountsThread {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnreadCountsThread",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "unread_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_read", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_read_message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "parent_message_id", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 1, 0, 0, 3, 4, 0, 2],
+        required: 4,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.unread_count),
+                1 => __reader.value(&mut __map, 1, &mut __value.last_read),
+                2 => __reader.value(&mut __map, 2, &mut __value.last_read_message_id),
+                3 => __reader.value(&mut __map, 3, &mut __value.parent_message_id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnreadCountsThread {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("unread_count", &self.unread_count)?;
-        __map.serialize_entry("last_read", &self.last_read)?;
-        __map.serialize_entry("last_read_message_id", &self.last_read_message_id)?;
-        __map.serialize_entry("parent_message_id", &self.parent_message_id)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.unread_count);
+        __map.required(1, &self.last_read);
+        __map.required(2, &self.last_read_message_id);
+        __map.required(3, &self.parent_message_id);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnreadCountsThread {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UnreadCountsThread;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UnreadCountsThread` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnreadCountsThread, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_unread_count: Option<i32> = None;
-                let mut __field_last_read: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_last_read_message_id: Option<String> = None;
-                let mut __field_parent_message_id: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "unread_count" => __field_unread_count = Some(__map.next_value()?),
-                        "last_read" => __field_last_read = Some(__map.next_value()?),
-                        "last_read_message_id" => __field_last_read_message_id = Some(__map.next_value()?),
-                        "parent_message_id" => __field_parent_message_id = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_last_read) = __field_last_read else {
-                    return Err(serde::de::Error::missing_field("last_read"));
-                };
-                Ok(UnreadCountsThread {
-                    unread_count: __field_unread_count.unwrap_or_default(),
-                    last_read: __field_last_read,
-                    last_read_message_id: __field_last_read_message_id.unwrap_or_default(),
-                    parent_message_id: __field_parent_message_id.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnreadCountsThread {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnreadCountsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnreadCountsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "total_unread_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "total_unread_threads_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "total_unread_count_by_team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channels", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "channel_type", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "threads", flags: __rt::REQUIRED, nested: Some("[]") },
+        ],
+        slots: &[6, 0, 1, 5, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 3, 2],
+        required: 5,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.total_unread_count),
+                1 => __reader.value(&mut __map, 1, &mut __value.total_unread_threads_count),
+                2 => __reader.option(&mut __map, 2, &mut __value.total_unread_count_by_team),
+                3 => __reader.value(&mut __map, 3, &mut __value.channels),
+                4 => __reader.value(&mut __map, 4, &mut __value.channel_type),
+                5 => __reader.value(&mut __map, 5, &mut __value.threads),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnreadCountsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("total_unread_count", &self.total_unread_count)?;
-        __map.serialize_entry("total_unread_threads_count", &self.total_unread_threads_count)?;
-        if let Some(__value) = &self.total_unread_count_by_team {
-            __map.serialize_entry("total_unread_count_by_team", __value)?;
-        }
-        __map.serialize_entry("channels", &self.channels)?;
-        __map.serialize_entry("channel_type", &self.channel_type)?;
-        __map.serialize_entry("threads", &self.threads)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.total_unread_count);
+        __map.required(1, &self.total_unread_threads_count);
+        __map.optional(2, &self.total_unread_count_by_team);
+        __map.required(3, &self.channels);
+        __map.required(4, &self.channel_type);
+        __map.required(5, &self.threads);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnreadCountsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UnreadCountsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UnreadCountsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnreadCountsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_total_unread_count: Option<i32> = None;
-                let mut __field_total_unread_threads_count: Option<i32> = None;
-                let mut __field_total_unread_count_by_team: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut __field_channels: Option<Vec<UnreadCountsChannel>> = None;
-                let mut __field_channel_type: Option<Vec<UnreadCountsChannelType>> = None;
-                let mut __field_threads: Option<Vec<UnreadCountsThread>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "total_unread_count" => __field_total_unread_count = Some(__map.next_value()?),
-                        "total_unread_threads_count" => __field_total_unread_threads_count = Some(__map.next_value()?),
-                        "total_unread_count_by_team" => __field_total_unread_count_by_team = __map.next_value()?,
-                        "channels" => __field_channels = Some(__map.next_value()?),
-                        "channel_type" => __field_channel_type = Some(__map.next_value()?),
-                        "threads" => __field_threads = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UnreadCountsResponse {
-                    total_unread_count: __field_total_unread_count.unwrap_or_default(),
-                    total_unread_threads_count: __field_total_unread_threads_count.unwrap_or_default(),
-                    total_unread_count_by_team: __field_total_unread_count_by_team,
-                    channels: __field_channels.unwrap_or_default(),
-                    channel_type: __field_channel_type.unwrap_or_default(),
-                    threads: __field_threads.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnreadCountsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FailedChannelUpdates {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FailedChannelUpdates",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "reason", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "cids", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 0, 2, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.reason),
+                1 => __reader.value(&mut __map, 1, &mut __value.cids),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FailedChannelUpdates {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("reason", &self.reason)?;
-        __map.serialize_entry("cids", &self.cids)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.reason);
+        __map.required(1, &self.cids);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FailedChannelUpdates {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FailedChannelUpdates;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `FailedChannelUpdates` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FailedChannelUpdates, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_reason: Option<String> = None;
-                let mut __field_cids: Option<Vec<String>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "reason" => __field_reason = Some(__map.next_value()?),
-                        "cids" => __field_cids = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FailedChannelUpdates {
-                    reason: __field_reason.unwrap_or_default(),
-                    cids: __field_cids.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FailedChannelUpdates {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelConfigOverrides {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelConfigOverrides",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "typing_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reactions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "replies", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "quotes", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "uploads", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "url_enrichment", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "max_message_length", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_behavior", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "grants", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "commands", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user_message_reminders", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shared_locations", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "count_messages", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[10, 0, 4, 9, 0, 0, 0, 0, 0, 12, 13, 0, 0, 0, 0, 0, 3, 0, 5, 2, 0, 8, 11, 6, 16, 1, 14, 7, 15, 0, 0, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.typing_events),
+                1 => __reader.option(&mut __map, 1, &mut __value.reactions),
+                2 => __reader.option(&mut __map, 2, &mut __value.replies),
+                3 => __reader.option(&mut __map, 3, &mut __value.quotes),
+                4 => __reader.option(&mut __map, 4, &mut __value.uploads),
+                5 => __reader.option(&mut __map, 5, &mut __value.url_enrichment),
+                6 => __reader.option(&mut __map, 6, &mut __value.max_message_length),
+                7 => __reader.option(&mut __map, 7, &mut __value.blocklist),
+                8 => __reader.option(&mut __map, 8, &mut __value.blocklist_behavior),
+                9 => __reader.option(&mut __map, 9, &mut __value.grants),
+                10 => __reader.option(&mut __map, 10, &mut __value.commands),
+                11 => __reader.option(&mut __map, 11, &mut __value.push_level),
+                12 => __reader.option(&mut __map, 12, &mut __value.chat_preferences),
+                13 => __reader.option(&mut __map, 13, &mut __value.user_message_reminders),
+                14 => __reader.option(&mut __map, 14, &mut __value.shared_locations),
+                15 => __reader.option(&mut __map, 15, &mut __value.count_messages),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelConfigOverrides {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.typing_events {
-            __map.serialize_entry("typing_events", __value)?;
-        }
-        if let Some(__value) = &self.reactions {
-            __map.serialize_entry("reactions", __value)?;
-        }
-        if let Some(__value) = &self.replies {
-            __map.serialize_entry("replies", __value)?;
-        }
-        if let Some(__value) = &self.quotes {
-            __map.serialize_entry("quotes", __value)?;
-        }
-        if let Some(__value) = &self.uploads {
-            __map.serialize_entry("uploads", __value)?;
-        }
-        if let Some(__value) = &self.url_enrichment {
-            __map.serialize_entry("url_enrichment", __value)?;
-        }
-        if let Some(__value) = &self.max_message_length {
-            __map.serialize_entry("max_message_length", __value)?;
-        }
-        if let Some(__value) = &self.blocklist {
-            __map.serialize_entry("blocklist", __value)?;
-        }
-        if let Some(__value) = &self.blocklist_behavior {
-            __map.serialize_entry("blocklist_behavior", __value)?;
-        }
-        if let Some(__value) = &self.grants {
-            __map.serialize_entry("grants", __value)?;
-        }
-        if let Some(__value) = &self.commands {
-            __map.serialize_entry("commands", __value)?;
-        }
-        if let Some(__value) = &self.push_level {
-            __map.serialize_entry("push_level", __value)?;
-        }
-        if let Some(__value) = &self.chat_preferences {
-            __map.serialize_entry("chat_preferences", __value)?;
-        }
-        if let Some(__value) = &self.user_message_reminders {
-            __map.serialize_entry("user_message_reminders", __value)?;
-        }
-        if let Some(__value) = &self.shared_locations {
-            __map.serialize_entry("shared_locations", __value)?;
-        }
-        if let Some(__value) = &self.count_messages {
-            __map.serialize_entry("count_messages", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.typing_events);
+        __map.optional(1, &self.reactions);
+        __map.optional(2, &self.replies);
+        __map.optional(3, &self.quotes);
+        __map.optional(4, &self.uploads);
+        __map.optional(5, &self.url_enrichment);
+        __map.optional(6, &self.max_message_length);
+        __map.optional(7, &self.blocklist);
+        __map.optional(8, &self.blocklist_behavior);
+        __map.optional(9, &self.grants);
+        __map.optional(10, &self.commands);
+        __map.optional(11, &self.push_level);
+        __map.optional(12, &self.chat_preferences);
+        __map.optional(13, &self.user_message_reminders);
+        __map.optional(14, &self.shared_locations);
+        __map.optional(15, &self.count_messages);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelConfigOverrides {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelConfigOverrides;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelConfigOverrides` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelConfigOverrides, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_typing_events: Option<bool> = None;
-                let mut __field_reactions: Option<bool> = None;
-                let mut __field_replies: Option<bool> = None;
-                let mut __field_quotes: Option<bool> = None;
-                let mut __field_uploads: Option<bool> = None;
-                let mut __field_url_enrichment: Option<bool> = None;
-                let mut __field_max_message_length: Option<i32> = None;
-                let mut __field_blocklist: Option<String> = None;
-                let mut __field_blocklist_behavior: Option<ChannelConfigOverridesBlocklistBehavior> = None;
-                let mut __field_grants: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut __field_commands: Option<Vec<String>> = None;
-                let mut __field_push_level: Option<PushLevel> = None;
-                let mut __field_chat_preferences: Option<ChatPreferences> = None;
-                let mut __field_user_message_reminders: Option<bool> = None;
-                let mut __field_shared_locations: Option<bool> = None;
-                let mut __field_count_messages: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "typing_events" => __field_typing_events = __map.next_value()?,
-                        "reactions" => __field_reactions = __map.next_value()?,
-                        "replies" => __field_replies = __map.next_value()?,
-                        "quotes" => __field_quotes = __map.next_value()?,
-                        "uploads" => __field_uploads = __map.next_value()?,
-                        "url_enrichment" => __field_url_enrichment = __map.next_value()?,
-                        "max_message_length" => __field_max_message_length = __map.next_value()?,
-                        "blocklist" => __field_blocklist = __map.next_value()?,
-                        "blocklist_behavior" => __field_blocklist_behavior = __map.next_value()?,
-                        "grants" => __field_grants = __map.next_value()?,
-                        "commands" => __field_commands = __map.next_value()?,
-                        "push_level" => __field_push_level = __map.next_value()?,
-                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
-                        "user_message_reminders" => __field_user_message_reminders = __map.next_value()?,
-                        "shared_locations" => __field_shared_locations = __map.next_value()?,
-                        "count_messages" => __field_count_messages = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChannelConfigOverrides {
-                    typing_events: __field_typing_events,
-                    reactions: __field_reactions,
-                    replies: __field_replies,
-                    quotes: __field_quotes,
-                    uploads: __field_uploads,
-                    url_enrichment: __field_url_enrichment,
-                    max_message_length: __field_max_message_length,
-                    blocklist: __field_blocklist,
-                    blocklist_behavior: __field_blocklist_behavior,
-                    grants: __field_grants,
-                    commands: __field_commands,
-                    push_level: __field_push_level,
-                    chat_preferences: __field_chat_preferences,
-                    user_message_reminders: __field_user_message_reminders,
-                    shared_locations: __field_shared_locations,
-                    count_messages: __field_count_messages,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelConfigOverrides {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ConfigOverridesRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ConfigOverridesRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "typing_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reactions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "replies", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "quotes", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "uploads", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "url_enrichment", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "max_message_length", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_behavior", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "grants", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "commands", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_message_reminders", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shared_locations", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "count_messages", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[10, 0, 4, 9, 0, 0, 0, 0, 0, 15, 16, 0, 0, 0, 0, 0, 3, 0, 5, 2, 0, 8, 11, 6, 14, 1, 12, 7, 13, 0, 0, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.typing_events),
+                1 => __reader.option(&mut __map, 1, &mut __value.reactions),
+                2 => __reader.option(&mut __map, 2, &mut __value.replies),
+                3 => __reader.option(&mut __map, 3, &mut __value.quotes),
+                4 => __reader.option(&mut __map, 4, &mut __value.uploads),
+                5 => __reader.option(&mut __map, 5, &mut __value.url_enrichment),
+                6 => __reader.option(&mut __map, 6, &mut __value.max_message_length),
+                7 => __reader.option(&mut __map, 7, &mut __value.blocklist),
+                8 => __reader.option(&mut __map, 8, &mut __value.blocklist_behavior),
+                9 => __reader.option(&mut __map, 9, &mut __value.grants),
+                10 => __reader.option(&mut __map, 10, &mut __value.commands),
+                11 => __reader.option(&mut __map, 11, &mut __value.user_message_reminders),
+                12 => __reader.option(&mut __map, 12, &mut __value.shared_locations),
+                13 => __reader.option(&mut __map, 13, &mut __value.count_messages),
+                14 => __reader.option(&mut __map, 14, &mut __value.push_level),
+                15 => __reader.option(&mut __map, 15, &mut __value.chat_preferences),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ConfigOverridesRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.typing_events {
-            __map.serialize_entry("typing_events", __value)?;
-        }
-        if let Some(__value) = &self.reactions {
-            __map.serialize_entry("reactions", __value)?;
-        }
-        if let Some(__value) = &self.replies {
-            __map.serialize_entry("replies", __value)?;
-        }
-        if let Some(__value) = &self.quotes {
-            __map.serialize_entry("quotes", __value)?;
-        }
-        if let Some(__value) = &self.uploads {
-            __map.serialize_entry("uploads", __value)?;
-        }
-        if let Some(__value) = &self.url_enrichment {
-            __map.serialize_entry("url_enrichment", __value)?;
-        }
-        if let Some(__value) = &self.max_message_length {
-            __map.serialize_entry("max_message_length", __value)?;
-        }
-        if let Some(__value) = &self.blocklist {
-            __map.serialize_entry("blocklist", __value)?;
-        }
-        if let Some(__value) = &self.blocklist_behavior {
-            __map.serialize_entry("blocklist_behavior", __value)?;
-        }
-        if let Some(__value) = &self.grants {
-            __map.serialize_entry("grants", __value)?;
-        }
-        if let Some(__value) = &self.commands {
-            __map.serialize_entry("commands", __value)?;
-        }
-        if let Some(__value) = &self.user_message_reminders {
-            __map.serialize_entry("user_message_reminders", __value)?;
-        }
-        if let Some(__value) = &self.shared_locations {
-            __map.serialize_entry("shared_locations", __value)?;
-        }
-        if let Some(__value) = &self.count_messages {
-            __map.serialize_entry("count_messages", __value)?;
-        }
-        if let Some(__value) = &self.push_level {
-            __map.serialize_entry("push_level", __value)?;
-        }
-        if let Some(__value) = &self.chat_preferences {
-            __map.serialize_entry("chat_preferences", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.typing_events);
+        __map.optional(1, &self.reactions);
+        __map.optional(2, &self.replies);
+        __map.optional(3, &self.quotes);
+        __map.optional(4, &self.uploads);
+        __map.optional(5, &self.url_enrichment);
+        __map.optional(6, &self.max_message_length);
+        __map.optional(7, &self.blocklist);
+        __map.optional(8, &self.blocklist_behavior);
+        __map.optional(9, &self.grants);
+        __map.optional(10, &self.commands);
+        __map.optional(11, &self.user_message_reminders);
+        __map.optional(12, &self.shared_locations);
+        __map.optional(13, &self.count_messages);
+        __map.optional(14, &self.push_level);
+        __map.optional(15, &self.chat_preferences);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ConfigOverridesRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ConfigOverridesRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ConfigOverridesRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ConfigOverridesRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_typing_events: Option<bool> = None;
-                let mut __field_reactions: Option<bool> = None;
-                let mut __field_replies: Option<bool> = None;
-                let mut __field_quotes: Option<bool> = None;
-                let mut __field_uploads: Option<bool> = None;
-                let mut __field_url_enrichment: Option<bool> = None;
-                let mut __field_max_message_length: Option<i32> = None;
-                let mut __field_blocklist: Option<String> = None;
-                let mut __field_blocklist_behavior: Option<ConfigOverridesRequestBlocklistBehavior> = None;
-                let mut __field_grants: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut __field_commands: Option<Vec<String>> = None;
-                let mut __field_user_message_reminders: Option<bool> = None;
-                let mut __field_shared_locations: Option<bool> = None;
-                let mut __field_count_messages: Option<bool> = None;
-                let mut __field_push_level: Option<PushLevel> = None;
-                let mut __field_chat_preferences: Option<ChatPreferences> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "typing_events" => __field_typing_events = __map.next_value()?,
-                        "reactions" => __field_reactions = __map.next_value()?,
-                        "replies" => __field_replies = __map.next_value()?,
-                        "quotes" => __field_quotes = __map.next_value()?,
-                        "uploads" => __field_uploads = __map.next_value()?,
-                        "url_enrichment" => __field_url_enrichment = __map.next_value()?,
-                        "max_message_length" => __field_max_message_length = __map.next_value()?,
-                        "blocklist" => __field_blocklist = __map.next_value()?,
-                        "blocklist_behavior" => __field_blocklist_behavior = __map.next_value()?,
-                        "grants" => __field_grants = __map.next_value()?,
-                        "commands" => __field_commands = __map.next_value()?,
-                        "user_message_reminders" => __field_user_message_reminders = __map.next_value()?,
-                        "shared_locations" => __field_shared_locations = __map.next_value()?,
-                        "count_messages" => __field_count_messages = __map.next_value()?,
-                        "push_level" => __field_push_level = __map.next_value()?,
-                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ConfigOverridesRequest {
-                    typing_events: __field_typing_events,
-                    reactions: __field_reactions,
-                    replies: __field_replies,
-                    quotes: __field_quotes,
-                    uploads: __field_uploads,
-                    url_enrichment: __field_url_enrichment,
-                    max_message_length: __field_max_message_length,
-                    blocklist: __field_blocklist,
-                    blocklist_behavior: __field_blocklist_behavior,
-                    grants: __field_grants,
-                    commands: __field_commands,
-                    user_message_reminders: __field_user_message_reminders,
-                    shared_locations: __field_shared_locations,
-                    count_messages: __field_count_messages,
-                    push_level: __field_push_level,
-                    chat_preferences: __field_chat_preferences,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ConfigOverridesRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelMemberResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelMemberResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "is_moderator", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "invited", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "invite_accepted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "invite_rejected_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "status", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "banned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "ban_expires", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shadow_banned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "pinned_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "archived_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "ban_from_future_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "future_channel_ban_expires", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "role", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_role", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "notifications_muted", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_messages", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 6, 7, 10, 13, 14, 0, 9, 0, 0, 0, 19, 0, 0, 0, 0, 0, 12, 21, 4, 0, 0, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 3, 8, 0, 16, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 18, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 1, 15, 20],
+        required: 6,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.user_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                2 => __reader.option(&mut __map, 2, &mut __value.is_moderator),
+                3 => __reader.option(&mut __map, 3, &mut __value.invited),
+                4 => __reader.option(&mut __map, 4, &mut __value.invite_accepted_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.invite_rejected_at),
+                6 => __reader.option(&mut __map, 6, &mut __value.status),
+                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
+                9 => __reader.option(&mut __map, 9, &mut __value.deleted_at),
+                10 => __reader.value(&mut __map, 10, &mut __value.banned),
+                11 => __reader.option(&mut __map, 11, &mut __value.ban_expires),
+                12 => __reader.value(&mut __map, 12, &mut __value.shadow_banned),
+                13 => __reader.option(&mut __map, 13, &mut __value.pinned_at),
+                14 => __reader.option(&mut __map, 14, &mut __value.archived_at),
+                15 => __reader.option(&mut __map, 15, &mut __value.ban_from_future_channels),
+                16 => __reader.option(&mut __map, 16, &mut __value.future_channel_ban_expires),
+                17 => __reader.option(&mut __map, 17, &mut __value.role),
+                18 => __reader.value(&mut __map, 18, &mut __value.channel_role),
+                19 => __reader.value(&mut __map, 19, &mut __value.notifications_muted),
+                20 => __reader.option(&mut __map, 20, &mut __value.deleted_messages),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelMemberResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.is_moderator {
-            __map.serialize_entry("is_moderator", __value)?;
-        }
-        if let Some(__value) = &self.invited {
-            __map.serialize_entry("invited", __value)?;
-        }
-        if let Some(__value) = &self.invite_accepted_at {
-            __map.serialize_entry("invite_accepted_at", __value)?;
-        }
-        if let Some(__value) = &self.invite_rejected_at {
-            __map.serialize_entry("invite_rejected_at", __value)?;
-        }
-        if let Some(__value) = &self.status {
-            __map.serialize_entry("status", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(__value) = &self.deleted_at {
-            __map.serialize_entry("deleted_at", __value)?;
-        }
-        __map.serialize_entry("banned", &self.banned)?;
-        if let Some(__value) = &self.ban_expires {
-            __map.serialize_entry("ban_expires", __value)?;
-        }
-        __map.serialize_entry("shadow_banned", &self.shadow_banned)?;
-        if let Some(__value) = &self.pinned_at {
-            __map.serialize_entry("pinned_at", __value)?;
-        }
-        if let Some(__value) = &self.archived_at {
-            __map.serialize_entry("archived_at", __value)?;
-        }
-        if let Some(__value) = &self.ban_from_future_channels {
-            __map.serialize_entry("ban_from_future_channels", __value)?;
-        }
-        if let Some(__value) = &self.future_channel_ban_expires {
-            __map.serialize_entry("future_channel_ban_expires", __value)?;
-        }
-        if let Some(__value) = &self.role {
-            __map.serialize_entry("role", __value)?;
-        }
-        __map.serialize_entry("channel_role", &self.channel_role)?;
-        __map.serialize_entry("notifications_muted", &self.notifications_muted)?;
-        if let Some(__value) = &self.deleted_messages {
-            __map.serialize_entry("deleted_messages", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["user_id", "user", "is_moderator", "invited", "invite_accepted_at", "invite_rejected_at", "status", "created_at", "updated_at", "deleted_at", "banned", "ban_expires", "shadow_banned", "pinned_at", "archived_at", "ban_from_future_channels", "future_channel_ban_expires", "role", "channel_role", "notifications_muted", "deleted_messages"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.user_id);
+        __map.optional(1, &self.user);
+        __map.optional(2, &self.is_moderator);
+        __map.optional(3, &self.invited);
+        __map.optional(4, &self.invite_accepted_at);
+        __map.optional(5, &self.invite_rejected_at);
+        __map.optional(6, &self.status);
+        __map.required(7, &self.created_at);
+        __map.required(8, &self.updated_at);
+        __map.optional(9, &self.deleted_at);
+        __map.required(10, &self.banned);
+        __map.optional(11, &self.ban_expires);
+        __map.required(12, &self.shadow_banned);
+        __map.optional(13, &self.pinned_at);
+        __map.optional(14, &self.archived_at);
+        __map.optional(15, &self.ban_from_future_channels);
+        __map.optional(16, &self.future_channel_ban_expires);
+        __map.optional(17, &self.role);
+        __map.required(18, &self.channel_role);
+        __map.required(19, &self.notifications_muted);
+        __map.optional(20, &self.deleted_messages);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelMemberResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelMemberResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelMemberResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelMemberResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_is_moderator: Option<bool> = None;
-                let mut __field_invited: Option<bool> = None;
-                let mut __field_invite_accepted_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_invite_rejected_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_status: Option<String> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_banned: Option<bool> = None;
-                let mut __field_ban_expires: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_shadow_banned: Option<bool> = None;
-                let mut __field_pinned_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_archived_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_ban_from_future_channels: Option<bool> = None;
-                let mut __field_future_channel_ban_expires: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_role: Option<String> = None;
-                let mut __field_channel_role: Option<String> = None;
-                let mut __field_notifications_muted: Option<bool> = None;
-                let mut __field_deleted_messages: Option<Vec<String>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "is_moderator" => __field_is_moderator = __map.next_value()?,
-                        "invited" => __field_invited = __map.next_value()?,
-                        "invite_accepted_at" => __field_invite_accepted_at = __map.next_value()?,
-                        "invite_rejected_at" => __field_invite_rejected_at = __map.next_value()?,
-                        "status" => __field_status = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "deleted_at" => __field_deleted_at = __map.next_value()?,
-                        "banned" => __field_banned = Some(__map.next_value()?),
-                        "ban_expires" => __field_ban_expires = __map.next_value()?,
-                        "shadow_banned" => __field_shadow_banned = Some(__map.next_value()?),
-                        "pinned_at" => __field_pinned_at = __map.next_value()?,
-                        "archived_at" => __field_archived_at = __map.next_value()?,
-                        "ban_from_future_channels" => __field_ban_from_future_channels = __map.next_value()?,
-                        "future_channel_ban_expires" => __field_future_channel_ban_expires = __map.next_value()?,
-                        "role" => __field_role = __map.next_value()?,
-                        "channel_role" => __field_channel_role = Some(__map.next_value()?),
-                        "notifications_muted" => __field_notifications_muted = Some(__map.next_value()?),
-                        "deleted_messages" => __field_deleted_messages = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(ChannelMemberResponse {
-                    user_id: __field_user_id,
-                    user: __field_user,
-                    is_moderator: __field_is_moderator,
-                    invited: __field_invited,
-                    invite_accepted_at: __field_invite_accepted_at,
-                    invite_rejected_at: __field_invite_rejected_at,
-                    status: __field_status,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    deleted_at: __field_deleted_at,
-                    banned: __field_banned.unwrap_or_default(),
-                    ban_expires: __field_ban_expires,
-                    shadow_banned: __field_shadow_banned.unwrap_or_default(),
-                    pinned_at: __field_pinned_at,
-                    archived_at: __field_archived_at,
-                    ban_from_future_channels: __field_ban_from_future_channels,
-                    future_channel_ban_expires: __field_future_channel_ban_expires,
-                    role: __field_role,
-                    channel_role: __field_channel_role.unwrap_or_default(),
-                    notifications_muted: __field_notifications_muted.unwrap_or_default(),
-                    deleted_messages: __field_deleted_messages,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelMemberResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_message_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "frozen", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "disabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "members", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "config", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "muted", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mute_expires_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "auto_translation_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "auto_translation_language", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "hide_messages_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cooldown", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "own_capabilities", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "hidden", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocked", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "truncated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "truncated_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "filter_tags", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[19, 7, 0, 9, 0, 0, 10, 6, 21, 15, 0, 0, 0, 14, 0, 20, 22, 24, 16, 0, 4, 0, 25, 0, 12, 26, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 2, 0, 0, 8, 17, 23, 3, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 27, 0, 0, 0, 0, 0, 11, 13, 18],
+        required: 7,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.type_),
+                2 => __reader.value(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.last_message_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
+                5 => __reader.value(&mut __map, 5, &mut __value.updated_at),
+                6 => __reader.option(&mut __map, 6, &mut __value.deleted_at),
+                7 => __reader.option(&mut __map, 7, &mut __value.created_by),
+                8 => __reader.value(&mut __map, 8, &mut __value.frozen),
+                9 => __reader.value(&mut __map, 9, &mut __value.disabled),
+                10 => __reader.option(&mut __map, 10, &mut __value.members),
+                11 => __reader.option(&mut __map, 11, &mut __value.member_count),
+                12 => __reader.option(&mut __map, 12, &mut __value.config),
+                13 => __reader.option(&mut __map, 13, &mut __value.muted),
+                14 => __reader.option(&mut __map, 14, &mut __value.mute_expires_at),
+                15 => __reader.option(&mut __map, 15, &mut __value.team),
+                16 => __reader.option(&mut __map, 16, &mut __value.auto_translation_enabled),
+                17 => __reader.option(&mut __map, 17, &mut __value.auto_translation_language),
+                18 => __reader.option(&mut __map, 18, &mut __value.hide_messages_before),
+                19 => __reader.option(&mut __map, 19, &mut __value.cooldown),
+                20 => __reader.option(&mut __map, 20, &mut __value.own_capabilities),
+                21 => __reader.option(&mut __map, 21, &mut __value.hidden),
+                22 => __reader.option(&mut __map, 22, &mut __value.blocked),
+                23 => __reader.option(&mut __map, 23, &mut __value.truncated_at),
+                24 => __reader.option(&mut __map, 24, &mut __value.truncated_by),
+                25 => __reader.option(&mut __map, 25, &mut __value.message_count),
+                26 => __reader.option(&mut __map, 26, &mut __value.filter_tags),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.serialize_entry("cid", &self.cid)?;
-        if let Some(__value) = &self.last_message_at {
-            __map.serialize_entry("last_message_at", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(__value) = &self.deleted_at {
-            __map.serialize_entry("deleted_at", __value)?;
-        }
-        if let Some(__value) = &self.created_by {
-            __map.serialize_entry("created_by", __value)?;
-        }
-        __map.serialize_entry("frozen", &self.frozen)?;
-        __map.serialize_entry("disabled", &self.disabled)?;
-        if let Some(__value) = &self.members {
-            __map.serialize_entry("members", __value)?;
-        }
-        if let Some(__value) = &self.member_count {
-            __map.serialize_entry("member_count", __value)?;
-        }
-        if let Some(__value) = &self.config {
-            __map.serialize_entry("config", __value)?;
-        }
-        if let Some(__value) = &self.muted {
-            __map.serialize_entry("muted", __value)?;
-        }
-        if let Some(__value) = &self.mute_expires_at {
-            __map.serialize_entry("mute_expires_at", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.auto_translation_enabled {
-            __map.serialize_entry("auto_translation_enabled", __value)?;
-        }
-        if let Some(__value) = &self.auto_translation_language {
-            __map.serialize_entry("auto_translation_language", __value)?;
-        }
-        if let Some(__value) = &self.hide_messages_before {
-            __map.serialize_entry("hide_messages_before", __value)?;
-        }
-        if let Some(__value) = &self.cooldown {
-            __map.serialize_entry("cooldown", __value)?;
-        }
-        if let Some(__value) = &self.own_capabilities {
-            __map.serialize_entry("own_capabilities", __value)?;
-        }
-        if let Some(__value) = &self.hidden {
-            __map.serialize_entry("hidden", __value)?;
-        }
-        if let Some(__value) = &self.blocked {
-            __map.serialize_entry("blocked", __value)?;
-        }
-        if let Some(__value) = &self.truncated_at {
-            __map.serialize_entry("truncated_at", __value)?;
-        }
-        if let Some(__value) = &self.truncated_by {
-            __map.serialize_entry("truncated_by", __value)?;
-        }
-        if let Some(__value) = &self.message_count {
-            __map.serialize_entry("message_count", __value)?;
-        }
-        if let Some(__value) = &self.filter_tags {
-            __map.serialize_entry("filter_tags", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "type", "cid", "last_message_at", "created_at", "updated_at", "deleted_at", "created_by", "frozen", "disabled", "members", "member_count", "config", "muted", "mute_expires_at", "team", "auto_translation_enabled", "auto_translation_language", "hide_messages_before", "cooldown", "own_capabilities", "hidden", "blocked", "truncated_at", "truncated_by", "message_count", "filter_tags"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.type_);
+        __map.required(2, &self.cid);
+        __map.optional(3, &self.last_message_at);
+        __map.required(4, &self.created_at);
+        __map.required(5, &self.updated_at);
+        __map.optional(6, &self.deleted_at);
+        __map.optional(7, &self.created_by);
+        __map.required(8, &self.frozen);
+        __map.required(9, &self.disabled);
+        __map.optional(10, &self.members);
+        __map.optional(11, &self.member_count);
+        __map.optional(12, &self.config);
+        __map.optional(13, &self.muted);
+        __map.optional(14, &self.mute_expires_at);
+        __map.optional(15, &self.team);
+        __map.optional(16, &self.auto_translation_enabled);
+        __map.optional(17, &self.auto_translation_language);
+        __map.optional(18, &self.hide_messages_before);
+        __map.optional(19, &self.cooldown);
+        __map.optional(20, &self.own_capabilities);
+        __map.optional(21, &self.hidden);
+        __map.optional(22, &self.blocked);
+        __map.optional(23, &self.truncated_at);
+        __map.optional(24, &self.truncated_by);
+        __map.optional(25, &self.message_count);
+        __map.optional(26, &self.filter_tags);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_last_message_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_created_by: Option<UserResponse> = None;
-                let mut __field_frozen: Option<bool> = None;
-                let mut __field_disabled: Option<bool> = None;
-                let mut __field_members: Option<Vec<ChannelMemberResponse>> = None;
-                let mut __field_member_count: Option<i32> = None;
-                let mut __field_config: Option<ChannelConfigWithInfo> = None;
-                let mut __field_muted: Option<bool> = None;
-                let mut __field_mute_expires_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_auto_translation_enabled: Option<bool> = None;
-                let mut __field_auto_translation_language: Option<String> = None;
-                let mut __field_hide_messages_before: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cooldown: Option<i32> = None;
-                let mut __field_own_capabilities: Option<Vec<ChannelOwnCapability>> = None;
-                let mut __field_hidden: Option<bool> = None;
-                let mut __field_blocked: Option<bool> = None;
-                let mut __field_truncated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_truncated_by: Option<UserResponse> = None;
-                let mut __field_message_count: Option<i64> = None;
-                let mut __field_filter_tags: Option<Vec<String>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        "cid" => __field_cid = Some(__map.next_value()?),
-                        "last_message_at" => __field_last_message_at = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "deleted_at" => __field_deleted_at = __map.next_value()?,
-                        "created_by" => __field_created_by = __map.next_value()?,
-                        "frozen" => __field_frozen = Some(__map.next_value()?),
-                        "disabled" => __field_disabled = Some(__map.next_value()?),
-                        "members" => __field_members = __map.next_value()?,
-                        "member_count" => __field_member_count = __map.next_value()?,
-                        "config" => __field_config = __map.next_value()?,
-                        "muted" => __field_muted = __map.next_value()?,
-                        "mute_expires_at" => __field_mute_expires_at = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "auto_translation_enabled" => __field_auto_translation_enabled = __map.next_value()?,
-                        "auto_translation_language" => __field_auto_translation_language = __map.next_value()?,
-                        "hide_messages_before" => __field_hide_messages_before = __map.next_value()?,
-                        "cooldown" => __field_cooldown = __map.next_value()?,
-                        "own_capabilities" => __field_own_capabilities = __map.next_value()?,
-                        "hidden" => __field_hidden = __map.next_value()?,
-                        "blocked" => __field_blocked = __map.next_value()?,
-                        "truncated_at" => __field_truncated_at = __map.next_value()?,
-                        "truncated_by" => __field_truncated_by = __map.next_value()?,
-                        "message_count" => __field_message_count = __map.next_value()?,
-                        "filter_tags" => __field_filter_tags = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(ChannelResponse {
-                    id: __field_id.unwrap_or_default(),
-                    type_: __field_type_.unwrap_or_default(),
-                    cid: __field_cid.unwrap_or_default(),
-                    last_message_at: __field_last_message_at,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    deleted_at: __field_deleted_at,
-                    created_by: __field_created_by,
-                    frozen: __field_frozen.unwrap_or_default(),
-                    disabled: __field_disabled.unwrap_or_default(),
-                    members: __field_members,
-                    member_count: __field_member_count,
-                    config: __field_config,
-                    muted: __field_muted,
-                    mute_expires_at: __field_mute_expires_at,
-                    team: __field_team,
-                    auto_translation_enabled: __field_auto_translation_enabled,
-                    auto_translation_language: __field_auto_translation_language,
-                    hide_messages_before: __field_hide_messages_before,
-                    cooldown: __field_cooldown,
-                    own_capabilities: __field_own_capabilities,
-                    hidden: __field_hidden,
-                    blocked: __field_blocked,
-                    truncated_at: __field_truncated_at,
-                    truncated_by: __field_truncated_by,
-                    message_count: __field_message_count,
-                    filter_tags: __field_filter_tags,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelMemberPartialResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelMemberPartialResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "channel_role", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "notifications_muted", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 0, 0, 2],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channel_role),
+                1 => __reader.value(&mut __map, 1, &mut __value.notifications_muted),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelMemberPartialResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("channel_role", &self.channel_role)?;
-        __map.serialize_entry("notifications_muted", &self.notifications_muted)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["channel_role", "notifications_muted"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channel_role);
+        __map.required(1, &self.notifications_muted);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelMemberPartialResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelMemberPartialResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelMemberPartialResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelMemberPartialResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_channel_role: Option<String> = None;
-                let mut __field_notifications_muted: Option<bool> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "channel_role" => __field_channel_role = Some(__map.next_value()?),
-                        "notifications_muted" => __field_notifications_muted = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(ChannelMemberPartialResponse {
-                    channel_role: __field_channel_role.unwrap_or_default(),
-                    notifications_muted: __field_notifications_muted.unwrap_or_default(),
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelMemberPartialResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelMemberRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelMemberRequest",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channel_role", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 3, 0, 0, 0, 2, 0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                2 => __reader.option(&mut __map, 2, &mut __value.channel_role),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelMemberRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("user_id", &self.user_id)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.channel_role {
-            __map.serialize_entry("channel_role", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["user_id", "user", "channel_role"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user_id);
+        __map.optional(1, &self.user);
+        __map.optional(2, &self.channel_role);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelMemberRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelMemberRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelMemberRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelMemberRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_channel_role: Option<String> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user_id" => __field_user_id = Some(__map.next_value()?),
-                        "user" => __field_user = __map.next_value()?,
-                        "channel_role" => __field_channel_role = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(ChannelMemberRequest {
-                    user_id: __field_user_id.unwrap_or_default(),
-                    user: __field_user,
-                    channel_role: __field_channel_role,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelMemberRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ReadStateResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReadStateResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "last_read", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "unread_messages", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_read_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "last_delivered_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "last_delivered_message_id", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 0, 0, 6, 0, 0, 5, 4, 3, 1, 0, 0, 0, 2],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user),
+                1 => __reader.value(&mut __map, 1, &mut __value.last_read),
+                2 => __reader.value(&mut __map, 2, &mut __value.unread_messages),
+                3 => __reader.option(&mut __map, 3, &mut __value.last_read_message_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.last_delivered_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.last_delivered_message_id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReadStateResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("user", &self.user)?;
-        __map.serialize_entry("last_read", &self.last_read)?;
-        __map.serialize_entry("unread_messages", &self.unread_messages)?;
-        if let Some(__value) = &self.last_read_message_id {
-            __map.serialize_entry("last_read_message_id", __value)?;
-        }
-        if let Some(__value) = &self.last_delivered_at {
-            __map.serialize_entry("last_delivered_at", __value)?;
-        }
-        if let Some(__value) = &self.last_delivered_message_id {
-            __map.serialize_entry("last_delivered_message_id", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user);
+        __map.required(1, &self.last_read);
+        __map.required(2, &self.unread_messages);
+        __map.optional(3, &self.last_read_message_id);
+        __map.optional(4, &self.last_delivered_at);
+        __map.optional(5, &self.last_delivered_message_id);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReadStateResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ReadStateResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ReadStateResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReadStateResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_last_read: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_unread_messages: Option<i32> = None;
-                let mut __field_last_read_message_id: Option<String> = None;
-                let mut __field_last_delivered_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_last_delivered_message_id: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user" => __field_user = Some(__map.next_value()?),
-                        "last_read" => __field_last_read = Some(__map.next_value()?),
-                        "unread_messages" => __field_unread_messages = Some(__map.next_value()?),
-                        "last_read_message_id" => __field_last_read_message_id = __map.next_value()?,
-                        "last_delivered_at" => __field_last_delivered_at = __map.next_value()?,
-                        "last_delivered_message_id" => __field_last_delivered_message_id = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_user) = __field_user else {
-                    return Err(serde::de::Error::missing_field("user"));
-                };
-                let Some(__field_last_read) = __field_last_read else {
-                    return Err(serde::de::Error::missing_field("last_read"));
-                };
-                Ok(ReadStateResponse {
-                    user: __field_user,
-                    last_read: __field_last_read,
-                    unread_messages: __field_unread_messages.unwrap_or_default(),
-                    last_read_message_id: __field_last_read_message_id,
-                    last_delivered_at: __field_last_delivered_at,
-                    last_delivered_message_id: __field_last_delivered_message_id,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReadStateResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelMute {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelMute",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "expires", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 5, 0, 0, 0, 0, 0, 2, 4, 0, 3, 1, 0, 0, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.user),
+                1 => __reader.option(&mut __map, 1, &mut __value.channel),
+                2 => __reader.option(&mut __map, 2, &mut __value.expires),
+                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.updated_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelMute {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        if let Some(__value) = &self.expires {
-            __map.serialize_entry("expires", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.user);
+        __map.optional(1, &self.channel);
+        __map.optional(2, &self.expires);
+        __map.required(3, &self.created_at);
+        __map.required(4, &self.updated_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelMute {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelMute;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelMute` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelMute, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_expires: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user" => __field_user = __map.next_value()?,
-                        "channel" => __field_channel = __map.next_value()?,
-                        "expires" => __field_expires = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(ChannelMute {
-                    user: __field_user,
-                    channel: __field_channel,
-                    expires: __field_expires,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelMute {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UserWatchingStartEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserWatchingStartEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "watcher_count", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 5, 0, 0, 0, 0, 0, 1, 0, 4, 3, 6, 0, 0, 7],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.channel_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_type),
+                5 => __reader.option(&mut __map, 5, &mut __value.user),
+                6 => __reader.value(&mut __map, 6, &mut __value.watcher_count),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserWatchingStartEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.serialize_entry("watcher_count", &self.watcher_count)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "channel_id", "channel_type", "user", "watcher_count"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.channel_id);
+        __map.optional(4, &self.channel_type);
+        __map.optional(5, &self.user);
+        __map.required(6, &self.watcher_count);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserWatchingStartEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserWatchingStartEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UserWatchingStartEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserWatchingStartEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_watcher_count: Option<i32> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "watcher_count" => __field_watcher_count = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserWatchingStartEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    channel_id: __field_channel_id,
-                    channel_type: __field_channel_type,
-                    user: __field_user,
-                    watcher_count: __field_watcher_count.unwrap_or_default(),
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserWatchingStartEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserWatchingStopEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserWatchingStopEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "watcher_count", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 4, 0, 0, 0, 0, 0, 1, 0, 5, 3, 6, 0, 0, 7],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.channel_type),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_id),
+                5 => __reader.option(&mut __map, 5, &mut __value.user),
+                6 => __reader.value(&mut __map, 6, &mut __value.watcher_count),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserWatchingStopEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.serialize_entry("watcher_count", &self.watcher_count)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "channel_type", "channel_id", "user", "watcher_count"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.channel_type);
+        __map.optional(4, &self.channel_id);
+        __map.optional(5, &self.user);
+        __map.required(6, &self.watcher_count);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserWatchingStopEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserWatchingStopEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UserWatchingStopEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserWatchingStopEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_watcher_count: Option<i32> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "watcher_count" => __field_watcher_count = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserWatchingStopEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    user: __field_user,
-                    watcher_count: __field_watcher_count.unwrap_or_default(),
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserWatchingStopEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for TypingStartEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "TypingStartEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 6, 4, 0, 0, 0, 0, 0, 1, 0, 5, 3, 7, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.channel_type),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_id),
+                5 => __reader.option(&mut __map, 5, &mut __value.parent_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for TypingStartEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        if let Some(__value) = &self.parent_id {
-            __map.serialize_entry("parent_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "channel_type", "channel_id", "parent_id", "user"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.channel_type);
+        __map.optional(4, &self.channel_id);
+        __map.optional(5, &self.parent_id);
+        __map.optional(6, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TypingStartEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = TypingStartEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `TypingStartEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<TypingStartEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_parent_id: Option<String> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "parent_id" => __field_parent_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(TypingStartEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    parent_id: __field_parent_id,
-                    user: __field_user,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for TypingStartEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for TypingStopEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "TypingStopEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 6, 4, 0, 0, 0, 0, 0, 1, 0, 5, 3, 7, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.channel_type),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_id),
+                5 => __reader.option(&mut __map, 5, &mut __value.parent_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for TypingStopEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        if let Some(__value) = &self.parent_id {
-            __map.serialize_entry("parent_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "channel_type", "channel_id", "parent_id", "user"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.channel_type);
+        __map.optional(4, &self.channel_id);
+        __map.optional(5, &self.parent_id);
+        __map.optional(6, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TypingStopEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = TypingStopEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `TypingStopEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<TypingStopEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_parent_id: Option<String> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "parent_id" => __field_parent_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(TypingStopEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    parent_id: __field_parent_id,
-                    user: __field_user,
-                    custom: __custom,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for TypingStopEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
     }
 }

@@ -5,764 +5,694 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for Response {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "Response",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for Response {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Response {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Response;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `Response` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Response, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Response {
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Response {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SortParamRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SortParamRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "field", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "direction", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 3, 0, 0, 2, 1, 0, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.field),
+                1 => __reader.option(&mut __map, 1, &mut __value.type_),
+                2 => __reader.option(&mut __map, 2, &mut __value.direction),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SortParamRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.field {
-            __map.serialize_entry("field", __value)?;
-        }
-        if let Some(__value) = &self.type_ {
-            __map.serialize_entry("type", __value)?;
-        }
-        if let Some(__value) = &self.direction {
-            __map.serialize_entry("direction", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.field);
+        __map.optional(1, &self.type_);
+        __map.optional(2, &self.direction);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SortParamRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SortParamRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `SortParamRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SortParamRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_field: Option<String> = None;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_direction: Option<i32> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "field" => __field_field = __map.next_value()?,
-                        "type" => __field_type_ = __map.next_value()?,
-                        "direction" => __field_direction = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SortParamRequest {
-                    field: __field_field,
-                    type_: __field_type_,
-                    direction: __field_direction,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SortParamRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UserRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserRequest",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "language", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "invisible", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "privacy_settings", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "role", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "teams_role", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "teams", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 8, 2, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 4, 0, 9, 0, 1, 3, 7, 0, 0, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.name),
+                2 => __reader.option(&mut __map, 2, &mut __value.image),
+                3 => __reader.option(&mut __map, 3, &mut __value.language),
+                4 => __reader.option(&mut __map, 4, &mut __value.invisible),
+                5 => __reader.option(&mut __map, 5, &mut __value.privacy_settings),
+                6 => __reader.option(&mut __map, 6, &mut __value.role),
+                7 => __reader.option(&mut __map, 7, &mut __value.teams_role),
+                8 => __reader.option(&mut __map, 8, &mut __value.teams),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        if let Some(__value) = &self.name {
-            __map.serialize_entry("name", __value)?;
-        }
-        if let Some(__value) = &self.image {
-            __map.serialize_entry("image", __value)?;
-        }
-        if let Some(__value) = &self.language {
-            __map.serialize_entry("language", __value)?;
-        }
-        if let Some(__value) = &self.invisible {
-            __map.serialize_entry("invisible", __value)?;
-        }
-        if let Some(__value) = &self.privacy_settings {
-            __map.serialize_entry("privacy_settings", __value)?;
-        }
-        if let Some(__value) = &self.role {
-            __map.serialize_entry("role", __value)?;
-        }
-        if let Some(__value) = &self.teams_role {
-            __map.serialize_entry("teams_role", __value)?;
-        }
-        if let Some(__value) = &self.teams {
-            __map.serialize_entry("teams", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "name", "image", "language", "invisible", "privacy_settings", "role", "teams_role", "teams"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.optional(1, &self.name);
+        __map.optional(2, &self.image);
+        __map.optional(3, &self.language);
+        __map.optional(4, &self.invisible);
+        __map.optional(5, &self.privacy_settings);
+        __map.optional(6, &self.role);
+        __map.optional(7, &self.teams_role);
+        __map.optional(8, &self.teams);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UserRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_image: Option<String> = None;
-                let mut __field_language: Option<String> = None;
-                let mut __field_invisible: Option<bool> = None;
-                let mut __field_privacy_settings: Option<PrivacySettingsResponse> = None;
-                let mut __field_role: Option<String> = None;
-                let mut __field_teams_role: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut __field_teams: Option<Vec<String>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "name" => __field_name = __map.next_value()?,
-                        "image" => __field_image = __map.next_value()?,
-                        "language" => __field_language = __map.next_value()?,
-                        "invisible" => __field_invisible = __map.next_value()?,
-                        "privacy_settings" => __field_privacy_settings = __map.next_value()?,
-                        "role" => __field_role = __map.next_value()?,
-                        "teams_role" => __field_teams_role = __map.next_value()?,
-                        "teams" => __field_teams = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(UserRequest {
-                    id: __field_id.unwrap_or_default(),
-                    name: __field_name,
-                    image: __field_image,
-                    language: __field_language,
-                    invisible: __field_invisible,
-                    privacy_settings: __field_privacy_settings,
-                    role: __field_role,
-                    teams_role: __field_teams_role,
-                    teams: __field_teams,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "language", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "role", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "teams", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "teams_role", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "banned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "online", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_active", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "revoke_tokens_issued_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "deactivated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocked_user_ids", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "avg_response_time", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shadow_banned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "bypass_moderation", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "ban_expires", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_notifications", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "privacy_settings", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "devices", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "invisible", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 10, 18, 0, 7, 12, 2, 9, 16, 0, 0, 0, 23, 0, 0, 0, 0, 20, 0, 22, 0, 17, 0, 11, 13, 19, 0, 0, 0, 0, 24, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 4, 0, 0, 6, 0, 0, 0, 0, 1, 5, 3, 0, 0, 0, 14, 21, 0, 0, 15, 0, 0, 0, 0],
+        required: 11,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.name),
+                2 => __reader.option(&mut __map, 2, &mut __value.image),
+                3 => __reader.value(&mut __map, 3, &mut __value.language),
+                4 => __reader.value(&mut __map, 4, &mut __value.role),
+                5 => __reader.value(&mut __map, 5, &mut __value.teams),
+                6 => __reader.option(&mut __map, 6, &mut __value.teams_role),
+                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
+                9 => __reader.option(&mut __map, 9, &mut __value.deleted_at),
+                10 => __reader.value(&mut __map, 10, &mut __value.banned),
+                11 => __reader.value(&mut __map, 11, &mut __value.online),
+                12 => __reader.option(&mut __map, 12, &mut __value.last_active),
+                13 => __reader.option(&mut __map, 13, &mut __value.revoke_tokens_issued_before),
+                14 => __reader.option(&mut __map, 14, &mut __value.deactivated_at),
+                15 => __reader.value(&mut __map, 15, &mut __value.blocked_user_ids),
+                16 => __reader.option(&mut __map, 16, &mut __value.avg_response_time),
+                17 => __reader.value(&mut __map, 17, &mut __value.shadow_banned),
+                18 => __reader.option(&mut __map, 18, &mut __value.bypass_moderation),
+                19 => __reader.option(&mut __map, 19, &mut __value.ban_expires),
+                20 => __reader.option(&mut __map, 20, &mut __value.push_notifications),
+                21 => __reader.option(&mut __map, 21, &mut __value.privacy_settings),
+                22 => __reader.option(&mut __map, 22, &mut __value.devices),
+                23 => __reader.value(&mut __map, 23, &mut __value.invisible),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        if let Some(__value) = &self.name {
-            __map.serialize_entry("name", __value)?;
-        }
-        if let Some(__value) = &self.image {
-            __map.serialize_entry("image", __value)?;
-        }
-        __map.serialize_entry("language", &self.language)?;
-        __map.serialize_entry("role", &self.role)?;
-        __map.serialize_entry("teams", &self.teams)?;
-        if let Some(__value) = &self.teams_role {
-            __map.serialize_entry("teams_role", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(__value) = &self.deleted_at {
-            __map.serialize_entry("deleted_at", __value)?;
-        }
-        __map.serialize_entry("banned", &self.banned)?;
-        __map.serialize_entry("online", &self.online)?;
-        if let Some(__value) = &self.last_active {
-            __map.serialize_entry("last_active", __value)?;
-        }
-        if let Some(__value) = &self.revoke_tokens_issued_before {
-            __map.serialize_entry("revoke_tokens_issued_before", __value)?;
-        }
-        if let Some(__value) = &self.deactivated_at {
-            __map.serialize_entry("deactivated_at", __value)?;
-        }
-        __map.serialize_entry("blocked_user_ids", &self.blocked_user_ids)?;
-        if let Some(__value) = &self.avg_response_time {
-            __map.serialize_entry("avg_response_time", __value)?;
-        }
-        __map.serialize_entry("shadow_banned", &self.shadow_banned)?;
-        if let Some(__value) = &self.bypass_moderation {
-            __map.serialize_entry("bypass_moderation", __value)?;
-        }
-        if let Some(__value) = &self.ban_expires {
-            __map.serialize_entry("ban_expires", __value)?;
-        }
-        if let Some(__value) = &self.push_notifications {
-            __map.serialize_entry("push_notifications", __value)?;
-        }
-        if let Some(__value) = &self.privacy_settings {
-            __map.serialize_entry("privacy_settings", __value)?;
-        }
-        if let Some(__value) = &self.devices {
-            __map.serialize_entry("devices", __value)?;
-        }
-        __map.serialize_entry("invisible", &self.invisible)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "name", "image", "language", "role", "teams", "teams_role", "created_at", "updated_at", "deleted_at", "banned", "online", "last_active", "revoke_tokens_issued_before", "deactivated_at", "blocked_user_ids", "avg_response_time", "shadow_banned", "bypass_moderation", "ban_expires", "push_notifications", "privacy_settings", "devices", "invisible"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.optional(1, &self.name);
+        __map.optional(2, &self.image);
+        __map.required(3, &self.language);
+        __map.required(4, &self.role);
+        __map.required(5, &self.teams);
+        __map.optional(6, &self.teams_role);
+        __map.required(7, &self.created_at);
+        __map.required(8, &self.updated_at);
+        __map.optional(9, &self.deleted_at);
+        __map.required(10, &self.banned);
+        __map.required(11, &self.online);
+        __map.optional(12, &self.last_active);
+        __map.optional(13, &self.revoke_tokens_issued_before);
+        __map.optional(14, &self.deactivated_at);
+        __map.required(15, &self.blocked_user_ids);
+        __map.optional(16, &self.avg_response_time);
+        __map.required(17, &self.shadow_banned);
+        __map.optional(18, &self.bypass_moderation);
+        __map.optional(19, &self.ban_expires);
+        __map.optional(20, &self.push_notifications);
+        __map.optional(21, &self.privacy_settings);
+        __map.optional(22, &self.devices);
+        __map.required(23, &self.invisible);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UserResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_image: Option<String> = None;
-                let mut __field_language: Option<String> = None;
-                let mut __field_role: Option<String> = None;
-                let mut __field_teams: Option<Vec<String>> = None;
-                let mut __field_teams_role: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_banned: Option<bool> = None;
-                let mut __field_online: Option<bool> = None;
-                let mut __field_last_active: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_revoke_tokens_issued_before: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_deactivated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_blocked_user_ids: Option<Vec<String>> = None;
-                let mut __field_avg_response_time: Option<i32> = None;
-                let mut __field_shadow_banned: Option<bool> = None;
-                let mut __field_bypass_moderation: Option<bool> = None;
-                let mut __field_ban_expires: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_push_notifications: Option<PushNotificationSettingsResponse> = None;
-                let mut __field_privacy_settings: Option<PrivacySettingsResponse> = None;
-                let mut __field_devices: Option<Vec<DeviceResponse>> = None;
-                let mut __field_invisible: Option<bool> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "name" => __field_name = __map.next_value()?,
-                        "image" => __field_image = __map.next_value()?,
-                        "language" => __field_language = Some(__map.next_value()?),
-                        "role" => __field_role = Some(__map.next_value()?),
-                        "teams" => __field_teams = Some(__map.next_value()?),
-                        "teams_role" => __field_teams_role = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "deleted_at" => __field_deleted_at = __map.next_value()?,
-                        "banned" => __field_banned = Some(__map.next_value()?),
-                        "online" => __field_online = Some(__map.next_value()?),
-                        "last_active" => __field_last_active = __map.next_value()?,
-                        "revoke_tokens_issued_before" => __field_revoke_tokens_issued_before = __map.next_value()?,
-                        "deactivated_at" => __field_deactivated_at = __map.next_value()?,
-                        "blocked_user_ids" => __field_blocked_user_ids = Some(__map.next_value()?),
-                        "avg_response_time" => __field_avg_response_time = __map.next_value()?,
-                        "shadow_banned" => __field_shadow_banned = Some(__map.next_value()?),
-                        "bypass_moderation" => __field_bypass_moderation = __map.next_value()?,
-                        "ban_expires" => __field_ban_expires = __map.next_value()?,
-                        "push_notifications" => __field_push_notifications = __map.next_value()?,
-                        "privacy_settings" => __field_privacy_settings = __map.next_value()?,
-                        "devices" => __field_devices = __map.next_value()?,
-                        "invisible" => __field_invisible = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(UserResponse {
-                    id: __field_id.unwrap_or_default(),
-                    name: __field_name,
-                    image: __field_image,
-                    language: __field_language.unwrap_or_default(),
-                    role: __field_role.unwrap_or_default(),
-                    teams: __field_teams.unwrap_or_default(),
-                    teams_role: __field_teams_role,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    deleted_at: __field_deleted_at,
-                    banned: __field_banned.unwrap_or_default(),
-                    online: __field_online.unwrap_or_default(),
-                    last_active: __field_last_active,
-                    revoke_tokens_issued_before: __field_revoke_tokens_issued_before,
-                    deactivated_at: __field_deactivated_at,
-                    blocked_user_ids: __field_blocked_user_ids.unwrap_or_default(),
-                    avg_response_time: __field_avg_response_time,
-                    shadow_banned: __field_shadow_banned.unwrap_or_default(),
-                    bypass_moderation: __field_bypass_moderation,
-                    ban_expires: __field_ban_expires,
-                    push_notifications: __field_push_notifications,
-                    privacy_settings: __field_privacy_settings,
-                    devices: __field_devices,
-                    invisible: __field_invisible.unwrap_or_default(),
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserResponseCommonFields {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserResponseCommonFields",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "language", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "role", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "teams", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "teams_role", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "banned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "online", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_active", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "revoke_tokens_issued_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "deactivated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocked_user_ids", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "avg_response_time", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 10, 0, 0, 7, 12, 2, 9, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 0, 11, 13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 4, 0, 0, 6, 0, 0, 0, 0, 1, 5, 3, 0, 0, 0, 14, 0, 0, 0, 15, 0, 0, 0, 0],
+        required: 9,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.name),
+                2 => __reader.option(&mut __map, 2, &mut __value.image),
+                3 => __reader.value(&mut __map, 3, &mut __value.language),
+                4 => __reader.value(&mut __map, 4, &mut __value.role),
+                5 => __reader.value(&mut __map, 5, &mut __value.teams),
+                6 => __reader.option(&mut __map, 6, &mut __value.teams_role),
+                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
+                9 => __reader.option(&mut __map, 9, &mut __value.deleted_at),
+                10 => __reader.value(&mut __map, 10, &mut __value.banned),
+                11 => __reader.value(&mut __map, 11, &mut __value.online),
+                12 => __reader.option(&mut __map, 12, &mut __value.last_active),
+                13 => __reader.option(&mut __map, 13, &mut __value.revoke_tokens_issued_before),
+                14 => __reader.option(&mut __map, 14, &mut __value.deactivated_at),
+                15 => __reader.value(&mut __map, 15, &mut __value.blocked_user_ids),
+                16 => __reader.option(&mut __map, 16, &mut __value.avg_response_time),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserResponseCommonFields {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        if let Some(__value) = &self.name {
-            __map.serialize_entry("name", __value)?;
-        }
-        if let Some(__value) = &self.image {
-            __map.serialize_entry("image", __value)?;
-        }
-        __map.serialize_entry("language", &self.language)?;
-        __map.serialize_entry("role", &self.role)?;
-        __map.serialize_entry("teams", &self.teams)?;
-        if let Some(__value) = &self.teams_role {
-            __map.serialize_entry("teams_role", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(__value) = &self.deleted_at {
-            __map.serialize_entry("deleted_at", __value)?;
-        }
-        __map.serialize_entry("banned", &self.banned)?;
-        __map.serialize_entry("online", &self.online)?;
-        if let Some(__value) = &self.last_active {
-            __map.serialize_entry("last_active", __value)?;
-        }
-        if let Some(__value) = &self.revoke_tokens_issued_before {
-            __map.serialize_entry("revoke_tokens_issued_before", __value)?;
-        }
-        if let Some(__value) = &self.deactivated_at {
-            __map.serialize_entry("deactivated_at", __value)?;
-        }
-        __map.serialize_entry("blocked_user_ids", &self.blocked_user_ids)?;
-        if let Some(__value) = &self.avg_response_time {
-            __map.serialize_entry("avg_response_time", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "name", "image", "language", "role", "teams", "teams_role", "created_at", "updated_at", "deleted_at", "banned", "online", "last_active", "revoke_tokens_issued_before", "deactivated_at", "blocked_user_ids", "avg_response_time"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.optional(1, &self.name);
+        __map.optional(2, &self.image);
+        __map.required(3, &self.language);
+        __map.required(4, &self.role);
+        __map.required(5, &self.teams);
+        __map.optional(6, &self.teams_role);
+        __map.required(7, &self.created_at);
+        __map.required(8, &self.updated_at);
+        __map.optional(9, &self.deleted_at);
+        __map.required(10, &self.banned);
+        __map.required(11, &self.online);
+        __map.optional(12, &self.last_active);
+        __map.optional(13, &self.revoke_tokens_issued_before);
+        __map.optional(14, &self.deactivated_at);
+        __map.required(15, &self.blocked_user_ids);
+        __map.optional(16, &self.avg_response_time);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserResponseCommonFields {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserResponseCommonFields;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UserResponseCommonFields` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserResponseCommonFields, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_image: Option<String> = None;
-                let mut __field_language: Option<String> = None;
-                let mut __field_role: Option<String> = None;
-                let mut __field_teams: Option<Vec<String>> = None;
-                let mut __field_teams_role: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_banned: Option<bool> = None;
-                let mut __field_online: Option<bool> = None;
-                let mut __field_last_active: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_revoke_tokens_issued_before: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_deactivated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_blocked_user_ids: Option<Vec<String>> = None;
-                let mut __field_avg_response_time: Option<i32> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "name" => __field_name = __map.next_value()?,
-                        "image" => __field_image = __map.next_value()?,
-                        "language" => __field_language = Some(__map.next_value()?),
-                        "role" => __field_role = Some(__map.next_value()?),
-                        "teams" => __field_teams = Some(__map.next_value()?),
-                        "teams_role" => __field_teams_role = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "deleted_at" => __field_deleted_at = __map.next_value()?,
-                        "banned" => __field_banned = Some(__map.next_value()?),
-                        "online" => __field_online = Some(__map.next_value()?),
-                        "last_active" => __field_last_active = __map.next_value()?,
-                        "revoke_tokens_issued_before" => __field_revoke_tokens_issued_before = __map.next_value()?,
-                        "deactivated_at" => __field_deactivated_at = __map.next_value()?,
-                        "blocked_user_ids" => __field_blocked_user_ids = Some(__map.next_value()?),
-                        "avg_response_time" => __field_avg_response_time = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(UserResponseCommonFields {
-                    id: __field_id.unwrap_or_default(),
-                    name: __field_name,
-                    image: __field_image,
-                    language: __field_language.unwrap_or_default(),
-                    role: __field_role.unwrap_or_default(),
-                    teams: __field_teams.unwrap_or_default(),
-                    teams_role: __field_teams_role,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    deleted_at: __field_deleted_at,
-                    banned: __field_banned.unwrap_or_default(),
-                    online: __field_online.unwrap_or_default(),
-                    last_active: __field_last_active,
-                    revoke_tokens_issued_before: __field_revoke_tokens_issued_before,
-                    deactivated_at: __field_deactivated_at,
-                    blocked_user_ids: __field_blocked_user_ids.unwrap_or_default(),
-                    avg_response_time: __field_avg_response_time,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserResponseCommonFields {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for PrivacySettingsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PrivacySettingsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "typing_indicators", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "read_receipts", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "delivery_receipts", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 2, 0, 0, 0, 0, 1, 3],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.typing_indicators),
+                1 => __reader.option(&mut __map, 1, &mut __value.read_receipts),
+                2 => __reader.option(&mut __map, 2, &mut __value.delivery_receipts),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PrivacySettingsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.typing_indicators {
-            __map.serialize_entry("typing_indicators", __value)?;
-        }
-        if let Some(__value) = &self.read_receipts {
-            __map.serialize_entry("read_receipts", __value)?;
-        }
-        if let Some(__value) = &self.delivery_receipts {
-            __map.serialize_entry("delivery_receipts", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.typing_indicators);
+        __map.optional(1, &self.read_receipts);
+        __map.optional(2, &self.delivery_receipts);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PrivacySettingsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PrivacySettingsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PrivacySettingsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PrivacySettingsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_typing_indicators: Option<TypingIndicatorsResponse> = None;
-                let mut __field_read_receipts: Option<ReadReceiptsResponse> = None;
-                let mut __field_delivery_receipts: Option<DeliveryReceiptsResponse> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "typing_indicators" => __field_typing_indicators = __map.next_value()?,
-                        "read_receipts" => __field_read_receipts = __map.next_value()?,
-                        "delivery_receipts" => __field_delivery_receipts = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PrivacySettingsResponse {
-                    typing_indicators: __field_typing_indicators,
-                    read_receipts: __field_read_receipts,
-                    delivery_receipts: __field_delivery_receipts,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PrivacySettingsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeliveryReceiptsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeliveryReceiptsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 1],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.enabled),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeliveryReceiptsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.enabled {
-            __map.serialize_entry("enabled", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.enabled);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeliveryReceiptsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DeliveryReceiptsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DeliveryReceiptsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeliveryReceiptsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_enabled: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "enabled" => __field_enabled = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeliveryReceiptsResponse {
-                    enabled: __field_enabled,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeliveryReceiptsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ReadReceiptsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReadReceiptsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 1],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.enabled),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReadReceiptsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.enabled {
-            __map.serialize_entry("enabled", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.enabled);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReadReceiptsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ReadReceiptsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ReadReceiptsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReadReceiptsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_enabled: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "enabled" => __field_enabled = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ReadReceiptsResponse {
-                    enabled: __field_enabled,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReadReceiptsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for TypingIndicatorsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "TypingIndicatorsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 1],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.enabled),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for TypingIndicatorsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.enabled {
-            __map.serialize_entry("enabled", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.enabled);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TypingIndicatorsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = TypingIndicatorsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `TypingIndicatorsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<TypingIndicatorsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_enabled: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "enabled" => __field_enabled = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(TypingIndicatorsResponse {
-                    enabled: __field_enabled,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for TypingIndicatorsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeviceResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeviceResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "push_provider", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_provider_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "disabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disabled_reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "voip", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "hardware_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 4, 6, 0, 0, 0, 0, 0, 3, 0, 7, 2, 8, 0, 9, 0],
+        required: 4,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.push_provider),
+                1 => __reader.option(&mut __map, 1, &mut __value.push_provider_name),
+                2 => __reader.value(&mut __map, 2, &mut __value.id),
+                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
+                4 => __reader.option(&mut __map, 4, &mut __value.disabled),
+                5 => __reader.option(&mut __map, 5, &mut __value.disabled_reason),
+                6 => __reader.option(&mut __map, 6, &mut __value.voip),
+                7 => __reader.option(&mut __map, 7, &mut __value.hardware_id),
+                8 => __reader.value(&mut __map, 8, &mut __value.user_id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeviceResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("push_provider", &self.push_provider)?;
-        if let Some(__value) = &self.push_provider_name {
-            __map.serialize_entry("push_provider_name", __value)?;
-        }
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.disabled {
-            __map.serialize_entry("disabled", __value)?;
-        }
-        if let Some(__value) = &self.disabled_reason {
-            __map.serialize_entry("disabled_reason", __value)?;
-        }
-        if let Some(__value) = &self.voip {
-            __map.serialize_entry("voip", __value)?;
-        }
-        if let Some(__value) = &self.hardware_id {
-            __map.serialize_entry("hardware_id", __value)?;
-        }
-        __map.serialize_entry("user_id", &self.user_id)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.push_provider);
+        __map.optional(1, &self.push_provider_name);
+        __map.required(2, &self.id);
+        __map.required(3, &self.created_at);
+        __map.optional(4, &self.disabled);
+        __map.optional(5, &self.disabled_reason);
+        __map.optional(6, &self.voip);
+        __map.optional(7, &self.hardware_id);
+        __map.required(8, &self.user_id);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeviceResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DeviceResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DeviceResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeviceResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_push_provider: Option<String> = None;
-                let mut __field_push_provider_name: Option<String> = None;
-                let mut __field_id: Option<String> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_disabled: Option<bool> = None;
-                let mut __field_disabled_reason: Option<String> = None;
-                let mut __field_voip: Option<bool> = None;
-                let mut __field_hardware_id: Option<String> = None;
-                let mut __field_user_id: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "push_provider" => __field_push_provider = Some(__map.next_value()?),
-                        "push_provider_name" => __field_push_provider_name = __map.next_value()?,
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "disabled" => __field_disabled = __map.next_value()?,
-                        "disabled_reason" => __field_disabled_reason = __map.next_value()?,
-                        "voip" => __field_voip = __map.next_value()?,
-                        "hardware_id" => __field_hardware_id = __map.next_value()?,
-                        "user_id" => __field_user_id = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(DeviceResponse {
-                    push_provider: __field_push_provider.unwrap_or_default(),
-                    push_provider_name: __field_push_provider_name,
-                    id: __field_id.unwrap_or_default(),
-                    created_at: __field_created_at,
-                    disabled: __field_disabled,
-                    disabled_reason: __field_disabled_reason,
-                    voip: __field_voip,
-                    hardware_id: __field_hardware_id,
-                    user_id: __field_user_id.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeviceResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PushNotificationSettingsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PushNotificationSettingsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "disabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disabled_until", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[1, 0, 2, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.disabled),
+                1 => __reader.option(&mut __map, 1, &mut __value.disabled_until),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PushNotificationSettingsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.disabled {
-            __map.serialize_entry("disabled", __value)?;
-        }
-        if let Some(__value) = &self.disabled_until {
-            __map.serialize_entry("disabled_until", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.disabled);
+        __map.optional(1, &self.disabled_until);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushNotificationSettingsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PushNotificationSettingsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PushNotificationSettingsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PushNotificationSettingsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_disabled: Option<bool> = None;
-                let mut __field_disabled_until: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "disabled" => __field_disabled = __map.next_value()?,
-                        "disabled_until" => __field_disabled_until = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PushNotificationSettingsResponse {
-                    disabled: __field_disabled,
-                    disabled_until: __field_disabled_until,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PushNotificationSettingsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

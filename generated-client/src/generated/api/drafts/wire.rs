@@ -5,566 +5,532 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for GetDraftResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetDraftResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "draft", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 1, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.draft),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for GetDraftResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("draft", &self.draft)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.draft);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetDraftResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetDraftResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetDraftResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetDraftResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_draft: Option<DraftResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "draft" => __field_draft = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_draft) = __field_draft else {
-                    return Err(serde::de::Error::missing_field("draft"));
-                };
-                Ok(GetDraftResponse {
-                    draft: __field_draft,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetDraftResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateDraftRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateDraftRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateDraftRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message", &self.message)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateDraftRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateDraftRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreateDraftRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateDraftRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_message: Option<MessageRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => __field_message = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateDraftRequest {
-                    message: __field_message.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateDraftRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateDraftResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateDraftResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "draft", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 1, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.draft),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateDraftResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("draft", &self.draft)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.draft);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateDraftResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateDraftResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreateDraftResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateDraftResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_draft: Option<DraftResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "draft" => __field_draft = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_draft) = __field_draft else {
-                    return Err(serde::de::Error::missing_field("draft"));
-                };
-                Ok(CreateDraftResponse {
-                    draft: __field_draft,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateDraftResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryDraftsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryDraftsRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "filter", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 5, 0, 1, 0, 0, 0, 0, 0, 0, 0, 4, 6, 2, 7, 3],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.filter),
+                1 => __reader.option(&mut __map, 1, &mut __value.sort),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                4 => __reader.option(&mut __map, 4, &mut __value.limit),
+                5 => __reader.option(&mut __map, 5, &mut __value.next),
+                6 => __reader.option(&mut __map, 6, &mut __value.prev),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryDraftsRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.filter {
-            __map.serialize_entry("filter", __value)?;
-        }
-        if let Some(__value) = &self.sort {
-            __map.serialize_entry("sort", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.limit {
-            __map.serialize_entry("limit", __value)?;
-        }
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.prev {
-            __map.serialize_entry("prev", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.filter);
+        __map.optional(1, &self.sort);
+        __map.optional(2, &self.user_id);
+        __map.optional(3, &self.user);
+        __map.optional(4, &self.limit);
+        __map.optional(5, &self.next);
+        __map.optional(6, &self.prev);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryDraftsRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryDraftsRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryDraftsRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryDraftsRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_filter: Option<crate::filter::Filter<QueryDraftsFilter>> = None;
-                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                let mut __field_limit: Option<i32> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_prev: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "filter" => __field_filter = __map.next_value()?,
-                        "sort" => __field_sort = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "limit" => __field_limit = __map.next_value()?,
-                        "next" => __field_next = __map.next_value()?,
-                        "prev" => __field_prev = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryDraftsRequest {
-                    filter: __field_filter,
-                    sort: __field_sort,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                    limit: __field_limit,
-                    next: __field_next,
-                    prev: __field_prev,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryDraftsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryDraftsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryDraftsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "drafts", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[3, 4, 0, 0, 0, 0, 1, 2],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.drafts),
+                1 => __reader.option(&mut __map, 1, &mut __value.next),
+                2 => __reader.option(&mut __map, 2, &mut __value.prev),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryDraftsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("drafts", &self.drafts)?;
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.prev {
-            __map.serialize_entry("prev", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.drafts);
+        __map.optional(1, &self.next);
+        __map.optional(2, &self.prev);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryDraftsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryDraftsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryDraftsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryDraftsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_drafts: Option<Vec<DraftResponse>> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_prev: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "drafts" => __field_drafts = Some(__map.next_value()?),
-                        "next" => __field_next = __map.next_value()?,
-                        "prev" => __field_prev = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryDraftsResponse {
-                    drafts: __field_drafts.unwrap_or_default(),
-                    next: __field_next,
-                    prev: __field_prev,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryDraftsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DraftResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DraftResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "channel_cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "parent_message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "quoted_message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[5, 4, 0, 0, 0, 2, 6, 3, 7, 0, 0, 0, 0, 0, 0, 1],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message),
+                1 => __reader.value(&mut __map, 1, &mut __value.channel_cid),
+                2 => __reader.option(&mut __map, 2, &mut __value.channel),
+                3 => __reader.option(&mut __map, 3, &mut __value.parent_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.parent_message),
+                5 => __reader.option(&mut __map, 5, &mut __value.quoted_message),
+                6 => __reader.value(&mut __map, 6, &mut __value.created_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DraftResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message", &self.message)?;
-        __map.serialize_entry("channel_cid", &self.channel_cid)?;
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        if let Some(__value) = &self.parent_id {
-            __map.serialize_entry("parent_id", __value)?;
-        }
-        if let Some(__value) = &self.parent_message {
-            __map.serialize_entry("parent_message", __value)?;
-        }
-        if let Some(__value) = &self.quoted_message {
-            __map.serialize_entry("quoted_message", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message);
+        __map.required(1, &self.channel_cid);
+        __map.optional(2, &self.channel);
+        __map.optional(3, &self.parent_id);
+        __map.optional(4, &self.parent_message);
+        __map.optional(5, &self.quoted_message);
+        __map.required(6, &self.created_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DraftResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DraftResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DraftResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DraftResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_message: Option<DraftPayloadResponse> = None;
-                let mut __field_channel_cid: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_parent_id: Option<String> = None;
-                let mut __field_parent_message: Option<Box<MessageResponse>> = None;
-                let mut __field_quoted_message: Option<Box<MessageResponse>> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => __field_message = Some(__map.next_value()?),
-                        "channel_cid" => __field_channel_cid = Some(__map.next_value()?),
-                        "channel" => __field_channel = __map.next_value()?,
-                        "parent_id" => __field_parent_id = __map.next_value()?,
-                        "parent_message" => __field_parent_message = __map.next_value()?,
-                        "quoted_message" => __field_quoted_message = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(DraftResponse {
-                    message: __field_message.unwrap_or_default(),
-                    channel_cid: __field_channel_cid.unwrap_or_default(),
-                    channel: __field_channel,
-                    parent_id: __field_parent_id,
-                    parent_message: __field_parent_message,
-                    quoted_message: __field_quoted_message,
-                    created_at: __field_created_at,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DraftResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DraftPayloadResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DraftPayloadResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "text", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mml", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "attachments", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "show_in_channel", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_users", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "quoted_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "html", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "silent", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "poll_id", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 5, 7, 8, 0, 0, 3, 12, 4, 6, 11, 0, 0, 0, 0, 0, 9, 2, 10, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.text),
+                2 => __reader.option(&mut __map, 2, &mut __value.mml),
+                3 => __reader.option(&mut __map, 3, &mut __value.attachments),
+                4 => __reader.option(&mut __map, 4, &mut __value.parent_id),
+                5 => __reader.option(&mut __map, 5, &mut __value.show_in_channel),
+                6 => __reader.option(&mut __map, 6, &mut __value.mentioned_users),
+                7 => __reader.option(&mut __map, 7, &mut __value.quoted_message_id),
+                8 => __reader.option(&mut __map, 8, &mut __value.html),
+                9 => __reader.option(&mut __map, 9, &mut __value.type_),
+                10 => __reader.option(&mut __map, 10, &mut __value.silent),
+                11 => __reader.option(&mut __map, 11, &mut __value.poll_id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DraftPayloadResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("text", &self.text)?;
-        if let Some(__value) = &self.mml {
-            __map.serialize_entry("mml", __value)?;
-        }
-        if let Some(__value) = &self.attachments {
-            __map.serialize_entry("attachments", __value)?;
-        }
-        if let Some(__value) = &self.parent_id {
-            __map.serialize_entry("parent_id", __value)?;
-        }
-        if let Some(__value) = &self.show_in_channel {
-            __map.serialize_entry("show_in_channel", __value)?;
-        }
-        if let Some(__value) = &self.mentioned_users {
-            __map.serialize_entry("mentioned_users", __value)?;
-        }
-        if let Some(__value) = &self.quoted_message_id {
-            __map.serialize_entry("quoted_message_id", __value)?;
-        }
-        if let Some(__value) = &self.html {
-            __map.serialize_entry("html", __value)?;
-        }
-        if let Some(__value) = &self.type_ {
-            __map.serialize_entry("type", __value)?;
-        }
-        if let Some(__value) = &self.silent {
-            __map.serialize_entry("silent", __value)?;
-        }
-        if let Some(__value) = &self.poll_id {
-            __map.serialize_entry("poll_id", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "text", "mml", "attachments", "parent_id", "show_in_channel", "mentioned_users", "quoted_message_id", "html", "type", "silent", "poll_id"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.text);
+        __map.optional(2, &self.mml);
+        __map.optional(3, &self.attachments);
+        __map.optional(4, &self.parent_id);
+        __map.optional(5, &self.show_in_channel);
+        __map.optional(6, &self.mentioned_users);
+        __map.optional(7, &self.quoted_message_id);
+        __map.optional(8, &self.html);
+        __map.optional(9, &self.type_);
+        __map.optional(10, &self.silent);
+        __map.optional(11, &self.poll_id);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DraftPayloadResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DraftPayloadResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DraftPayloadResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DraftPayloadResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_text: Option<String> = None;
-                let mut __field_mml: Option<String> = None;
-                let mut __field_attachments: Option<Vec<Attachment>> = None;
-                let mut __field_parent_id: Option<String> = None;
-                let mut __field_show_in_channel: Option<bool> = None;
-                let mut __field_mentioned_users: Option<Vec<UserResponse>> = None;
-                let mut __field_quoted_message_id: Option<String> = None;
-                let mut __field_html: Option<String> = None;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_silent: Option<bool> = None;
-                let mut __field_poll_id: Option<String> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "text" => __field_text = Some(__map.next_value()?),
-                        "mml" => __field_mml = __map.next_value()?,
-                        "attachments" => __field_attachments = __map.next_value()?,
-                        "parent_id" => __field_parent_id = __map.next_value()?,
-                        "show_in_channel" => __field_show_in_channel = __map.next_value()?,
-                        "mentioned_users" => __field_mentioned_users = __map.next_value()?,
-                        "quoted_message_id" => __field_quoted_message_id = __map.next_value()?,
-                        "html" => __field_html = __map.next_value()?,
-                        "type" => __field_type_ = __map.next_value()?,
-                        "silent" => __field_silent = __map.next_value()?,
-                        "poll_id" => __field_poll_id = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(DraftPayloadResponse {
-                    id: __field_id.unwrap_or_default(),
-                    text: __field_text.unwrap_or_default(),
-                    mml: __field_mml,
-                    attachments: __field_attachments,
-                    parent_id: __field_parent_id,
-                    show_in_channel: __field_show_in_channel,
-                    mentioned_users: __field_mentioned_users,
-                    quoted_message_id: __field_quoted_message_id,
-                    html: __field_html,
-                    type_: __field_type_,
-                    silent: __field_silent,
-                    poll_id: __field_poll_id,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DraftPayloadResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for DraftDeletedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DraftDeletedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "draft", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 4, 0, 0, 0, 0, 0, 0, 1, 0, 0, 3, 5, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.parent_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.draft),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DraftDeletedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.parent_id {
-            __map.serialize_entry("parent_id", __value)?;
-        }
-        if let Some(__value) = &self.draft {
-            __map.serialize_entry("draft", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "parent_id", "draft"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.parent_id);
+        __map.optional(4, &self.draft);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DraftDeletedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DraftDeletedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DraftDeletedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DraftDeletedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_parent_id: Option<String> = None;
-                let mut __field_draft: Option<DraftResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "parent_id" => __field_parent_id = __map.next_value()?,
-                        "draft" => __field_draft = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(DraftDeletedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    parent_id: __field_parent_id,
-                    draft: __field_draft,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DraftDeletedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for DraftUpdatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DraftUpdatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "draft", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 4, 0, 0, 0, 0, 0, 0, 1, 0, 0, 3, 5, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.parent_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.draft),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DraftUpdatedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.parent_id {
-            __map.serialize_entry("parent_id", __value)?;
-        }
-        if let Some(__value) = &self.draft {
-            __map.serialize_entry("draft", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "parent_id", "draft"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.parent_id);
+        __map.optional(4, &self.draft);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DraftUpdatedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DraftUpdatedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DraftUpdatedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DraftUpdatedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_parent_id: Option<String> = None;
-                let mut __field_draft: Option<DraftResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "parent_id" => __field_parent_id = __map.next_value()?,
-                        "draft" => __field_draft = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(DraftUpdatedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    parent_id: __field_parent_id,
-                    draft: __field_draft,
-                    custom: __custom,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DraftUpdatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
     }
 }

@@ -5,938 +5,892 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for ExportChannelsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ExportChannelsRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "version", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channels", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "clear_deleted_message_text", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "include_truncated_messages", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "include_soft_deleted_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "export_users", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "format", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "include_fields", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[6, 7, 0, 0, 8, 3, 0, 0, 2, 0, 0, 0, 0, 1, 5, 4],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.version),
+                1 => __reader.value(&mut __map, 1, &mut __value.channels),
+                2 => __reader.option(&mut __map, 2, &mut __value.clear_deleted_message_text),
+                3 => __reader.option(&mut __map, 3, &mut __value.include_truncated_messages),
+                4 => __reader.option(&mut __map, 4, &mut __value.include_soft_deleted_channels),
+                5 => __reader.option(&mut __map, 5, &mut __value.export_users),
+                6 => __reader.option(&mut __map, 6, &mut __value.format),
+                7 => __reader.option(&mut __map, 7, &mut __value.include_fields),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for ExportChannelsRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.version {
-            __map.serialize_entry("version", __value)?;
-        }
-        __map.serialize_entry("channels", &self.channels)?;
-        if let Some(__value) = &self.clear_deleted_message_text {
-            __map.serialize_entry("clear_deleted_message_text", __value)?;
-        }
-        if let Some(__value) = &self.include_truncated_messages {
-            __map.serialize_entry("include_truncated_messages", __value)?;
-        }
-        if let Some(__value) = &self.include_soft_deleted_channels {
-            __map.serialize_entry("include_soft_deleted_channels", __value)?;
-        }
-        if let Some(__value) = &self.export_users {
-            __map.serialize_entry("export_users", __value)?;
-        }
-        if let Some(__value) = &self.format {
-            __map.serialize_entry("format", __value)?;
-        }
-        if let Some(__value) = &self.include_fields {
-            __map.serialize_entry("include_fields", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.version);
+        __map.required(1, &self.channels);
+        __map.optional(2, &self.clear_deleted_message_text);
+        __map.optional(3, &self.include_truncated_messages);
+        __map.optional(4, &self.include_soft_deleted_channels);
+        __map.optional(5, &self.export_users);
+        __map.optional(6, &self.format);
+        __map.optional(7, &self.include_fields);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ExportChannelsRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ExportChannelsRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ExportChannelsRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ExportChannelsRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_version: Option<String> = None;
-                let mut __field_channels: Option<Vec<ChannelExport>> = None;
-                let mut __field_clear_deleted_message_text: Option<bool> = None;
-                let mut __field_include_truncated_messages: Option<bool> = None;
-                let mut __field_include_soft_deleted_channels: Option<bool> = None;
-                let mut __field_export_users: Option<bool> = None;
-                let mut __field_format: Option<ExportChannelsRequestFormat> = None;
-                let mut __field_include_fields: Option<Vec<String>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "version" => __field_version = __map.next_value()?,
-                        "channels" => __field_channels = Some(__map.next_value()?),
-                        "clear_deleted_message_text" => __field_clear_deleted_message_text = __map.next_value()?,
-                        "include_truncated_messages" => __field_include_truncated_messages = __map.next_value()?,
-                        "include_soft_deleted_channels" => __field_include_soft_deleted_channels = __map.next_value()?,
-                        "export_users" => __field_export_users = __map.next_value()?,
-                        "format" => __field_format = __map.next_value()?,
-                        "include_fields" => __field_include_fields = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ExportChannelsRequest {
-                    version: __field_version,
-                    channels: __field_channels.unwrap_or_default(),
-                    clear_deleted_message_text: __field_clear_deleted_message_text,
-                    include_truncated_messages: __field_include_truncated_messages,
-                    include_soft_deleted_channels: __field_include_soft_deleted_channels,
-                    export_users: __field_export_users,
-                    format: __field_format,
-                    include_fields: __field_include_fields,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ExportChannelsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ExportChannelsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ExportChannelsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ExportChannelsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("task_id", &self.task_id)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.task_id);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ExportChannelsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ExportChannelsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ExportChannelsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ExportChannelsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_task_id: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "task_id" => __field_task_id = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ExportChannelsResponse {
-                    task_id: __field_task_id.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ExportChannelsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ExportUsersRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ExportUsersRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_ids", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user_ids),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ExportUsersRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("user_ids", &self.user_ids)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user_ids);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ExportUsersRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ExportUsersRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ExportUsersRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ExportUsersRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user_ids: Option<Vec<String>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user_ids" => __field_user_ids = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ExportUsersRequest {
-                    user_ids: __field_user_ids.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ExportUsersRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ExportUsersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ExportUsersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ExportUsersResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("task_id", &self.task_id)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.task_id);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ExportUsersResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ExportUsersResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ExportUsersResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ExportUsersResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_task_id: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "task_id" => __field_task_id = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ExportUsersResponse {
-                    task_id: __field_task_id.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ExportUsersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ExportUserResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ExportUserResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "messages", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "reactions", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 4, 0, 2, 3, 1, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.user),
+                1 => __reader.option(&mut __map, 1, &mut __value.messages),
+                2 => __reader.option(&mut __map, 2, &mut __value.reactions),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ExportUserResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.messages {
-            __map.serialize_entry("messages", __value)?;
-        }
-        if let Some(__value) = &self.reactions {
-            __map.serialize_entry("reactions", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.user);
+        __map.optional(1, &self.messages);
+        __map.optional(2, &self.reactions);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ExportUserResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ExportUserResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ExportUserResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ExportUserResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_messages: Option<Vec<MessageResponse>> = None;
-                let mut __field_reactions: Option<Vec<ReactionResponse>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user" => __field_user = __map.next_value()?,
-                        "messages" => __field_messages = __map.next_value()?,
-                        "reactions" => __field_reactions = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ExportUserResponse {
-                    user: __field_user,
-                    messages: __field_messages,
-                    reactions: __field_reactions,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ExportUserResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetTaskResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetTaskResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "status", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "result", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "error", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 4, 0, 7, 0, 0, 5, 0, 3, 0, 6, 0, 0, 0, 0, 1],
+        required: 5,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.status),
+                2 => __reader.value(&mut __map, 2, &mut __value.created_at),
+                3 => __reader.value(&mut __map, 3, &mut __value.updated_at),
+                4 => __reader.option(&mut __map, 4, &mut __value.result),
+                5 => __reader.option(&mut __map, 5, &mut __value.error),
+                6 => __reader.value(&mut __map, 6, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetTaskResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("task_id", &self.task_id)?;
-        __map.serialize_entry("status", &self.status)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(__value) = &self.result {
-            __map.serialize_entry("result", __value)?;
-        }
-        if let Some(__value) = &self.error {
-            __map.serialize_entry("error", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.task_id);
+        __map.required(1, &self.status);
+        __map.required(2, &self.created_at);
+        __map.required(3, &self.updated_at);
+        __map.optional(4, &self.result);
+        __map.optional(5, &self.error);
+        __map.required(6, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetTaskResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetTaskResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetTaskResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetTaskResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_task_id: Option<String> = None;
-                let mut __field_status: Option<String> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_result: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_error: Option<ErrorResult> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "task_id" => __field_task_id = Some(__map.next_value()?),
-                        "status" => __field_status = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "result" => __field_result = __map.next_value()?,
-                        "error" => __field_error = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(GetTaskResponse {
-                    task_id: __field_task_id.unwrap_or_default(),
-                    status: __field_status.unwrap_or_default(),
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    result: __field_result,
-                    error: __field_error,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetTaskResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for AsyncBulkImageModerationEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AsyncBulkImageModerationEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "started_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "finished_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[6, 0, 1, 3, 0, 4, 0, 0, 5, 0, 0, 0, 0, 0, 0, 2],
+        required: 5,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.url),
+                1 => __reader.value(&mut __map, 1, &mut __value.task_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.started_at),
+                3 => __reader.value(&mut __map, 3, &mut __value.finished_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.received_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AsyncBulkImageModerationEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("url", &self.url)?;
-        __map.serialize_entry("task_id", &self.task_id)?;
-        __map.serialize_entry("started_at", &self.started_at)?;
-        __map.serialize_entry("finished_at", &self.finished_at)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["url", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.url);
+        __map.required(1, &self.task_id);
+        __map.required(2, &self.started_at);
+        __map.required(3, &self.finished_at);
+        __map.required(4, &self.created_at);
+        __map.optional(5, &self.received_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncBulkImageModerationEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AsyncBulkImageModerationEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `AsyncBulkImageModerationEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AsyncBulkImageModerationEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_url: Option<String> = None;
-                let mut __field_task_id: Option<String> = None;
-                let mut __field_started_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_finished_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "url" => __field_url = Some(__map.next_value()?),
-                        "task_id" => __field_task_id = Some(__map.next_value()?),
-                        "started_at" => __field_started_at = Some(__map.next_value()?),
-                        "finished_at" => __field_finished_at = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_started_at) = __field_started_at else {
-                    return Err(serde::de::Error::missing_field("started_at"));
-                };
-                let Some(__field_finished_at) = __field_finished_at else {
-                    return Err(serde::de::Error::missing_field("finished_at"));
-                };
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(AsyncBulkImageModerationEvent {
-                    url: __field_url.unwrap_or_default(),
-                    task_id: __field_task_id.unwrap_or_default(),
-                    started_at: __field_started_at,
-                    finished_at: __field_finished_at,
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AsyncBulkImageModerationEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for AsyncExportChannelsEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AsyncExportChannelsEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "started_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "finished_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[6, 0, 1, 3, 0, 4, 0, 0, 5, 0, 0, 0, 0, 0, 0, 2],
+        required: 5,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.url),
+                1 => __reader.value(&mut __map, 1, &mut __value.task_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.started_at),
+                3 => __reader.value(&mut __map, 3, &mut __value.finished_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.received_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AsyncExportChannelsEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("url", &self.url)?;
-        __map.serialize_entry("task_id", &self.task_id)?;
-        __map.serialize_entry("started_at", &self.started_at)?;
-        __map.serialize_entry("finished_at", &self.finished_at)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["url", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.url);
+        __map.required(1, &self.task_id);
+        __map.required(2, &self.started_at);
+        __map.required(3, &self.finished_at);
+        __map.required(4, &self.created_at);
+        __map.optional(5, &self.received_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncExportChannelsEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AsyncExportChannelsEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `AsyncExportChannelsEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AsyncExportChannelsEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_url: Option<String> = None;
-                let mut __field_task_id: Option<String> = None;
-                let mut __field_started_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_finished_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "url" => __field_url = Some(__map.next_value()?),
-                        "task_id" => __field_task_id = Some(__map.next_value()?),
-                        "started_at" => __field_started_at = Some(__map.next_value()?),
-                        "finished_at" => __field_finished_at = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_started_at) = __field_started_at else {
-                    return Err(serde::de::Error::missing_field("started_at"));
-                };
-                let Some(__field_finished_at) = __field_finished_at else {
-                    return Err(serde::de::Error::missing_field("finished_at"));
-                };
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(AsyncExportChannelsEvent {
-                    url: __field_url.unwrap_or_default(),
-                    task_id: __field_task_id.unwrap_or_default(),
-                    started_at: __field_started_at,
-                    finished_at: __field_finished_at,
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AsyncExportChannelsEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for AsyncExportErrorEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AsyncExportErrorEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "error", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "started_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "finished_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[6, 0, 3, 0, 0, 4, 0, 0, 5, 0, 1, 0, 0, 0, 0, 2],
+        required: 5,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.error),
+                1 => __reader.value(&mut __map, 1, &mut __value.task_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.started_at),
+                3 => __reader.value(&mut __map, 3, &mut __value.finished_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.received_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AsyncExportErrorEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("error", &self.error)?;
-        __map.serialize_entry("task_id", &self.task_id)?;
-        __map.serialize_entry("started_at", &self.started_at)?;
-        __map.serialize_entry("finished_at", &self.finished_at)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["error", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.error);
+        __map.required(1, &self.task_id);
+        __map.required(2, &self.started_at);
+        __map.required(3, &self.finished_at);
+        __map.required(4, &self.created_at);
+        __map.optional(5, &self.received_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncExportErrorEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AsyncExportErrorEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `AsyncExportErrorEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AsyncExportErrorEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_error: Option<String> = None;
-                let mut __field_task_id: Option<String> = None;
-                let mut __field_started_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_finished_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "error" => __field_error = Some(__map.next_value()?),
-                        "task_id" => __field_task_id = Some(__map.next_value()?),
-                        "started_at" => __field_started_at = Some(__map.next_value()?),
-                        "finished_at" => __field_finished_at = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_started_at) = __field_started_at else {
-                    return Err(serde::de::Error::missing_field("started_at"));
-                };
-                let Some(__field_finished_at) = __field_finished_at else {
-                    return Err(serde::de::Error::missing_field("finished_at"));
-                };
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(AsyncExportErrorEvent {
-                    error: __field_error.unwrap_or_default(),
-                    task_id: __field_task_id.unwrap_or_default(),
-                    started_at: __field_started_at,
-                    finished_at: __field_finished_at,
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AsyncExportErrorEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for AsyncExportModerationLogsEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AsyncExportModerationLogsEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "started_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "finished_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[6, 0, 1, 3, 0, 4, 0, 0, 5, 0, 0, 0, 0, 0, 0, 2],
+        required: 5,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.url),
+                1 => __reader.value(&mut __map, 1, &mut __value.task_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.started_at),
+                3 => __reader.value(&mut __map, 3, &mut __value.finished_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.received_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AsyncExportModerationLogsEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("url", &self.url)?;
-        __map.serialize_entry("task_id", &self.task_id)?;
-        __map.serialize_entry("started_at", &self.started_at)?;
-        __map.serialize_entry("finished_at", &self.finished_at)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["url", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.url);
+        __map.required(1, &self.task_id);
+        __map.required(2, &self.started_at);
+        __map.required(3, &self.finished_at);
+        __map.required(4, &self.created_at);
+        __map.optional(5, &self.received_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncExportModerationLogsEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AsyncExportModerationLogsEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `AsyncExportModerationLogsEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AsyncExportModerationLogsEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_url: Option<String> = None;
-                let mut __field_task_id: Option<String> = None;
-                let mut __field_started_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_finished_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "url" => __field_url = Some(__map.next_value()?),
-                        "task_id" => __field_task_id = Some(__map.next_value()?),
-                        "started_at" => __field_started_at = Some(__map.next_value()?),
-                        "finished_at" => __field_finished_at = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_started_at) = __field_started_at else {
-                    return Err(serde::de::Error::missing_field("started_at"));
-                };
-                let Some(__field_finished_at) = __field_finished_at else {
-                    return Err(serde::de::Error::missing_field("finished_at"));
-                };
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(AsyncExportModerationLogsEvent {
-                    url: __field_url.unwrap_or_default(),
-                    task_id: __field_task_id.unwrap_or_default(),
-                    started_at: __field_started_at,
-                    finished_at: __field_finished_at,
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AsyncExportModerationLogsEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for AsyncExportReviewQueueEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AsyncExportReviewQueueEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "started_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "finished_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[6, 0, 1, 3, 0, 4, 0, 0, 5, 0, 0, 0, 0, 0, 0, 2],
+        required: 5,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.url),
+                1 => __reader.value(&mut __map, 1, &mut __value.task_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.started_at),
+                3 => __reader.value(&mut __map, 3, &mut __value.finished_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.received_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AsyncExportReviewQueueEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("url", &self.url)?;
-        __map.serialize_entry("task_id", &self.task_id)?;
-        __map.serialize_entry("started_at", &self.started_at)?;
-        __map.serialize_entry("finished_at", &self.finished_at)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["url", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.url);
+        __map.required(1, &self.task_id);
+        __map.required(2, &self.started_at);
+        __map.required(3, &self.finished_at);
+        __map.required(4, &self.created_at);
+        __map.optional(5, &self.received_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncExportReviewQueueEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AsyncExportReviewQueueEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `AsyncExportReviewQueueEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AsyncExportReviewQueueEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_url: Option<String> = None;
-                let mut __field_task_id: Option<String> = None;
-                let mut __field_started_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_finished_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "url" => __field_url = Some(__map.next_value()?),
-                        "task_id" => __field_task_id = Some(__map.next_value()?),
-                        "started_at" => __field_started_at = Some(__map.next_value()?),
-                        "finished_at" => __field_finished_at = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_started_at) = __field_started_at else {
-                    return Err(serde::de::Error::missing_field("started_at"));
-                };
-                let Some(__field_finished_at) = __field_finished_at else {
-                    return Err(serde::de::Error::missing_field("finished_at"));
-                };
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(AsyncExportReviewQueueEvent {
-                    url: __field_url.unwrap_or_default(),
-                    task_id: __field_task_id.unwrap_or_default(),
-                    started_at: __field_started_at,
-                    finished_at: __field_finished_at,
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AsyncExportReviewQueueEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for AsyncExportUsersEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AsyncExportUsersEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "started_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "finished_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[6, 0, 1, 3, 0, 4, 0, 0, 5, 0, 0, 0, 0, 0, 0, 2],
+        required: 5,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.url),
+                1 => __reader.value(&mut __map, 1, &mut __value.task_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.started_at),
+                3 => __reader.value(&mut __map, 3, &mut __value.finished_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.received_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AsyncExportUsersEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("url", &self.url)?;
-        __map.serialize_entry("task_id", &self.task_id)?;
-        __map.serialize_entry("started_at", &self.started_at)?;
-        __map.serialize_entry("finished_at", &self.finished_at)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["url", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.url);
+        __map.required(1, &self.task_id);
+        __map.required(2, &self.started_at);
+        __map.required(3, &self.finished_at);
+        __map.required(4, &self.created_at);
+        __map.optional(5, &self.received_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncExportUsersEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AsyncExportUsersEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `AsyncExportUsersEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AsyncExportUsersEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_url: Option<String> = None;
-                let mut __field_task_id: Option<String> = None;
-                let mut __field_started_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_finished_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "url" => __field_url = Some(__map.next_value()?),
-                        "task_id" => __field_task_id = Some(__map.next_value()?),
-                        "started_at" => __field_started_at = Some(__map.next_value()?),
-                        "finished_at" => __field_finished_at = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_started_at) = __field_started_at else {
-                    return Err(serde::de::Error::missing_field("started_at"));
-                };
-                let Some(__field_finished_at) = __field_finished_at else {
-                    return Err(serde::de::Error::missing_field("finished_at"));
-                };
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(AsyncExportUsersEvent {
-                    url: __field_url.unwrap_or_default(),
-                    task_id: __field_task_id.unwrap_or_default(),
-                    started_at: __field_started_at,
-                    finished_at: __field_finished_at,
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AsyncExportUsersEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelExport {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelExport",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "messages_since", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "messages_until", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 5, 0, 0, 0, 0, 0, 0, 1, 0, 3, 2, 4, 0, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.type_),
+                1 => __reader.option(&mut __map, 1, &mut __value.id),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.messages_since),
+                4 => __reader.option(&mut __map, 4, &mut __value.messages_until),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelExport {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.type_ {
-            __map.serialize_entry("type", __value)?;
-        }
-        if let Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.messages_since {
-            __map.serialize_entry("messages_since", __value)?;
-        }
-        if let Some(__value) = &self.messages_until {
-            __map.serialize_entry("messages_until", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.type_);
+        __map.optional(1, &self.id);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.messages_since);
+        __map.optional(4, &self.messages_until);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelExport {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelExport;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelExport` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelExport, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_id: Option<String> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_messages_since: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_messages_until: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "type" => __field_type_ = __map.next_value()?,
-                        "id" => __field_id = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "messages_since" => __field_messages_since = __map.next_value()?,
-                        "messages_until" => __field_messages_until = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChannelExport {
-                    type_: __field_type_,
-                    id: __field_id,
-                    cid: __field_cid,
-                    messages_since: __field_messages_since,
-                    messages_until: __field_messages_until,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelExport {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ErrorResult {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ErrorResult",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "description", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "stacktrace", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "version", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 3, 0, 0, 1, 0, 4, 2],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.type_),
+                1 => __reader.value(&mut __map, 1, &mut __value.description),
+                2 => __reader.option(&mut __map, 2, &mut __value.stacktrace),
+                3 => __reader.option(&mut __map, 3, &mut __value.version),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ErrorResult {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.serialize_entry("description", &self.description)?;
-        if let Some(__value) = &self.stacktrace {
-            __map.serialize_entry("stacktrace", __value)?;
-        }
-        if let Some(__value) = &self.version {
-            __map.serialize_entry("version", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.type_);
+        __map.required(1, &self.description);
+        __map.optional(2, &self.stacktrace);
+        __map.optional(3, &self.version);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ErrorResult {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ErrorResult;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ErrorResult` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ErrorResult, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_description: Option<String> = None;
-                let mut __field_stacktrace: Option<String> = None;
-                let mut __field_version: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        "description" => __field_description = Some(__map.next_value()?),
-                        "stacktrace" => __field_stacktrace = __map.next_value()?,
-                        "version" => __field_version = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ErrorResult {
-                    type_: __field_type_.unwrap_or_default(),
-                    description: __field_description.unwrap_or_default(),
-                    stacktrace: __field_stacktrace,
-                    version: __field_version,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ErrorResult {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetExportChannelsStatusResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetExportChannelsStatusResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "status", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "result", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "error", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 4, 0, 7, 0, 0, 5, 0, 3, 0, 6, 0, 0, 0, 0, 1],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.status),
+                2 => __reader.option(&mut __map, 2, &mut __value.created_at),
+                3 => __reader.option(&mut __map, 3, &mut __value.updated_at),
+                4 => __reader.option(&mut __map, 4, &mut __value.result),
+                5 => __reader.option(&mut __map, 5, &mut __value.error),
+                6 => __reader.value(&mut __map, 6, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetExportChannelsStatusResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("task_id", &self.task_id)?;
-        __map.serialize_entry("status", &self.status)?;
-        if let Some(__value) = &self.created_at {
-            __map.serialize_entry("created_at", __value)?;
-        }
-        if let Some(__value) = &self.updated_at {
-            __map.serialize_entry("updated_at", __value)?;
-        }
-        if let Some(__value) = &self.result {
-            __map.serialize_entry("result", __value)?;
-        }
-        if let Some(__value) = &self.error {
-            __map.serialize_entry("error", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.task_id);
+        __map.required(1, &self.status);
+        __map.optional(2, &self.created_at);
+        __map.optional(3, &self.updated_at);
+        __map.optional(4, &self.result);
+        __map.optional(5, &self.error);
+        __map.required(6, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetExportChannelsStatusResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetExportChannelsStatusResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetExportChannelsStatusResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetExportChannelsStatusResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_task_id: Option<String> = None;
-                let mut __field_status: Option<String> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_result: Option<serde_json::Value> = None;
-                let mut __field_error: Option<serde_json::Value> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "task_id" => __field_task_id = Some(__map.next_value()?),
-                        "status" => __field_status = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = __map.next_value()?,
-                        "updated_at" => __field_updated_at = __map.next_value()?,
-                        "result" => __field_result = __map.next_value()?,
-                        "error" => __field_error = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetExportChannelsStatusResponse {
-                    task_id: __field_task_id.unwrap_or_default(),
-                    status: __field_status.unwrap_or_default(),
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    result: __field_result,
-                    error: __field_error,
-                    duration: __field_duration.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetExportChannelsStatusResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

@@ -5,511 +5,532 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for ListExternalStorageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ListExternalStorageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "external_storages", flags: __rt::REQUIRED, nested: Some("{}") },
+        ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                1 => __reader.value(&mut __map, 1, &mut __value.external_storages),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for ListExternalStorageResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.serialize_entry("external_storages", &self.external_storages)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.required(1, &self.external_storages);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ListExternalStorageResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ListExternalStorageResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ListExternalStorageResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ListExternalStorageResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_duration: Option<String> = None;
-                let mut __field_external_storages: Option<std::collections::BTreeMap<String, ExternalStorageResponse>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        "external_storages" => __field_external_storages = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListExternalStorageResponse {
-                    duration: __field_duration.unwrap_or_default(),
-                    external_storages: __field_external_storages.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ListExternalStorageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateExternalStorageRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateExternalStorageRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "storage_type", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "bucket", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "path", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "aws_s3", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "gcs_credentials", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "azure_blob", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 1, 6, 7, 2, 5, 4, 0, 0, 3, 0, 0, 0, 0, 0, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.value(&mut __map, 1, &mut __value.storage_type),
+                2 => __reader.value(&mut __map, 2, &mut __value.bucket),
+                3 => __reader.option(&mut __map, 3, &mut __value.path),
+                4 => __reader.option(&mut __map, 4, &mut __value.aws_s3),
+                5 => __reader.option(&mut __map, 5, &mut __value.gcs_credentials),
+                6 => __reader.option(&mut __map, 6, &mut __value.azure_blob),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateExternalStorageRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("storage_type", &self.storage_type)?;
-        __map.serialize_entry("bucket", &self.bucket)?;
-        if let Some(__value) = &self.path {
-            __map.serialize_entry("path", __value)?;
-        }
-        if let Some(__value) = &self.aws_s3 {
-            __map.serialize_entry("aws_s3", __value)?;
-        }
-        if let Some(__value) = &self.gcs_credentials {
-            __map.serialize_entry("gcs_credentials", __value)?;
-        }
-        if let Some(__value) = &self.azure_blob {
-            __map.serialize_entry("azure_blob", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.required(1, &self.storage_type);
+        __map.required(2, &self.bucket);
+        __map.optional(3, &self.path);
+        __map.optional(4, &self.aws_s3);
+        __map.optional(5, &self.gcs_credentials);
+        __map.optional(6, &self.azure_blob);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateExternalStorageRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateExternalStorageRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreateExternalStorageRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateExternalStorageRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_name: Option<String> = None;
-                let mut __field_storage_type: Option<CreateExternalStorageRequestStorageType> = None;
-                let mut __field_bucket: Option<String> = None;
-                let mut __field_path: Option<String> = None;
-                let mut __field_aws_s3: Option<S3Request> = None;
-                let mut __field_gcs_credentials: Option<String> = None;
-                let mut __field_azure_blob: Option<AzureRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "storage_type" => __field_storage_type = Some(__map.next_value()?),
-                        "bucket" => __field_bucket = Some(__map.next_value()?),
-                        "path" => __field_path = __map.next_value()?,
-                        "aws_s3" => __field_aws_s3 = __map.next_value()?,
-                        "gcs_credentials" => __field_gcs_credentials = __map.next_value()?,
-                        "azure_blob" => __field_azure_blob = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_storage_type) = __field_storage_type else {
-                    return Err(serde::de::Error::missing_field("storage_type"));
-                };
-                Ok(CreateExternalStorageRequest {
-                    name: __field_name.unwrap_or_default(),
-                    storage_type: __field_storage_type,
-                    bucket: __field_bucket.unwrap_or_default(),
-                    path: __field_path,
-                    aws_s3: __field_aws_s3,
-                    gcs_credentials: __field_gcs_credentials,
-                    azure_blob: __field_azure_blob,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateExternalStorageRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateExternalStorageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateExternalStorageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateExternalStorageResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateExternalStorageResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateExternalStorageResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreateExternalStorageResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateExternalStorageResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateExternalStorageResponse {
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateExternalStorageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateExternalStorageRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateExternalStorageRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "storage_type", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "bucket", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "path", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "aws_s3", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "gcs_credentials", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "azure_blob", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 5, 6, 0, 1, 4, 3, 0, 0, 2, 0, 0, 0, 0, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.storage_type),
+                1 => __reader.value(&mut __map, 1, &mut __value.bucket),
+                2 => __reader.option(&mut __map, 2, &mut __value.path),
+                3 => __reader.option(&mut __map, 3, &mut __value.aws_s3),
+                4 => __reader.option(&mut __map, 4, &mut __value.gcs_credentials),
+                5 => __reader.option(&mut __map, 5, &mut __value.azure_blob),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateExternalStorageRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("storage_type", &self.storage_type)?;
-        __map.serialize_entry("bucket", &self.bucket)?;
-        if let Some(__value) = &self.path {
-            __map.serialize_entry("path", __value)?;
-        }
-        if let Some(__value) = &self.aws_s3 {
-            __map.serialize_entry("aws_s3", __value)?;
-        }
-        if let Some(__value) = &self.gcs_credentials {
-            __map.serialize_entry("gcs_credentials", __value)?;
-        }
-        if let Some(__value) = &self.azure_blob {
-            __map.serialize_entry("azure_blob", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.storage_type);
+        __map.required(1, &self.bucket);
+        __map.optional(2, &self.path);
+        __map.optional(3, &self.aws_s3);
+        __map.optional(4, &self.gcs_credentials);
+        __map.optional(5, &self.azure_blob);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateExternalStorageRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateExternalStorageRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateExternalStorageRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateExternalStorageRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_storage_type: Option<UpdateExternalStorageRequestStorageType> = None;
-                let mut __field_bucket: Option<String> = None;
-                let mut __field_path: Option<String> = None;
-                let mut __field_aws_s3: Option<S3Request> = None;
-                let mut __field_gcs_credentials: Option<String> = None;
-                let mut __field_azure_blob: Option<AzureRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "storage_type" => __field_storage_type = Some(__map.next_value()?),
-                        "bucket" => __field_bucket = Some(__map.next_value()?),
-                        "path" => __field_path = __map.next_value()?,
-                        "aws_s3" => __field_aws_s3 = __map.next_value()?,
-                        "gcs_credentials" => __field_gcs_credentials = __map.next_value()?,
-                        "azure_blob" => __field_azure_blob = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_storage_type) = __field_storage_type else {
-                    return Err(serde::de::Error::missing_field("storage_type"));
-                };
-                Ok(UpdateExternalStorageRequest {
-                    storage_type: __field_storage_type,
-                    bucket: __field_bucket.unwrap_or_default(),
-                    path: __field_path,
-                    aws_s3: __field_aws_s3,
-                    gcs_credentials: __field_gcs_credentials,
-                    azure_blob: __field_azure_blob,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateExternalStorageRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateExternalStorageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateExternalStorageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "bucket", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "path", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 1, 0, 5, 0, 0, 4, 0, 0, 2, 3, 0, 0, 0, 0, 0],
+        required: 5,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.value(&mut __map, 1, &mut __value.type_),
+                2 => __reader.value(&mut __map, 2, &mut __value.bucket),
+                3 => __reader.value(&mut __map, 3, &mut __value.path),
+                4 => __reader.value(&mut __map, 4, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateExternalStorageResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.serialize_entry("bucket", &self.bucket)?;
-        __map.serialize_entry("path", &self.path)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.required(1, &self.type_);
+        __map.required(2, &self.bucket);
+        __map.required(3, &self.path);
+        __map.required(4, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateExternalStorageResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateExternalStorageResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateExternalStorageResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateExternalStorageResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_name: Option<String> = None;
-                let mut __field_type_: Option<UpdateExternalStorageResponseType> = None;
-                let mut __field_bucket: Option<String> = None;
-                let mut __field_path: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        "bucket" => __field_bucket = Some(__map.next_value()?),
-                        "path" => __field_path = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_type_) = __field_type_ else {
-                    return Err(serde::de::Error::missing_field("type"));
-                };
-                Ok(UpdateExternalStorageResponse {
-                    name: __field_name.unwrap_or_default(),
-                    type_: __field_type_,
-                    bucket: __field_bucket.unwrap_or_default(),
-                    path: __field_path.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateExternalStorageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CheckExternalStorageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CheckExternalStorageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "file_url", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                1 => __reader.value(&mut __map, 1, &mut __value.file_url),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CheckExternalStorageResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.serialize_entry("file_url", &self.file_url)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.required(1, &self.file_url);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CheckExternalStorageResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CheckExternalStorageResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CheckExternalStorageResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CheckExternalStorageResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_duration: Option<String> = None;
-                let mut __field_file_url: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        "file_url" => __field_file_url = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CheckExternalStorageResponse {
-                    duration: __field_duration.unwrap_or_default(),
-                    file_url: __field_file_url.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CheckExternalStorageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ExternalStorageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ExternalStorageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "bucket", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "path", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 0, 0, 4, 2, 3, 0, 0],
+        required: 4,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.value(&mut __map, 1, &mut __value.type_),
+                2 => __reader.value(&mut __map, 2, &mut __value.bucket),
+                3 => __reader.value(&mut __map, 3, &mut __value.path),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ExternalStorageResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.serialize_entry("bucket", &self.bucket)?;
-        __map.serialize_entry("path", &self.path)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.required(1, &self.type_);
+        __map.required(2, &self.bucket);
+        __map.required(3, &self.path);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ExternalStorageResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ExternalStorageResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ExternalStorageResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ExternalStorageResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_name: Option<String> = None;
-                let mut __field_type_: Option<ExternalStorageResponseType> = None;
-                let mut __field_bucket: Option<String> = None;
-                let mut __field_path: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        "bucket" => __field_bucket = Some(__map.next_value()?),
-                        "path" => __field_path = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_type_) = __field_type_ else {
-                    return Err(serde::de::Error::missing_field("type"));
-                };
-                Ok(ExternalStorageResponse {
-                    name: __field_name.unwrap_or_default(),
-                    type_: __field_type_,
-                    bucket: __field_bucket.unwrap_or_default(),
-                    path: __field_path.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ExternalStorageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for S3Request {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "S3Request",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "s3_region", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "s3_api_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "s3_secret", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "s3_custom_endpoint_url", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[2, 0, 0, 3, 4, 0, 1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.s3_region),
+                1 => __reader.option(&mut __map, 1, &mut __value.s3_api_key),
+                2 => __reader.option(&mut __map, 2, &mut __value.s3_secret),
+                3 => __reader.option(&mut __map, 3, &mut __value.s3_custom_endpoint_url),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for S3Request {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("s3_region", &self.s3_region)?;
-        if let Some(__value) = &self.s3_api_key {
-            __map.serialize_entry("s3_api_key", __value)?;
-        }
-        if let Some(__value) = &self.s3_secret {
-            __map.serialize_entry("s3_secret", __value)?;
-        }
-        if let Some(__value) = &self.s3_custom_endpoint_url {
-            __map.serialize_entry("s3_custom_endpoint_url", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.s3_region);
+        __map.optional(1, &self.s3_api_key);
+        __map.optional(2, &self.s3_secret);
+        __map.optional(3, &self.s3_custom_endpoint_url);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for S3Request {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = S3Request;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `S3Request` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<S3Request, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_s3_region: Option<String> = None;
-                let mut __field_s3_api_key: Option<String> = None;
-                let mut __field_s3_secret: Option<String> = None;
-                let mut __field_s3_custom_endpoint_url: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "s3_region" => __field_s3_region = Some(__map.next_value()?),
-                        "s3_api_key" => __field_s3_api_key = __map.next_value()?,
-                        "s3_secret" => __field_s3_secret = __map.next_value()?,
-                        "s3_custom_endpoint_url" => __field_s3_custom_endpoint_url = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(S3Request {
-                    s3_region: __field_s3_region.unwrap_or_default(),
-                    s3_api_key: __field_s3_api_key,
-                    s3_secret: __field_s3_secret,
-                    s3_custom_endpoint_url: __field_s3_custom_endpoint_url,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for S3Request {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for AzureRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AzureRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "abs_account_name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "abs_tenant_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "abs_client_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "abs_client_secret", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 0, 4, 0, 2, 3, 1],
+        required: 4,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.abs_account_name),
+                1 => __reader.value(&mut __map, 1, &mut __value.abs_tenant_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.abs_client_id),
+                3 => __reader.value(&mut __map, 3, &mut __value.abs_client_secret),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AzureRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("abs_account_name", &self.abs_account_name)?;
-        __map.serialize_entry("abs_tenant_id", &self.abs_tenant_id)?;
-        __map.serialize_entry("abs_client_id", &self.abs_client_id)?;
-        __map.serialize_entry("abs_client_secret", &self.abs_client_secret)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.abs_account_name);
+        __map.required(1, &self.abs_tenant_id);
+        __map.required(2, &self.abs_client_id);
+        __map.required(3, &self.abs_client_secret);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AzureRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AzureRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `AzureRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AzureRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_abs_account_name: Option<String> = None;
-                let mut __field_abs_tenant_id: Option<String> = None;
-                let mut __field_abs_client_id: Option<String> = None;
-                let mut __field_abs_client_secret: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "abs_account_name" => __field_abs_account_name = Some(__map.next_value()?),
-                        "abs_tenant_id" => __field_abs_tenant_id = Some(__map.next_value()?),
-                        "abs_client_id" => __field_abs_client_id = Some(__map.next_value()?),
-                        "abs_client_secret" => __field_abs_client_secret = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(AzureRequest {
-                    abs_account_name: __field_abs_account_name.unwrap_or_default(),
-                    abs_tenant_id: __field_abs_tenant_id.unwrap_or_default(),
-                    abs_client_id: __field_abs_client_id.unwrap_or_default(),
-                    abs_client_secret: __field_abs_client_secret.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AzureRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeleteExternalStorageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeleteExternalStorageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeleteExternalStorageResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteExternalStorageResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteExternalStorageResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DeleteExternalStorageResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteExternalStorageResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteExternalStorageResponse {
-                    duration: __field_duration.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeleteExternalStorageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

@@ -5,1327 +5,1372 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for CreateImportUrlRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateImportURLRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "filename", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[1, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.filename),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for CreateImportUrlRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.filename {
-            __map.serialize_entry("filename", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.filename);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateImportUrlRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateImportUrlRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreateImportURLRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateImportUrlRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_filename: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "filename" => __field_filename = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateImportUrlRequest {
-                    filename: __field_filename,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateImportUrlRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateImportUrlResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateImportURLResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "path", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "upload_url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 3, 0, 1, 0, 0, 0, 2],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.path),
+                1 => __reader.value(&mut __map, 1, &mut __value.upload_url),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateImportUrlResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("path", &self.path)?;
-        __map.serialize_entry("upload_url", &self.upload_url)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.path);
+        __map.required(1, &self.upload_url);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateImportUrlResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateImportUrlResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreateImportURLResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateImportUrlResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_path: Option<String> = None;
-                let mut __field_upload_url: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "path" => __field_path = Some(__map.next_value()?),
-                        "upload_url" => __field_upload_url = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateImportUrlResponse {
-                    path: __field_path.unwrap_or_default(),
-                    upload_url: __field_upload_url.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateImportUrlResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ListImportsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ListImportsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "import_tasks", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.import_tasks),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ListImportsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("import_tasks", &self.import_tasks)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.import_tasks);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ListImportsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ListImportsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ListImportsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ListImportsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_import_tasks: Option<Vec<ImportTask>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "import_tasks" => __field_import_tasks = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListImportsResponse {
-                    import_tasks: __field_import_tasks.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ListImportsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateImportRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateImportRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "path", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mode", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "merge_custom", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 1, 0, 2, 0, 3],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.path),
+                1 => __reader.value(&mut __map, 1, &mut __value.mode),
+                2 => __reader.option(&mut __map, 2, &mut __value.merge_custom),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateImportRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("path", &self.path)?;
-        __map.serialize_entry("mode", &self.mode)?;
-        if let Some(__value) = &self.merge_custom {
-            __map.serialize_entry("merge_custom", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.path);
+        __map.required(1, &self.mode);
+        __map.optional(2, &self.merge_custom);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateImportRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateImportRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreateImportRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateImportRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_path: Option<String> = None;
-                let mut __field_mode: Option<CreateImportRequestMode> = None;
-                let mut __field_merge_custom: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "path" => __field_path = Some(__map.next_value()?),
-                        "mode" => __field_mode = Some(__map.next_value()?),
-                        "merge_custom" => __field_merge_custom = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_mode) = __field_mode else {
-                    return Err(serde::de::Error::missing_field("mode"));
-                };
-                Ok(CreateImportRequest {
-                    path: __field_path.unwrap_or_default(),
-                    mode: __field_mode,
-                    merge_custom: __field_merge_custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateImportRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateImportResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateImportResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "import_task", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.import_task),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateImportResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.import_task {
-            __map.serialize_entry("import_task", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.import_task);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateImportResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateImportResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreateImportResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateImportResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_import_task: Option<ImportTask> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "import_task" => __field_import_task = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateImportResponse {
-                    import_task: __field_import_task,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateImportResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetImportResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetImportResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "import_task", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.import_task),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetImportResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.import_task {
-            __map.serialize_entry("import_task", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.import_task);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetImportResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetImportResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetImportResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetImportResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_import_task: Option<ImportTask> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "import_task" => __field_import_task = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetImportResponse {
-                    import_task: __field_import_task,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetImportResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ListImportV2TasksResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ListImportV2TasksResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "import_tasks", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[4, 2, 0, 0, 0, 0, 1, 3],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.import_tasks),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                2 => __reader.option(&mut __map, 2, &mut __value.next),
+                3 => __reader.option(&mut __map, 3, &mut __value.prev),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ListImportV2TasksResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("import_tasks", &self.import_tasks)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.prev {
-            __map.serialize_entry("prev", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.import_tasks);
+        __map.required(1, &self.duration);
+        __map.optional(2, &self.next);
+        __map.optional(3, &self.prev);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ListImportV2TasksResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ListImportV2TasksResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ListImportV2TasksResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ListImportV2TasksResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_import_tasks: Option<Vec<ImportV2TaskItem>> = None;
-                let mut __field_duration: Option<String> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_prev: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "import_tasks" => __field_import_tasks = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        "next" => __field_next = __map.next_value()?,
-                        "prev" => __field_prev = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListImportV2TasksResponse {
-                    import_tasks: __field_import_tasks.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                    next: __field_next,
-                    prev: __field_prev,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ListImportV2TasksResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateImportV2TaskRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateImportV2TaskRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "product", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "settings", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 0, 0, 1, 0, 4, 0, 3],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.product),
+                1 => __reader.value(&mut __map, 1, &mut __value.settings),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateImportV2TaskRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("product", &self.product)?;
-        __map.serialize_entry("settings", &self.settings)?;
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.product);
+        __map.required(1, &self.settings);
+        __map.optional(2, &self.user_id);
+        __map.optional(3, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateImportV2TaskRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateImportV2TaskRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreateImportV2TaskRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateImportV2TaskRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_product: Option<CreateImportV2TaskRequestProduct> = None;
-                let mut __field_settings: Option<ImportV2TaskSettings> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "product" => __field_product = Some(__map.next_value()?),
-                        "settings" => __field_settings = Some(__map.next_value()?),
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_product) = __field_product else {
-                    return Err(serde::de::Error::missing_field("product"));
-                };
-                Ok(CreateImportV2TaskRequest {
-                    product: __field_product,
-                    settings: __field_settings.unwrap_or_default(),
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateImportV2TaskRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateImportV2TaskResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateImportV2TaskResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "app_pk", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "product", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "state", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "settings", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[5, 7, 0, 8, 0, 0, 0, 3, 6, 4, 0, 0, 1, 0, 0, 2],
+        required: 8,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.app_pk),
+                2 => __reader.value(&mut __map, 2, &mut __value.product),
+                3 => __reader.value(&mut __map, 3, &mut __value.state),
+                4 => __reader.value(&mut __map, 4, &mut __value.settings),
+                5 => __reader.value(&mut __map, 5, &mut __value.created_at),
+                6 => __reader.value(&mut __map, 6, &mut __value.updated_at),
+                7 => __reader.value(&mut __map, 7, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateImportV2TaskResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("app_pk", &self.app_pk)?;
-        __map.serialize_entry("product", &self.product)?;
-        __map.serialize_entry("state", &self.state)?;
-        __map.serialize_entry("settings", &self.settings)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.app_pk);
+        __map.required(2, &self.product);
+        __map.required(3, &self.state);
+        __map.required(4, &self.settings);
+        __map.required(5, &self.created_at);
+        __map.required(6, &self.updated_at);
+        __map.required(7, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateImportV2TaskResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateImportV2TaskResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreateImportV2TaskResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateImportV2TaskResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_app_pk: Option<i32> = None;
-                let mut __field_product: Option<String> = None;
-                let mut __field_state: Option<i64> = None;
-                let mut __field_settings: Option<ImportV2TaskSettings> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "app_pk" => __field_app_pk = Some(__map.next_value()?),
-                        "product" => __field_product = Some(__map.next_value()?),
-                        "state" => __field_state = Some(__map.next_value()?),
-                        "settings" => __field_settings = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(CreateImportV2TaskResponse {
-                    id: __field_id.unwrap_or_default(),
-                    app_pk: __field_app_pk.unwrap_or_default(),
-                    product: __field_product.unwrap_or_default(),
-                    state: __field_state.unwrap_or_default(),
-                    settings: __field_settings.unwrap_or_default(),
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateImportV2TaskResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetImportV2TaskResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetImportV2TaskResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "app_pk", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "product", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "state", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "settings", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "result", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[5, 0, 0, 8, 0, 0, 9, 0, 0, 0, 0, 0, 6, 0, 3, 0, 0, 7, 4, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2],
+        required: 8,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.app_pk),
+                2 => __reader.value(&mut __map, 2, &mut __value.product),
+                3 => __reader.value(&mut __map, 3, &mut __value.state),
+                4 => __reader.value(&mut __map, 4, &mut __value.settings),
+                5 => __reader.option(&mut __map, 5, &mut __value.result),
+                6 => __reader.value(&mut __map, 6, &mut __value.created_at),
+                7 => __reader.value(&mut __map, 7, &mut __value.updated_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetImportV2TaskResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("app_pk", &self.app_pk)?;
-        __map.serialize_entry("product", &self.product)?;
-        __map.serialize_entry("state", &self.state)?;
-        __map.serialize_entry("settings", &self.settings)?;
-        if let Some(__value) = &self.result {
-            __map.serialize_entry("result", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.app_pk);
+        __map.required(2, &self.product);
+        __map.required(3, &self.state);
+        __map.required(4, &self.settings);
+        __map.optional(5, &self.result);
+        __map.required(6, &self.created_at);
+        __map.required(7, &self.updated_at);
+        __map.required(8, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetImportV2TaskResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetImportV2TaskResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetImportV2TaskResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetImportV2TaskResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_app_pk: Option<i32> = None;
-                let mut __field_product: Option<String> = None;
-                let mut __field_state: Option<i64> = None;
-                let mut __field_settings: Option<ImportV2TaskSettings> = None;
-                let mut __field_result: Option<serde_json::Value> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "app_pk" => __field_app_pk = Some(__map.next_value()?),
-                        "product" => __field_product = Some(__map.next_value()?),
-                        "state" => __field_state = Some(__map.next_value()?),
-                        "settings" => __field_settings = Some(__map.next_value()?),
-                        "result" => __field_result = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(GetImportV2TaskResponse {
-                    id: __field_id.unwrap_or_default(),
-                    app_pk: __field_app_pk.unwrap_or_default(),
-                    product: __field_product.unwrap_or_default(),
-                    state: __field_state.unwrap_or_default(),
-                    settings: __field_settings.unwrap_or_default(),
-                    result: __field_result,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetImportV2TaskResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeleteImportV2TaskResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeleteImportV2TaskResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeleteImportV2TaskResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteImportV2TaskResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteImportV2TaskResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DeleteImportV2TaskResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteImportV2TaskResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteImportV2TaskResponse {
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeleteImportV2TaskResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CancelImportV2TaskResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CancelImportV2TaskResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CancelImportV2TaskResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CancelImportV2TaskResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CancelImportV2TaskResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CancelImportV2TaskResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CancelImportV2TaskResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CancelImportV2TaskResponse {
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CancelImportV2TaskResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetExternalStorageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetExternalStorageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "aws_s3", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "gcs", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 5, 0, 6, 0, 2, 0, 0, 4, 1, 3, 0, 0, 0, 0, 0],
+        required: 4,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.type_),
+                1 => __reader.option(&mut __map, 1, &mut __value.aws_s3),
+                2 => __reader.option(&mut __map, 2, &mut __value.gcs),
+                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.updated_at),
+                5 => __reader.value(&mut __map, 5, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetExternalStorageResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("type", &self.type_)?;
-        if let Some(__value) = &self.aws_s3 {
-            __map.serialize_entry("aws_s3", __value)?;
-        }
-        if let Some(__value) = &self.gcs {
-            __map.serialize_entry("gcs", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.type_);
+        __map.optional(1, &self.aws_s3);
+        __map.optional(2, &self.gcs);
+        __map.required(3, &self.created_at);
+        __map.required(4, &self.updated_at);
+        __map.required(5, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetExternalStorageResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetExternalStorageResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetExternalStorageResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetExternalStorageResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_aws_s3: Option<GetExternalStorageAwss3Response> = None;
-                let mut __field_gcs: Option<GetExternalStorageGcsResponse> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        "aws_s3" => __field_aws_s3 = __map.next_value()?,
-                        "gcs" => __field_gcs = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(GetExternalStorageResponse {
-                    type_: __field_type_.unwrap_or_default(),
-                    aws_s3: __field_aws_s3,
-                    gcs: __field_gcs,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetExternalStorageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpsertExternalStorageRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpsertExternalStorageRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "aws_s3", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "gcs", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 2, 0, 1, 3, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.type_),
+                1 => __reader.option(&mut __map, 1, &mut __value.aws_s3),
+                2 => __reader.option(&mut __map, 2, &mut __value.gcs),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpsertExternalStorageRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("type", &self.type_)?;
-        if let Some(__value) = &self.aws_s3 {
-            __map.serialize_entry("aws_s3", __value)?;
-        }
-        if let Some(__value) = &self.gcs {
-            __map.serialize_entry("gcs", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.type_);
+        __map.optional(1, &self.aws_s3);
+        __map.optional(2, &self.gcs);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertExternalStorageRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpsertExternalStorageRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpsertExternalStorageRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpsertExternalStorageRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_type_: Option<UpsertExternalStorageRequestType> = None;
-                let mut __field_aws_s3: Option<UpsertExternalStorageAwss3Request> = None;
-                let mut __field_gcs: Option<UpsertExternalStorageGcsRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        "aws_s3" => __field_aws_s3 = __map.next_value()?,
-                        "gcs" => __field_gcs = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_type_) = __field_type_ else {
-                    return Err(serde::de::Error::missing_field("type"));
-                };
-                Ok(UpsertExternalStorageRequest {
-                    type_: __field_type_,
-                    aws_s3: __field_aws_s3,
-                    gcs: __field_gcs,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpsertExternalStorageRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpsertExternalStorageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpsertExternalStorageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpsertExternalStorageResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertExternalStorageResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpsertExternalStorageResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpsertExternalStorageResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpsertExternalStorageResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpsertExternalStorageResponse {
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpsertExternalStorageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ValidateExternalStorageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ValidateExternalStorageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ValidateExternalStorageResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ValidateExternalStorageResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ValidateExternalStorageResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ValidateExternalStorageResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ValidateExternalStorageResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ValidateExternalStorageResponse {
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ValidateExternalStorageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ImportTask {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ImportTask",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "path", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mode", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "size", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "state", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "history", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 8, 0, 6, 4, 0, 2, 0, 7, 5, 3, 0, 1, 0, 0, 0],
+        required: 7,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.path),
+                2 => __reader.value(&mut __map, 2, &mut __value.mode),
+                3 => __reader.option(&mut __map, 3, &mut __value.size),
+                4 => __reader.value(&mut __map, 4, &mut __value.state),
+                5 => __reader.value(&mut __map, 5, &mut __value.history),
+                6 => __reader.value(&mut __map, 6, &mut __value.created_at),
+                7 => __reader.value(&mut __map, 7, &mut __value.updated_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ImportTask {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("path", &self.path)?;
-        __map.serialize_entry("mode", &self.mode)?;
-        if let Some(__value) = &self.size {
-            __map.serialize_entry("size", __value)?;
-        }
-        __map.serialize_entry("state", &self.state)?;
-        __map.serialize_entry("history", &self.history)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.path);
+        __map.required(2, &self.mode);
+        __map.optional(3, &self.size);
+        __map.required(4, &self.state);
+        __map.required(5, &self.history);
+        __map.required(6, &self.created_at);
+        __map.required(7, &self.updated_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImportTask {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ImportTask;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ImportTask` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ImportTask, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_path: Option<String> = None;
-                let mut __field_mode: Option<String> = None;
-                let mut __field_size: Option<i64> = None;
-                let mut __field_state: Option<String> = None;
-                let mut __field_history: Option<Vec<ImportTaskHistory>> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "path" => __field_path = Some(__map.next_value()?),
-                        "mode" => __field_mode = Some(__map.next_value()?),
-                        "size" => __field_size = __map.next_value()?,
-                        "state" => __field_state = Some(__map.next_value()?),
-                        "history" => __field_history = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(ImportTask {
-                    id: __field_id.unwrap_or_default(),
-                    path: __field_path.unwrap_or_default(),
-                    mode: __field_mode.unwrap_or_default(),
-                    size: __field_size,
-                    state: __field_state.unwrap_or_default(),
-                    history: __field_history.unwrap_or_default(),
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ImportTask {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ImportV2TaskItem {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ImportV2TaskItem",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "app_pk", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "product", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "state", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "settings", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "result", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[5, 8, 0, 0, 0, 0, 6, 3, 7, 4, 0, 0, 1, 0, 0, 2],
+        required: 7,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.app_pk),
+                2 => __reader.value(&mut __map, 2, &mut __value.product),
+                3 => __reader.value(&mut __map, 3, &mut __value.state),
+                4 => __reader.value(&mut __map, 4, &mut __value.settings),
+                5 => __reader.option(&mut __map, 5, &mut __value.result),
+                6 => __reader.value(&mut __map, 6, &mut __value.created_at),
+                7 => __reader.value(&mut __map, 7, &mut __value.updated_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ImportV2TaskItem {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("app_pk", &self.app_pk)?;
-        __map.serialize_entry("product", &self.product)?;
-        __map.serialize_entry("state", &self.state)?;
-        __map.serialize_entry("settings", &self.settings)?;
-        if let Some(__value) = &self.result {
-            __map.serialize_entry("result", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.app_pk);
+        __map.required(2, &self.product);
+        __map.required(3, &self.state);
+        __map.required(4, &self.settings);
+        __map.optional(5, &self.result);
+        __map.required(6, &self.created_at);
+        __map.required(7, &self.updated_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImportV2TaskItem {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ImportV2TaskItem;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ImportV2TaskItem` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ImportV2TaskItem, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_app_pk: Option<i32> = None;
-                let mut __field_product: Option<String> = None;
-                let mut __field_state: Option<i64> = None;
-                let mut __field_settings: Option<ImportV2TaskSettings> = None;
-                let mut __field_result: Option<serde_json::Value> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "app_pk" => __field_app_pk = Some(__map.next_value()?),
-                        "product" => __field_product = Some(__map.next_value()?),
-                        "state" => __field_state = Some(__map.next_value()?),
-                        "settings" => __field_settings = Some(__map.next_value()?),
-                        "result" => __field_result = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(ImportV2TaskItem {
-                    id: __field_id.unwrap_or_default(),
-                    app_pk: __field_app_pk.unwrap_or_default(),
-                    product: __field_product.unwrap_or_default(),
-                    state: __field_state.unwrap_or_default(),
-                    settings: __field_settings.unwrap_or_default(),
-                    result: __field_result,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ImportV2TaskItem {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ImportV2TaskSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ImportV2TaskSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "s3", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "mode", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "path", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "skip_references_check", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "merge_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "use_import_time_as_op_time", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 4, 0, 0, 3, 0, 0, 1, 2, 6, 0, 0, 5, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.s3),
+                1 => __reader.option(&mut __map, 1, &mut __value.mode),
+                2 => __reader.option(&mut __map, 2, &mut __value.path),
+                3 => __reader.option(&mut __map, 3, &mut __value.skip_references_check),
+                4 => __reader.option(&mut __map, 4, &mut __value.merge_custom),
+                5 => __reader.option(&mut __map, 5, &mut __value.use_import_time_as_op_time),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ImportV2TaskSettings {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.s3 {
-            __map.serialize_entry("s3", __value)?;
-        }
-        if let Some(__value) = &self.mode {
-            __map.serialize_entry("mode", __value)?;
-        }
-        if let Some(__value) = &self.path {
-            __map.serialize_entry("path", __value)?;
-        }
-        if let Some(__value) = &self.skip_references_check {
-            __map.serialize_entry("skip_references_check", __value)?;
-        }
-        if let Some(__value) = &self.merge_custom {
-            __map.serialize_entry("merge_custom", __value)?;
-        }
-        if let Some(__value) = &self.use_import_time_as_op_time {
-            __map.serialize_entry("use_import_time_as_op_time", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.s3);
+        __map.optional(1, &self.mode);
+        __map.optional(2, &self.path);
+        __map.optional(3, &self.skip_references_check);
+        __map.optional(4, &self.merge_custom);
+        __map.optional(5, &self.use_import_time_as_op_time);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImportV2TaskSettings {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ImportV2TaskSettings;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ImportV2TaskSettings` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ImportV2TaskSettings, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_s3: Option<ImportV2TaskSettingsS3> = None;
-                let mut __field_mode: Option<String> = None;
-                let mut __field_path: Option<String> = None;
-                let mut __field_skip_references_check: Option<bool> = None;
-                let mut __field_merge_custom: Option<bool> = None;
-                let mut __field_use_import_time_as_op_time: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "s3" => __field_s3 = __map.next_value()?,
-                        "mode" => __field_mode = __map.next_value()?,
-                        "path" => __field_path = __map.next_value()?,
-                        "skip_references_check" => __field_skip_references_check = __map.next_value()?,
-                        "merge_custom" => __field_merge_custom = __map.next_value()?,
-                        "use_import_time_as_op_time" => __field_use_import_time_as_op_time = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ImportV2TaskSettings {
-                    s3: __field_s3,
-                    mode: __field_mode,
-                    path: __field_path,
-                    skip_references_check: __field_skip_references_check,
-                    merge_custom: __field_merge_custom,
-                    use_import_time_as_op_time: __field_use_import_time_as_op_time,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ImportV2TaskSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetExternalStorageAwss3Response {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetExternalStorageAWSS3Response",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "role_arn", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "bucket", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "region", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "path_prefix", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[3, 0, 1, 4, 2, 0, 0, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.role_arn),
+                1 => __reader.value(&mut __map, 1, &mut __value.bucket),
+                2 => __reader.value(&mut __map, 2, &mut __value.region),
+                3 => __reader.option(&mut __map, 3, &mut __value.path_prefix),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetExternalStorageAwss3Response {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("role_arn", &self.role_arn)?;
-        __map.serialize_entry("bucket", &self.bucket)?;
-        __map.serialize_entry("region", &self.region)?;
-        if let Some(__value) = &self.path_prefix {
-            __map.serialize_entry("path_prefix", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.role_arn);
+        __map.required(1, &self.bucket);
+        __map.required(2, &self.region);
+        __map.optional(3, &self.path_prefix);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetExternalStorageAwss3Response {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetExternalStorageAwss3Response;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetExternalStorageAWSS3Response` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetExternalStorageAwss3Response, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_role_arn: Option<String> = None;
-                let mut __field_bucket: Option<String> = None;
-                let mut __field_region: Option<String> = None;
-                let mut __field_path_prefix: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "role_arn" => __field_role_arn = Some(__map.next_value()?),
-                        "bucket" => __field_bucket = Some(__map.next_value()?),
-                        "region" => __field_region = Some(__map.next_value()?),
-                        "path_prefix" => __field_path_prefix = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetExternalStorageAwss3Response {
-                    role_arn: __field_role_arn.unwrap_or_default(),
-                    bucket: __field_bucket.unwrap_or_default(),
-                    region: __field_region.unwrap_or_default(),
-                    path_prefix: __field_path_prefix,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetExternalStorageAwss3Response {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetExternalStorageGcsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetExternalStorageGCSResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "bucket", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "path_prefix", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "credentials_set", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 2, 0, 1, 0, 0, 3],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.bucket),
+                1 => __reader.option(&mut __map, 1, &mut __value.path_prefix),
+                2 => __reader.value(&mut __map, 2, &mut __value.credentials_set),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetExternalStorageGcsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("bucket", &self.bucket)?;
-        if let Some(__value) = &self.path_prefix {
-            __map.serialize_entry("path_prefix", __value)?;
-        }
-        __map.serialize_entry("credentials_set", &self.credentials_set)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.bucket);
+        __map.optional(1, &self.path_prefix);
+        __map.required(2, &self.credentials_set);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetExternalStorageGcsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetExternalStorageGcsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetExternalStorageGCSResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetExternalStorageGcsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_bucket: Option<String> = None;
-                let mut __field_path_prefix: Option<String> = None;
-                let mut __field_credentials_set: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "bucket" => __field_bucket = Some(__map.next_value()?),
-                        "path_prefix" => __field_path_prefix = __map.next_value()?,
-                        "credentials_set" => __field_credentials_set = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetExternalStorageGcsResponse {
-                    bucket: __field_bucket.unwrap_or_default(),
-                    path_prefix: __field_path_prefix,
-                    credentials_set: __field_credentials_set.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetExternalStorageGcsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpsertExternalStorageAwss3Request {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpsertExternalStorageAWSS3Request",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "role_arn", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "bucket", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "region", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "path_prefix", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[3, 0, 1, 4, 2, 0, 0, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.role_arn),
+                1 => __reader.value(&mut __map, 1, &mut __value.bucket),
+                2 => __reader.value(&mut __map, 2, &mut __value.region),
+                3 => __reader.option(&mut __map, 3, &mut __value.path_prefix),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpsertExternalStorageAwss3Request {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("role_arn", &self.role_arn)?;
-        __map.serialize_entry("bucket", &self.bucket)?;
-        __map.serialize_entry("region", &self.region)?;
-        if let Some(__value) = &self.path_prefix {
-            __map.serialize_entry("path_prefix", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.role_arn);
+        __map.required(1, &self.bucket);
+        __map.required(2, &self.region);
+        __map.optional(3, &self.path_prefix);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertExternalStorageAwss3Request {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpsertExternalStorageAwss3Request;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpsertExternalStorageAWSS3Request` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpsertExternalStorageAwss3Request, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_role_arn: Option<String> = None;
-                let mut __field_bucket: Option<String> = None;
-                let mut __field_region: Option<String> = None;
-                let mut __field_path_prefix: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "role_arn" => __field_role_arn = Some(__map.next_value()?),
-                        "bucket" => __field_bucket = Some(__map.next_value()?),
-                        "region" => __field_region = Some(__map.next_value()?),
-                        "path_prefix" => __field_path_prefix = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpsertExternalStorageAwss3Request {
-                    role_arn: __field_role_arn.unwrap_or_default(),
-                    bucket: __field_bucket.unwrap_or_default(),
-                    region: __field_region.unwrap_or_default(),
-                    path_prefix: __field_path_prefix,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpsertExternalStorageAwss3Request {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpsertExternalStorageGcsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpsertExternalStorageGCSRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "bucket", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "credentials", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "path_prefix", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 3, 0, 1, 2, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.bucket),
+                1 => __reader.value(&mut __map, 1, &mut __value.credentials),
+                2 => __reader.option(&mut __map, 2, &mut __value.path_prefix),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpsertExternalStorageGcsRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("bucket", &self.bucket)?;
-        __map.serialize_entry("credentials", &self.credentials)?;
-        if let Some(__value) = &self.path_prefix {
-            __map.serialize_entry("path_prefix", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.bucket);
+        __map.required(1, &self.credentials);
+        __map.optional(2, &self.path_prefix);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertExternalStorageGcsRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpsertExternalStorageGcsRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpsertExternalStorageGCSRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpsertExternalStorageGcsRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_bucket: Option<String> = None;
-                let mut __field_credentials: Option<String> = None;
-                let mut __field_path_prefix: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "bucket" => __field_bucket = Some(__map.next_value()?),
-                        "credentials" => __field_credentials = Some(__map.next_value()?),
-                        "path_prefix" => __field_path_prefix = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpsertExternalStorageGcsRequest {
-                    bucket: __field_bucket.unwrap_or_default(),
-                    credentials: __field_credentials.unwrap_or_default(),
-                    path_prefix: __field_path_prefix,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpsertExternalStorageGcsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ImportTaskHistory {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ImportTaskHistory",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "prev_state", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "next_state", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 0, 2, 1, 3, 0, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.value(&mut __map, 1, &mut __value.prev_state),
+                2 => __reader.value(&mut __map, 2, &mut __value.next_state),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ImportTaskHistory {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("prev_state", &self.prev_state)?;
-        __map.serialize_entry("next_state", &self.next_state)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.required(1, &self.prev_state);
+        __map.required(2, &self.next_state);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImportTaskHistory {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ImportTaskHistory;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ImportTaskHistory` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ImportTaskHistory, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_prev_state: Option<String> = None;
-                let mut __field_next_state: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "prev_state" => __field_prev_state = Some(__map.next_value()?),
-                        "next_state" => __field_next_state = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(ImportTaskHistory {
-                    created_at: __field_created_at,
-                    prev_state: __field_prev_state.unwrap_or_default(),
-                    next_state: __field_next_state.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ImportTaskHistory {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ImportV2TaskSettingsS3 {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ImportV2TaskSettingsS3",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "region", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "bucket", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "dir", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[1, 0, 0, 0, 2, 0, 3, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.region),
+                1 => __reader.option(&mut __map, 1, &mut __value.bucket),
+                2 => __reader.option(&mut __map, 2, &mut __value.dir),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ImportV2TaskSettingsS3 {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.region {
-            __map.serialize_entry("region", __value)?;
-        }
-        if let Some(__value) = &self.bucket {
-            __map.serialize_entry("bucket", __value)?;
-        }
-        if let Some(__value) = &self.dir {
-            __map.serialize_entry("dir", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.region);
+        __map.optional(1, &self.bucket);
+        __map.optional(2, &self.dir);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImportV2TaskSettingsS3 {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ImportV2TaskSettingsS3;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ImportV2TaskSettingsS3` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ImportV2TaskSettingsS3, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_region: Option<String> = None;
-                let mut __field_bucket: Option<String> = None;
-                let mut __field_dir: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "region" => __field_region = __map.next_value()?,
-                        "bucket" => __field_bucket = __map.next_value()?,
-                        "dir" => __field_dir = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ImportV2TaskSettingsS3 {
-                    region: __field_region,
-                    bucket: __field_bucket,
-                    dir: __field_dir,
-                })
-            }
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ImportV2TaskSettingsS3 {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CancelImportV2TaskRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CancelImportV2TaskRequest",
+        custom: false,
+        fields: &[],
+        slots: &[],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            __reader.unknown(&mut __map, __key);
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CancelImportV2TaskRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let __map = serializer.serialize_map(None)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CancelImportV2TaskRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CancelImportV2TaskRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CancelImportV2TaskRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CancelImportV2TaskRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    __map.next_value::<serde::de::IgnoredAny>()?;
-                }
-                Ok(CancelImportV2TaskRequest {
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CancelImportV2TaskRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

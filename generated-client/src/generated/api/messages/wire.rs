@@ -5,3488 +5,2966 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for SendMessageRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SendMessageRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "skip_push", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "skip_enrich_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pending_message_metadata", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pending", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "force_moderation", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "keep_channel_hidden", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "include_mentioned_members", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "include_channel_context", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[8, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 9, 0, 5, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 2, 4, 7, 0, 0, 0, 0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message),
+                1 => __reader.option(&mut __map, 1, &mut __value.skip_push),
+                2 => __reader.option(&mut __map, 2, &mut __value.skip_enrich_url),
+                3 => __reader.option(&mut __map, 3, &mut __value.pending_message_metadata),
+                4 => __reader.option(&mut __map, 4, &mut __value.pending),
+                5 => __reader.option(&mut __map, 5, &mut __value.force_moderation),
+                6 => __reader.option(&mut __map, 6, &mut __value.keep_channel_hidden),
+                7 => __reader.option(&mut __map, 7, &mut __value.include_mentioned_members),
+                8 => __reader.option(&mut __map, 8, &mut __value.include_channel_context),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for SendMessageRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message", &self.message)?;
-        if let Some(__value) = &self.skip_push {
-            __map.serialize_entry("skip_push", __value)?;
-        }
-        if let Some(__value) = &self.skip_enrich_url {
-            __map.serialize_entry("skip_enrich_url", __value)?;
-        }
-        if let Some(__value) = &self.pending_message_metadata {
-            __map.serialize_entry("pending_message_metadata", __value)?;
-        }
-        if let Some(__value) = &self.pending {
-            __map.serialize_entry("pending", __value)?;
-        }
-        if let Some(__value) = &self.force_moderation {
-            __map.serialize_entry("force_moderation", __value)?;
-        }
-        if let Some(__value) = &self.keep_channel_hidden {
-            __map.serialize_entry("keep_channel_hidden", __value)?;
-        }
-        if let Some(__value) = &self.include_mentioned_members {
-            __map.serialize_entry("include_mentioned_members", __value)?;
-        }
-        if let Some(__value) = &self.include_channel_context {
-            __map.serialize_entry("include_channel_context", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message);
+        __map.optional(1, &self.skip_push);
+        __map.optional(2, &self.skip_enrich_url);
+        __map.optional(3, &self.pending_message_metadata);
+        __map.optional(4, &self.pending);
+        __map.optional(5, &self.force_moderation);
+        __map.optional(6, &self.keep_channel_hidden);
+        __map.optional(7, &self.include_mentioned_members);
+        __map.optional(8, &self.include_channel_context);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SendMessageRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SendMessageRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `SendMessageRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SendMessageRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_message: Option<MessageRequest> = None;
-                let mut __field_skip_push: Option<bool> = None;
-                let mut __field_skip_enrich_url: Option<bool> = None;
-                let mut __field_pending_message_metadata: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut __field_pending: Option<bool> = None;
-                let mut __field_force_moderation: Option<bool> = None;
-                let mut __field_keep_channel_hidden: Option<bool> = None;
-                let mut __field_include_mentioned_members: Option<bool> = None;
-                let mut __field_include_channel_context: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => __field_message = Some(__map.next_value()?),
-                        "skip_push" => __field_skip_push = __map.next_value()?,
-                        "skip_enrich_url" => __field_skip_enrich_url = __map.next_value()?,
-                        "pending_message_metadata" => __field_pending_message_metadata = __map.next_value()?,
-                        "pending" => __field_pending = __map.next_value()?,
-                        "force_moderation" => __field_force_moderation = __map.next_value()?,
-                        "keep_channel_hidden" => __field_keep_channel_hidden = __map.next_value()?,
-                        "include_mentioned_members" => __field_include_mentioned_members = __map.next_value()?,
-                        "include_channel_context" => __field_include_channel_context = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SendMessageRequest {
-                    message: __field_message.unwrap_or_default(),
-                    skip_push: __field_skip_push,
-                    skip_enrich_url: __field_skip_enrich_url,
-                    pending_message_metadata: __field_pending_message_metadata,
-                    pending: __field_pending,
-                    force_moderation: __field_force_moderation,
-                    keep_channel_hidden: __field_keep_channel_hidden,
-                    include_mentioned_members: __field_include_mentioned_members,
-                    include_channel_context: __field_include_channel_context,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SendMessageRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SendMessageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SendMessageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "pending_message_metadata", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mentioned_members", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_context", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 0, 3, 4, 0, 0, 0, 0, 0, 0, 5, 2, 0, 0, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message),
+                1 => __reader.option(&mut __map, 1, &mut __value.pending_message_metadata),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                3 => __reader.option(&mut __map, 3, &mut __value.mentioned_members),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_context),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SendMessageResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message", &self.message)?;
-        if let Some(__value) = &self.pending_message_metadata {
-            __map.serialize_entry("pending_message_metadata", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        if let Some(__value) = &self.mentioned_members {
-            __map.serialize_entry("mentioned_members", __value)?;
-        }
-        if let Some(__value) = &self.channel_context {
-            __map.serialize_entry("channel_context", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message);
+        __map.optional(1, &self.pending_message_metadata);
+        __map.required(2, &self.duration);
+        __map.optional(3, &self.mentioned_members);
+        __map.optional(4, &self.channel_context);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SendMessageResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SendMessageResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `SendMessageResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SendMessageResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_pending_message_metadata: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut __field_duration: Option<String> = None;
-                let mut __field_mentioned_members: Option<std::collections::BTreeMap<String, bool>> = None;
-                let mut __field_channel_context: Option<ChannelContextResponse> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => __field_message = Some(__map.next_value()?),
-                        "pending_message_metadata" => __field_pending_message_metadata = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        "mentioned_members" => __field_mentioned_members = __map.next_value()?,
-                        "channel_context" => __field_channel_context = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_message) = __field_message else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(SendMessageResponse {
-                    message: __field_message,
-                    pending_message_metadata: __field_pending_message_metadata,
-                    duration: __field_duration.unwrap_or_default(),
-                    mentioned_members: __field_mentioned_members,
-                    channel_context: __field_channel_context,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SendMessageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetMessageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetMessageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "pending_message_metadata", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 3, 0, 0, 0, 0, 2, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message),
+                1 => __reader.option(&mut __map, 1, &mut __value.pending_message_metadata),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetMessageResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message", &self.message)?;
-        if let Some(__value) = &self.pending_message_metadata {
-            __map.serialize_entry("pending_message_metadata", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message);
+        __map.optional(1, &self.pending_message_metadata);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetMessageResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetMessageResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetMessageResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetMessageResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_message: Option<MessageWithChannelResponse> = None;
-                let mut __field_pending_message_metadata: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => __field_message = Some(__map.next_value()?),
-                        "pending_message_metadata" => __field_pending_message_metadata = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_message) = __field_message else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(GetMessageResponse {
-                    message: __field_message,
-                    pending_message_metadata: __field_pending_message_metadata,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetMessageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetManyMessagesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetManyMessagesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "messages", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 1, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.messages),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetManyMessagesResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("messages", &self.messages)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.messages);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetManyMessagesResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetManyMessagesResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetManyMessagesResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetManyMessagesResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_messages: Option<Vec<MessageResponse>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "messages" => __field_messages = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetManyMessagesResponse {
-                    messages: __field_messages.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetManyMessagesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateMessageRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateMessageRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "skip_push", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "skip_enrich_url", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 3, 0, 0, 2, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message),
+                1 => __reader.option(&mut __map, 1, &mut __value.skip_push),
+                2 => __reader.option(&mut __map, 2, &mut __value.skip_enrich_url),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateMessageRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message", &self.message)?;
-        if let Some(__value) = &self.skip_push {
-            __map.serialize_entry("skip_push", __value)?;
-        }
-        if let Some(__value) = &self.skip_enrich_url {
-            __map.serialize_entry("skip_enrich_url", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message);
+        __map.optional(1, &self.skip_push);
+        __map.optional(2, &self.skip_enrich_url);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateMessageRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateMessageRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateMessageRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateMessageRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_message: Option<MessageRequest> = None;
-                let mut __field_skip_push: Option<bool> = None;
-                let mut __field_skip_enrich_url: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => __field_message = Some(__map.next_value()?),
-                        "skip_push" => __field_skip_push = __map.next_value()?,
-                        "skip_enrich_url" => __field_skip_enrich_url = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateMessageRequest {
-                    message: __field_message.unwrap_or_default(),
-                    skip_push: __field_skip_push,
-                    skip_enrich_url: __field_skip_enrich_url,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateMessageRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateMessageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateMessageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "pending_message_metadata", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 3, 0, 0, 0, 0, 2, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message),
+                1 => __reader.option(&mut __map, 1, &mut __value.pending_message_metadata),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateMessageResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message", &self.message)?;
-        if let Some(__value) = &self.pending_message_metadata {
-            __map.serialize_entry("pending_message_metadata", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message);
+        __map.optional(1, &self.pending_message_metadata);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateMessageResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateMessageResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateMessageResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateMessageResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_pending_message_metadata: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => __field_message = Some(__map.next_value()?),
-                        "pending_message_metadata" => __field_pending_message_metadata = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_message) = __field_message else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(UpdateMessageResponse {
-                    message: __field_message,
-                    pending_message_metadata: __field_pending_message_metadata,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateMessageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateMessagePartialRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateMessagePartialRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "skip_enrich_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "skip_push", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "set", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unset", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 0, 0, 0, 3, 0, 1, 0, 0, 4, 6, 2, 0, 0, 5],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.skip_enrich_url),
+                1 => __reader.option(&mut __map, 1, &mut __value.skip_push),
+                2 => __reader.option(&mut __map, 2, &mut __value.set),
+                3 => __reader.option(&mut __map, 3, &mut __value.unset),
+                4 => __reader.option(&mut __map, 4, &mut __value.user_id),
+                5 => __reader.option(&mut __map, 5, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateMessagePartialRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.skip_enrich_url {
-            __map.serialize_entry("skip_enrich_url", __value)?;
-        }
-        if let Some(__value) = &self.skip_push {
-            __map.serialize_entry("skip_push", __value)?;
-        }
-        if let Some(__value) = &self.set {
-            __map.serialize_entry("set", __value)?;
-        }
-        if let Some(__value) = &self.unset {
-            __map.serialize_entry("unset", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.skip_enrich_url);
+        __map.optional(1, &self.skip_push);
+        __map.optional(2, &self.set);
+        __map.optional(3, &self.unset);
+        __map.optional(4, &self.user_id);
+        __map.optional(5, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateMessagePartialRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateMessagePartialRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateMessagePartialRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateMessagePartialRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_skip_enrich_url: Option<bool> = None;
-                let mut __field_skip_push: Option<bool> = None;
-                let mut __field_set: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_unset: Option<Vec<String>> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "skip_enrich_url" => __field_skip_enrich_url = __map.next_value()?,
-                        "skip_push" => __field_skip_push = __map.next_value()?,
-                        "set" => __field_set = __map.next_value()?,
-                        "unset" => __field_unset = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateMessagePartialRequest {
-                    skip_enrich_url: __field_skip_enrich_url,
-                    skip_push: __field_skip_push,
-                    set: __field_set,
-                    unset: __field_unset,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateMessagePartialRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateMessagePartialResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateMessagePartialResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "pending_message_metadata", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 3, 0, 0, 0, 0, 2, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.message),
+                1 => __reader.option(&mut __map, 1, &mut __value.pending_message_metadata),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateMessagePartialResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        if let Some(__value) = &self.pending_message_metadata {
-            __map.serialize_entry("pending_message_metadata", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.message);
+        __map.optional(1, &self.pending_message_metadata);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateMessagePartialResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateMessagePartialResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateMessagePartialResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateMessagePartialResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_pending_message_metadata: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => __field_message = __map.next_value()?,
-                        "pending_message_metadata" => __field_pending_message_metadata = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateMessagePartialResponse {
-                    message: __field_message,
-                    pending_message_metadata: __field_pending_message_metadata,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateMessagePartialResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeleteMessageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeleteMessageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeleteMessageResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message", &self.message)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteMessageResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteMessageResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DeleteMessageResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteMessageResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => __field_message = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_message) = __field_message else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(DeleteMessageResponse {
-                    message: __field_message,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeleteMessageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UndeleteMessageRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UndeleteMessageRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "undeleted_by", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.undeleted_by),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UndeleteMessageRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("undeleted_by", &self.undeleted_by)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.undeleted_by);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UndeleteMessageRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UndeleteMessageRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UndeleteMessageRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UndeleteMessageRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_undeleted_by: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "undeleted_by" => __field_undeleted_by = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UndeleteMessageRequest {
-                    undeleted_by: __field_undeleted_by.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UndeleteMessageRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UndeleteMessageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UndeleteMessageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UndeleteMessageResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message", &self.message)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UndeleteMessageResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UndeleteMessageResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UndeleteMessageResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UndeleteMessageResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => __field_message = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_message) = __field_message else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(UndeleteMessageResponse {
-                    message: __field_message,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UndeleteMessageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MessageActionRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageActionRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "form_data", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 1, 0, 0, 0, 3, 0, 2],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.form_data),
+                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageActionRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("form_data", &self.form_data)?;
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.form_data);
+        __map.optional(1, &self.user_id);
+        __map.optional(2, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageActionRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MessageActionRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MessageActionRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageActionRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_form_data: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "form_data" => __field_form_data = Some(__map.next_value()?),
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MessageActionRequest {
-                    form_data: __field_form_data.unwrap_or_default(),
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageActionRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MessageActionResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageActionResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.message),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageActionResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.message);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageActionResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MessageActionResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MessageActionResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageActionResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => __field_message = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MessageActionResponse {
-                    message: __field_message,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageActionResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for TranslateMessageRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "TranslateMessageRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "language", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.language),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for TranslateMessageRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("language", &self.language)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.language);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TranslateMessageRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = TranslateMessageRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `TranslateMessageRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<TranslateMessageRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_language: Option<TranslateMessageRequestLanguage> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "language" => __field_language = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_language) = __field_language else {
-                    return Err(serde::de::Error::missing_field("language"));
-                };
-                Ok(TranslateMessageRequest {
-                    language: __field_language,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for TranslateMessageRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetRepliesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetRepliesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "messages", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 1, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.messages),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetRepliesResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("messages", &self.messages)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.messages);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetRepliesResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetRepliesResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetRepliesResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetRepliesResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_messages: Option<Vec<MessageResponse>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "messages" => __field_messages = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetRepliesResponse {
-                    messages: __field_messages.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetRepliesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryMessageHistoryRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryMessageHistoryRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "filter", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 3, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 4, 2, 5, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.filter),
+                1 => __reader.option(&mut __map, 1, &mut __value.sort),
+                2 => __reader.option(&mut __map, 2, &mut __value.limit),
+                3 => __reader.option(&mut __map, 3, &mut __value.next),
+                4 => __reader.option(&mut __map, 4, &mut __value.prev),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryMessageHistoryRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("filter", &self.filter)?;
-        if let Some(__value) = &self.sort {
-            __map.serialize_entry("sort", __value)?;
-        }
-        if let Some(__value) = &self.limit {
-            __map.serialize_entry("limit", __value)?;
-        }
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.prev {
-            __map.serialize_entry("prev", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.filter);
+        __map.optional(1, &self.sort);
+        __map.optional(2, &self.limit);
+        __map.optional(3, &self.next);
+        __map.optional(4, &self.prev);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryMessageHistoryRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryMessageHistoryRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryMessageHistoryRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryMessageHistoryRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_filter: Option<crate::filter::Filter<QueryMessageHistoryFilter>> = None;
-                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
-                let mut __field_limit: Option<i32> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_prev: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "filter" => __field_filter = Some(__map.next_value()?),
-                        "sort" => __field_sort = __map.next_value()?,
-                        "limit" => __field_limit = __map.next_value()?,
-                        "next" => __field_next = __map.next_value()?,
-                        "prev" => __field_prev = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryMessageHistoryRequest {
-                    filter: __field_filter.unwrap_or_default(),
-                    sort: __field_sort,
-                    limit: __field_limit,
-                    next: __field_next,
-                    prev: __field_prev,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryMessageHistoryRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryMessageHistoryResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryMessageHistoryResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message_history", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 4, 0, 0, 1, 0, 2, 3],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message_history),
+                1 => __reader.option(&mut __map, 1, &mut __value.next),
+                2 => __reader.option(&mut __map, 2, &mut __value.prev),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryMessageHistoryResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message_history", &self.message_history)?;
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.prev {
-            __map.serialize_entry("prev", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message_history);
+        __map.optional(1, &self.next);
+        __map.optional(2, &self.prev);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryMessageHistoryResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryMessageHistoryResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryMessageHistoryResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryMessageHistoryResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_message_history: Option<Vec<MessageHistoryEntryResponse>> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_prev: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message_history" => __field_message_history = Some(__map.next_value()?),
-                        "next" => __field_next = __map.next_value()?,
-                        "prev" => __field_prev = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryMessageHistoryResponse {
-                    message_history: __field_message_history.unwrap_or_default(),
-                    next: __field_next,
-                    prev: __field_prev,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryMessageHistoryResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SearchResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SearchResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "results", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "results_warning", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "previous", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 0, 5, 0, 0, 0, 1, 0, 4, 0, 0, 2, 3, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.results),
+                1 => __reader.option(&mut __map, 1, &mut __value.results_warning),
+                2 => __reader.option(&mut __map, 2, &mut __value.next),
+                3 => __reader.option(&mut __map, 3, &mut __value.previous),
+                4 => __reader.value(&mut __map, 4, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SearchResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("results", &self.results)?;
-        if let Some(__value) = &self.results_warning {
-            __map.serialize_entry("results_warning", __value)?;
-        }
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.previous {
-            __map.serialize_entry("previous", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.results);
+        __map.optional(1, &self.results_warning);
+        __map.optional(2, &self.next);
+        __map.optional(3, &self.previous);
+        __map.required(4, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SearchResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SearchResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `SearchResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SearchResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_results: Option<Vec<SearchResult>> = None;
-                let mut __field_results_warning: Option<SearchWarning> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_previous: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "results" => __field_results = Some(__map.next_value()?),
-                        "results_warning" => __field_results_warning = __map.next_value()?,
-                        "next" => __field_next = __map.next_value()?,
-                        "previous" => __field_previous = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SearchResponse {
-                    results: __field_results.unwrap_or_default(),
-                    results_warning: __field_results_warning,
-                    next: __field_next,
-                    previous: __field_previous,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SearchResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SearchPayload {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SearchPayload",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "query", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "filter_conditions", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message_filter_conditions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_options", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "offset", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "force_default_search", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "force_sql_v2_backend", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 3, 0, 5, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 10, 0, 8, 0, 1, 4, 7, 0, 9, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.query),
+                1 => __reader.value(&mut __map, 1, &mut __value.filter_conditions),
+                2 => __reader.option(&mut __map, 2, &mut __value.message_filter_conditions),
+                3 => __reader.option(&mut __map, 3, &mut __value.message_options),
+                4 => __reader.option(&mut __map, 4, &mut __value.limit),
+                5 => __reader.option(&mut __map, 5, &mut __value.offset),
+                6 => __reader.option(&mut __map, 6, &mut __value.sort),
+                7 => __reader.option(&mut __map, 7, &mut __value.next),
+                8 => __reader.option(&mut __map, 8, &mut __value.force_default_search),
+                9 => __reader.option(&mut __map, 9, &mut __value.force_sql_v2_backend),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SearchPayload {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.query {
-            __map.serialize_entry("query", __value)?;
-        }
-        __map.serialize_entry("filter_conditions", &self.filter_conditions)?;
-        if let Some(__value) = &self.message_filter_conditions {
-            __map.serialize_entry("message_filter_conditions", __value)?;
-        }
-        if let Some(__value) = &self.message_options {
-            __map.serialize_entry("message_options", __value)?;
-        }
-        if let Some(__value) = &self.limit {
-            __map.serialize_entry("limit", __value)?;
-        }
-        if let Some(__value) = &self.offset {
-            __map.serialize_entry("offset", __value)?;
-        }
-        if let Some(__value) = &self.sort {
-            __map.serialize_entry("sort", __value)?;
-        }
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.force_default_search {
-            __map.serialize_entry("force_default_search", __value)?;
-        }
-        if let Some(__value) = &self.force_sql_v2_backend {
-            __map.serialize_entry("force_sql_v2_backend", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.query);
+        __map.required(1, &self.filter_conditions);
+        __map.optional(2, &self.message_filter_conditions);
+        __map.optional(3, &self.message_options);
+        __map.optional(4, &self.limit);
+        __map.optional(5, &self.offset);
+        __map.optional(6, &self.sort);
+        __map.optional(7, &self.next);
+        __map.optional(8, &self.force_default_search);
+        __map.optional(9, &self.force_sql_v2_backend);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SearchPayload {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SearchPayload;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `SearchPayload` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SearchPayload, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_query: Option<String> = None;
-                let mut __field_filter_conditions: Option<crate::filter::Filter<SearchFilter>> = None;
-                let mut __field_message_filter_conditions: Option<crate::filter::Filter<SearchMessageFilter>> = None;
-                let mut __field_message_options: Option<MessageOptions> = None;
-                let mut __field_limit: Option<i32> = None;
-                let mut __field_offset: Option<i32> = None;
-                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_force_default_search: Option<bool> = None;
-                let mut __field_force_sql_v2_backend: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "query" => __field_query = __map.next_value()?,
-                        "filter_conditions" => __field_filter_conditions = Some(__map.next_value()?),
-                        "message_filter_conditions" => __field_message_filter_conditions = __map.next_value()?,
-                        "message_options" => __field_message_options = __map.next_value()?,
-                        "limit" => __field_limit = __map.next_value()?,
-                        "offset" => __field_offset = __map.next_value()?,
-                        "sort" => __field_sort = __map.next_value()?,
-                        "next" => __field_next = __map.next_value()?,
-                        "force_default_search" => __field_force_default_search = __map.next_value()?,
-                        "force_sql_v2_backend" => __field_force_sql_v2_backend = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SearchPayload {
-                    query: __field_query,
-                    filter_conditions: __field_filter_conditions.unwrap_or_default(),
-                    message_filter_conditions: __field_message_filter_conditions,
-                    message_options: __field_message_options,
-                    limit: __field_limit,
-                    offset: __field_offset,
-                    sort: __field_sort,
-                    next: __field_next,
-                    force_default_search: __field_force_default_search,
-                    force_sql_v2_backend: __field_force_sql_v2_backend,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SearchPayload {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MessageDeletedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageDeletedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "hard_delete", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_for_me", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 2, 0, 0, 13, 8, 5, 6, 14, 4, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 9, 3, 7, 12, 0, 0, 10, 0, 0, 0, 11],
+        required: 4,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.message_id),
+                10 => __reader.value(&mut __map, 10, &mut __value.message),
+                11 => __reader.option(&mut __map, 11, &mut __value.user),
+                12 => __reader.value(&mut __map, 12, &mut __value.hard_delete),
+                13 => __reader.option(&mut __map, 13, &mut __value.deleted_for_me),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageDeletedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("message_id", &self.message_id)?;
-        __map.serialize_entry("message", &self.message)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.serialize_entry("hard_delete", &self.hard_delete)?;
-        if let Some(__value) = &self.deleted_for_me {
-            __map.serialize_entry("deleted_for_me", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "message_id", "message", "user", "hard_delete", "deleted_for_me"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.message_id);
+        __map.required(10, &self.message);
+        __map.optional(11, &self.user);
+        __map.required(12, &self.hard_delete);
+        __map.optional(13, &self.deleted_for_me);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageDeletedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MessageDeletedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MessageDeletedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageDeletedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_hard_delete: Option<bool> = None;
-                let mut __field_deleted_for_me: Option<bool> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "message_id" => __field_message_id = Some(__map.next_value()?),
-                        "message" => __field_message = Some(__map.next_value()?),
-                        "user" => __field_user = __map.next_value()?,
-                        "hard_delete" => __field_hard_delete = Some(__map.next_value()?),
-                        "deleted_for_me" => __field_deleted_for_me = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_message) = __field_message else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(MessageDeletedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    message_id: __field_message_id.unwrap_or_default(),
-                    message: __field_message,
-                    user: __field_user,
-                    hard_delete: __field_hard_delete.unwrap_or_default(),
-                    deleted_for_me: __field_deleted_for_me,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageDeletedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageNewEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageNewEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "watcher_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "thread_participants", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "parent_author", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "unread_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "total_unread_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "grouped_unread_channels", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 2, 14, 0, 0, 0, 0, 0, 18, 8, 5, 6, 17, 0, 0, 15, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16, 19, 0, 0, 1, 0, 0, 0, 0, 0, 0, 9, 0, 3, 7, 12, 0, 0, 0, 0, 0, 20, 0, 10, 0, 0, 0, 0, 0, 13, 0, 0, 11],
+        required: 4,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.message_id),
+                10 => __reader.value(&mut __map, 10, &mut __value.message),
+                11 => __reader.option(&mut __map, 11, &mut __value.user),
+                12 => __reader.value(&mut __map, 12, &mut __value.watcher_count),
+                13 => __reader.option(&mut __map, 13, &mut __value.thread_participants),
+                14 => __reader.option(&mut __map, 14, &mut __value.parent_author),
+                15 => __reader.option(&mut __map, 15, &mut __value.channel),
+                16 => __reader.option(&mut __map, 16, &mut __value.unread_count),
+                17 => __reader.option(&mut __map, 17, &mut __value.total_unread_count),
+                18 => __reader.option(&mut __map, 18, &mut __value.unread_channels),
+                19 => __reader.option(&mut __map, 19, &mut __value.grouped_unread_channels),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageNewEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("message_id", &self.message_id)?;
-        __map.serialize_entry("message", &self.message)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.serialize_entry("watcher_count", &self.watcher_count)?;
-        if let Some(__value) = &self.thread_participants {
-            __map.serialize_entry("thread_participants", __value)?;
-        }
-        if let Some(__value) = &self.parent_author {
-            __map.serialize_entry("parent_author", __value)?;
-        }
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        if let Some(__value) = &self.unread_count {
-            __map.serialize_entry("unread_count", __value)?;
-        }
-        if let Some(__value) = &self.total_unread_count {
-            __map.serialize_entry("total_unread_count", __value)?;
-        }
-        if let Some(__value) = &self.unread_channels {
-            __map.serialize_entry("unread_channels", __value)?;
-        }
-        if let Some(__value) = &self.grouped_unread_channels {
-            __map.serialize_entry("grouped_unread_channels", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "message_id", "message", "user", "watcher_count", "thread_participants", "parent_author", "channel", "unread_count", "total_unread_count", "unread_channels", "grouped_unread_channels"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.message_id);
+        __map.required(10, &self.message);
+        __map.optional(11, &self.user);
+        __map.required(12, &self.watcher_count);
+        __map.optional(13, &self.thread_participants);
+        __map.optional(14, &self.parent_author);
+        __map.optional(15, &self.channel);
+        __map.optional(16, &self.unread_count);
+        __map.optional(17, &self.total_unread_count);
+        __map.optional(18, &self.unread_channels);
+        __map.optional(19, &self.grouped_unread_channels);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageNewEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MessageNewEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MessageNewEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageNewEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_watcher_count: Option<i32> = None;
-                let mut __field_thread_participants: Option<Vec<UserResponseCommonFields>> = None;
-                let mut __field_parent_author: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_unread_count: Option<i32> = None;
-                let mut __field_total_unread_count: Option<i32> = None;
-                let mut __field_unread_channels: Option<i32> = None;
-                let mut __field_grouped_unread_channels: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "message_id" => __field_message_id = Some(__map.next_value()?),
-                        "message" => __field_message = Some(__map.next_value()?),
-                        "user" => __field_user = __map.next_value()?,
-                        "watcher_count" => __field_watcher_count = Some(__map.next_value()?),
-                        "thread_participants" => __field_thread_participants = __map.next_value()?,
-                        "parent_author" => __field_parent_author = __map.next_value()?,
-                        "channel" => __field_channel = __map.next_value()?,
-                        "unread_count" => __field_unread_count = __map.next_value()?,
-                        "total_unread_count" => __field_total_unread_count = __map.next_value()?,
-                        "unread_channels" => __field_unread_channels = __map.next_value()?,
-                        "grouped_unread_channels" => __field_grouped_unread_channels = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_message) = __field_message else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(MessageNewEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    message_id: __field_message_id.unwrap_or_default(),
-                    message: __field_message,
-                    user: __field_user,
-                    watcher_count: __field_watcher_count.unwrap_or_default(),
-                    thread_participants: __field_thread_participants,
-                    parent_author: __field_parent_author,
-                    channel: __field_channel,
-                    unread_count: __field_unread_count,
-                    total_unread_count: __field_total_unread_count,
-                    unread_channels: __field_unread_channels,
-                    grouped_unread_channels: __field_grouped_unread_channels,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageNewEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageUndeletedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageUndeletedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 9, 3, 7, 0, 0, 0, 10, 0, 0, 0, 11],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.message_id),
+                10 => __reader.value(&mut __map, 10, &mut __value.message),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageUndeletedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("message_id", &self.message_id)?;
-        __map.serialize_entry("message", &self.message)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "message_id", "message"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.message_id);
+        __map.required(10, &self.message);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageUndeletedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MessageUndeletedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MessageUndeletedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageUndeletedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "message_id" => __field_message_id = Some(__map.next_value()?),
-                        "message" => __field_message = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_message) = __field_message else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(MessageUndeletedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    message_id: __field_message_id.unwrap_or_default(),
-                    message: __field_message,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageUndeletedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageUpdatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageUpdatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message_update", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 0, 13, 1, 0, 0, 0, 9, 3, 7, 12, 0, 0, 10, 0, 0, 0, 11],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.message_id),
+                10 => __reader.value(&mut __map, 10, &mut __value.message),
+                11 => __reader.option(&mut __map, 11, &mut __value.user),
+                12 => __reader.option(&mut __map, 12, &mut __value.message_update),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageUpdatedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("message_id", &self.message_id)?;
-        __map.serialize_entry("message", &self.message)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.message_update {
-            __map.serialize_entry("message_update", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "message_id", "message", "user", "message_update"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.message_id);
+        __map.required(10, &self.message);
+        __map.optional(11, &self.user);
+        __map.optional(12, &self.message_update);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageUpdatedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MessageUpdatedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MessageUpdatedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageUpdatedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_message_update: Option<MessageUpdate> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "message_id" => __field_message_id = Some(__map.next_value()?),
-                        "message" => __field_message = Some(__map.next_value()?),
-                        "user" => __field_user = __map.next_value()?,
-                        "message_update" => __field_message_update = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_message) = __field_message else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(MessageUpdatedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    message_id: __field_message_id.unwrap_or_default(),
-                    message: __field_message,
-                    user: __field_user,
-                    message_update: __field_message_update,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageUpdatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for PendingMessageEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PendingMessageEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "metadata", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "method", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 5, 0, 0, 6, 0, 0, 3, 7, 0, 0, 2, 0, 0, 0, 4],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.received_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                2 => __reader.option(&mut __map, 2, &mut __value.channel),
+                3 => __reader.option(&mut __map, 3, &mut __value.message),
+                4 => __reader.option(&mut __map, 4, &mut __value.metadata),
+                5 => __reader.value(&mut __map, 5, &mut __value.method),
+                6 => __reader.value(&mut __map, 6, &mut __value.created_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PendingMessageEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        if let Some(__value) = &self.metadata {
-            __map.serialize_entry("metadata", __value)?;
-        }
-        __map.serialize_entry("method", &self.method)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["received_at", "user", "channel", "message", "metadata", "method", "created_at"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.received_at);
+        __map.optional(1, &self.user);
+        __map.optional(2, &self.channel);
+        __map.optional(3, &self.message);
+        __map.optional(4, &self.metadata);
+        __map.required(5, &self.method);
+        __map.required(6, &self.created_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PendingMessageEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PendingMessageEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PendingMessageEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PendingMessageEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_metadata: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut __field_method: Option<String> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "channel" => __field_channel = __map.next_value()?,
-                        "message" => __field_message = __map.next_value()?,
-                        "metadata" => __field_metadata = __map.next_value()?,
-                        "method" => __field_method = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(PendingMessageEvent {
-                    received_at: __field_received_at,
-                    user: __field_user,
-                    channel: __field_channel,
-                    message: __field_message,
-                    metadata: __field_metadata,
-                    method: __field_method.unwrap_or_default(),
-                    created_at: __field_created_at,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PendingMessageEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelContextResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelContextResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 0, 0, 2, 1, 3, 4],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.cid),
+                1 => __reader.value(&mut __map, 1, &mut __value.type_),
+                2 => __reader.value(&mut __map, 2, &mut __value.id),
+                3 => __reader.option(&mut __map, 3, &mut __value.created_by),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelContextResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("cid", &self.cid)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.serialize_entry("id", &self.id)?;
-        if let Some(__value) = &self.created_by {
-            __map.serialize_entry("created_by", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.cid);
+        __map.required(1, &self.type_);
+        __map.required(2, &self.id);
+        __map.optional(3, &self.created_by);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelContextResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelContextResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelContextResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelContextResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_id: Option<String> = None;
-                let mut __field_created_by: Option<UserResponse> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "cid" => __field_cid = Some(__map.next_value()?),
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "created_by" => __field_created_by = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChannelContextResponse {
-                    cid: __field_cid.unwrap_or_default(),
-                    type_: __field_type_.unwrap_or_default(),
-                    id: __field_id.unwrap_or_default(),
-                    created_by: __field_created_by,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelContextResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MessageWithChannelResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageWithChannelResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "text", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mml", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "command", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "html", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "member", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "attachments", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "latest_reactions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "own_reactions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "reaction_counts", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reaction_scores", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reaction_groups", flags: __rt::OPTIONAL, nested: Some("{}") },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "show_in_channel", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reply_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_reply_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quoted_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "quoted_message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "thread_participants", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shadowed", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "image_labels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_users", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "mentioned_roles", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_group_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_groups", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "mentioned_channel", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mentioned_here", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "i18n", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "silent", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "pinned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "pinned_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pinned_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "pin_expires", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_text_updated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "poll_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "poll", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "moderation", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "restricted_visibility", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "draft", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "reminder", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "shared_location", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "deleted_for_me", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[0, 46, 0, 25, 36, 37, 26, 21, 0, 17, 44, 0, 0, 15, 24, 0, 38, 0, 28, 29, 19, 42, 0, 0, 0, 0, 0, 0, 48, 0, 0, 0, 3, 18, 0, 0, 41, 0, 0, 0, 0, 4, 9, 0, 0, 0, 10, 16, 0, 0, 35, 0, 0, 0, 47, 20, 0, 0, 0, 0, 12, 13, 14, 49, 0, 0, 0, 0, 0, 40, 23, 0, 0, 5, 0, 0, 6, 2, 30, 31, 0, 0, 0, 8, 0, 0, 0, 27, 22, 0, 45, 0, 7, 43, 0, 0, 0, 0, 1, 0, 0, 0, 33, 34, 0, 0, 0, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 39, 0, 0, 0, 0, 0, 0, 0, 32, 0],
+        required: 23,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.text),
+                2 => __reader.option(&mut __map, 2, &mut __value.mml),
+                3 => __reader.option(&mut __map, 3, &mut __value.command),
+                4 => __reader.value(&mut __map, 4, &mut __value.html),
+                5 => __reader.value(&mut __map, 5, &mut __value.type_),
+                6 => __reader.value(&mut __map, 6, &mut __value.user),
+                7 => __reader.option(&mut __map, 7, &mut __value.member),
+                8 => __reader.value(&mut __map, 8, &mut __value.attachments),
+                9 => __reader.value(&mut __map, 9, &mut __value.latest_reactions),
+                10 => __reader.value(&mut __map, 10, &mut __value.own_reactions),
+                11 => __reader.value(&mut __map, 11, &mut __value.reaction_counts),
+                12 => __reader.value(&mut __map, 12, &mut __value.reaction_scores),
+                13 => __reader.option(&mut __map, 13, &mut __value.reaction_groups),
+                14 => __reader.option(&mut __map, 14, &mut __value.parent_id),
+                15 => __reader.option(&mut __map, 15, &mut __value.show_in_channel),
+                16 => __reader.value(&mut __map, 16, &mut __value.reply_count),
+                17 => __reader.value(&mut __map, 17, &mut __value.deleted_reply_count),
+                18 => __reader.option(&mut __map, 18, &mut __value.quoted_message_id),
+                19 => __reader.option(&mut __map, 19, &mut __value.quoted_message),
+                20 => __reader.option(&mut __map, 20, &mut __value.thread_participants),
+                21 => __reader.value(&mut __map, 21, &mut __value.cid),
+                22 => __reader.value(&mut __map, 22, &mut __value.created_at),
+                23 => __reader.value(&mut __map, 23, &mut __value.updated_at),
+                24 => __reader.option(&mut __map, 24, &mut __value.deleted_at),
+                25 => __reader.value(&mut __map, 25, &mut __value.shadowed),
+                26 => __reader.option(&mut __map, 26, &mut __value.image_labels),
+                27 => __reader.value(&mut __map, 27, &mut __value.mentioned_users),
+                28 => __reader.option(&mut __map, 28, &mut __value.mentioned_roles),
+                29 => __reader.option(&mut __map, 29, &mut __value.mentioned_group_ids),
+                30 => __reader.option(&mut __map, 30, &mut __value.mentioned_groups),
+                31 => __reader.value(&mut __map, 31, &mut __value.mentioned_channel),
+                32 => __reader.value(&mut __map, 32, &mut __value.mentioned_here),
+                33 => __reader.option(&mut __map, 33, &mut __value.i18n),
+                34 => __reader.value(&mut __map, 34, &mut __value.silent),
+                35 => __reader.value(&mut __map, 35, &mut __value.pinned),
+                36 => __reader.option(&mut __map, 36, &mut __value.pinned_at),
+                37 => __reader.option(&mut __map, 37, &mut __value.pinned_by),
+                38 => __reader.option(&mut __map, 38, &mut __value.pin_expires),
+                39 => __reader.option(&mut __map, 39, &mut __value.message_text_updated_at),
+                40 => __reader.option(&mut __map, 40, &mut __value.poll_id),
+                41 => __reader.option(&mut __map, 41, &mut __value.poll),
+                42 => __reader.option(&mut __map, 42, &mut __value.moderation),
+                43 => __reader.value(&mut __map, 43, &mut __value.restricted_visibility),
+                44 => __reader.option(&mut __map, 44, &mut __value.draft),
+                45 => __reader.option(&mut __map, 45, &mut __value.reminder),
+                46 => __reader.option(&mut __map, 46, &mut __value.shared_location),
+                47 => __reader.option(&mut __map, 47, &mut __value.deleted_for_me),
+                48 => __reader.value(&mut __map, 48, &mut __value.channel),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageWithChannelResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("text", &self.text)?;
-        if let Some(__value) = &self.mml {
-            __map.serialize_entry("mml", __value)?;
-        }
-        if let Some(__value) = &self.command {
-            __map.serialize_entry("command", __value)?;
-        }
-        __map.serialize_entry("html", &self.html)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.serialize_entry("user", &self.user)?;
-        if let Some(__value) = &self.member {
-            __map.serialize_entry("member", __value)?;
-        }
-        __map.serialize_entry("attachments", &self.attachments)?;
-        __map.serialize_entry("latest_reactions", &self.latest_reactions)?;
-        __map.serialize_entry("own_reactions", &self.own_reactions)?;
-        __map.serialize_entry("reaction_counts", &self.reaction_counts)?;
-        __map.serialize_entry("reaction_scores", &self.reaction_scores)?;
-        if let Some(__value) = &self.reaction_groups {
-            __map.serialize_entry("reaction_groups", __value)?;
-        }
-        if let Some(__value) = &self.parent_id {
-            __map.serialize_entry("parent_id", __value)?;
-        }
-        if let Some(__value) = &self.show_in_channel {
-            __map.serialize_entry("show_in_channel", __value)?;
-        }
-        __map.serialize_entry("reply_count", &self.reply_count)?;
-        __map.serialize_entry("deleted_reply_count", &self.deleted_reply_count)?;
-        if let Some(__value) = &self.quoted_message_id {
-            __map.serialize_entry("quoted_message_id", __value)?;
-        }
-        if let Some(__value) = &self.quoted_message {
-            __map.serialize_entry("quoted_message", __value)?;
-        }
-        if let Some(__value) = &self.thread_participants {
-            __map.serialize_entry("thread_participants", __value)?;
-        }
-        __map.serialize_entry("cid", &self.cid)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(__value) = &self.deleted_at {
-            __map.serialize_entry("deleted_at", __value)?;
-        }
-        __map.serialize_entry("shadowed", &self.shadowed)?;
-        if let Some(__value) = &self.image_labels {
-            __map.serialize_entry("image_labels", __value)?;
-        }
-        __map.serialize_entry("mentioned_users", &self.mentioned_users)?;
-        if let Some(__value) = &self.mentioned_roles {
-            __map.serialize_entry("mentioned_roles", __value)?;
-        }
-        if let Some(__value) = &self.mentioned_group_ids {
-            __map.serialize_entry("mentioned_group_ids", __value)?;
-        }
-        if let Some(__value) = &self.mentioned_groups {
-            __map.serialize_entry("mentioned_groups", __value)?;
-        }
-        __map.serialize_entry("mentioned_channel", &self.mentioned_channel)?;
-        __map.serialize_entry("mentioned_here", &self.mentioned_here)?;
-        if let Some(__value) = &self.i18n {
-            __map.serialize_entry("i18n", __value)?;
-        }
-        __map.serialize_entry("silent", &self.silent)?;
-        __map.serialize_entry("pinned", &self.pinned)?;
-        if let Some(__value) = &self.pinned_at {
-            __map.serialize_entry("pinned_at", __value)?;
-        }
-        if let Some(__value) = &self.pinned_by {
-            __map.serialize_entry("pinned_by", __value)?;
-        }
-        if let Some(__value) = &self.pin_expires {
-            __map.serialize_entry("pin_expires", __value)?;
-        }
-        if let Some(__value) = &self.message_text_updated_at {
-            __map.serialize_entry("message_text_updated_at", __value)?;
-        }
-        if let Some(__value) = &self.poll_id {
-            __map.serialize_entry("poll_id", __value)?;
-        }
-        if let Some(__value) = &self.poll {
-            __map.serialize_entry("poll", __value)?;
-        }
-        if let Some(__value) = &self.moderation {
-            __map.serialize_entry("moderation", __value)?;
-        }
-        __map.serialize_entry("restricted_visibility", &self.restricted_visibility)?;
-        if let Some(__value) = &self.draft {
-            __map.serialize_entry("draft", __value)?;
-        }
-        if let Some(__value) = &self.reminder {
-            __map.serialize_entry("reminder", __value)?;
-        }
-        if let Some(__value) = &self.shared_location {
-            __map.serialize_entry("shared_location", __value)?;
-        }
-        if let Some(__value) = &self.deleted_for_me {
-            __map.serialize_entry("deleted_for_me", __value)?;
-        }
-        __map.serialize_entry("channel", &self.channel)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "text", "mml", "command", "html", "type", "user", "member", "attachments", "latest_reactions", "own_reactions", "reaction_counts", "reaction_scores", "reaction_groups", "parent_id", "show_in_channel", "reply_count", "deleted_reply_count", "quoted_message_id", "quoted_message", "thread_participants", "cid", "created_at", "updated_at", "deleted_at", "shadowed", "image_labels", "mentioned_users", "mentioned_roles", "mentioned_group_ids", "mentioned_groups", "mentioned_channel", "mentioned_here", "i18n", "silent", "pinned", "pinned_at", "pinned_by", "pin_expires", "message_text_updated_at", "poll_id", "poll", "moderation", "restricted_visibility", "draft", "reminder", "shared_location", "deleted_for_me", "channel"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.text);
+        __map.optional(2, &self.mml);
+        __map.optional(3, &self.command);
+        __map.required(4, &self.html);
+        __map.required(5, &self.type_);
+        __map.required(6, &self.user);
+        __map.optional(7, &self.member);
+        __map.required(8, &self.attachments);
+        __map.required(9, &self.latest_reactions);
+        __map.required(10, &self.own_reactions);
+        __map.required(11, &self.reaction_counts);
+        __map.required(12, &self.reaction_scores);
+        __map.optional(13, &self.reaction_groups);
+        __map.optional(14, &self.parent_id);
+        __map.optional(15, &self.show_in_channel);
+        __map.required(16, &self.reply_count);
+        __map.required(17, &self.deleted_reply_count);
+        __map.optional(18, &self.quoted_message_id);
+        __map.optional(19, &self.quoted_message);
+        __map.optional(20, &self.thread_participants);
+        __map.required(21, &self.cid);
+        __map.required(22, &self.created_at);
+        __map.required(23, &self.updated_at);
+        __map.optional(24, &self.deleted_at);
+        __map.required(25, &self.shadowed);
+        __map.optional(26, &self.image_labels);
+        __map.required(27, &self.mentioned_users);
+        __map.optional(28, &self.mentioned_roles);
+        __map.optional(29, &self.mentioned_group_ids);
+        __map.optional(30, &self.mentioned_groups);
+        __map.required(31, &self.mentioned_channel);
+        __map.required(32, &self.mentioned_here);
+        __map.optional(33, &self.i18n);
+        __map.required(34, &self.silent);
+        __map.required(35, &self.pinned);
+        __map.optional(36, &self.pinned_at);
+        __map.optional(37, &self.pinned_by);
+        __map.optional(38, &self.pin_expires);
+        __map.optional(39, &self.message_text_updated_at);
+        __map.optional(40, &self.poll_id);
+        __map.optional(41, &self.poll);
+        __map.optional(42, &self.moderation);
+        __map.required(43, &self.restricted_visibility);
+        __map.optional(44, &self.draft);
+        __map.optional(45, &self.reminder);
+        __map.optional(46, &self.shared_location);
+        __map.optional(47, &self.deleted_for_me);
+        __map.required(48, &self.channel);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageWithChannelResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MessageWithChannelResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MessageWithChannelResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageWithChannelResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_text: Option<String> = None;
-                let mut __field_mml: Option<String> = None;
-                let mut __field_command: Option<String> = None;
-                let mut __field_html: Option<String> = None;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_member: Option<ChannelMemberPartialResponse> = None;
-                let mut __field_attachments: Option<Vec<Attachment>> = None;
-                let mut __field_latest_reactions: Option<Vec<ReactionResponse>> = None;
-                let mut __field_own_reactions: Option<Vec<ReactionResponse>> = None;
-                let mut __field_reaction_counts: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut __field_reaction_scores: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut __field_reaction_groups: Option<std::collections::BTreeMap<String, ReactionGroupResponse>> = None;
-                let mut __field_parent_id: Option<String> = None;
-                let mut __field_show_in_channel: Option<bool> = None;
-                let mut __field_reply_count: Option<i32> = None;
-                let mut __field_deleted_reply_count: Option<i32> = None;
-                let mut __field_quoted_message_id: Option<String> = None;
-                let mut __field_quoted_message: Option<MessageResponse> = None;
-                let mut __field_thread_participants: Option<Vec<UserResponse>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_shadowed: Option<bool> = None;
-                let mut __field_image_labels: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut __field_mentioned_users: Option<Vec<UserResponse>> = None;
-                let mut __field_mentioned_roles: Option<Vec<String>> = None;
-                let mut __field_mentioned_group_ids: Option<Vec<String>> = None;
-                let mut __field_mentioned_groups: Option<Vec<UserGroupResponse>> = None;
-                let mut __field_mentioned_channel: Option<bool> = None;
-                let mut __field_mentioned_here: Option<bool> = None;
-                let mut __field_i18n: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut __field_silent: Option<bool> = None;
-                let mut __field_pinned: Option<bool> = None;
-                let mut __field_pinned_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_pinned_by: Option<UserResponse> = None;
-                let mut __field_pin_expires: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_message_text_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_poll_id: Option<String> = None;
-                let mut __field_poll: Option<PollResponseData> = None;
-                let mut __field_moderation: Option<ModerationV2Response> = None;
-                let mut __field_restricted_visibility: Option<Vec<String>> = None;
-                let mut __field_draft: Option<DraftResponse> = None;
-                let mut __field_reminder: Option<ReminderResponseData> = None;
-                let mut __field_shared_location: Option<SharedLocationResponseData> = None;
-                let mut __field_deleted_for_me: Option<bool> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "text" => __field_text = Some(__map.next_value()?),
-                        "mml" => __field_mml = __map.next_value()?,
-                        "command" => __field_command = __map.next_value()?,
-                        "html" => __field_html = Some(__map.next_value()?),
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        "user" => __field_user = Some(__map.next_value()?),
-                        "member" => __field_member = __map.next_value()?,
-                        "attachments" => __field_attachments = Some(__map.next_value()?),
-                        "latest_reactions" => __field_latest_reactions = Some(__map.next_value()?),
-                        "own_reactions" => __field_own_reactions = Some(__map.next_value()?),
-                        "reaction_counts" => __field_reaction_counts = Some(__map.next_value()?),
-                        "reaction_scores" => __field_reaction_scores = Some(__map.next_value()?),
-                        "reaction_groups" => __field_reaction_groups = __map.next_value()?,
-                        "parent_id" => __field_parent_id = __map.next_value()?,
-                        "show_in_channel" => __field_show_in_channel = __map.next_value()?,
-                        "reply_count" => __field_reply_count = Some(__map.next_value()?),
-                        "deleted_reply_count" => __field_deleted_reply_count = Some(__map.next_value()?),
-                        "quoted_message_id" => __field_quoted_message_id = __map.next_value()?,
-                        "quoted_message" => __field_quoted_message = __map.next_value()?,
-                        "thread_participants" => __field_thread_participants = __map.next_value()?,
-                        "cid" => __field_cid = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "deleted_at" => __field_deleted_at = __map.next_value()?,
-                        "shadowed" => __field_shadowed = Some(__map.next_value()?),
-                        "image_labels" => __field_image_labels = __map.next_value()?,
-                        "mentioned_users" => __field_mentioned_users = Some(__map.next_value()?),
-                        "mentioned_roles" => __field_mentioned_roles = __map.next_value()?,
-                        "mentioned_group_ids" => __field_mentioned_group_ids = __map.next_value()?,
-                        "mentioned_groups" => __field_mentioned_groups = __map.next_value()?,
-                        "mentioned_channel" => __field_mentioned_channel = Some(__map.next_value()?),
-                        "mentioned_here" => __field_mentioned_here = Some(__map.next_value()?),
-                        "i18n" => __field_i18n = __map.next_value()?,
-                        "silent" => __field_silent = Some(__map.next_value()?),
-                        "pinned" => __field_pinned = Some(__map.next_value()?),
-                        "pinned_at" => __field_pinned_at = __map.next_value()?,
-                        "pinned_by" => __field_pinned_by = __map.next_value()?,
-                        "pin_expires" => __field_pin_expires = __map.next_value()?,
-                        "message_text_updated_at" => __field_message_text_updated_at = __map.next_value()?,
-                        "poll_id" => __field_poll_id = __map.next_value()?,
-                        "poll" => __field_poll = __map.next_value()?,
-                        "moderation" => __field_moderation = __map.next_value()?,
-                        "restricted_visibility" => __field_restricted_visibility = Some(__map.next_value()?),
-                        "draft" => __field_draft = __map.next_value()?,
-                        "reminder" => __field_reminder = __map.next_value()?,
-                        "shared_location" => __field_shared_location = __map.next_value()?,
-                        "deleted_for_me" => __field_deleted_for_me = __map.next_value()?,
-                        "channel" => __field_channel = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_user) = __field_user else {
-                    return Err(serde::de::Error::missing_field("user"));
-                };
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                let Some(__field_channel) = __field_channel else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(MessageWithChannelResponse {
-                    id: __field_id.unwrap_or_default(),
-                    text: __field_text.unwrap_or_default(),
-                    mml: __field_mml,
-                    command: __field_command,
-                    html: __field_html.unwrap_or_default(),
-                    type_: __field_type_.unwrap_or_default(),
-                    user: __field_user,
-                    member: __field_member,
-                    attachments: __field_attachments.unwrap_or_default(),
-                    latest_reactions: __field_latest_reactions.unwrap_or_default(),
-                    own_reactions: __field_own_reactions.unwrap_or_default(),
-                    reaction_counts: __field_reaction_counts.unwrap_or_default(),
-                    reaction_scores: __field_reaction_scores.unwrap_or_default(),
-                    reaction_groups: __field_reaction_groups,
-                    parent_id: __field_parent_id,
-                    show_in_channel: __field_show_in_channel,
-                    reply_count: __field_reply_count.unwrap_or_default(),
-                    deleted_reply_count: __field_deleted_reply_count.unwrap_or_default(),
-                    quoted_message_id: __field_quoted_message_id,
-                    quoted_message: __field_quoted_message,
-                    thread_participants: __field_thread_participants,
-                    cid: __field_cid.unwrap_or_default(),
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    deleted_at: __field_deleted_at,
-                    shadowed: __field_shadowed.unwrap_or_default(),
-                    image_labels: __field_image_labels,
-                    mentioned_users: __field_mentioned_users.unwrap_or_default(),
-                    mentioned_roles: __field_mentioned_roles,
-                    mentioned_group_ids: __field_mentioned_group_ids,
-                    mentioned_groups: __field_mentioned_groups,
-                    mentioned_channel: __field_mentioned_channel.unwrap_or_default(),
-                    mentioned_here: __field_mentioned_here.unwrap_or_default(),
-                    i18n: __field_i18n,
-                    silent: __field_silent.unwrap_or_default(),
-                    pinned: __field_pinned.unwrap_or_default(),
-                    pinned_at: __field_pinned_at,
-                    pinned_by: __field_pinned_by,
-                    pin_expires: __field_pin_expires,
-                    message_text_updated_at: __field_message_text_updated_at,
-                    poll_id: __field_poll_id,
-                    poll: __field_poll,
-                    moderation: __field_moderation,
-                    restricted_visibility: __field_restricted_visibility.unwrap_or_default(),
-                    draft: __field_draft,
-                    reminder: __field_reminder,
-                    shared_location: __field_shared_location,
-                    deleted_for_me: __field_deleted_for_me,
-                    channel: __field_channel,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageWithChannelResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageHistoryEntryResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageHistoryEntryResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message_updated_by_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message_updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "is_deleted", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "text", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "attachments", flags: __rt::REQUIRED, nested: Some("[]") },
+        ],
+        slots: &[4, 0, 0, 3, 0, 6, 0, 0, 0, 5, 0, 0, 2, 1, 0, 0],
+        required: 6,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.message_updated_by_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.message_updated_at),
+                3 => __reader.value(&mut __map, 3, &mut __value.is_deleted),
+                4 => __reader.value(&mut __map, 4, &mut __value.text),
+                5 => __reader.value(&mut __map, 5, &mut __value.attachments),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageHistoryEntryResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message_id", &self.message_id)?;
-        __map.serialize_entry("message_updated_by_id", &self.message_updated_by_id)?;
-        __map.serialize_entry("message_updated_at", &self.message_updated_at)?;
-        __map.serialize_entry("is_deleted", &self.is_deleted)?;
-        __map.serialize_entry("text", &self.text)?;
-        __map.serialize_entry("attachments", &self.attachments)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["message_id", "message_updated_by_id", "message_updated_at", "is_deleted", "text", "attachments"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message_id);
+        __map.required(1, &self.message_updated_by_id);
+        __map.required(2, &self.message_updated_at);
+        __map.required(3, &self.is_deleted);
+        __map.required(4, &self.text);
+        __map.required(5, &self.attachments);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageHistoryEntryResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MessageHistoryEntryResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MessageHistoryEntryResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageHistoryEntryResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_message_updated_by_id: Option<String> = None;
-                let mut __field_message_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_is_deleted: Option<bool> = None;
-                let mut __field_text: Option<String> = None;
-                let mut __field_attachments: Option<Vec<Attachment>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message_id" => __field_message_id = Some(__map.next_value()?),
-                        "message_updated_by_id" => __field_message_updated_by_id = Some(__map.next_value()?),
-                        "message_updated_at" => __field_message_updated_at = Some(__map.next_value()?),
-                        "is_deleted" => __field_is_deleted = Some(__map.next_value()?),
-                        "text" => __field_text = Some(__map.next_value()?),
-                        "attachments" => __field_attachments = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_message_updated_at) = __field_message_updated_at else {
-                    return Err(serde::de::Error::missing_field("message_updated_at"));
-                };
-                Ok(MessageHistoryEntryResponse {
-                    message_id: __field_message_id.unwrap_or_default(),
-                    message_updated_by_id: __field_message_updated_by_id.unwrap_or_default(),
-                    message_updated_at: __field_message_updated_at,
-                    is_deleted: __field_is_deleted.unwrap_or_default(),
-                    text: __field_text.unwrap_or_default(),
-                    attachments: __field_attachments.unwrap_or_default(),
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageHistoryEntryResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for SearchResult {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SearchResult",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 1],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.message),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SearchResult {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.message);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SearchResult {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SearchResult;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `SearchResult` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SearchResult, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_message: Option<SearchResultMessage> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => __field_message = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SearchResult {
-                    message: __field_message,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SearchResult {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SearchWarning {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SearchWarning",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "warning_description", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "warning_code", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel_search_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_search_cids", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 4, 0, 0, 1, 2, 3, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.warning_description),
+                1 => __reader.value(&mut __map, 1, &mut __value.warning_code),
+                2 => __reader.option(&mut __map, 2, &mut __value.channel_search_count),
+                3 => __reader.option(&mut __map, 3, &mut __value.channel_search_cids),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SearchWarning {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("warning_description", &self.warning_description)?;
-        __map.serialize_entry("warning_code", &self.warning_code)?;
-        if let Some(__value) = &self.channel_search_count {
-            __map.serialize_entry("channel_search_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_search_cids {
-            __map.serialize_entry("channel_search_cids", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.warning_description);
+        __map.required(1, &self.warning_code);
+        __map.optional(2, &self.channel_search_count);
+        __map.optional(3, &self.channel_search_cids);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SearchWarning {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SearchWarning;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `SearchWarning` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SearchWarning, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_warning_description: Option<String> = None;
-                let mut __field_warning_code: Option<i32> = None;
-                let mut __field_channel_search_count: Option<i32> = None;
-                let mut __field_channel_search_cids: Option<Vec<String>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "warning_description" => __field_warning_description = Some(__map.next_value()?),
-                        "warning_code" => __field_warning_code = Some(__map.next_value()?),
-                        "channel_search_count" => __field_channel_search_count = __map.next_value()?,
-                        "channel_search_cids" => __field_channel_search_cids = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SearchWarning {
-                    warning_description: __field_warning_description.unwrap_or_default(),
-                    warning_code: __field_warning_code.unwrap_or_default(),
-                    channel_search_count: __field_channel_search_count,
-                    channel_search_cids: __field_channel_search_cids,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SearchWarning {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MessageOptions {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageOptions",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "include_thread_participants", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "member_custom_include", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 1, 0, 2],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.include_thread_participants),
+                1 => __reader.option(&mut __map, 1, &mut __value.member_custom_include),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageOptions {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.include_thread_participants {
-            __map.serialize_entry("include_thread_participants", __value)?;
-        }
-        if let Some(__value) = &self.member_custom_include {
-            __map.serialize_entry("member_custom_include", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.include_thread_participants);
+        __map.optional(1, &self.member_custom_include);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageOptions {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MessageOptions;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MessageOptions` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageOptions, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_include_thread_participants: Option<bool> = None;
-                let mut __field_member_custom_include: Option<Vec<String>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "include_thread_participants" => __field_include_thread_participants = __map.next_value()?,
-                        "member_custom_include" => __field_member_custom_include = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MessageOptions {
-                    include_thread_participants: __field_include_thread_participants,
-                    member_custom_include: __field_member_custom_include,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageOptions {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SearchResultMessage {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SearchResultMessage",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "text", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mml", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "command", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "html", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "member", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "attachments", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "latest_reactions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "own_reactions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "reaction_counts", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reaction_scores", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reaction_groups", flags: __rt::OPTIONAL, nested: Some("{}") },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "show_in_channel", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reply_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_reply_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quoted_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "quoted_message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "thread_participants", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shadowed", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "image_labels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_users", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "mentioned_roles", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_group_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_groups", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "mentioned_channel", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mentioned_here", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "i18n", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "silent", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "pinned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "pinned_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pinned_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "pin_expires", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_text_updated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "poll_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "poll", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "moderation", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "restricted_visibility", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "draft", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "reminder", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "shared_location", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "deleted_for_me", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 46, 0, 25, 36, 37, 26, 21, 0, 17, 44, 0, 0, 15, 24, 0, 38, 0, 28, 29, 19, 42, 0, 0, 0, 0, 0, 0, 48, 0, 0, 0, 3, 18, 0, 0, 41, 0, 0, 0, 0, 4, 9, 0, 0, 0, 10, 16, 0, 0, 35, 0, 0, 0, 47, 20, 0, 0, 0, 0, 12, 13, 14, 49, 0, 0, 0, 0, 0, 40, 23, 0, 0, 5, 0, 0, 6, 2, 30, 31, 0, 0, 0, 8, 0, 0, 0, 27, 22, 0, 45, 0, 7, 43, 0, 0, 0, 0, 1, 0, 0, 0, 33, 34, 0, 0, 0, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 39, 0, 0, 0, 0, 0, 0, 0, 32, 0],
+        required: 22,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.text),
+                2 => __reader.option(&mut __map, 2, &mut __value.mml),
+                3 => __reader.option(&mut __map, 3, &mut __value.command),
+                4 => __reader.value(&mut __map, 4, &mut __value.html),
+                5 => __reader.value(&mut __map, 5, &mut __value.type_),
+                6 => __reader.value(&mut __map, 6, &mut __value.user),
+                7 => __reader.option(&mut __map, 7, &mut __value.member),
+                8 => __reader.value(&mut __map, 8, &mut __value.attachments),
+                9 => __reader.value(&mut __map, 9, &mut __value.latest_reactions),
+                10 => __reader.value(&mut __map, 10, &mut __value.own_reactions),
+                11 => __reader.value(&mut __map, 11, &mut __value.reaction_counts),
+                12 => __reader.value(&mut __map, 12, &mut __value.reaction_scores),
+                13 => __reader.option(&mut __map, 13, &mut __value.reaction_groups),
+                14 => __reader.option(&mut __map, 14, &mut __value.parent_id),
+                15 => __reader.option(&mut __map, 15, &mut __value.show_in_channel),
+                16 => __reader.value(&mut __map, 16, &mut __value.reply_count),
+                17 => __reader.value(&mut __map, 17, &mut __value.deleted_reply_count),
+                18 => __reader.option(&mut __map, 18, &mut __value.quoted_message_id),
+                19 => __reader.option(&mut __map, 19, &mut __value.quoted_message),
+                20 => __reader.option(&mut __map, 20, &mut __value.thread_participants),
+                21 => __reader.value(&mut __map, 21, &mut __value.cid),
+                22 => __reader.value(&mut __map, 22, &mut __value.created_at),
+                23 => __reader.value(&mut __map, 23, &mut __value.updated_at),
+                24 => __reader.option(&mut __map, 24, &mut __value.deleted_at),
+                25 => __reader.value(&mut __map, 25, &mut __value.shadowed),
+                26 => __reader.option(&mut __map, 26, &mut __value.image_labels),
+                27 => __reader.value(&mut __map, 27, &mut __value.mentioned_users),
+                28 => __reader.option(&mut __map, 28, &mut __value.mentioned_roles),
+                29 => __reader.option(&mut __map, 29, &mut __value.mentioned_group_ids),
+                30 => __reader.option(&mut __map, 30, &mut __value.mentioned_groups),
+                31 => __reader.value(&mut __map, 31, &mut __value.mentioned_channel),
+                32 => __reader.value(&mut __map, 32, &mut __value.mentioned_here),
+                33 => __reader.option(&mut __map, 33, &mut __value.i18n),
+                34 => __reader.value(&mut __map, 34, &mut __value.silent),
+                35 => __reader.value(&mut __map, 35, &mut __value.pinned),
+                36 => __reader.option(&mut __map, 36, &mut __value.pinned_at),
+                37 => __reader.option(&mut __map, 37, &mut __value.pinned_by),
+                38 => __reader.option(&mut __map, 38, &mut __value.pin_expires),
+                39 => __reader.option(&mut __map, 39, &mut __value.message_text_updated_at),
+                40 => __reader.option(&mut __map, 40, &mut __value.poll_id),
+                41 => __reader.option(&mut __map, 41, &mut __value.poll),
+                42 => __reader.option(&mut __map, 42, &mut __value.moderation),
+                43 => __reader.value(&mut __map, 43, &mut __value.restricted_visibility),
+                44 => __reader.option(&mut __map, 44, &mut __value.draft),
+                45 => __reader.option(&mut __map, 45, &mut __value.reminder),
+                46 => __reader.option(&mut __map, 46, &mut __value.shared_location),
+                47 => __reader.option(&mut __map, 47, &mut __value.deleted_for_me),
+                48 => __reader.option(&mut __map, 48, &mut __value.channel),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SearchResultMessage {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("text", &self.text)?;
-        if let Some(__value) = &self.mml {
-            __map.serialize_entry("mml", __value)?;
-        }
-        if let Some(__value) = &self.command {
-            __map.serialize_entry("command", __value)?;
-        }
-        __map.serialize_entry("html", &self.html)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.serialize_entry("user", &self.user)?;
-        if let Some(__value) = &self.member {
-            __map.serialize_entry("member", __value)?;
-        }
-        __map.serialize_entry("attachments", &self.attachments)?;
-        __map.serialize_entry("latest_reactions", &self.latest_reactions)?;
-        __map.serialize_entry("own_reactions", &self.own_reactions)?;
-        __map.serialize_entry("reaction_counts", &self.reaction_counts)?;
-        __map.serialize_entry("reaction_scores", &self.reaction_scores)?;
-        if let Some(__value) = &self.reaction_groups {
-            __map.serialize_entry("reaction_groups", __value)?;
-        }
-        if let Some(__value) = &self.parent_id {
-            __map.serialize_entry("parent_id", __value)?;
-        }
-        if let Some(__value) = &self.show_in_channel {
-            __map.serialize_entry("show_in_channel", __value)?;
-        }
-        __map.serialize_entry("reply_count", &self.reply_count)?;
-        __map.serialize_entry("deleted_reply_count", &self.deleted_reply_count)?;
-        if let Some(__value) = &self.quoted_message_id {
-            __map.serialize_entry("quoted_message_id", __value)?;
-        }
-        if let Some(__value) = &self.quoted_message {
-            __map.serialize_entry("quoted_message", __value)?;
-        }
-        if let Some(__value) = &self.thread_participants {
-            __map.serialize_entry("thread_participants", __value)?;
-        }
-        __map.serialize_entry("cid", &self.cid)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(__value) = &self.deleted_at {
-            __map.serialize_entry("deleted_at", __value)?;
-        }
-        __map.serialize_entry("shadowed", &self.shadowed)?;
-        if let Some(__value) = &self.image_labels {
-            __map.serialize_entry("image_labels", __value)?;
-        }
-        __map.serialize_entry("mentioned_users", &self.mentioned_users)?;
-        if let Some(__value) = &self.mentioned_roles {
-            __map.serialize_entry("mentioned_roles", __value)?;
-        }
-        if let Some(__value) = &self.mentioned_group_ids {
-            __map.serialize_entry("mentioned_group_ids", __value)?;
-        }
-        if let Some(__value) = &self.mentioned_groups {
-            __map.serialize_entry("mentioned_groups", __value)?;
-        }
-        __map.serialize_entry("mentioned_channel", &self.mentioned_channel)?;
-        __map.serialize_entry("mentioned_here", &self.mentioned_here)?;
-        if let Some(__value) = &self.i18n {
-            __map.serialize_entry("i18n", __value)?;
-        }
-        __map.serialize_entry("silent", &self.silent)?;
-        __map.serialize_entry("pinned", &self.pinned)?;
-        if let Some(__value) = &self.pinned_at {
-            __map.serialize_entry("pinned_at", __value)?;
-        }
-        if let Some(__value) = &self.pinned_by {
-            __map.serialize_entry("pinned_by", __value)?;
-        }
-        if let Some(__value) = &self.pin_expires {
-            __map.serialize_entry("pin_expires", __value)?;
-        }
-        if let Some(__value) = &self.message_text_updated_at {
-            __map.serialize_entry("message_text_updated_at", __value)?;
-        }
-        if let Some(__value) = &self.poll_id {
-            __map.serialize_entry("poll_id", __value)?;
-        }
-        if let Some(__value) = &self.poll {
-            __map.serialize_entry("poll", __value)?;
-        }
-        if let Some(__value) = &self.moderation {
-            __map.serialize_entry("moderation", __value)?;
-        }
-        __map.serialize_entry("restricted_visibility", &self.restricted_visibility)?;
-        if let Some(__value) = &self.draft {
-            __map.serialize_entry("draft", __value)?;
-        }
-        if let Some(__value) = &self.reminder {
-            __map.serialize_entry("reminder", __value)?;
-        }
-        if let Some(__value) = &self.shared_location {
-            __map.serialize_entry("shared_location", __value)?;
-        }
-        if let Some(__value) = &self.deleted_for_me {
-            __map.serialize_entry("deleted_for_me", __value)?;
-        }
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "text", "mml", "command", "html", "type", "user", "member", "attachments", "latest_reactions", "own_reactions", "reaction_counts", "reaction_scores", "reaction_groups", "parent_id", "show_in_channel", "reply_count", "deleted_reply_count", "quoted_message_id", "quoted_message", "thread_participants", "cid", "created_at", "updated_at", "deleted_at", "shadowed", "image_labels", "mentioned_users", "mentioned_roles", "mentioned_group_ids", "mentioned_groups", "mentioned_channel", "mentioned_here", "i18n", "silent", "pinned", "pinned_at", "pinned_by", "pin_expires", "message_text_updated_at", "poll_id", "poll", "moderation", "restricted_visibility", "draft", "reminder", "shared_location", "deleted_for_me", "channel"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.text);
+        __map.optional(2, &self.mml);
+        __map.optional(3, &self.command);
+        __map.required(4, &self.html);
+        __map.required(5, &self.type_);
+        __map.required(6, &self.user);
+        __map.optional(7, &self.member);
+        __map.required(8, &self.attachments);
+        __map.required(9, &self.latest_reactions);
+        __map.required(10, &self.own_reactions);
+        __map.required(11, &self.reaction_counts);
+        __map.required(12, &self.reaction_scores);
+        __map.optional(13, &self.reaction_groups);
+        __map.optional(14, &self.parent_id);
+        __map.optional(15, &self.show_in_channel);
+        __map.required(16, &self.reply_count);
+        __map.required(17, &self.deleted_reply_count);
+        __map.optional(18, &self.quoted_message_id);
+        __map.optional(19, &self.quoted_message);
+        __map.optional(20, &self.thread_participants);
+        __map.required(21, &self.cid);
+        __map.required(22, &self.created_at);
+        __map.required(23, &self.updated_at);
+        __map.optional(24, &self.deleted_at);
+        __map.required(25, &self.shadowed);
+        __map.optional(26, &self.image_labels);
+        __map.required(27, &self.mentioned_users);
+        __map.optional(28, &self.mentioned_roles);
+        __map.optional(29, &self.mentioned_group_ids);
+        __map.optional(30, &self.mentioned_groups);
+        __map.required(31, &self.mentioned_channel);
+        __map.required(32, &self.mentioned_here);
+        __map.optional(33, &self.i18n);
+        __map.required(34, &self.silent);
+        __map.required(35, &self.pinned);
+        __map.optional(36, &self.pinned_at);
+        __map.optional(37, &self.pinned_by);
+        __map.optional(38, &self.pin_expires);
+        __map.optional(39, &self.message_text_updated_at);
+        __map.optional(40, &self.poll_id);
+        __map.optional(41, &self.poll);
+        __map.optional(42, &self.moderation);
+        __map.required(43, &self.restricted_visibility);
+        __map.optional(44, &self.draft);
+        __map.optional(45, &self.reminder);
+        __map.optional(46, &self.shared_location);
+        __map.optional(47, &self.deleted_for_me);
+        __map.optional(48, &self.channel);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SearchResultMessage {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SearchResultMessage;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `SearchResultMessage` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SearchResultMessage, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_text: Option<String> = None;
-                let mut __field_mml: Option<String> = None;
-                let mut __field_command: Option<String> = None;
-                let mut __field_html: Option<String> = None;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_member: Option<ChannelMemberPartialResponse> = None;
-                let mut __field_attachments: Option<Vec<Attachment>> = None;
-                let mut __field_latest_reactions: Option<Vec<ReactionResponse>> = None;
-                let mut __field_own_reactions: Option<Vec<ReactionResponse>> = None;
-                let mut __field_reaction_counts: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut __field_reaction_scores: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut __field_reaction_groups: Option<std::collections::BTreeMap<String, ReactionGroupResponse>> = None;
-                let mut __field_parent_id: Option<String> = None;
-                let mut __field_show_in_channel: Option<bool> = None;
-                let mut __field_reply_count: Option<i32> = None;
-                let mut __field_deleted_reply_count: Option<i32> = None;
-                let mut __field_quoted_message_id: Option<String> = None;
-                let mut __field_quoted_message: Option<MessageResponse> = None;
-                let mut __field_thread_participants: Option<Vec<UserResponse>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_shadowed: Option<bool> = None;
-                let mut __field_image_labels: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut __field_mentioned_users: Option<Vec<UserResponse>> = None;
-                let mut __field_mentioned_roles: Option<Vec<String>> = None;
-                let mut __field_mentioned_group_ids: Option<Vec<String>> = None;
-                let mut __field_mentioned_groups: Option<Vec<UserGroupResponse>> = None;
-                let mut __field_mentioned_channel: Option<bool> = None;
-                let mut __field_mentioned_here: Option<bool> = None;
-                let mut __field_i18n: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut __field_silent: Option<bool> = None;
-                let mut __field_pinned: Option<bool> = None;
-                let mut __field_pinned_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_pinned_by: Option<UserResponse> = None;
-                let mut __field_pin_expires: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_message_text_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_poll_id: Option<String> = None;
-                let mut __field_poll: Option<PollResponseData> = None;
-                let mut __field_moderation: Option<ModerationV2Response> = None;
-                let mut __field_restricted_visibility: Option<Vec<String>> = None;
-                let mut __field_draft: Option<DraftResponse> = None;
-                let mut __field_reminder: Option<ReminderResponseData> = None;
-                let mut __field_shared_location: Option<SharedLocationResponseData> = None;
-                let mut __field_deleted_for_me: Option<bool> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "text" => __field_text = Some(__map.next_value()?),
-                        "mml" => __field_mml = __map.next_value()?,
-                        "command" => __field_command = __map.next_value()?,
-                        "html" => __field_html = Some(__map.next_value()?),
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        "user" => __field_user = Some(__map.next_value()?),
-                        "member" => __field_member = __map.next_value()?,
-                        "attachments" => __field_attachments = Some(__map.next_value()?),
-                        "latest_reactions" => __field_latest_reactions = Some(__map.next_value()?),
-                        "own_reactions" => __field_own_reactions = Some(__map.next_value()?),
-                        "reaction_counts" => __field_reaction_counts = Some(__map.next_value()?),
-                        "reaction_scores" => __field_reaction_scores = Some(__map.next_value()?),
-                        "reaction_groups" => __field_reaction_groups = __map.next_value()?,
-                        "parent_id" => __field_parent_id = __map.next_value()?,
-                        "show_in_channel" => __field_show_in_channel = __map.next_value()?,
-                        "reply_count" => __field_reply_count = Some(__map.next_value()?),
-                        "deleted_reply_count" => __field_deleted_reply_count = Some(__map.next_value()?),
-                        "quoted_message_id" => __field_quoted_message_id = __map.next_value()?,
-                        "quoted_message" => __field_quoted_message = __map.next_value()?,
-                        "thread_participants" => __field_thread_participants = __map.next_value()?,
-                        "cid" => __field_cid = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "deleted_at" => __field_deleted_at = __map.next_value()?,
-                        "shadowed" => __field_shadowed = Some(__map.next_value()?),
-                        "image_labels" => __field_image_labels = __map.next_value()?,
-                        "mentioned_users" => __field_mentioned_users = Some(__map.next_value()?),
-                        "mentioned_roles" => __field_mentioned_roles = __map.next_value()?,
-                        "mentioned_group_ids" => __field_mentioned_group_ids = __map.next_value()?,
-                        "mentioned_groups" => __field_mentioned_groups = __map.next_value()?,
-                        "mentioned_channel" => __field_mentioned_channel = Some(__map.next_value()?),
-                        "mentioned_here" => __field_mentioned_here = Some(__map.next_value()?),
-                        "i18n" => __field_i18n = __map.next_value()?,
-                        "silent" => __field_silent = Some(__map.next_value()?),
-                        "pinned" => __field_pinned = Some(__map.next_value()?),
-                        "pinned_at" => __field_pinned_at = __map.next_value()?,
-                        "pinned_by" => __field_pinned_by = __map.next_value()?,
-                        "pin_expires" => __field_pin_expires = __map.next_value()?,
-                        "message_text_updated_at" => __field_message_text_updated_at = __map.next_value()?,
-                        "poll_id" => __field_poll_id = __map.next_value()?,
-                        "poll" => __field_poll = __map.next_value()?,
-                        "moderation" => __field_moderation = __map.next_value()?,
-                        "restricted_visibility" => __field_restricted_visibility = Some(__map.next_value()?),
-                        "draft" => __field_draft = __map.next_value()?,
-                        "reminder" => __field_reminder = __map.next_value()?,
-                        "shared_location" => __field_shared_location = __map.next_value()?,
-                        "deleted_for_me" => __field_deleted_for_me = __map.next_value()?,
-                        "channel" => __field_channel = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_user) = __field_user else {
-                    return Err(serde::de::Error::missing_field("user"));
-                };
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(SearchResultMessage {
-                    id: __field_id.unwrap_or_default(),
-                    text: __field_text.unwrap_or_default(),
-                    mml: __field_mml,
-                    command: __field_command,
-                    html: __field_html.unwrap_or_default(),
-                    type_: __field_type_.unwrap_or_default(),
-                    user: __field_user,
-                    member: __field_member,
-                    attachments: __field_attachments.unwrap_or_default(),
-                    latest_reactions: __field_latest_reactions.unwrap_or_default(),
-                    own_reactions: __field_own_reactions.unwrap_or_default(),
-                    reaction_counts: __field_reaction_counts.unwrap_or_default(),
-                    reaction_scores: __field_reaction_scores.unwrap_or_default(),
-                    reaction_groups: __field_reaction_groups,
-                    parent_id: __field_parent_id,
-                    show_in_channel: __field_show_in_channel,
-                    reply_count: __field_reply_count.unwrap_or_default(),
-                    deleted_reply_count: __field_deleted_reply_count.unwrap_or_default(),
-                    quoted_message_id: __field_quoted_message_id,
-                    quoted_message: __field_quoted_message,
-                    thread_participants: __field_thread_participants,
-                    cid: __field_cid.unwrap_or_default(),
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    deleted_at: __field_deleted_at,
-                    shadowed: __field_shadowed.unwrap_or_default(),
-                    image_labels: __field_image_labels,
-                    mentioned_users: __field_mentioned_users.unwrap_or_default(),
-                    mentioned_roles: __field_mentioned_roles,
-                    mentioned_group_ids: __field_mentioned_group_ids,
-                    mentioned_groups: __field_mentioned_groups,
-                    mentioned_channel: __field_mentioned_channel.unwrap_or_default(),
-                    mentioned_here: __field_mentioned_here.unwrap_or_default(),
-                    i18n: __field_i18n,
-                    silent: __field_silent.unwrap_or_default(),
-                    pinned: __field_pinned.unwrap_or_default(),
-                    pinned_at: __field_pinned_at,
-                    pinned_by: __field_pinned_by,
-                    pin_expires: __field_pin_expires,
-                    message_text_updated_at: __field_message_text_updated_at,
-                    poll_id: __field_poll_id,
-                    poll: __field_poll,
-                    moderation: __field_moderation,
-                    restricted_visibility: __field_restricted_visibility.unwrap_or_default(),
-                    draft: __field_draft,
-                    reminder: __field_reminder,
-                    shared_location: __field_shared_location,
-                    deleted_for_me: __field_deleted_for_me,
-                    channel: __field_channel,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SearchResultMessage {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for Action {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "Action",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "text", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "style", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "value", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 1, 0, 0, 0, 5, 0, 0, 0, 2, 4, 0, 3, 0, 0, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.value(&mut __map, 1, &mut __value.text),
+                2 => __reader.option(&mut __map, 2, &mut __value.style),
+                3 => __reader.value(&mut __map, 3, &mut __value.type_),
+                4 => __reader.option(&mut __map, 4, &mut __value.value),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for Action {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("text", &self.text)?;
-        if let Some(__value) = &self.style {
-            __map.serialize_entry("style", __value)?;
-        }
-        __map.serialize_entry("type", &self.type_)?;
-        if let Some(__value) = &self.value {
-            __map.serialize_entry("value", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.required(1, &self.text);
+        __map.optional(2, &self.style);
+        __map.required(3, &self.type_);
+        __map.optional(4, &self.value);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Action {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Action;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `Action` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Action, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_name: Option<String> = None;
-                let mut __field_text: Option<String> = None;
-                let mut __field_style: Option<String> = None;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_value: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "text" => __field_text = Some(__map.next_value()?),
-                        "style" => __field_style = __map.next_value()?,
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        "value" => __field_value = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Action {
-                    name: __field_name.unwrap_or_default(),
-                    text: __field_text.unwrap_or_default(),
-                    style: __field_style,
-                    type_: __field_type_.unwrap_or_default(),
-                    value: __field_value,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Action {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for Field {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "Field",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "title", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "value", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "short", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 1, 2, 0, 0, 0, 3, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.title),
+                1 => __reader.value(&mut __map, 1, &mut __value.value),
+                2 => __reader.value(&mut __map, 2, &mut __value.short),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for Field {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("title", &self.title)?;
-        __map.serialize_entry("value", &self.value)?;
-        __map.serialize_entry("short", &self.short)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.title);
+        __map.required(1, &self.value);
+        __map.required(2, &self.short);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Field {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Field;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `Field` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Field, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_title: Option<String> = None;
-                let mut __field_value: Option<String> = None;
-                let mut __field_short: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "title" => __field_title = Some(__map.next_value()?),
-                        "value" => __field_value = Some(__map.next_value()?),
-                        "short" => __field_short = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Field {
-                    title: __field_title.unwrap_or_default(),
-                    value: __field_value.unwrap_or_default(),
-                    short: __field_short.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Field {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for Images {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "Images",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "original", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "fixed_height", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "fixed_height_still", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "fixed_height_downsampled", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "fixed_width", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "fixed_width_still", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "fixed_width_downsampled", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[2, 5, 0, 0, 0, 0, 0, 4, 0, 0, 6, 0, 1, 7, 0, 3],
+        required: 7,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.original),
+                1 => __reader.value(&mut __map, 1, &mut __value.fixed_height),
+                2 => __reader.value(&mut __map, 2, &mut __value.fixed_height_still),
+                3 => __reader.value(&mut __map, 3, &mut __value.fixed_height_downsampled),
+                4 => __reader.value(&mut __map, 4, &mut __value.fixed_width),
+                5 => __reader.value(&mut __map, 5, &mut __value.fixed_width_still),
+                6 => __reader.value(&mut __map, 6, &mut __value.fixed_width_downsampled),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for Images {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("original", &self.original)?;
-        __map.serialize_entry("fixed_height", &self.fixed_height)?;
-        __map.serialize_entry("fixed_height_still", &self.fixed_height_still)?;
-        __map.serialize_entry("fixed_height_downsampled", &self.fixed_height_downsampled)?;
-        __map.serialize_entry("fixed_width", &self.fixed_width)?;
-        __map.serialize_entry("fixed_width_still", &self.fixed_width_still)?;
-        __map.serialize_entry("fixed_width_downsampled", &self.fixed_width_downsampled)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.original);
+        __map.required(1, &self.fixed_height);
+        __map.required(2, &self.fixed_height_still);
+        __map.required(3, &self.fixed_height_downsampled);
+        __map.required(4, &self.fixed_width);
+        __map.required(5, &self.fixed_width_still);
+        __map.required(6, &self.fixed_width_downsampled);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Images {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Images;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `Images` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Images, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_original: Option<ImageData> = None;
-                let mut __field_fixed_height: Option<ImageData> = None;
-                let mut __field_fixed_height_still: Option<ImageData> = None;
-                let mut __field_fixed_height_downsampled: Option<ImageData> = None;
-                let mut __field_fixed_width: Option<ImageData> = None;
-                let mut __field_fixed_width_still: Option<ImageData> = None;
-                let mut __field_fixed_width_downsampled: Option<ImageData> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "original" => __field_original = Some(__map.next_value()?),
-                        "fixed_height" => __field_fixed_height = Some(__map.next_value()?),
-                        "fixed_height_still" => __field_fixed_height_still = Some(__map.next_value()?),
-                        "fixed_height_downsampled" => __field_fixed_height_downsampled = Some(__map.next_value()?),
-                        "fixed_width" => __field_fixed_width = Some(__map.next_value()?),
-                        "fixed_width_still" => __field_fixed_width_still = Some(__map.next_value()?),
-                        "fixed_width_downsampled" => __field_fixed_width_downsampled = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Images {
-                    original: __field_original.unwrap_or_default(),
-                    fixed_height: __field_fixed_height.unwrap_or_default(),
-                    fixed_height_still: __field_fixed_height_still.unwrap_or_default(),
-                    fixed_height_downsampled: __field_fixed_height_downsampled.unwrap_or_default(),
-                    fixed_width: __field_fixed_width.unwrap_or_default(),
-                    fixed_width_still: __field_fixed_width_still.unwrap_or_default(),
-                    fixed_width_downsampled: __field_fixed_width_downsampled.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Images {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ImageData {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ImageData",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "width", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "height", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "size", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "frames", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 1, 0, 4, 5, 0, 0, 0, 3, 0, 0, 0, 0, 0, 2],
+        required: 5,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.url),
+                1 => __reader.value(&mut __map, 1, &mut __value.width),
+                2 => __reader.value(&mut __map, 2, &mut __value.height),
+                3 => __reader.value(&mut __map, 3, &mut __value.size),
+                4 => __reader.value(&mut __map, 4, &mut __value.frames),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ImageData {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("url", &self.url)?;
-        __map.serialize_entry("width", &self.width)?;
-        __map.serialize_entry("height", &self.height)?;
-        __map.serialize_entry("size", &self.size)?;
-        __map.serialize_entry("frames", &self.frames)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.url);
+        __map.required(1, &self.width);
+        __map.required(2, &self.height);
+        __map.required(3, &self.size);
+        __map.required(4, &self.frames);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImageData {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ImageData;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ImageData` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ImageData, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_url: Option<String> = None;
-                let mut __field_width: Option<String> = None;
-                let mut __field_height: Option<String> = None;
-                let mut __field_size: Option<String> = None;
-                let mut __field_frames: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "url" => __field_url = Some(__map.next_value()?),
-                        "width" => __field_width = Some(__map.next_value()?),
-                        "height" => __field_height = Some(__map.next_value()?),
-                        "size" => __field_size = Some(__map.next_value()?),
-                        "frames" => __field_frames = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ImageData {
-                    url: __field_url.unwrap_or_default(),
-                    width: __field_width.unwrap_or_default(),
-                    height: __field_height.unwrap_or_default(),
-                    size: __field_size.unwrap_or_default(),
-                    frames: __field_frames.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ImageData {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for Attachment {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "Attachment",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "fallback", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "color", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pretext", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "author_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "author_link", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "author_icon", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "title", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "title_link", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "text", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thumb_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "footer", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "footer_icon", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "actions", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "fields", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "asset_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "giphy", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "og_scrape_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "original_width", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "original_height", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 0, 0, 0, 0, 16, 20, 0, 8, 0, 0, 17, 13, 21, 0, 0, 0, 0, 0, 0, 12, 0, 2, 3, 7, 0, 0, 0, 18, 0, 0, 19, 0, 6, 0, 0, 1, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 11, 14, 15, 5, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.type_),
+                1 => __reader.option(&mut __map, 1, &mut __value.fallback),
+                2 => __reader.option(&mut __map, 2, &mut __value.color),
+                3 => __reader.option(&mut __map, 3, &mut __value.pretext),
+                4 => __reader.option(&mut __map, 4, &mut __value.author_name),
+                5 => __reader.option(&mut __map, 5, &mut __value.author_link),
+                6 => __reader.option(&mut __map, 6, &mut __value.author_icon),
+                7 => __reader.option(&mut __map, 7, &mut __value.title),
+                8 => __reader.option(&mut __map, 8, &mut __value.title_link),
+                9 => __reader.option(&mut __map, 9, &mut __value.text),
+                10 => __reader.option(&mut __map, 10, &mut __value.image_url),
+                11 => __reader.option(&mut __map, 11, &mut __value.thumb_url),
+                12 => __reader.option(&mut __map, 12, &mut __value.footer),
+                13 => __reader.option(&mut __map, 13, &mut __value.footer_icon),
+                14 => __reader.option(&mut __map, 14, &mut __value.actions),
+                15 => __reader.option(&mut __map, 15, &mut __value.fields),
+                16 => __reader.option(&mut __map, 16, &mut __value.asset_url),
+                17 => __reader.option(&mut __map, 17, &mut __value.giphy),
+                18 => __reader.option(&mut __map, 18, &mut __value.og_scrape_url),
+                19 => __reader.option(&mut __map, 19, &mut __value.original_width),
+                20 => __reader.option(&mut __map, 20, &mut __value.original_height),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for Attachment {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.type_ {
-            __map.serialize_entry("type", __value)?;
-        }
-        if let Some(__value) = &self.fallback {
-            __map.serialize_entry("fallback", __value)?;
-        }
-        if let Some(__value) = &self.color {
-            __map.serialize_entry("color", __value)?;
-        }
-        if let Some(__value) = &self.pretext {
-            __map.serialize_entry("pretext", __value)?;
-        }
-        if let Some(__value) = &self.author_name {
-            __map.serialize_entry("author_name", __value)?;
-        }
-        if let Some(__value) = &self.author_link {
-            __map.serialize_entry("author_link", __value)?;
-        }
-        if let Some(__value) = &self.author_icon {
-            __map.serialize_entry("author_icon", __value)?;
-        }
-        if let Some(__value) = &self.title {
-            __map.serialize_entry("title", __value)?;
-        }
-        if let Some(__value) = &self.title_link {
-            __map.serialize_entry("title_link", __value)?;
-        }
-        if let Some(__value) = &self.text {
-            __map.serialize_entry("text", __value)?;
-        }
-        if let Some(__value) = &self.image_url {
-            __map.serialize_entry("image_url", __value)?;
-        }
-        if let Some(__value) = &self.thumb_url {
-            __map.serialize_entry("thumb_url", __value)?;
-        }
-        if let Some(__value) = &self.footer {
-            __map.serialize_entry("footer", __value)?;
-        }
-        if let Some(__value) = &self.footer_icon {
-            __map.serialize_entry("footer_icon", __value)?;
-        }
-        if let Some(__value) = &self.actions {
-            __map.serialize_entry("actions", __value)?;
-        }
-        if let Some(__value) = &self.fields {
-            __map.serialize_entry("fields", __value)?;
-        }
-        if let Some(__value) = &self.asset_url {
-            __map.serialize_entry("asset_url", __value)?;
-        }
-        if let Some(__value) = &self.giphy {
-            __map.serialize_entry("giphy", __value)?;
-        }
-        if let Some(__value) = &self.og_scrape_url {
-            __map.serialize_entry("og_scrape_url", __value)?;
-        }
-        if let Some(__value) = &self.original_width {
-            __map.serialize_entry("original_width", __value)?;
-        }
-        if let Some(__value) = &self.original_height {
-            __map.serialize_entry("original_height", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["type", "fallback", "color", "pretext", "author_name", "author_link", "author_icon", "title", "title_link", "text", "image_url", "thumb_url", "footer", "footer_icon", "actions", "fields", "asset_url", "giphy", "og_scrape_url", "original_width", "original_height"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.type_);
+        __map.optional(1, &self.fallback);
+        __map.optional(2, &self.color);
+        __map.optional(3, &self.pretext);
+        __map.optional(4, &self.author_name);
+        __map.optional(5, &self.author_link);
+        __map.optional(6, &self.author_icon);
+        __map.optional(7, &self.title);
+        __map.optional(8, &self.title_link);
+        __map.optional(9, &self.text);
+        __map.optional(10, &self.image_url);
+        __map.optional(11, &self.thumb_url);
+        __map.optional(12, &self.footer);
+        __map.optional(13, &self.footer_icon);
+        __map.optional(14, &self.actions);
+        __map.optional(15, &self.fields);
+        __map.optional(16, &self.asset_url);
+        __map.optional(17, &self.giphy);
+        __map.optional(18, &self.og_scrape_url);
+        __map.optional(19, &self.original_width);
+        __map.optional(20, &self.original_height);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Attachment {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Attachment;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `Attachment` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Attachment, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_fallback: Option<String> = None;
-                let mut __field_color: Option<String> = None;
-                let mut __field_pretext: Option<String> = None;
-                let mut __field_author_name: Option<String> = None;
-                let mut __field_author_link: Option<String> = None;
-                let mut __field_author_icon: Option<String> = None;
-                let mut __field_title: Option<String> = None;
-                let mut __field_title_link: Option<String> = None;
-                let mut __field_text: Option<String> = None;
-                let mut __field_image_url: Option<String> = None;
-                let mut __field_thumb_url: Option<String> = None;
-                let mut __field_footer: Option<String> = None;
-                let mut __field_footer_icon: Option<String> = None;
-                let mut __field_actions: Option<Vec<Action>> = None;
-                let mut __field_fields: Option<Vec<Field>> = None;
-                let mut __field_asset_url: Option<String> = None;
-                let mut __field_giphy: Option<Images> = None;
-                let mut __field_og_scrape_url: Option<String> = None;
-                let mut __field_original_width: Option<i32> = None;
-                let mut __field_original_height: Option<i32> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "type" => __field_type_ = __map.next_value()?,
-                        "fallback" => __field_fallback = __map.next_value()?,
-                        "color" => __field_color = __map.next_value()?,
-                        "pretext" => __field_pretext = __map.next_value()?,
-                        "author_name" => __field_author_name = __map.next_value()?,
-                        "author_link" => __field_author_link = __map.next_value()?,
-                        "author_icon" => __field_author_icon = __map.next_value()?,
-                        "title" => __field_title = __map.next_value()?,
-                        "title_link" => __field_title_link = __map.next_value()?,
-                        "text" => __field_text = __map.next_value()?,
-                        "image_url" => __field_image_url = __map.next_value()?,
-                        "thumb_url" => __field_thumb_url = __map.next_value()?,
-                        "footer" => __field_footer = __map.next_value()?,
-                        "footer_icon" => __field_footer_icon = __map.next_value()?,
-                        "actions" => __field_actions = __map.next_value()?,
-                        "fields" => __field_fields = __map.next_value()?,
-                        "asset_url" => __field_asset_url = __map.next_value()?,
-                        "giphy" => __field_giphy = __map.next_value()?,
-                        "og_scrape_url" => __field_og_scrape_url = __map.next_value()?,
-                        "original_width" => __field_original_width = __map.next_value()?,
-                        "original_height" => __field_original_height = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(Attachment {
-                    type_: __field_type_,
-                    fallback: __field_fallback,
-                    color: __field_color,
-                    pretext: __field_pretext,
-                    author_name: __field_author_name,
-                    author_link: __field_author_link,
-                    author_icon: __field_author_icon,
-                    title: __field_title,
-                    title_link: __field_title_link,
-                    text: __field_text,
-                    image_url: __field_image_url,
-                    thumb_url: __field_thumb_url,
-                    footer: __field_footer,
-                    footer_icon: __field_footer_icon,
-                    actions: __field_actions,
-                    fields: __field_fields,
-                    asset_url: __field_asset_url,
-                    giphy: __field_giphy,
-                    og_scrape_url: __field_og_scrape_url,
-                    original_width: __field_original_width,
-                    original_height: __field_original_height,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Attachment {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "text", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mml", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "command", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "html", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "member", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "attachments", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "latest_reactions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "own_reactions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "reaction_counts", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reaction_scores", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reaction_groups", flags: __rt::OPTIONAL, nested: Some("{}") },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "show_in_channel", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reply_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_reply_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quoted_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "quoted_message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "thread_participants", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shadowed", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "image_labels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_users", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "mentioned_roles", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_group_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_groups", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "mentioned_channel", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mentioned_here", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "i18n", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "silent", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "pinned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "pinned_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pinned_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "pin_expires", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_text_updated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "poll_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "poll", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "moderation", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "restricted_visibility", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "draft", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "reminder", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "shared_location", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "deleted_for_me", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 46, 0, 25, 36, 37, 26, 21, 0, 17, 44, 0, 0, 15, 24, 0, 38, 0, 28, 29, 19, 42, 0, 0, 0, 0, 0, 0, 48, 0, 0, 0, 3, 18, 0, 0, 41, 0, 0, 0, 0, 4, 9, 0, 0, 0, 10, 16, 0, 0, 35, 0, 0, 0, 47, 20, 0, 0, 0, 0, 12, 13, 14, 0, 0, 0, 0, 0, 0, 40, 23, 0, 0, 5, 0, 0, 6, 2, 30, 31, 0, 0, 0, 8, 0, 0, 0, 27, 22, 0, 45, 0, 7, 43, 0, 0, 0, 0, 1, 0, 0, 0, 33, 34, 0, 0, 0, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 39, 0, 0, 0, 0, 0, 0, 0, 32, 0],
+        required: 22,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.text),
+                2 => __reader.option(&mut __map, 2, &mut __value.mml),
+                3 => __reader.option(&mut __map, 3, &mut __value.command),
+                4 => __reader.value(&mut __map, 4, &mut __value.html),
+                5 => __reader.value(&mut __map, 5, &mut __value.type_),
+                6 => __reader.value(&mut __map, 6, &mut __value.user),
+                7 => __reader.option(&mut __map, 7, &mut __value.member),
+                8 => __reader.value(&mut __map, 8, &mut __value.attachments),
+                9 => __reader.value(&mut __map, 9, &mut __value.latest_reactions),
+                10 => __reader.value(&mut __map, 10, &mut __value.own_reactions),
+                11 => __reader.value(&mut __map, 11, &mut __value.reaction_counts),
+                12 => __reader.value(&mut __map, 12, &mut __value.reaction_scores),
+                13 => __reader.option(&mut __map, 13, &mut __value.reaction_groups),
+                14 => __reader.option(&mut __map, 14, &mut __value.parent_id),
+                15 => __reader.option(&mut __map, 15, &mut __value.show_in_channel),
+                16 => __reader.value(&mut __map, 16, &mut __value.reply_count),
+                17 => __reader.value(&mut __map, 17, &mut __value.deleted_reply_count),
+                18 => __reader.option(&mut __map, 18, &mut __value.quoted_message_id),
+                19 => __reader.option(&mut __map, 19, &mut __value.quoted_message),
+                20 => __reader.option(&mut __map, 20, &mut __value.thread_participants),
+                21 => __reader.value(&mut __map, 21, &mut __value.cid),
+                22 => __reader.value(&mut __map, 22, &mut __value.created_at),
+                23 => __reader.value(&mut __map, 23, &mut __value.updated_at),
+                24 => __reader.option(&mut __map, 24, &mut __value.deleted_at),
+                25 => __reader.value(&mut __map, 25, &mut __value.shadowed),
+                26 => __reader.option(&mut __map, 26, &mut __value.image_labels),
+                27 => __reader.value(&mut __map, 27, &mut __value.mentioned_users),
+                28 => __reader.option(&mut __map, 28, &mut __value.mentioned_roles),
+                29 => __reader.option(&mut __map, 29, &mut __value.mentioned_group_ids),
+                30 => __reader.option(&mut __map, 30, &mut __value.mentioned_groups),
+                31 => __reader.value(&mut __map, 31, &mut __value.mentioned_channel),
+                32 => __reader.value(&mut __map, 32, &mut __value.mentioned_here),
+                33 => __reader.option(&mut __map, 33, &mut __value.i18n),
+                34 => __reader.value(&mut __map, 34, &mut __value.silent),
+                35 => __reader.value(&mut __map, 35, &mut __value.pinned),
+                36 => __reader.option(&mut __map, 36, &mut __value.pinned_at),
+                37 => __reader.option(&mut __map, 37, &mut __value.pinned_by),
+                38 => __reader.option(&mut __map, 38, &mut __value.pin_expires),
+                39 => __reader.option(&mut __map, 39, &mut __value.message_text_updated_at),
+                40 => __reader.option(&mut __map, 40, &mut __value.poll_id),
+                41 => __reader.option(&mut __map, 41, &mut __value.poll),
+                42 => __reader.option(&mut __map, 42, &mut __value.moderation),
+                43 => __reader.value(&mut __map, 43, &mut __value.restricted_visibility),
+                44 => __reader.option(&mut __map, 44, &mut __value.draft),
+                45 => __reader.option(&mut __map, 45, &mut __value.reminder),
+                46 => __reader.option(&mut __map, 46, &mut __value.shared_location),
+                47 => __reader.option(&mut __map, 47, &mut __value.deleted_for_me),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("text", &self.text)?;
-        if let Some(__value) = &self.mml {
-            __map.serialize_entry("mml", __value)?;
-        }
-        if let Some(__value) = &self.command {
-            __map.serialize_entry("command", __value)?;
-        }
-        __map.serialize_entry("html", &self.html)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.serialize_entry("user", &self.user)?;
-        if let Some(__value) = &self.member {
-            __map.serialize_entry("member", __value)?;
-        }
-        __map.serialize_entry("attachments", &self.attachments)?;
-        __map.serialize_entry("latest_reactions", &self.latest_reactions)?;
-        __map.serialize_entry("own_reactions", &self.own_reactions)?;
-        __map.serialize_entry("reaction_counts", &self.reaction_counts)?;
-        __map.serialize_entry("reaction_scores", &self.reaction_scores)?;
-        if let Some(__value) = &self.reaction_groups {
-            __map.serialize_entry("reaction_groups", __value)?;
-        }
-        if let Some(__value) = &self.parent_id {
-            __map.serialize_entry("parent_id", __value)?;
-        }
-        if let Some(__value) = &self.show_in_channel {
-            __map.serialize_entry("show_in_channel", __value)?;
-        }
-        __map.serialize_entry("reply_count", &self.reply_count)?;
-        __map.serialize_entry("deleted_reply_count", &self.deleted_reply_count)?;
-        if let Some(__value) = &self.quoted_message_id {
-            __map.serialize_entry("quoted_message_id", __value)?;
-        }
-        if let Some(__value) = &self.quoted_message {
-            __map.serialize_entry("quoted_message", __value)?;
-        }
-        if let Some(__value) = &self.thread_participants {
-            __map.serialize_entry("thread_participants", __value)?;
-        }
-        __map.serialize_entry("cid", &self.cid)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(__value) = &self.deleted_at {
-            __map.serialize_entry("deleted_at", __value)?;
-        }
-        __map.serialize_entry("shadowed", &self.shadowed)?;
-        if let Some(__value) = &self.image_labels {
-            __map.serialize_entry("image_labels", __value)?;
-        }
-        __map.serialize_entry("mentioned_users", &self.mentioned_users)?;
-        if let Some(__value) = &self.mentioned_roles {
-            __map.serialize_entry("mentioned_roles", __value)?;
-        }
-        if let Some(__value) = &self.mentioned_group_ids {
-            __map.serialize_entry("mentioned_group_ids", __value)?;
-        }
-        if let Some(__value) = &self.mentioned_groups {
-            __map.serialize_entry("mentioned_groups", __value)?;
-        }
-        __map.serialize_entry("mentioned_channel", &self.mentioned_channel)?;
-        __map.serialize_entry("mentioned_here", &self.mentioned_here)?;
-        if let Some(__value) = &self.i18n {
-            __map.serialize_entry("i18n", __value)?;
-        }
-        __map.serialize_entry("silent", &self.silent)?;
-        __map.serialize_entry("pinned", &self.pinned)?;
-        if let Some(__value) = &self.pinned_at {
-            __map.serialize_entry("pinned_at", __value)?;
-        }
-        if let Some(__value) = &self.pinned_by {
-            __map.serialize_entry("pinned_by", __value)?;
-        }
-        if let Some(__value) = &self.pin_expires {
-            __map.serialize_entry("pin_expires", __value)?;
-        }
-        if let Some(__value) = &self.message_text_updated_at {
-            __map.serialize_entry("message_text_updated_at", __value)?;
-        }
-        if let Some(__value) = &self.poll_id {
-            __map.serialize_entry("poll_id", __value)?;
-        }
-        if let Some(__value) = &self.poll {
-            __map.serialize_entry("poll", __value)?;
-        }
-        if let Some(__value) = &self.moderation {
-            __map.serialize_entry("moderation", __value)?;
-        }
-        __map.serialize_entry("restricted_visibility", &self.restricted_visibility)?;
-        if let Some(__value) = &self.draft {
-            __map.serialize_entry("draft", __value)?;
-        }
-        if let Some(__value) = &self.reminder {
-            __map.serialize_entry("reminder", __value)?;
-        }
-        if let Some(__value) = &self.shared_location {
-            __map.serialize_entry("shared_location", __value)?;
-        }
-        if let Some(__value) = &self.deleted_for_me {
-            __map.serialize_entry("deleted_for_me", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "text", "mml", "command", "html", "type", "user", "member", "attachments", "latest_reactions", "own_reactions", "reaction_counts", "reaction_scores", "reaction_groups", "parent_id", "show_in_channel", "reply_count", "deleted_reply_count", "quoted_message_id", "quoted_message", "thread_participants", "cid", "created_at", "updated_at", "deleted_at", "shadowed", "image_labels", "mentioned_users", "mentioned_roles", "mentioned_group_ids", "mentioned_groups", "mentioned_channel", "mentioned_here", "i18n", "silent", "pinned", "pinned_at", "pinned_by", "pin_expires", "message_text_updated_at", "poll_id", "poll", "moderation", "restricted_visibility", "draft", "reminder", "shared_location", "deleted_for_me"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.text);
+        __map.optional(2, &self.mml);
+        __map.optional(3, &self.command);
+        __map.required(4, &self.html);
+        __map.required(5, &self.type_);
+        __map.required(6, &self.user);
+        __map.optional(7, &self.member);
+        __map.required(8, &self.attachments);
+        __map.required(9, &self.latest_reactions);
+        __map.required(10, &self.own_reactions);
+        __map.required(11, &self.reaction_counts);
+        __map.required(12, &self.reaction_scores);
+        __map.optional(13, &self.reaction_groups);
+        __map.optional(14, &self.parent_id);
+        __map.optional(15, &self.show_in_channel);
+        __map.required(16, &self.reply_count);
+        __map.required(17, &self.deleted_reply_count);
+        __map.optional(18, &self.quoted_message_id);
+        __map.optional(19, &self.quoted_message);
+        __map.optional(20, &self.thread_participants);
+        __map.required(21, &self.cid);
+        __map.required(22, &self.created_at);
+        __map.required(23, &self.updated_at);
+        __map.optional(24, &self.deleted_at);
+        __map.required(25, &self.shadowed);
+        __map.optional(26, &self.image_labels);
+        __map.required(27, &self.mentioned_users);
+        __map.optional(28, &self.mentioned_roles);
+        __map.optional(29, &self.mentioned_group_ids);
+        __map.optional(30, &self.mentioned_groups);
+        __map.required(31, &self.mentioned_channel);
+        __map.required(32, &self.mentioned_here);
+        __map.optional(33, &self.i18n);
+        __map.required(34, &self.silent);
+        __map.required(35, &self.pinned);
+        __map.optional(36, &self.pinned_at);
+        __map.optional(37, &self.pinned_by);
+        __map.optional(38, &self.pin_expires);
+        __map.optional(39, &self.message_text_updated_at);
+        __map.optional(40, &self.poll_id);
+        __map.optional(41, &self.poll);
+        __map.optional(42, &self.moderation);
+        __map.required(43, &self.restricted_visibility);
+        __map.optional(44, &self.draft);
+        __map.optional(45, &self.reminder);
+        __map.optional(46, &self.shared_location);
+        __map.optional(47, &self.deleted_for_me);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MessageResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MessageResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_text: Option<String> = None;
-                let mut __field_mml: Option<String> = None;
-                let mut __field_command: Option<String> = None;
-                let mut __field_html: Option<String> = None;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_member: Option<ChannelMemberPartialResponse> = None;
-                let mut __field_attachments: Option<Vec<Attachment>> = None;
-                let mut __field_latest_reactions: Option<Vec<ReactionResponse>> = None;
-                let mut __field_own_reactions: Option<Vec<ReactionResponse>> = None;
-                let mut __field_reaction_counts: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut __field_reaction_scores: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut __field_reaction_groups: Option<std::collections::BTreeMap<String, ReactionGroupResponse>> = None;
-                let mut __field_parent_id: Option<String> = None;
-                let mut __field_show_in_channel: Option<bool> = None;
-                let mut __field_reply_count: Option<i32> = None;
-                let mut __field_deleted_reply_count: Option<i32> = None;
-                let mut __field_quoted_message_id: Option<String> = None;
-                let mut __field_quoted_message: Option<Box<MessageResponse>> = None;
-                let mut __field_thread_participants: Option<Vec<UserResponse>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_shadowed: Option<bool> = None;
-                let mut __field_image_labels: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut __field_mentioned_users: Option<Vec<UserResponse>> = None;
-                let mut __field_mentioned_roles: Option<Vec<String>> = None;
-                let mut __field_mentioned_group_ids: Option<Vec<String>> = None;
-                let mut __field_mentioned_groups: Option<Vec<UserGroupResponse>> = None;
-                let mut __field_mentioned_channel: Option<bool> = None;
-                let mut __field_mentioned_here: Option<bool> = None;
-                let mut __field_i18n: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut __field_silent: Option<bool> = None;
-                let mut __field_pinned: Option<bool> = None;
-                let mut __field_pinned_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_pinned_by: Option<UserResponse> = None;
-                let mut __field_pin_expires: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_message_text_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_poll_id: Option<String> = None;
-                let mut __field_poll: Option<PollResponseData> = None;
-                let mut __field_moderation: Option<ModerationV2Response> = None;
-                let mut __field_restricted_visibility: Option<Vec<String>> = None;
-                let mut __field_draft: Option<Box<DraftResponse>> = None;
-                let mut __field_reminder: Option<Box<ReminderResponseData>> = None;
-                let mut __field_shared_location: Option<Box<SharedLocationResponseData>> = None;
-                let mut __field_deleted_for_me: Option<bool> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "text" => __field_text = Some(__map.next_value()?),
-                        "mml" => __field_mml = __map.next_value()?,
-                        "command" => __field_command = __map.next_value()?,
-                        "html" => __field_html = Some(__map.next_value()?),
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        "user" => __field_user = Some(__map.next_value()?),
-                        "member" => __field_member = __map.next_value()?,
-                        "attachments" => __field_attachments = Some(__map.next_value()?),
-                        "latest_reactions" => __field_latest_reactions = Some(__map.next_value()?),
-                        "own_reactions" => __field_own_reactions = Some(__map.next_value()?),
-                        "reaction_counts" => __field_reaction_counts = Some(__map.next_value()?),
-                        "reaction_scores" => __field_reaction_scores = Some(__map.next_value()?),
-                        "reaction_groups" => __field_reaction_groups = __map.next_value()?,
-                        "parent_id" => __field_parent_id = __map.next_value()?,
-                        "show_in_channel" => __field_show_in_channel = __map.next_value()?,
-                        "reply_count" => __field_reply_count = Some(__map.next_value()?),
-                        "deleted_reply_count" => __field_deleted_reply_count = Some(__map.next_value()?),
-                        "quoted_message_id" => __field_quoted_message_id = __map.next_value()?,
-                        "quoted_message" => __field_quoted_message = __map.next_value()?,
-                        "thread_participants" => __field_thread_participants = __map.next_value()?,
-                        "cid" => __field_cid = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "deleted_at" => __field_deleted_at = __map.next_value()?,
-                        "shadowed" => __field_shadowed = Some(__map.next_value()?),
-                        "image_labels" => __field_image_labels = __map.next_value()?,
-                        "mentioned_users" => __field_mentioned_users = Some(__map.next_value()?),
-                        "mentioned_roles" => __field_mentioned_roles = __map.next_value()?,
-                        "mentioned_group_ids" => __field_mentioned_group_ids = __map.next_value()?,
-                        "mentioned_groups" => __field_mentioned_groups = __map.next_value()?,
-                        "mentioned_channel" => __field_mentioned_channel = Some(__map.next_value()?),
-                        "mentioned_here" => __field_mentioned_here = Some(__map.next_value()?),
-                        "i18n" => __field_i18n = __map.next_value()?,
-                        "silent" => __field_silent = Some(__map.next_value()?),
-                        "pinned" => __field_pinned = Some(__map.next_value()?),
-                        "pinned_at" => __field_pinned_at = __map.next_value()?,
-                        "pinned_by" => __field_pinned_by = __map.next_value()?,
-                        "pin_expires" => __field_pin_expires = __map.next_value()?,
-                        "message_text_updated_at" => __field_message_text_updated_at = __map.next_value()?,
-                        "poll_id" => __field_poll_id = __map.next_value()?,
-                        "poll" => __field_poll = __map.next_value()?,
-                        "moderation" => __field_moderation = __map.next_value()?,
-                        "restricted_visibility" => __field_restricted_visibility = Some(__map.next_value()?),
-                        "draft" => __field_draft = __map.next_value()?,
-                        "reminder" => __field_reminder = __map.next_value()?,
-                        "shared_location" => __field_shared_location = __map.next_value()?,
-                        "deleted_for_me" => __field_deleted_for_me = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_user) = __field_user else {
-                    return Err(serde::de::Error::missing_field("user"));
-                };
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(MessageResponse {
-                    id: __field_id.unwrap_or_default(),
-                    text: __field_text.unwrap_or_default(),
-                    mml: __field_mml,
-                    command: __field_command,
-                    html: __field_html.unwrap_or_default(),
-                    type_: __field_type_.unwrap_or_default(),
-                    user: __field_user,
-                    member: __field_member,
-                    attachments: __field_attachments.unwrap_or_default(),
-                    latest_reactions: __field_latest_reactions.unwrap_or_default(),
-                    own_reactions: __field_own_reactions.unwrap_or_default(),
-                    reaction_counts: __field_reaction_counts.unwrap_or_default(),
-                    reaction_scores: __field_reaction_scores.unwrap_or_default(),
-                    reaction_groups: __field_reaction_groups,
-                    parent_id: __field_parent_id,
-                    show_in_channel: __field_show_in_channel,
-                    reply_count: __field_reply_count.unwrap_or_default(),
-                    deleted_reply_count: __field_deleted_reply_count.unwrap_or_default(),
-                    quoted_message_id: __field_quoted_message_id,
-                    quoted_message: __field_quoted_message,
-                    thread_participants: __field_thread_participants,
-                    cid: __field_cid.unwrap_or_default(),
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    deleted_at: __field_deleted_at,
-                    shadowed: __field_shadowed.unwrap_or_default(),
-                    image_labels: __field_image_labels,
-                    mentioned_users: __field_mentioned_users.unwrap_or_default(),
-                    mentioned_roles: __field_mentioned_roles,
-                    mentioned_group_ids: __field_mentioned_group_ids,
-                    mentioned_groups: __field_mentioned_groups,
-                    mentioned_channel: __field_mentioned_channel.unwrap_or_default(),
-                    mentioned_here: __field_mentioned_here.unwrap_or_default(),
-                    i18n: __field_i18n,
-                    silent: __field_silent.unwrap_or_default(),
-                    pinned: __field_pinned.unwrap_or_default(),
-                    pinned_at: __field_pinned_at,
-                    pinned_by: __field_pinned_by,
-                    pin_expires: __field_pin_expires,
-                    message_text_updated_at: __field_message_text_updated_at,
-                    poll_id: __field_poll_id,
-                    poll: __field_poll,
-                    moderation: __field_moderation,
-                    restricted_visibility: __field_restricted_visibility.unwrap_or_default(),
-                    draft: __field_draft,
-                    reminder: __field_reminder,
-                    shared_location: __field_shared_location,
-                    deleted_for_me: __field_deleted_for_me,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageRequest",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "text", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mml", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "attachments", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "show_in_channel", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_users", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_roles", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_group_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_channel", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_here", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "quoted_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "html", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "type", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "silent", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pinned", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pinned_at", flags: __rt::NULLABLE, nested: None },
+            __rt::Field { name: "pin_expires", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "restricted_visibility", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "poll_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shared_location", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 16, 17, 0, 0, 19, 5, 0, 0, 7, 8, 12, 0, 0, 0, 0, 3, 0, 22, 0, 4, 0, 0, 6, 0, 15, 0, 23, 0, 0, 0, 0, 0, 0, 0, 0, 13, 0, 2, 9, 14, 0, 0, 0, 0, 0, 21, 0, 0, 1, 0, 11, 0, 0, 0, 0, 0, 0, 0, 18, 0, 20, 0, 10],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.text),
+                2 => __reader.option(&mut __map, 2, &mut __value.mml),
+                3 => __reader.option(&mut __map, 3, &mut __value.attachments),
+                4 => __reader.option(&mut __map, 4, &mut __value.parent_id),
+                5 => __reader.option(&mut __map, 5, &mut __value.show_in_channel),
+                6 => __reader.option(&mut __map, 6, &mut __value.mentioned_users),
+                7 => __reader.option(&mut __map, 7, &mut __value.mentioned_roles),
+                8 => __reader.option(&mut __map, 8, &mut __value.mentioned_group_ids),
+                9 => __reader.option(&mut __map, 9, &mut __value.mentioned_channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.mentioned_here),
+                11 => __reader.option(&mut __map, 11, &mut __value.quoted_message_id),
+                12 => __reader.option(&mut __map, 12, &mut __value.html),
+                13 => __reader.option(&mut __map, 13, &mut __value.type_),
+                14 => __reader.option(&mut __map, 14, &mut __value.silent),
+                15 => __reader.option(&mut __map, 15, &mut __value.pinned),
+                16 => __reader.option(&mut __map, 16, &mut __value.pinned_at),
+                17 => __reader.option(&mut __map, 17, &mut __value.pin_expires),
+                18 => __reader.option(&mut __map, 18, &mut __value.restricted_visibility),
+                19 => __reader.option(&mut __map, 19, &mut __value.user_id),
+                20 => __reader.option(&mut __map, 20, &mut __value.user),
+                21 => __reader.option(&mut __map, 21, &mut __value.poll_id),
+                22 => __reader.option(&mut __map, 22, &mut __value.shared_location),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let Some(__value) = &self.text {
-            __map.serialize_entry("text", __value)?;
-        }
-        if let Some(__value) = &self.mml {
-            __map.serialize_entry("mml", __value)?;
-        }
-        if let Some(__value) = &self.attachments {
-            __map.serialize_entry("attachments", __value)?;
-        }
-        if let Some(__value) = &self.parent_id {
-            __map.serialize_entry("parent_id", __value)?;
-        }
-        if let Some(__value) = &self.show_in_channel {
-            __map.serialize_entry("show_in_channel", __value)?;
-        }
-        if let Some(__value) = &self.mentioned_users {
-            __map.serialize_entry("mentioned_users", __value)?;
-        }
-        if let Some(__value) = &self.mentioned_roles {
-            __map.serialize_entry("mentioned_roles", __value)?;
-        }
-        if let Some(__value) = &self.mentioned_group_ids {
-            __map.serialize_entry("mentioned_group_ids", __value)?;
-        }
-        if let Some(__value) = &self.mentioned_channel {
-            __map.serialize_entry("mentioned_channel", __value)?;
-        }
-        if let Some(__value) = &self.mentioned_here {
-            __map.serialize_entry("mentioned_here", __value)?;
-        }
-        if let Some(__value) = &self.quoted_message_id {
-            __map.serialize_entry("quoted_message_id", __value)?;
-        }
-        if let Some(__value) = &self.html {
-            __map.serialize_entry("html", __value)?;
-        }
-        if let Some(__value) = &self.type_ {
-            __map.serialize_entry("type", __value)?;
-        }
-        if let Some(__value) = &self.silent {
-            __map.serialize_entry("silent", __value)?;
-        }
-        if let Some(__value) = &self.pinned {
-            __map.serialize_entry("pinned", __value)?;
-        }
-        if let Some(__value) = &self.pinned_at {
-            __map.serialize_entry("pinned_at", __value)?;
-        }
-        if let Some(__value) = &self.pin_expires {
-            __map.serialize_entry("pin_expires", __value)?;
-        }
-        if let Some(__value) = &self.restricted_visibility {
-            __map.serialize_entry("restricted_visibility", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.poll_id {
-            __map.serialize_entry("poll_id", __value)?;
-        }
-        if let Some(__value) = &self.shared_location {
-            __map.serialize_entry("shared_location", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "text", "mml", "attachments", "parent_id", "show_in_channel", "mentioned_users", "mentioned_roles", "mentioned_group_ids", "mentioned_channel", "mentioned_here", "quoted_message_id", "html", "type", "silent", "pinned", "pinned_at", "pin_expires", "restricted_visibility", "user_id", "user", "poll_id", "shared_location"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.id);
+        __map.optional(1, &self.text);
+        __map.optional(2, &self.mml);
+        __map.optional(3, &self.attachments);
+        __map.optional(4, &self.parent_id);
+        __map.optional(5, &self.show_in_channel);
+        __map.optional(6, &self.mentioned_users);
+        __map.optional(7, &self.mentioned_roles);
+        __map.optional(8, &self.mentioned_group_ids);
+        __map.optional(9, &self.mentioned_channel);
+        __map.optional(10, &self.mentioned_here);
+        __map.optional(11, &self.quoted_message_id);
+        __map.optional(12, &self.html);
+        __map.optional(13, &self.type_);
+        __map.optional(14, &self.silent);
+        __map.optional(15, &self.pinned);
+        __map.optional(16, &self.pinned_at);
+        __map.optional(17, &self.pin_expires);
+        __map.optional(18, &self.restricted_visibility);
+        __map.optional(19, &self.user_id);
+        __map.optional(20, &self.user);
+        __map.optional(21, &self.poll_id);
+        __map.optional(22, &self.shared_location);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MessageRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MessageRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_text: Option<String> = None;
-                let mut __field_mml: Option<String> = None;
-                let mut __field_attachments: Option<Vec<Attachment>> = None;
-                let mut __field_parent_id: Option<String> = None;
-                let mut __field_show_in_channel: Option<bool> = None;
-                let mut __field_mentioned_users: Option<Vec<String>> = None;
-                let mut __field_mentioned_roles: Option<Vec<String>> = None;
-                let mut __field_mentioned_group_ids: Option<Vec<String>> = None;
-                let mut __field_mentioned_channel: Option<bool> = None;
-                let mut __field_mentioned_here: Option<bool> = None;
-                let mut __field_quoted_message_id: Option<String> = None;
-                let mut __field_html: Option<String> = None;
-                let mut __field_type_: Option<MessageRequestType> = None;
-                let mut __field_silent: Option<bool> = None;
-                let mut __field_pinned: Option<bool> = None;
-                let mut __field_pinned_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_pin_expires: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_restricted_visibility: Option<Vec<String>> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                let mut __field_poll_id: Option<String> = None;
-                let mut __field_shared_location: Option<SharedLocation> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = __map.next_value()?,
-                        "text" => __field_text = __map.next_value()?,
-                        "mml" => __field_mml = __map.next_value()?,
-                        "attachments" => __field_attachments = __map.next_value()?,
-                        "parent_id" => __field_parent_id = __map.next_value()?,
-                        "show_in_channel" => __field_show_in_channel = __map.next_value()?,
-                        "mentioned_users" => __field_mentioned_users = __map.next_value()?,
-                        "mentioned_roles" => __field_mentioned_roles = __map.next_value()?,
-                        "mentioned_group_ids" => __field_mentioned_group_ids = __map.next_value()?,
-                        "mentioned_channel" => __field_mentioned_channel = __map.next_value()?,
-                        "mentioned_here" => __field_mentioned_here = __map.next_value()?,
-                        "quoted_message_id" => __field_quoted_message_id = __map.next_value()?,
-                        "html" => __field_html = __map.next_value()?,
-                        "type" => __field_type_ = __map.next_value()?,
-                        "silent" => __field_silent = __map.next_value()?,
-                        "pinned" => __field_pinned = __map.next_value()?,
-                        "pinned_at" => __field_pinned_at = __map.next_value()?,
-                        "pin_expires" => __field_pin_expires = __map.next_value()?,
-                        "restricted_visibility" => __field_restricted_visibility = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "poll_id" => __field_poll_id = __map.next_value()?,
-                        "shared_location" => __field_shared_location = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(MessageRequest {
-                    id: __field_id,
-                    text: __field_text,
-                    mml: __field_mml,
-                    attachments: __field_attachments,
-                    parent_id: __field_parent_id,
-                    show_in_channel: __field_show_in_channel,
-                    mentioned_users: __field_mentioned_users,
-                    mentioned_roles: __field_mentioned_roles,
-                    mentioned_group_ids: __field_mentioned_group_ids,
-                    mentioned_channel: __field_mentioned_channel,
-                    mentioned_here: __field_mentioned_here,
-                    quoted_message_id: __field_quoted_message_id,
-                    html: __field_html,
-                    type_: __field_type_,
-                    silent: __field_silent,
-                    pinned: __field_pinned,
-                    pinned_at: __field_pinned_at,
-                    pin_expires: __field_pin_expires,
-                    restricted_visibility: __field_restricted_visibility,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                    poll_id: __field_poll_id,
-                    shared_location: __field_shared_location,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageUpdate {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageUpdate",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "old_text", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "change_set", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[1, 0, 2, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.old_text),
+                1 => __reader.option(&mut __map, 1, &mut __value.change_set),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageUpdate {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.old_text {
-            __map.serialize_entry("old_text", __value)?;
-        }
-        if let Some(__value) = &self.change_set {
-            __map.serialize_entry("change_set", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.old_text);
+        __map.optional(1, &self.change_set);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageUpdate {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MessageUpdate;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MessageUpdate` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageUpdate, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_old_text: Option<String> = None;
-                let mut __field_change_set: Option<MessageChangeSet> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "old_text" => __field_old_text = __map.next_value()?,
-                        "change_set" => __field_change_set = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MessageUpdate {
-                    old_text: __field_old_text,
-                    change_set: __field_change_set,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageUpdate {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MessageChangeSet {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageChangeSet",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "custom", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "text", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mml", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "html", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "attachments", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mentioned_user_ids", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quoted_message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "silent", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "pin", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 9, 0, 0, 0, 7, 0, 0, 3, 0, 5, 0, 8, 0, 0, 0, 0, 0, 4, 2, 0, 0, 1, 0, 0, 0, 0, 0, 0, 6, 0, 0],
+        required: 9,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.custom),
+                1 => __reader.value(&mut __map, 1, &mut __value.text),
+                2 => __reader.value(&mut __map, 2, &mut __value.mml),
+                3 => __reader.value(&mut __map, 3, &mut __value.html),
+                4 => __reader.value(&mut __map, 4, &mut __value.attachments),
+                5 => __reader.value(&mut __map, 5, &mut __value.mentioned_user_ids),
+                6 => __reader.value(&mut __map, 6, &mut __value.quoted_message_id),
+                7 => __reader.value(&mut __map, 7, &mut __value.silent),
+                8 => __reader.value(&mut __map, 8, &mut __value.pin),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageChangeSet {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("custom", &self.custom)?;
-        __map.serialize_entry("text", &self.text)?;
-        __map.serialize_entry("mml", &self.mml)?;
-        __map.serialize_entry("html", &self.html)?;
-        __map.serialize_entry("attachments", &self.attachments)?;
-        __map.serialize_entry("mentioned_user_ids", &self.mentioned_user_ids)?;
-        __map.serialize_entry("quoted_message_id", &self.quoted_message_id)?;
-        __map.serialize_entry("silent", &self.silent)?;
-        __map.serialize_entry("pin", &self.pin)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.custom);
+        __map.required(1, &self.text);
+        __map.required(2, &self.mml);
+        __map.required(3, &self.html);
+        __map.required(4, &self.attachments);
+        __map.required(5, &self.mentioned_user_ids);
+        __map.required(6, &self.quoted_message_id);
+        __map.required(7, &self.silent);
+        __map.required(8, &self.pin);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageChangeSet {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MessageChangeSet;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MessageChangeSet` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageChangeSet, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_custom: Option<bool> = None;
-                let mut __field_text: Option<bool> = None;
-                let mut __field_mml: Option<bool> = None;
-                let mut __field_html: Option<bool> = None;
-                let mut __field_attachments: Option<bool> = None;
-                let mut __field_mentioned_user_ids: Option<bool> = None;
-                let mut __field_quoted_message_id: Option<bool> = None;
-                let mut __field_silent: Option<bool> = None;
-                let mut __field_pin: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "custom" => __field_custom = Some(__map.next_value()?),
-                        "text" => __field_text = Some(__map.next_value()?),
-                        "mml" => __field_mml = Some(__map.next_value()?),
-                        "html" => __field_html = Some(__map.next_value()?),
-                        "attachments" => __field_attachments = Some(__map.next_value()?),
-                        "mentioned_user_ids" => __field_mentioned_user_ids = Some(__map.next_value()?),
-                        "quoted_message_id" => __field_quoted_message_id = Some(__map.next_value()?),
-                        "silent" => __field_silent = Some(__map.next_value()?),
-                        "pin" => __field_pin = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MessageChangeSet {
-                    custom: __field_custom.unwrap_or_default(),
-                    text: __field_text.unwrap_or_default(),
-                    mml: __field_mml.unwrap_or_default(),
-                    html: __field_html.unwrap_or_default(),
-                    attachments: __field_attachments.unwrap_or_default(),
-                    mentioned_user_ids: __field_mentioned_user_ids.unwrap_or_default(),
-                    quoted_message_id: __field_quoted_message_id.unwrap_or_default(),
-                    silent: __field_silent.unwrap_or_default(),
-                    pin: __field_pin.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageChangeSet {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ModerationV2Response {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ModerationV2Response",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "action", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "original_text", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "text_harms", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image_harms", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_matched", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklists_matched", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "semantic_filter_matched", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "platform_circumvented", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 4, 0, 5, 8, 0, 2, 0, 0, 3, 0, 6, 7, 0, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.action),
+                1 => __reader.value(&mut __map, 1, &mut __value.original_text),
+                2 => __reader.option(&mut __map, 2, &mut __value.text_harms),
+                3 => __reader.option(&mut __map, 3, &mut __value.image_harms),
+                4 => __reader.option(&mut __map, 4, &mut __value.blocklist_matched),
+                5 => __reader.option(&mut __map, 5, &mut __value.blocklists_matched),
+                6 => __reader.option(&mut __map, 6, &mut __value.semantic_filter_matched),
+                7 => __reader.option(&mut __map, 7, &mut __value.platform_circumvented),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ModerationV2Response {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("action", &self.action)?;
-        __map.serialize_entry("original_text", &self.original_text)?;
-        if let Some(__value) = &self.text_harms {
-            __map.serialize_entry("text_harms", __value)?;
-        }
-        if let Some(__value) = &self.image_harms {
-            __map.serialize_entry("image_harms", __value)?;
-        }
-        if let Some(__value) = &self.blocklist_matched {
-            __map.serialize_entry("blocklist_matched", __value)?;
-        }
-        if let Some(__value) = &self.blocklists_matched {
-            __map.serialize_entry("blocklists_matched", __value)?;
-        }
-        if let Some(__value) = &self.semantic_filter_matched {
-            __map.serialize_entry("semantic_filter_matched", __value)?;
-        }
-        if let Some(__value) = &self.platform_circumvented {
-            __map.serialize_entry("platform_circumvented", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.action);
+        __map.required(1, &self.original_text);
+        __map.optional(2, &self.text_harms);
+        __map.optional(3, &self.image_harms);
+        __map.optional(4, &self.blocklist_matched);
+        __map.optional(5, &self.blocklists_matched);
+        __map.optional(6, &self.semantic_filter_matched);
+        __map.optional(7, &self.platform_circumvented);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ModerationV2Response {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ModerationV2Response;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ModerationV2Response` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ModerationV2Response, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_action: Option<String> = None;
-                let mut __field_original_text: Option<String> = None;
-                let mut __field_text_harms: Option<Vec<String>> = None;
-                let mut __field_image_harms: Option<Vec<String>> = None;
-                let mut __field_blocklist_matched: Option<String> = None;
-                let mut __field_blocklists_matched: Option<Vec<String>> = None;
-                let mut __field_semantic_filter_matched: Option<String> = None;
-                let mut __field_platform_circumvented: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "action" => __field_action = Some(__map.next_value()?),
-                        "original_text" => __field_original_text = Some(__map.next_value()?),
-                        "text_harms" => __field_text_harms = __map.next_value()?,
-                        "image_harms" => __field_image_harms = __map.next_value()?,
-                        "blocklist_matched" => __field_blocklist_matched = __map.next_value()?,
-                        "blocklists_matched" => __field_blocklists_matched = __map.next_value()?,
-                        "semantic_filter_matched" => __field_semantic_filter_matched = __map.next_value()?,
-                        "platform_circumvented" => __field_platform_circumvented = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ModerationV2Response {
-                    action: __field_action.unwrap_or_default(),
-                    original_text: __field_original_text.unwrap_or_default(),
-                    text_harms: __field_text_harms,
-                    image_harms: __field_image_harms,
-                    blocklist_matched: __field_blocklist_matched,
-                    blocklists_matched: __field_blocklists_matched,
-                    semantic_filter_matched: __field_semantic_filter_matched,
-                    platform_circumvented: __field_platform_circumvented,
-                })
-            }
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ModerationV2Response {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CommitMessageRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CommitMessageRequest",
+        custom: false,
+        fields: &[],
+        slots: &[],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            __reader.unknown(&mut __map, __key);
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CommitMessageRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let __map = serializer.serialize_map(None)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CommitMessageRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CommitMessageRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CommitMessageRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CommitMessageRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    __map.next_value::<serde::de::IgnoredAny>()?;
-                }
-                Ok(CommitMessageRequest {
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CommitMessageRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

@@ -5,2645 +5,2359 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for BanRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "BanRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "target_user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "timeout", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shadow", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "ip_ban", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "banned_by_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "banned_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "delete_messages", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "delete_reactions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "ban_from_future_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[5, 0, 0, 0, 0, 0, 0, 3, 7, 6, 0, 4, 0, 0, 0, 8, 0, 2, 10, 9, 11, 0, 0, 13, 0, 0, 0, 0, 0, 0, 12, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.target_user_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.timeout),
+                2 => __reader.option(&mut __map, 2, &mut __value.reason),
+                3 => __reader.option(&mut __map, 3, &mut __value.channel_cid),
+                4 => __reader.option(&mut __map, 4, &mut __value.shadow),
+                5 => __reader.option(&mut __map, 5, &mut __value.ip_ban),
+                6 => __reader.option(&mut __map, 6, &mut __value.banned_by_id),
+                7 => __reader.option(&mut __map, 7, &mut __value.banned_by),
+                8 => __reader.option(&mut __map, 8, &mut __value.delete_messages),
+                9 => __reader.option(&mut __map, 9, &mut __value.delete_reactions),
+                10 => __reader.option(&mut __map, 10, &mut __value.ban_from_future_channels),
+                11 => __reader.option(&mut __map, 11, &mut __value.user_id),
+                12 => __reader.option(&mut __map, 12, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for BanRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("target_user_id", &self.target_user_id)?;
-        if let Some(__value) = &self.timeout {
-            __map.serialize_entry("timeout", __value)?;
-        }
-        if let Some(__value) = &self.reason {
-            __map.serialize_entry("reason", __value)?;
-        }
-        if let Some(__value) = &self.channel_cid {
-            __map.serialize_entry("channel_cid", __value)?;
-        }
-        if let Some(__value) = &self.shadow {
-            __map.serialize_entry("shadow", __value)?;
-        }
-        if let Some(__value) = &self.ip_ban {
-            __map.serialize_entry("ip_ban", __value)?;
-        }
-        if let Some(__value) = &self.banned_by_id {
-            __map.serialize_entry("banned_by_id", __value)?;
-        }
-        if let Some(__value) = &self.banned_by {
-            __map.serialize_entry("banned_by", __value)?;
-        }
-        if let Some(__value) = &self.delete_messages {
-            __map.serialize_entry("delete_messages", __value)?;
-        }
-        if let Some(__value) = &self.delete_reactions {
-            __map.serialize_entry("delete_reactions", __value)?;
-        }
-        if let Some(__value) = &self.ban_from_future_channels {
-            __map.serialize_entry("ban_from_future_channels", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.target_user_id);
+        __map.optional(1, &self.timeout);
+        __map.optional(2, &self.reason);
+        __map.optional(3, &self.channel_cid);
+        __map.optional(4, &self.shadow);
+        __map.optional(5, &self.ip_ban);
+        __map.optional(6, &self.banned_by_id);
+        __map.optional(7, &self.banned_by);
+        __map.optional(8, &self.delete_messages);
+        __map.optional(9, &self.delete_reactions);
+        __map.optional(10, &self.ban_from_future_channels);
+        __map.optional(11, &self.user_id);
+        __map.optional(12, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BanRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = BanRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `BanRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<BanRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_target_user_id: Option<String> = None;
-                let mut __field_timeout: Option<i64> = None;
-                let mut __field_reason: Option<String> = None;
-                let mut __field_channel_cid: Option<String> = None;
-                let mut __field_shadow: Option<bool> = None;
-                let mut __field_ip_ban: Option<bool> = None;
-                let mut __field_banned_by_id: Option<String> = None;
-                let mut __field_banned_by: Option<UserRequest> = None;
-                let mut __field_delete_messages: Option<BanRequestDeleteMessages> = None;
-                let mut __field_delete_reactions: Option<bool> = None;
-                let mut __field_ban_from_future_channels: Option<bool> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "target_user_id" => __field_target_user_id = Some(__map.next_value()?),
-                        "timeout" => __field_timeout = __map.next_value()?,
-                        "reason" => __field_reason = __map.next_value()?,
-                        "channel_cid" => __field_channel_cid = __map.next_value()?,
-                        "shadow" => __field_shadow = __map.next_value()?,
-                        "ip_ban" => __field_ip_ban = __map.next_value()?,
-                        "banned_by_id" => __field_banned_by_id = __map.next_value()?,
-                        "banned_by" => __field_banned_by = __map.next_value()?,
-                        "delete_messages" => __field_delete_messages = __map.next_value()?,
-                        "delete_reactions" => __field_delete_reactions = __map.next_value()?,
-                        "ban_from_future_channels" => __field_ban_from_future_channels = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(BanRequest {
-                    target_user_id: __field_target_user_id.unwrap_or_default(),
-                    timeout: __field_timeout,
-                    reason: __field_reason,
-                    channel_cid: __field_channel_cid,
-                    shadow: __field_shadow,
-                    ip_ban: __field_ip_ban,
-                    banned_by_id: __field_banned_by_id,
-                    banned_by: __field_banned_by,
-                    delete_messages: __field_delete_messages,
-                    delete_reactions: __field_delete_reactions,
-                    ban_from_future_channels: __field_ban_from_future_channels,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for BanRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryBannedUsersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryBannedUsersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "bans", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 1, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.bans),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryBannedUsersResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("bans", &self.bans)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.bans);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryBannedUsersResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryBannedUsersResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryBannedUsersResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryBannedUsersResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_bans: Option<Vec<BanResponse>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "bans" => __field_bans = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryBannedUsersResponse {
-                    bans: __field_bans.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryBannedUsersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryBannedUsersPayload {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryBannedUsersPayload",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "filter_conditions", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "offset", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "exclude_expired_bans", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 3, 5, 0, 0, 1, 0, 0, 4, 0, 0, 7, 0, 2, 0, 6],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.filter_conditions),
+                1 => __reader.option(&mut __map, 1, &mut __value.sort),
+                2 => __reader.option(&mut __map, 2, &mut __value.limit),
+                3 => __reader.option(&mut __map, 3, &mut __value.offset),
+                4 => __reader.option(&mut __map, 4, &mut __value.exclude_expired_bans),
+                5 => __reader.option(&mut __map, 5, &mut __value.user_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryBannedUsersPayload {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("filter_conditions", &self.filter_conditions)?;
-        if let Some(__value) = &self.sort {
-            __map.serialize_entry("sort", __value)?;
-        }
-        if let Some(__value) = &self.limit {
-            __map.serialize_entry("limit", __value)?;
-        }
-        if let Some(__value) = &self.offset {
-            __map.serialize_entry("offset", __value)?;
-        }
-        if let Some(__value) = &self.exclude_expired_bans {
-            __map.serialize_entry("exclude_expired_bans", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.filter_conditions);
+        __map.optional(1, &self.sort);
+        __map.optional(2, &self.limit);
+        __map.optional(3, &self.offset);
+        __map.optional(4, &self.exclude_expired_bans);
+        __map.optional(5, &self.user_id);
+        __map.optional(6, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryBannedUsersPayload {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryBannedUsersPayload;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryBannedUsersPayload` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryBannedUsersPayload, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_filter_conditions: Option<crate::filter::Filter<QueryBannedUsersFilter>> = None;
-                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
-                let mut __field_limit: Option<i32> = None;
-                let mut __field_offset: Option<i32> = None;
-                let mut __field_exclude_expired_bans: Option<bool> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "filter_conditions" => __field_filter_conditions = Some(__map.next_value()?),
-                        "sort" => __field_sort = __map.next_value()?,
-                        "limit" => __field_limit = __map.next_value()?,
-                        "offset" => __field_offset = __map.next_value()?,
-                        "exclude_expired_bans" => __field_exclude_expired_bans = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryBannedUsersPayload {
-                    filter_conditions: __field_filter_conditions.unwrap_or_default(),
-                    sort: __field_sort,
-                    limit: __field_limit,
-                    offset: __field_offset,
-                    exclude_expired_bans: __field_exclude_expired_bans,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryBannedUsersPayload {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryFutureChannelBansResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryFutureChannelBansResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "bans", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "total", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 3, 1, 2, 0, 0, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.bans),
+                1 => __reader.option(&mut __map, 1, &mut __value.total),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryFutureChannelBansResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("bans", &self.bans)?;
-        if let Some(__value) = &self.total {
-            __map.serialize_entry("total", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.bans);
+        __map.optional(1, &self.total);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryFutureChannelBansResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryFutureChannelBansResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryFutureChannelBansResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryFutureChannelBansResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_bans: Option<Vec<FutureChannelBanResponse>> = None;
-                let mut __field_total: Option<i32> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "bans" => __field_bans = Some(__map.next_value()?),
-                        "total" => __field_total = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryFutureChannelBansResponse {
-                    bans: __field_bans.unwrap_or_default(),
-                    total: __field_total,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryFutureChannelBansResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryFutureChannelBansPayload {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryFutureChannelBansPayload",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "offset", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "exclude_expired_bans", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "include_total", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "target_user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[6, 1, 3, 0, 0, 0, 0, 0, 2, 4, 0, 7, 0, 0, 0, 5],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.limit),
+                1 => __reader.option(&mut __map, 1, &mut __value.offset),
+                2 => __reader.option(&mut __map, 2, &mut __value.exclude_expired_bans),
+                3 => __reader.option(&mut __map, 3, &mut __value.include_total),
+                4 => __reader.option(&mut __map, 4, &mut __value.target_user_id),
+                5 => __reader.option(&mut __map, 5, &mut __value.user_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryFutureChannelBansPayload {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.limit {
-            __map.serialize_entry("limit", __value)?;
-        }
-        if let Some(__value) = &self.offset {
-            __map.serialize_entry("offset", __value)?;
-        }
-        if let Some(__value) = &self.exclude_expired_bans {
-            __map.serialize_entry("exclude_expired_bans", __value)?;
-        }
-        if let Some(__value) = &self.include_total {
-            __map.serialize_entry("include_total", __value)?;
-        }
-        if let Some(__value) = &self.target_user_id {
-            __map.serialize_entry("target_user_id", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.limit);
+        __map.optional(1, &self.offset);
+        __map.optional(2, &self.exclude_expired_bans);
+        __map.optional(3, &self.include_total);
+        __map.optional(4, &self.target_user_id);
+        __map.optional(5, &self.user_id);
+        __map.optional(6, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryFutureChannelBansPayload {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryFutureChannelBansPayload;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryFutureChannelBansPayload` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryFutureChannelBansPayload, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_limit: Option<i32> = None;
-                let mut __field_offset: Option<i32> = None;
-                let mut __field_exclude_expired_bans: Option<bool> = None;
-                let mut __field_include_total: Option<bool> = None;
-                let mut __field_target_user_id: Option<String> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "limit" => __field_limit = __map.next_value()?,
-                        "offset" => __field_offset = __map.next_value()?,
-                        "exclude_expired_bans" => __field_exclude_expired_bans = __map.next_value()?,
-                        "include_total" => __field_include_total = __map.next_value()?,
-                        "target_user_id" => __field_target_user_id = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryFutureChannelBansPayload {
-                    limit: __field_limit,
-                    offset: __field_offset,
-                    exclude_expired_bans: __field_exclude_expired_bans,
-                    include_total: __field_include_total,
-                    target_user_id: __field_target_user_id,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryFutureChannelBansPayload {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FlagRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FlagRequest",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "target_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "target_user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[4, 0, 0, 3, 0, 0, 0, 0, 0, 1, 0, 5, 0, 0, 0, 2],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.target_message_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.target_user_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.reason),
+                3 => __reader.option(&mut __map, 3, &mut __value.user_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FlagRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.target_message_id {
-            __map.serialize_entry("target_message_id", __value)?;
-        }
-        if let Some(__value) = &self.target_user_id {
-            __map.serialize_entry("target_user_id", __value)?;
-        }
-        if let Some(__value) = &self.reason {
-            __map.serialize_entry("reason", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["target_message_id", "target_user_id", "reason", "user_id", "user"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.target_message_id);
+        __map.optional(1, &self.target_user_id);
+        __map.optional(2, &self.reason);
+        __map.optional(3, &self.user_id);
+        __map.optional(4, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FlagRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `FlagRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FlagRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_target_message_id: Option<String> = None;
-                let mut __field_target_user_id: Option<String> = None;
-                let mut __field_reason: Option<String> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "target_message_id" => __field_target_message_id = __map.next_value()?,
-                        "target_user_id" => __field_target_user_id = __map.next_value()?,
-                        "reason" => __field_reason = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(FlagRequest {
-                    target_message_id: __field_target_message_id,
-                    target_user_id: __field_target_user_id,
-                    reason: __field_reason,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FlagRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for FlagMessageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FlagMessageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "flag", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "review_queue_item_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 2, 3, 0, 0, 0, 0, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.flag),
+                1 => __reader.value(&mut __map, 1, &mut __value.review_queue_item_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FlagMessageResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.flag {
-            __map.serialize_entry("flag", __value)?;
-        }
-        __map.serialize_entry("review_queue_item_id", &self.review_queue_item_id)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.flag);
+        __map.required(1, &self.review_queue_item_id);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagMessageResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FlagMessageResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `FlagMessageResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FlagMessageResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_flag: Option<FlagResponse> = None;
-                let mut __field_review_queue_item_id: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "flag" => __field_flag = __map.next_value()?,
-                        "review_queue_item_id" => __field_review_queue_item_id = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FlagMessageResponse {
-                    flag: __field_flag,
-                    review_queue_item_id: __field_review_queue_item_id.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FlagMessageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryMessageFlagsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryMessageFlagsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "flags", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.flags),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryMessageFlagsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("flags", &self.flags)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.flags);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryMessageFlagsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryMessageFlagsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryMessageFlagsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryMessageFlagsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_flags: Option<Vec<MessageFlagResponse>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "flags" => __field_flags = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryMessageFlagsResponse {
-                    flags: __field_flags.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryMessageFlagsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryMessageFlagsPayload {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryMessageFlagsPayload",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "filter_conditions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "show_deleted_messages", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "offset", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 3, 2, 0, 0, 1, 0, 0, 4, 0, 0, 7, 0, 5, 0, 6],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.filter_conditions),
+                1 => __reader.option(&mut __map, 1, &mut __value.show_deleted_messages),
+                2 => __reader.option(&mut __map, 2, &mut __value.limit),
+                3 => __reader.option(&mut __map, 3, &mut __value.offset),
+                4 => __reader.option(&mut __map, 4, &mut __value.sort),
+                5 => __reader.option(&mut __map, 5, &mut __value.user_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryMessageFlagsPayload {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.filter_conditions {
-            __map.serialize_entry("filter_conditions", __value)?;
-        }
-        if let Some(__value) = &self.show_deleted_messages {
-            __map.serialize_entry("show_deleted_messages", __value)?;
-        }
-        if let Some(__value) = &self.limit {
-            __map.serialize_entry("limit", __value)?;
-        }
-        if let Some(__value) = &self.offset {
-            __map.serialize_entry("offset", __value)?;
-        }
-        if let Some(__value) = &self.sort {
-            __map.serialize_entry("sort", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.filter_conditions);
+        __map.optional(1, &self.show_deleted_messages);
+        __map.optional(2, &self.limit);
+        __map.optional(3, &self.offset);
+        __map.optional(4, &self.sort);
+        __map.optional(5, &self.user_id);
+        __map.optional(6, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryMessageFlagsPayload {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryMessageFlagsPayload;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryMessageFlagsPayload` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryMessageFlagsPayload, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_filter_conditions: Option<crate::filter::Filter<QueryMessageFlagsFilter>> = None;
-                let mut __field_show_deleted_messages: Option<bool> = None;
-                let mut __field_limit: Option<i32> = None;
-                let mut __field_offset: Option<i32> = None;
-                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "filter_conditions" => __field_filter_conditions = __map.next_value()?,
-                        "show_deleted_messages" => __field_show_deleted_messages = __map.next_value()?,
-                        "limit" => __field_limit = __map.next_value()?,
-                        "offset" => __field_offset = __map.next_value()?,
-                        "sort" => __field_sort = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryMessageFlagsPayload {
-                    filter_conditions: __field_filter_conditions,
-                    show_deleted_messages: __field_show_deleted_messages,
-                    limit: __field_limit,
-                    offset: __field_offset,
-                    sort: __field_sort,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryMessageFlagsPayload {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MuteUserRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MuteUserRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "target_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "timeout", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 1, 0, 2, 4, 0, 3],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.target_ids),
+                1 => __reader.option(&mut __map, 1, &mut __value.timeout),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MuteUserRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.target_ids {
-            __map.serialize_entry("target_ids", __value)?;
-        }
-        if let Some(__value) = &self.timeout {
-            __map.serialize_entry("timeout", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.target_ids);
+        __map.optional(1, &self.timeout);
+        __map.optional(2, &self.user_id);
+        __map.optional(3, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MuteUserRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MuteUserRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MuteUserRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MuteUserRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_target_ids: Option<Vec<String>> = None;
-                let mut __field_timeout: Option<i64> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "target_ids" => __field_target_ids = __map.next_value()?,
-                        "timeout" => __field_timeout = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MuteUserRequest {
-                    target_ids: __field_target_ids,
-                    timeout: __field_timeout,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MuteUserRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MuteUserResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MuteUserResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "mute", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "mutes", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "own_user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "non_existing_users", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 3, 1, 5, 0, 0, 0, 2, 4, 0, 0, 0, 0, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.mute),
+                1 => __reader.option(&mut __map, 1, &mut __value.mutes),
+                2 => __reader.option(&mut __map, 2, &mut __value.own_user),
+                3 => __reader.option(&mut __map, 3, &mut __value.non_existing_users),
+                4 => __reader.value(&mut __map, 4, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MuteUserResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.mute {
-            __map.serialize_entry("mute", __value)?;
-        }
-        if let Some(__value) = &self.mutes {
-            __map.serialize_entry("mutes", __value)?;
-        }
-        if let Some(__value) = &self.own_user {
-            __map.serialize_entry("own_user", __value)?;
-        }
-        if let Some(__value) = &self.non_existing_users {
-            __map.serialize_entry("non_existing_users", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.mute);
+        __map.optional(1, &self.mutes);
+        __map.optional(2, &self.own_user);
+        __map.optional(3, &self.non_existing_users);
+        __map.required(4, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MuteUserResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MuteUserResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MuteUserResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MuteUserResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_mute: Option<UserMuteResponse> = None;
-                let mut __field_mutes: Option<Vec<UserMuteResponse>> = None;
-                let mut __field_own_user: Option<OwnUserResponse> = None;
-                let mut __field_non_existing_users: Option<Vec<String>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "mute" => __field_mute = __map.next_value()?,
-                        "mutes" => __field_mutes = __map.next_value()?,
-                        "own_user" => __field_own_user = __map.next_value()?,
-                        "non_existing_users" => __field_non_existing_users = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MuteUserResponse {
-                    mute: __field_mute,
-                    mutes: __field_mutes,
-                    own_user: __field_own_user,
-                    non_existing_users: __field_non_existing_users,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MuteUserResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnmuteUserRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnmuteUserRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "target_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 1, 0, 0, 3, 0, 2],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.target_ids),
+                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnmuteUserRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.target_ids {
-            __map.serialize_entry("target_ids", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.target_ids);
+        __map.optional(1, &self.user_id);
+        __map.optional(2, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnmuteUserRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UnmuteUserRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UnmuteUserRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnmuteUserRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_target_ids: Option<Vec<String>> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "target_ids" => __field_target_ids = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UnmuteUserRequest {
-                    target_ids: __field_target_ids,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnmuteUserRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnmuteUserResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnmuteUserResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "non_existing_users", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.non_existing_users),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnmuteUserResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.non_existing_users {
-            __map.serialize_entry("non_existing_users", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.non_existing_users);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnmuteUserResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UnmuteUserResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UnmuteUserResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnmuteUserResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_non_existing_users: Option<Vec<String>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "non_existing_users" => __field_non_existing_users = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UnmuteUserResponse {
-                    non_existing_users: __field_non_existing_users,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnmuteUserResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MuteChannelRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MuteChannelRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel_cids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "expiration", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[3, 0, 0, 0, 0, 4, 1, 2],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.channel_cids),
+                1 => __reader.option(&mut __map, 1, &mut __value.expiration),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MuteChannelRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.channel_cids {
-            __map.serialize_entry("channel_cids", __value)?;
-        }
-        if let Some(__value) = &self.expiration {
-            __map.serialize_entry("expiration", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.channel_cids);
+        __map.optional(1, &self.expiration);
+        __map.optional(2, &self.user_id);
+        __map.optional(3, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MuteChannelRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MuteChannelRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MuteChannelRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MuteChannelRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_channel_cids: Option<Vec<String>> = None;
-                let mut __field_expiration: Option<i64> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "channel_cids" => __field_channel_cids = __map.next_value()?,
-                        "expiration" => __field_expiration = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MuteChannelRequest {
-                    channel_cids: __field_channel_cids,
-                    expiration: __field_expiration,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MuteChannelRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MuteChannelResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MuteChannelResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel_mute", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channel_mutes", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "own_user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[3, 1, 4, 0, 2, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.channel_mute),
+                1 => __reader.option(&mut __map, 1, &mut __value.channel_mutes),
+                2 => __reader.option(&mut __map, 2, &mut __value.own_user),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MuteChannelResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.channel_mute {
-            __map.serialize_entry("channel_mute", __value)?;
-        }
-        if let Some(__value) = &self.channel_mutes {
-            __map.serialize_entry("channel_mutes", __value)?;
-        }
-        if let Some(__value) = &self.own_user {
-            __map.serialize_entry("own_user", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.channel_mute);
+        __map.optional(1, &self.channel_mutes);
+        __map.optional(2, &self.own_user);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MuteChannelResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MuteChannelResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MuteChannelResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MuteChannelResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_channel_mute: Option<ChannelMute> = None;
-                let mut __field_channel_mutes: Option<Vec<ChannelMute>> = None;
-                let mut __field_own_user: Option<OwnUserResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "channel_mute" => __field_channel_mute = __map.next_value()?,
-                        "channel_mutes" => __field_channel_mutes = __map.next_value()?,
-                        "own_user" => __field_own_user = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MuteChannelResponse {
-                    channel_mute: __field_channel_mute,
-                    channel_mutes: __field_channel_mutes,
-                    own_user: __field_own_user,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MuteChannelResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnmuteChannelRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnmuteChannelRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel_cids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "expiration", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[3, 0, 0, 0, 0, 4, 1, 2],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.channel_cids),
+                1 => __reader.option(&mut __map, 1, &mut __value.expiration),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnmuteChannelRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.channel_cids {
-            __map.serialize_entry("channel_cids", __value)?;
-        }
-        if let Some(__value) = &self.expiration {
-            __map.serialize_entry("expiration", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.channel_cids);
+        __map.optional(1, &self.expiration);
+        __map.optional(2, &self.user_id);
+        __map.optional(3, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnmuteChannelRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UnmuteChannelRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UnmuteChannelRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnmuteChannelRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_channel_cids: Option<Vec<String>> = None;
-                let mut __field_expiration: Option<i64> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "channel_cids" => __field_channel_cids = __map.next_value()?,
-                        "expiration" => __field_expiration = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UnmuteChannelRequest {
-                    channel_cids: __field_channel_cids,
-                    expiration: __field_expiration,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnmuteChannelRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnmuteResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnmuteResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "non_existing_users", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.non_existing_users),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnmuteResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.non_existing_users {
-            __map.serialize_entry("non_existing_users", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.non_existing_users);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnmuteResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UnmuteResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UnmuteResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnmuteResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_non_existing_users: Option<Vec<String>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "non_existing_users" => __field_non_existing_users = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UnmuteResponse {
-                    non_existing_users: __field_non_existing_users,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnmuteResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FlagUpdatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FlagUpdatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "Message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "User", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "CreatedBy", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 0, 0, 0, 0, 0, 0, 0, 1, 4, 0, 0, 3, 0, 0, 5],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.message),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                4 => __reader.option(&mut __map, 4, &mut __value.created_by),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FlagUpdatedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("Message", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("User", __value)?;
-        }
-        if let Some(__value) = &self.created_by {
-            __map.serialize_entry("CreatedBy", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "Message", "User", "CreatedBy"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.message);
+        __map.optional(3, &self.user);
+        __map.optional(4, &self.created_by);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagUpdatedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FlagUpdatedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `FlagUpdatedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FlagUpdatedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_created_by: Option<UserResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "Message" => __field_message = __map.next_value()?,
-                        "User" => __field_user = __map.next_value()?,
-                        "CreatedBy" => __field_created_by = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(FlagUpdatedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    message: __field_message,
-                    user: __field_user,
-                    created_by: __field_created_by,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FlagUpdatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageFlaggedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageFlaggedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "flag", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "total_flags", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "details", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 14, 4, 0, 0, 0, 15, 0, 16, 0, 1, 0, 0, 0, 9, 3, 7, 12, 0, 0, 10, 0, 13, 0, 11],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.message_id),
+                10 => __reader.value(&mut __map, 10, &mut __value.message),
+                11 => __reader.option(&mut __map, 11, &mut __value.user),
+                12 => __reader.option(&mut __map, 12, &mut __value.flag),
+                13 => __reader.option(&mut __map, 13, &mut __value.reason),
+                14 => __reader.option(&mut __map, 14, &mut __value.total_flags),
+                15 => __reader.option(&mut __map, 15, &mut __value.details),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageFlaggedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("message_id", &self.message_id)?;
-        __map.serialize_entry("message", &self.message)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.flag {
-            __map.serialize_entry("flag", __value)?;
-        }
-        if let Some(__value) = &self.reason {
-            __map.serialize_entry("reason", __value)?;
-        }
-        if let Some(__value) = &self.total_flags {
-            __map.serialize_entry("total_flags", __value)?;
-        }
-        if let Some(__value) = &self.details {
-            __map.serialize_entry("details", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "message_id", "message", "user", "flag", "reason", "total_flags", "details"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.message_id);
+        __map.required(10, &self.message);
+        __map.optional(11, &self.user);
+        __map.optional(12, &self.flag);
+        __map.optional(13, &self.reason);
+        __map.optional(14, &self.total_flags);
+        __map.optional(15, &self.details);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageFlaggedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MessageFlaggedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MessageFlaggedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageFlaggedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_flag: Option<FlagResponse> = None;
-                let mut __field_reason: Option<String> = None;
-                let mut __field_total_flags: Option<i32> = None;
-                let mut __field_details: Option<MessageModerationResult> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "message_id" => __field_message_id = Some(__map.next_value()?),
-                        "message" => __field_message = Some(__map.next_value()?),
-                        "user" => __field_user = __map.next_value()?,
-                        "flag" => __field_flag = __map.next_value()?,
-                        "reason" => __field_reason = __map.next_value()?,
-                        "total_flags" => __field_total_flags = __map.next_value()?,
-                        "details" => __field_details = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_message) = __field_message else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(MessageFlaggedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    message_id: __field_message_id.unwrap_or_default(),
-                    message: __field_message,
-                    user: __field_user,
-                    flag: __field_flag,
-                    reason: __field_reason,
-                    total_flags: __field_total_flags,
-                    details: __field_details,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageFlaggedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageUnblockedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageUnblockedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 3, 6, 4, 0, 5],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.value(&mut __map, 3, &mut __value.message_id),
+                4 => __reader.value(&mut __map, 4, &mut __value.message),
+                5 => __reader.option(&mut __map, 5, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageUnblockedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        __map.serialize_entry("message_id", &self.message_id)?;
-        __map.serialize_entry("message", &self.message)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "message_id", "message", "user"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.required(3, &self.message_id);
+        __map.required(4, &self.message);
+        __map.optional(5, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageUnblockedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MessageUnblockedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MessageUnblockedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageUnblockedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "message_id" => __field_message_id = Some(__map.next_value()?),
-                        "message" => __field_message = Some(__map.next_value()?),
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_message) = __field_message else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(MessageUnblockedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    message_id: __field_message_id.unwrap_or_default(),
-                    message: __field_message,
-                    user: __field_user,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageUnblockedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserBannedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserBannedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "expiration", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shadow", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "review_queue_item_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "total_bans", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[14, 2, 0, 0, 0, 8, 5, 6, 11, 4, 15, 0, 0, 0, 0, 0, 0, 1, 0, 0, 12, 9, 3, 7, 10, 16, 0, 0, 0, 13, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.user),
+                10 => __reader.option(&mut __map, 10, &mut __value.reason),
+                11 => __reader.option(&mut __map, 11, &mut __value.created_by),
+                12 => __reader.option(&mut __map, 12, &mut __value.expiration),
+                13 => __reader.option(&mut __map, 13, &mut __value.shadow),
+                14 => __reader.option(&mut __map, 14, &mut __value.review_queue_item_id),
+                15 => __reader.option(&mut __map, 15, &mut __value.total_bans),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserBannedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.reason {
-            __map.serialize_entry("reason", __value)?;
-        }
-        if let Some(__value) = &self.created_by {
-            __map.serialize_entry("created_by", __value)?;
-        }
-        if let Some(__value) = &self.expiration {
-            __map.serialize_entry("expiration", __value)?;
-        }
-        if let Some(__value) = &self.shadow {
-            __map.serialize_entry("shadow", __value)?;
-        }
-        if let Some(__value) = &self.review_queue_item_id {
-            __map.serialize_entry("review_queue_item_id", __value)?;
-        }
-        if let Some(__value) = &self.total_bans {
-            __map.serialize_entry("total_bans", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "user", "reason", "created_by", "expiration", "shadow", "review_queue_item_id", "total_bans"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.optional(9, &self.user);
+        __map.optional(10, &self.reason);
+        __map.optional(11, &self.created_by);
+        __map.optional(12, &self.expiration);
+        __map.optional(13, &self.shadow);
+        __map.optional(14, &self.review_queue_item_id);
+        __map.optional(15, &self.total_bans);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserBannedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserBannedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UserBannedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserBannedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_reason: Option<String> = None;
-                let mut __field_created_by: Option<UserResponseCommonFields> = None;
-                let mut __field_expiration: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_shadow: Option<bool> = None;
-                let mut __field_review_queue_item_id: Option<String> = None;
-                let mut __field_total_bans: Option<i32> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "reason" => __field_reason = __map.next_value()?,
-                        "created_by" => __field_created_by = __map.next_value()?,
-                        "expiration" => __field_expiration = __map.next_value()?,
-                        "shadow" => __field_shadow = __map.next_value()?,
-                        "review_queue_item_id" => __field_review_queue_item_id = __map.next_value()?,
-                        "total_bans" => __field_total_bans = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserBannedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    user: __field_user,
-                    reason: __field_reason,
-                    created_by: __field_created_by,
-                    expiration: __field_expiration,
-                    shadow: __field_shadow,
-                    review_queue_item_id: __field_review_queue_item_id,
-                    total_bans: __field_total_bans,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserBannedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserFlaggedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserFlaggedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "target_user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "reason", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "total_flags", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 0, 5, 0, 4, 6, 0, 1, 0, 0, 3, 0, 0, 0, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                3 => __reader.option(&mut __map, 3, &mut __value.target_user),
+                4 => __reader.value(&mut __map, 4, &mut __value.reason),
+                5 => __reader.value(&mut __map, 5, &mut __value.total_flags),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserFlaggedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.target_user {
-            __map.serialize_entry("target_user", __value)?;
-        }
-        __map.serialize_entry("reason", &self.reason)?;
-        __map.serialize_entry("total_flags", &self.total_flags)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "user", "target_user", "reason", "total_flags"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.user);
+        __map.optional(3, &self.target_user);
+        __map.required(4, &self.reason);
+        __map.required(5, &self.total_flags);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserFlaggedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserFlaggedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UserFlaggedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserFlaggedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_target_user: Option<UserResponseCommonFields> = None;
-                let mut __field_reason: Option<String> = None;
-                let mut __field_total_flags: Option<i32> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "target_user" => __field_target_user = __map.next_value()?,
-                        "reason" => __field_reason = Some(__map.next_value()?),
-                        "total_flags" => __field_total_flags = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserFlaggedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    user: __field_user,
-                    target_user: __field_target_user,
-                    reason: __field_reason.unwrap_or_default(),
-                    total_flags: __field_total_flags.unwrap_or_default(),
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserFlaggedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserMessagesDeletedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserMessagesDeletedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "hard_delete", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 2, 0, 0, 11, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 9, 3, 7, 10, 0, 0, 0, 0, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.user),
+                10 => __reader.option(&mut __map, 10, &mut __value.hard_delete),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserMessagesDeletedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.hard_delete {
-            __map.serialize_entry("hard_delete", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "user", "hard_delete"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.optional(9, &self.user);
+        __map.optional(10, &self.hard_delete);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserMessagesDeletedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserMessagesDeletedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UserMessagesDeletedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserMessagesDeletedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_hard_delete: Option<bool> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "hard_delete" => __field_hard_delete = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserMessagesDeletedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    user: __field_user,
-                    hard_delete: __field_hard_delete,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserMessagesDeletedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserMutedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserMutedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "target_user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "target_users", flags: __rt::OPTIONAL, nested: Some("[]") },
+        ],
+        slots: &[2, 5, 0, 0, 0, 4, 0, 0, 1, 0, 0, 3, 0, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                3 => __reader.option(&mut __map, 3, &mut __value.target_user),
+                4 => __reader.option(&mut __map, 4, &mut __value.target_users),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserMutedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.target_user {
-            __map.serialize_entry("target_user", __value)?;
-        }
-        if let Some(__value) = &self.target_users {
-            __map.serialize_entry("target_users", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "user", "target_user", "target_users"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.user);
+        __map.optional(3, &self.target_user);
+        __map.optional(4, &self.target_users);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserMutedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserMutedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UserMutedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserMutedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_target_user: Option<UserResponseCommonFields> = None;
-                let mut __field_target_users: Option<Vec<UserResponseCommonFields>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "target_user" => __field_target_user = __map.next_value()?,
-                        "target_users" => __field_target_users = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserMutedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    user: __field_user,
-                    target_user: __field_target_user,
-                    target_users: __field_target_users,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserMutedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserUnbannedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserUnbannedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "shadow", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[12, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 11, 9, 3, 7, 10, 0, 0, 0, 0, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.user),
+                10 => __reader.option(&mut __map, 10, &mut __value.created_by),
+                11 => __reader.option(&mut __map, 11, &mut __value.shadow),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserUnbannedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.created_by {
-            __map.serialize_entry("created_by", __value)?;
-        }
-        if let Some(__value) = &self.shadow {
-            __map.serialize_entry("shadow", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "user", "created_by", "shadow"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.optional(9, &self.user);
+        __map.optional(10, &self.created_by);
+        __map.optional(11, &self.shadow);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserUnbannedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserUnbannedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UserUnbannedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserUnbannedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_created_by: Option<UserResponseCommonFields> = None;
-                let mut __field_shadow: Option<bool> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "created_by" => __field_created_by = __map.next_value()?,
-                        "shadow" => __field_shadow = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserUnbannedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    user: __field_user,
-                    created_by: __field_created_by,
-                    shadow: __field_shadow,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserUnbannedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserUnmutedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserUnmutedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "target_user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "target_users", flags: __rt::OPTIONAL, nested: Some("[]") },
+        ],
+        slots: &[2, 5, 0, 0, 0, 4, 0, 0, 1, 0, 0, 3, 0, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                3 => __reader.option(&mut __map, 3, &mut __value.target_user),
+                4 => __reader.option(&mut __map, 4, &mut __value.target_users),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserUnmutedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.target_user {
-            __map.serialize_entry("target_user", __value)?;
-        }
-        if let Some(__value) = &self.target_users {
-            __map.serialize_entry("target_users", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "user", "target_user", "target_users"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.user);
+        __map.optional(3, &self.target_user);
+        __map.optional(4, &self.target_users);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserUnmutedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserUnmutedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UserUnmutedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserUnmutedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_target_user: Option<UserResponseCommonFields> = None;
-                let mut __field_target_users: Option<Vec<UserResponseCommonFields>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "target_user" => __field_target_user = __map.next_value()?,
-                        "target_users" => __field_target_users = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserUnmutedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    user: __field_user,
-                    target_user: __field_target_user,
-                    target_users: __field_target_users,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserUnmutedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for BanResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "BanResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "expires", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shadow", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "banned_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[5, 0, 0, 4, 0, 0, 0, 1, 6, 7, 3, 2, 0, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.channel),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                2 => __reader.option(&mut __map, 2, &mut __value.expires),
+                3 => __reader.option(&mut __map, 3, &mut __value.reason),
+                4 => __reader.option(&mut __map, 4, &mut __value.shadow),
+                5 => __reader.option(&mut __map, 5, &mut __value.banned_by),
+                6 => __reader.value(&mut __map, 6, &mut __value.created_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for BanResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.expires {
-            __map.serialize_entry("expires", __value)?;
-        }
-        if let Some(__value) = &self.reason {
-            __map.serialize_entry("reason", __value)?;
-        }
-        if let Some(__value) = &self.shadow {
-            __map.serialize_entry("shadow", __value)?;
-        }
-        if let Some(__value) = &self.banned_by {
-            __map.serialize_entry("banned_by", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.channel);
+        __map.optional(1, &self.user);
+        __map.optional(2, &self.expires);
+        __map.optional(3, &self.reason);
+        __map.optional(4, &self.shadow);
+        __map.optional(5, &self.banned_by);
+        __map.required(6, &self.created_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BanResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = BanResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `BanResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<BanResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_expires: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_reason: Option<String> = None;
-                let mut __field_shadow: Option<bool> = None;
-                let mut __field_banned_by: Option<UserResponse> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "channel" => __field_channel = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "expires" => __field_expires = __map.next_value()?,
-                        "reason" => __field_reason = __map.next_value()?,
-                        "shadow" => __field_shadow = __map.next_value()?,
-                        "banned_by" => __field_banned_by = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(BanResponse {
-                    channel: __field_channel,
-                    user: __field_user,
-                    expires: __field_expires,
-                    reason: __field_reason,
-                    shadow: __field_shadow,
-                    banned_by: __field_banned_by,
-                    created_at: __field_created_at,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for BanResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FutureChannelBanResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FutureChannelBanResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "banned_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "expires", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shadow", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[5, 0, 0, 4, 0, 0, 0, 2, 6, 0, 3, 1, 0, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.user),
+                1 => __reader.option(&mut __map, 1, &mut __value.banned_by),
+                2 => __reader.option(&mut __map, 2, &mut __value.expires),
+                3 => __reader.option(&mut __map, 3, &mut __value.reason),
+                4 => __reader.option(&mut __map, 4, &mut __value.shadow),
+                5 => __reader.value(&mut __map, 5, &mut __value.created_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FutureChannelBanResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.banned_by {
-            __map.serialize_entry("banned_by", __value)?;
-        }
-        if let Some(__value) = &self.expires {
-            __map.serialize_entry("expires", __value)?;
-        }
-        if let Some(__value) = &self.reason {
-            __map.serialize_entry("reason", __value)?;
-        }
-        if let Some(__value) = &self.shadow {
-            __map.serialize_entry("shadow", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.user);
+        __map.optional(1, &self.banned_by);
+        __map.optional(2, &self.expires);
+        __map.optional(3, &self.reason);
+        __map.optional(4, &self.shadow);
+        __map.required(5, &self.created_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FutureChannelBanResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FutureChannelBanResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `FutureChannelBanResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FutureChannelBanResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_banned_by: Option<UserResponse> = None;
-                let mut __field_expires: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_reason: Option<String> = None;
-                let mut __field_shadow: Option<bool> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user" => __field_user = __map.next_value()?,
-                        "banned_by" => __field_banned_by = __map.next_value()?,
-                        "expires" => __field_expires = __map.next_value()?,
-                        "reason" => __field_reason = __map.next_value()?,
-                        "shadow" => __field_shadow = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(FutureChannelBanResponse {
-                    user: __field_user,
-                    banned_by: __field_banned_by,
-                    expires: __field_expires,
-                    reason: __field_reason,
-                    shadow: __field_shadow,
-                    created_at: __field_created_at,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FutureChannelBanResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FlagResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FlagResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_by_automod", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "target_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "target_message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "target_user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reviewed_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reviewed_by", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "approved_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "rejected_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "details", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 0, 7, 0, 0, 0, 12, 8, 0, 5, 9, 0, 0, 0, 13, 1, 6, 3, 0, 11, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 10],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_by_automod),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                2 => __reader.option(&mut __map, 2, &mut __value.target_message_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.target_message),
+                4 => __reader.option(&mut __map, 4, &mut __value.target_user),
+                5 => __reader.value(&mut __map, 5, &mut __value.created_at),
+                6 => __reader.value(&mut __map, 6, &mut __value.updated_at),
+                7 => __reader.option(&mut __map, 7, &mut __value.reviewed_at),
+                8 => __reader.option(&mut __map, 8, &mut __value.reviewed_by),
+                9 => __reader.option(&mut __map, 9, &mut __value.approved_at),
+                10 => __reader.option(&mut __map, 10, &mut __value.rejected_at),
+                11 => __reader.option(&mut __map, 11, &mut __value.reason),
+                12 => __reader.option(&mut __map, 12, &mut __value.details),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FlagResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_by_automod", &self.created_by_automod)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.target_message_id {
-            __map.serialize_entry("target_message_id", __value)?;
-        }
-        if let Some(__value) = &self.target_message {
-            __map.serialize_entry("target_message", __value)?;
-        }
-        if let Some(__value) = &self.target_user {
-            __map.serialize_entry("target_user", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(__value) = &self.reviewed_at {
-            __map.serialize_entry("reviewed_at", __value)?;
-        }
-        if let Some(__value) = &self.reviewed_by {
-            __map.serialize_entry("reviewed_by", __value)?;
-        }
-        if let Some(__value) = &self.approved_at {
-            __map.serialize_entry("approved_at", __value)?;
-        }
-        if let Some(__value) = &self.rejected_at {
-            __map.serialize_entry("rejected_at", __value)?;
-        }
-        if let Some(__value) = &self.reason {
-            __map.serialize_entry("reason", __value)?;
-        }
-        if let Some(__value) = &self.details {
-            __map.serialize_entry("details", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_by_automod", "user", "target_message_id", "target_message", "target_user", "created_at", "updated_at", "reviewed_at", "reviewed_by", "approved_at", "rejected_at", "reason", "details"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_by_automod);
+        __map.optional(1, &self.user);
+        __map.optional(2, &self.target_message_id);
+        __map.optional(3, &self.target_message);
+        __map.optional(4, &self.target_user);
+        __map.required(5, &self.created_at);
+        __map.required(6, &self.updated_at);
+        __map.optional(7, &self.reviewed_at);
+        __map.optional(8, &self.reviewed_by);
+        __map.optional(9, &self.approved_at);
+        __map.optional(10, &self.rejected_at);
+        __map.optional(11, &self.reason);
+        __map.optional(12, &self.details);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FlagResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `FlagResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FlagResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_by_automod: Option<bool> = None;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_target_message_id: Option<String> = None;
-                let mut __field_target_message: Option<MessageResponse> = None;
-                let mut __field_target_user: Option<UserResponse> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_reviewed_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_reviewed_by: Option<String> = None;
-                let mut __field_approved_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_rejected_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_reason: Option<String> = None;
-                let mut __field_details: Option<FlagDetails> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_by_automod" => __field_created_by_automod = Some(__map.next_value()?),
-                        "user" => __field_user = __map.next_value()?,
-                        "target_message_id" => __field_target_message_id = __map.next_value()?,
-                        "target_message" => __field_target_message = __map.next_value()?,
-                        "target_user" => __field_target_user = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "reviewed_at" => __field_reviewed_at = __map.next_value()?,
-                        "reviewed_by" => __field_reviewed_by = __map.next_value()?,
-                        "approved_at" => __field_approved_at = __map.next_value()?,
-                        "rejected_at" => __field_rejected_at = __map.next_value()?,
-                        "reason" => __field_reason = __map.next_value()?,
-                        "details" => __field_details = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(FlagResponse {
-                    created_by_automod: __field_created_by_automod.unwrap_or_default(),
-                    user: __field_user,
-                    target_message_id: __field_target_message_id,
-                    target_message: __field_target_message,
-                    target_user: __field_target_user,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    reviewed_at: __field_reviewed_at,
-                    reviewed_by: __field_reviewed_by,
-                    approved_at: __field_approved_at,
-                    rejected_at: __field_rejected_at,
-                    reason: __field_reason,
-                    details: __field_details,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FlagResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageFlagResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageFlagResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_by_automod", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "moderation_result", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "moderation_feedback", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "details", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reviewed_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reviewed_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "approved_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "rejected_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[12, 0, 0, 9, 0, 0, 0, 7, 10, 0, 2, 11, 0, 0, 0, 6, 1, 8, 0, 0, 13, 0, 0, 4, 0, 0, 0, 0, 0, 3, 0, 5],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_by_automod),
+                1 => __reader.option(&mut __map, 1, &mut __value.moderation_result),
+                2 => __reader.option(&mut __map, 2, &mut __value.moderation_feedback),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                4 => __reader.option(&mut __map, 4, &mut __value.message),
+                5 => __reader.option(&mut __map, 5, &mut __value.details),
+                6 => __reader.option(&mut __map, 6, &mut __value.reason),
+                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
+                9 => __reader.option(&mut __map, 9, &mut __value.reviewed_at),
+                10 => __reader.option(&mut __map, 10, &mut __value.reviewed_by),
+                11 => __reader.option(&mut __map, 11, &mut __value.approved_at),
+                12 => __reader.option(&mut __map, 12, &mut __value.rejected_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageFlagResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_by_automod", &self.created_by_automod)?;
-        if let Some(__value) = &self.moderation_result {
-            __map.serialize_entry("moderation_result", __value)?;
-        }
-        if let Some(__value) = &self.moderation_feedback {
-            __map.serialize_entry("moderation_feedback", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        if let Some(__value) = &self.details {
-            __map.serialize_entry("details", __value)?;
-        }
-        if let Some(__value) = &self.reason {
-            __map.serialize_entry("reason", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(__value) = &self.reviewed_at {
-            __map.serialize_entry("reviewed_at", __value)?;
-        }
-        if let Some(__value) = &self.reviewed_by {
-            __map.serialize_entry("reviewed_by", __value)?;
-        }
-        if let Some(__value) = &self.approved_at {
-            __map.serialize_entry("approved_at", __value)?;
-        }
-        if let Some(__value) = &self.rejected_at {
-            __map.serialize_entry("rejected_at", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_by_automod", "moderation_result", "moderation_feedback", "user", "message", "details", "reason", "created_at", "updated_at", "reviewed_at", "reviewed_by", "approved_at", "rejected_at"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_by_automod);
+        __map.optional(1, &self.moderation_result);
+        __map.optional(2, &self.moderation_feedback);
+        __map.optional(3, &self.user);
+        __map.optional(4, &self.message);
+        __map.optional(5, &self.details);
+        __map.optional(6, &self.reason);
+        __map.required(7, &self.created_at);
+        __map.required(8, &self.updated_at);
+        __map.optional(9, &self.reviewed_at);
+        __map.optional(10, &self.reviewed_by);
+        __map.optional(11, &self.approved_at);
+        __map.optional(12, &self.rejected_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageFlagResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MessageFlagResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MessageFlagResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageFlagResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_by_automod: Option<bool> = None;
-                let mut __field_moderation_result: Option<MessageModerationResult> = None;
-                let mut __field_moderation_feedback: Option<FlagFeedbackResponse> = None;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_details: Option<FlagDetailsResponse> = None;
-                let mut __field_reason: Option<String> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_reviewed_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_reviewed_by: Option<UserResponse> = None;
-                let mut __field_approved_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_rejected_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_by_automod" => __field_created_by_automod = Some(__map.next_value()?),
-                        "moderation_result" => __field_moderation_result = __map.next_value()?,
-                        "moderation_feedback" => __field_moderation_feedback = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "message" => __field_message = __map.next_value()?,
-                        "details" => __field_details = __map.next_value()?,
-                        "reason" => __field_reason = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "reviewed_at" => __field_reviewed_at = __map.next_value()?,
-                        "reviewed_by" => __field_reviewed_by = __map.next_value()?,
-                        "approved_at" => __field_approved_at = __map.next_value()?,
-                        "rejected_at" => __field_rejected_at = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(MessageFlagResponse {
-                    created_by_automod: __field_created_by_automod.unwrap_or_default(),
-                    moderation_result: __field_moderation_result,
-                    moderation_feedback: __field_moderation_feedback,
-                    user: __field_user,
-                    message: __field_message,
-                    details: __field_details,
-                    reason: __field_reason,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    reviewed_at: __field_reviewed_at,
-                    reviewed_by: __field_reviewed_by,
-                    approved_at: __field_approved_at,
-                    rejected_at: __field_rejected_at,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageFlagResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageModerationResult {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageModerationResult",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "action", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "moderated_by", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocked_word", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "moderation_thresholds", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "ai_moderation_response", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user_karma", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_bad_karma", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[3, 6, 0, 11, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 10, 0, 5, 0, 8, 0, 0, 0, 7, 0, 1, 0, 9, 0, 2],
+        required: 6,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.action),
+                2 => __reader.option(&mut __map, 2, &mut __value.moderated_by),
+                3 => __reader.option(&mut __map, 3, &mut __value.blocked_word),
+                4 => __reader.option(&mut __map, 4, &mut __value.blocklist_name),
+                5 => __reader.option(&mut __map, 5, &mut __value.moderation_thresholds),
+                6 => __reader.option(&mut __map, 6, &mut __value.ai_moderation_response),
+                7 => __reader.value(&mut __map, 7, &mut __value.user_karma),
+                8 => __reader.value(&mut __map, 8, &mut __value.user_bad_karma),
+                9 => __reader.value(&mut __map, 9, &mut __value.created_at),
+                10 => __reader.value(&mut __map, 10, &mut __value.updated_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageModerationResult {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message_id", &self.message_id)?;
-        __map.serialize_entry("action", &self.action)?;
-        if let Some(__value) = &self.moderated_by {
-            __map.serialize_entry("moderated_by", __value)?;
-        }
-        if let Some(__value) = &self.blocked_word {
-            __map.serialize_entry("blocked_word", __value)?;
-        }
-        if let Some(__value) = &self.blocklist_name {
-            __map.serialize_entry("blocklist_name", __value)?;
-        }
-        if let Some(__value) = &self.moderation_thresholds {
-            __map.serialize_entry("moderation_thresholds", __value)?;
-        }
-        if let Some(__value) = &self.ai_moderation_response {
-            __map.serialize_entry("ai_moderation_response", __value)?;
-        }
-        __map.serialize_entry("user_karma", &self.user_karma)?;
-        __map.serialize_entry("user_bad_karma", &self.user_bad_karma)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message_id);
+        __map.required(1, &self.action);
+        __map.optional(2, &self.moderated_by);
+        __map.optional(3, &self.blocked_word);
+        __map.optional(4, &self.blocklist_name);
+        __map.optional(5, &self.moderation_thresholds);
+        __map.optional(6, &self.ai_moderation_response);
+        __map.required(7, &self.user_karma);
+        __map.required(8, &self.user_bad_karma);
+        __map.required(9, &self.created_at);
+        __map.required(10, &self.updated_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageModerationResult {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = MessageModerationResult;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `MessageModerationResult` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageModerationResult, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_action: Option<String> = None;
-                let mut __field_moderated_by: Option<String> = None;
-                let mut __field_blocked_word: Option<String> = None;
-                let mut __field_blocklist_name: Option<String> = None;
-                let mut __field_moderation_thresholds: Option<Thresholds> = None;
-                let mut __field_ai_moderation_response: Option<ModerationResponse> = None;
-                let mut __field_user_karma: Option<f64> = None;
-                let mut __field_user_bad_karma: Option<bool> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message_id" => __field_message_id = Some(__map.next_value()?),
-                        "action" => __field_action = Some(__map.next_value()?),
-                        "moderated_by" => __field_moderated_by = __map.next_value()?,
-                        "blocked_word" => __field_blocked_word = __map.next_value()?,
-                        "blocklist_name" => __field_blocklist_name = __map.next_value()?,
-                        "moderation_thresholds" => __field_moderation_thresholds = __map.next_value()?,
-                        "ai_moderation_response" => __field_ai_moderation_response = __map.next_value()?,
-                        "user_karma" => __field_user_karma = Some(__map.next_value()?),
-                        "user_bad_karma" => __field_user_bad_karma = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(MessageModerationResult {
-                    message_id: __field_message_id.unwrap_or_default(),
-                    action: __field_action.unwrap_or_default(),
-                    moderated_by: __field_moderated_by,
-                    blocked_word: __field_blocked_word,
-                    blocklist_name: __field_blocklist_name,
-                    moderation_thresholds: __field_moderation_thresholds,
-                    ai_moderation_response: __field_ai_moderation_response,
-                    user_karma: __field_user_karma.unwrap_or_default(),
-                    user_bad_karma: __field_user_bad_karma.unwrap_or_default(),
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageModerationResult {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FlagDetails {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FlagDetails",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "automod", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "original_text", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 2, 0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.automod),
+                1 => __reader.value(&mut __map, 1, &mut __value.original_text),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FlagDetails {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.automod {
-            __map.serialize_entry("automod", __value)?;
-        }
-        __map.serialize_entry("original_text", &self.original_text)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.automod);
+        __map.required(1, &self.original_text);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagDetails {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FlagDetails;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `FlagDetails` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FlagDetails, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_automod: Option<AutomodDetailsResponse> = None;
-                let mut __field_original_text: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "automod" => __field_automod = __map.next_value()?,
-                        "original_text" => __field_original_text = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FlagDetails {
-                    automod: __field_automod,
-                    original_text: __field_original_text.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FlagDetails {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FlagFeedbackResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FlagFeedbackResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "labels", flags: __rt::REQUIRED, nested: Some("[]") },
+        ],
+        slots: &[0, 0, 0, 3, 2, 0, 1, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.created_at),
+                2 => __reader.value(&mut __map, 2, &mut __value.labels),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FlagFeedbackResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message_id", &self.message_id)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("labels", &self.labels)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message_id);
+        __map.required(1, &self.created_at);
+        __map.required(2, &self.labels);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagFeedbackResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FlagFeedbackResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `FlagFeedbackResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FlagFeedbackResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_labels: Option<Vec<LabelResponse>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message_id" => __field_message_id = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "labels" => __field_labels = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(FlagFeedbackResponse {
-                    message_id: __field_message_id.unwrap_or_default(),
-                    created_at: __field_created_at,
-                    labels: __field_labels.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FlagFeedbackResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FlagDetailsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FlagDetailsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "automod", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "extra", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "original_text", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 0, 3, 2, 0, 1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.automod),
+                1 => __reader.option(&mut __map, 1, &mut __value.extra),
+                2 => __reader.value(&mut __map, 2, &mut __value.original_text),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FlagDetailsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.automod {
-            __map.serialize_entry("automod", __value)?;
-        }
-        if let Some(__value) = &self.extra {
-            __map.serialize_entry("extra", __value)?;
-        }
-        __map.serialize_entry("original_text", &self.original_text)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.automod);
+        __map.optional(1, &self.extra);
+        __map.required(2, &self.original_text);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagDetailsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FlagDetailsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `FlagDetailsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FlagDetailsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_automod: Option<AutomodDetailsResponse> = None;
-                let mut __field_extra: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_original_text: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "automod" => __field_automod = __map.next_value()?,
-                        "extra" => __field_extra = __map.next_value()?,
-                        "original_text" => __field_original_text = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FlagDetailsResponse {
-                    automod: __field_automod,
-                    extra: __field_extra,
-                    original_text: __field_original_text.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FlagDetailsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for AutomodDetailsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AutomodDetailsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "action", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "original_message_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "result", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message_details", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "image_labels", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 0, 0, 0, 3, 0, 0, 2, 5, 0, 0, 4, 0, 1],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.action),
+                1 => __reader.option(&mut __map, 1, &mut __value.original_message_type),
+                2 => __reader.option(&mut __map, 2, &mut __value.result),
+                3 => __reader.option(&mut __map, 3, &mut __value.message_details),
+                4 => __reader.option(&mut __map, 4, &mut __value.image_labels),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AutomodDetailsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.action {
-            __map.serialize_entry("action", __value)?;
-        }
-        if let Some(__value) = &self.original_message_type {
-            __map.serialize_entry("original_message_type", __value)?;
-        }
-        if let Some(__value) = &self.result {
-            __map.serialize_entry("result", __value)?;
-        }
-        if let Some(__value) = &self.message_details {
-            __map.serialize_entry("message_details", __value)?;
-        }
-        if let Some(__value) = &self.image_labels {
-            __map.serialize_entry("image_labels", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.action);
+        __map.optional(1, &self.original_message_type);
+        __map.optional(2, &self.result);
+        __map.optional(3, &self.message_details);
+        __map.optional(4, &self.image_labels);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AutomodDetailsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AutomodDetailsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `AutomodDetailsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AutomodDetailsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_action: Option<String> = None;
-                let mut __field_original_message_type: Option<String> = None;
-                let mut __field_result: Option<MessageModerationResult> = None;
-                let mut __field_message_details: Option<FlagMessageDetailsResponse> = None;
-                let mut __field_image_labels: Option<Vec<String>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "action" => __field_action = __map.next_value()?,
-                        "original_message_type" => __field_original_message_type = __map.next_value()?,
-                        "result" => __field_result = __map.next_value()?,
-                        "message_details" => __field_message_details = __map.next_value()?,
-                        "image_labels" => __field_image_labels = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(AutomodDetailsResponse {
-                    action: __field_action,
-                    original_message_type: __field_original_message_type,
-                    result: __field_result,
-                    message_details: __field_message_details,
-                    image_labels: __field_image_labels,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AutomodDetailsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for LabelResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "LabelResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "phrase_list_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "harm_labels", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[1, 2, 0, 0, 3, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.option(&mut __map, 1, &mut __value.phrase_list_ids),
+                2 => __reader.option(&mut __map, 2, &mut __value.harm_labels),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for LabelResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        if let Some(__value) = &self.phrase_list_ids {
-            __map.serialize_entry("phrase_list_ids", __value)?;
-        }
-        if let Some(__value) = &self.harm_labels {
-            __map.serialize_entry("harm_labels", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.optional(1, &self.phrase_list_ids);
+        __map.optional(2, &self.harm_labels);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for LabelResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LabelResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `LabelResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<LabelResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_name: Option<String> = None;
-                let mut __field_phrase_list_ids: Option<Vec<i32>> = None;
-                let mut __field_harm_labels: Option<Vec<String>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "phrase_list_ids" => __field_phrase_list_ids = __map.next_value()?,
-                        "harm_labels" => __field_harm_labels = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(LabelResponse {
-                    name: __field_name.unwrap_or_default(),
-                    phrase_list_ids: __field_phrase_list_ids,
-                    harm_labels: __field_harm_labels,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for LabelResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FlagMessageDetailsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FlagMessageDetailsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "updated_by_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pin_changed", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "should_enrich", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "skip_push", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[1, 2, 0, 0, 3, 0, 4, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.updated_by_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.pin_changed),
+                2 => __reader.option(&mut __map, 2, &mut __value.should_enrich),
+                3 => __reader.option(&mut __map, 3, &mut __value.skip_push),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FlagMessageDetailsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.updated_by_id {
-            __map.serialize_entry("updated_by_id", __value)?;
-        }
-        if let Some(__value) = &self.pin_changed {
-            __map.serialize_entry("pin_changed", __value)?;
-        }
-        if let Some(__value) = &self.should_enrich {
-            __map.serialize_entry("should_enrich", __value)?;
-        }
-        if let Some(__value) = &self.skip_push {
-            __map.serialize_entry("skip_push", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.updated_by_id);
+        __map.optional(1, &self.pin_changed);
+        __map.optional(2, &self.should_enrich);
+        __map.optional(3, &self.skip_push);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagMessageDetailsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FlagMessageDetailsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `FlagMessageDetailsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FlagMessageDetailsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_updated_by_id: Option<String> = None;
-                let mut __field_pin_changed: Option<bool> = None;
-                let mut __field_should_enrich: Option<bool> = None;
-                let mut __field_skip_push: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "updated_by_id" => __field_updated_by_id = __map.next_value()?,
-                        "pin_changed" => __field_pin_changed = __map.next_value()?,
-                        "should_enrich" => __field_should_enrich = __map.next_value()?,
-                        "skip_push" => __field_skip_push = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FlagMessageDetailsResponse {
-                    updated_by_id: __field_updated_by_id,
-                    pin_changed: __field_pin_changed,
-                    should_enrich: __field_should_enrich,
-                    skip_push: __field_skip_push,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FlagMessageDetailsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ModerationResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ModerationResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "toxic", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "explicit", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "spam", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "action", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[3, 4, 0, 0, 0, 0, 1, 2],
+        required: 4,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.toxic),
+                1 => __reader.value(&mut __map, 1, &mut __value.explicit),
+                2 => __reader.value(&mut __map, 2, &mut __value.spam),
+                3 => __reader.value(&mut __map, 3, &mut __value.action),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ModerationResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("toxic", &self.toxic)?;
-        __map.serialize_entry("explicit", &self.explicit)?;
-        __map.serialize_entry("spam", &self.spam)?;
-        __map.serialize_entry("action", &self.action)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.toxic);
+        __map.required(1, &self.explicit);
+        __map.required(2, &self.spam);
+        __map.required(3, &self.action);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ModerationResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ModerationResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ModerationResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ModerationResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_toxic: Option<f32> = None;
-                let mut __field_explicit: Option<f32> = None;
-                let mut __field_spam: Option<f32> = None;
-                let mut __field_action: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "toxic" => __field_toxic = Some(__map.next_value()?),
-                        "explicit" => __field_explicit = Some(__map.next_value()?),
-                        "spam" => __field_spam = Some(__map.next_value()?),
-                        "action" => __field_action = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ModerationResponse {
-                    toxic: __field_toxic.unwrap_or_default(),
-                    explicit: __field_explicit.unwrap_or_default(),
-                    spam: __field_spam.unwrap_or_default(),
-                    action: __field_action.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ModerationResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

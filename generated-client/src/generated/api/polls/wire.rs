@@ -5,1648 +5,1538 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for CreatePollRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreatePollRequest",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "options", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "voting_visibility", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "enforce_unique_vote", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "max_votes_allowed", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "allow_user_suggested_options", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "allow_answers", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "is_closed", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 0, 2, 0, 0, 9, 0, 0, 7, 10, 0, 5, 4, 6, 0, 0, 0, 0, 0, 0, 0, 0, 12, 1, 0, 0, 8, 3, 0, 11, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.name),
+                2 => __reader.option(&mut __map, 2, &mut __value.description),
+                3 => __reader.option(&mut __map, 3, &mut __value.options),
+                4 => __reader.option(&mut __map, 4, &mut __value.voting_visibility),
+                5 => __reader.option(&mut __map, 5, &mut __value.enforce_unique_vote),
+                6 => __reader.option(&mut __map, 6, &mut __value.max_votes_allowed),
+                7 => __reader.option(&mut __map, 7, &mut __value.allow_user_suggested_options),
+                8 => __reader.option(&mut __map, 8, &mut __value.allow_answers),
+                9 => __reader.option(&mut __map, 9, &mut __value.is_closed),
+                10 => __reader.option(&mut __map, 10, &mut __value.user_id),
+                11 => __reader.option(&mut __map, 11, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for CreatePollRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        __map.serialize_entry("name", &self.name)?;
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.options {
-            __map.serialize_entry("options", __value)?;
-        }
-        if let Some(__value) = &self.voting_visibility {
-            __map.serialize_entry("voting_visibility", __value)?;
-        }
-        if let Some(__value) = &self.enforce_unique_vote {
-            __map.serialize_entry("enforce_unique_vote", __value)?;
-        }
-        if let Some(__value) = &self.max_votes_allowed {
-            __map.serialize_entry("max_votes_allowed", __value)?;
-        }
-        if let Some(__value) = &self.allow_user_suggested_options {
-            __map.serialize_entry("allow_user_suggested_options", __value)?;
-        }
-        if let Some(__value) = &self.allow_answers {
-            __map.serialize_entry("allow_answers", __value)?;
-        }
-        if let Some(__value) = &self.is_closed {
-            __map.serialize_entry("is_closed", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "name", "description", "options", "voting_visibility", "enforce_unique_vote", "max_votes_allowed", "allow_user_suggested_options", "allow_answers", "is_closed", "user_id", "user"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.id);
+        __map.required(1, &self.name);
+        __map.optional(2, &self.description);
+        __map.optional(3, &self.options);
+        __map.optional(4, &self.voting_visibility);
+        __map.optional(5, &self.enforce_unique_vote);
+        __map.optional(6, &self.max_votes_allowed);
+        __map.optional(7, &self.allow_user_suggested_options);
+        __map.optional(8, &self.allow_answers);
+        __map.optional(9, &self.is_closed);
+        __map.optional(10, &self.user_id);
+        __map.optional(11, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreatePollRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreatePollRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreatePollRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreatePollRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_description: Option<String> = None;
-                let mut __field_options: Option<Vec<PollOptionInput>> = None;
-                let mut __field_voting_visibility: Option<CreatePollRequestVotingVisibility> = None;
-                let mut __field_enforce_unique_vote: Option<bool> = None;
-                let mut __field_max_votes_allowed: Option<i32> = None;
-                let mut __field_allow_user_suggested_options: Option<bool> = None;
-                let mut __field_allow_answers: Option<bool> = None;
-                let mut __field_is_closed: Option<bool> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = __map.next_value()?,
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "description" => __field_description = __map.next_value()?,
-                        "options" => __field_options = __map.next_value()?,
-                        "voting_visibility" => __field_voting_visibility = __map.next_value()?,
-                        "enforce_unique_vote" => __field_enforce_unique_vote = __map.next_value()?,
-                        "max_votes_allowed" => __field_max_votes_allowed = __map.next_value()?,
-                        "allow_user_suggested_options" => __field_allow_user_suggested_options = __map.next_value()?,
-                        "allow_answers" => __field_allow_answers = __map.next_value()?,
-                        "is_closed" => __field_is_closed = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(CreatePollRequest {
-                    id: __field_id,
-                    name: __field_name.unwrap_or_default(),
-                    description: __field_description,
-                    options: __field_options,
-                    voting_visibility: __field_voting_visibility,
-                    enforce_unique_vote: __field_enforce_unique_vote,
-                    max_votes_allowed: __field_max_votes_allowed,
-                    allow_user_suggested_options: __field_allow_user_suggested_options,
-                    allow_answers: __field_allow_answers,
-                    is_closed: __field_is_closed,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreatePollRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for PollResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PollResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "poll", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.poll),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PollResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("poll", &self.poll)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.poll);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PollResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PollResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_poll: Option<PollResponseData> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "poll" => __field_poll = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_poll) = __field_poll else {
-                    return Err(serde::de::Error::missing_field("poll"));
-                };
-                Ok(PollResponse {
-                    poll: __field_poll,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PollResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdatePollRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdatePollRequest",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "options", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "enforce_unique_vote", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "voting_visibility", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "max_votes_allowed", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "allow_user_suggested_options", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "allow_answers", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "is_closed", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 0, 2, 0, 0, 9, 0, 0, 7, 10, 0, 6, 4, 5, 0, 0, 0, 0, 0, 0, 0, 0, 12, 1, 0, 0, 8, 3, 0, 11, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.name),
+                2 => __reader.option(&mut __map, 2, &mut __value.description),
+                3 => __reader.option(&mut __map, 3, &mut __value.options),
+                4 => __reader.option(&mut __map, 4, &mut __value.enforce_unique_vote),
+                5 => __reader.option(&mut __map, 5, &mut __value.voting_visibility),
+                6 => __reader.option(&mut __map, 6, &mut __value.max_votes_allowed),
+                7 => __reader.option(&mut __map, 7, &mut __value.allow_user_suggested_options),
+                8 => __reader.option(&mut __map, 8, &mut __value.allow_answers),
+                9 => __reader.option(&mut __map, 9, &mut __value.is_closed),
+                10 => __reader.option(&mut __map, 10, &mut __value.user_id),
+                11 => __reader.option(&mut __map, 11, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdatePollRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("name", &self.name)?;
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.options {
-            __map.serialize_entry("options", __value)?;
-        }
-        if let Some(__value) = &self.enforce_unique_vote {
-            __map.serialize_entry("enforce_unique_vote", __value)?;
-        }
-        if let Some(__value) = &self.voting_visibility {
-            __map.serialize_entry("voting_visibility", __value)?;
-        }
-        if let Some(__value) = &self.max_votes_allowed {
-            __map.serialize_entry("max_votes_allowed", __value)?;
-        }
-        if let Some(__value) = &self.allow_user_suggested_options {
-            __map.serialize_entry("allow_user_suggested_options", __value)?;
-        }
-        if let Some(__value) = &self.allow_answers {
-            __map.serialize_entry("allow_answers", __value)?;
-        }
-        if let Some(__value) = &self.is_closed {
-            __map.serialize_entry("is_closed", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "name", "description", "options", "enforce_unique_vote", "voting_visibility", "max_votes_allowed", "allow_user_suggested_options", "allow_answers", "is_closed", "user_id", "user"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.name);
+        __map.optional(2, &self.description);
+        __map.optional(3, &self.options);
+        __map.optional(4, &self.enforce_unique_vote);
+        __map.optional(5, &self.voting_visibility);
+        __map.optional(6, &self.max_votes_allowed);
+        __map.optional(7, &self.allow_user_suggested_options);
+        __map.optional(8, &self.allow_answers);
+        __map.optional(9, &self.is_closed);
+        __map.optional(10, &self.user_id);
+        __map.optional(11, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdatePollRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdatePollRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdatePollRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdatePollRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_description: Option<String> = None;
-                let mut __field_options: Option<Vec<PollOptionRequest>> = None;
-                let mut __field_enforce_unique_vote: Option<bool> = None;
-                let mut __field_voting_visibility: Option<UpdatePollRequestVotingVisibility> = None;
-                let mut __field_max_votes_allowed: Option<i32> = None;
-                let mut __field_allow_user_suggested_options: Option<bool> = None;
-                let mut __field_allow_answers: Option<bool> = None;
-                let mut __field_is_closed: Option<bool> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "description" => __field_description = __map.next_value()?,
-                        "options" => __field_options = __map.next_value()?,
-                        "enforce_unique_vote" => __field_enforce_unique_vote = __map.next_value()?,
-                        "voting_visibility" => __field_voting_visibility = __map.next_value()?,
-                        "max_votes_allowed" => __field_max_votes_allowed = __map.next_value()?,
-                        "allow_user_suggested_options" => __field_allow_user_suggested_options = __map.next_value()?,
-                        "allow_answers" => __field_allow_answers = __map.next_value()?,
-                        "is_closed" => __field_is_closed = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(UpdatePollRequest {
-                    id: __field_id.unwrap_or_default(),
-                    name: __field_name.unwrap_or_default(),
-                    description: __field_description,
-                    options: __field_options,
-                    enforce_unique_vote: __field_enforce_unique_vote,
-                    voting_visibility: __field_voting_visibility,
-                    max_votes_allowed: __field_max_votes_allowed,
-                    allow_user_suggested_options: __field_allow_user_suggested_options,
-                    allow_answers: __field_allow_answers,
-                    is_closed: __field_is_closed,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdatePollRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UpdatePollPartialRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdatePollPartialRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "set", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unset", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 1, 0, 0, 2, 4, 3],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.set),
+                1 => __reader.option(&mut __map, 1, &mut __value.unset),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdatePollPartialRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.set {
-            __map.serialize_entry("set", __value)?;
-        }
-        if let Some(__value) = &self.unset {
-            __map.serialize_entry("unset", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.set);
+        __map.optional(1, &self.unset);
+        __map.optional(2, &self.user_id);
+        __map.optional(3, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdatePollPartialRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdatePollPartialRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdatePollPartialRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdatePollPartialRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_set: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_unset: Option<Vec<String>> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "set" => __field_set = __map.next_value()?,
-                        "unset" => __field_unset = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdatePollPartialRequest {
-                    set: __field_set,
-                    unset: __field_unset,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdatePollPartialRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryPollsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryPollsRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "filter", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 3, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 4, 2, 5, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.filter),
+                1 => __reader.option(&mut __map, 1, &mut __value.sort),
+                2 => __reader.option(&mut __map, 2, &mut __value.limit),
+                3 => __reader.option(&mut __map, 3, &mut __value.next),
+                4 => __reader.option(&mut __map, 4, &mut __value.prev),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryPollsRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.filter {
-            __map.serialize_entry("filter", __value)?;
-        }
-        if let Some(__value) = &self.sort {
-            __map.serialize_entry("sort", __value)?;
-        }
-        if let Some(__value) = &self.limit {
-            __map.serialize_entry("limit", __value)?;
-        }
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.prev {
-            __map.serialize_entry("prev", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.filter);
+        __map.optional(1, &self.sort);
+        __map.optional(2, &self.limit);
+        __map.optional(3, &self.next);
+        __map.optional(4, &self.prev);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryPollsRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryPollsRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryPollsRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryPollsRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_filter: Option<crate::filter::Filter<QueryPollsFilter>> = None;
-                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
-                let mut __field_limit: Option<i32> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_prev: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "filter" => __field_filter = __map.next_value()?,
-                        "sort" => __field_sort = __map.next_value()?,
-                        "limit" => __field_limit = __map.next_value()?,
-                        "next" => __field_next = __map.next_value()?,
-                        "prev" => __field_prev = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryPollsRequest {
-                    filter: __field_filter,
-                    sort: __field_sort,
-                    limit: __field_limit,
-                    next: __field_next,
-                    prev: __field_prev,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryPollsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryPollsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryPollsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "polls", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 1, 4, 0, 0, 0, 2, 3],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.polls),
+                1 => __reader.option(&mut __map, 1, &mut __value.next),
+                2 => __reader.option(&mut __map, 2, &mut __value.prev),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryPollsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("polls", &self.polls)?;
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.prev {
-            __map.serialize_entry("prev", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.polls);
+        __map.optional(1, &self.next);
+        __map.optional(2, &self.prev);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryPollsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryPollsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryPollsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryPollsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_polls: Option<Vec<PollResponseData>> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_prev: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "polls" => __field_polls = Some(__map.next_value()?),
-                        "next" => __field_next = __map.next_value()?,
-                        "prev" => __field_prev = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryPollsResponse {
-                    polls: __field_polls.unwrap_or_default(),
-                    next: __field_next,
-                    prev: __field_prev,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryPollsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreatePollOptionRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreatePollOptionRequest",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "text", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 0, 0, 1, 3, 0, 2],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.text),
+                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreatePollOptionRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("text", &self.text)?;
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["text", "user_id", "user"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.text);
+        __map.optional(1, &self.user_id);
+        __map.optional(2, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreatePollOptionRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreatePollOptionRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreatePollOptionRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreatePollOptionRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_text: Option<String> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "text" => __field_text = Some(__map.next_value()?),
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(CreatePollOptionRequest {
-                    text: __field_text.unwrap_or_default(),
-                    user_id: __field_user_id,
-                    user: __field_user,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreatePollOptionRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for PollOptionResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PollOptionResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "poll_option", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.poll_option),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PollOptionResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("poll_option", &self.poll_option)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.poll_option);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollOptionResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PollOptionResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PollOptionResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollOptionResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_poll_option: Option<PollOptionResponseData> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "poll_option" => __field_poll_option = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PollOptionResponse {
-                    poll_option: __field_poll_option.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PollOptionResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdatePollOptionRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdatePollOptionRequest",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "text", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 0, 0, 2, 4, 1, 3],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.text),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdatePollOptionRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("text", &self.text)?;
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "text", "user_id", "user"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.text);
+        __map.optional(2, &self.user_id);
+        __map.optional(3, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdatePollOptionRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdatePollOptionRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdatePollOptionRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdatePollOptionRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_text: Option<String> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "text" => __field_text = Some(__map.next_value()?),
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(UpdatePollOptionRequest {
-                    id: __field_id.unwrap_or_default(),
-                    text: __field_text.unwrap_or_default(),
-                    user_id: __field_user_id,
-                    user: __field_user,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdatePollOptionRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for CastPollVoteRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CastPollVoteRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "vote", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 0, 1, 0, 3, 0, 2],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.vote),
+                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CastPollVoteRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.vote {
-            __map.serialize_entry("vote", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.vote);
+        __map.optional(1, &self.user_id);
+        __map.optional(2, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CastPollVoteRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CastPollVoteRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CastPollVoteRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CastPollVoteRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_vote: Option<VoteData> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "vote" => __field_vote = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CastPollVoteRequest {
-                    vote: __field_vote,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CastPollVoteRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PollVoteResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PollVoteResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "vote", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "poll", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 2, 3, 1, 0, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.vote),
+                1 => __reader.option(&mut __map, 1, &mut __value.poll),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PollVoteResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.vote {
-            __map.serialize_entry("vote", __value)?;
-        }
-        if let Some(__value) = &self.poll {
-            __map.serialize_entry("poll", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.vote);
+        __map.optional(1, &self.poll);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollVoteResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PollVoteResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PollVoteResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollVoteResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_vote: Option<PollVoteResponseData> = None;
-                let mut __field_poll: Option<PollResponseData> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "vote" => __field_vote = __map.next_value()?,
-                        "poll" => __field_poll = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PollVoteResponse {
-                    vote: __field_vote,
-                    poll: __field_poll,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PollVoteResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryPollVotesRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryPollVotesRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "filter", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 3, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 4, 2, 5, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.filter),
+                1 => __reader.option(&mut __map, 1, &mut __value.sort),
+                2 => __reader.option(&mut __map, 2, &mut __value.limit),
+                3 => __reader.option(&mut __map, 3, &mut __value.next),
+                4 => __reader.option(&mut __map, 4, &mut __value.prev),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryPollVotesRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.filter {
-            __map.serialize_entry("filter", __value)?;
-        }
-        if let Some(__value) = &self.sort {
-            __map.serialize_entry("sort", __value)?;
-        }
-        if let Some(__value) = &self.limit {
-            __map.serialize_entry("limit", __value)?;
-        }
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.prev {
-            __map.serialize_entry("prev", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.filter);
+        __map.optional(1, &self.sort);
+        __map.optional(2, &self.limit);
+        __map.optional(3, &self.next);
+        __map.optional(4, &self.prev);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryPollVotesRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryPollVotesRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryPollVotesRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryPollVotesRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_filter: Option<crate::filter::Filter<QueryPollVotesFilter>> = None;
-                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
-                let mut __field_limit: Option<i32> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_prev: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "filter" => __field_filter = __map.next_value()?,
-                        "sort" => __field_sort = __map.next_value()?,
-                        "limit" => __field_limit = __map.next_value()?,
-                        "next" => __field_next = __map.next_value()?,
-                        "prev" => __field_prev = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryPollVotesRequest {
-                    filter: __field_filter,
-                    sort: __field_sort,
-                    limit: __field_limit,
-                    next: __field_next,
-                    prev: __field_prev,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryPollVotesRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PollVotesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PollVotesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "votes", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[3, 4, 0, 0, 0, 0, 1, 2],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.votes),
+                1 => __reader.option(&mut __map, 1, &mut __value.next),
+                2 => __reader.option(&mut __map, 2, &mut __value.prev),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PollVotesResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("votes", &self.votes)?;
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.prev {
-            __map.serialize_entry("prev", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.votes);
+        __map.optional(1, &self.next);
+        __map.optional(2, &self.prev);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollVotesResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PollVotesResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PollVotesResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollVotesResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_votes: Option<Vec<PollVoteResponseData>> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_prev: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "votes" => __field_votes = Some(__map.next_value()?),
-                        "next" => __field_next = __map.next_value()?,
-                        "prev" => __field_prev = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PollVotesResponse {
-                    votes: __field_votes.unwrap_or_default(),
-                    next: __field_next,
-                    prev: __field_prev,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PollVotesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PollOptionInput {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PollOptionInput",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "text", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 1],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.text),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PollOptionInput {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.text {
-            __map.serialize_entry("text", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["text"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.text);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollOptionInput {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PollOptionInput;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PollOptionInput` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollOptionInput, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_text: Option<String> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "text" => __field_text = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(PollOptionInput {
-                    text: __field_text,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PollOptionInput {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for PollOptionRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PollOptionRequest",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "text", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 2, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.text),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PollOptionRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        if let Some(__value) = &self.text {
-            __map.serialize_entry("text", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "text"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.optional(1, &self.text);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollOptionRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PollOptionRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PollOptionRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollOptionRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_text: Option<String> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "text" => __field_text = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(PollOptionRequest {
-                    id: __field_id.unwrap_or_default(),
-                    text: __field_text,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PollOptionRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for VoteData {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "VoteData",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "option_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "answer_text", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.option_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.answer_text),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for VoteData {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.option_id {
-            __map.serialize_entry("option_id", __value)?;
-        }
-        if let Some(__value) = &self.answer_text {
-            __map.serialize_entry("answer_text", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.option_id);
+        __map.optional(1, &self.answer_text);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for VoteData {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = VoteData;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `VoteData` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<VoteData, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_option_id: Option<String> = None;
-                let mut __field_answer_text: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "option_id" => __field_option_id = __map.next_value()?,
-                        "answer_text" => __field_answer_text = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(VoteData {
-                    option_id: __field_option_id,
-                    answer_text: __field_answer_text,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for VoteData {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PollResponseData {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PollResponseData",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "description", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "voting_visibility", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "enforce_unique_vote", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "max_votes_allowed", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "allow_user_suggested_options", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "allow_answers", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "is_closed", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "vote_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "options", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "answers_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "vote_counts_by_option", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "latest_votes_by_option", flags: __rt::REQUIRED, nested: Some("{}[]") },
+            __rt::Field { name: "latest_answers", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "own_votes", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "created_by_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 0, 0, 0, 0, 2, 15, 20, 10, 0, 0, 8, 0, 0, 0, 0, 0, 6, 0, 0, 9, 0, 0, 4, 0, 5, 11, 0, 14, 0, 0, 0, 13, 17, 19, 0, 0, 0, 0, 16, 18, 0, 0, 0, 12, 0, 0, 0, 1, 0, 0, 0, 0, 0, 7, 3, 0, 0, 0, 0, 0, 0, 0],
+        required: 17,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.name),
+                2 => __reader.value(&mut __map, 2, &mut __value.description),
+                3 => __reader.value(&mut __map, 3, &mut __value.voting_visibility),
+                4 => __reader.value(&mut __map, 4, &mut __value.enforce_unique_vote),
+                5 => __reader.option(&mut __map, 5, &mut __value.max_votes_allowed),
+                6 => __reader.value(&mut __map, 6, &mut __value.allow_user_suggested_options),
+                7 => __reader.value(&mut __map, 7, &mut __value.allow_answers),
+                8 => __reader.option(&mut __map, 8, &mut __value.is_closed),
+                9 => __reader.value(&mut __map, 9, &mut __value.vote_count),
+                10 => __reader.value(&mut __map, 10, &mut __value.options),
+                11 => __reader.value(&mut __map, 11, &mut __value.answers_count),
+                12 => __reader.value(&mut __map, 12, &mut __value.vote_counts_by_option),
+                13 => __reader.value(&mut __map, 13, &mut __value.latest_votes_by_option),
+                14 => __reader.value(&mut __map, 14, &mut __value.latest_answers),
+                15 => __reader.value(&mut __map, 15, &mut __value.own_votes),
+                16 => __reader.value(&mut __map, 16, &mut __value.created_by_id),
+                17 => __reader.option(&mut __map, 17, &mut __value.created_by),
+                18 => __reader.value(&mut __map, 18, &mut __value.created_at),
+                19 => __reader.value(&mut __map, 19, &mut __value.updated_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PollResponseData {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("description", &self.description)?;
-        __map.serialize_entry("voting_visibility", &self.voting_visibility)?;
-        __map.serialize_entry("enforce_unique_vote", &self.enforce_unique_vote)?;
-        if let Some(__value) = &self.max_votes_allowed {
-            __map.serialize_entry("max_votes_allowed", __value)?;
-        }
-        __map.serialize_entry("allow_user_suggested_options", &self.allow_user_suggested_options)?;
-        __map.serialize_entry("allow_answers", &self.allow_answers)?;
-        if let Some(__value) = &self.is_closed {
-            __map.serialize_entry("is_closed", __value)?;
-        }
-        __map.serialize_entry("vote_count", &self.vote_count)?;
-        __map.serialize_entry("options", &self.options)?;
-        __map.serialize_entry("answers_count", &self.answers_count)?;
-        __map.serialize_entry("vote_counts_by_option", &self.vote_counts_by_option)?;
-        __map.serialize_entry("latest_votes_by_option", &self.latest_votes_by_option)?;
-        __map.serialize_entry("latest_answers", &self.latest_answers)?;
-        __map.serialize_entry("own_votes", &self.own_votes)?;
-        __map.serialize_entry("created_by_id", &self.created_by_id)?;
-        if let Some(__value) = &self.created_by {
-            __map.serialize_entry("created_by", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "name", "description", "voting_visibility", "enforce_unique_vote", "max_votes_allowed", "allow_user_suggested_options", "allow_answers", "is_closed", "vote_count", "options", "answers_count", "vote_counts_by_option", "latest_votes_by_option", "latest_answers", "own_votes", "created_by_id", "created_by", "created_at", "updated_at"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.name);
+        __map.required(2, &self.description);
+        __map.required(3, &self.voting_visibility);
+        __map.required(4, &self.enforce_unique_vote);
+        __map.optional(5, &self.max_votes_allowed);
+        __map.required(6, &self.allow_user_suggested_options);
+        __map.required(7, &self.allow_answers);
+        __map.optional(8, &self.is_closed);
+        __map.required(9, &self.vote_count);
+        __map.required(10, &self.options);
+        __map.required(11, &self.answers_count);
+        __map.required(12, &self.vote_counts_by_option);
+        __map.required(13, &self.latest_votes_by_option);
+        __map.required(14, &self.latest_answers);
+        __map.required(15, &self.own_votes);
+        __map.required(16, &self.created_by_id);
+        __map.optional(17, &self.created_by);
+        __map.required(18, &self.created_at);
+        __map.required(19, &self.updated_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollResponseData {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PollResponseData;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PollResponseData` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollResponseData, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_description: Option<String> = None;
-                let mut __field_voting_visibility: Option<String> = None;
-                let mut __field_enforce_unique_vote: Option<bool> = None;
-                let mut __field_max_votes_allowed: Option<i32> = None;
-                let mut __field_allow_user_suggested_options: Option<bool> = None;
-                let mut __field_allow_answers: Option<bool> = None;
-                let mut __field_is_closed: Option<bool> = None;
-                let mut __field_vote_count: Option<i32> = None;
-                let mut __field_options: Option<Vec<PollOptionResponseData>> = None;
-                let mut __field_answers_count: Option<i32> = None;
-                let mut __field_vote_counts_by_option: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut __field_latest_votes_by_option: Option<std::collections::BTreeMap<String, Vec<PollVoteResponseData>>> = None;
-                let mut __field_latest_answers: Option<Vec<PollVoteResponseData>> = None;
-                let mut __field_own_votes: Option<Vec<PollVoteResponseData>> = None;
-                let mut __field_created_by_id: Option<String> = None;
-                let mut __field_created_by: Option<UserResponse> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "description" => __field_description = Some(__map.next_value()?),
-                        "voting_visibility" => __field_voting_visibility = Some(__map.next_value()?),
-                        "enforce_unique_vote" => __field_enforce_unique_vote = Some(__map.next_value()?),
-                        "max_votes_allowed" => __field_max_votes_allowed = __map.next_value()?,
-                        "allow_user_suggested_options" => __field_allow_user_suggested_options = Some(__map.next_value()?),
-                        "allow_answers" => __field_allow_answers = Some(__map.next_value()?),
-                        "is_closed" => __field_is_closed = __map.next_value()?,
-                        "vote_count" => __field_vote_count = Some(__map.next_value()?),
-                        "options" => __field_options = Some(__map.next_value()?),
-                        "answers_count" => __field_answers_count = Some(__map.next_value()?),
-                        "vote_counts_by_option" => __field_vote_counts_by_option = Some(__map.next_value()?),
-                        "latest_votes_by_option" => __field_latest_votes_by_option = Some(__map.next_value()?),
-                        "latest_answers" => __field_latest_answers = Some(__map.next_value()?),
-                        "own_votes" => __field_own_votes = Some(__map.next_value()?),
-                        "created_by_id" => __field_created_by_id = Some(__map.next_value()?),
-                        "created_by" => __field_created_by = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(PollResponseData {
-                    id: __field_id.unwrap_or_default(),
-                    name: __field_name.unwrap_or_default(),
-                    description: __field_description.unwrap_or_default(),
-                    voting_visibility: __field_voting_visibility.unwrap_or_default(),
-                    enforce_unique_vote: __field_enforce_unique_vote.unwrap_or_default(),
-                    max_votes_allowed: __field_max_votes_allowed,
-                    allow_user_suggested_options: __field_allow_user_suggested_options.unwrap_or_default(),
-                    allow_answers: __field_allow_answers.unwrap_or_default(),
-                    is_closed: __field_is_closed,
-                    vote_count: __field_vote_count.unwrap_or_default(),
-                    options: __field_options.unwrap_or_default(),
-                    answers_count: __field_answers_count.unwrap_or_default(),
-                    vote_counts_by_option: __field_vote_counts_by_option.unwrap_or_default(),
-                    latest_votes_by_option: __field_latest_votes_by_option.unwrap_or_default(),
-                    latest_answers: __field_latest_answers.unwrap_or_default(),
-                    own_votes: __field_own_votes.unwrap_or_default(),
-                    created_by_id: __field_created_by_id.unwrap_or_default(),
-                    created_by: __field_created_by,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PollResponseData {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for PollVoteResponseData {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PollVoteResponseData",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "poll_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "option_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "is_answer", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "answer_text", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 0, 5, 9, 0, 0, 0, 0, 1, 0, 0, 0, 4, 0, 0, 0, 8, 0, 0, 0, 0, 0, 7, 2, 0, 0, 3, 0, 0, 6, 0],
+        required: 5,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.poll_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.id),
+                2 => __reader.value(&mut __map, 2, &mut __value.option_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.is_answer),
+                4 => __reader.option(&mut __map, 4, &mut __value.answer_text),
+                5 => __reader.option(&mut __map, 5, &mut __value.user_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.user),
+                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PollVoteResponseData {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("poll_id", &self.poll_id)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("option_id", &self.option_id)?;
-        if let Some(__value) = &self.is_answer {
-            __map.serialize_entry("is_answer", __value)?;
-        }
-        if let Some(__value) = &self.answer_text {
-            __map.serialize_entry("answer_text", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.poll_id);
+        __map.required(1, &self.id);
+        __map.required(2, &self.option_id);
+        __map.optional(3, &self.is_answer);
+        __map.optional(4, &self.answer_text);
+        __map.optional(5, &self.user_id);
+        __map.optional(6, &self.user);
+        __map.required(7, &self.created_at);
+        __map.required(8, &self.updated_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollVoteResponseData {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PollVoteResponseData;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PollVoteResponseData` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollVoteResponseData, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_poll_id: Option<String> = None;
-                let mut __field_id: Option<String> = None;
-                let mut __field_option_id: Option<String> = None;
-                let mut __field_is_answer: Option<bool> = None;
-                let mut __field_answer_text: Option<String> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "poll_id" => __field_poll_id = Some(__map.next_value()?),
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "option_id" => __field_option_id = Some(__map.next_value()?),
-                        "is_answer" => __field_is_answer = __map.next_value()?,
-                        "answer_text" => __field_answer_text = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(PollVoteResponseData {
-                    poll_id: __field_poll_id.unwrap_or_default(),
-                    id: __field_id.unwrap_or_default(),
-                    option_id: __field_option_id.unwrap_or_default(),
-                    is_answer: __field_is_answer,
-                    answer_text: __field_answer_text,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PollVoteResponseData {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PollOptionResponseData {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PollOptionResponseData",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "text", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 2, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.text),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PollOptionResponseData {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("text", &self.text)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "text"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.text);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollOptionResponseData {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PollOptionResponseData;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PollOptionResponseData` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollOptionResponseData, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_text: Option<String> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "text" => __field_text = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(PollOptionResponseData {
-                    id: __field_id.unwrap_or_default(),
-                    text: __field_text.unwrap_or_default(),
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PollOptionResponseData {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for PollClosedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PollClosedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "activity_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "poll", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[2, 0, 6, 0, 5, 0, 0, 0, 1, 0, 0, 3, 0, 4, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.message_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.activity_id),
+                5 => __reader.value(&mut __map, 5, &mut __value.poll),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PollClosedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.message_id {
-            __map.serialize_entry("message_id", __value)?;
-        }
-        if let Some(__value) = &self.activity_id {
-            __map.serialize_entry("activity_id", __value)?;
-        }
-        __map.serialize_entry("poll", &self.poll)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "message_id", "activity_id", "poll"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.message_id);
+        __map.optional(4, &self.activity_id);
+        __map.required(5, &self.poll);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollClosedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PollClosedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PollClosedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollClosedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_activity_id: Option<String> = None;
-                let mut __field_poll: Option<PollResponseData> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "message_id" => __field_message_id = __map.next_value()?,
-                        "activity_id" => __field_activity_id = __map.next_value()?,
-                        "poll" => __field_poll = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_poll) = __field_poll else {
-                    return Err(serde::de::Error::missing_field("poll"));
-                };
-                Ok(PollClosedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    message_id: __field_message_id,
-                    activity_id: __field_activity_id,
-                    poll: __field_poll,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PollClosedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for PollDeletedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PollDeletedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "activity_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "poll", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[2, 0, 6, 0, 5, 0, 0, 0, 1, 0, 0, 3, 0, 4, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.message_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.activity_id),
+                5 => __reader.value(&mut __map, 5, &mut __value.poll),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PollDeletedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.message_id {
-            __map.serialize_entry("message_id", __value)?;
-        }
-        if let Some(__value) = &self.activity_id {
-            __map.serialize_entry("activity_id", __value)?;
-        }
-        __map.serialize_entry("poll", &self.poll)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "message_id", "activity_id", "poll"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.message_id);
+        __map.optional(4, &self.activity_id);
+        __map.required(5, &self.poll);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollDeletedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PollDeletedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PollDeletedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollDeletedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_activity_id: Option<String> = None;
-                let mut __field_poll: Option<PollResponseData> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "message_id" => __field_message_id = __map.next_value()?,
-                        "activity_id" => __field_activity_id = __map.next_value()?,
-                        "poll" => __field_poll = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_poll) = __field_poll else {
-                    return Err(serde::de::Error::missing_field("poll"));
-                };
-                Ok(PollDeletedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    message_id: __field_message_id,
-                    activity_id: __field_activity_id,
-                    poll: __field_poll,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PollDeletedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for PollUpdatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PollUpdatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "activity_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "poll", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[2, 0, 6, 0, 5, 0, 0, 0, 1, 0, 0, 3, 0, 4, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.message_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.activity_id),
+                5 => __reader.value(&mut __map, 5, &mut __value.poll),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PollUpdatedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.message_id {
-            __map.serialize_entry("message_id", __value)?;
-        }
-        if let Some(__value) = &self.activity_id {
-            __map.serialize_entry("activity_id", __value)?;
-        }
-        __map.serialize_entry("poll", &self.poll)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "message_id", "activity_id", "poll"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.message_id);
+        __map.optional(4, &self.activity_id);
+        __map.required(5, &self.poll);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollUpdatedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PollUpdatedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PollUpdatedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollUpdatedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_activity_id: Option<String> = None;
-                let mut __field_poll: Option<PollResponseData> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "message_id" => __field_message_id = __map.next_value()?,
-                        "activity_id" => __field_activity_id = __map.next_value()?,
-                        "poll" => __field_poll = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_poll) = __field_poll else {
-                    return Err(serde::de::Error::missing_field("poll"));
-                };
-                Ok(PollUpdatedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    message_id: __field_message_id,
-                    activity_id: __field_activity_id,
-                    poll: __field_poll,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PollUpdatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for PollVoteCastedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PollVoteCastedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "activity_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "poll", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "poll_vote", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[2, 0, 6, 0, 5, 0, 0, 7, 1, 0, 0, 3, 0, 4, 0, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.message_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.activity_id),
+                5 => __reader.value(&mut __map, 5, &mut __value.poll),
+                6 => __reader.value(&mut __map, 6, &mut __value.poll_vote),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PollVoteCastedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.message_id {
-            __map.serialize_entry("message_id", __value)?;
-        }
-        if let Some(__value) = &self.activity_id {
-            __map.serialize_entry("activity_id", __value)?;
-        }
-        __map.serialize_entry("poll", &self.poll)?;
-        __map.serialize_entry("poll_vote", &self.poll_vote)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "message_id", "activity_id", "poll", "poll_vote"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.message_id);
+        __map.optional(4, &self.activity_id);
+        __map.required(5, &self.poll);
+        __map.required(6, &self.poll_vote);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollVoteCastedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PollVoteCastedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PollVoteCastedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollVoteCastedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_activity_id: Option<String> = None;
-                let mut __field_poll: Option<PollResponseData> = None;
-                let mut __field_poll_vote: Option<PollVoteResponseData> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "message_id" => __field_message_id = __map.next_value()?,
-                        "activity_id" => __field_activity_id = __map.next_value()?,
-                        "poll" => __field_poll = Some(__map.next_value()?),
-                        "poll_vote" => __field_poll_vote = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_poll) = __field_poll else {
-                    return Err(serde::de::Error::missing_field("poll"));
-                };
-                let Some(__field_poll_vote) = __field_poll_vote else {
-                    return Err(serde::de::Error::missing_field("poll_vote"));
-                };
-                Ok(PollVoteCastedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    message_id: __field_message_id,
-                    activity_id: __field_activity_id,
-                    poll: __field_poll,
-                    poll_vote: __field_poll_vote,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PollVoteCastedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for PollVoteChangedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PollVoteChangedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "activity_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "poll", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "poll_vote", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[2, 0, 6, 0, 5, 0, 0, 7, 1, 0, 0, 3, 0, 4, 0, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.message_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.activity_id),
+                5 => __reader.value(&mut __map, 5, &mut __value.poll),
+                6 => __reader.value(&mut __map, 6, &mut __value.poll_vote),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PollVoteChangedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.message_id {
-            __map.serialize_entry("message_id", __value)?;
-        }
-        if let Some(__value) = &self.activity_id {
-            __map.serialize_entry("activity_id", __value)?;
-        }
-        __map.serialize_entry("poll", &self.poll)?;
-        __map.serialize_entry("poll_vote", &self.poll_vote)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "message_id", "activity_id", "poll", "poll_vote"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.message_id);
+        __map.optional(4, &self.activity_id);
+        __map.required(5, &self.poll);
+        __map.required(6, &self.poll_vote);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollVoteChangedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PollVoteChangedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PollVoteChangedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollVoteChangedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_activity_id: Option<String> = None;
-                let mut __field_poll: Option<PollResponseData> = None;
-                let mut __field_poll_vote: Option<PollVoteResponseData> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "message_id" => __field_message_id = __map.next_value()?,
-                        "activity_id" => __field_activity_id = __map.next_value()?,
-                        "poll" => __field_poll = Some(__map.next_value()?),
-                        "poll_vote" => __field_poll_vote = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_poll) = __field_poll else {
-                    return Err(serde::de::Error::missing_field("poll"));
-                };
-                let Some(__field_poll_vote) = __field_poll_vote else {
-                    return Err(serde::de::Error::missing_field("poll_vote"));
-                };
-                Ok(PollVoteChangedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    message_id: __field_message_id,
-                    activity_id: __field_activity_id,
-                    poll: __field_poll,
-                    poll_vote: __field_poll_vote,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PollVoteChangedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for PollVoteRemovedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PollVoteRemovedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "activity_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "poll", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "poll_vote", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[2, 0, 6, 0, 5, 0, 0, 7, 1, 0, 0, 3, 0, 4, 0, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.message_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.activity_id),
+                5 => __reader.value(&mut __map, 5, &mut __value.poll),
+                6 => __reader.value(&mut __map, 6, &mut __value.poll_vote),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PollVoteRemovedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.message_id {
-            __map.serialize_entry("message_id", __value)?;
-        }
-        if let Some(__value) = &self.activity_id {
-            __map.serialize_entry("activity_id", __value)?;
-        }
-        __map.serialize_entry("poll", &self.poll)?;
-        __map.serialize_entry("poll_vote", &self.poll_vote)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "message_id", "activity_id", "poll", "poll_vote"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.message_id);
+        __map.optional(4, &self.activity_id);
+        __map.required(5, &self.poll);
+        __map.required(6, &self.poll_vote);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollVoteRemovedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PollVoteRemovedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PollVoteRemovedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollVoteRemovedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_activity_id: Option<String> = None;
-                let mut __field_poll: Option<PollResponseData> = None;
-                let mut __field_poll_vote: Option<PollVoteResponseData> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "message_id" => __field_message_id = __map.next_value()?,
-                        "activity_id" => __field_activity_id = __map.next_value()?,
-                        "poll" => __field_poll = Some(__map.next_value()?),
-                        "poll_vote" => __field_poll_vote = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_poll) = __field_poll else {
-                    return Err(serde::de::Error::missing_field("poll"));
-                };
-                let Some(__field_poll_vote) = __field_poll_vote else {
-                    return Err(serde::de::Error::missing_field("poll_vote"));
-                };
-                Ok(PollVoteRemovedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    message_id: __field_message_id,
-                    activity_id: __field_activity_id,
-                    poll: __field_poll,
-                    poll_vote: __field_poll_vote,
-                    custom: __custom,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PollVoteRemovedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
     }
 }

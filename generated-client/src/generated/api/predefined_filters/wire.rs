@@ -5,555 +5,556 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for QueryPredefinedFiltersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryPredefinedFiltersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "predefined_filters", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 4, 0, 1, 0, 0, 2, 3],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.predefined_filters),
+                1 => __reader.option(&mut __map, 1, &mut __value.next),
+                2 => __reader.option(&mut __map, 2, &mut __value.prev),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for QueryPredefinedFiltersResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("predefined_filters", &self.predefined_filters)?;
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.prev {
-            __map.serialize_entry("prev", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.predefined_filters);
+        __map.optional(1, &self.next);
+        __map.optional(2, &self.prev);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryPredefinedFiltersResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryPredefinedFiltersResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryPredefinedFiltersResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryPredefinedFiltersResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_predefined_filters: Option<Vec<PredefinedFilterResponse>> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_prev: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "predefined_filters" => __field_predefined_filters = Some(__map.next_value()?),
-                        "next" => __field_next = __map.next_value()?,
-                        "prev" => __field_prev = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryPredefinedFiltersResponse {
-                    predefined_filters: __field_predefined_filters.unwrap_or_default(),
-                    next: __field_next,
-                    prev: __field_prev,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryPredefinedFiltersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreatePredefinedFilterRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreatePredefinedFilterRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "operation", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "filter", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 1, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 2, 3],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.option(&mut __map, 1, &mut __value.description),
+                2 => __reader.value(&mut __map, 2, &mut __value.operation),
+                3 => __reader.value(&mut __map, 3, &mut __value.filter),
+                4 => __reader.option(&mut __map, 4, &mut __value.sort),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreatePredefinedFilterRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        __map.serialize_entry("operation", &self.operation)?;
-        __map.serialize_entry("filter", &self.filter)?;
-        if let Some(__value) = &self.sort {
-            __map.serialize_entry("sort", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.optional(1, &self.description);
+        __map.required(2, &self.operation);
+        __map.required(3, &self.filter);
+        __map.optional(4, &self.sort);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreatePredefinedFilterRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreatePredefinedFilterRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreatePredefinedFilterRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreatePredefinedFilterRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_name: Option<String> = None;
-                let mut __field_description: Option<String> = None;
-                let mut __field_operation: Option<CreatePredefinedFilterRequestOperation> = None;
-                let mut __field_filter: Option<crate::filter::Filter<CreatePredefinedFilterFilter>> = None;
-                let mut __field_sort: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "description" => __field_description = __map.next_value()?,
-                        "operation" => __field_operation = Some(__map.next_value()?),
-                        "filter" => __field_filter = Some(__map.next_value()?),
-                        "sort" => __field_sort = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_operation) = __field_operation else {
-                    return Err(serde::de::Error::missing_field("operation"));
-                };
-                Ok(CreatePredefinedFilterRequest {
-                    name: __field_name.unwrap_or_default(),
-                    description: __field_description,
-                    operation: __field_operation,
-                    filter: __field_filter.unwrap_or_default(),
-                    sort: __field_sort,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreatePredefinedFilterRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreatePredefinedFilterResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreatePredefinedFilterResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "predefined_filter", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 1, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.predefined_filter),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreatePredefinedFilterResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.predefined_filter {
-            __map.serialize_entry("predefined_filter", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.predefined_filter);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreatePredefinedFilterResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreatePredefinedFilterResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreatePredefinedFilterResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreatePredefinedFilterResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_predefined_filter: Option<PredefinedFilterResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "predefined_filter" => __field_predefined_filter = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreatePredefinedFilterResponse {
-                    predefined_filter: __field_predefined_filter,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreatePredefinedFilterResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetPredefinedFilterResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetPredefinedFilterResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "predefined_filter", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 1, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.predefined_filter),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetPredefinedFilterResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.predefined_filter {
-            __map.serialize_entry("predefined_filter", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.predefined_filter);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetPredefinedFilterResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetPredefinedFilterResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetPredefinedFilterResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetPredefinedFilterResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_predefined_filter: Option<PredefinedFilterResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "predefined_filter" => __field_predefined_filter = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetPredefinedFilterResponse {
-                    predefined_filter: __field_predefined_filter,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetPredefinedFilterResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdatePredefinedFilterRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdatePredefinedFilterRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "operation", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "filter", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[2, 3, 0, 0, 0, 0, 4, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.description),
+                1 => __reader.value(&mut __map, 1, &mut __value.operation),
+                2 => __reader.value(&mut __map, 2, &mut __value.filter),
+                3 => __reader.option(&mut __map, 3, &mut __value.sort),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdatePredefinedFilterRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        __map.serialize_entry("operation", &self.operation)?;
-        __map.serialize_entry("filter", &self.filter)?;
-        if let Some(__value) = &self.sort {
-            __map.serialize_entry("sort", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.description);
+        __map.required(1, &self.operation);
+        __map.required(2, &self.filter);
+        __map.optional(3, &self.sort);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdatePredefinedFilterRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdatePredefinedFilterRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdatePredefinedFilterRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdatePredefinedFilterRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_description: Option<String> = None;
-                let mut __field_operation: Option<UpdatePredefinedFilterRequestOperation> = None;
-                let mut __field_filter: Option<crate::filter::Filter<UpdatePredefinedFilterFilter>> = None;
-                let mut __field_sort: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "description" => __field_description = __map.next_value()?,
-                        "operation" => __field_operation = Some(__map.next_value()?),
-                        "filter" => __field_filter = Some(__map.next_value()?),
-                        "sort" => __field_sort = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_operation) = __field_operation else {
-                    return Err(serde::de::Error::missing_field("operation"));
-                };
-                Ok(UpdatePredefinedFilterRequest {
-                    description: __field_description,
-                    operation: __field_operation,
-                    filter: __field_filter.unwrap_or_default(),
-                    sort: __field_sort,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdatePredefinedFilterRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdatePredefinedFilterResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdatePredefinedFilterResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "predefined_filter", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 1, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.predefined_filter),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdatePredefinedFilterResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.predefined_filter {
-            __map.serialize_entry("predefined_filter", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.predefined_filter);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdatePredefinedFilterResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdatePredefinedFilterResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdatePredefinedFilterResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdatePredefinedFilterResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_predefined_filter: Option<PredefinedFilterResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "predefined_filter" => __field_predefined_filter = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdatePredefinedFilterResponse {
-                    predefined_filter: __field_predefined_filter,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdatePredefinedFilterResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PredefinedFilterResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PredefinedFilterResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "operation", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "filter", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "query_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "stats", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "performance", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[10, 0, 0, 1, 8, 0, 9, 4, 6, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 2, 0, 0, 3],
+        required: 5,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.option(&mut __map, 1, &mut __value.description),
+                2 => __reader.value(&mut __map, 2, &mut __value.operation),
+                3 => __reader.value(&mut __map, 3, &mut __value.filter),
+                4 => __reader.option(&mut __map, 4, &mut __value.sort),
+                5 => __reader.option(&mut __map, 5, &mut __value.query_id),
+                6 => __reader.value(&mut __map, 6, &mut __value.created_at),
+                7 => __reader.value(&mut __map, 7, &mut __value.updated_at),
+                8 => __reader.option(&mut __map, 8, &mut __value.stats),
+                9 => __reader.option(&mut __map, 9, &mut __value.performance),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PredefinedFilterResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        __map.serialize_entry("operation", &self.operation)?;
-        __map.serialize_entry("filter", &self.filter)?;
-        if let Some(__value) = &self.sort {
-            __map.serialize_entry("sort", __value)?;
-        }
-        if let Some(__value) = &self.query_id {
-            __map.serialize_entry("query_id", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(__value) = &self.stats {
-            __map.serialize_entry("stats", __value)?;
-        }
-        if let Some(__value) = &self.performance {
-            __map.serialize_entry("performance", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.optional(1, &self.description);
+        __map.required(2, &self.operation);
+        __map.required(3, &self.filter);
+        __map.optional(4, &self.sort);
+        __map.optional(5, &self.query_id);
+        __map.required(6, &self.created_at);
+        __map.required(7, &self.updated_at);
+        __map.optional(8, &self.stats);
+        __map.optional(9, &self.performance);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PredefinedFilterResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PredefinedFilterResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PredefinedFilterResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PredefinedFilterResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_name: Option<String> = None;
-                let mut __field_description: Option<String> = None;
-                let mut __field_operation: Option<String> = None;
-                let mut __field_filter: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_sort: Option<Vec<SortParam>> = None;
-                let mut __field_query_id: Option<i32> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_stats: Option<PredefinedFilterStatsResponse> = None;
-                let mut __field_performance: Option<PerformanceAnalysisResponse> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "description" => __field_description = __map.next_value()?,
-                        "operation" => __field_operation = Some(__map.next_value()?),
-                        "filter" => __field_filter = Some(__map.next_value()?),
-                        "sort" => __field_sort = __map.next_value()?,
-                        "query_id" => __field_query_id = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "stats" => __field_stats = __map.next_value()?,
-                        "performance" => __field_performance = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(PredefinedFilterResponse {
-                    name: __field_name.unwrap_or_default(),
-                    description: __field_description,
-                    operation: __field_operation.unwrap_or_default(),
-                    filter: __field_filter.unwrap_or_default(),
-                    sort: __field_sort,
-                    query_id: __field_query_id,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    stats: __field_stats,
-                    performance: __field_performance,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PredefinedFilterResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SortParam {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SortParam",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "field", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "direction", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 3, 0, 0, 2, 1, 0, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.field),
+                1 => __reader.value(&mut __map, 1, &mut __value.type_),
+                2 => __reader.value(&mut __map, 2, &mut __value.direction),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SortParam {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("field", &self.field)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.serialize_entry("direction", &self.direction)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.field);
+        __map.required(1, &self.type_);
+        __map.required(2, &self.direction);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SortParam {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SortParam;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `SortParam` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SortParam, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_field: Option<String> = None;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_direction: Option<i32> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "field" => __field_field = Some(__map.next_value()?),
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        "direction" => __field_direction = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SortParam {
-                    field: __field_field.unwrap_or_default(),
-                    type_: __field_type_.unwrap_or_default(),
-                    direction: __field_direction.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SortParam {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PredefinedFilterStatsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PredefinedFilterStatsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "calls", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "max_latency_ms", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_seen", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 3, 0, 2, 0, 0, 0, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.calls),
+                1 => __reader.value(&mut __map, 1, &mut __value.max_latency_ms),
+                2 => __reader.option(&mut __map, 2, &mut __value.last_seen),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PredefinedFilterStatsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("calls", &self.calls)?;
-        __map.serialize_entry("max_latency_ms", &self.max_latency_ms)?;
-        if let Some(__value) = &self.last_seen {
-            __map.serialize_entry("last_seen", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.calls);
+        __map.required(1, &self.max_latency_ms);
+        __map.optional(2, &self.last_seen);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PredefinedFilterStatsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PredefinedFilterStatsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PredefinedFilterStatsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PredefinedFilterStatsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_calls: Option<i64> = None;
-                let mut __field_max_latency_ms: Option<i64> = None;
-                let mut __field_last_seen: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "calls" => __field_calls = Some(__map.next_value()?),
-                        "max_latency_ms" => __field_max_latency_ms = Some(__map.next_value()?),
-                        "last_seen" => __field_last_seen = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PredefinedFilterStatsResponse {
-                    calls: __field_calls.unwrap_or_default(),
-                    max_latency_ms: __field_max_latency_ms.unwrap_or_default(),
-                    last_seen: __field_last_seen,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PredefinedFilterStatsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PerformanceAnalysisResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PerformanceAnalysisResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "score", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "analysis_type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "indexed_fields", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "unindexed_fields", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "unindexed_sort_fields", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "scan_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "warnings", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "recommendations", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_analyzed", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 0, 5, 0, 0, 0, 2, 3, 0, 0, 0, 4, 0, 8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 6, 7, 9, 0],
+        required: 7,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.score),
+                1 => __reader.value(&mut __map, 1, &mut __value.analysis_type),
+                2 => __reader.value(&mut __map, 2, &mut __value.indexed_fields),
+                3 => __reader.value(&mut __map, 3, &mut __value.unindexed_fields),
+                4 => __reader.value(&mut __map, 4, &mut __value.unindexed_sort_fields),
+                5 => __reader.option(&mut __map, 5, &mut __value.scan_type),
+                6 => __reader.value(&mut __map, 6, &mut __value.warnings),
+                7 => __reader.value(&mut __map, 7, &mut __value.recommendations),
+                8 => __reader.option(&mut __map, 8, &mut __value.last_analyzed),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PerformanceAnalysisResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("score", &self.score)?;
-        __map.serialize_entry("analysis_type", &self.analysis_type)?;
-        __map.serialize_entry("indexed_fields", &self.indexed_fields)?;
-        __map.serialize_entry("unindexed_fields", &self.unindexed_fields)?;
-        __map.serialize_entry("unindexed_sort_fields", &self.unindexed_sort_fields)?;
-        if let Some(__value) = &self.scan_type {
-            __map.serialize_entry("scan_type", __value)?;
-        }
-        __map.serialize_entry("warnings", &self.warnings)?;
-        __map.serialize_entry("recommendations", &self.recommendations)?;
-        if let Some(__value) = &self.last_analyzed {
-            __map.serialize_entry("last_analyzed", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.score);
+        __map.required(1, &self.analysis_type);
+        __map.required(2, &self.indexed_fields);
+        __map.required(3, &self.unindexed_fields);
+        __map.required(4, &self.unindexed_sort_fields);
+        __map.optional(5, &self.scan_type);
+        __map.required(6, &self.warnings);
+        __map.required(7, &self.recommendations);
+        __map.optional(8, &self.last_analyzed);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PerformanceAnalysisResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PerformanceAnalysisResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PerformanceAnalysisResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PerformanceAnalysisResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_score: Option<String> = None;
-                let mut __field_analysis_type: Option<String> = None;
-                let mut __field_indexed_fields: Option<Vec<String>> = None;
-                let mut __field_unindexed_fields: Option<Vec<String>> = None;
-                let mut __field_unindexed_sort_fields: Option<Vec<String>> = None;
-                let mut __field_scan_type: Option<String> = None;
-                let mut __field_warnings: Option<Vec<String>> = None;
-                let mut __field_recommendations: Option<Vec<String>> = None;
-                let mut __field_last_analyzed: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "score" => __field_score = Some(__map.next_value()?),
-                        "analysis_type" => __field_analysis_type = Some(__map.next_value()?),
-                        "indexed_fields" => __field_indexed_fields = Some(__map.next_value()?),
-                        "unindexed_fields" => __field_unindexed_fields = Some(__map.next_value()?),
-                        "unindexed_sort_fields" => __field_unindexed_sort_fields = Some(__map.next_value()?),
-                        "scan_type" => __field_scan_type = __map.next_value()?,
-                        "warnings" => __field_warnings = Some(__map.next_value()?),
-                        "recommendations" => __field_recommendations = Some(__map.next_value()?),
-                        "last_analyzed" => __field_last_analyzed = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PerformanceAnalysisResponse {
-                    score: __field_score.unwrap_or_default(),
-                    analysis_type: __field_analysis_type.unwrap_or_default(),
-                    indexed_fields: __field_indexed_fields.unwrap_or_default(),
-                    unindexed_fields: __field_unindexed_fields.unwrap_or_default(),
-                    unindexed_sort_fields: __field_unindexed_sort_fields.unwrap_or_default(),
-                    scan_type: __field_scan_type,
-                    warnings: __field_warnings.unwrap_or_default(),
-                    recommendations: __field_recommendations.unwrap_or_default(),
-                    last_analyzed: __field_last_analyzed,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PerformanceAnalysisResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

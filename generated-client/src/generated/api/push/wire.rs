@@ -5,1856 +5,1642 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for ListDevicesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ListDevicesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "devices", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.devices),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for ListDevicesResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("devices", &self.devices)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.devices);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ListDevicesResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ListDevicesResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ListDevicesResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ListDevicesResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_devices: Option<Vec<DeviceResponse>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "devices" => __field_devices = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListDevicesResponse {
-                    devices: __field_devices.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ListDevicesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateDeviceRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateDeviceRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_provider", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "push_provider_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "voip_token", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "hardware_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 4, 0, 0, 0, 2, 0, 0, 0, 0, 7, 1, 3, 5, 6],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.push_provider),
+                2 => __reader.option(&mut __map, 2, &mut __value.push_provider_name),
+                3 => __reader.option(&mut __map, 3, &mut __value.voip_token),
+                4 => __reader.option(&mut __map, 4, &mut __value.hardware_id),
+                5 => __reader.option(&mut __map, 5, &mut __value.user_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateDeviceRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("push_provider", &self.push_provider)?;
-        if let Some(__value) = &self.push_provider_name {
-            __map.serialize_entry("push_provider_name", __value)?;
-        }
-        if let Some(__value) = &self.voip_token {
-            __map.serialize_entry("voip_token", __value)?;
-        }
-        if let Some(__value) = &self.hardware_id {
-            __map.serialize_entry("hardware_id", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.push_provider);
+        __map.optional(2, &self.push_provider_name);
+        __map.optional(3, &self.voip_token);
+        __map.optional(4, &self.hardware_id);
+        __map.optional(5, &self.user_id);
+        __map.optional(6, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateDeviceRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateDeviceRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreateDeviceRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateDeviceRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_push_provider: Option<CreateDeviceRequestPushProvider> = None;
-                let mut __field_push_provider_name: Option<String> = None;
-                let mut __field_voip_token: Option<bool> = None;
-                let mut __field_hardware_id: Option<String> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "push_provider" => __field_push_provider = Some(__map.next_value()?),
-                        "push_provider_name" => __field_push_provider_name = __map.next_value()?,
-                        "voip_token" => __field_voip_token = __map.next_value()?,
-                        "hardware_id" => __field_hardware_id = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_push_provider) = __field_push_provider else {
-                    return Err(serde::de::Error::missing_field("push_provider"));
-                };
-                Ok(CreateDeviceRequest {
-                    id: __field_id.unwrap_or_default(),
-                    push_provider: __field_push_provider,
-                    push_provider_name: __field_push_provider_name,
-                    voip_token: __field_voip_token,
-                    hardware_id: __field_hardware_id,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateDeviceRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpsertPushPreferencesRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpsertPushPreferencesRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "preferences", flags: __rt::REQUIRED, nested: Some("[]") },
+        ],
+        slots: &[0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.preferences),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpsertPushPreferencesRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("preferences", &self.preferences)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.preferences);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertPushPreferencesRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpsertPushPreferencesRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpsertPushPreferencesRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpsertPushPreferencesRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_preferences: Option<Vec<PushPreferenceInput>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "preferences" => __field_preferences = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpsertPushPreferencesRequest {
-                    preferences: __field_preferences.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpsertPushPreferencesRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpsertPushPreferencesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpsertPushPreferencesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_preferences", flags: __rt::REQUIRED, nested: Some("{}") },
+            __rt::Field { name: "user_channel_preferences", flags: __rt::REQUIRED, nested: Some("{}{}") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 3, 0, 0, 0, 0, 1, 2],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user_preferences),
+                1 => __reader.value(&mut __map, 1, &mut __value.user_channel_preferences),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpsertPushPreferencesResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("user_preferences", &self.user_preferences)?;
-        __map.serialize_entry("user_channel_preferences", &self.user_channel_preferences)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user_preferences);
+        __map.required(1, &self.user_channel_preferences);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertPushPreferencesResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpsertPushPreferencesResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpsertPushPreferencesResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpsertPushPreferencesResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user_preferences: Option<std::collections::BTreeMap<String, PushPreferencesResponse>> = None;
-                let mut __field_user_channel_preferences: Option<std::collections::BTreeMap<String, std::collections::BTreeMap<String, ChannelPushPreferencesResponse>>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user_preferences" => __field_user_preferences = Some(__map.next_value()?),
-                        "user_channel_preferences" => __field_user_channel_preferences = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpsertPushPreferencesResponse {
-                    user_preferences: __field_user_preferences.unwrap_or_default(),
-                    user_channel_preferences: __field_user_channel_preferences.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpsertPushPreferencesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ListPushProvidersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ListPushProvidersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "push_providers", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.push_providers),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ListPushProvidersResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("push_providers", &self.push_providers)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.push_providers);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ListPushProvidersResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ListPushProvidersResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ListPushProvidersResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ListPushProvidersResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_push_providers: Option<Vec<PushProviderResponse>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "push_providers" => __field_push_providers = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListPushProvidersResponse {
-                    push_providers: __field_push_providers.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ListPushProvidersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpsertPushProviderRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpsertPushProviderRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "push_provider", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[1, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.push_provider),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpsertPushProviderRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.push_provider {
-            __map.serialize_entry("push_provider", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.push_provider);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertPushProviderRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpsertPushProviderRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpsertPushProviderRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpsertPushProviderRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_push_provider: Option<PushProviderRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "push_provider" => __field_push_provider = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpsertPushProviderRequest {
-                    push_provider: __field_push_provider,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpsertPushProviderRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpsertPushProviderResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpsertPushProviderResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "push_provider", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 1, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.push_provider),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpsertPushProviderResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("push_provider", &self.push_provider)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.push_provider);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertPushProviderResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpsertPushProviderResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpsertPushProviderResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpsertPushProviderResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_push_provider: Option<PushProviderResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "push_provider" => __field_push_provider = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_push_provider) = __field_push_provider else {
-                    return Err(serde::de::Error::missing_field("push_provider"));
-                };
-                Ok(UpsertPushProviderResponse {
-                    push_provider: __field_push_provider,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpsertPushProviderResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetPushTemplatesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetPushTemplatesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "templates", flags: __rt::REQUIRED, nested: Some("[]") },
+        ],
+        slots: &[1, 0, 0, 2],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                1 => __reader.value(&mut __map, 1, &mut __value.templates),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetPushTemplatesResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.serialize_entry("templates", &self.templates)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.required(1, &self.templates);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetPushTemplatesResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetPushTemplatesResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetPushTemplatesResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetPushTemplatesResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_duration: Option<String> = None;
-                let mut __field_templates: Option<Vec<PushTemplateResponse>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        "templates" => __field_templates = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetPushTemplatesResponse {
-                    duration: __field_duration.unwrap_or_default(),
-                    templates: __field_templates.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetPushTemplatesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpsertPushTemplateRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpsertPushTemplateRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enable_push", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "event_type", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "push_provider_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_provider_type", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "template", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 1, 3, 2, 4],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.enable_push),
+                1 => __reader.value(&mut __map, 1, &mut __value.event_type),
+                2 => __reader.option(&mut __map, 2, &mut __value.push_provider_name),
+                3 => __reader.value(&mut __map, 3, &mut __value.push_provider_type),
+                4 => __reader.option(&mut __map, 4, &mut __value.template),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpsertPushTemplateRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.enable_push {
-            __map.serialize_entry("enable_push", __value)?;
-        }
-        __map.serialize_entry("event_type", &self.event_type)?;
-        if let Some(__value) = &self.push_provider_name {
-            __map.serialize_entry("push_provider_name", __value)?;
-        }
-        __map.serialize_entry("push_provider_type", &self.push_provider_type)?;
-        if let Some(__value) = &self.template {
-            __map.serialize_entry("template", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.enable_push);
+        __map.required(1, &self.event_type);
+        __map.optional(2, &self.push_provider_name);
+        __map.required(3, &self.push_provider_type);
+        __map.optional(4, &self.template);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertPushTemplateRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpsertPushTemplateRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpsertPushTemplateRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpsertPushTemplateRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_enable_push: Option<bool> = None;
-                let mut __field_event_type: Option<UpsertPushTemplateRequestEventType> = None;
-                let mut __field_push_provider_name: Option<String> = None;
-                let mut __field_push_provider_type: Option<UpsertPushTemplateRequestPushProviderType> = None;
-                let mut __field_template: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "enable_push" => __field_enable_push = __map.next_value()?,
-                        "event_type" => __field_event_type = Some(__map.next_value()?),
-                        "push_provider_name" => __field_push_provider_name = __map.next_value()?,
-                        "push_provider_type" => __field_push_provider_type = Some(__map.next_value()?),
-                        "template" => __field_template = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_event_type) = __field_event_type else {
-                    return Err(serde::de::Error::missing_field("event_type"));
-                };
-                let Some(__field_push_provider_type) = __field_push_provider_type else {
-                    return Err(serde::de::Error::missing_field("push_provider_type"));
-                };
-                Ok(UpsertPushTemplateRequest {
-                    enable_push: __field_enable_push,
-                    event_type: __field_event_type,
-                    push_provider_name: __field_push_provider_name,
-                    push_provider_type: __field_push_provider_type,
-                    template: __field_template,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpsertPushTemplateRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpsertPushTemplateResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpsertPushTemplateResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "template", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[1, 2, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                1 => __reader.option(&mut __map, 1, &mut __value.template),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpsertPushTemplateResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        if let Some(__value) = &self.template {
-            __map.serialize_entry("template", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.optional(1, &self.template);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertPushTemplateResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpsertPushTemplateResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpsertPushTemplateResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpsertPushTemplateResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_duration: Option<String> = None;
-                let mut __field_template: Option<PushTemplateResponse> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        "template" => __field_template = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpsertPushTemplateResponse {
-                    duration: __field_duration.unwrap_or_default(),
-                    template: __field_template,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpsertPushTemplateResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CheckPushRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CheckPushRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_data_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "skip_devices", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_provider_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_provider_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "event_type", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[9, 0, 0, 0, 0, 0, 0, 3, 4, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 1, 6, 5, 7, 8],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.message_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.apn_template),
+                2 => __reader.option(&mut __map, 2, &mut __value.firebase_template),
+                3 => __reader.option(&mut __map, 3, &mut __value.firebase_data_template),
+                4 => __reader.option(&mut __map, 4, &mut __value.skip_devices),
+                5 => __reader.option(&mut __map, 5, &mut __value.push_provider_type),
+                6 => __reader.option(&mut __map, 6, &mut __value.push_provider_name),
+                7 => __reader.option(&mut __map, 7, &mut __value.event_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.user_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CheckPushRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.message_id {
-            __map.serialize_entry("message_id", __value)?;
-        }
-        if let Some(__value) = &self.apn_template {
-            __map.serialize_entry("apn_template", __value)?;
-        }
-        if let Some(__value) = &self.firebase_template {
-            __map.serialize_entry("firebase_template", __value)?;
-        }
-        if let Some(__value) = &self.firebase_data_template {
-            __map.serialize_entry("firebase_data_template", __value)?;
-        }
-        if let Some(__value) = &self.skip_devices {
-            __map.serialize_entry("skip_devices", __value)?;
-        }
-        if let Some(__value) = &self.push_provider_type {
-            __map.serialize_entry("push_provider_type", __value)?;
-        }
-        if let Some(__value) = &self.push_provider_name {
-            __map.serialize_entry("push_provider_name", __value)?;
-        }
-        if let Some(__value) = &self.event_type {
-            __map.serialize_entry("event_type", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.message_id);
+        __map.optional(1, &self.apn_template);
+        __map.optional(2, &self.firebase_template);
+        __map.optional(3, &self.firebase_data_template);
+        __map.optional(4, &self.skip_devices);
+        __map.optional(5, &self.push_provider_type);
+        __map.optional(6, &self.push_provider_name);
+        __map.optional(7, &self.event_type);
+        __map.optional(8, &self.user_id);
+        __map.optional(9, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CheckPushRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CheckPushRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CheckPushRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CheckPushRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_apn_template: Option<String> = None;
-                let mut __field_firebase_template: Option<String> = None;
-                let mut __field_firebase_data_template: Option<String> = None;
-                let mut __field_skip_devices: Option<bool> = None;
-                let mut __field_push_provider_type: Option<String> = None;
-                let mut __field_push_provider_name: Option<String> = None;
-                let mut __field_event_type: Option<CheckPushRequestEventType> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message_id" => __field_message_id = __map.next_value()?,
-                        "apn_template" => __field_apn_template = __map.next_value()?,
-                        "firebase_template" => __field_firebase_template = __map.next_value()?,
-                        "firebase_data_template" => __field_firebase_data_template = __map.next_value()?,
-                        "skip_devices" => __field_skip_devices = __map.next_value()?,
-                        "push_provider_type" => __field_push_provider_type = __map.next_value()?,
-                        "push_provider_name" => __field_push_provider_name = __map.next_value()?,
-                        "event_type" => __field_event_type = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CheckPushRequest {
-                    message_id: __field_message_id,
-                    apn_template: __field_apn_template,
-                    firebase_template: __field_firebase_template,
-                    firebase_data_template: __field_firebase_data_template,
-                    skip_devices: __field_skip_devices,
-                    push_provider_type: __field_push_provider_type,
-                    push_provider_name: __field_push_provider_name,
-                    event_type: __field_event_type,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CheckPushRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CheckPushResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CheckPushResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "device_errors", flags: __rt::OPTIONAL, nested: Some("{}") },
+            __rt::Field { name: "general_errors", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "skip_devices", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "event_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "rendered_apn_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "rendered_firebase_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "rendered_message", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 1, 8, 2, 7, 5, 0, 0, 0, 0, 0, 0, 6, 3, 4],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.device_errors),
+                1 => __reader.option(&mut __map, 1, &mut __value.general_errors),
+                2 => __reader.option(&mut __map, 2, &mut __value.skip_devices),
+                3 => __reader.option(&mut __map, 3, &mut __value.event_type),
+                4 => __reader.option(&mut __map, 4, &mut __value.rendered_apn_template),
+                5 => __reader.option(&mut __map, 5, &mut __value.rendered_firebase_template),
+                6 => __reader.option(&mut __map, 6, &mut __value.rendered_message),
+                7 => __reader.value(&mut __map, 7, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CheckPushResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.device_errors {
-            __map.serialize_entry("device_errors", __value)?;
-        }
-        if let Some(__value) = &self.general_errors {
-            __map.serialize_entry("general_errors", __value)?;
-        }
-        if let Some(__value) = &self.skip_devices {
-            __map.serialize_entry("skip_devices", __value)?;
-        }
-        if let Some(__value) = &self.event_type {
-            __map.serialize_entry("event_type", __value)?;
-        }
-        if let Some(__value) = &self.rendered_apn_template {
-            __map.serialize_entry("rendered_apn_template", __value)?;
-        }
-        if let Some(__value) = &self.rendered_firebase_template {
-            __map.serialize_entry("rendered_firebase_template", __value)?;
-        }
-        if let Some(__value) = &self.rendered_message {
-            __map.serialize_entry("rendered_message", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.device_errors);
+        __map.optional(1, &self.general_errors);
+        __map.optional(2, &self.skip_devices);
+        __map.optional(3, &self.event_type);
+        __map.optional(4, &self.rendered_apn_template);
+        __map.optional(5, &self.rendered_firebase_template);
+        __map.optional(6, &self.rendered_message);
+        __map.required(7, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CheckPushResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CheckPushResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CheckPushResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CheckPushResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_device_errors: Option<std::collections::BTreeMap<String, DeviceErrorInfo>> = None;
-                let mut __field_general_errors: Option<Vec<String>> = None;
-                let mut __field_skip_devices: Option<bool> = None;
-                let mut __field_event_type: Option<String> = None;
-                let mut __field_rendered_apn_template: Option<String> = None;
-                let mut __field_rendered_firebase_template: Option<String> = None;
-                let mut __field_rendered_message: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "device_errors" => __field_device_errors = __map.next_value()?,
-                        "general_errors" => __field_general_errors = __map.next_value()?,
-                        "skip_devices" => __field_skip_devices = __map.next_value()?,
-                        "event_type" => __field_event_type = __map.next_value()?,
-                        "rendered_apn_template" => __field_rendered_apn_template = __map.next_value()?,
-                        "rendered_firebase_template" => __field_rendered_firebase_template = __map.next_value()?,
-                        "rendered_message" => __field_rendered_message = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CheckPushResponse {
-                    device_errors: __field_device_errors,
-                    general_errors: __field_general_errors,
-                    skip_devices: __field_skip_devices,
-                    event_type: __field_event_type,
-                    rendered_apn_template: __field_rendered_apn_template,
-                    rendered_firebase_template: __field_rendered_firebase_template,
-                    rendered_message: __field_rendered_message,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CheckPushResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CheckSnsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CheckSNSRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "sns_topic_arn", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sns_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sns_secret", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 3, 0, 0, 0, 0, 2, 1],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.sns_topic_arn),
+                1 => __reader.option(&mut __map, 1, &mut __value.sns_key),
+                2 => __reader.option(&mut __map, 2, &mut __value.sns_secret),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CheckSnsRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.sns_topic_arn {
-            __map.serialize_entry("sns_topic_arn", __value)?;
-        }
-        if let Some(__value) = &self.sns_key {
-            __map.serialize_entry("sns_key", __value)?;
-        }
-        if let Some(__value) = &self.sns_secret {
-            __map.serialize_entry("sns_secret", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.sns_topic_arn);
+        __map.optional(1, &self.sns_key);
+        __map.optional(2, &self.sns_secret);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CheckSnsRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CheckSnsRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CheckSNSRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CheckSnsRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_sns_topic_arn: Option<String> = None;
-                let mut __field_sns_key: Option<String> = None;
-                let mut __field_sns_secret: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "sns_topic_arn" => __field_sns_topic_arn = __map.next_value()?,
-                        "sns_key" => __field_sns_key = __map.next_value()?,
-                        "sns_secret" => __field_sns_secret = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CheckSnsRequest {
-                    sns_topic_arn: __field_sns_topic_arn,
-                    sns_key: __field_sns_key,
-                    sns_secret: __field_sns_secret,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CheckSnsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CheckSnsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CheckSNSResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "status", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "error", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "data", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 4, 0, 3, 0, 2, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.status),
+                1 => __reader.option(&mut __map, 1, &mut __value.error),
+                2 => __reader.option(&mut __map, 2, &mut __value.data),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CheckSnsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("status", &self.status)?;
-        if let Some(__value) = &self.error {
-            __map.serialize_entry("error", __value)?;
-        }
-        if let Some(__value) = &self.data {
-            __map.serialize_entry("data", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.status);
+        __map.optional(1, &self.error);
+        __map.optional(2, &self.data);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CheckSnsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CheckSnsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CheckSNSResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CheckSnsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_status: Option<String> = None;
-                let mut __field_error: Option<String> = None;
-                let mut __field_data: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "status" => __field_status = Some(__map.next_value()?),
-                        "error" => __field_error = __map.next_value()?,
-                        "data" => __field_data = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CheckSnsResponse {
-                    status: __field_status.unwrap_or_default(),
-                    error: __field_error,
-                    data: __field_data,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CheckSnsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CheckSqsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CheckSQSRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "sqs_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sqs_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sqs_secret", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 3, 0, 0, 0, 0, 1, 2],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.sqs_url),
+                1 => __reader.option(&mut __map, 1, &mut __value.sqs_key),
+                2 => __reader.option(&mut __map, 2, &mut __value.sqs_secret),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CheckSqsRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.sqs_url {
-            __map.serialize_entry("sqs_url", __value)?;
-        }
-        if let Some(__value) = &self.sqs_key {
-            __map.serialize_entry("sqs_key", __value)?;
-        }
-        if let Some(__value) = &self.sqs_secret {
-            __map.serialize_entry("sqs_secret", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.sqs_url);
+        __map.optional(1, &self.sqs_key);
+        __map.optional(2, &self.sqs_secret);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CheckSqsRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CheckSqsRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CheckSQSRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CheckSqsRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_sqs_url: Option<String> = None;
-                let mut __field_sqs_key: Option<String> = None;
-                let mut __field_sqs_secret: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "sqs_url" => __field_sqs_url = __map.next_value()?,
-                        "sqs_key" => __field_sqs_key = __map.next_value()?,
-                        "sqs_secret" => __field_sqs_secret = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CheckSqsRequest {
-                    sqs_url: __field_sqs_url,
-                    sqs_key: __field_sqs_key,
-                    sqs_secret: __field_sqs_secret,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CheckSqsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CheckSqsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CheckSQSResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "status", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "error", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "data", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 4, 0, 3, 0, 2, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.status),
+                1 => __reader.option(&mut __map, 1, &mut __value.error),
+                2 => __reader.option(&mut __map, 2, &mut __value.data),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CheckSqsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("status", &self.status)?;
-        if let Some(__value) = &self.error {
-            __map.serialize_entry("error", __value)?;
-        }
-        if let Some(__value) = &self.data {
-            __map.serialize_entry("data", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.status);
+        __map.optional(1, &self.error);
+        __map.optional(2, &self.data);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CheckSqsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CheckSqsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CheckSQSResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CheckSqsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_status: Option<String> = None;
-                let mut __field_error: Option<String> = None;
-                let mut __field_data: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "status" => __field_status = Some(__map.next_value()?),
-                        "error" => __field_error = __map.next_value()?,
-                        "data" => __field_data = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CheckSqsResponse {
-                    status: __field_status.unwrap_or_default(),
-                    error: __field_error,
-                    data: __field_data,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CheckSqsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PushPreferenceInput {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PushPreferenceInput",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "chat_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "call_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "feeds_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "feeds_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "disabled_until", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "remove_disable", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 0, 3, 5, 7, 0, 0, 4, 0, 2, 0, 6, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 9],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.user_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.channel_cid),
+                2 => __reader.option(&mut __map, 2, &mut __value.chat_level),
+                3 => __reader.option(&mut __map, 3, &mut __value.chat_preferences),
+                4 => __reader.option(&mut __map, 4, &mut __value.call_level),
+                5 => __reader.option(&mut __map, 5, &mut __value.feeds_level),
+                6 => __reader.option(&mut __map, 6, &mut __value.feeds_preferences),
+                7 => __reader.option(&mut __map, 7, &mut __value.disabled_until),
+                8 => __reader.option(&mut __map, 8, &mut __value.remove_disable),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PushPreferenceInput {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.channel_cid {
-            __map.serialize_entry("channel_cid", __value)?;
-        }
-        if let Some(__value) = &self.chat_level {
-            __map.serialize_entry("chat_level", __value)?;
-        }
-        if let Some(__value) = &self.chat_preferences {
-            __map.serialize_entry("chat_preferences", __value)?;
-        }
-        if let Some(__value) = &self.call_level {
-            __map.serialize_entry("call_level", __value)?;
-        }
-        if let Some(__value) = &self.feeds_level {
-            __map.serialize_entry("feeds_level", __value)?;
-        }
-        if let Some(__value) = &self.feeds_preferences {
-            __map.serialize_entry("feeds_preferences", __value)?;
-        }
-        if let Some(__value) = &self.disabled_until {
-            __map.serialize_entry("disabled_until", __value)?;
-        }
-        if let Some(__value) = &self.remove_disable {
-            __map.serialize_entry("remove_disable", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.user_id);
+        __map.optional(1, &self.channel_cid);
+        __map.optional(2, &self.chat_level);
+        __map.optional(3, &self.chat_preferences);
+        __map.optional(4, &self.call_level);
+        __map.optional(5, &self.feeds_level);
+        __map.optional(6, &self.feeds_preferences);
+        __map.optional(7, &self.disabled_until);
+        __map.optional(8, &self.remove_disable);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushPreferenceInput {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PushPreferenceInput;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PushPreferenceInput` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PushPreferenceInput, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_channel_cid: Option<String> = None;
-                let mut __field_chat_level: Option<PushPreferenceInputChatLevel> = None;
-                let mut __field_chat_preferences: Option<ChatPreferencesInput> = None;
-                let mut __field_call_level: Option<PushPreferenceInputCallLevel> = None;
-                let mut __field_feeds_level: Option<PushPreferenceInputFeedsLevel> = None;
-                let mut __field_feeds_preferences: Option<FeedsPreferences> = None;
-                let mut __field_disabled_until: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_remove_disable: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "channel_cid" => __field_channel_cid = __map.next_value()?,
-                        "chat_level" => __field_chat_level = __map.next_value()?,
-                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
-                        "call_level" => __field_call_level = __map.next_value()?,
-                        "feeds_level" => __field_feeds_level = __map.next_value()?,
-                        "feeds_preferences" => __field_feeds_preferences = __map.next_value()?,
-                        "disabled_until" => __field_disabled_until = __map.next_value()?,
-                        "remove_disable" => __field_remove_disable = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PushPreferenceInput {
-                    user_id: __field_user_id,
-                    channel_cid: __field_channel_cid,
-                    chat_level: __field_chat_level,
-                    chat_preferences: __field_chat_preferences,
-                    call_level: __field_call_level,
-                    feeds_level: __field_feeds_level,
-                    feeds_preferences: __field_feeds_preferences,
-                    disabled_until: __field_disabled_until,
-                    remove_disable: __field_remove_disable,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PushPreferenceInput {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PushProviderResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PushProviderResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "disabled_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disabled_reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_auth_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_key_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_p12_cert", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_team_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_topic", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_auth_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_development", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_host", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_sandbox_certificate", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_supports_voip_notifications", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_supports_remote_notifications", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_server_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_credentials", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_data_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_notification_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_apn_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_host", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "huawei_app_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "huawei_app_secret", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "xiaomi_package_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "xiaomi_app_secret", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 16, 0, 14, 18, 20, 1, 5, 22, 24, 26, 27, 0, 0, 0, 6, 21, 0, 0, 0, 8, 19, 0, 17, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 7, 0, 2, 0, 0, 12, 13, 0, 23, 9, 0, 0, 28, 0, 0, 0, 25, 0, 0, 15, 3, 0, 0, 10, 0, 0, 0, 0],
+        required: 4,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.value(&mut __map, 1, &mut __value.type_),
+                2 => __reader.option(&mut __map, 2, &mut __value.description),
+                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.updated_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.disabled_at),
+                6 => __reader.option(&mut __map, 6, &mut __value.disabled_reason),
+                7 => __reader.option(&mut __map, 7, &mut __value.apn_auth_key),
+                8 => __reader.option(&mut __map, 8, &mut __value.apn_key_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.apn_p12_cert),
+                10 => __reader.option(&mut __map, 10, &mut __value.apn_team_id),
+                11 => __reader.option(&mut __map, 11, &mut __value.apn_topic),
+                12 => __reader.option(&mut __map, 12, &mut __value.apn_auth_type),
+                13 => __reader.option(&mut __map, 13, &mut __value.apn_development),
+                14 => __reader.option(&mut __map, 14, &mut __value.apn_host),
+                15 => __reader.option(&mut __map, 15, &mut __value.apn_sandbox_certificate),
+                16 => __reader.option(&mut __map, 16, &mut __value.apn_supports_voip_notifications),
+                17 => __reader.option(&mut __map, 17, &mut __value.apn_supports_remote_notifications),
+                18 => __reader.option(&mut __map, 18, &mut __value.firebase_server_key),
+                19 => __reader.option(&mut __map, 19, &mut __value.firebase_credentials),
+                20 => __reader.option(&mut __map, 20, &mut __value.firebase_data_template),
+                21 => __reader.option(&mut __map, 21, &mut __value.firebase_notification_template),
+                22 => __reader.option(&mut __map, 22, &mut __value.firebase_apn_template),
+                23 => __reader.option(&mut __map, 23, &mut __value.firebase_host),
+                24 => __reader.option(&mut __map, 24, &mut __value.huawei_app_id),
+                25 => __reader.option(&mut __map, 25, &mut __value.huawei_app_secret),
+                26 => __reader.option(&mut __map, 26, &mut __value.xiaomi_package_name),
+                27 => __reader.option(&mut __map, 27, &mut __value.xiaomi_app_secret),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PushProviderResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("type", &self.type_)?;
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(__value) = &self.disabled_at {
-            __map.serialize_entry("disabled_at", __value)?;
-        }
-        if let Some(__value) = &self.disabled_reason {
-            __map.serialize_entry("disabled_reason", __value)?;
-        }
-        if let Some(__value) = &self.apn_auth_key {
-            __map.serialize_entry("apn_auth_key", __value)?;
-        }
-        if let Some(__value) = &self.apn_key_id {
-            __map.serialize_entry("apn_key_id", __value)?;
-        }
-        if let Some(__value) = &self.apn_p12_cert {
-            __map.serialize_entry("apn_p12_cert", __value)?;
-        }
-        if let Some(__value) = &self.apn_team_id {
-            __map.serialize_entry("apn_team_id", __value)?;
-        }
-        if let Some(__value) = &self.apn_topic {
-            __map.serialize_entry("apn_topic", __value)?;
-        }
-        if let Some(__value) = &self.apn_auth_type {
-            __map.serialize_entry("apn_auth_type", __value)?;
-        }
-        if let Some(__value) = &self.apn_development {
-            __map.serialize_entry("apn_development", __value)?;
-        }
-        if let Some(__value) = &self.apn_host {
-            __map.serialize_entry("apn_host", __value)?;
-        }
-        if let Some(__value) = &self.apn_sandbox_certificate {
-            __map.serialize_entry("apn_sandbox_certificate", __value)?;
-        }
-        if let Some(__value) = &self.apn_supports_voip_notifications {
-            __map.serialize_entry("apn_supports_voip_notifications", __value)?;
-        }
-        if let Some(__value) = &self.apn_supports_remote_notifications {
-            __map.serialize_entry("apn_supports_remote_notifications", __value)?;
-        }
-        if let Some(__value) = &self.firebase_server_key {
-            __map.serialize_entry("firebase_server_key", __value)?;
-        }
-        if let Some(__value) = &self.firebase_credentials {
-            __map.serialize_entry("firebase_credentials", __value)?;
-        }
-        if let Some(__value) = &self.firebase_data_template {
-            __map.serialize_entry("firebase_data_template", __value)?;
-        }
-        if let Some(__value) = &self.firebase_notification_template {
-            __map.serialize_entry("firebase_notification_template", __value)?;
-        }
-        if let Some(__value) = &self.firebase_apn_template {
-            __map.serialize_entry("firebase_apn_template", __value)?;
-        }
-        if let Some(__value) = &self.firebase_host {
-            __map.serialize_entry("firebase_host", __value)?;
-        }
-        if let Some(__value) = &self.huawei_app_id {
-            __map.serialize_entry("huawei_app_id", __value)?;
-        }
-        if let Some(__value) = &self.huawei_app_secret {
-            __map.serialize_entry("huawei_app_secret", __value)?;
-        }
-        if let Some(__value) = &self.xiaomi_package_name {
-            __map.serialize_entry("xiaomi_package_name", __value)?;
-        }
-        if let Some(__value) = &self.xiaomi_app_secret {
-            __map.serialize_entry("xiaomi_app_secret", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.required(1, &self.type_);
+        __map.optional(2, &self.description);
+        __map.required(3, &self.created_at);
+        __map.required(4, &self.updated_at);
+        __map.optional(5, &self.disabled_at);
+        __map.optional(6, &self.disabled_reason);
+        __map.optional(7, &self.apn_auth_key);
+        __map.optional(8, &self.apn_key_id);
+        __map.optional(9, &self.apn_p12_cert);
+        __map.optional(10, &self.apn_team_id);
+        __map.optional(11, &self.apn_topic);
+        __map.optional(12, &self.apn_auth_type);
+        __map.optional(13, &self.apn_development);
+        __map.optional(14, &self.apn_host);
+        __map.optional(15, &self.apn_sandbox_certificate);
+        __map.optional(16, &self.apn_supports_voip_notifications);
+        __map.optional(17, &self.apn_supports_remote_notifications);
+        __map.optional(18, &self.firebase_server_key);
+        __map.optional(19, &self.firebase_credentials);
+        __map.optional(20, &self.firebase_data_template);
+        __map.optional(21, &self.firebase_notification_template);
+        __map.optional(22, &self.firebase_apn_template);
+        __map.optional(23, &self.firebase_host);
+        __map.optional(24, &self.huawei_app_id);
+        __map.optional(25, &self.huawei_app_secret);
+        __map.optional(26, &self.xiaomi_package_name);
+        __map.optional(27, &self.xiaomi_app_secret);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushProviderResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PushProviderResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PushProviderResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PushProviderResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_name: Option<String> = None;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_description: Option<String> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_disabled_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_disabled_reason: Option<String> = None;
-                let mut __field_apn_auth_key: Option<String> = None;
-                let mut __field_apn_key_id: Option<String> = None;
-                let mut __field_apn_p12_cert: Option<String> = None;
-                let mut __field_apn_team_id: Option<String> = None;
-                let mut __field_apn_topic: Option<String> = None;
-                let mut __field_apn_auth_type: Option<String> = None;
-                let mut __field_apn_development: Option<bool> = None;
-                let mut __field_apn_host: Option<String> = None;
-                let mut __field_apn_sandbox_certificate: Option<bool> = None;
-                let mut __field_apn_supports_voip_notifications: Option<bool> = None;
-                let mut __field_apn_supports_remote_notifications: Option<bool> = None;
-                let mut __field_firebase_server_key: Option<String> = None;
-                let mut __field_firebase_credentials: Option<String> = None;
-                let mut __field_firebase_data_template: Option<String> = None;
-                let mut __field_firebase_notification_template: Option<String> = None;
-                let mut __field_firebase_apn_template: Option<String> = None;
-                let mut __field_firebase_host: Option<String> = None;
-                let mut __field_huawei_app_id: Option<String> = None;
-                let mut __field_huawei_app_secret: Option<String> = None;
-                let mut __field_xiaomi_package_name: Option<String> = None;
-                let mut __field_xiaomi_app_secret: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        "description" => __field_description = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "disabled_at" => __field_disabled_at = __map.next_value()?,
-                        "disabled_reason" => __field_disabled_reason = __map.next_value()?,
-                        "apn_auth_key" => __field_apn_auth_key = __map.next_value()?,
-                        "apn_key_id" => __field_apn_key_id = __map.next_value()?,
-                        "apn_p12_cert" => __field_apn_p12_cert = __map.next_value()?,
-                        "apn_team_id" => __field_apn_team_id = __map.next_value()?,
-                        "apn_topic" => __field_apn_topic = __map.next_value()?,
-                        "apn_auth_type" => __field_apn_auth_type = __map.next_value()?,
-                        "apn_development" => __field_apn_development = __map.next_value()?,
-                        "apn_host" => __field_apn_host = __map.next_value()?,
-                        "apn_sandbox_certificate" => __field_apn_sandbox_certificate = __map.next_value()?,
-                        "apn_supports_voip_notifications" => __field_apn_supports_voip_notifications = __map.next_value()?,
-                        "apn_supports_remote_notifications" => __field_apn_supports_remote_notifications = __map.next_value()?,
-                        "firebase_server_key" => __field_firebase_server_key = __map.next_value()?,
-                        "firebase_credentials" => __field_firebase_credentials = __map.next_value()?,
-                        "firebase_data_template" => __field_firebase_data_template = __map.next_value()?,
-                        "firebase_notification_template" => __field_firebase_notification_template = __map.next_value()?,
-                        "firebase_apn_template" => __field_firebase_apn_template = __map.next_value()?,
-                        "firebase_host" => __field_firebase_host = __map.next_value()?,
-                        "huawei_app_id" => __field_huawei_app_id = __map.next_value()?,
-                        "huawei_app_secret" => __field_huawei_app_secret = __map.next_value()?,
-                        "xiaomi_package_name" => __field_xiaomi_package_name = __map.next_value()?,
-                        "xiaomi_app_secret" => __field_xiaomi_app_secret = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(PushProviderResponse {
-                    name: __field_name.unwrap_or_default(),
-                    type_: __field_type_.unwrap_or_default(),
-                    description: __field_description,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    disabled_at: __field_disabled_at,
-                    disabled_reason: __field_disabled_reason,
-                    apn_auth_key: __field_apn_auth_key,
-                    apn_key_id: __field_apn_key_id,
-                    apn_p12_cert: __field_apn_p12_cert,
-                    apn_team_id: __field_apn_team_id,
-                    apn_topic: __field_apn_topic,
-                    apn_auth_type: __field_apn_auth_type,
-                    apn_development: __field_apn_development,
-                    apn_host: __field_apn_host,
-                    apn_sandbox_certificate: __field_apn_sandbox_certificate,
-                    apn_supports_voip_notifications: __field_apn_supports_voip_notifications,
-                    apn_supports_remote_notifications: __field_apn_supports_remote_notifications,
-                    firebase_server_key: __field_firebase_server_key,
-                    firebase_credentials: __field_firebase_credentials,
-                    firebase_data_template: __field_firebase_data_template,
-                    firebase_notification_template: __field_firebase_notification_template,
-                    firebase_apn_template: __field_firebase_apn_template,
-                    firebase_host: __field_firebase_host,
-                    huawei_app_id: __field_huawei_app_id,
-                    huawei_app_secret: __field_huawei_app_secret,
-                    xiaomi_package_name: __field_xiaomi_package_name,
-                    xiaomi_app_secret: __field_xiaomi_app_secret,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PushProviderResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PushProviderRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PushProviderRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disabled_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disabled_reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_auth_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_key_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_p12_cert", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_team_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_topic", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_auth_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_development", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_host", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_notification_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_server_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_credentials", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_data_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_notification_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_apn_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_host", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "huawei_app_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "huawei_app_secret", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "xiaomi_package_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "xiaomi_app_secret", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 12, 23, 16, 1, 18, 20, 22, 0, 0, 0, 0, 0, 4, 17, 0, 0, 0, 6, 15, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 2, 0, 0, 10, 11, 0, 19, 7, 0, 0, 24, 0, 0, 0, 21, 0, 0, 13, 3, 0, 0, 8, 0, 14, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.option(&mut __map, 1, &mut __value.type_),
+                2 => __reader.option(&mut __map, 2, &mut __value.description),
+                3 => __reader.option(&mut __map, 3, &mut __value.disabled_at),
+                4 => __reader.option(&mut __map, 4, &mut __value.disabled_reason),
+                5 => __reader.option(&mut __map, 5, &mut __value.apn_auth_key),
+                6 => __reader.option(&mut __map, 6, &mut __value.apn_key_id),
+                7 => __reader.option(&mut __map, 7, &mut __value.apn_p12_cert),
+                8 => __reader.option(&mut __map, 8, &mut __value.apn_team_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.apn_topic),
+                10 => __reader.option(&mut __map, 10, &mut __value.apn_auth_type),
+                11 => __reader.option(&mut __map, 11, &mut __value.apn_development),
+                12 => __reader.option(&mut __map, 12, &mut __value.apn_host),
+                13 => __reader.option(&mut __map, 13, &mut __value.apn_notification_template),
+                14 => __reader.option(&mut __map, 14, &mut __value.firebase_server_key),
+                15 => __reader.option(&mut __map, 15, &mut __value.firebase_credentials),
+                16 => __reader.option(&mut __map, 16, &mut __value.firebase_data_template),
+                17 => __reader.option(&mut __map, 17, &mut __value.firebase_notification_template),
+                18 => __reader.option(&mut __map, 18, &mut __value.firebase_apn_template),
+                19 => __reader.option(&mut __map, 19, &mut __value.firebase_host),
+                20 => __reader.option(&mut __map, 20, &mut __value.huawei_app_id),
+                21 => __reader.option(&mut __map, 21, &mut __value.huawei_app_secret),
+                22 => __reader.option(&mut __map, 22, &mut __value.xiaomi_package_name),
+                23 => __reader.option(&mut __map, 23, &mut __value.xiaomi_app_secret),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PushProviderRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        if let Some(__value) = &self.type_ {
-            __map.serialize_entry("type", __value)?;
-        }
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.disabled_at {
-            __map.serialize_entry("disabled_at", __value)?;
-        }
-        if let Some(__value) = &self.disabled_reason {
-            __map.serialize_entry("disabled_reason", __value)?;
-        }
-        if let Some(__value) = &self.apn_auth_key {
-            __map.serialize_entry("apn_auth_key", __value)?;
-        }
-        if let Some(__value) = &self.apn_key_id {
-            __map.serialize_entry("apn_key_id", __value)?;
-        }
-        if let Some(__value) = &self.apn_p12_cert {
-            __map.serialize_entry("apn_p12_cert", __value)?;
-        }
-        if let Some(__value) = &self.apn_team_id {
-            __map.serialize_entry("apn_team_id", __value)?;
-        }
-        if let Some(__value) = &self.apn_topic {
-            __map.serialize_entry("apn_topic", __value)?;
-        }
-        if let Some(__value) = &self.apn_auth_type {
-            __map.serialize_entry("apn_auth_type", __value)?;
-        }
-        if let Some(__value) = &self.apn_development {
-            __map.serialize_entry("apn_development", __value)?;
-        }
-        if let Some(__value) = &self.apn_host {
-            __map.serialize_entry("apn_host", __value)?;
-        }
-        if let Some(__value) = &self.apn_notification_template {
-            __map.serialize_entry("apn_notification_template", __value)?;
-        }
-        if let Some(__value) = &self.firebase_server_key {
-            __map.serialize_entry("firebase_server_key", __value)?;
-        }
-        if let Some(__value) = &self.firebase_credentials {
-            __map.serialize_entry("firebase_credentials", __value)?;
-        }
-        if let Some(__value) = &self.firebase_data_template {
-            __map.serialize_entry("firebase_data_template", __value)?;
-        }
-        if let Some(__value) = &self.firebase_notification_template {
-            __map.serialize_entry("firebase_notification_template", __value)?;
-        }
-        if let Some(__value) = &self.firebase_apn_template {
-            __map.serialize_entry("firebase_apn_template", __value)?;
-        }
-        if let Some(__value) = &self.firebase_host {
-            __map.serialize_entry("firebase_host", __value)?;
-        }
-        if let Some(__value) = &self.huawei_app_id {
-            __map.serialize_entry("huawei_app_id", __value)?;
-        }
-        if let Some(__value) = &self.huawei_app_secret {
-            __map.serialize_entry("huawei_app_secret", __value)?;
-        }
-        if let Some(__value) = &self.xiaomi_package_name {
-            __map.serialize_entry("xiaomi_package_name", __value)?;
-        }
-        if let Some(__value) = &self.xiaomi_app_secret {
-            __map.serialize_entry("xiaomi_app_secret", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.optional(1, &self.type_);
+        __map.optional(2, &self.description);
+        __map.optional(3, &self.disabled_at);
+        __map.optional(4, &self.disabled_reason);
+        __map.optional(5, &self.apn_auth_key);
+        __map.optional(6, &self.apn_key_id);
+        __map.optional(7, &self.apn_p12_cert);
+        __map.optional(8, &self.apn_team_id);
+        __map.optional(9, &self.apn_topic);
+        __map.optional(10, &self.apn_auth_type);
+        __map.optional(11, &self.apn_development);
+        __map.optional(12, &self.apn_host);
+        __map.optional(13, &self.apn_notification_template);
+        __map.optional(14, &self.firebase_server_key);
+        __map.optional(15, &self.firebase_credentials);
+        __map.optional(16, &self.firebase_data_template);
+        __map.optional(17, &self.firebase_notification_template);
+        __map.optional(18, &self.firebase_apn_template);
+        __map.optional(19, &self.firebase_host);
+        __map.optional(20, &self.huawei_app_id);
+        __map.optional(21, &self.huawei_app_secret);
+        __map.optional(22, &self.xiaomi_package_name);
+        __map.optional(23, &self.xiaomi_app_secret);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushProviderRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PushProviderRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PushProviderRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PushProviderRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_name: Option<String> = None;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_description: Option<String> = None;
-                let mut __field_disabled_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_disabled_reason: Option<String> = None;
-                let mut __field_apn_auth_key: Option<String> = None;
-                let mut __field_apn_key_id: Option<String> = None;
-                let mut __field_apn_p12_cert: Option<String> = None;
-                let mut __field_apn_team_id: Option<String> = None;
-                let mut __field_apn_topic: Option<String> = None;
-                let mut __field_apn_auth_type: Option<String> = None;
-                let mut __field_apn_development: Option<bool> = None;
-                let mut __field_apn_host: Option<String> = None;
-                let mut __field_apn_notification_template: Option<String> = None;
-                let mut __field_firebase_server_key: Option<String> = None;
-                let mut __field_firebase_credentials: Option<String> = None;
-                let mut __field_firebase_data_template: Option<String> = None;
-                let mut __field_firebase_notification_template: Option<String> = None;
-                let mut __field_firebase_apn_template: Option<String> = None;
-                let mut __field_firebase_host: Option<String> = None;
-                let mut __field_huawei_app_id: Option<String> = None;
-                let mut __field_huawei_app_secret: Option<String> = None;
-                let mut __field_xiaomi_package_name: Option<String> = None;
-                let mut __field_xiaomi_app_secret: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "type" => __field_type_ = __map.next_value()?,
-                        "description" => __field_description = __map.next_value()?,
-                        "disabled_at" => __field_disabled_at = __map.next_value()?,
-                        "disabled_reason" => __field_disabled_reason = __map.next_value()?,
-                        "apn_auth_key" => __field_apn_auth_key = __map.next_value()?,
-                        "apn_key_id" => __field_apn_key_id = __map.next_value()?,
-                        "apn_p12_cert" => __field_apn_p12_cert = __map.next_value()?,
-                        "apn_team_id" => __field_apn_team_id = __map.next_value()?,
-                        "apn_topic" => __field_apn_topic = __map.next_value()?,
-                        "apn_auth_type" => __field_apn_auth_type = __map.next_value()?,
-                        "apn_development" => __field_apn_development = __map.next_value()?,
-                        "apn_host" => __field_apn_host = __map.next_value()?,
-                        "apn_notification_template" => __field_apn_notification_template = __map.next_value()?,
-                        "firebase_server_key" => __field_firebase_server_key = __map.next_value()?,
-                        "firebase_credentials" => __field_firebase_credentials = __map.next_value()?,
-                        "firebase_data_template" => __field_firebase_data_template = __map.next_value()?,
-                        "firebase_notification_template" => __field_firebase_notification_template = __map.next_value()?,
-                        "firebase_apn_template" => __field_firebase_apn_template = __map.next_value()?,
-                        "firebase_host" => __field_firebase_host = __map.next_value()?,
-                        "huawei_app_id" => __field_huawei_app_id = __map.next_value()?,
-                        "huawei_app_secret" => __field_huawei_app_secret = __map.next_value()?,
-                        "xiaomi_package_name" => __field_xiaomi_package_name = __map.next_value()?,
-                        "xiaomi_app_secret" => __field_xiaomi_app_secret = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PushProviderRequest {
-                    name: __field_name.unwrap_or_default(),
-                    type_: __field_type_,
-                    description: __field_description,
-                    disabled_at: __field_disabled_at,
-                    disabled_reason: __field_disabled_reason,
-                    apn_auth_key: __field_apn_auth_key,
-                    apn_key_id: __field_apn_key_id,
-                    apn_p12_cert: __field_apn_p12_cert,
-                    apn_team_id: __field_apn_team_id,
-                    apn_topic: __field_apn_topic,
-                    apn_auth_type: __field_apn_auth_type,
-                    apn_development: __field_apn_development,
-                    apn_host: __field_apn_host,
-                    apn_notification_template: __field_apn_notification_template,
-                    firebase_server_key: __field_firebase_server_key,
-                    firebase_credentials: __field_firebase_credentials,
-                    firebase_data_template: __field_firebase_data_template,
-                    firebase_notification_template: __field_firebase_notification_template,
-                    firebase_apn_template: __field_firebase_apn_template,
-                    firebase_host: __field_firebase_host,
-                    huawei_app_id: __field_huawei_app_id,
-                    huawei_app_secret: __field_huawei_app_secret,
-                    xiaomi_package_name: __field_xiaomi_package_name,
-                    xiaomi_app_secret: __field_xiaomi_app_secret,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PushProviderRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PushTemplateResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PushTemplateResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "push_provider_internal_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "enable_push", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "event_type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 6, 0, 0, 0, 0, 0, 4, 5, 0, 0, 0, 2, 0, 3, 0],
+        required: 5,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.push_provider_internal_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.enable_push),
+                2 => __reader.value(&mut __map, 2, &mut __value.event_type),
+                3 => __reader.option(&mut __map, 3, &mut __value.template),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
+                5 => __reader.value(&mut __map, 5, &mut __value.updated_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PushTemplateResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("push_provider_internal_id", &self.push_provider_internal_id)?;
-        __map.serialize_entry("enable_push", &self.enable_push)?;
-        __map.serialize_entry("event_type", &self.event_type)?;
-        if let Some(__value) = &self.template {
-            __map.serialize_entry("template", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.push_provider_internal_id);
+        __map.required(1, &self.enable_push);
+        __map.required(2, &self.event_type);
+        __map.optional(3, &self.template);
+        __map.required(4, &self.created_at);
+        __map.required(5, &self.updated_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushTemplateResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PushTemplateResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PushTemplateResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PushTemplateResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_push_provider_internal_id: Option<String> = None;
-                let mut __field_enable_push: Option<bool> = None;
-                let mut __field_event_type: Option<String> = None;
-                let mut __field_template: Option<String> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "push_provider_internal_id" => __field_push_provider_internal_id = Some(__map.next_value()?),
-                        "enable_push" => __field_enable_push = Some(__map.next_value()?),
-                        "event_type" => __field_event_type = Some(__map.next_value()?),
-                        "template" => __field_template = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(PushTemplateResponse {
-                    push_provider_internal_id: __field_push_provider_internal_id.unwrap_or_default(),
-                    enable_push: __field_enable_push.unwrap_or_default(),
-                    event_type: __field_event_type.unwrap_or_default(),
-                    template: __field_template,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PushTemplateResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeviceErrorInfo {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeviceErrorInfo",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "provider", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "provider_name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "error_message", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[3, 0, 0, 0, 2, 0, 0, 1],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.provider),
+                1 => __reader.value(&mut __map, 1, &mut __value.provider_name),
+                2 => __reader.value(&mut __map, 2, &mut __value.error_message),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeviceErrorInfo {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("provider", &self.provider)?;
-        __map.serialize_entry("provider_name", &self.provider_name)?;
-        __map.serialize_entry("error_message", &self.error_message)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.provider);
+        __map.required(1, &self.provider_name);
+        __map.required(2, &self.error_message);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeviceErrorInfo {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DeviceErrorInfo;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DeviceErrorInfo` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeviceErrorInfo, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_provider: Option<String> = None;
-                let mut __field_provider_name: Option<String> = None;
-                let mut __field_error_message: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "provider" => __field_provider = Some(__map.next_value()?),
-                        "provider_name" => __field_provider_name = Some(__map.next_value()?),
-                        "error_message" => __field_error_message = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeviceErrorInfo {
-                    provider: __field_provider.unwrap_or_default(),
-                    provider_name: __field_provider_name.unwrap_or_default(),
-                    error_message: __field_error_message.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeviceErrorInfo {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChatPreferencesInput {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChatPreferencesInput",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "default_preference", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "direct_mentions", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "role_mentions", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "group_mentions", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "thread_replies", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "here_mentions", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channel_mentions", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 1, 3, 0, 0, 0, 6, 0, 0, 2, 4, 5, 0, 7, 0, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.default_preference),
+                1 => __reader.option(&mut __map, 1, &mut __value.direct_mentions),
+                2 => __reader.option(&mut __map, 2, &mut __value.role_mentions),
+                3 => __reader.option(&mut __map, 3, &mut __value.group_mentions),
+                4 => __reader.option(&mut __map, 4, &mut __value.thread_replies),
+                5 => __reader.option(&mut __map, 5, &mut __value.here_mentions),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_mentions),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChatPreferencesInput {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.default_preference {
-            __map.serialize_entry("default_preference", __value)?;
-        }
-        if let Some(__value) = &self.direct_mentions {
-            __map.serialize_entry("direct_mentions", __value)?;
-        }
-        if let Some(__value) = &self.role_mentions {
-            __map.serialize_entry("role_mentions", __value)?;
-        }
-        if let Some(__value) = &self.group_mentions {
-            __map.serialize_entry("group_mentions", __value)?;
-        }
-        if let Some(__value) = &self.thread_replies {
-            __map.serialize_entry("thread_replies", __value)?;
-        }
-        if let Some(__value) = &self.here_mentions {
-            __map.serialize_entry("here_mentions", __value)?;
-        }
-        if let Some(__value) = &self.channel_mentions {
-            __map.serialize_entry("channel_mentions", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.default_preference);
+        __map.optional(1, &self.direct_mentions);
+        __map.optional(2, &self.role_mentions);
+        __map.optional(3, &self.group_mentions);
+        __map.optional(4, &self.thread_replies);
+        __map.optional(5, &self.here_mentions);
+        __map.optional(6, &self.channel_mentions);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChatPreferencesInput {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChatPreferencesInput;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChatPreferencesInput` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChatPreferencesInput, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_default_preference: Option<ChatPreferencesInputDefaultPreference> = None;
-                let mut __field_direct_mentions: Option<ChatPreferencesInputDirectMentions> = None;
-                let mut __field_role_mentions: Option<ChatPreferencesInputRoleMentions> = None;
-                let mut __field_group_mentions: Option<ChatPreferencesInputGroupMentions> = None;
-                let mut __field_thread_replies: Option<ChatPreferencesInputThreadReplies> = None;
-                let mut __field_here_mentions: Option<ChatPreferencesInputHereMentions> = None;
-                let mut __field_channel_mentions: Option<ChatPreferencesInputChannelMentions> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "default_preference" => __field_default_preference = __map.next_value()?,
-                        "direct_mentions" => __field_direct_mentions = __map.next_value()?,
-                        "role_mentions" => __field_role_mentions = __map.next_value()?,
-                        "group_mentions" => __field_group_mentions = __map.next_value()?,
-                        "thread_replies" => __field_thread_replies = __map.next_value()?,
-                        "here_mentions" => __field_here_mentions = __map.next_value()?,
-                        "channel_mentions" => __field_channel_mentions = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChatPreferencesInput {
-                    default_preference: __field_default_preference,
-                    direct_mentions: __field_direct_mentions,
-                    role_mentions: __field_role_mentions,
-                    group_mentions: __field_group_mentions,
-                    thread_replies: __field_thread_replies,
-                    here_mentions: __field_here_mentions,
-                    channel_mentions: __field_channel_mentions,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChatPreferencesInput {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FeedsPreferences {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FeedsPreferences",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "follow", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "comment", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "reaction", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "comment_reaction", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "comment_reply", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "comment_mention", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "mention", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "custom_activity_types", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[6, 0, 0, 2, 0, 0, 8, 0, 0, 1, 0, 0, 4, 3, 7, 5],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.follow),
+                1 => __reader.option(&mut __map, 1, &mut __value.comment),
+                2 => __reader.option(&mut __map, 2, &mut __value.reaction),
+                3 => __reader.option(&mut __map, 3, &mut __value.comment_reaction),
+                4 => __reader.option(&mut __map, 4, &mut __value.comment_reply),
+                5 => __reader.option(&mut __map, 5, &mut __value.comment_mention),
+                6 => __reader.option(&mut __map, 6, &mut __value.mention),
+                7 => __reader.option(&mut __map, 7, &mut __value.custom_activity_types),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FeedsPreferences {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.follow {
-            __map.serialize_entry("follow", __value)?;
-        }
-        if let Some(__value) = &self.comment {
-            __map.serialize_entry("comment", __value)?;
-        }
-        if let Some(__value) = &self.reaction {
-            __map.serialize_entry("reaction", __value)?;
-        }
-        if let Some(__value) = &self.comment_reaction {
-            __map.serialize_entry("comment_reaction", __value)?;
-        }
-        if let Some(__value) = &self.comment_reply {
-            __map.serialize_entry("comment_reply", __value)?;
-        }
-        if let Some(__value) = &self.comment_mention {
-            __map.serialize_entry("comment_mention", __value)?;
-        }
-        if let Some(__value) = &self.mention {
-            __map.serialize_entry("mention", __value)?;
-        }
-        if let Some(__value) = &self.custom_activity_types {
-            __map.serialize_entry("custom_activity_types", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.follow);
+        __map.optional(1, &self.comment);
+        __map.optional(2, &self.reaction);
+        __map.optional(3, &self.comment_reaction);
+        __map.optional(4, &self.comment_reply);
+        __map.optional(5, &self.comment_mention);
+        __map.optional(6, &self.mention);
+        __map.optional(7, &self.custom_activity_types);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FeedsPreferences {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FeedsPreferences;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `FeedsPreferences` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FeedsPreferences, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_follow: Option<FeedsPreferencesFollow> = None;
-                let mut __field_comment: Option<FeedsPreferencesComment> = None;
-                let mut __field_reaction: Option<FeedsPreferencesReaction> = None;
-                let mut __field_comment_reaction: Option<FeedsPreferencesCommentReaction> = None;
-                let mut __field_comment_reply: Option<FeedsPreferencesCommentReply> = None;
-                let mut __field_comment_mention: Option<FeedsPreferencesCommentMention> = None;
-                let mut __field_mention: Option<FeedsPreferencesMention> = None;
-                let mut __field_custom_activity_types: Option<std::collections::BTreeMap<String, String>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "follow" => __field_follow = __map.next_value()?,
-                        "comment" => __field_comment = __map.next_value()?,
-                        "reaction" => __field_reaction = __map.next_value()?,
-                        "comment_reaction" => __field_comment_reaction = __map.next_value()?,
-                        "comment_reply" => __field_comment_reply = __map.next_value()?,
-                        "comment_mention" => __field_comment_mention = __map.next_value()?,
-                        "mention" => __field_mention = __map.next_value()?,
-                        "custom_activity_types" => __field_custom_activity_types = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FeedsPreferences {
-                    follow: __field_follow,
-                    comment: __field_comment,
-                    reaction: __field_reaction,
-                    comment_reaction: __field_comment_reaction,
-                    comment_reply: __field_comment_reply,
-                    comment_mention: __field_comment_mention,
-                    mention: __field_mention,
-                    custom_activity_types: __field_custom_activity_types,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FeedsPreferences {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChatPreferencesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChatPreferencesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "default_preference", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "direct_mentions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "role_mentions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "group_mentions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thread_replies", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "here_mentions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_mentions", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 1, 3, 0, 0, 0, 6, 0, 0, 2, 4, 5, 0, 7, 0, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.default_preference),
+                1 => __reader.option(&mut __map, 1, &mut __value.direct_mentions),
+                2 => __reader.option(&mut __map, 2, &mut __value.role_mentions),
+                3 => __reader.option(&mut __map, 3, &mut __value.group_mentions),
+                4 => __reader.option(&mut __map, 4, &mut __value.thread_replies),
+                5 => __reader.option(&mut __map, 5, &mut __value.here_mentions),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_mentions),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChatPreferencesResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.default_preference {
-            __map.serialize_entry("default_preference", __value)?;
-        }
-        if let Some(__value) = &self.direct_mentions {
-            __map.serialize_entry("direct_mentions", __value)?;
-        }
-        if let Some(__value) = &self.role_mentions {
-            __map.serialize_entry("role_mentions", __value)?;
-        }
-        if let Some(__value) = &self.group_mentions {
-            __map.serialize_entry("group_mentions", __value)?;
-        }
-        if let Some(__value) = &self.thread_replies {
-            __map.serialize_entry("thread_replies", __value)?;
-        }
-        if let Some(__value) = &self.here_mentions {
-            __map.serialize_entry("here_mentions", __value)?;
-        }
-        if let Some(__value) = &self.channel_mentions {
-            __map.serialize_entry("channel_mentions", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.default_preference);
+        __map.optional(1, &self.direct_mentions);
+        __map.optional(2, &self.role_mentions);
+        __map.optional(3, &self.group_mentions);
+        __map.optional(4, &self.thread_replies);
+        __map.optional(5, &self.here_mentions);
+        __map.optional(6, &self.channel_mentions);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChatPreferencesResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChatPreferencesResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChatPreferencesResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChatPreferencesResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_default_preference: Option<String> = None;
-                let mut __field_direct_mentions: Option<String> = None;
-                let mut __field_role_mentions: Option<String> = None;
-                let mut __field_group_mentions: Option<String> = None;
-                let mut __field_thread_replies: Option<String> = None;
-                let mut __field_here_mentions: Option<String> = None;
-                let mut __field_channel_mentions: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "default_preference" => __field_default_preference = __map.next_value()?,
-                        "direct_mentions" => __field_direct_mentions = __map.next_value()?,
-                        "role_mentions" => __field_role_mentions = __map.next_value()?,
-                        "group_mentions" => __field_group_mentions = __map.next_value()?,
-                        "thread_replies" => __field_thread_replies = __map.next_value()?,
-                        "here_mentions" => __field_here_mentions = __map.next_value()?,
-                        "channel_mentions" => __field_channel_mentions = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChatPreferencesResponse {
-                    default_preference: __field_default_preference,
-                    direct_mentions: __field_direct_mentions,
-                    role_mentions: __field_role_mentions,
-                    group_mentions: __field_group_mentions,
-                    thread_replies: __field_thread_replies,
-                    here_mentions: __field_here_mentions,
-                    channel_mentions: __field_channel_mentions,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChatPreferencesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PushPreferencesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PushPreferencesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "chat_level", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "call_level", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "feeds_level", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "feeds_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "disabled_until", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 1, 3, 2, 5, 4, 0, 0, 0, 6, 0, 0, 0, 0, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.chat_level),
+                1 => __reader.option(&mut __map, 1, &mut __value.chat_preferences),
+                2 => __reader.option(&mut __map, 2, &mut __value.call_level),
+                3 => __reader.option(&mut __map, 3, &mut __value.feeds_level),
+                4 => __reader.option(&mut __map, 4, &mut __value.feeds_preferences),
+                5 => __reader.option(&mut __map, 5, &mut __value.disabled_until),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PushPreferencesResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.chat_level {
-            __map.serialize_entry("chat_level", __value)?;
-        }
-        if let Some(__value) = &self.chat_preferences {
-            __map.serialize_entry("chat_preferences", __value)?;
-        }
-        if let Some(__value) = &self.call_level {
-            __map.serialize_entry("call_level", __value)?;
-        }
-        if let Some(__value) = &self.feeds_level {
-            __map.serialize_entry("feeds_level", __value)?;
-        }
-        if let Some(__value) = &self.feeds_preferences {
-            __map.serialize_entry("feeds_preferences", __value)?;
-        }
-        if let Some(__value) = &self.disabled_until {
-            __map.serialize_entry("disabled_until", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.chat_level);
+        __map.optional(1, &self.chat_preferences);
+        __map.optional(2, &self.call_level);
+        __map.optional(3, &self.feeds_level);
+        __map.optional(4, &self.feeds_preferences);
+        __map.optional(5, &self.disabled_until);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushPreferencesResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PushPreferencesResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PushPreferencesResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PushPreferencesResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_chat_level: Option<String> = None;
-                let mut __field_chat_preferences: Option<ChatPreferencesResponse> = None;
-                let mut __field_call_level: Option<String> = None;
-                let mut __field_feeds_level: Option<String> = None;
-                let mut __field_feeds_preferences: Option<FeedsPreferencesResponse> = None;
-                let mut __field_disabled_until: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "chat_level" => __field_chat_level = __map.next_value()?,
-                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
-                        "call_level" => __field_call_level = __map.next_value()?,
-                        "feeds_level" => __field_feeds_level = __map.next_value()?,
-                        "feeds_preferences" => __field_feeds_preferences = __map.next_value()?,
-                        "disabled_until" => __field_disabled_until = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PushPreferencesResponse {
-                    chat_level: __field_chat_level,
-                    chat_preferences: __field_chat_preferences,
-                    call_level: __field_call_level,
-                    feeds_level: __field_feeds_level,
-                    feeds_preferences: __field_feeds_preferences,
-                    disabled_until: __field_disabled_until,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PushPreferencesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FeedsPreferencesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FeedsPreferencesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "follow", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "comment", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reaction", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "comment_reaction", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "comment_reply", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "comment_mention", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mention", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "custom_activity_types", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[6, 0, 0, 2, 0, 0, 8, 0, 0, 1, 0, 0, 4, 3, 7, 5],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.follow),
+                1 => __reader.option(&mut __map, 1, &mut __value.comment),
+                2 => __reader.option(&mut __map, 2, &mut __value.reaction),
+                3 => __reader.option(&mut __map, 3, &mut __value.comment_reaction),
+                4 => __reader.option(&mut __map, 4, &mut __value.comment_reply),
+                5 => __reader.option(&mut __map, 5, &mut __value.comment_mention),
+                6 => __reader.option(&mut __map, 6, &mut __value.mention),
+                7 => __reader.option(&mut __map, 7, &mut __value.custom_activity_types),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FeedsPreferencesResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.follow {
-            __map.serialize_entry("follow", __value)?;
-        }
-        if let Some(__value) = &self.comment {
-            __map.serialize_entry("comment", __value)?;
-        }
-        if let Some(__value) = &self.reaction {
-            __map.serialize_entry("reaction", __value)?;
-        }
-        if let Some(__value) = &self.comment_reaction {
-            __map.serialize_entry("comment_reaction", __value)?;
-        }
-        if let Some(__value) = &self.comment_reply {
-            __map.serialize_entry("comment_reply", __value)?;
-        }
-        if let Some(__value) = &self.comment_mention {
-            __map.serialize_entry("comment_mention", __value)?;
-        }
-        if let Some(__value) = &self.mention {
-            __map.serialize_entry("mention", __value)?;
-        }
-        if let Some(__value) = &self.custom_activity_types {
-            __map.serialize_entry("custom_activity_types", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.follow);
+        __map.optional(1, &self.comment);
+        __map.optional(2, &self.reaction);
+        __map.optional(3, &self.comment_reaction);
+        __map.optional(4, &self.comment_reply);
+        __map.optional(5, &self.comment_mention);
+        __map.optional(6, &self.mention);
+        __map.optional(7, &self.custom_activity_types);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FeedsPreferencesResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FeedsPreferencesResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `FeedsPreferencesResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FeedsPreferencesResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_follow: Option<String> = None;
-                let mut __field_comment: Option<String> = None;
-                let mut __field_reaction: Option<String> = None;
-                let mut __field_comment_reaction: Option<String> = None;
-                let mut __field_comment_reply: Option<String> = None;
-                let mut __field_comment_mention: Option<String> = None;
-                let mut __field_mention: Option<String> = None;
-                let mut __field_custom_activity_types: Option<std::collections::BTreeMap<String, String>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "follow" => __field_follow = __map.next_value()?,
-                        "comment" => __field_comment = __map.next_value()?,
-                        "reaction" => __field_reaction = __map.next_value()?,
-                        "comment_reaction" => __field_comment_reaction = __map.next_value()?,
-                        "comment_reply" => __field_comment_reply = __map.next_value()?,
-                        "comment_mention" => __field_comment_mention = __map.next_value()?,
-                        "mention" => __field_mention = __map.next_value()?,
-                        "custom_activity_types" => __field_custom_activity_types = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FeedsPreferencesResponse {
-                    follow: __field_follow,
-                    comment: __field_comment,
-                    reaction: __field_reaction,
-                    comment_reaction: __field_comment_reaction,
-                    comment_reply: __field_comment_reply,
-                    comment_mention: __field_comment_mention,
-                    mention: __field_mention,
-                    custom_activity_types: __field_custom_activity_types,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FeedsPreferencesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelPushPreferencesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelPushPreferencesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "chat_level", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "disabled_until", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 1, 2, 0, 0, 3, 0, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.chat_level),
+                1 => __reader.option(&mut __map, 1, &mut __value.chat_preferences),
+                2 => __reader.option(&mut __map, 2, &mut __value.disabled_until),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelPushPreferencesResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.chat_level {
-            __map.serialize_entry("chat_level", __value)?;
-        }
-        if let Some(__value) = &self.chat_preferences {
-            __map.serialize_entry("chat_preferences", __value)?;
-        }
-        if let Some(__value) = &self.disabled_until {
-            __map.serialize_entry("disabled_until", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.chat_level);
+        __map.optional(1, &self.chat_preferences);
+        __map.optional(2, &self.disabled_until);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelPushPreferencesResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelPushPreferencesResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelPushPreferencesResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelPushPreferencesResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_chat_level: Option<String> = None;
-                let mut __field_chat_preferences: Option<ChatPreferencesResponse> = None;
-                let mut __field_disabled_until: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "chat_level" => __field_chat_level = __map.next_value()?,
-                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
-                        "disabled_until" => __field_disabled_until = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChannelPushPreferencesResponse {
-                    chat_level: __field_chat_level,
-                    chat_preferences: __field_chat_preferences,
-                    disabled_until: __field_disabled_until,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelPushPreferencesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

@@ -5,952 +5,836 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for SendReactionRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SendReactionRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "reaction", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "enforce_unique", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "skip_push", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 0, 0, 2, 1, 3],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.reaction),
+                1 => __reader.option(&mut __map, 1, &mut __value.enforce_unique),
+                2 => __reader.option(&mut __map, 2, &mut __value.skip_push),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for SendReactionRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("reaction", &self.reaction)?;
-        if let Some(__value) = &self.enforce_unique {
-            __map.serialize_entry("enforce_unique", __value)?;
-        }
-        if let Some(__value) = &self.skip_push {
-            __map.serialize_entry("skip_push", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.reaction);
+        __map.optional(1, &self.enforce_unique);
+        __map.optional(2, &self.skip_push);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SendReactionRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SendReactionRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `SendReactionRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SendReactionRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_reaction: Option<ReactionRequest> = None;
-                let mut __field_enforce_unique: Option<bool> = None;
-                let mut __field_skip_push: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "reaction" => __field_reaction = Some(__map.next_value()?),
-                        "enforce_unique" => __field_enforce_unique = __map.next_value()?,
-                        "skip_push" => __field_skip_push = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SendReactionRequest {
-                    reaction: __field_reaction.unwrap_or_default(),
-                    enforce_unique: __field_enforce_unique,
-                    skip_push: __field_skip_push,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SendReactionRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SendReactionResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SendReactionResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "reaction", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 3, 0, 0, 0, 0, 2, 1],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message),
+                1 => __reader.value(&mut __map, 1, &mut __value.reaction),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SendReactionResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message", &self.message)?;
-        __map.serialize_entry("reaction", &self.reaction)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message);
+        __map.required(1, &self.reaction);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SendReactionResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SendReactionResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `SendReactionResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SendReactionResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_reaction: Option<ReactionResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => __field_message = Some(__map.next_value()?),
-                        "reaction" => __field_reaction = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_message) = __field_message else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                let Some(__field_reaction) = __field_reaction else {
-                    return Err(serde::de::Error::missing_field("reaction"));
-                };
-                Ok(SendReactionResponse {
-                    message: __field_message,
-                    reaction: __field_reaction,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SendReactionResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeleteReactionResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeleteReactionResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "reaction", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 3, 0, 0, 0, 0, 2, 1],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message),
+                1 => __reader.value(&mut __map, 1, &mut __value.reaction),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeleteReactionResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message", &self.message)?;
-        __map.serialize_entry("reaction", &self.reaction)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message);
+        __map.required(1, &self.reaction);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteReactionResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteReactionResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DeleteReactionResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteReactionResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_reaction: Option<ReactionResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => __field_message = Some(__map.next_value()?),
-                        "reaction" => __field_reaction = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_message) = __field_message else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                let Some(__field_reaction) = __field_reaction else {
-                    return Err(serde::de::Error::missing_field("reaction"));
-                };
-                Ok(DeleteReactionResponse {
-                    message: __field_message,
-                    reaction: __field_reaction,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeleteReactionResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetReactionsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetReactionsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "reactions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 1, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.reactions),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetReactionsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("reactions", &self.reactions)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.reactions);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetReactionsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetReactionsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetReactionsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetReactionsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_reactions: Option<Vec<ReactionResponse>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "reactions" => __field_reactions = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetReactionsResponse {
-                    reactions: __field_reactions.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetReactionsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryReactionsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryReactionsRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "filter", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 5, 0, 1, 0, 0, 0, 0, 0, 0, 0, 4, 6, 2, 7, 3],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.filter),
+                1 => __reader.option(&mut __map, 1, &mut __value.sort),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                4 => __reader.option(&mut __map, 4, &mut __value.limit),
+                5 => __reader.option(&mut __map, 5, &mut __value.next),
+                6 => __reader.option(&mut __map, 6, &mut __value.prev),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryReactionsRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.filter {
-            __map.serialize_entry("filter", __value)?;
-        }
-        if let Some(__value) = &self.sort {
-            __map.serialize_entry("sort", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.limit {
-            __map.serialize_entry("limit", __value)?;
-        }
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.prev {
-            __map.serialize_entry("prev", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.filter);
+        __map.optional(1, &self.sort);
+        __map.optional(2, &self.user_id);
+        __map.optional(3, &self.user);
+        __map.optional(4, &self.limit);
+        __map.optional(5, &self.next);
+        __map.optional(6, &self.prev);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryReactionsRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryReactionsRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryReactionsRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryReactionsRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_filter: Option<crate::filter::Filter<QueryReactionsFilter>> = None;
-                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                let mut __field_limit: Option<i32> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_prev: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "filter" => __field_filter = __map.next_value()?,
-                        "sort" => __field_sort = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "limit" => __field_limit = __map.next_value()?,
-                        "next" => __field_next = __map.next_value()?,
-                        "prev" => __field_prev = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryReactionsRequest {
-                    filter: __field_filter,
-                    sort: __field_sort,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                    limit: __field_limit,
-                    next: __field_next,
-                    prev: __field_prev,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryReactionsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryReactionsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryReactionsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "reactions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 2, 0, 0, 1, 0, 3, 4],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.reactions),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                2 => __reader.option(&mut __map, 2, &mut __value.next),
+                3 => __reader.option(&mut __map, 3, &mut __value.prev),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryReactionsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("reactions", &self.reactions)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.prev {
-            __map.serialize_entry("prev", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.reactions);
+        __map.required(1, &self.duration);
+        __map.optional(2, &self.next);
+        __map.optional(3, &self.prev);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryReactionsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryReactionsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryReactionsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryReactionsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_reactions: Option<Vec<ReactionResponse>> = None;
-                let mut __field_duration: Option<String> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_prev: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "reactions" => __field_reactions = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        "next" => __field_next = __map.next_value()?,
-                        "prev" => __field_prev = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryReactionsResponse {
-                    reactions: __field_reactions.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                    next: __field_next,
-                    prev: __field_prev,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryReactionsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ReactionDeletedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReactionDeletedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "reaction", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "thread_participants", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[0, 4, 7, 0, 0, 13, 10, 11, 0, 9, 0, 0, 0, 0, 0, 15, 0, 6, 0, 0, 0, 14, 8, 5, 12, 0, 1, 2, 0, 0, 0, 3],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.reaction),
+                1 => __reader.option(&mut __map, 1, &mut __value.message_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.message),
+                3 => __reader.option(&mut __map, 3, &mut __value.thread_participants),
+                4 => __reader.option(&mut __map, 4, &mut __value.user),
+                5 => __reader.value(&mut __map, 5, &mut __value.created_at),
+                6 => __reader.option(&mut __map, 6, &mut __value.received_at),
+                7 => __reader.option(&mut __map, 7, &mut __value.cid),
+                8 => __reader.option(&mut __map, 8, &mut __value.team),
+                9 => __reader.option(&mut __map, 9, &mut __value.channel_member_count),
+                10 => __reader.option(&mut __map, 10, &mut __value.channel_message_count),
+                11 => __reader.option(&mut __map, 11, &mut __value.channel_custom),
+                12 => __reader.option(&mut __map, 12, &mut __value.channel_type),
+                13 => __reader.option(&mut __map, 13, &mut __value.channel_id),
+                14 => __reader.value(&mut __map, 14, &mut __value.channel),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReactionDeletedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.reaction {
-            __map.serialize_entry("reaction", __value)?;
-        }
-        if let Some(__value) = &self.message_id {
-            __map.serialize_entry("message_id", __value)?;
-        }
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        if let Some(__value) = &self.thread_participants {
-            __map.serialize_entry("thread_participants", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("channel", &self.channel)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["reaction", "message_id", "message", "thread_participants", "user", "created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.reaction);
+        __map.optional(1, &self.message_id);
+        __map.optional(2, &self.message);
+        __map.optional(3, &self.thread_participants);
+        __map.optional(4, &self.user);
+        __map.required(5, &self.created_at);
+        __map.optional(6, &self.received_at);
+        __map.optional(7, &self.cid);
+        __map.optional(8, &self.team);
+        __map.optional(9, &self.channel_member_count);
+        __map.optional(10, &self.channel_message_count);
+        __map.optional(11, &self.channel_custom);
+        __map.optional(12, &self.channel_type);
+        __map.optional(13, &self.channel_id);
+        __map.required(14, &self.channel);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactionDeletedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ReactionDeletedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ReactionDeletedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReactionDeletedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_reaction: Option<ReactionResponse> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_thread_participants: Option<Vec<UserResponseCommonFields>> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "reaction" => __field_reaction = __map.next_value()?,
-                        "message_id" => __field_message_id = __map.next_value()?,
-                        "message" => __field_message = __map.next_value()?,
-                        "thread_participants" => __field_thread_participants = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel" => __field_channel = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_channel) = __field_channel else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(ReactionDeletedEvent {
-                    reaction: __field_reaction,
-                    message_id: __field_message_id,
-                    message: __field_message,
-                    thread_participants: __field_thread_participants,
-                    user: __field_user,
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    channel: __field_channel,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReactionDeletedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ReactionNewEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReactionNewEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "reaction", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "thread_participants", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[0, 4, 7, 0, 0, 13, 10, 11, 0, 9, 0, 0, 0, 0, 0, 15, 0, 6, 0, 0, 0, 14, 8, 5, 12, 0, 1, 2, 0, 0, 0, 3],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.reaction),
+                1 => __reader.option(&mut __map, 1, &mut __value.message_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.message),
+                3 => __reader.option(&mut __map, 3, &mut __value.thread_participants),
+                4 => __reader.option(&mut __map, 4, &mut __value.user),
+                5 => __reader.value(&mut __map, 5, &mut __value.created_at),
+                6 => __reader.option(&mut __map, 6, &mut __value.received_at),
+                7 => __reader.option(&mut __map, 7, &mut __value.cid),
+                8 => __reader.option(&mut __map, 8, &mut __value.team),
+                9 => __reader.option(&mut __map, 9, &mut __value.channel_member_count),
+                10 => __reader.option(&mut __map, 10, &mut __value.channel_message_count),
+                11 => __reader.option(&mut __map, 11, &mut __value.channel_custom),
+                12 => __reader.option(&mut __map, 12, &mut __value.channel_type),
+                13 => __reader.option(&mut __map, 13, &mut __value.channel_id),
+                14 => __reader.value(&mut __map, 14, &mut __value.channel),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReactionNewEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.reaction {
-            __map.serialize_entry("reaction", __value)?;
-        }
-        if let Some(__value) = &self.message_id {
-            __map.serialize_entry("message_id", __value)?;
-        }
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        if let Some(__value) = &self.thread_participants {
-            __map.serialize_entry("thread_participants", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("channel", &self.channel)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["reaction", "message_id", "message", "thread_participants", "user", "created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.reaction);
+        __map.optional(1, &self.message_id);
+        __map.optional(2, &self.message);
+        __map.optional(3, &self.thread_participants);
+        __map.optional(4, &self.user);
+        __map.required(5, &self.created_at);
+        __map.optional(6, &self.received_at);
+        __map.optional(7, &self.cid);
+        __map.optional(8, &self.team);
+        __map.optional(9, &self.channel_member_count);
+        __map.optional(10, &self.channel_message_count);
+        __map.optional(11, &self.channel_custom);
+        __map.optional(12, &self.channel_type);
+        __map.optional(13, &self.channel_id);
+        __map.required(14, &self.channel);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactionNewEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ReactionNewEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ReactionNewEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReactionNewEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_reaction: Option<ReactionResponse> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_thread_participants: Option<Vec<UserResponseCommonFields>> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "reaction" => __field_reaction = __map.next_value()?,
-                        "message_id" => __field_message_id = __map.next_value()?,
-                        "message" => __field_message = __map.next_value()?,
-                        "thread_participants" => __field_thread_participants = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel" => __field_channel = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_channel) = __field_channel else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(ReactionNewEvent {
-                    reaction: __field_reaction,
-                    message_id: __field_message_id,
-                    message: __field_message,
-                    thread_participants: __field_thread_participants,
-                    user: __field_user,
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    channel: __field_channel,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReactionNewEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ReactionUpdatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReactionUpdatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "reaction", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[0, 6, 0, 0, 0, 12, 9, 10, 0, 8, 0, 0, 0, 0, 0, 14, 0, 5, 0, 0, 0, 13, 7, 4, 11, 0, 1, 2, 0, 0, 0, 3],
+        required: 4,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.reaction),
+                1 => __reader.value(&mut __map, 1, &mut __value.message_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.message),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.received_at),
+                6 => __reader.option(&mut __map, 6, &mut __value.cid),
+                7 => __reader.option(&mut __map, 7, &mut __value.team),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_member_count),
+                9 => __reader.option(&mut __map, 9, &mut __value.channel_message_count),
+                10 => __reader.option(&mut __map, 10, &mut __value.channel_custom),
+                11 => __reader.option(&mut __map, 11, &mut __value.channel_type),
+                12 => __reader.option(&mut __map, 12, &mut __value.channel_id),
+                13 => __reader.value(&mut __map, 13, &mut __value.channel),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReactionUpdatedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.reaction {
-            __map.serialize_entry("reaction", __value)?;
-        }
-        __map.serialize_entry("message_id", &self.message_id)?;
-        __map.serialize_entry("message", &self.message)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("channel", &self.channel)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["reaction", "message_id", "message", "user", "created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.reaction);
+        __map.required(1, &self.message_id);
+        __map.required(2, &self.message);
+        __map.optional(3, &self.user);
+        __map.required(4, &self.created_at);
+        __map.optional(5, &self.received_at);
+        __map.optional(6, &self.cid);
+        __map.optional(7, &self.team);
+        __map.optional(8, &self.channel_member_count);
+        __map.optional(9, &self.channel_message_count);
+        __map.optional(10, &self.channel_custom);
+        __map.optional(11, &self.channel_type);
+        __map.optional(12, &self.channel_id);
+        __map.required(13, &self.channel);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactionUpdatedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ReactionUpdatedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ReactionUpdatedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReactionUpdatedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_reaction: Option<ReactionResponse> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "reaction" => __field_reaction = __map.next_value()?,
-                        "message_id" => __field_message_id = Some(__map.next_value()?),
-                        "message" => __field_message = Some(__map.next_value()?),
-                        "user" => __field_user = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel" => __field_channel = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_message) = __field_message else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_channel) = __field_channel else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(ReactionUpdatedEvent {
-                    reaction: __field_reaction,
-                    message_id: __field_message_id.unwrap_or_default(),
-                    message: __field_message,
-                    user: __field_user,
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    team: __field_team,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    channel: __field_channel,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReactionUpdatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ReactionRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReactionRequest",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "score", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 4, 0, 0, 0, 0, 0, 0, 3, 1, 2, 6, 0, 0, 0, 5],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.type_),
+                1 => __reader.option(&mut __map, 1, &mut __value.score),
+                2 => __reader.option(&mut __map, 2, &mut __value.created_at),
+                3 => __reader.option(&mut __map, 3, &mut __value.updated_at),
+                4 => __reader.option(&mut __map, 4, &mut __value.user_id),
+                5 => __reader.option(&mut __map, 5, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReactionRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("type", &self.type_)?;
-        if let Some(__value) = &self.score {
-            __map.serialize_entry("score", __value)?;
-        }
-        if let Some(__value) = &self.created_at {
-            __map.serialize_entry("created_at", __value)?;
-        }
-        if let Some(__value) = &self.updated_at {
-            __map.serialize_entry("updated_at", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["type", "score", "created_at", "updated_at", "user_id", "user"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.type_);
+        __map.optional(1, &self.score);
+        __map.optional(2, &self.created_at);
+        __map.optional(3, &self.updated_at);
+        __map.optional(4, &self.user_id);
+        __map.optional(5, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactionRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ReactionRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ReactionRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReactionRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_score: Option<i32> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        "score" => __field_score = __map.next_value()?,
-                        "created_at" => __field_created_at = __map.next_value()?,
-                        "updated_at" => __field_updated_at = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(ReactionRequest {
-                    type_: __field_type_.unwrap_or_default(),
-                    score: __field_score,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReactionRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ReactionResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReactionResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "score", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 7, 0, 0, 0, 0, 0, 0, 6, 4, 5, 3, 0, 1, 0, 2],
+        required: 7,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.user_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.user),
+                3 => __reader.value(&mut __map, 3, &mut __value.type_),
+                4 => __reader.value(&mut __map, 4, &mut __value.score),
+                5 => __reader.value(&mut __map, 5, &mut __value.created_at),
+                6 => __reader.value(&mut __map, 6, &mut __value.updated_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReactionResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message_id", &self.message_id)?;
-        __map.serialize_entry("user_id", &self.user_id)?;
-        __map.serialize_entry("user", &self.user)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.serialize_entry("score", &self.score)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["message_id", "user_id", "user", "type", "score", "created_at", "updated_at"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message_id);
+        __map.required(1, &self.user_id);
+        __map.required(2, &self.user);
+        __map.required(3, &self.type_);
+        __map.required(4, &self.score);
+        __map.required(5, &self.created_at);
+        __map.required(6, &self.updated_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactionResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ReactionResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ReactionResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReactionResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_score: Option<i32> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message_id" => __field_message_id = Some(__map.next_value()?),
-                        "user_id" => __field_user_id = Some(__map.next_value()?),
-                        "user" => __field_user = Some(__map.next_value()?),
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        "score" => __field_score = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_user) = __field_user else {
-                    return Err(serde::de::Error::missing_field("user"));
-                };
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(ReactionResponse {
-                    message_id: __field_message_id.unwrap_or_default(),
-                    user_id: __field_user_id.unwrap_or_default(),
-                    user: __field_user,
-                    type_: __field_type_.unwrap_or_default(),
-                    score: __field_score.unwrap_or_default(),
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReactionResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ReactionGroupResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReactionGroupResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sum_scores", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "first_reaction_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_reaction_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "latest_reactions_by", flags: __rt::REQUIRED, nested: Some("[]") },
+        ],
+        slots: &[0, 2, 0, 0, 5, 0, 0, 0, 4, 1, 0, 0, 0, 0, 0, 3],
+        required: 5,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.count),
+                1 => __reader.value(&mut __map, 1, &mut __value.sum_scores),
+                2 => __reader.value(&mut __map, 2, &mut __value.first_reaction_at),
+                3 => __reader.value(&mut __map, 3, &mut __value.last_reaction_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.latest_reactions_by),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReactionGroupResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("count", &self.count)?;
-        __map.serialize_entry("sum_scores", &self.sum_scores)?;
-        __map.serialize_entry("first_reaction_at", &self.first_reaction_at)?;
-        __map.serialize_entry("last_reaction_at", &self.last_reaction_at)?;
-        __map.serialize_entry("latest_reactions_by", &self.latest_reactions_by)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.count);
+        __map.required(1, &self.sum_scores);
+        __map.required(2, &self.first_reaction_at);
+        __map.required(3, &self.last_reaction_at);
+        __map.required(4, &self.latest_reactions_by);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactionGroupResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ReactionGroupResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ReactionGroupResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReactionGroupResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_count: Option<i32> = None;
-                let mut __field_sum_scores: Option<i32> = None;
-                let mut __field_first_reaction_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_last_reaction_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_latest_reactions_by: Option<Vec<ReactionGroupUserResponse>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "count" => __field_count = Some(__map.next_value()?),
-                        "sum_scores" => __field_sum_scores = Some(__map.next_value()?),
-                        "first_reaction_at" => __field_first_reaction_at = Some(__map.next_value()?),
-                        "last_reaction_at" => __field_last_reaction_at = Some(__map.next_value()?),
-                        "latest_reactions_by" => __field_latest_reactions_by = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_first_reaction_at) = __field_first_reaction_at else {
-                    return Err(serde::de::Error::missing_field("first_reaction_at"));
-                };
-                let Some(__field_last_reaction_at) = __field_last_reaction_at else {
-                    return Err(serde::de::Error::missing_field("last_reaction_at"));
-                };
-                Ok(ReactionGroupResponse {
-                    count: __field_count.unwrap_or_default(),
-                    sum_scores: __field_sum_scores.unwrap_or_default(),
-                    first_reaction_at: __field_first_reaction_at,
-                    last_reaction_at: __field_last_reaction_at,
-                    latest_reactions_by: __field_latest_reactions_by.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReactionGroupResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ReactionGroupUserResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReactionGroupUserResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 0, 0, 3, 2, 0, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                2 => __reader.value(&mut __map, 2, &mut __value.created_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReactionGroupUserResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("user_id", &self.user_id)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user_id);
+        __map.optional(1, &self.user);
+        __map.required(2, &self.created_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactionGroupUserResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ReactionGroupUserResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ReactionGroupUserResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReactionGroupUserResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user_id" => __field_user_id = Some(__map.next_value()?),
-                        "user" => __field_user = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(ReactionGroupUserResponse {
-                    user_id: __field_user_id.unwrap_or_default(),
-                    user: __field_user,
-                    created_at: __field_created_at,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReactionGroupUserResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

@@ -5,689 +5,657 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for CreateReminderRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateReminderRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "remind_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 0, 0, 0, 0, 3, 0, 1],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.remind_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for CreateReminderRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.remind_at {
-            __map.serialize_entry("remind_at", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.remind_at);
+        __map.optional(1, &self.user_id);
+        __map.optional(2, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateReminderRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateReminderRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreateReminderRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateReminderRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_remind_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "remind_at" => __field_remind_at = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateReminderRequest {
-                    remind_at: __field_remind_at,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateReminderRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateReminderRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateReminderRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "remind_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 0, 0, 0, 0, 3, 0, 1],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.remind_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateReminderRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.remind_at {
-            __map.serialize_entry("remind_at", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.remind_at);
+        __map.optional(1, &self.user_id);
+        __map.optional(2, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateReminderRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateReminderRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateReminderRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateReminderRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_remind_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "remind_at" => __field_remind_at = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateReminderRequest {
-                    remind_at: __field_remind_at,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateReminderRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateReminderResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateReminderResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "reminder", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.reminder),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateReminderResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("reminder", &self.reminder)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.reminder);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateReminderResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateReminderResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateReminderResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateReminderResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_reminder: Option<ReminderResponseData> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "reminder" => __field_reminder = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_reminder) = __field_reminder else {
-                    return Err(serde::de::Error::missing_field("reminder"));
-                };
-                Ok(UpdateReminderResponse {
-                    reminder: __field_reminder,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateReminderResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeleteReminderResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeleteReminderResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeleteReminderResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteReminderResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteReminderResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DeleteReminderResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteReminderResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteReminderResponse {
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeleteReminderResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryRemindersRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryRemindersRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "filter", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 5, 0, 1, 0, 0, 0, 0, 0, 0, 0, 4, 6, 2, 7, 3],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.filter),
+                1 => __reader.option(&mut __map, 1, &mut __value.sort),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                4 => __reader.option(&mut __map, 4, &mut __value.limit),
+                5 => __reader.option(&mut __map, 5, &mut __value.next),
+                6 => __reader.option(&mut __map, 6, &mut __value.prev),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryRemindersRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.filter {
-            __map.serialize_entry("filter", __value)?;
-        }
-        if let Some(__value) = &self.sort {
-            __map.serialize_entry("sort", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.limit {
-            __map.serialize_entry("limit", __value)?;
-        }
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.prev {
-            __map.serialize_entry("prev", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.filter);
+        __map.optional(1, &self.sort);
+        __map.optional(2, &self.user_id);
+        __map.optional(3, &self.user);
+        __map.optional(4, &self.limit);
+        __map.optional(5, &self.next);
+        __map.optional(6, &self.prev);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryRemindersRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryRemindersRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryRemindersRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryRemindersRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_filter: Option<crate::filter::Filter<QueryRemindersFilter>> = None;
-                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                let mut __field_limit: Option<i32> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_prev: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "filter" => __field_filter = __map.next_value()?,
-                        "sort" => __field_sort = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "limit" => __field_limit = __map.next_value()?,
-                        "next" => __field_next = __map.next_value()?,
-                        "prev" => __field_prev = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryRemindersRequest {
-                    filter: __field_filter,
-                    sort: __field_sort,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                    limit: __field_limit,
-                    next: __field_next,
-                    prev: __field_prev,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryRemindersRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryRemindersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryRemindersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "reminders", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 4, 1, 0, 0, 0, 2, 3],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.reminders),
+                1 => __reader.option(&mut __map, 1, &mut __value.next),
+                2 => __reader.option(&mut __map, 2, &mut __value.prev),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryRemindersResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("reminders", &self.reminders)?;
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.prev {
-            __map.serialize_entry("prev", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.reminders);
+        __map.optional(1, &self.next);
+        __map.optional(2, &self.prev);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryRemindersResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryRemindersResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryRemindersResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryRemindersResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_reminders: Option<Vec<ReminderResponseData>> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_prev: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "reminders" => __field_reminders = Some(__map.next_value()?),
-                        "next" => __field_next = __map.next_value()?,
-                        "prev" => __field_prev = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryRemindersResponse {
-                    reminders: __field_reminders.unwrap_or_default(),
-                    next: __field_next,
-                    prev: __field_prev,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryRemindersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ReminderCreatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReminderCreatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reminder", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 6, 7, 0, 0, 0, 0, 0, 1, 0, 0, 5, 0, 3, 0, 4],
+        required: 4,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.value(&mut __map, 2, &mut __value.message_id),
+                3 => __reader.value(&mut __map, 3, &mut __value.user_id),
+                4 => __reader.value(&mut __map, 4, &mut __value.cid),
+                5 => __reader.option(&mut __map, 5, &mut __value.parent_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.reminder),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReminderCreatedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        __map.serialize_entry("message_id", &self.message_id)?;
-        __map.serialize_entry("user_id", &self.user_id)?;
-        __map.serialize_entry("cid", &self.cid)?;
-        if let Some(__value) = &self.parent_id {
-            __map.serialize_entry("parent_id", __value)?;
-        }
-        if let Some(__value) = &self.reminder {
-            __map.serialize_entry("reminder", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "message_id", "user_id", "cid", "parent_id", "reminder"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.required(2, &self.message_id);
+        __map.required(3, &self.user_id);
+        __map.required(4, &self.cid);
+        __map.optional(5, &self.parent_id);
+        __map.optional(6, &self.reminder);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReminderCreatedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ReminderCreatedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ReminderCreatedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReminderCreatedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_parent_id: Option<String> = None;
-                let mut __field_reminder: Option<ReminderResponseData> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "message_id" => __field_message_id = Some(__map.next_value()?),
-                        "user_id" => __field_user_id = Some(__map.next_value()?),
-                        "cid" => __field_cid = Some(__map.next_value()?),
-                        "parent_id" => __field_parent_id = __map.next_value()?,
-                        "reminder" => __field_reminder = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(ReminderCreatedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    message_id: __field_message_id.unwrap_or_default(),
-                    user_id: __field_user_id.unwrap_or_default(),
-                    cid: __field_cid.unwrap_or_default(),
-                    parent_id: __field_parent_id,
-                    reminder: __field_reminder,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReminderCreatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ReminderDeletedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReminderDeletedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reminder", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 6, 7, 0, 0, 0, 0, 0, 1, 0, 0, 5, 0, 3, 0, 4],
+        required: 4,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.value(&mut __map, 2, &mut __value.message_id),
+                3 => __reader.value(&mut __map, 3, &mut __value.user_id),
+                4 => __reader.value(&mut __map, 4, &mut __value.cid),
+                5 => __reader.option(&mut __map, 5, &mut __value.parent_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.reminder),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReminderDeletedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        __map.serialize_entry("message_id", &self.message_id)?;
-        __map.serialize_entry("user_id", &self.user_id)?;
-        __map.serialize_entry("cid", &self.cid)?;
-        if let Some(__value) = &self.parent_id {
-            __map.serialize_entry("parent_id", __value)?;
-        }
-        if let Some(__value) = &self.reminder {
-            __map.serialize_entry("reminder", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "message_id", "user_id", "cid", "parent_id", "reminder"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.required(2, &self.message_id);
+        __map.required(3, &self.user_id);
+        __map.required(4, &self.cid);
+        __map.optional(5, &self.parent_id);
+        __map.optional(6, &self.reminder);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReminderDeletedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ReminderDeletedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ReminderDeletedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReminderDeletedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_parent_id: Option<String> = None;
-                let mut __field_reminder: Option<ReminderResponseData> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "message_id" => __field_message_id = Some(__map.next_value()?),
-                        "user_id" => __field_user_id = Some(__map.next_value()?),
-                        "cid" => __field_cid = Some(__map.next_value()?),
-                        "parent_id" => __field_parent_id = __map.next_value()?,
-                        "reminder" => __field_reminder = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(ReminderDeletedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    message_id: __field_message_id.unwrap_or_default(),
-                    user_id: __field_user_id.unwrap_or_default(),
-                    cid: __field_cid.unwrap_or_default(),
-                    parent_id: __field_parent_id,
-                    reminder: __field_reminder,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReminderDeletedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ReminderNotificationEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReminderNotificationEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reminder", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 6, 7, 0, 0, 0, 0, 0, 1, 0, 0, 5, 0, 3, 0, 4],
+        required: 4,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.value(&mut __map, 2, &mut __value.message_id),
+                3 => __reader.value(&mut __map, 3, &mut __value.user_id),
+                4 => __reader.value(&mut __map, 4, &mut __value.cid),
+                5 => __reader.option(&mut __map, 5, &mut __value.parent_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.reminder),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReminderNotificationEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        __map.serialize_entry("message_id", &self.message_id)?;
-        __map.serialize_entry("user_id", &self.user_id)?;
-        __map.serialize_entry("cid", &self.cid)?;
-        if let Some(__value) = &self.parent_id {
-            __map.serialize_entry("parent_id", __value)?;
-        }
-        if let Some(__value) = &self.reminder {
-            __map.serialize_entry("reminder", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "message_id", "user_id", "cid", "parent_id", "reminder"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.required(2, &self.message_id);
+        __map.required(3, &self.user_id);
+        __map.required(4, &self.cid);
+        __map.optional(5, &self.parent_id);
+        __map.optional(6, &self.reminder);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReminderNotificationEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ReminderNotificationEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ReminderNotificationEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReminderNotificationEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_parent_id: Option<String> = None;
-                let mut __field_reminder: Option<ReminderResponseData> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "message_id" => __field_message_id = Some(__map.next_value()?),
-                        "user_id" => __field_user_id = Some(__map.next_value()?),
-                        "cid" => __field_cid = Some(__map.next_value()?),
-                        "parent_id" => __field_parent_id = __map.next_value()?,
-                        "reminder" => __field_reminder = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(ReminderNotificationEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    message_id: __field_message_id.unwrap_or_default(),
-                    user_id: __field_user_id.unwrap_or_default(),
-                    cid: __field_cid.unwrap_or_default(),
-                    parent_id: __field_parent_id,
-                    reminder: __field_reminder,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReminderNotificationEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ReminderUpdatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReminderUpdatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reminder", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 6, 7, 0, 0, 0, 0, 0, 1, 0, 0, 5, 0, 3, 0, 4],
+        required: 4,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.value(&mut __map, 2, &mut __value.message_id),
+                3 => __reader.value(&mut __map, 3, &mut __value.user_id),
+                4 => __reader.value(&mut __map, 4, &mut __value.cid),
+                5 => __reader.option(&mut __map, 5, &mut __value.parent_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.reminder),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReminderUpdatedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        __map.serialize_entry("message_id", &self.message_id)?;
-        __map.serialize_entry("user_id", &self.user_id)?;
-        __map.serialize_entry("cid", &self.cid)?;
-        if let Some(__value) = &self.parent_id {
-            __map.serialize_entry("parent_id", __value)?;
-        }
-        if let Some(__value) = &self.reminder {
-            __map.serialize_entry("reminder", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "message_id", "user_id", "cid", "parent_id", "reminder"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.required(2, &self.message_id);
+        __map.required(3, &self.user_id);
+        __map.required(4, &self.cid);
+        __map.optional(5, &self.parent_id);
+        __map.optional(6, &self.reminder);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReminderUpdatedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ReminderUpdatedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ReminderUpdatedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReminderUpdatedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_parent_id: Option<String> = None;
-                let mut __field_reminder: Option<ReminderResponseData> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "message_id" => __field_message_id = Some(__map.next_value()?),
-                        "user_id" => __field_user_id = Some(__map.next_value()?),
-                        "cid" => __field_cid = Some(__map.next_value()?),
-                        "parent_id" => __field_parent_id = __map.next_value()?,
-                        "reminder" => __field_reminder = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(ReminderUpdatedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    message_id: __field_message_id.unwrap_or_default(),
-                    user_id: __field_user_id.unwrap_or_default(),
-                    cid: __field_cid.unwrap_or_default(),
-                    parent_id: __field_parent_id,
-                    reminder: __field_reminder,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReminderUpdatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ReminderResponseData {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReminderResponseData",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "remind_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[6, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 3, 0, 8, 0, 0, 0, 0, 0, 7, 0, 0, 0, 4, 0, 0, 1, 5],
+        required: 5,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.remind_at),
+                1 => __reader.value(&mut __map, 1, &mut __value.channel_cid),
+                2 => __reader.option(&mut __map, 2, &mut __value.channel),
+                3 => __reader.value(&mut __map, 3, &mut __value.message_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.message),
+                5 => __reader.value(&mut __map, 5, &mut __value.user_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.user),
+                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReminderResponseData {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.remind_at {
-            __map.serialize_entry("remind_at", __value)?;
-        }
-        __map.serialize_entry("channel_cid", &self.channel_cid)?;
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        __map.serialize_entry("message_id", &self.message_id)?;
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        __map.serialize_entry("user_id", &self.user_id)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.remind_at);
+        __map.required(1, &self.channel_cid);
+        __map.optional(2, &self.channel);
+        __map.required(3, &self.message_id);
+        __map.optional(4, &self.message);
+        __map.required(5, &self.user_id);
+        __map.optional(6, &self.user);
+        __map.required(7, &self.created_at);
+        __map.required(8, &self.updated_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReminderResponseData {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ReminderResponseData;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ReminderResponseData` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReminderResponseData, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_remind_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_channel_cid: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_message: Option<Box<MessageResponse>> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "remind_at" => __field_remind_at = __map.next_value()?,
-                        "channel_cid" => __field_channel_cid = Some(__map.next_value()?),
-                        "channel" => __field_channel = __map.next_value()?,
-                        "message_id" => __field_message_id = Some(__map.next_value()?),
-                        "message" => __field_message = __map.next_value()?,
-                        "user_id" => __field_user_id = Some(__map.next_value()?),
-                        "user" => __field_user = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(ReminderResponseData {
-                    remind_at: __field_remind_at,
-                    channel_cid: __field_channel_cid.unwrap_or_default(),
-                    channel: __field_channel,
-                    message_id: __field_message_id.unwrap_or_default(),
-                    message: __field_message,
-                    user_id: __field_user_id.unwrap_or_default(),
-                    user: __field_user,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReminderResponseData {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

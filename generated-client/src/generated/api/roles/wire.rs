@@ -5,516 +5,544 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for ListPermissionsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ListPermissionsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "permissions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.permissions),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for ListPermissionsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("permissions", &self.permissions)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.permissions);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ListPermissionsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ListPermissionsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ListPermissionsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ListPermissionsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_permissions: Option<Vec<Permission>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "permissions" => __field_permissions = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListPermissionsResponse {
-                    permissions: __field_permissions.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ListPermissionsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreatePermissionRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreatePermissionRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "action", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "owner", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "same_team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "condition", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[7, 2, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 1, 6, 3, 4],
+        required: 4,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.name),
+                2 => __reader.option(&mut __map, 2, &mut __value.description),
+                3 => __reader.value(&mut __map, 3, &mut __value.action),
+                4 => __reader.option(&mut __map, 4, &mut __value.owner),
+                5 => __reader.option(&mut __map, 5, &mut __value.same_team),
+                6 => __reader.value(&mut __map, 6, &mut __value.condition),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreatePermissionRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("name", &self.name)?;
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        __map.serialize_entry("action", &self.action)?;
-        if let Some(__value) = &self.owner {
-            __map.serialize_entry("owner", __value)?;
-        }
-        if let Some(__value) = &self.same_team {
-            __map.serialize_entry("same_team", __value)?;
-        }
-        __map.serialize_entry("condition", &self.condition)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.name);
+        __map.optional(2, &self.description);
+        __map.required(3, &self.action);
+        __map.optional(4, &self.owner);
+        __map.optional(5, &self.same_team);
+        __map.required(6, &self.condition);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreatePermissionRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreatePermissionRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreatePermissionRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreatePermissionRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_description: Option<String> = None;
-                let mut __field_action: Option<String> = None;
-                let mut __field_owner: Option<bool> = None;
-                let mut __field_same_team: Option<bool> = None;
-                let mut __field_condition: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "description" => __field_description = __map.next_value()?,
-                        "action" => __field_action = Some(__map.next_value()?),
-                        "owner" => __field_owner = __map.next_value()?,
-                        "same_team" => __field_same_team = __map.next_value()?,
-                        "condition" => __field_condition = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreatePermissionRequest {
-                    id: __field_id.unwrap_or_default(),
-                    name: __field_name.unwrap_or_default(),
-                    description: __field_description,
-                    action: __field_action.unwrap_or_default(),
-                    owner: __field_owner,
-                    same_team: __field_same_team,
-                    condition: __field_condition.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreatePermissionRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetCustomPermissionResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetCustomPermissionResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "permission", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.permission),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetCustomPermissionResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("permission", &self.permission)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.permission);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetCustomPermissionResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetCustomPermissionResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetCustomPermissionResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetCustomPermissionResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_permission: Option<Permission> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "permission" => __field_permission = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetCustomPermissionResponse {
-                    permission: __field_permission.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetCustomPermissionResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PermissionRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PermissionRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "action", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "owner", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "same_team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "condition", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[6, 1, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 5, 2, 3],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.option(&mut __map, 1, &mut __value.description),
+                2 => __reader.value(&mut __map, 2, &mut __value.action),
+                3 => __reader.option(&mut __map, 3, &mut __value.owner),
+                4 => __reader.option(&mut __map, 4, &mut __value.same_team),
+                5 => __reader.value(&mut __map, 5, &mut __value.condition),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PermissionRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        __map.serialize_entry("action", &self.action)?;
-        if let Some(__value) = &self.owner {
-            __map.serialize_entry("owner", __value)?;
-        }
-        if let Some(__value) = &self.same_team {
-            __map.serialize_entry("same_team", __value)?;
-        }
-        __map.serialize_entry("condition", &self.condition)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.optional(1, &self.description);
+        __map.required(2, &self.action);
+        __map.optional(3, &self.owner);
+        __map.optional(4, &self.same_team);
+        __map.required(5, &self.condition);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PermissionRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PermissionRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `PermissionRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PermissionRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_name: Option<String> = None;
-                let mut __field_description: Option<String> = None;
-                let mut __field_action: Option<String> = None;
-                let mut __field_owner: Option<bool> = None;
-                let mut __field_same_team: Option<bool> = None;
-                let mut __field_condition: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "description" => __field_description = __map.next_value()?,
-                        "action" => __field_action = Some(__map.next_value()?),
-                        "owner" => __field_owner = __map.next_value()?,
-                        "same_team" => __field_same_team = __map.next_value()?,
-                        "condition" => __field_condition = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PermissionRequest {
-                    name: __field_name.unwrap_or_default(),
-                    description: __field_description,
-                    action: __field_action.unwrap_or_default(),
-                    owner: __field_owner,
-                    same_team: __field_same_team,
-                    condition: __field_condition.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PermissionRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ListRolesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ListRolesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "roles", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.roles),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ListRolesResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("roles", &self.roles)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.roles);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ListRolesResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ListRolesResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ListRolesResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ListRolesResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_roles: Option<Vec<Role>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "roles" => __field_roles = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListRolesResponse {
-                    roles: __field_roles.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ListRolesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateRoleRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateRoleRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateRoleRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateRoleRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateRoleRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreateRoleRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateRoleRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_name: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => __field_name = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateRoleRequest {
-                    name: __field_name.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateRoleRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateRoleResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateRoleResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "role", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[1, 0, 0, 2],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                1 => __reader.value(&mut __map, 1, &mut __value.role),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateRoleResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.serialize_entry("role", &self.role)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.required(1, &self.role);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateRoleResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateRoleResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreateRoleResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateRoleResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_duration: Option<String> = None;
-                let mut __field_role: Option<Role> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        "role" => __field_role = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_role) = __field_role else {
-                    return Err(serde::de::Error::missing_field("role"));
-                };
-                Ok(CreateRoleResponse {
-                    duration: __field_duration.unwrap_or_default(),
-                    role: __field_role,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateRoleResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SearchRolesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SearchRolesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "roles", flags: __rt::REQUIRED, nested: Some("[]") },
+        ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                1 => __reader.value(&mut __map, 1, &mut __value.roles),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SearchRolesResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.serialize_entry("roles", &self.roles)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.required(1, &self.roles);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SearchRolesResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SearchRolesResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `SearchRolesResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SearchRolesResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_duration: Option<String> = None;
-                let mut __field_roles: Option<Vec<Role>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        "roles" => __field_roles = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SearchRolesResponse {
-                    duration: __field_duration.unwrap_or_default(),
-                    roles: __field_roles.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SearchRolesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for Permission {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "Permission",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "description", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "action", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "owner", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "same_team", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "condition", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "custom", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "level", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "owner_resource", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "tags", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[7, 0, 0, 2, 9, 0, 0, 0, 0, 11, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 8, 0, 1, 10, 6, 0, 3, 0, 0, 4],
+        required: 10,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.name),
+                2 => __reader.value(&mut __map, 2, &mut __value.description),
+                3 => __reader.value(&mut __map, 3, &mut __value.action),
+                4 => __reader.value(&mut __map, 4, &mut __value.owner),
+                5 => __reader.value(&mut __map, 5, &mut __value.same_team),
+                6 => __reader.option(&mut __map, 6, &mut __value.condition),
+                7 => __reader.value(&mut __map, 7, &mut __value.custom),
+                8 => __reader.value(&mut __map, 8, &mut __value.level),
+                9 => __reader.value(&mut __map, 9, &mut __value.owner_resource),
+                10 => __reader.value(&mut __map, 10, &mut __value.tags),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for Permission {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("description", &self.description)?;
-        __map.serialize_entry("action", &self.action)?;
-        __map.serialize_entry("owner", &self.owner)?;
-        __map.serialize_entry("same_team", &self.same_team)?;
-        if let Some(__value) = &self.condition {
-            __map.serialize_entry("condition", __value)?;
-        }
-        __map.serialize_entry("custom", &self.custom)?;
-        __map.serialize_entry("level", &self.level)?;
-        __map.serialize_entry("owner_resource", &self.owner_resource)?;
-        __map.serialize_entry("tags", &self.tags)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.name);
+        __map.required(2, &self.description);
+        __map.required(3, &self.action);
+        __map.required(4, &self.owner);
+        __map.required(5, &self.same_team);
+        __map.optional(6, &self.condition);
+        __map.required(7, &self.custom);
+        __map.required(8, &self.level);
+        __map.required(9, &self.owner_resource);
+        __map.required(10, &self.tags);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Permission {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Permission;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `Permission` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Permission, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_description: Option<String> = None;
-                let mut __field_action: Option<String> = None;
-                let mut __field_owner: Option<bool> = None;
-                let mut __field_same_team: Option<bool> = None;
-                let mut __field_condition: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_custom: Option<bool> = None;
-                let mut __field_level: Option<String> = None;
-                let mut __field_owner_resource: Option<String> = None;
-                let mut __field_tags: Option<Vec<String>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "description" => __field_description = Some(__map.next_value()?),
-                        "action" => __field_action = Some(__map.next_value()?),
-                        "owner" => __field_owner = Some(__map.next_value()?),
-                        "same_team" => __field_same_team = Some(__map.next_value()?),
-                        "condition" => __field_condition = __map.next_value()?,
-                        "custom" => __field_custom = Some(__map.next_value()?),
-                        "level" => __field_level = Some(__map.next_value()?),
-                        "owner_resource" => __field_owner_resource = Some(__map.next_value()?),
-                        "tags" => __field_tags = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Permission {
-                    id: __field_id.unwrap_or_default(),
-                    name: __field_name.unwrap_or_default(),
-                    description: __field_description.unwrap_or_default(),
-                    action: __field_action.unwrap_or_default(),
-                    owner: __field_owner.unwrap_or_default(),
-                    same_team: __field_same_team.unwrap_or_default(),
-                    condition: __field_condition,
-                    custom: __field_custom.unwrap_or_default(),
-                    level: __field_level.unwrap_or_default(),
-                    owner_resource: __field_owner_resource.unwrap_or_default(),
-                    tags: __field_tags.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Permission {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for Role {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "Role",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "custom", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "scopes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 1, 3, 5, 0, 0, 0, 0, 4, 0, 0, 2, 0, 0, 0, 0],
+        required: 5,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.value(&mut __map, 1, &mut __value.custom),
+                2 => __reader.value(&mut __map, 2, &mut __value.scopes),
+                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.updated_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for Role {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        __map.serialize_entry("custom", &self.custom)?;
-        __map.serialize_entry("scopes", &self.scopes)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.required(1, &self.custom);
+        __map.required(2, &self.scopes);
+        __map.required(3, &self.created_at);
+        __map.required(4, &self.updated_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Role {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Role;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `Role` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Role, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_name: Option<String> = None;
-                let mut __field_custom: Option<bool> = None;
-                let mut __field_scopes: Option<Vec<String>> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => __field_name = Some(__map.next_value()?),
-                        "custom" => __field_custom = Some(__map.next_value()?),
-                        "scopes" => __field_scopes = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(Role {
-                    name: __field_name.unwrap_or_default(),
-                    custom: __field_custom.unwrap_or_default(),
-                    scopes: __field_scopes.unwrap_or_default(),
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Role {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

@@ -5,842 +5,713 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for QueryThreadsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryThreadsRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "reply_limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "participant_limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "member_limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "filter", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "watch", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 1, 6, 0, 0, 0, 4, 0, 0, 0, 0, 3, 11, 0, 0, 0, 0, 0, 0, 0, 0, 2, 10, 7, 0, 5, 8, 0, 0, 9, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.reply_limit),
+                1 => __reader.option(&mut __map, 1, &mut __value.participant_limit),
+                2 => __reader.option(&mut __map, 2, &mut __value.member_limit),
+                3 => __reader.option(&mut __map, 3, &mut __value.filter),
+                4 => __reader.option(&mut __map, 4, &mut __value.sort),
+                5 => __reader.option(&mut __map, 5, &mut __value.limit),
+                6 => __reader.option(&mut __map, 6, &mut __value.next),
+                7 => __reader.option(&mut __map, 7, &mut __value.prev),
+                8 => __reader.option(&mut __map, 8, &mut __value.user_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.user),
+                10 => __reader.option(&mut __map, 10, &mut __value.watch),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for QueryThreadsRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.reply_limit {
-            __map.serialize_entry("reply_limit", __value)?;
-        }
-        if let Some(__value) = &self.participant_limit {
-            __map.serialize_entry("participant_limit", __value)?;
-        }
-        if let Some(__value) = &self.member_limit {
-            __map.serialize_entry("member_limit", __value)?;
-        }
-        if let Some(__value) = &self.filter {
-            __map.serialize_entry("filter", __value)?;
-        }
-        if let Some(__value) = &self.sort {
-            __map.serialize_entry("sort", __value)?;
-        }
-        if let Some(__value) = &self.limit {
-            __map.serialize_entry("limit", __value)?;
-        }
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.prev {
-            __map.serialize_entry("prev", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.watch {
-            __map.serialize_entry("watch", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.reply_limit);
+        __map.optional(1, &self.participant_limit);
+        __map.optional(2, &self.member_limit);
+        __map.optional(3, &self.filter);
+        __map.optional(4, &self.sort);
+        __map.optional(5, &self.limit);
+        __map.optional(6, &self.next);
+        __map.optional(7, &self.prev);
+        __map.optional(8, &self.user_id);
+        __map.optional(9, &self.user);
+        __map.optional(10, &self.watch);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryThreadsRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryThreadsRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryThreadsRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryThreadsRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_reply_limit: Option<i32> = None;
-                let mut __field_participant_limit: Option<i32> = None;
-                let mut __field_member_limit: Option<i32> = None;
-                let mut __field_filter: Option<crate::filter::Filter<QueryThreadsFilter>> = None;
-                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
-                let mut __field_limit: Option<i32> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_prev: Option<String> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                let mut __field_watch: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "reply_limit" => __field_reply_limit = __map.next_value()?,
-                        "participant_limit" => __field_participant_limit = __map.next_value()?,
-                        "member_limit" => __field_member_limit = __map.next_value()?,
-                        "filter" => __field_filter = __map.next_value()?,
-                        "sort" => __field_sort = __map.next_value()?,
-                        "limit" => __field_limit = __map.next_value()?,
-                        "next" => __field_next = __map.next_value()?,
-                        "prev" => __field_prev = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "watch" => __field_watch = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryThreadsRequest {
-                    reply_limit: __field_reply_limit,
-                    participant_limit: __field_participant_limit,
-                    member_limit: __field_member_limit,
-                    filter: __field_filter,
-                    sort: __field_sort,
-                    limit: __field_limit,
-                    next: __field_next,
-                    prev: __field_prev,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                    watch: __field_watch,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryThreadsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryThreadsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryThreadsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "threads", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[3, 4, 0, 0, 0, 0, 2, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.threads),
+                1 => __reader.option(&mut __map, 1, &mut __value.next),
+                2 => __reader.option(&mut __map, 2, &mut __value.prev),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryThreadsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("threads", &self.threads)?;
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        if let Some(__value) = &self.prev {
-            __map.serialize_entry("prev", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.threads);
+        __map.optional(1, &self.next);
+        __map.optional(2, &self.prev);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryThreadsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryThreadsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryThreadsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryThreadsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_threads: Option<Vec<ThreadStateResponse>> = None;
-                let mut __field_next: Option<String> = None;
-                let mut __field_prev: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "threads" => __field_threads = Some(__map.next_value()?),
-                        "next" => __field_next = __map.next_value()?,
-                        "prev" => __field_prev = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryThreadsResponse {
-                    threads: __field_threads.unwrap_or_default(),
-                    next: __field_next,
-                    prev: __field_prev,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryThreadsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetThreadResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetThreadResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "thread", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.thread),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetThreadResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("thread", &self.thread)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.thread);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetThreadResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetThreadResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetThreadResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetThreadResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_thread: Option<ThreadStateResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "thread" => __field_thread = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_thread) = __field_thread else {
-                    return Err(serde::de::Error::missing_field("thread"));
-                };
-                Ok(GetThreadResponse {
-                    thread: __field_thread,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetThreadResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateThreadPartialRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateThreadPartialRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "set", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unset", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 3, 0, 0, 2, 4, 1],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.user_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                2 => __reader.option(&mut __map, 2, &mut __value.set),
+                3 => __reader.option(&mut __map, 3, &mut __value.unset),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateThreadPartialRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.set {
-            __map.serialize_entry("set", __value)?;
-        }
-        if let Some(__value) = &self.unset {
-            __map.serialize_entry("unset", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.user_id);
+        __map.optional(1, &self.user);
+        __map.optional(2, &self.set);
+        __map.optional(3, &self.unset);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateThreadPartialRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateThreadPartialRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateThreadPartialRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateThreadPartialRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                let mut __field_set: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_unset: Option<Vec<String>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "set" => __field_set = __map.next_value()?,
-                        "unset" => __field_unset = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateThreadPartialRequest {
-                    user_id: __field_user_id,
-                    user: __field_user,
-                    set: __field_set,
-                    unset: __field_unset,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateThreadPartialRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateThreadPartialResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateThreadPartialResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "thread", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.thread),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateThreadPartialResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("thread", &self.thread)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.thread);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateThreadPartialResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateThreadPartialResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateThreadPartialResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateThreadPartialResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_thread: Option<ThreadResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "thread" => __field_thread = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_thread) = __field_thread else {
-                    return Err(serde::de::Error::missing_field("thread"));
-                };
-                Ok(UpdateThreadPartialResponse {
-                    thread: __field_thread,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateThreadPartialResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for NotificationThreadMessageNewEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "NotificationThreadMessageNewEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "thread_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "watcher_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "thread_participants", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "parent_author", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_threads", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_thread_messages", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 2, 14, 0, 0, 0, 0, 0, 0, 7, 4, 5, 10, 0, 0, 16, 15, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 17, 0, 0, 1, 0, 0, 0, 0, 0, 0, 8, 0, 3, 6, 0, 0, 0, 0, 0, 0, 0, 0, 11, 0, 0, 0, 18, 0, 13, 0, 0, 12],
+        required: 6,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.channel_member_count),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_message_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_custom),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_type),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_id),
+                8 => __reader.value(&mut __map, 8, &mut __value.channel),
+                9 => __reader.value(&mut __map, 9, &mut __value.thread_id),
+                10 => __reader.value(&mut __map, 10, &mut __value.message_id),
+                11 => __reader.value(&mut __map, 11, &mut __value.message),
+                12 => __reader.value(&mut __map, 12, &mut __value.watcher_count),
+                13 => __reader.option(&mut __map, 13, &mut __value.thread_participants),
+                14 => __reader.option(&mut __map, 14, &mut __value.team),
+                15 => __reader.option(&mut __map, 15, &mut __value.parent_author),
+                16 => __reader.option(&mut __map, 16, &mut __value.unread_threads),
+                17 => __reader.option(&mut __map, 17, &mut __value.unread_thread_messages),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for NotificationThreadMessageNewEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.channel_member_count {
-            __map.serialize_entry("channel_member_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_message_count {
-            __map.serialize_entry("channel_message_count", __value)?;
-        }
-        if let Some(__value) = &self.channel_custom {
-            __map.serialize_entry("channel_custom", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        __map.serialize_entry("channel", &self.channel)?;
-        __map.serialize_entry("thread_id", &self.thread_id)?;
-        __map.serialize_entry("message_id", &self.message_id)?;
-        __map.serialize_entry("message", &self.message)?;
-        __map.serialize_entry("watcher_count", &self.watcher_count)?;
-        if let Some(__value) = &self.thread_participants {
-            __map.serialize_entry("thread_participants", __value)?;
-        }
-        if let Some(__value) = &self.team {
-            __map.serialize_entry("team", __value)?;
-        }
-        if let Some(__value) = &self.parent_author {
-            __map.serialize_entry("parent_author", __value)?;
-        }
-        if let Some(__value) = &self.unread_threads {
-            __map.serialize_entry("unread_threads", __value)?;
-        }
-        if let Some(__value) = &self.unread_thread_messages {
-            __map.serialize_entry("unread_thread_messages", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "thread_id", "message_id", "message", "watcher_count", "thread_participants", "team", "parent_author", "unread_threads", "unread_thread_messages"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.channel_member_count);
+        __map.optional(4, &self.channel_message_count);
+        __map.optional(5, &self.channel_custom);
+        __map.optional(6, &self.channel_type);
+        __map.optional(7, &self.channel_id);
+        __map.required(8, &self.channel);
+        __map.required(9, &self.thread_id);
+        __map.required(10, &self.message_id);
+        __map.required(11, &self.message);
+        __map.required(12, &self.watcher_count);
+        __map.optional(13, &self.thread_participants);
+        __map.optional(14, &self.team);
+        __map.optional(15, &self.parent_author);
+        __map.optional(16, &self.unread_threads);
+        __map.optional(17, &self.unread_thread_messages);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NotificationThreadMessageNewEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = NotificationThreadMessageNewEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `NotificationThreadMessageNewEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationThreadMessageNewEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_channel_member_count: Option<i32> = None;
-                let mut __field_channel_message_count: Option<i64> = None;
-                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_thread_id: Option<String> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_watcher_count: Option<i32> = None;
-                let mut __field_thread_participants: Option<Vec<UserResponseCommonFields>> = None;
-                let mut __field_team: Option<String> = None;
-                let mut __field_parent_author: Option<String> = None;
-                let mut __field_unread_threads: Option<i32> = None;
-                let mut __field_unread_thread_messages: Option<i32> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
-                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
-                        "channel_custom" => __field_channel_custom = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "channel" => __field_channel = Some(__map.next_value()?),
-                        "thread_id" => __field_thread_id = Some(__map.next_value()?),
-                        "message_id" => __field_message_id = Some(__map.next_value()?),
-                        "message" => __field_message = Some(__map.next_value()?),
-                        "watcher_count" => __field_watcher_count = Some(__map.next_value()?),
-                        "thread_participants" => __field_thread_participants = __map.next_value()?,
-                        "team" => __field_team = __map.next_value()?,
-                        "parent_author" => __field_parent_author = __map.next_value()?,
-                        "unread_threads" => __field_unread_threads = __map.next_value()?,
-                        "unread_thread_messages" => __field_unread_thread_messages = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_channel) = __field_channel else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                let Some(__field_message) = __field_message else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(NotificationThreadMessageNewEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    channel_member_count: __field_channel_member_count,
-                    channel_message_count: __field_channel_message_count,
-                    channel_custom: __field_channel_custom,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    channel: __field_channel,
-                    thread_id: __field_thread_id.unwrap_or_default(),
-                    message_id: __field_message_id.unwrap_or_default(),
-                    message: __field_message,
-                    watcher_count: __field_watcher_count.unwrap_or_default(),
-                    thread_participants: __field_thread_participants,
-                    team: __field_team,
-                    parent_author: __field_parent_author,
-                    unread_threads: __field_unread_threads,
-                    unread_thread_messages: __field_unread_thread_messages,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for NotificationThreadMessageNewEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ThreadUpdatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ThreadUpdatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thread", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 0, 4, 0, 0, 0, 0, 0, 1, 0, 5, 3, 0, 0, 0, 6],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.channel_type),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_id),
+                5 => __reader.option(&mut __map, 5, &mut __value.thread),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ThreadUpdatedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        if let Some(__value) = &self.channel_type {
-            __map.serialize_entry("channel_type", __value)?;
-        }
-        if let Some(__value) = &self.channel_id {
-            __map.serialize_entry("channel_id", __value)?;
-        }
-        if let Some(__value) = &self.thread {
-            __map.serialize_entry("thread", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "channel_type", "channel_id", "thread"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.channel_type);
+        __map.optional(4, &self.channel_id);
+        __map.optional(5, &self.thread);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ThreadUpdatedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ThreadUpdatedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ThreadUpdatedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ThreadUpdatedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_channel_type: Option<String> = None;
-                let mut __field_channel_id: Option<String> = None;
-                let mut __field_thread: Option<ThreadResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "channel_type" => __field_channel_type = __map.next_value()?,
-                        "channel_id" => __field_channel_id = __map.next_value()?,
-                        "thread" => __field_thread = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(ThreadUpdatedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    cid: __field_cid,
-                    channel_type: __field_channel_type,
-                    channel_id: __field_channel_id,
-                    thread: __field_thread,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ThreadUpdatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ThreadStateResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ThreadStateResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "channel_cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "parent_message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "parent_message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_by_user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "reply_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "participant_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "active_participant_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "thread_participants", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "last_message_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "title", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "latest_replies", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "read", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "draft", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 14, 0, 10, 7, 0, 0, 13, 0, 0, 15, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 5, 0, 12, 0, 0, 0, 0, 0, 6, 0, 3, 0, 8, 18, 0, 0, 17, 16, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 4, 0, 0],
+        required: 10,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channel_cid),
+                1 => __reader.option(&mut __map, 1, &mut __value.channel),
+                2 => __reader.value(&mut __map, 2, &mut __value.parent_message_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.parent_message),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_by_user_id),
+                5 => __reader.option(&mut __map, 5, &mut __value.created_by),
+                6 => __reader.value(&mut __map, 6, &mut __value.reply_count),
+                7 => __reader.value(&mut __map, 7, &mut __value.participant_count),
+                8 => __reader.value(&mut __map, 8, &mut __value.active_participant_count),
+                9 => __reader.option(&mut __map, 9, &mut __value.thread_participants),
+                10 => __reader.option(&mut __map, 10, &mut __value.last_message_at),
+                11 => __reader.value(&mut __map, 11, &mut __value.created_at),
+                12 => __reader.value(&mut __map, 12, &mut __value.updated_at),
+                13 => __reader.option(&mut __map, 13, &mut __value.deleted_at),
+                14 => __reader.value(&mut __map, 14, &mut __value.title),
+                15 => __reader.value(&mut __map, 15, &mut __value.latest_replies),
+                16 => __reader.option(&mut __map, 16, &mut __value.read),
+                17 => __reader.option(&mut __map, 17, &mut __value.draft),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ThreadStateResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("channel_cid", &self.channel_cid)?;
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        __map.serialize_entry("parent_message_id", &self.parent_message_id)?;
-        if let Some(__value) = &self.parent_message {
-            __map.serialize_entry("parent_message", __value)?;
-        }
-        __map.serialize_entry("created_by_user_id", &self.created_by_user_id)?;
-        if let Some(__value) = &self.created_by {
-            __map.serialize_entry("created_by", __value)?;
-        }
-        __map.serialize_entry("reply_count", &self.reply_count)?;
-        __map.serialize_entry("participant_count", &self.participant_count)?;
-        __map.serialize_entry("active_participant_count", &self.active_participant_count)?;
-        if let Some(__value) = &self.thread_participants {
-            __map.serialize_entry("thread_participants", __value)?;
-        }
-        if let Some(__value) = &self.last_message_at {
-            __map.serialize_entry("last_message_at", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(__value) = &self.deleted_at {
-            __map.serialize_entry("deleted_at", __value)?;
-        }
-        __map.serialize_entry("title", &self.title)?;
-        __map.serialize_entry("latest_replies", &self.latest_replies)?;
-        if let Some(__value) = &self.read {
-            __map.serialize_entry("read", __value)?;
-        }
-        if let Some(__value) = &self.draft {
-            __map.serialize_entry("draft", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["channel_cid", "channel", "parent_message_id", "parent_message", "created_by_user_id", "created_by", "reply_count", "participant_count", "active_participant_count", "thread_participants", "last_message_at", "created_at", "updated_at", "deleted_at", "title", "latest_replies", "read", "draft"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channel_cid);
+        __map.optional(1, &self.channel);
+        __map.required(2, &self.parent_message_id);
+        __map.optional(3, &self.parent_message);
+        __map.required(4, &self.created_by_user_id);
+        __map.optional(5, &self.created_by);
+        __map.required(6, &self.reply_count);
+        __map.required(7, &self.participant_count);
+        __map.required(8, &self.active_participant_count);
+        __map.optional(9, &self.thread_participants);
+        __map.optional(10, &self.last_message_at);
+        __map.required(11, &self.created_at);
+        __map.required(12, &self.updated_at);
+        __map.optional(13, &self.deleted_at);
+        __map.required(14, &self.title);
+        __map.required(15, &self.latest_replies);
+        __map.optional(16, &self.read);
+        __map.optional(17, &self.draft);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ThreadStateResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ThreadStateResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ThreadStateResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ThreadStateResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_channel_cid: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_parent_message_id: Option<String> = None;
-                let mut __field_parent_message: Option<MessageResponse> = None;
-                let mut __field_created_by_user_id: Option<String> = None;
-                let mut __field_created_by: Option<UserResponse> = None;
-                let mut __field_reply_count: Option<i32> = None;
-                let mut __field_participant_count: Option<i32> = None;
-                let mut __field_active_participant_count: Option<i32> = None;
-                let mut __field_thread_participants: Option<Vec<ThreadParticipant>> = None;
-                let mut __field_last_message_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_title: Option<String> = None;
-                let mut __field_latest_replies: Option<Vec<MessageResponse>> = None;
-                let mut __field_read: Option<Vec<ReadStateResponse>> = None;
-                let mut __field_draft: Option<DraftResponse> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "channel_cid" => __field_channel_cid = Some(__map.next_value()?),
-                        "channel" => __field_channel = __map.next_value()?,
-                        "parent_message_id" => __field_parent_message_id = Some(__map.next_value()?),
-                        "parent_message" => __field_parent_message = __map.next_value()?,
-                        "created_by_user_id" => __field_created_by_user_id = Some(__map.next_value()?),
-                        "created_by" => __field_created_by = __map.next_value()?,
-                        "reply_count" => __field_reply_count = Some(__map.next_value()?),
-                        "participant_count" => __field_participant_count = Some(__map.next_value()?),
-                        "active_participant_count" => __field_active_participant_count = Some(__map.next_value()?),
-                        "thread_participants" => __field_thread_participants = __map.next_value()?,
-                        "last_message_at" => __field_last_message_at = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "deleted_at" => __field_deleted_at = __map.next_value()?,
-                        "title" => __field_title = Some(__map.next_value()?),
-                        "latest_replies" => __field_latest_replies = Some(__map.next_value()?),
-                        "read" => __field_read = __map.next_value()?,
-                        "draft" => __field_draft = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(ThreadStateResponse {
-                    channel_cid: __field_channel_cid.unwrap_or_default(),
-                    channel: __field_channel,
-                    parent_message_id: __field_parent_message_id.unwrap_or_default(),
-                    parent_message: __field_parent_message,
-                    created_by_user_id: __field_created_by_user_id.unwrap_or_default(),
-                    created_by: __field_created_by,
-                    reply_count: __field_reply_count.unwrap_or_default(),
-                    participant_count: __field_participant_count.unwrap_or_default(),
-                    active_participant_count: __field_active_participant_count.unwrap_or_default(),
-                    thread_participants: __field_thread_participants,
-                    last_message_at: __field_last_message_at,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    deleted_at: __field_deleted_at,
-                    title: __field_title.unwrap_or_default(),
-                    latest_replies: __field_latest_replies.unwrap_or_default(),
-                    read: __field_read,
-                    draft: __field_draft,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ThreadStateResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ThreadResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ThreadResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "channel_cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "parent_message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "parent_message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_by_user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "reply_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "participant_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "active_participant_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "thread_participants", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "last_message_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "title", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[14, 10, 7, 13, 0, 15, 0, 0, 0, 0, 11, 1, 0, 0, 0, 2, 5, 12, 0, 0, 6, 3, 8, 0, 0, 0, 0, 9, 0, 0, 4, 0],
+        required: 9,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channel_cid),
+                1 => __reader.option(&mut __map, 1, &mut __value.channel),
+                2 => __reader.value(&mut __map, 2, &mut __value.parent_message_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.parent_message),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_by_user_id),
+                5 => __reader.option(&mut __map, 5, &mut __value.created_by),
+                6 => __reader.value(&mut __map, 6, &mut __value.reply_count),
+                7 => __reader.value(&mut __map, 7, &mut __value.participant_count),
+                8 => __reader.value(&mut __map, 8, &mut __value.active_participant_count),
+                9 => __reader.option(&mut __map, 9, &mut __value.thread_participants),
+                10 => __reader.option(&mut __map, 10, &mut __value.last_message_at),
+                11 => __reader.value(&mut __map, 11, &mut __value.created_at),
+                12 => __reader.value(&mut __map, 12, &mut __value.updated_at),
+                13 => __reader.option(&mut __map, 13, &mut __value.deleted_at),
+                14 => __reader.value(&mut __map, 14, &mut __value.title),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ThreadResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("channel_cid", &self.channel_cid)?;
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        __map.serialize_entry("parent_message_id", &self.parent_message_id)?;
-        if let Some(__value) = &self.parent_message {
-            __map.serialize_entry("parent_message", __value)?;
-        }
-        __map.serialize_entry("created_by_user_id", &self.created_by_user_id)?;
-        if let Some(__value) = &self.created_by {
-            __map.serialize_entry("created_by", __value)?;
-        }
-        __map.serialize_entry("reply_count", &self.reply_count)?;
-        __map.serialize_entry("participant_count", &self.participant_count)?;
-        __map.serialize_entry("active_participant_count", &self.active_participant_count)?;
-        if let Some(__value) = &self.thread_participants {
-            __map.serialize_entry("thread_participants", __value)?;
-        }
-        if let Some(__value) = &self.last_message_at {
-            __map.serialize_entry("last_message_at", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(__value) = &self.deleted_at {
-            __map.serialize_entry("deleted_at", __value)?;
-        }
-        __map.serialize_entry("title", &self.title)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["channel_cid", "channel", "parent_message_id", "parent_message", "created_by_user_id", "created_by", "reply_count", "participant_count", "active_participant_count", "thread_participants", "last_message_at", "created_at", "updated_at", "deleted_at", "title"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channel_cid);
+        __map.optional(1, &self.channel);
+        __map.required(2, &self.parent_message_id);
+        __map.optional(3, &self.parent_message);
+        __map.required(4, &self.created_by_user_id);
+        __map.optional(5, &self.created_by);
+        __map.required(6, &self.reply_count);
+        __map.required(7, &self.participant_count);
+        __map.required(8, &self.active_participant_count);
+        __map.optional(9, &self.thread_participants);
+        __map.optional(10, &self.last_message_at);
+        __map.required(11, &self.created_at);
+        __map.required(12, &self.updated_at);
+        __map.optional(13, &self.deleted_at);
+        __map.required(14, &self.title);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ThreadResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ThreadResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ThreadResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ThreadResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_channel_cid: Option<String> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_parent_message_id: Option<String> = None;
-                let mut __field_parent_message: Option<MessageResponse> = None;
-                let mut __field_created_by_user_id: Option<String> = None;
-                let mut __field_created_by: Option<UserResponse> = None;
-                let mut __field_reply_count: Option<i32> = None;
-                let mut __field_participant_count: Option<i32> = None;
-                let mut __field_active_participant_count: Option<i32> = None;
-                let mut __field_thread_participants: Option<Vec<ThreadParticipant>> = None;
-                let mut __field_last_message_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_title: Option<String> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "channel_cid" => __field_channel_cid = Some(__map.next_value()?),
-                        "channel" => __field_channel = __map.next_value()?,
-                        "parent_message_id" => __field_parent_message_id = Some(__map.next_value()?),
-                        "parent_message" => __field_parent_message = __map.next_value()?,
-                        "created_by_user_id" => __field_created_by_user_id = Some(__map.next_value()?),
-                        "created_by" => __field_created_by = __map.next_value()?,
-                        "reply_count" => __field_reply_count = Some(__map.next_value()?),
-                        "participant_count" => __field_participant_count = Some(__map.next_value()?),
-                        "active_participant_count" => __field_active_participant_count = Some(__map.next_value()?),
-                        "thread_participants" => __field_thread_participants = __map.next_value()?,
-                        "last_message_at" => __field_last_message_at = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "deleted_at" => __field_deleted_at = __map.next_value()?,
-                        "title" => __field_title = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(ThreadResponse {
-                    channel_cid: __field_channel_cid.unwrap_or_default(),
-                    channel: __field_channel,
-                    parent_message_id: __field_parent_message_id.unwrap_or_default(),
-                    parent_message: __field_parent_message,
-                    created_by_user_id: __field_created_by_user_id.unwrap_or_default(),
-                    created_by: __field_created_by,
-                    reply_count: __field_reply_count.unwrap_or_default(),
-                    participant_count: __field_participant_count.unwrap_or_default(),
-                    active_participant_count: __field_active_participant_count.unwrap_or_default(),
-                    thread_participants: __field_thread_participants,
-                    last_message_at: __field_last_message_at,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    deleted_at: __field_deleted_at,
-                    title: __field_title.unwrap_or_default(),
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ThreadResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ThreadParticipant {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ThreadParticipant",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "channel_cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_thread_message_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thread_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "left_thread_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "last_read_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 3, 8, 0, 1, 7, 0, 6, 0, 0, 5, 0, 2, 0, 4],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channel_cid),
+                1 => __reader.option(&mut __map, 1, &mut __value.last_thread_message_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.thread_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.user),
+                5 => __reader.value(&mut __map, 5, &mut __value.created_at),
+                6 => __reader.option(&mut __map, 6, &mut __value.left_thread_at),
+                7 => __reader.value(&mut __map, 7, &mut __value.last_read_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ThreadParticipant {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("channel_cid", &self.channel_cid)?;
-        if let Some(__value) = &self.last_thread_message_at {
-            __map.serialize_entry("last_thread_message_at", __value)?;
-        }
-        if let Some(__value) = &self.thread_id {
-            __map.serialize_entry("thread_id", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.left_thread_at {
-            __map.serialize_entry("left_thread_at", __value)?;
-        }
-        __map.serialize_entry("last_read_at", &self.last_read_at)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["channel_cid", "last_thread_message_at", "thread_id", "user_id", "user", "created_at", "left_thread_at", "last_read_at"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channel_cid);
+        __map.optional(1, &self.last_thread_message_at);
+        __map.optional(2, &self.thread_id);
+        __map.optional(3, &self.user_id);
+        __map.optional(4, &self.user);
+        __map.required(5, &self.created_at);
+        __map.optional(6, &self.left_thread_at);
+        __map.required(7, &self.last_read_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ThreadParticipant {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ThreadParticipant;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ThreadParticipant` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ThreadParticipant, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_channel_cid: Option<String> = None;
-                let mut __field_last_thread_message_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_thread_id: Option<String> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_left_thread_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_last_read_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "channel_cid" => __field_channel_cid = Some(__map.next_value()?),
-                        "last_thread_message_at" => __field_last_thread_message_at = __map.next_value()?,
-                        "thread_id" => __field_thread_id = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "left_thread_at" => __field_left_thread_at = __map.next_value()?,
-                        "last_read_at" => __field_last_read_at = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_last_read_at) = __field_last_read_at else {
-                    return Err(serde::de::Error::missing_field("last_read_at"));
-                };
-                Ok(ThreadParticipant {
-                    channel_cid: __field_channel_cid.unwrap_or_default(),
-                    last_thread_message_at: __field_last_thread_message_at,
-                    thread_id: __field_thread_id,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                    created_at: __field_created_at,
-                    left_thread_at: __field_left_thread_at,
-                    last_read_at: __field_last_read_at,
-                    custom: __custom,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ThreadParticipant {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
     }
 }

@@ -5,317 +5,319 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for UploadChannelFileResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UploadChannelFileResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "file", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thumb_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "moderation_action", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 4, 2, 0, 3, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.file),
+                1 => __reader.option(&mut __map, 1, &mut __value.thumb_url),
+                2 => __reader.option(&mut __map, 2, &mut __value.moderation_action),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for UploadChannelFileResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.file {
-            __map.serialize_entry("file", __value)?;
-        }
-        if let Some(__value) = &self.thumb_url {
-            __map.serialize_entry("thumb_url", __value)?;
-        }
-        if let Some(__value) = &self.moderation_action {
-            __map.serialize_entry("moderation_action", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.file);
+        __map.optional(1, &self.thumb_url);
+        __map.optional(2, &self.moderation_action);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UploadChannelFileResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UploadChannelFileResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UploadChannelFileResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UploadChannelFileResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_file: Option<String> = None;
-                let mut __field_thumb_url: Option<String> = None;
-                let mut __field_moderation_action: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "file" => __field_file = __map.next_value()?,
-                        "thumb_url" => __field_thumb_url = __map.next_value()?,
-                        "moderation_action" => __field_moderation_action = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UploadChannelFileResponse {
-                    file: __field_file,
-                    thumb_url: __field_thumb_url,
-                    moderation_action: __field_moderation_action,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UploadChannelFileResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UploadChannelResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UploadChannelResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "file", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thumb_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "moderation_action", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "upload_sizes", flags: __rt::OPTIONAL, nested: Some("[]") },
+        ],
+        slots: &[0, 1, 0, 4, 0, 2, 0, 0, 0, 3, 5, 0, 0, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.file),
+                1 => __reader.option(&mut __map, 1, &mut __value.thumb_url),
+                2 => __reader.option(&mut __map, 2, &mut __value.moderation_action),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                4 => __reader.option(&mut __map, 4, &mut __value.upload_sizes),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UploadChannelResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.file {
-            __map.serialize_entry("file", __value)?;
-        }
-        if let Some(__value) = &self.thumb_url {
-            __map.serialize_entry("thumb_url", __value)?;
-        }
-        if let Some(__value) = &self.moderation_action {
-            __map.serialize_entry("moderation_action", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        if let Some(__value) = &self.upload_sizes {
-            __map.serialize_entry("upload_sizes", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.file);
+        __map.optional(1, &self.thumb_url);
+        __map.optional(2, &self.moderation_action);
+        __map.required(3, &self.duration);
+        __map.optional(4, &self.upload_sizes);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UploadChannelResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UploadChannelResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UploadChannelResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UploadChannelResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_file: Option<String> = None;
-                let mut __field_thumb_url: Option<String> = None;
-                let mut __field_moderation_action: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                let mut __field_upload_sizes: Option<Vec<ImageSize>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "file" => __field_file = __map.next_value()?,
-                        "thumb_url" => __field_thumb_url = __map.next_value()?,
-                        "moderation_action" => __field_moderation_action = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        "upload_sizes" => __field_upload_sizes = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UploadChannelResponse {
-                    file: __field_file,
-                    thumb_url: __field_thumb_url,
-                    moderation_action: __field_moderation_action,
-                    duration: __field_duration.unwrap_or_default(),
-                    upload_sizes: __field_upload_sizes,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UploadChannelResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FileUploadResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FileUploadResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "file", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thumb_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 3, 2, 0, 0, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.file),
+                1 => __reader.option(&mut __map, 1, &mut __value.thumb_url),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FileUploadResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.file {
-            __map.serialize_entry("file", __value)?;
-        }
-        if let Some(__value) = &self.thumb_url {
-            __map.serialize_entry("thumb_url", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.file);
+        __map.optional(1, &self.thumb_url);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FileUploadResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FileUploadResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `FileUploadResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FileUploadResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_file: Option<String> = None;
-                let mut __field_thumb_url: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "file" => __field_file = __map.next_value()?,
-                        "thumb_url" => __field_thumb_url = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FileUploadResponse {
-                    file: __field_file,
-                    thumb_url: __field_thumb_url,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FileUploadResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ImageUploadResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ImageUploadResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "file", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thumb_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "upload_sizes", flags: __rt::OPTIONAL, nested: Some("[]") },
+        ],
+        slots: &[1, 3, 2, 0, 4, 0, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.file),
+                1 => __reader.option(&mut __map, 1, &mut __value.thumb_url),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                3 => __reader.option(&mut __map, 3, &mut __value.upload_sizes),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ImageUploadResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.file {
-            __map.serialize_entry("file", __value)?;
-        }
-        if let Some(__value) = &self.thumb_url {
-            __map.serialize_entry("thumb_url", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        if let Some(__value) = &self.upload_sizes {
-            __map.serialize_entry("upload_sizes", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.file);
+        __map.optional(1, &self.thumb_url);
+        __map.required(2, &self.duration);
+        __map.optional(3, &self.upload_sizes);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImageUploadResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ImageUploadResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ImageUploadResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ImageUploadResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_file: Option<String> = None;
-                let mut __field_thumb_url: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                let mut __field_upload_sizes: Option<Vec<ImageSize>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "file" => __field_file = __map.next_value()?,
-                        "thumb_url" => __field_thumb_url = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        "upload_sizes" => __field_upload_sizes = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ImageUploadResponse {
-                    file: __field_file,
-                    thumb_url: __field_thumb_url,
-                    duration: __field_duration.unwrap_or_default(),
-                    upload_sizes: __field_upload_sizes,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ImageUploadResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for OnlyUserId {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "OnlyUserID",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for OnlyUserId {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for OnlyUserId {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = OnlyUserId;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `OnlyUserID` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<OnlyUserId, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(OnlyUserId {
-                    id: __field_id.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for OnlyUserId {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ImageSize {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ImageSize",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "crop", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "resize", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "height", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "width", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[1, 0, 0, 0, 2, 3, 0, 4],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.crop),
+                1 => __reader.option(&mut __map, 1, &mut __value.resize),
+                2 => __reader.option(&mut __map, 2, &mut __value.height),
+                3 => __reader.option(&mut __map, 3, &mut __value.width),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ImageSize {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.crop {
-            __map.serialize_entry("crop", __value)?;
-        }
-        if let Some(__value) = &self.resize {
-            __map.serialize_entry("resize", __value)?;
-        }
-        if let Some(__value) = &self.height {
-            __map.serialize_entry("height", __value)?;
-        }
-        if let Some(__value) = &self.width {
-            __map.serialize_entry("width", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.crop);
+        __map.optional(1, &self.resize);
+        __map.optional(2, &self.height);
+        __map.optional(3, &self.width);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImageSize {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ImageSize;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ImageSize` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ImageSize, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_crop: Option<String> = None;
-                let mut __field_resize: Option<String> = None;
-                let mut __field_height: Option<i32> = None;
-                let mut __field_width: Option<i32> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "crop" => __field_crop = __map.next_value()?,
-                        "resize" => __field_resize = __map.next_value()?,
-                        "height" => __field_height = __map.next_value()?,
-                        "width" => __field_width = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ImageSize {
-                    crop: __field_crop,
-                    resize: __field_resize,
-                    height: __field_height,
-                    width: __field_width,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ImageSize {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

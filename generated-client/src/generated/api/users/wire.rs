@@ -5,2711 +5,2635 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for QueryUsersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryUsersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "users", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.users),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for QueryUsersResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("users", &self.users)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.users);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryUsersResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryUsersResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryUsersResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryUsersResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_users: Option<Vec<FullUserResponse>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "users" => __field_users = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryUsersResponse {
-                    users: __field_users.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryUsersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryUsersPayload {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryUsersPayload",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "filter_conditions", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "presence", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "include_deactivated_users", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "offset", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 3, 5, 0, 0, 1, 4, 0, 6, 0, 0, 8, 0, 2, 0, 7],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.filter_conditions),
+                1 => __reader.option(&mut __map, 1, &mut __value.sort),
+                2 => __reader.option(&mut __map, 2, &mut __value.presence),
+                3 => __reader.option(&mut __map, 3, &mut __value.include_deactivated_users),
+                4 => __reader.option(&mut __map, 4, &mut __value.limit),
+                5 => __reader.option(&mut __map, 5, &mut __value.offset),
+                6 => __reader.option(&mut __map, 6, &mut __value.user_id),
+                7 => __reader.option(&mut __map, 7, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryUsersPayload {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("filter_conditions", &self.filter_conditions)?;
-        if let Some(__value) = &self.sort {
-            __map.serialize_entry("sort", __value)?;
-        }
-        if let Some(__value) = &self.presence {
-            __map.serialize_entry("presence", __value)?;
-        }
-        if let Some(__value) = &self.include_deactivated_users {
-            __map.serialize_entry("include_deactivated_users", __value)?;
-        }
-        if let Some(__value) = &self.limit {
-            __map.serialize_entry("limit", __value)?;
-        }
-        if let Some(__value) = &self.offset {
-            __map.serialize_entry("offset", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.filter_conditions);
+        __map.optional(1, &self.sort);
+        __map.optional(2, &self.presence);
+        __map.optional(3, &self.include_deactivated_users);
+        __map.optional(4, &self.limit);
+        __map.optional(5, &self.offset);
+        __map.optional(6, &self.user_id);
+        __map.optional(7, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryUsersPayload {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = QueryUsersPayload;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `QueryUsersPayload` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryUsersPayload, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_filter_conditions: Option<crate::filter::Filter<QueryUsersFilter>> = None;
-                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
-                let mut __field_presence: Option<bool> = None;
-                let mut __field_include_deactivated_users: Option<bool> = None;
-                let mut __field_limit: Option<i32> = None;
-                let mut __field_offset: Option<i32> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "filter_conditions" => __field_filter_conditions = Some(__map.next_value()?),
-                        "sort" => __field_sort = __map.next_value()?,
-                        "presence" => __field_presence = __map.next_value()?,
-                        "include_deactivated_users" => __field_include_deactivated_users = __map.next_value()?,
-                        "limit" => __field_limit = __map.next_value()?,
-                        "offset" => __field_offset = __map.next_value()?,
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryUsersPayload {
-                    filter_conditions: __field_filter_conditions.unwrap_or_default(),
-                    sort: __field_sort,
-                    presence: __field_presence,
-                    include_deactivated_users: __field_include_deactivated_users,
-                    limit: __field_limit,
-                    offset: __field_offset,
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryUsersPayload {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateUsersRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateUsersRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "users", flags: __rt::REQUIRED, nested: Some("{}") },
+        ],
+        slots: &[1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.users),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateUsersRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("users", &self.users)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.users);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateUsersRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateUsersRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateUsersRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateUsersRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_users: Option<std::collections::BTreeMap<String, UserRequest>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "users" => __field_users = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateUsersRequest {
-                    users: __field_users.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateUsersRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateUsersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateUsersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "users", flags: __rt::REQUIRED, nested: Some("{}") },
+            __rt::Field { name: "membership_deletion_task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 3, 0, 0, 0, 2, 0, 0],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.users),
+                1 => __reader.value(&mut __map, 1, &mut __value.membership_deletion_task_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateUsersResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("users", &self.users)?;
-        __map.serialize_entry("membership_deletion_task_id", &self.membership_deletion_task_id)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.users);
+        __map.required(1, &self.membership_deletion_task_id);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateUsersResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateUsersResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateUsersResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateUsersResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_users: Option<std::collections::BTreeMap<String, FullUserResponse>> = None;
-                let mut __field_membership_deletion_task_id: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "users" => __field_users = Some(__map.next_value()?),
-                        "membership_deletion_task_id" => __field_membership_deletion_task_id = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateUsersResponse {
-                    users: __field_users.unwrap_or_default(),
-                    membership_deletion_task_id: __field_membership_deletion_task_id.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateUsersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateUsersPartialRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateUsersPartialRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "users", flags: __rt::REQUIRED, nested: Some("[]") },
+        ],
+        slots: &[1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.users),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateUsersPartialRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("users", &self.users)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.users);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateUsersPartialRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateUsersPartialRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateUsersPartialRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateUsersPartialRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_users: Option<Vec<UpdateUserPartialRequest>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "users" => __field_users = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateUsersPartialRequest {
-                    users: __field_users.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateUsersPartialRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateGuestRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateGuestRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateGuestRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("user", &self.user)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateGuestRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateGuestRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreateGuestRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateGuestRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user" => __field_user = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateGuestRequest {
-                    user: __field_user.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateGuestRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateGuestResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateGuestResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "access_token", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 3, 0, 0, 0, 1, 0, 2],
+        required: 3,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user),
+                1 => __reader.value(&mut __map, 1, &mut __value.access_token),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateGuestResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("user", &self.user)?;
-        __map.serialize_entry("access_token", &self.access_token)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user);
+        __map.required(1, &self.access_token);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateGuestResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateGuestResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CreateGuestResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateGuestResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_access_token: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user" => __field_user = Some(__map.next_value()?),
-                        "access_token" => __field_access_token = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_user) = __field_user else {
-                    return Err(serde::de::Error::missing_field("user"));
-                };
-                Ok(CreateGuestResponse {
-                    user: __field_user,
-                    access_token: __field_access_token.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateGuestResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeactivateUserRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeactivateUserRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "mark_messages_deleted", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_by_id", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 1, 2, 0],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.mark_messages_deleted),
+                1 => __reader.option(&mut __map, 1, &mut __value.created_by_id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeactivateUserRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.mark_messages_deleted {
-            __map.serialize_entry("mark_messages_deleted", __value)?;
-        }
-        if let Some(__value) = &self.created_by_id {
-            __map.serialize_entry("created_by_id", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.mark_messages_deleted);
+        __map.optional(1, &self.created_by_id);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeactivateUserRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DeactivateUserRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DeactivateUserRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeactivateUserRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_mark_messages_deleted: Option<bool> = None;
-                let mut __field_created_by_id: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "mark_messages_deleted" => __field_mark_messages_deleted = __map.next_value()?,
-                        "created_by_id" => __field_created_by_id = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeactivateUserRequest {
-                    mark_messages_deleted: __field_mark_messages_deleted,
-                    created_by_id: __field_created_by_id,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeactivateUserRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeactivateUserResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeactivateUserResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.user),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeactivateUserResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.user);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeactivateUserResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DeactivateUserResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DeactivateUserResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeactivateUserResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user" => __field_user = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeactivateUserResponse {
-                    user: __field_user,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeactivateUserResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeactivateUsersRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeactivateUsersRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_ids", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mark_messages_deleted", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_by_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mark_channels_deleted", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[4, 0, 0, 2, 3, 0, 1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user_ids),
+                1 => __reader.option(&mut __map, 1, &mut __value.mark_messages_deleted),
+                2 => __reader.option(&mut __map, 2, &mut __value.created_by_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.mark_channels_deleted),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeactivateUsersRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("user_ids", &self.user_ids)?;
-        if let Some(__value) = &self.mark_messages_deleted {
-            __map.serialize_entry("mark_messages_deleted", __value)?;
-        }
-        if let Some(__value) = &self.created_by_id {
-            __map.serialize_entry("created_by_id", __value)?;
-        }
-        if let Some(__value) = &self.mark_channels_deleted {
-            __map.serialize_entry("mark_channels_deleted", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user_ids);
+        __map.optional(1, &self.mark_messages_deleted);
+        __map.optional(2, &self.created_by_id);
+        __map.optional(3, &self.mark_channels_deleted);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeactivateUsersRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DeactivateUsersRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DeactivateUsersRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeactivateUsersRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user_ids: Option<Vec<String>> = None;
-                let mut __field_mark_messages_deleted: Option<bool> = None;
-                let mut __field_created_by_id: Option<String> = None;
-                let mut __field_mark_channels_deleted: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user_ids" => __field_user_ids = Some(__map.next_value()?),
-                        "mark_messages_deleted" => __field_mark_messages_deleted = __map.next_value()?,
-                        "created_by_id" => __field_created_by_id = __map.next_value()?,
-                        "mark_channels_deleted" => __field_mark_channels_deleted = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeactivateUsersRequest {
-                    user_ids: __field_user_ids.unwrap_or_default(),
-                    mark_messages_deleted: __field_mark_messages_deleted,
-                    created_by_id: __field_created_by_id,
-                    mark_channels_deleted: __field_mark_channels_deleted,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeactivateUsersRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeactivateUsersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeactivateUsersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeactivateUsersResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("task_id", &self.task_id)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.task_id);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeactivateUsersResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DeactivateUsersResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DeactivateUsersResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeactivateUsersResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_task_id: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "task_id" => __field_task_id = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeactivateUsersResponse {
-                    task_id: __field_task_id.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeactivateUsersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ReactivateUserRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReactivateUserRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "restore_messages", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_by_id", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[2, 0, 0, 0, 3, 0, 0, 1],
+        required: 0,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.restore_messages),
+                1 => __reader.option(&mut __map, 1, &mut __value.name),
+                2 => __reader.option(&mut __map, 2, &mut __value.created_by_id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReactivateUserRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.restore_messages {
-            __map.serialize_entry("restore_messages", __value)?;
-        }
-        if let Some(__value) = &self.name {
-            __map.serialize_entry("name", __value)?;
-        }
-        if let Some(__value) = &self.created_by_id {
-            __map.serialize_entry("created_by_id", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.restore_messages);
+        __map.optional(1, &self.name);
+        __map.optional(2, &self.created_by_id);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactivateUserRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ReactivateUserRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ReactivateUserRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReactivateUserRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_restore_messages: Option<bool> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_created_by_id: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "restore_messages" => __field_restore_messages = __map.next_value()?,
-                        "name" => __field_name = __map.next_value()?,
-                        "created_by_id" => __field_created_by_id = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ReactivateUserRequest {
-                    restore_messages: __field_restore_messages,
-                    name: __field_name,
-                    created_by_id: __field_created_by_id,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReactivateUserRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ReactivateUserResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReactivateUserResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.user),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReactivateUserResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.user);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactivateUserResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ReactivateUserResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ReactivateUserResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReactivateUserResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user" => __field_user = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ReactivateUserResponse {
-                    user: __field_user,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReactivateUserResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ReactivateUsersRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReactivateUsersRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_ids", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "restore_messages", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_by_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "restore_channels", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[4, 0, 0, 0, 3, 0, 1, 2],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user_ids),
+                1 => __reader.option(&mut __map, 1, &mut __value.restore_messages),
+                2 => __reader.option(&mut __map, 2, &mut __value.created_by_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.restore_channels),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReactivateUsersRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("user_ids", &self.user_ids)?;
-        if let Some(__value) = &self.restore_messages {
-            __map.serialize_entry("restore_messages", __value)?;
-        }
-        if let Some(__value) = &self.created_by_id {
-            __map.serialize_entry("created_by_id", __value)?;
-        }
-        if let Some(__value) = &self.restore_channels {
-            __map.serialize_entry("restore_channels", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user_ids);
+        __map.optional(1, &self.restore_messages);
+        __map.optional(2, &self.created_by_id);
+        __map.optional(3, &self.restore_channels);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactivateUsersRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ReactivateUsersRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ReactivateUsersRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReactivateUsersRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user_ids: Option<Vec<String>> = None;
-                let mut __field_restore_messages: Option<bool> = None;
-                let mut __field_created_by_id: Option<String> = None;
-                let mut __field_restore_channels: Option<bool> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user_ids" => __field_user_ids = Some(__map.next_value()?),
-                        "restore_messages" => __field_restore_messages = __map.next_value()?,
-                        "created_by_id" => __field_created_by_id = __map.next_value()?,
-                        "restore_channels" => __field_restore_channels = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ReactivateUsersRequest {
-                    user_ids: __field_user_ids.unwrap_or_default(),
-                    restore_messages: __field_restore_messages,
-                    created_by_id: __field_created_by_id,
-                    restore_channels: __field_restore_channels,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReactivateUsersRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ReactivateUsersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReactivateUsersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReactivateUsersResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("task_id", &self.task_id)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.task_id);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactivateUsersResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ReactivateUsersResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ReactivateUsersResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReactivateUsersResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_task_id: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "task_id" => __field_task_id = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ReactivateUsersResponse {
-                    task_id: __field_task_id.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReactivateUsersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeleteUsersRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeleteUsersRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_ids", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "messages", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "conversations", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "calls", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "files", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "new_channel_owner_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "new_call_owner_id", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[4, 0, 0, 0, 0, 7, 6, 3, 8, 0, 0, 2, 1, 0, 0, 5],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user_ids),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                2 => __reader.option(&mut __map, 2, &mut __value.messages),
+                3 => __reader.option(&mut __map, 3, &mut __value.conversations),
+                4 => __reader.option(&mut __map, 4, &mut __value.calls),
+                5 => __reader.option(&mut __map, 5, &mut __value.files),
+                6 => __reader.option(&mut __map, 6, &mut __value.new_channel_owner_id),
+                7 => __reader.option(&mut __map, 7, &mut __value.new_call_owner_id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeleteUsersRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("user_ids", &self.user_ids)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.messages {
-            __map.serialize_entry("messages", __value)?;
-        }
-        if let Some(__value) = &self.conversations {
-            __map.serialize_entry("conversations", __value)?;
-        }
-        if let Some(__value) = &self.calls {
-            __map.serialize_entry("calls", __value)?;
-        }
-        if let Some(__value) = &self.files {
-            __map.serialize_entry("files", __value)?;
-        }
-        if let Some(__value) = &self.new_channel_owner_id {
-            __map.serialize_entry("new_channel_owner_id", __value)?;
-        }
-        if let Some(__value) = &self.new_call_owner_id {
-            __map.serialize_entry("new_call_owner_id", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user_ids);
+        __map.optional(1, &self.user);
+        __map.optional(2, &self.messages);
+        __map.optional(3, &self.conversations);
+        __map.optional(4, &self.calls);
+        __map.optional(5, &self.files);
+        __map.optional(6, &self.new_channel_owner_id);
+        __map.optional(7, &self.new_call_owner_id);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteUsersRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteUsersRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DeleteUsersRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteUsersRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user_ids: Option<Vec<String>> = None;
-                let mut __field_user: Option<DeleteUsersRequestUser> = None;
-                let mut __field_messages: Option<DeleteUsersRequestMessages> = None;
-                let mut __field_conversations: Option<DeleteUsersRequestConversations> = None;
-                let mut __field_calls: Option<DeleteUsersRequestCalls> = None;
-                let mut __field_files: Option<bool> = None;
-                let mut __field_new_channel_owner_id: Option<String> = None;
-                let mut __field_new_call_owner_id: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user_ids" => __field_user_ids = Some(__map.next_value()?),
-                        "user" => __field_user = __map.next_value()?,
-                        "messages" => __field_messages = __map.next_value()?,
-                        "conversations" => __field_conversations = __map.next_value()?,
-                        "calls" => __field_calls = __map.next_value()?,
-                        "files" => __field_files = __map.next_value()?,
-                        "new_channel_owner_id" => __field_new_channel_owner_id = __map.next_value()?,
-                        "new_call_owner_id" => __field_new_call_owner_id = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteUsersRequest {
-                    user_ids: __field_user_ids.unwrap_or_default(),
-                    user: __field_user,
-                    messages: __field_messages,
-                    conversations: __field_conversations,
-                    calls: __field_calls,
-                    files: __field_files,
-                    new_channel_owner_id: __field_new_channel_owner_id,
-                    new_call_owner_id: __field_new_call_owner_id,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeleteUsersRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeleteUsersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeleteUsersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeleteUsersResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("task_id", &self.task_id)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.task_id);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteUsersResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteUsersResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `DeleteUsersResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteUsersResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_task_id: Option<String> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "task_id" => __field_task_id = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteUsersResponse {
-                    task_id: __field_task_id.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeleteUsersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for RestoreUsersRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "RestoreUsersRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_ids", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user_ids),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for RestoreUsersRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("user_ids", &self.user_ids)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user_ids);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for RestoreUsersRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = RestoreUsersRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `RestoreUsersRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<RestoreUsersRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user_ids: Option<Vec<String>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user_ids" => __field_user_ids = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(RestoreUsersRequest {
-                    user_ids: __field_user_ids.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for RestoreUsersRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for BlockUsersRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "BlockUsersRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "blocked_user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 1, 0, 0, 3, 0, 2],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.blocked_user_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for BlockUsersRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("blocked_user_id", &self.blocked_user_id)?;
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.blocked_user_id);
+        __map.optional(1, &self.user_id);
+        __map.optional(2, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BlockUsersRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = BlockUsersRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `BlockUsersRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<BlockUsersRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_blocked_user_id: Option<String> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "blocked_user_id" => __field_blocked_user_id = Some(__map.next_value()?),
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(BlockUsersRequest {
-                    blocked_user_id: __field_blocked_user_id.unwrap_or_default(),
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for BlockUsersRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for BlockUsersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "BlockUsersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "blocked_by_user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "blocked_user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 1, 3, 0, 4, 0, 0, 0],
+        required: 4,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                1 => __reader.value(&mut __map, 1, &mut __value.blocked_by_user_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.blocked_user_id),
+                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for BlockUsersResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.serialize_entry("blocked_by_user_id", &self.blocked_by_user_id)?;
-        __map.serialize_entry("blocked_user_id", &self.blocked_user_id)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.required(1, &self.blocked_by_user_id);
+        __map.required(2, &self.blocked_user_id);
+        __map.required(3, &self.created_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BlockUsersResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = BlockUsersResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `BlockUsersResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<BlockUsersResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_duration: Option<String> = None;
-                let mut __field_blocked_by_user_id: Option<String> = None;
-                let mut __field_blocked_user_id: Option<String> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        "blocked_by_user_id" => __field_blocked_by_user_id = Some(__map.next_value()?),
-                        "blocked_user_id" => __field_blocked_user_id = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(BlockUsersResponse {
-                    duration: __field_duration.unwrap_or_default(),
-                    blocked_by_user_id: __field_blocked_by_user_id.unwrap_or_default(),
-                    blocked_user_id: __field_blocked_user_id.unwrap_or_default(),
-                    created_at: __field_created_at,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for BlockUsersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnblockUsersRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnblockUsersRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "blocked_user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 1, 0, 0, 3, 0, 2],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.blocked_user_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnblockUsersRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("blocked_user_id", &self.blocked_user_id)?;
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.blocked_user_id);
+        __map.optional(1, &self.user_id);
+        __map.optional(2, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnblockUsersRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UnblockUsersRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UnblockUsersRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnblockUsersRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_blocked_user_id: Option<String> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_user: Option<UserRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "blocked_user_id" => __field_blocked_user_id = Some(__map.next_value()?),
-                        "user_id" => __field_user_id = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UnblockUsersRequest {
-                    blocked_user_id: __field_blocked_user_id.unwrap_or_default(),
-                    user_id: __field_user_id,
-                    user: __field_user,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnblockUsersRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnblockUsersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnblockUsersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnblockUsersResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnblockUsersResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UnblockUsersResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UnblockUsersResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnblockUsersResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UnblockUsersResponse {
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnblockUsersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetBlockedUsersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetBlockedUsersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "blocks", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 1, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.blocks),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetBlockedUsersResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("blocks", &self.blocks)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.blocks);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetBlockedUsersResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetBlockedUsersResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `GetBlockedUsersResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetBlockedUsersResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_blocks: Option<Vec<BlockedUserResponse>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "blocks" => __field_blocks = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetBlockedUsersResponse {
-                    blocks: __field_blocks.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetBlockedUsersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SendUserCustomEventRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SendUserCustomEventRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "event", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.event),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SendUserCustomEventRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("event", &self.event)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.event);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SendUserCustomEventRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SendUserCustomEventRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `SendUserCustomEventRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SendUserCustomEventRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_event: Option<UserCustomEventRequest> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "event" => __field_event = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SendUserCustomEventRequest {
-                    event: __field_event.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SendUserCustomEventRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SharedLocationsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SharedLocationsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "active_live_locations", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[2, 0, 1, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.active_live_locations),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SharedLocationsResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("active_live_locations", &self.active_live_locations)?;
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.active_live_locations);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SharedLocationsResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SharedLocationsResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `SharedLocationsResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SharedLocationsResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_active_live_locations: Option<Vec<SharedLocationResponseData>> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "active_live_locations" => __field_active_live_locations = Some(__map.next_value()?),
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SharedLocationsResponse {
-                    active_live_locations: __field_active_live_locations.unwrap_or_default(),
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SharedLocationsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateLiveLocationRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateLiveLocationRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "latitude", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "longitude", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "end_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 0, 2, 4, 3, 1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.latitude),
+                2 => __reader.option(&mut __map, 2, &mut __value.longitude),
+                3 => __reader.option(&mut __map, 3, &mut __value.end_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateLiveLocationRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("message_id", &self.message_id)?;
-        if let Some(__value) = &self.latitude {
-            __map.serialize_entry("latitude", __value)?;
-        }
-        if let Some(__value) = &self.longitude {
-            __map.serialize_entry("longitude", __value)?;
-        }
-        if let Some(__value) = &self.end_at {
-            __map.serialize_entry("end_at", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message_id);
+        __map.optional(1, &self.latitude);
+        __map.optional(2, &self.longitude);
+        __map.optional(3, &self.end_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateLiveLocationRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateLiveLocationRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateLiveLocationRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateLiveLocationRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_latitude: Option<f64> = None;
-                let mut __field_longitude: Option<f64> = None;
-                let mut __field_end_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message_id" => __field_message_id = Some(__map.next_value()?),
-                        "latitude" => __field_latitude = __map.next_value()?,
-                        "longitude" => __field_longitude = __map.next_value()?,
-                        "end_at" => __field_end_at = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateLiveLocationRequest {
-                    message_id: __field_message_id.unwrap_or_default(),
-                    latitude: __field_latitude,
-                    longitude: __field_longitude,
-                    end_at: __field_end_at,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateLiveLocationRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SharedLocationResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SharedLocationResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel_cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "latitude", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "longitude", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_by_device_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "end_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 0, 0, 9, 0, 0, 12, 0, 6, 0, 0, 1, 0, 4, 7, 11, 0, 8, 0, 0, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 3, 10],
+        required: 9,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channel_cid),
+                1 => __reader.value(&mut __map, 1, &mut __value.message_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.value(&mut __map, 3, &mut __value.latitude),
+                4 => __reader.value(&mut __map, 4, &mut __value.longitude),
+                5 => __reader.value(&mut __map, 5, &mut __value.created_by_device_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.end_at),
+                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
+                9 => __reader.option(&mut __map, 9, &mut __value.message),
+                10 => __reader.option(&mut __map, 10, &mut __value.channel),
+                11 => __reader.value(&mut __map, 11, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SharedLocationResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("channel_cid", &self.channel_cid)?;
-        __map.serialize_entry("message_id", &self.message_id)?;
-        __map.serialize_entry("user_id", &self.user_id)?;
-        __map.serialize_entry("latitude", &self.latitude)?;
-        __map.serialize_entry("longitude", &self.longitude)?;
-        __map.serialize_entry("created_by_device_id", &self.created_by_device_id)?;
-        if let Some(__value) = &self.end_at {
-            __map.serialize_entry("end_at", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        __map.serialize_entry("duration", &self.duration)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channel_cid);
+        __map.required(1, &self.message_id);
+        __map.required(2, &self.user_id);
+        __map.required(3, &self.latitude);
+        __map.required(4, &self.longitude);
+        __map.required(5, &self.created_by_device_id);
+        __map.optional(6, &self.end_at);
+        __map.required(7, &self.created_at);
+        __map.required(8, &self.updated_at);
+        __map.optional(9, &self.message);
+        __map.optional(10, &self.channel);
+        __map.required(11, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SharedLocationResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SharedLocationResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `SharedLocationResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SharedLocationResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_channel_cid: Option<String> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_latitude: Option<f64> = None;
-                let mut __field_longitude: Option<f64> = None;
-                let mut __field_created_by_device_id: Option<String> = None;
-                let mut __field_end_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_message: Option<MessageResponse> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_duration: Option<String> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "channel_cid" => __field_channel_cid = Some(__map.next_value()?),
-                        "message_id" => __field_message_id = Some(__map.next_value()?),
-                        "user_id" => __field_user_id = Some(__map.next_value()?),
-                        "latitude" => __field_latitude = Some(__map.next_value()?),
-                        "longitude" => __field_longitude = Some(__map.next_value()?),
-                        "created_by_device_id" => __field_created_by_device_id = Some(__map.next_value()?),
-                        "end_at" => __field_end_at = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "message" => __field_message = __map.next_value()?,
-                        "channel" => __field_channel = __map.next_value()?,
-                        "duration" => __field_duration = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(SharedLocationResponse {
-                    channel_cid: __field_channel_cid.unwrap_or_default(),
-                    message_id: __field_message_id.unwrap_or_default(),
-                    user_id: __field_user_id.unwrap_or_default(),
-                    latitude: __field_latitude.unwrap_or_default(),
-                    longitude: __field_longitude.unwrap_or_default(),
-                    created_by_device_id: __field_created_by_device_id.unwrap_or_default(),
-                    end_at: __field_end_at,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    message: __field_message,
-                    channel: __field_channel,
-                    duration: __field_duration.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SharedLocationResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CustomEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CustomEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[3, 0, 0, 0, 1, 2, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.type_),
+                1 => __reader.value(&mut __map, 1, &mut __value.created_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.received_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CustomEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("type", &self.type_)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["type", "created_at", "received_at"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.type_);
+        __map.required(1, &self.created_at);
+        __map.optional(2, &self.received_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CustomEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `CustomEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CustomEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_type_: Option<String> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(CustomEvent {
-                    type_: __field_type_.unwrap_or_default(),
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CustomEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for HealthCheckEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "HealthCheckEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "connection_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "me", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[5, 0, 0, 0, 0, 0, 0, 0, 2, 4, 0, 3, 0, 0, 0, 1],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.connection_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.me),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
+                4 => __reader.option(&mut __map, 4, &mut __value.received_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for HealthCheckEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("connection_id", &self.connection_id)?;
-        if let Some(__value) = &self.me {
-            __map.serialize_entry("me", __value)?;
-        }
-        if let Some(__value) = &self.cid {
-            __map.serialize_entry("cid", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["connection_id", "me", "cid", "created_at", "received_at"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.connection_id);
+        __map.optional(1, &self.me);
+        __map.optional(2, &self.cid);
+        __map.required(3, &self.created_at);
+        __map.optional(4, &self.received_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for HealthCheckEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = HealthCheckEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `HealthCheckEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<HealthCheckEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_connection_id: Option<String> = None;
-                let mut __field_me: Option<OwnUserResponse> = None;
-                let mut __field_cid: Option<String> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "connection_id" => __field_connection_id = Some(__map.next_value()?),
-                        "me" => __field_me = __map.next_value()?,
-                        "cid" => __field_cid = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(HealthCheckEvent {
-                    connection_id: __field_connection_id.unwrap_or_default(),
-                    me: __field_me,
-                    cid: __field_cid,
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for HealthCheckEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserDeactivatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserDeactivatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 0, 0, 0, 1, 3, 4, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                3 => __reader.option(&mut __map, 3, &mut __value.created_by),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserDeactivatedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.created_by {
-            __map.serialize_entry("created_by", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "user", "created_by"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.user);
+        __map.optional(3, &self.created_by);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserDeactivatedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserDeactivatedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UserDeactivatedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserDeactivatedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_created_by: Option<UserResponseCommonFields> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "created_by" => __field_created_by = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserDeactivatedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    user: __field_user,
-                    created_by: __field_created_by,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserDeactivatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserDeletedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserDeletedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "delete_messages", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "delete_conversation", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "delete_user", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "hard_delete", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mark_messages_deleted", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "delete_conversation_channels", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 2, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 5, 6, 1, 0, 4, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 9],
+        required: 7,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                3 => __reader.value(&mut __map, 3, &mut __value.delete_messages),
+                4 => __reader.value(&mut __map, 4, &mut __value.delete_conversation),
+                5 => __reader.value(&mut __map, 5, &mut __value.delete_user),
+                6 => __reader.value(&mut __map, 6, &mut __value.hard_delete),
+                7 => __reader.value(&mut __map, 7, &mut __value.mark_messages_deleted),
+                8 => __reader.value(&mut __map, 8, &mut __value.delete_conversation_channels),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserDeletedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.serialize_entry("delete_messages", &self.delete_messages)?;
-        __map.serialize_entry("delete_conversation", &self.delete_conversation)?;
-        __map.serialize_entry("delete_user", &self.delete_user)?;
-        __map.serialize_entry("hard_delete", &self.hard_delete)?;
-        __map.serialize_entry("mark_messages_deleted", &self.mark_messages_deleted)?;
-        __map.serialize_entry("delete_conversation_channels", &self.delete_conversation_channels)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "user", "delete_messages", "delete_conversation", "delete_user", "hard_delete", "mark_messages_deleted", "delete_conversation_channels"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.user);
+        __map.required(3, &self.delete_messages);
+        __map.required(4, &self.delete_conversation);
+        __map.required(5, &self.delete_user);
+        __map.required(6, &self.hard_delete);
+        __map.required(7, &self.mark_messages_deleted);
+        __map.required(8, &self.delete_conversation_channels);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserDeletedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserDeletedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UserDeletedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserDeletedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_delete_messages: Option<String> = None;
-                let mut __field_delete_conversation: Option<String> = None;
-                let mut __field_delete_user: Option<String> = None;
-                let mut __field_hard_delete: Option<bool> = None;
-                let mut __field_mark_messages_deleted: Option<bool> = None;
-                let mut __field_delete_conversation_channels: Option<bool> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "delete_messages" => __field_delete_messages = Some(__map.next_value()?),
-                        "delete_conversation" => __field_delete_conversation = Some(__map.next_value()?),
-                        "delete_user" => __field_delete_user = Some(__map.next_value()?),
-                        "hard_delete" => __field_hard_delete = Some(__map.next_value()?),
-                        "mark_messages_deleted" => __field_mark_messages_deleted = Some(__map.next_value()?),
-                        "delete_conversation_channels" => __field_delete_conversation_channels = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserDeletedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    user: __field_user,
-                    delete_messages: __field_delete_messages.unwrap_or_default(),
-                    delete_conversation: __field_delete_conversation.unwrap_or_default(),
-                    delete_user: __field_delete_user.unwrap_or_default(),
-                    hard_delete: __field_hard_delete.unwrap_or_default(),
-                    mark_messages_deleted: __field_mark_messages_deleted.unwrap_or_default(),
-                    delete_conversation_channels: __field_delete_conversation_channels.unwrap_or_default(),
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserDeletedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserPresenceChangedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserPresenceChangedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+        slots: &[2, 0, 0, 0, 1, 3, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.value(&mut __map, 2, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserPresenceChangedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        __map.serialize_entry("user", &self.user)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "user"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.required(2, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserPresenceChangedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserPresenceChangedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UserPresenceChangedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserPresenceChangedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "user" => __field_user = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_user) = __field_user else {
-                    return Err(serde::de::Error::missing_field("user"));
-                };
-                Ok(UserPresenceChangedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    user: __field_user,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserPresenceChangedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserReactivatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserReactivatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 0, 0, 0, 1, 3, 4, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                3 => __reader.option(&mut __map, 3, &mut __value.created_by),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserReactivatedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.created_by {
-            __map.serialize_entry("created_by", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "user", "created_by"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.user);
+        __map.optional(3, &self.created_by);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserReactivatedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserReactivatedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UserReactivatedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserReactivatedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_created_by: Option<UserResponseCommonFields> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "created_by" => __field_created_by = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserReactivatedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    user: __field_user,
-                    created_by: __field_created_by,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserReactivatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserUnreadReminderEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserUnreadReminderEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channels", flags: __rt::REQUIRED, nested: Some("{}") },
+        ],
+        slots: &[2, 0, 0, 0, 1, 3, 4, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                3 => __reader.value(&mut __map, 3, &mut __value.channels),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserUnreadReminderEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        __map.serialize_entry("channels", &self.channels)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "user", "channels"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.user);
+        __map.required(3, &self.channels);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserUnreadReminderEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserUnreadReminderEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UserUnreadReminderEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserUnreadReminderEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_user: Option<UserResponseCommonFields> = None;
-                let mut __field_channels: Option<std::collections::BTreeMap<String, ChannelMessagesResponse>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        "channels" => __field_channels = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserUnreadReminderEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    user: __field_user,
-                    channels: __field_channels.unwrap_or_default(),
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserUnreadReminderEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserUpdatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserUpdatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[2, 0, 0, 0, 1, 3, 0, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserUpdatedEvent {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(__value) = &self.received_at {
-            __map.serialize_entry("received_at", __value)?;
-        }
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "user"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserUpdatedEvent {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserUpdatedEvent;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UserUpdatedEvent` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserUpdatedEvent, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_user: Option<UserResponsePrivacyFields> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "received_at" => __field_received_at = __map.next_value()?,
-                        "user" => __field_user = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserUpdatedEvent {
-                    created_at: __field_created_at,
-                    received_at: __field_received_at,
-                    user: __field_user,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserUpdatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for FullUserResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FullUserResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "language", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "role", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "teams", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "teams_role", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "banned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "online", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_active", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "revoke_tokens_issued_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "deactivated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "avg_response_time", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "privacy_settings", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "devices", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "invisible", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mutes", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "channel_mutes", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "unread_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "total_unread_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "unread_channels", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "unread_threads", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "latest_hidden_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shadow_banned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "bypass_moderation", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocked_user_ids", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "ban_expires", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 10, 27, 0, 7, 12, 2, 9, 29, 0, 23, 0, 18, 22, 0, 0, 0, 30, 0, 17, 0, 16, 0, 11, 13, 28, 0, 0, 0, 0, 19, 20, 24, 21, 25, 8, 26, 0, 0, 0, 0, 4, 0, 0, 6, 0, 0, 0, 0, 1, 5, 3, 0, 0, 0, 14, 0, 0, 0, 15, 0, 0, 0, 0],
+        required: 18,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.name),
+                2 => __reader.option(&mut __map, 2, &mut __value.image),
+                3 => __reader.value(&mut __map, 3, &mut __value.language),
+                4 => __reader.value(&mut __map, 4, &mut __value.role),
+                5 => __reader.value(&mut __map, 5, &mut __value.teams),
+                6 => __reader.option(&mut __map, 6, &mut __value.teams_role),
+                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
+                9 => __reader.option(&mut __map, 9, &mut __value.deleted_at),
+                10 => __reader.value(&mut __map, 10, &mut __value.banned),
+                11 => __reader.value(&mut __map, 11, &mut __value.online),
+                12 => __reader.option(&mut __map, 12, &mut __value.last_active),
+                13 => __reader.option(&mut __map, 13, &mut __value.revoke_tokens_issued_before),
+                14 => __reader.option(&mut __map, 14, &mut __value.deactivated_at),
+                15 => __reader.option(&mut __map, 15, &mut __value.avg_response_time),
+                16 => __reader.option(&mut __map, 16, &mut __value.privacy_settings),
+                17 => __reader.value(&mut __map, 17, &mut __value.devices),
+                18 => __reader.value(&mut __map, 18, &mut __value.invisible),
+                19 => __reader.value(&mut __map, 19, &mut __value.mutes),
+                20 => __reader.value(&mut __map, 20, &mut __value.channel_mutes),
+                21 => __reader.value(&mut __map, 21, &mut __value.unread_count),
+                22 => __reader.value(&mut __map, 22, &mut __value.total_unread_count),
+                23 => __reader.value(&mut __map, 23, &mut __value.unread_channels),
+                24 => __reader.value(&mut __map, 24, &mut __value.unread_threads),
+                25 => __reader.option(&mut __map, 25, &mut __value.latest_hidden_channels),
+                26 => __reader.value(&mut __map, 26, &mut __value.shadow_banned),
+                27 => __reader.option(&mut __map, 27, &mut __value.bypass_moderation),
+                28 => __reader.value(&mut __map, 28, &mut __value.blocked_user_ids),
+                29 => __reader.option(&mut __map, 29, &mut __value.ban_expires),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FullUserResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        if let Some(__value) = &self.name {
-            __map.serialize_entry("name", __value)?;
-        }
-        if let Some(__value) = &self.image {
-            __map.serialize_entry("image", __value)?;
-        }
-        __map.serialize_entry("language", &self.language)?;
-        __map.serialize_entry("role", &self.role)?;
-        __map.serialize_entry("teams", &self.teams)?;
-        if let Some(__value) = &self.teams_role {
-            __map.serialize_entry("teams_role", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(__value) = &self.deleted_at {
-            __map.serialize_entry("deleted_at", __value)?;
-        }
-        __map.serialize_entry("banned", &self.banned)?;
-        __map.serialize_entry("online", &self.online)?;
-        if let Some(__value) = &self.last_active {
-            __map.serialize_entry("last_active", __value)?;
-        }
-        if let Some(__value) = &self.revoke_tokens_issued_before {
-            __map.serialize_entry("revoke_tokens_issued_before", __value)?;
-        }
-        if let Some(__value) = &self.deactivated_at {
-            __map.serialize_entry("deactivated_at", __value)?;
-        }
-        if let Some(__value) = &self.avg_response_time {
-            __map.serialize_entry("avg_response_time", __value)?;
-        }
-        if let Some(__value) = &self.privacy_settings {
-            __map.serialize_entry("privacy_settings", __value)?;
-        }
-        __map.serialize_entry("devices", &self.devices)?;
-        __map.serialize_entry("invisible", &self.invisible)?;
-        __map.serialize_entry("mutes", &self.mutes)?;
-        __map.serialize_entry("channel_mutes", &self.channel_mutes)?;
-        __map.serialize_entry("unread_count", &self.unread_count)?;
-        __map.serialize_entry("total_unread_count", &self.total_unread_count)?;
-        __map.serialize_entry("unread_channels", &self.unread_channels)?;
-        __map.serialize_entry("unread_threads", &self.unread_threads)?;
-        if let Some(__value) = &self.latest_hidden_channels {
-            __map.serialize_entry("latest_hidden_channels", __value)?;
-        }
-        __map.serialize_entry("shadow_banned", &self.shadow_banned)?;
-        if let Some(__value) = &self.bypass_moderation {
-            __map.serialize_entry("bypass_moderation", __value)?;
-        }
-        __map.serialize_entry("blocked_user_ids", &self.blocked_user_ids)?;
-        if let Some(__value) = &self.ban_expires {
-            __map.serialize_entry("ban_expires", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "name", "image", "language", "role", "teams", "teams_role", "created_at", "updated_at", "deleted_at", "banned", "online", "last_active", "revoke_tokens_issued_before", "deactivated_at", "avg_response_time", "privacy_settings", "devices", "invisible", "mutes", "channel_mutes", "unread_count", "total_unread_count", "unread_channels", "unread_threads", "latest_hidden_channels", "shadow_banned", "bypass_moderation", "blocked_user_ids", "ban_expires"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.optional(1, &self.name);
+        __map.optional(2, &self.image);
+        __map.required(3, &self.language);
+        __map.required(4, &self.role);
+        __map.required(5, &self.teams);
+        __map.optional(6, &self.teams_role);
+        __map.required(7, &self.created_at);
+        __map.required(8, &self.updated_at);
+        __map.optional(9, &self.deleted_at);
+        __map.required(10, &self.banned);
+        __map.required(11, &self.online);
+        __map.optional(12, &self.last_active);
+        __map.optional(13, &self.revoke_tokens_issued_before);
+        __map.optional(14, &self.deactivated_at);
+        __map.optional(15, &self.avg_response_time);
+        __map.optional(16, &self.privacy_settings);
+        __map.required(17, &self.devices);
+        __map.required(18, &self.invisible);
+        __map.required(19, &self.mutes);
+        __map.required(20, &self.channel_mutes);
+        __map.required(21, &self.unread_count);
+        __map.required(22, &self.total_unread_count);
+        __map.required(23, &self.unread_channels);
+        __map.required(24, &self.unread_threads);
+        __map.optional(25, &self.latest_hidden_channels);
+        __map.required(26, &self.shadow_banned);
+        __map.optional(27, &self.bypass_moderation);
+        __map.required(28, &self.blocked_user_ids);
+        __map.optional(29, &self.ban_expires);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FullUserResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FullUserResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `FullUserResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FullUserResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_image: Option<String> = None;
-                let mut __field_language: Option<String> = None;
-                let mut __field_role: Option<String> = None;
-                let mut __field_teams: Option<Vec<String>> = None;
-                let mut __field_teams_role: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_banned: Option<bool> = None;
-                let mut __field_online: Option<bool> = None;
-                let mut __field_last_active: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_revoke_tokens_issued_before: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_deactivated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_avg_response_time: Option<i32> = None;
-                let mut __field_privacy_settings: Option<PrivacySettingsResponse> = None;
-                let mut __field_devices: Option<Vec<DeviceResponse>> = None;
-                let mut __field_invisible: Option<bool> = None;
-                let mut __field_mutes: Option<Vec<UserMuteResponse>> = None;
-                let mut __field_channel_mutes: Option<Vec<ChannelMute>> = None;
-                let mut __field_unread_count: Option<i32> = None;
-                let mut __field_total_unread_count: Option<i32> = None;
-                let mut __field_unread_channels: Option<i32> = None;
-                let mut __field_unread_threads: Option<i32> = None;
-                let mut __field_latest_hidden_channels: Option<Vec<String>> = None;
-                let mut __field_shadow_banned: Option<bool> = None;
-                let mut __field_bypass_moderation: Option<bool> = None;
-                let mut __field_blocked_user_ids: Option<Vec<String>> = None;
-                let mut __field_ban_expires: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "name" => __field_name = __map.next_value()?,
-                        "image" => __field_image = __map.next_value()?,
-                        "language" => __field_language = Some(__map.next_value()?),
-                        "role" => __field_role = Some(__map.next_value()?),
-                        "teams" => __field_teams = Some(__map.next_value()?),
-                        "teams_role" => __field_teams_role = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "deleted_at" => __field_deleted_at = __map.next_value()?,
-                        "banned" => __field_banned = Some(__map.next_value()?),
-                        "online" => __field_online = Some(__map.next_value()?),
-                        "last_active" => __field_last_active = __map.next_value()?,
-                        "revoke_tokens_issued_before" => __field_revoke_tokens_issued_before = __map.next_value()?,
-                        "deactivated_at" => __field_deactivated_at = __map.next_value()?,
-                        "avg_response_time" => __field_avg_response_time = __map.next_value()?,
-                        "privacy_settings" => __field_privacy_settings = __map.next_value()?,
-                        "devices" => __field_devices = Some(__map.next_value()?),
-                        "invisible" => __field_invisible = Some(__map.next_value()?),
-                        "mutes" => __field_mutes = Some(__map.next_value()?),
-                        "channel_mutes" => __field_channel_mutes = Some(__map.next_value()?),
-                        "unread_count" => __field_unread_count = Some(__map.next_value()?),
-                        "total_unread_count" => __field_total_unread_count = Some(__map.next_value()?),
-                        "unread_channels" => __field_unread_channels = Some(__map.next_value()?),
-                        "unread_threads" => __field_unread_threads = Some(__map.next_value()?),
-                        "latest_hidden_channels" => __field_latest_hidden_channels = __map.next_value()?,
-                        "shadow_banned" => __field_shadow_banned = Some(__map.next_value()?),
-                        "bypass_moderation" => __field_bypass_moderation = __map.next_value()?,
-                        "blocked_user_ids" => __field_blocked_user_ids = Some(__map.next_value()?),
-                        "ban_expires" => __field_ban_expires = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(FullUserResponse {
-                    id: __field_id.unwrap_or_default(),
-                    name: __field_name,
-                    image: __field_image,
-                    language: __field_language.unwrap_or_default(),
-                    role: __field_role.unwrap_or_default(),
-                    teams: __field_teams.unwrap_or_default(),
-                    teams_role: __field_teams_role,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    deleted_at: __field_deleted_at,
-                    banned: __field_banned.unwrap_or_default(),
-                    online: __field_online.unwrap_or_default(),
-                    last_active: __field_last_active,
-                    revoke_tokens_issued_before: __field_revoke_tokens_issued_before,
-                    deactivated_at: __field_deactivated_at,
-                    avg_response_time: __field_avg_response_time,
-                    privacy_settings: __field_privacy_settings,
-                    devices: __field_devices.unwrap_or_default(),
-                    invisible: __field_invisible.unwrap_or_default(),
-                    mutes: __field_mutes.unwrap_or_default(),
-                    channel_mutes: __field_channel_mutes.unwrap_or_default(),
-                    unread_count: __field_unread_count.unwrap_or_default(),
-                    total_unread_count: __field_total_unread_count.unwrap_or_default(),
-                    unread_channels: __field_unread_channels.unwrap_or_default(),
-                    unread_threads: __field_unread_threads.unwrap_or_default(),
-                    latest_hidden_channels: __field_latest_hidden_channels,
-                    shadow_banned: __field_shadow_banned.unwrap_or_default(),
-                    bypass_moderation: __field_bypass_moderation,
-                    blocked_user_ids: __field_blocked_user_ids.unwrap_or_default(),
-                    ban_expires: __field_ban_expires,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FullUserResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UpdateUserPartialRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateUserPartialRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "set", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unset", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 2, 0, 0, 3, 1, 0],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.set),
+                2 => __reader.option(&mut __map, 2, &mut __value.unset),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateUserPartialRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        if let Some(__value) = &self.set {
-            __map.serialize_entry("set", __value)?;
-        }
-        if let Some(__value) = &self.unset {
-            __map.serialize_entry("unset", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.optional(1, &self.set);
+        __map.optional(2, &self.unset);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateUserPartialRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateUserPartialRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UpdateUserPartialRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateUserPartialRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_set: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut __field_unset: Option<Vec<String>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "set" => __field_set = __map.next_value()?,
-                        "unset" => __field_unset = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateUserPartialRequest {
-                    id: __field_id.unwrap_or_default(),
-                    set: __field_set,
-                    unset: __field_unset,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateUserPartialRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for BlockedUserResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "BlockedUserResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "blocked_user", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "blocked_user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[3, 0, 0, 0, 0, 4, 0, 0, 5, 0, 0, 1, 0, 0, 0, 2],
+        required: 5,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user),
+                1 => __reader.value(&mut __map, 1, &mut __value.user_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.blocked_user),
+                3 => __reader.value(&mut __map, 3, &mut __value.blocked_user_id),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for BlockedUserResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("user", &self.user)?;
-        __map.serialize_entry("user_id", &self.user_id)?;
-        __map.serialize_entry("blocked_user", &self.blocked_user)?;
-        __map.serialize_entry("blocked_user_id", &self.blocked_user_id)?;
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user);
+        __map.required(1, &self.user_id);
+        __map.required(2, &self.blocked_user);
+        __map.required(3, &self.blocked_user_id);
+        __map.required(4, &self.created_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BlockedUserResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = BlockedUserResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `BlockedUserResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<BlockedUserResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_blocked_user: Option<UserResponse> = None;
-                let mut __field_blocked_user_id: Option<String> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user" => __field_user = Some(__map.next_value()?),
-                        "user_id" => __field_user_id = Some(__map.next_value()?),
-                        "blocked_user" => __field_blocked_user = Some(__map.next_value()?),
-                        "blocked_user_id" => __field_blocked_user_id = Some(__map.next_value()?),
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_user) = __field_user else {
-                    return Err(serde::de::Error::missing_field("user"));
-                };
-                let Some(__field_blocked_user) = __field_blocked_user else {
-                    return Err(serde::de::Error::missing_field("blocked_user"));
-                };
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(BlockedUserResponse {
-                    user: __field_user,
-                    user_id: __field_user_id.unwrap_or_default(),
-                    blocked_user: __field_blocked_user,
-                    blocked_user_id: __field_blocked_user_id.unwrap_or_default(),
-                    created_at: __field_created_at,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for BlockedUserResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UserCustomEventRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserCustomEventRequest",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 1],
+        required: 1,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.type_),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserCustomEventRequest {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("type", &self.type_)?;
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["type"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.type_);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserCustomEventRequest {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserCustomEventRequest;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UserCustomEventRequest` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserCustomEventRequest, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_type_: Option<String> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "type" => __field_type_ = Some(__map.next_value()?),
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                Ok(UserCustomEventRequest {
-                    type_: __field_type_.unwrap_or_default(),
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserCustomEventRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelMessagesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelMessagesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "messages", flags: __rt::REQUIRED, nested: Some("[]") },
+        ],
+        slots: &[0, 1, 2, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channel),
+                1 => __reader.value(&mut __map, 1, &mut __value.messages),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelMessagesResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("channel", &self.channel)?;
-        __map.serialize_entry("messages", &self.messages)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channel);
+        __map.required(1, &self.messages);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelMessagesResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelMessagesResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `ChannelMessagesResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelMessagesResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                let mut __field_messages: Option<Vec<MessageResponse>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "channel" => __field_channel = Some(__map.next_value()?),
-                        "messages" => __field_messages = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_channel) = __field_channel else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(ChannelMessagesResponse {
-                    channel: __field_channel,
-                    messages: __field_messages.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelMessagesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UserResponsePrivacyFields {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserResponsePrivacyFields",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "language", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "role", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "teams", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "teams_role", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "banned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "online", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_active", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "revoke_tokens_issued_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "deactivated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocked_user_ids", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "avg_response_time", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "privacy_settings", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "invisible", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 10, 0, 0, 7, 12, 2, 9, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 18, 0, 17, 0, 11, 13, 0, 0, 0, 0, 0, 19, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 4, 0, 0, 6, 0, 0, 0, 0, 1, 5, 3, 0, 0, 0, 14, 0, 0, 0, 15, 0, 0, 0, 0],
+        required: 9,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.name),
+                2 => __reader.option(&mut __map, 2, &mut __value.image),
+                3 => __reader.value(&mut __map, 3, &mut __value.language),
+                4 => __reader.value(&mut __map, 4, &mut __value.role),
+                5 => __reader.value(&mut __map, 5, &mut __value.teams),
+                6 => __reader.option(&mut __map, 6, &mut __value.teams_role),
+                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
+                9 => __reader.option(&mut __map, 9, &mut __value.deleted_at),
+                10 => __reader.value(&mut __map, 10, &mut __value.banned),
+                11 => __reader.value(&mut __map, 11, &mut __value.online),
+                12 => __reader.option(&mut __map, 12, &mut __value.last_active),
+                13 => __reader.option(&mut __map, 13, &mut __value.revoke_tokens_issued_before),
+                14 => __reader.option(&mut __map, 14, &mut __value.deactivated_at),
+                15 => __reader.value(&mut __map, 15, &mut __value.blocked_user_ids),
+                16 => __reader.option(&mut __map, 16, &mut __value.avg_response_time),
+                17 => __reader.option(&mut __map, 17, &mut __value.privacy_settings),
+                18 => __reader.option(&mut __map, 18, &mut __value.invisible),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserResponsePrivacyFields {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        if let Some(__value) = &self.name {
-            __map.serialize_entry("name", __value)?;
-        }
-        if let Some(__value) = &self.image {
-            __map.serialize_entry("image", __value)?;
-        }
-        __map.serialize_entry("language", &self.language)?;
-        __map.serialize_entry("role", &self.role)?;
-        __map.serialize_entry("teams", &self.teams)?;
-        if let Some(__value) = &self.teams_role {
-            __map.serialize_entry("teams_role", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(__value) = &self.deleted_at {
-            __map.serialize_entry("deleted_at", __value)?;
-        }
-        __map.serialize_entry("banned", &self.banned)?;
-        __map.serialize_entry("online", &self.online)?;
-        if let Some(__value) = &self.last_active {
-            __map.serialize_entry("last_active", __value)?;
-        }
-        if let Some(__value) = &self.revoke_tokens_issued_before {
-            __map.serialize_entry("revoke_tokens_issued_before", __value)?;
-        }
-        if let Some(__value) = &self.deactivated_at {
-            __map.serialize_entry("deactivated_at", __value)?;
-        }
-        __map.serialize_entry("blocked_user_ids", &self.blocked_user_ids)?;
-        if let Some(__value) = &self.avg_response_time {
-            __map.serialize_entry("avg_response_time", __value)?;
-        }
-        if let Some(__value) = &self.privacy_settings {
-            __map.serialize_entry("privacy_settings", __value)?;
-        }
-        if let Some(__value) = &self.invisible {
-            __map.serialize_entry("invisible", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "name", "image", "language", "role", "teams", "teams_role", "created_at", "updated_at", "deleted_at", "banned", "online", "last_active", "revoke_tokens_issued_before", "deactivated_at", "blocked_user_ids", "avg_response_time", "privacy_settings", "invisible"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.optional(1, &self.name);
+        __map.optional(2, &self.image);
+        __map.required(3, &self.language);
+        __map.required(4, &self.role);
+        __map.required(5, &self.teams);
+        __map.optional(6, &self.teams_role);
+        __map.required(7, &self.created_at);
+        __map.required(8, &self.updated_at);
+        __map.optional(9, &self.deleted_at);
+        __map.required(10, &self.banned);
+        __map.required(11, &self.online);
+        __map.optional(12, &self.last_active);
+        __map.optional(13, &self.revoke_tokens_issued_before);
+        __map.optional(14, &self.deactivated_at);
+        __map.required(15, &self.blocked_user_ids);
+        __map.optional(16, &self.avg_response_time);
+        __map.optional(17, &self.privacy_settings);
+        __map.optional(18, &self.invisible);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserResponsePrivacyFields {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserResponsePrivacyFields;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UserResponsePrivacyFields` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserResponsePrivacyFields, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_image: Option<String> = None;
-                let mut __field_language: Option<String> = None;
-                let mut __field_role: Option<String> = None;
-                let mut __field_teams: Option<Vec<String>> = None;
-                let mut __field_teams_role: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_banned: Option<bool> = None;
-                let mut __field_online: Option<bool> = None;
-                let mut __field_last_active: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_revoke_tokens_issued_before: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_deactivated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_blocked_user_ids: Option<Vec<String>> = None;
-                let mut __field_avg_response_time: Option<i32> = None;
-                let mut __field_privacy_settings: Option<PrivacySettingsResponse> = None;
-                let mut __field_invisible: Option<bool> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "name" => __field_name = __map.next_value()?,
-                        "image" => __field_image = __map.next_value()?,
-                        "language" => __field_language = Some(__map.next_value()?),
-                        "role" => __field_role = Some(__map.next_value()?),
-                        "teams" => __field_teams = Some(__map.next_value()?),
-                        "teams_role" => __field_teams_role = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "deleted_at" => __field_deleted_at = __map.next_value()?,
-                        "banned" => __field_banned = Some(__map.next_value()?),
-                        "online" => __field_online = Some(__map.next_value()?),
-                        "last_active" => __field_last_active = __map.next_value()?,
-                        "revoke_tokens_issued_before" => __field_revoke_tokens_issued_before = __map.next_value()?,
-                        "deactivated_at" => __field_deactivated_at = __map.next_value()?,
-                        "blocked_user_ids" => __field_blocked_user_ids = Some(__map.next_value()?),
-                        "avg_response_time" => __field_avg_response_time = __map.next_value()?,
-                        "privacy_settings" => __field_privacy_settings = __map.next_value()?,
-                        "invisible" => __field_invisible = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(UserResponsePrivacyFields {
-                    id: __field_id.unwrap_or_default(),
-                    name: __field_name,
-                    image: __field_image,
-                    language: __field_language.unwrap_or_default(),
-                    role: __field_role.unwrap_or_default(),
-                    teams: __field_teams.unwrap_or_default(),
-                    teams_role: __field_teams_role,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    deleted_at: __field_deleted_at,
-                    banned: __field_banned.unwrap_or_default(),
-                    online: __field_online.unwrap_or_default(),
-                    last_active: __field_last_active,
-                    revoke_tokens_issued_before: __field_revoke_tokens_issued_before,
-                    deactivated_at: __field_deactivated_at,
-                    blocked_user_ids: __field_blocked_user_ids.unwrap_or_default(),
-                    avg_response_time: __field_avg_response_time,
-                    privacy_settings: __field_privacy_settings,
-                    invisible: __field_invisible,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserResponsePrivacyFields {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for OwnUserResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "OwnUserResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "language", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "role", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "teams", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "teams_role", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "banned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "online", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_active", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "revoke_tokens_issued_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "deactivated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "avg_response_time", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "privacy_settings", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "devices", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "invisible", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mutes", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "channel_mutes", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "unread_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "total_unread_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "total_unread_count_by_team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_channels", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "unread_threads", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "latest_hidden_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocked_user_ids", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 10, 0, 0, 7, 12, 2, 9, 29, 0, 24, 0, 19, 23, 0, 0, 0, 0, 0, 18, 0, 16, 0, 11, 13, 0, 0, 0, 0, 0, 17, 20, 21, 22, 26, 8, 27, 28, 0, 0, 0, 4, 0, 0, 6, 0, 0, 0, 0, 1, 5, 3, 0, 0, 0, 14, 0, 0, 0, 15, 25, 0, 0, 0],
+        required: 16,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.name),
+                2 => __reader.option(&mut __map, 2, &mut __value.image),
+                3 => __reader.value(&mut __map, 3, &mut __value.language),
+                4 => __reader.value(&mut __map, 4, &mut __value.role),
+                5 => __reader.value(&mut __map, 5, &mut __value.teams),
+                6 => __reader.option(&mut __map, 6, &mut __value.teams_role),
+                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
+                9 => __reader.option(&mut __map, 9, &mut __value.deleted_at),
+                10 => __reader.value(&mut __map, 10, &mut __value.banned),
+                11 => __reader.value(&mut __map, 11, &mut __value.online),
+                12 => __reader.option(&mut __map, 12, &mut __value.last_active),
+                13 => __reader.option(&mut __map, 13, &mut __value.revoke_tokens_issued_before),
+                14 => __reader.option(&mut __map, 14, &mut __value.deactivated_at),
+                15 => __reader.option(&mut __map, 15, &mut __value.avg_response_time),
+                16 => __reader.option(&mut __map, 16, &mut __value.push_preferences),
+                17 => __reader.option(&mut __map, 17, &mut __value.privacy_settings),
+                18 => __reader.value(&mut __map, 18, &mut __value.devices),
+                19 => __reader.value(&mut __map, 19, &mut __value.invisible),
+                20 => __reader.value(&mut __map, 20, &mut __value.mutes),
+                21 => __reader.value(&mut __map, 21, &mut __value.channel_mutes),
+                22 => __reader.value(&mut __map, 22, &mut __value.unread_count),
+                23 => __reader.value(&mut __map, 23, &mut __value.total_unread_count),
+                24 => __reader.option(&mut __map, 24, &mut __value.total_unread_count_by_team),
+                25 => __reader.value(&mut __map, 25, &mut __value.unread_channels),
+                26 => __reader.value(&mut __map, 26, &mut __value.unread_threads),
+                27 => __reader.option(&mut __map, 27, &mut __value.latest_hidden_channels),
+                28 => __reader.option(&mut __map, 28, &mut __value.blocked_user_ids),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for OwnUserResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        if let Some(__value) = &self.name {
-            __map.serialize_entry("name", __value)?;
-        }
-        if let Some(__value) = &self.image {
-            __map.serialize_entry("image", __value)?;
-        }
-        __map.serialize_entry("language", &self.language)?;
-        __map.serialize_entry("role", &self.role)?;
-        __map.serialize_entry("teams", &self.teams)?;
-        if let Some(__value) = &self.teams_role {
-            __map.serialize_entry("teams_role", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(__value) = &self.deleted_at {
-            __map.serialize_entry("deleted_at", __value)?;
-        }
-        __map.serialize_entry("banned", &self.banned)?;
-        __map.serialize_entry("online", &self.online)?;
-        if let Some(__value) = &self.last_active {
-            __map.serialize_entry("last_active", __value)?;
-        }
-        if let Some(__value) = &self.revoke_tokens_issued_before {
-            __map.serialize_entry("revoke_tokens_issued_before", __value)?;
-        }
-        if let Some(__value) = &self.deactivated_at {
-            __map.serialize_entry("deactivated_at", __value)?;
-        }
-        if let Some(__value) = &self.avg_response_time {
-            __map.serialize_entry("avg_response_time", __value)?;
-        }
-        if let Some(__value) = &self.push_preferences {
-            __map.serialize_entry("push_preferences", __value)?;
-        }
-        if let Some(__value) = &self.privacy_settings {
-            __map.serialize_entry("privacy_settings", __value)?;
-        }
-        __map.serialize_entry("devices", &self.devices)?;
-        __map.serialize_entry("invisible", &self.invisible)?;
-        __map.serialize_entry("mutes", &self.mutes)?;
-        __map.serialize_entry("channel_mutes", &self.channel_mutes)?;
-        __map.serialize_entry("unread_count", &self.unread_count)?;
-        __map.serialize_entry("total_unread_count", &self.total_unread_count)?;
-        if let Some(__value) = &self.total_unread_count_by_team {
-            __map.serialize_entry("total_unread_count_by_team", __value)?;
-        }
-        __map.serialize_entry("unread_channels", &self.unread_channels)?;
-        __map.serialize_entry("unread_threads", &self.unread_threads)?;
-        if let Some(__value) = &self.latest_hidden_channels {
-            __map.serialize_entry("latest_hidden_channels", __value)?;
-        }
-        if let Some(__value) = &self.blocked_user_ids {
-            __map.serialize_entry("blocked_user_ids", __value)?;
-        }
-        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "name", "image", "language", "role", "teams", "teams_role", "created_at", "updated_at", "deleted_at", "banned", "online", "last_active", "revoke_tokens_issued_before", "deactivated_at", "avg_response_time", "push_preferences", "privacy_settings", "devices", "invisible", "mutes", "channel_mutes", "unread_count", "total_unread_count", "total_unread_count_by_team", "unread_channels", "unread_threads", "latest_hidden_channels", "blocked_user_ids"])?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.optional(1, &self.name);
+        __map.optional(2, &self.image);
+        __map.required(3, &self.language);
+        __map.required(4, &self.role);
+        __map.required(5, &self.teams);
+        __map.optional(6, &self.teams_role);
+        __map.required(7, &self.created_at);
+        __map.required(8, &self.updated_at);
+        __map.optional(9, &self.deleted_at);
+        __map.required(10, &self.banned);
+        __map.required(11, &self.online);
+        __map.optional(12, &self.last_active);
+        __map.optional(13, &self.revoke_tokens_issued_before);
+        __map.optional(14, &self.deactivated_at);
+        __map.optional(15, &self.avg_response_time);
+        __map.optional(16, &self.push_preferences);
+        __map.optional(17, &self.privacy_settings);
+        __map.required(18, &self.devices);
+        __map.required(19, &self.invisible);
+        __map.required(20, &self.mutes);
+        __map.required(21, &self.channel_mutes);
+        __map.required(22, &self.unread_count);
+        __map.required(23, &self.total_unread_count);
+        __map.optional(24, &self.total_unread_count_by_team);
+        __map.required(25, &self.unread_channels);
+        __map.required(26, &self.unread_threads);
+        __map.optional(27, &self.latest_hidden_channels);
+        __map.optional(28, &self.blocked_user_ids);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for OwnUserResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = OwnUserResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `OwnUserResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<OwnUserResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_id: Option<String> = None;
-                let mut __field_name: Option<String> = None;
-                let mut __field_image: Option<String> = None;
-                let mut __field_language: Option<String> = None;
-                let mut __field_role: Option<String> = None;
-                let mut __field_teams: Option<Vec<String>> = None;
-                let mut __field_teams_role: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_banned: Option<bool> = None;
-                let mut __field_online: Option<bool> = None;
-                let mut __field_last_active: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_revoke_tokens_issued_before: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_deactivated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_avg_response_time: Option<i32> = None;
-                let mut __field_push_preferences: Option<PushPreferencesResponse> = None;
-                let mut __field_privacy_settings: Option<PrivacySettingsResponse> = None;
-                let mut __field_devices: Option<Vec<DeviceResponse>> = None;
-                let mut __field_invisible: Option<bool> = None;
-                let mut __field_mutes: Option<Vec<UserMuteResponse>> = None;
-                let mut __field_channel_mutes: Option<Vec<ChannelMute>> = None;
-                let mut __field_unread_count: Option<i32> = None;
-                let mut __field_total_unread_count: Option<i32> = None;
-                let mut __field_total_unread_count_by_team: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut __field_unread_channels: Option<i32> = None;
-                let mut __field_unread_threads: Option<i32> = None;
-                let mut __field_latest_hidden_channels: Option<Vec<String>> = None;
-                let mut __field_blocked_user_ids: Option<Vec<String>> = None;
-                let mut __custom = serde_json::Map::new();
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => __field_id = Some(__map.next_value()?),
-                        "name" => __field_name = __map.next_value()?,
-                        "image" => __field_image = __map.next_value()?,
-                        "language" => __field_language = Some(__map.next_value()?),
-                        "role" => __field_role = Some(__map.next_value()?),
-                        "teams" => __field_teams = Some(__map.next_value()?),
-                        "teams_role" => __field_teams_role = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "deleted_at" => __field_deleted_at = __map.next_value()?,
-                        "banned" => __field_banned = Some(__map.next_value()?),
-                        "online" => __field_online = Some(__map.next_value()?),
-                        "last_active" => __field_last_active = __map.next_value()?,
-                        "revoke_tokens_issued_before" => __field_revoke_tokens_issued_before = __map.next_value()?,
-                        "deactivated_at" => __field_deactivated_at = __map.next_value()?,
-                        "avg_response_time" => __field_avg_response_time = __map.next_value()?,
-                        "push_preferences" => __field_push_preferences = __map.next_value()?,
-                        "privacy_settings" => __field_privacy_settings = __map.next_value()?,
-                        "devices" => __field_devices = Some(__map.next_value()?),
-                        "invisible" => __field_invisible = Some(__map.next_value()?),
-                        "mutes" => __field_mutes = Some(__map.next_value()?),
-                        "channel_mutes" => __field_channel_mutes = Some(__map.next_value()?),
-                        "unread_count" => __field_unread_count = Some(__map.next_value()?),
-                        "total_unread_count" => __field_total_unread_count = Some(__map.next_value()?),
-                        "total_unread_count_by_team" => __field_total_unread_count_by_team = __map.next_value()?,
-                        "unread_channels" => __field_unread_channels = Some(__map.next_value()?),
-                        "unread_threads" => __field_unread_threads = Some(__map.next_value()?),
-                        "latest_hidden_channels" => __field_latest_hidden_channels = __map.next_value()?,
-                        "blocked_user_ids" => __field_blocked_user_ids = __map.next_value()?,
-                        _ => {
-                            __custom.insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(OwnUserResponse {
-                    id: __field_id.unwrap_or_default(),
-                    name: __field_name,
-                    image: __field_image,
-                    language: __field_language.unwrap_or_default(),
-                    role: __field_role.unwrap_or_default(),
-                    teams: __field_teams.unwrap_or_default(),
-                    teams_role: __field_teams_role,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    deleted_at: __field_deleted_at,
-                    banned: __field_banned.unwrap_or_default(),
-                    online: __field_online.unwrap_or_default(),
-                    last_active: __field_last_active,
-                    revoke_tokens_issued_before: __field_revoke_tokens_issued_before,
-                    deactivated_at: __field_deactivated_at,
-                    avg_response_time: __field_avg_response_time,
-                    push_preferences: __field_push_preferences,
-                    privacy_settings: __field_privacy_settings,
-                    devices: __field_devices.unwrap_or_default(),
-                    invisible: __field_invisible.unwrap_or_default(),
-                    mutes: __field_mutes.unwrap_or_default(),
-                    channel_mutes: __field_channel_mutes.unwrap_or_default(),
-                    unread_count: __field_unread_count.unwrap_or_default(),
-                    total_unread_count: __field_total_unread_count.unwrap_or_default(),
-                    total_unread_count_by_team: __field_total_unread_count_by_team,
-                    unread_channels: __field_unread_channels.unwrap_or_default(),
-                    unread_threads: __field_unread_threads.unwrap_or_default(),
-                    latest_hidden_channels: __field_latest_hidden_channels,
-                    blocked_user_ids: __field_blocked_user_ids,
-                    custom: __custom,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for OwnUserResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserMuteResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserMuteResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "target", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "expires", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+        ],
+        slots: &[0, 5, 0, 0, 2, 0, 0, 0, 4, 0, 3, 1, 0, 0, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.user),
+                1 => __reader.option(&mut __map, 1, &mut __value.target),
+                2 => __reader.option(&mut __map, 2, &mut __value.expires),
+                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.updated_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserMuteResponse {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(__value) = &self.user {
-            __map.serialize_entry("user", __value)?;
-        }
-        if let Some(__value) = &self.target {
-            __map.serialize_entry("target", __value)?;
-        }
-        if let Some(__value) = &self.expires {
-            __map.serialize_entry("expires", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.user);
+        __map.optional(1, &self.target);
+        __map.optional(2, &self.expires);
+        __map.required(3, &self.created_at);
+        __map.required(4, &self.updated_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserMuteResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserMuteResponse;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `UserMuteResponse` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserMuteResponse, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_user: Option<UserResponse> = None;
-                let mut __field_target: Option<UserResponse> = None;
-                let mut __field_expires: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user" => __field_user = __map.next_value()?,
-                        "target" => __field_target = __map.next_value()?,
-                        "expires" => __field_expires = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(UserMuteResponse {
-                    user: __field_user,
-                    target: __field_target,
-                    expires: __field_expires,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserMuteResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SharedLocation {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SharedLocation",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "latitude", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "longitude", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_by_device_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "end_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+        slots: &[0, 0, 3, 1, 4, 2, 0, 0],
+        required: 2,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.latitude),
+                1 => __reader.value(&mut __map, 1, &mut __value.longitude),
+                2 => __reader.option(&mut __map, 2, &mut __value.created_by_device_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.end_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SharedLocation {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("latitude", &self.latitude)?;
-        __map.serialize_entry("longitude", &self.longitude)?;
-        if let Some(__value) = &self.created_by_device_id {
-            __map.serialize_entry("created_by_device_id", __value)?;
-        }
-        if let Some(__value) = &self.end_at {
-            __map.serialize_entry("end_at", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.latitude);
+        __map.required(1, &self.longitude);
+        __map.optional(2, &self.created_by_device_id);
+        __map.optional(3, &self.end_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SharedLocation {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SharedLocation;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `SharedLocation` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SharedLocation, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_latitude: Option<f64> = None;
-                let mut __field_longitude: Option<f64> = None;
-                let mut __field_created_by_device_id: Option<String> = None;
-                let mut __field_end_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "latitude" => __field_latitude = Some(__map.next_value()?),
-                        "longitude" => __field_longitude = Some(__map.next_value()?),
-                        "created_by_device_id" => __field_created_by_device_id = __map.next_value()?,
-                        "end_at" => __field_end_at = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SharedLocation {
-                    latitude: __field_latitude.unwrap_or_default(),
-                    longitude: __field_longitude.unwrap_or_default(),
-                    created_by_device_id: __field_created_by_device_id,
-                    end_at: __field_end_at,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SharedLocation {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SharedLocationResponseData {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SharedLocationResponseData",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel_cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "latitude", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "longitude", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_by_device_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "end_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+        slots: &[0, 0, 0, 9, 0, 0, 0, 0, 6, 0, 0, 1, 0, 4, 7, 11, 0, 8, 0, 0, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 3, 10],
+        required: 8,
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channel_cid),
+                1 => __reader.value(&mut __map, 1, &mut __value.message_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.value(&mut __map, 3, &mut __value.latitude),
+                4 => __reader.value(&mut __map, 4, &mut __value.longitude),
+                5 => __reader.value(&mut __map, 5, &mut __value.created_by_device_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.end_at),
+                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
+                9 => __reader.option(&mut __map, 9, &mut __value.message),
+                10 => __reader.option(&mut __map, 10, &mut __value.channel),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SharedLocationResponseData {
-    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("channel_cid", &self.channel_cid)?;
-        __map.serialize_entry("message_id", &self.message_id)?;
-        __map.serialize_entry("user_id", &self.user_id)?;
-        __map.serialize_entry("latitude", &self.latitude)?;
-        __map.serialize_entry("longitude", &self.longitude)?;
-        __map.serialize_entry("created_by_device_id", &self.created_by_device_id)?;
-        if let Some(__value) = &self.end_at {
-            __map.serialize_entry("end_at", __value)?;
-        }
-        __map.serialize_entry("created_at", &self.created_at)?;
-        __map.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        if let Some(__value) = &self.channel {
-            __map.serialize_entry("channel", __value)?;
-        }
-        __map.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channel_cid);
+        __map.required(1, &self.message_id);
+        __map.required(2, &self.user_id);
+        __map.required(3, &self.latitude);
+        __map.required(4, &self.longitude);
+        __map.required(5, &self.created_by_device_id);
+        __map.optional(6, &self.end_at);
+        __map.required(7, &self.created_at);
+        __map.required(8, &self.updated_at);
+        __map.optional(9, &self.message);
+        __map.optional(10, &self.channel);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SharedLocationResponseData {
-    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SharedLocationResponseData;
-            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __formatter.write_str("a `SharedLocationResponseData` object")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SharedLocationResponseData, __A::Error> {
-                let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                let mut __field_channel_cid: Option<String> = None;
-                let mut __field_message_id: Option<String> = None;
-                let mut __field_user_id: Option<String> = None;
-                let mut __field_latitude: Option<f64> = None;
-                let mut __field_longitude: Option<f64> = None;
-                let mut __field_created_by_device_id: Option<String> = None;
-                let mut __field_end_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut __field_message: Option<Box<MessageResponse>> = None;
-                let mut __field_channel: Option<ChannelResponse> = None;
-                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
-                    match __key.as_str() {
-                        "channel_cid" => __field_channel_cid = Some(__map.next_value()?),
-                        "message_id" => __field_message_id = Some(__map.next_value()?),
-                        "user_id" => __field_user_id = Some(__map.next_value()?),
-                        "latitude" => __field_latitude = Some(__map.next_value()?),
-                        "longitude" => __field_longitude = Some(__map.next_value()?),
-                        "created_by_device_id" => __field_created_by_device_id = Some(__map.next_value()?),
-                        "end_at" => __field_end_at = __map.next_value()?,
-                        "created_at" => __field_created_at = Some(__map.next_value()?),
-                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
-                        "message" => __field_message = __map.next_value()?,
-                        "channel" => __field_channel = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(__field_created_at) = __field_created_at else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(__field_updated_at) = __field_updated_at else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(SharedLocationResponseData {
-                    channel_cid: __field_channel_cid.unwrap_or_default(),
-                    message_id: __field_message_id.unwrap_or_default(),
-                    user_id: __field_user_id.unwrap_or_default(),
-                    latitude: __field_latitude.unwrap_or_default(),
-                    longitude: __field_longitude.unwrap_or_default(),
-                    created_by_device_id: __field_created_by_device_id.unwrap_or_default(),
-                    end_at: __field_end_at,
-                    created_at: __field_created_at,
-                    updated_at: __field_updated_at,
-                    message: __field_message,
-                    channel: __field_channel,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SharedLocationResponseData {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }
