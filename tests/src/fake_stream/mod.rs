@@ -279,6 +279,14 @@ impl FakeStream {
         let _ = open.wait_for(|open| *open == count).await;
     }
 
+    /// Closes connection `connection_id` from the server's side, after the events already
+    /// queued for it: close 1012 (Service Restart), as when Stream restarts a node, so a client
+    /// reconnects and gets a new connection ID. Its watching ends as for any closed connection.
+    /// Returns whether the connection was open.
+    pub fn close_connection(&self, connection_id: &str) -> bool {
+        self.app.store().close_connection(connection_id)
+    }
+
     /// The users watching channel `cid` (sorted).
     pub fn watchers(&self, cid: &str) -> Vec<String> {
         self.app.store().watchers(cid).into_iter().collect()
