@@ -67,6 +67,10 @@ pub struct EndpointDef {
     pub status: Option<u16>,
     #[serde(default)]
     pub server_side_only: bool,
+    /// Only a client-side (user-token) caller may call it: Stream documents it in the
+    /// client-side document alone.
+    #[serde(default)]
+    pub client_side_only: bool,
     #[serde(default)]
     pub events: Vec<String>,
     #[serde(default)]
@@ -201,6 +205,11 @@ pub struct FieldDef {
     pub bounds: Bounds,
     pub default: Option<Scalar>,
     pub deprecated: Option<Deprecation>,
+    /// Only client-side (user-token) callers send it; server-side calls leave it out.
+    pub client_side_only: bool,
+    /// On a query parameter: its value is the ID of the caller's real-time connection, which
+    /// the runtime fills in from a bound connection.
+    pub from_connection: bool,
     /// On a `map<json>` field of a request schema: the query filter's fields.
     pub filter: Option<IndexMap<String, FilterFieldDef>>,
     /// On a `list<SortParamRequest>` field: the fields the query sorts by.
@@ -289,6 +298,10 @@ struct FieldFull {
     #[serde(default)]
     deprecated: Option<Deprecation>,
     #[serde(default)]
+    client_side_only: bool,
+    #[serde(default)]
+    from_connection: bool,
+    #[serde(default)]
     filter: Option<IndexMap<String, FilterFieldDef>>,
     #[serde(default)]
     sort: Option<Vec<String>>,
@@ -328,6 +341,8 @@ impl<'de> Deserialize<'de> for FieldDef {
                     },
                     default: f.default,
                     deprecated: f.deprecated,
+                    client_side_only: f.client_side_only,
+                    from_connection: f.from_connection,
                     filter: f.filter,
                     sort: f.sort,
                     sort_combinations: f.sort_combinations,
@@ -367,6 +382,7 @@ pub mod keys {
         "response",
         "status",
         "server_side_only",
+        "client_side_only",
         "events",
         "permissions",
         "deprecated",
@@ -393,6 +409,8 @@ pub mod keys {
         "max_items",
         "default",
         "deprecated",
+        "client_side_only",
+        "from_connection",
         "filter",
         "sort",
         "sort_combinations",

@@ -32,6 +32,29 @@ pub fn region(api: &Api) -> String {
     text
 }
 
+/// The features a manifest's `[features]` table declares outside the generated region (`default`,
+/// `ws`, ...): no area may take their names, or the manifest would declare one twice.
+pub fn declared_by_hand(manifest: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut in_features = false;
+    let mut in_region = false;
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_features = line == "[features]";
+        } else if line == BEGIN {
+            in_region = true;
+        } else if line == END {
+            in_region = false;
+        } else if in_features && !in_region && !line.starts_with('#') {
+            if let Some((name, _)) = line.split_once('=') {
+                names.push(name.trim().trim_matches('"').to_owned());
+            }
+        }
+    }
+    names
+}
+
 /// Replaces the generated region of a manifest's text with `region`.
 ///
 /// # Errors
@@ -56,6 +79,31 @@ mod tests {
             format!("[features]\ndefault = [\"full\"]\n{region}ws = []\n")
         );
         assert_eq!(splice(&spliced, &region).unwrap(), spliced);
+    }
+
+    #[test]
+    fn features_declared_by_hand_are_read_outside_the_region() {
+        let manifest = format!(
+            "[package]\nname = \"x\"\n\n[features]\n# Comment = no\ndefault = [\"full\"]\n{BEGIN}\nfull = []\nareas = []\n{END}\nws = [\"dep:a\"]\n\"quoted\" = []\n\n[dependencies]\nserde = \"1\"\n"
+        );
+        assert_eq!(declared_by_hand(&manifest), ["default", "ws", "quoted"]);
+    }
+
+    /// The client's manifest declares by hand only what `reserved.rs` reserves, so that the
+    /// fixtures and tests, which do not read the manifest, refuse the same area names.
+    #[test]
+    fn the_client_manifest_declares_only_reserved_features_by_hand() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../generated-client/Cargo.toml"
+        );
+        let manifest = std::fs::read_to_string(path).expect("the client's manifest");
+        for name in declared_by_hand(&manifest) {
+            assert!(
+                crate::reserved::MANIFEST_FEATURES.contains(&name.as_str()),
+                "add `{name}` to reserved::MANIFEST_FEATURES"
+            );
+        }
     }
 
     #[test]

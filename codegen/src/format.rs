@@ -36,8 +36,10 @@ fn space_items(code: &str) -> String {
         let previous_body = previous.trim_start();
         let previous_indent = previous.len() - previous_body.len();
         let item_start = indent <= 4 && ITEM_STARTS.iter().any(|start| body.starts_with(start));
-        let after_item =
-            previous_indent == indent && (previous_body == "}" || previous_body.ends_with(';'));
+        // A doc line may end like an item (`/// let x = 1;`): it never ends one.
+        let after_item = previous_indent == indent
+            && !previous_body.starts_with("//")
+            && (previous_body == "}" || previous_body.ends_with(';'));
         let slot = usize::from(indent == 4);
         let same_run = RUNS
             .iter()

@@ -27,10 +27,14 @@ pub mod format;
 pub mod lower;
 pub mod model;
 pub mod naming;
+pub mod outline;
 pub mod output;
 pub mod pagination;
 pub mod parallel;
+pub mod recursion;
 pub mod release;
+pub mod reserved;
+pub mod runtime_types;
 pub mod sample;
 pub mod setters;
 pub mod source;
@@ -56,6 +60,18 @@ pub fn generate_texts(inputs: Vec<(String, String)>) -> Result<Vec<GeneratedFile
 /// (tests, diffs) that need the API's meaning rather than generated code.
 pub fn load_api(spec_dir: &Path) -> Result<model::Api, Diagnostics> {
     checked_model(source::load_dir(spec_dir)?)
+}
+
+/// [`load_api`] for a client whose manifest declares `manual_features` by hand (from
+/// [`features::declared_by_hand`]): an area named like one of them is refused too, before
+/// anything is written (its generated feature would declare the name a second time).
+pub fn load_api_for_manifest(
+    spec_dir: &Path,
+    manual_features: &[String],
+) -> Result<model::Api, Diagnostics> {
+    let files = source::load_dir(spec_dir)?;
+    validate::validate_with_features(&files, manual_features)?;
+    Ok(lower::lower(&files))
 }
 
 /// [`load_api`] for spec texts given as `(display path, text)` pairs.

@@ -27,7 +27,7 @@ struct Lowerer {
 pub fn lower(files: &[SourceFile]) -> Api {
     let info = schema_info(files);
     let lowerer = Lowerer { info };
-    let boxed = recursive_fields(files);
+    let boxed = crate::recursion::boxed_fields(files);
     let mut areas = Vec::new();
     let mut permissions = Vec::new();
     let mut events = Vec::new();
@@ -55,7 +55,15 @@ pub fn lower(files: &[SourceFile]) -> Api {
                     ..field
                 })
                 .collect();
-            let query = params(&def.query, &mut schemas);
+            // The connection's ID is not the caller's to set in the query struct: the runtime
+            // fills it in (see `model::Endpoint::connection_id`).
+            let connection_id = def
+                .query
+                .iter()
+                .find(|(_, field)| field.from_connection)
+                .map(|(param, _)| param.clone());
+            let mut query = params(&def.query, &mut schemas);
+            query.retain(|field| Some(&field.wire_name) != connection_id.as_ref());
             let body = def.body.as_ref().map(|body| {
                 let multipart = body.content == crate::ast::BodyContent::Multipart;
                 let parts = if multipart {
@@ -90,12 +98,14 @@ pub fn lower(files: &[SourceFile]) -> Api {
                 http_method: def.method.clone(),
                 path: def.path.clone(),
                 path_params,
-                query_struct: (!def.query.is_empty()).then(|| naming::query_struct_name(name)),
+                query_struct: (!query.is_empty()).then(|| naming::query_struct_name(name)),
                 query,
+                connection_id,
                 body,
                 response: lowerer.named(&def.response),
                 status: def.status.unwrap_or(200),
                 server_side_only: def.server_side_only,
+                client_side_only: def.client_side_only,
                 events: def.events.clone(),
                 permissions: def
                     .permissions
@@ -315,7 +325,10 @@ impl Lowerer {
                 let rust_name = naming::inline_enum_name(owner, wire);
                 let doc = match &def.doc {
                     Some(doc) => doc.trim().to_owned(),
-                    None => format!("Values of `{}.{wire}`.", naming::type_name(owner)),
+                    None => format!(
+                        "Values of {}.",
+                        crate::emit::rustdoc::code(&format!("{}.{wire}", naming::type_name(owner)))
+                    ),
                 };
                 inline.push(Schema {
                     spec_name: rust_name.clone(),
@@ -359,6 +372,7 @@ impl Lowerer {
                 .filter
                 .as_ref()
                 .map(|_| naming::filter_type_name(owner, wire)),
+            client_side_only: def.client_side_only,
         }
     }
 }
@@ -514,48 +528,4 @@ fn schema_info(files: &[SourceFile]) -> HashMap<String, SchemaInfo> {
             return info;
         }
     }
-}
-
-/// The `(schema, field)` pairs that must be boxed: a field holding (not through a list or map)
-/// a schema that holds the field's own schema again.
-fn recursive_fields(files: &[SourceFile]) -> HashSet<(String, String)> {
-    // schema -> (field, schema the field holds directly)
-    let mut edges: HashMap<&str, Vec<(&str, String)>> = HashMap::new();
-    for file in files {
-        for (name, def) in &file.spec.schemas {
-            for (field, fdef) in def.fields.iter().flatten() {
-                if let Ok(TypeExpr::Ref(target)) = TypeExpr::parse(&fdef.ty) {
-                    edges.entry(name).or_default().push((field, target));
-                }
-            }
-        }
-    }
-    let reaches = |from: &str, to: &str| {
-        let mut stack = vec![from];
-        let mut seen = HashSet::new();
-        while let Some(node) = stack.pop() {
-            if node == to {
-                return true;
-            }
-            if seen.insert(node) {
-                stack.extend(
-                    edges
-                        .get(node)
-                        .into_iter()
-                        .flatten()
-                        .map(|(_, t)| t.as_str()),
-                );
-            }
-        }
-        false
-    };
-    let mut boxed = HashSet::new();
-    for (source, targets) in &edges {
-        for (field, target) in targets {
-            if reaches(target, source) {
-                boxed.insert((source.to_string(), field.to_string()));
-            }
-        }
-    }
-    boxed
 }

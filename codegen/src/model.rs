@@ -113,6 +113,8 @@ pub struct Field {
     /// A typed query filter: the field is a `Filter` of this marker type (a `map<json>`
     /// with a `filter:` list in the spec).
     pub filter: Option<String>,
+    /// Only client-side (user-token) callers send it.
+    pub client_side_only: bool,
 }
 
 impl Field {
@@ -353,13 +355,20 @@ pub struct Endpoint {
     pub http_method: String,
     pub path: String,
     pub path_params: Vec<Field>,
+    /// The query parameters the caller sets: all but [`Endpoint::connection_id`].
     pub query: Vec<Field>,
-    /// The query struct's name, when the endpoint has query parameters.
+    /// The query parameter (its wire name) that takes the ID of the caller's real-time
+    /// connection (`from_connection: true`): not in the query struct, since the runtime fills
+    /// it in from a bound connection or a per-call setting.
+    pub connection_id: Option<String>,
+    /// The query struct's name, when the endpoint has query parameters the caller sets.
     pub query_struct: Option<String>,
     pub body: Option<Body>,
     pub response: Named,
     pub status: u16,
     pub server_side_only: bool,
+    /// Only a client-side (user-token) caller may call it.
+    pub client_side_only: bool,
     pub events: Vec<String>,
     /// Permission variant names.
     pub permissions: Vec<String>,

@@ -89,7 +89,7 @@ mod tests {
         let spec = format!(
             "doc: Setters.\n\
              endpoints:\n  \
-               Send:\n    summary: Send\n    method: POST\n    path: /a\n    body: Body\n    response: Reply\n  \
+               SendBody:\n    summary: Send\n    method: POST\n    path: /a\n    body: Body\n    response: Reply\n  \
                Find:\n    summary: Find\n    method: GET\n    path: /b\n    query:\n      payload: {{ type: Query, doc: Q. }}\n    response: Reply\n\
              schemas:\n  \
                Body:\n    doc: A body.\n    fields: {{ nested: {{ type: list<Nested>, doc: N. }}, seven: Seven }}\n  \

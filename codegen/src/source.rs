@@ -1,12 +1,15 @@
 //! Stage 1, load: reads spec files into [`SourceFile`]s.
 //!
-//! This is the only module that knows the spec is YAML (and which YAML library reads it), so
-//! the library can be swapped without touching the later stages. It also reads YAML OpenAPI
-//! documents for [`crate::drift`], as JSON values ([`parse_yaml_value`]).
+//! This module and `outline.rs` are the only ones that know the spec is YAML (and which YAML
+//! libraries read it), so the libraries can be swapped without touching the later stages.
+//! serde_yaml reads each file into the AST; the outline (`outline.rs`, one pass over the same
+//! text's YAML events) gives every key's position, repeated keys and unknown keys. This module
+//! also reads YAML OpenAPI documents for [`crate::drift`], as JSON values ([`parse_yaml_value`]).
 
-use crate::ast::{keys, SpecFile};
+use crate::ast::SpecFile;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use serde_yaml::{Mapping, Value};
+use crate::outline::Outline;
+use serde_yaml::Value;
 use std::path::Path;
 
 /// One parsed spec file: its area name, its text (for positions) and its contents.
@@ -16,27 +19,79 @@ pub struct SourceFile {
     pub display_path: String,
     /// The area: the file stem, e.g. `channels`.
     pub area: String,
-    /// The raw text, used to find line numbers for diagnostics.
+    /// The raw text.
     pub text: String,
     /// The parsed contents.
     pub spec: SpecFile,
+    /// Where each key is, for diagnostics.
+    outline: Outline,
 }
 
 /// Reads every `*.yaml` file directly in `dir`, in name order.
+///
+/// A folder without any is an error (generating from it would delete the whole client), and
+/// so are files that look like spec files but would be skipped (`.yml`, `.YAML`) and files
+/// that are not UTF-8: the spec is read whole or not at all.
 pub fn load_dir(dir: &Path) -> Result<Vec<SourceFile>, Diagnostics> {
     let entries = std::fs::read_dir(dir).map_err(|e| io_problem(dir, &e))?;
     let mut paths = Vec::new();
+    let mut problems = Diagnostics::default();
     for entry in entries {
         let path = entry.map_err(|e| io_problem(dir, &e))?.path();
-        if path.extension().is_some_and(|ext| ext == "yaml") {
+        let extension = path.extension().and_then(|ext| ext.to_str()).unwrap_or("");
+        if extension == "yaml" {
             paths.push(path);
+        } else if ["yaml", "yml"]
+            .iter()
+            .any(|e| extension.eq_ignore_ascii_case(e))
+        {
+            let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+            problems.push(file_problem(
+                &path,
+                None,
+                format!("spec files end in `.yaml`, so this file would be skipped; rename it to `{stem}.yaml`"),
+            ));
         }
     }
     paths.sort();
+    if paths.is_empty() && problems.is_empty() {
+        problems.push(file_problem(
+            dir,
+            None,
+            "no spec files (`*.yaml`) in this folder; nothing was generated or deleted".to_owned(),
+        ));
+    }
     let mut inputs = Vec::with_capacity(paths.len());
     for path in paths {
-        let text = std::fs::read_to_string(&path).map_err(|e| io_problem(&path, &e))?;
-        inputs.push((path.display().to_string(), text));
+        let bytes = std::fs::read(&path).map_err(|e| io_problem(&path, &e))?;
+        match String::from_utf8(bytes) {
+            Ok(text) => inputs.push((path.display().to_string(), text)),
+            Err(error) => {
+                let bytes = error.as_bytes();
+                let valid = error.utf8_error().valid_up_to();
+                let before = String::from_utf8_lossy(&bytes[..valid]);
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                problems.push(file_problem(
+                    &path,
+                    Some((line, column)),
+                    format!(
+                        "the file is not UTF-8 (byte 0x{:02X} here); save it as UTF-8",
+                        bytes[valid]
+                    ),
+                ));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        // Report the other files' problems too.
+        if let Err(more) = load_texts(inputs) {
+            more.0
+                .into_iter()
+                .for_each(|problem| problems.push(problem));
+        }
+        problems.sort();
+        return Err(problems);
     }
     load_texts(inputs)
 }
@@ -68,36 +123,73 @@ fn load_text((display_path, text): (String, String)) -> Result<SourceFile, Vec<D
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let outline = Outline::read(&text);
+    let mut problems = Vec::new();
+    let diagnostic = |path: &[String], position, message: String| Diagnostic {
+        file: display_path.clone(),
+        position: Some(position),
+        key_path: path.join("."),
+        message,
+    };
+    for duplicate in &outline.duplicates {
+        let mut path = duplicate.path.clone();
+        path.push(duplicate.key.clone());
+        let (line, column) = duplicate.first;
+        problems.push(diagnostic(
+            &path,
+            duplicate.second,
+            format!(
+                "`{}` is written twice in this mapping (first at line {line} column {column}); YAML keeps only one, so remove or rename one of them",
+                duplicate.key
+            ),
+        ));
+    }
+    for bad in &outline.bad_chars {
+        problems.push(diagnostic(
+            &bad.path,
+            bad.at,
+            format!(
+                "the text holds the character U+{:04X}, which a doc comment or name of the generated code cannot hold; remove it",
+                u32::from(bad.char)
+            ),
+        ));
+    }
     let error = match serde_yaml::from_str::<SpecFile>(&text) {
-        Ok(spec) => {
+        Ok(spec) if problems.is_empty() => {
             return Ok(SourceFile {
                 display_path,
                 area,
                 text,
                 spec,
+                outline,
             })
         }
+        Ok(_) => return Err(problems),
         Err(error) => error,
     };
-    let mut problems = Vec::new();
     // serde stops at the first unknown key: list them all, then any other problem.
-    let unknown = serde_yaml::from_str::<Value>(&text)
-        .map(|value| unknown_keys(&value))
-        .unwrap_or_default();
-    let locator = Locator { text: &text };
-    for (path, key, allowed) in &unknown {
-        let mut full: Vec<&str> = path.iter().map(String::as_str).collect();
-        full.push(key);
-        problems.push(Diagnostic {
-            file: display_path.clone(),
-            position: locator.locate(&full),
-            key_path: full.join("."),
-            message: format!("unknown key `{key}`, expected {}", expected(allowed)),
-        });
+    let unknown = outline.unknown_keys();
+    for found in &unknown {
+        let mut path = found.path.clone();
+        path.push(found.key.clone());
+        let mut message = format!(
+            "unknown key `{}`, expected {}",
+            found.key,
+            expected(found.allowed)
+        );
+        if let Some(hint) = &found.hint {
+            message.push_str("; ");
+            message.push_str(hint);
+        }
+        problems.push(diagnostic(&path, found.at, message));
     }
-    let is_unknown_key = error.to_string().contains("unknown field");
-    if unknown.is_empty() || !is_unknown_key {
-        problems.push(yaml_problem(display_path, &error));
+    let serde_message = error.to_string();
+    let is_unknown_key = serde_message.contains("unknown field");
+    let is_duplicate = serde_message.contains("duplicate field");
+    let explained =
+        (is_unknown_key && !unknown.is_empty()) || (is_duplicate && !outline.duplicates.is_empty());
+    if !explained {
+        problems.push(yaml_problem(display_path.clone(), &text, &error));
     }
     Err(problems)
 }
@@ -144,7 +236,7 @@ fn yaml_to_json(value: Value) -> serde_json::Value {
     }
 }
 
-fn yaml_problem(file: String, error: &serde_yaml::Error) -> Diagnostic {
+fn yaml_problem(file: String, text: &str, error: &serde_yaml::Error) -> Diagnostic {
     let position = error.location().map(|l| (l.line(), l.column()));
     let mut message = error.to_string();
     // serde_yaml appends " at line L column C"; the position is shown in front instead.
@@ -160,197 +252,58 @@ fn yaml_problem(file: String, error: &serde_yaml::Error) -> Diagnostic {
         file,
         position,
         key_path,
+        message: clearer(message, text, position),
+    }
+}
+
+/// serde_yaml's messages, said plainly where they mislead: a tab reads "found character that
+/// cannot start any token", and a number too large for its type "invalid type: string".
+fn clearer(message: String, text: &str, position: Option<(usize, usize)>) -> String {
+    let char_at = position.and_then(|(line, column)| {
+        text.lines()
+            .nth(line.checked_sub(1)?)?
+            .chars()
+            .nth(column.checked_sub(1)?)
+    });
+    if message.contains("cannot start any token") && char_at == Some('\t') {
+        return "a tab: YAML does not allow tabs in indentation (or anywhere outside quotes); use spaces".to_owned();
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: string \"") {
+        if let Some((number, expected)) = rest.split_once("\", expected ") {
+            let numeric = number.parse::<f64>().is_ok()
+                && number
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || "+-.eE".contains(c));
+            if numeric {
+                return format!("the number `{number}` is out of range for {expected}");
+            }
+        }
+    }
+    message
+}
+
+fn io_problem(path: &Path, error: &std::io::Error) -> Diagnostics {
+    Diagnostics(vec![file_problem(
+        path,
+        None,
+        format!("cannot read: {error}"),
+    )])
+}
+
+fn file_problem(path: &Path, position: Option<(usize, usize)>, message: String) -> Diagnostic {
+    Diagnostic {
+        file: path.display().to_string(),
+        position,
+        key_path: String::new(),
         message,
     }
 }
 
-fn io_problem(path: &Path, error: &std::io::Error) -> Diagnostics {
-    Diagnostics(vec![Diagnostic {
-        file: path.display().to_string(),
-        position: None,
-        key_path: String::new(),
-        message: format!("cannot read: {error}"),
-    }])
-}
-
 impl SourceFile {
     /// Finds the line and column of a key path such as `["endpoints", "X", "path"]` in the
-    /// file's text, following the indentation of block mappings.
+    /// file (of its deepest key found).
     pub fn locate(&self, key_path: &[&str]) -> Option<(usize, usize)> {
-        Locator { text: &self.text }.locate(key_path)
-    }
-}
-
-/// Finds key paths in the text of a YAML file.
-struct Locator<'a> {
-    text: &'a str,
-}
-
-impl Locator<'_> {
-    /// Finds the line and column of a key path by following the indentation of block
-    /// mappings; keys written in flow style (`{ type: x }`) are found on their parent's line.
-    /// Returns the deepest position found.
-    fn locate(&self, key_path: &[&str]) -> Option<(usize, usize)> {
-        let lines: Vec<&str> = self.text.lines().collect();
-        let mut found: Option<(usize, usize)> = None;
-        let mut start = 0;
-        let mut parent_indent: Option<usize> = None;
-        'segments: for segment in key_path {
-            if let Some((line, column)) = found {
-                // A flow mapping on the parent's line: look for `segment:` inside it.
-                let text = lines[line - 1];
-                if let Some(brace) = text[column - 1..].find('{') {
-                    let inner = &text[column - 1 + brace..];
-                    if let Some(at) = find_key(inner, segment) {
-                        found = Some((line, column + brace + at));
-                        break 'segments;
-                    }
-                }
-            }
-            for (index, text) in lines.iter().enumerate().skip(start) {
-                let trimmed = text.trim_start();
-                if trimmed.is_empty() || trimmed.starts_with('#') {
-                    continue;
-                }
-                let indent = text.len() - trimmed.len();
-                if parent_indent.is_some_and(|p| indent <= p) {
-                    break 'segments;
-                }
-                if key_matches(trimmed, segment) {
-                    found = Some((index + 1, indent + 1));
-                    start = index + 1;
-                    parent_indent = Some(indent);
-                    continue 'segments;
-                }
-            }
-            break;
-        }
-        found
-    }
-}
-
-fn key_matches(trimmed: &str, key: &str) -> bool {
-    [
-        format!("{key}:"),
-        format!("\"{key}\":"),
-        format!("'{key}':"),
-    ]
-    .iter()
-    .any(|k| trimmed.starts_with(k.as_str()))
-}
-
-fn find_key(text: &str, key: &str) -> Option<usize> {
-    let needle = format!("{key}:");
-    let mut from = 0;
-    while let Some(at) = text[from..].find(&needle) {
-        let at = from + at;
-        let before = text[..at].chars().next_back();
-        if matches!(before, Some('{') | Some(' ') | Some(',')) {
-            return Some(at);
-        }
-        from = at + needle.len();
-    }
-    None
-}
-
-/// An unknown key: the path of its mapping, the key, and the keys that mapping accepts.
-type UnknownKey = (Vec<String>, String, &'static [&'static str]);
-
-/// Every key of the file that the language does not know, in file order.
-fn unknown_keys(file: &Value) -> Vec<UnknownKey> {
-    let mut found = Vec::new();
-    let Some(root) = file.as_mapping() else {
-        return found;
-    };
-    check_keys(root, keys::FILE, &[], &mut found);
-    let section = |name: &str| root.get(name).and_then(Value::as_mapping);
-    for (name, allowed) in [("permissions", keys::PERMISSION), ("events", keys::EVENT)] {
-        for (entry, value) in section(name).into_iter().flatten() {
-            if let Some(map) = value.as_mapping() {
-                check_keys(
-                    map,
-                    allowed,
-                    &[name.to_owned(), key_text(entry)],
-                    &mut found,
-                );
-            }
-        }
-    }
-    for (entry, value) in section("endpoints").into_iter().flatten() {
-        let Some(map) = value.as_mapping() else {
-            continue;
-        };
-        let path = vec!["endpoints".to_owned(), key_text(entry)];
-        check_keys(map, keys::ENDPOINT, &path, &mut found);
-        if let Some(body) = map.get("body").and_then(Value::as_mapping) {
-            check_keys(
-                body,
-                keys::BODY,
-                &[path.clone(), vec!["body".to_owned()]].concat(),
-                &mut found,
-            );
-        }
-        if let Some(pagination) = map.get("pagination").and_then(Value::as_mapping) {
-            check_keys(
-                pagination,
-                keys::PAGINATION,
-                &[path.clone(), vec!["pagination".to_owned()]].concat(),
-                &mut found,
-            );
-        }
-        for params in ["path_params", "query"] {
-            check_fields(
-                map.get(params),
-                &[path.clone(), vec![params.to_owned()]].concat(),
-                &mut found,
-            );
-        }
-    }
-    for (entry, value) in section("schemas").into_iter().flatten() {
-        let Some(map) = value.as_mapping() else {
-            continue;
-        };
-        let path = vec!["schemas".to_owned(), key_text(entry)];
-        check_keys(map, keys::SCHEMA, &path, &mut found);
-        check_fields(
-            map.get("fields"),
-            &[path, vec!["fields".to_owned()]].concat(),
-            &mut found,
-        );
-    }
-    found
-}
-
-fn check_fields(fields: Option<&Value>, path: &[String], found: &mut Vec<UnknownKey>) {
-    for (name, field) in fields.and_then(Value::as_mapping).into_iter().flatten() {
-        if let Some(map) = field.as_mapping() {
-            let field_path = [path.to_vec(), vec![key_text(name)]].concat();
-            check_keys(map, keys::FIELD, &field_path, found);
-            let filter = map.get("filter").and_then(Value::as_mapping);
-            for (entry, value) in filter.into_iter().flatten() {
-                if let Some(entry_map) = value.as_mapping() {
-                    let entry_path = [
-                        field_path.clone(),
-                        vec!["filter".to_owned(), key_text(entry)],
-                    ];
-                    check_keys(entry_map, keys::FILTER_FIELD, &entry_path.concat(), found);
-                }
-            }
-        }
-    }
-}
-
-fn check_keys(
-    map: &Mapping,
-    allowed: &'static [&'static str],
-    path: &[String],
-    found: &mut Vec<UnknownKey>,
-) {
-    for key in map.keys() {
-        let key = key_text(key);
-        if !allowed.contains(&key.as_str()) {
-            found.push((path.to_vec(), key, allowed));
-        }
+        self.outline.locate(key_path)
     }
 }
 
@@ -376,6 +329,7 @@ fn key_text(key: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ast::keys;
 
     /// The key lists in `ast::keys` are exactly the keys serde accepts for each struct.
     #[test]
@@ -440,6 +394,85 @@ mod tests {
                 "Some((8, 26)) schemas.S.fields.a.requird"
             ],
             "{problems}"
+        );
+    }
+
+    /// A fresh folder under the temporary directory, removed by the caller.
+    fn folder(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("codegen-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn an_empty_or_missing_folder_is_an_error() {
+        let dir = folder("empty");
+        std::fs::write(dir.join("README.md"), "not a spec").unwrap();
+        let problems = load_dir(&dir).unwrap_err().to_string();
+        assert!(problems.contains("no spec files"), "{problems}");
+        std::fs::remove_dir_all(&dir).unwrap();
+        let problems = load_dir(&dir).unwrap_err().to_string();
+        assert!(problems.contains("cannot read"), "{problems}");
+    }
+
+    #[test]
+    fn yml_files_and_non_utf8_files_are_refused_with_a_place() {
+        let dir = folder("odd-files");
+        std::fs::write(dir.join("good.yaml"), "doc: Fine.\n").unwrap();
+        std::fs::write(dir.join("skipped.yml"), "doc: Would be skipped.\n").unwrap();
+        std::fs::write(
+            dir.join("latin1.yaml"),
+            b"doc: ok\nschemas:\n  Caf\xe9: {}\n",
+        )
+        .unwrap();
+        let problems = load_dir(&dir).unwrap_err();
+        let shown: Vec<String> = problems
+            .0
+            .iter()
+            .map(|p| format!("{:?} {}", p.position, p.message))
+            .collect();
+        assert_eq!(shown.len(), 2, "{problems}");
+        assert!(
+            shown[0].starts_with("Some((3, 6)) the file is not UTF-8 (byte 0xE9 here)"),
+            "{shown:?}"
+        );
+        assert!(
+            shown[1].contains("rename it to `skipped.yaml`"),
+            "{shown:?}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn messages_say_what_is_wrong() {
+        let load = |text: &str| {
+            load_texts(vec![("a.yaml".into(), text.into())])
+                .unwrap_err()
+                .0
+                .into_iter()
+                .map(|p| format!("{:?} {}: {}", p.position, p.key_path, p.message))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            load("doc: x\nschemas:\n\tS: {}\n"),
+            ["Some((3, 1)) : a tab: YAML does not allow tabs in indentation (or anywhere outside quotes); use spaces"]
+        );
+        assert_eq!(
+            load(
+                "doc: x\nschemas:\n  S: { doc: x, fields: { n: { type: double, max: 1e400 } } }\n"
+            ),
+            ["Some((3, 50)) schemas.S.fields.n.max: the number `1e400` is out of range for f64"]
+        );
+        let comma = load("doc: x\nschemas:\n  S: { doc: Timeout, in ms., fields: {} }\n");
+        assert_eq!(comma.len(), 1, "{comma:?}");
+        assert!(
+            comma[0].contains("if it is the rest of `doc`'s value, quote that value"),
+            "{comma:?}"
+        );
+        assert_eq!(
+            load("doc: x\nschemas:\n  S: { doc: x, fields: {} }\n  S: { doc: y, fields: {} }\n"),
+            ["Some((4, 3)) schemas.S: `S` is written twice in this mapping (first at line 3 column 3); YAML keeps only one, so remove or rename one of them"]
         );
     }
 }

@@ -2,10 +2,11 @@
 //!
 //! Lowering (stage 3) relies on these checks: it only runs on a spec that passed them.
 
-use crate::ast::{BodyContent, FieldDef, FilterFieldDef, SchemaDef};
+use crate::ast::{BodyContent, EndpointDef, FieldDef, FilterFieldDef, SchemaDef};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{FilterKind, FilterOp, CORE_AREA, FALLBACK_EVENT};
 use crate::naming;
+use crate::reserved::{self, Space};
 use crate::source::SourceFile;
 use crate::types::TypeExpr;
 use indexmap::IndexMap;
@@ -17,6 +18,8 @@ const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
 struct Namespace {
     /// How the names are called in messages, e.g. "Rust type" or "method".
     kind: &'static str,
+    /// The namespace in `reserved.rs`'s table, for the names the generated code holds itself.
+    space: Option<Space>,
     /// Messages point at the other claim's key path too, not only its file (types come from
     /// schemas, fields and endpoints alike, so the file alone does not say which).
     shows_key_path: bool,
@@ -30,10 +33,32 @@ struct Claim {
     place: String,
 }
 
+/// Who claims a Rust name: "schema `X`" (`what`), how later claimants name it (`label`), and
+/// what to do when the name is taken (`hint`, e.g. "rename the schema").
+struct Claimant<'p> {
+    path: &'p [&'p str],
+    what: String,
+    label: String,
+    hint: &'static str,
+}
+
+impl<'p> Claimant<'p> {
+    /// A claimant that later claimants name as it names itself.
+    fn new(path: &'p [&'p str], what: String, hint: &'static str) -> Claimant<'p> {
+        Claimant {
+            path,
+            label: what.clone(),
+            what,
+            hint,
+        }
+    }
+}
+
 impl Namespace {
-    fn new(kind: &'static str, shows_key_path: bool) -> Namespace {
+    fn new(kind: &'static str, space: Option<Space>, shows_key_path: bool) -> Namespace {
         Namespace {
             kind,
+            space,
             shows_key_path,
             taken: BTreeMap::new(),
         }
@@ -55,11 +80,23 @@ struct Checker<'a> {
     /// Every event type and permission name of the spec.
     events: HashSet<&'a str>,
     permissions: HashSet<&'a str>,
+    /// Cargo features the client's manifest declares by hand, beyond `reserved.rs`'s.
+    manual_features: &'a [String],
 }
 
 /// Checks every file and the references between them.
 pub fn validate(files: &[SourceFile]) -> Result<(), Diagnostics> {
+    validate_with_features(files, &[])
+}
+
+/// [`validate`] for a client whose manifest also declares `manual_features` by hand (read by
+/// `cargo xtask codegen` with [`crate::features::declared_by_hand`]): no area may take them.
+pub fn validate_with_features(
+    files: &[SourceFile],
+    manual_features: &[String],
+) -> Result<(), Diagnostics> {
     let mut checker = Checker {
+        manual_features,
         files,
         problems: Diagnostics::default(),
         schemas: HashMap::new(),
@@ -76,6 +113,7 @@ pub fn validate(files: &[SourceFile]) -> Result<(), Diagnostics> {
     for (index, file) in files.iter().enumerate() {
         checker.check_file(index, file);
     }
+    checker.check_recursion();
     checker.check_core_area();
     checker.check_api_version();
     checker.check_doc_markers();
@@ -107,6 +145,29 @@ impl<'a> Checker<'a> {
                 .flatten()
                 .any(|(_, f)| TypeExpr::parse(&f.ty).is_ok_and(|t| t.holds_binary()))
         })
+    }
+
+    /// Recursive schemas that no Rust type or no finite value can have (`recursion.rs`).
+    fn check_recursion(&mut self) {
+        let files = self.files;
+        let found = [
+            crate::recursion::alias_cycles(files),
+            crate::recursion::required_cycles(files),
+        ];
+        for problem in found.into_iter().flatten() {
+            let schema = problem.schema.as_str();
+            let Some(index) = files
+                .iter()
+                .position(|file| file.spec.schemas.contains_key(schema))
+            else {
+                continue;
+            };
+            let path = match &problem.field {
+                Some(field) => vec!["schemas", schema, "fields", field.as_str()],
+                None => vec!["schemas", schema, "type"],
+            };
+            self.error(index, &path, problem.message);
+        }
     }
 
     /// The core area is compiled without any feature, so its types may only use core types.
@@ -246,14 +307,19 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Duplicate names across files, also after conversion to Rust names.
+    /// Duplicate names across files, also after conversion to Rust names, and names that the
+    /// generated code holds itself (`reserved.rs`).
     fn check_names(&mut self) {
         let files = self.files;
-        // Rust type names share one namespace: schemas, inline enums and query structs.
-        let mut types = Namespace::new("Rust type", true);
-        let mut methods = Namespace::new("method", false);
-        let mut events = Namespace::new("variant", false);
-        let mut permissions = Namespace::new("variant", false);
+        // Rust type names share one namespace: schemas, inline enums, query structs, filters
+        // and sorts; `models` re-exports them all.
+        let mut types = Namespace::new("Rust type", Some(Space::Type), true);
+        // The filters' field-type modules sit beside those types in `models`.
+        let mut filter_modules = Namespace::new("module", Some(Space::Module), true);
+        let mut methods = Namespace::new("method", Some(Space::Method), false);
+        let mut events = Namespace::new("variant", Some(Space::EventVariant), false);
+        let mut permissions = Namespace::new("variant", None, false);
+        let mut features = Namespace::new("cargo feature", Some(Space::Feature), false);
         let mut modules: BTreeMap<String, usize> = BTreeMap::new();
         for (index, file) in files.iter().enumerate() {
             let module = naming::module_name(&file.area);
@@ -265,22 +331,25 @@ impl<'a> Checker<'a> {
                     format!("the area becomes the module `{module}`, like {other_file}"),
                 );
             }
-            modules.insert(module, index);
+            modules.insert(module.clone(), index);
+            if module != CORE_AREA {
+                let what = format!("the area `{}`", file.area);
+                let claimant = Claimant::new(&[], what, "rename the file");
+                let by_hand = self.manual_features.contains(&module);
+                if by_hand && reserved::taken(Space::Feature, &module).is_none() {
+                    let message = format!("{} becomes the cargo feature `{module}`, which generated-client/Cargo.toml declares by hand; rename the file", claimant.what);
+                    self.error(index, &[], message);
+                }
+                self.claim(&mut features, index, claimant, module);
+            }
 
             for (name, schema) in &file.spec.schemas {
-                if naming::RESERVED_TYPE_NAMES.contains(&naming::type_name(name).as_str()) {
-                    self.error(index, &["schemas", name], format!("the schema name `{name}` would shadow a Rust type the generated code uses"));
-                }
                 let what = format!("schema `{name}`");
-                self.claim(
-                    &mut types,
-                    index,
-                    &["schemas", name],
-                    &what,
-                    &what,
-                    naming::type_name(name),
-                );
+                let at = ["schemas", name.as_str()];
+                let claimant = Claimant::new(&at, what, "rename the schema");
+                self.claim(&mut types, index, claimant, naming::type_name(name));
                 for (field, def) in schema.fields.iter().flatten() {
+                    let path = ["schemas", name.as_str(), "fields", field.as_str()];
                     let generated = [
                         def.filter
                             .as_ref()
@@ -293,65 +362,78 @@ impl<'a> Checker<'a> {
                             .map(|_| ("inline enum", naming::inline_enum_name(name, field))),
                     ];
                     for (kind, rust) in generated.into_iter().flatten() {
+                        if kind == "filter" {
+                            let module = naming::field_name(&rust);
+                            let what = format!("the module `{module}` of filter `{rust}`");
+                            let claimant = Claimant::new(&path, what, "rename the field");
+                            self.claim(&mut filter_modules, index, claimant, module);
+                        }
                         let what = format!("{kind} `{rust}`");
-                        self.claim(
-                            &mut types,
-                            index,
-                            &["schemas", name, "fields", field],
-                            &what,
-                            &what,
-                            rust,
-                        );
+                        let claimant = Claimant::new(&path, what, "rename the field or the schema");
+                        self.claim(&mut types, index, claimant, rust);
                     }
                 }
             }
             for (name, endpoint) in &file.spec.endpoints {
-                if !endpoint.query.is_empty() {
+                let path = ["endpoints", name.as_str()];
+                if endpoint.query.values().any(|def| !def.from_connection) {
                     let rust = naming::query_struct_name(name);
                     let what = format!("query struct `{rust}`");
-                    self.claim(&mut types, index, &["endpoints", name], &what, &what, rust);
+                    let claimant = Claimant::new(&path, what, "rename the endpoint");
+                    self.claim(&mut types, index, claimant, rust);
                 }
                 for (field, def) in endpoint.query.iter().chain(&endpoint.path_params) {
                     if def.values.is_some() {
                         let rust = naming::inline_enum_name(name, field);
                         let what = format!("inline enum `{rust}`");
-                        self.claim(&mut types, index, &["endpoints", name], &what, &what, rust);
+                        let claimant =
+                            Claimant::new(&path, what, "rename the parameter or the endpoint");
+                        self.claim(&mut types, index, claimant, rust);
                     }
                 }
-                let what = format!("endpoint `{name}`");
-                let label = format!("`{name}`");
-                self.claim(
-                    &mut methods,
-                    index,
-                    &["endpoints", name],
-                    &what,
-                    &label,
-                    naming::field_name(name),
-                );
+                let method = naming::field_name(name);
+                let mut rust_methods = vec![(
+                    format!("endpoint `{name}`"),
+                    format!("`{name}`"),
+                    method.clone(),
+                )];
+                if endpoint.pagination.is_some() {
+                    let what = format!("the stream method of endpoint `{name}`");
+                    rust_methods.push((what.clone(), what, format!("{method}_pages")));
+                }
+                for (what, label, rust) in rust_methods {
+                    let claimant = Claimant {
+                        path: &path,
+                        what,
+                        label,
+                        hint: "rename the endpoint",
+                    };
+                    self.claim(&mut methods, index, claimant, rust);
+                }
+                // Statics are the methods' names in capitals: only the reserved ones can clash.
+                let rust = naming::const_name(name);
+                if let Some(why) = reserved::taken(Space::Const, &rust) {
+                    let message = format!("the metadata static of endpoint `{name}` becomes `operations::{rust}`, which is taken: {why}; rename the endpoint");
+                    self.error(index, &path, message);
+                }
             }
             for name in file.spec.events.keys() {
-                let what = format!("event `{name}`");
-                let label = format!("`{name}`");
-                self.claim(
-                    &mut events,
-                    index,
-                    &["events", name],
-                    &what,
-                    &label,
-                    naming::event_variant(name),
-                );
+                let claimant = Claimant {
+                    path: &["events", name],
+                    what: format!("event `{name}`"),
+                    label: format!("`{name}`"),
+                    hint: "leave the event out: `Event::Unknown` keeps it as JSON",
+                };
+                self.claim(&mut events, index, claimant, naming::event_variant(name));
             }
             for name in file.spec.permissions.keys() {
-                let what = format!("permission `{name}`");
-                let label = format!("`{name}`");
-                self.claim(
-                    &mut permissions,
-                    index,
-                    &["permissions", name],
-                    &what,
-                    &label,
-                    naming::type_name(name),
-                );
+                let claimant = Claimant {
+                    path: &["permissions", name],
+                    what: format!("permission `{name}`"),
+                    label: format!("`{name}`"),
+                    hint: "rename the permission",
+                };
+                self.claim(&mut permissions, index, claimant, naming::type_name(name));
             }
         }
         for file in files {
@@ -366,31 +448,33 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Takes the Rust name `rust` for `what` (e.g. "schema `X`"), or reports whom it belongs to.
-    /// `label` is how a later claimant names this one ("schema `X`", or just "`X`").
-    fn claim(
-        &mut self,
-        namespace: &mut Namespace,
-        index: usize,
-        path: &[&str],
-        what: &str,
-        label: &str,
-        rust: String,
-    ) {
+    /// Takes the Rust name `rust` for a claimant, or reports whom it belongs to: a name the
+    /// generated code holds itself (`reserved.rs`), or an earlier claimant.
+    fn claim(&mut self, namespace: &mut Namespace, index: usize, claimant: Claimant, rust: String) {
+        let Claimant {
+            path,
+            what,
+            label,
+            hint,
+        } = claimant;
+        if let Some(why) = namespace
+            .space
+            .and_then(|space| reserved::taken(space, &rust))
+        {
+            let message = format!(
+                "{what} becomes the {} `{rust}`, which is taken: {why}; {hint}",
+                namespace.kind
+            );
+            self.error(index, path, message);
+            return;
+        }
         let Some(other) = namespace.taken.get(&rust) else {
-            let place = if namespace.shows_key_path {
+            let place = if namespace.shows_key_path && !path.is_empty() {
                 format!("{} ({})", self.files[index].display_path, path.join("."))
             } else {
                 self.files[index].display_path.clone()
             };
-            namespace.taken.insert(
-                rust,
-                Claim {
-                    what: what.to_owned(),
-                    label: label.to_owned(),
-                    place,
-                },
-            );
+            namespace.taken.insert(rust, Claim { what, label, place });
             return;
         };
         let message = if other.what == what {
@@ -493,6 +577,7 @@ impl<'a> Checker<'a> {
                 self.error(index, &at("summary"), "the summary is empty");
             }
             self.check_path(index, name, &endpoint.path, &endpoint.path_params);
+            self.check_client_side(index, name, endpoint);
             let mut rust_names: HashMap<String, &str> = HashMap::new();
             for (section, params) in [
                 ("path_params", &endpoint.path_params),
@@ -514,10 +599,9 @@ impl<'a> Checker<'a> {
                         }
                     }
                     let rust = naming::field_name(param);
-                    let clashes_with_argument =
-                        section == "path_params" && matches!(rust.as_str(), "query" | "body");
-                    if clashes_with_argument {
-                        self.error(index, &path, format!("the path parameter becomes the argument `{rust}`, which the generated method uses for its {rust}"));
+                    let taken = reserved::taken(Space::Argument, &rust);
+                    if let Some(why) = taken.filter(|_| section == "path_params") {
+                        self.error(index, &path, format!("the path parameter becomes the argument `{rust}`, which is taken: {why}; rename the parameter"));
                     }
                     if let Some(other) = rust_names.insert(rust.clone(), param) {
                         self.error(
@@ -703,6 +787,16 @@ impl<'a> Checker<'a> {
 
     fn check_schema(&mut self, index: usize, name: &str, schema: &SchemaDef) {
         let at = ["schemas", name];
+        if let Some(runtime) = crate::runtime_types::provided(name) {
+            for (field, problem) in runtime.mismatches(schema) {
+                let path = match &field {
+                    Some(field) => vec!["schemas", name, "fields", field.as_str()],
+                    None => at.to_vec(),
+                };
+                let message = format!("`{name}` is the runtime's `{}` ({}), which the spec only describes: {problem}; change the runtime first", runtime.rust_path, runtime.file);
+                self.error(index, &path, message);
+            }
+        }
         let forms = [
             schema.fields.is_some(),
             schema.values.is_some(),
@@ -735,12 +829,6 @@ impl<'a> Checker<'a> {
                                 index,
                                 &["schemas", name, "type"],
                                 format!("unknown schema `{target}`"),
-                            );
-                        } else if target == name {
-                            self.error(
-                                index,
-                                &["schemas", name, "type"],
-                                "an alias cannot refer to itself",
                             );
                         }
                     }
@@ -781,8 +869,8 @@ impl<'a> Checker<'a> {
         let mut variants: HashMap<String, &str> = HashMap::new();
         for value in values {
             let variant = naming::variant_name(value);
-            if variant == "Unknown" {
-                self.error(index, path, format!("the value `{value}` becomes the variant `Unknown`, which keeps unlisted values"));
+            if let Some(why) = reserved::taken(Space::EnumVariant, &variant) {
+                self.error(index, path, format!("the value `{value}` becomes the variant `{variant}`, which is taken: {why}; leave the value out, and `{variant}` keeps it"));
             }
             if let Some(other) = variants.insert(variant.clone(), value) {
                 if other == value {
@@ -803,6 +891,7 @@ impl<'a> Checker<'a> {
             }
         };
         self.check_query_keys(index, path, def, &ty);
+        self.check_client_side_keys(index, path, def, &ty);
         for target in ty.refs() {
             if !self.schemas.contains_key(target) {
                 self.error(index, path, format!("unknown schema `{target}`"));
@@ -869,6 +958,94 @@ impl<'a> Checker<'a> {
                     );
                 }
             }
+        }
+    }
+}
+
+impl Checker<'_> {
+    /// An endpoint's client-side marks: not both `server_side_only` and `client_side_only`,
+    /// and at most one parameter filled from the connection, client-side only itself or on a
+    /// client-side only endpoint.
+    fn check_client_side(&mut self, index: usize, name: &str, endpoint: &EndpointDef) {
+        if endpoint.server_side_only && endpoint.client_side_only {
+            self.error(
+                index,
+                &["endpoints", name, "client_side_only"],
+                "an endpoint is `server_side_only` or `client_side_only`, not both",
+            );
+        }
+        let filled: Vec<&String> = endpoint
+            .query
+            .iter()
+            .filter(|(_, def)| def.from_connection)
+            .map(|(param, _)| param)
+            .collect();
+        for (param, def) in &endpoint.query {
+            if def.from_connection && !def.client_side_only && !endpoint.client_side_only {
+                self.error(
+                    index,
+                    &["endpoints", name, "query", param.as_str(), "from_connection"],
+                    "only client-side callers have a connection: add `client_side_only: true` to the parameter (or the endpoint)",
+                );
+            }
+        }
+        if let [_, second, ..] = filled.as_slice() {
+            self.error(
+                index,
+                &[
+                    "endpoints",
+                    name,
+                    "query",
+                    second.as_str(),
+                    "from_connection",
+                ],
+                "only one query parameter can take the connection's ID",
+            );
+        }
+    }
+
+    /// A field's or parameter's `client_side_only` and `from_connection`: the connection's ID
+    /// goes in an optional string query parameter that only client-side callers send.
+    fn check_client_side_keys(
+        &mut self,
+        index: usize,
+        path: &[&str],
+        def: &FieldDef,
+        ty: &TypeExpr,
+    ) {
+        let at = |key: &'static str| [path, &[key]].concat();
+        let section = path.get(2).copied();
+        if def.client_side_only && section == Some("path_params") {
+            self.error(
+                index,
+                &at("client_side_only"),
+                "a path parameter is part of every call; only query parameters and fields can be client-side only",
+            );
+        }
+        if !def.from_connection {
+            return;
+        }
+        if path.first() != Some(&"endpoints") || section != Some("query") {
+            self.error(
+                index,
+                &at("from_connection"),
+                "`from_connection:` goes on a query parameter of an endpoint",
+            );
+            return;
+        }
+        if *ty != TypeExpr::String {
+            self.error(
+                index,
+                &at("from_connection"),
+                format!("the connection's ID is a string (`type: string`), not `{ty}`"),
+            );
+        }
+        if def.required {
+            self.error(
+                index,
+                &at("from_connection"),
+                "a parameter filled from the connection is optional: server-side callers have none",
+            );
         }
     }
 }

@@ -16,10 +16,10 @@ use tracing::Instrument as _;
 use crate::auth::{Auth, Secret};
 use crate::body::{self, ErrorBody, DEFAULT_MAX_BODY_SIZE, MAX_ERROR_BODY_SIZE};
 use crate::error::excerpt;
-use crate::models::ApiError;
 use crate::request::{Body, Part, Request};
 use crate::response::CallOptions;
 use crate::retry::{server_delay, Call};
+use crate::ApiError;
 use crate::{ApiResponse, Error, RateLimit, ResponseFuture, RetryPolicy};
 
 /// The production API endpoint.
@@ -56,6 +56,10 @@ const X_STREAM_CLIENT: HeaderName = HeaderName::from_static("x-stream-client");
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// The real-time connection whose current ID this client sends to the operations that take
+    /// one (`Client::with_connection`).
+    #[cfg(feature = "ws")]
+    pub(crate) connection: Option<crate::ws::Bound>,
 }
 
 struct Inner {
@@ -89,7 +93,8 @@ struct Inner {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
+        let mut debug = f.debug_struct("Client");
+        debug
             .field("api_key", &self.inner.api_key)
             .field("base_url", &self.inner.base_url)
             .field("auth", &self.inner.auth.mode())
@@ -98,8 +103,10 @@ impl fmt::Debug for Client {
             .field("connect_timeout", &self.inner.connect_timeout)
             .field("max_body_size", &self.inner.max_body_size)
             .field("retry", &self.inner.retry)
-            .field("user_agent", &self.inner.user_agent)
-            .finish_non_exhaustive()
+            .field("user_agent", &self.inner.user_agent);
+        #[cfg(feature = "ws")]
+        debug.field("connection", &self.connection);
+        debug.finish_non_exhaustive()
     }
 }
 
@@ -235,7 +242,7 @@ impl Client {
         options: CallOptions,
         started: Instant,
     ) -> Result<RawResponse, Error> {
-        let prepared = self.prepare(request)?;
+        let prepared = self.prepare(request, options.connection_id.as_deref())?;
         let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
         let timeout = options.timeout.unwrap_or(match prepared.body {
             PreparedBody::Multipart(_) => self.inner.upload_timeout,
@@ -253,7 +260,8 @@ impl Client {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let (mut error, hint) = match self.attempt(&prepared, limits, attempts).await {
+            let url = self.attempt_url(&prepared, timeout).await?;
+            let (mut error, hint) = match self.attempt(&prepared, &url, limits, attempts).await {
                 Ok(raw) => return Ok(raw),
                 Err(failure) => failure,
             };
@@ -273,8 +281,9 @@ impl Client {
         }
     }
 
-    /// Checks and encodes what every attempt sends.
-    fn prepare(&self, request: Request) -> Result<Prepared, Error> {
+    /// Checks and encodes what every attempt sends; `connection_id` is the call's own
+    /// ([`ResponseFuture::connection_id`]).
+    fn prepare(&self, request: Request, connection_id: Option<&str>) -> Result<Prepared, Error> {
         let Request {
             operation,
             path,
@@ -295,6 +304,16 @@ impl Client {
         url.query_pairs_mut()
             .append_pair("api_key", &self.inner.api_key)
             .extend_pairs(query);
+        if let Some(id) = connection_id {
+            let Some(param) = operation.connection_id_param else {
+                return Err(Error::Encode {
+                    operation: name,
+                    message: "the operation takes no real-time connection ID".to_owned(),
+                    source: None,
+                });
+            };
+            url.query_pairs_mut().append_pair(param, id);
+        }
         let body = match body {
             Body::Json(bytes) => PreparedBody::Json(Bytes::from(bytes)),
             Body::Multipart(parts) => {
@@ -308,25 +327,53 @@ impl Client {
             operation,
             url,
             body,
+            #[cfg(feature = "ws")]
+            bound: connection_id.is_none() && operation.connection_id_param.is_some(),
         })
+    }
+
+    /// The URL of one attempt: the prepared one, with the current ID of the bound real-time
+    /// connection when the operation takes one and the call set none (the ID changes with
+    /// every reconnect). While the connection reconnects, waits up to `wait` for its new ID.
+    async fn attempt_url<'p>(
+        &self,
+        prepared: &'p Prepared,
+        wait: Duration,
+    ) -> Result<std::borrow::Cow<'p, Url>, Error> {
+        #[cfg(feature = "ws")]
+        if let (true, Some(connection), Some(param)) = (
+            prepared.bound,
+            &self.connection,
+            prepared.operation.connection_id_param,
+        ) {
+            let id = connection
+                .connection_id(prepared.operation.name, wait)
+                .await?;
+            let mut url = prepared.url.clone();
+            url.query_pairs_mut().append_pair(param, &id);
+            return Ok(std::borrow::Cow::Owned(url));
+        }
+        let _ = wait;
+        Ok(std::borrow::Cow::Borrowed(&prepared.url))
     }
 
     /// Sends the request once; a failure comes with the wait that the response asked for.
     async fn attempt(
         &self,
         prepared: &Prepared,
+        url: &Url,
         limits: Limits,
         attempts: u32,
     ) -> Result<RawResponse, (Error, Option<Duration>)> {
         let name = prepared.operation.name;
         let transport = |source: reqwest::Error| {
-            let error = self.transport_error(name, &prepared.url, source, limits, attempts);
+            let error = self.transport_error(name, url, source, limits, attempts);
             (error, None)
         };
         let mut builder = self
             .inner
             .http
-            .request(prepared.operation.method.to_reqwest(), prepared.url.clone())
+            .request(prepared.operation.method.to_reqwest(), url.clone())
             .headers(self.inner.headers.clone())
             .timeout(limits.timeout);
         builder = match &prepared.body {
@@ -342,7 +389,7 @@ impl Client {
         let mut response = builder.send().await.map_err(transport)?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        if !same_resource(response.url(), &prepared.url) {
+        if !same_resource(response.url(), url) {
             // A caller's reqwest client followed a redirect: the answer is not the API's.
             let error = Error::Redirect {
                 operation: name,
@@ -359,7 +406,7 @@ impl Client {
             let error = Error::Redirect {
                 operation: name,
                 status: Some(status),
-                location: location(&headers, &prepared.url),
+                location: location(&headers, url),
                 source: None,
                 rate_limit: RateLimit::from_headers(&headers),
                 attempts,
@@ -502,8 +549,12 @@ fn location(headers: &HeaderMap, request: &Url) -> Option<String> {
 /// A request checked and encoded once, sent by each attempt.
 struct Prepared {
     operation: &'static crate::OperationInfo,
+    /// Without the bound connection's ID, which each attempt adds (`Client::attempt_url`).
     url: Url,
     body: PreparedBody,
+    /// Each attempt sends the bound connection's current ID, if the client has one.
+    #[cfg(feature = "ws")]
+    bound: bool,
 }
 
 /// The body of a prepared request: cheap to clone per attempt (files are `Bytes`).
@@ -873,6 +924,8 @@ impl ClientBuilder {
                 user_agent,
                 headers,
             }),
+            #[cfg(feature = "ws")]
+            connection: None,
         })
     }
 }

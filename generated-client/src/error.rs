@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use crate::body::ErrorBody;
-use crate::models::ApiError;
 use crate::transport_error as transport;
+use crate::ApiError;
 use crate::RateLimit;
 
 /// How many characters of a body an error message shows.
@@ -182,6 +182,20 @@ pub enum Error {
     #[error("invalid client configuration: {0}")]
     Config(String),
 
+    /// The call sends the ID of the real-time connection the client is bound to
+    /// (`Client::with_connection`, feature `ws`), and that connection has none: it is closed
+    /// for good, or it did not reconnect within the call's timeout. Nothing was sent.
+    #[cfg(feature = "ws")]
+    #[error("{operation}: the bound real-time connection {}; nothing was sent", if *closed { "is closed".to_owned() } else { format!("did not reconnect within {waited:?}") })]
+    NotConnected {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The connection is closed for good (`false`: it was still reconnecting).
+        closed: bool,
+        /// How long the call waited for the connection to reconnect.
+        waited: Duration,
+    },
+
     /// The real-time connection failed (feature `ws`); converted from
     /// [`RealtimeError`](crate::ws::RealtimeError) by `?`.
     #[cfg(feature = "ws")]
@@ -202,6 +216,8 @@ impl Error {
                 source.status().map(|s| s.as_u16())
             }
             Error::Encode { .. } | Error::Config(_) => None,
+            #[cfg(feature = "ws")]
+            Error::NotConnected { .. } => None,
             #[cfg(feature = "ws")]
             Error::Realtime(error) => error.status(),
         }
@@ -241,6 +257,8 @@ impl Error {
             | Error::BodyTooLarge { operation, .. }
             | Error::Redirect { operation, .. }
             | Error::Encode { operation, .. } => Some(operation),
+            #[cfg(feature = "ws")]
+            Error::NotConnected { operation, .. } => Some(operation),
             _ => None,
         }
     }
@@ -262,7 +280,7 @@ impl Error {
 
     /// A short, stable name of the variant for logs and metrics: `api`, `http`, `decode`,
     /// `timeout`, `connect` (a transport error opening the connection), `transport`,
-    /// `body_too_large`, `redirect`, `encode`, `config` or `realtime`.
+    /// `body_too_large`, `redirect`, `encode`, `config`, `not_connected` or `realtime`.
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Api { .. } => "api",
@@ -275,6 +293,8 @@ impl Error {
             Error::Redirect { .. } => "redirect",
             Error::Encode { .. } => "encode",
             Error::Config(_) => "config",
+            #[cfg(feature = "ws")]
+            Error::NotConnected { .. } => "not_connected",
             #[cfg(feature = "ws")]
             Error::Realtime(_) => "realtime",
         }
@@ -425,6 +445,7 @@ mod tests {
                 more_info: String::new(),
                 details: serde_json::Value::Null,
                 unrecoverable: Some(true),
+                unknown: serde_json::Map::new(),
             }),
             rate_limit: Some(RateLimit {
                 limit: Some(1),

@@ -55,7 +55,10 @@
 //! With the `ws` cargo feature, `Client::realtime` opens the websocket of a client-side app:
 //! the events of the channels the user watches as a `Stream` of the generated [`Event`] enum,
 //! with health checks, reconnects and token refresh handled by the connection. See the `ws`
-//! module.
+//! module. `Connection::client` (or `Client::with_connection`) gives a client bound to the
+//! connection: the calls that watch channels (`query_channels`, `get_or_create_channel`, ...
+//! with `watch: true`) name the connection with its current ID, so its events arrive there;
+//! [`ResponseFuture::connection_id`] sets an ID by hand.
 //!
 //! # Webhooks
 //!
@@ -77,6 +80,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod api_error;
 mod auth;
 mod backoff;
 mod body;
@@ -101,6 +105,7 @@ pub mod webhook;
 #[cfg_attr(docsrs, doc(cfg(feature = "ws")))]
 pub mod ws;
 
+pub use api_error::ApiError;
 pub use auth::{server_token, Auth, Secret, UserToken, DEFAULT_IAT_LEEWAY};
 pub use body::{ErrorBody, DEFAULT_MAX_BODY_SIZE, MAX_ERROR_BODY_SIZE};
 pub use client::{

@@ -49,8 +49,10 @@ impl fmt::Display for Method {
 /// What the API specification says about one operation (endpoint).
 ///
 /// The generated code has one `static` of this type per endpoint in
-/// [`operations`](crate::operations); errors name the operation that failed.
+/// [`operations`](crate::operations); errors name the operation that failed. New facts may be
+/// added in minor releases, so it cannot be built outside this crate.
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub struct OperationInfo {
     /// The operation's name in PascalCase, e.g. `"DeleteChannel"`.
     pub name: &'static str,
@@ -64,6 +66,13 @@ pub struct OperationInfo {
     pub success_status: u16,
     /// Whether only a server-side client (signed with the API secret) may call it.
     pub server_side_only: bool,
+    /// Whether only a client-side client (with a user token) may call it, such as
+    /// `StopWatchingChannel`: the server refuses it from a server-side client.
+    pub client_side_only: bool,
+    /// The query parameter that takes the ID of the caller's real-time connection (e.g.
+    /// `"connection_id"` of `QueryChannels`), if the operation has one. The runtime fills it
+    /// in: see [`ResponseFuture::connection_id`](crate::ResponseFuture::connection_id).
+    pub connection_id_param: Option<&'static str>,
     /// The types of the events that the call makes the server send, e.g. `"channel.deleted"`.
     pub events: &'static [&'static str],
     /// The permissions that the API checks for client-side callers.

@@ -371,6 +371,8 @@ mod tests {
         path: "/test",
         success_status: 200,
         server_side_only: false,
+        client_side_only: false,
+        connection_id_param: None,
         events: &[],
         permissions: &[],
         deprecated: false,

@@ -23,8 +23,9 @@ use crate::{Client, Error, RateLimit, RetryPolicy};
 ///
 /// Before it is awaited, its builder methods change this one call: [`timeout`](Self::timeout),
 /// [`max_body_size`](Self::max_body_size), [`retry_policy`](Self::retry_policy),
-/// [`no_retry`](Self::no_retry) and [`idempotent`](Self::idempotent). Once polled, the call is
-/// under way and they have no effect.
+/// [`no_retry`](Self::no_retry), [`idempotent`](Self::idempotent) and
+/// [`connection_id`](Self::connection_id). Once polled, the call is under way and they have no
+/// effect.
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -48,6 +49,10 @@ pub struct ResponseFuture<'a, T> {
 }
 
 /// A call not sent yet, then sending.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "the pending call moves into the sending future once; boxing it would cost an allocation per call"
+)]
 enum State<'a> {
     Pending {
         client: &'a Client,
@@ -69,6 +74,8 @@ pub(crate) struct CallOptions {
     pub(crate) retry: Option<RetryPolicy>,
     /// The caller says that sending the call twice does no harm (opts a `POST` into retries).
     pub(crate) idempotent: bool,
+    /// The real-time connection ID to send, over a bound connection's.
+    pub(crate) connection_id: Option<String>,
 }
 
 impl<'a, T> ResponseFuture<'a, T> {
@@ -123,6 +130,35 @@ impl<'a, T> ResponseFuture<'a, T> {
     /// Sends this call once, whatever the client's retry policy.
     pub fn no_retry(self) -> Self {
         self.retry_policy(RetryPolicy::none())
+    }
+
+    /// Sends `id` as the ID of the caller's real-time connection, for an operation that takes
+    /// one ([`OperationInfo::connection_id_param`](crate::OperationInfo::connection_id_param):
+    /// the `connection_id` query parameter of `QueryChannels`, `GetOrCreateChannel`,
+    /// `QueryThreads`, ...), so that `watch: true` and `presence: true` in the request apply
+    /// to that connection. It replaces the ID of a connection the client is bound to
+    /// (`Client::with_connection`, feature `ws`), which is usually the simpler way.
+    ///
+    /// An operation that takes no connection ID fails with [`Error::Encode`], before anything
+    /// is sent.
+    ///
+    /// ```no_run
+    /// use stream_chat_client::models::ChannelGetOrCreateRequest;
+    /// # async fn run(client: stream_chat_client::Client, id_from_my_websocket: String) -> Result<(), stream_chat_client::Error> {
+    /// let body = ChannelGetOrCreateRequest::default().watch(true);
+    /// let state = client
+    ///     .get_or_create_channel("messaging", "general", &body)
+    ///     .connection_id(id_from_my_websocket)
+    ///     .await?;
+    /// # drop(state);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn connection_id(mut self, id: impl Into<String>) -> Self {
+        if let Some(options) = self.options() {
+            options.connection_id = Some(id.into());
+        }
+        self
     }
 
     /// Marks this call as safe to send more than once, so that the retry policy may retry a

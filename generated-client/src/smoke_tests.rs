@@ -20,6 +20,8 @@ static GET_OP: OperationInfo = OperationInfo {
     path: "/things/{id}",
     success_status: 200,
     server_side_only: false,
+    client_side_only: false,
+    connection_id_param: None,
     events: &[],
     permissions: &[],
     deprecated: false,

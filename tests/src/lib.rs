@@ -27,6 +27,7 @@
 //! members and watchers) for end-to-end tests and the `fake-stream` binary.
 
 pub mod fake_stream;
+pub mod generated_check;
 pub mod load;
 pub mod openapi;
 pub mod raw;

@@ -1,6 +1,7 @@
 //! OpenAPI documents made from a spec, shaped like Stream's two: a server-side document with
-//! every operation and the webhook union, a client-side one with the operations a user token
-//! may call and the websocket union. The drift tests compare a spec with the documents made
+//! every operation but the client-side only ones and the webhook union, a client-side one with
+//! the operations a user token may call and the websocket union; parameters and fields that
+//! are client-side only are in the client-side document alone. The drift tests compare a spec with the documents made
 //! from it (no finding may appear) and write deleted slices of a spec back from them.
 //!
 //! Everything the spec language says is written where `drift` reads it in Stream's documents:
@@ -24,12 +25,15 @@ pub fn documents(files: &[SourceFile]) -> (String, String) {
         .filter(|(event_type, _)| event_type.as_str() != "*")
         .filter_map(|(_, e)| e.payload.as_ref())
         .collect();
-    let mut schemas = Map::new();
-    for file in files {
-        for (name, def) in &file.spec.schemas {
-            schemas.insert(name.clone(), schema(def, payloads.contains(&name)));
+    let schemas = |client: bool| {
+        let mut schemas = Map::new();
+        for file in files {
+            for (name, def) in &file.spec.schemas {
+                schemas.insert(name.clone(), schema(def, payloads.contains(&name), client));
+            }
         }
-    }
+        schemas
+    };
     let union = |client_only: bool| {
         let mapping: Map<String, Value> = files
             .iter()
@@ -50,7 +54,7 @@ pub fn documents(files: &[SourceFile]) -> (String, String) {
         let mut paths = Map::new();
         for file in files {
             for (name, def) in &file.spec.endpoints {
-                if client && def.server_side_only {
+                if client && def.server_side_only || !client && def.client_side_only {
                     continue;
                 }
                 let mut parameters = Vec::new();
@@ -58,6 +62,9 @@ pub fn documents(files: &[SourceFile]) -> (String, String) {
                     parameters.push(json!({ "in": "path", "name": param, "required": true, "schema": property(field, "001") }));
                 }
                 for (param, field) in &def.query {
+                    if !client && field.client_side_only {
+                        continue;
+                    }
                     let mut entry = json!({ "in": "query", "name": param });
                     if is_schema_name(&field.ty) {
                         entry["content"] = json!({ "application/json": { "schema": { "$ref": format!("#/components/schemas/{}", field.ty) } } });
@@ -98,7 +105,7 @@ pub fn documents(files: &[SourceFile]) -> (String, String) {
                 item[def.method.to_lowercase()] = operation;
             }
         }
-        let mut schemas = schemas.clone();
+        let mut schemas = schemas(client);
         let name = if client { "WSEvent" } else { "WHEvent" };
         schemas.insert(name.to_owned(), union(client));
         let text = json!({
@@ -116,7 +123,9 @@ fn is_schema_name(ty: &str) -> bool {
     ty.starts_with(|c: char| c.is_ascii_uppercase())
 }
 
-fn schema(def: &SchemaDef, is_payload: bool) -> Value {
+/// A schema as the document of one side shows it: the server-side one without the fields only
+/// client-side callers send (their `x-stream-index` stays, as in Stream's documents).
+fn schema(def: &SchemaDef, is_payload: bool, client: bool) -> Value {
     if let Some(values) = &def.values {
         return json!({ "type": "string", "enum": values });
     }
@@ -138,7 +147,11 @@ fn schema(def: &SchemaDef, is_payload: bool) -> Value {
         required.push("type".to_owned());
     }
     for (name, field) in def.fields.iter().flatten() {
-        properties.insert(name.clone(), property(field, &next()));
+        let index = next();
+        if field.client_side_only && !client {
+            continue;
+        }
+        properties.insert(name.clone(), property(field, &index));
         if field.required {
             required.push(name.clone());
         }

@@ -171,7 +171,13 @@ fn codegen(mut parser: lexopt::Parser) -> Result<ExitCode, String> {
     let root = workspace_root();
     let spec = root.join("spec");
     let out = root.join("generated-client/src/generated");
-    let (files, api) = match stream_chat_codegen::load_api(&spec)
+    let manifest = root.join("generated-client/Cargo.toml");
+    let manifest_text = std::fs::read_to_string(&manifest)
+        .map_err(|error| format!("cannot read {}: {error}", manifest.display()))?;
+    // Everything is checked before anything is written: an empty spec folder, or an area named
+    // like a feature the manifest declares by hand, stops here and deletes nothing.
+    let manual_features = stream_chat_codegen::features::declared_by_hand(&manifest_text);
+    let (files, api) = match stream_chat_codegen::load_api_for_manifest(&spec, &manual_features)
         .and_then(|api| Ok((stream_chat_codegen::generate_api(&api)?, api)))
     {
         Ok(result) => result,

@@ -162,6 +162,9 @@ wire_rules! {
     OPERATION_STATUS_CHANGED = "operation-status-changed", Breaking, "Callers that check the documented success status see another one.";
     OPERATION_BECAME_SERVER_SIDE_ONLY = "operation-became-server-side-only", Breaking, "Client-side (user-token) callers are now refused.";
     OPERATION_ALLOWED_CLIENT_SIDE = "operation-allowed-client-side", Compatible, "Client-side callers may now call it too; server-side callers are unaffected.";
+    OPERATION_BECAME_CLIENT_SIDE_ONLY = "operation-became-client-side-only", Breaking, "Server-side (secret-signed) callers are now refused.";
+    OPERATION_ALLOWED_SERVER_SIDE = "operation-allowed-server-side", Compatible, "Server-side callers may now call it too; client-side callers are unaffected.";
+    FIELD_CALLERS_CHANGED = "field-callers-changed", Compatible, "Which callers send a field or parameter (client-side only, filled from the real-time connection) is documentation: the JSON is the same.";
     OPERATION_RESPONSE_CHANGED = "operation-response-changed", Breaking, "The success body is another schema: callers decode it as the old one.";
     OPERATION_BODY_ADDED = "operation-body-added", Breaking, "Callers send no body where one is now expected.";
     OPERATION_BODY_REMOVED = "operation-body-removed", Breaking, "What callers send in the body is no longer read.";
@@ -280,6 +283,8 @@ pub fn operation_attribute(
         "status" => &OPERATION_STATUS_CHANGED,
         "server_side_only" if after == Some("true") => &OPERATION_BECAME_SERVER_SIDE_ONLY,
         "server_side_only" => &OPERATION_ALLOWED_CLIENT_SIDE,
+        "client_side_only" if after == Some("true") => &OPERATION_BECAME_CLIENT_SIDE_ONLY,
+        "client_side_only" => &OPERATION_ALLOWED_SERVER_SIDE,
         "response" => &OPERATION_RESPONSE_CHANGED,
         "body" => match (before, after) {
             (None, Some(_)) => &OPERATION_BODY_ADDED,
@@ -304,7 +309,7 @@ pub fn operation_attribute_rust(
             (Some(_), None) => &RUST_ITEM_REMOVED,
             _ => &RUST_PAGES_CHANGED,
         },
-        "method" | "path" | "status" | "server_side_only" => &RUST_DOCS_ONLY,
+        "method" | "path" | "status" | "server_side_only" | "client_side_only" => &RUST_DOCS_ONLY,
         "response" | "body" => &RUST_SIGNATURE_CHANGED,
         "deprecated" => rust_deprecation(before),
         _ => &RUST_UNCLASSIFIED,
@@ -340,6 +345,7 @@ pub fn field_attribute(
         "default" if usage.in_requests() => &REQUEST_DEFAULT_CHANGED,
         "default" => &RESPONSE_DEFAULT_CHANGED,
         "deprecated" => deprecation(before),
+        "client_side_only" | "from_connection" => &FIELD_CALLERS_CHANGED,
         _ => &ATTRIBUTE_CHANGED,
     }
 }
@@ -354,9 +360,10 @@ pub fn field_attribute_rust(
         "deprecated" => rust_deprecation(before),
         "type" | "required" | "nullable" if rust_type_changed => &RUST_TYPE_CHANGED,
         "type" | "required" | "nullable" => &RUST_DOCS_ONLY,
-        "min" | "min_len" | "min_items" | "max" | "max_len" | "max_items" | "default" => {
-            &RUST_DOCS_ONLY
-        }
+        "min" | "min_len" | "min_items" | "max" | "max_len" | "max_items" | "default"
+        | "client_side_only" => &RUST_DOCS_ONLY,
+        // The parameter leaves the query struct (or joins it): the runtime fills it in.
+        "from_connection" => &RUST_SIGNATURE_CHANGED,
         _ if rust_type_changed => &RUST_TYPE_CHANGED,
         _ => &RUST_UNCLASSIFIED,
     }

@@ -150,6 +150,7 @@ fn endpoint_attributes(def: &EndpointDef) -> Vec<Attr> {
         ("response", Some(def.response.clone())),
         ("status", Some(def.status.unwrap_or(200).to_string())),
         ("server_side_only", Some(def.server_side_only.to_string())),
+        ("client_side_only", Some(def.client_side_only.to_string())),
         ("deprecated", deprecation(&def.deprecated)),
         (
             "pagination",
@@ -191,6 +192,8 @@ pub(super) fn field_attributes(def: &FieldDef) -> Vec<Attr> {
         ("max_items", count(def.bounds.max_items)),
         ("default", def.default.as_ref().map(ToString::to_string)),
         ("deprecated", deprecation(&def.deprecated)),
+        ("client_side_only", Some(def.client_side_only.to_string())),
+        ("from_connection", Some(def.from_connection.to_string())),
     ]
 }
 

@@ -225,7 +225,7 @@ impl<'a> Comparison<'a> {
                 status(ours),
                 status(other),
             );
-            if theirs.knows.server_side_only {
+            if theirs.knows.both_sides {
                 self.differ(
                     op,
                     &location,
@@ -233,6 +233,14 @@ impl<'a> Comparison<'a> {
                     "server_side_only",
                     ours.server_side_only,
                     other.server_side_only,
+                );
+                self.differ(
+                    op,
+                    &location,
+                    &target,
+                    "client_side_only",
+                    ours.client_side_only,
+                    other.client_side_only,
                 );
             }
             self.differ(
@@ -429,6 +437,16 @@ impl<'a> Comparison<'a> {
             ours.deprecated,
             theirs.deprecated,
         );
+        if self.theirs.knows.both_sides {
+            self.differ(
+                entity,
+                location,
+                target,
+                "client_side_only",
+                ours.client_side_only,
+                theirs.client_side_only,
+            );
+        }
         match (&ours.filter, &theirs.filter) {
             (Some(a), Some(b)) => self.filter(location, target, a, b),
             (a, b) => {

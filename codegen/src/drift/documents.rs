@@ -2,18 +2,20 @@
 //! `chat-openapi-clientside.json`. This module merges what they say into one `Shape`:
 //!
 //! - an operation in both, or only in the client-side document, can be called with a user
-//!   token; one only in the server-side document is `server_side_only`;
+//!   token; one only in the server-side document is `server_side_only`, one only in the
+//!   client-side document `client_side_only`;
 //! - parameters and fields are the union of both (the client-side document alone has
-//!   `connection_id`, `watch` and `presence`; the server-side one alone `user_id`);
+//!   `connection_id`, `watch` and `presence`; the server-side one alone `user_id`); what only
+//!   the client-side one has, of an operation or schema both have, is `client_side_only`;
 //! - a field is required only where every document that lists it requires it;
 //! - events come from the webhook union, the websocket union (`client_side`) and the
 //!   `Sends events:` lists of the operations.
 //!
-//! What a single document cannot establish (server-side only, client-side events) is left
-//! out of the comparison, and the shape's `Knowledge` says so.
+//! What a single document cannot establish (server-side and client-side only, client-side
+//! events) is left out of the comparison, and the shape's `Knowledge` says so.
 
 use super::openapi::Document;
-use super::shape::{Knowledge, Schema, Shape};
+use super::shape::{Field, Knowledge, Schema, Shape};
 use std::collections::BTreeSet;
 
 /// Which of Stream's two documents a file is.
@@ -60,19 +62,20 @@ pub(crate) fn merge(mut documents: Vec<(Side, Document)>) -> Shape {
     let both = sides.len() == 2;
     let mut shape = Shape {
         knows: Knowledge {
-            server_side_only: both,
+            both_sides: both,
             client_side: sides.contains(&Side::Client),
         },
         ..Shape::default()
     };
-    let mut client_operations = BTreeSet::new();
+    let (mut client_operations, mut server_operations) = (BTreeSet::new(), BTreeSet::new());
     let mut sent = Vec::new();
     for (side, document) in &documents {
         shape.api_version = shape.api_version.take().or(document.version.clone());
         for (key, theirs) in &document.shape.operations {
-            if *side == Side::Client {
-                client_operations.insert(key.clone());
-            }
+            match side {
+                Side::Client => client_operations.insert(key.clone()),
+                Side::Server => server_operations.insert(key.clone()),
+            };
             sent.extend(theirs.events.iter().cloned());
             let Some(ours) = shape.operations.get_mut(key) else {
                 shape.operations.insert(key.clone(), theirs.clone());
@@ -82,7 +85,14 @@ pub(crate) fn merge(mut documents: Vec<(Side, Document)>) -> Shape {
                 match ours.query.get_mut(name) {
                     Some(known) => known.required &= param.required,
                     None => {
-                        ours.query.insert(name.clone(), param.clone());
+                        let client_side_only = *side == Side::Client;
+                        ours.query.insert(
+                            name.clone(),
+                            Field {
+                                client_side_only,
+                                ..param.clone()
+                            },
+                        );
                     }
                 }
             }
@@ -104,7 +114,14 @@ pub(crate) fn merge(mut documents: Vec<(Side, Document)>) -> Shape {
                         match ours.fields.get_mut(field) {
                             Some(known) => known.required &= def.required,
                             None => {
-                                ours.fields.insert(field.clone(), def.clone());
+                                let client_side_only = *side == Side::Client;
+                                ours.fields.insert(
+                                    field.clone(),
+                                    Field {
+                                        client_side_only,
+                                        ..def.clone()
+                                    },
+                                );
                             }
                         }
                     }
@@ -123,6 +140,7 @@ pub(crate) fn merge(mut documents: Vec<(Side, Document)>) -> Shape {
     if both {
         for (key, operation) in shape.operations.iter_mut() {
             operation.server_side_only = !client_operations.contains(key);
+            operation.client_side_only = !server_operations.contains(key);
         }
     }
     for (_, document) in &documents {

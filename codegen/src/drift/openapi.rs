@@ -382,6 +382,8 @@ impl<'a> Reader<'a> {
             bounds,
             default: schema.get("default").map(scalar_text),
             deprecated: schema.get("deprecated") == Some(&Value::Bool(true)),
+            // Known only from both documents (`documents.rs`).
+            client_side_only: false,
             filter,
             sort,
             sort_combinations,

@@ -25,11 +25,13 @@ pub(crate) struct Shape {
 }
 
 /// Which facts a shape establishes: one document alone cannot say which operations are
-/// server-side only, nor which events reach client websockets.
+/// server-side or client-side only (nor which parameters and fields only client-side callers
+/// send), nor which events reach client websockets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Knowledge {
-    /// Read from both the server-side and the client-side document (or from the spec).
-    pub server_side_only: bool,
+    /// Read from both the server-side and the client-side document (or from the spec): what
+    /// one side alone has is `server_side_only` or `client_side_only`.
+    pub both_sides: bool,
     /// The websocket union was read (from the client-side document, or the spec).
     pub client_side: bool,
 }
@@ -37,7 +39,7 @@ pub(crate) struct Knowledge {
 impl Default for Knowledge {
     fn default() -> Self {
         Knowledge {
-            server_side_only: true,
+            both_sides: true,
             client_side: true,
         }
     }
@@ -61,6 +63,8 @@ pub(crate) struct Operation {
     pub response: Option<String>,
     pub status: Option<u16>,
     pub server_side_only: bool,
+    /// Only the client-side document has it: a user-token client alone may call it.
+    pub client_side_only: bool,
     /// Event types the call makes the server send, in the description's order.
     pub events: Vec<String>,
     pub deprecated: bool,
@@ -126,6 +130,9 @@ pub(crate) struct Field {
     /// The server's default, as text (`true`, `10`, `"*"` shown without quotes).
     pub default: Option<String>,
     pub deprecated: bool,
+    /// Only client-side callers send it: of an operation or schema in both documents, only the
+    /// client-side one has it.
+    pub client_side_only: bool,
     /// A query filter's fields, by wire name.
     pub filter: Option<IndexMap<String, FilterField>>,
     /// The fields a query sorts by.

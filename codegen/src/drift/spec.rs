@@ -37,6 +37,7 @@ pub(crate) fn shape(files: &[SourceFile]) -> Shape {
                 response: Some(def.response.clone()),
                 status: Some(def.status.unwrap_or(200)),
                 server_side_only: def.server_side_only,
+                client_side_only: def.client_side_only,
                 events: def.events.clone(),
                 deprecated: Deprecation::note(&def.deprecated).is_some(),
             };
@@ -85,6 +86,7 @@ fn field(def: &FieldDef, required: bool) -> Field {
             other => other.to_string(),
         }),
         deprecated: Deprecation::note(&def.deprecated).is_some(),
+        client_side_only: def.client_side_only,
         filter: def.filter.as_ref().map(|fields| {
             fields
                 .iter()

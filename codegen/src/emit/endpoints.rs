@@ -3,6 +3,7 @@
 //! Methods build their request at once and return a `ResponseFuture` that sends it: the future
 //! borrows only the client, not the arguments, and no per-method state machine is compiled.
 
+use super::rustdoc::{code, prose};
 use super::schemas::{field_doc, field_type};
 use super::{deprecated, doc, ident, rust_type};
 use crate::model::{Endpoint, Field, Type};
@@ -138,22 +139,36 @@ pub(super) fn params(endpoint: &Endpoint) -> Vec<TokenStream> {
 
 /// The method's rustdoc: summary, doc, then the operation's facts.
 fn method_doc(endpoint: &Endpoint) -> String {
-    let mut text = endpoint.summary.clone();
+    let mut text = prose(&endpoint.summary);
     text.push('.');
     if let Some(doc) = &endpoint.doc {
         text.push_str("\n\n");
-        text.push_str(doc);
+        text.push_str(&prose(doc));
     }
     text.push_str(&format!(
-        "\n\n- Request: `{} {}`, success status `{}`",
-        endpoint.http_method, endpoint.path, endpoint.status
+        "\n\n- Request: {}, success status `{}`",
+        code(&format!("{} {}", endpoint.http_method, endpoint.path)),
+        endpoint.status
     ));
     text.push_str(if endpoint.server_side_only {
         "\n- Server-side only: yes (the client must be built with the API secret)"
+    } else if endpoint.client_side_only {
+        "\n- Client-side only: yes (the client must use a user token)"
     } else {
         "\n- Server-side only: no"
     });
-    let events: Vec<String> = endpoint.events.iter().map(|e| format!("`{e}`")).collect();
+    if let Some(param) = &endpoint.connection_id {
+        text.push_str(&format!(
+            "\n- Connection ID: the {} query parameter names the caller's real-time \
+             connection, which `watch` and `presence` apply to (client-side callers only). A \
+             client bound to a connection (`Client::with_connection`, feature `ws`) sends its \
+             current ID on every call, and \
+             [`ResponseFuture::connection_id`](crate::ResponseFuture::connection_id) sets one \
+             for one call; otherwise none is sent.",
+            code(param)
+        ));
+    }
+    let events: Vec<String> = endpoint.events.iter().map(|e| code(e)).collect();
     text.push_str(&format!("\n- Events: {}", list_or_none(&events)));
     let permissions: Vec<String> = endpoint
         .permissions

@@ -1,5 +1,6 @@
 //! The `Event` enum, dispatched on the JSON `type` field, and the table of event types.
 
+use super::rustdoc::{code, prose};
 use super::{cfg_feature, doc, ident};
 use crate::model::Api;
 use crate::naming;
@@ -7,18 +8,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub(super) fn emit(api: &Api) -> TokenStream {
-    let mut payloads: Vec<_> = api
-        .events
-        .iter()
-        .filter_map(|e| Some((&e.payload.as_ref()?.rust_name, e.feature.as_deref())))
-        .collect();
-    payloads.sort();
-    payloads.dedup_by_key(|(name, _)| *name);
-    let imports = payloads.iter().map(|(name, feature)| {
-        let cfg = cfg_feature(*feature);
-        let name = ident(name);
-        quote! { #cfg use crate::models::#name; }
-    });
     let fallback = api.events.iter().find(|e| e.fallback);
     let typed = || api.events.iter().filter(|e| !e.fallback);
     let variants = api.events.iter().map(|event| {
@@ -26,17 +15,18 @@ pub(super) fn emit(api: &Api) -> TokenStream {
         let (text, payload) = match &event.payload {
             Some(payload) => {
                 let text = if event.fallback {
-                    format!("Any other type (an app's custom event): {}", event.doc)
+                    format!("Any other type (an app's custom event): {}", prose(&event.doc))
                 } else {
-                    format!("`{}`: {}", event.event_type, event.doc)
+                    format!("{}: {}", code(&event.event_type), prose(&event.doc))
                 };
-                let payload = ident(&payload.rust_name);
+                let payload = payload_path(&payload.rust_name);
                 (text, quote! { Box<#payload> })
             }
             None => (
                 format!(
-                    "`{}`: {}\n\nThe API does not document this payload: the keys beside `type`, as sent.",
-                    event.event_type, event.doc
+                    "{}: {}\n\nThe API does not document this payload: the keys beside `type`, as sent.",
+                    code(&event.event_type),
+                    prose(&event.doc)
                 ),
                 quote! { serde_json::Map<String, serde_json::Value> },
             ),
@@ -68,7 +58,7 @@ pub(super) fn emit(api: &Api) -> TokenStream {
     let other_arm = match fallback {
         Some(event) => {
             let variant = ident(&event.variant);
-            let payload = ident(&event.payload.as_ref().expect("validated").rust_name);
+            let payload = payload_path(&event.payload.as_ref().expect("validated").rust_name);
             let custom = quote! {
                 match <#payload as serde::Deserialize>::deserialize(&value) {
                     Ok(payload) => Self::#variant(Box::new(payload)),
@@ -195,8 +185,6 @@ pub(super) fn emit(api: &Api) -> TokenStream {
         #![doc = " Websocket and webhook events."]
         #![allow(deprecated, reason = "deprecated payloads still decode")]
 
-        #(#imports)*
-
         #[doc = " An event from a websocket connection or a webhook, dispatched on its `type`."]
         #[doc = ""]
         #[doc = " Event types this version of the client does not know arrive as [`Event::Unknown`] with"]
@@ -253,4 +241,11 @@ pub(super) fn emit(api: &Api) -> TokenStream {
             #(#infos)*
         ];
     }
+}
+
+/// A payload type by its path, `crate::models::X`: never imported, so a payload named like an
+/// item of this file (`Event`, `EventTypeInfo`) shadows nothing.
+fn payload_path(rust_name: &str) -> TokenStream {
+    let name = ident(rust_name);
+    quote! { crate::models::#name }
 }

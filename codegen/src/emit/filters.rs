@@ -6,6 +6,7 @@
 //! operators the API accepts on it; the runtime's `Field` offers an operator's method only
 //! when the trait is implemented. A sort becomes a plain enum with `asc` and `desc`.
 
+use super::rustdoc::{code, prose};
 use super::{doc, ident};
 use crate::model::{FilterKind, QueryFilter, QuerySort};
 use proc_macro2::TokenStream;
@@ -22,7 +23,7 @@ fn ops_text(field: &crate::model::FilterField) -> String {
 }
 
 /// The marker type, its field functions and its field types.
-pub(super) fn filter(filter: &QueryFilter) -> TokenStream {
+pub(super) fn filter(filter: &QueryFilter, area_module: &str) -> TokenStream {
     let name = ident(&filter.rust_name);
     let module = ident(&filter.module);
     let schema = crate::naming::type_name(&filter.schema);
@@ -36,10 +37,12 @@ pub(super) fn filter(filter: &QueryFilter) -> TokenStream {
     let functions = filter.fields.iter().map(|field| {
         let function = ident(&field.rust_name);
         let marker = ident(&field.marker);
-        let about = field
-            .doc
-            .clone()
-            .unwrap_or_else(|| crate::naming::humanize(&field.wire_name));
+        let about = prose(
+            &field
+                .doc
+                .clone()
+                .unwrap_or_else(|| crate::naming::humanize(&field.wire_name)),
+        );
         if field.kind == FilterKind::Custom {
             let docs = doc(&format!(
                 "A custom-data field named `name` (the explicit escape hatch for fields the API \
@@ -56,8 +59,8 @@ pub(super) fn filter(filter: &QueryFilter) -> TokenStream {
             }
         } else {
             let docs = doc(&format!(
-                "`{}` ({}): {about}\n\nOperators: {}.",
-                field.wire_name,
+                "{} ({}): {about}\n\nOperators: {}.",
+                code(&field.wire_name),
                 field.kind.name(),
                 ops_text(field)
             ));
@@ -78,8 +81,10 @@ pub(super) fn filter(filter: &QueryFilter) -> TokenStream {
             )
         } else {
             format!(
-                "The `{}` field of [`{}`](super::{}).",
-                field.wire_name, filter.rust_name, filter.rust_name
+                "The {} field of [`{}`](super::{}).",
+                code(&field.wire_name),
+                filter.rust_name,
+                filter.rust_name
             )
         };
         let docs = doc(&text);
@@ -112,6 +117,7 @@ pub(super) fn filter(filter: &QueryFilter) -> TokenStream {
         }
     });
     let module_doc = format!(" The field types of [`{}`].", filter.rust_name);
+    let inception = super::inception(area_module, &filter.module);
     quote! {
         #docs
         #[derive(Debug)]
@@ -120,6 +126,7 @@ pub(super) fn filter(filter: &QueryFilter) -> TokenStream {
             #(#functions)*
         }
         #[doc = #module_doc]
+        #inception
         pub mod #module {
             #(#markers)*
         }
@@ -140,7 +147,7 @@ pub(super) fn sort(sort: &QuerySort) -> TokenStream {
         let combinations = sort
             .combinations
             .iter()
-            .map(|c| format!("`{}`", c.join(", ")))
+            .map(|c| code(&c.join(", ")))
             .collect::<Vec<_>>()
             .join("; ");
         text.push_str(&format!(
@@ -150,7 +157,7 @@ pub(super) fn sort(sort: &QuerySort) -> TokenStream {
     let docs = doc(&text);
     let variants = sort.fields.iter().map(|value| {
         let variant = ident(&value.variant);
-        let docs = doc(&format!("`{}`.", value.wire));
+        let docs = doc(&format!("{}.", code(&value.wire)));
         quote! { #docs #variant, }
     });
     let arms = sort.fields.iter().map(|value| {
@@ -182,6 +189,7 @@ pub(super) fn sort(sort: &QuerySort) -> TokenStream {
                 self.direction(-1)
             }
 
+            #[allow(clippy::needless_update, reason = "a spec's `SortParamRequest` may have no other field")]
             fn direction(self, direction: i32) -> crate::models::SortParamRequest {
                 crate::models::SortParamRequest {
                     field: Some(self.name().to_owned()),

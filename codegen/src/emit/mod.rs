@@ -9,6 +9,7 @@ mod filters;
 mod operations;
 mod pagination;
 mod permissions;
+pub(crate) mod rustdoc;
 mod schemas;
 mod setters;
 mod wire;
@@ -16,6 +17,7 @@ mod wire;
 use crate::model::{Api, Area, Named, Type};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// A generated file before formatting: its path relative to the output folder.
@@ -57,7 +59,7 @@ pub fn plan(api: &Api) -> Vec<FileJob> {
     let mut jobs = vec![FileJob::Root];
     for (index, area) in api.areas.iter().enumerate() {
         jobs.push(FileJob::Area(index));
-        if wire::needed(area) {
+        if wire::needed(&wire_area(area)) {
             jobs.push(FileJob::Wire(index));
         }
     }
@@ -103,10 +105,10 @@ pub fn emit_file(api: &Api, job: FileJob) -> EmittedFile {
             (format!("api/{}.rs", area.module), area_module(area))
         }
         FileJob::Wire(index) => {
-            let area = &api.areas[index];
+            let area = wire_area(&api.areas[index]);
             return EmittedFile {
-                path: wire::path(area),
-                content: Content::Text(wire::file(area)),
+                path: wire::path(&area),
+                content: Content::Text(wire::file(&area)),
             };
         }
         FileJob::Events => ("events.rs".to_owned(), events::emit(api)),
@@ -128,7 +130,15 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
 }
 
 fn root_module(api: &Api) -> TokenStream {
-    let reexports = api.areas.iter().map(|area| {
+    // An area with nothing but `Client` methods has nothing to re-export (an unused import).
+    let exports_items = |area: &&Area| {
+        !area.schemas.is_empty()
+            || area
+                .endpoints
+                .iter()
+                .any(|endpoint| endpoint.query_struct.is_some())
+    };
+    let reexports = api.areas.iter().filter(exports_items).map(|area| {
         let module = ident(&area.module);
         let cfg = cfg_feature(area.feature.as_deref());
         quote! { #cfg pub use super::api::#module::*; }
@@ -157,7 +167,8 @@ fn api_module(api: &Api) -> TokenStream {
     let modules = api.areas.iter().map(|area| {
         let module = ident(&area.module);
         let cfg = cfg_feature(area.feature.as_deref());
-        quote! { #cfg pub(super) mod #module; }
+        let inception = inception("api", &area.module);
+        quote! { #cfg #inception pub(super) mod #module; }
     });
     quote! {
         #![doc = " One module per API area (per spec file): its types and its `Client` methods."]
@@ -167,7 +178,7 @@ fn api_module(api: &Api) -> TokenStream {
 }
 
 fn area_module(area: &Area) -> TokenStream {
-    let doc = inner_doc(&area.doc);
+    let doc = inner_doc(&rustdoc::prose(&area.doc));
     let mut used = Vec::new();
     for schema in &area.schemas {
         used.extend(schema.referenced());
@@ -177,7 +188,10 @@ fn area_module(area: &Area) -> TokenStream {
     }
     let imports = imports(&area.module, used);
     let schema_items = area.schemas.iter().map(schemas::emit);
-    let filter_items = area.filters.iter().map(filters::filter);
+    let filter_items = area
+        .filters
+        .iter()
+        .map(|filter| filters::filter(filter, &area.module));
     let sort_items = area.sorts.iter().map(filters::sort);
     let query_structs = area.endpoints.iter().filter_map(endpoints::query_struct);
     let methods = area.endpoints.iter().map(|endpoint| {
@@ -185,8 +199,9 @@ fn area_module(area: &Area) -> TokenStream {
         let pages = pagination::pages_method(endpoint);
         quote! { #method #pages }
     });
-    let wire_module = if wire::needed(area) {
-        quote! { mod wire; }
+    let wire_module = if wire::needed(&wire_area(area)) {
+        let inception = inception(&area.module, "wire");
+        quote! { #inception mod wire; }
     } else {
         quote! {}
     };
@@ -212,6 +227,19 @@ fn area_module(area: &Area) -> TokenStream {
     }
 }
 
+/// The area as its wire module sees it: without the objects the runtime defines, whose serde
+/// impls are the runtime's (`runtime_types.rs`).
+fn wire_area(area: &Area) -> Cow<'_, Area> {
+    let from_runtime =
+        |schema: &crate::model::Schema| crate::runtime_types::provided(&schema.spec_name).is_some();
+    if !area.schemas.iter().any(from_runtime) {
+        return Cow::Borrowed(area);
+    }
+    let mut area = area.clone();
+    area.schemas.retain(|schema| !from_runtime(schema));
+    Cow::Owned(area)
+}
+
 /// `use super::<module>::{...};` lines for the named types defined in other area modules.
 pub(crate) fn imports<'a>(current: &str, used: impl IntoIterator<Item = &'a Named>) -> TokenStream {
     let mut by_module: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
@@ -229,6 +257,17 @@ pub(crate) fn imports<'a>(current: &str, used: impl IntoIterator<Item = &'a Name
         quote! { use super::#module::{#(#names),*}; }
     });
     quote! { #(#lines)* }
+}
+
+/// An allow of clippy's `module_inception` on a module named like its parent (an area called
+/// `api` or `wire`, a filter module named like its area): legal Rust, and both names are the
+/// spec's to choose.
+pub(crate) fn inception(parent: &str, child: &str) -> TokenStream {
+    if parent == child {
+        quote! { #[allow(clippy::module_inception, reason = "the spec names both modules")] }
+    } else {
+        quote! {}
+    }
 }
 
 /// `#[cfg(feature = "...")]` for an item of a gated area; nothing for the core area.
@@ -270,12 +309,16 @@ pub(crate) fn inner_doc(text: &str) -> TokenStream {
     quote! { #(#lines)* }
 }
 
-/// A `#[deprecated]` attribute, when the item is deprecated.
+/// A `#[deprecated]` attribute, when the item is deprecated (rustdoc renders its note as
+/// markdown, so the note is escaped like any doc).
 pub(crate) fn deprecated(note: &Option<Option<String>>) -> TokenStream {
     match note {
         None => quote! {},
         Some(None) => quote! { #[deprecated] },
-        Some(Some(reason)) => quote! { #[deprecated = #reason] },
+        Some(Some(reason)) => {
+            let reason = rustdoc::prose(reason);
+            quote! { #[deprecated = #reason] }
+        }
     }
 }
 

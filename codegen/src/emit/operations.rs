@@ -1,5 +1,6 @@
 //! The static table of operation metadata.
 
+use super::rustdoc::{code, prose};
 use super::{doc, ident};
 use crate::model::Api;
 use proc_macro2::TokenStream;
@@ -8,7 +9,11 @@ use quote::quote;
 pub(super) fn emit(api: &Api) -> TokenStream {
     let endpoints: Vec<_> = api.areas.iter().flat_map(|a| &a.endpoints).collect();
     let statics = endpoints.iter().map(|e| {
-        let docs = doc(&format!("`{} {}`: {}.", e.http_method, e.path, e.summary));
+        let docs = doc(&format!(
+            "{}: {}.",
+            code(&format!("{} {}", e.http_method, e.path)),
+            prose(&e.summary)
+        ));
         let constant = ident(&e.const_name);
         let name = &e.name;
         let summary = &e.summary;
@@ -18,6 +23,11 @@ pub(super) fn emit(api: &Api) -> TokenStream {
         let path = &e.path;
         let status = proc_macro2::Literal::u16_unsuffixed(e.status);
         let server_side_only = e.server_side_only;
+        let client_side_only = e.client_side_only;
+        let connection_id_param = match &e.connection_id {
+            Some(param) => quote! { Some(#param) },
+            None => quote! { None },
+        };
         let events = &e.events;
         let permissions = e.permissions.iter().map(|p| ident(p));
         let deprecated = e.deprecated.is_some();
@@ -30,6 +40,8 @@ pub(super) fn emit(api: &Api) -> TokenStream {
                 path: #path,
                 success_status: #status,
                 server_side_only: #server_side_only,
+                client_side_only: #client_side_only,
+                connection_id_param: #connection_id_param,
                 events: &[#(#events),*],
                 permissions: &[#(Permission::#permissions),*],
                 deprecated: #deprecated,
@@ -55,7 +67,8 @@ pub(super) fn emit(api: &Api) -> TokenStream {
     });
     quote! {
         #![doc = " Metadata of every operation: method, path template, success status, events,"]
-        #![doc = " permissions, and whether it is server-side only or deprecated."]
+        #![doc = " permissions, whether it is server-side or client-side only or deprecated, and"]
+        #![doc = " which query parameter takes the real-time connection's ID."]
 
         use crate::{#(#used),*};
 

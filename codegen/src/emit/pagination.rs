@@ -121,8 +121,9 @@ pub(super) fn pages_method(endpoint: &Endpoint) -> Option<TokenStream> {
                 }
                 None => quote! { None },
             };
+            // A reserved name: path parameters (copied into locals above) may have any other.
             quote! {
-                let paging = crate::OffsetPaging {
+                let __paging = crate::OffsetPaging {
                     offset: #get_offset.and_then(|offset| u32::try_from(offset).ok()),
                     limit: #limit.and_then(|limit| u32::try_from(limit).ok()),
                     max_offset: #max_offset,
@@ -132,7 +133,7 @@ pub(super) fn pages_method(endpoint: &Endpoint) -> Option<TokenStream> {
                     move |#paged| self.#method(#(#args),*),
                     |page| #page_items,
                     #set_offset,
-                    paging,
+                    __paging,
                 )
             }
         }
@@ -225,6 +226,6 @@ fn pages_doc(endpoint: &Endpoint, pagination: &crate::pagination::Pagination) ->
          Nothing is sent until the stream is polled; use [`Pages::items`](crate::Pages::items) \
          for single items.\n\n# Errors\n\nA failed request ends the stream after yielding its \
          [`Error`](crate::Error).",
-        summary = endpoint.summary
+        summary = super::rustdoc::prose(&endpoint.summary)
     )
 }

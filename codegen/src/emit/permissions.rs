@@ -2,6 +2,7 @@
 
 use super::doc;
 use super::ident;
+use super::rustdoc::prose;
 use crate::model::Api;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -10,8 +11,8 @@ pub(super) fn emit(api: &Api) -> TokenStream {
     let variants = api.permissions.iter().map(|p| {
         let docs = doc(&format!(
             "{} (on a {}).",
-            p.doc.trim_end_matches('.'),
-            p.resource
+            prose(p.doc.trim_end_matches('.')),
+            prose(&p.resource)
         ));
         let variant = ident(&p.variant);
         quote! { #docs #variant, }

@@ -1,5 +1,6 @@
 //! Objects, string enums and aliases.
 
+use super::rustdoc::{code, prose};
 use super::{deprecated, doc, ident, rust_type};
 use crate::model::{EnumValue, Field, Object, Schema, SchemaKind, Type};
 use proc_macro2::TokenStream;
@@ -7,7 +8,12 @@ use quote::quote;
 
 /// The items of one schema.
 pub(super) fn emit(schema: &Schema) -> TokenStream {
-    let docs = doc(&schema.doc);
+    if let Some(runtime) = crate::runtime_types::provided(&schema.spec_name) {
+        // The runtime defines it; `models` re-exports it under the same name.
+        let path = ident(runtime.rust_path);
+        return quote! { pub use crate::#path; };
+    }
+    let docs = doc(&prose(&schema.doc));
     let deprecated = deprecated(&schema.deprecated);
     let name = ident(&schema.rust_name);
     match &schema.kind {
@@ -54,10 +60,12 @@ pub(super) fn field_doc(field: &Field) -> TokenStream {
 
 /// The text of [`field_doc`].
 pub(super) fn field_doc_text(field: &Field) -> String {
-    let mut text = field
-        .doc
-        .clone()
-        .unwrap_or_else(|| crate::naming::humanize(&field.wire_name));
+    let mut text = prose(
+        &field
+            .doc
+            .clone()
+            .unwrap_or_else(|| crate::naming::humanize(&field.wire_name)),
+    );
     let notes = notes(field);
     if !notes.is_empty() {
         text.push_str("\n\n");
@@ -100,13 +108,16 @@ fn notes(field: &Field) -> Vec<String> {
         " items",
     ));
     if let Some(default) = &field.server_default {
-        notes.push(format!("The server's default is `{default}`."));
+        notes.push(format!("The server's default is {}.", code(default)));
+    }
+    if field.client_side_only {
+        notes.push("Client-side only: only a client with a user token sends it.".to_owned());
     }
     notes
 }
 
 fn object_items(schema: &Schema, object: &Object) -> TokenStream {
-    let docs = doc(&schema.doc);
+    let docs = doc(&prose(&schema.doc));
     let schema_deprecated = deprecated(&schema.deprecated);
     let name = ident(&schema.rust_name);
     let mut derives = vec![quote! { Debug }, quote! { Clone }, quote! { PartialEq }];
@@ -229,13 +240,13 @@ pub(super) fn param_type(field: &Field) -> TokenStream {
 }
 
 fn enum_items(schema: &Schema, values: &[EnumValue]) -> TokenStream {
-    let docs = doc(&schema.doc);
+    let docs = doc(&prose(&schema.doc));
     let deprecated = deprecated(&schema.deprecated);
     let name = ident(&schema.rust_name);
     let variants = values.iter().map(|value| {
         let variant = ident(&value.variant);
-        let text = format!(" `{}`", value.wire);
-        quote! { #[doc = #text] #variant, }
+        let docs = doc(&code(&value.wire));
+        quote! { #docs #variant, }
     });
     let to_str = values.iter().map(|value| {
         let variant = ident(&value.variant);

@@ -8,25 +8,7 @@ use super::schemas::{field_doc_text, param_type, param_value};
 use super::{deprecated, doc, ident};
 use crate::model::{Field, Object};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-
-/// Method names a setter must not take: the constructor, and trait methods a same-named
-/// inherent method would shadow in method-call syntax. Such a field's setter is `with_<field>`.
-const RESERVED: &[&str] = &[
-    "new",
-    "clone",
-    "clone_from",
-    "eq",
-    "ne",
-    "fmt",
-    "default",
-    "into",
-    "try_into",
-    "to_owned",
-    "borrow",
-    "serialize",
-    "deserialize",
-];
+use quote::quote;
 
 /// The setters of an object, as methods of its `impl` block; empty when it has none.
 pub(super) fn setters(object: &Object) -> TokenStream {
@@ -61,11 +43,7 @@ pub(super) fn setters(object: &Object) -> TokenStream {
 
 fn setter(field: &Field) -> TokenStream {
     let rust = ident(&field.rust_name);
-    let name = if RESERVED.contains(&field.rust_name.as_str()) {
-        format_ident!("with_{}", field.rust_name)
-    } else {
-        rust.clone()
-    };
+    let name = ident(&crate::reserved::setter_name(&field.rust_name));
     let ty = param_type(field);
     let value = param_value(field).unwrap_or_else(|| quote! { #rust });
     let text = format!(

@@ -54,9 +54,10 @@ fn type_text(field: &crate::model::Field) -> String {
     super::field_type_text(field).replace(',', ", ")
 }
 
-/// The local variable that collects a field while decoding (`id_`, `type_`).
+/// The local variable that collects a field while decoding (`__field_id`, `__field_type_`):
+/// reserved names, as serde_derive's, so no field name can shadow another local.
 fn local(rust_name: &str) -> String {
-    format!("{}_", rust_name.trim_end_matches('_'))
+    format!("__field_{rust_name}")
 }
 
 /// A Rust string literal.
@@ -70,23 +71,23 @@ fn write_object(out: &mut String, schema: &Schema, object: &Object) {
     let empty = object.fields.is_empty() && !custom;
 
     // Serialize: one map entry per field; optional fields only when set.
-    let binding = if empty { "map_" } else { "mut map_" };
+    let binding = if empty { "__map" } else { "mut __map" };
     let _ = write!(
         out,
         "impl serde::Serialize for {name} {{\n    \
-         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {{\n        \
+         fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {{\n        \
          use serde::ser::SerializeMap as _;\n        \
          let {binding} = serializer.serialize_map(None)?;\n"
     );
     for field in &object.fields {
         let (rust, wire) = (&field.rust_name, literal(&field.wire_name));
         if field.required {
-            let _ = writeln!(out, "        map_.serialize_entry({wire}, &self.{rust})?;");
+            let _ = writeln!(out, "        __map.serialize_entry({wire}, &self.{rust})?;");
         } else {
             let _ = write!(
                 out,
-                "        if let Some(value) = &self.{rust} {{\n            \
-                 map_.serialize_entry({wire}, value)?;\n        }}\n"
+                "        if let Some(__value) = &self.{rust} {{\n            \
+                 __map.serialize_entry({wire}, __value)?;\n        }}\n"
             );
         }
     }
@@ -98,24 +99,24 @@ fn write_object(out: &mut String, schema: &Schema, object: &Object) {
             .collect();
         let _ = writeln!(
             out,
-            "        crate::serde_support::serialize_custom(&mut map_, &self.custom, &[{}])?;",
+            "        crate::serde_support::serialize_custom(&mut __map, &self.custom, &[{}])?;",
             names.join(", ")
         );
     }
-    out.push_str("        map_.end()\n    }\n}\n\n");
+    out.push_str("        __map.end()\n    }\n}\n\n");
 
     // Deserialize: one map visitor; each field's local declares its type, so rustc infers nothing.
     let _ = write!(
         out,
         "impl<'de> serde::Deserialize<'de> for {name} {{\n    \
-         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {{\n        \
-         struct ObjectVisitor;\n        \
-         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {{\n            \
+         fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {{\n        \
+         struct __Visitor;\n        \
+         impl<'de> serde::de::Visitor<'de> for __Visitor {{\n            \
          type Value = {name};\n            \
-         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n                \
-         f.write_str({expecting})\n            }}\n            \
-         fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<{name}, A::Error> {{\n                \
-         let _nesting = crate::serde_support::enter::<A::Error>()?;\n",
+         fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n                \
+         __formatter.write_str({expecting})\n            }}\n            \
+         fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<{name}, __A::Error> {{\n                \
+         let __nesting = crate::serde_support::enter::<__A::Error>()?;\n",
         expecting = literal(&format!("a `{}` object", schema.spec_name)),
     );
     const BODY: &str = "                ";
@@ -133,40 +134,48 @@ fn write_object(out: &mut String, schema: &Schema, object: &Object) {
         );
     }
     if custom {
-        let _ = writeln!(out, "{BODY}let mut custom_ = serde_json::Map::new();");
+        let _ = writeln!(out, "{BODY}let mut __custom = serde_json::Map::new();");
     }
-    let key = if empty { "_key" } else { "key_" };
     let _ = writeln!(
         out,
-        "{BODY}while let Some({key}) = map_.next_key::<crate::serde_support::Key<'de>>()? {{"
+        "{BODY}while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {{"
     );
     if empty {
         let _ = writeln!(
             out,
-            "{BODY}    map_.next_value::<serde::de::IgnoredAny>()?;"
+            "{BODY}    __map.next_value::<serde::de::IgnoredAny>()?;"
+        );
+    } else if object.fields.is_empty() {
+        // Custom data and no documented field: every key is custom (no one-arm `match`).
+        let _ = writeln!(
+            out,
+            "{BODY}    __custom.insert(__key.into_string(), __map.next_value()?);"
         );
     } else {
-        let _ = writeln!(out, "{BODY}    match key_.as_str() {{");
+        let _ = writeln!(out, "{BODY}    match __key.as_str() {{");
         for field in &object.fields {
             let (local, wire) = (local(&field.rust_name), literal(&field.wire_name));
             if field.is_optional() {
-                let _ = writeln!(out, "{BODY}        {wire} => {local} = map_.next_value()?,");
+                let _ = writeln!(
+                    out,
+                    "{BODY}        {wire} => {local} = __map.next_value()?,"
+                );
             } else {
                 let _ = writeln!(
                     out,
-                    "{BODY}        {wire} => {local} = Some(map_.next_value()?),"
+                    "{BODY}        {wire} => {local} = Some(__map.next_value()?),"
                 );
             }
         }
         if custom {
             let _ = writeln!(
                 out,
-                "{BODY}        _ => {{\n{BODY}            custom_.insert(key_.into_string(), map_.next_value()?);\n{BODY}        }}"
+                "{BODY}        _ => {{\n{BODY}            __custom.insert(__key.into_string(), __map.next_value()?);\n{BODY}        }}"
             );
         } else {
             let _ = writeln!(
                 out,
-                "{BODY}        _ => {{\n{BODY}            map_.next_value::<serde::de::IgnoredAny>()?;\n{BODY}        }}"
+                "{BODY}        _ => {{\n{BODY}            __map.next_value::<serde::de::IgnoredAny>()?;\n{BODY}        }}"
             );
         }
         let _ = writeln!(out, "{BODY}    }}");
@@ -195,10 +204,10 @@ fn write_object(out: &mut String, schema: &Schema, object: &Object) {
         }
     }
     if custom {
-        let _ = writeln!(out, "{BODY}    custom: custom_,");
+        let _ = writeln!(out, "{BODY}    custom: __custom,");
     }
     let _ = write!(
         out,
-        "{BODY}}})\n            }}\n        }}\n        deserializer.deserialize_map(ObjectVisitor)\n    }}\n}}\n"
+        "{BODY}}})\n            }}\n        }}\n        deserializer.deserialize_map(__Visitor)\n    }}\n}}\n"
     );
 }

@@ -463,6 +463,10 @@ fn operation_attribute(
             "server-side only: clients built with a user token are refused".to_owned()
         }
         "server_side_only" => "may now be called client-side, with a user token".to_owned(),
+        "client_side_only" if after == "true" => {
+            "client-side only: clients built with the API secret are refused".to_owned()
+        }
+        "client_side_only" => "may now be called server-side, with the API secret".to_owned(),
         "response" => format!(
             "returns `{}` instead of `{}`",
             names.ty(after),
@@ -499,6 +503,12 @@ fn field_attribute(change: &Change, (old, new): (Option<&String>, Option<&String
         "nullable" if after == "true" => format!("may now be `null`{rust}"),
         "nullable" => format!("never `null` any more{rust}"),
         "deprecated" => deprecation(before, after),
+        "client_side_only" if after == "true" => "client-side only".to_owned(),
+        "client_side_only" => "no longer client-side only".to_owned(),
+        "from_connection" if after == "true" => {
+            "filled in from the real-time connection (no longer in the query struct)".to_owned()
+        }
+        "from_connection" => "no longer filled in from the real-time connection".to_owned(),
         "rust type" => format!("Rust type `{}` (was `{}`)", tidy(after), tidy(before)),
         key @ ("min" | "max" | "min_len" | "max_len" | "min_items" | "max_items" | "default") => {
             format!("`{key}` {after} (was {before})")

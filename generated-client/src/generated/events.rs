@@ -4,189 +4,6 @@
 //! Websocket and webhook events.
 #![allow(deprecated, reason = "deprecated payloads still decode")]
 
-#[cfg(feature = "exports")]
-use crate::models::AsyncBulkImageModerationEvent;
-
-#[cfg(feature = "exports")]
-use crate::models::AsyncExportChannelsEvent;
-
-#[cfg(feature = "exports")]
-use crate::models::AsyncExportErrorEvent;
-
-#[cfg(feature = "exports")]
-use crate::models::AsyncExportModerationLogsEvent;
-
-#[cfg(feature = "exports")]
-use crate::models::AsyncExportReviewQueueEvent;
-
-#[cfg(feature = "exports")]
-use crate::models::AsyncExportUsersEvent;
-
-#[cfg(feature = "campaigns")]
-use crate::models::CampaignCompletedEvent;
-
-#[cfg(feature = "campaigns")]
-use crate::models::CampaignStartedEvent;
-
-#[cfg(feature = "channels")]
-use crate::models::ChannelBatchCompletedEvent;
-
-#[cfg(feature = "channels")]
-use crate::models::ChannelBatchStartedEvent;
-
-#[cfg(feature = "channels")]
-use crate::models::ChannelCreatedEvent;
-
-#[cfg(feature = "channels")]
-use crate::models::ChannelDeletedEvent;
-
-#[cfg(feature = "channels")]
-use crate::models::ChannelFrozenEvent;
-
-#[cfg(feature = "channels")]
-use crate::models::ChannelHiddenEvent;
-
-#[cfg(feature = "channels")]
-use crate::models::ChannelMutedEvent;
-
-#[cfg(feature = "channels")]
-use crate::models::ChannelTruncatedEvent;
-
-#[cfg(feature = "channels")]
-use crate::models::ChannelUnFrozenEvent;
-
-#[cfg(feature = "channels")]
-use crate::models::ChannelUnmutedEvent;
-
-#[cfg(feature = "channels")]
-use crate::models::ChannelUpdatedEvent;
-
-#[cfg(feature = "channels")]
-use crate::models::ChannelVisibleEvent;
-
-#[cfg(feature = "users")]
-use crate::models::CustomEvent;
-
-#[cfg(feature = "moderation")]
-use crate::models::FlagUpdatedEvent;
-
-#[cfg(feature = "channels")]
-use crate::models::MaxStreakChangedEvent;
-
-#[cfg(feature = "channels")]
-use crate::models::MemberAddedEvent;
-
-#[cfg(feature = "channels")]
-use crate::models::MemberRemovedEvent;
-
-#[cfg(feature = "channels")]
-use crate::models::MemberUpdatedEvent;
-
-#[cfg(feature = "messages")]
-use crate::models::MessageDeletedEvent;
-
-#[cfg(feature = "moderation")]
-use crate::models::MessageFlaggedEvent;
-
-#[cfg(feature = "messages")]
-use crate::models::MessageNewEvent;
-
-#[cfg(feature = "channels")]
-use crate::models::MessageReadEvent;
-
-#[cfg(feature = "moderation")]
-use crate::models::MessageUnblockedEvent;
-
-#[cfg(feature = "messages")]
-use crate::models::MessageUndeletedEvent;
-
-#[cfg(feature = "messages")]
-use crate::models::MessageUpdatedEvent;
-
-#[cfg(feature = "channels")]
-use crate::models::NotificationMarkUnreadEvent;
-
-#[cfg(feature = "threads")]
-use crate::models::NotificationThreadMessageNewEvent;
-
-#[cfg(feature = "messages")]
-use crate::models::PendingMessageEvent;
-
-#[cfg(feature = "reactions")]
-use crate::models::ReactionDeletedEvent;
-
-#[cfg(feature = "reactions")]
-use crate::models::ReactionNewEvent;
-
-#[cfg(feature = "reactions")]
-use crate::models::ReactionUpdatedEvent;
-
-#[cfg(feature = "reminders")]
-use crate::models::ReminderCreatedEvent;
-
-#[cfg(feature = "reminders")]
-use crate::models::ReminderDeletedEvent;
-
-#[cfg(feature = "reminders")]
-use crate::models::ReminderNotificationEvent;
-
-#[cfg(feature = "reminders")]
-use crate::models::ReminderUpdatedEvent;
-
-#[cfg(feature = "threads")]
-use crate::models::ThreadUpdatedEvent;
-
-#[cfg(feature = "moderation")]
-use crate::models::UserBannedEvent;
-
-#[cfg(feature = "users")]
-use crate::models::UserDeactivatedEvent;
-
-#[cfg(feature = "users")]
-use crate::models::UserDeletedEvent;
-
-#[cfg(feature = "moderation")]
-use crate::models::UserFlaggedEvent;
-
-#[cfg(feature = "user_groups")]
-use crate::models::UserGroupCreatedEvent;
-
-#[cfg(feature = "user_groups")]
-use crate::models::UserGroupDeletedEvent;
-
-#[cfg(feature = "user_groups")]
-use crate::models::UserGroupMemberAddedEvent;
-
-#[cfg(feature = "user_groups")]
-use crate::models::UserGroupMemberRemovedEvent;
-
-#[cfg(feature = "user_groups")]
-use crate::models::UserGroupUpdatedEvent;
-
-#[cfg(feature = "moderation")]
-use crate::models::UserMessagesDeletedEvent;
-
-#[cfg(feature = "moderation")]
-use crate::models::UserMutedEvent;
-
-#[cfg(feature = "users")]
-use crate::models::UserReactivatedEvent;
-
-#[cfg(feature = "moderation")]
-use crate::models::UserUnbannedEvent;
-
-#[cfg(feature = "moderation")]
-use crate::models::UserUnmutedEvent;
-
-#[cfg(feature = "users")]
-use crate::models::UserUnreadReminderEvent;
-
-#[cfg(feature = "users")]
-use crate::models::UserUpdatedEvent;
-
-#[cfg(feature = "channels")]
-use crate::models::UserWatchingStartEvent;
-
 /// An event from a websocket connection or a webhook, dispatched on its `type`.
 ///
 /// Event types this version of the client does not know arrive as [`Event::Unknown`] with
@@ -195,67 +12,90 @@ use crate::models::UserWatchingStartEvent;
 pub enum Event {
     /// `campaign.completed`: A campaign finished sending its messages.
     #[cfg(feature = "campaigns")]
-    CampaignCompleted(Box<CampaignCompletedEvent>),
+    CampaignCompleted(Box<crate::models::CampaignCompletedEvent>),
     /// `campaign.started`: A campaign started sending its messages.
     #[cfg(feature = "campaigns")]
-    CampaignStarted(Box<CampaignStartedEvent>),
+    CampaignStarted(Box<crate::models::CampaignStartedEvent>),
     /// `channel.created`: A channel was created.
     #[cfg(feature = "channels")]
-    ChannelCreated(Box<ChannelCreatedEvent>),
+    ChannelCreated(Box<crate::models::ChannelCreatedEvent>),
     /// `channel.deleted`: A channel was deleted.
     #[cfg(feature = "channels")]
-    ChannelDeleted(Box<ChannelDeletedEvent>),
+    ChannelDeleted(Box<crate::models::ChannelDeletedEvent>),
     /// `channel.frozen`: A channel was frozen, so that no new messages can be sent.
     #[cfg(feature = "channels")]
-    ChannelFrozen(Box<ChannelFrozenEvent>),
+    ChannelFrozen(Box<crate::models::ChannelFrozenEvent>),
     /// `channel.hidden`: A channel was hidden for a user.
     #[cfg(feature = "channels")]
-    ChannelHidden(Box<ChannelHiddenEvent>),
+    ChannelHidden(Box<crate::models::ChannelHiddenEvent>),
     /// `channel.max_streak_changed`: The longest streak recorded for a channel changed.
     #[cfg(feature = "channels")]
-    ChannelMaxStreakChanged(Box<MaxStreakChangedEvent>),
+    ChannelMaxStreakChanged(Box<crate::models::MaxStreakChangedEvent>),
     /// `channel.muted`: A user muted one or more channels.
     #[cfg(feature = "channels")]
-    ChannelMuted(Box<ChannelMutedEvent>),
+    ChannelMuted(Box<crate::models::ChannelMutedEvent>),
     /// `channel.truncated`: The messages of a channel were truncated.
     #[cfg(feature = "channels")]
-    ChannelTruncated(Box<ChannelTruncatedEvent>),
+    ChannelTruncated(Box<crate::models::ChannelTruncatedEvent>),
     /// `channel.unfrozen`: A frozen channel was unfrozen.
     #[cfg(feature = "channels")]
-    ChannelUnfrozen(Box<ChannelUnFrozenEvent>),
+    ChannelUnfrozen(Box<crate::models::ChannelUnFrozenEvent>),
     /// `channel.unmuted`: A user unmuted one or more channels.
     #[cfg(feature = "channels")]
-    ChannelUnmuted(Box<ChannelUnmutedEvent>),
+    ChannelUnmuted(Box<crate::models::ChannelUnmutedEvent>),
     /// `channel.updated`: The data or settings of a channel were changed.
     #[cfg(feature = "channels")]
-    ChannelUpdated(Box<ChannelUpdatedEvent>),
+    ChannelUpdated(Box<crate::models::ChannelUpdatedEvent>),
     /// `channel.visible`: A hidden channel was shown again for a user.
     #[cfg(feature = "channels")]
-    ChannelVisible(Box<ChannelVisibleEvent>),
+    ChannelVisible(Box<crate::models::ChannelVisibleEvent>),
     /// `channel_batch_update.completed`: A batch update of channels finished.
     #[cfg(feature = "channels")]
-    ChannelBatchUpdateCompleted(Box<ChannelBatchCompletedEvent>),
+    ChannelBatchUpdateCompleted(Box<crate::models::ChannelBatchCompletedEvent>),
     /// `channel_batch_update.started`: A batch update of channels started.
     #[cfg(feature = "channels")]
-    ChannelBatchUpdateStarted(Box<ChannelBatchStartedEvent>),
+    ChannelBatchUpdateStarted(Box<crate::models::ChannelBatchStartedEvent>),
     /// `member.added`: A member was added to a channel.
     #[cfg(feature = "channels")]
-    MemberAdded(Box<MemberAddedEvent>),
+    MemberAdded(Box<crate::models::MemberAddedEvent>),
     /// `member.removed`: A member was removed from a channel.
     #[cfg(feature = "channels")]
-    MemberRemoved(Box<MemberRemovedEvent>),
+    MemberRemoved(Box<crate::models::MemberRemovedEvent>),
     /// `member.updated`: A channel member was updated.
     #[cfg(feature = "channels")]
-    MemberUpdated(Box<MemberUpdatedEvent>),
+    MemberUpdated(Box<crate::models::MemberUpdatedEvent>),
     /// `message.read`: A user marked a channel or thread as read.
     #[cfg(feature = "channels")]
-    MessageRead(Box<MessageReadEvent>),
+    MessageRead(Box<crate::models::MessageReadEvent>),
+    /// `notification.added_to_channel`: The user was added to a channel; sent to the user's connections, watching or not.
+    #[cfg(feature = "channels")]
+    NotificationAddedToChannel(Box<crate::models::NotificationAddedToChannelEvent>),
+    /// `notification.mark_read`: The user marked a channel or thread as read, on another connection; carries the new unread counts.
+    #[cfg(feature = "channels")]
+    NotificationMarkRead(Box<crate::models::NotificationMarkReadEvent>),
     /// `notification.mark_unread`: A user marked a channel or thread as unread.
     #[cfg(feature = "channels")]
-    NotificationMarkUnread(Box<NotificationMarkUnreadEvent>),
+    NotificationMarkUnread(Box<crate::models::NotificationMarkUnreadEvent>),
+    /// `notification.message_new`: A new message in a channel the user is a member of but does not watch on this connection.
+    #[cfg(feature = "channels")]
+    NotificationMessageNew(Box<crate::models::NotificationNewMessageEvent>),
+    /// `notification.removed_from_channel`: The user was removed from a channel.
+    #[cfg(feature = "channels")]
+    NotificationRemovedFromChannel(
+        Box<crate::models::NotificationRemovedFromChannelEvent>,
+    ),
+    /// `typing.start`: A user started typing in a channel or thread.
+    #[cfg(feature = "channels")]
+    TypingStart(Box<crate::models::TypingStartEvent>),
+    /// `typing.stop`: A user stopped typing in a channel or thread.
+    #[cfg(feature = "channels")]
+    TypingStop(Box<crate::models::TypingStopEvent>),
     /// `user.watching.start`: A user started watching a channel.
     #[cfg(feature = "channels")]
-    UserWatchingStart(Box<UserWatchingStartEvent>),
+    UserWatchingStart(Box<crate::models::UserWatchingStartEvent>),
+    /// `user.watching.stop`: A user stopped watching a channel.
+    #[cfg(feature = "channels")]
+    UserWatchingStop(Box<crate::models::UserWatchingStopEvent>),
     /// `draft.deleted`: A user's draft message was deleted.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
@@ -263,76 +103,76 @@ pub enum Event {
     DraftDeleted(serde_json::Map<String, serde_json::Value>),
     /// `export.bulk_image_moderation.error`: A bulk image moderation task failed.
     #[cfg(feature = "exports")]
-    ExportBulkImageModerationError(Box<AsyncExportErrorEvent>),
+    ExportBulkImageModerationError(Box<crate::models::AsyncExportErrorEvent>),
     /// `export.bulk_image_moderation.success`: A bulk image moderation task finished; the payload holds the URL of its results.
     #[cfg(feature = "exports")]
-    ExportBulkImageModerationSuccess(Box<AsyncBulkImageModerationEvent>),
+    ExportBulkImageModerationSuccess(Box<crate::models::AsyncBulkImageModerationEvent>),
     /// `export.channels.error`: A channel export task failed.
     #[cfg(feature = "exports")]
-    ExportChannelsError(Box<AsyncExportErrorEvent>),
+    ExportChannelsError(Box<crate::models::AsyncExportErrorEvent>),
     /// `export.channels.success`: A channel export task finished; the payload holds the URL of the file.
     #[cfg(feature = "exports")]
-    ExportChannelsSuccess(Box<AsyncExportChannelsEvent>),
+    ExportChannelsSuccess(Box<crate::models::AsyncExportChannelsEvent>),
     /// `export.moderation_logs.error`: A moderation log export task failed.
     #[cfg(feature = "exports")]
-    ExportModerationLogsError(Box<AsyncExportErrorEvent>),
+    ExportModerationLogsError(Box<crate::models::AsyncExportErrorEvent>),
     /// `export.moderation_logs.success`: A moderation log export task finished; the payload holds the URL of the file.
     #[cfg(feature = "exports")]
-    ExportModerationLogsSuccess(Box<AsyncExportModerationLogsEvent>),
+    ExportModerationLogsSuccess(Box<crate::models::AsyncExportModerationLogsEvent>),
     /// `export.review_queue.error`: A review queue export task failed.
     #[cfg(feature = "exports")]
-    ExportReviewQueueError(Box<AsyncExportErrorEvent>),
+    ExportReviewQueueError(Box<crate::models::AsyncExportErrorEvent>),
     /// `export.review_queue.success`: A review queue export task finished; the payload holds the URL of the file.
     #[cfg(feature = "exports")]
-    ExportReviewQueueSuccess(Box<AsyncExportReviewQueueEvent>),
+    ExportReviewQueueSuccess(Box<crate::models::AsyncExportReviewQueueEvent>),
     /// `export.users.error`: A user export task failed.
     #[cfg(feature = "exports")]
-    ExportUsersError(Box<AsyncExportErrorEvent>),
+    ExportUsersError(Box<crate::models::AsyncExportErrorEvent>),
     /// `export.users.success`: A user export task finished; the payload holds the URL of the file.
     #[cfg(feature = "exports")]
-    ExportUsersSuccess(Box<AsyncExportUsersEvent>),
+    ExportUsersSuccess(Box<crate::models::AsyncExportUsersEvent>),
     /// `message.deleted`: A message was deleted.
     #[cfg(feature = "messages")]
-    MessageDeleted(Box<MessageDeletedEvent>),
+    MessageDeleted(Box<crate::models::MessageDeletedEvent>),
     /// `message.new`: A new message was posted in a channel.
     #[cfg(feature = "messages")]
-    MessageNew(Box<MessageNewEvent>),
+    MessageNew(Box<crate::models::MessageNewEvent>),
     /// `message.pending`: A message was sent as pending and waits to be committed.
     #[cfg(feature = "messages")]
-    MessagePending(Box<PendingMessageEvent>),
+    MessagePending(Box<crate::models::PendingMessageEvent>),
     /// `message.undeleted`: A deleted message was restored.
     #[cfg(feature = "messages")]
-    MessageUndeleted(Box<MessageUndeletedEvent>),
+    MessageUndeleted(Box<crate::models::MessageUndeletedEvent>),
     /// `message.updated`: A message was edited.
     #[cfg(feature = "messages")]
-    MessageUpdated(Box<MessageUpdatedEvent>),
+    MessageUpdated(Box<crate::models::MessageUpdatedEvent>),
     /// `flag.updated`: A flag was updated, for example after a moderator reviewed it.
     #[cfg(feature = "moderation")]
-    FlagUpdated(Box<FlagUpdatedEvent>),
+    FlagUpdated(Box<crate::models::FlagUpdatedEvent>),
     /// `message.flagged`: A message was flagged for moderation.
     #[cfg(feature = "moderation")]
-    MessageFlagged(Box<MessageFlaggedEvent>),
+    MessageFlagged(Box<crate::models::MessageFlaggedEvent>),
     /// `message.unblocked`: A message that moderation had blocked was unblocked.
     #[cfg(feature = "moderation")]
-    MessageUnblocked(Box<MessageUnblockedEvent>),
+    MessageUnblocked(Box<crate::models::MessageUnblockedEvent>),
     /// `user.banned`: A user was banned, app-wide or from a channel.
     #[cfg(feature = "moderation")]
-    UserBanned(Box<UserBannedEvent>),
+    UserBanned(Box<crate::models::UserBannedEvent>),
     /// `user.flagged`: A user was flagged for moderation.
     #[cfg(feature = "moderation")]
-    UserFlagged(Box<UserFlaggedEvent>),
+    UserFlagged(Box<crate::models::UserFlaggedEvent>),
     /// `user.messages.deleted`: The messages of a user were deleted, for example along with a ban.
     #[cfg(feature = "moderation")]
-    UserMessagesDeleted(Box<UserMessagesDeletedEvent>),
+    UserMessagesDeleted(Box<crate::models::UserMessagesDeletedEvent>),
     /// `user.muted`: A user muted one or more other users.
     #[cfg(feature = "moderation")]
-    UserMuted(Box<UserMutedEvent>),
+    UserMuted(Box<crate::models::UserMutedEvent>),
     /// `user.unbanned`: A user's ban was lifted.
     #[cfg(feature = "moderation")]
-    UserUnbanned(Box<UserUnbannedEvent>),
+    UserUnbanned(Box<crate::models::UserUnbannedEvent>),
     /// `user.unmuted`: A user unmuted one or more other users.
     #[cfg(feature = "moderation")]
-    UserUnmuted(Box<UserUnmutedEvent>),
+    UserUnmuted(Box<crate::models::UserUnmutedEvent>),
     /// `feeds.poll.closed`: A poll in an activity feed was closed to further votes.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
@@ -395,64 +235,67 @@ pub enum Event {
     PollVoteRemoved(serde_json::Map<String, serde_json::Value>),
     /// `reaction.deleted`: A reaction was removed from a message.
     #[cfg(feature = "reactions")]
-    ReactionDeleted(Box<ReactionDeletedEvent>),
+    ReactionDeleted(Box<crate::models::ReactionDeletedEvent>),
     /// `reaction.new`: A user reacted to a message.
     #[cfg(feature = "reactions")]
-    ReactionNew(Box<ReactionNewEvent>),
+    ReactionNew(Box<crate::models::ReactionNewEvent>),
     /// `reaction.updated`: A reaction on a message was changed, for example replaced under `enforce_unique`.
     #[cfg(feature = "reactions")]
-    ReactionUpdated(Box<ReactionUpdatedEvent>),
+    ReactionUpdated(Box<crate::models::ReactionUpdatedEvent>),
     /// `notification.reminder_due`: The time of a user's reminder on a message has come.
     #[cfg(feature = "reminders")]
-    NotificationReminderDue(Box<ReminderNotificationEvent>),
+    NotificationReminderDue(Box<crate::models::ReminderNotificationEvent>),
     /// `reminder.created`: A user set a reminder on a message.
     #[cfg(feature = "reminders")]
-    ReminderCreated(Box<ReminderCreatedEvent>),
+    ReminderCreated(Box<crate::models::ReminderCreatedEvent>),
     /// `reminder.deleted`: A user removed a reminder from a message.
     #[cfg(feature = "reminders")]
-    ReminderDeleted(Box<ReminderDeletedEvent>),
+    ReminderDeleted(Box<crate::models::ReminderDeletedEvent>),
     /// `reminder.updated`: A user changed a reminder on a message.
     #[cfg(feature = "reminders")]
-    ReminderUpdated(Box<ReminderUpdatedEvent>),
+    ReminderUpdated(Box<crate::models::ReminderUpdatedEvent>),
     /// `notification.thread_message_new`: A reply was posted in a thread the user takes part in.
     #[cfg(feature = "threads")]
-    NotificationThreadMessageNew(Box<NotificationThreadMessageNewEvent>),
+    NotificationThreadMessageNew(Box<crate::models::NotificationThreadMessageNewEvent>),
     /// `thread.updated`: A thread's title or custom data was changed.
     #[cfg(feature = "threads")]
-    ThreadUpdated(Box<ThreadUpdatedEvent>),
+    ThreadUpdated(Box<crate::models::ThreadUpdatedEvent>),
     /// `user_group.created`: A user group was created.
     #[cfg(feature = "user_groups")]
-    UserGroupCreated(Box<UserGroupCreatedEvent>),
+    UserGroupCreated(Box<crate::models::UserGroupCreatedEvent>),
     /// `user_group.deleted`: A user group was deleted.
     #[cfg(feature = "user_groups")]
-    UserGroupDeleted(Box<UserGroupDeletedEvent>),
+    UserGroupDeleted(Box<crate::models::UserGroupDeletedEvent>),
     /// `user_group.member_added`: Users were added to a user group.
     #[cfg(feature = "user_groups")]
-    UserGroupMemberAdded(Box<UserGroupMemberAddedEvent>),
+    UserGroupMemberAdded(Box<crate::models::UserGroupMemberAddedEvent>),
     /// `user_group.member_removed`: Users were removed from a user group.
     #[cfg(feature = "user_groups")]
-    UserGroupMemberRemoved(Box<UserGroupMemberRemovedEvent>),
+    UserGroupMemberRemoved(Box<crate::models::UserGroupMemberRemovedEvent>),
     /// `user_group.updated`: A user group was updated.
     #[cfg(feature = "user_groups")]
-    UserGroupUpdated(Box<UserGroupUpdatedEvent>),
+    UserGroupUpdated(Box<crate::models::UserGroupUpdatedEvent>),
     /// Any other type (an app's custom event): An app-defined event: any type this client does not know.
     #[cfg(feature = "users")]
-    Custom(Box<CustomEvent>),
+    Custom(Box<crate::models::CustomEvent>),
+    /// `health.check`: The keep-alive of a real-time connection, and its first message (the hello, with the connection's ID). The `ws` connection answers these itself; they reach callers only through webhooks or `Event::from_value`.
+    #[cfg(feature = "users")]
+    HealthCheck(Box<crate::models::HealthCheckEvent>),
     /// `user.deactivated`: A user was deactivated.
     #[cfg(feature = "users")]
-    UserDeactivated(Box<UserDeactivatedEvent>),
+    UserDeactivated(Box<crate::models::UserDeactivatedEvent>),
     /// `user.deleted`: A user was deleted.
     #[cfg(feature = "users")]
-    UserDeleted(Box<UserDeletedEvent>),
+    UserDeleted(Box<crate::models::UserDeletedEvent>),
     /// `user.reactivated`: A deactivated user was reactivated.
     #[cfg(feature = "users")]
-    UserReactivated(Box<UserReactivatedEvent>),
+    UserReactivated(Box<crate::models::UserReactivatedEvent>),
     /// `user.unread_message_reminder`: A user has messages that stayed unread for a while; the event lists them by channel.
     #[cfg(feature = "users")]
-    UserUnreadMessageReminder(Box<UserUnreadReminderEvent>),
+    UserUnreadMessageReminder(Box<crate::models::UserUnreadReminderEvent>),
     /// `user.updated`: A user's data changed.
     #[cfg(feature = "users")]
-    UserUpdated(Box<UserUpdatedEvent>),
+    UserUpdated(Box<crate::models::UserUpdatedEvent>),
     /// `user.presence.changed`: A user went online or offline or changed their visibility.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
@@ -505,9 +348,25 @@ impl Event {
             #[cfg(feature = "channels")]
             Self::MessageRead(_) => "message.read",
             #[cfg(feature = "channels")]
+            Self::NotificationAddedToChannel(_) => "notification.added_to_channel",
+            #[cfg(feature = "channels")]
+            Self::NotificationMarkRead(_) => "notification.mark_read",
+            #[cfg(feature = "channels")]
             Self::NotificationMarkUnread(_) => "notification.mark_unread",
             #[cfg(feature = "channels")]
+            Self::NotificationMessageNew(_) => "notification.message_new",
+            #[cfg(feature = "channels")]
+            Self::NotificationRemovedFromChannel(_) => {
+                "notification.removed_from_channel"
+            }
+            #[cfg(feature = "channels")]
+            Self::TypingStart(_) => "typing.start",
+            #[cfg(feature = "channels")]
+            Self::TypingStop(_) => "typing.stop",
+            #[cfg(feature = "channels")]
             Self::UserWatchingStart(_) => "user.watching.start",
+            #[cfg(feature = "channels")]
+            Self::UserWatchingStop(_) => "user.watching.stop",
             #[cfg(feature = "drafts")]
             Self::DraftDeleted(_) => "draft.deleted",
             #[cfg(feature = "exports")]
@@ -616,6 +475,8 @@ impl Event {
             Self::UserGroupUpdated(_) => "user_group.updated",
             #[cfg(feature = "users")]
             Self::Custom(payload) => &payload.type_,
+            #[cfg(feature = "users")]
+            Self::HealthCheck(_) => "health.check",
             #[cfg(feature = "users")]
             Self::UserDeactivated(_) => "user.deactivated",
             #[cfg(feature = "users")]
@@ -808,6 +669,22 @@ impl Event {
                     )
                 }
                 #[cfg(feature = "channels")]
+                "notification.added_to_channel" => {
+                    Self::NotificationAddedToChannel(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "notification.mark_read" => {
+                    Self::NotificationMarkRead(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "channels")]
                 "notification.mark_unread" => {
                     Self::NotificationMarkUnread(
                         Box::new(
@@ -816,8 +693,48 @@ impl Event {
                     )
                 }
                 #[cfg(feature = "channels")]
+                "notification.message_new" => {
+                    Self::NotificationMessageNew(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "notification.removed_from_channel" => {
+                    Self::NotificationRemovedFromChannel(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "typing.start" => {
+                    Self::TypingStart(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "typing.stop" => {
+                    Self::TypingStop(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "channels")]
                 "user.watching.start" => {
                     Self::UserWatchingStart(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "user.watching.stop" => {
+                    Self::UserWatchingStop(
                         Box::new(
                             serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
@@ -1154,6 +1071,14 @@ impl Event {
                     )
                 }
                 #[cfg(feature = "users")]
+                "health.check" => {
+                    Self::HealthCheck(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "users")]
                 "user.deactivated" => {
                     Self::UserDeactivated(
                         Box::new(
@@ -1204,7 +1129,7 @@ impl Event {
                     let value = serde_json::Value::Object(object);
                     {
                         #[cfg(feature = "users")]
-                        let event = match <CustomEvent as serde::Deserialize>::deserialize(
+                        let event = match <crate::models::CustomEvent as serde::Deserialize>::deserialize(
                             &value,
                         ) {
                             Ok(payload) => Self::Custom(Box::new(payload)),
@@ -1312,6 +1237,18 @@ impl serde::Serialize for Event {
                 serialize_tagged(serializer, "message.read", payload.as_ref())
             }
             #[cfg(feature = "channels")]
+            Self::NotificationAddedToChannel(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "notification.added_to_channel",
+                    payload.as_ref(),
+                )
+            }
+            #[cfg(feature = "channels")]
+            Self::NotificationMarkRead(payload) => {
+                serialize_tagged(serializer, "notification.mark_read", payload.as_ref())
+            }
+            #[cfg(feature = "channels")]
             Self::NotificationMarkUnread(payload) => {
                 serialize_tagged(
                     serializer,
@@ -1320,8 +1257,36 @@ impl serde::Serialize for Event {
                 )
             }
             #[cfg(feature = "channels")]
+            Self::NotificationMessageNew(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "notification.message_new",
+                    payload.as_ref(),
+                )
+            }
+            #[cfg(feature = "channels")]
+            Self::NotificationRemovedFromChannel(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "notification.removed_from_channel",
+                    payload.as_ref(),
+                )
+            }
+            #[cfg(feature = "channels")]
+            Self::TypingStart(payload) => {
+                serialize_tagged(serializer, "typing.start", payload.as_ref())
+            }
+            #[cfg(feature = "channels")]
+            Self::TypingStop(payload) => {
+                serialize_tagged(serializer, "typing.stop", payload.as_ref())
+            }
+            #[cfg(feature = "channels")]
             Self::UserWatchingStart(payload) => {
                 serialize_tagged(serializer, "user.watching.start", payload.as_ref())
+            }
+            #[cfg(feature = "channels")]
+            Self::UserWatchingStop(payload) => {
+                serialize_tagged(serializer, "user.watching.stop", payload.as_ref())
             }
             #[cfg(feature = "drafts")]
             Self::DraftDeleted(payload) => {
@@ -1568,6 +1533,10 @@ impl serde::Serialize for Event {
                 serde::Serialize::serialize(payload.as_ref(), serializer)
             }
             #[cfg(feature = "users")]
+            Self::HealthCheck(payload) => {
+                serialize_tagged(serializer, "health.check", payload.as_ref())
+            }
+            #[cfg(feature = "users")]
             Self::UserDeactivated(payload) => {
                 serialize_tagged(serializer, "user.deactivated", payload.as_ref())
             }
@@ -1750,14 +1719,49 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
         description: "A user marked a channel or thread as read.",
     },
     EventTypeInfo {
+        event_type: "notification.added_to_channel",
+        client_side: true,
+        description: "The user was added to a channel; sent to the user's connections, watching or not.",
+    },
+    EventTypeInfo {
+        event_type: "notification.mark_read",
+        client_side: true,
+        description: "The user marked a channel or thread as read, on another connection; carries the new unread counts.",
+    },
+    EventTypeInfo {
         event_type: "notification.mark_unread",
         client_side: true,
         description: "A user marked a channel or thread as unread.",
     },
     EventTypeInfo {
+        event_type: "notification.message_new",
+        client_side: true,
+        description: "A new message in a channel the user is a member of but does not watch on this connection.",
+    },
+    EventTypeInfo {
+        event_type: "notification.removed_from_channel",
+        client_side: true,
+        description: "The user was removed from a channel.",
+    },
+    EventTypeInfo {
+        event_type: "typing.start",
+        client_side: true,
+        description: "A user started typing in a channel or thread.",
+    },
+    EventTypeInfo {
+        event_type: "typing.stop",
+        client_side: true,
+        description: "A user stopped typing in a channel or thread.",
+    },
+    EventTypeInfo {
         event_type: "user.watching.start",
         client_side: true,
         description: "A user started watching a channel.",
+    },
+    EventTypeInfo {
+        event_type: "user.watching.stop",
+        client_side: true,
+        description: "A user stopped watching a channel.",
     },
     EventTypeInfo {
         event_type: "draft.deleted",
@@ -2018,6 +2022,11 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
         event_type: "*",
         client_side: true,
         description: "An app-defined event: any type this client does not know.",
+    },
+    EventTypeInfo {
+        event_type: "health.check",
+        client_side: true,
+        description: "The keep-alive of a real-time connection, and its first message (the hello, with the connection's ID). The `ws` connection answers these itself; they reach callers only through webhooks or `Event::from_value`.",
     },
     EventTypeInfo {
         event_type: "user.deactivated",

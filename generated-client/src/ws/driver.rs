@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use futures_util::{SinkExt as _, StreamExt as _};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use tokio::sync::watch;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
@@ -35,41 +36,60 @@ pub(crate) enum Command {
     Disconnect,
 }
 
-/// The state the handle reads.
+/// The state the handle (and the clients bound to the connection) read.
 #[derive(Debug)]
 pub(crate) struct Shared {
-    inner: Mutex<Snapshot>,
-}
-
-#[derive(Debug)]
-struct Snapshot {
-    user: CurrentUser,
-    state: ConnectionState,
+    user: Mutex<CurrentUser>,
+    /// A `watch` channel, so that a call can wait for the next connection ID.
+    state: watch::Sender<ConnectionState>,
 }
 
 impl Shared {
     pub(crate) fn new(hello: &Hello) -> Self {
         Self {
-            inner: Mutex::new(Snapshot {
-                user: hello.user.clone(),
-                state: ConnectionState::Connected {
-                    connection_id: hello.connection_id.clone(),
-                },
+            user: Mutex::new(hello.user.clone()),
+            state: watch::Sender::new(ConnectionState::Connected {
+                connection_id: hello.connection_id.clone(),
             }),
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, Snapshot> {
-        // The snapshot is replaced whole, so a panic elsewhere cannot leave it half-written.
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock_user(&self) -> MutexGuard<'_, CurrentUser> {
+        // The user is replaced whole, so a panic elsewhere cannot leave it half-written.
+        self.user.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(crate) fn state(&self) -> ConnectionState {
-        self.lock().state.clone()
+        self.state.borrow().clone()
     }
 
     pub(crate) fn user(&self) -> CurrentUser {
-        self.lock().user.clone()
+        self.lock_user().clone()
+    }
+
+    /// The ID of the open connection. While the connection (re)connects, waits for the next
+    /// one, up to `wait`: `Err(true)` when the connection closed for good, `Err(false)` when
+    /// it did not reconnect in time.
+    pub(crate) async fn connection_id(&self, wait: Duration) -> Result<String, bool> {
+        let mut states = self.state.subscribe();
+        let settled = async {
+            let state = states.wait_for(|state| {
+                matches!(
+                    state,
+                    ConnectionState::Connected { .. } | ConnectionState::Disconnected { .. }
+                )
+            });
+            match state.await.as_deref() {
+                Ok(ConnectionState::Connected { connection_id }) => Some(connection_id.clone()),
+                // Closed for good (the sender lives as long as `self`, so `Err` cannot happen).
+                _ => None,
+            }
+        };
+        match tokio::time::timeout(wait, settled).await {
+            Ok(Some(id)) => Ok(id),
+            Ok(None) => Err(true),
+            Err(_) => Err(false),
+        }
     }
 }
 
@@ -285,7 +305,7 @@ impl Driver {
 
     /// A new connection is open: record it, tell the application.
     fn connected(&mut self, hello: &Hello) {
-        self.shared.lock().user = hello.user.clone();
+        *self.shared.lock_user() = hello.user.clone();
         self.set_state(ConnectionState::Connected {
             connection_id: hello.connection_id.clone(),
         });
@@ -300,7 +320,7 @@ impl Driver {
     }
 
     fn set_state(&mut self, state: ConnectionState) {
-        self.shared.lock().state = state.clone();
+        self.shared.state.send_replace(state.clone());
         self.emit(RealtimeEvent::StateChanged(state));
     }
 

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::models::ApiError;
+use crate::ApiError;
 
 /// The Stream error code of an expired token.
 pub const TOKEN_EXPIRED: i32 = 40;

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::InvalidFrame;
 use crate::error::excerpt;
-use crate::models::ApiError;
+use crate::ApiError;
 use crate::Event;
 
 /// The `type` of the server's keep-alive events, and of the hello.

@@ -7,8 +7,10 @@
 //! - connects to the base URL's `/connect` (`ws` for `http`, `wss` for `https`) with the
 //!   user's full object (the server creates or updates the user) and the credentials as query
 //!   parameters, and counts as open once the server's hello arrives: its connection id
-//!   ([`Connection::connection_id`], which some REST calls need) and the user
-//!   ([`Connection::user`]);
+//!   ([`Connection::connection_id`]) and the user ([`Connection::user`]);
+//! - receives the events of the channels it watches: a query with `watch: true` that names the
+//!   connection does that, and [`Connection::client`] (or [`Client::with_connection`]) is a
+//!   client whose calls name it, with its current id;
 //! - retries the first connection when it fails for a transient reason (a refused or broken
 //!   TCP connection, an upgrade answered with 5xx or 429, a close without an error message,
 //!   no hello within 35 s; see [`RealtimeError::is_transient`]), waiting the reconnect
@@ -65,6 +67,7 @@
 //! ```
 
 mod backoff;
+mod binding;
 mod connect;
 mod driver;
 mod error;
@@ -89,6 +92,8 @@ pub use event::{
     ConnectionState, CurrentUser, DisconnectReason, InvalidFrame, RealtimeEvent, ReconnectReason,
 };
 pub use keepalive::{PING_INTERVAL, UNHEALTHY_AFTER};
+
+pub(crate) use binding::Bound;
 
 use crate::auth::Secret;
 use crate::Client;
@@ -221,6 +226,8 @@ impl ConnectionBuilder {
             RealtimeError::Config(format!("the user cannot be serialized: {error}"))
         })?;
         let (endpoint, mut token) = Endpoint::new(&self.client, user)?;
+        let mut client = self.client;
+        client.connection = None;
         let mut backoff = self.backoff;
         let (socket, hello) = first_connection(
             &endpoint,
@@ -245,6 +252,7 @@ impl ConnectionBuilder {
         };
         let task = tokio::spawn(driver.run(socket, hello));
         Ok(Connection {
+            client,
             shared,
             commands: commands_tx,
             events: Events {
@@ -291,6 +299,8 @@ async fn first_connection(
 /// close, and gives its [`Events`]. Dropping the handle closes the connection with 1000
 /// Normal Closure and ends the task, as [`Connection::disconnect`] does (without waiting).
 pub struct Connection {
+    /// The client it was made with (unbound): [`Connection::client`].
+    client: Client,
     shared: Arc<Shared>,
     commands: mpsc::UnboundedSender<Command>,
     events: Events,
@@ -307,8 +317,9 @@ impl fmt::Debug for Connection {
 }
 
 impl Connection {
-    /// The id of the open connection, which some REST calls need; `None` while reconnecting
-    /// and after the connection closed. It changes with every reconnect.
+    /// The id of the open connection, which the calls that watch channels take; `None` while
+    /// reconnecting and after the connection closed. It changes with every reconnect, so
+    /// rather than copying it, use a client bound to the connection ([`Connection::client`]).
     pub fn connection_id(&self) -> Option<String> {
         match self.state() {
             ConnectionState::Connected { connection_id } => Some(connection_id),

@@ -27,6 +27,7 @@ use super::{Analysis, DOC_MARKER};
 use crate::diagnostic::Diagnostics;
 use crate::model::{FilterKind, FilterOp};
 use crate::source::SourceFile;
+use indexmap::IndexMap;
 use outline::{scalar, unquote, Text};
 use place::{refs, EndpointInfo, Layout};
 use render::{
@@ -73,12 +74,14 @@ struct AreaText {
     changes: usize,
 }
 
-/// Where the new schemas, events and operations go: their area and the entry they follow.
+/// Where the new schemas, events and operations go: their area and the entry they follow, in
+/// the order they were placed. Entries placed after the same one are written in that order
+/// too (`Writer::run`), so that each lands where the layout put it.
 #[derive(Default)]
 struct Plan {
-    schemas: BTreeMap<String, (usize, Option<String>)>,
-    events: BTreeMap<String, (usize, Option<String>)>,
-    operations: BTreeMap<OperationKey, (usize, Option<String>)>,
+    schemas: IndexMap<String, (usize, Option<String>)>,
+    events: IndexMap<String, (usize, Option<String>)>,
+    operations: IndexMap<OperationKey, (usize, Option<String>)>,
     /// New operations that are not written, with why.
     skipped: BTreeMap<OperationKey, String>,
 }
@@ -195,10 +198,38 @@ fn yes(flag: bool) -> Option<String> {
     flag.then(|| "true".to_owned())
 }
 
+/// The findings in the order to apply them: as given, except that the new schemas, events and
+/// operations (each kind in its own slots) come in the order the plan placed them. Each is
+/// written after the entry the plan chose, which may itself be new: in another order, two new
+/// entries after the same one would land in reverse.
+fn placement_order<'f>(findings: &'f [Finding], plan: &Plan) -> Vec<&'f Finding> {
+    let rank = |finding: &Finding| -> Option<(u8, usize)> {
+        if finding.attribute.is_some() || finding.kind == FindingKind::OnlyInSpec {
+            return None;
+        }
+        match &finding.target {
+            Target::Schema(name) => plan.schemas.get_index_of(name).map(|i| (0, i)),
+            Target::Event(event_type) => plan.events.get_index_of(event_type).map(|i| (1, i)),
+            Target::Operation(key) => plan.operations.get_index_of(key).map(|i| (2, i)),
+            _ => None,
+        }
+    };
+    let mut ordered: Vec<&Finding> = findings.iter().collect();
+    let slots: Vec<usize> = (0..findings.len())
+        .filter(|&i| rank(&findings[i]).is_some())
+        .collect();
+    let mut placed: Vec<&Finding> = slots.iter().map(|&i| &findings[i]).collect();
+    placed.sort_by_key(|finding| rank(finding));
+    for (slot, finding) in slots.into_iter().zip(placed) {
+        ordered[slot] = finding;
+    }
+    ordered
+}
+
 impl<'a> Writer<'a> {
     fn run(&mut self, findings: &[Finding]) {
         let plan = self.plan(findings);
-        for finding in findings {
+        for finding in placement_order(findings, &plan) {
             self.apply(finding, &plan);
         }
     }
@@ -336,9 +367,9 @@ impl<'a> Writer<'a> {
     fn place_schemas(
         &mut self,
         reachable: &BTreeSet<String>,
-    ) -> BTreeMap<String, (usize, Option<String>)> {
+    ) -> IndexMap<String, (usize, Option<String>)> {
         let theirs = self.theirs;
-        let mut schemas = BTreeMap::new();
+        let mut schemas = IndexMap::new();
         let payloads: Vec<String> = self
             .spec
             .events
@@ -1128,6 +1159,7 @@ impl<'a> Writer<'a> {
                 "required" => yes(theirs.required),
                 "nullable" => yes(theirs.nullable),
                 "deprecated" => yes(theirs.deprecated),
+                "client_side_only" => yes(theirs.client_side_only),
                 "enum" => match &theirs.values {
                     Some(values) if theirs.ty == "string" => Some(render::strings(values)),
                     Some(_) => return Err("the spec language has enums of strings only".to_owned()),
@@ -1308,6 +1340,7 @@ impl<'a> Writer<'a> {
             }
             "status" => Some(theirs.status.unwrap_or(200).to_string()),
             "server_side_only" => yes(theirs.server_side_only),
+            "client_side_only" => yes(theirs.client_side_only),
             "deprecated" if theirs.deprecated => yes(true),
             "deprecated" => {
                 return Err("the documents do not deprecate it: decide by hand".to_owned())

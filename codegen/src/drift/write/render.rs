@@ -29,6 +29,8 @@ pub(crate) const FIELD_ORDER: &[&str] = &[
     "max_items",
     "default",
     "deprecated",
+    "client_side_only",
+    "from_connection",
     "doc",
     "filter",
     "sort",
@@ -120,6 +122,7 @@ pub(crate) fn set_field(attrs: &mut Attrs, field: &Field, indent: usize) {
         order,
     );
     attrs.set("deprecated", flag(field.deprecated), order);
+    attrs.set("client_side_only", flag(field.client_side_only), order);
     if attrs.get("doc").is_none() {
         attrs.set("doc", Some(DOC_MARKER.to_owned()), order);
     }
@@ -200,6 +203,9 @@ pub(crate) fn endpoint_lines(name: &str, operation: &Operation) -> Vec<String> {
     lines.push(format!("    status: {}", operation.status.unwrap_or(200)));
     if operation.server_side_only {
         lines.push("    server_side_only: true".to_owned());
+    }
+    if operation.client_side_only {
+        lines.push("    client_side_only: true".to_owned());
     }
     if !operation.events.is_empty() {
         lines.push(format!("    events: {}", strings(&operation.events)));

@@ -60,6 +60,14 @@ pub struct QueryChannelsRequest {
     pub user_id: Option<String>,
     /// User whose channels to query (server-side only).
     pub user: Option<UserRequest>,
+    /// Send the events of the channels found to the caller's real-time connection.
+    ///
+    /// Client-side only: only a client with a user token sends it.
+    pub watch: Option<bool>,
+    /// Also send the presence changes of the channels' members to the connection.
+    ///
+    /// Client-side only: only a client with a user token sends it.
+    pub presence: Option<bool>,
 }
 
 impl QueryChannelsRequest {
@@ -174,6 +182,24 @@ impl QueryChannelsRequest {
         self.user = Some(user);
         self
     }
+
+    /// Sets `watch` to `Some(watch)`: Send the events of the channels found to the caller's real-time connection.
+    ///
+    /// Client-side only: only a client with a user token sends it.
+    #[must_use]
+    pub fn watch(mut self, watch: bool) -> Self {
+        self.watch = Some(watch);
+        self
+    }
+
+    /// Sets `presence` to `Some(presence)`: Also send the presence changes of the channels' members to the connection.
+    ///
+    /// Client-side only: only a client with a user token sends it.
+    #[must_use]
+    pub fn presence(mut self, presence: bool) -> Self {
+        self.presence = Some(presence);
+        self
+    }
 }
 
 /// The channels that matched a query.
@@ -214,6 +240,14 @@ pub struct GroupedQueryChannelsRequest {
     pub user_id: Option<String>,
     /// User whose channels to query (server-side only).
     pub user: Option<UserRequest>,
+    /// Send the events of the channels found to the caller's real-time connection.
+    ///
+    /// Client-side only: only a client with a user token sends it.
+    pub watch: Option<bool>,
+    /// Also send the presence changes of the channels' members to the connection.
+    ///
+    /// Client-side only: only a client with a user token sends it.
+    pub presence: Option<bool>,
 }
 
 /// Channels by group.
@@ -259,6 +293,14 @@ pub struct ChannelGetOrCreateRequest {
     ///
     /// At most 8 items.
     pub member_custom_include: Option<Vec<String>>,
+    /// Send the channel's events to the caller's real-time connection.
+    ///
+    /// Client-side only: only a client with a user token sends it.
+    pub watch: Option<bool>,
+    /// Also send the presence changes of the channel's members to the connection.
+    ///
+    /// Client-side only: only a client with a user token sends it.
+    pub presence: Option<bool>,
 }
 
 impl ChannelGetOrCreateRequest {
@@ -317,6 +359,24 @@ impl ChannelGetOrCreateRequest {
     #[must_use]
     pub fn member_custom_include(mut self, member_custom_include: Vec<String>) -> Self {
         self.member_custom_include = Some(member_custom_include);
+        self
+    }
+
+    /// Sets `watch` to `Some(watch)`: Send the channel's events to the caller's real-time connection.
+    ///
+    /// Client-side only: only a client with a user token sends it.
+    #[must_use]
+    pub fn watch(mut self, watch: bool) -> Self {
+        self.watch = Some(watch);
+        self
+    }
+
+    /// Sets `presence` to `Some(presence)`: Also send the presence changes of the channel's members to the connection.
+    ///
+    /// Client-side only: only a client with a user token sends it.
+    #[must_use]
+    pub fn presence(mut self, presence: bool) -> Self {
+        self.presence = Some(presence);
         self
     }
 }
@@ -913,6 +973,9 @@ impl ShowChannelResponse {
     }
 }
 
+/// Stopping to watch takes no options: the channel is in the path, the connection in the query.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ChannelStopWatchingRequest {}
 /// How to truncate a channel.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TruncateChannelRequest {
@@ -1967,6 +2030,142 @@ impl MessageReadEvent {
     }
 }
 
+/// Tells a user that they were added to a channel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationAddedToChannelEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    pub cid: Option<String>,
+    /// Team of the channel.
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    pub channel_id: Option<String>,
+    /// The channel.
+    pub channel: ChannelResponse,
+    /// The user's new membership.
+    pub member: ChannelMemberResponse,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl NotificationAddedToChannelEvent {
+    /// Creates a `NotificationAddedToChannelEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        channel: ChannelResponse,
+        member: ChannelMemberResponse,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            channel,
+            member,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Tells a user's connections that the user read a channel or thread, with the new unread counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationMarkReadEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    pub cid: Option<String>,
+    /// Team of the channel.
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    pub channel_id: Option<String>,
+    /// The channel.
+    pub channel: Option<ChannelResponse>,
+    /// ID of the thread, when a thread was read.
+    pub thread_id: Option<String>,
+    /// The thread, when a thread was read.
+    pub thread: Option<ThreadResponse>,
+    /// The user who read.
+    pub user: Option<UserResponseCommonFields>,
+    /// ID of the last read message.
+    pub last_read_message_id: Option<String>,
+    /// Number of unread messages in the channel.
+    pub unread_count: i32,
+    /// Number of unread messages in all channels for the user.
+    pub total_unread_count: i32,
+    /// Number of channels with unread messages for the user.
+    pub unread_channels: i32,
+    /// Numbers of channels with unread messages for the user, by group.
+    pub grouped_unread_channels: Option<std::collections::BTreeMap<String, i32>>,
+    /// Number of threads with unread replies for the user.
+    pub unread_threads: Option<i32>,
+    /// Number of unread thread replies for the user.
+    pub unread_thread_messages: Option<i32>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl NotificationMarkReadEvent {
+    /// Creates a `NotificationMarkReadEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        unread_count: i32,
+        total_unread_count: i32,
+        unread_channels: i32,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            channel: None,
+            thread_id: None,
+            thread: None,
+            user: None,
+            last_read_message_id: None,
+            unread_count,
+            total_unread_count,
+            unread_channels,
+            grouped_unread_channels: None,
+            unread_threads: None,
+            unread_thread_messages: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
 /// Describes a channel or thread that a user marked as unread.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NotificationMarkUnreadEvent {
@@ -2045,6 +2244,143 @@ impl NotificationMarkUnreadEvent {
             grouped_unread_channels: None,
             unread_threads: None,
             unread_thread_messages: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Tells a member about a new message in a channel that this connection does not watch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationNewMessageEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    pub cid: Option<String>,
+    /// Number of members of the channel.
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    pub channel_id: Option<String>,
+    /// The channel.
+    pub channel: ChannelResponse,
+    /// ID of the new message.
+    pub message_id: String,
+    /// The new message.
+    pub message: MessageResponse,
+    /// Number of users watching the channel.
+    pub watcher_count: i32,
+    /// Participants of the thread, when the message is a reply.
+    pub thread_participants: Option<Vec<UserResponseCommonFields>>,
+    /// Team of the channel.
+    pub team: Option<String>,
+    /// ID of the author of the thread parent, when the message is a reply.
+    pub parent_author: Option<String>,
+    /// Number of unread messages in the channel for the recipient.
+    pub unread_count: Option<i32>,
+    /// Number of unread messages in all channels for the recipient.
+    pub total_unread_count: Option<i32>,
+    /// Number of channels with unread messages for the recipient.
+    pub unread_channels: Option<i32>,
+    /// Numbers of channels with unread messages for the recipient, by group.
+    pub grouped_unread_channels: Option<std::collections::BTreeMap<String, i32>>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl NotificationNewMessageEvent {
+    /// Creates a `NotificationNewMessageEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        channel: ChannelResponse,
+        message_id: impl Into<String>,
+        message: MessageResponse,
+        watcher_count: i32,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            channel,
+            message_id: message_id.into(),
+            message,
+            watcher_count,
+            thread_participants: None,
+            team: None,
+            parent_author: None,
+            unread_count: None,
+            total_unread_count: None,
+            unread_channels: None,
+            grouped_unread_channels: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Tells a user that they were removed from a channel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationRemovedFromChannelEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    pub cid: Option<String>,
+    /// Team of the channel.
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    pub channel_id: Option<String>,
+    /// The channel.
+    pub channel: ChannelResponse,
+    /// The user who was removed.
+    pub user: Option<UserResponseCommonFields>,
+    /// The membership that ended.
+    pub member: ChannelMemberResponse,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl NotificationRemovedFromChannelEvent {
+    /// Creates a `NotificationRemovedFromChannelEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        channel: ChannelResponse,
+        member: ChannelMemberResponse,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            channel,
+            user: None,
+            member,
             custom: serde_json::Map::new(),
         }
     }
@@ -3971,6 +4307,120 @@ impl UserWatchingStartEvent {
     }
 }
 
+/// Sent when a user stops watching a channel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserWatchingStopEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    pub cid: Option<String>,
+    /// Channel type.
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    pub channel_id: Option<String>,
+    /// The user who stopped watching; optional like that of `user.watching.start`.
+    pub user: Option<UserResponseCommonFields>,
+    /// Number of users still watching the channel.
+    pub watcher_count: i32,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UserWatchingStopEvent {
+    /// Creates a `UserWatchingStopEvent` from its required fields; the optional ones are `None`.
+    pub fn new(created_at: chrono::DateTime<chrono::Utc>, watcher_count: i32) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            channel_type: None,
+            channel_id: None,
+            user: None,
+            watcher_count,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Sent when a user starts typing in a channel or thread.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypingStartEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    pub cid: Option<String>,
+    /// Channel type.
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    pub channel_id: Option<String>,
+    /// ID of the thread parent, when the user types a reply.
+    pub parent_id: Option<String>,
+    /// The user who types.
+    pub user: Option<UserResponseCommonFields>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl TypingStartEvent {
+    /// Creates a `TypingStartEvent` from its required fields; the optional ones are `None`.
+    pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            channel_type: None,
+            channel_id: None,
+            parent_id: None,
+            user: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Sent when a user stops typing in a channel or thread.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypingStopEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    pub cid: Option<String>,
+    /// Channel type.
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    pub channel_id: Option<String>,
+    /// ID of the thread parent, when the user typed a reply.
+    pub parent_id: Option<String>,
+    /// The user who stopped typing.
+    pub user: Option<UserResponseCommonFields>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl TypingStopEvent {
+    /// Creates a `TypingStopEvent` from its required fields; the optional ones are `None`.
+    pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            channel_type: None,
+            channel_id: None,
+            parent_id: None,
+            user: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
 /// The typed filter of [`QueryChannelsRequest::filter_conditions`]: one function per field the API filters on, each with the operators the API accepts there.
 ///
 /// Combine conditions with `&`, `|` and [`Filter::nor`](crate::Filter::nor); see [`crate::filter`].
@@ -4703,6 +5153,7 @@ impl crate::Client {
     ///
     /// - Request: `POST /channels`, success status `201`
     /// - Server-side only: no
+    /// - Connection ID: the `connection_id` query parameter names the caller's real-time connection, which `watch` and `presence` apply to (client-side callers only). A client bound to a connection (`Client::with_connection`, feature `ws`) sends its current ID on every call, and [`ResponseFuture::connection_id`](crate::ResponseFuture::connection_id) sets one for one call; otherwise none is sent.
     /// - Events: none
     /// - Permissions (checked for client-side callers): none
     /// - Metadata: [`operations::QUERY_CHANNELS`](crate::operations::QUERY_CHANNELS)
@@ -4734,7 +5185,7 @@ impl crate::Client {
         body: &QueryChannelsRequest,
     ) -> crate::Pages<'_, QueryChannelsRequest, ChannelStateResponseFields> {
         let body = body.clone();
-        let paging = crate::OffsetPaging {
+        let __paging = crate::OffsetPaging {
             offset: body.offset.and_then(|offset| u32::try_from(offset).ok()),
             limit: body.limit.and_then(|limit| u32::try_from(limit).ok()),
             max_offset: Some(1000),
@@ -4744,7 +5195,7 @@ impl crate::Client {
             move |body| self.query_channels(body),
             |page| page.channels,
             |body, offset| body.offset = Some(i32::try_from(offset).unwrap_or(i32::MAX)),
-            paging,
+            __paging,
         )
     }
 
@@ -4754,6 +5205,7 @@ impl crate::Client {
     ///
     /// - Request: `POST /channels/grouped`, success status `201`
     /// - Server-side only: no
+    /// - Connection ID: the `connection_id` query parameter names the caller's real-time connection, which `watch` and `presence` apply to (client-side callers only). A client bound to a connection (`Client::with_connection`, feature `ws`) sends its current ID on every call, and [`ResponseFuture::connection_id`](crate::ResponseFuture::connection_id) sets one for one call; otherwise none is sent.
     /// - Events: none
     /// - Permissions (checked for client-side callers): none
     /// - Metadata: [`operations::GROUPED_QUERY_CHANNELS`](crate::operations::GROUPED_QUERY_CHANNELS)
@@ -4779,6 +5231,7 @@ impl crate::Client {
     ///
     /// - Request: `POST /channels/{type}/{id}/query`, success status `201`
     /// - Server-side only: no
+    /// - Connection ID: the `connection_id` query parameter names the caller's real-time connection, which `watch` and `presence` apply to (client-side callers only). A client bound to a connection (`Client::with_connection`, feature `ws`) sends its current ID on every call, and [`ResponseFuture::connection_id`](crate::ResponseFuture::connection_id) sets one for one call; otherwise none is sent.
     /// - Events: `channel.created`, `member.added`, `member.removed`, `member.updated`, `user.watching.start`
     /// - Permissions (checked for client-side callers): none
     /// - Metadata: [`operations::GET_OR_CREATE_CHANNEL`](crate::operations::GET_OR_CREATE_CHANNEL)
@@ -4806,6 +5259,7 @@ impl crate::Client {
     ///
     /// - Request: `POST /channels/{type}/query`, success status `201`
     /// - Server-side only: no
+    /// - Connection ID: the `connection_id` query parameter names the caller's real-time connection, which `watch` and `presence` apply to (client-side callers only). A client bound to a connection (`Client::with_connection`, feature `ws`) sends its current ID on every call, and [`ResponseFuture::connection_id`](crate::ResponseFuture::connection_id) sets one for one call; otherwise none is sent.
     /// - Events: `channel.created`, `member.added`, `member.removed`, `member.updated`, `user.watching.start`
     /// - Permissions (checked for client-side callers): none
     /// - Metadata: [`operations::GET_OR_CREATE_DISTINCT_CHANNEL`](crate::operations::GET_OR_CREATE_DISTINCT_CHANNEL)
@@ -5040,6 +5494,34 @@ impl crate::Client {
     ) -> crate::ResponseFuture<'_, ShowChannelResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::SHOW_CHANNEL,
+            &[type_, id],
+        );
+        request.json_body(body);
+        self.execute(request)
+    }
+
+    /// Stop watching channel.
+    ///
+    /// Stops sending a channel's events to the caller's real-time connection, which watched it since a query with `watch: true`.
+    ///
+    /// - Request: `POST /channels/{type}/{id}/stop-watching`, success status `201`
+    /// - Client-side only: yes (the client must use a user token)
+    /// - Connection ID: the `connection_id` query parameter names the caller's real-time connection, which `watch` and `presence` apply to (client-side callers only). A client bound to a connection (`Client::with_connection`, feature `ws`) sends its current ID on every call, and [`ResponseFuture::connection_id`](crate::ResponseFuture::connection_id) sets one for one call; otherwise none is sent.
+    /// - Events: `user.watching.stop`
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::STOP_WATCHING_CHANNEL`](crate::operations::STOP_WATCHING_CHANNEL)
+    ///
+    /// # Errors
+    ///
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub fn stop_watching_channel(
+        &self,
+        type_: &str,
+        id: &str,
+        body: &ChannelStopWatchingRequest,
+    ) -> crate::ResponseFuture<'_, Response> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::STOP_WATCHING_CHANNEL,
             &[type_, id],
         );
         request.json_body(body);

@@ -6,49 +6,7 @@
 
 mod wire;
 
-/// The error body that every failing call returns.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApiError {
-    /// Stream error code.
-    pub code: i32,
-    /// What went wrong.
-    pub message: String,
-    /// Error messages by request field.
-    pub exception_fields: Option<std::collections::BTreeMap<String, String>>,
-    /// HTTP status code.
-    pub status_code: i32,
-    /// Time the server took to handle the request.
-    pub duration: String,
-    /// Link to documentation on the error.
-    pub more_info: String,
-    /// Extra error details, kept as raw JSON.
-    pub details: serde_json::Value,
-    /// Retrying the call will not help.
-    pub unrecoverable: Option<bool>,
-}
-
-impl ApiError {
-    /// Creates a `ApiError` from its required fields; the optional ones are `None`.
-    pub fn new(
-        code: i32,
-        message: impl Into<String>,
-        status_code: i32,
-        duration: impl Into<String>,
-        more_info: impl Into<String>,
-        details: serde_json::Value,
-    ) -> Self {
-        Self {
-            code,
-            message: message.into(),
-            exception_fields: None,
-            status_code,
-            duration: duration.into(),
-            more_info: more_info.into(),
-            details,
-            unrecoverable: None,
-        }
-    }
-}
+pub use crate::ApiError;
 
 /// A response that carries nothing but the processing time.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

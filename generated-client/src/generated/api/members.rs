@@ -483,6 +483,10 @@ impl QueryMembersSort {
         self.direction(-1)
     }
 
+    #[allow(
+        clippy::needless_update,
+        reason = "a spec's `SortParamRequest` may have no other field"
+    )]
     fn direction(self, direction: i32) -> crate::models::SortParamRequest {
         crate::models::SortParamRequest {
             field: Some(self.name().to_owned()),
@@ -554,7 +558,7 @@ impl crate::Client {
         {
             query.payload.get_or_insert_with(Default::default).limit = Some(300);
         }
-        let paging = crate::OffsetPaging {
+        let __paging = crate::OffsetPaging {
             offset: query
                 .payload
                 .as_ref()
@@ -576,7 +580,7 @@ impl crate::Client {
                     i32::try_from(offset).unwrap_or(i32::MAX),
                 );
             },
-            paging,
+            __paging,
         )
     }
 

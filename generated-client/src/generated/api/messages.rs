@@ -3719,6 +3719,10 @@ impl SearchSort {
         self.direction(-1)
     }
 
+    #[allow(
+        clippy::needless_update,
+        reason = "a spec's `SortParamRequest` may have no other field"
+    )]
     fn direction(self, direction: i32) -> crate::models::SortParamRequest {
         crate::models::SortParamRequest {
             field: Some(self.name().to_owned()),

@@ -1945,7 +1945,7 @@ impl crate::Client {
         {
             query.payload.get_or_insert_with(Default::default).limit = Some(300);
         }
-        let paging = crate::OffsetPaging {
+        let __paging = crate::OffsetPaging {
             offset: query
                 .payload
                 .as_ref()
@@ -1967,7 +1967,7 @@ impl crate::Client {
                     i32::try_from(offset).unwrap_or(i32::MAX),
                 );
             },
-            paging,
+            __paging,
         )
     }
 
@@ -2018,7 +2018,7 @@ impl crate::Client {
         {
             query.payload.get_or_insert_with(Default::default).limit = Some(300);
         }
-        let paging = crate::OffsetPaging {
+        let __paging = crate::OffsetPaging {
             offset: query
                 .payload
                 .as_ref()
@@ -2040,7 +2040,7 @@ impl crate::Client {
                     i32::try_from(offset).unwrap_or(i32::MAX),
                 );
             },
-            paging,
+            __paging,
         )
     }
 
@@ -2113,7 +2113,7 @@ impl crate::Client {
         {
             query.payload.get_or_insert_with(Default::default).limit = Some(300);
         }
-        let paging = crate::OffsetPaging {
+        let __paging = crate::OffsetPaging {
             offset: query
                 .payload
                 .as_ref()
@@ -2135,7 +2135,7 @@ impl crate::Client {
                     i32::try_from(offset).unwrap_or(i32::MAX),
                 );
             },
-            paging,
+            __paging,
         )
     }
 

@@ -1298,6 +1298,10 @@ impl QueryPollsSort {
         self.direction(-1)
     }
 
+    #[allow(
+        clippy::needless_update,
+        reason = "a spec's `SortParamRequest` may have no other field"
+    )]
     fn direction(self, direction: i32) -> crate::models::SortParamRequest {
         crate::models::SortParamRequest {
             field: Some(self.name().to_owned()),
@@ -1340,6 +1344,10 @@ impl QueryPollVotesSort {
         self.direction(-1)
     }
 
+    #[allow(
+        clippy::needless_update,
+        reason = "a spec's `SortParamRequest` may have no other field"
+    )]
     fn direction(self, direction: i32) -> crate::models::SortParamRequest {
         crate::models::SortParamRequest {
             field: Some(self.name().to_owned()),

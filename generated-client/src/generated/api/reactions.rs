@@ -588,6 +588,10 @@ impl QueryReactionsSort {
         self.direction(-1)
     }
 
+    #[allow(
+        clippy::needless_update,
+        reason = "a spec's `SortParamRequest` may have no other field"
+    )]
     fn direction(self, direction: i32) -> crate::models::SortParamRequest {
         crate::models::SortParamRequest {
             field: Some(self.name().to_owned()),
@@ -708,7 +712,7 @@ impl crate::Client {
     ) -> crate::Pages<'_, GetReactionsQuery, ReactionResponse> {
         let id = id.to_owned();
         let query = query.clone();
-        let paging = crate::OffsetPaging {
+        let __paging = crate::OffsetPaging {
             offset: query.offset.and_then(|offset| u32::try_from(offset).ok()),
             limit: query.limit.and_then(|limit| u32::try_from(limit).ok()),
             max_offset: None,
@@ -720,7 +724,7 @@ impl crate::Client {
             |query, offset| {
                 query.offset = Some(i32::try_from(offset).unwrap_or(i32::MAX));
             },
-            paging,
+            __paging,
         )
     }
 

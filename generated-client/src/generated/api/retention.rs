@@ -428,6 +428,10 @@ impl GetRetentionPolicyRunsSort {
         self.direction(-1)
     }
 
+    #[allow(
+        clippy::needless_update,
+        reason = "a spec's `SortParamRequest` may have no other field"
+    )]
     fn direction(self, direction: i32) -> crate::models::SortParamRequest {
         crate::models::SortParamRequest {
             field: Some(self.name().to_owned()),

@@ -46,6 +46,10 @@ pub struct QueryThreadsRequest {
     pub user_id: Option<String>,
     /// User whose threads to query (server-side only).
     pub user: Option<UserRequest>,
+    /// Send the events of the threads found to the caller's real-time connection.
+    ///
+    /// Client-side only: only a client with a user token sends it.
+    pub watch: Option<bool>,
 }
 
 impl QueryThreadsRequest {
@@ -126,6 +130,15 @@ impl QueryThreadsRequest {
     #[must_use]
     pub fn user(mut self, user: UserRequest) -> Self {
         self.user = Some(user);
+        self
+    }
+
+    /// Sets `watch` to `Some(watch)`: Send the events of the threads found to the caller's real-time connection.
+    ///
+    /// Client-side only: only a client with a user token sends it.
+    #[must_use]
+    pub fn watch(mut self, watch: bool) -> Self {
+        self.watch = Some(watch);
         self
     }
 }
@@ -852,6 +865,10 @@ impl QueryThreadsSort {
         self.direction(-1)
     }
 
+    #[allow(
+        clippy::needless_update,
+        reason = "a spec's `SortParamRequest` may have no other field"
+    )]
     fn direction(self, direction: i32) -> crate::models::SortParamRequest {
         crate::models::SortParamRequest {
             field: Some(self.name().to_owned()),
@@ -876,6 +893,10 @@ pub struct GetThreadQuery {
     ///
     /// Between 0 and 100.
     pub member_limit: Option<i32>,
+    /// Send the thread's events to the caller's real-time connection.
+    ///
+    /// Client-side only: only a client with a user token sends it.
+    pub watch: Option<bool>,
 }
 
 impl crate::Client {
@@ -885,6 +906,7 @@ impl crate::Client {
     ///
     /// - Request: `POST /threads`, success status `201`
     /// - Server-side only: no
+    /// - Connection ID: the `connection_id` query parameter names the caller's real-time connection, which `watch` and `presence` apply to (client-side callers only). A client bound to a connection (`Client::with_connection`, feature `ws`) sends its current ID on every call, and [`ResponseFuture::connection_id`](crate::ResponseFuture::connection_id) sets one for one call; otherwise none is sent.
     /// - Events: none
     /// - Permissions (checked for client-side callers): none
     /// - Metadata: [`operations::QUERY_THREADS`](crate::operations::QUERY_THREADS)
@@ -933,6 +955,7 @@ impl crate::Client {
     ///
     /// - Request: `GET /threads/{message_id}`, success status `200`
     /// - Server-side only: no
+    /// - Connection ID: the `connection_id` query parameter names the caller's real-time connection, which `watch` and `presence` apply to (client-side callers only). A client bound to a connection (`Client::with_connection`, feature `ws`) sends its current ID on every call, and [`ResponseFuture::connection_id`](crate::ResponseFuture::connection_id) sets one for one call; otherwise none is sent.
     /// - Events: none
     /// - Permissions (checked for client-side callers): none
     /// - Metadata: [`operations::GET_THREAD`](crate::operations::GET_THREAD)
@@ -952,6 +975,7 @@ impl crate::Client {
         request.query("reply_limit", &query.reply_limit);
         request.query("participant_limit", &query.participant_limit);
         request.query("member_limit", &query.member_limit);
+        request.query("watch", &query.watch);
         self.execute(request)
     }
 

@@ -903,6 +903,41 @@ impl CustomEvent {
     }
 }
 
+/// The keep-alive of a real-time connection: the first one says that the connection is open and names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HealthCheckEvent {
+    /// ID of the connection.
+    pub connection_id: String,
+    /// The connected user, in the first health check of a connection.
+    pub me: Option<OwnUserResponse>,
+    /// Channel CID (`type:id`), when the check concerns one.
+    pub cid: Option<String>,
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl HealthCheckEvent {
+    /// Creates a `HealthCheckEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        connection_id: impl Into<String>,
+        created_at: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self {
+            connection_id: connection_id.into(),
+            me: None,
+            cid: None,
+            created_at,
+            received_at: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
 /// Tells that a user was deactivated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserDeactivatedEvent {
@@ -2008,7 +2043,7 @@ impl crate::Client {
         {
             query.payload.get_or_insert_with(Default::default).limit = Some(100);
         }
-        let paging = crate::OffsetPaging {
+        let __paging = crate::OffsetPaging {
             offset: query
                 .payload
                 .as_ref()
@@ -2030,7 +2065,7 @@ impl crate::Client {
                     i32::try_from(offset).unwrap_or(i32::MAX),
                 );
             },
-            paging,
+            __paging,
         )
     }
 

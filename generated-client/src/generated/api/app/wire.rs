@@ -7,4896 +7,4896 @@
 use super::*;
 
 impl serde::Serialize for GetApplicationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("app", &self.app)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("app", &self.app)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetApplicationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetApplicationResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetApplicationResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GetApplicationResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetApplicationResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut app_: Option<AppResponseFields> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "app" => app_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetApplicationResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_app: Option<AppResponseFields> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "app" => __field_app = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(GetApplicationResponse {
-                    app: app_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    app: __field_app.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateAppRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.disable_auth_checks {
-            map_.serialize_entry("disable_auth_checks", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.disable_auth_checks {
+            __map.serialize_entry("disable_auth_checks", __value)?;
         }
-        if let Some(value) = &self.disable_permissions_checks {
-            map_.serialize_entry("disable_permissions_checks", value)?;
+        if let Some(__value) = &self.disable_permissions_checks {
+            __map.serialize_entry("disable_permissions_checks", __value)?;
         }
-        if let Some(value) = &self.apn_config {
-            map_.serialize_entry("apn_config", value)?;
+        if let Some(__value) = &self.apn_config {
+            __map.serialize_entry("apn_config", __value)?;
         }
-        if let Some(value) = &self.firebase_config {
-            map_.serialize_entry("firebase_config", value)?;
+        if let Some(__value) = &self.firebase_config {
+            __map.serialize_entry("firebase_config", __value)?;
         }
-        if let Some(value) = &self.huawei_config {
-            map_.serialize_entry("huawei_config", value)?;
+        if let Some(__value) = &self.huawei_config {
+            __map.serialize_entry("huawei_config", __value)?;
         }
-        if let Some(value) = &self.xiaomi_config {
-            map_.serialize_entry("xiaomi_config", value)?;
+        if let Some(__value) = &self.xiaomi_config {
+            __map.serialize_entry("xiaomi_config", __value)?;
         }
-        if let Some(value) = &self.push_config {
-            map_.serialize_entry("push_config", value)?;
+        if let Some(__value) = &self.push_config {
+            __map.serialize_entry("push_config", __value)?;
         }
-        if let Some(value) = &self.webhook_url {
-            map_.serialize_entry("webhook_url", value)?;
+        if let Some(__value) = &self.webhook_url {
+            __map.serialize_entry("webhook_url", __value)?;
         }
-        if let Some(value) = &self.moderation_enabled {
-            map_.serialize_entry("moderation_enabled", value)?;
+        if let Some(__value) = &self.moderation_enabled {
+            __map.serialize_entry("moderation_enabled", __value)?;
         }
-        if let Some(value) = &self.moderation_analytics_enabled {
-            map_.serialize_entry("moderation_analytics_enabled", value)?;
+        if let Some(__value) = &self.moderation_analytics_enabled {
+            __map.serialize_entry("moderation_analytics_enabled", __value)?;
         }
-        if let Some(value) = &self.moderation_onboarding_complete {
-            map_.serialize_entry("moderation_onboarding_complete", value)?;
+        if let Some(__value) = &self.moderation_onboarding_complete {
+            __map.serialize_entry("moderation_onboarding_complete", __value)?;
         }
-        if let Some(value) = &self.moderation_webhook_url {
-            map_.serialize_entry("moderation_webhook_url", value)?;
+        if let Some(__value) = &self.moderation_webhook_url {
+            __map.serialize_entry("moderation_webhook_url", __value)?;
         }
-        if let Some(value) = &self.permission_version {
-            map_.serialize_entry("permission_version", value)?;
+        if let Some(__value) = &self.permission_version {
+            __map.serialize_entry("permission_version", __value)?;
         }
-        if let Some(value) = &self.user_search_disallowed_roles {
-            map_.serialize_entry("user_search_disallowed_roles", value)?;
+        if let Some(__value) = &self.user_search_disallowed_roles {
+            __map.serialize_entry("user_search_disallowed_roles", __value)?;
         }
-        if let Some(value) = &self.multi_tenant_enabled {
-            map_.serialize_entry("multi_tenant_enabled", value)?;
+        if let Some(__value) = &self.multi_tenant_enabled {
+            __map.serialize_entry("multi_tenant_enabled", __value)?;
         }
-        if let Some(value) = &self.image_moderation_labels {
-            map_.serialize_entry("image_moderation_labels", value)?;
+        if let Some(__value) = &self.image_moderation_labels {
+            __map.serialize_entry("image_moderation_labels", __value)?;
         }
-        if let Some(value) = &self.image_moderation_block_labels {
-            map_.serialize_entry("image_moderation_block_labels", value)?;
+        if let Some(__value) = &self.image_moderation_block_labels {
+            __map.serialize_entry("image_moderation_block_labels", __value)?;
         }
-        if let Some(value) = &self.image_moderation_enabled {
-            map_.serialize_entry("image_moderation_enabled", value)?;
+        if let Some(__value) = &self.image_moderation_enabled {
+            __map.serialize_entry("image_moderation_enabled", __value)?;
         }
-        if let Some(value) = &self.allowed_flag_reasons {
-            map_.serialize_entry("allowed_flag_reasons", value)?;
+        if let Some(__value) = &self.allowed_flag_reasons {
+            __map.serialize_entry("allowed_flag_reasons", __value)?;
         }
-        if let Some(value) = &self.auto_translation_enabled {
-            map_.serialize_entry("auto_translation_enabled", value)?;
+        if let Some(__value) = &self.auto_translation_enabled {
+            __map.serialize_entry("auto_translation_enabled", __value)?;
         }
-        if let Some(value) = &self.async_url_enrich_enabled {
-            map_.serialize_entry("async_url_enrich_enabled", value)?;
+        if let Some(__value) = &self.async_url_enrich_enabled {
+            __map.serialize_entry("async_url_enrich_enabled", __value)?;
         }
-        if let Some(value) = &self.before_message_send_hook_url {
-            map_.serialize_entry("before_message_send_hook_url", value)?;
+        if let Some(__value) = &self.before_message_send_hook_url {
+            __map.serialize_entry("before_message_send_hook_url", __value)?;
         }
-        if let Some(value) = &self.before_message_send_hook_attempt_timeout_ms {
-            map_.serialize_entry("before_message_send_hook_attempt_timeout_ms", value)?;
+        if let Some(__value) = &self.before_message_send_hook_attempt_timeout_ms {
+            __map.serialize_entry("before_message_send_hook_attempt_timeout_ms", __value)?;
         }
-        if let Some(value) = &self.custom_action_handler_url {
-            map_.serialize_entry("custom_action_handler_url", value)?;
+        if let Some(__value) = &self.custom_action_handler_url {
+            __map.serialize_entry("custom_action_handler_url", __value)?;
         }
-        if let Some(value) = &self.enforce_unique_usernames {
-            map_.serialize_entry("enforce_unique_usernames", value)?;
+        if let Some(__value) = &self.enforce_unique_usernames {
+            __map.serialize_entry("enforce_unique_usernames", __value)?;
         }
-        if let Some(value) = &self.sqs_url {
-            map_.serialize_entry("sqs_url", value)?;
+        if let Some(__value) = &self.sqs_url {
+            __map.serialize_entry("sqs_url", __value)?;
         }
-        if let Some(value) = &self.sqs_key {
-            map_.serialize_entry("sqs_key", value)?;
+        if let Some(__value) = &self.sqs_key {
+            __map.serialize_entry("sqs_key", __value)?;
         }
-        if let Some(value) = &self.sqs_secret {
-            map_.serialize_entry("sqs_secret", value)?;
+        if let Some(__value) = &self.sqs_secret {
+            __map.serialize_entry("sqs_secret", __value)?;
         }
-        if let Some(value) = &self.sns_topic_arn {
-            map_.serialize_entry("sns_topic_arn", value)?;
+        if let Some(__value) = &self.sns_topic_arn {
+            __map.serialize_entry("sns_topic_arn", __value)?;
         }
-        if let Some(value) = &self.sns_key {
-            map_.serialize_entry("sns_key", value)?;
+        if let Some(__value) = &self.sns_key {
+            __map.serialize_entry("sns_key", __value)?;
         }
-        if let Some(value) = &self.sns_secret {
-            map_.serialize_entry("sns_secret", value)?;
+        if let Some(__value) = &self.sns_secret {
+            __map.serialize_entry("sns_secret", __value)?;
         }
-        if let Some(value) = &self.image_upload_config {
-            map_.serialize_entry("image_upload_config", value)?;
+        if let Some(__value) = &self.image_upload_config {
+            __map.serialize_entry("image_upload_config", __value)?;
         }
-        if let Some(value) = &self.file_upload_config {
-            map_.serialize_entry("file_upload_config", value)?;
+        if let Some(__value) = &self.file_upload_config {
+            __map.serialize_entry("file_upload_config", __value)?;
         }
-        if let Some(value) = &self.revoke_tokens_issued_before {
-            map_.serialize_entry("revoke_tokens_issued_before", value)?;
+        if let Some(__value) = &self.revoke_tokens_issued_before {
+            __map.serialize_entry("revoke_tokens_issued_before", __value)?;
         }
-        if let Some(value) = &self.webhook_events {
-            map_.serialize_entry("webhook_events", value)?;
+        if let Some(__value) = &self.webhook_events {
+            __map.serialize_entry("webhook_events", __value)?;
         }
-        if let Some(value) = &self.channel_hide_members_only {
-            map_.serialize_entry("channel_hide_members_only", value)?;
+        if let Some(__value) = &self.channel_hide_members_only {
+            __map.serialize_entry("channel_hide_members_only", __value)?;
         }
-        if let Some(value) = &self.grants {
-            map_.serialize_entry("grants", value)?;
+        if let Some(__value) = &self.grants {
+            __map.serialize_entry("grants", __value)?;
         }
-        if let Some(value) = &self.migrate_permissions_to_v2 {
-            map_.serialize_entry("migrate_permissions_to_v2", value)?;
+        if let Some(__value) = &self.migrate_permissions_to_v2 {
+            __map.serialize_entry("migrate_permissions_to_v2", __value)?;
         }
-        if let Some(value) = &self.reminders_interval {
-            map_.serialize_entry("reminders_interval", value)?;
+        if let Some(__value) = &self.reminders_interval {
+            __map.serialize_entry("reminders_interval", __value)?;
         }
-        if let Some(value) = &self.reminders_max_members {
-            map_.serialize_entry("reminders_max_members", value)?;
+        if let Some(__value) = &self.reminders_max_members {
+            __map.serialize_entry("reminders_max_members", __value)?;
         }
-        if let Some(value) = &self.reminders_max_per_user {
-            map_.serialize_entry("reminders_max_per_user", value)?;
+        if let Some(__value) = &self.reminders_max_per_user {
+            __map.serialize_entry("reminders_max_per_user", __value)?;
         }
-        if let Some(value) = &self.cdn_expiration_seconds {
-            map_.serialize_entry("cdn_expiration_seconds", value)?;
+        if let Some(__value) = &self.cdn_expiration_seconds {
+            __map.serialize_entry("cdn_expiration_seconds", __value)?;
         }
-        if let Some(value) = &self.async_moderation_config {
-            map_.serialize_entry("async_moderation_config", value)?;
+        if let Some(__value) = &self.async_moderation_config {
+            __map.serialize_entry("async_moderation_config", __value)?;
         }
-        if let Some(value) = &self.datadog_info {
-            map_.serialize_entry("datadog_info", value)?;
+        if let Some(__value) = &self.datadog_info {
+            __map.serialize_entry("datadog_info", __value)?;
         }
-        if let Some(value) = &self.feeds_v2_region {
-            map_.serialize_entry("feeds_v2_region", value)?;
+        if let Some(__value) = &self.feeds_v2_region {
+            __map.serialize_entry("feeds_v2_region", __value)?;
         }
-        if let Some(value) = &self.feeds_moderation_enabled {
-            map_.serialize_entry("feeds_moderation_enabled", value)?;
+        if let Some(__value) = &self.feeds_moderation_enabled {
+            __map.serialize_entry("feeds_moderation_enabled", __value)?;
         }
-        if let Some(value) = &self.feed_audit_logs_enabled {
-            map_.serialize_entry("feed_audit_logs_enabled", value)?;
+        if let Some(__value) = &self.feed_audit_logs_enabled {
+            __map.serialize_entry("feed_audit_logs_enabled", __value)?;
         }
-        if let Some(value) = &self.guest_user_creation_disabled {
-            map_.serialize_entry("guest_user_creation_disabled", value)?;
+        if let Some(__value) = &self.guest_user_creation_disabled {
+            __map.serialize_entry("guest_user_creation_disabled", __value)?;
         }
-        if let Some(value) = &self.moderation_dashboard_preferences {
-            map_.serialize_entry("moderation_dashboard_preferences", value)?;
+        if let Some(__value) = &self.moderation_dashboard_preferences {
+            __map.serialize_entry("moderation_dashboard_preferences", __value)?;
         }
-        if let Some(value) = &self.event_hooks {
-            map_.serialize_entry("event_hooks", value)?;
+        if let Some(__value) = &self.event_hooks {
+            __map.serialize_entry("event_hooks", __value)?;
         }
-        if let Some(value) = &self.enable_hook_payload_compression {
-            map_.serialize_entry("enable_hook_payload_compression", value)?;
+        if let Some(__value) = &self.enable_hook_payload_compression {
+            __map.serialize_entry("enable_hook_payload_compression", __value)?;
         }
-        if let Some(value) = &self.user_response_time_enabled {
-            map_.serialize_entry("user_response_time_enabled", value)?;
+        if let Some(__value) = &self.user_response_time_enabled {
+            __map.serialize_entry("user_response_time_enabled", __value)?;
         }
-        if let Some(value) = &self.max_aggregated_activities_length {
-            map_.serialize_entry("max_aggregated_activities_length", value)?;
+        if let Some(__value) = &self.max_aggregated_activities_length {
+            __map.serialize_entry("max_aggregated_activities_length", __value)?;
         }
-        if let Some(value) = &self.member_custom_on_messages_enabled {
-            map_.serialize_entry("member_custom_on_messages_enabled", value)?;
+        if let Some(__value) = &self.member_custom_on_messages_enabled {
+            __map.serialize_entry("member_custom_on_messages_enabled", __value)?;
         }
-        if let Some(value) = &self.moderation_s3_image_access_role_arn {
-            map_.serialize_entry("moderation_s3_image_access_role_arn", value)?;
+        if let Some(__value) = &self.moderation_s3_image_access_role_arn {
+            __map.serialize_entry("moderation_s3_image_access_role_arn", __value)?;
         }
-        if let Some(value) = &self.activity_metrics_config {
-            map_.serialize_entry("activity_metrics_config", value)?;
+        if let Some(__value) = &self.activity_metrics_config {
+            __map.serialize_entry("activity_metrics_config", __value)?;
         }
-        if let Some(value) = &self.video_primary_use_case {
-            map_.serialize_entry("video_primary_use_case", value)?;
+        if let Some(__value) = &self.video_primary_use_case {
+            __map.serialize_entry("video_primary_use_case", __value)?;
         }
-        if let Some(value) = &self.chat_primary_use_case {
-            map_.serialize_entry("chat_primary_use_case", value)?;
+        if let Some(__value) = &self.chat_primary_use_case {
+            __map.serialize_entry("chat_primary_use_case", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateAppRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateAppRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateAppRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateAppRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateAppRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut disable_auth_checks_: Option<bool> = None;
-                let mut disable_permissions_checks_: Option<bool> = None;
-                let mut apn_config_: Option<ApnConfig> = None;
-                let mut firebase_config_: Option<FirebaseConfig> = None;
-                let mut huawei_config_: Option<HuaweiConfig> = None;
-                let mut xiaomi_config_: Option<XiaomiConfig> = None;
-                let mut push_config_: Option<PushConfig> = None;
-                let mut webhook_url_: Option<String> = None;
-                let mut moderation_enabled_: Option<bool> = None;
-                let mut moderation_analytics_enabled_: Option<bool> = None;
-                let mut moderation_onboarding_complete_: Option<bool> = None;
-                let mut moderation_webhook_url_: Option<String> = None;
-                let mut permission_version_: Option<UpdateAppRequestPermissionVersion> = None;
-                let mut user_search_disallowed_roles_: Option<Vec<String>> = None;
-                let mut multi_tenant_enabled_: Option<bool> = None;
-                let mut image_moderation_labels_: Option<Vec<String>> = None;
-                let mut image_moderation_block_labels_: Option<Vec<String>> = None;
-                let mut image_moderation_enabled_: Option<bool> = None;
-                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
-                let mut auto_translation_enabled_: Option<bool> = None;
-                let mut async_url_enrich_enabled_: Option<bool> = None;
-                let mut before_message_send_hook_url_: Option<String> = None;
-                let mut before_message_send_hook_attempt_timeout_ms_: Option<i32> = None;
-                let mut custom_action_handler_url_: Option<String> = None;
-                let mut enforce_unique_usernames_: Option<UpdateAppRequestEnforceUniqueUsernames> = None;
-                let mut sqs_url_: Option<String> = None;
-                let mut sqs_key_: Option<String> = None;
-                let mut sqs_secret_: Option<String> = None;
-                let mut sns_topic_arn_: Option<String> = None;
-                let mut sns_key_: Option<String> = None;
-                let mut sns_secret_: Option<String> = None;
-                let mut image_upload_config_: Option<FileUploadConfig> = None;
-                let mut file_upload_config_: Option<FileUploadConfig> = None;
-                let mut revoke_tokens_issued_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut webhook_events_: Option<Vec<String>> = None;
-                let mut channel_hide_members_only_: Option<bool> = None;
-                let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut migrate_permissions_to_v2_: Option<bool> = None;
-                let mut reminders_interval_: Option<i32> = None;
-                let mut reminders_max_members_: Option<i32> = None;
-                let mut reminders_max_per_user_: Option<i32> = None;
-                let mut cdn_expiration_seconds_: Option<i32> = None;
-                let mut async_moderation_config_: Option<AsyncModerationConfiguration> = None;
-                let mut datadog_info_: Option<DataDogInfo> = None;
-                let mut feeds_v2_region_: Option<String> = None;
-                let mut feeds_moderation_enabled_: Option<bool> = None;
-                let mut feed_audit_logs_enabled_: Option<bool> = None;
-                let mut guest_user_creation_disabled_: Option<bool> = None;
-                let mut moderation_dashboard_preferences_: Option<ModerationDashboardPreferences> = None;
-                let mut event_hooks_: Option<Vec<EventHook>> = None;
-                let mut enable_hook_payload_compression_: Option<bool> = None;
-                let mut user_response_time_enabled_: Option<bool> = None;
-                let mut max_aggregated_activities_length_: Option<i32> = None;
-                let mut member_custom_on_messages_enabled_: Option<bool> = None;
-                let mut moderation_s3_image_access_role_arn_: Option<String> = None;
-                let mut activity_metrics_config_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut video_primary_use_case_: Option<UpdateAppRequestVideoPrimaryUseCase> = None;
-                let mut chat_primary_use_case_: Option<UpdateAppRequestChatPrimaryUseCase> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "disable_auth_checks" => disable_auth_checks_ = map_.next_value()?,
-                        "disable_permissions_checks" => disable_permissions_checks_ = map_.next_value()?,
-                        "apn_config" => apn_config_ = map_.next_value()?,
-                        "firebase_config" => firebase_config_ = map_.next_value()?,
-                        "huawei_config" => huawei_config_ = map_.next_value()?,
-                        "xiaomi_config" => xiaomi_config_ = map_.next_value()?,
-                        "push_config" => push_config_ = map_.next_value()?,
-                        "webhook_url" => webhook_url_ = map_.next_value()?,
-                        "moderation_enabled" => moderation_enabled_ = map_.next_value()?,
-                        "moderation_analytics_enabled" => moderation_analytics_enabled_ = map_.next_value()?,
-                        "moderation_onboarding_complete" => moderation_onboarding_complete_ = map_.next_value()?,
-                        "moderation_webhook_url" => moderation_webhook_url_ = map_.next_value()?,
-                        "permission_version" => permission_version_ = map_.next_value()?,
-                        "user_search_disallowed_roles" => user_search_disallowed_roles_ = map_.next_value()?,
-                        "multi_tenant_enabled" => multi_tenant_enabled_ = map_.next_value()?,
-                        "image_moderation_labels" => image_moderation_labels_ = map_.next_value()?,
-                        "image_moderation_block_labels" => image_moderation_block_labels_ = map_.next_value()?,
-                        "image_moderation_enabled" => image_moderation_enabled_ = map_.next_value()?,
-                        "allowed_flag_reasons" => allowed_flag_reasons_ = map_.next_value()?,
-                        "auto_translation_enabled" => auto_translation_enabled_ = map_.next_value()?,
-                        "async_url_enrich_enabled" => async_url_enrich_enabled_ = map_.next_value()?,
-                        "before_message_send_hook_url" => before_message_send_hook_url_ = map_.next_value()?,
-                        "before_message_send_hook_attempt_timeout_ms" => before_message_send_hook_attempt_timeout_ms_ = map_.next_value()?,
-                        "custom_action_handler_url" => custom_action_handler_url_ = map_.next_value()?,
-                        "enforce_unique_usernames" => enforce_unique_usernames_ = map_.next_value()?,
-                        "sqs_url" => sqs_url_ = map_.next_value()?,
-                        "sqs_key" => sqs_key_ = map_.next_value()?,
-                        "sqs_secret" => sqs_secret_ = map_.next_value()?,
-                        "sns_topic_arn" => sns_topic_arn_ = map_.next_value()?,
-                        "sns_key" => sns_key_ = map_.next_value()?,
-                        "sns_secret" => sns_secret_ = map_.next_value()?,
-                        "image_upload_config" => image_upload_config_ = map_.next_value()?,
-                        "file_upload_config" => file_upload_config_ = map_.next_value()?,
-                        "revoke_tokens_issued_before" => revoke_tokens_issued_before_ = map_.next_value()?,
-                        "webhook_events" => webhook_events_ = map_.next_value()?,
-                        "channel_hide_members_only" => channel_hide_members_only_ = map_.next_value()?,
-                        "grants" => grants_ = map_.next_value()?,
-                        "migrate_permissions_to_v2" => migrate_permissions_to_v2_ = map_.next_value()?,
-                        "reminders_interval" => reminders_interval_ = map_.next_value()?,
-                        "reminders_max_members" => reminders_max_members_ = map_.next_value()?,
-                        "reminders_max_per_user" => reminders_max_per_user_ = map_.next_value()?,
-                        "cdn_expiration_seconds" => cdn_expiration_seconds_ = map_.next_value()?,
-                        "async_moderation_config" => async_moderation_config_ = map_.next_value()?,
-                        "datadog_info" => datadog_info_ = map_.next_value()?,
-                        "feeds_v2_region" => feeds_v2_region_ = map_.next_value()?,
-                        "feeds_moderation_enabled" => feeds_moderation_enabled_ = map_.next_value()?,
-                        "feed_audit_logs_enabled" => feed_audit_logs_enabled_ = map_.next_value()?,
-                        "guest_user_creation_disabled" => guest_user_creation_disabled_ = map_.next_value()?,
-                        "moderation_dashboard_preferences" => moderation_dashboard_preferences_ = map_.next_value()?,
-                        "event_hooks" => event_hooks_ = map_.next_value()?,
-                        "enable_hook_payload_compression" => enable_hook_payload_compression_ = map_.next_value()?,
-                        "user_response_time_enabled" => user_response_time_enabled_ = map_.next_value()?,
-                        "max_aggregated_activities_length" => max_aggregated_activities_length_ = map_.next_value()?,
-                        "member_custom_on_messages_enabled" => member_custom_on_messages_enabled_ = map_.next_value()?,
-                        "moderation_s3_image_access_role_arn" => moderation_s3_image_access_role_arn_ = map_.next_value()?,
-                        "activity_metrics_config" => activity_metrics_config_ = map_.next_value()?,
-                        "video_primary_use_case" => video_primary_use_case_ = map_.next_value()?,
-                        "chat_primary_use_case" => chat_primary_use_case_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateAppRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_disable_auth_checks: Option<bool> = None;
+                let mut __field_disable_permissions_checks: Option<bool> = None;
+                let mut __field_apn_config: Option<ApnConfig> = None;
+                let mut __field_firebase_config: Option<FirebaseConfig> = None;
+                let mut __field_huawei_config: Option<HuaweiConfig> = None;
+                let mut __field_xiaomi_config: Option<XiaomiConfig> = None;
+                let mut __field_push_config: Option<PushConfig> = None;
+                let mut __field_webhook_url: Option<String> = None;
+                let mut __field_moderation_enabled: Option<bool> = None;
+                let mut __field_moderation_analytics_enabled: Option<bool> = None;
+                let mut __field_moderation_onboarding_complete: Option<bool> = None;
+                let mut __field_moderation_webhook_url: Option<String> = None;
+                let mut __field_permission_version: Option<UpdateAppRequestPermissionVersion> = None;
+                let mut __field_user_search_disallowed_roles: Option<Vec<String>> = None;
+                let mut __field_multi_tenant_enabled: Option<bool> = None;
+                let mut __field_image_moderation_labels: Option<Vec<String>> = None;
+                let mut __field_image_moderation_block_labels: Option<Vec<String>> = None;
+                let mut __field_image_moderation_enabled: Option<bool> = None;
+                let mut __field_allowed_flag_reasons: Option<Vec<String>> = None;
+                let mut __field_auto_translation_enabled: Option<bool> = None;
+                let mut __field_async_url_enrich_enabled: Option<bool> = None;
+                let mut __field_before_message_send_hook_url: Option<String> = None;
+                let mut __field_before_message_send_hook_attempt_timeout_ms: Option<i32> = None;
+                let mut __field_custom_action_handler_url: Option<String> = None;
+                let mut __field_enforce_unique_usernames: Option<UpdateAppRequestEnforceUniqueUsernames> = None;
+                let mut __field_sqs_url: Option<String> = None;
+                let mut __field_sqs_key: Option<String> = None;
+                let mut __field_sqs_secret: Option<String> = None;
+                let mut __field_sns_topic_arn: Option<String> = None;
+                let mut __field_sns_key: Option<String> = None;
+                let mut __field_sns_secret: Option<String> = None;
+                let mut __field_image_upload_config: Option<FileUploadConfig> = None;
+                let mut __field_file_upload_config: Option<FileUploadConfig> = None;
+                let mut __field_revoke_tokens_issued_before: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_webhook_events: Option<Vec<String>> = None;
+                let mut __field_channel_hide_members_only: Option<bool> = None;
+                let mut __field_grants: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
+                let mut __field_migrate_permissions_to_v2: Option<bool> = None;
+                let mut __field_reminders_interval: Option<i32> = None;
+                let mut __field_reminders_max_members: Option<i32> = None;
+                let mut __field_reminders_max_per_user: Option<i32> = None;
+                let mut __field_cdn_expiration_seconds: Option<i32> = None;
+                let mut __field_async_moderation_config: Option<AsyncModerationConfiguration> = None;
+                let mut __field_datadog_info: Option<DataDogInfo> = None;
+                let mut __field_feeds_v2_region: Option<String> = None;
+                let mut __field_feeds_moderation_enabled: Option<bool> = None;
+                let mut __field_feed_audit_logs_enabled: Option<bool> = None;
+                let mut __field_guest_user_creation_disabled: Option<bool> = None;
+                let mut __field_moderation_dashboard_preferences: Option<ModerationDashboardPreferences> = None;
+                let mut __field_event_hooks: Option<Vec<EventHook>> = None;
+                let mut __field_enable_hook_payload_compression: Option<bool> = None;
+                let mut __field_user_response_time_enabled: Option<bool> = None;
+                let mut __field_max_aggregated_activities_length: Option<i32> = None;
+                let mut __field_member_custom_on_messages_enabled: Option<bool> = None;
+                let mut __field_moderation_s3_image_access_role_arn: Option<String> = None;
+                let mut __field_activity_metrics_config: Option<std::collections::BTreeMap<String, i32>> = None;
+                let mut __field_video_primary_use_case: Option<UpdateAppRequestVideoPrimaryUseCase> = None;
+                let mut __field_chat_primary_use_case: Option<UpdateAppRequestChatPrimaryUseCase> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "disable_auth_checks" => __field_disable_auth_checks = __map.next_value()?,
+                        "disable_permissions_checks" => __field_disable_permissions_checks = __map.next_value()?,
+                        "apn_config" => __field_apn_config = __map.next_value()?,
+                        "firebase_config" => __field_firebase_config = __map.next_value()?,
+                        "huawei_config" => __field_huawei_config = __map.next_value()?,
+                        "xiaomi_config" => __field_xiaomi_config = __map.next_value()?,
+                        "push_config" => __field_push_config = __map.next_value()?,
+                        "webhook_url" => __field_webhook_url = __map.next_value()?,
+                        "moderation_enabled" => __field_moderation_enabled = __map.next_value()?,
+                        "moderation_analytics_enabled" => __field_moderation_analytics_enabled = __map.next_value()?,
+                        "moderation_onboarding_complete" => __field_moderation_onboarding_complete = __map.next_value()?,
+                        "moderation_webhook_url" => __field_moderation_webhook_url = __map.next_value()?,
+                        "permission_version" => __field_permission_version = __map.next_value()?,
+                        "user_search_disallowed_roles" => __field_user_search_disallowed_roles = __map.next_value()?,
+                        "multi_tenant_enabled" => __field_multi_tenant_enabled = __map.next_value()?,
+                        "image_moderation_labels" => __field_image_moderation_labels = __map.next_value()?,
+                        "image_moderation_block_labels" => __field_image_moderation_block_labels = __map.next_value()?,
+                        "image_moderation_enabled" => __field_image_moderation_enabled = __map.next_value()?,
+                        "allowed_flag_reasons" => __field_allowed_flag_reasons = __map.next_value()?,
+                        "auto_translation_enabled" => __field_auto_translation_enabled = __map.next_value()?,
+                        "async_url_enrich_enabled" => __field_async_url_enrich_enabled = __map.next_value()?,
+                        "before_message_send_hook_url" => __field_before_message_send_hook_url = __map.next_value()?,
+                        "before_message_send_hook_attempt_timeout_ms" => __field_before_message_send_hook_attempt_timeout_ms = __map.next_value()?,
+                        "custom_action_handler_url" => __field_custom_action_handler_url = __map.next_value()?,
+                        "enforce_unique_usernames" => __field_enforce_unique_usernames = __map.next_value()?,
+                        "sqs_url" => __field_sqs_url = __map.next_value()?,
+                        "sqs_key" => __field_sqs_key = __map.next_value()?,
+                        "sqs_secret" => __field_sqs_secret = __map.next_value()?,
+                        "sns_topic_arn" => __field_sns_topic_arn = __map.next_value()?,
+                        "sns_key" => __field_sns_key = __map.next_value()?,
+                        "sns_secret" => __field_sns_secret = __map.next_value()?,
+                        "image_upload_config" => __field_image_upload_config = __map.next_value()?,
+                        "file_upload_config" => __field_file_upload_config = __map.next_value()?,
+                        "revoke_tokens_issued_before" => __field_revoke_tokens_issued_before = __map.next_value()?,
+                        "webhook_events" => __field_webhook_events = __map.next_value()?,
+                        "channel_hide_members_only" => __field_channel_hide_members_only = __map.next_value()?,
+                        "grants" => __field_grants = __map.next_value()?,
+                        "migrate_permissions_to_v2" => __field_migrate_permissions_to_v2 = __map.next_value()?,
+                        "reminders_interval" => __field_reminders_interval = __map.next_value()?,
+                        "reminders_max_members" => __field_reminders_max_members = __map.next_value()?,
+                        "reminders_max_per_user" => __field_reminders_max_per_user = __map.next_value()?,
+                        "cdn_expiration_seconds" => __field_cdn_expiration_seconds = __map.next_value()?,
+                        "async_moderation_config" => __field_async_moderation_config = __map.next_value()?,
+                        "datadog_info" => __field_datadog_info = __map.next_value()?,
+                        "feeds_v2_region" => __field_feeds_v2_region = __map.next_value()?,
+                        "feeds_moderation_enabled" => __field_feeds_moderation_enabled = __map.next_value()?,
+                        "feed_audit_logs_enabled" => __field_feed_audit_logs_enabled = __map.next_value()?,
+                        "guest_user_creation_disabled" => __field_guest_user_creation_disabled = __map.next_value()?,
+                        "moderation_dashboard_preferences" => __field_moderation_dashboard_preferences = __map.next_value()?,
+                        "event_hooks" => __field_event_hooks = __map.next_value()?,
+                        "enable_hook_payload_compression" => __field_enable_hook_payload_compression = __map.next_value()?,
+                        "user_response_time_enabled" => __field_user_response_time_enabled = __map.next_value()?,
+                        "max_aggregated_activities_length" => __field_max_aggregated_activities_length = __map.next_value()?,
+                        "member_custom_on_messages_enabled" => __field_member_custom_on_messages_enabled = __map.next_value()?,
+                        "moderation_s3_image_access_role_arn" => __field_moderation_s3_image_access_role_arn = __map.next_value()?,
+                        "activity_metrics_config" => __field_activity_metrics_config = __map.next_value()?,
+                        "video_primary_use_case" => __field_video_primary_use_case = __map.next_value()?,
+                        "chat_primary_use_case" => __field_chat_primary_use_case = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateAppRequest {
-                    disable_auth_checks: disable_auth_checks_,
-                    disable_permissions_checks: disable_permissions_checks_,
-                    apn_config: apn_config_,
-                    firebase_config: firebase_config_,
-                    huawei_config: huawei_config_,
-                    xiaomi_config: xiaomi_config_,
-                    push_config: push_config_,
-                    webhook_url: webhook_url_,
-                    moderation_enabled: moderation_enabled_,
-                    moderation_analytics_enabled: moderation_analytics_enabled_,
-                    moderation_onboarding_complete: moderation_onboarding_complete_,
-                    moderation_webhook_url: moderation_webhook_url_,
-                    permission_version: permission_version_,
-                    user_search_disallowed_roles: user_search_disallowed_roles_,
-                    multi_tenant_enabled: multi_tenant_enabled_,
-                    image_moderation_labels: image_moderation_labels_,
-                    image_moderation_block_labels: image_moderation_block_labels_,
-                    image_moderation_enabled: image_moderation_enabled_,
-                    allowed_flag_reasons: allowed_flag_reasons_,
-                    auto_translation_enabled: auto_translation_enabled_,
-                    async_url_enrich_enabled: async_url_enrich_enabled_,
-                    before_message_send_hook_url: before_message_send_hook_url_,
-                    before_message_send_hook_attempt_timeout_ms: before_message_send_hook_attempt_timeout_ms_,
-                    custom_action_handler_url: custom_action_handler_url_,
-                    enforce_unique_usernames: enforce_unique_usernames_,
-                    sqs_url: sqs_url_,
-                    sqs_key: sqs_key_,
-                    sqs_secret: sqs_secret_,
-                    sns_topic_arn: sns_topic_arn_,
-                    sns_key: sns_key_,
-                    sns_secret: sns_secret_,
-                    image_upload_config: image_upload_config_,
-                    file_upload_config: file_upload_config_,
-                    revoke_tokens_issued_before: revoke_tokens_issued_before_,
-                    webhook_events: webhook_events_,
-                    channel_hide_members_only: channel_hide_members_only_,
-                    grants: grants_,
-                    migrate_permissions_to_v2: migrate_permissions_to_v2_,
-                    reminders_interval: reminders_interval_,
-                    reminders_max_members: reminders_max_members_,
-                    reminders_max_per_user: reminders_max_per_user_,
-                    cdn_expiration_seconds: cdn_expiration_seconds_,
-                    async_moderation_config: async_moderation_config_,
-                    datadog_info: datadog_info_,
-                    feeds_v2_region: feeds_v2_region_,
-                    feeds_moderation_enabled: feeds_moderation_enabled_,
-                    feed_audit_logs_enabled: feed_audit_logs_enabled_,
-                    guest_user_creation_disabled: guest_user_creation_disabled_,
-                    moderation_dashboard_preferences: moderation_dashboard_preferences_,
-                    event_hooks: event_hooks_,
-                    enable_hook_payload_compression: enable_hook_payload_compression_,
-                    user_response_time_enabled: user_response_time_enabled_,
-                    max_aggregated_activities_length: max_aggregated_activities_length_,
-                    member_custom_on_messages_enabled: member_custom_on_messages_enabled_,
-                    moderation_s3_image_access_role_arn: moderation_s3_image_access_role_arn_,
-                    activity_metrics_config: activity_metrics_config_,
-                    video_primary_use_case: video_primary_use_case_,
-                    chat_primary_use_case: chat_primary_use_case_,
+                    disable_auth_checks: __field_disable_auth_checks,
+                    disable_permissions_checks: __field_disable_permissions_checks,
+                    apn_config: __field_apn_config,
+                    firebase_config: __field_firebase_config,
+                    huawei_config: __field_huawei_config,
+                    xiaomi_config: __field_xiaomi_config,
+                    push_config: __field_push_config,
+                    webhook_url: __field_webhook_url,
+                    moderation_enabled: __field_moderation_enabled,
+                    moderation_analytics_enabled: __field_moderation_analytics_enabled,
+                    moderation_onboarding_complete: __field_moderation_onboarding_complete,
+                    moderation_webhook_url: __field_moderation_webhook_url,
+                    permission_version: __field_permission_version,
+                    user_search_disallowed_roles: __field_user_search_disallowed_roles,
+                    multi_tenant_enabled: __field_multi_tenant_enabled,
+                    image_moderation_labels: __field_image_moderation_labels,
+                    image_moderation_block_labels: __field_image_moderation_block_labels,
+                    image_moderation_enabled: __field_image_moderation_enabled,
+                    allowed_flag_reasons: __field_allowed_flag_reasons,
+                    auto_translation_enabled: __field_auto_translation_enabled,
+                    async_url_enrich_enabled: __field_async_url_enrich_enabled,
+                    before_message_send_hook_url: __field_before_message_send_hook_url,
+                    before_message_send_hook_attempt_timeout_ms: __field_before_message_send_hook_attempt_timeout_ms,
+                    custom_action_handler_url: __field_custom_action_handler_url,
+                    enforce_unique_usernames: __field_enforce_unique_usernames,
+                    sqs_url: __field_sqs_url,
+                    sqs_key: __field_sqs_key,
+                    sqs_secret: __field_sqs_secret,
+                    sns_topic_arn: __field_sns_topic_arn,
+                    sns_key: __field_sns_key,
+                    sns_secret: __field_sns_secret,
+                    image_upload_config: __field_image_upload_config,
+                    file_upload_config: __field_file_upload_config,
+                    revoke_tokens_issued_before: __field_revoke_tokens_issued_before,
+                    webhook_events: __field_webhook_events,
+                    channel_hide_members_only: __field_channel_hide_members_only,
+                    grants: __field_grants,
+                    migrate_permissions_to_v2: __field_migrate_permissions_to_v2,
+                    reminders_interval: __field_reminders_interval,
+                    reminders_max_members: __field_reminders_max_members,
+                    reminders_max_per_user: __field_reminders_max_per_user,
+                    cdn_expiration_seconds: __field_cdn_expiration_seconds,
+                    async_moderation_config: __field_async_moderation_config,
+                    datadog_info: __field_datadog_info,
+                    feeds_v2_region: __field_feeds_v2_region,
+                    feeds_moderation_enabled: __field_feeds_moderation_enabled,
+                    feed_audit_logs_enabled: __field_feed_audit_logs_enabled,
+                    guest_user_creation_disabled: __field_guest_user_creation_disabled,
+                    moderation_dashboard_preferences: __field_moderation_dashboard_preferences,
+                    event_hooks: __field_event_hooks,
+                    enable_hook_payload_compression: __field_enable_hook_payload_compression,
+                    user_response_time_enabled: __field_user_response_time_enabled,
+                    max_aggregated_activities_length: __field_max_aggregated_activities_length,
+                    member_custom_on_messages_enabled: __field_member_custom_on_messages_enabled,
+                    moderation_s3_image_access_role_arn: __field_moderation_s3_image_access_role_arn,
+                    activity_metrics_config: __field_activity_metrics_config,
+                    video_primary_use_case: __field_video_primary_use_case,
+                    chat_primary_use_case: __field_chat_primary_use_case,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GetRateLimitsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.server_side {
-            map_.serialize_entry("server_side", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.server_side {
+            __map.serialize_entry("server_side", __value)?;
         }
-        if let Some(value) = &self.android {
-            map_.serialize_entry("android", value)?;
+        if let Some(__value) = &self.android {
+            __map.serialize_entry("android", __value)?;
         }
-        if let Some(value) = &self.ios {
-            map_.serialize_entry("ios", value)?;
+        if let Some(__value) = &self.ios {
+            __map.serialize_entry("ios", __value)?;
         }
-        if let Some(value) = &self.web {
-            map_.serialize_entry("web", value)?;
+        if let Some(__value) = &self.web {
+            __map.serialize_entry("web", __value)?;
         }
-        if let Some(value) = &self.unity {
-            map_.serialize_entry("unity", value)?;
+        if let Some(__value) = &self.unity {
+            __map.serialize_entry("unity", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetRateLimitsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetRateLimitsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetRateLimitsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GetRateLimitsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetRateLimitsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut server_side_: Option<std::collections::BTreeMap<String, LimitInfoResponse>> = None;
-                let mut android_: Option<std::collections::BTreeMap<String, LimitInfoResponse>> = None;
-                let mut ios_: Option<std::collections::BTreeMap<String, LimitInfoResponse>> = None;
-                let mut web_: Option<std::collections::BTreeMap<String, LimitInfoResponse>> = None;
-                let mut unity_: Option<std::collections::BTreeMap<String, LimitInfoResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "server_side" => server_side_ = map_.next_value()?,
-                        "android" => android_ = map_.next_value()?,
-                        "ios" => ios_ = map_.next_value()?,
-                        "web" => web_ = map_.next_value()?,
-                        "unity" => unity_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetRateLimitsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_server_side: Option<std::collections::BTreeMap<String, LimitInfoResponse>> = None;
+                let mut __field_android: Option<std::collections::BTreeMap<String, LimitInfoResponse>> = None;
+                let mut __field_ios: Option<std::collections::BTreeMap<String, LimitInfoResponse>> = None;
+                let mut __field_web: Option<std::collections::BTreeMap<String, LimitInfoResponse>> = None;
+                let mut __field_unity: Option<std::collections::BTreeMap<String, LimitInfoResponse>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "server_side" => __field_server_side = __map.next_value()?,
+                        "android" => __field_android = __map.next_value()?,
+                        "ios" => __field_ios = __map.next_value()?,
+                        "web" => __field_web = __map.next_value()?,
+                        "unity" => __field_unity = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(GetRateLimitsResponse {
-                    server_side: server_side_,
-                    android: android_,
-                    ios: ios_,
-                    web: web_,
-                    unity: unity_,
-                    duration: duration_.unwrap_or_default(),
+                    server_side: __field_server_side,
+                    android: __field_android,
+                    ios: __field_ios,
+                    web: __field_web,
+                    unity: __field_unity,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QueryTeamUsageStatsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.month {
-            map_.serialize_entry("month", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.month {
+            __map.serialize_entry("month", __value)?;
         }
-        if let Some(value) = &self.start_date {
-            map_.serialize_entry("start_date", value)?;
+        if let Some(__value) = &self.start_date {
+            __map.serialize_entry("start_date", __value)?;
         }
-        if let Some(value) = &self.end_date {
-            map_.serialize_entry("end_date", value)?;
+        if let Some(__value) = &self.end_date {
+            __map.serialize_entry("end_date", __value)?;
         }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
+        if let Some(__value) = &self.limit {
+            __map.serialize_entry("limit", __value)?;
         }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryTeamUsageStatsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryTeamUsageStatsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryTeamUsageStatsRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryTeamUsageStatsRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryTeamUsageStatsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut month_: Option<String> = None;
-                let mut start_date_: Option<String> = None;
-                let mut end_date_: Option<String> = None;
-                let mut limit_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "month" => month_ = map_.next_value()?,
-                        "start_date" => start_date_ = map_.next_value()?,
-                        "end_date" => end_date_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryTeamUsageStatsRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_month: Option<String> = None;
+                let mut __field_start_date: Option<String> = None;
+                let mut __field_end_date: Option<String> = None;
+                let mut __field_limit: Option<i32> = None;
+                let mut __field_next: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "month" => __field_month = __map.next_value()?,
+                        "start_date" => __field_start_date = __map.next_value()?,
+                        "end_date" => __field_end_date = __map.next_value()?,
+                        "limit" => __field_limit = __map.next_value()?,
+                        "next" => __field_next = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryTeamUsageStatsRequest {
-                    month: month_,
-                    start_date: start_date_,
-                    end_date: end_date_,
-                    limit: limit_,
-                    next: next_,
+                    month: __field_month,
+                    start_date: __field_start_date,
+                    end_date: __field_end_date,
+                    limit: __field_limit,
+                    next: __field_next,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QueryTeamUsageStatsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("teams", &self.teams)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("teams", &self.teams)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryTeamUsageStatsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryTeamUsageStatsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryTeamUsageStatsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryTeamUsageStatsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryTeamUsageStatsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut teams_: Option<Vec<TeamUsageStats>> = None;
-                let mut next_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "teams" => teams_ = Some(map_.next_value()?),
-                        "next" => next_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryTeamUsageStatsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_teams: Option<Vec<TeamUsageStats>> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "teams" => __field_teams = Some(__map.next_value()?),
+                        "next" => __field_next = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryTeamUsageStatsResponse {
-                    teams: teams_.unwrap_or_default(),
-                    next: next_,
-                    duration: duration_.unwrap_or_default(),
+                    teams: __field_teams.unwrap_or_default(),
+                    next: __field_next,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GetOgResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.type_ {
-            map_.serialize_entry("type", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.type_ {
+            __map.serialize_entry("type", __value)?;
         }
-        if let Some(value) = &self.fallback {
-            map_.serialize_entry("fallback", value)?;
+        if let Some(__value) = &self.fallback {
+            __map.serialize_entry("fallback", __value)?;
         }
-        if let Some(value) = &self.color {
-            map_.serialize_entry("color", value)?;
+        if let Some(__value) = &self.color {
+            __map.serialize_entry("color", __value)?;
         }
-        if let Some(value) = &self.pretext {
-            map_.serialize_entry("pretext", value)?;
+        if let Some(__value) = &self.pretext {
+            __map.serialize_entry("pretext", __value)?;
         }
-        if let Some(value) = &self.author_name {
-            map_.serialize_entry("author_name", value)?;
+        if let Some(__value) = &self.author_name {
+            __map.serialize_entry("author_name", __value)?;
         }
-        if let Some(value) = &self.author_link {
-            map_.serialize_entry("author_link", value)?;
+        if let Some(__value) = &self.author_link {
+            __map.serialize_entry("author_link", __value)?;
         }
-        if let Some(value) = &self.author_icon {
-            map_.serialize_entry("author_icon", value)?;
+        if let Some(__value) = &self.author_icon {
+            __map.serialize_entry("author_icon", __value)?;
         }
-        if let Some(value) = &self.title {
-            map_.serialize_entry("title", value)?;
+        if let Some(__value) = &self.title {
+            __map.serialize_entry("title", __value)?;
         }
-        if let Some(value) = &self.title_link {
-            map_.serialize_entry("title_link", value)?;
+        if let Some(__value) = &self.title_link {
+            __map.serialize_entry("title_link", __value)?;
         }
-        if let Some(value) = &self.text {
-            map_.serialize_entry("text", value)?;
+        if let Some(__value) = &self.text {
+            __map.serialize_entry("text", __value)?;
         }
-        if let Some(value) = &self.image_url {
-            map_.serialize_entry("image_url", value)?;
+        if let Some(__value) = &self.image_url {
+            __map.serialize_entry("image_url", __value)?;
         }
-        if let Some(value) = &self.thumb_url {
-            map_.serialize_entry("thumb_url", value)?;
+        if let Some(__value) = &self.thumb_url {
+            __map.serialize_entry("thumb_url", __value)?;
         }
-        if let Some(value) = &self.footer {
-            map_.serialize_entry("footer", value)?;
+        if let Some(__value) = &self.footer {
+            __map.serialize_entry("footer", __value)?;
         }
-        if let Some(value) = &self.footer_icon {
-            map_.serialize_entry("footer_icon", value)?;
+        if let Some(__value) = &self.footer_icon {
+            __map.serialize_entry("footer_icon", __value)?;
         }
-        if let Some(value) = &self.actions {
-            map_.serialize_entry("actions", value)?;
+        if let Some(__value) = &self.actions {
+            __map.serialize_entry("actions", __value)?;
         }
-        if let Some(value) = &self.fields {
-            map_.serialize_entry("fields", value)?;
+        if let Some(__value) = &self.fields {
+            __map.serialize_entry("fields", __value)?;
         }
-        if let Some(value) = &self.asset_url {
-            map_.serialize_entry("asset_url", value)?;
+        if let Some(__value) = &self.asset_url {
+            __map.serialize_entry("asset_url", __value)?;
         }
-        if let Some(value) = &self.giphy {
-            map_.serialize_entry("giphy", value)?;
+        if let Some(__value) = &self.giphy {
+            __map.serialize_entry("giphy", __value)?;
         }
-        if let Some(value) = &self.og_scrape_url {
-            map_.serialize_entry("og_scrape_url", value)?;
+        if let Some(__value) = &self.og_scrape_url {
+            __map.serialize_entry("og_scrape_url", __value)?;
         }
-        if let Some(value) = &self.original_width {
-            map_.serialize_entry("original_width", value)?;
+        if let Some(__value) = &self.original_width {
+            __map.serialize_entry("original_width", __value)?;
         }
-        if let Some(value) = &self.original_height {
-            map_.serialize_entry("original_height", value)?;
+        if let Some(__value) = &self.original_height {
+            __map.serialize_entry("original_height", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["type", "fallback", "color", "pretext", "author_name", "author_link", "author_icon", "title", "title_link", "text", "image_url", "thumb_url", "footer", "footer_icon", "actions", "fields", "asset_url", "giphy", "og_scrape_url", "original_width", "original_height", "duration"])?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["type", "fallback", "color", "pretext", "author_name", "author_link", "author_icon", "title", "title_link", "text", "image_url", "thumb_url", "footer", "footer_icon", "actions", "fields", "asset_url", "giphy", "og_scrape_url", "original_width", "original_height", "duration"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetOgResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetOgResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetOGResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GetOGResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetOgResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut fallback_: Option<String> = None;
-                let mut color_: Option<String> = None;
-                let mut pretext_: Option<String> = None;
-                let mut author_name_: Option<String> = None;
-                let mut author_link_: Option<String> = None;
-                let mut author_icon_: Option<String> = None;
-                let mut title_: Option<String> = None;
-                let mut title_link_: Option<String> = None;
-                let mut text_: Option<String> = None;
-                let mut image_url_: Option<String> = None;
-                let mut thumb_url_: Option<String> = None;
-                let mut footer_: Option<String> = None;
-                let mut footer_icon_: Option<String> = None;
-                let mut actions_: Option<Vec<Action>> = None;
-                let mut fields_: Option<Vec<Field>> = None;
-                let mut asset_url_: Option<String> = None;
-                let mut giphy_: Option<Images> = None;
-                let mut og_scrape_url_: Option<String> = None;
-                let mut original_width_: Option<i32> = None;
-                let mut original_height_: Option<i32> = None;
-                let mut duration_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = map_.next_value()?,
-                        "fallback" => fallback_ = map_.next_value()?,
-                        "color" => color_ = map_.next_value()?,
-                        "pretext" => pretext_ = map_.next_value()?,
-                        "author_name" => author_name_ = map_.next_value()?,
-                        "author_link" => author_link_ = map_.next_value()?,
-                        "author_icon" => author_icon_ = map_.next_value()?,
-                        "title" => title_ = map_.next_value()?,
-                        "title_link" => title_link_ = map_.next_value()?,
-                        "text" => text_ = map_.next_value()?,
-                        "image_url" => image_url_ = map_.next_value()?,
-                        "thumb_url" => thumb_url_ = map_.next_value()?,
-                        "footer" => footer_ = map_.next_value()?,
-                        "footer_icon" => footer_icon_ = map_.next_value()?,
-                        "actions" => actions_ = map_.next_value()?,
-                        "fields" => fields_ = map_.next_value()?,
-                        "asset_url" => asset_url_ = map_.next_value()?,
-                        "giphy" => giphy_ = map_.next_value()?,
-                        "og_scrape_url" => og_scrape_url_ = map_.next_value()?,
-                        "original_width" => original_width_ = map_.next_value()?,
-                        "original_height" => original_height_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetOgResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_fallback: Option<String> = None;
+                let mut __field_color: Option<String> = None;
+                let mut __field_pretext: Option<String> = None;
+                let mut __field_author_name: Option<String> = None;
+                let mut __field_author_link: Option<String> = None;
+                let mut __field_author_icon: Option<String> = None;
+                let mut __field_title: Option<String> = None;
+                let mut __field_title_link: Option<String> = None;
+                let mut __field_text: Option<String> = None;
+                let mut __field_image_url: Option<String> = None;
+                let mut __field_thumb_url: Option<String> = None;
+                let mut __field_footer: Option<String> = None;
+                let mut __field_footer_icon: Option<String> = None;
+                let mut __field_actions: Option<Vec<Action>> = None;
+                let mut __field_fields: Option<Vec<Field>> = None;
+                let mut __field_asset_url: Option<String> = None;
+                let mut __field_giphy: Option<Images> = None;
+                let mut __field_og_scrape_url: Option<String> = None;
+                let mut __field_original_width: Option<i32> = None;
+                let mut __field_original_height: Option<i32> = None;
+                let mut __field_duration: Option<String> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => __field_type_ = __map.next_value()?,
+                        "fallback" => __field_fallback = __map.next_value()?,
+                        "color" => __field_color = __map.next_value()?,
+                        "pretext" => __field_pretext = __map.next_value()?,
+                        "author_name" => __field_author_name = __map.next_value()?,
+                        "author_link" => __field_author_link = __map.next_value()?,
+                        "author_icon" => __field_author_icon = __map.next_value()?,
+                        "title" => __field_title = __map.next_value()?,
+                        "title_link" => __field_title_link = __map.next_value()?,
+                        "text" => __field_text = __map.next_value()?,
+                        "image_url" => __field_image_url = __map.next_value()?,
+                        "thumb_url" => __field_thumb_url = __map.next_value()?,
+                        "footer" => __field_footer = __map.next_value()?,
+                        "footer_icon" => __field_footer_icon = __map.next_value()?,
+                        "actions" => __field_actions = __map.next_value()?,
+                        "fields" => __field_fields = __map.next_value()?,
+                        "asset_url" => __field_asset_url = __map.next_value()?,
+                        "giphy" => __field_giphy = __map.next_value()?,
+                        "og_scrape_url" => __field_og_scrape_url = __map.next_value()?,
+                        "original_width" => __field_original_width = __map.next_value()?,
+                        "original_height" => __field_original_height = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 Ok(GetOgResponse {
-                    type_,
-                    fallback: fallback_,
-                    color: color_,
-                    pretext: pretext_,
-                    author_name: author_name_,
-                    author_link: author_link_,
-                    author_icon: author_icon_,
-                    title: title_,
-                    title_link: title_link_,
-                    text: text_,
-                    image_url: image_url_,
-                    thumb_url: thumb_url_,
-                    footer: footer_,
-                    footer_icon: footer_icon_,
-                    actions: actions_,
-                    fields: fields_,
-                    asset_url: asset_url_,
-                    giphy: giphy_,
-                    og_scrape_url: og_scrape_url_,
-                    original_width: original_width_,
-                    original_height: original_height_,
-                    duration: duration_.unwrap_or_default(),
-                    custom: custom_,
+                    type_: __field_type_,
+                    fallback: __field_fallback,
+                    color: __field_color,
+                    pretext: __field_pretext,
+                    author_name: __field_author_name,
+                    author_link: __field_author_link,
+                    author_icon: __field_author_icon,
+                    title: __field_title,
+                    title_link: __field_title_link,
+                    text: __field_text,
+                    image_url: __field_image_url,
+                    thumb_url: __field_thumb_url,
+                    footer: __field_footer,
+                    footer_icon: __field_footer_icon,
+                    actions: __field_actions,
+                    fields: __field_fields,
+                    asset_url: __field_asset_url,
+                    giphy: __field_giphy,
+                    og_scrape_url: __field_og_scrape_url,
+                    original_width: __field_original_width,
+                    original_height: __field_original_height,
+                    duration: __field_duration.unwrap_or_default(),
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for AppResponseFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("organization", &self.organization)?;
-        map_.serialize_entry("placement", &self.placement)?;
-        map_.serialize_entry("push_notifications", &self.push_notifications)?;
-        map_.serialize_entry("webhook_url", &self.webhook_url)?;
-        map_.serialize_entry("moderation_webhook_url", &self.moderation_webhook_url)?;
-        map_.serialize_entry("channel_configs", &self.channel_configs)?;
-        map_.serialize_entry("call_types", &self.call_types)?;
-        map_.serialize_entry("policies", &self.policies)?;
-        map_.serialize_entry("suspended", &self.suspended)?;
-        map_.serialize_entry("suspended_explanation", &self.suspended_explanation)?;
-        map_.serialize_entry("disable_auth_checks", &self.disable_auth_checks)?;
-        map_.serialize_entry("disable_permissions_checks", &self.disable_permissions_checks)?;
-        map_.serialize_entry("permission_version", &self.permission_version)?;
-        map_.serialize_entry("user_search_disallowed_roles", &self.user_search_disallowed_roles)?;
-        map_.serialize_entry("multi_tenant_enabled", &self.multi_tenant_enabled)?;
-        map_.serialize_entry("allow_multi_user_devices", &self.allow_multi_user_devices)?;
-        map_.serialize_entry("image_moderation_enabled", &self.image_moderation_enabled)?;
-        map_.serialize_entry("async_url_enrich_enabled", &self.async_url_enrich_enabled)?;
-        if let Some(value) = &self.image_moderation_labels {
-            map_.serialize_entry("image_moderation_labels", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("organization", &self.organization)?;
+        __map.serialize_entry("placement", &self.placement)?;
+        __map.serialize_entry("push_notifications", &self.push_notifications)?;
+        __map.serialize_entry("webhook_url", &self.webhook_url)?;
+        __map.serialize_entry("moderation_webhook_url", &self.moderation_webhook_url)?;
+        __map.serialize_entry("channel_configs", &self.channel_configs)?;
+        __map.serialize_entry("call_types", &self.call_types)?;
+        __map.serialize_entry("policies", &self.policies)?;
+        __map.serialize_entry("suspended", &self.suspended)?;
+        __map.serialize_entry("suspended_explanation", &self.suspended_explanation)?;
+        __map.serialize_entry("disable_auth_checks", &self.disable_auth_checks)?;
+        __map.serialize_entry("disable_permissions_checks", &self.disable_permissions_checks)?;
+        __map.serialize_entry("permission_version", &self.permission_version)?;
+        __map.serialize_entry("user_search_disallowed_roles", &self.user_search_disallowed_roles)?;
+        __map.serialize_entry("multi_tenant_enabled", &self.multi_tenant_enabled)?;
+        __map.serialize_entry("allow_multi_user_devices", &self.allow_multi_user_devices)?;
+        __map.serialize_entry("image_moderation_enabled", &self.image_moderation_enabled)?;
+        __map.serialize_entry("async_url_enrich_enabled", &self.async_url_enrich_enabled)?;
+        if let Some(__value) = &self.image_moderation_labels {
+            __map.serialize_entry("image_moderation_labels", __value)?;
         }
-        if let Some(value) = &self.allowed_flag_reasons {
-            map_.serialize_entry("allowed_flag_reasons", value)?;
+        if let Some(__value) = &self.allowed_flag_reasons {
+            __map.serialize_entry("allowed_flag_reasons", __value)?;
         }
-        map_.serialize_entry("auto_translation_enabled", &self.auto_translation_enabled)?;
-        if let Some(value) = &self.before_message_send_hook_url {
-            map_.serialize_entry("before_message_send_hook_url", value)?;
+        __map.serialize_entry("auto_translation_enabled", &self.auto_translation_enabled)?;
+        if let Some(__value) = &self.before_message_send_hook_url {
+            __map.serialize_entry("before_message_send_hook_url", __value)?;
         }
-        if let Some(value) = &self.before_message_send_hook_attempt_timeout_ms {
-            map_.serialize_entry("before_message_send_hook_attempt_timeout_ms", value)?;
+        if let Some(__value) = &self.before_message_send_hook_attempt_timeout_ms {
+            __map.serialize_entry("before_message_send_hook_attempt_timeout_ms", __value)?;
         }
-        map_.serialize_entry("custom_action_handler_url", &self.custom_action_handler_url)?;
-        map_.serialize_entry("enforce_unique_usernames", &self.enforce_unique_usernames)?;
-        if let Some(value) = &self.video_primary_use_case {
-            map_.serialize_entry("video_primary_use_case", value)?;
+        __map.serialize_entry("custom_action_handler_url", &self.custom_action_handler_url)?;
+        __map.serialize_entry("enforce_unique_usernames", &self.enforce_unique_usernames)?;
+        if let Some(__value) = &self.video_primary_use_case {
+            __map.serialize_entry("video_primary_use_case", __value)?;
         }
-        if let Some(value) = &self.chat_primary_use_case {
-            map_.serialize_entry("chat_primary_use_case", value)?;
+        if let Some(__value) = &self.chat_primary_use_case {
+            __map.serialize_entry("chat_primary_use_case", __value)?;
         }
-        map_.serialize_entry("sqs_url", &self.sqs_url)?;
-        map_.serialize_entry("sqs_key", &self.sqs_key)?;
-        map_.serialize_entry("sqs_secret", &self.sqs_secret)?;
-        map_.serialize_entry("sns_topic_arn", &self.sns_topic_arn)?;
-        map_.serialize_entry("sns_key", &self.sns_key)?;
-        map_.serialize_entry("sns_secret", &self.sns_secret)?;
-        map_.serialize_entry("file_upload_config", &self.file_upload_config)?;
-        map_.serialize_entry("image_upload_config", &self.image_upload_config)?;
-        if let Some(value) = &self.revoke_tokens_issued_before {
-            map_.serialize_entry("revoke_tokens_issued_before", value)?;
+        __map.serialize_entry("sqs_url", &self.sqs_url)?;
+        __map.serialize_entry("sqs_key", &self.sqs_key)?;
+        __map.serialize_entry("sqs_secret", &self.sqs_secret)?;
+        __map.serialize_entry("sns_topic_arn", &self.sns_topic_arn)?;
+        __map.serialize_entry("sns_key", &self.sns_key)?;
+        __map.serialize_entry("sns_secret", &self.sns_secret)?;
+        __map.serialize_entry("file_upload_config", &self.file_upload_config)?;
+        __map.serialize_entry("image_upload_config", &self.image_upload_config)?;
+        if let Some(__value) = &self.revoke_tokens_issued_before {
+            __map.serialize_entry("revoke_tokens_issued_before", __value)?;
         }
-        map_.serialize_entry("grants", &self.grants)?;
-        map_.serialize_entry("campaign_enabled", &self.campaign_enabled)?;
-        map_.serialize_entry("webhook_events", &self.webhook_events)?;
-        map_.serialize_entry("reminders_interval", &self.reminders_interval)?;
-        map_.serialize_entry("cdn_expiration_seconds", &self.cdn_expiration_seconds)?;
-        if let Some(value) = &self.geofences {
-            map_.serialize_entry("geofences", value)?;
+        __map.serialize_entry("grants", &self.grants)?;
+        __map.serialize_entry("campaign_enabled", &self.campaign_enabled)?;
+        __map.serialize_entry("webhook_events", &self.webhook_events)?;
+        __map.serialize_entry("reminders_interval", &self.reminders_interval)?;
+        __map.serialize_entry("cdn_expiration_seconds", &self.cdn_expiration_seconds)?;
+        if let Some(__value) = &self.geofences {
+            __map.serialize_entry("geofences", __value)?;
         }
-        if let Some(value) = &self.datadog_info {
-            map_.serialize_entry("datadog_info", value)?;
+        if let Some(__value) = &self.datadog_info {
+            __map.serialize_entry("datadog_info", __value)?;
         }
-        map_.serialize_entry("moderation_enabled", &self.moderation_enabled)?;
-        map_.serialize_entry("moderation_multitenant_blocklist_enabled", &self.moderation_multitenant_blocklist_enabled)?;
-        map_.serialize_entry("guest_user_creation_disabled", &self.guest_user_creation_disabled)?;
-        if let Some(value) = &self.moderation_dashboard_preferences {
-            map_.serialize_entry("moderation_dashboard_preferences", value)?;
+        __map.serialize_entry("moderation_enabled", &self.moderation_enabled)?;
+        __map.serialize_entry("moderation_multitenant_blocklist_enabled", &self.moderation_multitenant_blocklist_enabled)?;
+        __map.serialize_entry("guest_user_creation_disabled", &self.guest_user_creation_disabled)?;
+        if let Some(__value) = &self.moderation_dashboard_preferences {
+            __map.serialize_entry("moderation_dashboard_preferences", __value)?;
         }
-        map_.serialize_entry("event_hooks", &self.event_hooks)?;
-        map_.serialize_entry("use_hook_v2", &self.use_hook_v2)?;
-        map_.serialize_entry("user_response_time_enabled", &self.user_response_time_enabled)?;
-        map_.serialize_entry("moderation_llm_configurability_enabled", &self.moderation_llm_configurability_enabled)?;
-        map_.serialize_entry("max_aggregated_activities_length", &self.max_aggregated_activities_length)?;
-        map_.serialize_entry("feed_audit_logs_enabled", &self.feed_audit_logs_enabled)?;
-        if let Some(value) = &self.moderation_onboarding_complete {
-            map_.serialize_entry("moderation_onboarding_complete", value)?;
+        __map.serialize_entry("event_hooks", &self.event_hooks)?;
+        __map.serialize_entry("use_hook_v2", &self.use_hook_v2)?;
+        __map.serialize_entry("user_response_time_enabled", &self.user_response_time_enabled)?;
+        __map.serialize_entry("moderation_llm_configurability_enabled", &self.moderation_llm_configurability_enabled)?;
+        __map.serialize_entry("max_aggregated_activities_length", &self.max_aggregated_activities_length)?;
+        __map.serialize_entry("feed_audit_logs_enabled", &self.feed_audit_logs_enabled)?;
+        if let Some(__value) = &self.moderation_onboarding_complete {
+            __map.serialize_entry("moderation_onboarding_complete", __value)?;
         }
-        map_.serialize_entry("moderation_video_call_moderation_enabled", &self.moderation_video_call_moderation_enabled)?;
-        map_.serialize_entry("moderation_audio_call_moderation_enabled", &self.moderation_audio_call_moderation_enabled)?;
-        if let Some(value) = &self.moderation_s3_image_access_role_arn {
-            map_.serialize_entry("moderation_s3_image_access_role_arn", value)?;
+        __map.serialize_entry("moderation_video_call_moderation_enabled", &self.moderation_video_call_moderation_enabled)?;
+        __map.serialize_entry("moderation_audio_call_moderation_enabled", &self.moderation_audio_call_moderation_enabled)?;
+        if let Some(__value) = &self.moderation_s3_image_access_role_arn {
+            __map.serialize_entry("moderation_s3_image_access_role_arn", __value)?;
         }
-        if let Some(value) = &self.activity_metrics_config {
-            map_.serialize_entry("activity_metrics_config", value)?;
+        if let Some(__value) = &self.activity_metrics_config {
+            __map.serialize_entry("activity_metrics_config", __value)?;
         }
-        map_.serialize_entry("member_custom_on_messages_enabled", &self.member_custom_on_messages_enabled)?;
-        map_.end()
+        __map.serialize_entry("member_custom_on_messages_enabled", &self.member_custom_on_messages_enabled)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AppResponseFields {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AppResponseFields;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AppResponseFields` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `AppResponseFields` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AppResponseFields, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<i32> = None;
-                let mut name_: Option<String> = None;
-                let mut organization_: Option<String> = None;
-                let mut placement_: Option<String> = None;
-                let mut push_notifications_: Option<PushNotificationFields> = None;
-                let mut webhook_url_: Option<String> = None;
-                let mut moderation_webhook_url_: Option<String> = None;
-                let mut channel_configs_: Option<std::collections::BTreeMap<String, ChannelConfig>> = None;
-                let mut call_types_: Option<std::collections::BTreeMap<String, CallType>> = None;
-                let mut policies_: Option<std::collections::BTreeMap<String, Vec<Policy>>> = None;
-                let mut suspended_: Option<bool> = None;
-                let mut suspended_explanation_: Option<String> = None;
-                let mut disable_auth_checks_: Option<bool> = None;
-                let mut disable_permissions_checks_: Option<bool> = None;
-                let mut permission_version_: Option<String> = None;
-                let mut user_search_disallowed_roles_: Option<Vec<String>> = None;
-                let mut multi_tenant_enabled_: Option<bool> = None;
-                let mut allow_multi_user_devices_: Option<bool> = None;
-                let mut image_moderation_enabled_: Option<bool> = None;
-                let mut async_url_enrich_enabled_: Option<bool> = None;
-                let mut image_moderation_labels_: Option<Vec<String>> = None;
-                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
-                let mut auto_translation_enabled_: Option<bool> = None;
-                let mut before_message_send_hook_url_: Option<String> = None;
-                let mut before_message_send_hook_attempt_timeout_ms_: Option<i32> = None;
-                let mut custom_action_handler_url_: Option<String> = None;
-                let mut enforce_unique_usernames_: Option<String> = None;
-                let mut video_primary_use_case_: Option<String> = None;
-                let mut chat_primary_use_case_: Option<String> = None;
-                let mut sqs_url_: Option<String> = None;
-                let mut sqs_key_: Option<String> = None;
-                let mut sqs_secret_: Option<String> = None;
-                let mut sns_topic_arn_: Option<String> = None;
-                let mut sns_key_: Option<String> = None;
-                let mut sns_secret_: Option<String> = None;
-                let mut file_upload_config_: Option<FileUploadConfig> = None;
-                let mut image_upload_config_: Option<FileUploadConfig> = None;
-                let mut revoke_tokens_issued_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut campaign_enabled_: Option<bool> = None;
-                let mut webhook_events_: Option<Vec<String>> = None;
-                let mut reminders_interval_: Option<i32> = None;
-                let mut cdn_expiration_seconds_: Option<i32> = None;
-                let mut geofences_: Option<Vec<GeofenceResponse>> = None;
-                let mut datadog_info_: Option<DataDogInfo> = None;
-                let mut moderation_enabled_: Option<bool> = None;
-                let mut moderation_multitenant_blocklist_enabled_: Option<bool> = None;
-                let mut guest_user_creation_disabled_: Option<bool> = None;
-                let mut moderation_dashboard_preferences_: Option<ModerationDashboardPreferences> = None;
-                let mut event_hooks_: Option<Vec<EventHook>> = None;
-                let mut use_hook_v2_: Option<bool> = None;
-                let mut user_response_time_enabled_: Option<bool> = None;
-                let mut moderation_llm_configurability_enabled_: Option<bool> = None;
-                let mut max_aggregated_activities_length_: Option<i32> = None;
-                let mut feed_audit_logs_enabled_: Option<bool> = None;
-                let mut moderation_onboarding_complete_: Option<bool> = None;
-                let mut moderation_video_call_moderation_enabled_: Option<bool> = None;
-                let mut moderation_audio_call_moderation_enabled_: Option<bool> = None;
-                let mut moderation_s3_image_access_role_arn_: Option<String> = None;
-                let mut activity_metrics_config_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut member_custom_on_messages_enabled_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "organization" => organization_ = Some(map_.next_value()?),
-                        "placement" => placement_ = Some(map_.next_value()?),
-                        "push_notifications" => push_notifications_ = Some(map_.next_value()?),
-                        "webhook_url" => webhook_url_ = Some(map_.next_value()?),
-                        "moderation_webhook_url" => moderation_webhook_url_ = Some(map_.next_value()?),
-                        "channel_configs" => channel_configs_ = Some(map_.next_value()?),
-                        "call_types" => call_types_ = Some(map_.next_value()?),
-                        "policies" => policies_ = Some(map_.next_value()?),
-                        "suspended" => suspended_ = Some(map_.next_value()?),
-                        "suspended_explanation" => suspended_explanation_ = Some(map_.next_value()?),
-                        "disable_auth_checks" => disable_auth_checks_ = Some(map_.next_value()?),
-                        "disable_permissions_checks" => disable_permissions_checks_ = Some(map_.next_value()?),
-                        "permission_version" => permission_version_ = Some(map_.next_value()?),
-                        "user_search_disallowed_roles" => user_search_disallowed_roles_ = Some(map_.next_value()?),
-                        "multi_tenant_enabled" => multi_tenant_enabled_ = Some(map_.next_value()?),
-                        "allow_multi_user_devices" => allow_multi_user_devices_ = Some(map_.next_value()?),
-                        "image_moderation_enabled" => image_moderation_enabled_ = Some(map_.next_value()?),
-                        "async_url_enrich_enabled" => async_url_enrich_enabled_ = Some(map_.next_value()?),
-                        "image_moderation_labels" => image_moderation_labels_ = map_.next_value()?,
-                        "allowed_flag_reasons" => allowed_flag_reasons_ = map_.next_value()?,
-                        "auto_translation_enabled" => auto_translation_enabled_ = Some(map_.next_value()?),
-                        "before_message_send_hook_url" => before_message_send_hook_url_ = map_.next_value()?,
-                        "before_message_send_hook_attempt_timeout_ms" => before_message_send_hook_attempt_timeout_ms_ = map_.next_value()?,
-                        "custom_action_handler_url" => custom_action_handler_url_ = Some(map_.next_value()?),
-                        "enforce_unique_usernames" => enforce_unique_usernames_ = Some(map_.next_value()?),
-                        "video_primary_use_case" => video_primary_use_case_ = map_.next_value()?,
-                        "chat_primary_use_case" => chat_primary_use_case_ = map_.next_value()?,
-                        "sqs_url" => sqs_url_ = Some(map_.next_value()?),
-                        "sqs_key" => sqs_key_ = Some(map_.next_value()?),
-                        "sqs_secret" => sqs_secret_ = Some(map_.next_value()?),
-                        "sns_topic_arn" => sns_topic_arn_ = Some(map_.next_value()?),
-                        "sns_key" => sns_key_ = Some(map_.next_value()?),
-                        "sns_secret" => sns_secret_ = Some(map_.next_value()?),
-                        "file_upload_config" => file_upload_config_ = Some(map_.next_value()?),
-                        "image_upload_config" => image_upload_config_ = Some(map_.next_value()?),
-                        "revoke_tokens_issued_before" => revoke_tokens_issued_before_ = map_.next_value()?,
-                        "grants" => grants_ = Some(map_.next_value()?),
-                        "campaign_enabled" => campaign_enabled_ = Some(map_.next_value()?),
-                        "webhook_events" => webhook_events_ = Some(map_.next_value()?),
-                        "reminders_interval" => reminders_interval_ = Some(map_.next_value()?),
-                        "cdn_expiration_seconds" => cdn_expiration_seconds_ = Some(map_.next_value()?),
-                        "geofences" => geofences_ = map_.next_value()?,
-                        "datadog_info" => datadog_info_ = map_.next_value()?,
-                        "moderation_enabled" => moderation_enabled_ = Some(map_.next_value()?),
-                        "moderation_multitenant_blocklist_enabled" => moderation_multitenant_blocklist_enabled_ = Some(map_.next_value()?),
-                        "guest_user_creation_disabled" => guest_user_creation_disabled_ = Some(map_.next_value()?),
-                        "moderation_dashboard_preferences" => moderation_dashboard_preferences_ = map_.next_value()?,
-                        "event_hooks" => event_hooks_ = Some(map_.next_value()?),
-                        "use_hook_v2" => use_hook_v2_ = Some(map_.next_value()?),
-                        "user_response_time_enabled" => user_response_time_enabled_ = Some(map_.next_value()?),
-                        "moderation_llm_configurability_enabled" => moderation_llm_configurability_enabled_ = Some(map_.next_value()?),
-                        "max_aggregated_activities_length" => max_aggregated_activities_length_ = Some(map_.next_value()?),
-                        "feed_audit_logs_enabled" => feed_audit_logs_enabled_ = Some(map_.next_value()?),
-                        "moderation_onboarding_complete" => moderation_onboarding_complete_ = map_.next_value()?,
-                        "moderation_video_call_moderation_enabled" => moderation_video_call_moderation_enabled_ = Some(map_.next_value()?),
-                        "moderation_audio_call_moderation_enabled" => moderation_audio_call_moderation_enabled_ = Some(map_.next_value()?),
-                        "moderation_s3_image_access_role_arn" => moderation_s3_image_access_role_arn_ = map_.next_value()?,
-                        "activity_metrics_config" => activity_metrics_config_ = map_.next_value()?,
-                        "member_custom_on_messages_enabled" => member_custom_on_messages_enabled_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AppResponseFields, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<i32> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_organization: Option<String> = None;
+                let mut __field_placement: Option<String> = None;
+                let mut __field_push_notifications: Option<PushNotificationFields> = None;
+                let mut __field_webhook_url: Option<String> = None;
+                let mut __field_moderation_webhook_url: Option<String> = None;
+                let mut __field_channel_configs: Option<std::collections::BTreeMap<String, ChannelConfig>> = None;
+                let mut __field_call_types: Option<std::collections::BTreeMap<String, CallType>> = None;
+                let mut __field_policies: Option<std::collections::BTreeMap<String, Vec<Policy>>> = None;
+                let mut __field_suspended: Option<bool> = None;
+                let mut __field_suspended_explanation: Option<String> = None;
+                let mut __field_disable_auth_checks: Option<bool> = None;
+                let mut __field_disable_permissions_checks: Option<bool> = None;
+                let mut __field_permission_version: Option<String> = None;
+                let mut __field_user_search_disallowed_roles: Option<Vec<String>> = None;
+                let mut __field_multi_tenant_enabled: Option<bool> = None;
+                let mut __field_allow_multi_user_devices: Option<bool> = None;
+                let mut __field_image_moderation_enabled: Option<bool> = None;
+                let mut __field_async_url_enrich_enabled: Option<bool> = None;
+                let mut __field_image_moderation_labels: Option<Vec<String>> = None;
+                let mut __field_allowed_flag_reasons: Option<Vec<String>> = None;
+                let mut __field_auto_translation_enabled: Option<bool> = None;
+                let mut __field_before_message_send_hook_url: Option<String> = None;
+                let mut __field_before_message_send_hook_attempt_timeout_ms: Option<i32> = None;
+                let mut __field_custom_action_handler_url: Option<String> = None;
+                let mut __field_enforce_unique_usernames: Option<String> = None;
+                let mut __field_video_primary_use_case: Option<String> = None;
+                let mut __field_chat_primary_use_case: Option<String> = None;
+                let mut __field_sqs_url: Option<String> = None;
+                let mut __field_sqs_key: Option<String> = None;
+                let mut __field_sqs_secret: Option<String> = None;
+                let mut __field_sns_topic_arn: Option<String> = None;
+                let mut __field_sns_key: Option<String> = None;
+                let mut __field_sns_secret: Option<String> = None;
+                let mut __field_file_upload_config: Option<FileUploadConfig> = None;
+                let mut __field_image_upload_config: Option<FileUploadConfig> = None;
+                let mut __field_revoke_tokens_issued_before: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_grants: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
+                let mut __field_campaign_enabled: Option<bool> = None;
+                let mut __field_webhook_events: Option<Vec<String>> = None;
+                let mut __field_reminders_interval: Option<i32> = None;
+                let mut __field_cdn_expiration_seconds: Option<i32> = None;
+                let mut __field_geofences: Option<Vec<GeofenceResponse>> = None;
+                let mut __field_datadog_info: Option<DataDogInfo> = None;
+                let mut __field_moderation_enabled: Option<bool> = None;
+                let mut __field_moderation_multitenant_blocklist_enabled: Option<bool> = None;
+                let mut __field_guest_user_creation_disabled: Option<bool> = None;
+                let mut __field_moderation_dashboard_preferences: Option<ModerationDashboardPreferences> = None;
+                let mut __field_event_hooks: Option<Vec<EventHook>> = None;
+                let mut __field_use_hook_v2: Option<bool> = None;
+                let mut __field_user_response_time_enabled: Option<bool> = None;
+                let mut __field_moderation_llm_configurability_enabled: Option<bool> = None;
+                let mut __field_max_aggregated_activities_length: Option<i32> = None;
+                let mut __field_feed_audit_logs_enabled: Option<bool> = None;
+                let mut __field_moderation_onboarding_complete: Option<bool> = None;
+                let mut __field_moderation_video_call_moderation_enabled: Option<bool> = None;
+                let mut __field_moderation_audio_call_moderation_enabled: Option<bool> = None;
+                let mut __field_moderation_s3_image_access_role_arn: Option<String> = None;
+                let mut __field_activity_metrics_config: Option<std::collections::BTreeMap<String, i32>> = None;
+                let mut __field_member_custom_on_messages_enabled: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "organization" => __field_organization = Some(__map.next_value()?),
+                        "placement" => __field_placement = Some(__map.next_value()?),
+                        "push_notifications" => __field_push_notifications = Some(__map.next_value()?),
+                        "webhook_url" => __field_webhook_url = Some(__map.next_value()?),
+                        "moderation_webhook_url" => __field_moderation_webhook_url = Some(__map.next_value()?),
+                        "channel_configs" => __field_channel_configs = Some(__map.next_value()?),
+                        "call_types" => __field_call_types = Some(__map.next_value()?),
+                        "policies" => __field_policies = Some(__map.next_value()?),
+                        "suspended" => __field_suspended = Some(__map.next_value()?),
+                        "suspended_explanation" => __field_suspended_explanation = Some(__map.next_value()?),
+                        "disable_auth_checks" => __field_disable_auth_checks = Some(__map.next_value()?),
+                        "disable_permissions_checks" => __field_disable_permissions_checks = Some(__map.next_value()?),
+                        "permission_version" => __field_permission_version = Some(__map.next_value()?),
+                        "user_search_disallowed_roles" => __field_user_search_disallowed_roles = Some(__map.next_value()?),
+                        "multi_tenant_enabled" => __field_multi_tenant_enabled = Some(__map.next_value()?),
+                        "allow_multi_user_devices" => __field_allow_multi_user_devices = Some(__map.next_value()?),
+                        "image_moderation_enabled" => __field_image_moderation_enabled = Some(__map.next_value()?),
+                        "async_url_enrich_enabled" => __field_async_url_enrich_enabled = Some(__map.next_value()?),
+                        "image_moderation_labels" => __field_image_moderation_labels = __map.next_value()?,
+                        "allowed_flag_reasons" => __field_allowed_flag_reasons = __map.next_value()?,
+                        "auto_translation_enabled" => __field_auto_translation_enabled = Some(__map.next_value()?),
+                        "before_message_send_hook_url" => __field_before_message_send_hook_url = __map.next_value()?,
+                        "before_message_send_hook_attempt_timeout_ms" => __field_before_message_send_hook_attempt_timeout_ms = __map.next_value()?,
+                        "custom_action_handler_url" => __field_custom_action_handler_url = Some(__map.next_value()?),
+                        "enforce_unique_usernames" => __field_enforce_unique_usernames = Some(__map.next_value()?),
+                        "video_primary_use_case" => __field_video_primary_use_case = __map.next_value()?,
+                        "chat_primary_use_case" => __field_chat_primary_use_case = __map.next_value()?,
+                        "sqs_url" => __field_sqs_url = Some(__map.next_value()?),
+                        "sqs_key" => __field_sqs_key = Some(__map.next_value()?),
+                        "sqs_secret" => __field_sqs_secret = Some(__map.next_value()?),
+                        "sns_topic_arn" => __field_sns_topic_arn = Some(__map.next_value()?),
+                        "sns_key" => __field_sns_key = Some(__map.next_value()?),
+                        "sns_secret" => __field_sns_secret = Some(__map.next_value()?),
+                        "file_upload_config" => __field_file_upload_config = Some(__map.next_value()?),
+                        "image_upload_config" => __field_image_upload_config = Some(__map.next_value()?),
+                        "revoke_tokens_issued_before" => __field_revoke_tokens_issued_before = __map.next_value()?,
+                        "grants" => __field_grants = Some(__map.next_value()?),
+                        "campaign_enabled" => __field_campaign_enabled = Some(__map.next_value()?),
+                        "webhook_events" => __field_webhook_events = Some(__map.next_value()?),
+                        "reminders_interval" => __field_reminders_interval = Some(__map.next_value()?),
+                        "cdn_expiration_seconds" => __field_cdn_expiration_seconds = Some(__map.next_value()?),
+                        "geofences" => __field_geofences = __map.next_value()?,
+                        "datadog_info" => __field_datadog_info = __map.next_value()?,
+                        "moderation_enabled" => __field_moderation_enabled = Some(__map.next_value()?),
+                        "moderation_multitenant_blocklist_enabled" => __field_moderation_multitenant_blocklist_enabled = Some(__map.next_value()?),
+                        "guest_user_creation_disabled" => __field_guest_user_creation_disabled = Some(__map.next_value()?),
+                        "moderation_dashboard_preferences" => __field_moderation_dashboard_preferences = __map.next_value()?,
+                        "event_hooks" => __field_event_hooks = Some(__map.next_value()?),
+                        "use_hook_v2" => __field_use_hook_v2 = Some(__map.next_value()?),
+                        "user_response_time_enabled" => __field_user_response_time_enabled = Some(__map.next_value()?),
+                        "moderation_llm_configurability_enabled" => __field_moderation_llm_configurability_enabled = Some(__map.next_value()?),
+                        "max_aggregated_activities_length" => __field_max_aggregated_activities_length = Some(__map.next_value()?),
+                        "feed_audit_logs_enabled" => __field_feed_audit_logs_enabled = Some(__map.next_value()?),
+                        "moderation_onboarding_complete" => __field_moderation_onboarding_complete = __map.next_value()?,
+                        "moderation_video_call_moderation_enabled" => __field_moderation_video_call_moderation_enabled = Some(__map.next_value()?),
+                        "moderation_audio_call_moderation_enabled" => __field_moderation_audio_call_moderation_enabled = Some(__map.next_value()?),
+                        "moderation_s3_image_access_role_arn" => __field_moderation_s3_image_access_role_arn = __map.next_value()?,
+                        "activity_metrics_config" => __field_activity_metrics_config = __map.next_value()?,
+                        "member_custom_on_messages_enabled" => __field_member_custom_on_messages_enabled = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(AppResponseFields {
-                    id: id_.unwrap_or_default(),
-                    name: name_.unwrap_or_default(),
-                    organization: organization_.unwrap_or_default(),
-                    placement: placement_.unwrap_or_default(),
-                    push_notifications: push_notifications_.unwrap_or_default(),
-                    webhook_url: webhook_url_.unwrap_or_default(),
-                    moderation_webhook_url: moderation_webhook_url_.unwrap_or_default(),
-                    channel_configs: channel_configs_.unwrap_or_default(),
-                    call_types: call_types_.unwrap_or_default(),
-                    policies: policies_.unwrap_or_default(),
-                    suspended: suspended_.unwrap_or_default(),
-                    suspended_explanation: suspended_explanation_.unwrap_or_default(),
-                    disable_auth_checks: disable_auth_checks_.unwrap_or_default(),
-                    disable_permissions_checks: disable_permissions_checks_.unwrap_or_default(),
-                    permission_version: permission_version_.unwrap_or_default(),
-                    user_search_disallowed_roles: user_search_disallowed_roles_.unwrap_or_default(),
-                    multi_tenant_enabled: multi_tenant_enabled_.unwrap_or_default(),
-                    allow_multi_user_devices: allow_multi_user_devices_.unwrap_or_default(),
-                    image_moderation_enabled: image_moderation_enabled_.unwrap_or_default(),
-                    async_url_enrich_enabled: async_url_enrich_enabled_.unwrap_or_default(),
-                    image_moderation_labels: image_moderation_labels_,
-                    allowed_flag_reasons: allowed_flag_reasons_,
-                    auto_translation_enabled: auto_translation_enabled_.unwrap_or_default(),
-                    before_message_send_hook_url: before_message_send_hook_url_,
-                    before_message_send_hook_attempt_timeout_ms: before_message_send_hook_attempt_timeout_ms_,
-                    custom_action_handler_url: custom_action_handler_url_.unwrap_or_default(),
-                    enforce_unique_usernames: enforce_unique_usernames_.unwrap_or_default(),
-                    video_primary_use_case: video_primary_use_case_,
-                    chat_primary_use_case: chat_primary_use_case_,
-                    sqs_url: sqs_url_.unwrap_or_default(),
-                    sqs_key: sqs_key_.unwrap_or_default(),
-                    sqs_secret: sqs_secret_.unwrap_or_default(),
-                    sns_topic_arn: sns_topic_arn_.unwrap_or_default(),
-                    sns_key: sns_key_.unwrap_or_default(),
-                    sns_secret: sns_secret_.unwrap_or_default(),
-                    file_upload_config: file_upload_config_.unwrap_or_default(),
-                    image_upload_config: image_upload_config_.unwrap_or_default(),
-                    revoke_tokens_issued_before: revoke_tokens_issued_before_,
-                    grants: grants_.unwrap_or_default(),
-                    campaign_enabled: campaign_enabled_.unwrap_or_default(),
-                    webhook_events: webhook_events_.unwrap_or_default(),
-                    reminders_interval: reminders_interval_.unwrap_or_default(),
-                    cdn_expiration_seconds: cdn_expiration_seconds_.unwrap_or_default(),
-                    geofences: geofences_,
-                    datadog_info: datadog_info_,
-                    moderation_enabled: moderation_enabled_.unwrap_or_default(),
-                    moderation_multitenant_blocklist_enabled: moderation_multitenant_blocklist_enabled_.unwrap_or_default(),
-                    guest_user_creation_disabled: guest_user_creation_disabled_.unwrap_or_default(),
-                    moderation_dashboard_preferences: moderation_dashboard_preferences_,
-                    event_hooks: event_hooks_.unwrap_or_default(),
-                    use_hook_v2: use_hook_v2_.unwrap_or_default(),
-                    user_response_time_enabled: user_response_time_enabled_.unwrap_or_default(),
-                    moderation_llm_configurability_enabled: moderation_llm_configurability_enabled_.unwrap_or_default(),
-                    max_aggregated_activities_length: max_aggregated_activities_length_.unwrap_or_default(),
-                    feed_audit_logs_enabled: feed_audit_logs_enabled_.unwrap_or_default(),
-                    moderation_onboarding_complete: moderation_onboarding_complete_,
-                    moderation_video_call_moderation_enabled: moderation_video_call_moderation_enabled_.unwrap_or_default(),
-                    moderation_audio_call_moderation_enabled: moderation_audio_call_moderation_enabled_.unwrap_or_default(),
-                    moderation_s3_image_access_role_arn: moderation_s3_image_access_role_arn_,
-                    activity_metrics_config: activity_metrics_config_,
-                    member_custom_on_messages_enabled: member_custom_on_messages_enabled_.unwrap_or_default(),
+                    id: __field_id.unwrap_or_default(),
+                    name: __field_name.unwrap_or_default(),
+                    organization: __field_organization.unwrap_or_default(),
+                    placement: __field_placement.unwrap_or_default(),
+                    push_notifications: __field_push_notifications.unwrap_or_default(),
+                    webhook_url: __field_webhook_url.unwrap_or_default(),
+                    moderation_webhook_url: __field_moderation_webhook_url.unwrap_or_default(),
+                    channel_configs: __field_channel_configs.unwrap_or_default(),
+                    call_types: __field_call_types.unwrap_or_default(),
+                    policies: __field_policies.unwrap_or_default(),
+                    suspended: __field_suspended.unwrap_or_default(),
+                    suspended_explanation: __field_suspended_explanation.unwrap_or_default(),
+                    disable_auth_checks: __field_disable_auth_checks.unwrap_or_default(),
+                    disable_permissions_checks: __field_disable_permissions_checks.unwrap_or_default(),
+                    permission_version: __field_permission_version.unwrap_or_default(),
+                    user_search_disallowed_roles: __field_user_search_disallowed_roles.unwrap_or_default(),
+                    multi_tenant_enabled: __field_multi_tenant_enabled.unwrap_or_default(),
+                    allow_multi_user_devices: __field_allow_multi_user_devices.unwrap_or_default(),
+                    image_moderation_enabled: __field_image_moderation_enabled.unwrap_or_default(),
+                    async_url_enrich_enabled: __field_async_url_enrich_enabled.unwrap_or_default(),
+                    image_moderation_labels: __field_image_moderation_labels,
+                    allowed_flag_reasons: __field_allowed_flag_reasons,
+                    auto_translation_enabled: __field_auto_translation_enabled.unwrap_or_default(),
+                    before_message_send_hook_url: __field_before_message_send_hook_url,
+                    before_message_send_hook_attempt_timeout_ms: __field_before_message_send_hook_attempt_timeout_ms,
+                    custom_action_handler_url: __field_custom_action_handler_url.unwrap_or_default(),
+                    enforce_unique_usernames: __field_enforce_unique_usernames.unwrap_or_default(),
+                    video_primary_use_case: __field_video_primary_use_case,
+                    chat_primary_use_case: __field_chat_primary_use_case,
+                    sqs_url: __field_sqs_url.unwrap_or_default(),
+                    sqs_key: __field_sqs_key.unwrap_or_default(),
+                    sqs_secret: __field_sqs_secret.unwrap_or_default(),
+                    sns_topic_arn: __field_sns_topic_arn.unwrap_or_default(),
+                    sns_key: __field_sns_key.unwrap_or_default(),
+                    sns_secret: __field_sns_secret.unwrap_or_default(),
+                    file_upload_config: __field_file_upload_config.unwrap_or_default(),
+                    image_upload_config: __field_image_upload_config.unwrap_or_default(),
+                    revoke_tokens_issued_before: __field_revoke_tokens_issued_before,
+                    grants: __field_grants.unwrap_or_default(),
+                    campaign_enabled: __field_campaign_enabled.unwrap_or_default(),
+                    webhook_events: __field_webhook_events.unwrap_or_default(),
+                    reminders_interval: __field_reminders_interval.unwrap_or_default(),
+                    cdn_expiration_seconds: __field_cdn_expiration_seconds.unwrap_or_default(),
+                    geofences: __field_geofences,
+                    datadog_info: __field_datadog_info,
+                    moderation_enabled: __field_moderation_enabled.unwrap_or_default(),
+                    moderation_multitenant_blocklist_enabled: __field_moderation_multitenant_blocklist_enabled.unwrap_or_default(),
+                    guest_user_creation_disabled: __field_guest_user_creation_disabled.unwrap_or_default(),
+                    moderation_dashboard_preferences: __field_moderation_dashboard_preferences,
+                    event_hooks: __field_event_hooks.unwrap_or_default(),
+                    use_hook_v2: __field_use_hook_v2.unwrap_or_default(),
+                    user_response_time_enabled: __field_user_response_time_enabled.unwrap_or_default(),
+                    moderation_llm_configurability_enabled: __field_moderation_llm_configurability_enabled.unwrap_or_default(),
+                    max_aggregated_activities_length: __field_max_aggregated_activities_length.unwrap_or_default(),
+                    feed_audit_logs_enabled: __field_feed_audit_logs_enabled.unwrap_or_default(),
+                    moderation_onboarding_complete: __field_moderation_onboarding_complete,
+                    moderation_video_call_moderation_enabled: __field_moderation_video_call_moderation_enabled.unwrap_or_default(),
+                    moderation_audio_call_moderation_enabled: __field_moderation_audio_call_moderation_enabled.unwrap_or_default(),
+                    moderation_s3_image_access_role_arn: __field_moderation_s3_image_access_role_arn,
+                    activity_metrics_config: __field_activity_metrics_config,
+                    member_custom_on_messages_enabled: __field_member_custom_on_messages_enabled.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ApnConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.auth_type {
-            map_.serialize_entry("auth_type", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.auth_type {
+            __map.serialize_entry("auth_type", __value)?;
         }
-        if let Some(value) = &self.development {
-            map_.serialize_entry("development", value)?;
+        if let Some(__value) = &self.development {
+            __map.serialize_entry("development", __value)?;
         }
-        if let Some(value) = &self.host {
-            map_.serialize_entry("host", value)?;
+        if let Some(__value) = &self.host {
+            __map.serialize_entry("host", __value)?;
         }
-        if let Some(value) = &self.bundle_id {
-            map_.serialize_entry("bundle_id", value)?;
+        if let Some(__value) = &self.bundle_id {
+            __map.serialize_entry("bundle_id", __value)?;
         }
-        if let Some(value) = &self.disabled {
-            map_.serialize_entry("Disabled", value)?;
+        if let Some(__value) = &self.disabled {
+            __map.serialize_entry("Disabled", __value)?;
         }
-        if let Some(value) = &self.auth_key {
-            map_.serialize_entry("auth_key", value)?;
+        if let Some(__value) = &self.auth_key {
+            __map.serialize_entry("auth_key", __value)?;
         }
-        if let Some(value) = &self.key_id {
-            map_.serialize_entry("key_id", value)?;
+        if let Some(__value) = &self.key_id {
+            __map.serialize_entry("key_id", __value)?;
         }
-        if let Some(value) = &self.team_id {
-            map_.serialize_entry("team_id", value)?;
+        if let Some(__value) = &self.team_id {
+            __map.serialize_entry("team_id", __value)?;
         }
-        if let Some(value) = &self.p12_cert {
-            map_.serialize_entry("p12_cert", value)?;
+        if let Some(__value) = &self.p12_cert {
+            __map.serialize_entry("p12_cert", __value)?;
         }
-        if let Some(value) = &self.notification_template {
-            map_.serialize_entry("notification_template", value)?;
+        if let Some(__value) = &self.notification_template {
+            __map.serialize_entry("notification_template", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ApnConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ApnConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `APNConfig` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `APNConfig` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ApnConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut auth_type_: Option<ApnConfigAuthType> = None;
-                let mut development_: Option<bool> = None;
-                let mut host_: Option<String> = None;
-                let mut bundle_id_: Option<String> = None;
-                let mut disabled_: Option<bool> = None;
-                let mut auth_key_: Option<String> = None;
-                let mut key_id_: Option<String> = None;
-                let mut team_id_: Option<String> = None;
-                let mut p12_cert_: Option<String> = None;
-                let mut notification_template_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "auth_type" => auth_type_ = map_.next_value()?,
-                        "development" => development_ = map_.next_value()?,
-                        "host" => host_ = map_.next_value()?,
-                        "bundle_id" => bundle_id_ = map_.next_value()?,
-                        "Disabled" => disabled_ = map_.next_value()?,
-                        "auth_key" => auth_key_ = map_.next_value()?,
-                        "key_id" => key_id_ = map_.next_value()?,
-                        "team_id" => team_id_ = map_.next_value()?,
-                        "p12_cert" => p12_cert_ = map_.next_value()?,
-                        "notification_template" => notification_template_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ApnConfig, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_auth_type: Option<ApnConfigAuthType> = None;
+                let mut __field_development: Option<bool> = None;
+                let mut __field_host: Option<String> = None;
+                let mut __field_bundle_id: Option<String> = None;
+                let mut __field_disabled: Option<bool> = None;
+                let mut __field_auth_key: Option<String> = None;
+                let mut __field_key_id: Option<String> = None;
+                let mut __field_team_id: Option<String> = None;
+                let mut __field_p12_cert: Option<String> = None;
+                let mut __field_notification_template: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "auth_type" => __field_auth_type = __map.next_value()?,
+                        "development" => __field_development = __map.next_value()?,
+                        "host" => __field_host = __map.next_value()?,
+                        "bundle_id" => __field_bundle_id = __map.next_value()?,
+                        "Disabled" => __field_disabled = __map.next_value()?,
+                        "auth_key" => __field_auth_key = __map.next_value()?,
+                        "key_id" => __field_key_id = __map.next_value()?,
+                        "team_id" => __field_team_id = __map.next_value()?,
+                        "p12_cert" => __field_p12_cert = __map.next_value()?,
+                        "notification_template" => __field_notification_template = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ApnConfig {
-                    auth_type: auth_type_,
-                    development: development_,
-                    host: host_,
-                    bundle_id: bundle_id_,
-                    disabled: disabled_,
-                    auth_key: auth_key_,
-                    key_id: key_id_,
-                    team_id: team_id_,
-                    p12_cert: p12_cert_,
-                    notification_template: notification_template_,
+                    auth_type: __field_auth_type,
+                    development: __field_development,
+                    host: __field_host,
+                    bundle_id: __field_bundle_id,
+                    disabled: __field_disabled,
+                    auth_key: __field_auth_key,
+                    key_id: __field_key_id,
+                    team_id: __field_team_id,
+                    p12_cert: __field_p12_cert,
+                    notification_template: __field_notification_template,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for FirebaseConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.disabled {
-            map_.serialize_entry("Disabled", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.disabled {
+            __map.serialize_entry("Disabled", __value)?;
         }
-        if let Some(value) = &self.server_key {
-            map_.serialize_entry("server_key", value)?;
+        if let Some(__value) = &self.server_key {
+            __map.serialize_entry("server_key", __value)?;
         }
-        if let Some(value) = &self.notification_template {
-            map_.serialize_entry("notification_template", value)?;
+        if let Some(__value) = &self.notification_template {
+            __map.serialize_entry("notification_template", __value)?;
         }
-        if let Some(value) = &self.data_template {
-            map_.serialize_entry("data_template", value)?;
+        if let Some(__value) = &self.data_template {
+            __map.serialize_entry("data_template", __value)?;
         }
-        if let Some(value) = &self.apn_template {
-            map_.serialize_entry("apn_template", value)?;
+        if let Some(__value) = &self.apn_template {
+            __map.serialize_entry("apn_template", __value)?;
         }
-        if let Some(value) = &self.credentials_json {
-            map_.serialize_entry("credentials_json", value)?;
+        if let Some(__value) = &self.credentials_json {
+            __map.serialize_entry("credentials_json", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FirebaseConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FirebaseConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FirebaseConfig` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `FirebaseConfig` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FirebaseConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut disabled_: Option<bool> = None;
-                let mut server_key_: Option<String> = None;
-                let mut notification_template_: Option<String> = None;
-                let mut data_template_: Option<String> = None;
-                let mut apn_template_: Option<String> = None;
-                let mut credentials_json_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "Disabled" => disabled_ = map_.next_value()?,
-                        "server_key" => server_key_ = map_.next_value()?,
-                        "notification_template" => notification_template_ = map_.next_value()?,
-                        "data_template" => data_template_ = map_.next_value()?,
-                        "apn_template" => apn_template_ = map_.next_value()?,
-                        "credentials_json" => credentials_json_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FirebaseConfig, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_disabled: Option<bool> = None;
+                let mut __field_server_key: Option<String> = None;
+                let mut __field_notification_template: Option<String> = None;
+                let mut __field_data_template: Option<String> = None;
+                let mut __field_apn_template: Option<String> = None;
+                let mut __field_credentials_json: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "Disabled" => __field_disabled = __map.next_value()?,
+                        "server_key" => __field_server_key = __map.next_value()?,
+                        "notification_template" => __field_notification_template = __map.next_value()?,
+                        "data_template" => __field_data_template = __map.next_value()?,
+                        "apn_template" => __field_apn_template = __map.next_value()?,
+                        "credentials_json" => __field_credentials_json = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(FirebaseConfig {
-                    disabled: disabled_,
-                    server_key: server_key_,
-                    notification_template: notification_template_,
-                    data_template: data_template_,
-                    apn_template: apn_template_,
-                    credentials_json: credentials_json_,
+                    disabled: __field_disabled,
+                    server_key: __field_server_key,
+                    notification_template: __field_notification_template,
+                    data_template: __field_data_template,
+                    apn_template: __field_apn_template,
+                    credentials_json: __field_credentials_json,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for HuaweiConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.id {
+            __map.serialize_entry("id", __value)?;
         }
-        if let Some(value) = &self.secret {
-            map_.serialize_entry("secret", value)?;
+        if let Some(__value) = &self.secret {
+            __map.serialize_entry("secret", __value)?;
         }
-        if let Some(value) = &self.disabled {
-            map_.serialize_entry("Disabled", value)?;
+        if let Some(__value) = &self.disabled {
+            __map.serialize_entry("Disabled", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for HuaweiConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = HuaweiConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `HuaweiConfig` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `HuaweiConfig` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<HuaweiConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut secret_: Option<String> = None;
-                let mut disabled_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = map_.next_value()?,
-                        "secret" => secret_ = map_.next_value()?,
-                        "Disabled" => disabled_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<HuaweiConfig, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_secret: Option<String> = None;
+                let mut __field_disabled: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = __map.next_value()?,
+                        "secret" => __field_secret = __map.next_value()?,
+                        "Disabled" => __field_disabled = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(HuaweiConfig {
-                    id: id_,
-                    secret: secret_,
-                    disabled: disabled_,
+                    id: __field_id,
+                    secret: __field_secret,
+                    disabled: __field_disabled,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for XiaomiConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.package_name {
-            map_.serialize_entry("package_name", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.package_name {
+            __map.serialize_entry("package_name", __value)?;
         }
-        if let Some(value) = &self.secret {
-            map_.serialize_entry("secret", value)?;
+        if let Some(__value) = &self.secret {
+            __map.serialize_entry("secret", __value)?;
         }
-        if let Some(value) = &self.disabled {
-            map_.serialize_entry("Disabled", value)?;
+        if let Some(__value) = &self.disabled {
+            __map.serialize_entry("Disabled", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for XiaomiConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = XiaomiConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `XiaomiConfig` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `XiaomiConfig` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<XiaomiConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut package_name_: Option<String> = None;
-                let mut secret_: Option<String> = None;
-                let mut disabled_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "package_name" => package_name_ = map_.next_value()?,
-                        "secret" => secret_ = map_.next_value()?,
-                        "Disabled" => disabled_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<XiaomiConfig, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_package_name: Option<String> = None;
+                let mut __field_secret: Option<String> = None;
+                let mut __field_disabled: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "package_name" => __field_package_name = __map.next_value()?,
+                        "secret" => __field_secret = __map.next_value()?,
+                        "Disabled" => __field_disabled = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(XiaomiConfig {
-                    package_name: package_name_,
-                    secret: secret_,
-                    disabled: disabled_,
+                    package_name: __field_package_name,
+                    secret: __field_secret,
+                    disabled: __field_disabled,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PushConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.version {
-            map_.serialize_entry("version", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.version {
+            __map.serialize_entry("version", __value)?;
         }
-        if let Some(value) = &self.offline_only {
-            map_.serialize_entry("offline_only", value)?;
+        if let Some(__value) = &self.offline_only {
+            __map.serialize_entry("offline_only", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PushConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PushConfig` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PushConfig` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut version_: Option<PushConfigVersion> = None;
-                let mut offline_only_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "version" => version_ = map_.next_value()?,
-                        "offline_only" => offline_only_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PushConfig, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_version: Option<PushConfigVersion> = None;
+                let mut __field_offline_only: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "version" => __field_version = __map.next_value()?,
+                        "offline_only" => __field_offline_only = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(PushConfig {
-                    version: version_,
-                    offline_only: offline_only_,
+                    version: __field_version,
+                    offline_only: __field_offline_only,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for FileUploadConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allowed_file_extensions {
-            map_.serialize_entry("allowed_file_extensions", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.allowed_file_extensions {
+            __map.serialize_entry("allowed_file_extensions", __value)?;
         }
-        if let Some(value) = &self.blocked_file_extensions {
-            map_.serialize_entry("blocked_file_extensions", value)?;
+        if let Some(__value) = &self.blocked_file_extensions {
+            __map.serialize_entry("blocked_file_extensions", __value)?;
         }
-        if let Some(value) = &self.allowed_mime_types {
-            map_.serialize_entry("allowed_mime_types", value)?;
+        if let Some(__value) = &self.allowed_mime_types {
+            __map.serialize_entry("allowed_mime_types", __value)?;
         }
-        if let Some(value) = &self.blocked_mime_types {
-            map_.serialize_entry("blocked_mime_types", value)?;
+        if let Some(__value) = &self.blocked_mime_types {
+            __map.serialize_entry("blocked_mime_types", __value)?;
         }
-        if let Some(value) = &self.size_limit {
-            map_.serialize_entry("size_limit", value)?;
+        if let Some(__value) = &self.size_limit {
+            __map.serialize_entry("size_limit", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FileUploadConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FileUploadConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FileUploadConfig` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `FileUploadConfig` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FileUploadConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut allowed_file_extensions_: Option<Vec<String>> = None;
-                let mut blocked_file_extensions_: Option<Vec<String>> = None;
-                let mut allowed_mime_types_: Option<Vec<String>> = None;
-                let mut blocked_mime_types_: Option<Vec<String>> = None;
-                let mut size_limit_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "allowed_file_extensions" => allowed_file_extensions_ = map_.next_value()?,
-                        "blocked_file_extensions" => blocked_file_extensions_ = map_.next_value()?,
-                        "allowed_mime_types" => allowed_mime_types_ = map_.next_value()?,
-                        "blocked_mime_types" => blocked_mime_types_ = map_.next_value()?,
-                        "size_limit" => size_limit_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FileUploadConfig, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_allowed_file_extensions: Option<Vec<String>> = None;
+                let mut __field_blocked_file_extensions: Option<Vec<String>> = None;
+                let mut __field_allowed_mime_types: Option<Vec<String>> = None;
+                let mut __field_blocked_mime_types: Option<Vec<String>> = None;
+                let mut __field_size_limit: Option<i32> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "allowed_file_extensions" => __field_allowed_file_extensions = __map.next_value()?,
+                        "blocked_file_extensions" => __field_blocked_file_extensions = __map.next_value()?,
+                        "allowed_mime_types" => __field_allowed_mime_types = __map.next_value()?,
+                        "blocked_mime_types" => __field_blocked_mime_types = __map.next_value()?,
+                        "size_limit" => __field_size_limit = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(FileUploadConfig {
-                    allowed_file_extensions: allowed_file_extensions_,
-                    blocked_file_extensions: blocked_file_extensions_,
-                    allowed_mime_types: allowed_mime_types_,
-                    blocked_mime_types: blocked_mime_types_,
-                    size_limit: size_limit_,
+                    allowed_file_extensions: __field_allowed_file_extensions,
+                    blocked_file_extensions: __field_blocked_file_extensions,
+                    allowed_mime_types: __field_allowed_mime_types,
+                    blocked_mime_types: __field_blocked_mime_types,
+                    size_limit: __field_size_limit,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for AsyncModerationConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.timeout_ms {
-            map_.serialize_entry("timeout_ms", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.timeout_ms {
+            __map.serialize_entry("timeout_ms", __value)?;
         }
-        if let Some(value) = &self.callback {
-            map_.serialize_entry("callback", value)?;
+        if let Some(__value) = &self.callback {
+            __map.serialize_entry("callback", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncModerationConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AsyncModerationConfiguration;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AsyncModerationConfiguration` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `AsyncModerationConfiguration` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncModerationConfiguration, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut timeout_ms_: Option<i32> = None;
-                let mut callback_: Option<AsyncModerationCallbackConfig> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "timeout_ms" => timeout_ms_ = map_.next_value()?,
-                        "callback" => callback_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AsyncModerationConfiguration, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_timeout_ms: Option<i32> = None;
+                let mut __field_callback: Option<AsyncModerationCallbackConfig> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "timeout_ms" => __field_timeout_ms = __map.next_value()?,
+                        "callback" => __field_callback = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(AsyncModerationConfiguration {
-                    timeout_ms: timeout_ms_,
-                    callback: callback_,
+                    timeout_ms: __field_timeout_ms,
+                    callback: __field_callback,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DataDogInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.api_key {
-            map_.serialize_entry("api_key", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.api_key {
+            __map.serialize_entry("api_key", __value)?;
         }
-        if let Some(value) = &self.site {
-            map_.serialize_entry("site", value)?;
+        if let Some(__value) = &self.site {
+            __map.serialize_entry("site", __value)?;
         }
-        if let Some(value) = &self.enabled {
-            map_.serialize_entry("enabled", value)?;
+        if let Some(__value) = &self.enabled {
+            __map.serialize_entry("enabled", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DataDogInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DataDogInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DataDogInfo` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DataDogInfo` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DataDogInfo, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut api_key_: Option<String> = None;
-                let mut site_: Option<String> = None;
-                let mut enabled_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "api_key" => api_key_ = map_.next_value()?,
-                        "site" => site_ = map_.next_value()?,
-                        "enabled" => enabled_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DataDogInfo, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_api_key: Option<String> = None;
+                let mut __field_site: Option<String> = None;
+                let mut __field_enabled: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "api_key" => __field_api_key = __map.next_value()?,
+                        "site" => __field_site = __map.next_value()?,
+                        "enabled" => __field_enabled = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(DataDogInfo {
-                    api_key: api_key_,
-                    site: site_,
-                    enabled: enabled_,
+                    api_key: __field_api_key,
+                    site: __field_site,
+                    enabled: __field_enabled,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ModerationDashboardPreferences {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.media_queue_blur_enabled {
-            map_.serialize_entry("media_queue_blur_enabled", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.media_queue_blur_enabled {
+            __map.serialize_entry("media_queue_blur_enabled", __value)?;
         }
-        if let Some(value) = &self.flag_user_on_flagged_content {
-            map_.serialize_entry("flag_user_on_flagged_content", value)?;
+        if let Some(__value) = &self.flag_user_on_flagged_content {
+            __map.serialize_entry("flag_user_on_flagged_content", __value)?;
         }
-        if let Some(value) = &self.disable_flagging_reviewed_entity {
-            map_.serialize_entry("disable_flagging_reviewed_entity", value)?;
+        if let Some(__value) = &self.disable_flagging_reviewed_entity {
+            __map.serialize_entry("disable_flagging_reviewed_entity", __value)?;
         }
-        if let Some(value) = &self.allowed_moderation_action_reasons {
-            map_.serialize_entry("allowed_moderation_action_reasons", value)?;
+        if let Some(__value) = &self.allowed_moderation_action_reasons {
+            __map.serialize_entry("allowed_moderation_action_reasons", __value)?;
         }
-        if let Some(value) = &self.overview_dashboard {
-            map_.serialize_entry("overview_dashboard", value)?;
+        if let Some(__value) = &self.overview_dashboard {
+            __map.serialize_entry("overview_dashboard", __value)?;
         }
-        if let Some(value) = &self.async_review_queue_upsert {
-            map_.serialize_entry("async_review_queue_upsert", value)?;
+        if let Some(__value) = &self.async_review_queue_upsert {
+            __map.serialize_entry("async_review_queue_upsert", __value)?;
         }
-        if let Some(value) = &self.disable_audit_logs {
-            map_.serialize_entry("disable_audit_logs", value)?;
+        if let Some(__value) = &self.disable_audit_logs {
+            __map.serialize_entry("disable_audit_logs", __value)?;
         }
-        if let Some(value) = &self.keyframe_classifications_map {
-            map_.serialize_entry("keyframe_classifications_map", value)?;
+        if let Some(__value) = &self.keyframe_classifications_map {
+            __map.serialize_entry("keyframe_classifications_map", __value)?;
         }
-        if let Some(value) = &self.escalation_reasons {
-            map_.serialize_entry("escalation_reasons", value)?;
+        if let Some(__value) = &self.escalation_reasons {
+            __map.serialize_entry("escalation_reasons", __value)?;
         }
-        if let Some(value) = &self.escalation_queue_enabled {
-            map_.serialize_entry("escalation_queue_enabled", value)?;
+        if let Some(__value) = &self.escalation_queue_enabled {
+            __map.serialize_entry("escalation_queue_enabled", __value)?;
         }
-        if let Some(value) = &self.custom_views_enabled {
-            map_.serialize_entry("custom_views_enabled", value)?;
+        if let Some(__value) = &self.custom_views_enabled {
+            __map.serialize_entry("custom_views_enabled", __value)?;
         }
-        if let Some(value) = &self.include_attachment_payload {
-            map_.serialize_entry("include_attachment_payload", value)?;
+        if let Some(__value) = &self.include_attachment_payload {
+            __map.serialize_entry("include_attachment_payload", __value)?;
         }
-        if let Some(value) = &self.block_foreign_cdn_attachments {
-            map_.serialize_entry("block_foreign_cdn_attachments", value)?;
+        if let Some(__value) = &self.block_foreign_cdn_attachments {
+            __map.serialize_entry("block_foreign_cdn_attachments", __value)?;
         }
-        if let Some(value) = &self.filterable_custom_keys {
-            map_.serialize_entry("filterable_custom_keys", value)?;
+        if let Some(__value) = &self.filterable_custom_keys {
+            __map.serialize_entry("filterable_custom_keys", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ModerationDashboardPreferences {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ModerationDashboardPreferences;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ModerationDashboardPreferences` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ModerationDashboardPreferences` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ModerationDashboardPreferences, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut media_queue_blur_enabled_: Option<bool> = None;
-                let mut flag_user_on_flagged_content_: Option<bool> = None;
-                let mut disable_flagging_reviewed_entity_: Option<bool> = None;
-                let mut allowed_moderation_action_reasons_: Option<Vec<String>> = None;
-                let mut overview_dashboard_: Option<OverviewDashboardConfig> = None;
-                let mut async_review_queue_upsert_: Option<bool> = None;
-                let mut disable_audit_logs_: Option<bool> = None;
-                let mut keyframe_classifications_map_: Option<std::collections::BTreeMap<String, std::collections::BTreeMap<String, bool>>> = None;
-                let mut escalation_reasons_: Option<Vec<String>> = None;
-                let mut escalation_queue_enabled_: Option<bool> = None;
-                let mut custom_views_enabled_: Option<bool> = None;
-                let mut include_attachment_payload_: Option<bool> = None;
-                let mut block_foreign_cdn_attachments_: Option<bool> = None;
-                let mut filterable_custom_keys_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "media_queue_blur_enabled" => media_queue_blur_enabled_ = map_.next_value()?,
-                        "flag_user_on_flagged_content" => flag_user_on_flagged_content_ = map_.next_value()?,
-                        "disable_flagging_reviewed_entity" => disable_flagging_reviewed_entity_ = map_.next_value()?,
-                        "allowed_moderation_action_reasons" => allowed_moderation_action_reasons_ = map_.next_value()?,
-                        "overview_dashboard" => overview_dashboard_ = map_.next_value()?,
-                        "async_review_queue_upsert" => async_review_queue_upsert_ = map_.next_value()?,
-                        "disable_audit_logs" => disable_audit_logs_ = map_.next_value()?,
-                        "keyframe_classifications_map" => keyframe_classifications_map_ = map_.next_value()?,
-                        "escalation_reasons" => escalation_reasons_ = map_.next_value()?,
-                        "escalation_queue_enabled" => escalation_queue_enabled_ = map_.next_value()?,
-                        "custom_views_enabled" => custom_views_enabled_ = map_.next_value()?,
-                        "include_attachment_payload" => include_attachment_payload_ = map_.next_value()?,
-                        "block_foreign_cdn_attachments" => block_foreign_cdn_attachments_ = map_.next_value()?,
-                        "filterable_custom_keys" => filterable_custom_keys_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ModerationDashboardPreferences, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_media_queue_blur_enabled: Option<bool> = None;
+                let mut __field_flag_user_on_flagged_content: Option<bool> = None;
+                let mut __field_disable_flagging_reviewed_entity: Option<bool> = None;
+                let mut __field_allowed_moderation_action_reasons: Option<Vec<String>> = None;
+                let mut __field_overview_dashboard: Option<OverviewDashboardConfig> = None;
+                let mut __field_async_review_queue_upsert: Option<bool> = None;
+                let mut __field_disable_audit_logs: Option<bool> = None;
+                let mut __field_keyframe_classifications_map: Option<std::collections::BTreeMap<String, std::collections::BTreeMap<String, bool>>> = None;
+                let mut __field_escalation_reasons: Option<Vec<String>> = None;
+                let mut __field_escalation_queue_enabled: Option<bool> = None;
+                let mut __field_custom_views_enabled: Option<bool> = None;
+                let mut __field_include_attachment_payload: Option<bool> = None;
+                let mut __field_block_foreign_cdn_attachments: Option<bool> = None;
+                let mut __field_filterable_custom_keys: Option<Vec<String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "media_queue_blur_enabled" => __field_media_queue_blur_enabled = __map.next_value()?,
+                        "flag_user_on_flagged_content" => __field_flag_user_on_flagged_content = __map.next_value()?,
+                        "disable_flagging_reviewed_entity" => __field_disable_flagging_reviewed_entity = __map.next_value()?,
+                        "allowed_moderation_action_reasons" => __field_allowed_moderation_action_reasons = __map.next_value()?,
+                        "overview_dashboard" => __field_overview_dashboard = __map.next_value()?,
+                        "async_review_queue_upsert" => __field_async_review_queue_upsert = __map.next_value()?,
+                        "disable_audit_logs" => __field_disable_audit_logs = __map.next_value()?,
+                        "keyframe_classifications_map" => __field_keyframe_classifications_map = __map.next_value()?,
+                        "escalation_reasons" => __field_escalation_reasons = __map.next_value()?,
+                        "escalation_queue_enabled" => __field_escalation_queue_enabled = __map.next_value()?,
+                        "custom_views_enabled" => __field_custom_views_enabled = __map.next_value()?,
+                        "include_attachment_payload" => __field_include_attachment_payload = __map.next_value()?,
+                        "block_foreign_cdn_attachments" => __field_block_foreign_cdn_attachments = __map.next_value()?,
+                        "filterable_custom_keys" => __field_filterable_custom_keys = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ModerationDashboardPreferences {
-                    media_queue_blur_enabled: media_queue_blur_enabled_,
-                    flag_user_on_flagged_content: flag_user_on_flagged_content_,
-                    disable_flagging_reviewed_entity: disable_flagging_reviewed_entity_,
-                    allowed_moderation_action_reasons: allowed_moderation_action_reasons_,
-                    overview_dashboard: overview_dashboard_,
-                    async_review_queue_upsert: async_review_queue_upsert_,
-                    disable_audit_logs: disable_audit_logs_,
-                    keyframe_classifications_map: keyframe_classifications_map_,
-                    escalation_reasons: escalation_reasons_,
-                    escalation_queue_enabled: escalation_queue_enabled_,
-                    custom_views_enabled: custom_views_enabled_,
-                    include_attachment_payload: include_attachment_payload_,
-                    block_foreign_cdn_attachments: block_foreign_cdn_attachments_,
-                    filterable_custom_keys: filterable_custom_keys_,
+                    media_queue_blur_enabled: __field_media_queue_blur_enabled,
+                    flag_user_on_flagged_content: __field_flag_user_on_flagged_content,
+                    disable_flagging_reviewed_entity: __field_disable_flagging_reviewed_entity,
+                    allowed_moderation_action_reasons: __field_allowed_moderation_action_reasons,
+                    overview_dashboard: __field_overview_dashboard,
+                    async_review_queue_upsert: __field_async_review_queue_upsert,
+                    disable_audit_logs: __field_disable_audit_logs,
+                    keyframe_classifications_map: __field_keyframe_classifications_map,
+                    escalation_reasons: __field_escalation_reasons,
+                    escalation_queue_enabled: __field_escalation_queue_enabled,
+                    custom_views_enabled: __field_custom_views_enabled,
+                    include_attachment_payload: __field_include_attachment_payload,
+                    block_foreign_cdn_attachments: __field_block_foreign_cdn_attachments,
+                    filterable_custom_keys: __field_filterable_custom_keys,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for EventHook {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.id {
+            __map.serialize_entry("id", __value)?;
         }
-        if let Some(value) = &self.hook_type {
-            map_.serialize_entry("hook_type", value)?;
+        if let Some(__value) = &self.hook_type {
+            __map.serialize_entry("hook_type", __value)?;
         }
-        if let Some(value) = &self.enabled {
-            map_.serialize_entry("enabled", value)?;
+        if let Some(__value) = &self.enabled {
+            __map.serialize_entry("enabled", __value)?;
         }
-        if let Some(value) = &self.event_types {
-            map_.serialize_entry("event_types", value)?;
+        if let Some(__value) = &self.event_types {
+            __map.serialize_entry("event_types", __value)?;
         }
-        if let Some(value) = &self.webhook_url {
-            map_.serialize_entry("webhook_url", value)?;
+        if let Some(__value) = &self.webhook_url {
+            __map.serialize_entry("webhook_url", __value)?;
         }
-        if let Some(value) = &self.sqs_queue_url {
-            map_.serialize_entry("sqs_queue_url", value)?;
+        if let Some(__value) = &self.sqs_queue_url {
+            __map.serialize_entry("sqs_queue_url", __value)?;
         }
-        if let Some(value) = &self.sqs_region {
-            map_.serialize_entry("sqs_region", value)?;
+        if let Some(__value) = &self.sqs_region {
+            __map.serialize_entry("sqs_region", __value)?;
         }
-        if let Some(value) = &self.sqs_auth_type {
-            map_.serialize_entry("sqs_auth_type", value)?;
+        if let Some(__value) = &self.sqs_auth_type {
+            __map.serialize_entry("sqs_auth_type", __value)?;
         }
-        if let Some(value) = &self.sqs_key {
-            map_.serialize_entry("sqs_key", value)?;
+        if let Some(__value) = &self.sqs_key {
+            __map.serialize_entry("sqs_key", __value)?;
         }
-        if let Some(value) = &self.sqs_secret {
-            map_.serialize_entry("sqs_secret", value)?;
+        if let Some(__value) = &self.sqs_secret {
+            __map.serialize_entry("sqs_secret", __value)?;
         }
-        if let Some(value) = &self.sqs_role_arn {
-            map_.serialize_entry("sqs_role_arn", value)?;
+        if let Some(__value) = &self.sqs_role_arn {
+            __map.serialize_entry("sqs_role_arn", __value)?;
         }
-        if let Some(value) = &self.sns_topic_arn {
-            map_.serialize_entry("sns_topic_arn", value)?;
+        if let Some(__value) = &self.sns_topic_arn {
+            __map.serialize_entry("sns_topic_arn", __value)?;
         }
-        if let Some(value) = &self.sns_region {
-            map_.serialize_entry("sns_region", value)?;
+        if let Some(__value) = &self.sns_region {
+            __map.serialize_entry("sns_region", __value)?;
         }
-        if let Some(value) = &self.sns_auth_type {
-            map_.serialize_entry("sns_auth_type", value)?;
+        if let Some(__value) = &self.sns_auth_type {
+            __map.serialize_entry("sns_auth_type", __value)?;
         }
-        if let Some(value) = &self.sns_key {
-            map_.serialize_entry("sns_key", value)?;
+        if let Some(__value) = &self.sns_key {
+            __map.serialize_entry("sns_key", __value)?;
         }
-        if let Some(value) = &self.sns_secret {
-            map_.serialize_entry("sns_secret", value)?;
+        if let Some(__value) = &self.sns_secret {
+            __map.serialize_entry("sns_secret", __value)?;
         }
-        if let Some(value) = &self.sns_role_arn {
-            map_.serialize_entry("sns_role_arn", value)?;
+        if let Some(__value) = &self.sns_role_arn {
+            __map.serialize_entry("sns_role_arn", __value)?;
         }
-        if let Some(value) = &self.product {
-            map_.serialize_entry("product", value)?;
+        if let Some(__value) = &self.product {
+            __map.serialize_entry("product", __value)?;
         }
-        if let Some(value) = &self.should_send_custom_events {
-            map_.serialize_entry("should_send_custom_events", value)?;
+        if let Some(__value) = &self.should_send_custom_events {
+            __map.serialize_entry("should_send_custom_events", __value)?;
         }
-        if let Some(value) = &self.timeout_ms {
-            map_.serialize_entry("timeout_ms", value)?;
+        if let Some(__value) = &self.timeout_ms {
+            __map.serialize_entry("timeout_ms", __value)?;
         }
-        if let Some(value) = &self.callback {
-            map_.serialize_entry("callback", value)?;
+        if let Some(__value) = &self.callback {
+            __map.serialize_entry("callback", __value)?;
         }
-        if let Some(value) = &self.sns_event_based_message_group_id_enabled {
-            map_.serialize_entry("sns_event_based_message_group_id_enabled", value)?;
+        if let Some(__value) = &self.sns_event_based_message_group_id_enabled {
+            __map.serialize_entry("sns_event_based_message_group_id_enabled", __value)?;
         }
-        if let Some(value) = &self.failover_config {
-            map_.serialize_entry("failover_config", value)?;
+        if let Some(__value) = &self.failover_config {
+            __map.serialize_entry("failover_config", __value)?;
         }
-        if let Some(value) = &self.created_at {
-            map_.serialize_entry("created_at", value)?;
+        if let Some(__value) = &self.created_at {
+            __map.serialize_entry("created_at", __value)?;
         }
-        if let Some(value) = &self.updated_at {
-            map_.serialize_entry("updated_at", value)?;
+        if let Some(__value) = &self.updated_at {
+            __map.serialize_entry("updated_at", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for EventHook {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EventHook;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `EventHook` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `EventHook` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<EventHook, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut hook_type_: Option<String> = None;
-                let mut enabled_: Option<bool> = None;
-                let mut event_types_: Option<Vec<String>> = None;
-                let mut webhook_url_: Option<String> = None;
-                let mut sqs_queue_url_: Option<String> = None;
-                let mut sqs_region_: Option<String> = None;
-                let mut sqs_auth_type_: Option<String> = None;
-                let mut sqs_key_: Option<String> = None;
-                let mut sqs_secret_: Option<String> = None;
-                let mut sqs_role_arn_: Option<String> = None;
-                let mut sns_topic_arn_: Option<String> = None;
-                let mut sns_region_: Option<String> = None;
-                let mut sns_auth_type_: Option<String> = None;
-                let mut sns_key_: Option<String> = None;
-                let mut sns_secret_: Option<String> = None;
-                let mut sns_role_arn_: Option<String> = None;
-                let mut product_: Option<String> = None;
-                let mut should_send_custom_events_: Option<bool> = None;
-                let mut timeout_ms_: Option<i32> = None;
-                let mut callback_: Option<AsyncModerationCallbackConfig> = None;
-                let mut sns_event_based_message_group_id_enabled_: Option<bool> = None;
-                let mut failover_config_: Option<WebhookFailoverConfig> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = map_.next_value()?,
-                        "hook_type" => hook_type_ = map_.next_value()?,
-                        "enabled" => enabled_ = map_.next_value()?,
-                        "event_types" => event_types_ = map_.next_value()?,
-                        "webhook_url" => webhook_url_ = map_.next_value()?,
-                        "sqs_queue_url" => sqs_queue_url_ = map_.next_value()?,
-                        "sqs_region" => sqs_region_ = map_.next_value()?,
-                        "sqs_auth_type" => sqs_auth_type_ = map_.next_value()?,
-                        "sqs_key" => sqs_key_ = map_.next_value()?,
-                        "sqs_secret" => sqs_secret_ = map_.next_value()?,
-                        "sqs_role_arn" => sqs_role_arn_ = map_.next_value()?,
-                        "sns_topic_arn" => sns_topic_arn_ = map_.next_value()?,
-                        "sns_region" => sns_region_ = map_.next_value()?,
-                        "sns_auth_type" => sns_auth_type_ = map_.next_value()?,
-                        "sns_key" => sns_key_ = map_.next_value()?,
-                        "sns_secret" => sns_secret_ = map_.next_value()?,
-                        "sns_role_arn" => sns_role_arn_ = map_.next_value()?,
-                        "product" => product_ = map_.next_value()?,
-                        "should_send_custom_events" => should_send_custom_events_ = map_.next_value()?,
-                        "timeout_ms" => timeout_ms_ = map_.next_value()?,
-                        "callback" => callback_ = map_.next_value()?,
-                        "sns_event_based_message_group_id_enabled" => sns_event_based_message_group_id_enabled_ = map_.next_value()?,
-                        "failover_config" => failover_config_ = map_.next_value()?,
-                        "created_at" => created_at_ = map_.next_value()?,
-                        "updated_at" => updated_at_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<EventHook, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_hook_type: Option<String> = None;
+                let mut __field_enabled: Option<bool> = None;
+                let mut __field_event_types: Option<Vec<String>> = None;
+                let mut __field_webhook_url: Option<String> = None;
+                let mut __field_sqs_queue_url: Option<String> = None;
+                let mut __field_sqs_region: Option<String> = None;
+                let mut __field_sqs_auth_type: Option<String> = None;
+                let mut __field_sqs_key: Option<String> = None;
+                let mut __field_sqs_secret: Option<String> = None;
+                let mut __field_sqs_role_arn: Option<String> = None;
+                let mut __field_sns_topic_arn: Option<String> = None;
+                let mut __field_sns_region: Option<String> = None;
+                let mut __field_sns_auth_type: Option<String> = None;
+                let mut __field_sns_key: Option<String> = None;
+                let mut __field_sns_secret: Option<String> = None;
+                let mut __field_sns_role_arn: Option<String> = None;
+                let mut __field_product: Option<String> = None;
+                let mut __field_should_send_custom_events: Option<bool> = None;
+                let mut __field_timeout_ms: Option<i32> = None;
+                let mut __field_callback: Option<AsyncModerationCallbackConfig> = None;
+                let mut __field_sns_event_based_message_group_id_enabled: Option<bool> = None;
+                let mut __field_failover_config: Option<WebhookFailoverConfig> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = __map.next_value()?,
+                        "hook_type" => __field_hook_type = __map.next_value()?,
+                        "enabled" => __field_enabled = __map.next_value()?,
+                        "event_types" => __field_event_types = __map.next_value()?,
+                        "webhook_url" => __field_webhook_url = __map.next_value()?,
+                        "sqs_queue_url" => __field_sqs_queue_url = __map.next_value()?,
+                        "sqs_region" => __field_sqs_region = __map.next_value()?,
+                        "sqs_auth_type" => __field_sqs_auth_type = __map.next_value()?,
+                        "sqs_key" => __field_sqs_key = __map.next_value()?,
+                        "sqs_secret" => __field_sqs_secret = __map.next_value()?,
+                        "sqs_role_arn" => __field_sqs_role_arn = __map.next_value()?,
+                        "sns_topic_arn" => __field_sns_topic_arn = __map.next_value()?,
+                        "sns_region" => __field_sns_region = __map.next_value()?,
+                        "sns_auth_type" => __field_sns_auth_type = __map.next_value()?,
+                        "sns_key" => __field_sns_key = __map.next_value()?,
+                        "sns_secret" => __field_sns_secret = __map.next_value()?,
+                        "sns_role_arn" => __field_sns_role_arn = __map.next_value()?,
+                        "product" => __field_product = __map.next_value()?,
+                        "should_send_custom_events" => __field_should_send_custom_events = __map.next_value()?,
+                        "timeout_ms" => __field_timeout_ms = __map.next_value()?,
+                        "callback" => __field_callback = __map.next_value()?,
+                        "sns_event_based_message_group_id_enabled" => __field_sns_event_based_message_group_id_enabled = __map.next_value()?,
+                        "failover_config" => __field_failover_config = __map.next_value()?,
+                        "created_at" => __field_created_at = __map.next_value()?,
+                        "updated_at" => __field_updated_at = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(EventHook {
-                    id: id_,
-                    hook_type: hook_type_,
-                    enabled: enabled_,
-                    event_types: event_types_,
-                    webhook_url: webhook_url_,
-                    sqs_queue_url: sqs_queue_url_,
-                    sqs_region: sqs_region_,
-                    sqs_auth_type: sqs_auth_type_,
-                    sqs_key: sqs_key_,
-                    sqs_secret: sqs_secret_,
-                    sqs_role_arn: sqs_role_arn_,
-                    sns_topic_arn: sns_topic_arn_,
-                    sns_region: sns_region_,
-                    sns_auth_type: sns_auth_type_,
-                    sns_key: sns_key_,
-                    sns_secret: sns_secret_,
-                    sns_role_arn: sns_role_arn_,
-                    product: product_,
-                    should_send_custom_events: should_send_custom_events_,
-                    timeout_ms: timeout_ms_,
-                    callback: callback_,
-                    sns_event_based_message_group_id_enabled: sns_event_based_message_group_id_enabled_,
-                    failover_config: failover_config_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
+                    id: __field_id,
+                    hook_type: __field_hook_type,
+                    enabled: __field_enabled,
+                    event_types: __field_event_types,
+                    webhook_url: __field_webhook_url,
+                    sqs_queue_url: __field_sqs_queue_url,
+                    sqs_region: __field_sqs_region,
+                    sqs_auth_type: __field_sqs_auth_type,
+                    sqs_key: __field_sqs_key,
+                    sqs_secret: __field_sqs_secret,
+                    sqs_role_arn: __field_sqs_role_arn,
+                    sns_topic_arn: __field_sns_topic_arn,
+                    sns_region: __field_sns_region,
+                    sns_auth_type: __field_sns_auth_type,
+                    sns_key: __field_sns_key,
+                    sns_secret: __field_sns_secret,
+                    sns_role_arn: __field_sns_role_arn,
+                    product: __field_product,
+                    should_send_custom_events: __field_should_send_custom_events,
+                    timeout_ms: __field_timeout_ms,
+                    callback: __field_callback,
+                    sns_event_based_message_group_id_enabled: __field_sns_event_based_message_group_id_enabled,
+                    failover_config: __field_failover_config,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for LimitInfoResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("limit", &self.limit)?;
-        map_.serialize_entry("remaining", &self.remaining)?;
-        map_.serialize_entry("reset", &self.reset)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("limit", &self.limit)?;
+        __map.serialize_entry("remaining", &self.remaining)?;
+        __map.serialize_entry("reset", &self.reset)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for LimitInfoResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LimitInfoResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `LimitInfoResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `LimitInfoResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<LimitInfoResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut limit_: Option<i64> = None;
-                let mut remaining_: Option<i64> = None;
-                let mut reset_: Option<i64> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "limit" => limit_ = Some(map_.next_value()?),
-                        "remaining" => remaining_ = Some(map_.next_value()?),
-                        "reset" => reset_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<LimitInfoResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_limit: Option<i64> = None;
+                let mut __field_remaining: Option<i64> = None;
+                let mut __field_reset: Option<i64> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "limit" => __field_limit = Some(__map.next_value()?),
+                        "remaining" => __field_remaining = Some(__map.next_value()?),
+                        "reset" => __field_reset = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LimitInfoResponse {
-                    limit: limit_.unwrap_or_default(),
-                    remaining: remaining_.unwrap_or_default(),
-                    reset: reset_.unwrap_or_default(),
+                    limit: __field_limit.unwrap_or_default(),
+                    remaining: __field_remaining.unwrap_or_default(),
+                    reset: __field_reset.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for TeamUsageStats {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("team", &self.team)?;
-        map_.serialize_entry("users_daily", &self.users_daily)?;
-        map_.serialize_entry("messages_daily", &self.messages_daily)?;
-        map_.serialize_entry("translations_daily", &self.translations_daily)?;
-        map_.serialize_entry("image_moderations_daily", &self.image_moderations_daily)?;
-        map_.serialize_entry("concurrent_users", &self.concurrent_users)?;
-        map_.serialize_entry("concurrent_connections", &self.concurrent_connections)?;
-        map_.serialize_entry("users_total", &self.users_total)?;
-        map_.serialize_entry("users_last_24_hours", &self.users_last_24_hours)?;
-        map_.serialize_entry("users_last_30_days", &self.users_last_30_days)?;
-        map_.serialize_entry("users_month_to_date", &self.users_month_to_date)?;
-        map_.serialize_entry("users_engaged_last_30_days", &self.users_engaged_last_30_days)?;
-        map_.serialize_entry("users_engaged_month_to_date", &self.users_engaged_month_to_date)?;
-        map_.serialize_entry("messages_total", &self.messages_total)?;
-        map_.serialize_entry("messages_last_24_hours", &self.messages_last_24_hours)?;
-        map_.serialize_entry("messages_last_30_days", &self.messages_last_30_days)?;
-        map_.serialize_entry("messages_month_to_date", &self.messages_month_to_date)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("team", &self.team)?;
+        __map.serialize_entry("users_daily", &self.users_daily)?;
+        __map.serialize_entry("messages_daily", &self.messages_daily)?;
+        __map.serialize_entry("translations_daily", &self.translations_daily)?;
+        __map.serialize_entry("image_moderations_daily", &self.image_moderations_daily)?;
+        __map.serialize_entry("concurrent_users", &self.concurrent_users)?;
+        __map.serialize_entry("concurrent_connections", &self.concurrent_connections)?;
+        __map.serialize_entry("users_total", &self.users_total)?;
+        __map.serialize_entry("users_last_24_hours", &self.users_last_24_hours)?;
+        __map.serialize_entry("users_last_30_days", &self.users_last_30_days)?;
+        __map.serialize_entry("users_month_to_date", &self.users_month_to_date)?;
+        __map.serialize_entry("users_engaged_last_30_days", &self.users_engaged_last_30_days)?;
+        __map.serialize_entry("users_engaged_month_to_date", &self.users_engaged_month_to_date)?;
+        __map.serialize_entry("messages_total", &self.messages_total)?;
+        __map.serialize_entry("messages_last_24_hours", &self.messages_last_24_hours)?;
+        __map.serialize_entry("messages_last_30_days", &self.messages_last_30_days)?;
+        __map.serialize_entry("messages_month_to_date", &self.messages_month_to_date)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TeamUsageStats {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TeamUsageStats;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TeamUsageStats` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `TeamUsageStats` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TeamUsageStats, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut team_: Option<String> = None;
-                let mut users_daily_: Option<MetricStats> = None;
-                let mut messages_daily_: Option<MetricStats> = None;
-                let mut translations_daily_: Option<MetricStats> = None;
-                let mut image_moderations_daily_: Option<MetricStats> = None;
-                let mut concurrent_users_: Option<MetricStats> = None;
-                let mut concurrent_connections_: Option<MetricStats> = None;
-                let mut users_total_: Option<MetricStats> = None;
-                let mut users_last_24_hours_: Option<MetricStats> = None;
-                let mut users_last_30_days_: Option<MetricStats> = None;
-                let mut users_month_to_date_: Option<MetricStats> = None;
-                let mut users_engaged_last_30_days_: Option<MetricStats> = None;
-                let mut users_engaged_month_to_date_: Option<MetricStats> = None;
-                let mut messages_total_: Option<MetricStats> = None;
-                let mut messages_last_24_hours_: Option<MetricStats> = None;
-                let mut messages_last_30_days_: Option<MetricStats> = None;
-                let mut messages_month_to_date_: Option<MetricStats> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "team" => team_ = Some(map_.next_value()?),
-                        "users_daily" => users_daily_ = Some(map_.next_value()?),
-                        "messages_daily" => messages_daily_ = Some(map_.next_value()?),
-                        "translations_daily" => translations_daily_ = Some(map_.next_value()?),
-                        "image_moderations_daily" => image_moderations_daily_ = Some(map_.next_value()?),
-                        "concurrent_users" => concurrent_users_ = Some(map_.next_value()?),
-                        "concurrent_connections" => concurrent_connections_ = Some(map_.next_value()?),
-                        "users_total" => users_total_ = Some(map_.next_value()?),
-                        "users_last_24_hours" => users_last_24_hours_ = Some(map_.next_value()?),
-                        "users_last_30_days" => users_last_30_days_ = Some(map_.next_value()?),
-                        "users_month_to_date" => users_month_to_date_ = Some(map_.next_value()?),
-                        "users_engaged_last_30_days" => users_engaged_last_30_days_ = Some(map_.next_value()?),
-                        "users_engaged_month_to_date" => users_engaged_month_to_date_ = Some(map_.next_value()?),
-                        "messages_total" => messages_total_ = Some(map_.next_value()?),
-                        "messages_last_24_hours" => messages_last_24_hours_ = Some(map_.next_value()?),
-                        "messages_last_30_days" => messages_last_30_days_ = Some(map_.next_value()?),
-                        "messages_month_to_date" => messages_month_to_date_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<TeamUsageStats, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_team: Option<String> = None;
+                let mut __field_users_daily: Option<MetricStats> = None;
+                let mut __field_messages_daily: Option<MetricStats> = None;
+                let mut __field_translations_daily: Option<MetricStats> = None;
+                let mut __field_image_moderations_daily: Option<MetricStats> = None;
+                let mut __field_concurrent_users: Option<MetricStats> = None;
+                let mut __field_concurrent_connections: Option<MetricStats> = None;
+                let mut __field_users_total: Option<MetricStats> = None;
+                let mut __field_users_last_24_hours: Option<MetricStats> = None;
+                let mut __field_users_last_30_days: Option<MetricStats> = None;
+                let mut __field_users_month_to_date: Option<MetricStats> = None;
+                let mut __field_users_engaged_last_30_days: Option<MetricStats> = None;
+                let mut __field_users_engaged_month_to_date: Option<MetricStats> = None;
+                let mut __field_messages_total: Option<MetricStats> = None;
+                let mut __field_messages_last_24_hours: Option<MetricStats> = None;
+                let mut __field_messages_last_30_days: Option<MetricStats> = None;
+                let mut __field_messages_month_to_date: Option<MetricStats> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "team" => __field_team = Some(__map.next_value()?),
+                        "users_daily" => __field_users_daily = Some(__map.next_value()?),
+                        "messages_daily" => __field_messages_daily = Some(__map.next_value()?),
+                        "translations_daily" => __field_translations_daily = Some(__map.next_value()?),
+                        "image_moderations_daily" => __field_image_moderations_daily = Some(__map.next_value()?),
+                        "concurrent_users" => __field_concurrent_users = Some(__map.next_value()?),
+                        "concurrent_connections" => __field_concurrent_connections = Some(__map.next_value()?),
+                        "users_total" => __field_users_total = Some(__map.next_value()?),
+                        "users_last_24_hours" => __field_users_last_24_hours = Some(__map.next_value()?),
+                        "users_last_30_days" => __field_users_last_30_days = Some(__map.next_value()?),
+                        "users_month_to_date" => __field_users_month_to_date = Some(__map.next_value()?),
+                        "users_engaged_last_30_days" => __field_users_engaged_last_30_days = Some(__map.next_value()?),
+                        "users_engaged_month_to_date" => __field_users_engaged_month_to_date = Some(__map.next_value()?),
+                        "messages_total" => __field_messages_total = Some(__map.next_value()?),
+                        "messages_last_24_hours" => __field_messages_last_24_hours = Some(__map.next_value()?),
+                        "messages_last_30_days" => __field_messages_last_30_days = Some(__map.next_value()?),
+                        "messages_month_to_date" => __field_messages_month_to_date = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(TeamUsageStats {
-                    team: team_.unwrap_or_default(),
-                    users_daily: users_daily_.unwrap_or_default(),
-                    messages_daily: messages_daily_.unwrap_or_default(),
-                    translations_daily: translations_daily_.unwrap_or_default(),
-                    image_moderations_daily: image_moderations_daily_.unwrap_or_default(),
-                    concurrent_users: concurrent_users_.unwrap_or_default(),
-                    concurrent_connections: concurrent_connections_.unwrap_or_default(),
-                    users_total: users_total_.unwrap_or_default(),
-                    users_last_24_hours: users_last_24_hours_.unwrap_or_default(),
-                    users_last_30_days: users_last_30_days_.unwrap_or_default(),
-                    users_month_to_date: users_month_to_date_.unwrap_or_default(),
-                    users_engaged_last_30_days: users_engaged_last_30_days_.unwrap_or_default(),
-                    users_engaged_month_to_date: users_engaged_month_to_date_.unwrap_or_default(),
-                    messages_total: messages_total_.unwrap_or_default(),
-                    messages_last_24_hours: messages_last_24_hours_.unwrap_or_default(),
-                    messages_last_30_days: messages_last_30_days_.unwrap_or_default(),
-                    messages_month_to_date: messages_month_to_date_.unwrap_or_default(),
+                    team: __field_team.unwrap_or_default(),
+                    users_daily: __field_users_daily.unwrap_or_default(),
+                    messages_daily: __field_messages_daily.unwrap_or_default(),
+                    translations_daily: __field_translations_daily.unwrap_or_default(),
+                    image_moderations_daily: __field_image_moderations_daily.unwrap_or_default(),
+                    concurrent_users: __field_concurrent_users.unwrap_or_default(),
+                    concurrent_connections: __field_concurrent_connections.unwrap_or_default(),
+                    users_total: __field_users_total.unwrap_or_default(),
+                    users_last_24_hours: __field_users_last_24_hours.unwrap_or_default(),
+                    users_last_30_days: __field_users_last_30_days.unwrap_or_default(),
+                    users_month_to_date: __field_users_month_to_date.unwrap_or_default(),
+                    users_engaged_last_30_days: __field_users_engaged_last_30_days.unwrap_or_default(),
+                    users_engaged_month_to_date: __field_users_engaged_month_to_date.unwrap_or_default(),
+                    messages_total: __field_messages_total.unwrap_or_default(),
+                    messages_last_24_hours: __field_messages_last_24_hours.unwrap_or_default(),
+                    messages_last_30_days: __field_messages_last_30_days.unwrap_or_default(),
+                    messages_month_to_date: __field_messages_month_to_date.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PushNotificationFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("version", &self.version)?;
-        map_.serialize_entry("offline_only", &self.offline_only)?;
-        map_.serialize_entry("apn", &self.apn)?;
-        map_.serialize_entry("firebase", &self.firebase)?;
-        map_.serialize_entry("huawei", &self.huawei)?;
-        map_.serialize_entry("xiaomi", &self.xiaomi)?;
-        if let Some(value) = &self.providers {
-            map_.serialize_entry("providers", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("version", &self.version)?;
+        __map.serialize_entry("offline_only", &self.offline_only)?;
+        __map.serialize_entry("apn", &self.apn)?;
+        __map.serialize_entry("firebase", &self.firebase)?;
+        __map.serialize_entry("huawei", &self.huawei)?;
+        __map.serialize_entry("xiaomi", &self.xiaomi)?;
+        if let Some(__value) = &self.providers {
+            __map.serialize_entry("providers", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushNotificationFields {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PushNotificationFields;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PushNotificationFields` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PushNotificationFields` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushNotificationFields, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut version_: Option<String> = None;
-                let mut offline_only_: Option<bool> = None;
-                let mut apn_: Option<ApnConfigFields> = None;
-                let mut firebase_: Option<FirebaseConfigFields> = None;
-                let mut huawei_: Option<HuaweiConfigFields> = None;
-                let mut xiaomi_: Option<XiaomiConfigFields> = None;
-                let mut providers_: Option<Vec<PushProvider>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "version" => version_ = Some(map_.next_value()?),
-                        "offline_only" => offline_only_ = Some(map_.next_value()?),
-                        "apn" => apn_ = Some(map_.next_value()?),
-                        "firebase" => firebase_ = Some(map_.next_value()?),
-                        "huawei" => huawei_ = Some(map_.next_value()?),
-                        "xiaomi" => xiaomi_ = Some(map_.next_value()?),
-                        "providers" => providers_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PushNotificationFields, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_version: Option<String> = None;
+                let mut __field_offline_only: Option<bool> = None;
+                let mut __field_apn: Option<ApnConfigFields> = None;
+                let mut __field_firebase: Option<FirebaseConfigFields> = None;
+                let mut __field_huawei: Option<HuaweiConfigFields> = None;
+                let mut __field_xiaomi: Option<XiaomiConfigFields> = None;
+                let mut __field_providers: Option<Vec<PushProvider>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "version" => __field_version = Some(__map.next_value()?),
+                        "offline_only" => __field_offline_only = Some(__map.next_value()?),
+                        "apn" => __field_apn = Some(__map.next_value()?),
+                        "firebase" => __field_firebase = Some(__map.next_value()?),
+                        "huawei" => __field_huawei = Some(__map.next_value()?),
+                        "xiaomi" => __field_xiaomi = Some(__map.next_value()?),
+                        "providers" => __field_providers = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(PushNotificationFields {
-                    version: version_.unwrap_or_default(),
-                    offline_only: offline_only_.unwrap_or_default(),
-                    apn: apn_.unwrap_or_default(),
-                    firebase: firebase_.unwrap_or_default(),
-                    huawei: huawei_.unwrap_or_default(),
-                    xiaomi: xiaomi_.unwrap_or_default(),
-                    providers: providers_,
+                    version: __field_version.unwrap_or_default(),
+                    offline_only: __field_offline_only.unwrap_or_default(),
+                    apn: __field_apn.unwrap_or_default(),
+                    firebase: __field_firebase.unwrap_or_default(),
+                    huawei: __field_huawei.unwrap_or_default(),
+                    xiaomi: __field_xiaomi.unwrap_or_default(),
+                    providers: __field_providers,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("typing_events", &self.typing_events)?;
-        map_.serialize_entry("read_events", &self.read_events)?;
-        map_.serialize_entry("connect_events", &self.connect_events)?;
-        map_.serialize_entry("delivery_events", &self.delivery_events)?;
-        map_.serialize_entry("search", &self.search)?;
-        map_.serialize_entry("reactions", &self.reactions)?;
-        map_.serialize_entry("replies", &self.replies)?;
-        map_.serialize_entry("quotes", &self.quotes)?;
-        map_.serialize_entry("mutes", &self.mutes)?;
-        map_.serialize_entry("uploads", &self.uploads)?;
-        map_.serialize_entry("url_enrichment", &self.url_enrichment)?;
-        map_.serialize_entry("custom_events", &self.custom_events)?;
-        map_.serialize_entry("push_notifications", &self.push_notifications)?;
-        map_.serialize_entry("reminders", &self.reminders)?;
-        map_.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
-        map_.serialize_entry("polls", &self.polls)?;
-        map_.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
-        map_.serialize_entry("shared_locations", &self.shared_locations)?;
-        map_.serialize_entry("count_messages", &self.count_messages)?;
-        map_.serialize_entry("max_message_length", &self.max_message_length)?;
-        map_.serialize_entry("automod", &self.automod)?;
-        map_.serialize_entry("automod_behavior", &self.automod_behavior)?;
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("typing_events", &self.typing_events)?;
+        __map.serialize_entry("read_events", &self.read_events)?;
+        __map.serialize_entry("connect_events", &self.connect_events)?;
+        __map.serialize_entry("delivery_events", &self.delivery_events)?;
+        __map.serialize_entry("search", &self.search)?;
+        __map.serialize_entry("reactions", &self.reactions)?;
+        __map.serialize_entry("replies", &self.replies)?;
+        __map.serialize_entry("quotes", &self.quotes)?;
+        __map.serialize_entry("mutes", &self.mutes)?;
+        __map.serialize_entry("uploads", &self.uploads)?;
+        __map.serialize_entry("url_enrichment", &self.url_enrichment)?;
+        __map.serialize_entry("custom_events", &self.custom_events)?;
+        __map.serialize_entry("push_notifications", &self.push_notifications)?;
+        __map.serialize_entry("reminders", &self.reminders)?;
+        __map.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
+        __map.serialize_entry("polls", &self.polls)?;
+        __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
+        __map.serialize_entry("shared_locations", &self.shared_locations)?;
+        __map.serialize_entry("count_messages", &self.count_messages)?;
+        __map.serialize_entry("max_message_length", &self.max_message_length)?;
+        __map.serialize_entry("automod", &self.automod)?;
+        __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
+        if let Some(__value) = &self.blocklist {
+            __map.serialize_entry("blocklist", __value)?;
         }
-        if let Some(value) = &self.blocklist_behavior {
-            map_.serialize_entry("blocklist_behavior", value)?;
+        if let Some(__value) = &self.blocklist_behavior {
+            __map.serialize_entry("blocklist_behavior", __value)?;
         }
-        if let Some(value) = &self.blocklists {
-            map_.serialize_entry("blocklists", value)?;
+        if let Some(__value) = &self.blocklists {
+            __map.serialize_entry("blocklists", __value)?;
         }
-        if let Some(value) = &self.allowed_flag_reasons {
-            map_.serialize_entry("allowed_flag_reasons", value)?;
+        if let Some(__value) = &self.allowed_flag_reasons {
+            __map.serialize_entry("allowed_flag_reasons", __value)?;
         }
-        if let Some(value) = &self.automod_thresholds {
-            map_.serialize_entry("automod_thresholds", value)?;
+        if let Some(__value) = &self.automod_thresholds {
+            __map.serialize_entry("automod_thresholds", __value)?;
         }
-        if let Some(value) = &self.partition_size {
-            map_.serialize_entry("partition_size", value)?;
+        if let Some(__value) = &self.partition_size {
+            __map.serialize_entry("partition_size", __value)?;
         }
-        if let Some(value) = &self.partition_ttl {
-            map_.serialize_entry("partition_ttl", value)?;
+        if let Some(__value) = &self.partition_ttl {
+            __map.serialize_entry("partition_ttl", __value)?;
         }
-        map_.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
-        if let Some(value) = &self.push_level {
-            map_.serialize_entry("push_level", value)?;
+        __map.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
+        if let Some(__value) = &self.push_level {
+            __map.serialize_entry("push_level", __value)?;
         }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
+        if let Some(__value) = &self.chat_preferences {
+            __map.serialize_entry("chat_preferences", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.serialize_entry("commands", &self.commands)?;
-        map_.end()
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        __map.serialize_entry("commands", &self.commands)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelConfig` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelConfig` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut typing_events_: Option<bool> = None;
-                let mut read_events_: Option<bool> = None;
-                let mut connect_events_: Option<bool> = None;
-                let mut delivery_events_: Option<bool> = None;
-                let mut search_: Option<bool> = None;
-                let mut reactions_: Option<bool> = None;
-                let mut replies_: Option<bool> = None;
-                let mut quotes_: Option<bool> = None;
-                let mut mutes_: Option<bool> = None;
-                let mut uploads_: Option<bool> = None;
-                let mut url_enrichment_: Option<bool> = None;
-                let mut custom_events_: Option<bool> = None;
-                let mut push_notifications_: Option<bool> = None;
-                let mut reminders_: Option<bool> = None;
-                let mut mark_messages_pending_: Option<bool> = None;
-                let mut polls_: Option<bool> = None;
-                let mut user_message_reminders_: Option<bool> = None;
-                let mut shared_locations_: Option<bool> = None;
-                let mut count_messages_: Option<bool> = None;
-                let mut max_message_length_: Option<i32> = None;
-                let mut automod_: Option<Automod> = None;
-                let mut automod_behavior_: Option<AutomodBehavior> = None;
-                let mut blocklist_: Option<String> = None;
-                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
-                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
-                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
-                let mut automod_thresholds_: Option<Thresholds> = None;
-                let mut partition_size_: Option<i32> = None;
-                let mut partition_ttl_: Option<String> = None;
-                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
-                let mut push_level_: Option<PushLevel> = None;
-                let mut chat_preferences_: Option<ChatPreferences> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut commands_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "typing_events" => typing_events_ = Some(map_.next_value()?),
-                        "read_events" => read_events_ = Some(map_.next_value()?),
-                        "connect_events" => connect_events_ = Some(map_.next_value()?),
-                        "delivery_events" => delivery_events_ = Some(map_.next_value()?),
-                        "search" => search_ = Some(map_.next_value()?),
-                        "reactions" => reactions_ = Some(map_.next_value()?),
-                        "replies" => replies_ = Some(map_.next_value()?),
-                        "quotes" => quotes_ = Some(map_.next_value()?),
-                        "mutes" => mutes_ = Some(map_.next_value()?),
-                        "uploads" => uploads_ = Some(map_.next_value()?),
-                        "url_enrichment" => url_enrichment_ = Some(map_.next_value()?),
-                        "custom_events" => custom_events_ = Some(map_.next_value()?),
-                        "push_notifications" => push_notifications_ = Some(map_.next_value()?),
-                        "reminders" => reminders_ = Some(map_.next_value()?),
-                        "mark_messages_pending" => mark_messages_pending_ = Some(map_.next_value()?),
-                        "polls" => polls_ = Some(map_.next_value()?),
-                        "user_message_reminders" => user_message_reminders_ = Some(map_.next_value()?),
-                        "shared_locations" => shared_locations_ = Some(map_.next_value()?),
-                        "count_messages" => count_messages_ = Some(map_.next_value()?),
-                        "max_message_length" => max_message_length_ = Some(map_.next_value()?),
-                        "automod" => automod_ = Some(map_.next_value()?),
-                        "automod_behavior" => automod_behavior_ = Some(map_.next_value()?),
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
-                        "blocklists" => blocklists_ = map_.next_value()?,
-                        "allowed_flag_reasons" => allowed_flag_reasons_ = map_.next_value()?,
-                        "automod_thresholds" => automod_thresholds_ = map_.next_value()?,
-                        "partition_size" => partition_size_ = map_.next_value()?,
-                        "partition_ttl" => partition_ttl_ = map_.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => skip_last_msg_update_for_system_msgs_ = Some(map_.next_value()?),
-                        "push_level" => push_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "commands" => commands_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelConfig, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_name: Option<String> = None;
+                let mut __field_typing_events: Option<bool> = None;
+                let mut __field_read_events: Option<bool> = None;
+                let mut __field_connect_events: Option<bool> = None;
+                let mut __field_delivery_events: Option<bool> = None;
+                let mut __field_search: Option<bool> = None;
+                let mut __field_reactions: Option<bool> = None;
+                let mut __field_replies: Option<bool> = None;
+                let mut __field_quotes: Option<bool> = None;
+                let mut __field_mutes: Option<bool> = None;
+                let mut __field_uploads: Option<bool> = None;
+                let mut __field_url_enrichment: Option<bool> = None;
+                let mut __field_custom_events: Option<bool> = None;
+                let mut __field_push_notifications: Option<bool> = None;
+                let mut __field_reminders: Option<bool> = None;
+                let mut __field_mark_messages_pending: Option<bool> = None;
+                let mut __field_polls: Option<bool> = None;
+                let mut __field_user_message_reminders: Option<bool> = None;
+                let mut __field_shared_locations: Option<bool> = None;
+                let mut __field_count_messages: Option<bool> = None;
+                let mut __field_max_message_length: Option<i32> = None;
+                let mut __field_automod: Option<Automod> = None;
+                let mut __field_automod_behavior: Option<AutomodBehavior> = None;
+                let mut __field_blocklist: Option<String> = None;
+                let mut __field_blocklist_behavior: Option<BlocklistBehavior> = None;
+                let mut __field_blocklists: Option<Vec<BlockListOptions>> = None;
+                let mut __field_allowed_flag_reasons: Option<Vec<String>> = None;
+                let mut __field_automod_thresholds: Option<Thresholds> = None;
+                let mut __field_partition_size: Option<i32> = None;
+                let mut __field_partition_ttl: Option<String> = None;
+                let mut __field_skip_last_msg_update_for_system_msgs: Option<bool> = None;
+                let mut __field_push_level: Option<PushLevel> = None;
+                let mut __field_chat_preferences: Option<ChatPreferences> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_commands: Option<Vec<String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "typing_events" => __field_typing_events = Some(__map.next_value()?),
+                        "read_events" => __field_read_events = Some(__map.next_value()?),
+                        "connect_events" => __field_connect_events = Some(__map.next_value()?),
+                        "delivery_events" => __field_delivery_events = Some(__map.next_value()?),
+                        "search" => __field_search = Some(__map.next_value()?),
+                        "reactions" => __field_reactions = Some(__map.next_value()?),
+                        "replies" => __field_replies = Some(__map.next_value()?),
+                        "quotes" => __field_quotes = Some(__map.next_value()?),
+                        "mutes" => __field_mutes = Some(__map.next_value()?),
+                        "uploads" => __field_uploads = Some(__map.next_value()?),
+                        "url_enrichment" => __field_url_enrichment = Some(__map.next_value()?),
+                        "custom_events" => __field_custom_events = Some(__map.next_value()?),
+                        "push_notifications" => __field_push_notifications = Some(__map.next_value()?),
+                        "reminders" => __field_reminders = Some(__map.next_value()?),
+                        "mark_messages_pending" => __field_mark_messages_pending = Some(__map.next_value()?),
+                        "polls" => __field_polls = Some(__map.next_value()?),
+                        "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
+                        "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
+                        "count_messages" => __field_count_messages = Some(__map.next_value()?),
+                        "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
+                        "automod" => __field_automod = Some(__map.next_value()?),
+                        "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
+                        "blocklist" => __field_blocklist = __map.next_value()?,
+                        "blocklist_behavior" => __field_blocklist_behavior = __map.next_value()?,
+                        "blocklists" => __field_blocklists = __map.next_value()?,
+                        "allowed_flag_reasons" => __field_allowed_flag_reasons = __map.next_value()?,
+                        "automod_thresholds" => __field_automod_thresholds = __map.next_value()?,
+                        "partition_size" => __field_partition_size = __map.next_value()?,
+                        "partition_ttl" => __field_partition_ttl = __map.next_value()?,
+                        "skip_last_msg_update_for_system_msgs" => __field_skip_last_msg_update_for_system_msgs = Some(__map.next_value()?),
+                        "push_level" => __field_push_level = __map.next_value()?,
+                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "commands" => __field_commands = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(automod_) = automod_ else {
+                let Some(__field_automod) = __field_automod else {
                     return Err(serde::de::Error::missing_field("automod"));
                 };
-                let Some(automod_behavior_) = automod_behavior_ else {
+                let Some(__field_automod_behavior) = __field_automod_behavior else {
                     return Err(serde::de::Error::missing_field("automod_behavior"));
                 };
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(ChannelConfig {
-                    name: name_.unwrap_or_default(),
-                    typing_events: typing_events_.unwrap_or_default(),
-                    read_events: read_events_.unwrap_or_default(),
-                    connect_events: connect_events_.unwrap_or_default(),
-                    delivery_events: delivery_events_.unwrap_or_default(),
-                    search: search_.unwrap_or_default(),
-                    reactions: reactions_.unwrap_or_default(),
-                    replies: replies_.unwrap_or_default(),
-                    quotes: quotes_.unwrap_or_default(),
-                    mutes: mutes_.unwrap_or_default(),
-                    uploads: uploads_.unwrap_or_default(),
-                    url_enrichment: url_enrichment_.unwrap_or_default(),
-                    custom_events: custom_events_.unwrap_or_default(),
-                    push_notifications: push_notifications_.unwrap_or_default(),
-                    reminders: reminders_.unwrap_or_default(),
-                    mark_messages_pending: mark_messages_pending_.unwrap_or_default(),
-                    polls: polls_.unwrap_or_default(),
-                    user_message_reminders: user_message_reminders_.unwrap_or_default(),
-                    shared_locations: shared_locations_.unwrap_or_default(),
-                    count_messages: count_messages_.unwrap_or_default(),
-                    max_message_length: max_message_length_.unwrap_or_default(),
-                    automod: automod_,
-                    automod_behavior: automod_behavior_,
-                    blocklist: blocklist_,
-                    blocklist_behavior: blocklist_behavior_,
-                    blocklists: blocklists_,
-                    allowed_flag_reasons: allowed_flag_reasons_,
-                    automod_thresholds: automod_thresholds_,
-                    partition_size: partition_size_,
-                    partition_ttl: partition_ttl_,
-                    skip_last_msg_update_for_system_msgs: skip_last_msg_update_for_system_msgs_.unwrap_or_default(),
-                    push_level: push_level_,
-                    chat_preferences: chat_preferences_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    commands: commands_.unwrap_or_default(),
+                    name: __field_name.unwrap_or_default(),
+                    typing_events: __field_typing_events.unwrap_or_default(),
+                    read_events: __field_read_events.unwrap_or_default(),
+                    connect_events: __field_connect_events.unwrap_or_default(),
+                    delivery_events: __field_delivery_events.unwrap_or_default(),
+                    search: __field_search.unwrap_or_default(),
+                    reactions: __field_reactions.unwrap_or_default(),
+                    replies: __field_replies.unwrap_or_default(),
+                    quotes: __field_quotes.unwrap_or_default(),
+                    mutes: __field_mutes.unwrap_or_default(),
+                    uploads: __field_uploads.unwrap_or_default(),
+                    url_enrichment: __field_url_enrichment.unwrap_or_default(),
+                    custom_events: __field_custom_events.unwrap_or_default(),
+                    push_notifications: __field_push_notifications.unwrap_or_default(),
+                    reminders: __field_reminders.unwrap_or_default(),
+                    mark_messages_pending: __field_mark_messages_pending.unwrap_or_default(),
+                    polls: __field_polls.unwrap_or_default(),
+                    user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
+                    shared_locations: __field_shared_locations.unwrap_or_default(),
+                    count_messages: __field_count_messages.unwrap_or_default(),
+                    max_message_length: __field_max_message_length.unwrap_or_default(),
+                    automod: __field_automod,
+                    automod_behavior: __field_automod_behavior,
+                    blocklist: __field_blocklist,
+                    blocklist_behavior: __field_blocklist_behavior,
+                    blocklists: __field_blocklists,
+                    allowed_flag_reasons: __field_allowed_flag_reasons,
+                    automod_thresholds: __field_automod_thresholds,
+                    partition_size: __field_partition_size,
+                    partition_ttl: __field_partition_ttl,
+                    skip_last_msg_update_for_system_msgs: __field_skip_last_msg_update_for_system_msgs.unwrap_or_default(),
+                    push_level: __field_push_level,
+                    chat_preferences: __field_chat_preferences,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    commands: __field_commands.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CallType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("app", &self.app)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.settings {
-            map_.serialize_entry("settings", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("app", &self.app)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(__value) = &self.settings {
+            __map.serialize_entry("settings", __value)?;
         }
-        if let Some(value) = &self.notification_settings {
-            map_.serialize_entry("notification_settings", value)?;
+        if let Some(__value) = &self.notification_settings {
+            __map.serialize_entry("notification_settings", __value)?;
         }
-        map_.serialize_entry("recording_external_storage", &self.recording_external_storage)?;
-        map_.end()
+        __map.serialize_entry("recording_external_storage", &self.recording_external_storage)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CallType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CallType;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CallType` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CallType` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CallType, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<i32> = None;
-                let mut app_: Option<i32> = None;
-                let mut name_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut settings_: Option<CallSettings> = None;
-                let mut notification_settings_: Option<NotificationSettings> = None;
-                let mut recording_external_storage_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "app" => app_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "settings" => settings_ = map_.next_value()?,
-                        "notification_settings" => notification_settings_ = map_.next_value()?,
-                        "recording_external_storage" => recording_external_storage_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CallType, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<i32> = None;
+                let mut __field_app: Option<i32> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_settings: Option<CallSettings> = None;
+                let mut __field_notification_settings: Option<NotificationSettings> = None;
+                let mut __field_recording_external_storage: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "app" => __field_app = Some(__map.next_value()?),
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "settings" => __field_settings = __map.next_value()?,
+                        "notification_settings" => __field_notification_settings = __map.next_value()?,
+                        "recording_external_storage" => __field_recording_external_storage = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(CallType {
-                    id: id_.unwrap_or_default(),
-                    app: app_.unwrap_or_default(),
-                    name: name_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    settings: settings_,
-                    notification_settings: notification_settings_,
-                    recording_external_storage: recording_external_storage_.unwrap_or_default(),
+                    id: __field_id.unwrap_or_default(),
+                    app: __field_app.unwrap_or_default(),
+                    name: __field_name.unwrap_or_default(),
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    settings: __field_settings,
+                    notification_settings: __field_notification_settings,
+                    recording_external_storage: __field_recording_external_storage.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for Policy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("resources", &self.resources)?;
-        map_.serialize_entry("roles", &self.roles)?;
-        map_.serialize_entry("action", &self.action)?;
-        map_.serialize_entry("owner", &self.owner)?;
-        map_.serialize_entry("priority", &self.priority)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("resources", &self.resources)?;
+        __map.serialize_entry("roles", &self.roles)?;
+        __map.serialize_entry("action", &self.action)?;
+        __map.serialize_entry("owner", &self.owner)?;
+        __map.serialize_entry("priority", &self.priority)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Policy {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Policy;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Policy` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `Policy` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Policy, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut resources_: Option<Vec<String>> = None;
-                let mut roles_: Option<Vec<String>> = None;
-                let mut action_: Option<i64> = None;
-                let mut owner_: Option<bool> = None;
-                let mut priority_: Option<i32> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "resources" => resources_ = Some(map_.next_value()?),
-                        "roles" => roles_ = Some(map_.next_value()?),
-                        "action" => action_ = Some(map_.next_value()?),
-                        "owner" => owner_ = Some(map_.next_value()?),
-                        "priority" => priority_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Policy, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_name: Option<String> = None;
+                let mut __field_resources: Option<Vec<String>> = None;
+                let mut __field_roles: Option<Vec<String>> = None;
+                let mut __field_action: Option<i64> = None;
+                let mut __field_owner: Option<bool> = None;
+                let mut __field_priority: Option<i32> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "resources" => __field_resources = Some(__map.next_value()?),
+                        "roles" => __field_roles = Some(__map.next_value()?),
+                        "action" => __field_action = Some(__map.next_value()?),
+                        "owner" => __field_owner = Some(__map.next_value()?),
+                        "priority" => __field_priority = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(Policy {
-                    name: name_.unwrap_or_default(),
-                    resources: resources_.unwrap_or_default(),
-                    roles: roles_.unwrap_or_default(),
-                    action: action_.unwrap_or_default(),
-                    owner: owner_.unwrap_or_default(),
-                    priority: priority_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
+                    name: __field_name.unwrap_or_default(),
+                    resources: __field_resources.unwrap_or_default(),
+                    roles: __field_roles.unwrap_or_default(),
+                    action: __field_action.unwrap_or_default(),
+                    owner: __field_owner.unwrap_or_default(),
+                    priority: __field_priority.unwrap_or_default(),
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GeofenceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.type_ {
-            map_.serialize_entry("type", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("name", &self.name)?;
+        if let Some(__value) = &self.type_ {
+            __map.serialize_entry("type", __value)?;
         }
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
+        if let Some(__value) = &self.description {
+            __map.serialize_entry("description", __value)?;
         }
-        if let Some(value) = &self.country_codes {
-            map_.serialize_entry("country_codes", value)?;
+        if let Some(__value) = &self.country_codes {
+            __map.serialize_entry("country_codes", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GeofenceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GeofenceResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GeofenceResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GeofenceResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GeofenceResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut country_codes_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "type" => type_ = map_.next_value()?,
-                        "description" => description_ = map_.next_value()?,
-                        "country_codes" => country_codes_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GeofenceResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_name: Option<String> = None;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_description: Option<String> = None;
+                let mut __field_country_codes: Option<Vec<String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "type" => __field_type_ = __map.next_value()?,
+                        "description" => __field_description = __map.next_value()?,
+                        "country_codes" => __field_country_codes = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(GeofenceResponse {
-                    name: name_.unwrap_or_default(),
-                    type_,
-                    description: description_,
-                    country_codes: country_codes_,
+                    name: __field_name.unwrap_or_default(),
+                    type_: __field_type_,
+                    description: __field_description,
+                    country_codes: __field_country_codes,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for AsyncModerationCallbackConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.server_url {
-            map_.serialize_entry("server_url", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.server_url {
+            __map.serialize_entry("server_url", __value)?;
         }
-        if let Some(value) = &self.mode {
-            map_.serialize_entry("mode", value)?;
+        if let Some(__value) = &self.mode {
+            __map.serialize_entry("mode", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncModerationCallbackConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AsyncModerationCallbackConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AsyncModerationCallbackConfig` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `AsyncModerationCallbackConfig` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncModerationCallbackConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut server_url_: Option<String> = None;
-                let mut mode_: Option<AsyncModerationCallbackConfigMode> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "server_url" => server_url_ = map_.next_value()?,
-                        "mode" => mode_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AsyncModerationCallbackConfig, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_server_url: Option<String> = None;
+                let mut __field_mode: Option<AsyncModerationCallbackConfigMode> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "server_url" => __field_server_url = __map.next_value()?,
+                        "mode" => __field_mode = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(AsyncModerationCallbackConfig {
-                    server_url: server_url_,
-                    mode: mode_,
+                    server_url: __field_server_url,
+                    mode: __field_mode,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for OverviewDashboardConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.visible_charts {
-            map_.serialize_entry("visible_charts", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.visible_charts {
+            __map.serialize_entry("visible_charts", __value)?;
         }
-        if let Some(value) = &self.default_date_range_days {
-            map_.serialize_entry("default_date_range_days", value)?;
+        if let Some(__value) = &self.default_date_range_days {
+            __map.serialize_entry("default_date_range_days", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for OverviewDashboardConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OverviewDashboardConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `OverviewDashboardConfig` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `OverviewDashboardConfig` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<OverviewDashboardConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut visible_charts_: Option<Vec<String>> = None;
-                let mut default_date_range_days_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "visible_charts" => visible_charts_ = map_.next_value()?,
-                        "default_date_range_days" => default_date_range_days_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<OverviewDashboardConfig, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_visible_charts: Option<Vec<String>> = None;
+                let mut __field_default_date_range_days: Option<i32> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "visible_charts" => __field_visible_charts = __map.next_value()?,
+                        "default_date_range_days" => __field_default_date_range_days = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(OverviewDashboardConfig {
-                    visible_charts: visible_charts_,
-                    default_date_range_days: default_date_range_days_,
+                    visible_charts: __field_visible_charts,
+                    default_date_range_days: __field_default_date_range_days,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for WebhookFailoverConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.type_ {
-            map_.serialize_entry("type", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.type_ {
+            __map.serialize_entry("type", __value)?;
         }
-        if let Some(value) = &self.gcs_bucket {
-            map_.serialize_entry("gcs_bucket", value)?;
+        if let Some(__value) = &self.gcs_bucket {
+            __map.serialize_entry("gcs_bucket", __value)?;
         }
-        if let Some(value) = &self.gcs_path {
-            map_.serialize_entry("gcs_path", value)?;
+        if let Some(__value) = &self.gcs_path {
+            __map.serialize_entry("gcs_path", __value)?;
         }
-        if let Some(value) = &self.gcs_credentials {
-            map_.serialize_entry("gcs_credentials", value)?;
+        if let Some(__value) = &self.gcs_credentials {
+            __map.serialize_entry("gcs_credentials", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for WebhookFailoverConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = WebhookFailoverConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WebhookFailoverConfig` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `WebhookFailoverConfig` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<WebhookFailoverConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut gcs_bucket_: Option<String> = None;
-                let mut gcs_path_: Option<String> = None;
-                let mut gcs_credentials_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = map_.next_value()?,
-                        "gcs_bucket" => gcs_bucket_ = map_.next_value()?,
-                        "gcs_path" => gcs_path_ = map_.next_value()?,
-                        "gcs_credentials" => gcs_credentials_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<WebhookFailoverConfig, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_gcs_bucket: Option<String> = None;
+                let mut __field_gcs_path: Option<String> = None;
+                let mut __field_gcs_credentials: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => __field_type_ = __map.next_value()?,
+                        "gcs_bucket" => __field_gcs_bucket = __map.next_value()?,
+                        "gcs_path" => __field_gcs_path = __map.next_value()?,
+                        "gcs_credentials" => __field_gcs_credentials = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(WebhookFailoverConfig {
-                    type_,
-                    gcs_bucket: gcs_bucket_,
-                    gcs_path: gcs_path_,
-                    gcs_credentials: gcs_credentials_,
+                    type_: __field_type_,
+                    gcs_bucket: __field_gcs_bucket,
+                    gcs_path: __field_gcs_path,
+                    gcs_credentials: __field_gcs_credentials,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MetricStats {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.daily {
-            map_.serialize_entry("daily", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.daily {
+            __map.serialize_entry("daily", __value)?;
         }
-        map_.serialize_entry("total", &self.total)?;
-        map_.end()
+        __map.serialize_entry("total", &self.total)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MetricStats {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MetricStats;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MetricStats` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MetricStats` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MetricStats, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut daily_: Option<Vec<DailyValue>> = None;
-                let mut total_: Option<i64> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "daily" => daily_ = map_.next_value()?,
-                        "total" => total_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MetricStats, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_daily: Option<Vec<DailyValue>> = None;
+                let mut __field_total: Option<i64> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "daily" => __field_daily = __map.next_value()?,
+                        "total" => __field_total = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(MetricStats {
-                    daily: daily_,
-                    total: total_.unwrap_or_default(),
+                    daily: __field_daily,
+                    total: __field_total.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ApnConfigFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        map_.serialize_entry("development", &self.development)?;
-        if let Some(value) = &self.auth_type {
-            map_.serialize_entry("auth_type", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        __map.serialize_entry("development", &self.development)?;
+        if let Some(__value) = &self.auth_type {
+            __map.serialize_entry("auth_type", __value)?;
         }
-        if let Some(value) = &self.notification_template {
-            map_.serialize_entry("notification_template", value)?;
+        if let Some(__value) = &self.notification_template {
+            __map.serialize_entry("notification_template", __value)?;
         }
-        if let Some(value) = &self.host {
-            map_.serialize_entry("host", value)?;
+        if let Some(__value) = &self.host {
+            __map.serialize_entry("host", __value)?;
         }
-        if let Some(value) = &self.bundle_id {
-            map_.serialize_entry("bundle_id", value)?;
+        if let Some(__value) = &self.bundle_id {
+            __map.serialize_entry("bundle_id", __value)?;
         }
-        if let Some(value) = &self.team_id {
-            map_.serialize_entry("team_id", value)?;
+        if let Some(__value) = &self.team_id {
+            __map.serialize_entry("team_id", __value)?;
         }
-        if let Some(value) = &self.key_id {
-            map_.serialize_entry("key_id", value)?;
+        if let Some(__value) = &self.key_id {
+            __map.serialize_entry("key_id", __value)?;
         }
-        if let Some(value) = &self.auth_key {
-            map_.serialize_entry("auth_key", value)?;
+        if let Some(__value) = &self.auth_key {
+            __map.serialize_entry("auth_key", __value)?;
         }
-        if let Some(value) = &self.p12_cert {
-            map_.serialize_entry("p12_cert", value)?;
+        if let Some(__value) = &self.p12_cert {
+            __map.serialize_entry("p12_cert", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ApnConfigFields {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ApnConfigFields;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `APNConfigFields` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `APNConfigFields` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ApnConfigFields, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut development_: Option<bool> = None;
-                let mut auth_type_: Option<String> = None;
-                let mut notification_template_: Option<String> = None;
-                let mut host_: Option<String> = None;
-                let mut bundle_id_: Option<String> = None;
-                let mut team_id_: Option<String> = None;
-                let mut key_id_: Option<String> = None;
-                let mut auth_key_: Option<String> = None;
-                let mut p12_cert_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "development" => development_ = Some(map_.next_value()?),
-                        "auth_type" => auth_type_ = map_.next_value()?,
-                        "notification_template" => notification_template_ = map_.next_value()?,
-                        "host" => host_ = map_.next_value()?,
-                        "bundle_id" => bundle_id_ = map_.next_value()?,
-                        "team_id" => team_id_ = map_.next_value()?,
-                        "key_id" => key_id_ = map_.next_value()?,
-                        "auth_key" => auth_key_ = map_.next_value()?,
-                        "p12_cert" => p12_cert_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ApnConfigFields, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_enabled: Option<bool> = None;
+                let mut __field_development: Option<bool> = None;
+                let mut __field_auth_type: Option<String> = None;
+                let mut __field_notification_template: Option<String> = None;
+                let mut __field_host: Option<String> = None;
+                let mut __field_bundle_id: Option<String> = None;
+                let mut __field_team_id: Option<String> = None;
+                let mut __field_key_id: Option<String> = None;
+                let mut __field_auth_key: Option<String> = None;
+                let mut __field_p12_cert: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "enabled" => __field_enabled = Some(__map.next_value()?),
+                        "development" => __field_development = Some(__map.next_value()?),
+                        "auth_type" => __field_auth_type = __map.next_value()?,
+                        "notification_template" => __field_notification_template = __map.next_value()?,
+                        "host" => __field_host = __map.next_value()?,
+                        "bundle_id" => __field_bundle_id = __map.next_value()?,
+                        "team_id" => __field_team_id = __map.next_value()?,
+                        "key_id" => __field_key_id = __map.next_value()?,
+                        "auth_key" => __field_auth_key = __map.next_value()?,
+                        "p12_cert" => __field_p12_cert = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ApnConfigFields {
-                    enabled: enabled_.unwrap_or_default(),
-                    development: development_.unwrap_or_default(),
-                    auth_type: auth_type_,
-                    notification_template: notification_template_,
-                    host: host_,
-                    bundle_id: bundle_id_,
-                    team_id: team_id_,
-                    key_id: key_id_,
-                    auth_key: auth_key_,
-                    p12_cert: p12_cert_,
+                    enabled: __field_enabled.unwrap_or_default(),
+                    development: __field_development.unwrap_or_default(),
+                    auth_type: __field_auth_type,
+                    notification_template: __field_notification_template,
+                    host: __field_host,
+                    bundle_id: __field_bundle_id,
+                    team_id: __field_team_id,
+                    key_id: __field_key_id,
+                    auth_key: __field_auth_key,
+                    p12_cert: __field_p12_cert,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for FirebaseConfigFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.notification_template {
-            map_.serialize_entry("notification_template", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        if let Some(__value) = &self.notification_template {
+            __map.serialize_entry("notification_template", __value)?;
         }
-        if let Some(value) = &self.data_template {
-            map_.serialize_entry("data_template", value)?;
+        if let Some(__value) = &self.data_template {
+            __map.serialize_entry("data_template", __value)?;
         }
-        if let Some(value) = &self.apn_template {
-            map_.serialize_entry("apn_template", value)?;
+        if let Some(__value) = &self.apn_template {
+            __map.serialize_entry("apn_template", __value)?;
         }
-        if let Some(value) = &self.server_key {
-            map_.serialize_entry("server_key", value)?;
+        if let Some(__value) = &self.server_key {
+            __map.serialize_entry("server_key", __value)?;
         }
-        if let Some(value) = &self.credentials_json {
-            map_.serialize_entry("credentials_json", value)?;
+        if let Some(__value) = &self.credentials_json {
+            __map.serialize_entry("credentials_json", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FirebaseConfigFields {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FirebaseConfigFields;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FirebaseConfigFields` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `FirebaseConfigFields` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FirebaseConfigFields, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut notification_template_: Option<String> = None;
-                let mut data_template_: Option<String> = None;
-                let mut apn_template_: Option<String> = None;
-                let mut server_key_: Option<String> = None;
-                let mut credentials_json_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "notification_template" => notification_template_ = map_.next_value()?,
-                        "data_template" => data_template_ = map_.next_value()?,
-                        "apn_template" => apn_template_ = map_.next_value()?,
-                        "server_key" => server_key_ = map_.next_value()?,
-                        "credentials_json" => credentials_json_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FirebaseConfigFields, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_enabled: Option<bool> = None;
+                let mut __field_notification_template: Option<String> = None;
+                let mut __field_data_template: Option<String> = None;
+                let mut __field_apn_template: Option<String> = None;
+                let mut __field_server_key: Option<String> = None;
+                let mut __field_credentials_json: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "enabled" => __field_enabled = Some(__map.next_value()?),
+                        "notification_template" => __field_notification_template = __map.next_value()?,
+                        "data_template" => __field_data_template = __map.next_value()?,
+                        "apn_template" => __field_apn_template = __map.next_value()?,
+                        "server_key" => __field_server_key = __map.next_value()?,
+                        "credentials_json" => __field_credentials_json = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(FirebaseConfigFields {
-                    enabled: enabled_.unwrap_or_default(),
-                    notification_template: notification_template_,
-                    data_template: data_template_,
-                    apn_template: apn_template_,
-                    server_key: server_key_,
-                    credentials_json: credentials_json_,
+                    enabled: __field_enabled.unwrap_or_default(),
+                    notification_template: __field_notification_template,
+                    data_template: __field_data_template,
+                    apn_template: __field_apn_template,
+                    server_key: __field_server_key,
+                    credentials_json: __field_credentials_json,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for HuaweiConfigFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        if let Some(__value) = &self.id {
+            __map.serialize_entry("id", __value)?;
         }
-        if let Some(value) = &self.secret {
-            map_.serialize_entry("secret", value)?;
+        if let Some(__value) = &self.secret {
+            __map.serialize_entry("secret", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for HuaweiConfigFields {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = HuaweiConfigFields;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `HuaweiConfigFields` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `HuaweiConfigFields` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<HuaweiConfigFields, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut id_: Option<String> = None;
-                let mut secret_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "id" => id_ = map_.next_value()?,
-                        "secret" => secret_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<HuaweiConfigFields, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_enabled: Option<bool> = None;
+                let mut __field_id: Option<String> = None;
+                let mut __field_secret: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "enabled" => __field_enabled = Some(__map.next_value()?),
+                        "id" => __field_id = __map.next_value()?,
+                        "secret" => __field_secret = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(HuaweiConfigFields {
-                    enabled: enabled_.unwrap_or_default(),
-                    id: id_,
-                    secret: secret_,
+                    enabled: __field_enabled.unwrap_or_default(),
+                    id: __field_id,
+                    secret: __field_secret,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for XiaomiConfigFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.package_name {
-            map_.serialize_entry("package_name", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        if let Some(__value) = &self.package_name {
+            __map.serialize_entry("package_name", __value)?;
         }
-        if let Some(value) = &self.secret {
-            map_.serialize_entry("secret", value)?;
+        if let Some(__value) = &self.secret {
+            __map.serialize_entry("secret", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for XiaomiConfigFields {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = XiaomiConfigFields;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `XiaomiConfigFields` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `XiaomiConfigFields` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<XiaomiConfigFields, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut package_name_: Option<String> = None;
-                let mut secret_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "package_name" => package_name_ = map_.next_value()?,
-                        "secret" => secret_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<XiaomiConfigFields, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_enabled: Option<bool> = None;
+                let mut __field_package_name: Option<String> = None;
+                let mut __field_secret: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "enabled" => __field_enabled = Some(__map.next_value()?),
+                        "package_name" => __field_package_name = __map.next_value()?,
+                        "secret" => __field_secret = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(XiaomiConfigFields {
-                    enabled: enabled_.unwrap_or_default(),
-                    package_name: package_name_,
-                    secret: secret_,
+                    enabled: __field_enabled.unwrap_or_default(),
+                    package_name: __field_package_name,
+                    secret: __field_secret,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PushProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("type", &self.type_)?;
+        if let Some(__value) = &self.description {
+            __map.serialize_entry("description", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.disabled_at {
-            map_.serialize_entry("disabled_at", value)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(__value) = &self.disabled_at {
+            __map.serialize_entry("disabled_at", __value)?;
         }
-        if let Some(value) = &self.disabled_reason {
-            map_.serialize_entry("disabled_reason", value)?;
+        if let Some(__value) = &self.disabled_reason {
+            __map.serialize_entry("disabled_reason", __value)?;
         }
-        if let Some(value) = &self.apn_auth_key {
-            map_.serialize_entry("apn_auth_key", value)?;
+        if let Some(__value) = &self.apn_auth_key {
+            __map.serialize_entry("apn_auth_key", __value)?;
         }
-        if let Some(value) = &self.apn_key_id {
-            map_.serialize_entry("apn_key_id", value)?;
+        if let Some(__value) = &self.apn_key_id {
+            __map.serialize_entry("apn_key_id", __value)?;
         }
-        if let Some(value) = &self.apn_p12_cert {
-            map_.serialize_entry("apn_p12_cert", value)?;
+        if let Some(__value) = &self.apn_p12_cert {
+            __map.serialize_entry("apn_p12_cert", __value)?;
         }
-        if let Some(value) = &self.apn_team_id {
-            map_.serialize_entry("apn_team_id", value)?;
+        if let Some(__value) = &self.apn_team_id {
+            __map.serialize_entry("apn_team_id", __value)?;
         }
-        if let Some(value) = &self.apn_topic {
-            map_.serialize_entry("apn_topic", value)?;
+        if let Some(__value) = &self.apn_topic {
+            __map.serialize_entry("apn_topic", __value)?;
         }
-        if let Some(value) = &self.apn_auth_type {
-            map_.serialize_entry("apn_auth_type", value)?;
+        if let Some(__value) = &self.apn_auth_type {
+            __map.serialize_entry("apn_auth_type", __value)?;
         }
-        if let Some(value) = &self.apn_development {
-            map_.serialize_entry("apn_development", value)?;
+        if let Some(__value) = &self.apn_development {
+            __map.serialize_entry("apn_development", __value)?;
         }
-        if let Some(value) = &self.apn_host {
-            map_.serialize_entry("apn_host", value)?;
+        if let Some(__value) = &self.apn_host {
+            __map.serialize_entry("apn_host", __value)?;
         }
-        if let Some(value) = &self.apn_notification_template {
-            map_.serialize_entry("apn_notification_template", value)?;
+        if let Some(__value) = &self.apn_notification_template {
+            __map.serialize_entry("apn_notification_template", __value)?;
         }
-        if let Some(value) = &self.firebase_server_key {
-            map_.serialize_entry("firebase_server_key", value)?;
+        if let Some(__value) = &self.firebase_server_key {
+            __map.serialize_entry("firebase_server_key", __value)?;
         }
-        if let Some(value) = &self.firebase_credentials {
-            map_.serialize_entry("firebase_credentials", value)?;
+        if let Some(__value) = &self.firebase_credentials {
+            __map.serialize_entry("firebase_credentials", __value)?;
         }
-        if let Some(value) = &self.firebase_data_template {
-            map_.serialize_entry("firebase_data_template", value)?;
+        if let Some(__value) = &self.firebase_data_template {
+            __map.serialize_entry("firebase_data_template", __value)?;
         }
-        if let Some(value) = &self.firebase_notification_template {
-            map_.serialize_entry("firebase_notification_template", value)?;
+        if let Some(__value) = &self.firebase_notification_template {
+            __map.serialize_entry("firebase_notification_template", __value)?;
         }
-        if let Some(value) = &self.firebase_apn_template {
-            map_.serialize_entry("firebase_apn_template", value)?;
+        if let Some(__value) = &self.firebase_apn_template {
+            __map.serialize_entry("firebase_apn_template", __value)?;
         }
-        if let Some(value) = &self.firebase_host {
-            map_.serialize_entry("firebase_host", value)?;
+        if let Some(__value) = &self.firebase_host {
+            __map.serialize_entry("firebase_host", __value)?;
         }
-        if let Some(value) = &self.huawei_app_id {
-            map_.serialize_entry("huawei_app_id", value)?;
+        if let Some(__value) = &self.huawei_app_id {
+            __map.serialize_entry("huawei_app_id", __value)?;
         }
-        if let Some(value) = &self.huawei_app_secret {
-            map_.serialize_entry("huawei_app_secret", value)?;
+        if let Some(__value) = &self.huawei_app_secret {
+            __map.serialize_entry("huawei_app_secret", __value)?;
         }
-        if let Some(value) = &self.xiaomi_package_name {
-            map_.serialize_entry("xiaomi_package_name", value)?;
+        if let Some(__value) = &self.xiaomi_package_name {
+            __map.serialize_entry("xiaomi_package_name", __value)?;
         }
-        if let Some(value) = &self.xiaomi_app_secret {
-            map_.serialize_entry("xiaomi_app_secret", value)?;
+        if let Some(__value) = &self.xiaomi_app_secret {
+            __map.serialize_entry("xiaomi_app_secret", __value)?;
         }
-        if let Some(value) = &self.push_templates {
-            map_.serialize_entry("push_templates", value)?;
+        if let Some(__value) = &self.push_templates {
+            __map.serialize_entry("push_templates", __value)?;
         }
-        if let Some(value) = &self.huawei_host {
-            map_.serialize_entry("huawei_host", value)?;
+        if let Some(__value) = &self.huawei_host {
+            __map.serialize_entry("huawei_host", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PushProvider;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PushProvider` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PushProvider` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushProvider, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut disabled_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut disabled_reason_: Option<String> = None;
-                let mut apn_auth_key_: Option<String> = None;
-                let mut apn_key_id_: Option<String> = None;
-                let mut apn_p12_cert_: Option<String> = None;
-                let mut apn_team_id_: Option<String> = None;
-                let mut apn_topic_: Option<String> = None;
-                let mut apn_auth_type_: Option<String> = None;
-                let mut apn_development_: Option<bool> = None;
-                let mut apn_host_: Option<String> = None;
-                let mut apn_notification_template_: Option<String> = None;
-                let mut firebase_server_key_: Option<String> = None;
-                let mut firebase_credentials_: Option<String> = None;
-                let mut firebase_data_template_: Option<String> = None;
-                let mut firebase_notification_template_: Option<String> = None;
-                let mut firebase_apn_template_: Option<String> = None;
-                let mut firebase_host_: Option<String> = None;
-                let mut huawei_app_id_: Option<String> = None;
-                let mut huawei_app_secret_: Option<String> = None;
-                let mut xiaomi_package_name_: Option<String> = None;
-                let mut xiaomi_app_secret_: Option<String> = None;
-                let mut push_templates_: Option<Vec<PushTemplate>> = None;
-                let mut huawei_host_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "description" => description_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "disabled_at" => disabled_at_ = map_.next_value()?,
-                        "disabled_reason" => disabled_reason_ = map_.next_value()?,
-                        "apn_auth_key" => apn_auth_key_ = map_.next_value()?,
-                        "apn_key_id" => apn_key_id_ = map_.next_value()?,
-                        "apn_p12_cert" => apn_p12_cert_ = map_.next_value()?,
-                        "apn_team_id" => apn_team_id_ = map_.next_value()?,
-                        "apn_topic" => apn_topic_ = map_.next_value()?,
-                        "apn_auth_type" => apn_auth_type_ = map_.next_value()?,
-                        "apn_development" => apn_development_ = map_.next_value()?,
-                        "apn_host" => apn_host_ = map_.next_value()?,
-                        "apn_notification_template" => apn_notification_template_ = map_.next_value()?,
-                        "firebase_server_key" => firebase_server_key_ = map_.next_value()?,
-                        "firebase_credentials" => firebase_credentials_ = map_.next_value()?,
-                        "firebase_data_template" => firebase_data_template_ = map_.next_value()?,
-                        "firebase_notification_template" => firebase_notification_template_ = map_.next_value()?,
-                        "firebase_apn_template" => firebase_apn_template_ = map_.next_value()?,
-                        "firebase_host" => firebase_host_ = map_.next_value()?,
-                        "huawei_app_id" => huawei_app_id_ = map_.next_value()?,
-                        "huawei_app_secret" => huawei_app_secret_ = map_.next_value()?,
-                        "xiaomi_package_name" => xiaomi_package_name_ = map_.next_value()?,
-                        "xiaomi_app_secret" => xiaomi_app_secret_ = map_.next_value()?,
-                        "push_templates" => push_templates_ = map_.next_value()?,
-                        "huawei_host" => huawei_host_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PushProvider, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_name: Option<String> = None;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_description: Option<String> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_disabled_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_disabled_reason: Option<String> = None;
+                let mut __field_apn_auth_key: Option<String> = None;
+                let mut __field_apn_key_id: Option<String> = None;
+                let mut __field_apn_p12_cert: Option<String> = None;
+                let mut __field_apn_team_id: Option<String> = None;
+                let mut __field_apn_topic: Option<String> = None;
+                let mut __field_apn_auth_type: Option<String> = None;
+                let mut __field_apn_development: Option<bool> = None;
+                let mut __field_apn_host: Option<String> = None;
+                let mut __field_apn_notification_template: Option<String> = None;
+                let mut __field_firebase_server_key: Option<String> = None;
+                let mut __field_firebase_credentials: Option<String> = None;
+                let mut __field_firebase_data_template: Option<String> = None;
+                let mut __field_firebase_notification_template: Option<String> = None;
+                let mut __field_firebase_apn_template: Option<String> = None;
+                let mut __field_firebase_host: Option<String> = None;
+                let mut __field_huawei_app_id: Option<String> = None;
+                let mut __field_huawei_app_secret: Option<String> = None;
+                let mut __field_xiaomi_package_name: Option<String> = None;
+                let mut __field_xiaomi_app_secret: Option<String> = None;
+                let mut __field_push_templates: Option<Vec<PushTemplate>> = None;
+                let mut __field_huawei_host: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "type" => __field_type_ = Some(__map.next_value()?),
+                        "description" => __field_description = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "disabled_at" => __field_disabled_at = __map.next_value()?,
+                        "disabled_reason" => __field_disabled_reason = __map.next_value()?,
+                        "apn_auth_key" => __field_apn_auth_key = __map.next_value()?,
+                        "apn_key_id" => __field_apn_key_id = __map.next_value()?,
+                        "apn_p12_cert" => __field_apn_p12_cert = __map.next_value()?,
+                        "apn_team_id" => __field_apn_team_id = __map.next_value()?,
+                        "apn_topic" => __field_apn_topic = __map.next_value()?,
+                        "apn_auth_type" => __field_apn_auth_type = __map.next_value()?,
+                        "apn_development" => __field_apn_development = __map.next_value()?,
+                        "apn_host" => __field_apn_host = __map.next_value()?,
+                        "apn_notification_template" => __field_apn_notification_template = __map.next_value()?,
+                        "firebase_server_key" => __field_firebase_server_key = __map.next_value()?,
+                        "firebase_credentials" => __field_firebase_credentials = __map.next_value()?,
+                        "firebase_data_template" => __field_firebase_data_template = __map.next_value()?,
+                        "firebase_notification_template" => __field_firebase_notification_template = __map.next_value()?,
+                        "firebase_apn_template" => __field_firebase_apn_template = __map.next_value()?,
+                        "firebase_host" => __field_firebase_host = __map.next_value()?,
+                        "huawei_app_id" => __field_huawei_app_id = __map.next_value()?,
+                        "huawei_app_secret" => __field_huawei_app_secret = __map.next_value()?,
+                        "xiaomi_package_name" => __field_xiaomi_package_name = __map.next_value()?,
+                        "xiaomi_app_secret" => __field_xiaomi_app_secret = __map.next_value()?,
+                        "push_templates" => __field_push_templates = __map.next_value()?,
+                        "huawei_host" => __field_huawei_host = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(PushProvider {
-                    name: name_.unwrap_or_default(),
-                    type_: type_.unwrap_or_default(),
-                    description: description_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    disabled_at: disabled_at_,
-                    disabled_reason: disabled_reason_,
-                    apn_auth_key: apn_auth_key_,
-                    apn_key_id: apn_key_id_,
-                    apn_p12_cert: apn_p12_cert_,
-                    apn_team_id: apn_team_id_,
-                    apn_topic: apn_topic_,
-                    apn_auth_type: apn_auth_type_,
-                    apn_development: apn_development_,
-                    apn_host: apn_host_,
-                    apn_notification_template: apn_notification_template_,
-                    firebase_server_key: firebase_server_key_,
-                    firebase_credentials: firebase_credentials_,
-                    firebase_data_template: firebase_data_template_,
-                    firebase_notification_template: firebase_notification_template_,
-                    firebase_apn_template: firebase_apn_template_,
-                    firebase_host: firebase_host_,
-                    huawei_app_id: huawei_app_id_,
-                    huawei_app_secret: huawei_app_secret_,
-                    xiaomi_package_name: xiaomi_package_name_,
-                    xiaomi_app_secret: xiaomi_app_secret_,
-                    push_templates: push_templates_,
-                    huawei_host: huawei_host_,
+                    name: __field_name.unwrap_or_default(),
+                    type_: __field_type_.unwrap_or_default(),
+                    description: __field_description,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    disabled_at: __field_disabled_at,
+                    disabled_reason: __field_disabled_reason,
+                    apn_auth_key: __field_apn_auth_key,
+                    apn_key_id: __field_apn_key_id,
+                    apn_p12_cert: __field_apn_p12_cert,
+                    apn_team_id: __field_apn_team_id,
+                    apn_topic: __field_apn_topic,
+                    apn_auth_type: __field_apn_auth_type,
+                    apn_development: __field_apn_development,
+                    apn_host: __field_apn_host,
+                    apn_notification_template: __field_apn_notification_template,
+                    firebase_server_key: __field_firebase_server_key,
+                    firebase_credentials: __field_firebase_credentials,
+                    firebase_data_template: __field_firebase_data_template,
+                    firebase_notification_template: __field_firebase_notification_template,
+                    firebase_apn_template: __field_firebase_apn_template,
+                    firebase_host: __field_firebase_host,
+                    huawei_app_id: __field_huawei_app_id,
+                    huawei_app_secret: __field_huawei_app_secret,
+                    xiaomi_package_name: __field_xiaomi_package_name,
+                    xiaomi_app_secret: __field_xiaomi_app_secret,
+                    push_templates: __field_push_templates,
+                    huawei_host: __field_huawei_host,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CallSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.audio {
-            map_.serialize_entry("audio", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.audio {
+            __map.serialize_entry("audio", __value)?;
         }
-        if let Some(value) = &self.backstage {
-            map_.serialize_entry("backstage", value)?;
+        if let Some(__value) = &self.backstage {
+            __map.serialize_entry("backstage", __value)?;
         }
-        if let Some(value) = &self.video {
-            map_.serialize_entry("video", value)?;
+        if let Some(__value) = &self.video {
+            __map.serialize_entry("video", __value)?;
         }
-        if let Some(value) = &self.screensharing {
-            map_.serialize_entry("screensharing", value)?;
+        if let Some(__value) = &self.screensharing {
+            __map.serialize_entry("screensharing", __value)?;
         }
-        if let Some(value) = &self.recording {
-            map_.serialize_entry("recording", value)?;
+        if let Some(__value) = &self.recording {
+            __map.serialize_entry("recording", __value)?;
         }
-        if let Some(value) = &self.frame_recording {
-            map_.serialize_entry("frame_recording", value)?;
+        if let Some(__value) = &self.frame_recording {
+            __map.serialize_entry("frame_recording", __value)?;
         }
-        if let Some(value) = &self.individual_recording {
-            map_.serialize_entry("individual_recording", value)?;
+        if let Some(__value) = &self.individual_recording {
+            __map.serialize_entry("individual_recording", __value)?;
         }
-        if let Some(value) = &self.raw_recording {
-            map_.serialize_entry("raw_recording", value)?;
+        if let Some(__value) = &self.raw_recording {
+            __map.serialize_entry("raw_recording", __value)?;
         }
-        if let Some(value) = &self.broadcasting {
-            map_.serialize_entry("broadcasting", value)?;
+        if let Some(__value) = &self.broadcasting {
+            __map.serialize_entry("broadcasting", __value)?;
         }
-        if let Some(value) = &self.geofencing {
-            map_.serialize_entry("geofencing", value)?;
+        if let Some(__value) = &self.geofencing {
+            __map.serialize_entry("geofencing", __value)?;
         }
-        if let Some(value) = &self.transcription {
-            map_.serialize_entry("transcription", value)?;
+        if let Some(__value) = &self.transcription {
+            __map.serialize_entry("transcription", __value)?;
         }
-        if let Some(value) = &self.ring {
-            map_.serialize_entry("ring", value)?;
+        if let Some(__value) = &self.ring {
+            __map.serialize_entry("ring", __value)?;
         }
-        if let Some(value) = &self.thumbnails {
-            map_.serialize_entry("thumbnails", value)?;
+        if let Some(__value) = &self.thumbnails {
+            __map.serialize_entry("thumbnails", __value)?;
         }
-        if let Some(value) = &self.limits {
-            map_.serialize_entry("limits", value)?;
+        if let Some(__value) = &self.limits {
+            __map.serialize_entry("limits", __value)?;
         }
-        if let Some(value) = &self.session {
-            map_.serialize_entry("session", value)?;
+        if let Some(__value) = &self.session {
+            __map.serialize_entry("session", __value)?;
         }
-        if let Some(value) = &self.ingress {
-            map_.serialize_entry("ingress", value)?;
+        if let Some(__value) = &self.ingress {
+            __map.serialize_entry("ingress", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CallSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CallSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CallSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CallSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CallSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut audio_: Option<AudioSettings> = None;
-                let mut backstage_: Option<BackstageSettings> = None;
-                let mut video_: Option<VideoSettings> = None;
-                let mut screensharing_: Option<ScreensharingSettings> = None;
-                let mut recording_: Option<RecordSettings> = None;
-                let mut frame_recording_: Option<FrameRecordSettings> = None;
-                let mut individual_recording_: Option<IndividualRecordSettings> = None;
-                let mut raw_recording_: Option<RawRecordSettings> = None;
-                let mut broadcasting_: Option<BroadcastSettings> = None;
-                let mut geofencing_: Option<GeofenceSettings> = None;
-                let mut transcription_: Option<TranscriptionSettings> = None;
-                let mut ring_: Option<RingSettings> = None;
-                let mut thumbnails_: Option<ThumbnailsSettings> = None;
-                let mut limits_: Option<LimitsSettings> = None;
-                let mut session_: Option<SessionSettings> = None;
-                let mut ingress_: Option<IngressSettings> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "audio" => audio_ = map_.next_value()?,
-                        "backstage" => backstage_ = map_.next_value()?,
-                        "video" => video_ = map_.next_value()?,
-                        "screensharing" => screensharing_ = map_.next_value()?,
-                        "recording" => recording_ = map_.next_value()?,
-                        "frame_recording" => frame_recording_ = map_.next_value()?,
-                        "individual_recording" => individual_recording_ = map_.next_value()?,
-                        "raw_recording" => raw_recording_ = map_.next_value()?,
-                        "broadcasting" => broadcasting_ = map_.next_value()?,
-                        "geofencing" => geofencing_ = map_.next_value()?,
-                        "transcription" => transcription_ = map_.next_value()?,
-                        "ring" => ring_ = map_.next_value()?,
-                        "thumbnails" => thumbnails_ = map_.next_value()?,
-                        "limits" => limits_ = map_.next_value()?,
-                        "session" => session_ = map_.next_value()?,
-                        "ingress" => ingress_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CallSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_audio: Option<AudioSettings> = None;
+                let mut __field_backstage: Option<BackstageSettings> = None;
+                let mut __field_video: Option<VideoSettings> = None;
+                let mut __field_screensharing: Option<ScreensharingSettings> = None;
+                let mut __field_recording: Option<RecordSettings> = None;
+                let mut __field_frame_recording: Option<FrameRecordSettings> = None;
+                let mut __field_individual_recording: Option<IndividualRecordSettings> = None;
+                let mut __field_raw_recording: Option<RawRecordSettings> = None;
+                let mut __field_broadcasting: Option<BroadcastSettings> = None;
+                let mut __field_geofencing: Option<GeofenceSettings> = None;
+                let mut __field_transcription: Option<TranscriptionSettings> = None;
+                let mut __field_ring: Option<RingSettings> = None;
+                let mut __field_thumbnails: Option<ThumbnailsSettings> = None;
+                let mut __field_limits: Option<LimitsSettings> = None;
+                let mut __field_session: Option<SessionSettings> = None;
+                let mut __field_ingress: Option<IngressSettings> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "audio" => __field_audio = __map.next_value()?,
+                        "backstage" => __field_backstage = __map.next_value()?,
+                        "video" => __field_video = __map.next_value()?,
+                        "screensharing" => __field_screensharing = __map.next_value()?,
+                        "recording" => __field_recording = __map.next_value()?,
+                        "frame_recording" => __field_frame_recording = __map.next_value()?,
+                        "individual_recording" => __field_individual_recording = __map.next_value()?,
+                        "raw_recording" => __field_raw_recording = __map.next_value()?,
+                        "broadcasting" => __field_broadcasting = __map.next_value()?,
+                        "geofencing" => __field_geofencing = __map.next_value()?,
+                        "transcription" => __field_transcription = __map.next_value()?,
+                        "ring" => __field_ring = __map.next_value()?,
+                        "thumbnails" => __field_thumbnails = __map.next_value()?,
+                        "limits" => __field_limits = __map.next_value()?,
+                        "session" => __field_session = __map.next_value()?,
+                        "ingress" => __field_ingress = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CallSettings {
-                    audio: audio_,
-                    backstage: backstage_,
-                    video: video_,
-                    screensharing: screensharing_,
-                    recording: recording_,
-                    frame_recording: frame_recording_,
-                    individual_recording: individual_recording_,
-                    raw_recording: raw_recording_,
-                    broadcasting: broadcasting_,
-                    geofencing: geofencing_,
-                    transcription: transcription_,
-                    ring: ring_,
-                    thumbnails: thumbnails_,
-                    limits: limits_,
-                    session: session_,
-                    ingress: ingress_,
+                    audio: __field_audio,
+                    backstage: __field_backstage,
+                    video: __field_video,
+                    screensharing: __field_screensharing,
+                    recording: __field_recording,
+                    frame_recording: __field_frame_recording,
+                    individual_recording: __field_individual_recording,
+                    raw_recording: __field_raw_recording,
+                    broadcasting: __field_broadcasting,
+                    geofencing: __field_geofencing,
+                    transcription: __field_transcription,
+                    ring: __field_ring,
+                    thumbnails: __field_thumbnails,
+                    limits: __field_limits,
+                    session: __field_session,
+                    ingress: __field_ingress,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for NotificationSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        map_.serialize_entry("call_live_started", &self.call_live_started)?;
-        map_.serialize_entry("session_started", &self.session_started)?;
-        map_.serialize_entry("call_notification", &self.call_notification)?;
-        map_.serialize_entry("call_ring", &self.call_ring)?;
-        map_.serialize_entry("call_missed", &self.call_missed)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        __map.serialize_entry("call_live_started", &self.call_live_started)?;
+        __map.serialize_entry("session_started", &self.session_started)?;
+        __map.serialize_entry("call_notification", &self.call_notification)?;
+        __map.serialize_entry("call_ring", &self.call_ring)?;
+        __map.serialize_entry("call_missed", &self.call_missed)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NotificationSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = NotificationSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `NotificationSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `NotificationSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<NotificationSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut call_live_started_: Option<EventNotificationSettings> = None;
-                let mut session_started_: Option<EventNotificationSettings> = None;
-                let mut call_notification_: Option<EventNotificationSettings> = None;
-                let mut call_ring_: Option<EventNotificationSettings> = None;
-                let mut call_missed_: Option<EventNotificationSettings> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "call_live_started" => call_live_started_ = Some(map_.next_value()?),
-                        "session_started" => session_started_ = Some(map_.next_value()?),
-                        "call_notification" => call_notification_ = Some(map_.next_value()?),
-                        "call_ring" => call_ring_ = Some(map_.next_value()?),
-                        "call_missed" => call_missed_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_enabled: Option<bool> = None;
+                let mut __field_call_live_started: Option<EventNotificationSettings> = None;
+                let mut __field_session_started: Option<EventNotificationSettings> = None;
+                let mut __field_call_notification: Option<EventNotificationSettings> = None;
+                let mut __field_call_ring: Option<EventNotificationSettings> = None;
+                let mut __field_call_missed: Option<EventNotificationSettings> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "enabled" => __field_enabled = Some(__map.next_value()?),
+                        "call_live_started" => __field_call_live_started = Some(__map.next_value()?),
+                        "session_started" => __field_session_started = Some(__map.next_value()?),
+                        "call_notification" => __field_call_notification = Some(__map.next_value()?),
+                        "call_ring" => __field_call_ring = Some(__map.next_value()?),
+                        "call_missed" => __field_call_missed = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(NotificationSettings {
-                    enabled: enabled_.unwrap_or_default(),
-                    call_live_started: call_live_started_.unwrap_or_default(),
-                    session_started: session_started_.unwrap_or_default(),
-                    call_notification: call_notification_.unwrap_or_default(),
-                    call_ring: call_ring_.unwrap_or_default(),
-                    call_missed: call_missed_.unwrap_or_default(),
+                    enabled: __field_enabled.unwrap_or_default(),
+                    call_live_started: __field_call_live_started.unwrap_or_default(),
+                    session_started: __field_session_started.unwrap_or_default(),
+                    call_notification: __field_call_notification.unwrap_or_default(),
+                    call_ring: __field_call_ring.unwrap_or_default(),
+                    call_missed: __field_call_missed.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DailyValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("date", &self.date)?;
-        map_.serialize_entry("value", &self.value)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("date", &self.date)?;
+        __map.serialize_entry("value", &self.value)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DailyValue {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DailyValue;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DailyValue` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DailyValue` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DailyValue, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut date_: Option<String> = None;
-                let mut value_: Option<i64> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "date" => date_ = Some(map_.next_value()?),
-                        "value" => value_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DailyValue, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_date: Option<String> = None;
+                let mut __field_value: Option<i64> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "date" => __field_date = Some(__map.next_value()?),
+                        "value" => __field_value = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(DailyValue {
-                    date: date_.unwrap_or_default(),
-                    value: value_.unwrap_or_default(),
+                    date: __field_date.unwrap_or_default(),
+                    value: __field_value.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PushTemplate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enable_push", &self.enable_push)?;
-        map_.serialize_entry("event_type", &self.event_type)?;
-        if let Some(value) = &self.template {
-            map_.serialize_entry("template", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enable_push", &self.enable_push)?;
+        __map.serialize_entry("event_type", &self.event_type)?;
+        if let Some(__value) = &self.template {
+            __map.serialize_entry("template", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.end()
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PushTemplate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PushTemplate` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PushTemplate` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushTemplate, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enable_push_: Option<bool> = None;
-                let mut event_type_: Option<PushTemplateEventType> = None;
-                let mut template_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enable_push" => enable_push_ = Some(map_.next_value()?),
-                        "event_type" => event_type_ = Some(map_.next_value()?),
-                        "template" => template_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PushTemplate, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_enable_push: Option<bool> = None;
+                let mut __field_event_type: Option<PushTemplateEventType> = None;
+                let mut __field_template: Option<String> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "enable_push" => __field_enable_push = Some(__map.next_value()?),
+                        "event_type" => __field_event_type = Some(__map.next_value()?),
+                        "template" => __field_template = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(event_type_) = event_type_ else {
+                let Some(__field_event_type) = __field_event_type else {
                     return Err(serde::de::Error::missing_field("event_type"));
                 };
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(PushTemplate {
-                    enable_push: enable_push_.unwrap_or_default(),
-                    event_type: event_type_,
-                    template: template_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
+                    enable_push: __field_enable_push.unwrap_or_default(),
+                    event_type: __field_event_type,
+                    template: __field_template,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for AudioSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("access_request_enabled", &self.access_request_enabled)?;
-        map_.serialize_entry("opus_dtx_enabled", &self.opus_dtx_enabled)?;
-        map_.serialize_entry("redundant_coding_enabled", &self.redundant_coding_enabled)?;
-        map_.serialize_entry("mic_default_on", &self.mic_default_on)?;
-        map_.serialize_entry("speaker_default_on", &self.speaker_default_on)?;
-        map_.serialize_entry("default_device", &self.default_device)?;
-        if let Some(value) = &self.noise_cancellation {
-            map_.serialize_entry("noise_cancellation", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("access_request_enabled", &self.access_request_enabled)?;
+        __map.serialize_entry("opus_dtx_enabled", &self.opus_dtx_enabled)?;
+        __map.serialize_entry("redundant_coding_enabled", &self.redundant_coding_enabled)?;
+        __map.serialize_entry("mic_default_on", &self.mic_default_on)?;
+        __map.serialize_entry("speaker_default_on", &self.speaker_default_on)?;
+        __map.serialize_entry("default_device", &self.default_device)?;
+        if let Some(__value) = &self.noise_cancellation {
+            __map.serialize_entry("noise_cancellation", __value)?;
         }
-        map_.serialize_entry("hifi_audio_enabled", &self.hifi_audio_enabled)?;
-        map_.end()
+        __map.serialize_entry("hifi_audio_enabled", &self.hifi_audio_enabled)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AudioSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AudioSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AudioSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `AudioSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AudioSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut access_request_enabled_: Option<bool> = None;
-                let mut opus_dtx_enabled_: Option<bool> = None;
-                let mut redundant_coding_enabled_: Option<bool> = None;
-                let mut mic_default_on_: Option<bool> = None;
-                let mut speaker_default_on_: Option<bool> = None;
-                let mut default_device_: Option<AudioSettingsDefaultDevice> = None;
-                let mut noise_cancellation_: Option<NoiseCancellationSettings> = None;
-                let mut hifi_audio_enabled_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "access_request_enabled" => access_request_enabled_ = Some(map_.next_value()?),
-                        "opus_dtx_enabled" => opus_dtx_enabled_ = Some(map_.next_value()?),
-                        "redundant_coding_enabled" => redundant_coding_enabled_ = Some(map_.next_value()?),
-                        "mic_default_on" => mic_default_on_ = Some(map_.next_value()?),
-                        "speaker_default_on" => speaker_default_on_ = Some(map_.next_value()?),
-                        "default_device" => default_device_ = Some(map_.next_value()?),
-                        "noise_cancellation" => noise_cancellation_ = map_.next_value()?,
-                        "hifi_audio_enabled" => hifi_audio_enabled_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AudioSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_access_request_enabled: Option<bool> = None;
+                let mut __field_opus_dtx_enabled: Option<bool> = None;
+                let mut __field_redundant_coding_enabled: Option<bool> = None;
+                let mut __field_mic_default_on: Option<bool> = None;
+                let mut __field_speaker_default_on: Option<bool> = None;
+                let mut __field_default_device: Option<AudioSettingsDefaultDevice> = None;
+                let mut __field_noise_cancellation: Option<NoiseCancellationSettings> = None;
+                let mut __field_hifi_audio_enabled: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "access_request_enabled" => __field_access_request_enabled = Some(__map.next_value()?),
+                        "opus_dtx_enabled" => __field_opus_dtx_enabled = Some(__map.next_value()?),
+                        "redundant_coding_enabled" => __field_redundant_coding_enabled = Some(__map.next_value()?),
+                        "mic_default_on" => __field_mic_default_on = Some(__map.next_value()?),
+                        "speaker_default_on" => __field_speaker_default_on = Some(__map.next_value()?),
+                        "default_device" => __field_default_device = Some(__map.next_value()?),
+                        "noise_cancellation" => __field_noise_cancellation = __map.next_value()?,
+                        "hifi_audio_enabled" => __field_hifi_audio_enabled = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(default_device_) = default_device_ else {
+                let Some(__field_default_device) = __field_default_device else {
                     return Err(serde::de::Error::missing_field("default_device"));
                 };
                 Ok(AudioSettings {
-                    access_request_enabled: access_request_enabled_.unwrap_or_default(),
-                    opus_dtx_enabled: opus_dtx_enabled_.unwrap_or_default(),
-                    redundant_coding_enabled: redundant_coding_enabled_.unwrap_or_default(),
-                    mic_default_on: mic_default_on_.unwrap_or_default(),
-                    speaker_default_on: speaker_default_on_.unwrap_or_default(),
-                    default_device: default_device_,
-                    noise_cancellation: noise_cancellation_,
-                    hifi_audio_enabled: hifi_audio_enabled_.unwrap_or_default(),
+                    access_request_enabled: __field_access_request_enabled.unwrap_or_default(),
+                    opus_dtx_enabled: __field_opus_dtx_enabled.unwrap_or_default(),
+                    redundant_coding_enabled: __field_redundant_coding_enabled.unwrap_or_default(),
+                    mic_default_on: __field_mic_default_on.unwrap_or_default(),
+                    speaker_default_on: __field_speaker_default_on.unwrap_or_default(),
+                    default_device: __field_default_device,
+                    noise_cancellation: __field_noise_cancellation,
+                    hifi_audio_enabled: __field_hifi_audio_enabled.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for BackstageSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.join_ahead_time_seconds {
-            map_.serialize_entry("join_ahead_time_seconds", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        if let Some(__value) = &self.join_ahead_time_seconds {
+            __map.serialize_entry("join_ahead_time_seconds", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BackstageSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BackstageSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BackstageSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `BackstageSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BackstageSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut join_ahead_time_seconds_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "join_ahead_time_seconds" => join_ahead_time_seconds_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<BackstageSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_enabled: Option<bool> = None;
+                let mut __field_join_ahead_time_seconds: Option<i32> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "enabled" => __field_enabled = Some(__map.next_value()?),
+                        "join_ahead_time_seconds" => __field_join_ahead_time_seconds = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(BackstageSettings {
-                    enabled: enabled_.unwrap_or_default(),
-                    join_ahead_time_seconds: join_ahead_time_seconds_,
+                    enabled: __field_enabled.unwrap_or_default(),
+                    join_ahead_time_seconds: __field_join_ahead_time_seconds,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for VideoSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        map_.serialize_entry("access_request_enabled", &self.access_request_enabled)?;
-        map_.serialize_entry("target_resolution", &self.target_resolution)?;
-        map_.serialize_entry("camera_default_on", &self.camera_default_on)?;
-        map_.serialize_entry("camera_facing", &self.camera_facing)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        __map.serialize_entry("access_request_enabled", &self.access_request_enabled)?;
+        __map.serialize_entry("target_resolution", &self.target_resolution)?;
+        __map.serialize_entry("camera_default_on", &self.camera_default_on)?;
+        __map.serialize_entry("camera_facing", &self.camera_facing)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for VideoSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VideoSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `VideoSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `VideoSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<VideoSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut access_request_enabled_: Option<bool> = None;
-                let mut target_resolution_: Option<TargetResolution> = None;
-                let mut camera_default_on_: Option<bool> = None;
-                let mut camera_facing_: Option<VideoSettingsCameraFacing> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "access_request_enabled" => access_request_enabled_ = Some(map_.next_value()?),
-                        "target_resolution" => target_resolution_ = Some(map_.next_value()?),
-                        "camera_default_on" => camera_default_on_ = Some(map_.next_value()?),
-                        "camera_facing" => camera_facing_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<VideoSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_enabled: Option<bool> = None;
+                let mut __field_access_request_enabled: Option<bool> = None;
+                let mut __field_target_resolution: Option<TargetResolution> = None;
+                let mut __field_camera_default_on: Option<bool> = None;
+                let mut __field_camera_facing: Option<VideoSettingsCameraFacing> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "enabled" => __field_enabled = Some(__map.next_value()?),
+                        "access_request_enabled" => __field_access_request_enabled = Some(__map.next_value()?),
+                        "target_resolution" => __field_target_resolution = Some(__map.next_value()?),
+                        "camera_default_on" => __field_camera_default_on = Some(__map.next_value()?),
+                        "camera_facing" => __field_camera_facing = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(camera_facing_) = camera_facing_ else {
+                let Some(__field_camera_facing) = __field_camera_facing else {
                     return Err(serde::de::Error::missing_field("camera_facing"));
                 };
                 Ok(VideoSettings {
-                    enabled: enabled_.unwrap_or_default(),
-                    access_request_enabled: access_request_enabled_.unwrap_or_default(),
-                    target_resolution: target_resolution_.unwrap_or_default(),
-                    camera_default_on: camera_default_on_.unwrap_or_default(),
-                    camera_facing: camera_facing_,
+                    enabled: __field_enabled.unwrap_or_default(),
+                    access_request_enabled: __field_access_request_enabled.unwrap_or_default(),
+                    target_resolution: __field_target_resolution.unwrap_or_default(),
+                    camera_default_on: __field_camera_default_on.unwrap_or_default(),
+                    camera_facing: __field_camera_facing,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ScreensharingSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        map_.serialize_entry("access_request_enabled", &self.access_request_enabled)?;
-        if let Some(value) = &self.target_resolution {
-            map_.serialize_entry("target_resolution", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        __map.serialize_entry("access_request_enabled", &self.access_request_enabled)?;
+        if let Some(__value) = &self.target_resolution {
+            __map.serialize_entry("target_resolution", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ScreensharingSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ScreensharingSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ScreensharingSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ScreensharingSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ScreensharingSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut access_request_enabled_: Option<bool> = None;
-                let mut target_resolution_: Option<TargetResolution> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "access_request_enabled" => access_request_enabled_ = Some(map_.next_value()?),
-                        "target_resolution" => target_resolution_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ScreensharingSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_enabled: Option<bool> = None;
+                let mut __field_access_request_enabled: Option<bool> = None;
+                let mut __field_target_resolution: Option<TargetResolution> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "enabled" => __field_enabled = Some(__map.next_value()?),
+                        "access_request_enabled" => __field_access_request_enabled = Some(__map.next_value()?),
+                        "target_resolution" => __field_target_resolution = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ScreensharingSettings {
-                    enabled: enabled_.unwrap_or_default(),
-                    access_request_enabled: access_request_enabled_.unwrap_or_default(),
-                    target_resolution: target_resolution_,
+                    enabled: __field_enabled.unwrap_or_default(),
+                    access_request_enabled: __field_access_request_enabled.unwrap_or_default(),
+                    target_resolution: __field_target_resolution,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for RecordSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.audio_only {
-            map_.serialize_entry("audio_only", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.audio_only {
+            __map.serialize_entry("audio_only", __value)?;
         }
-        map_.serialize_entry("mode", &self.mode)?;
-        if let Some(value) = &self.quality {
-            map_.serialize_entry("quality", value)?;
+        __map.serialize_entry("mode", &self.mode)?;
+        if let Some(__value) = &self.quality {
+            __map.serialize_entry("quality", __value)?;
         }
-        if let Some(value) = &self.layout {
-            map_.serialize_entry("layout", value)?;
+        if let Some(__value) = &self.layout {
+            __map.serialize_entry("layout", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for RecordSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RecordSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RecordSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `RecordSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<RecordSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut audio_only_: Option<bool> = None;
-                let mut mode_: Option<String> = None;
-                let mut quality_: Option<String> = None;
-                let mut layout_: Option<LayoutSettings> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "audio_only" => audio_only_ = map_.next_value()?,
-                        "mode" => mode_ = Some(map_.next_value()?),
-                        "quality" => quality_ = map_.next_value()?,
-                        "layout" => layout_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<RecordSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_audio_only: Option<bool> = None;
+                let mut __field_mode: Option<String> = None;
+                let mut __field_quality: Option<String> = None;
+                let mut __field_layout: Option<LayoutSettings> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "audio_only" => __field_audio_only = __map.next_value()?,
+                        "mode" => __field_mode = Some(__map.next_value()?),
+                        "quality" => __field_quality = __map.next_value()?,
+                        "layout" => __field_layout = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(RecordSettings {
-                    audio_only: audio_only_,
-                    mode: mode_.unwrap_or_default(),
-                    quality: quality_,
-                    layout: layout_,
+                    audio_only: __field_audio_only,
+                    mode: __field_mode.unwrap_or_default(),
+                    quality: __field_quality,
+                    layout: __field_layout,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for FrameRecordSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("mode", &self.mode)?;
-        if let Some(value) = &self.quality {
-            map_.serialize_entry("quality", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("mode", &self.mode)?;
+        if let Some(__value) = &self.quality {
+            __map.serialize_entry("quality", __value)?;
         }
-        map_.serialize_entry("capture_interval_in_seconds", &self.capture_interval_in_seconds)?;
-        map_.end()
+        __map.serialize_entry("capture_interval_in_seconds", &self.capture_interval_in_seconds)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FrameRecordSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FrameRecordSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FrameRecordSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `FrameRecordSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FrameRecordSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut mode_: Option<FrameRecordSettingsMode> = None;
-                let mut quality_: Option<String> = None;
-                let mut capture_interval_in_seconds_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "mode" => mode_ = Some(map_.next_value()?),
-                        "quality" => quality_ = map_.next_value()?,
-                        "capture_interval_in_seconds" => capture_interval_in_seconds_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FrameRecordSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_mode: Option<FrameRecordSettingsMode> = None;
+                let mut __field_quality: Option<String> = None;
+                let mut __field_capture_interval_in_seconds: Option<i32> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "mode" => __field_mode = Some(__map.next_value()?),
+                        "quality" => __field_quality = __map.next_value()?,
+                        "capture_interval_in_seconds" => __field_capture_interval_in_seconds = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(mode_) = mode_ else {
+                let Some(__field_mode) = __field_mode else {
                     return Err(serde::de::Error::missing_field("mode"));
                 };
                 Ok(FrameRecordSettings {
-                    mode: mode_,
-                    quality: quality_,
-                    capture_interval_in_seconds: capture_interval_in_seconds_.unwrap_or_default(),
+                    mode: __field_mode,
+                    quality: __field_quality,
+                    capture_interval_in_seconds: __field_capture_interval_in_seconds.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for IndividualRecordSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("mode", &self.mode)?;
-        if let Some(value) = &self.output_types {
-            map_.serialize_entry("output_types", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("mode", &self.mode)?;
+        if let Some(__value) = &self.output_types {
+            __map.serialize_entry("output_types", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for IndividualRecordSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = IndividualRecordSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `IndividualRecordSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `IndividualRecordSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<IndividualRecordSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut mode_: Option<IndividualRecordSettingsMode> = None;
-                let mut output_types_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "mode" => mode_ = Some(map_.next_value()?),
-                        "output_types" => output_types_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<IndividualRecordSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_mode: Option<IndividualRecordSettingsMode> = None;
+                let mut __field_output_types: Option<Vec<String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "mode" => __field_mode = Some(__map.next_value()?),
+                        "output_types" => __field_output_types = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(mode_) = mode_ else {
+                let Some(__field_mode) = __field_mode else {
                     return Err(serde::de::Error::missing_field("mode"));
                 };
                 Ok(IndividualRecordSettings {
-                    mode: mode_,
-                    output_types: output_types_,
+                    mode: __field_mode,
+                    output_types: __field_output_types,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for RawRecordSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("mode", &self.mode)?;
-        if let Some(value) = &self.audio_only {
-            map_.serialize_entry("audio_only", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("mode", &self.mode)?;
+        if let Some(__value) = &self.audio_only {
+            __map.serialize_entry("audio_only", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for RawRecordSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RawRecordSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RawRecordSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `RawRecordSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<RawRecordSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut mode_: Option<RawRecordSettingsMode> = None;
-                let mut audio_only_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "mode" => mode_ = Some(map_.next_value()?),
-                        "audio_only" => audio_only_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<RawRecordSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_mode: Option<RawRecordSettingsMode> = None;
+                let mut __field_audio_only: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "mode" => __field_mode = Some(__map.next_value()?),
+                        "audio_only" => __field_audio_only = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(mode_) = mode_ else {
+                let Some(__field_mode) = __field_mode else {
                     return Err(serde::de::Error::missing_field("mode"));
                 };
                 Ok(RawRecordSettings {
-                    mode: mode_,
-                    audio_only: audio_only_,
+                    mode: __field_mode,
+                    audio_only: __field_audio_only,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for BroadcastSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.hls {
-            map_.serialize_entry("hls", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        if let Some(__value) = &self.hls {
+            __map.serialize_entry("hls", __value)?;
         }
-        if let Some(value) = &self.rtmp {
-            map_.serialize_entry("rtmp", value)?;
+        if let Some(__value) = &self.rtmp {
+            __map.serialize_entry("rtmp", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BroadcastSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BroadcastSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BroadcastSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `BroadcastSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BroadcastSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut hls_: Option<HlsSettings> = None;
-                let mut rtmp_: Option<RtmpSettings> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "hls" => hls_ = map_.next_value()?,
-                        "rtmp" => rtmp_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<BroadcastSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_enabled: Option<bool> = None;
+                let mut __field_hls: Option<HlsSettings> = None;
+                let mut __field_rtmp: Option<RtmpSettings> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "enabled" => __field_enabled = Some(__map.next_value()?),
+                        "hls" => __field_hls = __map.next_value()?,
+                        "rtmp" => __field_rtmp = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(BroadcastSettings {
-                    enabled: enabled_.unwrap_or_default(),
-                    hls: hls_,
-                    rtmp: rtmp_,
+                    enabled: __field_enabled.unwrap_or_default(),
+                    hls: __field_hls,
+                    rtmp: __field_rtmp,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GeofenceSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("names", &self.names)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("names", &self.names)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GeofenceSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GeofenceSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GeofenceSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GeofenceSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GeofenceSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut names_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "names" => names_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GeofenceSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_names: Option<Vec<String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "names" => __field_names = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(GeofenceSettings {
-                    names: names_.unwrap_or_default(),
+                    names: __field_names.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for TranscriptionSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("mode", &self.mode)?;
-        map_.serialize_entry("closed_caption_mode", &self.closed_caption_mode)?;
-        map_.serialize_entry("language", &self.language)?;
-        if let Some(value) = &self.translation {
-            map_.serialize_entry("translation", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("mode", &self.mode)?;
+        __map.serialize_entry("closed_caption_mode", &self.closed_caption_mode)?;
+        __map.serialize_entry("language", &self.language)?;
+        if let Some(__value) = &self.translation {
+            __map.serialize_entry("translation", __value)?;
         }
-        if let Some(value) = &self.speech_segment_config {
-            map_.serialize_entry("speech_segment_config", value)?;
+        if let Some(__value) = &self.speech_segment_config {
+            __map.serialize_entry("speech_segment_config", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TranscriptionSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TranscriptionSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TranscriptionSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `TranscriptionSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TranscriptionSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut mode_: Option<TranscriptionSettingsMode> = None;
-                let mut closed_caption_mode_: Option<TranscriptionSettingsClosedCaptionMode> = None;
-                let mut language_: Option<TranscriptionSettingsLanguage> = None;
-                let mut translation_: Option<TranslationSettings> = None;
-                let mut speech_segment_config_: Option<SpeechSegmentConfig> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "mode" => mode_ = Some(map_.next_value()?),
-                        "closed_caption_mode" => closed_caption_mode_ = Some(map_.next_value()?),
-                        "language" => language_ = Some(map_.next_value()?),
-                        "translation" => translation_ = map_.next_value()?,
-                        "speech_segment_config" => speech_segment_config_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<TranscriptionSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_mode: Option<TranscriptionSettingsMode> = None;
+                let mut __field_closed_caption_mode: Option<TranscriptionSettingsClosedCaptionMode> = None;
+                let mut __field_language: Option<TranscriptionSettingsLanguage> = None;
+                let mut __field_translation: Option<TranslationSettings> = None;
+                let mut __field_speech_segment_config: Option<SpeechSegmentConfig> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "mode" => __field_mode = Some(__map.next_value()?),
+                        "closed_caption_mode" => __field_closed_caption_mode = Some(__map.next_value()?),
+                        "language" => __field_language = Some(__map.next_value()?),
+                        "translation" => __field_translation = __map.next_value()?,
+                        "speech_segment_config" => __field_speech_segment_config = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(mode_) = mode_ else {
+                let Some(__field_mode) = __field_mode else {
                     return Err(serde::de::Error::missing_field("mode"));
                 };
-                let Some(closed_caption_mode_) = closed_caption_mode_ else {
+                let Some(__field_closed_caption_mode) = __field_closed_caption_mode else {
                     return Err(serde::de::Error::missing_field("closed_caption_mode"));
                 };
-                let Some(language_) = language_ else {
+                let Some(__field_language) = __field_language else {
                     return Err(serde::de::Error::missing_field("language"));
                 };
                 Ok(TranscriptionSettings {
-                    mode: mode_,
-                    closed_caption_mode: closed_caption_mode_,
-                    language: language_,
-                    translation: translation_,
-                    speech_segment_config: speech_segment_config_,
+                    mode: __field_mode,
+                    closed_caption_mode: __field_closed_caption_mode,
+                    language: __field_language,
+                    translation: __field_translation,
+                    speech_segment_config: __field_speech_segment_config,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for RingSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("incoming_call_timeout_ms", &self.incoming_call_timeout_ms)?;
-        map_.serialize_entry("auto_cancel_timeout_ms", &self.auto_cancel_timeout_ms)?;
-        map_.serialize_entry("missed_call_timeout_ms", &self.missed_call_timeout_ms)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("incoming_call_timeout_ms", &self.incoming_call_timeout_ms)?;
+        __map.serialize_entry("auto_cancel_timeout_ms", &self.auto_cancel_timeout_ms)?;
+        __map.serialize_entry("missed_call_timeout_ms", &self.missed_call_timeout_ms)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for RingSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RingSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RingSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `RingSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<RingSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut incoming_call_timeout_ms_: Option<i32> = None;
-                let mut auto_cancel_timeout_ms_: Option<i32> = None;
-                let mut missed_call_timeout_ms_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "incoming_call_timeout_ms" => incoming_call_timeout_ms_ = Some(map_.next_value()?),
-                        "auto_cancel_timeout_ms" => auto_cancel_timeout_ms_ = Some(map_.next_value()?),
-                        "missed_call_timeout_ms" => missed_call_timeout_ms_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<RingSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_incoming_call_timeout_ms: Option<i32> = None;
+                let mut __field_auto_cancel_timeout_ms: Option<i32> = None;
+                let mut __field_missed_call_timeout_ms: Option<i32> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "incoming_call_timeout_ms" => __field_incoming_call_timeout_ms = Some(__map.next_value()?),
+                        "auto_cancel_timeout_ms" => __field_auto_cancel_timeout_ms = Some(__map.next_value()?),
+                        "missed_call_timeout_ms" => __field_missed_call_timeout_ms = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(RingSettings {
-                    incoming_call_timeout_ms: incoming_call_timeout_ms_.unwrap_or_default(),
-                    auto_cancel_timeout_ms: auto_cancel_timeout_ms_.unwrap_or_default(),
-                    missed_call_timeout_ms: missed_call_timeout_ms_.unwrap_or_default(),
+                    incoming_call_timeout_ms: __field_incoming_call_timeout_ms.unwrap_or_default(),
+                    auto_cancel_timeout_ms: __field_auto_cancel_timeout_ms.unwrap_or_default(),
+                    missed_call_timeout_ms: __field_missed_call_timeout_ms.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ThumbnailsSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ThumbnailsSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ThumbnailsSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ThumbnailsSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ThumbnailsSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ThumbnailsSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ThumbnailsSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_enabled: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "enabled" => __field_enabled = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ThumbnailsSettings {
-                    enabled: enabled_.unwrap_or_default(),
+                    enabled: __field_enabled.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for LimitsSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.max_participants {
-            map_.serialize_entry("max_participants", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.max_participants {
+            __map.serialize_entry("max_participants", __value)?;
         }
-        map_.serialize_entry("max_participants_exclude_roles", &self.max_participants_exclude_roles)?;
-        if let Some(value) = &self.max_participants_exclude_owner {
-            map_.serialize_entry("max_participants_exclude_owner", value)?;
+        __map.serialize_entry("max_participants_exclude_roles", &self.max_participants_exclude_roles)?;
+        if let Some(__value) = &self.max_participants_exclude_owner {
+            __map.serialize_entry("max_participants_exclude_owner", __value)?;
         }
-        if let Some(value) = &self.max_duration_seconds {
-            map_.serialize_entry("max_duration_seconds", value)?;
+        if let Some(__value) = &self.max_duration_seconds {
+            __map.serialize_entry("max_duration_seconds", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for LimitsSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LimitsSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `LimitsSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `LimitsSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<LimitsSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut max_participants_: Option<i32> = None;
-                let mut max_participants_exclude_roles_: Option<Vec<String>> = None;
-                let mut max_participants_exclude_owner_: Option<bool> = None;
-                let mut max_duration_seconds_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "max_participants" => max_participants_ = map_.next_value()?,
-                        "max_participants_exclude_roles" => max_participants_exclude_roles_ = Some(map_.next_value()?),
-                        "max_participants_exclude_owner" => max_participants_exclude_owner_ = map_.next_value()?,
-                        "max_duration_seconds" => max_duration_seconds_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<LimitsSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_max_participants: Option<i32> = None;
+                let mut __field_max_participants_exclude_roles: Option<Vec<String>> = None;
+                let mut __field_max_participants_exclude_owner: Option<bool> = None;
+                let mut __field_max_duration_seconds: Option<i32> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "max_participants" => __field_max_participants = __map.next_value()?,
+                        "max_participants_exclude_roles" => __field_max_participants_exclude_roles = Some(__map.next_value()?),
+                        "max_participants_exclude_owner" => __field_max_participants_exclude_owner = __map.next_value()?,
+                        "max_duration_seconds" => __field_max_duration_seconds = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LimitsSettings {
-                    max_participants: max_participants_,
-                    max_participants_exclude_roles: max_participants_exclude_roles_.unwrap_or_default(),
-                    max_participants_exclude_owner: max_participants_exclude_owner_,
-                    max_duration_seconds: max_duration_seconds_,
+                    max_participants: __field_max_participants,
+                    max_participants_exclude_roles: __field_max_participants_exclude_roles.unwrap_or_default(),
+                    max_participants_exclude_owner: __field_max_participants_exclude_owner,
+                    max_duration_seconds: __field_max_duration_seconds,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for SessionSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("inactivity_timeout_seconds", &self.inactivity_timeout_seconds)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("inactivity_timeout_seconds", &self.inactivity_timeout_seconds)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SessionSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SessionSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SessionSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `SessionSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SessionSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut inactivity_timeout_seconds_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "inactivity_timeout_seconds" => inactivity_timeout_seconds_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SessionSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_inactivity_timeout_seconds: Option<i32> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "inactivity_timeout_seconds" => __field_inactivity_timeout_seconds = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(SessionSettings {
-                    inactivity_timeout_seconds: inactivity_timeout_seconds_.unwrap_or_default(),
+                    inactivity_timeout_seconds: __field_inactivity_timeout_seconds.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for IngressSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.audio_encoding_options {
-            map_.serialize_entry("audio_encoding_options", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        if let Some(__value) = &self.audio_encoding_options {
+            __map.serialize_entry("audio_encoding_options", __value)?;
         }
-        if let Some(value) = &self.video_encoding_options {
-            map_.serialize_entry("video_encoding_options", value)?;
+        if let Some(__value) = &self.video_encoding_options {
+            __map.serialize_entry("video_encoding_options", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for IngressSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = IngressSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `IngressSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `IngressSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<IngressSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut audio_encoding_options_: Option<IngressAudioEncodingOptions> = None;
-                let mut video_encoding_options_: Option<std::collections::BTreeMap<String, IngressVideoEncodingOptions>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "audio_encoding_options" => audio_encoding_options_ = map_.next_value()?,
-                        "video_encoding_options" => video_encoding_options_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<IngressSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_enabled: Option<bool> = None;
+                let mut __field_audio_encoding_options: Option<IngressAudioEncodingOptions> = None;
+                let mut __field_video_encoding_options: Option<std::collections::BTreeMap<String, IngressVideoEncodingOptions>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "enabled" => __field_enabled = Some(__map.next_value()?),
+                        "audio_encoding_options" => __field_audio_encoding_options = __map.next_value()?,
+                        "video_encoding_options" => __field_video_encoding_options = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(IngressSettings {
-                    enabled: enabled_.unwrap_or_default(),
-                    audio_encoding_options: audio_encoding_options_,
-                    video_encoding_options: video_encoding_options_,
+                    enabled: __field_enabled.unwrap_or_default(),
+                    audio_encoding_options: __field_audio_encoding_options,
+                    video_encoding_options: __field_video_encoding_options,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for EventNotificationSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        map_.serialize_entry("apns", &self.apns)?;
-        map_.serialize_entry("fcm", &self.fcm)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        __map.serialize_entry("apns", &self.apns)?;
+        __map.serialize_entry("fcm", &self.fcm)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for EventNotificationSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EventNotificationSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `EventNotificationSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `EventNotificationSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<EventNotificationSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut apns_: Option<Apns> = None;
-                let mut fcm_: Option<Fcm> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "apns" => apns_ = Some(map_.next_value()?),
-                        "fcm" => fcm_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<EventNotificationSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_enabled: Option<bool> = None;
+                let mut __field_apns: Option<Apns> = None;
+                let mut __field_fcm: Option<Fcm> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "enabled" => __field_enabled = Some(__map.next_value()?),
+                        "apns" => __field_apns = Some(__map.next_value()?),
+                        "fcm" => __field_fcm = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(EventNotificationSettings {
-                    enabled: enabled_.unwrap_or_default(),
-                    apns: apns_.unwrap_or_default(),
-                    fcm: fcm_.unwrap_or_default(),
+                    enabled: __field_enabled.unwrap_or_default(),
+                    apns: __field_apns.unwrap_or_default(),
+                    fcm: __field_fcm.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for NoiseCancellationSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("mode", &self.mode)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("mode", &self.mode)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NoiseCancellationSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = NoiseCancellationSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `NoiseCancellationSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `NoiseCancellationSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<NoiseCancellationSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut mode_: Option<NoiseCancellationSettingsMode> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "mode" => mode_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NoiseCancellationSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_mode: Option<NoiseCancellationSettingsMode> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "mode" => __field_mode = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(mode_) = mode_ else {
+                let Some(__field_mode) = __field_mode else {
                     return Err(serde::de::Error::missing_field("mode"));
                 };
                 Ok(NoiseCancellationSettings {
-                    mode: mode_,
+                    mode: __field_mode,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for TargetResolution {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("width", &self.width)?;
-        map_.serialize_entry("height", &self.height)?;
-        map_.serialize_entry("bitrate", &self.bitrate)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("width", &self.width)?;
+        __map.serialize_entry("height", &self.height)?;
+        __map.serialize_entry("bitrate", &self.bitrate)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TargetResolution {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TargetResolution;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TargetResolution` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `TargetResolution` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TargetResolution, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut width_: Option<i32> = None;
-                let mut height_: Option<i32> = None;
-                let mut bitrate_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "width" => width_ = Some(map_.next_value()?),
-                        "height" => height_ = Some(map_.next_value()?),
-                        "bitrate" => bitrate_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<TargetResolution, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_width: Option<i32> = None;
+                let mut __field_height: Option<i32> = None;
+                let mut __field_bitrate: Option<i32> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "width" => __field_width = Some(__map.next_value()?),
+                        "height" => __field_height = Some(__map.next_value()?),
+                        "bitrate" => __field_bitrate = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(TargetResolution {
-                    width: width_.unwrap_or_default(),
-                    height: height_.unwrap_or_default(),
-                    bitrate: bitrate_.unwrap_or_default(),
+                    width: __field_width.unwrap_or_default(),
+                    height: __field_height.unwrap_or_default(),
+                    bitrate: __field_bitrate.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for LayoutSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.options {
-            map_.serialize_entry("options", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("name", &self.name)?;
+        if let Some(__value) = &self.options {
+            __map.serialize_entry("options", __value)?;
         }
-        map_.serialize_entry("external_app_url", &self.external_app_url)?;
-        map_.serialize_entry("external_css_url", &self.external_css_url)?;
-        if let Some(value) = &self.detect_orientation {
-            map_.serialize_entry("detect_orientation", value)?;
+        __map.serialize_entry("external_app_url", &self.external_app_url)?;
+        __map.serialize_entry("external_css_url", &self.external_css_url)?;
+        if let Some(__value) = &self.detect_orientation {
+            __map.serialize_entry("detect_orientation", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for LayoutSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LayoutSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `LayoutSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `LayoutSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<LayoutSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<LayoutSettingsName> = None;
-                let mut options_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut external_app_url_: Option<String> = None;
-                let mut external_css_url_: Option<String> = None;
-                let mut detect_orientation_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "options" => options_ = map_.next_value()?,
-                        "external_app_url" => external_app_url_ = Some(map_.next_value()?),
-                        "external_css_url" => external_css_url_ = Some(map_.next_value()?),
-                        "detect_orientation" => detect_orientation_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<LayoutSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_name: Option<LayoutSettingsName> = None;
+                let mut __field_options: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_external_app_url: Option<String> = None;
+                let mut __field_external_css_url: Option<String> = None;
+                let mut __field_detect_orientation: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "options" => __field_options = __map.next_value()?,
+                        "external_app_url" => __field_external_app_url = Some(__map.next_value()?),
+                        "external_css_url" => __field_external_css_url = Some(__map.next_value()?),
+                        "detect_orientation" => __field_detect_orientation = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(name_) = name_ else {
+                let Some(__field_name) = __field_name else {
                     return Err(serde::de::Error::missing_field("name"));
                 };
                 Ok(LayoutSettings {
-                    name: name_,
-                    options: options_,
-                    external_app_url: external_app_url_.unwrap_or_default(),
-                    external_css_url: external_css_url_.unwrap_or_default(),
-                    detect_orientation: detect_orientation_,
+                    name: __field_name,
+                    options: __field_options,
+                    external_app_url: __field_external_app_url.unwrap_or_default(),
+                    external_css_url: __field_external_css_url.unwrap_or_default(),
+                    detect_orientation: __field_detect_orientation,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for HlsSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("auto_on", &self.auto_on)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        map_.serialize_entry("quality_tracks", &self.quality_tracks)?;
-        if let Some(value) = &self.layout {
-            map_.serialize_entry("layout", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("auto_on", &self.auto_on)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        __map.serialize_entry("quality_tracks", &self.quality_tracks)?;
+        if let Some(__value) = &self.layout {
+            __map.serialize_entry("layout", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for HlsSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = HlsSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `HLSSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `HLSSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<HlsSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut auto_on_: Option<bool> = None;
-                let mut enabled_: Option<bool> = None;
-                let mut quality_tracks_: Option<Vec<String>> = None;
-                let mut layout_: Option<LayoutSettings> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "auto_on" => auto_on_ = Some(map_.next_value()?),
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "quality_tracks" => quality_tracks_ = Some(map_.next_value()?),
-                        "layout" => layout_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<HlsSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_auto_on: Option<bool> = None;
+                let mut __field_enabled: Option<bool> = None;
+                let mut __field_quality_tracks: Option<Vec<String>> = None;
+                let mut __field_layout: Option<LayoutSettings> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "auto_on" => __field_auto_on = Some(__map.next_value()?),
+                        "enabled" => __field_enabled = Some(__map.next_value()?),
+                        "quality_tracks" => __field_quality_tracks = Some(__map.next_value()?),
+                        "layout" => __field_layout = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(HlsSettings {
-                    auto_on: auto_on_.unwrap_or_default(),
-                    enabled: enabled_.unwrap_or_default(),
-                    quality_tracks: quality_tracks_.unwrap_or_default(),
-                    layout: layout_,
+                    auto_on: __field_auto_on.unwrap_or_default(),
+                    enabled: __field_enabled.unwrap_or_default(),
+                    quality_tracks: __field_quality_tracks.unwrap_or_default(),
+                    layout: __field_layout,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for RtmpSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.quality_name {
-            map_.serialize_entry("quality_name", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        if let Some(__value) = &self.quality_name {
+            __map.serialize_entry("quality_name", __value)?;
         }
-        if let Some(value) = &self.layout {
-            map_.serialize_entry("layout", value)?;
+        if let Some(__value) = &self.layout {
+            __map.serialize_entry("layout", __value)?;
         }
-        if let Some(value) = &self.location {
-            map_.serialize_entry("location", value)?;
+        if let Some(__value) = &self.location {
+            __map.serialize_entry("location", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for RtmpSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RtmpSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RTMPSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `RTMPSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<RtmpSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut quality_name_: Option<String> = None;
-                let mut layout_: Option<LayoutSettings> = None;
-                let mut location_: Option<RtmpLocation> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "quality_name" => quality_name_ = map_.next_value()?,
-                        "layout" => layout_ = map_.next_value()?,
-                        "location" => location_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<RtmpSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_enabled: Option<bool> = None;
+                let mut __field_quality_name: Option<String> = None;
+                let mut __field_layout: Option<LayoutSettings> = None;
+                let mut __field_location: Option<RtmpLocation> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "enabled" => __field_enabled = Some(__map.next_value()?),
+                        "quality_name" => __field_quality_name = __map.next_value()?,
+                        "layout" => __field_layout = __map.next_value()?,
+                        "location" => __field_location = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(RtmpSettings {
-                    enabled: enabled_.unwrap_or_default(),
-                    quality_name: quality_name_,
-                    layout: layout_,
-                    location: location_,
+                    enabled: __field_enabled.unwrap_or_default(),
+                    quality_name: __field_quality_name,
+                    layout: __field_layout,
+                    location: __field_location,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for TranslationSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        map_.serialize_entry("languages", &self.languages)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("enabled", &self.enabled)?;
+        __map.serialize_entry("languages", &self.languages)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TranslationSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TranslationSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TranslationSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `TranslationSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TranslationSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut languages_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "languages" => languages_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<TranslationSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_enabled: Option<bool> = None;
+                let mut __field_languages: Option<Vec<String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "enabled" => __field_enabled = Some(__map.next_value()?),
+                        "languages" => __field_languages = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(TranslationSettings {
-                    enabled: enabled_.unwrap_or_default(),
-                    languages: languages_.unwrap_or_default(),
+                    enabled: __field_enabled.unwrap_or_default(),
+                    languages: __field_languages.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for SpeechSegmentConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.max_speech_caption_ms {
-            map_.serialize_entry("max_speech_caption_ms", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.max_speech_caption_ms {
+            __map.serialize_entry("max_speech_caption_ms", __value)?;
         }
-        if let Some(value) = &self.silence_duration_ms {
-            map_.serialize_entry("silence_duration_ms", value)?;
+        if let Some(__value) = &self.silence_duration_ms {
+            __map.serialize_entry("silence_duration_ms", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SpeechSegmentConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SpeechSegmentConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SpeechSegmentConfig` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `SpeechSegmentConfig` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SpeechSegmentConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut max_speech_caption_ms_: Option<i32> = None;
-                let mut silence_duration_ms_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "max_speech_caption_ms" => max_speech_caption_ms_ = map_.next_value()?,
-                        "silence_duration_ms" => silence_duration_ms_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SpeechSegmentConfig, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_max_speech_caption_ms: Option<i32> = None;
+                let mut __field_silence_duration_ms: Option<i32> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "max_speech_caption_ms" => __field_max_speech_caption_ms = __map.next_value()?,
+                        "silence_duration_ms" => __field_silence_duration_ms = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(SpeechSegmentConfig {
-                    max_speech_caption_ms: max_speech_caption_ms_,
-                    silence_duration_ms: silence_duration_ms_,
+                    max_speech_caption_ms: __field_max_speech_caption_ms,
+                    silence_duration_ms: __field_silence_duration_ms,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for IngressAudioEncodingOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channels", &self.channels)?;
-        map_.serialize_entry("enable_dtx", &self.enable_dtx)?;
-        map_.serialize_entry("bitrate", &self.bitrate)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("channels", &self.channels)?;
+        __map.serialize_entry("enable_dtx", &self.enable_dtx)?;
+        __map.serialize_entry("bitrate", &self.bitrate)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for IngressAudioEncodingOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = IngressAudioEncodingOptions;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `IngressAudioEncodingOptions` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `IngressAudioEncodingOptions` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<IngressAudioEncodingOptions, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channels_: Option<i32> = None;
-                let mut enable_dtx_: Option<bool> = None;
-                let mut bitrate_: Option<i64> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channels" => channels_ = Some(map_.next_value()?),
-                        "enable_dtx" => enable_dtx_ = Some(map_.next_value()?),
-                        "bitrate" => bitrate_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<IngressAudioEncodingOptions, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_channels: Option<i32> = None;
+                let mut __field_enable_dtx: Option<bool> = None;
+                let mut __field_bitrate: Option<i64> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channels" => __field_channels = Some(__map.next_value()?),
+                        "enable_dtx" => __field_enable_dtx = Some(__map.next_value()?),
+                        "bitrate" => __field_bitrate = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(IngressAudioEncodingOptions {
-                    channels: channels_.unwrap_or_default(),
-                    enable_dtx: enable_dtx_.unwrap_or_default(),
-                    bitrate: bitrate_.unwrap_or_default(),
+                    channels: __field_channels.unwrap_or_default(),
+                    enable_dtx: __field_enable_dtx.unwrap_or_default(),
+                    bitrate: __field_bitrate.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for IngressVideoEncodingOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.source {
-            map_.serialize_entry("source", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.source {
+            __map.serialize_entry("source", __value)?;
         }
-        map_.serialize_entry("layers", &self.layers)?;
-        map_.end()
+        __map.serialize_entry("layers", &self.layers)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for IngressVideoEncodingOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = IngressVideoEncodingOptions;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `IngressVideoEncodingOptions` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `IngressVideoEncodingOptions` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<IngressVideoEncodingOptions, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut source_: Option<IngressSource> = None;
-                let mut layers_: Option<Vec<IngressVideoLayer>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "source" => source_ = map_.next_value()?,
-                        "layers" => layers_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<IngressVideoEncodingOptions, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_source: Option<IngressSource> = None;
+                let mut __field_layers: Option<Vec<IngressVideoLayer>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "source" => __field_source = __map.next_value()?,
+                        "layers" => __field_layers = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(IngressVideoEncodingOptions {
-                    source: source_,
-                    layers: layers_.unwrap_or_default(),
+                    source: __field_source,
+                    layers: __field_layers.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for Apns {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("title", &self.title)?;
-        map_.serialize_entry("body", &self.body)?;
-        if let Some(value) = &self.sound {
-            map_.serialize_entry("sound", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("title", &self.title)?;
+        __map.serialize_entry("body", &self.body)?;
+        if let Some(__value) = &self.sound {
+            __map.serialize_entry("sound", __value)?;
         }
-        if let Some(value) = &self.content_available {
-            map_.serialize_entry("content-available", value)?;
+        if let Some(__value) = &self.content_available {
+            __map.serialize_entry("content-available", __value)?;
         }
-        if let Some(value) = &self.mutable_content {
-            map_.serialize_entry("mutable-content", value)?;
+        if let Some(__value) = &self.mutable_content {
+            __map.serialize_entry("mutable-content", __value)?;
         }
-        if let Some(value) = &self.data {
-            map_.serialize_entry("data", value)?;
+        if let Some(__value) = &self.data {
+            __map.serialize_entry("data", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Apns {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Apns;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `APNS` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `APNS` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Apns, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut title_: Option<String> = None;
-                let mut body_: Option<String> = None;
-                let mut sound_: Option<String> = None;
-                let mut content_available_: Option<i32> = None;
-                let mut mutable_content_: Option<i32> = None;
-                let mut data_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "title" => title_ = Some(map_.next_value()?),
-                        "body" => body_ = Some(map_.next_value()?),
-                        "sound" => sound_ = map_.next_value()?,
-                        "content-available" => content_available_ = map_.next_value()?,
-                        "mutable-content" => mutable_content_ = map_.next_value()?,
-                        "data" => data_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Apns, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_title: Option<String> = None;
+                let mut __field_body: Option<String> = None;
+                let mut __field_sound: Option<String> = None;
+                let mut __field_content_available: Option<i32> = None;
+                let mut __field_mutable_content: Option<i32> = None;
+                let mut __field_data: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "title" => __field_title = Some(__map.next_value()?),
+                        "body" => __field_body = Some(__map.next_value()?),
+                        "sound" => __field_sound = __map.next_value()?,
+                        "content-available" => __field_content_available = __map.next_value()?,
+                        "mutable-content" => __field_mutable_content = __map.next_value()?,
+                        "data" => __field_data = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Apns {
-                    title: title_.unwrap_or_default(),
-                    body: body_.unwrap_or_default(),
-                    sound: sound_,
-                    content_available: content_available_,
-                    mutable_content: mutable_content_,
-                    data: data_,
+                    title: __field_title.unwrap_or_default(),
+                    body: __field_body.unwrap_or_default(),
+                    sound: __field_sound,
+                    content_available: __field_content_available,
+                    mutable_content: __field_mutable_content,
+                    data: __field_data,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for Fcm {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.data {
-            map_.serialize_entry("data", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.data {
+            __map.serialize_entry("data", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Fcm {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Fcm;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FCM` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `FCM` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Fcm, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut data_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "data" => data_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Fcm, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_data: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "data" => __field_data = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Fcm {
-                    data: data_,
+                    data: __field_data,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for RtmpLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("stream_url", &self.stream_url)?;
-        map_.serialize_entry("stream_key", &self.stream_key)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("stream_url", &self.stream_url)?;
+        __map.serialize_entry("stream_key", &self.stream_key)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for RtmpLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RtmpLocation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RTMPLocation` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `RTMPLocation` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<RtmpLocation, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut stream_url_: Option<String> = None;
-                let mut stream_key_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "stream_url" => stream_url_ = Some(map_.next_value()?),
-                        "stream_key" => stream_key_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<RtmpLocation, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_name: Option<String> = None;
+                let mut __field_stream_url: Option<String> = None;
+                let mut __field_stream_key: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "stream_url" => __field_stream_url = Some(__map.next_value()?),
+                        "stream_key" => __field_stream_key = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(RtmpLocation {
-                    name: name_.unwrap_or_default(),
-                    stream_url: stream_url_.unwrap_or_default(),
-                    stream_key: stream_key_.unwrap_or_default(),
+                    name: __field_name.unwrap_or_default(),
+                    stream_url: __field_stream_url.unwrap_or_default(),
+                    stream_key: __field_stream_key.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for IngressSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("width", &self.width)?;
-        map_.serialize_entry("height", &self.height)?;
-        map_.serialize_entry("fps", &self.fps)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("width", &self.width)?;
+        __map.serialize_entry("height", &self.height)?;
+        __map.serialize_entry("fps", &self.fps)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for IngressSource {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = IngressSource;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `IngressSource` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `IngressSource` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<IngressSource, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut width_: Option<i64> = None;
-                let mut height_: Option<i64> = None;
-                let mut fps_: Option<i64> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "width" => width_ = Some(map_.next_value()?),
-                        "height" => height_ = Some(map_.next_value()?),
-                        "fps" => fps_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<IngressSource, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_width: Option<i64> = None;
+                let mut __field_height: Option<i64> = None;
+                let mut __field_fps: Option<i64> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "width" => __field_width = Some(__map.next_value()?),
+                        "height" => __field_height = Some(__map.next_value()?),
+                        "fps" => __field_fps = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(IngressSource {
-                    width: width_.unwrap_or_default(),
-                    height: height_.unwrap_or_default(),
-                    fps: fps_.unwrap_or_default(),
+                    width: __field_width.unwrap_or_default(),
+                    height: __field_height.unwrap_or_default(),
+                    fps: __field_fps.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for IngressVideoLayer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("codec", &self.codec)?;
-        map_.serialize_entry("bitrate", &self.bitrate)?;
-        map_.serialize_entry("frame_rate", &self.frame_rate)?;
-        map_.serialize_entry("min_dimension", &self.min_dimension)?;
-        map_.serialize_entry("max_dimension", &self.max_dimension)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("codec", &self.codec)?;
+        __map.serialize_entry("bitrate", &self.bitrate)?;
+        __map.serialize_entry("frame_rate", &self.frame_rate)?;
+        __map.serialize_entry("min_dimension", &self.min_dimension)?;
+        __map.serialize_entry("max_dimension", &self.max_dimension)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for IngressVideoLayer {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = IngressVideoLayer;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `IngressVideoLayer` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `IngressVideoLayer` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<IngressVideoLayer, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut codec_: Option<IngressVideoLayerCodec> = None;
-                let mut bitrate_: Option<i64> = None;
-                let mut frame_rate_: Option<i64> = None;
-                let mut min_dimension_: Option<i64> = None;
-                let mut max_dimension_: Option<i64> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "codec" => codec_ = Some(map_.next_value()?),
-                        "bitrate" => bitrate_ = Some(map_.next_value()?),
-                        "frame_rate" => frame_rate_ = Some(map_.next_value()?),
-                        "min_dimension" => min_dimension_ = Some(map_.next_value()?),
-                        "max_dimension" => max_dimension_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<IngressVideoLayer, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_codec: Option<IngressVideoLayerCodec> = None;
+                let mut __field_bitrate: Option<i64> = None;
+                let mut __field_frame_rate: Option<i64> = None;
+                let mut __field_min_dimension: Option<i64> = None;
+                let mut __field_max_dimension: Option<i64> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "codec" => __field_codec = Some(__map.next_value()?),
+                        "bitrate" => __field_bitrate = Some(__map.next_value()?),
+                        "frame_rate" => __field_frame_rate = Some(__map.next_value()?),
+                        "min_dimension" => __field_min_dimension = Some(__map.next_value()?),
+                        "max_dimension" => __field_max_dimension = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(codec_) = codec_ else {
+                let Some(__field_codec) = __field_codec else {
                     return Err(serde::de::Error::missing_field("codec"));
                 };
                 Ok(IngressVideoLayer {
-                    codec: codec_,
-                    bitrate: bitrate_.unwrap_or_default(),
-                    frame_rate: frame_rate_.unwrap_or_default(),
-                    min_dimension: min_dimension_.unwrap_or_default(),
-                    max_dimension: max_dimension_.unwrap_or_default(),
+                    codec: __field_codec,
+                    bitrate: __field_bitrate.unwrap_or_default(),
+                    frame_rate: __field_frame_rate.unwrap_or_default(),
+                    min_dimension: __field_min_dimension.unwrap_or_default(),
+                    max_dimension: __field_max_dimension.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -7,566 +7,566 @@
 use super::*;
 
 impl serde::Serialize for ListBlockListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("blocklists", &self.blocklists)?;
-        if let Some(value) = &self.next_cursor {
-            map_.serialize_entry("next_cursor", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("blocklists", &self.blocklists)?;
+        if let Some(__value) = &self.next_cursor {
+            __map.serialize_entry("next_cursor", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ListBlockListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListBlockListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListBlockListResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ListBlockListResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListBlockListResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut blocklists_: Option<Vec<BlockListResponse>> = None;
-                let mut next_cursor_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "blocklists" => blocklists_ = Some(map_.next_value()?),
-                        "next_cursor" => next_cursor_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ListBlockListResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_blocklists: Option<Vec<BlockListResponse>> = None;
+                let mut __field_next_cursor: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "blocklists" => __field_blocklists = Some(__map.next_value()?),
+                        "next_cursor" => __field_next_cursor = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ListBlockListResponse {
-                    blocklists: blocklists_.unwrap_or_default(),
-                    next_cursor: next_cursor_,
-                    duration: duration_.unwrap_or_default(),
+                    blocklists: __field_blocklists.unwrap_or_default(),
+                    next_cursor: __field_next_cursor,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CreateBlockListRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.is_leet_check_enabled {
-            map_.serialize_entry("is_leet_check_enabled", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.is_leet_check_enabled {
+            __map.serialize_entry("is_leet_check_enabled", __value)?;
         }
-        if let Some(value) = &self.is_plural_check_enabled {
-            map_.serialize_entry("is_plural_check_enabled", value)?;
+        if let Some(__value) = &self.is_plural_check_enabled {
+            __map.serialize_entry("is_plural_check_enabled", __value)?;
         }
-        if let Some(value) = &self.is_confusable_folding_enabled {
-            map_.serialize_entry("is_confusable_folding_enabled", value)?;
+        if let Some(__value) = &self.is_confusable_folding_enabled {
+            __map.serialize_entry("is_confusable_folding_enabled", __value)?;
         }
-        if let Some(value) = &self.is_substring_matching_enabled {
-            map_.serialize_entry("is_substring_matching_enabled", value)?;
+        if let Some(__value) = &self.is_substring_matching_enabled {
+            __map.serialize_entry("is_substring_matching_enabled", __value)?;
         }
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("words", &self.words)?;
-        if let Some(value) = &self.type_ {
-            map_.serialize_entry("type", value)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("words", &self.words)?;
+        if let Some(__value) = &self.type_ {
+            __map.serialize_entry("type", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateBlockListRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateBlockListRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateBlockListRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateBlockListRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateBlockListRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut is_leet_check_enabled_: Option<bool> = None;
-                let mut is_plural_check_enabled_: Option<bool> = None;
-                let mut is_confusable_folding_enabled_: Option<bool> = None;
-                let mut is_substring_matching_enabled_: Option<bool> = None;
-                let mut name_: Option<String> = None;
-                let mut words_: Option<Vec<String>> = None;
-                let mut type_: Option<CreateBlockListRequestType> = None;
-                let mut team_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "is_leet_check_enabled" => is_leet_check_enabled_ = map_.next_value()?,
-                        "is_plural_check_enabled" => is_plural_check_enabled_ = map_.next_value()?,
-                        "is_confusable_folding_enabled" => is_confusable_folding_enabled_ = map_.next_value()?,
-                        "is_substring_matching_enabled" => is_substring_matching_enabled_ = map_.next_value()?,
-                        "name" => name_ = Some(map_.next_value()?),
-                        "words" => words_ = Some(map_.next_value()?),
-                        "type" => type_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateBlockListRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_is_leet_check_enabled: Option<bool> = None;
+                let mut __field_is_plural_check_enabled: Option<bool> = None;
+                let mut __field_is_confusable_folding_enabled: Option<bool> = None;
+                let mut __field_is_substring_matching_enabled: Option<bool> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_words: Option<Vec<String>> = None;
+                let mut __field_type_: Option<CreateBlockListRequestType> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "is_leet_check_enabled" => __field_is_leet_check_enabled = __map.next_value()?,
+                        "is_plural_check_enabled" => __field_is_plural_check_enabled = __map.next_value()?,
+                        "is_confusable_folding_enabled" => __field_is_confusable_folding_enabled = __map.next_value()?,
+                        "is_substring_matching_enabled" => __field_is_substring_matching_enabled = __map.next_value()?,
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "words" => __field_words = Some(__map.next_value()?),
+                        "type" => __field_type_ = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreateBlockListRequest {
-                    is_leet_check_enabled: is_leet_check_enabled_,
-                    is_plural_check_enabled: is_plural_check_enabled_,
-                    is_confusable_folding_enabled: is_confusable_folding_enabled_,
-                    is_substring_matching_enabled: is_substring_matching_enabled_,
-                    name: name_.unwrap_or_default(),
-                    words: words_.unwrap_or_default(),
-                    type_,
-                    team: team_,
-                    user_id: user_id_,
-                    user: user_,
+                    is_leet_check_enabled: __field_is_leet_check_enabled,
+                    is_plural_check_enabled: __field_is_plural_check_enabled,
+                    is_confusable_folding_enabled: __field_is_confusable_folding_enabled,
+                    is_substring_matching_enabled: __field_is_substring_matching_enabled,
+                    name: __field_name.unwrap_or_default(),
+                    words: __field_words.unwrap_or_default(),
+                    type_: __field_type_,
+                    team: __field_team,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CreateBlockListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.blocklist {
+            __map.serialize_entry("blocklist", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateBlockListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateBlockListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateBlockListResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateBlockListResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateBlockListResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut blocklist_: Option<BlockListResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateBlockListResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_blocklist: Option<BlockListResponse> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "blocklist" => __field_blocklist = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreateBlockListResponse {
-                    blocklist: blocklist_,
-                    duration: duration_.unwrap_or_default(),
+                    blocklist: __field_blocklist,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ImportBlockListRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("items", &self.items)?;
-        if let Some(value) = &self.chunk_size {
-            map_.serialize_entry("chunk_size", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("items", &self.items)?;
+        if let Some(__value) = &self.chunk_size {
+            __map.serialize_entry("chunk_size", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImportBlockListRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ImportBlockListRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImportBlockListRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ImportBlockListRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImportBlockListRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut items_: Option<Vec<String>> = None;
-                let mut chunk_size_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "items" => items_ = Some(map_.next_value()?),
-                        "chunk_size" => chunk_size_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ImportBlockListRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_items: Option<Vec<String>> = None;
+                let mut __field_chunk_size: Option<i32> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "items" => __field_items = Some(__map.next_value()?),
+                        "chunk_size" => __field_chunk_size = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ImportBlockListRequest {
-                    items: items_.unwrap_or_default(),
-                    chunk_size: chunk_size_,
+                    items: __field_items.unwrap_or_default(),
+                    chunk_size: __field_chunk_size,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ImportBlockListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("task_id", &self.task_id)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImportBlockListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ImportBlockListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImportBlockListResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ImportBlockListResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImportBlockListResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut task_id_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ImportBlockListResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_task_id: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "task_id" => __field_task_id = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ImportBlockListResponse {
-                    task_id: task_id_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    task_id: __field_task_id.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GetBlockListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.blocklist {
+            __map.serialize_entry("blocklist", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetBlockListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetBlockListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetBlockListResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GetBlockListResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetBlockListResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut blocklist_: Option<BlockListResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetBlockListResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_blocklist: Option<BlockListResponse> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "blocklist" => __field_blocklist = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(GetBlockListResponse {
-                    blocklist: blocklist_,
-                    duration: duration_.unwrap_or_default(),
+                    blocklist: __field_blocklist,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateBlockListRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.words {
-            map_.serialize_entry("words", value)?;
+        if let Some(__value) = &self.words {
+            __map.serialize_entry("words", __value)?;
         }
-        if let Some(value) = &self.is_leet_check_enabled {
-            map_.serialize_entry("is_leet_check_enabled", value)?;
+        if let Some(__value) = &self.is_leet_check_enabled {
+            __map.serialize_entry("is_leet_check_enabled", __value)?;
         }
-        if let Some(value) = &self.is_plural_check_enabled {
-            map_.serialize_entry("is_plural_check_enabled", value)?;
+        if let Some(__value) = &self.is_plural_check_enabled {
+            __map.serialize_entry("is_plural_check_enabled", __value)?;
         }
-        if let Some(value) = &self.is_confusable_folding_enabled {
-            map_.serialize_entry("is_confusable_folding_enabled", value)?;
+        if let Some(__value) = &self.is_confusable_folding_enabled {
+            __map.serialize_entry("is_confusable_folding_enabled", __value)?;
         }
-        if let Some(value) = &self.is_substring_matching_enabled {
-            map_.serialize_entry("is_substring_matching_enabled", value)?;
+        if let Some(__value) = &self.is_substring_matching_enabled {
+            __map.serialize_entry("is_substring_matching_enabled", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateBlockListRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateBlockListRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateBlockListRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateBlockListRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateBlockListRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut team_: Option<String> = None;
-                let mut words_: Option<Vec<String>> = None;
-                let mut is_leet_check_enabled_: Option<bool> = None;
-                let mut is_plural_check_enabled_: Option<bool> = None;
-                let mut is_confusable_folding_enabled_: Option<bool> = None;
-                let mut is_substring_matching_enabled_: Option<bool> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "team" => team_ = map_.next_value()?,
-                        "words" => words_ = map_.next_value()?,
-                        "is_leet_check_enabled" => is_leet_check_enabled_ = map_.next_value()?,
-                        "is_plural_check_enabled" => is_plural_check_enabled_ = map_.next_value()?,
-                        "is_confusable_folding_enabled" => is_confusable_folding_enabled_ = map_.next_value()?,
-                        "is_substring_matching_enabled" => is_substring_matching_enabled_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateBlockListRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_team: Option<String> = None;
+                let mut __field_words: Option<Vec<String>> = None;
+                let mut __field_is_leet_check_enabled: Option<bool> = None;
+                let mut __field_is_plural_check_enabled: Option<bool> = None;
+                let mut __field_is_confusable_folding_enabled: Option<bool> = None;
+                let mut __field_is_substring_matching_enabled: Option<bool> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "team" => __field_team = __map.next_value()?,
+                        "words" => __field_words = __map.next_value()?,
+                        "is_leet_check_enabled" => __field_is_leet_check_enabled = __map.next_value()?,
+                        "is_plural_check_enabled" => __field_is_plural_check_enabled = __map.next_value()?,
+                        "is_confusable_folding_enabled" => __field_is_confusable_folding_enabled = __map.next_value()?,
+                        "is_substring_matching_enabled" => __field_is_substring_matching_enabled = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateBlockListRequest {
-                    team: team_,
-                    words: words_,
-                    is_leet_check_enabled: is_leet_check_enabled_,
-                    is_plural_check_enabled: is_plural_check_enabled_,
-                    is_confusable_folding_enabled: is_confusable_folding_enabled_,
-                    is_substring_matching_enabled: is_substring_matching_enabled_,
-                    user_id: user_id_,
-                    user: user_,
+                    team: __field_team,
+                    words: __field_words,
+                    is_leet_check_enabled: __field_is_leet_check_enabled,
+                    is_plural_check_enabled: __field_is_plural_check_enabled,
+                    is_confusable_folding_enabled: __field_is_confusable_folding_enabled,
+                    is_substring_matching_enabled: __field_is_substring_matching_enabled,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateBlockListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.blocklist {
+            __map.serialize_entry("blocklist", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateBlockListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateBlockListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateBlockListResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateBlockListResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateBlockListResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut blocklist_: Option<BlockListResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateBlockListResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_blocklist: Option<BlockListResponse> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "blocklist" => __field_blocklist = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateBlockListResponse {
-                    blocklist: blocklist_,
-                    duration: duration_.unwrap_or_default(),
+                    blocklist: __field_blocklist,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for BlockListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.created_at {
-            map_.serialize_entry("created_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.created_at {
+            __map.serialize_entry("created_at", __value)?;
         }
-        if let Some(value) = &self.updated_at {
-            map_.serialize_entry("updated_at", value)?;
+        if let Some(__value) = &self.updated_at {
+            __map.serialize_entry("updated_at", __value)?;
         }
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
+        if let Some(__value) = &self.id {
+            __map.serialize_entry("id", __value)?;
         }
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("words", &self.words)?;
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("type", &self.type_)?;
+        __map.serialize_entry("words", &self.words)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.owner_user_id {
-            map_.serialize_entry("owner_user_id", value)?;
+        if let Some(__value) = &self.owner_user_id {
+            __map.serialize_entry("owner_user_id", __value)?;
         }
-        map_.serialize_entry("is_leet_check_enabled", &self.is_leet_check_enabled)?;
-        map_.serialize_entry("is_plural_check_enabled", &self.is_plural_check_enabled)?;
-        map_.serialize_entry("is_confusable_folding_enabled", &self.is_confusable_folding_enabled)?;
-        map_.serialize_entry("is_substring_matching_enabled", &self.is_substring_matching_enabled)?;
-        map_.end()
+        __map.serialize_entry("is_leet_check_enabled", &self.is_leet_check_enabled)?;
+        __map.serialize_entry("is_plural_check_enabled", &self.is_plural_check_enabled)?;
+        __map.serialize_entry("is_confusable_folding_enabled", &self.is_confusable_folding_enabled)?;
+        __map.serialize_entry("is_substring_matching_enabled", &self.is_substring_matching_enabled)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BlockListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BlockListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BlockListResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `BlockListResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BlockListResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut id_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut words_: Option<Vec<String>> = None;
-                let mut team_: Option<String> = None;
-                let mut owner_user_id_: Option<String> = None;
-                let mut is_leet_check_enabled_: Option<bool> = None;
-                let mut is_plural_check_enabled_: Option<bool> = None;
-                let mut is_confusable_folding_enabled_: Option<bool> = None;
-                let mut is_substring_matching_enabled_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = map_.next_value()?,
-                        "updated_at" => updated_at_ = map_.next_value()?,
-                        "id" => id_ = map_.next_value()?,
-                        "name" => name_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "words" => words_ = Some(map_.next_value()?),
-                        "team" => team_ = map_.next_value()?,
-                        "owner_user_id" => owner_user_id_ = map_.next_value()?,
-                        "is_leet_check_enabled" => is_leet_check_enabled_ = Some(map_.next_value()?),
-                        "is_plural_check_enabled" => is_plural_check_enabled_ = Some(map_.next_value()?),
-                        "is_confusable_folding_enabled" => is_confusable_folding_enabled_ = Some(map_.next_value()?),
-                        "is_substring_matching_enabled" => is_substring_matching_enabled_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<BlockListResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_id: Option<String> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_words: Option<Vec<String>> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_owner_user_id: Option<String> = None;
+                let mut __field_is_leet_check_enabled: Option<bool> = None;
+                let mut __field_is_plural_check_enabled: Option<bool> = None;
+                let mut __field_is_confusable_folding_enabled: Option<bool> = None;
+                let mut __field_is_substring_matching_enabled: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = __map.next_value()?,
+                        "updated_at" => __field_updated_at = __map.next_value()?,
+                        "id" => __field_id = __map.next_value()?,
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "type" => __field_type_ = Some(__map.next_value()?),
+                        "words" => __field_words = Some(__map.next_value()?),
+                        "team" => __field_team = __map.next_value()?,
+                        "owner_user_id" => __field_owner_user_id = __map.next_value()?,
+                        "is_leet_check_enabled" => __field_is_leet_check_enabled = Some(__map.next_value()?),
+                        "is_plural_check_enabled" => __field_is_plural_check_enabled = Some(__map.next_value()?),
+                        "is_confusable_folding_enabled" => __field_is_confusable_folding_enabled = Some(__map.next_value()?),
+                        "is_substring_matching_enabled" => __field_is_substring_matching_enabled = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(BlockListResponse {
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    id: id_,
-                    name: name_.unwrap_or_default(),
-                    type_: type_.unwrap_or_default(),
-                    words: words_.unwrap_or_default(),
-                    team: team_,
-                    owner_user_id: owner_user_id_,
-                    is_leet_check_enabled: is_leet_check_enabled_.unwrap_or_default(),
-                    is_plural_check_enabled: is_plural_check_enabled_.unwrap_or_default(),
-                    is_confusable_folding_enabled: is_confusable_folding_enabled_.unwrap_or_default(),
-                    is_substring_matching_enabled: is_substring_matching_enabled_.unwrap_or_default(),
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    id: __field_id,
+                    name: __field_name.unwrap_or_default(),
+                    type_: __field_type_.unwrap_or_default(),
+                    words: __field_words.unwrap_or_default(),
+                    team: __field_team,
+                    owner_user_id: __field_owner_user_id,
+                    is_leet_check_enabled: __field_is_leet_check_enabled.unwrap_or_default(),
+                    is_plural_check_enabled: __field_is_plural_check_enabled.unwrap_or_default(),
+                    is_confusable_folding_enabled: __field_is_confusable_folding_enabled.unwrap_or_default(),
+                    is_substring_matching_enabled: __field_is_substring_matching_enabled.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for BlockListOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("blocklist", &self.blocklist)?;
-        map_.serialize_entry("behavior", &self.behavior)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("blocklist", &self.blocklist)?;
+        __map.serialize_entry("behavior", &self.behavior)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BlockListOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BlockListOptions;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BlockListOptions` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `BlockListOptions` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BlockListOptions, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut blocklist_: Option<String> = None;
-                let mut behavior_: Option<BlocklistBehavior> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "blocklist" => blocklist_ = Some(map_.next_value()?),
-                        "behavior" => behavior_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<BlockListOptions, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_blocklist: Option<String> = None;
+                let mut __field_behavior: Option<BlocklistBehavior> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "blocklist" => __field_blocklist = Some(__map.next_value()?),
+                        "behavior" => __field_behavior = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(behavior_) = behavior_ else {
+                let Some(__field_behavior) = __field_behavior else {
                     return Err(serde::de::Error::missing_field("behavior"));
                 };
                 Ok(BlockListOptions {
-                    blocklist: blocklist_.unwrap_or_default(),
-                    behavior: behavior_,
+                    blocklist: __field_blocklist.unwrap_or_default(),
+                    behavior: __field_behavior,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -7,1236 +7,1236 @@
 use super::*;
 
 impl serde::Serialize for CreateCampaignRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.id {
+            __map.serialize_entry("id", __value)?;
         }
-        if let Some(value) = &self.segment_ids {
-            map_.serialize_entry("segment_ids", value)?;
+        if let Some(__value) = &self.segment_ids {
+            __map.serialize_entry("segment_ids", __value)?;
         }
-        if let Some(value) = &self.user_ids {
-            map_.serialize_entry("user_ids", value)?;
+        if let Some(__value) = &self.user_ids {
+            __map.serialize_entry("user_ids", __value)?;
         }
-        map_.serialize_entry("sender_id", &self.sender_id)?;
-        if let Some(value) = &self.sender_mode {
-            map_.serialize_entry("sender_mode", value)?;
+        __map.serialize_entry("sender_id", &self.sender_id)?;
+        if let Some(__value) = &self.sender_mode {
+            __map.serialize_entry("sender_mode", __value)?;
         }
-        if let Some(value) = &self.name {
-            map_.serialize_entry("name", value)?;
+        if let Some(__value) = &self.name {
+            __map.serialize_entry("name", __value)?;
         }
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
+        if let Some(__value) = &self.description {
+            __map.serialize_entry("description", __value)?;
         }
-        if let Some(value) = &self.create_channels {
-            map_.serialize_entry("create_channels", value)?;
+        if let Some(__value) = &self.create_channels {
+            __map.serialize_entry("create_channels", __value)?;
         }
-        if let Some(value) = &self.show_channels {
-            map_.serialize_entry("show_channels", value)?;
+        if let Some(__value) = &self.show_channels {
+            __map.serialize_entry("show_channels", __value)?;
         }
-        if let Some(value) = &self.skip_push {
-            map_.serialize_entry("skip_push", value)?;
+        if let Some(__value) = &self.skip_push {
+            __map.serialize_entry("skip_push", __value)?;
         }
-        if let Some(value) = &self.skip_webhook {
-            map_.serialize_entry("skip_webhook", value)?;
+        if let Some(__value) = &self.skip_webhook {
+            __map.serialize_entry("skip_webhook", __value)?;
         }
-        map_.serialize_entry("message_template", &self.message_template)?;
-        if let Some(value) = &self.channel_template {
-            map_.serialize_entry("channel_template", value)?;
+        __map.serialize_entry("message_template", &self.message_template)?;
+        if let Some(__value) = &self.channel_template {
+            __map.serialize_entry("channel_template", __value)?;
         }
-        if let Some(value) = &self.sender_visibility {
-            map_.serialize_entry("sender_visibility", value)?;
+        if let Some(__value) = &self.sender_visibility {
+            __map.serialize_entry("sender_visibility", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateCampaignRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateCampaignRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateCampaignRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateCampaignRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateCampaignRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut segment_ids_: Option<Vec<String>> = None;
-                let mut user_ids_: Option<Vec<String>> = None;
-                let mut sender_id_: Option<String> = None;
-                let mut sender_mode_: Option<CreateCampaignRequestSenderMode> = None;
-                let mut name_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut create_channels_: Option<bool> = None;
-                let mut show_channels_: Option<bool> = None;
-                let mut skip_push_: Option<bool> = None;
-                let mut skip_webhook_: Option<bool> = None;
-                let mut message_template_: Option<CampaignMessageTemplate> = None;
-                let mut channel_template_: Option<CampaignChannelTemplate> = None;
-                let mut sender_visibility_: Option<CreateCampaignRequestSenderVisibility> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = map_.next_value()?,
-                        "segment_ids" => segment_ids_ = map_.next_value()?,
-                        "user_ids" => user_ids_ = map_.next_value()?,
-                        "sender_id" => sender_id_ = Some(map_.next_value()?),
-                        "sender_mode" => sender_mode_ = map_.next_value()?,
-                        "name" => name_ = map_.next_value()?,
-                        "description" => description_ = map_.next_value()?,
-                        "create_channels" => create_channels_ = map_.next_value()?,
-                        "show_channels" => show_channels_ = map_.next_value()?,
-                        "skip_push" => skip_push_ = map_.next_value()?,
-                        "skip_webhook" => skip_webhook_ = map_.next_value()?,
-                        "message_template" => message_template_ = Some(map_.next_value()?),
-                        "channel_template" => channel_template_ = map_.next_value()?,
-                        "sender_visibility" => sender_visibility_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateCampaignRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_segment_ids: Option<Vec<String>> = None;
+                let mut __field_user_ids: Option<Vec<String>> = None;
+                let mut __field_sender_id: Option<String> = None;
+                let mut __field_sender_mode: Option<CreateCampaignRequestSenderMode> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_description: Option<String> = None;
+                let mut __field_create_channels: Option<bool> = None;
+                let mut __field_show_channels: Option<bool> = None;
+                let mut __field_skip_push: Option<bool> = None;
+                let mut __field_skip_webhook: Option<bool> = None;
+                let mut __field_message_template: Option<CampaignMessageTemplate> = None;
+                let mut __field_channel_template: Option<CampaignChannelTemplate> = None;
+                let mut __field_sender_visibility: Option<CreateCampaignRequestSenderVisibility> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = __map.next_value()?,
+                        "segment_ids" => __field_segment_ids = __map.next_value()?,
+                        "user_ids" => __field_user_ids = __map.next_value()?,
+                        "sender_id" => __field_sender_id = Some(__map.next_value()?),
+                        "sender_mode" => __field_sender_mode = __map.next_value()?,
+                        "name" => __field_name = __map.next_value()?,
+                        "description" => __field_description = __map.next_value()?,
+                        "create_channels" => __field_create_channels = __map.next_value()?,
+                        "show_channels" => __field_show_channels = __map.next_value()?,
+                        "skip_push" => __field_skip_push = __map.next_value()?,
+                        "skip_webhook" => __field_skip_webhook = __map.next_value()?,
+                        "message_template" => __field_message_template = Some(__map.next_value()?),
+                        "channel_template" => __field_channel_template = __map.next_value()?,
+                        "sender_visibility" => __field_sender_visibility = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreateCampaignRequest {
-                    id: id_,
-                    segment_ids: segment_ids_,
-                    user_ids: user_ids_,
-                    sender_id: sender_id_.unwrap_or_default(),
-                    sender_mode: sender_mode_,
-                    name: name_,
-                    description: description_,
-                    create_channels: create_channels_,
-                    show_channels: show_channels_,
-                    skip_push: skip_push_,
-                    skip_webhook: skip_webhook_,
-                    message_template: message_template_.unwrap_or_default(),
-                    channel_template: channel_template_,
-                    sender_visibility: sender_visibility_,
+                    id: __field_id,
+                    segment_ids: __field_segment_ids,
+                    user_ids: __field_user_ids,
+                    sender_id: __field_sender_id.unwrap_or_default(),
+                    sender_mode: __field_sender_mode,
+                    name: __field_name,
+                    description: __field_description,
+                    create_channels: __field_create_channels,
+                    show_channels: __field_show_channels,
+                    skip_push: __field_skip_push,
+                    skip_webhook: __field_skip_webhook,
+                    message_template: __field_message_template.unwrap_or_default(),
+                    channel_template: __field_channel_template,
+                    sender_visibility: __field_sender_visibility,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CreateCampaignResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.campaign {
-            map_.serialize_entry("campaign", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.campaign {
+            __map.serialize_entry("campaign", __value)?;
         }
-        if let Some(value) = &self.users {
-            map_.serialize_entry("users", value)?;
+        if let Some(__value) = &self.users {
+            __map.serialize_entry("users", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateCampaignResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateCampaignResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateCampaignResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateCampaignResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateCampaignResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut campaign_: Option<CampaignResponse> = None;
-                let mut users_: Option<PagerResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "campaign" => campaign_ = map_.next_value()?,
-                        "users" => users_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateCampaignResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_campaign: Option<CampaignResponse> = None;
+                let mut __field_users: Option<PagerResponse> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "campaign" => __field_campaign = __map.next_value()?,
+                        "users" => __field_users = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreateCampaignResponse {
-                    campaign: campaign_,
-                    users: users_,
-                    duration: duration_.unwrap_or_default(),
+                    campaign: __field_campaign,
+                    users: __field_users,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QueryCampaignsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.filter {
-            map_.serialize_entry("filter", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.filter {
+            __map.serialize_entry("filter", __value)?;
         }
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
+        if let Some(__value) = &self.sort {
+            __map.serialize_entry("sort", __value)?;
         }
-        if let Some(value) = &self.user_limit {
-            map_.serialize_entry("user_limit", value)?;
+        if let Some(__value) = &self.user_limit {
+            __map.serialize_entry("user_limit", __value)?;
         }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
+        if let Some(__value) = &self.limit {
+            __map.serialize_entry("limit", __value)?;
         }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
+        if let Some(__value) = &self.prev {
+            __map.serialize_entry("prev", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryCampaignsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryCampaignsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryCampaignsRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryCampaignsRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryCampaignsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_: Option<crate::filter::Filter<QueryCampaignsFilter>> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut user_limit_: Option<i32> = None;
-                let mut limit_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "filter" => filter_ = map_.next_value()?,
-                        "sort" => sort_ = map_.next_value()?,
-                        "user_limit" => user_limit_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryCampaignsRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_filter: Option<crate::filter::Filter<QueryCampaignsFilter>> = None;
+                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
+                let mut __field_user_limit: Option<i32> = None;
+                let mut __field_limit: Option<i32> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_prev: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "filter" => __field_filter = __map.next_value()?,
+                        "sort" => __field_sort = __map.next_value()?,
+                        "user_limit" => __field_user_limit = __map.next_value()?,
+                        "limit" => __field_limit = __map.next_value()?,
+                        "next" => __field_next = __map.next_value()?,
+                        "prev" => __field_prev = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryCampaignsRequest {
-                    filter: filter_,
-                    sort: sort_,
-                    user_limit: user_limit_,
-                    limit: limit_,
-                    next: next_,
-                    prev: prev_,
+                    filter: __field_filter,
+                    sort: __field_sort,
+                    user_limit: __field_user_limit,
+                    limit: __field_limit,
+                    next: __field_next,
+                    prev: __field_prev,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QueryCampaignsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("campaigns", &self.campaigns)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("campaigns", &self.campaigns)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
+        if let Some(__value) = &self.prev {
+            __map.serialize_entry("prev", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryCampaignsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryCampaignsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryCampaignsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryCampaignsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryCampaignsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut campaigns_: Option<Vec<CampaignResponse>> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "campaigns" => campaigns_ = Some(map_.next_value()?),
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryCampaignsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_campaigns: Option<Vec<CampaignResponse>> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_prev: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "campaigns" => __field_campaigns = Some(__map.next_value()?),
+                        "next" => __field_next = __map.next_value()?,
+                        "prev" => __field_prev = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryCampaignsResponse {
-                    campaigns: campaigns_.unwrap_or_default(),
-                    next: next_,
-                    prev: prev_,
-                    duration: duration_.unwrap_or_default(),
+                    campaigns: __field_campaigns.unwrap_or_default(),
+                    next: __field_next,
+                    prev: __field_prev,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DeleteCampaignResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteCampaignResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteCampaignResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteCampaignResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DeleteCampaignResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteCampaignResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteCampaignResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(DeleteCampaignResponse {
-                    duration: duration_.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GetCampaignResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.campaign {
-            map_.serialize_entry("campaign", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.campaign {
+            __map.serialize_entry("campaign", __value)?;
         }
-        if let Some(value) = &self.users {
-            map_.serialize_entry("users", value)?;
+        if let Some(__value) = &self.users {
+            __map.serialize_entry("users", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetCampaignResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetCampaignResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetCampaignResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GetCampaignResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetCampaignResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut campaign_: Option<CampaignResponse> = None;
-                let mut users_: Option<PagerResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "campaign" => campaign_ = map_.next_value()?,
-                        "users" => users_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetCampaignResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_campaign: Option<CampaignResponse> = None;
+                let mut __field_users: Option<PagerResponse> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "campaign" => __field_campaign = __map.next_value()?,
+                        "users" => __field_users = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(GetCampaignResponse {
-                    campaign: campaign_,
-                    users: users_,
-                    duration: duration_.unwrap_or_default(),
+                    campaign: __field_campaign,
+                    users: __field_users,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateCampaignRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.id {
+            __map.serialize_entry("id", __value)?;
         }
-        if let Some(value) = &self.segment_ids {
-            map_.serialize_entry("segment_ids", value)?;
+        if let Some(__value) = &self.segment_ids {
+            __map.serialize_entry("segment_ids", __value)?;
         }
-        if let Some(value) = &self.user_ids {
-            map_.serialize_entry("user_ids", value)?;
+        if let Some(__value) = &self.user_ids {
+            __map.serialize_entry("user_ids", __value)?;
         }
-        map_.serialize_entry("sender_id", &self.sender_id)?;
-        if let Some(value) = &self.sender_mode {
-            map_.serialize_entry("sender_mode", value)?;
+        __map.serialize_entry("sender_id", &self.sender_id)?;
+        if let Some(__value) = &self.sender_mode {
+            __map.serialize_entry("sender_mode", __value)?;
         }
-        if let Some(value) = &self.name {
-            map_.serialize_entry("name", value)?;
+        if let Some(__value) = &self.name {
+            __map.serialize_entry("name", __value)?;
         }
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
+        if let Some(__value) = &self.description {
+            __map.serialize_entry("description", __value)?;
         }
-        if let Some(value) = &self.create_channels {
-            map_.serialize_entry("create_channels", value)?;
+        if let Some(__value) = &self.create_channels {
+            __map.serialize_entry("create_channels", __value)?;
         }
-        if let Some(value) = &self.show_channels {
-            map_.serialize_entry("show_channels", value)?;
+        if let Some(__value) = &self.show_channels {
+            __map.serialize_entry("show_channels", __value)?;
         }
-        if let Some(value) = &self.skip_push {
-            map_.serialize_entry("skip_push", value)?;
+        if let Some(__value) = &self.skip_push {
+            __map.serialize_entry("skip_push", __value)?;
         }
-        if let Some(value) = &self.skip_webhook {
-            map_.serialize_entry("skip_webhook", value)?;
+        if let Some(__value) = &self.skip_webhook {
+            __map.serialize_entry("skip_webhook", __value)?;
         }
-        map_.serialize_entry("message_template", &self.message_template)?;
-        if let Some(value) = &self.channel_template {
-            map_.serialize_entry("channel_template", value)?;
+        __map.serialize_entry("message_template", &self.message_template)?;
+        if let Some(__value) = &self.channel_template {
+            __map.serialize_entry("channel_template", __value)?;
         }
-        if let Some(value) = &self.sender_visibility {
-            map_.serialize_entry("sender_visibility", value)?;
+        if let Some(__value) = &self.sender_visibility {
+            __map.serialize_entry("sender_visibility", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateCampaignRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateCampaignRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateCampaignRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateCampaignRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateCampaignRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut segment_ids_: Option<Vec<String>> = None;
-                let mut user_ids_: Option<Vec<String>> = None;
-                let mut sender_id_: Option<String> = None;
-                let mut sender_mode_: Option<UpdateCampaignRequestSenderMode> = None;
-                let mut name_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut create_channels_: Option<bool> = None;
-                let mut show_channels_: Option<bool> = None;
-                let mut skip_push_: Option<bool> = None;
-                let mut skip_webhook_: Option<bool> = None;
-                let mut message_template_: Option<CampaignMessageTemplate> = None;
-                let mut channel_template_: Option<CampaignChannelTemplate> = None;
-                let mut sender_visibility_: Option<UpdateCampaignRequestSenderVisibility> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = map_.next_value()?,
-                        "segment_ids" => segment_ids_ = map_.next_value()?,
-                        "user_ids" => user_ids_ = map_.next_value()?,
-                        "sender_id" => sender_id_ = Some(map_.next_value()?),
-                        "sender_mode" => sender_mode_ = map_.next_value()?,
-                        "name" => name_ = map_.next_value()?,
-                        "description" => description_ = map_.next_value()?,
-                        "create_channels" => create_channels_ = map_.next_value()?,
-                        "show_channels" => show_channels_ = map_.next_value()?,
-                        "skip_push" => skip_push_ = map_.next_value()?,
-                        "skip_webhook" => skip_webhook_ = map_.next_value()?,
-                        "message_template" => message_template_ = Some(map_.next_value()?),
-                        "channel_template" => channel_template_ = map_.next_value()?,
-                        "sender_visibility" => sender_visibility_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateCampaignRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_segment_ids: Option<Vec<String>> = None;
+                let mut __field_user_ids: Option<Vec<String>> = None;
+                let mut __field_sender_id: Option<String> = None;
+                let mut __field_sender_mode: Option<UpdateCampaignRequestSenderMode> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_description: Option<String> = None;
+                let mut __field_create_channels: Option<bool> = None;
+                let mut __field_show_channels: Option<bool> = None;
+                let mut __field_skip_push: Option<bool> = None;
+                let mut __field_skip_webhook: Option<bool> = None;
+                let mut __field_message_template: Option<CampaignMessageTemplate> = None;
+                let mut __field_channel_template: Option<CampaignChannelTemplate> = None;
+                let mut __field_sender_visibility: Option<UpdateCampaignRequestSenderVisibility> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = __map.next_value()?,
+                        "segment_ids" => __field_segment_ids = __map.next_value()?,
+                        "user_ids" => __field_user_ids = __map.next_value()?,
+                        "sender_id" => __field_sender_id = Some(__map.next_value()?),
+                        "sender_mode" => __field_sender_mode = __map.next_value()?,
+                        "name" => __field_name = __map.next_value()?,
+                        "description" => __field_description = __map.next_value()?,
+                        "create_channels" => __field_create_channels = __map.next_value()?,
+                        "show_channels" => __field_show_channels = __map.next_value()?,
+                        "skip_push" => __field_skip_push = __map.next_value()?,
+                        "skip_webhook" => __field_skip_webhook = __map.next_value()?,
+                        "message_template" => __field_message_template = Some(__map.next_value()?),
+                        "channel_template" => __field_channel_template = __map.next_value()?,
+                        "sender_visibility" => __field_sender_visibility = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateCampaignRequest {
-                    id: id_,
-                    segment_ids: segment_ids_,
-                    user_ids: user_ids_,
-                    sender_id: sender_id_.unwrap_or_default(),
-                    sender_mode: sender_mode_,
-                    name: name_,
-                    description: description_,
-                    create_channels: create_channels_,
-                    show_channels: show_channels_,
-                    skip_push: skip_push_,
-                    skip_webhook: skip_webhook_,
-                    message_template: message_template_.unwrap_or_default(),
-                    channel_template: channel_template_,
-                    sender_visibility: sender_visibility_,
+                    id: __field_id,
+                    segment_ids: __field_segment_ids,
+                    user_ids: __field_user_ids,
+                    sender_id: __field_sender_id.unwrap_or_default(),
+                    sender_mode: __field_sender_mode,
+                    name: __field_name,
+                    description: __field_description,
+                    create_channels: __field_create_channels,
+                    show_channels: __field_show_channels,
+                    skip_push: __field_skip_push,
+                    skip_webhook: __field_skip_webhook,
+                    message_template: __field_message_template.unwrap_or_default(),
+                    channel_template: __field_channel_template,
+                    sender_visibility: __field_sender_visibility,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CampaignResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("segment_ids", &self.segment_ids)?;
-        map_.serialize_entry("segments", &self.segments)?;
-        map_.serialize_entry("sender_id", &self.sender_id)?;
-        if let Some(value) = &self.sender {
-            map_.serialize_entry("sender", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("segment_ids", &self.segment_ids)?;
+        __map.serialize_entry("segments", &self.segments)?;
+        __map.serialize_entry("sender_id", &self.sender_id)?;
+        if let Some(__value) = &self.sender {
+            __map.serialize_entry("sender", __value)?;
         }
-        map_.serialize_entry("sender_mode", &self.sender_mode)?;
-        map_.serialize_entry("sender_visibility", &self.sender_visibility)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("create_channels", &self.create_channels)?;
-        map_.serialize_entry("show_channels", &self.show_channels)?;
-        map_.serialize_entry("description", &self.description)?;
-        map_.serialize_entry("skip_push", &self.skip_push)?;
-        map_.serialize_entry("skip_webhook", &self.skip_webhook)?;
-        if let Some(value) = &self.scheduled_for {
-            map_.serialize_entry("scheduled_for", value)?;
+        __map.serialize_entry("sender_mode", &self.sender_mode)?;
+        __map.serialize_entry("sender_visibility", &self.sender_visibility)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("create_channels", &self.create_channels)?;
+        __map.serialize_entry("show_channels", &self.show_channels)?;
+        __map.serialize_entry("description", &self.description)?;
+        __map.serialize_entry("skip_push", &self.skip_push)?;
+        __map.serialize_entry("skip_webhook", &self.skip_webhook)?;
+        if let Some(__value) = &self.scheduled_for {
+            __map.serialize_entry("scheduled_for", __value)?;
         }
-        if let Some(value) = &self.stop_at {
-            map_.serialize_entry("stop_at", value)?;
+        if let Some(__value) = &self.stop_at {
+            __map.serialize_entry("stop_at", __value)?;
         }
-        if let Some(value) = &self.message_template {
-            map_.serialize_entry("message_template", value)?;
+        if let Some(__value) = &self.message_template {
+            __map.serialize_entry("message_template", __value)?;
         }
-        if let Some(value) = &self.channel_template {
-            map_.serialize_entry("channel_template", value)?;
+        if let Some(__value) = &self.channel_template {
+            __map.serialize_entry("channel_template", __value)?;
         }
-        map_.serialize_entry("user_ids", &self.user_ids)?;
-        map_.serialize_entry("users", &self.users)?;
-        map_.serialize_entry("status", &self.status)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.serialize_entry("stats", &self.stats)?;
-        map_.end()
+        __map.serialize_entry("user_ids", &self.user_ids)?;
+        __map.serialize_entry("users", &self.users)?;
+        __map.serialize_entry("status", &self.status)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        __map.serialize_entry("stats", &self.stats)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CampaignResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CampaignResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CampaignResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CampaignResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CampaignResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut segment_ids_: Option<Vec<String>> = None;
-                let mut segments_: Option<Vec<Segment>> = None;
-                let mut sender_id_: Option<String> = None;
-                let mut sender_: Option<UserResponse> = None;
-                let mut sender_mode_: Option<String> = None;
-                let mut sender_visibility_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut create_channels_: Option<bool> = None;
-                let mut show_channels_: Option<bool> = None;
-                let mut description_: Option<String> = None;
-                let mut skip_push_: Option<bool> = None;
-                let mut skip_webhook_: Option<bool> = None;
-                let mut scheduled_for_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut stop_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut message_template_: Option<CampaignMessageTemplate> = None;
-                let mut channel_template_: Option<CampaignChannelTemplate> = None;
-                let mut user_ids_: Option<Vec<String>> = None;
-                let mut users_: Option<Vec<UserResponse>> = None;
-                let mut status_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut stats_: Option<CampaignStatsResponse> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "segment_ids" => segment_ids_ = Some(map_.next_value()?),
-                        "segments" => segments_ = Some(map_.next_value()?),
-                        "sender_id" => sender_id_ = Some(map_.next_value()?),
-                        "sender" => sender_ = map_.next_value()?,
-                        "sender_mode" => sender_mode_ = Some(map_.next_value()?),
-                        "sender_visibility" => sender_visibility_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "create_channels" => create_channels_ = Some(map_.next_value()?),
-                        "show_channels" => show_channels_ = Some(map_.next_value()?),
-                        "description" => description_ = Some(map_.next_value()?),
-                        "skip_push" => skip_push_ = Some(map_.next_value()?),
-                        "skip_webhook" => skip_webhook_ = Some(map_.next_value()?),
-                        "scheduled_for" => scheduled_for_ = map_.next_value()?,
-                        "stop_at" => stop_at_ = map_.next_value()?,
-                        "message_template" => message_template_ = map_.next_value()?,
-                        "channel_template" => channel_template_ = map_.next_value()?,
-                        "user_ids" => user_ids_ = Some(map_.next_value()?),
-                        "users" => users_ = Some(map_.next_value()?),
-                        "status" => status_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "stats" => stats_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CampaignResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_segment_ids: Option<Vec<String>> = None;
+                let mut __field_segments: Option<Vec<Segment>> = None;
+                let mut __field_sender_id: Option<String> = None;
+                let mut __field_sender: Option<UserResponse> = None;
+                let mut __field_sender_mode: Option<String> = None;
+                let mut __field_sender_visibility: Option<String> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_create_channels: Option<bool> = None;
+                let mut __field_show_channels: Option<bool> = None;
+                let mut __field_description: Option<String> = None;
+                let mut __field_skip_push: Option<bool> = None;
+                let mut __field_skip_webhook: Option<bool> = None;
+                let mut __field_scheduled_for: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_stop_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_message_template: Option<CampaignMessageTemplate> = None;
+                let mut __field_channel_template: Option<CampaignChannelTemplate> = None;
+                let mut __field_user_ids: Option<Vec<String>> = None;
+                let mut __field_users: Option<Vec<UserResponse>> = None;
+                let mut __field_status: Option<String> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_stats: Option<CampaignStatsResponse> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "segment_ids" => __field_segment_ids = Some(__map.next_value()?),
+                        "segments" => __field_segments = Some(__map.next_value()?),
+                        "sender_id" => __field_sender_id = Some(__map.next_value()?),
+                        "sender" => __field_sender = __map.next_value()?,
+                        "sender_mode" => __field_sender_mode = Some(__map.next_value()?),
+                        "sender_visibility" => __field_sender_visibility = Some(__map.next_value()?),
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "create_channels" => __field_create_channels = Some(__map.next_value()?),
+                        "show_channels" => __field_show_channels = Some(__map.next_value()?),
+                        "description" => __field_description = Some(__map.next_value()?),
+                        "skip_push" => __field_skip_push = Some(__map.next_value()?),
+                        "skip_webhook" => __field_skip_webhook = Some(__map.next_value()?),
+                        "scheduled_for" => __field_scheduled_for = __map.next_value()?,
+                        "stop_at" => __field_stop_at = __map.next_value()?,
+                        "message_template" => __field_message_template = __map.next_value()?,
+                        "channel_template" => __field_channel_template = __map.next_value()?,
+                        "user_ids" => __field_user_ids = Some(__map.next_value()?),
+                        "users" => __field_users = Some(__map.next_value()?),
+                        "status" => __field_status = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "stats" => __field_stats = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
-                let Some(stats_) = stats_ else {
+                let Some(__field_stats) = __field_stats else {
                     return Err(serde::de::Error::missing_field("stats"));
                 };
                 Ok(CampaignResponse {
-                    id: id_.unwrap_or_default(),
-                    segment_ids: segment_ids_.unwrap_or_default(),
-                    segments: segments_.unwrap_or_default(),
-                    sender_id: sender_id_.unwrap_or_default(),
-                    sender: sender_,
-                    sender_mode: sender_mode_.unwrap_or_default(),
-                    sender_visibility: sender_visibility_.unwrap_or_default(),
-                    name: name_.unwrap_or_default(),
-                    create_channels: create_channels_.unwrap_or_default(),
-                    show_channels: show_channels_.unwrap_or_default(),
-                    description: description_.unwrap_or_default(),
-                    skip_push: skip_push_.unwrap_or_default(),
-                    skip_webhook: skip_webhook_.unwrap_or_default(),
-                    scheduled_for: scheduled_for_,
-                    stop_at: stop_at_,
-                    message_template: message_template_,
-                    channel_template: channel_template_,
-                    user_ids: user_ids_.unwrap_or_default(),
-                    users: users_.unwrap_or_default(),
-                    status: status_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    stats: stats_,
+                    id: __field_id.unwrap_or_default(),
+                    segment_ids: __field_segment_ids.unwrap_or_default(),
+                    segments: __field_segments.unwrap_or_default(),
+                    sender_id: __field_sender_id.unwrap_or_default(),
+                    sender: __field_sender,
+                    sender_mode: __field_sender_mode.unwrap_or_default(),
+                    sender_visibility: __field_sender_visibility.unwrap_or_default(),
+                    name: __field_name.unwrap_or_default(),
+                    create_channels: __field_create_channels.unwrap_or_default(),
+                    show_channels: __field_show_channels.unwrap_or_default(),
+                    description: __field_description.unwrap_or_default(),
+                    skip_push: __field_skip_push.unwrap_or_default(),
+                    skip_webhook: __field_skip_webhook.unwrap_or_default(),
+                    scheduled_for: __field_scheduled_for,
+                    stop_at: __field_stop_at,
+                    message_template: __field_message_template,
+                    channel_template: __field_channel_template,
+                    user_ids: __field_user_ids.unwrap_or_default(),
+                    users: __field_users.unwrap_or_default(),
+                    status: __field_status.unwrap_or_default(),
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    stats: __field_stats,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for StartCampaignRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.scheduled_for {
-            map_.serialize_entry("scheduled_for", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.scheduled_for {
+            __map.serialize_entry("scheduled_for", __value)?;
         }
-        if let Some(value) = &self.stop_at {
-            map_.serialize_entry("stop_at", value)?;
+        if let Some(__value) = &self.stop_at {
+            __map.serialize_entry("stop_at", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for StartCampaignRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = StartCampaignRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `StartCampaignRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `StartCampaignRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<StartCampaignRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut scheduled_for_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut stop_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "scheduled_for" => scheduled_for_ = map_.next_value()?,
-                        "stop_at" => stop_at_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<StartCampaignRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_scheduled_for: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_stop_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "scheduled_for" => __field_scheduled_for = __map.next_value()?,
+                        "stop_at" => __field_stop_at = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(StartCampaignRequest {
-                    scheduled_for: scheduled_for_,
-                    stop_at: stop_at_,
+                    scheduled_for: __field_scheduled_for,
+                    stop_at: __field_stop_at,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for StartCampaignResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.campaign {
-            map_.serialize_entry("campaign", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.campaign {
+            __map.serialize_entry("campaign", __value)?;
         }
-        if let Some(value) = &self.users {
-            map_.serialize_entry("users", value)?;
+        if let Some(__value) = &self.users {
+            __map.serialize_entry("users", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for StartCampaignResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = StartCampaignResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `StartCampaignResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `StartCampaignResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<StartCampaignResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut campaign_: Option<CampaignResponse> = None;
-                let mut users_: Option<PagerResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "campaign" => campaign_ = map_.next_value()?,
-                        "users" => users_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<StartCampaignResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_campaign: Option<CampaignResponse> = None;
+                let mut __field_users: Option<PagerResponse> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "campaign" => __field_campaign = __map.next_value()?,
+                        "users" => __field_users = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(StartCampaignResponse {
-                    campaign: campaign_,
-                    users: users_,
-                    duration: duration_.unwrap_or_default(),
+                    campaign: __field_campaign,
+                    users: __field_users,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CampaignCompletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.campaign {
-            map_.serialize_entry("campaign", value)?;
+        if let Some(__value) = &self.campaign {
+            __map.serialize_entry("campaign", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "campaign"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "campaign"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CampaignCompletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CampaignCompletedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CampaignCompletedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CampaignCompletedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CampaignCompletedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut campaign_: Option<CampaignResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "campaign" => campaign_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CampaignCompletedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_campaign: Option<CampaignResponse> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "campaign" => __field_campaign = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(CampaignCompletedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    campaign: campaign_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    campaign: __field_campaign,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CampaignStartedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.campaign {
-            map_.serialize_entry("campaign", value)?;
+        if let Some(__value) = &self.campaign {
+            __map.serialize_entry("campaign", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "campaign"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "campaign"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CampaignStartedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CampaignStartedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CampaignStartedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CampaignStartedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CampaignStartedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut campaign_: Option<CampaignResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "campaign" => campaign_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CampaignStartedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_campaign: Option<CampaignResponse> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "campaign" => __field_campaign = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(CampaignStartedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    campaign: campaign_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    campaign: __field_campaign,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CampaignMessageTemplate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("text", &self.text)?;
-        if let Some(value) = &self.attachments {
-            map_.serialize_entry("attachments", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("text", &self.text)?;
+        if let Some(__value) = &self.attachments {
+            __map.serialize_entry("attachments", __value)?;
         }
-        if let Some(value) = &self.poll_id {
-            map_.serialize_entry("poll_id", value)?;
+        if let Some(__value) = &self.poll_id {
+            __map.serialize_entry("poll_id", __value)?;
         }
-        if let Some(value) = &self.searchable {
-            map_.serialize_entry("searchable", value)?;
+        if let Some(__value) = &self.searchable {
+            __map.serialize_entry("searchable", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["text", "attachments", "poll_id", "searchable"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["text", "attachments", "poll_id", "searchable"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CampaignMessageTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CampaignMessageTemplate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CampaignMessageTemplate` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CampaignMessageTemplate` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CampaignMessageTemplate, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut text_: Option<String> = None;
-                let mut attachments_: Option<Vec<Attachment>> = None;
-                let mut poll_id_: Option<String> = None;
-                let mut searchable_: Option<bool> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "text" => text_ = Some(map_.next_value()?),
-                        "attachments" => attachments_ = map_.next_value()?,
-                        "poll_id" => poll_id_ = map_.next_value()?,
-                        "searchable" => searchable_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CampaignMessageTemplate, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_text: Option<String> = None;
+                let mut __field_attachments: Option<Vec<Attachment>> = None;
+                let mut __field_poll_id: Option<String> = None;
+                let mut __field_searchable: Option<bool> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "text" => __field_text = Some(__map.next_value()?),
+                        "attachments" => __field_attachments = __map.next_value()?,
+                        "poll_id" => __field_poll_id = __map.next_value()?,
+                        "searchable" => __field_searchable = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 Ok(CampaignMessageTemplate {
-                    text: text_.unwrap_or_default(),
-                    attachments: attachments_,
-                    poll_id: poll_id_,
-                    searchable: searchable_,
-                    custom: custom_,
+                    text: __field_text.unwrap_or_default(),
+                    attachments: __field_attachments,
+                    poll_id: __field_poll_id,
+                    searchable: __field_searchable,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CampaignChannelTemplate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("type", &self.type_)?;
+        if let Some(__value) = &self.id {
+            __map.serialize_entry("id", __value)?;
         }
-        if let Some(value) = &self.members {
-            map_.serialize_entry("members", value)?;
+        if let Some(__value) = &self.members {
+            __map.serialize_entry("members", __value)?;
         }
-        if let Some(value) = &self.members_template {
-            map_.serialize_entry("members_template", value)?;
+        if let Some(__value) = &self.members_template {
+            __map.serialize_entry("members_template", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["type", "id", "members", "members_template", "team"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["type", "id", "members", "members_template", "team"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CampaignChannelTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CampaignChannelTemplate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CampaignChannelTemplate` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CampaignChannelTemplate` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CampaignChannelTemplate, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut id_: Option<String> = None;
-                let mut members_: Option<Vec<String>> = None;
-                let mut members_template_: Option<Vec<CampaignChannelMember>> = None;
-                let mut team_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = Some(map_.next_value()?),
-                        "id" => id_ = map_.next_value()?,
-                        "members" => members_ = map_.next_value()?,
-                        "members_template" => members_template_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CampaignChannelTemplate, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_id: Option<String> = None;
+                let mut __field_members: Option<Vec<String>> = None;
+                let mut __field_members_template: Option<Vec<CampaignChannelMember>> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => __field_type_ = Some(__map.next_value()?),
+                        "id" => __field_id = __map.next_value()?,
+                        "members" => __field_members = __map.next_value()?,
+                        "members_template" => __field_members_template = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 Ok(CampaignChannelTemplate {
-                    type_: type_.unwrap_or_default(),
-                    id: id_,
-                    members: members_,
-                    members_template: members_template_,
-                    team: team_,
-                    custom: custom_,
+                    type_: __field_type_.unwrap_or_default(),
+                    id: __field_id,
+                    members: __field_members,
+                    members_template: __field_members_template,
+                    team: __field_team,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PagerResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
+        if let Some(__value) = &self.prev {
+            __map.serialize_entry("prev", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PagerResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PagerResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PagerResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PagerResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PagerResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PagerResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_next: Option<String> = None;
+                let mut __field_prev: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "next" => __field_next = __map.next_value()?,
+                        "prev" => __field_prev = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(PagerResponse {
-                    next: next_,
-                    prev: prev_,
+                    next: __field_next,
+                    prev: __field_prev,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for Segment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("type", &self.type_)?;
+        __map.serialize_entry("name", &self.name)?;
+        if let Some(__value) = &self.description {
+            __map.serialize_entry("description", __value)?;
         }
-        if let Some(value) = &self.filter {
-            map_.serialize_entry("filter", value)?;
+        if let Some(__value) = &self.filter {
+            __map.serialize_entry("filter", __value)?;
         }
-        map_.serialize_entry("all_users", &self.all_users)?;
-        map_.serialize_entry("all_sender_channels", &self.all_sender_channels)?;
-        if let Some(value) = &self.task_id {
-            map_.serialize_entry("task_id", value)?;
+        __map.serialize_entry("all_users", &self.all_users)?;
+        __map.serialize_entry("all_sender_channels", &self.all_sender_channels)?;
+        if let Some(__value) = &self.task_id {
+            __map.serialize_entry("task_id", __value)?;
         }
-        map_.serialize_entry("size", &self.size)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
+        __map.serialize_entry("size", &self.size)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(__value) = &self.deleted_at {
+            __map.serialize_entry("deleted_at", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Segment {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Segment;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Segment` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `Segment` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Segment, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut all_users_: Option<bool> = None;
-                let mut all_sender_channels_: Option<bool> = None;
-                let mut task_id_: Option<String> = None;
-                let mut size_: Option<i32> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "description" => description_ = map_.next_value()?,
-                        "filter" => filter_ = map_.next_value()?,
-                        "all_users" => all_users_ = Some(map_.next_value()?),
-                        "all_sender_channels" => all_sender_channels_ = Some(map_.next_value()?),
-                        "task_id" => task_id_ = map_.next_value()?,
-                        "size" => size_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Segment, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_description: Option<String> = None;
+                let mut __field_filter: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_all_users: Option<bool> = None;
+                let mut __field_all_sender_channels: Option<bool> = None;
+                let mut __field_task_id: Option<String> = None;
+                let mut __field_size: Option<i32> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "type" => __field_type_ = Some(__map.next_value()?),
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "description" => __field_description = __map.next_value()?,
+                        "filter" => __field_filter = __map.next_value()?,
+                        "all_users" => __field_all_users = Some(__map.next_value()?),
+                        "all_sender_channels" => __field_all_sender_channels = Some(__map.next_value()?),
+                        "task_id" => __field_task_id = __map.next_value()?,
+                        "size" => __field_size = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "deleted_at" => __field_deleted_at = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(Segment {
-                    id: id_.unwrap_or_default(),
-                    type_: type_.unwrap_or_default(),
-                    name: name_.unwrap_or_default(),
-                    description: description_,
-                    filter: filter_,
-                    all_users: all_users_.unwrap_or_default(),
-                    all_sender_channels: all_sender_channels_.unwrap_or_default(),
-                    task_id: task_id_,
-                    size: size_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
+                    id: __field_id.unwrap_or_default(),
+                    type_: __field_type_.unwrap_or_default(),
+                    name: __field_name.unwrap_or_default(),
+                    description: __field_description,
+                    filter: __field_filter,
+                    all_users: __field_all_users.unwrap_or_default(),
+                    all_sender_channels: __field_all_sender_channels.unwrap_or_default(),
+                    task_id: __field_task_id,
+                    size: __field_size.unwrap_or_default(),
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    deleted_at: __field_deleted_at,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CampaignStatsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("stats_started_at", &self.stats_started_at)?;
-        map_.serialize_entry("stats_completed_at", &self.stats_completed_at)?;
-        map_.serialize_entry("stats_messages_sent", &self.stats_messages_sent)?;
-        map_.serialize_entry("stats_channels_created", &self.stats_channels_created)?;
-        map_.serialize_entry("progress", &self.progress)?;
-        map_.serialize_entry("stats_users_sent", &self.stats_users_sent)?;
-        map_.serialize_entry("stats_users_read", &self.stats_users_read)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("stats_started_at", &self.stats_started_at)?;
+        __map.serialize_entry("stats_completed_at", &self.stats_completed_at)?;
+        __map.serialize_entry("stats_messages_sent", &self.stats_messages_sent)?;
+        __map.serialize_entry("stats_channels_created", &self.stats_channels_created)?;
+        __map.serialize_entry("progress", &self.progress)?;
+        __map.serialize_entry("stats_users_sent", &self.stats_users_sent)?;
+        __map.serialize_entry("stats_users_read", &self.stats_users_read)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CampaignStatsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CampaignStatsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CampaignStatsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CampaignStatsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CampaignStatsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut stats_started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut stats_completed_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut stats_messages_sent_: Option<i32> = None;
-                let mut stats_channels_created_: Option<i32> = None;
-                let mut progress_: Option<f64> = None;
-                let mut stats_users_sent_: Option<i32> = None;
-                let mut stats_users_read_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "stats_started_at" => stats_started_at_ = Some(map_.next_value()?),
-                        "stats_completed_at" => stats_completed_at_ = Some(map_.next_value()?),
-                        "stats_messages_sent" => stats_messages_sent_ = Some(map_.next_value()?),
-                        "stats_channels_created" => stats_channels_created_ = Some(map_.next_value()?),
-                        "progress" => progress_ = Some(map_.next_value()?),
-                        "stats_users_sent" => stats_users_sent_ = Some(map_.next_value()?),
-                        "stats_users_read" => stats_users_read_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CampaignStatsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_stats_started_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_stats_completed_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_stats_messages_sent: Option<i32> = None;
+                let mut __field_stats_channels_created: Option<i32> = None;
+                let mut __field_progress: Option<f64> = None;
+                let mut __field_stats_users_sent: Option<i32> = None;
+                let mut __field_stats_users_read: Option<i32> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "stats_started_at" => __field_stats_started_at = Some(__map.next_value()?),
+                        "stats_completed_at" => __field_stats_completed_at = Some(__map.next_value()?),
+                        "stats_messages_sent" => __field_stats_messages_sent = Some(__map.next_value()?),
+                        "stats_channels_created" => __field_stats_channels_created = Some(__map.next_value()?),
+                        "progress" => __field_progress = Some(__map.next_value()?),
+                        "stats_users_sent" => __field_stats_users_sent = Some(__map.next_value()?),
+                        "stats_users_read" => __field_stats_users_read = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(stats_started_at_) = stats_started_at_ else {
+                let Some(__field_stats_started_at) = __field_stats_started_at else {
                     return Err(serde::de::Error::missing_field("stats_started_at"));
                 };
-                let Some(stats_completed_at_) = stats_completed_at_ else {
+                let Some(__field_stats_completed_at) = __field_stats_completed_at else {
                     return Err(serde::de::Error::missing_field("stats_completed_at"));
                 };
                 Ok(CampaignStatsResponse {
-                    stats_started_at: stats_started_at_,
-                    stats_completed_at: stats_completed_at_,
-                    stats_messages_sent: stats_messages_sent_.unwrap_or_default(),
-                    stats_channels_created: stats_channels_created_.unwrap_or_default(),
-                    progress: progress_.unwrap_or_default(),
-                    stats_users_sent: stats_users_sent_.unwrap_or_default(),
-                    stats_users_read: stats_users_read_.unwrap_or_default(),
+                    stats_started_at: __field_stats_started_at,
+                    stats_completed_at: __field_stats_completed_at,
+                    stats_messages_sent: __field_stats_messages_sent.unwrap_or_default(),
+                    stats_channels_created: __field_stats_channels_created.unwrap_or_default(),
+                    progress: __field_progress.unwrap_or_default(),
+                    stats_users_sent: __field_stats_users_sent.unwrap_or_default(),
+                    stats_users_read: __field_stats_users_read.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CampaignChannelMember {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user_id", &self.user_id)?;
-        if let Some(value) = &self.channel_role {
-            map_.serialize_entry("channel_role", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("user_id", &self.user_id)?;
+        if let Some(__value) = &self.channel_role {
+            __map.serialize_entry("channel_role", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["user_id", "channel_role"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["user_id", "channel_role"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CampaignChannelMember {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CampaignChannelMember;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CampaignChannelMember` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CampaignChannelMember` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CampaignChannelMember, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_id_: Option<String> = None;
-                let mut channel_role_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_id" => user_id_ = Some(map_.next_value()?),
-                        "channel_role" => channel_role_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CampaignChannelMember, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_channel_role: Option<String> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user_id" => __field_user_id = Some(__map.next_value()?),
+                        "channel_role" => __field_channel_role = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 Ok(CampaignChannelMember {
-                    user_id: user_id_.unwrap_or_default(),
-                    channel_role: channel_role_,
-                    custom: custom_,
+                    user_id: __field_user_id.unwrap_or_default(),
+                    channel_role: __field_channel_role,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for StopCampaignRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let map_ = serializer.serialize_map(None)?;
-        map_.end()
+        let __map = serializer.serialize_map(None)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for StopCampaignRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = StopCampaignRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `StopCampaignRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `StopCampaignRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<StopCampaignRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                while let Some(_key) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    map_.next_value::<serde::de::IgnoredAny>()?;
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<StopCampaignRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    __map.next_value::<serde::de::IgnoredAny>()?;
                 }
                 Ok(StopCampaignRequest {
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -7,1897 +7,1897 @@
 use super::*;
 
 impl serde::Serialize for ListChannelTypesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channel_types", &self.channel_types)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("channel_types", &self.channel_types)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ListChannelTypesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListChannelTypesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListChannelTypesResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ListChannelTypesResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListChannelTypesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_types_: Option<std::collections::BTreeMap<String, ChannelTypeConfig>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_types" => channel_types_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ListChannelTypesResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_channel_types: Option<std::collections::BTreeMap<String, ChannelTypeConfig>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channel_types" => __field_channel_types = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ListChannelTypesResponse {
-                    channel_types: channel_types_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    channel_types: __field_channel_types.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CreateChannelTypeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.typing_events {
-            map_.serialize_entry("typing_events", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("name", &self.name)?;
+        if let Some(__value) = &self.typing_events {
+            __map.serialize_entry("typing_events", __value)?;
         }
-        if let Some(value) = &self.read_events {
-            map_.serialize_entry("read_events", value)?;
+        if let Some(__value) = &self.read_events {
+            __map.serialize_entry("read_events", __value)?;
         }
-        if let Some(value) = &self.connect_events {
-            map_.serialize_entry("connect_events", value)?;
+        if let Some(__value) = &self.connect_events {
+            __map.serialize_entry("connect_events", __value)?;
         }
-        if let Some(value) = &self.delivery_events {
-            map_.serialize_entry("delivery_events", value)?;
+        if let Some(__value) = &self.delivery_events {
+            __map.serialize_entry("delivery_events", __value)?;
         }
-        if let Some(value) = &self.reactions {
-            map_.serialize_entry("reactions", value)?;
+        if let Some(__value) = &self.reactions {
+            __map.serialize_entry("reactions", __value)?;
         }
-        if let Some(value) = &self.replies {
-            map_.serialize_entry("replies", value)?;
+        if let Some(__value) = &self.replies {
+            __map.serialize_entry("replies", __value)?;
         }
-        if let Some(value) = &self.search {
-            map_.serialize_entry("search", value)?;
+        if let Some(__value) = &self.search {
+            __map.serialize_entry("search", __value)?;
         }
-        if let Some(value) = &self.mutes {
-            map_.serialize_entry("mutes", value)?;
+        if let Some(__value) = &self.mutes {
+            __map.serialize_entry("mutes", __value)?;
         }
-        if let Some(value) = &self.uploads {
-            map_.serialize_entry("uploads", value)?;
+        if let Some(__value) = &self.uploads {
+            __map.serialize_entry("uploads", __value)?;
         }
-        if let Some(value) = &self.url_enrichment {
-            map_.serialize_entry("url_enrichment", value)?;
+        if let Some(__value) = &self.url_enrichment {
+            __map.serialize_entry("url_enrichment", __value)?;
         }
-        if let Some(value) = &self.custom_events {
-            map_.serialize_entry("custom_events", value)?;
+        if let Some(__value) = &self.custom_events {
+            __map.serialize_entry("custom_events", __value)?;
         }
-        if let Some(value) = &self.push_notifications {
-            map_.serialize_entry("push_notifications", value)?;
+        if let Some(__value) = &self.push_notifications {
+            __map.serialize_entry("push_notifications", __value)?;
         }
-        if let Some(value) = &self.mark_messages_pending {
-            map_.serialize_entry("mark_messages_pending", value)?;
+        if let Some(__value) = &self.mark_messages_pending {
+            __map.serialize_entry("mark_messages_pending", __value)?;
         }
-        if let Some(value) = &self.polls {
-            map_.serialize_entry("polls", value)?;
+        if let Some(__value) = &self.polls {
+            __map.serialize_entry("polls", __value)?;
         }
-        if let Some(value) = &self.user_message_reminders {
-            map_.serialize_entry("user_message_reminders", value)?;
+        if let Some(__value) = &self.user_message_reminders {
+            __map.serialize_entry("user_message_reminders", __value)?;
         }
-        if let Some(value) = &self.shared_locations {
-            map_.serialize_entry("shared_locations", value)?;
+        if let Some(__value) = &self.shared_locations {
+            __map.serialize_entry("shared_locations", __value)?;
         }
-        if let Some(value) = &self.count_messages {
-            map_.serialize_entry("count_messages", value)?;
+        if let Some(__value) = &self.count_messages {
+            __map.serialize_entry("count_messages", __value)?;
         }
-        if let Some(value) = &self.message_retention {
-            map_.serialize_entry("message_retention", value)?;
+        if let Some(__value) = &self.message_retention {
+            __map.serialize_entry("message_retention", __value)?;
         }
-        if let Some(value) = &self.max_message_length {
-            map_.serialize_entry("max_message_length", value)?;
+        if let Some(__value) = &self.max_message_length {
+            __map.serialize_entry("max_message_length", __value)?;
         }
-        if let Some(value) = &self.automod {
-            map_.serialize_entry("automod", value)?;
+        if let Some(__value) = &self.automod {
+            __map.serialize_entry("automod", __value)?;
         }
-        if let Some(value) = &self.automod_behavior {
-            map_.serialize_entry("automod_behavior", value)?;
+        if let Some(__value) = &self.automod_behavior {
+            __map.serialize_entry("automod_behavior", __value)?;
         }
-        if let Some(value) = &self.commands {
-            map_.serialize_entry("commands", value)?;
+        if let Some(__value) = &self.commands {
+            __map.serialize_entry("commands", __value)?;
         }
-        if let Some(value) = &self.permissions {
-            map_.serialize_entry("permissions", value)?;
+        if let Some(__value) = &self.permissions {
+            __map.serialize_entry("permissions", __value)?;
         }
-        if let Some(value) = &self.grants {
-            map_.serialize_entry("grants", value)?;
+        if let Some(__value) = &self.grants {
+            __map.serialize_entry("grants", __value)?;
         }
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
+        if let Some(__value) = &self.blocklist {
+            __map.serialize_entry("blocklist", __value)?;
         }
-        if let Some(value) = &self.blocklist_behavior {
-            map_.serialize_entry("blocklist_behavior", value)?;
+        if let Some(__value) = &self.blocklist_behavior {
+            __map.serialize_entry("blocklist_behavior", __value)?;
         }
-        if let Some(value) = &self.blocklists {
-            map_.serialize_entry("blocklists", value)?;
+        if let Some(__value) = &self.blocklists {
+            __map.serialize_entry("blocklists", __value)?;
         }
-        if let Some(value) = &self.partition_size {
-            map_.serialize_entry("partition_size", value)?;
+        if let Some(__value) = &self.partition_size {
+            __map.serialize_entry("partition_size", __value)?;
         }
-        if let Some(value) = &self.partition_ttl {
-            map_.serialize_entry("partition_ttl", value)?;
+        if let Some(__value) = &self.partition_ttl {
+            __map.serialize_entry("partition_ttl", __value)?;
         }
-        if let Some(value) = &self.skip_last_msg_update_for_system_msgs {
-            map_.serialize_entry("skip_last_msg_update_for_system_msgs", value)?;
+        if let Some(__value) = &self.skip_last_msg_update_for_system_msgs {
+            __map.serialize_entry("skip_last_msg_update_for_system_msgs", __value)?;
         }
-        if let Some(value) = &self.push_level {
-            map_.serialize_entry("push_level", value)?;
+        if let Some(__value) = &self.push_level {
+            __map.serialize_entry("push_level", __value)?;
         }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
+        if let Some(__value) = &self.chat_preferences {
+            __map.serialize_entry("chat_preferences", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateChannelTypeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateChannelTypeRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateChannelTypeRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateChannelTypeRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateChannelTypeRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut typing_events_: Option<bool> = None;
-                let mut read_events_: Option<bool> = None;
-                let mut connect_events_: Option<bool> = None;
-                let mut delivery_events_: Option<bool> = None;
-                let mut reactions_: Option<bool> = None;
-                let mut replies_: Option<bool> = None;
-                let mut search_: Option<bool> = None;
-                let mut mutes_: Option<bool> = None;
-                let mut uploads_: Option<bool> = None;
-                let mut url_enrichment_: Option<bool> = None;
-                let mut custom_events_: Option<bool> = None;
-                let mut push_notifications_: Option<bool> = None;
-                let mut mark_messages_pending_: Option<bool> = None;
-                let mut polls_: Option<bool> = None;
-                let mut user_message_reminders_: Option<bool> = None;
-                let mut shared_locations_: Option<bool> = None;
-                let mut count_messages_: Option<bool> = None;
-                let mut message_retention_: Option<String> = None;
-                let mut max_message_length_: Option<i32> = None;
-                let mut automod_: Option<Automod> = None;
-                let mut automod_behavior_: Option<CreateChannelTypeRequestAutomodBehavior> = None;
-                let mut commands_: Option<Vec<String>> = None;
-                let mut permissions_: Option<Vec<PolicyRequest>> = None;
-                let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut blocklist_: Option<String> = None;
-                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
-                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
-                let mut partition_size_: Option<i32> = None;
-                let mut partition_ttl_: Option<String> = None;
-                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
-                let mut push_level_: Option<PushLevel> = None;
-                let mut chat_preferences_: Option<ChatPreferences> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "typing_events" => typing_events_ = map_.next_value()?,
-                        "read_events" => read_events_ = map_.next_value()?,
-                        "connect_events" => connect_events_ = map_.next_value()?,
-                        "delivery_events" => delivery_events_ = map_.next_value()?,
-                        "reactions" => reactions_ = map_.next_value()?,
-                        "replies" => replies_ = map_.next_value()?,
-                        "search" => search_ = map_.next_value()?,
-                        "mutes" => mutes_ = map_.next_value()?,
-                        "uploads" => uploads_ = map_.next_value()?,
-                        "url_enrichment" => url_enrichment_ = map_.next_value()?,
-                        "custom_events" => custom_events_ = map_.next_value()?,
-                        "push_notifications" => push_notifications_ = map_.next_value()?,
-                        "mark_messages_pending" => mark_messages_pending_ = map_.next_value()?,
-                        "polls" => polls_ = map_.next_value()?,
-                        "user_message_reminders" => user_message_reminders_ = map_.next_value()?,
-                        "shared_locations" => shared_locations_ = map_.next_value()?,
-                        "count_messages" => count_messages_ = map_.next_value()?,
-                        "message_retention" => message_retention_ = map_.next_value()?,
-                        "max_message_length" => max_message_length_ = map_.next_value()?,
-                        "automod" => automod_ = map_.next_value()?,
-                        "automod_behavior" => automod_behavior_ = map_.next_value()?,
-                        "commands" => commands_ = map_.next_value()?,
-                        "permissions" => permissions_ = map_.next_value()?,
-                        "grants" => grants_ = map_.next_value()?,
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
-                        "blocklists" => blocklists_ = map_.next_value()?,
-                        "partition_size" => partition_size_ = map_.next_value()?,
-                        "partition_ttl" => partition_ttl_ = map_.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => skip_last_msg_update_for_system_msgs_ = map_.next_value()?,
-                        "push_level" => push_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateChannelTypeRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_name: Option<String> = None;
+                let mut __field_typing_events: Option<bool> = None;
+                let mut __field_read_events: Option<bool> = None;
+                let mut __field_connect_events: Option<bool> = None;
+                let mut __field_delivery_events: Option<bool> = None;
+                let mut __field_reactions: Option<bool> = None;
+                let mut __field_replies: Option<bool> = None;
+                let mut __field_search: Option<bool> = None;
+                let mut __field_mutes: Option<bool> = None;
+                let mut __field_uploads: Option<bool> = None;
+                let mut __field_url_enrichment: Option<bool> = None;
+                let mut __field_custom_events: Option<bool> = None;
+                let mut __field_push_notifications: Option<bool> = None;
+                let mut __field_mark_messages_pending: Option<bool> = None;
+                let mut __field_polls: Option<bool> = None;
+                let mut __field_user_message_reminders: Option<bool> = None;
+                let mut __field_shared_locations: Option<bool> = None;
+                let mut __field_count_messages: Option<bool> = None;
+                let mut __field_message_retention: Option<String> = None;
+                let mut __field_max_message_length: Option<i32> = None;
+                let mut __field_automod: Option<Automod> = None;
+                let mut __field_automod_behavior: Option<CreateChannelTypeRequestAutomodBehavior> = None;
+                let mut __field_commands: Option<Vec<String>> = None;
+                let mut __field_permissions: Option<Vec<PolicyRequest>> = None;
+                let mut __field_grants: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
+                let mut __field_blocklist: Option<String> = None;
+                let mut __field_blocklist_behavior: Option<BlocklistBehavior> = None;
+                let mut __field_blocklists: Option<Vec<BlockListOptions>> = None;
+                let mut __field_partition_size: Option<i32> = None;
+                let mut __field_partition_ttl: Option<String> = None;
+                let mut __field_skip_last_msg_update_for_system_msgs: Option<bool> = None;
+                let mut __field_push_level: Option<PushLevel> = None;
+                let mut __field_chat_preferences: Option<ChatPreferences> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "typing_events" => __field_typing_events = __map.next_value()?,
+                        "read_events" => __field_read_events = __map.next_value()?,
+                        "connect_events" => __field_connect_events = __map.next_value()?,
+                        "delivery_events" => __field_delivery_events = __map.next_value()?,
+                        "reactions" => __field_reactions = __map.next_value()?,
+                        "replies" => __field_replies = __map.next_value()?,
+                        "search" => __field_search = __map.next_value()?,
+                        "mutes" => __field_mutes = __map.next_value()?,
+                        "uploads" => __field_uploads = __map.next_value()?,
+                        "url_enrichment" => __field_url_enrichment = __map.next_value()?,
+                        "custom_events" => __field_custom_events = __map.next_value()?,
+                        "push_notifications" => __field_push_notifications = __map.next_value()?,
+                        "mark_messages_pending" => __field_mark_messages_pending = __map.next_value()?,
+                        "polls" => __field_polls = __map.next_value()?,
+                        "user_message_reminders" => __field_user_message_reminders = __map.next_value()?,
+                        "shared_locations" => __field_shared_locations = __map.next_value()?,
+                        "count_messages" => __field_count_messages = __map.next_value()?,
+                        "message_retention" => __field_message_retention = __map.next_value()?,
+                        "max_message_length" => __field_max_message_length = __map.next_value()?,
+                        "automod" => __field_automod = __map.next_value()?,
+                        "automod_behavior" => __field_automod_behavior = __map.next_value()?,
+                        "commands" => __field_commands = __map.next_value()?,
+                        "permissions" => __field_permissions = __map.next_value()?,
+                        "grants" => __field_grants = __map.next_value()?,
+                        "blocklist" => __field_blocklist = __map.next_value()?,
+                        "blocklist_behavior" => __field_blocklist_behavior = __map.next_value()?,
+                        "blocklists" => __field_blocklists = __map.next_value()?,
+                        "partition_size" => __field_partition_size = __map.next_value()?,
+                        "partition_ttl" => __field_partition_ttl = __map.next_value()?,
+                        "skip_last_msg_update_for_system_msgs" => __field_skip_last_msg_update_for_system_msgs = __map.next_value()?,
+                        "push_level" => __field_push_level = __map.next_value()?,
+                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreateChannelTypeRequest {
-                    name: name_.unwrap_or_default(),
-                    typing_events: typing_events_,
-                    read_events: read_events_,
-                    connect_events: connect_events_,
-                    delivery_events: delivery_events_,
-                    reactions: reactions_,
-                    replies: replies_,
-                    search: search_,
-                    mutes: mutes_,
-                    uploads: uploads_,
-                    url_enrichment: url_enrichment_,
-                    custom_events: custom_events_,
-                    push_notifications: push_notifications_,
-                    mark_messages_pending: mark_messages_pending_,
-                    polls: polls_,
-                    user_message_reminders: user_message_reminders_,
-                    shared_locations: shared_locations_,
-                    count_messages: count_messages_,
-                    message_retention: message_retention_,
-                    max_message_length: max_message_length_,
-                    automod: automod_,
-                    automod_behavior: automod_behavior_,
-                    commands: commands_,
-                    permissions: permissions_,
-                    grants: grants_,
-                    blocklist: blocklist_,
-                    blocklist_behavior: blocklist_behavior_,
-                    blocklists: blocklists_,
-                    partition_size: partition_size_,
-                    partition_ttl: partition_ttl_,
-                    skip_last_msg_update_for_system_msgs: skip_last_msg_update_for_system_msgs_,
-                    push_level: push_level_,
-                    chat_preferences: chat_preferences_,
+                    name: __field_name.unwrap_or_default(),
+                    typing_events: __field_typing_events,
+                    read_events: __field_read_events,
+                    connect_events: __field_connect_events,
+                    delivery_events: __field_delivery_events,
+                    reactions: __field_reactions,
+                    replies: __field_replies,
+                    search: __field_search,
+                    mutes: __field_mutes,
+                    uploads: __field_uploads,
+                    url_enrichment: __field_url_enrichment,
+                    custom_events: __field_custom_events,
+                    push_notifications: __field_push_notifications,
+                    mark_messages_pending: __field_mark_messages_pending,
+                    polls: __field_polls,
+                    user_message_reminders: __field_user_message_reminders,
+                    shared_locations: __field_shared_locations,
+                    count_messages: __field_count_messages,
+                    message_retention: __field_message_retention,
+                    max_message_length: __field_max_message_length,
+                    automod: __field_automod,
+                    automod_behavior: __field_automod_behavior,
+                    commands: __field_commands,
+                    permissions: __field_permissions,
+                    grants: __field_grants,
+                    blocklist: __field_blocklist,
+                    blocklist_behavior: __field_blocklist_behavior,
+                    blocklists: __field_blocklists,
+                    partition_size: __field_partition_size,
+                    partition_ttl: __field_partition_ttl,
+                    skip_last_msg_update_for_system_msgs: __field_skip_last_msg_update_for_system_msgs,
+                    push_level: __field_push_level,
+                    chat_preferences: __field_chat_preferences,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CreateChannelTypeResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("typing_events", &self.typing_events)?;
-        map_.serialize_entry("read_events", &self.read_events)?;
-        map_.serialize_entry("connect_events", &self.connect_events)?;
-        map_.serialize_entry("delivery_events", &self.delivery_events)?;
-        map_.serialize_entry("search", &self.search)?;
-        map_.serialize_entry("reactions", &self.reactions)?;
-        map_.serialize_entry("replies", &self.replies)?;
-        map_.serialize_entry("quotes", &self.quotes)?;
-        map_.serialize_entry("mutes", &self.mutes)?;
-        map_.serialize_entry("uploads", &self.uploads)?;
-        map_.serialize_entry("url_enrichment", &self.url_enrichment)?;
-        map_.serialize_entry("custom_events", &self.custom_events)?;
-        map_.serialize_entry("push_notifications", &self.push_notifications)?;
-        map_.serialize_entry("reminders", &self.reminders)?;
-        map_.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
-        map_.serialize_entry("polls", &self.polls)?;
-        map_.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
-        map_.serialize_entry("shared_locations", &self.shared_locations)?;
-        map_.serialize_entry("count_messages", &self.count_messages)?;
-        map_.serialize_entry("max_message_length", &self.max_message_length)?;
-        map_.serialize_entry("automod", &self.automod)?;
-        map_.serialize_entry("automod_behavior", &self.automod_behavior)?;
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("typing_events", &self.typing_events)?;
+        __map.serialize_entry("read_events", &self.read_events)?;
+        __map.serialize_entry("connect_events", &self.connect_events)?;
+        __map.serialize_entry("delivery_events", &self.delivery_events)?;
+        __map.serialize_entry("search", &self.search)?;
+        __map.serialize_entry("reactions", &self.reactions)?;
+        __map.serialize_entry("replies", &self.replies)?;
+        __map.serialize_entry("quotes", &self.quotes)?;
+        __map.serialize_entry("mutes", &self.mutes)?;
+        __map.serialize_entry("uploads", &self.uploads)?;
+        __map.serialize_entry("url_enrichment", &self.url_enrichment)?;
+        __map.serialize_entry("custom_events", &self.custom_events)?;
+        __map.serialize_entry("push_notifications", &self.push_notifications)?;
+        __map.serialize_entry("reminders", &self.reminders)?;
+        __map.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
+        __map.serialize_entry("polls", &self.polls)?;
+        __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
+        __map.serialize_entry("shared_locations", &self.shared_locations)?;
+        __map.serialize_entry("count_messages", &self.count_messages)?;
+        __map.serialize_entry("max_message_length", &self.max_message_length)?;
+        __map.serialize_entry("automod", &self.automod)?;
+        __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
+        if let Some(__value) = &self.blocklist {
+            __map.serialize_entry("blocklist", __value)?;
         }
-        if let Some(value) = &self.blocklist_behavior {
-            map_.serialize_entry("blocklist_behavior", value)?;
+        if let Some(__value) = &self.blocklist_behavior {
+            __map.serialize_entry("blocklist_behavior", __value)?;
         }
-        if let Some(value) = &self.blocklists {
-            map_.serialize_entry("blocklists", value)?;
+        if let Some(__value) = &self.blocklists {
+            __map.serialize_entry("blocklists", __value)?;
         }
-        if let Some(value) = &self.allowed_flag_reasons {
-            map_.serialize_entry("allowed_flag_reasons", value)?;
+        if let Some(__value) = &self.allowed_flag_reasons {
+            __map.serialize_entry("allowed_flag_reasons", __value)?;
         }
-        if let Some(value) = &self.automod_thresholds {
-            map_.serialize_entry("automod_thresholds", value)?;
+        if let Some(__value) = &self.automod_thresholds {
+            __map.serialize_entry("automod_thresholds", __value)?;
         }
-        if let Some(value) = &self.partition_size {
-            map_.serialize_entry("partition_size", value)?;
+        if let Some(__value) = &self.partition_size {
+            __map.serialize_entry("partition_size", __value)?;
         }
-        if let Some(value) = &self.partition_ttl {
-            map_.serialize_entry("partition_ttl", value)?;
+        if let Some(__value) = &self.partition_ttl {
+            __map.serialize_entry("partition_ttl", __value)?;
         }
-        map_.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
-        if let Some(value) = &self.push_level {
-            map_.serialize_entry("push_level", value)?;
+        __map.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
+        if let Some(__value) = &self.push_level {
+            __map.serialize_entry("push_level", __value)?;
         }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
+        if let Some(__value) = &self.chat_preferences {
+            __map.serialize_entry("chat_preferences", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.serialize_entry("commands", &self.commands)?;
-        map_.serialize_entry("permissions", &self.permissions)?;
-        map_.serialize_entry("grants", &self.grants)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        __map.serialize_entry("commands", &self.commands)?;
+        __map.serialize_entry("permissions", &self.permissions)?;
+        __map.serialize_entry("grants", &self.grants)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateChannelTypeResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateChannelTypeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateChannelTypeResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateChannelTypeResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateChannelTypeResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut typing_events_: Option<bool> = None;
-                let mut read_events_: Option<bool> = None;
-                let mut connect_events_: Option<bool> = None;
-                let mut delivery_events_: Option<bool> = None;
-                let mut search_: Option<bool> = None;
-                let mut reactions_: Option<bool> = None;
-                let mut replies_: Option<bool> = None;
-                let mut quotes_: Option<bool> = None;
-                let mut mutes_: Option<bool> = None;
-                let mut uploads_: Option<bool> = None;
-                let mut url_enrichment_: Option<bool> = None;
-                let mut custom_events_: Option<bool> = None;
-                let mut push_notifications_: Option<bool> = None;
-                let mut reminders_: Option<bool> = None;
-                let mut mark_messages_pending_: Option<bool> = None;
-                let mut polls_: Option<bool> = None;
-                let mut user_message_reminders_: Option<bool> = None;
-                let mut shared_locations_: Option<bool> = None;
-                let mut count_messages_: Option<bool> = None;
-                let mut max_message_length_: Option<i32> = None;
-                let mut automod_: Option<Automod> = None;
-                let mut automod_behavior_: Option<AutomodBehavior> = None;
-                let mut blocklist_: Option<String> = None;
-                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
-                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
-                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
-                let mut automod_thresholds_: Option<Thresholds> = None;
-                let mut partition_size_: Option<i32> = None;
-                let mut partition_ttl_: Option<String> = None;
-                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
-                let mut push_level_: Option<PushLevel> = None;
-                let mut chat_preferences_: Option<ChatPreferences> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut commands_: Option<Vec<String>> = None;
-                let mut permissions_: Option<Vec<PolicyRequest>> = None;
-                let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "typing_events" => typing_events_ = Some(map_.next_value()?),
-                        "read_events" => read_events_ = Some(map_.next_value()?),
-                        "connect_events" => connect_events_ = Some(map_.next_value()?),
-                        "delivery_events" => delivery_events_ = Some(map_.next_value()?),
-                        "search" => search_ = Some(map_.next_value()?),
-                        "reactions" => reactions_ = Some(map_.next_value()?),
-                        "replies" => replies_ = Some(map_.next_value()?),
-                        "quotes" => quotes_ = Some(map_.next_value()?),
-                        "mutes" => mutes_ = Some(map_.next_value()?),
-                        "uploads" => uploads_ = Some(map_.next_value()?),
-                        "url_enrichment" => url_enrichment_ = Some(map_.next_value()?),
-                        "custom_events" => custom_events_ = Some(map_.next_value()?),
-                        "push_notifications" => push_notifications_ = Some(map_.next_value()?),
-                        "reminders" => reminders_ = Some(map_.next_value()?),
-                        "mark_messages_pending" => mark_messages_pending_ = Some(map_.next_value()?),
-                        "polls" => polls_ = Some(map_.next_value()?),
-                        "user_message_reminders" => user_message_reminders_ = Some(map_.next_value()?),
-                        "shared_locations" => shared_locations_ = Some(map_.next_value()?),
-                        "count_messages" => count_messages_ = Some(map_.next_value()?),
-                        "max_message_length" => max_message_length_ = Some(map_.next_value()?),
-                        "automod" => automod_ = Some(map_.next_value()?),
-                        "automod_behavior" => automod_behavior_ = Some(map_.next_value()?),
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
-                        "blocklists" => blocklists_ = map_.next_value()?,
-                        "allowed_flag_reasons" => allowed_flag_reasons_ = map_.next_value()?,
-                        "automod_thresholds" => automod_thresholds_ = map_.next_value()?,
-                        "partition_size" => partition_size_ = map_.next_value()?,
-                        "partition_ttl" => partition_ttl_ = map_.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => skip_last_msg_update_for_system_msgs_ = Some(map_.next_value()?),
-                        "push_level" => push_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "commands" => commands_ = Some(map_.next_value()?),
-                        "permissions" => permissions_ = Some(map_.next_value()?),
-                        "grants" => grants_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateChannelTypeResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_name: Option<String> = None;
+                let mut __field_typing_events: Option<bool> = None;
+                let mut __field_read_events: Option<bool> = None;
+                let mut __field_connect_events: Option<bool> = None;
+                let mut __field_delivery_events: Option<bool> = None;
+                let mut __field_search: Option<bool> = None;
+                let mut __field_reactions: Option<bool> = None;
+                let mut __field_replies: Option<bool> = None;
+                let mut __field_quotes: Option<bool> = None;
+                let mut __field_mutes: Option<bool> = None;
+                let mut __field_uploads: Option<bool> = None;
+                let mut __field_url_enrichment: Option<bool> = None;
+                let mut __field_custom_events: Option<bool> = None;
+                let mut __field_push_notifications: Option<bool> = None;
+                let mut __field_reminders: Option<bool> = None;
+                let mut __field_mark_messages_pending: Option<bool> = None;
+                let mut __field_polls: Option<bool> = None;
+                let mut __field_user_message_reminders: Option<bool> = None;
+                let mut __field_shared_locations: Option<bool> = None;
+                let mut __field_count_messages: Option<bool> = None;
+                let mut __field_max_message_length: Option<i32> = None;
+                let mut __field_automod: Option<Automod> = None;
+                let mut __field_automod_behavior: Option<AutomodBehavior> = None;
+                let mut __field_blocklist: Option<String> = None;
+                let mut __field_blocklist_behavior: Option<BlocklistBehavior> = None;
+                let mut __field_blocklists: Option<Vec<BlockListOptions>> = None;
+                let mut __field_allowed_flag_reasons: Option<Vec<String>> = None;
+                let mut __field_automod_thresholds: Option<Thresholds> = None;
+                let mut __field_partition_size: Option<i32> = None;
+                let mut __field_partition_ttl: Option<String> = None;
+                let mut __field_skip_last_msg_update_for_system_msgs: Option<bool> = None;
+                let mut __field_push_level: Option<PushLevel> = None;
+                let mut __field_chat_preferences: Option<ChatPreferences> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_commands: Option<Vec<String>> = None;
+                let mut __field_permissions: Option<Vec<PolicyRequest>> = None;
+                let mut __field_grants: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "typing_events" => __field_typing_events = Some(__map.next_value()?),
+                        "read_events" => __field_read_events = Some(__map.next_value()?),
+                        "connect_events" => __field_connect_events = Some(__map.next_value()?),
+                        "delivery_events" => __field_delivery_events = Some(__map.next_value()?),
+                        "search" => __field_search = Some(__map.next_value()?),
+                        "reactions" => __field_reactions = Some(__map.next_value()?),
+                        "replies" => __field_replies = Some(__map.next_value()?),
+                        "quotes" => __field_quotes = Some(__map.next_value()?),
+                        "mutes" => __field_mutes = Some(__map.next_value()?),
+                        "uploads" => __field_uploads = Some(__map.next_value()?),
+                        "url_enrichment" => __field_url_enrichment = Some(__map.next_value()?),
+                        "custom_events" => __field_custom_events = Some(__map.next_value()?),
+                        "push_notifications" => __field_push_notifications = Some(__map.next_value()?),
+                        "reminders" => __field_reminders = Some(__map.next_value()?),
+                        "mark_messages_pending" => __field_mark_messages_pending = Some(__map.next_value()?),
+                        "polls" => __field_polls = Some(__map.next_value()?),
+                        "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
+                        "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
+                        "count_messages" => __field_count_messages = Some(__map.next_value()?),
+                        "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
+                        "automod" => __field_automod = Some(__map.next_value()?),
+                        "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
+                        "blocklist" => __field_blocklist = __map.next_value()?,
+                        "blocklist_behavior" => __field_blocklist_behavior = __map.next_value()?,
+                        "blocklists" => __field_blocklists = __map.next_value()?,
+                        "allowed_flag_reasons" => __field_allowed_flag_reasons = __map.next_value()?,
+                        "automod_thresholds" => __field_automod_thresholds = __map.next_value()?,
+                        "partition_size" => __field_partition_size = __map.next_value()?,
+                        "partition_ttl" => __field_partition_ttl = __map.next_value()?,
+                        "skip_last_msg_update_for_system_msgs" => __field_skip_last_msg_update_for_system_msgs = Some(__map.next_value()?),
+                        "push_level" => __field_push_level = __map.next_value()?,
+                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "commands" => __field_commands = Some(__map.next_value()?),
+                        "permissions" => __field_permissions = Some(__map.next_value()?),
+                        "grants" => __field_grants = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(automod_) = automod_ else {
+                let Some(__field_automod) = __field_automod else {
                     return Err(serde::de::Error::missing_field("automod"));
                 };
-                let Some(automod_behavior_) = automod_behavior_ else {
+                let Some(__field_automod_behavior) = __field_automod_behavior else {
                     return Err(serde::de::Error::missing_field("automod_behavior"));
                 };
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(CreateChannelTypeResponse {
-                    name: name_.unwrap_or_default(),
-                    typing_events: typing_events_.unwrap_or_default(),
-                    read_events: read_events_.unwrap_or_default(),
-                    connect_events: connect_events_.unwrap_or_default(),
-                    delivery_events: delivery_events_.unwrap_or_default(),
-                    search: search_.unwrap_or_default(),
-                    reactions: reactions_.unwrap_or_default(),
-                    replies: replies_.unwrap_or_default(),
-                    quotes: quotes_.unwrap_or_default(),
-                    mutes: mutes_.unwrap_or_default(),
-                    uploads: uploads_.unwrap_or_default(),
-                    url_enrichment: url_enrichment_.unwrap_or_default(),
-                    custom_events: custom_events_.unwrap_or_default(),
-                    push_notifications: push_notifications_.unwrap_or_default(),
-                    reminders: reminders_.unwrap_or_default(),
-                    mark_messages_pending: mark_messages_pending_.unwrap_or_default(),
-                    polls: polls_.unwrap_or_default(),
-                    user_message_reminders: user_message_reminders_.unwrap_or_default(),
-                    shared_locations: shared_locations_.unwrap_or_default(),
-                    count_messages: count_messages_.unwrap_or_default(),
-                    max_message_length: max_message_length_.unwrap_or_default(),
-                    automod: automod_,
-                    automod_behavior: automod_behavior_,
-                    blocklist: blocklist_,
-                    blocklist_behavior: blocklist_behavior_,
-                    blocklists: blocklists_,
-                    allowed_flag_reasons: allowed_flag_reasons_,
-                    automod_thresholds: automod_thresholds_,
-                    partition_size: partition_size_,
-                    partition_ttl: partition_ttl_,
-                    skip_last_msg_update_for_system_msgs: skip_last_msg_update_for_system_msgs_.unwrap_or_default(),
-                    push_level: push_level_,
-                    chat_preferences: chat_preferences_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    commands: commands_.unwrap_or_default(),
-                    permissions: permissions_.unwrap_or_default(),
-                    grants: grants_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    name: __field_name.unwrap_or_default(),
+                    typing_events: __field_typing_events.unwrap_or_default(),
+                    read_events: __field_read_events.unwrap_or_default(),
+                    connect_events: __field_connect_events.unwrap_or_default(),
+                    delivery_events: __field_delivery_events.unwrap_or_default(),
+                    search: __field_search.unwrap_or_default(),
+                    reactions: __field_reactions.unwrap_or_default(),
+                    replies: __field_replies.unwrap_or_default(),
+                    quotes: __field_quotes.unwrap_or_default(),
+                    mutes: __field_mutes.unwrap_or_default(),
+                    uploads: __field_uploads.unwrap_or_default(),
+                    url_enrichment: __field_url_enrichment.unwrap_or_default(),
+                    custom_events: __field_custom_events.unwrap_or_default(),
+                    push_notifications: __field_push_notifications.unwrap_or_default(),
+                    reminders: __field_reminders.unwrap_or_default(),
+                    mark_messages_pending: __field_mark_messages_pending.unwrap_or_default(),
+                    polls: __field_polls.unwrap_or_default(),
+                    user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
+                    shared_locations: __field_shared_locations.unwrap_or_default(),
+                    count_messages: __field_count_messages.unwrap_or_default(),
+                    max_message_length: __field_max_message_length.unwrap_or_default(),
+                    automod: __field_automod,
+                    automod_behavior: __field_automod_behavior,
+                    blocklist: __field_blocklist,
+                    blocklist_behavior: __field_blocklist_behavior,
+                    blocklists: __field_blocklists,
+                    allowed_flag_reasons: __field_allowed_flag_reasons,
+                    automod_thresholds: __field_automod_thresholds,
+                    partition_size: __field_partition_size,
+                    partition_ttl: __field_partition_ttl,
+                    skip_last_msg_update_for_system_msgs: __field_skip_last_msg_update_for_system_msgs.unwrap_or_default(),
+                    push_level: __field_push_level,
+                    chat_preferences: __field_chat_preferences,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    commands: __field_commands.unwrap_or_default(),
+                    permissions: __field_permissions.unwrap_or_default(),
+                    grants: __field_grants.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GetChannelTypeResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("permissions", &self.permissions)?;
-        map_.serialize_entry("grants", &self.grants)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("typing_events", &self.typing_events)?;
-        map_.serialize_entry("read_events", &self.read_events)?;
-        map_.serialize_entry("connect_events", &self.connect_events)?;
-        map_.serialize_entry("delivery_events", &self.delivery_events)?;
-        map_.serialize_entry("search", &self.search)?;
-        map_.serialize_entry("reactions", &self.reactions)?;
-        map_.serialize_entry("replies", &self.replies)?;
-        map_.serialize_entry("quotes", &self.quotes)?;
-        map_.serialize_entry("mutes", &self.mutes)?;
-        map_.serialize_entry("uploads", &self.uploads)?;
-        map_.serialize_entry("url_enrichment", &self.url_enrichment)?;
-        map_.serialize_entry("custom_events", &self.custom_events)?;
-        map_.serialize_entry("push_notifications", &self.push_notifications)?;
-        map_.serialize_entry("reminders", &self.reminders)?;
-        map_.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
-        map_.serialize_entry("polls", &self.polls)?;
-        map_.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
-        map_.serialize_entry("shared_locations", &self.shared_locations)?;
-        map_.serialize_entry("count_messages", &self.count_messages)?;
-        map_.serialize_entry("max_message_length", &self.max_message_length)?;
-        map_.serialize_entry("automod", &self.automod)?;
-        map_.serialize_entry("automod_behavior", &self.automod_behavior)?;
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("permissions", &self.permissions)?;
+        __map.serialize_entry("grants", &self.grants)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("typing_events", &self.typing_events)?;
+        __map.serialize_entry("read_events", &self.read_events)?;
+        __map.serialize_entry("connect_events", &self.connect_events)?;
+        __map.serialize_entry("delivery_events", &self.delivery_events)?;
+        __map.serialize_entry("search", &self.search)?;
+        __map.serialize_entry("reactions", &self.reactions)?;
+        __map.serialize_entry("replies", &self.replies)?;
+        __map.serialize_entry("quotes", &self.quotes)?;
+        __map.serialize_entry("mutes", &self.mutes)?;
+        __map.serialize_entry("uploads", &self.uploads)?;
+        __map.serialize_entry("url_enrichment", &self.url_enrichment)?;
+        __map.serialize_entry("custom_events", &self.custom_events)?;
+        __map.serialize_entry("push_notifications", &self.push_notifications)?;
+        __map.serialize_entry("reminders", &self.reminders)?;
+        __map.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
+        __map.serialize_entry("polls", &self.polls)?;
+        __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
+        __map.serialize_entry("shared_locations", &self.shared_locations)?;
+        __map.serialize_entry("count_messages", &self.count_messages)?;
+        __map.serialize_entry("max_message_length", &self.max_message_length)?;
+        __map.serialize_entry("automod", &self.automod)?;
+        __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
+        if let Some(__value) = &self.blocklist {
+            __map.serialize_entry("blocklist", __value)?;
         }
-        if let Some(value) = &self.blocklist_behavior {
-            map_.serialize_entry("blocklist_behavior", value)?;
+        if let Some(__value) = &self.blocklist_behavior {
+            __map.serialize_entry("blocklist_behavior", __value)?;
         }
-        if let Some(value) = &self.blocklists {
-            map_.serialize_entry("blocklists", value)?;
+        if let Some(__value) = &self.blocklists {
+            __map.serialize_entry("blocklists", __value)?;
         }
-        if let Some(value) = &self.allowed_flag_reasons {
-            map_.serialize_entry("allowed_flag_reasons", value)?;
+        if let Some(__value) = &self.allowed_flag_reasons {
+            __map.serialize_entry("allowed_flag_reasons", __value)?;
         }
-        if let Some(value) = &self.automod_thresholds {
-            map_.serialize_entry("automod_thresholds", value)?;
+        if let Some(__value) = &self.automod_thresholds {
+            __map.serialize_entry("automod_thresholds", __value)?;
         }
-        if let Some(value) = &self.partition_size {
-            map_.serialize_entry("partition_size", value)?;
+        if let Some(__value) = &self.partition_size {
+            __map.serialize_entry("partition_size", __value)?;
         }
-        if let Some(value) = &self.partition_ttl {
-            map_.serialize_entry("partition_ttl", value)?;
+        if let Some(__value) = &self.partition_ttl {
+            __map.serialize_entry("partition_ttl", __value)?;
         }
-        map_.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
-        if let Some(value) = &self.push_level {
-            map_.serialize_entry("push_level", value)?;
+        __map.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
+        if let Some(__value) = &self.push_level {
+            __map.serialize_entry("push_level", __value)?;
         }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
+        if let Some(__value) = &self.chat_preferences {
+            __map.serialize_entry("chat_preferences", __value)?;
         }
-        map_.serialize_entry("commands", &self.commands)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("commands", &self.commands)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetChannelTypeResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetChannelTypeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetChannelTypeResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GetChannelTypeResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetChannelTypeResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut permissions_: Option<Vec<PolicyRequest>> = None;
-                let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut name_: Option<String> = None;
-                let mut typing_events_: Option<bool> = None;
-                let mut read_events_: Option<bool> = None;
-                let mut connect_events_: Option<bool> = None;
-                let mut delivery_events_: Option<bool> = None;
-                let mut search_: Option<bool> = None;
-                let mut reactions_: Option<bool> = None;
-                let mut replies_: Option<bool> = None;
-                let mut quotes_: Option<bool> = None;
-                let mut mutes_: Option<bool> = None;
-                let mut uploads_: Option<bool> = None;
-                let mut url_enrichment_: Option<bool> = None;
-                let mut custom_events_: Option<bool> = None;
-                let mut push_notifications_: Option<bool> = None;
-                let mut reminders_: Option<bool> = None;
-                let mut mark_messages_pending_: Option<bool> = None;
-                let mut polls_: Option<bool> = None;
-                let mut user_message_reminders_: Option<bool> = None;
-                let mut shared_locations_: Option<bool> = None;
-                let mut count_messages_: Option<bool> = None;
-                let mut max_message_length_: Option<i32> = None;
-                let mut automod_: Option<Automod> = None;
-                let mut automod_behavior_: Option<AutomodBehavior> = None;
-                let mut blocklist_: Option<String> = None;
-                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
-                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
-                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
-                let mut automod_thresholds_: Option<Thresholds> = None;
-                let mut partition_size_: Option<i32> = None;
-                let mut partition_ttl_: Option<String> = None;
-                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
-                let mut push_level_: Option<PushLevel> = None;
-                let mut chat_preferences_: Option<ChatPreferences> = None;
-                let mut commands_: Option<Vec<Command>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "permissions" => permissions_ = Some(map_.next_value()?),
-                        "grants" => grants_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "typing_events" => typing_events_ = Some(map_.next_value()?),
-                        "read_events" => read_events_ = Some(map_.next_value()?),
-                        "connect_events" => connect_events_ = Some(map_.next_value()?),
-                        "delivery_events" => delivery_events_ = Some(map_.next_value()?),
-                        "search" => search_ = Some(map_.next_value()?),
-                        "reactions" => reactions_ = Some(map_.next_value()?),
-                        "replies" => replies_ = Some(map_.next_value()?),
-                        "quotes" => quotes_ = Some(map_.next_value()?),
-                        "mutes" => mutes_ = Some(map_.next_value()?),
-                        "uploads" => uploads_ = Some(map_.next_value()?),
-                        "url_enrichment" => url_enrichment_ = Some(map_.next_value()?),
-                        "custom_events" => custom_events_ = Some(map_.next_value()?),
-                        "push_notifications" => push_notifications_ = Some(map_.next_value()?),
-                        "reminders" => reminders_ = Some(map_.next_value()?),
-                        "mark_messages_pending" => mark_messages_pending_ = Some(map_.next_value()?),
-                        "polls" => polls_ = Some(map_.next_value()?),
-                        "user_message_reminders" => user_message_reminders_ = Some(map_.next_value()?),
-                        "shared_locations" => shared_locations_ = Some(map_.next_value()?),
-                        "count_messages" => count_messages_ = Some(map_.next_value()?),
-                        "max_message_length" => max_message_length_ = Some(map_.next_value()?),
-                        "automod" => automod_ = Some(map_.next_value()?),
-                        "automod_behavior" => automod_behavior_ = Some(map_.next_value()?),
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
-                        "blocklists" => blocklists_ = map_.next_value()?,
-                        "allowed_flag_reasons" => allowed_flag_reasons_ = map_.next_value()?,
-                        "automod_thresholds" => automod_thresholds_ = map_.next_value()?,
-                        "partition_size" => partition_size_ = map_.next_value()?,
-                        "partition_ttl" => partition_ttl_ = map_.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => skip_last_msg_update_for_system_msgs_ = Some(map_.next_value()?),
-                        "push_level" => push_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        "commands" => commands_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetChannelTypeResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_permissions: Option<Vec<PolicyRequest>> = None;
+                let mut __field_grants: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_typing_events: Option<bool> = None;
+                let mut __field_read_events: Option<bool> = None;
+                let mut __field_connect_events: Option<bool> = None;
+                let mut __field_delivery_events: Option<bool> = None;
+                let mut __field_search: Option<bool> = None;
+                let mut __field_reactions: Option<bool> = None;
+                let mut __field_replies: Option<bool> = None;
+                let mut __field_quotes: Option<bool> = None;
+                let mut __field_mutes: Option<bool> = None;
+                let mut __field_uploads: Option<bool> = None;
+                let mut __field_url_enrichment: Option<bool> = None;
+                let mut __field_custom_events: Option<bool> = None;
+                let mut __field_push_notifications: Option<bool> = None;
+                let mut __field_reminders: Option<bool> = None;
+                let mut __field_mark_messages_pending: Option<bool> = None;
+                let mut __field_polls: Option<bool> = None;
+                let mut __field_user_message_reminders: Option<bool> = None;
+                let mut __field_shared_locations: Option<bool> = None;
+                let mut __field_count_messages: Option<bool> = None;
+                let mut __field_max_message_length: Option<i32> = None;
+                let mut __field_automod: Option<Automod> = None;
+                let mut __field_automod_behavior: Option<AutomodBehavior> = None;
+                let mut __field_blocklist: Option<String> = None;
+                let mut __field_blocklist_behavior: Option<BlocklistBehavior> = None;
+                let mut __field_blocklists: Option<Vec<BlockListOptions>> = None;
+                let mut __field_allowed_flag_reasons: Option<Vec<String>> = None;
+                let mut __field_automod_thresholds: Option<Thresholds> = None;
+                let mut __field_partition_size: Option<i32> = None;
+                let mut __field_partition_ttl: Option<String> = None;
+                let mut __field_skip_last_msg_update_for_system_msgs: Option<bool> = None;
+                let mut __field_push_level: Option<PushLevel> = None;
+                let mut __field_chat_preferences: Option<ChatPreferences> = None;
+                let mut __field_commands: Option<Vec<Command>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "permissions" => __field_permissions = Some(__map.next_value()?),
+                        "grants" => __field_grants = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "typing_events" => __field_typing_events = Some(__map.next_value()?),
+                        "read_events" => __field_read_events = Some(__map.next_value()?),
+                        "connect_events" => __field_connect_events = Some(__map.next_value()?),
+                        "delivery_events" => __field_delivery_events = Some(__map.next_value()?),
+                        "search" => __field_search = Some(__map.next_value()?),
+                        "reactions" => __field_reactions = Some(__map.next_value()?),
+                        "replies" => __field_replies = Some(__map.next_value()?),
+                        "quotes" => __field_quotes = Some(__map.next_value()?),
+                        "mutes" => __field_mutes = Some(__map.next_value()?),
+                        "uploads" => __field_uploads = Some(__map.next_value()?),
+                        "url_enrichment" => __field_url_enrichment = Some(__map.next_value()?),
+                        "custom_events" => __field_custom_events = Some(__map.next_value()?),
+                        "push_notifications" => __field_push_notifications = Some(__map.next_value()?),
+                        "reminders" => __field_reminders = Some(__map.next_value()?),
+                        "mark_messages_pending" => __field_mark_messages_pending = Some(__map.next_value()?),
+                        "polls" => __field_polls = Some(__map.next_value()?),
+                        "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
+                        "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
+                        "count_messages" => __field_count_messages = Some(__map.next_value()?),
+                        "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
+                        "automod" => __field_automod = Some(__map.next_value()?),
+                        "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
+                        "blocklist" => __field_blocklist = __map.next_value()?,
+                        "blocklist_behavior" => __field_blocklist_behavior = __map.next_value()?,
+                        "blocklists" => __field_blocklists = __map.next_value()?,
+                        "allowed_flag_reasons" => __field_allowed_flag_reasons = __map.next_value()?,
+                        "automod_thresholds" => __field_automod_thresholds = __map.next_value()?,
+                        "partition_size" => __field_partition_size = __map.next_value()?,
+                        "partition_ttl" => __field_partition_ttl = __map.next_value()?,
+                        "skip_last_msg_update_for_system_msgs" => __field_skip_last_msg_update_for_system_msgs = Some(__map.next_value()?),
+                        "push_level" => __field_push_level = __map.next_value()?,
+                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
+                        "commands" => __field_commands = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
-                let Some(automod_) = automod_ else {
+                let Some(__field_automod) = __field_automod else {
                     return Err(serde::de::Error::missing_field("automod"));
                 };
-                let Some(automod_behavior_) = automod_behavior_ else {
+                let Some(__field_automod_behavior) = __field_automod_behavior else {
                     return Err(serde::de::Error::missing_field("automod_behavior"));
                 };
                 Ok(GetChannelTypeResponse {
-                    permissions: permissions_.unwrap_or_default(),
-                    grants: grants_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    name: name_.unwrap_or_default(),
-                    typing_events: typing_events_.unwrap_or_default(),
-                    read_events: read_events_.unwrap_or_default(),
-                    connect_events: connect_events_.unwrap_or_default(),
-                    delivery_events: delivery_events_.unwrap_or_default(),
-                    search: search_.unwrap_or_default(),
-                    reactions: reactions_.unwrap_or_default(),
-                    replies: replies_.unwrap_or_default(),
-                    quotes: quotes_.unwrap_or_default(),
-                    mutes: mutes_.unwrap_or_default(),
-                    uploads: uploads_.unwrap_or_default(),
-                    url_enrichment: url_enrichment_.unwrap_or_default(),
-                    custom_events: custom_events_.unwrap_or_default(),
-                    push_notifications: push_notifications_.unwrap_or_default(),
-                    reminders: reminders_.unwrap_or_default(),
-                    mark_messages_pending: mark_messages_pending_.unwrap_or_default(),
-                    polls: polls_.unwrap_or_default(),
-                    user_message_reminders: user_message_reminders_.unwrap_or_default(),
-                    shared_locations: shared_locations_.unwrap_or_default(),
-                    count_messages: count_messages_.unwrap_or_default(),
-                    max_message_length: max_message_length_.unwrap_or_default(),
-                    automod: automod_,
-                    automod_behavior: automod_behavior_,
-                    blocklist: blocklist_,
-                    blocklist_behavior: blocklist_behavior_,
-                    blocklists: blocklists_,
-                    allowed_flag_reasons: allowed_flag_reasons_,
-                    automod_thresholds: automod_thresholds_,
-                    partition_size: partition_size_,
-                    partition_ttl: partition_ttl_,
-                    skip_last_msg_update_for_system_msgs: skip_last_msg_update_for_system_msgs_.unwrap_or_default(),
-                    push_level: push_level_,
-                    chat_preferences: chat_preferences_,
-                    commands: commands_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    permissions: __field_permissions.unwrap_or_default(),
+                    grants: __field_grants.unwrap_or_default(),
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    name: __field_name.unwrap_or_default(),
+                    typing_events: __field_typing_events.unwrap_or_default(),
+                    read_events: __field_read_events.unwrap_or_default(),
+                    connect_events: __field_connect_events.unwrap_or_default(),
+                    delivery_events: __field_delivery_events.unwrap_or_default(),
+                    search: __field_search.unwrap_or_default(),
+                    reactions: __field_reactions.unwrap_or_default(),
+                    replies: __field_replies.unwrap_or_default(),
+                    quotes: __field_quotes.unwrap_or_default(),
+                    mutes: __field_mutes.unwrap_or_default(),
+                    uploads: __field_uploads.unwrap_or_default(),
+                    url_enrichment: __field_url_enrichment.unwrap_or_default(),
+                    custom_events: __field_custom_events.unwrap_or_default(),
+                    push_notifications: __field_push_notifications.unwrap_or_default(),
+                    reminders: __field_reminders.unwrap_or_default(),
+                    mark_messages_pending: __field_mark_messages_pending.unwrap_or_default(),
+                    polls: __field_polls.unwrap_or_default(),
+                    user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
+                    shared_locations: __field_shared_locations.unwrap_or_default(),
+                    count_messages: __field_count_messages.unwrap_or_default(),
+                    max_message_length: __field_max_message_length.unwrap_or_default(),
+                    automod: __field_automod,
+                    automod_behavior: __field_automod_behavior,
+                    blocklist: __field_blocklist,
+                    blocklist_behavior: __field_blocklist_behavior,
+                    blocklists: __field_blocklists,
+                    allowed_flag_reasons: __field_allowed_flag_reasons,
+                    automod_thresholds: __field_automod_thresholds,
+                    partition_size: __field_partition_size,
+                    partition_ttl: __field_partition_ttl,
+                    skip_last_msg_update_for_system_msgs: __field_skip_last_msg_update_for_system_msgs.unwrap_or_default(),
+                    push_level: __field_push_level,
+                    chat_preferences: __field_chat_preferences,
+                    commands: __field_commands.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateChannelTypeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.permissions {
-            map_.serialize_entry("permissions", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.permissions {
+            __map.serialize_entry("permissions", __value)?;
         }
-        if let Some(value) = &self.grants {
-            map_.serialize_entry("grants", value)?;
+        if let Some(__value) = &self.grants {
+            __map.serialize_entry("grants", __value)?;
         }
-        if let Some(value) = &self.partition_size {
-            map_.serialize_entry("partition_size", value)?;
+        if let Some(__value) = &self.partition_size {
+            __map.serialize_entry("partition_size", __value)?;
         }
-        if let Some(value) = &self.partition_ttl {
-            map_.serialize_entry("partition_ttl", value)?;
+        if let Some(__value) = &self.partition_ttl {
+            __map.serialize_entry("partition_ttl", __value)?;
         }
-        if let Some(value) = &self.typing_events {
-            map_.serialize_entry("typing_events", value)?;
+        if let Some(__value) = &self.typing_events {
+            __map.serialize_entry("typing_events", __value)?;
         }
-        if let Some(value) = &self.read_events {
-            map_.serialize_entry("read_events", value)?;
+        if let Some(__value) = &self.read_events {
+            __map.serialize_entry("read_events", __value)?;
         }
-        if let Some(value) = &self.connect_events {
-            map_.serialize_entry("connect_events", value)?;
+        if let Some(__value) = &self.connect_events {
+            __map.serialize_entry("connect_events", __value)?;
         }
-        if let Some(value) = &self.delivery_events {
-            map_.serialize_entry("delivery_events", value)?;
+        if let Some(__value) = &self.delivery_events {
+            __map.serialize_entry("delivery_events", __value)?;
         }
-        if let Some(value) = &self.search {
-            map_.serialize_entry("search", value)?;
+        if let Some(__value) = &self.search {
+            __map.serialize_entry("search", __value)?;
         }
-        if let Some(value) = &self.reactions {
-            map_.serialize_entry("reactions", value)?;
+        if let Some(__value) = &self.reactions {
+            __map.serialize_entry("reactions", __value)?;
         }
-        if let Some(value) = &self.replies {
-            map_.serialize_entry("replies", value)?;
+        if let Some(__value) = &self.replies {
+            __map.serialize_entry("replies", __value)?;
         }
-        if let Some(value) = &self.quotes {
-            map_.serialize_entry("quotes", value)?;
+        if let Some(__value) = &self.quotes {
+            __map.serialize_entry("quotes", __value)?;
         }
-        if let Some(value) = &self.mutes {
-            map_.serialize_entry("mutes", value)?;
+        if let Some(__value) = &self.mutes {
+            __map.serialize_entry("mutes", __value)?;
         }
-        if let Some(value) = &self.uploads {
-            map_.serialize_entry("uploads", value)?;
+        if let Some(__value) = &self.uploads {
+            __map.serialize_entry("uploads", __value)?;
         }
-        if let Some(value) = &self.url_enrichment {
-            map_.serialize_entry("url_enrichment", value)?;
+        if let Some(__value) = &self.url_enrichment {
+            __map.serialize_entry("url_enrichment", __value)?;
         }
-        if let Some(value) = &self.custom_events {
-            map_.serialize_entry("custom_events", value)?;
+        if let Some(__value) = &self.custom_events {
+            __map.serialize_entry("custom_events", __value)?;
         }
-        if let Some(value) = &self.push_notifications {
-            map_.serialize_entry("push_notifications", value)?;
+        if let Some(__value) = &self.push_notifications {
+            __map.serialize_entry("push_notifications", __value)?;
         }
-        if let Some(value) = &self.reminders {
-            map_.serialize_entry("reminders", value)?;
+        if let Some(__value) = &self.reminders {
+            __map.serialize_entry("reminders", __value)?;
         }
-        if let Some(value) = &self.mark_messages_pending {
-            map_.serialize_entry("mark_messages_pending", value)?;
+        if let Some(__value) = &self.mark_messages_pending {
+            __map.serialize_entry("mark_messages_pending", __value)?;
         }
-        if let Some(value) = &self.polls {
-            map_.serialize_entry("polls", value)?;
+        if let Some(__value) = &self.polls {
+            __map.serialize_entry("polls", __value)?;
         }
-        if let Some(value) = &self.user_message_reminders {
-            map_.serialize_entry("user_message_reminders", value)?;
+        if let Some(__value) = &self.user_message_reminders {
+            __map.serialize_entry("user_message_reminders", __value)?;
         }
-        if let Some(value) = &self.shared_locations {
-            map_.serialize_entry("shared_locations", value)?;
+        if let Some(__value) = &self.shared_locations {
+            __map.serialize_entry("shared_locations", __value)?;
         }
-        if let Some(value) = &self.count_messages {
-            map_.serialize_entry("count_messages", value)?;
+        if let Some(__value) = &self.count_messages {
+            __map.serialize_entry("count_messages", __value)?;
         }
-        if let Some(value) = &self.max_message_length {
-            map_.serialize_entry("max_message_length", value)?;
+        if let Some(__value) = &self.max_message_length {
+            __map.serialize_entry("max_message_length", __value)?;
         }
-        if let Some(value) = &self.automod {
-            map_.serialize_entry("automod", value)?;
+        if let Some(__value) = &self.automod {
+            __map.serialize_entry("automod", __value)?;
         }
-        if let Some(value) = &self.automod_behavior {
-            map_.serialize_entry("automod_behavior", value)?;
+        if let Some(__value) = &self.automod_behavior {
+            __map.serialize_entry("automod_behavior", __value)?;
         }
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
+        if let Some(__value) = &self.blocklist {
+            __map.serialize_entry("blocklist", __value)?;
         }
-        if let Some(value) = &self.blocklist_behavior {
-            map_.serialize_entry("blocklist_behavior", value)?;
+        if let Some(__value) = &self.blocklist_behavior {
+            __map.serialize_entry("blocklist_behavior", __value)?;
         }
-        if let Some(value) = &self.blocklists {
-            map_.serialize_entry("blocklists", value)?;
+        if let Some(__value) = &self.blocklists {
+            __map.serialize_entry("blocklists", __value)?;
         }
-        if let Some(value) = &self.allowed_flag_reasons {
-            map_.serialize_entry("allowed_flag_reasons", value)?;
+        if let Some(__value) = &self.allowed_flag_reasons {
+            __map.serialize_entry("allowed_flag_reasons", __value)?;
         }
-        if let Some(value) = &self.automod_thresholds {
-            map_.serialize_entry("automod_thresholds", value)?;
+        if let Some(__value) = &self.automod_thresholds {
+            __map.serialize_entry("automod_thresholds", __value)?;
         }
-        if let Some(value) = &self.skip_last_msg_update_for_system_msgs {
-            map_.serialize_entry("skip_last_msg_update_for_system_msgs", value)?;
+        if let Some(__value) = &self.skip_last_msg_update_for_system_msgs {
+            __map.serialize_entry("skip_last_msg_update_for_system_msgs", __value)?;
         }
-        if let Some(value) = &self.push_level {
-            map_.serialize_entry("push_level", value)?;
+        if let Some(__value) = &self.push_level {
+            __map.serialize_entry("push_level", __value)?;
         }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
+        if let Some(__value) = &self.chat_preferences {
+            __map.serialize_entry("chat_preferences", __value)?;
         }
-        if let Some(value) = &self.commands {
-            map_.serialize_entry("commands", value)?;
+        if let Some(__value) = &self.commands {
+            __map.serialize_entry("commands", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateChannelTypeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateChannelTypeRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateChannelTypeRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateChannelTypeRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateChannelTypeRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut permissions_: Option<Vec<PolicyRequest>> = None;
-                let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut partition_size_: Option<i32> = None;
-                let mut partition_ttl_: Option<String> = None;
-                let mut typing_events_: Option<bool> = None;
-                let mut read_events_: Option<bool> = None;
-                let mut connect_events_: Option<bool> = None;
-                let mut delivery_events_: Option<bool> = None;
-                let mut search_: Option<bool> = None;
-                let mut reactions_: Option<bool> = None;
-                let mut replies_: Option<bool> = None;
-                let mut quotes_: Option<bool> = None;
-                let mut mutes_: Option<bool> = None;
-                let mut uploads_: Option<bool> = None;
-                let mut url_enrichment_: Option<bool> = None;
-                let mut custom_events_: Option<bool> = None;
-                let mut push_notifications_: Option<bool> = None;
-                let mut reminders_: Option<bool> = None;
-                let mut mark_messages_pending_: Option<bool> = None;
-                let mut polls_: Option<bool> = None;
-                let mut user_message_reminders_: Option<bool> = None;
-                let mut shared_locations_: Option<bool> = None;
-                let mut count_messages_: Option<bool> = None;
-                let mut max_message_length_: Option<i32> = None;
-                let mut automod_: Option<Automod> = None;
-                let mut automod_behavior_: Option<AutomodBehavior> = None;
-                let mut blocklist_: Option<String> = None;
-                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
-                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
-                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
-                let mut automod_thresholds_: Option<Thresholds> = None;
-                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
-                let mut push_level_: Option<PushLevel> = None;
-                let mut chat_preferences_: Option<ChatPreferences> = None;
-                let mut commands_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "permissions" => permissions_ = map_.next_value()?,
-                        "grants" => grants_ = map_.next_value()?,
-                        "partition_size" => partition_size_ = map_.next_value()?,
-                        "partition_ttl" => partition_ttl_ = map_.next_value()?,
-                        "typing_events" => typing_events_ = map_.next_value()?,
-                        "read_events" => read_events_ = map_.next_value()?,
-                        "connect_events" => connect_events_ = map_.next_value()?,
-                        "delivery_events" => delivery_events_ = map_.next_value()?,
-                        "search" => search_ = map_.next_value()?,
-                        "reactions" => reactions_ = map_.next_value()?,
-                        "replies" => replies_ = map_.next_value()?,
-                        "quotes" => quotes_ = map_.next_value()?,
-                        "mutes" => mutes_ = map_.next_value()?,
-                        "uploads" => uploads_ = map_.next_value()?,
-                        "url_enrichment" => url_enrichment_ = map_.next_value()?,
-                        "custom_events" => custom_events_ = map_.next_value()?,
-                        "push_notifications" => push_notifications_ = map_.next_value()?,
-                        "reminders" => reminders_ = map_.next_value()?,
-                        "mark_messages_pending" => mark_messages_pending_ = map_.next_value()?,
-                        "polls" => polls_ = map_.next_value()?,
-                        "user_message_reminders" => user_message_reminders_ = map_.next_value()?,
-                        "shared_locations" => shared_locations_ = map_.next_value()?,
-                        "count_messages" => count_messages_ = map_.next_value()?,
-                        "max_message_length" => max_message_length_ = map_.next_value()?,
-                        "automod" => automod_ = map_.next_value()?,
-                        "automod_behavior" => automod_behavior_ = map_.next_value()?,
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
-                        "blocklists" => blocklists_ = map_.next_value()?,
-                        "allowed_flag_reasons" => allowed_flag_reasons_ = map_.next_value()?,
-                        "automod_thresholds" => automod_thresholds_ = map_.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => skip_last_msg_update_for_system_msgs_ = map_.next_value()?,
-                        "push_level" => push_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        "commands" => commands_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateChannelTypeRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_permissions: Option<Vec<PolicyRequest>> = None;
+                let mut __field_grants: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
+                let mut __field_partition_size: Option<i32> = None;
+                let mut __field_partition_ttl: Option<String> = None;
+                let mut __field_typing_events: Option<bool> = None;
+                let mut __field_read_events: Option<bool> = None;
+                let mut __field_connect_events: Option<bool> = None;
+                let mut __field_delivery_events: Option<bool> = None;
+                let mut __field_search: Option<bool> = None;
+                let mut __field_reactions: Option<bool> = None;
+                let mut __field_replies: Option<bool> = None;
+                let mut __field_quotes: Option<bool> = None;
+                let mut __field_mutes: Option<bool> = None;
+                let mut __field_uploads: Option<bool> = None;
+                let mut __field_url_enrichment: Option<bool> = None;
+                let mut __field_custom_events: Option<bool> = None;
+                let mut __field_push_notifications: Option<bool> = None;
+                let mut __field_reminders: Option<bool> = None;
+                let mut __field_mark_messages_pending: Option<bool> = None;
+                let mut __field_polls: Option<bool> = None;
+                let mut __field_user_message_reminders: Option<bool> = None;
+                let mut __field_shared_locations: Option<bool> = None;
+                let mut __field_count_messages: Option<bool> = None;
+                let mut __field_max_message_length: Option<i32> = None;
+                let mut __field_automod: Option<Automod> = None;
+                let mut __field_automod_behavior: Option<AutomodBehavior> = None;
+                let mut __field_blocklist: Option<String> = None;
+                let mut __field_blocklist_behavior: Option<BlocklistBehavior> = None;
+                let mut __field_blocklists: Option<Vec<BlockListOptions>> = None;
+                let mut __field_allowed_flag_reasons: Option<Vec<String>> = None;
+                let mut __field_automod_thresholds: Option<Thresholds> = None;
+                let mut __field_skip_last_msg_update_for_system_msgs: Option<bool> = None;
+                let mut __field_push_level: Option<PushLevel> = None;
+                let mut __field_chat_preferences: Option<ChatPreferences> = None;
+                let mut __field_commands: Option<Vec<String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "permissions" => __field_permissions = __map.next_value()?,
+                        "grants" => __field_grants = __map.next_value()?,
+                        "partition_size" => __field_partition_size = __map.next_value()?,
+                        "partition_ttl" => __field_partition_ttl = __map.next_value()?,
+                        "typing_events" => __field_typing_events = __map.next_value()?,
+                        "read_events" => __field_read_events = __map.next_value()?,
+                        "connect_events" => __field_connect_events = __map.next_value()?,
+                        "delivery_events" => __field_delivery_events = __map.next_value()?,
+                        "search" => __field_search = __map.next_value()?,
+                        "reactions" => __field_reactions = __map.next_value()?,
+                        "replies" => __field_replies = __map.next_value()?,
+                        "quotes" => __field_quotes = __map.next_value()?,
+                        "mutes" => __field_mutes = __map.next_value()?,
+                        "uploads" => __field_uploads = __map.next_value()?,
+                        "url_enrichment" => __field_url_enrichment = __map.next_value()?,
+                        "custom_events" => __field_custom_events = __map.next_value()?,
+                        "push_notifications" => __field_push_notifications = __map.next_value()?,
+                        "reminders" => __field_reminders = __map.next_value()?,
+                        "mark_messages_pending" => __field_mark_messages_pending = __map.next_value()?,
+                        "polls" => __field_polls = __map.next_value()?,
+                        "user_message_reminders" => __field_user_message_reminders = __map.next_value()?,
+                        "shared_locations" => __field_shared_locations = __map.next_value()?,
+                        "count_messages" => __field_count_messages = __map.next_value()?,
+                        "max_message_length" => __field_max_message_length = __map.next_value()?,
+                        "automod" => __field_automod = __map.next_value()?,
+                        "automod_behavior" => __field_automod_behavior = __map.next_value()?,
+                        "blocklist" => __field_blocklist = __map.next_value()?,
+                        "blocklist_behavior" => __field_blocklist_behavior = __map.next_value()?,
+                        "blocklists" => __field_blocklists = __map.next_value()?,
+                        "allowed_flag_reasons" => __field_allowed_flag_reasons = __map.next_value()?,
+                        "automod_thresholds" => __field_automod_thresholds = __map.next_value()?,
+                        "skip_last_msg_update_for_system_msgs" => __field_skip_last_msg_update_for_system_msgs = __map.next_value()?,
+                        "push_level" => __field_push_level = __map.next_value()?,
+                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
+                        "commands" => __field_commands = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateChannelTypeRequest {
-                    permissions: permissions_,
-                    grants: grants_,
-                    partition_size: partition_size_,
-                    partition_ttl: partition_ttl_,
-                    typing_events: typing_events_,
-                    read_events: read_events_,
-                    connect_events: connect_events_,
-                    delivery_events: delivery_events_,
-                    search: search_,
-                    reactions: reactions_,
-                    replies: replies_,
-                    quotes: quotes_,
-                    mutes: mutes_,
-                    uploads: uploads_,
-                    url_enrichment: url_enrichment_,
-                    custom_events: custom_events_,
-                    push_notifications: push_notifications_,
-                    reminders: reminders_,
-                    mark_messages_pending: mark_messages_pending_,
-                    polls: polls_,
-                    user_message_reminders: user_message_reminders_,
-                    shared_locations: shared_locations_,
-                    count_messages: count_messages_,
-                    max_message_length: max_message_length_,
-                    automod: automod_,
-                    automod_behavior: automod_behavior_,
-                    blocklist: blocklist_,
-                    blocklist_behavior: blocklist_behavior_,
-                    blocklists: blocklists_,
-                    allowed_flag_reasons: allowed_flag_reasons_,
-                    automod_thresholds: automod_thresholds_,
-                    skip_last_msg_update_for_system_msgs: skip_last_msg_update_for_system_msgs_,
-                    push_level: push_level_,
-                    chat_preferences: chat_preferences_,
-                    commands: commands_,
+                    permissions: __field_permissions,
+                    grants: __field_grants,
+                    partition_size: __field_partition_size,
+                    partition_ttl: __field_partition_ttl,
+                    typing_events: __field_typing_events,
+                    read_events: __field_read_events,
+                    connect_events: __field_connect_events,
+                    delivery_events: __field_delivery_events,
+                    search: __field_search,
+                    reactions: __field_reactions,
+                    replies: __field_replies,
+                    quotes: __field_quotes,
+                    mutes: __field_mutes,
+                    uploads: __field_uploads,
+                    url_enrichment: __field_url_enrichment,
+                    custom_events: __field_custom_events,
+                    push_notifications: __field_push_notifications,
+                    reminders: __field_reminders,
+                    mark_messages_pending: __field_mark_messages_pending,
+                    polls: __field_polls,
+                    user_message_reminders: __field_user_message_reminders,
+                    shared_locations: __field_shared_locations,
+                    count_messages: __field_count_messages,
+                    max_message_length: __field_max_message_length,
+                    automod: __field_automod,
+                    automod_behavior: __field_automod_behavior,
+                    blocklist: __field_blocklist,
+                    blocklist_behavior: __field_blocklist_behavior,
+                    blocklists: __field_blocklists,
+                    allowed_flag_reasons: __field_allowed_flag_reasons,
+                    automod_thresholds: __field_automod_thresholds,
+                    skip_last_msg_update_for_system_msgs: __field_skip_last_msg_update_for_system_msgs,
+                    push_level: __field_push_level,
+                    chat_preferences: __field_chat_preferences,
+                    commands: __field_commands,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateChannelTypeResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("permissions", &self.permissions)?;
-        map_.serialize_entry("grants", &self.grants)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("typing_events", &self.typing_events)?;
-        map_.serialize_entry("read_events", &self.read_events)?;
-        map_.serialize_entry("connect_events", &self.connect_events)?;
-        map_.serialize_entry("delivery_events", &self.delivery_events)?;
-        map_.serialize_entry("search", &self.search)?;
-        map_.serialize_entry("reactions", &self.reactions)?;
-        map_.serialize_entry("replies", &self.replies)?;
-        map_.serialize_entry("quotes", &self.quotes)?;
-        map_.serialize_entry("mutes", &self.mutes)?;
-        map_.serialize_entry("uploads", &self.uploads)?;
-        map_.serialize_entry("url_enrichment", &self.url_enrichment)?;
-        map_.serialize_entry("custom_events", &self.custom_events)?;
-        map_.serialize_entry("push_notifications", &self.push_notifications)?;
-        map_.serialize_entry("reminders", &self.reminders)?;
-        map_.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
-        map_.serialize_entry("polls", &self.polls)?;
-        map_.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
-        map_.serialize_entry("shared_locations", &self.shared_locations)?;
-        map_.serialize_entry("count_messages", &self.count_messages)?;
-        map_.serialize_entry("max_message_length", &self.max_message_length)?;
-        map_.serialize_entry("automod", &self.automod)?;
-        map_.serialize_entry("automod_behavior", &self.automod_behavior)?;
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("permissions", &self.permissions)?;
+        __map.serialize_entry("grants", &self.grants)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("typing_events", &self.typing_events)?;
+        __map.serialize_entry("read_events", &self.read_events)?;
+        __map.serialize_entry("connect_events", &self.connect_events)?;
+        __map.serialize_entry("delivery_events", &self.delivery_events)?;
+        __map.serialize_entry("search", &self.search)?;
+        __map.serialize_entry("reactions", &self.reactions)?;
+        __map.serialize_entry("replies", &self.replies)?;
+        __map.serialize_entry("quotes", &self.quotes)?;
+        __map.serialize_entry("mutes", &self.mutes)?;
+        __map.serialize_entry("uploads", &self.uploads)?;
+        __map.serialize_entry("url_enrichment", &self.url_enrichment)?;
+        __map.serialize_entry("custom_events", &self.custom_events)?;
+        __map.serialize_entry("push_notifications", &self.push_notifications)?;
+        __map.serialize_entry("reminders", &self.reminders)?;
+        __map.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
+        __map.serialize_entry("polls", &self.polls)?;
+        __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
+        __map.serialize_entry("shared_locations", &self.shared_locations)?;
+        __map.serialize_entry("count_messages", &self.count_messages)?;
+        __map.serialize_entry("max_message_length", &self.max_message_length)?;
+        __map.serialize_entry("automod", &self.automod)?;
+        __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
+        if let Some(__value) = &self.blocklist {
+            __map.serialize_entry("blocklist", __value)?;
         }
-        if let Some(value) = &self.blocklist_behavior {
-            map_.serialize_entry("blocklist_behavior", value)?;
+        if let Some(__value) = &self.blocklist_behavior {
+            __map.serialize_entry("blocklist_behavior", __value)?;
         }
-        if let Some(value) = &self.blocklists {
-            map_.serialize_entry("blocklists", value)?;
+        if let Some(__value) = &self.blocklists {
+            __map.serialize_entry("blocklists", __value)?;
         }
-        if let Some(value) = &self.allowed_flag_reasons {
-            map_.serialize_entry("allowed_flag_reasons", value)?;
+        if let Some(__value) = &self.allowed_flag_reasons {
+            __map.serialize_entry("allowed_flag_reasons", __value)?;
         }
-        if let Some(value) = &self.automod_thresholds {
-            map_.serialize_entry("automod_thresholds", value)?;
+        if let Some(__value) = &self.automod_thresholds {
+            __map.serialize_entry("automod_thresholds", __value)?;
         }
-        if let Some(value) = &self.partition_size {
-            map_.serialize_entry("partition_size", value)?;
+        if let Some(__value) = &self.partition_size {
+            __map.serialize_entry("partition_size", __value)?;
         }
-        if let Some(value) = &self.partition_ttl {
-            map_.serialize_entry("partition_ttl", value)?;
+        if let Some(__value) = &self.partition_ttl {
+            __map.serialize_entry("partition_ttl", __value)?;
         }
-        map_.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
-        if let Some(value) = &self.push_level {
-            map_.serialize_entry("push_level", value)?;
+        __map.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
+        if let Some(__value) = &self.push_level {
+            __map.serialize_entry("push_level", __value)?;
         }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
+        if let Some(__value) = &self.chat_preferences {
+            __map.serialize_entry("chat_preferences", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.serialize_entry("commands", &self.commands)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        __map.serialize_entry("commands", &self.commands)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateChannelTypeResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateChannelTypeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateChannelTypeResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateChannelTypeResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateChannelTypeResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut permissions_: Option<Vec<PolicyRequest>> = None;
-                let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut name_: Option<String> = None;
-                let mut typing_events_: Option<bool> = None;
-                let mut read_events_: Option<bool> = None;
-                let mut connect_events_: Option<bool> = None;
-                let mut delivery_events_: Option<bool> = None;
-                let mut search_: Option<bool> = None;
-                let mut reactions_: Option<bool> = None;
-                let mut replies_: Option<bool> = None;
-                let mut quotes_: Option<bool> = None;
-                let mut mutes_: Option<bool> = None;
-                let mut uploads_: Option<bool> = None;
-                let mut url_enrichment_: Option<bool> = None;
-                let mut custom_events_: Option<bool> = None;
-                let mut push_notifications_: Option<bool> = None;
-                let mut reminders_: Option<bool> = None;
-                let mut mark_messages_pending_: Option<bool> = None;
-                let mut polls_: Option<bool> = None;
-                let mut user_message_reminders_: Option<bool> = None;
-                let mut shared_locations_: Option<bool> = None;
-                let mut count_messages_: Option<bool> = None;
-                let mut max_message_length_: Option<i32> = None;
-                let mut automod_: Option<Automod> = None;
-                let mut automod_behavior_: Option<AutomodBehavior> = None;
-                let mut blocklist_: Option<String> = None;
-                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
-                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
-                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
-                let mut automod_thresholds_: Option<Thresholds> = None;
-                let mut partition_size_: Option<i32> = None;
-                let mut partition_ttl_: Option<String> = None;
-                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
-                let mut push_level_: Option<PushLevel> = None;
-                let mut chat_preferences_: Option<ChatPreferences> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut commands_: Option<Vec<String>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "permissions" => permissions_ = Some(map_.next_value()?),
-                        "grants" => grants_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "typing_events" => typing_events_ = Some(map_.next_value()?),
-                        "read_events" => read_events_ = Some(map_.next_value()?),
-                        "connect_events" => connect_events_ = Some(map_.next_value()?),
-                        "delivery_events" => delivery_events_ = Some(map_.next_value()?),
-                        "search" => search_ = Some(map_.next_value()?),
-                        "reactions" => reactions_ = Some(map_.next_value()?),
-                        "replies" => replies_ = Some(map_.next_value()?),
-                        "quotes" => quotes_ = Some(map_.next_value()?),
-                        "mutes" => mutes_ = Some(map_.next_value()?),
-                        "uploads" => uploads_ = Some(map_.next_value()?),
-                        "url_enrichment" => url_enrichment_ = Some(map_.next_value()?),
-                        "custom_events" => custom_events_ = Some(map_.next_value()?),
-                        "push_notifications" => push_notifications_ = Some(map_.next_value()?),
-                        "reminders" => reminders_ = Some(map_.next_value()?),
-                        "mark_messages_pending" => mark_messages_pending_ = Some(map_.next_value()?),
-                        "polls" => polls_ = Some(map_.next_value()?),
-                        "user_message_reminders" => user_message_reminders_ = Some(map_.next_value()?),
-                        "shared_locations" => shared_locations_ = Some(map_.next_value()?),
-                        "count_messages" => count_messages_ = Some(map_.next_value()?),
-                        "max_message_length" => max_message_length_ = Some(map_.next_value()?),
-                        "automod" => automod_ = Some(map_.next_value()?),
-                        "automod_behavior" => automod_behavior_ = Some(map_.next_value()?),
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
-                        "blocklists" => blocklists_ = map_.next_value()?,
-                        "allowed_flag_reasons" => allowed_flag_reasons_ = map_.next_value()?,
-                        "automod_thresholds" => automod_thresholds_ = map_.next_value()?,
-                        "partition_size" => partition_size_ = map_.next_value()?,
-                        "partition_ttl" => partition_ttl_ = map_.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => skip_last_msg_update_for_system_msgs_ = Some(map_.next_value()?),
-                        "push_level" => push_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "commands" => commands_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateChannelTypeResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_permissions: Option<Vec<PolicyRequest>> = None;
+                let mut __field_grants: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_typing_events: Option<bool> = None;
+                let mut __field_read_events: Option<bool> = None;
+                let mut __field_connect_events: Option<bool> = None;
+                let mut __field_delivery_events: Option<bool> = None;
+                let mut __field_search: Option<bool> = None;
+                let mut __field_reactions: Option<bool> = None;
+                let mut __field_replies: Option<bool> = None;
+                let mut __field_quotes: Option<bool> = None;
+                let mut __field_mutes: Option<bool> = None;
+                let mut __field_uploads: Option<bool> = None;
+                let mut __field_url_enrichment: Option<bool> = None;
+                let mut __field_custom_events: Option<bool> = None;
+                let mut __field_push_notifications: Option<bool> = None;
+                let mut __field_reminders: Option<bool> = None;
+                let mut __field_mark_messages_pending: Option<bool> = None;
+                let mut __field_polls: Option<bool> = None;
+                let mut __field_user_message_reminders: Option<bool> = None;
+                let mut __field_shared_locations: Option<bool> = None;
+                let mut __field_count_messages: Option<bool> = None;
+                let mut __field_max_message_length: Option<i32> = None;
+                let mut __field_automod: Option<Automod> = None;
+                let mut __field_automod_behavior: Option<AutomodBehavior> = None;
+                let mut __field_blocklist: Option<String> = None;
+                let mut __field_blocklist_behavior: Option<BlocklistBehavior> = None;
+                let mut __field_blocklists: Option<Vec<BlockListOptions>> = None;
+                let mut __field_allowed_flag_reasons: Option<Vec<String>> = None;
+                let mut __field_automod_thresholds: Option<Thresholds> = None;
+                let mut __field_partition_size: Option<i32> = None;
+                let mut __field_partition_ttl: Option<String> = None;
+                let mut __field_skip_last_msg_update_for_system_msgs: Option<bool> = None;
+                let mut __field_push_level: Option<PushLevel> = None;
+                let mut __field_chat_preferences: Option<ChatPreferences> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_commands: Option<Vec<String>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "permissions" => __field_permissions = Some(__map.next_value()?),
+                        "grants" => __field_grants = Some(__map.next_value()?),
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "typing_events" => __field_typing_events = Some(__map.next_value()?),
+                        "read_events" => __field_read_events = Some(__map.next_value()?),
+                        "connect_events" => __field_connect_events = Some(__map.next_value()?),
+                        "delivery_events" => __field_delivery_events = Some(__map.next_value()?),
+                        "search" => __field_search = Some(__map.next_value()?),
+                        "reactions" => __field_reactions = Some(__map.next_value()?),
+                        "replies" => __field_replies = Some(__map.next_value()?),
+                        "quotes" => __field_quotes = Some(__map.next_value()?),
+                        "mutes" => __field_mutes = Some(__map.next_value()?),
+                        "uploads" => __field_uploads = Some(__map.next_value()?),
+                        "url_enrichment" => __field_url_enrichment = Some(__map.next_value()?),
+                        "custom_events" => __field_custom_events = Some(__map.next_value()?),
+                        "push_notifications" => __field_push_notifications = Some(__map.next_value()?),
+                        "reminders" => __field_reminders = Some(__map.next_value()?),
+                        "mark_messages_pending" => __field_mark_messages_pending = Some(__map.next_value()?),
+                        "polls" => __field_polls = Some(__map.next_value()?),
+                        "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
+                        "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
+                        "count_messages" => __field_count_messages = Some(__map.next_value()?),
+                        "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
+                        "automod" => __field_automod = Some(__map.next_value()?),
+                        "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
+                        "blocklist" => __field_blocklist = __map.next_value()?,
+                        "blocklist_behavior" => __field_blocklist_behavior = __map.next_value()?,
+                        "blocklists" => __field_blocklists = __map.next_value()?,
+                        "allowed_flag_reasons" => __field_allowed_flag_reasons = __map.next_value()?,
+                        "automod_thresholds" => __field_automod_thresholds = __map.next_value()?,
+                        "partition_size" => __field_partition_size = __map.next_value()?,
+                        "partition_ttl" => __field_partition_ttl = __map.next_value()?,
+                        "skip_last_msg_update_for_system_msgs" => __field_skip_last_msg_update_for_system_msgs = Some(__map.next_value()?),
+                        "push_level" => __field_push_level = __map.next_value()?,
+                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "commands" => __field_commands = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(automod_) = automod_ else {
+                let Some(__field_automod) = __field_automod else {
                     return Err(serde::de::Error::missing_field("automod"));
                 };
-                let Some(automod_behavior_) = automod_behavior_ else {
+                let Some(__field_automod_behavior) = __field_automod_behavior else {
                     return Err(serde::de::Error::missing_field("automod_behavior"));
                 };
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(UpdateChannelTypeResponse {
-                    permissions: permissions_.unwrap_or_default(),
-                    grants: grants_.unwrap_or_default(),
-                    name: name_.unwrap_or_default(),
-                    typing_events: typing_events_.unwrap_or_default(),
-                    read_events: read_events_.unwrap_or_default(),
-                    connect_events: connect_events_.unwrap_or_default(),
-                    delivery_events: delivery_events_.unwrap_or_default(),
-                    search: search_.unwrap_or_default(),
-                    reactions: reactions_.unwrap_or_default(),
-                    replies: replies_.unwrap_or_default(),
-                    quotes: quotes_.unwrap_or_default(),
-                    mutes: mutes_.unwrap_or_default(),
-                    uploads: uploads_.unwrap_or_default(),
-                    url_enrichment: url_enrichment_.unwrap_or_default(),
-                    custom_events: custom_events_.unwrap_or_default(),
-                    push_notifications: push_notifications_.unwrap_or_default(),
-                    reminders: reminders_.unwrap_or_default(),
-                    mark_messages_pending: mark_messages_pending_.unwrap_or_default(),
-                    polls: polls_.unwrap_or_default(),
-                    user_message_reminders: user_message_reminders_.unwrap_or_default(),
-                    shared_locations: shared_locations_.unwrap_or_default(),
-                    count_messages: count_messages_.unwrap_or_default(),
-                    max_message_length: max_message_length_.unwrap_or_default(),
-                    automod: automod_,
-                    automod_behavior: automod_behavior_,
-                    blocklist: blocklist_,
-                    blocklist_behavior: blocklist_behavior_,
-                    blocklists: blocklists_,
-                    allowed_flag_reasons: allowed_flag_reasons_,
-                    automod_thresholds: automod_thresholds_,
-                    partition_size: partition_size_,
-                    partition_ttl: partition_ttl_,
-                    skip_last_msg_update_for_system_msgs: skip_last_msg_update_for_system_msgs_.unwrap_or_default(),
-                    push_level: push_level_,
-                    chat_preferences: chat_preferences_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    commands: commands_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    permissions: __field_permissions.unwrap_or_default(),
+                    grants: __field_grants.unwrap_or_default(),
+                    name: __field_name.unwrap_or_default(),
+                    typing_events: __field_typing_events.unwrap_or_default(),
+                    read_events: __field_read_events.unwrap_or_default(),
+                    connect_events: __field_connect_events.unwrap_or_default(),
+                    delivery_events: __field_delivery_events.unwrap_or_default(),
+                    search: __field_search.unwrap_or_default(),
+                    reactions: __field_reactions.unwrap_or_default(),
+                    replies: __field_replies.unwrap_or_default(),
+                    quotes: __field_quotes.unwrap_or_default(),
+                    mutes: __field_mutes.unwrap_or_default(),
+                    uploads: __field_uploads.unwrap_or_default(),
+                    url_enrichment: __field_url_enrichment.unwrap_or_default(),
+                    custom_events: __field_custom_events.unwrap_or_default(),
+                    push_notifications: __field_push_notifications.unwrap_or_default(),
+                    reminders: __field_reminders.unwrap_or_default(),
+                    mark_messages_pending: __field_mark_messages_pending.unwrap_or_default(),
+                    polls: __field_polls.unwrap_or_default(),
+                    user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
+                    shared_locations: __field_shared_locations.unwrap_or_default(),
+                    count_messages: __field_count_messages.unwrap_or_default(),
+                    max_message_length: __field_max_message_length.unwrap_or_default(),
+                    automod: __field_automod,
+                    automod_behavior: __field_automod_behavior,
+                    blocklist: __field_blocklist,
+                    blocklist_behavior: __field_blocklist_behavior,
+                    blocklists: __field_blocklists,
+                    allowed_flag_reasons: __field_allowed_flag_reasons,
+                    automod_thresholds: __field_automod_thresholds,
+                    partition_size: __field_partition_size,
+                    partition_ttl: __field_partition_ttl,
+                    skip_last_msg_update_for_system_msgs: __field_skip_last_msg_update_for_system_msgs.unwrap_or_default(),
+                    push_level: __field_push_level,
+                    chat_preferences: __field_chat_preferences,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    commands: __field_commands.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelTypeConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("permissions", &self.permissions)?;
-        map_.serialize_entry("grants", &self.grants)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("typing_events", &self.typing_events)?;
-        map_.serialize_entry("read_events", &self.read_events)?;
-        map_.serialize_entry("connect_events", &self.connect_events)?;
-        map_.serialize_entry("delivery_events", &self.delivery_events)?;
-        map_.serialize_entry("search", &self.search)?;
-        map_.serialize_entry("reactions", &self.reactions)?;
-        map_.serialize_entry("replies", &self.replies)?;
-        map_.serialize_entry("quotes", &self.quotes)?;
-        map_.serialize_entry("mutes", &self.mutes)?;
-        map_.serialize_entry("uploads", &self.uploads)?;
-        map_.serialize_entry("url_enrichment", &self.url_enrichment)?;
-        map_.serialize_entry("custom_events", &self.custom_events)?;
-        map_.serialize_entry("push_notifications", &self.push_notifications)?;
-        map_.serialize_entry("reminders", &self.reminders)?;
-        map_.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
-        map_.serialize_entry("polls", &self.polls)?;
-        map_.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
-        map_.serialize_entry("shared_locations", &self.shared_locations)?;
-        map_.serialize_entry("count_messages", &self.count_messages)?;
-        map_.serialize_entry("max_message_length", &self.max_message_length)?;
-        map_.serialize_entry("automod", &self.automod)?;
-        map_.serialize_entry("automod_behavior", &self.automod_behavior)?;
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("permissions", &self.permissions)?;
+        __map.serialize_entry("grants", &self.grants)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("typing_events", &self.typing_events)?;
+        __map.serialize_entry("read_events", &self.read_events)?;
+        __map.serialize_entry("connect_events", &self.connect_events)?;
+        __map.serialize_entry("delivery_events", &self.delivery_events)?;
+        __map.serialize_entry("search", &self.search)?;
+        __map.serialize_entry("reactions", &self.reactions)?;
+        __map.serialize_entry("replies", &self.replies)?;
+        __map.serialize_entry("quotes", &self.quotes)?;
+        __map.serialize_entry("mutes", &self.mutes)?;
+        __map.serialize_entry("uploads", &self.uploads)?;
+        __map.serialize_entry("url_enrichment", &self.url_enrichment)?;
+        __map.serialize_entry("custom_events", &self.custom_events)?;
+        __map.serialize_entry("push_notifications", &self.push_notifications)?;
+        __map.serialize_entry("reminders", &self.reminders)?;
+        __map.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
+        __map.serialize_entry("polls", &self.polls)?;
+        __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
+        __map.serialize_entry("shared_locations", &self.shared_locations)?;
+        __map.serialize_entry("count_messages", &self.count_messages)?;
+        __map.serialize_entry("max_message_length", &self.max_message_length)?;
+        __map.serialize_entry("automod", &self.automod)?;
+        __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
+        if let Some(__value) = &self.blocklist {
+            __map.serialize_entry("blocklist", __value)?;
         }
-        if let Some(value) = &self.blocklist_behavior {
-            map_.serialize_entry("blocklist_behavior", value)?;
+        if let Some(__value) = &self.blocklist_behavior {
+            __map.serialize_entry("blocklist_behavior", __value)?;
         }
-        if let Some(value) = &self.blocklists {
-            map_.serialize_entry("blocklists", value)?;
+        if let Some(__value) = &self.blocklists {
+            __map.serialize_entry("blocklists", __value)?;
         }
-        if let Some(value) = &self.allowed_flag_reasons {
-            map_.serialize_entry("allowed_flag_reasons", value)?;
+        if let Some(__value) = &self.allowed_flag_reasons {
+            __map.serialize_entry("allowed_flag_reasons", __value)?;
         }
-        if let Some(value) = &self.automod_thresholds {
-            map_.serialize_entry("automod_thresholds", value)?;
+        if let Some(__value) = &self.automod_thresholds {
+            __map.serialize_entry("automod_thresholds", __value)?;
         }
-        if let Some(value) = &self.partition_size {
-            map_.serialize_entry("partition_size", value)?;
+        if let Some(__value) = &self.partition_size {
+            __map.serialize_entry("partition_size", __value)?;
         }
-        if let Some(value) = &self.partition_ttl {
-            map_.serialize_entry("partition_ttl", value)?;
+        if let Some(__value) = &self.partition_ttl {
+            __map.serialize_entry("partition_ttl", __value)?;
         }
-        map_.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
-        if let Some(value) = &self.push_level {
-            map_.serialize_entry("push_level", value)?;
+        __map.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
+        if let Some(__value) = &self.push_level {
+            __map.serialize_entry("push_level", __value)?;
         }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
+        if let Some(__value) = &self.chat_preferences {
+            __map.serialize_entry("chat_preferences", __value)?;
         }
-        map_.serialize_entry("commands", &self.commands)?;
-        map_.end()
+        __map.serialize_entry("commands", &self.commands)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelTypeConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelTypeConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelTypeConfig` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelTypeConfig` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelTypeConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut permissions_: Option<Vec<PolicyRequest>> = None;
-                let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut name_: Option<String> = None;
-                let mut typing_events_: Option<bool> = None;
-                let mut read_events_: Option<bool> = None;
-                let mut connect_events_: Option<bool> = None;
-                let mut delivery_events_: Option<bool> = None;
-                let mut search_: Option<bool> = None;
-                let mut reactions_: Option<bool> = None;
-                let mut replies_: Option<bool> = None;
-                let mut quotes_: Option<bool> = None;
-                let mut mutes_: Option<bool> = None;
-                let mut uploads_: Option<bool> = None;
-                let mut url_enrichment_: Option<bool> = None;
-                let mut custom_events_: Option<bool> = None;
-                let mut push_notifications_: Option<bool> = None;
-                let mut reminders_: Option<bool> = None;
-                let mut mark_messages_pending_: Option<bool> = None;
-                let mut polls_: Option<bool> = None;
-                let mut user_message_reminders_: Option<bool> = None;
-                let mut shared_locations_: Option<bool> = None;
-                let mut count_messages_: Option<bool> = None;
-                let mut max_message_length_: Option<i32> = None;
-                let mut automod_: Option<Automod> = None;
-                let mut automod_behavior_: Option<AutomodBehavior> = None;
-                let mut blocklist_: Option<String> = None;
-                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
-                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
-                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
-                let mut automod_thresholds_: Option<Thresholds> = None;
-                let mut partition_size_: Option<i32> = None;
-                let mut partition_ttl_: Option<String> = None;
-                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
-                let mut push_level_: Option<PushLevel> = None;
-                let mut chat_preferences_: Option<ChatPreferences> = None;
-                let mut commands_: Option<Vec<Command>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "permissions" => permissions_ = Some(map_.next_value()?),
-                        "grants" => grants_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "typing_events" => typing_events_ = Some(map_.next_value()?),
-                        "read_events" => read_events_ = Some(map_.next_value()?),
-                        "connect_events" => connect_events_ = Some(map_.next_value()?),
-                        "delivery_events" => delivery_events_ = Some(map_.next_value()?),
-                        "search" => search_ = Some(map_.next_value()?),
-                        "reactions" => reactions_ = Some(map_.next_value()?),
-                        "replies" => replies_ = Some(map_.next_value()?),
-                        "quotes" => quotes_ = Some(map_.next_value()?),
-                        "mutes" => mutes_ = Some(map_.next_value()?),
-                        "uploads" => uploads_ = Some(map_.next_value()?),
-                        "url_enrichment" => url_enrichment_ = Some(map_.next_value()?),
-                        "custom_events" => custom_events_ = Some(map_.next_value()?),
-                        "push_notifications" => push_notifications_ = Some(map_.next_value()?),
-                        "reminders" => reminders_ = Some(map_.next_value()?),
-                        "mark_messages_pending" => mark_messages_pending_ = Some(map_.next_value()?),
-                        "polls" => polls_ = Some(map_.next_value()?),
-                        "user_message_reminders" => user_message_reminders_ = Some(map_.next_value()?),
-                        "shared_locations" => shared_locations_ = Some(map_.next_value()?),
-                        "count_messages" => count_messages_ = Some(map_.next_value()?),
-                        "max_message_length" => max_message_length_ = Some(map_.next_value()?),
-                        "automod" => automod_ = Some(map_.next_value()?),
-                        "automod_behavior" => automod_behavior_ = Some(map_.next_value()?),
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
-                        "blocklists" => blocklists_ = map_.next_value()?,
-                        "allowed_flag_reasons" => allowed_flag_reasons_ = map_.next_value()?,
-                        "automod_thresholds" => automod_thresholds_ = map_.next_value()?,
-                        "partition_size" => partition_size_ = map_.next_value()?,
-                        "partition_ttl" => partition_ttl_ = map_.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => skip_last_msg_update_for_system_msgs_ = Some(map_.next_value()?),
-                        "push_level" => push_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        "commands" => commands_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelTypeConfig, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_permissions: Option<Vec<PolicyRequest>> = None;
+                let mut __field_grants: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_typing_events: Option<bool> = None;
+                let mut __field_read_events: Option<bool> = None;
+                let mut __field_connect_events: Option<bool> = None;
+                let mut __field_delivery_events: Option<bool> = None;
+                let mut __field_search: Option<bool> = None;
+                let mut __field_reactions: Option<bool> = None;
+                let mut __field_replies: Option<bool> = None;
+                let mut __field_quotes: Option<bool> = None;
+                let mut __field_mutes: Option<bool> = None;
+                let mut __field_uploads: Option<bool> = None;
+                let mut __field_url_enrichment: Option<bool> = None;
+                let mut __field_custom_events: Option<bool> = None;
+                let mut __field_push_notifications: Option<bool> = None;
+                let mut __field_reminders: Option<bool> = None;
+                let mut __field_mark_messages_pending: Option<bool> = None;
+                let mut __field_polls: Option<bool> = None;
+                let mut __field_user_message_reminders: Option<bool> = None;
+                let mut __field_shared_locations: Option<bool> = None;
+                let mut __field_count_messages: Option<bool> = None;
+                let mut __field_max_message_length: Option<i32> = None;
+                let mut __field_automod: Option<Automod> = None;
+                let mut __field_automod_behavior: Option<AutomodBehavior> = None;
+                let mut __field_blocklist: Option<String> = None;
+                let mut __field_blocklist_behavior: Option<BlocklistBehavior> = None;
+                let mut __field_blocklists: Option<Vec<BlockListOptions>> = None;
+                let mut __field_allowed_flag_reasons: Option<Vec<String>> = None;
+                let mut __field_automod_thresholds: Option<Thresholds> = None;
+                let mut __field_partition_size: Option<i32> = None;
+                let mut __field_partition_ttl: Option<String> = None;
+                let mut __field_skip_last_msg_update_for_system_msgs: Option<bool> = None;
+                let mut __field_push_level: Option<PushLevel> = None;
+                let mut __field_chat_preferences: Option<ChatPreferences> = None;
+                let mut __field_commands: Option<Vec<Command>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "permissions" => __field_permissions = Some(__map.next_value()?),
+                        "grants" => __field_grants = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "typing_events" => __field_typing_events = Some(__map.next_value()?),
+                        "read_events" => __field_read_events = Some(__map.next_value()?),
+                        "connect_events" => __field_connect_events = Some(__map.next_value()?),
+                        "delivery_events" => __field_delivery_events = Some(__map.next_value()?),
+                        "search" => __field_search = Some(__map.next_value()?),
+                        "reactions" => __field_reactions = Some(__map.next_value()?),
+                        "replies" => __field_replies = Some(__map.next_value()?),
+                        "quotes" => __field_quotes = Some(__map.next_value()?),
+                        "mutes" => __field_mutes = Some(__map.next_value()?),
+                        "uploads" => __field_uploads = Some(__map.next_value()?),
+                        "url_enrichment" => __field_url_enrichment = Some(__map.next_value()?),
+                        "custom_events" => __field_custom_events = Some(__map.next_value()?),
+                        "push_notifications" => __field_push_notifications = Some(__map.next_value()?),
+                        "reminders" => __field_reminders = Some(__map.next_value()?),
+                        "mark_messages_pending" => __field_mark_messages_pending = Some(__map.next_value()?),
+                        "polls" => __field_polls = Some(__map.next_value()?),
+                        "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
+                        "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
+                        "count_messages" => __field_count_messages = Some(__map.next_value()?),
+                        "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
+                        "automod" => __field_automod = Some(__map.next_value()?),
+                        "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
+                        "blocklist" => __field_blocklist = __map.next_value()?,
+                        "blocklist_behavior" => __field_blocklist_behavior = __map.next_value()?,
+                        "blocklists" => __field_blocklists = __map.next_value()?,
+                        "allowed_flag_reasons" => __field_allowed_flag_reasons = __map.next_value()?,
+                        "automod_thresholds" => __field_automod_thresholds = __map.next_value()?,
+                        "partition_size" => __field_partition_size = __map.next_value()?,
+                        "partition_ttl" => __field_partition_ttl = __map.next_value()?,
+                        "skip_last_msg_update_for_system_msgs" => __field_skip_last_msg_update_for_system_msgs = Some(__map.next_value()?),
+                        "push_level" => __field_push_level = __map.next_value()?,
+                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
+                        "commands" => __field_commands = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
-                let Some(automod_) = automod_ else {
+                let Some(__field_automod) = __field_automod else {
                     return Err(serde::de::Error::missing_field("automod"));
                 };
-                let Some(automod_behavior_) = automod_behavior_ else {
+                let Some(__field_automod_behavior) = __field_automod_behavior else {
                     return Err(serde::de::Error::missing_field("automod_behavior"));
                 };
                 Ok(ChannelTypeConfig {
-                    permissions: permissions_.unwrap_or_default(),
-                    grants: grants_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    name: name_.unwrap_or_default(),
-                    typing_events: typing_events_.unwrap_or_default(),
-                    read_events: read_events_.unwrap_or_default(),
-                    connect_events: connect_events_.unwrap_or_default(),
-                    delivery_events: delivery_events_.unwrap_or_default(),
-                    search: search_.unwrap_or_default(),
-                    reactions: reactions_.unwrap_or_default(),
-                    replies: replies_.unwrap_or_default(),
-                    quotes: quotes_.unwrap_or_default(),
-                    mutes: mutes_.unwrap_or_default(),
-                    uploads: uploads_.unwrap_or_default(),
-                    url_enrichment: url_enrichment_.unwrap_or_default(),
-                    custom_events: custom_events_.unwrap_or_default(),
-                    push_notifications: push_notifications_.unwrap_or_default(),
-                    reminders: reminders_.unwrap_or_default(),
-                    mark_messages_pending: mark_messages_pending_.unwrap_or_default(),
-                    polls: polls_.unwrap_or_default(),
-                    user_message_reminders: user_message_reminders_.unwrap_or_default(),
-                    shared_locations: shared_locations_.unwrap_or_default(),
-                    count_messages: count_messages_.unwrap_or_default(),
-                    max_message_length: max_message_length_.unwrap_or_default(),
-                    automod: automod_,
-                    automod_behavior: automod_behavior_,
-                    blocklist: blocklist_,
-                    blocklist_behavior: blocklist_behavior_,
-                    blocklists: blocklists_,
-                    allowed_flag_reasons: allowed_flag_reasons_,
-                    automod_thresholds: automod_thresholds_,
-                    partition_size: partition_size_,
-                    partition_ttl: partition_ttl_,
-                    skip_last_msg_update_for_system_msgs: skip_last_msg_update_for_system_msgs_.unwrap_or_default(),
-                    push_level: push_level_,
-                    chat_preferences: chat_preferences_,
-                    commands: commands_.unwrap_or_default(),
+                    permissions: __field_permissions.unwrap_or_default(),
+                    grants: __field_grants.unwrap_or_default(),
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    name: __field_name.unwrap_or_default(),
+                    typing_events: __field_typing_events.unwrap_or_default(),
+                    read_events: __field_read_events.unwrap_or_default(),
+                    connect_events: __field_connect_events.unwrap_or_default(),
+                    delivery_events: __field_delivery_events.unwrap_or_default(),
+                    search: __field_search.unwrap_or_default(),
+                    reactions: __field_reactions.unwrap_or_default(),
+                    replies: __field_replies.unwrap_or_default(),
+                    quotes: __field_quotes.unwrap_or_default(),
+                    mutes: __field_mutes.unwrap_or_default(),
+                    uploads: __field_uploads.unwrap_or_default(),
+                    url_enrichment: __field_url_enrichment.unwrap_or_default(),
+                    custom_events: __field_custom_events.unwrap_or_default(),
+                    push_notifications: __field_push_notifications.unwrap_or_default(),
+                    reminders: __field_reminders.unwrap_or_default(),
+                    mark_messages_pending: __field_mark_messages_pending.unwrap_or_default(),
+                    polls: __field_polls.unwrap_or_default(),
+                    user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
+                    shared_locations: __field_shared_locations.unwrap_or_default(),
+                    count_messages: __field_count_messages.unwrap_or_default(),
+                    max_message_length: __field_max_message_length.unwrap_or_default(),
+                    automod: __field_automod,
+                    automod_behavior: __field_automod_behavior,
+                    blocklist: __field_blocklist,
+                    blocklist_behavior: __field_blocklist_behavior,
+                    blocklists: __field_blocklists,
+                    allowed_flag_reasons: __field_allowed_flag_reasons,
+                    automod_thresholds: __field_automod_thresholds,
+                    partition_size: __field_partition_size,
+                    partition_ttl: __field_partition_ttl,
+                    skip_last_msg_update_for_system_msgs: __field_skip_last_msg_update_for_system_msgs.unwrap_or_default(),
+                    push_level: __field_push_level,
+                    chat_preferences: __field_chat_preferences,
+                    commands: __field_commands.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PolicyRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("action", &self.action)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("resources", &self.resources)?;
-        map_.serialize_entry("roles", &self.roles)?;
-        map_.serialize_entry("owner", &self.owner)?;
-        map_.serialize_entry("priority", &self.priority)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("action", &self.action)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("resources", &self.resources)?;
+        __map.serialize_entry("roles", &self.roles)?;
+        __map.serialize_entry("owner", &self.owner)?;
+        __map.serialize_entry("priority", &self.priority)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PolicyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PolicyRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PolicyRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PolicyRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PolicyRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut action_: Option<PolicyRequestAction> = None;
-                let mut name_: Option<String> = None;
-                let mut resources_: Option<Vec<String>> = None;
-                let mut roles_: Option<Vec<String>> = None;
-                let mut owner_: Option<bool> = None;
-                let mut priority_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "action" => action_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "resources" => resources_ = Some(map_.next_value()?),
-                        "roles" => roles_ = Some(map_.next_value()?),
-                        "owner" => owner_ = Some(map_.next_value()?),
-                        "priority" => priority_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PolicyRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_action: Option<PolicyRequestAction> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_resources: Option<Vec<String>> = None;
+                let mut __field_roles: Option<Vec<String>> = None;
+                let mut __field_owner: Option<bool> = None;
+                let mut __field_priority: Option<i32> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "action" => __field_action = Some(__map.next_value()?),
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "resources" => __field_resources = Some(__map.next_value()?),
+                        "roles" => __field_roles = Some(__map.next_value()?),
+                        "owner" => __field_owner = Some(__map.next_value()?),
+                        "priority" => __field_priority = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(action_) = action_ else {
+                let Some(__field_action) = __field_action else {
                     return Err(serde::de::Error::missing_field("action"));
                 };
                 Ok(PolicyRequest {
-                    action: action_,
-                    name: name_.unwrap_or_default(),
-                    resources: resources_.unwrap_or_default(),
-                    roles: roles_.unwrap_or_default(),
-                    owner: owner_.unwrap_or_default(),
-                    priority: priority_.unwrap_or_default(),
+                    action: __field_action,
+                    name: __field_name.unwrap_or_default(),
+                    resources: __field_resources.unwrap_or_default(),
+                    roles: __field_roles.unwrap_or_default(),
+                    owner: __field_owner.unwrap_or_default(),
+                    priority: __field_priority.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for Thresholds {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.explicit {
-            map_.serialize_entry("explicit", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.explicit {
+            __map.serialize_entry("explicit", __value)?;
         }
-        if let Some(value) = &self.spam {
-            map_.serialize_entry("spam", value)?;
+        if let Some(__value) = &self.spam {
+            __map.serialize_entry("spam", __value)?;
         }
-        if let Some(value) = &self.toxic {
-            map_.serialize_entry("toxic", value)?;
+        if let Some(__value) = &self.toxic {
+            __map.serialize_entry("toxic", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Thresholds {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Thresholds;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Thresholds` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `Thresholds` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Thresholds, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut explicit_: Option<LabelThresholds> = None;
-                let mut spam_: Option<LabelThresholds> = None;
-                let mut toxic_: Option<LabelThresholds> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "explicit" => explicit_ = map_.next_value()?,
-                        "spam" => spam_ = map_.next_value()?,
-                        "toxic" => toxic_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Thresholds, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_explicit: Option<LabelThresholds> = None;
+                let mut __field_spam: Option<LabelThresholds> = None;
+                let mut __field_toxic: Option<LabelThresholds> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "explicit" => __field_explicit = __map.next_value()?,
+                        "spam" => __field_spam = __map.next_value()?,
+                        "toxic" => __field_toxic = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Thresholds {
-                    explicit: explicit_,
-                    spam: spam_,
-                    toxic: toxic_,
+                    explicit: __field_explicit,
+                    spam: __field_spam,
+                    toxic: __field_toxic,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for LabelThresholds {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.flag {
-            map_.serialize_entry("flag", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.flag {
+            __map.serialize_entry("flag", __value)?;
         }
-        if let Some(value) = &self.block {
-            map_.serialize_entry("block", value)?;
+        if let Some(__value) = &self.block {
+            __map.serialize_entry("block", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for LabelThresholds {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LabelThresholds;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `LabelThresholds` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `LabelThresholds` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<LabelThresholds, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut flag_: Option<f32> = None;
-                let mut block_: Option<f32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "flag" => flag_ = map_.next_value()?,
-                        "block" => block_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<LabelThresholds, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_flag: Option<f32> = None;
+                let mut __field_block: Option<f32> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "flag" => __field_flag = __map.next_value()?,
+                        "block" => __field_block = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LabelThresholds {
-                    flag: flag_,
-                    block: block_,
+                    flag: __field_flag,
+                    block: __field_block,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChatPreferences {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.default_preference {
-            map_.serialize_entry("default_preference", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.default_preference {
+            __map.serialize_entry("default_preference", __value)?;
         }
-        if let Some(value) = &self.direct_mentions {
-            map_.serialize_entry("direct_mentions", value)?;
+        if let Some(__value) = &self.direct_mentions {
+            __map.serialize_entry("direct_mentions", __value)?;
         }
-        if let Some(value) = &self.role_mentions {
-            map_.serialize_entry("role_mentions", value)?;
+        if let Some(__value) = &self.role_mentions {
+            __map.serialize_entry("role_mentions", __value)?;
         }
-        if let Some(value) = &self.group_mentions {
-            map_.serialize_entry("group_mentions", value)?;
+        if let Some(__value) = &self.group_mentions {
+            __map.serialize_entry("group_mentions", __value)?;
         }
-        if let Some(value) = &self.thread_replies {
-            map_.serialize_entry("thread_replies", value)?;
+        if let Some(__value) = &self.thread_replies {
+            __map.serialize_entry("thread_replies", __value)?;
         }
-        if let Some(value) = &self.here_mentions {
-            map_.serialize_entry("here_mentions", value)?;
+        if let Some(__value) = &self.here_mentions {
+            __map.serialize_entry("here_mentions", __value)?;
         }
-        if let Some(value) = &self.channel_mentions {
-            map_.serialize_entry("channel_mentions", value)?;
+        if let Some(__value) = &self.channel_mentions {
+            __map.serialize_entry("channel_mentions", __value)?;
         }
-        if let Some(value) = &self.distinct_channel_messages {
-            map_.serialize_entry("distinct_channel_messages", value)?;
+        if let Some(__value) = &self.distinct_channel_messages {
+            __map.serialize_entry("distinct_channel_messages", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChatPreferences {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatPreferences;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChatPreferences` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChatPreferences` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChatPreferences, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut default_preference_: Option<String> = None;
-                let mut direct_mentions_: Option<String> = None;
-                let mut role_mentions_: Option<String> = None;
-                let mut group_mentions_: Option<String> = None;
-                let mut thread_replies_: Option<String> = None;
-                let mut here_mentions_: Option<String> = None;
-                let mut channel_mentions_: Option<String> = None;
-                let mut distinct_channel_messages_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "default_preference" => default_preference_ = map_.next_value()?,
-                        "direct_mentions" => direct_mentions_ = map_.next_value()?,
-                        "role_mentions" => role_mentions_ = map_.next_value()?,
-                        "group_mentions" => group_mentions_ = map_.next_value()?,
-                        "thread_replies" => thread_replies_ = map_.next_value()?,
-                        "here_mentions" => here_mentions_ = map_.next_value()?,
-                        "channel_mentions" => channel_mentions_ = map_.next_value()?,
-                        "distinct_channel_messages" => distinct_channel_messages_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChatPreferences, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_default_preference: Option<String> = None;
+                let mut __field_direct_mentions: Option<String> = None;
+                let mut __field_role_mentions: Option<String> = None;
+                let mut __field_group_mentions: Option<String> = None;
+                let mut __field_thread_replies: Option<String> = None;
+                let mut __field_here_mentions: Option<String> = None;
+                let mut __field_channel_mentions: Option<String> = None;
+                let mut __field_distinct_channel_messages: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "default_preference" => __field_default_preference = __map.next_value()?,
+                        "direct_mentions" => __field_direct_mentions = __map.next_value()?,
+                        "role_mentions" => __field_role_mentions = __map.next_value()?,
+                        "group_mentions" => __field_group_mentions = __map.next_value()?,
+                        "thread_replies" => __field_thread_replies = __map.next_value()?,
+                        "here_mentions" => __field_here_mentions = __map.next_value()?,
+                        "channel_mentions" => __field_channel_mentions = __map.next_value()?,
+                        "distinct_channel_messages" => __field_distinct_channel_messages = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ChatPreferences {
-                    default_preference: default_preference_,
-                    direct_mentions: direct_mentions_,
-                    role_mentions: role_mentions_,
-                    group_mentions: group_mentions_,
-                    thread_replies: thread_replies_,
-                    here_mentions: here_mentions_,
-                    channel_mentions: channel_mentions_,
-                    distinct_channel_messages: distinct_channel_messages_,
+                    default_preference: __field_default_preference,
+                    direct_mentions: __field_direct_mentions,
+                    role_mentions: __field_role_mentions,
+                    group_mentions: __field_group_mentions,
+                    thread_replies: __field_thread_replies,
+                    here_mentions: __field_here_mentions,
+                    channel_mentions: __field_channel_mentions,
+                    distinct_channel_messages: __field_distinct_channel_messages,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for Command {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.created_at {
-            map_.serialize_entry("created_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.created_at {
+            __map.serialize_entry("created_at", __value)?;
         }
-        if let Some(value) = &self.updated_at {
-            map_.serialize_entry("updated_at", value)?;
+        if let Some(__value) = &self.updated_at {
+            __map.serialize_entry("updated_at", __value)?;
         }
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("description", &self.description)?;
-        map_.serialize_entry("args", &self.args)?;
-        map_.serialize_entry("set", &self.set)?;
-        map_.end()
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("description", &self.description)?;
+        __map.serialize_entry("args", &self.args)?;
+        __map.serialize_entry("set", &self.set)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Command {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Command;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Command` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `Command` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Command, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut name_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut args_: Option<String> = None;
-                let mut set_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = map_.next_value()?,
-                        "updated_at" => updated_at_ = map_.next_value()?,
-                        "name" => name_ = Some(map_.next_value()?),
-                        "description" => description_ = Some(map_.next_value()?),
-                        "args" => args_ = Some(map_.next_value()?),
-                        "set" => set_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Command, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_description: Option<String> = None;
+                let mut __field_args: Option<String> = None;
+                let mut __field_set: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = __map.next_value()?,
+                        "updated_at" => __field_updated_at = __map.next_value()?,
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "description" => __field_description = Some(__map.next_value()?),
+                        "args" => __field_args = Some(__map.next_value()?),
+                        "set" => __field_set = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Command {
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    name: name_.unwrap_or_default(),
-                    description: description_.unwrap_or_default(),
-                    args: args_.unwrap_or_default(),
-                    set: set_.unwrap_or_default(),
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    name: __field_name.unwrap_or_default(),
+                    description: __field_description.unwrap_or_default(),
+                    args: __field_args.unwrap_or_default(),
+                    set: __field_set.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelConfigWithInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("typing_events", &self.typing_events)?;
-        map_.serialize_entry("read_events", &self.read_events)?;
-        map_.serialize_entry("connect_events", &self.connect_events)?;
-        map_.serialize_entry("delivery_events", &self.delivery_events)?;
-        map_.serialize_entry("search", &self.search)?;
-        map_.serialize_entry("reactions", &self.reactions)?;
-        map_.serialize_entry("replies", &self.replies)?;
-        map_.serialize_entry("quotes", &self.quotes)?;
-        map_.serialize_entry("mutes", &self.mutes)?;
-        map_.serialize_entry("uploads", &self.uploads)?;
-        map_.serialize_entry("url_enrichment", &self.url_enrichment)?;
-        map_.serialize_entry("custom_events", &self.custom_events)?;
-        map_.serialize_entry("push_notifications", &self.push_notifications)?;
-        map_.serialize_entry("reminders", &self.reminders)?;
-        map_.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
-        map_.serialize_entry("polls", &self.polls)?;
-        map_.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
-        map_.serialize_entry("shared_locations", &self.shared_locations)?;
-        map_.serialize_entry("count_messages", &self.count_messages)?;
-        map_.serialize_entry("max_message_length", &self.max_message_length)?;
-        map_.serialize_entry("automod", &self.automod)?;
-        map_.serialize_entry("automod_behavior", &self.automod_behavior)?;
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("typing_events", &self.typing_events)?;
+        __map.serialize_entry("read_events", &self.read_events)?;
+        __map.serialize_entry("connect_events", &self.connect_events)?;
+        __map.serialize_entry("delivery_events", &self.delivery_events)?;
+        __map.serialize_entry("search", &self.search)?;
+        __map.serialize_entry("reactions", &self.reactions)?;
+        __map.serialize_entry("replies", &self.replies)?;
+        __map.serialize_entry("quotes", &self.quotes)?;
+        __map.serialize_entry("mutes", &self.mutes)?;
+        __map.serialize_entry("uploads", &self.uploads)?;
+        __map.serialize_entry("url_enrichment", &self.url_enrichment)?;
+        __map.serialize_entry("custom_events", &self.custom_events)?;
+        __map.serialize_entry("push_notifications", &self.push_notifications)?;
+        __map.serialize_entry("reminders", &self.reminders)?;
+        __map.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
+        __map.serialize_entry("polls", &self.polls)?;
+        __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
+        __map.serialize_entry("shared_locations", &self.shared_locations)?;
+        __map.serialize_entry("count_messages", &self.count_messages)?;
+        __map.serialize_entry("max_message_length", &self.max_message_length)?;
+        __map.serialize_entry("automod", &self.automod)?;
+        __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
+        if let Some(__value) = &self.blocklist {
+            __map.serialize_entry("blocklist", __value)?;
         }
-        if let Some(value) = &self.blocklist_behavior {
-            map_.serialize_entry("blocklist_behavior", value)?;
+        if let Some(__value) = &self.blocklist_behavior {
+            __map.serialize_entry("blocklist_behavior", __value)?;
         }
-        if let Some(value) = &self.blocklists {
-            map_.serialize_entry("blocklists", value)?;
+        if let Some(__value) = &self.blocklists {
+            __map.serialize_entry("blocklists", __value)?;
         }
-        if let Some(value) = &self.allowed_flag_reasons {
-            map_.serialize_entry("allowed_flag_reasons", value)?;
+        if let Some(__value) = &self.allowed_flag_reasons {
+            __map.serialize_entry("allowed_flag_reasons", __value)?;
         }
-        if let Some(value) = &self.automod_thresholds {
-            map_.serialize_entry("automod_thresholds", value)?;
+        if let Some(__value) = &self.automod_thresholds {
+            __map.serialize_entry("automod_thresholds", __value)?;
         }
-        if let Some(value) = &self.partition_size {
-            map_.serialize_entry("partition_size", value)?;
+        if let Some(__value) = &self.partition_size {
+            __map.serialize_entry("partition_size", __value)?;
         }
-        if let Some(value) = &self.partition_ttl {
-            map_.serialize_entry("partition_ttl", value)?;
+        if let Some(__value) = &self.partition_ttl {
+            __map.serialize_entry("partition_ttl", __value)?;
         }
-        map_.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
-        if let Some(value) = &self.push_level {
-            map_.serialize_entry("push_level", value)?;
+        __map.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
+        if let Some(__value) = &self.push_level {
+            __map.serialize_entry("push_level", __value)?;
         }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
+        if let Some(__value) = &self.chat_preferences {
+            __map.serialize_entry("chat_preferences", __value)?;
         }
-        map_.serialize_entry("commands", &self.commands)?;
-        if let Some(value) = &self.grants {
-            map_.serialize_entry("grants", value)?;
+        __map.serialize_entry("commands", &self.commands)?;
+        if let Some(__value) = &self.grants {
+            __map.serialize_entry("grants", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelConfigWithInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelConfigWithInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelConfigWithInfo` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelConfigWithInfo` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelConfigWithInfo, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut name_: Option<String> = None;
-                let mut typing_events_: Option<bool> = None;
-                let mut read_events_: Option<bool> = None;
-                let mut connect_events_: Option<bool> = None;
-                let mut delivery_events_: Option<bool> = None;
-                let mut search_: Option<bool> = None;
-                let mut reactions_: Option<bool> = None;
-                let mut replies_: Option<bool> = None;
-                let mut quotes_: Option<bool> = None;
-                let mut mutes_: Option<bool> = None;
-                let mut uploads_: Option<bool> = None;
-                let mut url_enrichment_: Option<bool> = None;
-                let mut custom_events_: Option<bool> = None;
-                let mut push_notifications_: Option<bool> = None;
-                let mut reminders_: Option<bool> = None;
-                let mut mark_messages_pending_: Option<bool> = None;
-                let mut polls_: Option<bool> = None;
-                let mut user_message_reminders_: Option<bool> = None;
-                let mut shared_locations_: Option<bool> = None;
-                let mut count_messages_: Option<bool> = None;
-                let mut max_message_length_: Option<i32> = None;
-                let mut automod_: Option<Automod> = None;
-                let mut automod_behavior_: Option<AutomodBehavior> = None;
-                let mut blocklist_: Option<String> = None;
-                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
-                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
-                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
-                let mut automod_thresholds_: Option<Thresholds> = None;
-                let mut partition_size_: Option<i32> = None;
-                let mut partition_ttl_: Option<String> = None;
-                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
-                let mut push_level_: Option<PushLevel> = None;
-                let mut chat_preferences_: Option<ChatPreferences> = None;
-                let mut commands_: Option<Vec<Command>> = None;
-                let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "typing_events" => typing_events_ = Some(map_.next_value()?),
-                        "read_events" => read_events_ = Some(map_.next_value()?),
-                        "connect_events" => connect_events_ = Some(map_.next_value()?),
-                        "delivery_events" => delivery_events_ = Some(map_.next_value()?),
-                        "search" => search_ = Some(map_.next_value()?),
-                        "reactions" => reactions_ = Some(map_.next_value()?),
-                        "replies" => replies_ = Some(map_.next_value()?),
-                        "quotes" => quotes_ = Some(map_.next_value()?),
-                        "mutes" => mutes_ = Some(map_.next_value()?),
-                        "uploads" => uploads_ = Some(map_.next_value()?),
-                        "url_enrichment" => url_enrichment_ = Some(map_.next_value()?),
-                        "custom_events" => custom_events_ = Some(map_.next_value()?),
-                        "push_notifications" => push_notifications_ = Some(map_.next_value()?),
-                        "reminders" => reminders_ = Some(map_.next_value()?),
-                        "mark_messages_pending" => mark_messages_pending_ = Some(map_.next_value()?),
-                        "polls" => polls_ = Some(map_.next_value()?),
-                        "user_message_reminders" => user_message_reminders_ = Some(map_.next_value()?),
-                        "shared_locations" => shared_locations_ = Some(map_.next_value()?),
-                        "count_messages" => count_messages_ = Some(map_.next_value()?),
-                        "max_message_length" => max_message_length_ = Some(map_.next_value()?),
-                        "automod" => automod_ = Some(map_.next_value()?),
-                        "automod_behavior" => automod_behavior_ = Some(map_.next_value()?),
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
-                        "blocklists" => blocklists_ = map_.next_value()?,
-                        "allowed_flag_reasons" => allowed_flag_reasons_ = map_.next_value()?,
-                        "automod_thresholds" => automod_thresholds_ = map_.next_value()?,
-                        "partition_size" => partition_size_ = map_.next_value()?,
-                        "partition_ttl" => partition_ttl_ = map_.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => skip_last_msg_update_for_system_msgs_ = Some(map_.next_value()?),
-                        "push_level" => push_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        "commands" => commands_ = Some(map_.next_value()?),
-                        "grants" => grants_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelConfigWithInfo, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_typing_events: Option<bool> = None;
+                let mut __field_read_events: Option<bool> = None;
+                let mut __field_connect_events: Option<bool> = None;
+                let mut __field_delivery_events: Option<bool> = None;
+                let mut __field_search: Option<bool> = None;
+                let mut __field_reactions: Option<bool> = None;
+                let mut __field_replies: Option<bool> = None;
+                let mut __field_quotes: Option<bool> = None;
+                let mut __field_mutes: Option<bool> = None;
+                let mut __field_uploads: Option<bool> = None;
+                let mut __field_url_enrichment: Option<bool> = None;
+                let mut __field_custom_events: Option<bool> = None;
+                let mut __field_push_notifications: Option<bool> = None;
+                let mut __field_reminders: Option<bool> = None;
+                let mut __field_mark_messages_pending: Option<bool> = None;
+                let mut __field_polls: Option<bool> = None;
+                let mut __field_user_message_reminders: Option<bool> = None;
+                let mut __field_shared_locations: Option<bool> = None;
+                let mut __field_count_messages: Option<bool> = None;
+                let mut __field_max_message_length: Option<i32> = None;
+                let mut __field_automod: Option<Automod> = None;
+                let mut __field_automod_behavior: Option<AutomodBehavior> = None;
+                let mut __field_blocklist: Option<String> = None;
+                let mut __field_blocklist_behavior: Option<BlocklistBehavior> = None;
+                let mut __field_blocklists: Option<Vec<BlockListOptions>> = None;
+                let mut __field_allowed_flag_reasons: Option<Vec<String>> = None;
+                let mut __field_automod_thresholds: Option<Thresholds> = None;
+                let mut __field_partition_size: Option<i32> = None;
+                let mut __field_partition_ttl: Option<String> = None;
+                let mut __field_skip_last_msg_update_for_system_msgs: Option<bool> = None;
+                let mut __field_push_level: Option<PushLevel> = None;
+                let mut __field_chat_preferences: Option<ChatPreferences> = None;
+                let mut __field_commands: Option<Vec<Command>> = None;
+                let mut __field_grants: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "typing_events" => __field_typing_events = Some(__map.next_value()?),
+                        "read_events" => __field_read_events = Some(__map.next_value()?),
+                        "connect_events" => __field_connect_events = Some(__map.next_value()?),
+                        "delivery_events" => __field_delivery_events = Some(__map.next_value()?),
+                        "search" => __field_search = Some(__map.next_value()?),
+                        "reactions" => __field_reactions = Some(__map.next_value()?),
+                        "replies" => __field_replies = Some(__map.next_value()?),
+                        "quotes" => __field_quotes = Some(__map.next_value()?),
+                        "mutes" => __field_mutes = Some(__map.next_value()?),
+                        "uploads" => __field_uploads = Some(__map.next_value()?),
+                        "url_enrichment" => __field_url_enrichment = Some(__map.next_value()?),
+                        "custom_events" => __field_custom_events = Some(__map.next_value()?),
+                        "push_notifications" => __field_push_notifications = Some(__map.next_value()?),
+                        "reminders" => __field_reminders = Some(__map.next_value()?),
+                        "mark_messages_pending" => __field_mark_messages_pending = Some(__map.next_value()?),
+                        "polls" => __field_polls = Some(__map.next_value()?),
+                        "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
+                        "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
+                        "count_messages" => __field_count_messages = Some(__map.next_value()?),
+                        "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
+                        "automod" => __field_automod = Some(__map.next_value()?),
+                        "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
+                        "blocklist" => __field_blocklist = __map.next_value()?,
+                        "blocklist_behavior" => __field_blocklist_behavior = __map.next_value()?,
+                        "blocklists" => __field_blocklists = __map.next_value()?,
+                        "allowed_flag_reasons" => __field_allowed_flag_reasons = __map.next_value()?,
+                        "automod_thresholds" => __field_automod_thresholds = __map.next_value()?,
+                        "partition_size" => __field_partition_size = __map.next_value()?,
+                        "partition_ttl" => __field_partition_ttl = __map.next_value()?,
+                        "skip_last_msg_update_for_system_msgs" => __field_skip_last_msg_update_for_system_msgs = Some(__map.next_value()?),
+                        "push_level" => __field_push_level = __map.next_value()?,
+                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
+                        "commands" => __field_commands = Some(__map.next_value()?),
+                        "grants" => __field_grants = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
-                let Some(automod_) = automod_ else {
+                let Some(__field_automod) = __field_automod else {
                     return Err(serde::de::Error::missing_field("automod"));
                 };
-                let Some(automod_behavior_) = automod_behavior_ else {
+                let Some(__field_automod_behavior) = __field_automod_behavior else {
                     return Err(serde::de::Error::missing_field("automod_behavior"));
                 };
                 Ok(ChannelConfigWithInfo {
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    name: name_.unwrap_or_default(),
-                    typing_events: typing_events_.unwrap_or_default(),
-                    read_events: read_events_.unwrap_or_default(),
-                    connect_events: connect_events_.unwrap_or_default(),
-                    delivery_events: delivery_events_.unwrap_or_default(),
-                    search: search_.unwrap_or_default(),
-                    reactions: reactions_.unwrap_or_default(),
-                    replies: replies_.unwrap_or_default(),
-                    quotes: quotes_.unwrap_or_default(),
-                    mutes: mutes_.unwrap_or_default(),
-                    uploads: uploads_.unwrap_or_default(),
-                    url_enrichment: url_enrichment_.unwrap_or_default(),
-                    custom_events: custom_events_.unwrap_or_default(),
-                    push_notifications: push_notifications_.unwrap_or_default(),
-                    reminders: reminders_.unwrap_or_default(),
-                    mark_messages_pending: mark_messages_pending_.unwrap_or_default(),
-                    polls: polls_.unwrap_or_default(),
-                    user_message_reminders: user_message_reminders_.unwrap_or_default(),
-                    shared_locations: shared_locations_.unwrap_or_default(),
-                    count_messages: count_messages_.unwrap_or_default(),
-                    max_message_length: max_message_length_.unwrap_or_default(),
-                    automod: automod_,
-                    automod_behavior: automod_behavior_,
-                    blocklist: blocklist_,
-                    blocklist_behavior: blocklist_behavior_,
-                    blocklists: blocklists_,
-                    allowed_flag_reasons: allowed_flag_reasons_,
-                    automod_thresholds: automod_thresholds_,
-                    partition_size: partition_size_,
-                    partition_ttl: partition_ttl_,
-                    skip_last_msg_update_for_system_msgs: skip_last_msg_update_for_system_msgs_.unwrap_or_default(),
-                    push_level: push_level_,
-                    chat_preferences: chat_preferences_,
-                    commands: commands_.unwrap_or_default(),
-                    grants: grants_,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    name: __field_name.unwrap_or_default(),
+                    typing_events: __field_typing_events.unwrap_or_default(),
+                    read_events: __field_read_events.unwrap_or_default(),
+                    connect_events: __field_connect_events.unwrap_or_default(),
+                    delivery_events: __field_delivery_events.unwrap_or_default(),
+                    search: __field_search.unwrap_or_default(),
+                    reactions: __field_reactions.unwrap_or_default(),
+                    replies: __field_replies.unwrap_or_default(),
+                    quotes: __field_quotes.unwrap_or_default(),
+                    mutes: __field_mutes.unwrap_or_default(),
+                    uploads: __field_uploads.unwrap_or_default(),
+                    url_enrichment: __field_url_enrichment.unwrap_or_default(),
+                    custom_events: __field_custom_events.unwrap_or_default(),
+                    push_notifications: __field_push_notifications.unwrap_or_default(),
+                    reminders: __field_reminders.unwrap_or_default(),
+                    mark_messages_pending: __field_mark_messages_pending.unwrap_or_default(),
+                    polls: __field_polls.unwrap_or_default(),
+                    user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
+                    shared_locations: __field_shared_locations.unwrap_or_default(),
+                    count_messages: __field_count_messages.unwrap_or_default(),
+                    max_message_length: __field_max_message_length.unwrap_or_default(),
+                    automod: __field_automod,
+                    automod_behavior: __field_automod_behavior,
+                    blocklist: __field_blocklist,
+                    blocklist_behavior: __field_blocklist_behavior,
+                    blocklists: __field_blocklists,
+                    allowed_flag_reasons: __field_allowed_flag_reasons,
+                    automod_thresholds: __field_automod_thresholds,
+                    partition_size: __field_partition_size,
+                    partition_ttl: __field_partition_ttl,
+                    skip_last_msg_update_for_system_msgs: __field_skip_last_msg_update_for_system_msgs.unwrap_or_default(),
+                    push_level: __field_push_level,
+                    chat_preferences: __field_chat_preferences,
+                    commands: __field_commands.unwrap_or_default(),
+                    grants: __field_grants,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

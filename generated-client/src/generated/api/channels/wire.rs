@@ -7,5914 +7,6730 @@
 use super::*;
 
 impl serde::Serialize for QueryChannelsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.filter_conditions {
-            map_.serialize_entry("filter_conditions", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.filter_conditions {
+            __map.serialize_entry("filter_conditions", __value)?;
         }
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
+        if let Some(__value) = &self.sort {
+            __map.serialize_entry("sort", __value)?;
         }
-        if let Some(value) = &self.state {
-            map_.serialize_entry("state", value)?;
+        if let Some(__value) = &self.state {
+            __map.serialize_entry("state", __value)?;
         }
-        if let Some(value) = &self.message_limit {
-            map_.serialize_entry("message_limit", value)?;
+        if let Some(__value) = &self.message_limit {
+            __map.serialize_entry("message_limit", __value)?;
         }
-        if let Some(value) = &self.member_limit {
-            map_.serialize_entry("member_limit", value)?;
+        if let Some(__value) = &self.member_limit {
+            __map.serialize_entry("member_limit", __value)?;
         }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
+        if let Some(__value) = &self.limit {
+            __map.serialize_entry("limit", __value)?;
         }
-        if let Some(value) = &self.offset {
-            map_.serialize_entry("offset", value)?;
+        if let Some(__value) = &self.offset {
+            __map.serialize_entry("offset", __value)?;
         }
-        if let Some(value) = &self.predefined_filter {
-            map_.serialize_entry("predefined_filter", value)?;
+        if let Some(__value) = &self.predefined_filter {
+            __map.serialize_entry("predefined_filter", __value)?;
         }
-        if let Some(value) = &self.filter_values {
-            map_.serialize_entry("filter_values", value)?;
+        if let Some(__value) = &self.filter_values {
+            __map.serialize_entry("filter_values", __value)?;
         }
-        if let Some(value) = &self.sort_values {
-            map_.serialize_entry("sort_values", value)?;
+        if let Some(__value) = &self.sort_values {
+            __map.serialize_entry("sort_values", __value)?;
         }
-        if let Some(value) = &self.member_custom_include {
-            map_.serialize_entry("member_custom_include", value)?;
+        if let Some(__value) = &self.member_custom_include {
+            __map.serialize_entry("member_custom_include", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        if let Some(__value) = &self.watch {
+            __map.serialize_entry("watch", __value)?;
+        }
+        if let Some(__value) = &self.presence {
+            __map.serialize_entry("presence", __value)?;
+        }
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryChannelsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryChannelsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryChannelsRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryChannelsRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryChannelsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_conditions_: Option<crate::filter::Filter<QueryChannelsFilter>> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut state_: Option<bool> = None;
-                let mut message_limit_: Option<i32> = None;
-                let mut member_limit_: Option<i32> = None;
-                let mut limit_: Option<i32> = None;
-                let mut offset_: Option<i32> = None;
-                let mut predefined_filter_: Option<String> = None;
-                let mut filter_values_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut sort_values_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut member_custom_include_: Option<Vec<String>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "filter_conditions" => filter_conditions_ = map_.next_value()?,
-                        "sort" => sort_ = map_.next_value()?,
-                        "state" => state_ = map_.next_value()?,
-                        "message_limit" => message_limit_ = map_.next_value()?,
-                        "member_limit" => member_limit_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "offset" => offset_ = map_.next_value()?,
-                        "predefined_filter" => predefined_filter_ = map_.next_value()?,
-                        "filter_values" => filter_values_ = map_.next_value()?,
-                        "sort_values" => sort_values_ = map_.next_value()?,
-                        "member_custom_include" => member_custom_include_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryChannelsRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_filter_conditions: Option<crate::filter::Filter<QueryChannelsFilter>> = None;
+                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
+                let mut __field_state: Option<bool> = None;
+                let mut __field_message_limit: Option<i32> = None;
+                let mut __field_member_limit: Option<i32> = None;
+                let mut __field_limit: Option<i32> = None;
+                let mut __field_offset: Option<i32> = None;
+                let mut __field_predefined_filter: Option<String> = None;
+                let mut __field_filter_values: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_sort_values: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_member_custom_include: Option<Vec<String>> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                let mut __field_watch: Option<bool> = None;
+                let mut __field_presence: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "filter_conditions" => __field_filter_conditions = __map.next_value()?,
+                        "sort" => __field_sort = __map.next_value()?,
+                        "state" => __field_state = __map.next_value()?,
+                        "message_limit" => __field_message_limit = __map.next_value()?,
+                        "member_limit" => __field_member_limit = __map.next_value()?,
+                        "limit" => __field_limit = __map.next_value()?,
+                        "offset" => __field_offset = __map.next_value()?,
+                        "predefined_filter" => __field_predefined_filter = __map.next_value()?,
+                        "filter_values" => __field_filter_values = __map.next_value()?,
+                        "sort_values" => __field_sort_values = __map.next_value()?,
+                        "member_custom_include" => __field_member_custom_include = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "watch" => __field_watch = __map.next_value()?,
+                        "presence" => __field_presence = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryChannelsRequest {
-                    filter_conditions: filter_conditions_,
-                    sort: sort_,
-                    state: state_,
-                    message_limit: message_limit_,
-                    member_limit: member_limit_,
-                    limit: limit_,
-                    offset: offset_,
-                    predefined_filter: predefined_filter_,
-                    filter_values: filter_values_,
-                    sort_values: sort_values_,
-                    member_custom_include: member_custom_include_,
-                    user_id: user_id_,
-                    user: user_,
+                    filter_conditions: __field_filter_conditions,
+                    sort: __field_sort,
+                    state: __field_state,
+                    message_limit: __field_message_limit,
+                    member_limit: __field_member_limit,
+                    limit: __field_limit,
+                    offset: __field_offset,
+                    predefined_filter: __field_predefined_filter,
+                    filter_values: __field_filter_values,
+                    sort_values: __field_sort_values,
+                    member_custom_include: __field_member_custom_include,
+                    user_id: __field_user_id,
+                    user: __field_user,
+                    watch: __field_watch,
+                    presence: __field_presence,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QueryChannelsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channels", &self.channels)?;
-        if let Some(value) = &self.predefined_filter {
-            map_.serialize_entry("predefined_filter", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("channels", &self.channels)?;
+        if let Some(__value) = &self.predefined_filter {
+            __map.serialize_entry("predefined_filter", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryChannelsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryChannelsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryChannelsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryChannelsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryChannelsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channels_: Option<Vec<ChannelStateResponseFields>> = None;
-                let mut predefined_filter_: Option<ParsedPredefinedFilterResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channels" => channels_ = Some(map_.next_value()?),
-                        "predefined_filter" => predefined_filter_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryChannelsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_channels: Option<Vec<ChannelStateResponseFields>> = None;
+                let mut __field_predefined_filter: Option<ParsedPredefinedFilterResponse> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channels" => __field_channels = Some(__map.next_value()?),
+                        "predefined_filter" => __field_predefined_filter = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryChannelsResponse {
-                    channels: channels_.unwrap_or_default(),
-                    predefined_filter: predefined_filter_,
-                    duration: duration_.unwrap_or_default(),
+                    channels: __field_channels.unwrap_or_default(),
+                    predefined_filter: __field_predefined_filter,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GroupedQueryChannelsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.limit {
+            __map.serialize_entry("limit", __value)?;
         }
-        if let Some(value) = &self.groups {
-            map_.serialize_entry("groups", value)?;
+        if let Some(__value) = &self.groups {
+            __map.serialize_entry("groups", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        if let Some(__value) = &self.watch {
+            __map.serialize_entry("watch", __value)?;
+        }
+        if let Some(__value) = &self.presence {
+            __map.serialize_entry("presence", __value)?;
+        }
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GroupedQueryChannelsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GroupedQueryChannelsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GroupedQueryChannelsRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GroupedQueryChannelsRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GroupedQueryChannelsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut limit_: Option<i32> = None;
-                let mut groups_: Option<std::collections::BTreeMap<String, GroupedChannelsGroupRequest>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "limit" => limit_ = map_.next_value()?,
-                        "groups" => groups_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GroupedQueryChannelsRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_limit: Option<i32> = None;
+                let mut __field_groups: Option<std::collections::BTreeMap<String, GroupedChannelsGroupRequest>> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                let mut __field_watch: Option<bool> = None;
+                let mut __field_presence: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "limit" => __field_limit = __map.next_value()?,
+                        "groups" => __field_groups = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "watch" => __field_watch = __map.next_value()?,
+                        "presence" => __field_presence = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(GroupedQueryChannelsRequest {
-                    limit: limit_,
-                    groups: groups_,
-                    user_id: user_id_,
-                    user: user_,
+                    limit: __field_limit,
+                    groups: __field_groups,
+                    user_id: __field_user_id,
+                    user: __field_user,
+                    watch: __field_watch,
+                    presence: __field_presence,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GroupedQueryChannelsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("groups", &self.groups)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("groups", &self.groups)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GroupedQueryChannelsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GroupedQueryChannelsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GroupedQueryChannelsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GroupedQueryChannelsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GroupedQueryChannelsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut groups_: Option<std::collections::BTreeMap<String, GroupedChannelsBucket>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "groups" => groups_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GroupedQueryChannelsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_groups: Option<std::collections::BTreeMap<String, GroupedChannelsBucket>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "groups" => __field_groups = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(GroupedQueryChannelsResponse {
-                    groups: groups_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    groups: __field_groups.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelGetOrCreateRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.data {
-            map_.serialize_entry("data", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.data {
+            __map.serialize_entry("data", __value)?;
         }
-        if let Some(value) = &self.state {
-            map_.serialize_entry("state", value)?;
+        if let Some(__value) = &self.state {
+            __map.serialize_entry("state", __value)?;
         }
-        if let Some(value) = &self.hide_for_creator {
-            map_.serialize_entry("hide_for_creator", value)?;
+        if let Some(__value) = &self.hide_for_creator {
+            __map.serialize_entry("hide_for_creator", __value)?;
         }
-        if let Some(value) = &self.thread_unread_counts {
-            map_.serialize_entry("thread_unread_counts", value)?;
+        if let Some(__value) = &self.thread_unread_counts {
+            __map.serialize_entry("thread_unread_counts", __value)?;
         }
-        if let Some(value) = &self.messages {
-            map_.serialize_entry("messages", value)?;
+        if let Some(__value) = &self.messages {
+            __map.serialize_entry("messages", __value)?;
         }
-        if let Some(value) = &self.members {
-            map_.serialize_entry("members", value)?;
+        if let Some(__value) = &self.members {
+            __map.serialize_entry("members", __value)?;
         }
-        if let Some(value) = &self.watchers {
-            map_.serialize_entry("watchers", value)?;
+        if let Some(__value) = &self.watchers {
+            __map.serialize_entry("watchers", __value)?;
         }
-        if let Some(value) = &self.member_custom_include {
-            map_.serialize_entry("member_custom_include", value)?;
+        if let Some(__value) = &self.member_custom_include {
+            __map.serialize_entry("member_custom_include", __value)?;
         }
-        map_.end()
+        if let Some(__value) = &self.watch {
+            __map.serialize_entry("watch", __value)?;
+        }
+        if let Some(__value) = &self.presence {
+            __map.serialize_entry("presence", __value)?;
+        }
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelGetOrCreateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelGetOrCreateRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelGetOrCreateRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelGetOrCreateRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelGetOrCreateRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut data_: Option<ChannelInput> = None;
-                let mut state_: Option<bool> = None;
-                let mut hide_for_creator_: Option<bool> = None;
-                let mut thread_unread_counts_: Option<bool> = None;
-                let mut messages_: Option<MessagePaginationParams> = None;
-                let mut members_: Option<PaginationParams> = None;
-                let mut watchers_: Option<PaginationParams> = None;
-                let mut member_custom_include_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "data" => data_ = map_.next_value()?,
-                        "state" => state_ = map_.next_value()?,
-                        "hide_for_creator" => hide_for_creator_ = map_.next_value()?,
-                        "thread_unread_counts" => thread_unread_counts_ = map_.next_value()?,
-                        "messages" => messages_ = map_.next_value()?,
-                        "members" => members_ = map_.next_value()?,
-                        "watchers" => watchers_ = map_.next_value()?,
-                        "member_custom_include" => member_custom_include_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelGetOrCreateRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_data: Option<ChannelInput> = None;
+                let mut __field_state: Option<bool> = None;
+                let mut __field_hide_for_creator: Option<bool> = None;
+                let mut __field_thread_unread_counts: Option<bool> = None;
+                let mut __field_messages: Option<MessagePaginationParams> = None;
+                let mut __field_members: Option<PaginationParams> = None;
+                let mut __field_watchers: Option<PaginationParams> = None;
+                let mut __field_member_custom_include: Option<Vec<String>> = None;
+                let mut __field_watch: Option<bool> = None;
+                let mut __field_presence: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "data" => __field_data = __map.next_value()?,
+                        "state" => __field_state = __map.next_value()?,
+                        "hide_for_creator" => __field_hide_for_creator = __map.next_value()?,
+                        "thread_unread_counts" => __field_thread_unread_counts = __map.next_value()?,
+                        "messages" => __field_messages = __map.next_value()?,
+                        "members" => __field_members = __map.next_value()?,
+                        "watchers" => __field_watchers = __map.next_value()?,
+                        "member_custom_include" => __field_member_custom_include = __map.next_value()?,
+                        "watch" => __field_watch = __map.next_value()?,
+                        "presence" => __field_presence = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ChannelGetOrCreateRequest {
-                    data: data_,
-                    state: state_,
-                    hide_for_creator: hide_for_creator_,
-                    thread_unread_counts: thread_unread_counts_,
-                    messages: messages_,
-                    members: members_,
-                    watchers: watchers_,
-                    member_custom_include: member_custom_include_,
+                    data: __field_data,
+                    state: __field_state,
+                    hide_for_creator: __field_hide_for_creator,
+                    thread_unread_counts: __field_thread_unread_counts,
+                    messages: __field_messages,
+                    members: __field_members,
+                    watchers: __field_watchers,
+                    member_custom_include: __field_member_custom_include,
+                    watch: __field_watch,
+                    presence: __field_presence,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelStateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
         }
-        map_.serialize_entry("messages", &self.messages)?;
-        map_.serialize_entry("pinned_messages", &self.pinned_messages)?;
-        if let Some(value) = &self.watcher_count {
-            map_.serialize_entry("watcher_count", value)?;
+        __map.serialize_entry("messages", &self.messages)?;
+        __map.serialize_entry("pinned_messages", &self.pinned_messages)?;
+        if let Some(__value) = &self.watcher_count {
+            __map.serialize_entry("watcher_count", __value)?;
         }
-        if let Some(value) = &self.watchers {
-            map_.serialize_entry("watchers", value)?;
+        if let Some(__value) = &self.watchers {
+            __map.serialize_entry("watchers", __value)?;
         }
-        if let Some(value) = &self.read {
-            map_.serialize_entry("read", value)?;
+        if let Some(__value) = &self.read {
+            __map.serialize_entry("read", __value)?;
         }
-        map_.serialize_entry("members", &self.members)?;
-        if let Some(value) = &self.membership {
-            map_.serialize_entry("membership", value)?;
+        __map.serialize_entry("members", &self.members)?;
+        if let Some(__value) = &self.membership {
+            __map.serialize_entry("membership", __value)?;
         }
-        if let Some(value) = &self.push_preferences {
-            map_.serialize_entry("push_preferences", value)?;
+        if let Some(__value) = &self.push_preferences {
+            __map.serialize_entry("push_preferences", __value)?;
         }
-        map_.serialize_entry("threads", &self.threads)?;
-        if let Some(value) = &self.hidden {
-            map_.serialize_entry("hidden", value)?;
+        __map.serialize_entry("threads", &self.threads)?;
+        if let Some(__value) = &self.hidden {
+            __map.serialize_entry("hidden", __value)?;
         }
-        if let Some(value) = &self.hide_messages_before {
-            map_.serialize_entry("hide_messages_before", value)?;
+        if let Some(__value) = &self.hide_messages_before {
+            __map.serialize_entry("hide_messages_before", __value)?;
         }
-        if let Some(value) = &self.pending_messages {
-            map_.serialize_entry("pending_messages", value)?;
+        if let Some(__value) = &self.pending_messages {
+            __map.serialize_entry("pending_messages", __value)?;
         }
-        if let Some(value) = &self.draft {
-            map_.serialize_entry("draft", value)?;
+        if let Some(__value) = &self.draft {
+            __map.serialize_entry("draft", __value)?;
         }
-        if let Some(value) = &self.active_live_locations {
-            map_.serialize_entry("active_live_locations", value)?;
+        if let Some(__value) = &self.active_live_locations {
+            __map.serialize_entry("active_live_locations", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelStateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelStateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelStateResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelStateResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelStateResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut messages_: Option<Vec<MessageResponse>> = None;
-                let mut pinned_messages_: Option<Vec<MessageResponse>> = None;
-                let mut watcher_count_: Option<i32> = None;
-                let mut watchers_: Option<Vec<UserResponse>> = None;
-                let mut read_: Option<Vec<ReadStateResponse>> = None;
-                let mut members_: Option<Vec<ChannelMemberResponse>> = None;
-                let mut membership_: Option<ChannelMemberResponse> = None;
-                let mut push_preferences_: Option<ChannelPushPreferencesResponse> = None;
-                let mut threads_: Option<Vec<ThreadStateResponse>> = None;
-                let mut hidden_: Option<bool> = None;
-                let mut hide_messages_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut pending_messages_: Option<Vec<PendingMessageResponse>> = None;
-                let mut draft_: Option<DraftResponse> = None;
-                let mut active_live_locations_: Option<Vec<SharedLocationResponseData>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel" => channel_ = map_.next_value()?,
-                        "messages" => messages_ = Some(map_.next_value()?),
-                        "pinned_messages" => pinned_messages_ = Some(map_.next_value()?),
-                        "watcher_count" => watcher_count_ = map_.next_value()?,
-                        "watchers" => watchers_ = map_.next_value()?,
-                        "read" => read_ = map_.next_value()?,
-                        "members" => members_ = Some(map_.next_value()?),
-                        "membership" => membership_ = map_.next_value()?,
-                        "push_preferences" => push_preferences_ = map_.next_value()?,
-                        "threads" => threads_ = Some(map_.next_value()?),
-                        "hidden" => hidden_ = map_.next_value()?,
-                        "hide_messages_before" => hide_messages_before_ = map_.next_value()?,
-                        "pending_messages" => pending_messages_ = map_.next_value()?,
-                        "draft" => draft_ = map_.next_value()?,
-                        "active_live_locations" => active_live_locations_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelStateResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_messages: Option<Vec<MessageResponse>> = None;
+                let mut __field_pinned_messages: Option<Vec<MessageResponse>> = None;
+                let mut __field_watcher_count: Option<i32> = None;
+                let mut __field_watchers: Option<Vec<UserResponse>> = None;
+                let mut __field_read: Option<Vec<ReadStateResponse>> = None;
+                let mut __field_members: Option<Vec<ChannelMemberResponse>> = None;
+                let mut __field_membership: Option<ChannelMemberResponse> = None;
+                let mut __field_push_preferences: Option<ChannelPushPreferencesResponse> = None;
+                let mut __field_threads: Option<Vec<ThreadStateResponse>> = None;
+                let mut __field_hidden: Option<bool> = None;
+                let mut __field_hide_messages_before: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_pending_messages: Option<Vec<PendingMessageResponse>> = None;
+                let mut __field_draft: Option<DraftResponse> = None;
+                let mut __field_active_live_locations: Option<Vec<SharedLocationResponseData>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channel" => __field_channel = __map.next_value()?,
+                        "messages" => __field_messages = Some(__map.next_value()?),
+                        "pinned_messages" => __field_pinned_messages = Some(__map.next_value()?),
+                        "watcher_count" => __field_watcher_count = __map.next_value()?,
+                        "watchers" => __field_watchers = __map.next_value()?,
+                        "read" => __field_read = __map.next_value()?,
+                        "members" => __field_members = Some(__map.next_value()?),
+                        "membership" => __field_membership = __map.next_value()?,
+                        "push_preferences" => __field_push_preferences = __map.next_value()?,
+                        "threads" => __field_threads = Some(__map.next_value()?),
+                        "hidden" => __field_hidden = __map.next_value()?,
+                        "hide_messages_before" => __field_hide_messages_before = __map.next_value()?,
+                        "pending_messages" => __field_pending_messages = __map.next_value()?,
+                        "draft" => __field_draft = __map.next_value()?,
+                        "active_live_locations" => __field_active_live_locations = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ChannelStateResponse {
-                    channel: channel_,
-                    messages: messages_.unwrap_or_default(),
-                    pinned_messages: pinned_messages_.unwrap_or_default(),
-                    watcher_count: watcher_count_,
-                    watchers: watchers_,
-                    read: read_,
-                    members: members_.unwrap_or_default(),
-                    membership: membership_,
-                    push_preferences: push_preferences_,
-                    threads: threads_.unwrap_or_default(),
-                    hidden: hidden_,
-                    hide_messages_before: hide_messages_before_,
-                    pending_messages: pending_messages_,
-                    draft: draft_,
-                    active_live_locations: active_live_locations_,
-                    duration: duration_.unwrap_or_default(),
+                    channel: __field_channel,
+                    messages: __field_messages.unwrap_or_default(),
+                    pinned_messages: __field_pinned_messages.unwrap_or_default(),
+                    watcher_count: __field_watcher_count,
+                    watchers: __field_watchers,
+                    read: __field_read,
+                    members: __field_members.unwrap_or_default(),
+                    membership: __field_membership,
+                    push_preferences: __field_push_preferences,
+                    threads: __field_threads.unwrap_or_default(),
+                    hidden: __field_hidden,
+                    hide_messages_before: __field_hide_messages_before,
+                    pending_messages: __field_pending_messages,
+                    draft: __field_draft,
+                    active_live_locations: __field_active_live_locations,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateChannelRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.add_members {
-            map_.serialize_entry("add_members", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.add_members {
+            __map.serialize_entry("add_members", __value)?;
         }
-        if let Some(value) = &self.remove_members {
-            map_.serialize_entry("remove_members", value)?;
+        if let Some(__value) = &self.remove_members {
+            __map.serialize_entry("remove_members", __value)?;
         }
-        if let Some(value) = &self.add_moderators {
-            map_.serialize_entry("add_moderators", value)?;
+        if let Some(__value) = &self.add_moderators {
+            __map.serialize_entry("add_moderators", __value)?;
         }
-        if let Some(value) = &self.demote_moderators {
-            map_.serialize_entry("demote_moderators", value)?;
+        if let Some(__value) = &self.demote_moderators {
+            __map.serialize_entry("demote_moderators", __value)?;
         }
-        if let Some(value) = &self.invites {
-            map_.serialize_entry("invites", value)?;
+        if let Some(__value) = &self.invites {
+            __map.serialize_entry("invites", __value)?;
         }
-        if let Some(value) = &self.assign_roles {
-            map_.serialize_entry("assign_roles", value)?;
+        if let Some(__value) = &self.assign_roles {
+            __map.serialize_entry("assign_roles", __value)?;
         }
-        if let Some(value) = &self.cooldown {
-            map_.serialize_entry("cooldown", value)?;
+        if let Some(__value) = &self.cooldown {
+            __map.serialize_entry("cooldown", __value)?;
         }
-        if let Some(value) = &self.accept_invite {
-            map_.serialize_entry("accept_invite", value)?;
+        if let Some(__value) = &self.accept_invite {
+            __map.serialize_entry("accept_invite", __value)?;
         }
-        if let Some(value) = &self.reject_invite {
-            map_.serialize_entry("reject_invite", value)?;
+        if let Some(__value) = &self.reject_invite {
+            __map.serialize_entry("reject_invite", __value)?;
         }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
+        if let Some(__value) = &self.message {
+            __map.serialize_entry("message", __value)?;
         }
-        if let Some(value) = &self.skip_push {
-            map_.serialize_entry("skip_push", value)?;
+        if let Some(__value) = &self.skip_push {
+            __map.serialize_entry("skip_push", __value)?;
         }
-        if let Some(value) = &self.hide_history {
-            map_.serialize_entry("hide_history", value)?;
+        if let Some(__value) = &self.hide_history {
+            __map.serialize_entry("hide_history", __value)?;
         }
-        if let Some(value) = &self.hide_history_before {
-            map_.serialize_entry("hide_history_before", value)?;
+        if let Some(__value) = &self.hide_history_before {
+            __map.serialize_entry("hide_history_before", __value)?;
         }
-        if let Some(value) = &self.add_filter_tags {
-            map_.serialize_entry("add_filter_tags", value)?;
+        if let Some(__value) = &self.add_filter_tags {
+            __map.serialize_entry("add_filter_tags", __value)?;
         }
-        if let Some(value) = &self.remove_filter_tags {
-            map_.serialize_entry("remove_filter_tags", value)?;
+        if let Some(__value) = &self.remove_filter_tags {
+            __map.serialize_entry("remove_filter_tags", __value)?;
         }
-        if let Some(value) = &self.data {
-            map_.serialize_entry("data", value)?;
+        if let Some(__value) = &self.data {
+            __map.serialize_entry("data", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateChannelRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateChannelRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateChannelRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateChannelRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateChannelRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut add_members_: Option<Vec<ChannelMemberRequest>> = None;
-                let mut remove_members_: Option<Vec<String>> = None;
-                let mut add_moderators_: Option<Vec<String>> = None;
-                let mut demote_moderators_: Option<Vec<String>> = None;
-                let mut invites_: Option<Vec<ChannelMemberRequest>> = None;
-                let mut assign_roles_: Option<Vec<ChannelMemberRequest>> = None;
-                let mut cooldown_: Option<i32> = None;
-                let mut accept_invite_: Option<bool> = None;
-                let mut reject_invite_: Option<bool> = None;
-                let mut message_: Option<MessageRequest> = None;
-                let mut skip_push_: Option<bool> = None;
-                let mut hide_history_: Option<bool> = None;
-                let mut hide_history_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut add_filter_tags_: Option<Vec<String>> = None;
-                let mut remove_filter_tags_: Option<Vec<String>> = None;
-                let mut data_: Option<ChannelInputRequest> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "add_members" => add_members_ = map_.next_value()?,
-                        "remove_members" => remove_members_ = map_.next_value()?,
-                        "add_moderators" => add_moderators_ = map_.next_value()?,
-                        "demote_moderators" => demote_moderators_ = map_.next_value()?,
-                        "invites" => invites_ = map_.next_value()?,
-                        "assign_roles" => assign_roles_ = map_.next_value()?,
-                        "cooldown" => cooldown_ = map_.next_value()?,
-                        "accept_invite" => accept_invite_ = map_.next_value()?,
-                        "reject_invite" => reject_invite_ = map_.next_value()?,
-                        "message" => message_ = map_.next_value()?,
-                        "skip_push" => skip_push_ = map_.next_value()?,
-                        "hide_history" => hide_history_ = map_.next_value()?,
-                        "hide_history_before" => hide_history_before_ = map_.next_value()?,
-                        "add_filter_tags" => add_filter_tags_ = map_.next_value()?,
-                        "remove_filter_tags" => remove_filter_tags_ = map_.next_value()?,
-                        "data" => data_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateChannelRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_add_members: Option<Vec<ChannelMemberRequest>> = None;
+                let mut __field_remove_members: Option<Vec<String>> = None;
+                let mut __field_add_moderators: Option<Vec<String>> = None;
+                let mut __field_demote_moderators: Option<Vec<String>> = None;
+                let mut __field_invites: Option<Vec<ChannelMemberRequest>> = None;
+                let mut __field_assign_roles: Option<Vec<ChannelMemberRequest>> = None;
+                let mut __field_cooldown: Option<i32> = None;
+                let mut __field_accept_invite: Option<bool> = None;
+                let mut __field_reject_invite: Option<bool> = None;
+                let mut __field_message: Option<MessageRequest> = None;
+                let mut __field_skip_push: Option<bool> = None;
+                let mut __field_hide_history: Option<bool> = None;
+                let mut __field_hide_history_before: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_add_filter_tags: Option<Vec<String>> = None;
+                let mut __field_remove_filter_tags: Option<Vec<String>> = None;
+                let mut __field_data: Option<ChannelInputRequest> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "add_members" => __field_add_members = __map.next_value()?,
+                        "remove_members" => __field_remove_members = __map.next_value()?,
+                        "add_moderators" => __field_add_moderators = __map.next_value()?,
+                        "demote_moderators" => __field_demote_moderators = __map.next_value()?,
+                        "invites" => __field_invites = __map.next_value()?,
+                        "assign_roles" => __field_assign_roles = __map.next_value()?,
+                        "cooldown" => __field_cooldown = __map.next_value()?,
+                        "accept_invite" => __field_accept_invite = __map.next_value()?,
+                        "reject_invite" => __field_reject_invite = __map.next_value()?,
+                        "message" => __field_message = __map.next_value()?,
+                        "skip_push" => __field_skip_push = __map.next_value()?,
+                        "hide_history" => __field_hide_history = __map.next_value()?,
+                        "hide_history_before" => __field_hide_history_before = __map.next_value()?,
+                        "add_filter_tags" => __field_add_filter_tags = __map.next_value()?,
+                        "remove_filter_tags" => __field_remove_filter_tags = __map.next_value()?,
+                        "data" => __field_data = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateChannelRequest {
-                    add_members: add_members_,
-                    remove_members: remove_members_,
-                    add_moderators: add_moderators_,
-                    demote_moderators: demote_moderators_,
-                    invites: invites_,
-                    assign_roles: assign_roles_,
-                    cooldown: cooldown_,
-                    accept_invite: accept_invite_,
-                    reject_invite: reject_invite_,
-                    message: message_,
-                    skip_push: skip_push_,
-                    hide_history: hide_history_,
-                    hide_history_before: hide_history_before_,
-                    add_filter_tags: add_filter_tags_,
-                    remove_filter_tags: remove_filter_tags_,
-                    data: data_,
-                    user_id: user_id_,
-                    user: user_,
+                    add_members: __field_add_members,
+                    remove_members: __field_remove_members,
+                    add_moderators: __field_add_moderators,
+                    demote_moderators: __field_demote_moderators,
+                    invites: __field_invites,
+                    assign_roles: __field_assign_roles,
+                    cooldown: __field_cooldown,
+                    accept_invite: __field_accept_invite,
+                    reject_invite: __field_reject_invite,
+                    message: __field_message,
+                    skip_push: __field_skip_push,
+                    hide_history: __field_hide_history,
+                    hide_history_before: __field_hide_history_before,
+                    add_filter_tags: __field_add_filter_tags,
+                    remove_filter_tags: __field_remove_filter_tags,
+                    data: __field_data,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateChannelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
         }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
+        if let Some(__value) = &self.message {
+            __map.serialize_entry("message", __value)?;
         }
-        map_.serialize_entry("members", &self.members)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("members", &self.members)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateChannelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateChannelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateChannelResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateChannelResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateChannelResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut members_: Option<Vec<ChannelMemberResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel" => channel_ = map_.next_value()?,
-                        "message" => message_ = map_.next_value()?,
-                        "members" => members_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateChannelResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __field_members: Option<Vec<ChannelMemberResponse>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channel" => __field_channel = __map.next_value()?,
+                        "message" => __field_message = __map.next_value()?,
+                        "members" => __field_members = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateChannelResponse {
-                    channel: channel_,
-                    message: message_,
-                    members: members_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    channel: __field_channel,
+                    message: __field_message,
+                    members: __field_members.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateChannelPartialRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.set {
-            map_.serialize_entry("set", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.set {
+            __map.serialize_entry("set", __value)?;
         }
-        if let Some(value) = &self.unset {
-            map_.serialize_entry("unset", value)?;
+        if let Some(__value) = &self.unset {
+            __map.serialize_entry("unset", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateChannelPartialRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateChannelPartialRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateChannelPartialRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateChannelPartialRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateChannelPartialRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut set_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut unset_: Option<Vec<String>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "set" => set_ = map_.next_value()?,
-                        "unset" => unset_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateChannelPartialRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_set: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_unset: Option<Vec<String>> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "set" => __field_set = __map.next_value()?,
+                        "unset" => __field_unset = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateChannelPartialRequest {
-                    set: set_,
-                    unset: unset_,
-                    user_id: user_id_,
-                    user: user_,
+                    set: __field_set,
+                    unset: __field_unset,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateChannelPartialResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
         }
-        map_.serialize_entry("members", &self.members)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("members", &self.members)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateChannelPartialResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateChannelPartialResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateChannelPartialResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateChannelPartialResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateChannelPartialResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut members_: Option<Vec<ChannelMemberResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel" => channel_ = map_.next_value()?,
-                        "members" => members_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateChannelPartialResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_members: Option<Vec<ChannelMemberResponse>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channel" => __field_channel = __map.next_value()?,
+                        "members" => __field_members = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateChannelPartialResponse {
-                    channel: channel_,
-                    members: members_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    channel: __field_channel,
+                    members: __field_members.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DeleteChannelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteChannelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteChannelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteChannelResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DeleteChannelResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteChannelResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "channel" => channel_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteChannelResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_duration: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "duration" => __field_duration = Some(__map.next_value()?),
+                        "channel" => __field_channel = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(DeleteChannelResponse {
-                    duration: duration_.unwrap_or_default(),
-                    channel: channel_,
+                    duration: __field_duration.unwrap_or_default(),
+                    channel: __field_channel,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DeleteChannelsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("cids", &self.cids)?;
-        if let Some(value) = &self.hard_delete {
-            map_.serialize_entry("hard_delete", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("cids", &self.cids)?;
+        if let Some(__value) = &self.hard_delete {
+            __map.serialize_entry("hard_delete", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteChannelsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteChannelsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteChannelsRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DeleteChannelsRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteChannelsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut cids_: Option<Vec<String>> = None;
-                let mut hard_delete_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "cids" => cids_ = Some(map_.next_value()?),
-                        "hard_delete" => hard_delete_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteChannelsRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_cids: Option<Vec<String>> = None;
+                let mut __field_hard_delete: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "cids" => __field_cids = Some(__map.next_value()?),
+                        "hard_delete" => __field_hard_delete = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(DeleteChannelsRequest {
-                    cids: cids_.unwrap_or_default(),
-                    hard_delete: hard_delete_,
+                    cids: __field_cids.unwrap_or_default(),
+                    hard_delete: __field_hard_delete,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DeleteChannelsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.result {
-            map_.serialize_entry("result", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.result {
+            __map.serialize_entry("result", __value)?;
         }
-        if let Some(value) = &self.task_id {
-            map_.serialize_entry("task_id", value)?;
+        if let Some(__value) = &self.task_id {
+            __map.serialize_entry("task_id", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteChannelsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteChannelsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteChannelsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DeleteChannelsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteChannelsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut result_: Option<std::collections::BTreeMap<String, DeleteChannelsResultResponse>> = None;
-                let mut task_id_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "result" => result_ = map_.next_value()?,
-                        "task_id" => task_id_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteChannelsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_result: Option<std::collections::BTreeMap<String, DeleteChannelsResultResponse>> = None;
+                let mut __field_task_id: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => __field_result = __map.next_value()?,
+                        "task_id" => __field_task_id = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(DeleteChannelsResponse {
-                    result: result_,
-                    task_id: task_id_,
-                    duration: duration_.unwrap_or_default(),
+                    result: __field_result,
+                    task_id: __field_task_id,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelBatchUpdateRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("operation", &self.operation)?;
-        map_.serialize_entry("filter", &self.filter)?;
-        if let Some(value) = &self.members {
-            map_.serialize_entry("members", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("operation", &self.operation)?;
+        __map.serialize_entry("filter", &self.filter)?;
+        if let Some(__value) = &self.members {
+            __map.serialize_entry("members", __value)?;
         }
-        if let Some(value) = &self.data {
-            map_.serialize_entry("data", value)?;
+        if let Some(__value) = &self.data {
+            __map.serialize_entry("data", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelBatchUpdateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelBatchUpdateRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelBatchUpdateRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelBatchUpdateRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelBatchUpdateRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut operation_: Option<ChannelBatchUpdateRequestOperation> = None;
-                let mut filter_: Option<crate::filter::Filter<ChannelBatchUpdateFilter>> = None;
-                let mut members_: Option<Vec<ChannelBatchMemberRequest>> = None;
-                let mut data_: Option<ChannelDataUpdate> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "operation" => operation_ = Some(map_.next_value()?),
-                        "filter" => filter_ = Some(map_.next_value()?),
-                        "members" => members_ = map_.next_value()?,
-                        "data" => data_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelBatchUpdateRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_operation: Option<ChannelBatchUpdateRequestOperation> = None;
+                let mut __field_filter: Option<crate::filter::Filter<ChannelBatchUpdateFilter>> = None;
+                let mut __field_members: Option<Vec<ChannelBatchMemberRequest>> = None;
+                let mut __field_data: Option<ChannelDataUpdate> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "operation" => __field_operation = Some(__map.next_value()?),
+                        "filter" => __field_filter = Some(__map.next_value()?),
+                        "members" => __field_members = __map.next_value()?,
+                        "data" => __field_data = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(operation_) = operation_ else {
+                let Some(__field_operation) = __field_operation else {
                     return Err(serde::de::Error::missing_field("operation"));
                 };
                 Ok(ChannelBatchUpdateRequest {
-                    operation: operation_,
-                    filter: filter_.unwrap_or_default(),
-                    members: members_,
-                    data: data_,
+                    operation: __field_operation,
+                    filter: __field_filter.unwrap_or_default(),
+                    members: __field_members,
+                    data: __field_data,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelBatchUpdateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.task_id {
-            map_.serialize_entry("task_id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.task_id {
+            __map.serialize_entry("task_id", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelBatchUpdateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelBatchUpdateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelBatchUpdateResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelBatchUpdateResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelBatchUpdateResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut task_id_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "task_id" => task_id_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelBatchUpdateResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_task_id: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "task_id" => __field_task_id = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ChannelBatchUpdateResponse {
-                    task_id: task_id_,
-                    duration: duration_.unwrap_or_default(),
+                    task_id: __field_task_id,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for HideChannelRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.clear_history {
-            map_.serialize_entry("clear_history", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.clear_history {
+            __map.serialize_entry("clear_history", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for HideChannelRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = HideChannelRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `HideChannelRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `HideChannelRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<HideChannelRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut clear_history_: Option<bool> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "clear_history" => clear_history_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<HideChannelRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_clear_history: Option<bool> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "clear_history" => __field_clear_history = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(HideChannelRequest {
-                    clear_history: clear_history_,
-                    user_id: user_id_,
-                    user: user_,
+                    clear_history: __field_clear_history,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for HideChannelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for HideChannelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = HideChannelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `HideChannelResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `HideChannelResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<HideChannelResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<HideChannelResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(HideChannelResponse {
-                    duration: duration_.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ShowChannelRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ShowChannelRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ShowChannelRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ShowChannelRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ShowChannelRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ShowChannelRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ShowChannelRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ShowChannelRequest {
-                    user_id: user_id_,
-                    user: user_,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ShowChannelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ShowChannelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ShowChannelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ShowChannelResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ShowChannelResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ShowChannelResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ShowChannelResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ShowChannelResponse {
-                    duration: duration_.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for ChannelStopWatchingRequest {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let __map = serializer.serialize_map(None)?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChannelStopWatchingRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ChannelStopWatchingRequest;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelStopWatchingRequest` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelStopWatchingRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    __map.next_value::<serde::de::IgnoredAny>()?;
+                }
+                Ok(ChannelStopWatchingRequest {
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for TruncateChannelRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.hard_delete {
-            map_.serialize_entry("hard_delete", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.hard_delete {
+            __map.serialize_entry("hard_delete", __value)?;
         }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
+        if let Some(__value) = &self.message {
+            __map.serialize_entry("message", __value)?;
         }
-        if let Some(value) = &self.skip_push {
-            map_.serialize_entry("skip_push", value)?;
+        if let Some(__value) = &self.skip_push {
+            __map.serialize_entry("skip_push", __value)?;
         }
-        if let Some(value) = &self.truncated_at {
-            map_.serialize_entry("truncated_at", value)?;
+        if let Some(__value) = &self.truncated_at {
+            __map.serialize_entry("truncated_at", __value)?;
         }
-        if let Some(value) = &self.member_ids {
-            map_.serialize_entry("member_ids", value)?;
+        if let Some(__value) = &self.member_ids {
+            __map.serialize_entry("member_ids", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TruncateChannelRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TruncateChannelRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TruncateChannelRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `TruncateChannelRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TruncateChannelRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut hard_delete_: Option<bool> = None;
-                let mut message_: Option<MessageRequest> = None;
-                let mut skip_push_: Option<bool> = None;
-                let mut truncated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut member_ids_: Option<Vec<String>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "hard_delete" => hard_delete_ = map_.next_value()?,
-                        "message" => message_ = map_.next_value()?,
-                        "skip_push" => skip_push_ = map_.next_value()?,
-                        "truncated_at" => truncated_at_ = map_.next_value()?,
-                        "member_ids" => member_ids_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<TruncateChannelRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_hard_delete: Option<bool> = None;
+                let mut __field_message: Option<MessageRequest> = None;
+                let mut __field_skip_push: Option<bool> = None;
+                let mut __field_truncated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_member_ids: Option<Vec<String>> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "hard_delete" => __field_hard_delete = __map.next_value()?,
+                        "message" => __field_message = __map.next_value()?,
+                        "skip_push" => __field_skip_push = __map.next_value()?,
+                        "truncated_at" => __field_truncated_at = __map.next_value()?,
+                        "member_ids" => __field_member_ids = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(TruncateChannelRequest {
-                    hard_delete: hard_delete_,
-                    message: message_,
-                    skip_push: skip_push_,
-                    truncated_at: truncated_at_,
-                    member_ids: member_ids_,
-                    user_id: user_id_,
-                    user: user_,
+                    hard_delete: __field_hard_delete,
+                    message: __field_message,
+                    skip_push: __field_skip_push,
+                    truncated_at: __field_truncated_at,
+                    member_ids: __field_member_ids,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for TruncateChannelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
         }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
+        if let Some(__value) = &self.message {
+            __map.serialize_entry("message", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TruncateChannelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TruncateChannelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TruncateChannelResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `TruncateChannelResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TruncateChannelResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut message_: Option<MessageResponse> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "channel" => channel_ = map_.next_value()?,
-                        "message" => message_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<TruncateChannelResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_duration: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_message: Option<MessageResponse> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "duration" => __field_duration = Some(__map.next_value()?),
+                        "channel" => __field_channel = __map.next_value()?,
+                        "message" => __field_message = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(TruncateChannelResponse {
-                    duration: duration_.unwrap_or_default(),
-                    channel: channel_,
-                    message: message_,
+                    duration: __field_duration.unwrap_or_default(),
+                    channel: __field_channel,
+                    message: __field_message,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for SendEventRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("event", &self.event)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("event", &self.event)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SendEventRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SendEventRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SendEventRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `SendEventRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SendEventRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut event_: Option<EventRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "event" => event_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SendEventRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_event: Option<EventRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => __field_event = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(SendEventRequest {
-                    event: event_.unwrap_or_default(),
+                    event: __field_event.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for EventResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("event", &self.event)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("event", &self.event)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for EventResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EventResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `EventResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `EventResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<EventResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut event_: Option<WsEvent> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "event" => event_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<EventResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_event: Option<WsEvent> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => __field_event = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(event_) = event_ else {
+                let Some(__field_event) = __field_event else {
                     return Err(serde::de::Error::missing_field("event"));
                 };
                 Ok(EventResponse {
-                    event: event_,
-                    duration: duration_.unwrap_or_default(),
+                    event: __field_event,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MarkReadRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.message_id {
-            map_.serialize_entry("message_id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.message_id {
+            __map.serialize_entry("message_id", __value)?;
         }
-        if let Some(value) = &self.thread_id {
-            map_.serialize_entry("thread_id", value)?;
+        if let Some(__value) = &self.thread_id {
+            __map.serialize_entry("thread_id", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MarkReadRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MarkReadRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MarkReadRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MarkReadRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MarkReadRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_id_: Option<String> = None;
-                let mut thread_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message_id" => message_id_ = map_.next_value()?,
-                        "thread_id" => thread_id_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MarkReadRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_thread_id: Option<String> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "message_id" => __field_message_id = __map.next_value()?,
+                        "thread_id" => __field_thread_id = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(MarkReadRequest {
-                    message_id: message_id_,
-                    thread_id: thread_id_,
-                    user_id: user_id_,
-                    user: user_,
+                    message_id: __field_message_id,
+                    thread_id: __field_thread_id,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MarkReadResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.event {
-            map_.serialize_entry("event", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.event {
+            __map.serialize_entry("event", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MarkReadResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MarkReadResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MarkReadResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MarkReadResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MarkReadResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut event_: Option<MarkReadResponseEvent> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "event" => event_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MarkReadResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_event: Option<MarkReadResponseEvent> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => __field_event = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(MarkReadResponse {
-                    event: event_,
-                    duration: duration_.unwrap_or_default(),
+                    event: __field_event,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MarkChannelsReadRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.read_by_channel {
-            map_.serialize_entry("read_by_channel", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.read_by_channel {
+            __map.serialize_entry("read_by_channel", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MarkChannelsReadRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MarkChannelsReadRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MarkChannelsReadRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MarkChannelsReadRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MarkChannelsReadRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut read_by_channel_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "read_by_channel" => read_by_channel_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MarkChannelsReadRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_read_by_channel: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "read_by_channel" => __field_read_by_channel = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(MarkChannelsReadRequest {
-                    read_by_channel: read_by_channel_,
-                    user_id: user_id_,
-                    user: user_,
+                    read_by_channel: __field_read_by_channel,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MarkUnreadRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.message_id {
-            map_.serialize_entry("message_id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.message_id {
+            __map.serialize_entry("message_id", __value)?;
         }
-        if let Some(value) = &self.thread_id {
-            map_.serialize_entry("thread_id", value)?;
+        if let Some(__value) = &self.thread_id {
+            __map.serialize_entry("thread_id", __value)?;
         }
-        if let Some(value) = &self.message_timestamp {
-            map_.serialize_entry("message_timestamp", value)?;
+        if let Some(__value) = &self.message_timestamp {
+            __map.serialize_entry("message_timestamp", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MarkUnreadRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MarkUnreadRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MarkUnreadRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MarkUnreadRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MarkUnreadRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_id_: Option<String> = None;
-                let mut thread_id_: Option<String> = None;
-                let mut message_timestamp_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message_id" => message_id_ = map_.next_value()?,
-                        "thread_id" => thread_id_ = map_.next_value()?,
-                        "message_timestamp" => message_timestamp_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MarkUnreadRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_thread_id: Option<String> = None;
+                let mut __field_message_timestamp: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "message_id" => __field_message_id = __map.next_value()?,
+                        "thread_id" => __field_thread_id = __map.next_value()?,
+                        "message_timestamp" => __field_message_timestamp = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(MarkUnreadRequest {
-                    message_id: message_id_,
-                    thread_id: thread_id_,
-                    message_timestamp: message_timestamp_,
-                    user_id: user_id_,
-                    user: user_,
+                    message_id: __field_message_id,
+                    thread_id: __field_thread_id,
+                    message_timestamp: __field_message_timestamp,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MarkDeliveredRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.latest_delivered_messages {
-            map_.serialize_entry("latest_delivered_messages", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.latest_delivered_messages {
+            __map.serialize_entry("latest_delivered_messages", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MarkDeliveredRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MarkDeliveredRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MarkDeliveredRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MarkDeliveredRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MarkDeliveredRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut latest_delivered_messages_: Option<Vec<DeliveredMessagePayload>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "latest_delivered_messages" => latest_delivered_messages_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MarkDeliveredRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_latest_delivered_messages: Option<Vec<DeliveredMessagePayload>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "latest_delivered_messages" => __field_latest_delivered_messages = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(MarkDeliveredRequest {
-                    latest_delivered_messages: latest_delivered_messages_,
+                    latest_delivered_messages: __field_latest_delivered_messages,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MarkDeliveredResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MarkDeliveredResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MarkDeliveredResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MarkDeliveredResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MarkDeliveredResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MarkDeliveredResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MarkDeliveredResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(MarkDeliveredResponse {
-                    duration: duration_.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for WrappedUnreadCountsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("total_unread_count", &self.total_unread_count)?;
-        map_.serialize_entry("total_unread_threads_count", &self.total_unread_threads_count)?;
-        if let Some(value) = &self.total_unread_count_by_team {
-            map_.serialize_entry("total_unread_count_by_team", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("total_unread_count", &self.total_unread_count)?;
+        __map.serialize_entry("total_unread_threads_count", &self.total_unread_threads_count)?;
+        if let Some(__value) = &self.total_unread_count_by_team {
+            __map.serialize_entry("total_unread_count_by_team", __value)?;
         }
-        map_.serialize_entry("channels", &self.channels)?;
-        map_.serialize_entry("channel_type", &self.channel_type)?;
-        map_.serialize_entry("threads", &self.threads)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("channels", &self.channels)?;
+        __map.serialize_entry("channel_type", &self.channel_type)?;
+        __map.serialize_entry("threads", &self.threads)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for WrappedUnreadCountsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = WrappedUnreadCountsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WrappedUnreadCountsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `WrappedUnreadCountsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<WrappedUnreadCountsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut total_unread_count_: Option<i32> = None;
-                let mut total_unread_threads_count_: Option<i32> = None;
-                let mut total_unread_count_by_team_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut channels_: Option<Vec<UnreadCountsChannel>> = None;
-                let mut channel_type_: Option<Vec<UnreadCountsChannelType>> = None;
-                let mut threads_: Option<Vec<UnreadCountsThread>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "total_unread_count" => total_unread_count_ = Some(map_.next_value()?),
-                        "total_unread_threads_count" => total_unread_threads_count_ = Some(map_.next_value()?),
-                        "total_unread_count_by_team" => total_unread_count_by_team_ = map_.next_value()?,
-                        "channels" => channels_ = Some(map_.next_value()?),
-                        "channel_type" => channel_type_ = Some(map_.next_value()?),
-                        "threads" => threads_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<WrappedUnreadCountsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_total_unread_count: Option<i32> = None;
+                let mut __field_total_unread_threads_count: Option<i32> = None;
+                let mut __field_total_unread_count_by_team: Option<std::collections::BTreeMap<String, i32>> = None;
+                let mut __field_channels: Option<Vec<UnreadCountsChannel>> = None;
+                let mut __field_channel_type: Option<Vec<UnreadCountsChannelType>> = None;
+                let mut __field_threads: Option<Vec<UnreadCountsThread>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "total_unread_count" => __field_total_unread_count = Some(__map.next_value()?),
+                        "total_unread_threads_count" => __field_total_unread_threads_count = Some(__map.next_value()?),
+                        "total_unread_count_by_team" => __field_total_unread_count_by_team = __map.next_value()?,
+                        "channels" => __field_channels = Some(__map.next_value()?),
+                        "channel_type" => __field_channel_type = Some(__map.next_value()?),
+                        "threads" => __field_threads = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(WrappedUnreadCountsResponse {
-                    total_unread_count: total_unread_count_.unwrap_or_default(),
-                    total_unread_threads_count: total_unread_threads_count_.unwrap_or_default(),
-                    total_unread_count_by_team: total_unread_count_by_team_,
-                    channels: channels_.unwrap_or_default(),
-                    channel_type: channel_type_.unwrap_or_default(),
-                    threads: threads_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    total_unread_count: __field_total_unread_count.unwrap_or_default(),
+                    total_unread_threads_count: __field_total_unread_threads_count.unwrap_or_default(),
+                    total_unread_count_by_team: __field_total_unread_count_by_team,
+                    channels: __field_channels.unwrap_or_default(),
+                    channel_type: __field_channel_type.unwrap_or_default(),
+                    threads: __field_threads.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UnreadCountsBatchRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user_ids", &self.user_ids)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("user_ids", &self.user_ids)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnreadCountsBatchRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UnreadCountsBatchRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnreadCountsBatchRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UnreadCountsBatchRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnreadCountsBatchRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_ids_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_ids" => user_ids_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnreadCountsBatchRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user_ids: Option<Vec<String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user_ids" => __field_user_ids = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UnreadCountsBatchRequest {
-                    user_ids: user_ids_.unwrap_or_default(),
+                    user_ids: __field_user_ids.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UnreadCountsBatchResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("counts_by_user", &self.counts_by_user)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("counts_by_user", &self.counts_by_user)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnreadCountsBatchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UnreadCountsBatchResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnreadCountsBatchResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UnreadCountsBatchResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnreadCountsBatchResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut counts_by_user_: Option<std::collections::BTreeMap<String, UnreadCountsResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "counts_by_user" => counts_by_user_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnreadCountsBatchResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_counts_by_user: Option<std::collections::BTreeMap<String, UnreadCountsResponse>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "counts_by_user" => __field_counts_by_user = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UnreadCountsBatchResponse {
-                    counts_by_user: counts_by_user_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    counts_by_user: __field_counts_by_user.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelBatchCompletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        map_.serialize_entry("operation", &self.operation)?;
-        map_.serialize_entry("status", &self.status)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("failed_channels", &self.failed_channels)?;
-        map_.serialize_entry("success_channels_count", &self.success_channels_count)?;
-        map_.serialize_entry("batch_created_at", &self.batch_created_at)?;
-        map_.serialize_entry("finished_at", &self.finished_at)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "operation", "status", "task_id", "failed_channels", "success_channels_count", "batch_created_at", "finished_at"])?;
-        map_.end()
+        __map.serialize_entry("operation", &self.operation)?;
+        __map.serialize_entry("status", &self.status)?;
+        __map.serialize_entry("task_id", &self.task_id)?;
+        __map.serialize_entry("failed_channels", &self.failed_channels)?;
+        __map.serialize_entry("success_channels_count", &self.success_channels_count)?;
+        __map.serialize_entry("batch_created_at", &self.batch_created_at)?;
+        __map.serialize_entry("finished_at", &self.finished_at)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "operation", "status", "task_id", "failed_channels", "success_channels_count", "batch_created_at", "finished_at"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelBatchCompletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelBatchCompletedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelBatchCompletedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelBatchCompletedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelBatchCompletedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut operation_: Option<String> = None;
-                let mut status_: Option<String> = None;
-                let mut task_id_: Option<String> = None;
-                let mut failed_channels_: Option<Vec<FailedChannelUpdates>> = None;
-                let mut success_channels_count_: Option<i32> = None;
-                let mut batch_created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "operation" => operation_ = Some(map_.next_value()?),
-                        "status" => status_ = Some(map_.next_value()?),
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "failed_channels" => failed_channels_ = Some(map_.next_value()?),
-                        "success_channels_count" => success_channels_count_ = Some(map_.next_value()?),
-                        "batch_created_at" => batch_created_at_ = Some(map_.next_value()?),
-                        "finished_at" => finished_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelBatchCompletedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_operation: Option<String> = None;
+                let mut __field_status: Option<String> = None;
+                let mut __field_task_id: Option<String> = None;
+                let mut __field_failed_channels: Option<Vec<FailedChannelUpdates>> = None;
+                let mut __field_success_channels_count: Option<i32> = None;
+                let mut __field_batch_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_finished_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "operation" => __field_operation = Some(__map.next_value()?),
+                        "status" => __field_status = Some(__map.next_value()?),
+                        "task_id" => __field_task_id = Some(__map.next_value()?),
+                        "failed_channels" => __field_failed_channels = Some(__map.next_value()?),
+                        "success_channels_count" => __field_success_channels_count = Some(__map.next_value()?),
+                        "batch_created_at" => __field_batch_created_at = Some(__map.next_value()?),
+                        "finished_at" => __field_finished_at = Some(__map.next_value()?),
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(batch_created_at_) = batch_created_at_ else {
+                let Some(__field_batch_created_at) = __field_batch_created_at else {
                     return Err(serde::de::Error::missing_field("batch_created_at"));
                 };
-                let Some(finished_at_) = finished_at_ else {
+                let Some(__field_finished_at) = __field_finished_at else {
                     return Err(serde::de::Error::missing_field("finished_at"));
                 };
                 Ok(ChannelBatchCompletedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    operation: operation_.unwrap_or_default(),
-                    status: status_.unwrap_or_default(),
-                    task_id: task_id_.unwrap_or_default(),
-                    failed_channels: failed_channels_.unwrap_or_default(),
-                    success_channels_count: success_channels_count_.unwrap_or_default(),
-                    batch_created_at: batch_created_at_,
-                    finished_at: finished_at_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    operation: __field_operation.unwrap_or_default(),
+                    status: __field_status.unwrap_or_default(),
+                    task_id: __field_task_id.unwrap_or_default(),
+                    failed_channels: __field_failed_channels.unwrap_or_default(),
+                    success_channels_count: __field_success_channels_count.unwrap_or_default(),
+                    batch_created_at: __field_batch_created_at,
+                    finished_at: __field_finished_at,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelBatchStartedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        map_.serialize_entry("operation", &self.operation)?;
-        map_.serialize_entry("status", &self.status)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("failed_channels", &self.failed_channels)?;
-        map_.serialize_entry("success_channels_count", &self.success_channels_count)?;
-        map_.serialize_entry("batch_created_at", &self.batch_created_at)?;
-        map_.serialize_entry("finished_at", &self.finished_at)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "operation", "status", "task_id", "failed_channels", "success_channels_count", "batch_created_at", "finished_at"])?;
-        map_.end()
+        __map.serialize_entry("operation", &self.operation)?;
+        __map.serialize_entry("status", &self.status)?;
+        __map.serialize_entry("task_id", &self.task_id)?;
+        __map.serialize_entry("failed_channels", &self.failed_channels)?;
+        __map.serialize_entry("success_channels_count", &self.success_channels_count)?;
+        __map.serialize_entry("batch_created_at", &self.batch_created_at)?;
+        __map.serialize_entry("finished_at", &self.finished_at)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "operation", "status", "task_id", "failed_channels", "success_channels_count", "batch_created_at", "finished_at"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelBatchStartedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelBatchStartedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelBatchStartedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelBatchStartedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelBatchStartedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut operation_: Option<String> = None;
-                let mut status_: Option<String> = None;
-                let mut task_id_: Option<String> = None;
-                let mut failed_channels_: Option<Vec<FailedChannelUpdates>> = None;
-                let mut success_channels_count_: Option<i32> = None;
-                let mut batch_created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "operation" => operation_ = Some(map_.next_value()?),
-                        "status" => status_ = Some(map_.next_value()?),
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "failed_channels" => failed_channels_ = Some(map_.next_value()?),
-                        "success_channels_count" => success_channels_count_ = Some(map_.next_value()?),
-                        "batch_created_at" => batch_created_at_ = Some(map_.next_value()?),
-                        "finished_at" => finished_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelBatchStartedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_operation: Option<String> = None;
+                let mut __field_status: Option<String> = None;
+                let mut __field_task_id: Option<String> = None;
+                let mut __field_failed_channels: Option<Vec<FailedChannelUpdates>> = None;
+                let mut __field_success_channels_count: Option<i32> = None;
+                let mut __field_batch_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_finished_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "operation" => __field_operation = Some(__map.next_value()?),
+                        "status" => __field_status = Some(__map.next_value()?),
+                        "task_id" => __field_task_id = Some(__map.next_value()?),
+                        "failed_channels" => __field_failed_channels = Some(__map.next_value()?),
+                        "success_channels_count" => __field_success_channels_count = Some(__map.next_value()?),
+                        "batch_created_at" => __field_batch_created_at = Some(__map.next_value()?),
+                        "finished_at" => __field_finished_at = Some(__map.next_value()?),
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(batch_created_at_) = batch_created_at_ else {
+                let Some(__field_batch_created_at) = __field_batch_created_at else {
                     return Err(serde::de::Error::missing_field("batch_created_at"));
                 };
-                let Some(finished_at_) = finished_at_ else {
+                let Some(__field_finished_at) = __field_finished_at else {
                     return Err(serde::de::Error::missing_field("finished_at"));
                 };
                 Ok(ChannelBatchStartedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    operation: operation_.unwrap_or_default(),
-                    status: status_.unwrap_or_default(),
-                    task_id: task_id_.unwrap_or_default(),
-                    failed_channels: failed_channels_.unwrap_or_default(),
-                    success_channels_count: success_channels_count_.unwrap_or_default(),
-                    batch_created_at: batch_created_at_,
-                    finished_at: finished_at_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    operation: __field_operation.unwrap_or_default(),
+                    status: __field_status.unwrap_or_default(),
+                    task_id: __field_task_id.unwrap_or_default(),
+                    failed_channels: __field_failed_channels.unwrap_or_default(),
+                    success_channels_count: __field_success_channels_count.unwrap_or_default(),
+                    batch_created_at: __field_batch_created_at,
+                    finished_at: __field_finished_at,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelCreatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
         }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
         }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        map_.serialize_entry("channel", &self.channel)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        __map.serialize_entry("channel", &self.channel)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "user"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "user"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelCreatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelCreatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelCreatedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelCreatedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelCreatedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelCreatedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "channel" => __field_channel = Some(__map.next_value()?),
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(channel_) = channel_ else {
+                let Some(__field_channel) = __field_channel else {
                     return Err(serde::de::Error::missing_field("channel"));
                 };
                 Ok(ChannelCreatedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    user: user_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    channel: __field_channel,
+                    user: __field_user,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelDeletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
         }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
         }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        map_.serialize_entry("channel", &self.channel)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        __map.serialize_entry("channel", &self.channel)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "user"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "user"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelDeletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelDeletedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelDeletedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelDeletedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelDeletedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelDeletedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "channel" => __field_channel = Some(__map.next_value()?),
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(channel_) = channel_ else {
+                let Some(__field_channel) = __field_channel else {
                     return Err(serde::de::Error::missing_field("channel"));
                 };
                 Ok(ChannelDeletedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    user: user_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    channel: __field_channel,
+                    user: __field_user,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelFrozenEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "channel_type", "channel_id"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "channel_type", "channel_id"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelFrozenEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelFrozenEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelFrozenEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelFrozenEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelFrozenEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelFrozenEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(ChannelFrozenEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelHiddenEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
         }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
         }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        map_.serialize_entry("channel", &self.channel)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        __map.serialize_entry("channel", &self.channel)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.serialize_entry("clear_history", &self.clear_history)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "user", "clear_history"])?;
-        map_.end()
+        __map.serialize_entry("clear_history", &self.clear_history)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "user", "clear_history"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelHiddenEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelHiddenEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelHiddenEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelHiddenEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelHiddenEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut clear_history_: Option<bool> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "clear_history" => clear_history_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelHiddenEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_clear_history: Option<bool> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "channel" => __field_channel = Some(__map.next_value()?),
+                        "user" => __field_user = __map.next_value()?,
+                        "clear_history" => __field_clear_history = Some(__map.next_value()?),
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(channel_) = channel_ else {
+                let Some(__field_channel) = __field_channel else {
                     return Err(serde::de::Error::missing_field("channel"));
                 };
                 Ok(ChannelHiddenEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    user: user_,
-                    clear_history: clear_history_.unwrap_or_default(),
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    channel: __field_channel,
+                    user: __field_user,
+                    clear_history: __field_clear_history.unwrap_or_default(),
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelMutedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.mute {
-            map_.serialize_entry("mute", value)?;
+        if let Some(__value) = &self.mute {
+            __map.serialize_entry("mute", __value)?;
         }
-        if let Some(value) = &self.mutes {
-            map_.serialize_entry("mutes", value)?;
+        if let Some(__value) = &self.mutes {
+            __map.serialize_entry("mutes", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "user", "mute", "mutes"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "user", "mute", "mutes"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelMutedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelMutedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelMutedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelMutedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelMutedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut mute_: Option<ChannelMute> = None;
-                let mut mutes_: Option<Vec<ChannelMute>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "mute" => mute_ = map_.next_value()?,
-                        "mutes" => mutes_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelMutedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_mute: Option<ChannelMute> = None;
+                let mut __field_mutes: Option<Vec<ChannelMute>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "mute" => __field_mute = __map.next_value()?,
+                        "mutes" => __field_mutes = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(ChannelMutedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    mute: mute_,
-                    mutes: mutes_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    user: __field_user,
+                    mute: __field_mute,
+                    mutes: __field_mutes,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelTruncatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
         }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
         }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        map_.serialize_entry("channel", &self.channel)?;
-        if let Some(value) = &self.message_id {
-            map_.serialize_entry("message_id", value)?;
+        __map.serialize_entry("channel", &self.channel)?;
+        if let Some(__value) = &self.message_id {
+            __map.serialize_entry("message_id", __value)?;
         }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
+        if let Some(__value) = &self.message {
+            __map.serialize_entry("message", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "message_id", "message", "user"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "message_id", "message", "user"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelTruncatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelTruncatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelTruncatedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelTruncatedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelTruncatedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut message_id_: Option<String> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
-                        "message_id" => message_id_ = map_.next_value()?,
-                        "message" => message_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelTruncatedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "channel" => __field_channel = Some(__map.next_value()?),
+                        "message_id" => __field_message_id = __map.next_value()?,
+                        "message" => __field_message = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(channel_) = channel_ else {
+                let Some(__field_channel) = __field_channel else {
                     return Err(serde::de::Error::missing_field("channel"));
                 };
                 Ok(ChannelTruncatedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    message_id: message_id_,
-                    message: message_,
-                    user: user_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    channel: __field_channel,
+                    message_id: __field_message_id,
+                    message: __field_message,
+                    user: __field_user,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelUnFrozenEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "channel_type", "channel_id"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "channel_type", "channel_id"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelUnFrozenEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelUnFrozenEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelUnFrozenEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelUnFrozenEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelUnFrozenEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelUnFrozenEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(ChannelUnFrozenEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelUnmutedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.mute {
-            map_.serialize_entry("mute", value)?;
+        if let Some(__value) = &self.mute {
+            __map.serialize_entry("mute", __value)?;
         }
-        if let Some(value) = &self.mutes {
-            map_.serialize_entry("mutes", value)?;
+        if let Some(__value) = &self.mutes {
+            __map.serialize_entry("mutes", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "user", "mute", "mutes"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "user", "mute", "mutes"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelUnmutedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelUnmutedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelUnmutedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelUnmutedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelUnmutedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut mute_: Option<ChannelMute> = None;
-                let mut mutes_: Option<Vec<ChannelMute>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "mute" => mute_ = map_.next_value()?,
-                        "mutes" => mutes_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelUnmutedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_mute: Option<ChannelMute> = None;
+                let mut __field_mutes: Option<Vec<ChannelMute>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "mute" => __field_mute = __map.next_value()?,
+                        "mutes" => __field_mutes = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(ChannelUnmutedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    mute: mute_,
-                    mutes: mutes_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    user: __field_user,
+                    mute: __field_mute,
+                    mutes: __field_mutes,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
         }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
         }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        map_.serialize_entry("channel", &self.channel)?;
-        if let Some(value) = &self.message_id {
-            map_.serialize_entry("message_id", value)?;
+        __map.serialize_entry("channel", &self.channel)?;
+        if let Some(__value) = &self.message_id {
+            __map.serialize_entry("message_id", __value)?;
         }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
+        if let Some(__value) = &self.message {
+            __map.serialize_entry("message", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "message_id", "message", "user"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "message_id", "message", "user"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelUpdatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelUpdatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelUpdatedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelUpdatedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelUpdatedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut message_id_: Option<String> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
-                        "message_id" => message_id_ = map_.next_value()?,
-                        "message" => message_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelUpdatedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "channel" => __field_channel = Some(__map.next_value()?),
+                        "message_id" => __field_message_id = __map.next_value()?,
+                        "message" => __field_message = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(channel_) = channel_ else {
+                let Some(__field_channel) = __field_channel else {
                     return Err(serde::de::Error::missing_field("channel"));
                 };
                 Ok(ChannelUpdatedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    message_id: message_id_,
-                    message: message_,
-                    user: user_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    channel: __field_channel,
+                    message_id: __field_message_id,
+                    message: __field_message,
+                    user: __field_user,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelVisibleEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
         }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
         }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        map_.serialize_entry("channel", &self.channel)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        __map.serialize_entry("channel", &self.channel)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "user"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "user"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelVisibleEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelVisibleEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelVisibleEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelVisibleEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelVisibleEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelVisibleEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "channel" => __field_channel = Some(__map.next_value()?),
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(channel_) = channel_ else {
+                let Some(__field_channel) = __field_channel else {
                     return Err(serde::de::Error::missing_field("channel"));
                 };
                 Ok(ChannelVisibleEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    user: user_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    channel: __field_channel,
+                    user: __field_user,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MaxStreakChangedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MaxStreakChangedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MaxStreakChangedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MaxStreakChangedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MaxStreakChangedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MaxStreakChangedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MaxStreakChangedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(MaxStreakChangedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MemberAddedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("member", &self.member)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("member", &self.member)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
         }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
         }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        map_.serialize_entry("channel", &self.channel)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["member", "user", "created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel"])?;
-        map_.end()
+        __map.serialize_entry("channel", &self.channel)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["member", "user", "created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MemberAddedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MemberAddedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MemberAddedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MemberAddedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MemberAddedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut member_: Option<ChannelMemberResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "member" => member_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MemberAddedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_member: Option<ChannelMemberResponse> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "member" => __field_member = Some(__map.next_value()?),
+                        "user" => __field_user = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "channel" => __field_channel = Some(__map.next_value()?),
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(member_) = member_ else {
+                let Some(__field_member) = __field_member else {
                     return Err(serde::de::Error::missing_field("member"));
                 };
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(channel_) = channel_ else {
+                let Some(__field_channel) = __field_channel else {
                     return Err(serde::de::Error::missing_field("channel"));
                 };
                 Ok(MemberAddedEvent {
-                    member: member_,
-                    user: user_,
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    custom: custom_,
+                    member: __field_member,
+                    user: __field_user,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    channel: __field_channel,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MemberRemovedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("member", &self.member)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("member", &self.member)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
         }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
         }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        map_.serialize_entry("channel", &self.channel)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["member", "user", "created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel"])?;
-        map_.end()
+        __map.serialize_entry("channel", &self.channel)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["member", "user", "created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MemberRemovedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MemberRemovedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MemberRemovedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MemberRemovedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MemberRemovedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut member_: Option<ChannelMemberResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "member" => member_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MemberRemovedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_member: Option<ChannelMemberResponse> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "member" => __field_member = Some(__map.next_value()?),
+                        "user" => __field_user = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "channel" => __field_channel = Some(__map.next_value()?),
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(member_) = member_ else {
+                let Some(__field_member) = __field_member else {
                     return Err(serde::de::Error::missing_field("member"));
                 };
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(channel_) = channel_ else {
+                let Some(__field_channel) = __field_channel else {
                     return Err(serde::de::Error::missing_field("channel"));
                 };
                 Ok(MemberRemovedEvent {
-                    member: member_,
-                    user: user_,
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    custom: custom_,
+                    member: __field_member,
+                    user: __field_user,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    channel: __field_channel,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MemberUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("member", &self.member)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("member", &self.member)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
         }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
         }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        map_.serialize_entry("channel", &self.channel)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["member", "user", "created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel"])?;
-        map_.end()
+        __map.serialize_entry("channel", &self.channel)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["member", "user", "created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MemberUpdatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MemberUpdatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MemberUpdatedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MemberUpdatedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MemberUpdatedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut member_: Option<ChannelMemberResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "member" => member_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MemberUpdatedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_member: Option<ChannelMemberResponse> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "member" => __field_member = Some(__map.next_value()?),
+                        "user" => __field_user = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "channel" => __field_channel = Some(__map.next_value()?),
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(member_) = member_ else {
+                let Some(__field_member) = __field_member else {
                     return Err(serde::de::Error::missing_field("member"));
                 };
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(channel_) = channel_ else {
+                let Some(__field_channel) = __field_channel else {
                     return Err(serde::de::Error::missing_field("channel"));
                 };
                 Ok(MemberUpdatedEvent {
-                    member: member_,
-                    user: user_,
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    custom: custom_,
+                    member: __field_member,
+                    user: __field_user,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    channel: __field_channel,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MessageReadEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
         }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
         }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
         }
-        if let Some(value) = &self.thread {
-            map_.serialize_entry("thread", value)?;
+        if let Some(__value) = &self.thread {
+            __map.serialize_entry("thread", __value)?;
         }
-        if let Some(value) = &self.last_read_message_id {
-            map_.serialize_entry("last_read_message_id", value)?;
+        if let Some(__value) = &self.last_read_message_id {
+            __map.serialize_entry("last_read_message_id", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "user", "channel", "thread", "last_read_message_id"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "user", "channel", "thread", "last_read_message_id"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageReadEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageReadEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageReadEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MessageReadEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageReadEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut thread_: Option<ThreadResponse> = None;
-                let mut last_read_message_id_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "channel" => channel_ = map_.next_value()?,
-                        "thread" => thread_ = map_.next_value()?,
-                        "last_read_message_id" => last_read_message_id_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageReadEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_thread: Option<ThreadResponse> = None;
+                let mut __field_last_read_message_id: Option<String> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "channel" => __field_channel = __map.next_value()?,
+                        "thread" => __field_thread = __map.next_value()?,
+                        "last_read_message_id" => __field_last_read_message_id = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(MessageReadEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    user: user_,
-                    channel: channel_,
-                    thread: thread_,
-                    last_read_message_id: last_read_message_id_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    user: __field_user,
+                    channel: __field_channel,
+                    thread: __field_thread,
+                    last_read_message_id: __field_last_read_message_id,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for NotificationAddedToChannelEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
+        }
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
+        }
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
+        }
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
+        }
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
+        }
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
+        }
+        __map.serialize_entry("channel", &self.channel)?;
+        __map.serialize_entry("member", &self.member)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "member"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationAddedToChannelEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = NotificationAddedToChannelEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `NotificationAddedToChannelEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationAddedToChannelEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_member: Option<ChannelMemberResponse> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "channel" => __field_channel = Some(__map.next_value()?),
+                        "member" => __field_member = Some(__map.next_value()?),
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(__field_channel) = __field_channel else {
+                    return Err(serde::de::Error::missing_field("channel"));
+                };
+                let Some(__field_member) = __field_member else {
+                    return Err(serde::de::Error::missing_field("member"));
+                };
+                Ok(NotificationAddedToChannelEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    channel: __field_channel,
+                    member: __field_member,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for NotificationMarkReadEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
+        }
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
+        }
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
+        }
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
+        }
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
+        }
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
+        }
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
+        }
+        if let Some(__value) = &self.thread_id {
+            __map.serialize_entry("thread_id", __value)?;
+        }
+        if let Some(__value) = &self.thread {
+            __map.serialize_entry("thread", __value)?;
+        }
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
+        }
+        if let Some(__value) = &self.last_read_message_id {
+            __map.serialize_entry("last_read_message_id", __value)?;
+        }
+        __map.serialize_entry("unread_count", &self.unread_count)?;
+        __map.serialize_entry("total_unread_count", &self.total_unread_count)?;
+        __map.serialize_entry("unread_channels", &self.unread_channels)?;
+        if let Some(__value) = &self.grouped_unread_channels {
+            __map.serialize_entry("grouped_unread_channels", __value)?;
+        }
+        if let Some(__value) = &self.unread_threads {
+            __map.serialize_entry("unread_threads", __value)?;
+        }
+        if let Some(__value) = &self.unread_thread_messages {
+            __map.serialize_entry("unread_thread_messages", __value)?;
+        }
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "thread_id", "thread", "user", "last_read_message_id", "unread_count", "total_unread_count", "unread_channels", "grouped_unread_channels", "unread_threads", "unread_thread_messages"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationMarkReadEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = NotificationMarkReadEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `NotificationMarkReadEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationMarkReadEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_thread_id: Option<String> = None;
+                let mut __field_thread: Option<ThreadResponse> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_last_read_message_id: Option<String> = None;
+                let mut __field_unread_count: Option<i32> = None;
+                let mut __field_total_unread_count: Option<i32> = None;
+                let mut __field_unread_channels: Option<i32> = None;
+                let mut __field_grouped_unread_channels: Option<std::collections::BTreeMap<String, i32>> = None;
+                let mut __field_unread_threads: Option<i32> = None;
+                let mut __field_unread_thread_messages: Option<i32> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "channel" => __field_channel = __map.next_value()?,
+                        "thread_id" => __field_thread_id = __map.next_value()?,
+                        "thread" => __field_thread = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "last_read_message_id" => __field_last_read_message_id = __map.next_value()?,
+                        "unread_count" => __field_unread_count = Some(__map.next_value()?),
+                        "total_unread_count" => __field_total_unread_count = Some(__map.next_value()?),
+                        "unread_channels" => __field_unread_channels = Some(__map.next_value()?),
+                        "grouped_unread_channels" => __field_grouped_unread_channels = __map.next_value()?,
+                        "unread_threads" => __field_unread_threads = __map.next_value()?,
+                        "unread_thread_messages" => __field_unread_thread_messages = __map.next_value()?,
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                Ok(NotificationMarkReadEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    channel: __field_channel,
+                    thread_id: __field_thread_id,
+                    thread: __field_thread,
+                    user: __field_user,
+                    last_read_message_id: __field_last_read_message_id,
+                    unread_count: __field_unread_count.unwrap_or_default(),
+                    total_unread_count: __field_total_unread_count.unwrap_or_default(),
+                    unread_channels: __field_unread_channels.unwrap_or_default(),
+                    grouped_unread_channels: __field_grouped_unread_channels,
+                    unread_threads: __field_unread_threads,
+                    unread_thread_messages: __field_unread_thread_messages,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for NotificationMarkUnreadEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
         }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
         }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
         }
-        if let Some(value) = &self.thread_id {
-            map_.serialize_entry("thread_id", value)?;
+        if let Some(__value) = &self.thread_id {
+            __map.serialize_entry("thread_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.first_unread_message_id {
-            map_.serialize_entry("first_unread_message_id", value)?;
+        if let Some(__value) = &self.first_unread_message_id {
+            __map.serialize_entry("first_unread_message_id", __value)?;
         }
-        if let Some(value) = &self.last_read_at {
-            map_.serialize_entry("last_read_at", value)?;
+        if let Some(__value) = &self.last_read_at {
+            __map.serialize_entry("last_read_at", __value)?;
         }
-        if let Some(value) = &self.last_read_message_id {
-            map_.serialize_entry("last_read_message_id", value)?;
+        if let Some(__value) = &self.last_read_message_id {
+            __map.serialize_entry("last_read_message_id", __value)?;
         }
-        if let Some(value) = &self.unread_messages {
-            map_.serialize_entry("unread_messages", value)?;
+        if let Some(__value) = &self.unread_messages {
+            __map.serialize_entry("unread_messages", __value)?;
         }
-        if let Some(value) = &self.unread_count {
-            map_.serialize_entry("unread_count", value)?;
+        if let Some(__value) = &self.unread_count {
+            __map.serialize_entry("unread_count", __value)?;
         }
-        if let Some(value) = &self.total_unread_count {
-            map_.serialize_entry("total_unread_count", value)?;
+        if let Some(__value) = &self.total_unread_count {
+            __map.serialize_entry("total_unread_count", __value)?;
         }
-        if let Some(value) = &self.unread_channels {
-            map_.serialize_entry("unread_channels", value)?;
+        if let Some(__value) = &self.unread_channels {
+            __map.serialize_entry("unread_channels", __value)?;
         }
-        if let Some(value) = &self.grouped_unread_channels {
-            map_.serialize_entry("grouped_unread_channels", value)?;
+        if let Some(__value) = &self.grouped_unread_channels {
+            __map.serialize_entry("grouped_unread_channels", __value)?;
         }
-        if let Some(value) = &self.unread_threads {
-            map_.serialize_entry("unread_threads", value)?;
+        if let Some(__value) = &self.unread_threads {
+            __map.serialize_entry("unread_threads", __value)?;
         }
-        if let Some(value) = &self.unread_thread_messages {
-            map_.serialize_entry("unread_thread_messages", value)?;
+        if let Some(__value) = &self.unread_thread_messages {
+            __map.serialize_entry("unread_thread_messages", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "thread_id", "user", "first_unread_message_id", "last_read_at", "last_read_message_id", "unread_messages", "unread_count", "total_unread_count", "unread_channels", "grouped_unread_channels", "unread_threads", "unread_thread_messages"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "thread_id", "user", "first_unread_message_id", "last_read_at", "last_read_message_id", "unread_messages", "unread_count", "total_unread_count", "unread_channels", "grouped_unread_channels", "unread_threads", "unread_thread_messages"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NotificationMarkUnreadEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = NotificationMarkUnreadEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `NotificationMarkUnreadEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `NotificationMarkUnreadEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<NotificationMarkUnreadEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut thread_id_: Option<String> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut first_unread_message_id_: Option<String> = None;
-                let mut last_read_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut last_read_message_id_: Option<String> = None;
-                let mut unread_messages_: Option<i32> = None;
-                let mut unread_count_: Option<i32> = None;
-                let mut total_unread_count_: Option<i32> = None;
-                let mut unread_channels_: Option<i32> = None;
-                let mut grouped_unread_channels_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut unread_threads_: Option<i32> = None;
-                let mut unread_thread_messages_: Option<i32> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = map_.next_value()?,
-                        "thread_id" => thread_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "first_unread_message_id" => first_unread_message_id_ = map_.next_value()?,
-                        "last_read_at" => last_read_at_ = map_.next_value()?,
-                        "last_read_message_id" => last_read_message_id_ = map_.next_value()?,
-                        "unread_messages" => unread_messages_ = map_.next_value()?,
-                        "unread_count" => unread_count_ = map_.next_value()?,
-                        "total_unread_count" => total_unread_count_ = map_.next_value()?,
-                        "unread_channels" => unread_channels_ = map_.next_value()?,
-                        "grouped_unread_channels" => grouped_unread_channels_ = map_.next_value()?,
-                        "unread_threads" => unread_threads_ = map_.next_value()?,
-                        "unread_thread_messages" => unread_thread_messages_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationMarkUnreadEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_thread_id: Option<String> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_first_unread_message_id: Option<String> = None;
+                let mut __field_last_read_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_last_read_message_id: Option<String> = None;
+                let mut __field_unread_messages: Option<i32> = None;
+                let mut __field_unread_count: Option<i32> = None;
+                let mut __field_total_unread_count: Option<i32> = None;
+                let mut __field_unread_channels: Option<i32> = None;
+                let mut __field_grouped_unread_channels: Option<std::collections::BTreeMap<String, i32>> = None;
+                let mut __field_unread_threads: Option<i32> = None;
+                let mut __field_unread_thread_messages: Option<i32> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "channel" => __field_channel = __map.next_value()?,
+                        "thread_id" => __field_thread_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "first_unread_message_id" => __field_first_unread_message_id = __map.next_value()?,
+                        "last_read_at" => __field_last_read_at = __map.next_value()?,
+                        "last_read_message_id" => __field_last_read_message_id = __map.next_value()?,
+                        "unread_messages" => __field_unread_messages = __map.next_value()?,
+                        "unread_count" => __field_unread_count = __map.next_value()?,
+                        "total_unread_count" => __field_total_unread_count = __map.next_value()?,
+                        "unread_channels" => __field_unread_channels = __map.next_value()?,
+                        "grouped_unread_channels" => __field_grouped_unread_channels = __map.next_value()?,
+                        "unread_threads" => __field_unread_threads = __map.next_value()?,
+                        "unread_thread_messages" => __field_unread_thread_messages = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(NotificationMarkUnreadEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    thread_id: thread_id_,
-                    user: user_,
-                    first_unread_message_id: first_unread_message_id_,
-                    last_read_at: last_read_at_,
-                    last_read_message_id: last_read_message_id_,
-                    unread_messages: unread_messages_,
-                    unread_count: unread_count_,
-                    total_unread_count: total_unread_count_,
-                    unread_channels: unread_channels_,
-                    grouped_unread_channels: grouped_unread_channels_,
-                    unread_threads: unread_threads_,
-                    unread_thread_messages: unread_thread_messages_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    channel: __field_channel,
+                    thread_id: __field_thread_id,
+                    user: __field_user,
+                    first_unread_message_id: __field_first_unread_message_id,
+                    last_read_at: __field_last_read_at,
+                    last_read_message_id: __field_last_read_message_id,
+                    unread_messages: __field_unread_messages,
+                    unread_count: __field_unread_count,
+                    total_unread_count: __field_total_unread_count,
+                    unread_channels: __field_unread_channels,
+                    grouped_unread_channels: __field_grouped_unread_channels,
+                    unread_threads: __field_unread_threads,
+                    unread_thread_messages: __field_unread_thread_messages,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for NotificationNewMessageEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
+        }
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
+        }
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
+        }
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
+        }
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
+        }
+        __map.serialize_entry("channel", &self.channel)?;
+        __map.serialize_entry("message_id", &self.message_id)?;
+        __map.serialize_entry("message", &self.message)?;
+        __map.serialize_entry("watcher_count", &self.watcher_count)?;
+        if let Some(__value) = &self.thread_participants {
+            __map.serialize_entry("thread_participants", __value)?;
+        }
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
+        }
+        if let Some(__value) = &self.parent_author {
+            __map.serialize_entry("parent_author", __value)?;
+        }
+        if let Some(__value) = &self.unread_count {
+            __map.serialize_entry("unread_count", __value)?;
+        }
+        if let Some(__value) = &self.total_unread_count {
+            __map.serialize_entry("total_unread_count", __value)?;
+        }
+        if let Some(__value) = &self.unread_channels {
+            __map.serialize_entry("unread_channels", __value)?;
+        }
+        if let Some(__value) = &self.grouped_unread_channels {
+            __map.serialize_entry("grouped_unread_channels", __value)?;
+        }
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "message_id", "message", "watcher_count", "thread_participants", "team", "parent_author", "unread_count", "total_unread_count", "unread_channels", "grouped_unread_channels"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationNewMessageEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = NotificationNewMessageEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `NotificationNewMessageEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationNewMessageEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __field_watcher_count: Option<i32> = None;
+                let mut __field_thread_participants: Option<Vec<UserResponseCommonFields>> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_parent_author: Option<String> = None;
+                let mut __field_unread_count: Option<i32> = None;
+                let mut __field_total_unread_count: Option<i32> = None;
+                let mut __field_unread_channels: Option<i32> = None;
+                let mut __field_grouped_unread_channels: Option<std::collections::BTreeMap<String, i32>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "channel" => __field_channel = Some(__map.next_value()?),
+                        "message_id" => __field_message_id = Some(__map.next_value()?),
+                        "message" => __field_message = Some(__map.next_value()?),
+                        "watcher_count" => __field_watcher_count = Some(__map.next_value()?),
+                        "thread_participants" => __field_thread_participants = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "parent_author" => __field_parent_author = __map.next_value()?,
+                        "unread_count" => __field_unread_count = __map.next_value()?,
+                        "total_unread_count" => __field_total_unread_count = __map.next_value()?,
+                        "unread_channels" => __field_unread_channels = __map.next_value()?,
+                        "grouped_unread_channels" => __field_grouped_unread_channels = __map.next_value()?,
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(__field_channel) = __field_channel else {
+                    return Err(serde::de::Error::missing_field("channel"));
+                };
+                let Some(__field_message) = __field_message else {
+                    return Err(serde::de::Error::missing_field("message"));
+                };
+                Ok(NotificationNewMessageEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    channel: __field_channel,
+                    message_id: __field_message_id.unwrap_or_default(),
+                    message: __field_message,
+                    watcher_count: __field_watcher_count.unwrap_or_default(),
+                    thread_participants: __field_thread_participants,
+                    team: __field_team,
+                    parent_author: __field_parent_author,
+                    unread_count: __field_unread_count,
+                    total_unread_count: __field_total_unread_count,
+                    unread_channels: __field_unread_channels,
+                    grouped_unread_channels: __field_grouped_unread_channels,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for NotificationRemovedFromChannelEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
+        }
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
+        }
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
+        }
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
+        }
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
+        }
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
+        }
+        __map.serialize_entry("channel", &self.channel)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
+        }
+        __map.serialize_entry("member", &self.member)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "user", "member"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationRemovedFromChannelEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = NotificationRemovedFromChannelEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `NotificationRemovedFromChannelEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationRemovedFromChannelEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_member: Option<ChannelMemberResponse> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "channel" => __field_channel = Some(__map.next_value()?),
+                        "user" => __field_user = __map.next_value()?,
+                        "member" => __field_member = Some(__map.next_value()?),
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(__field_channel) = __field_channel else {
+                    return Err(serde::de::Error::missing_field("channel"));
+                };
+                let Some(__field_member) = __field_member else {
+                    return Err(serde::de::Error::missing_field("member"));
+                };
+                Ok(NotificationRemovedFromChannelEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    channel: __field_channel,
+                    user: __field_user,
+                    member: __field_member,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelStateResponseFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
         }
-        map_.serialize_entry("messages", &self.messages)?;
-        map_.serialize_entry("pinned_messages", &self.pinned_messages)?;
-        if let Some(value) = &self.watcher_count {
-            map_.serialize_entry("watcher_count", value)?;
+        __map.serialize_entry("messages", &self.messages)?;
+        __map.serialize_entry("pinned_messages", &self.pinned_messages)?;
+        if let Some(__value) = &self.watcher_count {
+            __map.serialize_entry("watcher_count", __value)?;
         }
-        if let Some(value) = &self.watchers {
-            map_.serialize_entry("watchers", value)?;
+        if let Some(__value) = &self.watchers {
+            __map.serialize_entry("watchers", __value)?;
         }
-        if let Some(value) = &self.read {
-            map_.serialize_entry("read", value)?;
+        if let Some(__value) = &self.read {
+            __map.serialize_entry("read", __value)?;
         }
-        map_.serialize_entry("members", &self.members)?;
-        if let Some(value) = &self.membership {
-            map_.serialize_entry("membership", value)?;
+        __map.serialize_entry("members", &self.members)?;
+        if let Some(__value) = &self.membership {
+            __map.serialize_entry("membership", __value)?;
         }
-        if let Some(value) = &self.push_preferences {
-            map_.serialize_entry("push_preferences", value)?;
+        if let Some(__value) = &self.push_preferences {
+            __map.serialize_entry("push_preferences", __value)?;
         }
-        map_.serialize_entry("threads", &self.threads)?;
-        if let Some(value) = &self.hidden {
-            map_.serialize_entry("hidden", value)?;
+        __map.serialize_entry("threads", &self.threads)?;
+        if let Some(__value) = &self.hidden {
+            __map.serialize_entry("hidden", __value)?;
         }
-        if let Some(value) = &self.hide_messages_before {
-            map_.serialize_entry("hide_messages_before", value)?;
+        if let Some(__value) = &self.hide_messages_before {
+            __map.serialize_entry("hide_messages_before", __value)?;
         }
-        if let Some(value) = &self.pending_messages {
-            map_.serialize_entry("pending_messages", value)?;
+        if let Some(__value) = &self.pending_messages {
+            __map.serialize_entry("pending_messages", __value)?;
         }
-        if let Some(value) = &self.draft {
-            map_.serialize_entry("draft", value)?;
+        if let Some(__value) = &self.draft {
+            __map.serialize_entry("draft", __value)?;
         }
-        if let Some(value) = &self.active_live_locations {
-            map_.serialize_entry("active_live_locations", value)?;
+        if let Some(__value) = &self.active_live_locations {
+            __map.serialize_entry("active_live_locations", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelStateResponseFields {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelStateResponseFields;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelStateResponseFields` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelStateResponseFields` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelStateResponseFields, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut messages_: Option<Vec<MessageResponse>> = None;
-                let mut pinned_messages_: Option<Vec<MessageResponse>> = None;
-                let mut watcher_count_: Option<i32> = None;
-                let mut watchers_: Option<Vec<UserResponse>> = None;
-                let mut read_: Option<Vec<ReadStateResponse>> = None;
-                let mut members_: Option<Vec<ChannelMemberResponse>> = None;
-                let mut membership_: Option<ChannelMemberResponse> = None;
-                let mut push_preferences_: Option<ChannelPushPreferencesResponse> = None;
-                let mut threads_: Option<Vec<ThreadStateResponse>> = None;
-                let mut hidden_: Option<bool> = None;
-                let mut hide_messages_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut pending_messages_: Option<Vec<PendingMessageResponse>> = None;
-                let mut draft_: Option<DraftResponse> = None;
-                let mut active_live_locations_: Option<Vec<SharedLocationResponseData>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel" => channel_ = map_.next_value()?,
-                        "messages" => messages_ = Some(map_.next_value()?),
-                        "pinned_messages" => pinned_messages_ = Some(map_.next_value()?),
-                        "watcher_count" => watcher_count_ = map_.next_value()?,
-                        "watchers" => watchers_ = map_.next_value()?,
-                        "read" => read_ = map_.next_value()?,
-                        "members" => members_ = Some(map_.next_value()?),
-                        "membership" => membership_ = map_.next_value()?,
-                        "push_preferences" => push_preferences_ = map_.next_value()?,
-                        "threads" => threads_ = Some(map_.next_value()?),
-                        "hidden" => hidden_ = map_.next_value()?,
-                        "hide_messages_before" => hide_messages_before_ = map_.next_value()?,
-                        "pending_messages" => pending_messages_ = map_.next_value()?,
-                        "draft" => draft_ = map_.next_value()?,
-                        "active_live_locations" => active_live_locations_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelStateResponseFields, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_messages: Option<Vec<MessageResponse>> = None;
+                let mut __field_pinned_messages: Option<Vec<MessageResponse>> = None;
+                let mut __field_watcher_count: Option<i32> = None;
+                let mut __field_watchers: Option<Vec<UserResponse>> = None;
+                let mut __field_read: Option<Vec<ReadStateResponse>> = None;
+                let mut __field_members: Option<Vec<ChannelMemberResponse>> = None;
+                let mut __field_membership: Option<ChannelMemberResponse> = None;
+                let mut __field_push_preferences: Option<ChannelPushPreferencesResponse> = None;
+                let mut __field_threads: Option<Vec<ThreadStateResponse>> = None;
+                let mut __field_hidden: Option<bool> = None;
+                let mut __field_hide_messages_before: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_pending_messages: Option<Vec<PendingMessageResponse>> = None;
+                let mut __field_draft: Option<DraftResponse> = None;
+                let mut __field_active_live_locations: Option<Vec<SharedLocationResponseData>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channel" => __field_channel = __map.next_value()?,
+                        "messages" => __field_messages = Some(__map.next_value()?),
+                        "pinned_messages" => __field_pinned_messages = Some(__map.next_value()?),
+                        "watcher_count" => __field_watcher_count = __map.next_value()?,
+                        "watchers" => __field_watchers = __map.next_value()?,
+                        "read" => __field_read = __map.next_value()?,
+                        "members" => __field_members = Some(__map.next_value()?),
+                        "membership" => __field_membership = __map.next_value()?,
+                        "push_preferences" => __field_push_preferences = __map.next_value()?,
+                        "threads" => __field_threads = Some(__map.next_value()?),
+                        "hidden" => __field_hidden = __map.next_value()?,
+                        "hide_messages_before" => __field_hide_messages_before = __map.next_value()?,
+                        "pending_messages" => __field_pending_messages = __map.next_value()?,
+                        "draft" => __field_draft = __map.next_value()?,
+                        "active_live_locations" => __field_active_live_locations = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ChannelStateResponseFields {
-                    channel: channel_,
-                    messages: messages_.unwrap_or_default(),
-                    pinned_messages: pinned_messages_.unwrap_or_default(),
-                    watcher_count: watcher_count_,
-                    watchers: watchers_,
-                    read: read_,
-                    members: members_.unwrap_or_default(),
-                    membership: membership_,
-                    push_preferences: push_preferences_,
-                    threads: threads_.unwrap_or_default(),
-                    hidden: hidden_,
-                    hide_messages_before: hide_messages_before_,
-                    pending_messages: pending_messages_,
-                    draft: draft_,
-                    active_live_locations: active_live_locations_,
+                    channel: __field_channel,
+                    messages: __field_messages.unwrap_or_default(),
+                    pinned_messages: __field_pinned_messages.unwrap_or_default(),
+                    watcher_count: __field_watcher_count,
+                    watchers: __field_watchers,
+                    read: __field_read,
+                    members: __field_members.unwrap_or_default(),
+                    membership: __field_membership,
+                    push_preferences: __field_push_preferences,
+                    threads: __field_threads.unwrap_or_default(),
+                    hidden: __field_hidden,
+                    hide_messages_before: __field_hide_messages_before,
+                    pending_messages: __field_pending_messages,
+                    draft: __field_draft,
+                    active_live_locations: __field_active_live_locations,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ParsedPredefinedFilterResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("filter", &self.filter)?;
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("filter", &self.filter)?;
+        if let Some(__value) = &self.sort {
+            __map.serialize_entry("sort", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ParsedPredefinedFilterResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ParsedPredefinedFilterResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ParsedPredefinedFilterResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ParsedPredefinedFilterResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ParsedPredefinedFilterResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "filter" => filter_ = Some(map_.next_value()?),
-                        "sort" => sort_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ParsedPredefinedFilterResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_name: Option<String> = None;
+                let mut __field_filter: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "filter" => __field_filter = Some(__map.next_value()?),
+                        "sort" => __field_sort = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ParsedPredefinedFilterResponse {
-                    name: name_.unwrap_or_default(),
-                    filter: filter_.unwrap_or_default(),
-                    sort: sort_,
+                    name: __field_name.unwrap_or_default(),
+                    filter: __field_filter.unwrap_or_default(),
+                    sort: __field_sort,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GroupedChannelsGroupRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.limit {
+            __map.serialize_entry("limit", __value)?;
         }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
+        if let Some(__value) = &self.prev {
+            __map.serialize_entry("prev", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GroupedChannelsGroupRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GroupedChannelsGroupRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GroupedChannelsGroupRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GroupedChannelsGroupRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GroupedChannelsGroupRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut limit_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "limit" => limit_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GroupedChannelsGroupRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_limit: Option<i32> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_prev: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "limit" => __field_limit = __map.next_value()?,
+                        "next" => __field_next = __map.next_value()?,
+                        "prev" => __field_prev = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(GroupedChannelsGroupRequest {
-                    limit: limit_,
-                    next: next_,
-                    prev: prev_,
+                    limit: __field_limit,
+                    next: __field_next,
+                    prev: __field_prev,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GroupedChannelsBucket {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channels", &self.channels)?;
-        if let Some(value) = &self.unread_channels {
-            map_.serialize_entry("unread_channels", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("channels", &self.channels)?;
+        if let Some(__value) = &self.unread_channels {
+            __map.serialize_entry("unread_channels", __value)?;
         }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
+        if let Some(__value) = &self.prev {
+            __map.serialize_entry("prev", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GroupedChannelsBucket {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GroupedChannelsBucket;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GroupedChannelsBucket` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GroupedChannelsBucket` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GroupedChannelsBucket, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channels_: Option<Vec<ChannelStateResponseFields>> = None;
-                let mut unread_channels_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channels" => channels_ = Some(map_.next_value()?),
-                        "unread_channels" => unread_channels_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GroupedChannelsBucket, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_channels: Option<Vec<ChannelStateResponseFields>> = None;
+                let mut __field_unread_channels: Option<i32> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_prev: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channels" => __field_channels = Some(__map.next_value()?),
+                        "unread_channels" => __field_unread_channels = __map.next_value()?,
+                        "next" => __field_next = __map.next_value()?,
+                        "prev" => __field_prev = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(GroupedChannelsBucket {
-                    channels: channels_.unwrap_or_default(),
-                    unread_channels: unread_channels_,
-                    next: next_,
-                    prev: prev_,
+                    channels: __field_channels.unwrap_or_default(),
+                    unread_channels: __field_unread_channels,
+                    next: __field_next,
+                    prev: __field_prev,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelInput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.auto_translation_enabled {
-            map_.serialize_entry("auto_translation_enabled", value)?;
+        if let Some(__value) = &self.auto_translation_enabled {
+            __map.serialize_entry("auto_translation_enabled", __value)?;
         }
-        if let Some(value) = &self.auto_translation_language {
-            map_.serialize_entry("auto_translation_language", value)?;
+        if let Some(__value) = &self.auto_translation_language {
+            __map.serialize_entry("auto_translation_language", __value)?;
         }
-        if let Some(value) = &self.created_by_id {
-            map_.serialize_entry("created_by_id", value)?;
+        if let Some(__value) = &self.created_by_id {
+            __map.serialize_entry("created_by_id", __value)?;
         }
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
+        if let Some(__value) = &self.created_by {
+            __map.serialize_entry("created_by", __value)?;
         }
-        if let Some(value) = &self.truncated_by_id {
-            map_.serialize_entry("truncated_by_id", value)?;
+        if let Some(__value) = &self.truncated_by_id {
+            __map.serialize_entry("truncated_by_id", __value)?;
         }
-        if let Some(value) = &self.frozen {
-            map_.serialize_entry("frozen", value)?;
+        if let Some(__value) = &self.frozen {
+            __map.serialize_entry("frozen", __value)?;
         }
-        if let Some(value) = &self.disabled {
-            map_.serialize_entry("disabled", value)?;
+        if let Some(__value) = &self.disabled {
+            __map.serialize_entry("disabled", __value)?;
         }
-        if let Some(value) = &self.invites {
-            map_.serialize_entry("invites", value)?;
+        if let Some(__value) = &self.invites {
+            __map.serialize_entry("invites", __value)?;
         }
-        if let Some(value) = &self.members {
-            map_.serialize_entry("members", value)?;
+        if let Some(__value) = &self.members {
+            __map.serialize_entry("members", __value)?;
         }
-        if let Some(value) = &self.config_overrides {
-            map_.serialize_entry("config_overrides", value)?;
+        if let Some(__value) = &self.config_overrides {
+            __map.serialize_entry("config_overrides", __value)?;
         }
-        if let Some(value) = &self.filter_tags {
-            map_.serialize_entry("filter_tags", value)?;
+        if let Some(__value) = &self.filter_tags {
+            __map.serialize_entry("filter_tags", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["team", "auto_translation_enabled", "auto_translation_language", "created_by_id", "created_by", "truncated_by_id", "frozen", "disabled", "invites", "members", "config_overrides", "filter_tags"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["team", "auto_translation_enabled", "auto_translation_language", "created_by_id", "created_by", "truncated_by_id", "frozen", "disabled", "invites", "members", "config_overrides", "filter_tags"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelInput {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelInput;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelInput` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelInput` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelInput, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut team_: Option<String> = None;
-                let mut auto_translation_enabled_: Option<bool> = None;
-                let mut auto_translation_language_: Option<String> = None;
-                let mut created_by_id_: Option<String> = None;
-                let mut created_by_: Option<UserRequest> = None;
-                let mut truncated_by_id_: Option<String> = None;
-                let mut frozen_: Option<bool> = None;
-                let mut disabled_: Option<bool> = None;
-                let mut invites_: Option<Vec<ChannelMemberRequest>> = None;
-                let mut members_: Option<Vec<ChannelMemberRequest>> = None;
-                let mut config_overrides_: Option<ChannelConfigOverrides> = None;
-                let mut filter_tags_: Option<Vec<String>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "team" => team_ = map_.next_value()?,
-                        "auto_translation_enabled" => auto_translation_enabled_ = map_.next_value()?,
-                        "auto_translation_language" => auto_translation_language_ = map_.next_value()?,
-                        "created_by_id" => created_by_id_ = map_.next_value()?,
-                        "created_by" => created_by_ = map_.next_value()?,
-                        "truncated_by_id" => truncated_by_id_ = map_.next_value()?,
-                        "frozen" => frozen_ = map_.next_value()?,
-                        "disabled" => disabled_ = map_.next_value()?,
-                        "invites" => invites_ = map_.next_value()?,
-                        "members" => members_ = map_.next_value()?,
-                        "config_overrides" => config_overrides_ = map_.next_value()?,
-                        "filter_tags" => filter_tags_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelInput, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_team: Option<String> = None;
+                let mut __field_auto_translation_enabled: Option<bool> = None;
+                let mut __field_auto_translation_language: Option<String> = None;
+                let mut __field_created_by_id: Option<String> = None;
+                let mut __field_created_by: Option<UserRequest> = None;
+                let mut __field_truncated_by_id: Option<String> = None;
+                let mut __field_frozen: Option<bool> = None;
+                let mut __field_disabled: Option<bool> = None;
+                let mut __field_invites: Option<Vec<ChannelMemberRequest>> = None;
+                let mut __field_members: Option<Vec<ChannelMemberRequest>> = None;
+                let mut __field_config_overrides: Option<ChannelConfigOverrides> = None;
+                let mut __field_filter_tags: Option<Vec<String>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "team" => __field_team = __map.next_value()?,
+                        "auto_translation_enabled" => __field_auto_translation_enabled = __map.next_value()?,
+                        "auto_translation_language" => __field_auto_translation_language = __map.next_value()?,
+                        "created_by_id" => __field_created_by_id = __map.next_value()?,
+                        "created_by" => __field_created_by = __map.next_value()?,
+                        "truncated_by_id" => __field_truncated_by_id = __map.next_value()?,
+                        "frozen" => __field_frozen = __map.next_value()?,
+                        "disabled" => __field_disabled = __map.next_value()?,
+                        "invites" => __field_invites = __map.next_value()?,
+                        "members" => __field_members = __map.next_value()?,
+                        "config_overrides" => __field_config_overrides = __map.next_value()?,
+                        "filter_tags" => __field_filter_tags = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 Ok(ChannelInput {
-                    team: team_,
-                    auto_translation_enabled: auto_translation_enabled_,
-                    auto_translation_language: auto_translation_language_,
-                    created_by_id: created_by_id_,
-                    created_by: created_by_,
-                    truncated_by_id: truncated_by_id_,
-                    frozen: frozen_,
-                    disabled: disabled_,
-                    invites: invites_,
-                    members: members_,
-                    config_overrides: config_overrides_,
-                    filter_tags: filter_tags_,
-                    custom: custom_,
+                    team: __field_team,
+                    auto_translation_enabled: __field_auto_translation_enabled,
+                    auto_translation_language: __field_auto_translation_language,
+                    created_by_id: __field_created_by_id,
+                    created_by: __field_created_by,
+                    truncated_by_id: __field_truncated_by_id,
+                    frozen: __field_frozen,
+                    disabled: __field_disabled,
+                    invites: __field_invites,
+                    members: __field_members,
+                    config_overrides: __field_config_overrides,
+                    filter_tags: __field_filter_tags,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MessagePaginationParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.limit {
+            __map.serialize_entry("limit", __value)?;
         }
-        if let Some(value) = &self.id_gte {
-            map_.serialize_entry("id_gte", value)?;
+        if let Some(__value) = &self.id_gte {
+            __map.serialize_entry("id_gte", __value)?;
         }
-        if let Some(value) = &self.id_gt {
-            map_.serialize_entry("id_gt", value)?;
+        if let Some(__value) = &self.id_gt {
+            __map.serialize_entry("id_gt", __value)?;
         }
-        if let Some(value) = &self.id_lte {
-            map_.serialize_entry("id_lte", value)?;
+        if let Some(__value) = &self.id_lte {
+            __map.serialize_entry("id_lte", __value)?;
         }
-        if let Some(value) = &self.id_lt {
-            map_.serialize_entry("id_lt", value)?;
+        if let Some(__value) = &self.id_lt {
+            __map.serialize_entry("id_lt", __value)?;
         }
-        if let Some(value) = &self.created_at_after_or_equal {
-            map_.serialize_entry("created_at_after_or_equal", value)?;
+        if let Some(__value) = &self.created_at_after_or_equal {
+            __map.serialize_entry("created_at_after_or_equal", __value)?;
         }
-        if let Some(value) = &self.created_at_after {
-            map_.serialize_entry("created_at_after", value)?;
+        if let Some(__value) = &self.created_at_after {
+            __map.serialize_entry("created_at_after", __value)?;
         }
-        if let Some(value) = &self.created_at_before_or_equal {
-            map_.serialize_entry("created_at_before_or_equal", value)?;
+        if let Some(__value) = &self.created_at_before_or_equal {
+            __map.serialize_entry("created_at_before_or_equal", __value)?;
         }
-        if let Some(value) = &self.created_at_before {
-            map_.serialize_entry("created_at_before", value)?;
+        if let Some(__value) = &self.created_at_before {
+            __map.serialize_entry("created_at_before", __value)?;
         }
-        if let Some(value) = &self.id_around {
-            map_.serialize_entry("id_around", value)?;
+        if let Some(__value) = &self.id_around {
+            __map.serialize_entry("id_around", __value)?;
         }
-        if let Some(value) = &self.created_at_around {
-            map_.serialize_entry("created_at_around", value)?;
+        if let Some(__value) = &self.created_at_around {
+            __map.serialize_entry("created_at_around", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessagePaginationParams {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessagePaginationParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessagePaginationParams` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MessagePaginationParams` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessagePaginationParams, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut limit_: Option<i32> = None;
-                let mut id_gte_: Option<String> = None;
-                let mut id_gt_: Option<String> = None;
-                let mut id_lte_: Option<String> = None;
-                let mut id_lt_: Option<String> = None;
-                let mut created_at_after_or_equal_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_after_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_before_or_equal_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut id_around_: Option<String> = None;
-                let mut created_at_around_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "limit" => limit_ = map_.next_value()?,
-                        "id_gte" => id_gte_ = map_.next_value()?,
-                        "id_gt" => id_gt_ = map_.next_value()?,
-                        "id_lte" => id_lte_ = map_.next_value()?,
-                        "id_lt" => id_lt_ = map_.next_value()?,
-                        "created_at_after_or_equal" => created_at_after_or_equal_ = map_.next_value()?,
-                        "created_at_after" => created_at_after_ = map_.next_value()?,
-                        "created_at_before_or_equal" => created_at_before_or_equal_ = map_.next_value()?,
-                        "created_at_before" => created_at_before_ = map_.next_value()?,
-                        "id_around" => id_around_ = map_.next_value()?,
-                        "created_at_around" => created_at_around_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessagePaginationParams, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_limit: Option<i32> = None;
+                let mut __field_id_gte: Option<String> = None;
+                let mut __field_id_gt: Option<String> = None;
+                let mut __field_id_lte: Option<String> = None;
+                let mut __field_id_lt: Option<String> = None;
+                let mut __field_created_at_after_or_equal: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_created_at_after: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_created_at_before_or_equal: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_created_at_before: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_id_around: Option<String> = None;
+                let mut __field_created_at_around: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "limit" => __field_limit = __map.next_value()?,
+                        "id_gte" => __field_id_gte = __map.next_value()?,
+                        "id_gt" => __field_id_gt = __map.next_value()?,
+                        "id_lte" => __field_id_lte = __map.next_value()?,
+                        "id_lt" => __field_id_lt = __map.next_value()?,
+                        "created_at_after_or_equal" => __field_created_at_after_or_equal = __map.next_value()?,
+                        "created_at_after" => __field_created_at_after = __map.next_value()?,
+                        "created_at_before_or_equal" => __field_created_at_before_or_equal = __map.next_value()?,
+                        "created_at_before" => __field_created_at_before = __map.next_value()?,
+                        "id_around" => __field_id_around = __map.next_value()?,
+                        "created_at_around" => __field_created_at_around = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(MessagePaginationParams {
-                    limit: limit_,
-                    id_gte: id_gte_,
-                    id_gt: id_gt_,
-                    id_lte: id_lte_,
-                    id_lt: id_lt_,
-                    created_at_after_or_equal: created_at_after_or_equal_,
-                    created_at_after: created_at_after_,
-                    created_at_before_or_equal: created_at_before_or_equal_,
-                    created_at_before: created_at_before_,
-                    id_around: id_around_,
-                    created_at_around: created_at_around_,
+                    limit: __field_limit,
+                    id_gte: __field_id_gte,
+                    id_gt: __field_id_gt,
+                    id_lte: __field_id_lte,
+                    id_lt: __field_id_lt,
+                    created_at_after_or_equal: __field_created_at_after_or_equal,
+                    created_at_after: __field_created_at_after,
+                    created_at_before_or_equal: __field_created_at_before_or_equal,
+                    created_at_before: __field_created_at_before,
+                    id_around: __field_id_around,
+                    created_at_around: __field_created_at_around,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PaginationParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.limit {
+            __map.serialize_entry("limit", __value)?;
         }
-        if let Some(value) = &self.offset {
-            map_.serialize_entry("offset", value)?;
+        if let Some(__value) = &self.offset {
+            __map.serialize_entry("offset", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PaginationParams {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PaginationParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PaginationParams` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PaginationParams` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PaginationParams, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut limit_: Option<i32> = None;
-                let mut offset_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "limit" => limit_ = map_.next_value()?,
-                        "offset" => offset_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PaginationParams, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_limit: Option<i32> = None;
+                let mut __field_offset: Option<i32> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "limit" => __field_limit = __map.next_value()?,
+                        "offset" => __field_offset = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(PaginationParams {
-                    limit: limit_,
-                    offset: offset_,
+                    limit: __field_limit,
+                    offset: __field_offset,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PendingMessageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
         }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
+        if let Some(__value) = &self.message {
+            __map.serialize_entry("message", __value)?;
         }
-        if let Some(value) = &self.metadata {
-            map_.serialize_entry("metadata", value)?;
+        if let Some(__value) = &self.metadata {
+            __map.serialize_entry("metadata", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PendingMessageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PendingMessageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PendingMessageResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PendingMessageResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PendingMessageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_: Option<UserResponse> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut metadata_: Option<std::collections::BTreeMap<String, String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user" => user_ = map_.next_value()?,
-                        "channel" => channel_ = map_.next_value()?,
-                        "message" => message_ = map_.next_value()?,
-                        "metadata" => metadata_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PendingMessageResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __field_metadata: Option<std::collections::BTreeMap<String, String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user" => __field_user = __map.next_value()?,
+                        "channel" => __field_channel = __map.next_value()?,
+                        "message" => __field_message = __map.next_value()?,
+                        "metadata" => __field_metadata = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(PendingMessageResponse {
-                    user: user_,
-                    channel: channel_,
-                    message: message_,
-                    metadata: metadata_,
+                    user: __field_user,
+                    channel: __field_channel,
+                    message: __field_message,
+                    metadata: __field_metadata,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelInputRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.auto_translation_enabled {
-            map_.serialize_entry("auto_translation_enabled", value)?;
+        if let Some(__value) = &self.auto_translation_enabled {
+            __map.serialize_entry("auto_translation_enabled", __value)?;
         }
-        if let Some(value) = &self.auto_translation_language {
-            map_.serialize_entry("auto_translation_language", value)?;
+        if let Some(__value) = &self.auto_translation_language {
+            __map.serialize_entry("auto_translation_language", __value)?;
         }
-        if let Some(value) = &self.frozen {
-            map_.serialize_entry("frozen", value)?;
+        if let Some(__value) = &self.frozen {
+            __map.serialize_entry("frozen", __value)?;
         }
-        if let Some(value) = &self.disabled {
-            map_.serialize_entry("disabled", value)?;
+        if let Some(__value) = &self.disabled {
+            __map.serialize_entry("disabled", __value)?;
         }
-        if let Some(value) = &self.invites {
-            map_.serialize_entry("invites", value)?;
+        if let Some(__value) = &self.invites {
+            __map.serialize_entry("invites", __value)?;
         }
-        if let Some(value) = &self.members {
-            map_.serialize_entry("members", value)?;
+        if let Some(__value) = &self.members {
+            __map.serialize_entry("members", __value)?;
         }
-        if let Some(value) = &self.config_overrides {
-            map_.serialize_entry("config_overrides", value)?;
+        if let Some(__value) = &self.config_overrides {
+            __map.serialize_entry("config_overrides", __value)?;
         }
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
+        if let Some(__value) = &self.created_by {
+            __map.serialize_entry("created_by", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["team", "auto_translation_enabled", "auto_translation_language", "frozen", "disabled", "invites", "members", "config_overrides", "created_by"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["team", "auto_translation_enabled", "auto_translation_language", "frozen", "disabled", "invites", "members", "config_overrides", "created_by"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelInputRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelInputRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelInputRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelInputRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelInputRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut team_: Option<String> = None;
-                let mut auto_translation_enabled_: Option<bool> = None;
-                let mut auto_translation_language_: Option<String> = None;
-                let mut frozen_: Option<bool> = None;
-                let mut disabled_: Option<bool> = None;
-                let mut invites_: Option<Vec<ChannelMemberRequest>> = None;
-                let mut members_: Option<Vec<ChannelMemberRequest>> = None;
-                let mut config_overrides_: Option<ConfigOverridesRequest> = None;
-                let mut created_by_: Option<UserRequest> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "team" => team_ = map_.next_value()?,
-                        "auto_translation_enabled" => auto_translation_enabled_ = map_.next_value()?,
-                        "auto_translation_language" => auto_translation_language_ = map_.next_value()?,
-                        "frozen" => frozen_ = map_.next_value()?,
-                        "disabled" => disabled_ = map_.next_value()?,
-                        "invites" => invites_ = map_.next_value()?,
-                        "members" => members_ = map_.next_value()?,
-                        "config_overrides" => config_overrides_ = map_.next_value()?,
-                        "created_by" => created_by_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelInputRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_team: Option<String> = None;
+                let mut __field_auto_translation_enabled: Option<bool> = None;
+                let mut __field_auto_translation_language: Option<String> = None;
+                let mut __field_frozen: Option<bool> = None;
+                let mut __field_disabled: Option<bool> = None;
+                let mut __field_invites: Option<Vec<ChannelMemberRequest>> = None;
+                let mut __field_members: Option<Vec<ChannelMemberRequest>> = None;
+                let mut __field_config_overrides: Option<ConfigOverridesRequest> = None;
+                let mut __field_created_by: Option<UserRequest> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "team" => __field_team = __map.next_value()?,
+                        "auto_translation_enabled" => __field_auto_translation_enabled = __map.next_value()?,
+                        "auto_translation_language" => __field_auto_translation_language = __map.next_value()?,
+                        "frozen" => __field_frozen = __map.next_value()?,
+                        "disabled" => __field_disabled = __map.next_value()?,
+                        "invites" => __field_invites = __map.next_value()?,
+                        "members" => __field_members = __map.next_value()?,
+                        "config_overrides" => __field_config_overrides = __map.next_value()?,
+                        "created_by" => __field_created_by = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 Ok(ChannelInputRequest {
-                    team: team_,
-                    auto_translation_enabled: auto_translation_enabled_,
-                    auto_translation_language: auto_translation_language_,
-                    frozen: frozen_,
-                    disabled: disabled_,
-                    invites: invites_,
-                    members: members_,
-                    config_overrides: config_overrides_,
-                    created_by: created_by_,
-                    custom: custom_,
+                    team: __field_team,
+                    auto_translation_enabled: __field_auto_translation_enabled,
+                    auto_translation_language: __field_auto_translation_language,
+                    frozen: __field_frozen,
+                    disabled: __field_disabled,
+                    invites: __field_invites,
+                    members: __field_members,
+                    config_overrides: __field_config_overrides,
+                    created_by: __field_created_by,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DeleteChannelsResultResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.error {
-            map_.serialize_entry("error", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("status", &self.status)?;
+        if let Some(__value) = &self.error {
+            __map.serialize_entry("error", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteChannelsResultResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteChannelsResultResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteChannelsResultResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DeleteChannelsResultResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteChannelsResultResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut status_: Option<String> = None;
-                let mut error_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "status" => status_ = Some(map_.next_value()?),
-                        "error" => error_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteChannelsResultResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_status: Option<String> = None;
+                let mut __field_error: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "status" => __field_status = Some(__map.next_value()?),
+                        "error" => __field_error = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(DeleteChannelsResultResponse {
-                    status: status_.unwrap_or_default(),
-                    error: error_,
+                    status: __field_status.unwrap_or_default(),
+                    error: __field_error,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelBatchMemberRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user_id", &self.user_id)?;
-        if let Some(value) = &self.channel_role {
-            map_.serialize_entry("channel_role", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("user_id", &self.user_id)?;
+        if let Some(__value) = &self.channel_role {
+            __map.serialize_entry("channel_role", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelBatchMemberRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelBatchMemberRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelBatchMemberRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelBatchMemberRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelBatchMemberRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_id_: Option<String> = None;
-                let mut channel_role_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_id" => user_id_ = Some(map_.next_value()?),
-                        "channel_role" => channel_role_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelBatchMemberRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_channel_role: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user_id" => __field_user_id = Some(__map.next_value()?),
+                        "channel_role" => __field_channel_role = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ChannelBatchMemberRequest {
-                    user_id: user_id_.unwrap_or_default(),
-                    channel_role: channel_role_,
+                    user_id: __field_user_id.unwrap_or_default(),
+                    channel_role: __field_channel_role,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelDataUpdate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.frozen {
-            map_.serialize_entry("frozen", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.frozen {
+            __map.serialize_entry("frozen", __value)?;
         }
-        if let Some(value) = &self.disabled {
-            map_.serialize_entry("disabled", value)?;
+        if let Some(__value) = &self.disabled {
+            __map.serialize_entry("disabled", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.config_overrides {
-            map_.serialize_entry("config_overrides", value)?;
+        if let Some(__value) = &self.config_overrides {
+            __map.serialize_entry("config_overrides", __value)?;
         }
-        if let Some(value) = &self.auto_translation_enabled {
-            map_.serialize_entry("auto_translation_enabled", value)?;
+        if let Some(__value) = &self.auto_translation_enabled {
+            __map.serialize_entry("auto_translation_enabled", __value)?;
         }
-        if let Some(value) = &self.auto_translation_language {
-            map_.serialize_entry("auto_translation_language", value)?;
+        if let Some(__value) = &self.auto_translation_language {
+            __map.serialize_entry("auto_translation_language", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["frozen", "disabled", "team", "config_overrides", "auto_translation_enabled", "auto_translation_language"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["frozen", "disabled", "team", "config_overrides", "auto_translation_enabled", "auto_translation_language"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelDataUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelDataUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelDataUpdate` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelDataUpdate` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelDataUpdate, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut frozen_: Option<bool> = None;
-                let mut disabled_: Option<bool> = None;
-                let mut team_: Option<String> = None;
-                let mut config_overrides_: Option<ChannelConfigOverrides> = None;
-                let mut auto_translation_enabled_: Option<bool> = None;
-                let mut auto_translation_language_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "frozen" => frozen_ = map_.next_value()?,
-                        "disabled" => disabled_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "config_overrides" => config_overrides_ = map_.next_value()?,
-                        "auto_translation_enabled" => auto_translation_enabled_ = map_.next_value()?,
-                        "auto_translation_language" => auto_translation_language_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelDataUpdate, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_frozen: Option<bool> = None;
+                let mut __field_disabled: Option<bool> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_config_overrides: Option<ChannelConfigOverrides> = None;
+                let mut __field_auto_translation_enabled: Option<bool> = None;
+                let mut __field_auto_translation_language: Option<String> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "frozen" => __field_frozen = __map.next_value()?,
+                        "disabled" => __field_disabled = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "config_overrides" => __field_config_overrides = __map.next_value()?,
+                        "auto_translation_enabled" => __field_auto_translation_enabled = __map.next_value()?,
+                        "auto_translation_language" => __field_auto_translation_language = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 Ok(ChannelDataUpdate {
-                    frozen: frozen_,
-                    disabled: disabled_,
-                    team: team_,
-                    config_overrides: config_overrides_,
-                    auto_translation_enabled: auto_translation_enabled_,
-                    auto_translation_language: auto_translation_language_,
-                    custom: custom_,
+                    frozen: __field_frozen,
+                    disabled: __field_disabled,
+                    team: __field_team,
+                    config_overrides: __field_config_overrides,
+                    auto_translation_enabled: __field_auto_translation_enabled,
+                    auto_translation_language: __field_auto_translation_language,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for EventRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.parent_id {
-            map_.serialize_entry("parent_id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("type", &self.type_)?;
+        if let Some(__value) = &self.parent_id {
+            __map.serialize_entry("parent_id", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["type", "parent_id", "user_id", "user"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["type", "parent_id", "user_id", "user"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for EventRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EventRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `EventRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `EventRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<EventRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut parent_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = Some(map_.next_value()?),
-                        "parent_id" => parent_id_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<EventRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_parent_id: Option<String> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => __field_type_ = Some(__map.next_value()?),
+                        "parent_id" => __field_parent_id = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 Ok(EventRequest {
-                    type_: type_.unwrap_or_default(),
-                    parent_id: parent_id_,
-                    user_id: user_id_,
-                    user: user_,
-                    custom: custom_,
+                    type_: __field_type_.unwrap_or_default(),
+                    parent_id: __field_parent_id,
+                    user_id: __field_user_id,
+                    user: __field_user,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for WsEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.connection_id {
-            map_.serialize_entry("connection_id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("type", &self.type_)?;
+        if let Some(__value) = &self.connection_id {
+            __map.serialize_entry("connection_id", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_last_message_at {
-            map_.serialize_entry("channel_last_message_at", value)?;
+        if let Some(__value) = &self.channel_last_message_at {
+            __map.serialize_entry("channel_last_message_at", __value)?;
         }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
+        if let Some(__value) = &self.message {
+            __map.serialize_entry("message", __value)?;
         }
-        if let Some(value) = &self.message_update {
-            map_.serialize_entry("message_update", value)?;
+        if let Some(__value) = &self.message_update {
+            __map.serialize_entry("message_update", __value)?;
         }
-        if let Some(value) = &self.reaction {
-            map_.serialize_entry("reaction", value)?;
+        if let Some(__value) = &self.reaction {
+            __map.serialize_entry("reaction", __value)?;
         }
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
         }
-        if let Some(value) = &self.thread_id {
-            map_.serialize_entry("thread_id", value)?;
+        if let Some(__value) = &self.thread_id {
+            __map.serialize_entry("thread_id", __value)?;
         }
-        if let Some(value) = &self.thread {
-            map_.serialize_entry("thread", value)?;
+        if let Some(__value) = &self.thread {
+            __map.serialize_entry("thread", __value)?;
         }
-        if let Some(value) = &self.member {
-            map_.serialize_entry("member", value)?;
+        if let Some(__value) = &self.member {
+            __map.serialize_entry("member", __value)?;
         }
-        if let Some(value) = &self.poll {
-            map_.serialize_entry("poll", value)?;
+        if let Some(__value) = &self.poll {
+            __map.serialize_entry("poll", __value)?;
         }
-        if let Some(value) = &self.poll_vote {
-            map_.serialize_entry("poll_vote", value)?;
+        if let Some(__value) = &self.poll_vote {
+            __map.serialize_entry("poll_vote", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.me {
-            map_.serialize_entry("me", value)?;
+        if let Some(__value) = &self.me {
+            __map.serialize_entry("me", __value)?;
         }
-        if let Some(value) = &self.watcher_count {
-            map_.serialize_entry("watcher_count", value)?;
+        if let Some(__value) = &self.watcher_count {
+            __map.serialize_entry("watcher_count", __value)?;
         }
-        if let Some(value) = &self.reason {
-            map_.serialize_entry("reason", value)?;
+        if let Some(__value) = &self.reason {
+            __map.serialize_entry("reason", __value)?;
         }
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
+        if let Some(__value) = &self.created_by {
+            __map.serialize_entry("created_by", __value)?;
         }
-        if let Some(value) = &self.automoderation {
-            map_.serialize_entry("automoderation", value)?;
+        if let Some(__value) = &self.automoderation {
+            __map.serialize_entry("automoderation", __value)?;
         }
-        if let Some(value) = &self.automoderation_scores {
-            map_.serialize_entry("automoderation_scores", value)?;
+        if let Some(__value) = &self.automoderation_scores {
+            __map.serialize_entry("automoderation_scores", __value)?;
         }
-        if let Some(value) = &self.parent_id {
-            map_.serialize_entry("parent_id", value)?;
+        if let Some(__value) = &self.parent_id {
+            __map.serialize_entry("parent_id", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["type", "connection_id", "cid", "channel_id", "channel_type", "channel_last_message_at", "message", "message_update", "reaction", "channel", "thread_id", "thread", "member", "poll", "poll_vote", "user", "user_id", "me", "watcher_count", "reason", "created_by", "automoderation", "automoderation_scores", "parent_id", "team", "created_at"])?;
-        map_.end()
+        __map.serialize_entry("created_at", &self.created_at)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["type", "connection_id", "cid", "channel_id", "channel_type", "channel_last_message_at", "message", "message_update", "reaction", "channel", "thread_id", "thread", "member", "poll", "poll_vote", "user", "user_id", "me", "watcher_count", "reason", "created_by", "automoderation", "automoderation_scores", "parent_id", "team", "created_at"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for WsEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = WsEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WSEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `WSEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<WsEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut connection_id_: Option<String> = None;
-                let mut cid_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_last_message_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut message_update_: Option<MessageUpdate> = None;
-                let mut reaction_: Option<ReactionResponse> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut thread_id_: Option<String> = None;
-                let mut thread_: Option<ThreadResponse> = None;
-                let mut member_: Option<ChannelMemberResponse> = None;
-                let mut poll_: Option<PollResponseData> = None;
-                let mut poll_vote_: Option<PollVoteResponseData> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut user_id_: Option<String> = None;
-                let mut me_: Option<OwnUserResponse> = None;
-                let mut watcher_count_: Option<i32> = None;
-                let mut reason_: Option<String> = None;
-                let mut created_by_: Option<UserResponse> = None;
-                let mut automoderation_: Option<bool> = None;
-                let mut automoderation_scores_: Option<ModerationResponse> = None;
-                let mut parent_id_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = Some(map_.next_value()?),
-                        "connection_id" => connection_id_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_last_message_at" => channel_last_message_at_ = map_.next_value()?,
-                        "message" => message_ = map_.next_value()?,
-                        "message_update" => message_update_ = map_.next_value()?,
-                        "reaction" => reaction_ = map_.next_value()?,
-                        "channel" => channel_ = map_.next_value()?,
-                        "thread_id" => thread_id_ = map_.next_value()?,
-                        "thread" => thread_ = map_.next_value()?,
-                        "member" => member_ = map_.next_value()?,
-                        "poll" => poll_ = map_.next_value()?,
-                        "poll_vote" => poll_vote_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "me" => me_ = map_.next_value()?,
-                        "watcher_count" => watcher_count_ = map_.next_value()?,
-                        "reason" => reason_ = map_.next_value()?,
-                        "created_by" => created_by_ = map_.next_value()?,
-                        "automoderation" => automoderation_ = map_.next_value()?,
-                        "automoderation_scores" => automoderation_scores_ = map_.next_value()?,
-                        "parent_id" => parent_id_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<WsEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_connection_id: Option<String> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_last_message_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __field_message_update: Option<MessageUpdate> = None;
+                let mut __field_reaction: Option<ReactionResponse> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_thread_id: Option<String> = None;
+                let mut __field_thread: Option<ThreadResponse> = None;
+                let mut __field_member: Option<ChannelMemberResponse> = None;
+                let mut __field_poll: Option<PollResponseData> = None;
+                let mut __field_poll_vote: Option<PollVoteResponseData> = None;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_me: Option<OwnUserResponse> = None;
+                let mut __field_watcher_count: Option<i32> = None;
+                let mut __field_reason: Option<String> = None;
+                let mut __field_created_by: Option<UserResponse> = None;
+                let mut __field_automoderation: Option<bool> = None;
+                let mut __field_automoderation_scores: Option<ModerationResponse> = None;
+                let mut __field_parent_id: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => __field_type_ = Some(__map.next_value()?),
+                        "connection_id" => __field_connection_id = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_last_message_at" => __field_channel_last_message_at = __map.next_value()?,
+                        "message" => __field_message = __map.next_value()?,
+                        "message_update" => __field_message_update = __map.next_value()?,
+                        "reaction" => __field_reaction = __map.next_value()?,
+                        "channel" => __field_channel = __map.next_value()?,
+                        "thread_id" => __field_thread_id = __map.next_value()?,
+                        "thread" => __field_thread = __map.next_value()?,
+                        "member" => __field_member = __map.next_value()?,
+                        "poll" => __field_poll = __map.next_value()?,
+                        "poll_vote" => __field_poll_vote = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "me" => __field_me = __map.next_value()?,
+                        "watcher_count" => __field_watcher_count = __map.next_value()?,
+                        "reason" => __field_reason = __map.next_value()?,
+                        "created_by" => __field_created_by = __map.next_value()?,
+                        "automoderation" => __field_automoderation = __map.next_value()?,
+                        "automoderation_scores" => __field_automoderation_scores = __map.next_value()?,
+                        "parent_id" => __field_parent_id = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(WsEvent {
-                    type_: type_.unwrap_or_default(),
-                    connection_id: connection_id_,
-                    cid: cid_,
-                    channel_id: channel_id_,
-                    channel_type: channel_type_,
-                    channel_last_message_at: channel_last_message_at_,
-                    message: message_,
-                    message_update: message_update_,
-                    reaction: reaction_,
-                    channel: channel_,
-                    thread_id: thread_id_,
-                    thread: thread_,
-                    member: member_,
-                    poll: poll_,
-                    poll_vote: poll_vote_,
-                    user: user_,
-                    user_id: user_id_,
-                    me: me_,
-                    watcher_count: watcher_count_,
-                    reason: reason_,
-                    created_by: created_by_,
-                    automoderation: automoderation_,
-                    automoderation_scores: automoderation_scores_,
-                    parent_id: parent_id_,
-                    team: team_,
-                    created_at: created_at_,
-                    custom: custom_,
+                    type_: __field_type_.unwrap_or_default(),
+                    connection_id: __field_connection_id,
+                    cid: __field_cid,
+                    channel_id: __field_channel_id,
+                    channel_type: __field_channel_type,
+                    channel_last_message_at: __field_channel_last_message_at,
+                    message: __field_message,
+                    message_update: __field_message_update,
+                    reaction: __field_reaction,
+                    channel: __field_channel,
+                    thread_id: __field_thread_id,
+                    thread: __field_thread,
+                    member: __field_member,
+                    poll: __field_poll,
+                    poll_vote: __field_poll_vote,
+                    user: __field_user,
+                    user_id: __field_user_id,
+                    me: __field_me,
+                    watcher_count: __field_watcher_count,
+                    reason: __field_reason,
+                    created_by: __field_created_by,
+                    automoderation: __field_automoderation,
+                    automoderation_scores: __field_automoderation_scores,
+                    parent_id: __field_parent_id,
+                    team: __field_team,
+                    created_at: __field_created_at,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MarkReadResponseEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("cid", &self.cid)?;
-        map_.serialize_entry("channel_id", &self.channel_id)?;
-        map_.serialize_entry("channel_type", &self.channel_type)?;
-        if let Some(value) = &self.channel_last_message_at {
-            map_.serialize_entry("channel_last_message_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("type", &self.type_)?;
+        __map.serialize_entry("cid", &self.cid)?;
+        __map.serialize_entry("channel_id", &self.channel_id)?;
+        __map.serialize_entry("channel_type", &self.channel_type)?;
+        if let Some(__value) = &self.channel_last_message_at {
+            __map.serialize_entry("channel_last_message_at", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.thread {
-            map_.serialize_entry("thread", value)?;
+        if let Some(__value) = &self.thread {
+            __map.serialize_entry("thread", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.last_read_message_id {
-            map_.serialize_entry("last_read_message_id", value)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.last_read_message_id {
+            __map.serialize_entry("last_read_message_id", __value)?;
         }
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MarkReadResponseEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MarkReadResponseEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MarkReadResponseEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MarkReadResponseEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MarkReadResponseEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut cid_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_last_message_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut team_: Option<String> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut thread_: Option<ThreadResponse> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut last_read_message_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = Some(map_.next_value()?),
-                        "cid" => cid_ = Some(map_.next_value()?),
-                        "channel_id" => channel_id_ = Some(map_.next_value()?),
-                        "channel_type" => channel_type_ = Some(map_.next_value()?),
-                        "channel_last_message_at" => channel_last_message_at_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "thread" => thread_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "last_read_message_id" => last_read_message_id_ = map_.next_value()?,
-                        "channel" => channel_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MarkReadResponseEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_last_message_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_thread: Option<ThreadResponse> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_last_read_message_id: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => __field_type_ = Some(__map.next_value()?),
+                        "cid" => __field_cid = Some(__map.next_value()?),
+                        "channel_id" => __field_channel_id = Some(__map.next_value()?),
+                        "channel_type" => __field_channel_type = Some(__map.next_value()?),
+                        "channel_last_message_at" => __field_channel_last_message_at = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "thread" => __field_thread = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "last_read_message_id" => __field_last_read_message_id = __map.next_value()?,
+                        "channel" => __field_channel = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(MarkReadResponseEvent {
-                    type_: type_.unwrap_or_default(),
-                    cid: cid_.unwrap_or_default(),
-                    channel_id: channel_id_.unwrap_or_default(),
-                    channel_type: channel_type_.unwrap_or_default(),
-                    channel_last_message_at: channel_last_message_at_,
-                    team: team_,
-                    user: user_,
-                    thread: thread_,
-                    created_at: created_at_,
-                    last_read_message_id: last_read_message_id_,
-                    channel: channel_,
+                    type_: __field_type_.unwrap_or_default(),
+                    cid: __field_cid.unwrap_or_default(),
+                    channel_id: __field_channel_id.unwrap_or_default(),
+                    channel_type: __field_channel_type.unwrap_or_default(),
+                    channel_last_message_at: __field_channel_last_message_at,
+                    team: __field_team,
+                    user: __field_user,
+                    thread: __field_thread,
+                    created_at: __field_created_at,
+                    last_read_message_id: __field_last_read_message_id,
+                    channel: __field_channel,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DeliveredMessagePayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
+        if let Some(__value) = &self.id {
+            __map.serialize_entry("id", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeliveredMessagePayload {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeliveredMessagePayload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeliveredMessagePayload` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DeliveredMessagePayload` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeliveredMessagePayload, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut cid_: Option<String> = None;
-                let mut id_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "cid" => cid_ = map_.next_value()?,
-                        "id" => id_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeliveredMessagePayload, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_id: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "cid" => __field_cid = __map.next_value()?,
+                        "id" => __field_id = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(DeliveredMessagePayload {
-                    cid: cid_,
-                    id: id_,
+                    cid: __field_cid,
+                    id: __field_id,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UnreadCountsChannel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channel_id", &self.channel_id)?;
-        map_.serialize_entry("unread_count", &self.unread_count)?;
-        map_.serialize_entry("last_read", &self.last_read)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("channel_id", &self.channel_id)?;
+        __map.serialize_entry("unread_count", &self.unread_count)?;
+        __map.serialize_entry("last_read", &self.last_read)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnreadCountsChannel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UnreadCountsChannel;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnreadCountsChannel` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UnreadCountsChannel` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnreadCountsChannel, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_id_: Option<String> = None;
-                let mut unread_count_: Option<i32> = None;
-                let mut last_read_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_id" => channel_id_ = Some(map_.next_value()?),
-                        "unread_count" => unread_count_ = Some(map_.next_value()?),
-                        "last_read" => last_read_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnreadCountsChannel, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_unread_count: Option<i32> = None;
+                let mut __field_last_read: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channel_id" => __field_channel_id = Some(__map.next_value()?),
+                        "unread_count" => __field_unread_count = Some(__map.next_value()?),
+                        "last_read" => __field_last_read = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(last_read_) = last_read_ else {
+                let Some(__field_last_read) = __field_last_read else {
                     return Err(serde::de::Error::missing_field("last_read"));
                 };
                 Ok(UnreadCountsChannel {
-                    channel_id: channel_id_.unwrap_or_default(),
-                    unread_count: unread_count_.unwrap_or_default(),
-                    last_read: last_read_,
+                    channel_id: __field_channel_id.unwrap_or_default(),
+                    unread_count: __field_unread_count.unwrap_or_default(),
+                    last_read: __field_last_read,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UnreadCountsChannelType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channel_type", &self.channel_type)?;
-        map_.serialize_entry("channel_count", &self.channel_count)?;
-        map_.serialize_entry("unread_count", &self.unread_count)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("channel_type", &self.channel_type)?;
+        __map.serialize_entry("channel_count", &self.channel_count)?;
+        __map.serialize_entry("unread_count", &self.unread_count)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnreadCountsChannelType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UnreadCountsChannelType;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnreadCountsChannelType` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UnreadCountsChannelType` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnreadCountsChannelType, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_count_: Option<i32> = None;
-                let mut unread_count_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_type" => channel_type_ = Some(map_.next_value()?),
-                        "channel_count" => channel_count_ = Some(map_.next_value()?),
-                        "unread_count" => unread_count_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnreadCountsChannelType, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_count: Option<i32> = None;
+                let mut __field_unread_count: Option<i32> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channel_type" => __field_channel_type = Some(__map.next_value()?),
+                        "channel_count" => __field_channel_count = Some(__map.next_value()?),
+                        "unread_count" => __field_unread_count = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UnreadCountsChannelType {
-                    channel_type: channel_type_.unwrap_or_default(),
-                    channel_count: channel_count_.unwrap_or_default(),
-                    unread_count: unread_count_.unwrap_or_default(),
+                    channel_type: __field_channel_type.unwrap_or_default(),
+                    channel_count: __field_channel_count.unwrap_or_default(),
+                    unread_count: __field_unread_count.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UnreadCountsThread {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("unread_count", &self.unread_count)?;
-        map_.serialize_entry("last_read", &self.last_read)?;
-        map_.serialize_entry("last_read_message_id", &self.last_read_message_id)?;
-        map_.serialize_entry("parent_message_id", &self.parent_message_id)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("unread_count", &self.unread_count)?;
+        __map.serialize_entry("last_read", &self.last_read)?;
+        __map.serialize_entry("last_read_message_id", &self.last_read_message_id)?;
+        __map.serialize_entry("parent_message_id", &self.parent_message_id)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnreadCountsThread {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UnreadCountsThread;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnreadCountsThread` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UnreadCountsThread` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnreadCountsThread, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut unread_count_: Option<i32> = None;
-                let mut last_read_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut last_read_message_id_: Option<String> = None;
-                let mut parent_message_id_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "unread_count" => unread_count_ = Some(map_.next_value()?),
-                        "last_read" => last_read_ = Some(map_.next_value()?),
-                        "last_read_message_id" => last_read_message_id_ = Some(map_.next_value()?),
-                        "parent_message_id" => parent_message_id_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnreadCountsThread, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_unread_count: Option<i32> = None;
+                let mut __field_last_read: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_last_read_message_id: Option<String> = None;
+                let mut __field_parent_message_id: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "unread_count" => __field_unread_count = Some(__map.next_value()?),
+                        "last_read" => __field_last_read = Some(__map.next_value()?),
+                        "last_read_message_id" => __field_last_read_message_id = Some(__map.next_value()?),
+                        "parent_message_id" => __field_parent_message_id = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(last_read_) = last_read_ else {
+                let Some(__field_last_read) = __field_last_read else {
                     return Err(serde::de::Error::missing_field("last_read"));
                 };
                 Ok(UnreadCountsThread {
-                    unread_count: unread_count_.unwrap_or_default(),
-                    last_read: last_read_,
-                    last_read_message_id: last_read_message_id_.unwrap_or_default(),
-                    parent_message_id: parent_message_id_.unwrap_or_default(),
+                    unread_count: __field_unread_count.unwrap_or_default(),
+                    last_read: __field_last_read,
+                    last_read_message_id: __field_last_read_message_id.unwrap_or_default(),
+                    parent_message_id: __field_parent_message_id.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UnreadCountsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("total_unread_count", &self.total_unread_count)?;
-        map_.serialize_entry("total_unread_threads_count", &self.total_unread_threads_count)?;
-        if let Some(value) = &self.total_unread_count_by_team {
-            map_.serialize_entry("total_unread_count_by_team", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("total_unread_count", &self.total_unread_count)?;
+        __map.serialize_entry("total_unread_threads_count", &self.total_unread_threads_count)?;
+        if let Some(__value) = &self.total_unread_count_by_team {
+            __map.serialize_entry("total_unread_count_by_team", __value)?;
         }
-        map_.serialize_entry("channels", &self.channels)?;
-        map_.serialize_entry("channel_type", &self.channel_type)?;
-        map_.serialize_entry("threads", &self.threads)?;
-        map_.end()
+        __map.serialize_entry("channels", &self.channels)?;
+        __map.serialize_entry("channel_type", &self.channel_type)?;
+        __map.serialize_entry("threads", &self.threads)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnreadCountsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UnreadCountsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnreadCountsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UnreadCountsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnreadCountsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut total_unread_count_: Option<i32> = None;
-                let mut total_unread_threads_count_: Option<i32> = None;
-                let mut total_unread_count_by_team_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut channels_: Option<Vec<UnreadCountsChannel>> = None;
-                let mut channel_type_: Option<Vec<UnreadCountsChannelType>> = None;
-                let mut threads_: Option<Vec<UnreadCountsThread>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "total_unread_count" => total_unread_count_ = Some(map_.next_value()?),
-                        "total_unread_threads_count" => total_unread_threads_count_ = Some(map_.next_value()?),
-                        "total_unread_count_by_team" => total_unread_count_by_team_ = map_.next_value()?,
-                        "channels" => channels_ = Some(map_.next_value()?),
-                        "channel_type" => channel_type_ = Some(map_.next_value()?),
-                        "threads" => threads_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnreadCountsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_total_unread_count: Option<i32> = None;
+                let mut __field_total_unread_threads_count: Option<i32> = None;
+                let mut __field_total_unread_count_by_team: Option<std::collections::BTreeMap<String, i32>> = None;
+                let mut __field_channels: Option<Vec<UnreadCountsChannel>> = None;
+                let mut __field_channel_type: Option<Vec<UnreadCountsChannelType>> = None;
+                let mut __field_threads: Option<Vec<UnreadCountsThread>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "total_unread_count" => __field_total_unread_count = Some(__map.next_value()?),
+                        "total_unread_threads_count" => __field_total_unread_threads_count = Some(__map.next_value()?),
+                        "total_unread_count_by_team" => __field_total_unread_count_by_team = __map.next_value()?,
+                        "channels" => __field_channels = Some(__map.next_value()?),
+                        "channel_type" => __field_channel_type = Some(__map.next_value()?),
+                        "threads" => __field_threads = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UnreadCountsResponse {
-                    total_unread_count: total_unread_count_.unwrap_or_default(),
-                    total_unread_threads_count: total_unread_threads_count_.unwrap_or_default(),
-                    total_unread_count_by_team: total_unread_count_by_team_,
-                    channels: channels_.unwrap_or_default(),
-                    channel_type: channel_type_.unwrap_or_default(),
-                    threads: threads_.unwrap_or_default(),
+                    total_unread_count: __field_total_unread_count.unwrap_or_default(),
+                    total_unread_threads_count: __field_total_unread_threads_count.unwrap_or_default(),
+                    total_unread_count_by_team: __field_total_unread_count_by_team,
+                    channels: __field_channels.unwrap_or_default(),
+                    channel_type: __field_channel_type.unwrap_or_default(),
+                    threads: __field_threads.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for FailedChannelUpdates {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("reason", &self.reason)?;
-        map_.serialize_entry("cids", &self.cids)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("reason", &self.reason)?;
+        __map.serialize_entry("cids", &self.cids)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FailedChannelUpdates {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FailedChannelUpdates;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FailedChannelUpdates` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `FailedChannelUpdates` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FailedChannelUpdates, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut reason_: Option<String> = None;
-                let mut cids_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "reason" => reason_ = Some(map_.next_value()?),
-                        "cids" => cids_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FailedChannelUpdates, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_reason: Option<String> = None;
+                let mut __field_cids: Option<Vec<String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "reason" => __field_reason = Some(__map.next_value()?),
+                        "cids" => __field_cids = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(FailedChannelUpdates {
-                    reason: reason_.unwrap_or_default(),
-                    cids: cids_.unwrap_or_default(),
+                    reason: __field_reason.unwrap_or_default(),
+                    cids: __field_cids.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelConfigOverrides {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.typing_events {
-            map_.serialize_entry("typing_events", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.typing_events {
+            __map.serialize_entry("typing_events", __value)?;
         }
-        if let Some(value) = &self.reactions {
-            map_.serialize_entry("reactions", value)?;
+        if let Some(__value) = &self.reactions {
+            __map.serialize_entry("reactions", __value)?;
         }
-        if let Some(value) = &self.replies {
-            map_.serialize_entry("replies", value)?;
+        if let Some(__value) = &self.replies {
+            __map.serialize_entry("replies", __value)?;
         }
-        if let Some(value) = &self.quotes {
-            map_.serialize_entry("quotes", value)?;
+        if let Some(__value) = &self.quotes {
+            __map.serialize_entry("quotes", __value)?;
         }
-        if let Some(value) = &self.uploads {
-            map_.serialize_entry("uploads", value)?;
+        if let Some(__value) = &self.uploads {
+            __map.serialize_entry("uploads", __value)?;
         }
-        if let Some(value) = &self.url_enrichment {
-            map_.serialize_entry("url_enrichment", value)?;
+        if let Some(__value) = &self.url_enrichment {
+            __map.serialize_entry("url_enrichment", __value)?;
         }
-        if let Some(value) = &self.max_message_length {
-            map_.serialize_entry("max_message_length", value)?;
+        if let Some(__value) = &self.max_message_length {
+            __map.serialize_entry("max_message_length", __value)?;
         }
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
+        if let Some(__value) = &self.blocklist {
+            __map.serialize_entry("blocklist", __value)?;
         }
-        if let Some(value) = &self.blocklist_behavior {
-            map_.serialize_entry("blocklist_behavior", value)?;
+        if let Some(__value) = &self.blocklist_behavior {
+            __map.serialize_entry("blocklist_behavior", __value)?;
         }
-        if let Some(value) = &self.grants {
-            map_.serialize_entry("grants", value)?;
+        if let Some(__value) = &self.grants {
+            __map.serialize_entry("grants", __value)?;
         }
-        if let Some(value) = &self.commands {
-            map_.serialize_entry("commands", value)?;
+        if let Some(__value) = &self.commands {
+            __map.serialize_entry("commands", __value)?;
         }
-        if let Some(value) = &self.push_level {
-            map_.serialize_entry("push_level", value)?;
+        if let Some(__value) = &self.push_level {
+            __map.serialize_entry("push_level", __value)?;
         }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
+        if let Some(__value) = &self.chat_preferences {
+            __map.serialize_entry("chat_preferences", __value)?;
         }
-        if let Some(value) = &self.user_message_reminders {
-            map_.serialize_entry("user_message_reminders", value)?;
+        if let Some(__value) = &self.user_message_reminders {
+            __map.serialize_entry("user_message_reminders", __value)?;
         }
-        if let Some(value) = &self.shared_locations {
-            map_.serialize_entry("shared_locations", value)?;
+        if let Some(__value) = &self.shared_locations {
+            __map.serialize_entry("shared_locations", __value)?;
         }
-        if let Some(value) = &self.count_messages {
-            map_.serialize_entry("count_messages", value)?;
+        if let Some(__value) = &self.count_messages {
+            __map.serialize_entry("count_messages", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelConfigOverrides {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelConfigOverrides;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelConfigOverrides` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelConfigOverrides` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelConfigOverrides, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut typing_events_: Option<bool> = None;
-                let mut reactions_: Option<bool> = None;
-                let mut replies_: Option<bool> = None;
-                let mut quotes_: Option<bool> = None;
-                let mut uploads_: Option<bool> = None;
-                let mut url_enrichment_: Option<bool> = None;
-                let mut max_message_length_: Option<i32> = None;
-                let mut blocklist_: Option<String> = None;
-                let mut blocklist_behavior_: Option<ChannelConfigOverridesBlocklistBehavior> = None;
-                let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut commands_: Option<Vec<String>> = None;
-                let mut push_level_: Option<PushLevel> = None;
-                let mut chat_preferences_: Option<ChatPreferences> = None;
-                let mut user_message_reminders_: Option<bool> = None;
-                let mut shared_locations_: Option<bool> = None;
-                let mut count_messages_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "typing_events" => typing_events_ = map_.next_value()?,
-                        "reactions" => reactions_ = map_.next_value()?,
-                        "replies" => replies_ = map_.next_value()?,
-                        "quotes" => quotes_ = map_.next_value()?,
-                        "uploads" => uploads_ = map_.next_value()?,
-                        "url_enrichment" => url_enrichment_ = map_.next_value()?,
-                        "max_message_length" => max_message_length_ = map_.next_value()?,
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
-                        "grants" => grants_ = map_.next_value()?,
-                        "commands" => commands_ = map_.next_value()?,
-                        "push_level" => push_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        "user_message_reminders" => user_message_reminders_ = map_.next_value()?,
-                        "shared_locations" => shared_locations_ = map_.next_value()?,
-                        "count_messages" => count_messages_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelConfigOverrides, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_typing_events: Option<bool> = None;
+                let mut __field_reactions: Option<bool> = None;
+                let mut __field_replies: Option<bool> = None;
+                let mut __field_quotes: Option<bool> = None;
+                let mut __field_uploads: Option<bool> = None;
+                let mut __field_url_enrichment: Option<bool> = None;
+                let mut __field_max_message_length: Option<i32> = None;
+                let mut __field_blocklist: Option<String> = None;
+                let mut __field_blocklist_behavior: Option<ChannelConfigOverridesBlocklistBehavior> = None;
+                let mut __field_grants: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
+                let mut __field_commands: Option<Vec<String>> = None;
+                let mut __field_push_level: Option<PushLevel> = None;
+                let mut __field_chat_preferences: Option<ChatPreferences> = None;
+                let mut __field_user_message_reminders: Option<bool> = None;
+                let mut __field_shared_locations: Option<bool> = None;
+                let mut __field_count_messages: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "typing_events" => __field_typing_events = __map.next_value()?,
+                        "reactions" => __field_reactions = __map.next_value()?,
+                        "replies" => __field_replies = __map.next_value()?,
+                        "quotes" => __field_quotes = __map.next_value()?,
+                        "uploads" => __field_uploads = __map.next_value()?,
+                        "url_enrichment" => __field_url_enrichment = __map.next_value()?,
+                        "max_message_length" => __field_max_message_length = __map.next_value()?,
+                        "blocklist" => __field_blocklist = __map.next_value()?,
+                        "blocklist_behavior" => __field_blocklist_behavior = __map.next_value()?,
+                        "grants" => __field_grants = __map.next_value()?,
+                        "commands" => __field_commands = __map.next_value()?,
+                        "push_level" => __field_push_level = __map.next_value()?,
+                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
+                        "user_message_reminders" => __field_user_message_reminders = __map.next_value()?,
+                        "shared_locations" => __field_shared_locations = __map.next_value()?,
+                        "count_messages" => __field_count_messages = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ChannelConfigOverrides {
-                    typing_events: typing_events_,
-                    reactions: reactions_,
-                    replies: replies_,
-                    quotes: quotes_,
-                    uploads: uploads_,
-                    url_enrichment: url_enrichment_,
-                    max_message_length: max_message_length_,
-                    blocklist: blocklist_,
-                    blocklist_behavior: blocklist_behavior_,
-                    grants: grants_,
-                    commands: commands_,
-                    push_level: push_level_,
-                    chat_preferences: chat_preferences_,
-                    user_message_reminders: user_message_reminders_,
-                    shared_locations: shared_locations_,
-                    count_messages: count_messages_,
+                    typing_events: __field_typing_events,
+                    reactions: __field_reactions,
+                    replies: __field_replies,
+                    quotes: __field_quotes,
+                    uploads: __field_uploads,
+                    url_enrichment: __field_url_enrichment,
+                    max_message_length: __field_max_message_length,
+                    blocklist: __field_blocklist,
+                    blocklist_behavior: __field_blocklist_behavior,
+                    grants: __field_grants,
+                    commands: __field_commands,
+                    push_level: __field_push_level,
+                    chat_preferences: __field_chat_preferences,
+                    user_message_reminders: __field_user_message_reminders,
+                    shared_locations: __field_shared_locations,
+                    count_messages: __field_count_messages,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ConfigOverridesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.typing_events {
-            map_.serialize_entry("typing_events", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.typing_events {
+            __map.serialize_entry("typing_events", __value)?;
         }
-        if let Some(value) = &self.reactions {
-            map_.serialize_entry("reactions", value)?;
+        if let Some(__value) = &self.reactions {
+            __map.serialize_entry("reactions", __value)?;
         }
-        if let Some(value) = &self.replies {
-            map_.serialize_entry("replies", value)?;
+        if let Some(__value) = &self.replies {
+            __map.serialize_entry("replies", __value)?;
         }
-        if let Some(value) = &self.quotes {
-            map_.serialize_entry("quotes", value)?;
+        if let Some(__value) = &self.quotes {
+            __map.serialize_entry("quotes", __value)?;
         }
-        if let Some(value) = &self.uploads {
-            map_.serialize_entry("uploads", value)?;
+        if let Some(__value) = &self.uploads {
+            __map.serialize_entry("uploads", __value)?;
         }
-        if let Some(value) = &self.url_enrichment {
-            map_.serialize_entry("url_enrichment", value)?;
+        if let Some(__value) = &self.url_enrichment {
+            __map.serialize_entry("url_enrichment", __value)?;
         }
-        if let Some(value) = &self.max_message_length {
-            map_.serialize_entry("max_message_length", value)?;
+        if let Some(__value) = &self.max_message_length {
+            __map.serialize_entry("max_message_length", __value)?;
         }
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
+        if let Some(__value) = &self.blocklist {
+            __map.serialize_entry("blocklist", __value)?;
         }
-        if let Some(value) = &self.blocklist_behavior {
-            map_.serialize_entry("blocklist_behavior", value)?;
+        if let Some(__value) = &self.blocklist_behavior {
+            __map.serialize_entry("blocklist_behavior", __value)?;
         }
-        if let Some(value) = &self.grants {
-            map_.serialize_entry("grants", value)?;
+        if let Some(__value) = &self.grants {
+            __map.serialize_entry("grants", __value)?;
         }
-        if let Some(value) = &self.commands {
-            map_.serialize_entry("commands", value)?;
+        if let Some(__value) = &self.commands {
+            __map.serialize_entry("commands", __value)?;
         }
-        if let Some(value) = &self.user_message_reminders {
-            map_.serialize_entry("user_message_reminders", value)?;
+        if let Some(__value) = &self.user_message_reminders {
+            __map.serialize_entry("user_message_reminders", __value)?;
         }
-        if let Some(value) = &self.shared_locations {
-            map_.serialize_entry("shared_locations", value)?;
+        if let Some(__value) = &self.shared_locations {
+            __map.serialize_entry("shared_locations", __value)?;
         }
-        if let Some(value) = &self.count_messages {
-            map_.serialize_entry("count_messages", value)?;
+        if let Some(__value) = &self.count_messages {
+            __map.serialize_entry("count_messages", __value)?;
         }
-        if let Some(value) = &self.push_level {
-            map_.serialize_entry("push_level", value)?;
+        if let Some(__value) = &self.push_level {
+            __map.serialize_entry("push_level", __value)?;
         }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
+        if let Some(__value) = &self.chat_preferences {
+            __map.serialize_entry("chat_preferences", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ConfigOverridesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ConfigOverridesRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ConfigOverridesRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ConfigOverridesRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ConfigOverridesRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut typing_events_: Option<bool> = None;
-                let mut reactions_: Option<bool> = None;
-                let mut replies_: Option<bool> = None;
-                let mut quotes_: Option<bool> = None;
-                let mut uploads_: Option<bool> = None;
-                let mut url_enrichment_: Option<bool> = None;
-                let mut max_message_length_: Option<i32> = None;
-                let mut blocklist_: Option<String> = None;
-                let mut blocklist_behavior_: Option<ConfigOverridesRequestBlocklistBehavior> = None;
-                let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut commands_: Option<Vec<String>> = None;
-                let mut user_message_reminders_: Option<bool> = None;
-                let mut shared_locations_: Option<bool> = None;
-                let mut count_messages_: Option<bool> = None;
-                let mut push_level_: Option<PushLevel> = None;
-                let mut chat_preferences_: Option<ChatPreferences> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "typing_events" => typing_events_ = map_.next_value()?,
-                        "reactions" => reactions_ = map_.next_value()?,
-                        "replies" => replies_ = map_.next_value()?,
-                        "quotes" => quotes_ = map_.next_value()?,
-                        "uploads" => uploads_ = map_.next_value()?,
-                        "url_enrichment" => url_enrichment_ = map_.next_value()?,
-                        "max_message_length" => max_message_length_ = map_.next_value()?,
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
-                        "grants" => grants_ = map_.next_value()?,
-                        "commands" => commands_ = map_.next_value()?,
-                        "user_message_reminders" => user_message_reminders_ = map_.next_value()?,
-                        "shared_locations" => shared_locations_ = map_.next_value()?,
-                        "count_messages" => count_messages_ = map_.next_value()?,
-                        "push_level" => push_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ConfigOverridesRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_typing_events: Option<bool> = None;
+                let mut __field_reactions: Option<bool> = None;
+                let mut __field_replies: Option<bool> = None;
+                let mut __field_quotes: Option<bool> = None;
+                let mut __field_uploads: Option<bool> = None;
+                let mut __field_url_enrichment: Option<bool> = None;
+                let mut __field_max_message_length: Option<i32> = None;
+                let mut __field_blocklist: Option<String> = None;
+                let mut __field_blocklist_behavior: Option<ConfigOverridesRequestBlocklistBehavior> = None;
+                let mut __field_grants: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
+                let mut __field_commands: Option<Vec<String>> = None;
+                let mut __field_user_message_reminders: Option<bool> = None;
+                let mut __field_shared_locations: Option<bool> = None;
+                let mut __field_count_messages: Option<bool> = None;
+                let mut __field_push_level: Option<PushLevel> = None;
+                let mut __field_chat_preferences: Option<ChatPreferences> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "typing_events" => __field_typing_events = __map.next_value()?,
+                        "reactions" => __field_reactions = __map.next_value()?,
+                        "replies" => __field_replies = __map.next_value()?,
+                        "quotes" => __field_quotes = __map.next_value()?,
+                        "uploads" => __field_uploads = __map.next_value()?,
+                        "url_enrichment" => __field_url_enrichment = __map.next_value()?,
+                        "max_message_length" => __field_max_message_length = __map.next_value()?,
+                        "blocklist" => __field_blocklist = __map.next_value()?,
+                        "blocklist_behavior" => __field_blocklist_behavior = __map.next_value()?,
+                        "grants" => __field_grants = __map.next_value()?,
+                        "commands" => __field_commands = __map.next_value()?,
+                        "user_message_reminders" => __field_user_message_reminders = __map.next_value()?,
+                        "shared_locations" => __field_shared_locations = __map.next_value()?,
+                        "count_messages" => __field_count_messages = __map.next_value()?,
+                        "push_level" => __field_push_level = __map.next_value()?,
+                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ConfigOverridesRequest {
-                    typing_events: typing_events_,
-                    reactions: reactions_,
-                    replies: replies_,
-                    quotes: quotes_,
-                    uploads: uploads_,
-                    url_enrichment: url_enrichment_,
-                    max_message_length: max_message_length_,
-                    blocklist: blocklist_,
-                    blocklist_behavior: blocklist_behavior_,
-                    grants: grants_,
-                    commands: commands_,
-                    user_message_reminders: user_message_reminders_,
-                    shared_locations: shared_locations_,
-                    count_messages: count_messages_,
-                    push_level: push_level_,
-                    chat_preferences: chat_preferences_,
+                    typing_events: __field_typing_events,
+                    reactions: __field_reactions,
+                    replies: __field_replies,
+                    quotes: __field_quotes,
+                    uploads: __field_uploads,
+                    url_enrichment: __field_url_enrichment,
+                    max_message_length: __field_max_message_length,
+                    blocklist: __field_blocklist,
+                    blocklist_behavior: __field_blocklist_behavior,
+                    grants: __field_grants,
+                    commands: __field_commands,
+                    user_message_reminders: __field_user_message_reminders,
+                    shared_locations: __field_shared_locations,
+                    count_messages: __field_count_messages,
+                    push_level: __field_push_level,
+                    chat_preferences: __field_chat_preferences,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelMemberResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.is_moderator {
-            map_.serialize_entry("is_moderator", value)?;
+        if let Some(__value) = &self.is_moderator {
+            __map.serialize_entry("is_moderator", __value)?;
         }
-        if let Some(value) = &self.invited {
-            map_.serialize_entry("invited", value)?;
+        if let Some(__value) = &self.invited {
+            __map.serialize_entry("invited", __value)?;
         }
-        if let Some(value) = &self.invite_accepted_at {
-            map_.serialize_entry("invite_accepted_at", value)?;
+        if let Some(__value) = &self.invite_accepted_at {
+            __map.serialize_entry("invite_accepted_at", __value)?;
         }
-        if let Some(value) = &self.invite_rejected_at {
-            map_.serialize_entry("invite_rejected_at", value)?;
+        if let Some(__value) = &self.invite_rejected_at {
+            __map.serialize_entry("invite_rejected_at", __value)?;
         }
-        if let Some(value) = &self.status {
-            map_.serialize_entry("status", value)?;
+        if let Some(__value) = &self.status {
+            __map.serialize_entry("status", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(__value) = &self.deleted_at {
+            __map.serialize_entry("deleted_at", __value)?;
         }
-        map_.serialize_entry("banned", &self.banned)?;
-        if let Some(value) = &self.ban_expires {
-            map_.serialize_entry("ban_expires", value)?;
+        __map.serialize_entry("banned", &self.banned)?;
+        if let Some(__value) = &self.ban_expires {
+            __map.serialize_entry("ban_expires", __value)?;
         }
-        map_.serialize_entry("shadow_banned", &self.shadow_banned)?;
-        if let Some(value) = &self.pinned_at {
-            map_.serialize_entry("pinned_at", value)?;
+        __map.serialize_entry("shadow_banned", &self.shadow_banned)?;
+        if let Some(__value) = &self.pinned_at {
+            __map.serialize_entry("pinned_at", __value)?;
         }
-        if let Some(value) = &self.archived_at {
-            map_.serialize_entry("archived_at", value)?;
+        if let Some(__value) = &self.archived_at {
+            __map.serialize_entry("archived_at", __value)?;
         }
-        if let Some(value) = &self.ban_from_future_channels {
-            map_.serialize_entry("ban_from_future_channels", value)?;
+        if let Some(__value) = &self.ban_from_future_channels {
+            __map.serialize_entry("ban_from_future_channels", __value)?;
         }
-        if let Some(value) = &self.future_channel_ban_expires {
-            map_.serialize_entry("future_channel_ban_expires", value)?;
+        if let Some(__value) = &self.future_channel_ban_expires {
+            __map.serialize_entry("future_channel_ban_expires", __value)?;
         }
-        if let Some(value) = &self.role {
-            map_.serialize_entry("role", value)?;
+        if let Some(__value) = &self.role {
+            __map.serialize_entry("role", __value)?;
         }
-        map_.serialize_entry("channel_role", &self.channel_role)?;
-        map_.serialize_entry("notifications_muted", &self.notifications_muted)?;
-        if let Some(value) = &self.deleted_messages {
-            map_.serialize_entry("deleted_messages", value)?;
+        __map.serialize_entry("channel_role", &self.channel_role)?;
+        __map.serialize_entry("notifications_muted", &self.notifications_muted)?;
+        if let Some(__value) = &self.deleted_messages {
+            __map.serialize_entry("deleted_messages", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["user_id", "user", "is_moderator", "invited", "invite_accepted_at", "invite_rejected_at", "status", "created_at", "updated_at", "deleted_at", "banned", "ban_expires", "shadow_banned", "pinned_at", "archived_at", "ban_from_future_channels", "future_channel_ban_expires", "role", "channel_role", "notifications_muted", "deleted_messages"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["user_id", "user", "is_moderator", "invited", "invite_accepted_at", "invite_rejected_at", "status", "created_at", "updated_at", "deleted_at", "banned", "ban_expires", "shadow_banned", "pinned_at", "archived_at", "ban_from_future_channels", "future_channel_ban_expires", "role", "channel_role", "notifications_muted", "deleted_messages"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelMemberResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelMemberResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelMemberResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelMemberResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelMemberResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut is_moderator_: Option<bool> = None;
-                let mut invited_: Option<bool> = None;
-                let mut invite_accepted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut invite_rejected_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut status_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut banned_: Option<bool> = None;
-                let mut ban_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut shadow_banned_: Option<bool> = None;
-                let mut pinned_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut archived_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut ban_from_future_channels_: Option<bool> = None;
-                let mut future_channel_ban_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut role_: Option<String> = None;
-                let mut channel_role_: Option<String> = None;
-                let mut notifications_muted_: Option<bool> = None;
-                let mut deleted_messages_: Option<Vec<String>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "is_moderator" => is_moderator_ = map_.next_value()?,
-                        "invited" => invited_ = map_.next_value()?,
-                        "invite_accepted_at" => invite_accepted_at_ = map_.next_value()?,
-                        "invite_rejected_at" => invite_rejected_at_ = map_.next_value()?,
-                        "status" => status_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "banned" => banned_ = Some(map_.next_value()?),
-                        "ban_expires" => ban_expires_ = map_.next_value()?,
-                        "shadow_banned" => shadow_banned_ = Some(map_.next_value()?),
-                        "pinned_at" => pinned_at_ = map_.next_value()?,
-                        "archived_at" => archived_at_ = map_.next_value()?,
-                        "ban_from_future_channels" => ban_from_future_channels_ = map_.next_value()?,
-                        "future_channel_ban_expires" => future_channel_ban_expires_ = map_.next_value()?,
-                        "role" => role_ = map_.next_value()?,
-                        "channel_role" => channel_role_ = Some(map_.next_value()?),
-                        "notifications_muted" => notifications_muted_ = Some(map_.next_value()?),
-                        "deleted_messages" => deleted_messages_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelMemberResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_is_moderator: Option<bool> = None;
+                let mut __field_invited: Option<bool> = None;
+                let mut __field_invite_accepted_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_invite_rejected_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_status: Option<String> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_banned: Option<bool> = None;
+                let mut __field_ban_expires: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_shadow_banned: Option<bool> = None;
+                let mut __field_pinned_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_archived_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_ban_from_future_channels: Option<bool> = None;
+                let mut __field_future_channel_ban_expires: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_role: Option<String> = None;
+                let mut __field_channel_role: Option<String> = None;
+                let mut __field_notifications_muted: Option<bool> = None;
+                let mut __field_deleted_messages: Option<Vec<String>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "is_moderator" => __field_is_moderator = __map.next_value()?,
+                        "invited" => __field_invited = __map.next_value()?,
+                        "invite_accepted_at" => __field_invite_accepted_at = __map.next_value()?,
+                        "invite_rejected_at" => __field_invite_rejected_at = __map.next_value()?,
+                        "status" => __field_status = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "deleted_at" => __field_deleted_at = __map.next_value()?,
+                        "banned" => __field_banned = Some(__map.next_value()?),
+                        "ban_expires" => __field_ban_expires = __map.next_value()?,
+                        "shadow_banned" => __field_shadow_banned = Some(__map.next_value()?),
+                        "pinned_at" => __field_pinned_at = __map.next_value()?,
+                        "archived_at" => __field_archived_at = __map.next_value()?,
+                        "ban_from_future_channels" => __field_ban_from_future_channels = __map.next_value()?,
+                        "future_channel_ban_expires" => __field_future_channel_ban_expires = __map.next_value()?,
+                        "role" => __field_role = __map.next_value()?,
+                        "channel_role" => __field_channel_role = Some(__map.next_value()?),
+                        "notifications_muted" => __field_notifications_muted = Some(__map.next_value()?),
+                        "deleted_messages" => __field_deleted_messages = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(ChannelMemberResponse {
-                    user_id: user_id_,
-                    user: user_,
-                    is_moderator: is_moderator_,
-                    invited: invited_,
-                    invite_accepted_at: invite_accepted_at_,
-                    invite_rejected_at: invite_rejected_at_,
-                    status: status_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    banned: banned_.unwrap_or_default(),
-                    ban_expires: ban_expires_,
-                    shadow_banned: shadow_banned_.unwrap_or_default(),
-                    pinned_at: pinned_at_,
-                    archived_at: archived_at_,
-                    ban_from_future_channels: ban_from_future_channels_,
-                    future_channel_ban_expires: future_channel_ban_expires_,
-                    role: role_,
-                    channel_role: channel_role_.unwrap_or_default(),
-                    notifications_muted: notifications_muted_.unwrap_or_default(),
-                    deleted_messages: deleted_messages_,
-                    custom: custom_,
+                    user_id: __field_user_id,
+                    user: __field_user,
+                    is_moderator: __field_is_moderator,
+                    invited: __field_invited,
+                    invite_accepted_at: __field_invite_accepted_at,
+                    invite_rejected_at: __field_invite_rejected_at,
+                    status: __field_status,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    deleted_at: __field_deleted_at,
+                    banned: __field_banned.unwrap_or_default(),
+                    ban_expires: __field_ban_expires,
+                    shadow_banned: __field_shadow_banned.unwrap_or_default(),
+                    pinned_at: __field_pinned_at,
+                    archived_at: __field_archived_at,
+                    ban_from_future_channels: __field_ban_from_future_channels,
+                    future_channel_ban_expires: __field_future_channel_ban_expires,
+                    role: __field_role,
+                    channel_role: __field_channel_role.unwrap_or_default(),
+                    notifications_muted: __field_notifications_muted.unwrap_or_default(),
+                    deleted_messages: __field_deleted_messages,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("cid", &self.cid)?;
-        if let Some(value) = &self.last_message_at {
-            map_.serialize_entry("last_message_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("type", &self.type_)?;
+        __map.serialize_entry("cid", &self.cid)?;
+        if let Some(__value) = &self.last_message_at {
+            __map.serialize_entry("last_message_at", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(__value) = &self.deleted_at {
+            __map.serialize_entry("deleted_at", __value)?;
         }
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
+        if let Some(__value) = &self.created_by {
+            __map.serialize_entry("created_by", __value)?;
         }
-        map_.serialize_entry("frozen", &self.frozen)?;
-        map_.serialize_entry("disabled", &self.disabled)?;
-        if let Some(value) = &self.members {
-            map_.serialize_entry("members", value)?;
+        __map.serialize_entry("frozen", &self.frozen)?;
+        __map.serialize_entry("disabled", &self.disabled)?;
+        if let Some(__value) = &self.members {
+            __map.serialize_entry("members", __value)?;
         }
-        if let Some(value) = &self.member_count {
-            map_.serialize_entry("member_count", value)?;
+        if let Some(__value) = &self.member_count {
+            __map.serialize_entry("member_count", __value)?;
         }
-        if let Some(value) = &self.config {
-            map_.serialize_entry("config", value)?;
+        if let Some(__value) = &self.config {
+            __map.serialize_entry("config", __value)?;
         }
-        if let Some(value) = &self.muted {
-            map_.serialize_entry("muted", value)?;
+        if let Some(__value) = &self.muted {
+            __map.serialize_entry("muted", __value)?;
         }
-        if let Some(value) = &self.mute_expires_at {
-            map_.serialize_entry("mute_expires_at", value)?;
+        if let Some(__value) = &self.mute_expires_at {
+            __map.serialize_entry("mute_expires_at", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.auto_translation_enabled {
-            map_.serialize_entry("auto_translation_enabled", value)?;
+        if let Some(__value) = &self.auto_translation_enabled {
+            __map.serialize_entry("auto_translation_enabled", __value)?;
         }
-        if let Some(value) = &self.auto_translation_language {
-            map_.serialize_entry("auto_translation_language", value)?;
+        if let Some(__value) = &self.auto_translation_language {
+            __map.serialize_entry("auto_translation_language", __value)?;
         }
-        if let Some(value) = &self.hide_messages_before {
-            map_.serialize_entry("hide_messages_before", value)?;
+        if let Some(__value) = &self.hide_messages_before {
+            __map.serialize_entry("hide_messages_before", __value)?;
         }
-        if let Some(value) = &self.cooldown {
-            map_.serialize_entry("cooldown", value)?;
+        if let Some(__value) = &self.cooldown {
+            __map.serialize_entry("cooldown", __value)?;
         }
-        if let Some(value) = &self.own_capabilities {
-            map_.serialize_entry("own_capabilities", value)?;
+        if let Some(__value) = &self.own_capabilities {
+            __map.serialize_entry("own_capabilities", __value)?;
         }
-        if let Some(value) = &self.hidden {
-            map_.serialize_entry("hidden", value)?;
+        if let Some(__value) = &self.hidden {
+            __map.serialize_entry("hidden", __value)?;
         }
-        if let Some(value) = &self.blocked {
-            map_.serialize_entry("blocked", value)?;
+        if let Some(__value) = &self.blocked {
+            __map.serialize_entry("blocked", __value)?;
         }
-        if let Some(value) = &self.truncated_at {
-            map_.serialize_entry("truncated_at", value)?;
+        if let Some(__value) = &self.truncated_at {
+            __map.serialize_entry("truncated_at", __value)?;
         }
-        if let Some(value) = &self.truncated_by {
-            map_.serialize_entry("truncated_by", value)?;
+        if let Some(__value) = &self.truncated_by {
+            __map.serialize_entry("truncated_by", __value)?;
         }
-        if let Some(value) = &self.message_count {
-            map_.serialize_entry("message_count", value)?;
+        if let Some(__value) = &self.message_count {
+            __map.serialize_entry("message_count", __value)?;
         }
-        if let Some(value) = &self.filter_tags {
-            map_.serialize_entry("filter_tags", value)?;
+        if let Some(__value) = &self.filter_tags {
+            __map.serialize_entry("filter_tags", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "type", "cid", "last_message_at", "created_at", "updated_at", "deleted_at", "created_by", "frozen", "disabled", "members", "member_count", "config", "muted", "mute_expires_at", "team", "auto_translation_enabled", "auto_translation_language", "hide_messages_before", "cooldown", "own_capabilities", "hidden", "blocked", "truncated_at", "truncated_by", "message_count", "filter_tags"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "type", "cid", "last_message_at", "created_at", "updated_at", "deleted_at", "created_by", "frozen", "disabled", "members", "member_count", "config", "muted", "mute_expires_at", "team", "auto_translation_enabled", "auto_translation_language", "hide_messages_before", "cooldown", "own_capabilities", "hidden", "blocked", "truncated_at", "truncated_by", "message_count", "filter_tags"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut cid_: Option<String> = None;
-                let mut last_message_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_by_: Option<UserResponse> = None;
-                let mut frozen_: Option<bool> = None;
-                let mut disabled_: Option<bool> = None;
-                let mut members_: Option<Vec<ChannelMemberResponse>> = None;
-                let mut member_count_: Option<i32> = None;
-                let mut config_: Option<ChannelConfigWithInfo> = None;
-                let mut muted_: Option<bool> = None;
-                let mut mute_expires_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut team_: Option<String> = None;
-                let mut auto_translation_enabled_: Option<bool> = None;
-                let mut auto_translation_language_: Option<String> = None;
-                let mut hide_messages_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cooldown_: Option<i32> = None;
-                let mut own_capabilities_: Option<Vec<ChannelOwnCapability>> = None;
-                let mut hidden_: Option<bool> = None;
-                let mut blocked_: Option<bool> = None;
-                let mut truncated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut truncated_by_: Option<UserResponse> = None;
-                let mut message_count_: Option<i64> = None;
-                let mut filter_tags_: Option<Vec<String>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "cid" => cid_ = Some(map_.next_value()?),
-                        "last_message_at" => last_message_at_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "created_by" => created_by_ = map_.next_value()?,
-                        "frozen" => frozen_ = Some(map_.next_value()?),
-                        "disabled" => disabled_ = Some(map_.next_value()?),
-                        "members" => members_ = map_.next_value()?,
-                        "member_count" => member_count_ = map_.next_value()?,
-                        "config" => config_ = map_.next_value()?,
-                        "muted" => muted_ = map_.next_value()?,
-                        "mute_expires_at" => mute_expires_at_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "auto_translation_enabled" => auto_translation_enabled_ = map_.next_value()?,
-                        "auto_translation_language" => auto_translation_language_ = map_.next_value()?,
-                        "hide_messages_before" => hide_messages_before_ = map_.next_value()?,
-                        "cooldown" => cooldown_ = map_.next_value()?,
-                        "own_capabilities" => own_capabilities_ = map_.next_value()?,
-                        "hidden" => hidden_ = map_.next_value()?,
-                        "blocked" => blocked_ = map_.next_value()?,
-                        "truncated_at" => truncated_at_ = map_.next_value()?,
-                        "truncated_by" => truncated_by_ = map_.next_value()?,
-                        "message_count" => message_count_ = map_.next_value()?,
-                        "filter_tags" => filter_tags_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_last_message_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_created_by: Option<UserResponse> = None;
+                let mut __field_frozen: Option<bool> = None;
+                let mut __field_disabled: Option<bool> = None;
+                let mut __field_members: Option<Vec<ChannelMemberResponse>> = None;
+                let mut __field_member_count: Option<i32> = None;
+                let mut __field_config: Option<ChannelConfigWithInfo> = None;
+                let mut __field_muted: Option<bool> = None;
+                let mut __field_mute_expires_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_auto_translation_enabled: Option<bool> = None;
+                let mut __field_auto_translation_language: Option<String> = None;
+                let mut __field_hide_messages_before: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cooldown: Option<i32> = None;
+                let mut __field_own_capabilities: Option<Vec<ChannelOwnCapability>> = None;
+                let mut __field_hidden: Option<bool> = None;
+                let mut __field_blocked: Option<bool> = None;
+                let mut __field_truncated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_truncated_by: Option<UserResponse> = None;
+                let mut __field_message_count: Option<i64> = None;
+                let mut __field_filter_tags: Option<Vec<String>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "type" => __field_type_ = Some(__map.next_value()?),
+                        "cid" => __field_cid = Some(__map.next_value()?),
+                        "last_message_at" => __field_last_message_at = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "deleted_at" => __field_deleted_at = __map.next_value()?,
+                        "created_by" => __field_created_by = __map.next_value()?,
+                        "frozen" => __field_frozen = Some(__map.next_value()?),
+                        "disabled" => __field_disabled = Some(__map.next_value()?),
+                        "members" => __field_members = __map.next_value()?,
+                        "member_count" => __field_member_count = __map.next_value()?,
+                        "config" => __field_config = __map.next_value()?,
+                        "muted" => __field_muted = __map.next_value()?,
+                        "mute_expires_at" => __field_mute_expires_at = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "auto_translation_enabled" => __field_auto_translation_enabled = __map.next_value()?,
+                        "auto_translation_language" => __field_auto_translation_language = __map.next_value()?,
+                        "hide_messages_before" => __field_hide_messages_before = __map.next_value()?,
+                        "cooldown" => __field_cooldown = __map.next_value()?,
+                        "own_capabilities" => __field_own_capabilities = __map.next_value()?,
+                        "hidden" => __field_hidden = __map.next_value()?,
+                        "blocked" => __field_blocked = __map.next_value()?,
+                        "truncated_at" => __field_truncated_at = __map.next_value()?,
+                        "truncated_by" => __field_truncated_by = __map.next_value()?,
+                        "message_count" => __field_message_count = __map.next_value()?,
+                        "filter_tags" => __field_filter_tags = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(ChannelResponse {
-                    id: id_.unwrap_or_default(),
-                    type_: type_.unwrap_or_default(),
-                    cid: cid_.unwrap_or_default(),
-                    last_message_at: last_message_at_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    created_by: created_by_,
-                    frozen: frozen_.unwrap_or_default(),
-                    disabled: disabled_.unwrap_or_default(),
-                    members: members_,
-                    member_count: member_count_,
-                    config: config_,
-                    muted: muted_,
-                    mute_expires_at: mute_expires_at_,
-                    team: team_,
-                    auto_translation_enabled: auto_translation_enabled_,
-                    auto_translation_language: auto_translation_language_,
-                    hide_messages_before: hide_messages_before_,
-                    cooldown: cooldown_,
-                    own_capabilities: own_capabilities_,
-                    hidden: hidden_,
-                    blocked: blocked_,
-                    truncated_at: truncated_at_,
-                    truncated_by: truncated_by_,
-                    message_count: message_count_,
-                    filter_tags: filter_tags_,
-                    custom: custom_,
+                    id: __field_id.unwrap_or_default(),
+                    type_: __field_type_.unwrap_or_default(),
+                    cid: __field_cid.unwrap_or_default(),
+                    last_message_at: __field_last_message_at,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    deleted_at: __field_deleted_at,
+                    created_by: __field_created_by,
+                    frozen: __field_frozen.unwrap_or_default(),
+                    disabled: __field_disabled.unwrap_or_default(),
+                    members: __field_members,
+                    member_count: __field_member_count,
+                    config: __field_config,
+                    muted: __field_muted,
+                    mute_expires_at: __field_mute_expires_at,
+                    team: __field_team,
+                    auto_translation_enabled: __field_auto_translation_enabled,
+                    auto_translation_language: __field_auto_translation_language,
+                    hide_messages_before: __field_hide_messages_before,
+                    cooldown: __field_cooldown,
+                    own_capabilities: __field_own_capabilities,
+                    hidden: __field_hidden,
+                    blocked: __field_blocked,
+                    truncated_at: __field_truncated_at,
+                    truncated_by: __field_truncated_by,
+                    message_count: __field_message_count,
+                    filter_tags: __field_filter_tags,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelMemberPartialResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channel_role", &self.channel_role)?;
-        map_.serialize_entry("notifications_muted", &self.notifications_muted)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["channel_role", "notifications_muted"])?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("channel_role", &self.channel_role)?;
+        __map.serialize_entry("notifications_muted", &self.notifications_muted)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["channel_role", "notifications_muted"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelMemberPartialResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelMemberPartialResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelMemberPartialResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelMemberPartialResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelMemberPartialResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_role_: Option<String> = None;
-                let mut notifications_muted_: Option<bool> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_role" => channel_role_ = Some(map_.next_value()?),
-                        "notifications_muted" => notifications_muted_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelMemberPartialResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_channel_role: Option<String> = None;
+                let mut __field_notifications_muted: Option<bool> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channel_role" => __field_channel_role = Some(__map.next_value()?),
+                        "notifications_muted" => __field_notifications_muted = Some(__map.next_value()?),
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 Ok(ChannelMemberPartialResponse {
-                    channel_role: channel_role_.unwrap_or_default(),
-                    notifications_muted: notifications_muted_.unwrap_or_default(),
-                    custom: custom_,
+                    channel_role: __field_channel_role.unwrap_or_default(),
+                    notifications_muted: __field_notifications_muted.unwrap_or_default(),
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelMemberRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user_id", &self.user_id)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("user_id", &self.user_id)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.channel_role {
-            map_.serialize_entry("channel_role", value)?;
+        if let Some(__value) = &self.channel_role {
+            __map.serialize_entry("channel_role", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["user_id", "user", "channel_role"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["user_id", "user", "channel_role"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelMemberRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelMemberRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelMemberRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelMemberRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelMemberRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut channel_role_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_id" => user_id_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "channel_role" => channel_role_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelMemberRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_channel_role: Option<String> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user_id" => __field_user_id = Some(__map.next_value()?),
+                        "user" => __field_user = __map.next_value()?,
+                        "channel_role" => __field_channel_role = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 Ok(ChannelMemberRequest {
-                    user_id: user_id_.unwrap_or_default(),
-                    user: user_,
-                    channel_role: channel_role_,
-                    custom: custom_,
+                    user_id: __field_user_id.unwrap_or_default(),
+                    user: __field_user,
+                    channel_role: __field_channel_role,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ReadStateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user", &self.user)?;
-        map_.serialize_entry("last_read", &self.last_read)?;
-        map_.serialize_entry("unread_messages", &self.unread_messages)?;
-        if let Some(value) = &self.last_read_message_id {
-            map_.serialize_entry("last_read_message_id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("user", &self.user)?;
+        __map.serialize_entry("last_read", &self.last_read)?;
+        __map.serialize_entry("unread_messages", &self.unread_messages)?;
+        if let Some(__value) = &self.last_read_message_id {
+            __map.serialize_entry("last_read_message_id", __value)?;
         }
-        if let Some(value) = &self.last_delivered_at {
-            map_.serialize_entry("last_delivered_at", value)?;
+        if let Some(__value) = &self.last_delivered_at {
+            __map.serialize_entry("last_delivered_at", __value)?;
         }
-        if let Some(value) = &self.last_delivered_message_id {
-            map_.serialize_entry("last_delivered_message_id", value)?;
+        if let Some(__value) = &self.last_delivered_message_id {
+            __map.serialize_entry("last_delivered_message_id", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReadStateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReadStateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReadStateResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ReadStateResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReadStateResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_: Option<UserResponse> = None;
-                let mut last_read_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut unread_messages_: Option<i32> = None;
-                let mut last_read_message_id_: Option<String> = None;
-                let mut last_delivered_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut last_delivered_message_id_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user" => user_ = Some(map_.next_value()?),
-                        "last_read" => last_read_ = Some(map_.next_value()?),
-                        "unread_messages" => unread_messages_ = Some(map_.next_value()?),
-                        "last_read_message_id" => last_read_message_id_ = map_.next_value()?,
-                        "last_delivered_at" => last_delivered_at_ = map_.next_value()?,
-                        "last_delivered_message_id" => last_delivered_message_id_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReadStateResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_last_read: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_unread_messages: Option<i32> = None;
+                let mut __field_last_read_message_id: Option<String> = None;
+                let mut __field_last_delivered_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_last_delivered_message_id: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user" => __field_user = Some(__map.next_value()?),
+                        "last_read" => __field_last_read = Some(__map.next_value()?),
+                        "unread_messages" => __field_unread_messages = Some(__map.next_value()?),
+                        "last_read_message_id" => __field_last_read_message_id = __map.next_value()?,
+                        "last_delivered_at" => __field_last_delivered_at = __map.next_value()?,
+                        "last_delivered_message_id" => __field_last_delivered_message_id = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(user_) = user_ else {
+                let Some(__field_user) = __field_user else {
                     return Err(serde::de::Error::missing_field("user"));
                 };
-                let Some(last_read_) = last_read_ else {
+                let Some(__field_last_read) = __field_last_read else {
                     return Err(serde::de::Error::missing_field("last_read"));
                 };
                 Ok(ReadStateResponse {
-                    user: user_,
-                    last_read: last_read_,
-                    unread_messages: unread_messages_.unwrap_or_default(),
-                    last_read_message_id: last_read_message_id_,
-                    last_delivered_at: last_delivered_at_,
-                    last_delivered_message_id: last_delivered_message_id_,
+                    user: __field_user,
+                    last_read: __field_last_read,
+                    unread_messages: __field_unread_messages.unwrap_or_default(),
+                    last_read_message_id: __field_last_read_message_id,
+                    last_delivered_at: __field_last_delivered_at,
+                    last_delivered_message_id: __field_last_delivered_message_id,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelMute {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
         }
-        if let Some(value) = &self.expires {
-            map_.serialize_entry("expires", value)?;
+        if let Some(__value) = &self.expires {
+            __map.serialize_entry("expires", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.end()
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelMute {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelMute;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelMute` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelMute` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelMute, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_: Option<UserResponse> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user" => user_ = map_.next_value()?,
-                        "channel" => channel_ = map_.next_value()?,
-                        "expires" => expires_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelMute, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_expires: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user" => __field_user = __map.next_value()?,
+                        "channel" => __field_channel = __map.next_value()?,
+                        "expires" => __field_expires = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(ChannelMute {
-                    user: user_,
-                    channel: channel_,
-                    expires: expires_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
+                    user: __field_user,
+                    channel: __field_channel,
+                    expires: __field_expires,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UserWatchingStartEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.serialize_entry("watcher_count", &self.watcher_count)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "channel_id", "channel_type", "user", "watcher_count"])?;
-        map_.end()
+        __map.serialize_entry("watcher_count", &self.watcher_count)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "channel_id", "channel_type", "user", "watcher_count"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserWatchingStartEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UserWatchingStartEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserWatchingStartEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UserWatchingStartEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserWatchingStartEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut watcher_count_: Option<i32> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "watcher_count" => watcher_count_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserWatchingStartEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_watcher_count: Option<i32> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "watcher_count" => __field_watcher_count = Some(__map.next_value()?),
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(UserWatchingStartEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    channel_id: channel_id_,
-                    channel_type: channel_type_,
-                    user: user_,
-                    watcher_count: watcher_count_.unwrap_or_default(),
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    channel_id: __field_channel_id,
+                    channel_type: __field_channel_type,
+                    user: __field_user,
+                    watcher_count: __field_watcher_count.unwrap_or_default(),
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for UserWatchingStopEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
+        }
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
+        }
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
+        }
+        __map.serialize_entry("watcher_count", &self.watcher_count)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "channel_type", "channel_id", "user", "watcher_count"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserWatchingStopEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UserWatchingStopEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UserWatchingStopEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserWatchingStopEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_watcher_count: Option<i32> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "watcher_count" => __field_watcher_count = Some(__map.next_value()?),
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                Ok(UserWatchingStopEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    user: __field_user,
+                    watcher_count: __field_watcher_count.unwrap_or_default(),
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for TypingStartEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
+        }
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
+        }
+        if let Some(__value) = &self.parent_id {
+            __map.serialize_entry("parent_id", __value)?;
+        }
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
+        }
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "channel_type", "channel_id", "parent_id", "user"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TypingStartEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = TypingStartEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `TypingStartEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<TypingStartEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_parent_id: Option<String> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "parent_id" => __field_parent_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                Ok(TypingStartEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    parent_id: __field_parent_id,
+                    user: __field_user,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for TypingStopEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
+        }
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
+        }
+        if let Some(__value) = &self.parent_id {
+            __map.serialize_entry("parent_id", __value)?;
+        }
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
+        }
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "channel_type", "channel_id", "parent_id", "user"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TypingStopEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = TypingStopEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `TypingStopEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<TypingStopEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_parent_id: Option<String> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "parent_id" => __field_parent_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                Ok(TypingStopEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    parent_id: __field_parent_id,
+                    user: __field_user,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -6,832 +6,763 @@
 
 use super::*;
 
-impl serde::Serialize for ApiError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("code", &self.code)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.exception_fields {
-            map_.serialize_entry("exception_fields", value)?;
-        }
-        map_.serialize_entry("StatusCode", &self.status_code)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.serialize_entry("more_info", &self.more_info)?;
-        map_.serialize_entry("details", &self.details)?;
-        if let Some(value) = &self.unrecoverable {
-            map_.serialize_entry("unrecoverable", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ApiError {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ApiError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `APIError` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ApiError, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut code_: Option<i32> = None;
-                let mut message_: Option<String> = None;
-                let mut exception_fields_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut status_code_: Option<i32> = None;
-                let mut duration_: Option<String> = None;
-                let mut more_info_: Option<String> = None;
-                let mut details_: Option<serde_json::Value> = None;
-                let mut unrecoverable_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "code" => code_ = Some(map_.next_value()?),
-                        "message" => message_ = Some(map_.next_value()?),
-                        "exception_fields" => exception_fields_ = map_.next_value()?,
-                        "StatusCode" => status_code_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "more_info" => more_info_ = Some(map_.next_value()?),
-                        "details" => details_ = Some(map_.next_value()?),
-                        "unrecoverable" => unrecoverable_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ApiError {
-                    code: code_.unwrap_or_default(),
-                    message: message_.unwrap_or_default(),
-                    exception_fields: exception_fields_,
-                    status_code: status_code_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                    more_info: more_info_.unwrap_or_default(),
-                    details: details_.unwrap_or_default(),
-                    unrecoverable: unrecoverable_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 impl serde::Serialize for Response {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Response {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Response;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Response` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `Response` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Response, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Response, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Response {
-                    duration: duration_.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for SortParamRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.field {
-            map_.serialize_entry("field", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.field {
+            __map.serialize_entry("field", __value)?;
         }
-        if let Some(value) = &self.type_ {
-            map_.serialize_entry("type", value)?;
+        if let Some(__value) = &self.type_ {
+            __map.serialize_entry("type", __value)?;
         }
-        if let Some(value) = &self.direction {
-            map_.serialize_entry("direction", value)?;
+        if let Some(__value) = &self.direction {
+            __map.serialize_entry("direction", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SortParamRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SortParamRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SortParamRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `SortParamRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SortParamRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut field_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut direction_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "field" => field_ = map_.next_value()?,
-                        "type" => type_ = map_.next_value()?,
-                        "direction" => direction_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SortParamRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_field: Option<String> = None;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_direction: Option<i32> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "field" => __field_field = __map.next_value()?,
+                        "type" => __field_type_ = __map.next_value()?,
+                        "direction" => __field_direction = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(SortParamRequest {
-                    field: field_,
-                    type_,
-                    direction: direction_,
+                    field: __field_field,
+                    type_: __field_type_,
+                    direction: __field_direction,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UserRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map_.serialize_entry("name", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        if let Some(__value) = &self.name {
+            __map.serialize_entry("name", __value)?;
         }
-        if let Some(value) = &self.image {
-            map_.serialize_entry("image", value)?;
+        if let Some(__value) = &self.image {
+            __map.serialize_entry("image", __value)?;
         }
-        if let Some(value) = &self.language {
-            map_.serialize_entry("language", value)?;
+        if let Some(__value) = &self.language {
+            __map.serialize_entry("language", __value)?;
         }
-        if let Some(value) = &self.invisible {
-            map_.serialize_entry("invisible", value)?;
+        if let Some(__value) = &self.invisible {
+            __map.serialize_entry("invisible", __value)?;
         }
-        if let Some(value) = &self.privacy_settings {
-            map_.serialize_entry("privacy_settings", value)?;
+        if let Some(__value) = &self.privacy_settings {
+            __map.serialize_entry("privacy_settings", __value)?;
         }
-        if let Some(value) = &self.role {
-            map_.serialize_entry("role", value)?;
+        if let Some(__value) = &self.role {
+            __map.serialize_entry("role", __value)?;
         }
-        if let Some(value) = &self.teams_role {
-            map_.serialize_entry("teams_role", value)?;
+        if let Some(__value) = &self.teams_role {
+            __map.serialize_entry("teams_role", __value)?;
         }
-        if let Some(value) = &self.teams {
-            map_.serialize_entry("teams", value)?;
+        if let Some(__value) = &self.teams {
+            __map.serialize_entry("teams", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "name", "image", "language", "invisible", "privacy_settings", "role", "teams_role", "teams"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "name", "image", "language", "invisible", "privacy_settings", "role", "teams_role", "teams"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UserRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UserRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut image_: Option<String> = None;
-                let mut language_: Option<String> = None;
-                let mut invisible_: Option<bool> = None;
-                let mut privacy_settings_: Option<PrivacySettingsResponse> = None;
-                let mut role_: Option<String> = None;
-                let mut teams_role_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut teams_: Option<Vec<String>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "name" => name_ = map_.next_value()?,
-                        "image" => image_ = map_.next_value()?,
-                        "language" => language_ = map_.next_value()?,
-                        "invisible" => invisible_ = map_.next_value()?,
-                        "privacy_settings" => privacy_settings_ = map_.next_value()?,
-                        "role" => role_ = map_.next_value()?,
-                        "teams_role" => teams_role_ = map_.next_value()?,
-                        "teams" => teams_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_image: Option<String> = None;
+                let mut __field_language: Option<String> = None;
+                let mut __field_invisible: Option<bool> = None;
+                let mut __field_privacy_settings: Option<PrivacySettingsResponse> = None;
+                let mut __field_role: Option<String> = None;
+                let mut __field_teams_role: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut __field_teams: Option<Vec<String>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "name" => __field_name = __map.next_value()?,
+                        "image" => __field_image = __map.next_value()?,
+                        "language" => __field_language = __map.next_value()?,
+                        "invisible" => __field_invisible = __map.next_value()?,
+                        "privacy_settings" => __field_privacy_settings = __map.next_value()?,
+                        "role" => __field_role = __map.next_value()?,
+                        "teams_role" => __field_teams_role = __map.next_value()?,
+                        "teams" => __field_teams = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 Ok(UserRequest {
-                    id: id_.unwrap_or_default(),
-                    name: name_,
-                    image: image_,
-                    language: language_,
-                    invisible: invisible_,
-                    privacy_settings: privacy_settings_,
-                    role: role_,
-                    teams_role: teams_role_,
-                    teams: teams_,
-                    custom: custom_,
+                    id: __field_id.unwrap_or_default(),
+                    name: __field_name,
+                    image: __field_image,
+                    language: __field_language,
+                    invisible: __field_invisible,
+                    privacy_settings: __field_privacy_settings,
+                    role: __field_role,
+                    teams_role: __field_teams_role,
+                    teams: __field_teams,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UserResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map_.serialize_entry("name", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        if let Some(__value) = &self.name {
+            __map.serialize_entry("name", __value)?;
         }
-        if let Some(value) = &self.image {
-            map_.serialize_entry("image", value)?;
+        if let Some(__value) = &self.image {
+            __map.serialize_entry("image", __value)?;
         }
-        map_.serialize_entry("language", &self.language)?;
-        map_.serialize_entry("role", &self.role)?;
-        map_.serialize_entry("teams", &self.teams)?;
-        if let Some(value) = &self.teams_role {
-            map_.serialize_entry("teams_role", value)?;
+        __map.serialize_entry("language", &self.language)?;
+        __map.serialize_entry("role", &self.role)?;
+        __map.serialize_entry("teams", &self.teams)?;
+        if let Some(__value) = &self.teams_role {
+            __map.serialize_entry("teams_role", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(__value) = &self.deleted_at {
+            __map.serialize_entry("deleted_at", __value)?;
         }
-        map_.serialize_entry("banned", &self.banned)?;
-        map_.serialize_entry("online", &self.online)?;
-        if let Some(value) = &self.last_active {
-            map_.serialize_entry("last_active", value)?;
+        __map.serialize_entry("banned", &self.banned)?;
+        __map.serialize_entry("online", &self.online)?;
+        if let Some(__value) = &self.last_active {
+            __map.serialize_entry("last_active", __value)?;
         }
-        if let Some(value) = &self.revoke_tokens_issued_before {
-            map_.serialize_entry("revoke_tokens_issued_before", value)?;
+        if let Some(__value) = &self.revoke_tokens_issued_before {
+            __map.serialize_entry("revoke_tokens_issued_before", __value)?;
         }
-        if let Some(value) = &self.deactivated_at {
-            map_.serialize_entry("deactivated_at", value)?;
+        if let Some(__value) = &self.deactivated_at {
+            __map.serialize_entry("deactivated_at", __value)?;
         }
-        map_.serialize_entry("blocked_user_ids", &self.blocked_user_ids)?;
-        if let Some(value) = &self.avg_response_time {
-            map_.serialize_entry("avg_response_time", value)?;
+        __map.serialize_entry("blocked_user_ids", &self.blocked_user_ids)?;
+        if let Some(__value) = &self.avg_response_time {
+            __map.serialize_entry("avg_response_time", __value)?;
         }
-        map_.serialize_entry("shadow_banned", &self.shadow_banned)?;
-        if let Some(value) = &self.bypass_moderation {
-            map_.serialize_entry("bypass_moderation", value)?;
+        __map.serialize_entry("shadow_banned", &self.shadow_banned)?;
+        if let Some(__value) = &self.bypass_moderation {
+            __map.serialize_entry("bypass_moderation", __value)?;
         }
-        if let Some(value) = &self.ban_expires {
-            map_.serialize_entry("ban_expires", value)?;
+        if let Some(__value) = &self.ban_expires {
+            __map.serialize_entry("ban_expires", __value)?;
         }
-        if let Some(value) = &self.push_notifications {
-            map_.serialize_entry("push_notifications", value)?;
+        if let Some(__value) = &self.push_notifications {
+            __map.serialize_entry("push_notifications", __value)?;
         }
-        if let Some(value) = &self.privacy_settings {
-            map_.serialize_entry("privacy_settings", value)?;
+        if let Some(__value) = &self.privacy_settings {
+            __map.serialize_entry("privacy_settings", __value)?;
         }
-        if let Some(value) = &self.devices {
-            map_.serialize_entry("devices", value)?;
+        if let Some(__value) = &self.devices {
+            __map.serialize_entry("devices", __value)?;
         }
-        map_.serialize_entry("invisible", &self.invisible)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "name", "image", "language", "role", "teams", "teams_role", "created_at", "updated_at", "deleted_at", "banned", "online", "last_active", "revoke_tokens_issued_before", "deactivated_at", "blocked_user_ids", "avg_response_time", "shadow_banned", "bypass_moderation", "ban_expires", "push_notifications", "privacy_settings", "devices", "invisible"])?;
-        map_.end()
+        __map.serialize_entry("invisible", &self.invisible)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "name", "image", "language", "role", "teams", "teams_role", "created_at", "updated_at", "deleted_at", "banned", "online", "last_active", "revoke_tokens_issued_before", "deactivated_at", "blocked_user_ids", "avg_response_time", "shadow_banned", "bypass_moderation", "ban_expires", "push_notifications", "privacy_settings", "devices", "invisible"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UserResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UserResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut image_: Option<String> = None;
-                let mut language_: Option<String> = None;
-                let mut role_: Option<String> = None;
-                let mut teams_: Option<Vec<String>> = None;
-                let mut teams_role_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut banned_: Option<bool> = None;
-                let mut online_: Option<bool> = None;
-                let mut last_active_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut revoke_tokens_issued_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deactivated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut blocked_user_ids_: Option<Vec<String>> = None;
-                let mut avg_response_time_: Option<i32> = None;
-                let mut shadow_banned_: Option<bool> = None;
-                let mut bypass_moderation_: Option<bool> = None;
-                let mut ban_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut push_notifications_: Option<PushNotificationSettingsResponse> = None;
-                let mut privacy_settings_: Option<PrivacySettingsResponse> = None;
-                let mut devices_: Option<Vec<DeviceResponse>> = None;
-                let mut invisible_: Option<bool> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "name" => name_ = map_.next_value()?,
-                        "image" => image_ = map_.next_value()?,
-                        "language" => language_ = Some(map_.next_value()?),
-                        "role" => role_ = Some(map_.next_value()?),
-                        "teams" => teams_ = Some(map_.next_value()?),
-                        "teams_role" => teams_role_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "banned" => banned_ = Some(map_.next_value()?),
-                        "online" => online_ = Some(map_.next_value()?),
-                        "last_active" => last_active_ = map_.next_value()?,
-                        "revoke_tokens_issued_before" => revoke_tokens_issued_before_ = map_.next_value()?,
-                        "deactivated_at" => deactivated_at_ = map_.next_value()?,
-                        "blocked_user_ids" => blocked_user_ids_ = Some(map_.next_value()?),
-                        "avg_response_time" => avg_response_time_ = map_.next_value()?,
-                        "shadow_banned" => shadow_banned_ = Some(map_.next_value()?),
-                        "bypass_moderation" => bypass_moderation_ = map_.next_value()?,
-                        "ban_expires" => ban_expires_ = map_.next_value()?,
-                        "push_notifications" => push_notifications_ = map_.next_value()?,
-                        "privacy_settings" => privacy_settings_ = map_.next_value()?,
-                        "devices" => devices_ = map_.next_value()?,
-                        "invisible" => invisible_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_image: Option<String> = None;
+                let mut __field_language: Option<String> = None;
+                let mut __field_role: Option<String> = None;
+                let mut __field_teams: Option<Vec<String>> = None;
+                let mut __field_teams_role: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_banned: Option<bool> = None;
+                let mut __field_online: Option<bool> = None;
+                let mut __field_last_active: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_revoke_tokens_issued_before: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_deactivated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_blocked_user_ids: Option<Vec<String>> = None;
+                let mut __field_avg_response_time: Option<i32> = None;
+                let mut __field_shadow_banned: Option<bool> = None;
+                let mut __field_bypass_moderation: Option<bool> = None;
+                let mut __field_ban_expires: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_push_notifications: Option<PushNotificationSettingsResponse> = None;
+                let mut __field_privacy_settings: Option<PrivacySettingsResponse> = None;
+                let mut __field_devices: Option<Vec<DeviceResponse>> = None;
+                let mut __field_invisible: Option<bool> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "name" => __field_name = __map.next_value()?,
+                        "image" => __field_image = __map.next_value()?,
+                        "language" => __field_language = Some(__map.next_value()?),
+                        "role" => __field_role = Some(__map.next_value()?),
+                        "teams" => __field_teams = Some(__map.next_value()?),
+                        "teams_role" => __field_teams_role = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "deleted_at" => __field_deleted_at = __map.next_value()?,
+                        "banned" => __field_banned = Some(__map.next_value()?),
+                        "online" => __field_online = Some(__map.next_value()?),
+                        "last_active" => __field_last_active = __map.next_value()?,
+                        "revoke_tokens_issued_before" => __field_revoke_tokens_issued_before = __map.next_value()?,
+                        "deactivated_at" => __field_deactivated_at = __map.next_value()?,
+                        "blocked_user_ids" => __field_blocked_user_ids = Some(__map.next_value()?),
+                        "avg_response_time" => __field_avg_response_time = __map.next_value()?,
+                        "shadow_banned" => __field_shadow_banned = Some(__map.next_value()?),
+                        "bypass_moderation" => __field_bypass_moderation = __map.next_value()?,
+                        "ban_expires" => __field_ban_expires = __map.next_value()?,
+                        "push_notifications" => __field_push_notifications = __map.next_value()?,
+                        "privacy_settings" => __field_privacy_settings = __map.next_value()?,
+                        "devices" => __field_devices = __map.next_value()?,
+                        "invisible" => __field_invisible = Some(__map.next_value()?),
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(UserResponse {
-                    id: id_.unwrap_or_default(),
-                    name: name_,
-                    image: image_,
-                    language: language_.unwrap_or_default(),
-                    role: role_.unwrap_or_default(),
-                    teams: teams_.unwrap_or_default(),
-                    teams_role: teams_role_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    banned: banned_.unwrap_or_default(),
-                    online: online_.unwrap_or_default(),
-                    last_active: last_active_,
-                    revoke_tokens_issued_before: revoke_tokens_issued_before_,
-                    deactivated_at: deactivated_at_,
-                    blocked_user_ids: blocked_user_ids_.unwrap_or_default(),
-                    avg_response_time: avg_response_time_,
-                    shadow_banned: shadow_banned_.unwrap_or_default(),
-                    bypass_moderation: bypass_moderation_,
-                    ban_expires: ban_expires_,
-                    push_notifications: push_notifications_,
-                    privacy_settings: privacy_settings_,
-                    devices: devices_,
-                    invisible: invisible_.unwrap_or_default(),
-                    custom: custom_,
+                    id: __field_id.unwrap_or_default(),
+                    name: __field_name,
+                    image: __field_image,
+                    language: __field_language.unwrap_or_default(),
+                    role: __field_role.unwrap_or_default(),
+                    teams: __field_teams.unwrap_or_default(),
+                    teams_role: __field_teams_role,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    deleted_at: __field_deleted_at,
+                    banned: __field_banned.unwrap_or_default(),
+                    online: __field_online.unwrap_or_default(),
+                    last_active: __field_last_active,
+                    revoke_tokens_issued_before: __field_revoke_tokens_issued_before,
+                    deactivated_at: __field_deactivated_at,
+                    blocked_user_ids: __field_blocked_user_ids.unwrap_or_default(),
+                    avg_response_time: __field_avg_response_time,
+                    shadow_banned: __field_shadow_banned.unwrap_or_default(),
+                    bypass_moderation: __field_bypass_moderation,
+                    ban_expires: __field_ban_expires,
+                    push_notifications: __field_push_notifications,
+                    privacy_settings: __field_privacy_settings,
+                    devices: __field_devices,
+                    invisible: __field_invisible.unwrap_or_default(),
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UserResponseCommonFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map_.serialize_entry("name", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        if let Some(__value) = &self.name {
+            __map.serialize_entry("name", __value)?;
         }
-        if let Some(value) = &self.image {
-            map_.serialize_entry("image", value)?;
+        if let Some(__value) = &self.image {
+            __map.serialize_entry("image", __value)?;
         }
-        map_.serialize_entry("language", &self.language)?;
-        map_.serialize_entry("role", &self.role)?;
-        map_.serialize_entry("teams", &self.teams)?;
-        if let Some(value) = &self.teams_role {
-            map_.serialize_entry("teams_role", value)?;
+        __map.serialize_entry("language", &self.language)?;
+        __map.serialize_entry("role", &self.role)?;
+        __map.serialize_entry("teams", &self.teams)?;
+        if let Some(__value) = &self.teams_role {
+            __map.serialize_entry("teams_role", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(__value) = &self.deleted_at {
+            __map.serialize_entry("deleted_at", __value)?;
         }
-        map_.serialize_entry("banned", &self.banned)?;
-        map_.serialize_entry("online", &self.online)?;
-        if let Some(value) = &self.last_active {
-            map_.serialize_entry("last_active", value)?;
+        __map.serialize_entry("banned", &self.banned)?;
+        __map.serialize_entry("online", &self.online)?;
+        if let Some(__value) = &self.last_active {
+            __map.serialize_entry("last_active", __value)?;
         }
-        if let Some(value) = &self.revoke_tokens_issued_before {
-            map_.serialize_entry("revoke_tokens_issued_before", value)?;
+        if let Some(__value) = &self.revoke_tokens_issued_before {
+            __map.serialize_entry("revoke_tokens_issued_before", __value)?;
         }
-        if let Some(value) = &self.deactivated_at {
-            map_.serialize_entry("deactivated_at", value)?;
+        if let Some(__value) = &self.deactivated_at {
+            __map.serialize_entry("deactivated_at", __value)?;
         }
-        map_.serialize_entry("blocked_user_ids", &self.blocked_user_ids)?;
-        if let Some(value) = &self.avg_response_time {
-            map_.serialize_entry("avg_response_time", value)?;
+        __map.serialize_entry("blocked_user_ids", &self.blocked_user_ids)?;
+        if let Some(__value) = &self.avg_response_time {
+            __map.serialize_entry("avg_response_time", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "name", "image", "language", "role", "teams", "teams_role", "created_at", "updated_at", "deleted_at", "banned", "online", "last_active", "revoke_tokens_issued_before", "deactivated_at", "blocked_user_ids", "avg_response_time"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "name", "image", "language", "role", "teams", "teams_role", "created_at", "updated_at", "deleted_at", "banned", "online", "last_active", "revoke_tokens_issued_before", "deactivated_at", "blocked_user_ids", "avg_response_time"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserResponseCommonFields {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UserResponseCommonFields;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserResponseCommonFields` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UserResponseCommonFields` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserResponseCommonFields, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut image_: Option<String> = None;
-                let mut language_: Option<String> = None;
-                let mut role_: Option<String> = None;
-                let mut teams_: Option<Vec<String>> = None;
-                let mut teams_role_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut banned_: Option<bool> = None;
-                let mut online_: Option<bool> = None;
-                let mut last_active_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut revoke_tokens_issued_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deactivated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut blocked_user_ids_: Option<Vec<String>> = None;
-                let mut avg_response_time_: Option<i32> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "name" => name_ = map_.next_value()?,
-                        "image" => image_ = map_.next_value()?,
-                        "language" => language_ = Some(map_.next_value()?),
-                        "role" => role_ = Some(map_.next_value()?),
-                        "teams" => teams_ = Some(map_.next_value()?),
-                        "teams_role" => teams_role_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "banned" => banned_ = Some(map_.next_value()?),
-                        "online" => online_ = Some(map_.next_value()?),
-                        "last_active" => last_active_ = map_.next_value()?,
-                        "revoke_tokens_issued_before" => revoke_tokens_issued_before_ = map_.next_value()?,
-                        "deactivated_at" => deactivated_at_ = map_.next_value()?,
-                        "blocked_user_ids" => blocked_user_ids_ = Some(map_.next_value()?),
-                        "avg_response_time" => avg_response_time_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserResponseCommonFields, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_image: Option<String> = None;
+                let mut __field_language: Option<String> = None;
+                let mut __field_role: Option<String> = None;
+                let mut __field_teams: Option<Vec<String>> = None;
+                let mut __field_teams_role: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_banned: Option<bool> = None;
+                let mut __field_online: Option<bool> = None;
+                let mut __field_last_active: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_revoke_tokens_issued_before: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_deactivated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_blocked_user_ids: Option<Vec<String>> = None;
+                let mut __field_avg_response_time: Option<i32> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "name" => __field_name = __map.next_value()?,
+                        "image" => __field_image = __map.next_value()?,
+                        "language" => __field_language = Some(__map.next_value()?),
+                        "role" => __field_role = Some(__map.next_value()?),
+                        "teams" => __field_teams = Some(__map.next_value()?),
+                        "teams_role" => __field_teams_role = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "deleted_at" => __field_deleted_at = __map.next_value()?,
+                        "banned" => __field_banned = Some(__map.next_value()?),
+                        "online" => __field_online = Some(__map.next_value()?),
+                        "last_active" => __field_last_active = __map.next_value()?,
+                        "revoke_tokens_issued_before" => __field_revoke_tokens_issued_before = __map.next_value()?,
+                        "deactivated_at" => __field_deactivated_at = __map.next_value()?,
+                        "blocked_user_ids" => __field_blocked_user_ids = Some(__map.next_value()?),
+                        "avg_response_time" => __field_avg_response_time = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(UserResponseCommonFields {
-                    id: id_.unwrap_or_default(),
-                    name: name_,
-                    image: image_,
-                    language: language_.unwrap_or_default(),
-                    role: role_.unwrap_or_default(),
-                    teams: teams_.unwrap_or_default(),
-                    teams_role: teams_role_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    banned: banned_.unwrap_or_default(),
-                    online: online_.unwrap_or_default(),
-                    last_active: last_active_,
-                    revoke_tokens_issued_before: revoke_tokens_issued_before_,
-                    deactivated_at: deactivated_at_,
-                    blocked_user_ids: blocked_user_ids_.unwrap_or_default(),
-                    avg_response_time: avg_response_time_,
-                    custom: custom_,
+                    id: __field_id.unwrap_or_default(),
+                    name: __field_name,
+                    image: __field_image,
+                    language: __field_language.unwrap_or_default(),
+                    role: __field_role.unwrap_or_default(),
+                    teams: __field_teams.unwrap_or_default(),
+                    teams_role: __field_teams_role,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    deleted_at: __field_deleted_at,
+                    banned: __field_banned.unwrap_or_default(),
+                    online: __field_online.unwrap_or_default(),
+                    last_active: __field_last_active,
+                    revoke_tokens_issued_before: __field_revoke_tokens_issued_before,
+                    deactivated_at: __field_deactivated_at,
+                    blocked_user_ids: __field_blocked_user_ids.unwrap_or_default(),
+                    avg_response_time: __field_avg_response_time,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PrivacySettingsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.typing_indicators {
-            map_.serialize_entry("typing_indicators", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.typing_indicators {
+            __map.serialize_entry("typing_indicators", __value)?;
         }
-        if let Some(value) = &self.read_receipts {
-            map_.serialize_entry("read_receipts", value)?;
+        if let Some(__value) = &self.read_receipts {
+            __map.serialize_entry("read_receipts", __value)?;
         }
-        if let Some(value) = &self.delivery_receipts {
-            map_.serialize_entry("delivery_receipts", value)?;
+        if let Some(__value) = &self.delivery_receipts {
+            __map.serialize_entry("delivery_receipts", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PrivacySettingsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PrivacySettingsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PrivacySettingsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PrivacySettingsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PrivacySettingsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut typing_indicators_: Option<TypingIndicatorsResponse> = None;
-                let mut read_receipts_: Option<ReadReceiptsResponse> = None;
-                let mut delivery_receipts_: Option<DeliveryReceiptsResponse> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "typing_indicators" => typing_indicators_ = map_.next_value()?,
-                        "read_receipts" => read_receipts_ = map_.next_value()?,
-                        "delivery_receipts" => delivery_receipts_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PrivacySettingsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_typing_indicators: Option<TypingIndicatorsResponse> = None;
+                let mut __field_read_receipts: Option<ReadReceiptsResponse> = None;
+                let mut __field_delivery_receipts: Option<DeliveryReceiptsResponse> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "typing_indicators" => __field_typing_indicators = __map.next_value()?,
+                        "read_receipts" => __field_read_receipts = __map.next_value()?,
+                        "delivery_receipts" => __field_delivery_receipts = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(PrivacySettingsResponse {
-                    typing_indicators: typing_indicators_,
-                    read_receipts: read_receipts_,
-                    delivery_receipts: delivery_receipts_,
+                    typing_indicators: __field_typing_indicators,
+                    read_receipts: __field_read_receipts,
+                    delivery_receipts: __field_delivery_receipts,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DeliveryReceiptsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enabled {
-            map_.serialize_entry("enabled", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.enabled {
+            __map.serialize_entry("enabled", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeliveryReceiptsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeliveryReceiptsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeliveryReceiptsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DeliveryReceiptsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeliveryReceiptsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeliveryReceiptsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_enabled: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "enabled" => __field_enabled = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(DeliveryReceiptsResponse {
-                    enabled: enabled_,
+                    enabled: __field_enabled,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ReadReceiptsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enabled {
-            map_.serialize_entry("enabled", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.enabled {
+            __map.serialize_entry("enabled", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReadReceiptsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReadReceiptsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReadReceiptsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ReadReceiptsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReadReceiptsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReadReceiptsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_enabled: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "enabled" => __field_enabled = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ReadReceiptsResponse {
-                    enabled: enabled_,
+                    enabled: __field_enabled,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for TypingIndicatorsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enabled {
-            map_.serialize_entry("enabled", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.enabled {
+            __map.serialize_entry("enabled", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TypingIndicatorsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TypingIndicatorsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TypingIndicatorsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `TypingIndicatorsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TypingIndicatorsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<TypingIndicatorsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_enabled: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "enabled" => __field_enabled = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(TypingIndicatorsResponse {
-                    enabled: enabled_,
+                    enabled: __field_enabled,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DeviceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("push_provider", &self.push_provider)?;
-        if let Some(value) = &self.push_provider_name {
-            map_.serialize_entry("push_provider_name", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("push_provider", &self.push_provider)?;
+        if let Some(__value) = &self.push_provider_name {
+            __map.serialize_entry("push_provider_name", __value)?;
         }
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.disabled {
-            map_.serialize_entry("disabled", value)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.disabled {
+            __map.serialize_entry("disabled", __value)?;
         }
-        if let Some(value) = &self.disabled_reason {
-            map_.serialize_entry("disabled_reason", value)?;
+        if let Some(__value) = &self.disabled_reason {
+            __map.serialize_entry("disabled_reason", __value)?;
         }
-        if let Some(value) = &self.voip {
-            map_.serialize_entry("voip", value)?;
+        if let Some(__value) = &self.voip {
+            __map.serialize_entry("voip", __value)?;
         }
-        if let Some(value) = &self.hardware_id {
-            map_.serialize_entry("hardware_id", value)?;
+        if let Some(__value) = &self.hardware_id {
+            __map.serialize_entry("hardware_id", __value)?;
         }
-        map_.serialize_entry("user_id", &self.user_id)?;
-        map_.end()
+        __map.serialize_entry("user_id", &self.user_id)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeviceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeviceResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeviceResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DeviceResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeviceResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut push_provider_: Option<String> = None;
-                let mut push_provider_name_: Option<String> = None;
-                let mut id_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut disabled_: Option<bool> = None;
-                let mut disabled_reason_: Option<String> = None;
-                let mut voip_: Option<bool> = None;
-                let mut hardware_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "push_provider" => push_provider_ = Some(map_.next_value()?),
-                        "push_provider_name" => push_provider_name_ = map_.next_value()?,
-                        "id" => id_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "disabled" => disabled_ = map_.next_value()?,
-                        "disabled_reason" => disabled_reason_ = map_.next_value()?,
-                        "voip" => voip_ = map_.next_value()?,
-                        "hardware_id" => hardware_id_ = map_.next_value()?,
-                        "user_id" => user_id_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeviceResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_push_provider: Option<String> = None;
+                let mut __field_push_provider_name: Option<String> = None;
+                let mut __field_id: Option<String> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_disabled: Option<bool> = None;
+                let mut __field_disabled_reason: Option<String> = None;
+                let mut __field_voip: Option<bool> = None;
+                let mut __field_hardware_id: Option<String> = None;
+                let mut __field_user_id: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "push_provider" => __field_push_provider = Some(__map.next_value()?),
+                        "push_provider_name" => __field_push_provider_name = __map.next_value()?,
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "disabled" => __field_disabled = __map.next_value()?,
+                        "disabled_reason" => __field_disabled_reason = __map.next_value()?,
+                        "voip" => __field_voip = __map.next_value()?,
+                        "hardware_id" => __field_hardware_id = __map.next_value()?,
+                        "user_id" => __field_user_id = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(DeviceResponse {
-                    push_provider: push_provider_.unwrap_or_default(),
-                    push_provider_name: push_provider_name_,
-                    id: id_.unwrap_or_default(),
-                    created_at: created_at_,
-                    disabled: disabled_,
-                    disabled_reason: disabled_reason_,
-                    voip: voip_,
-                    hardware_id: hardware_id_,
-                    user_id: user_id_.unwrap_or_default(),
+                    push_provider: __field_push_provider.unwrap_or_default(),
+                    push_provider_name: __field_push_provider_name,
+                    id: __field_id.unwrap_or_default(),
+                    created_at: __field_created_at,
+                    disabled: __field_disabled,
+                    disabled_reason: __field_disabled_reason,
+                    voip: __field_voip,
+                    hardware_id: __field_hardware_id,
+                    user_id: __field_user_id.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PushNotificationSettingsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.disabled {
-            map_.serialize_entry("disabled", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.disabled {
+            __map.serialize_entry("disabled", __value)?;
         }
-        if let Some(value) = &self.disabled_until {
-            map_.serialize_entry("disabled_until", value)?;
+        if let Some(__value) = &self.disabled_until {
+            __map.serialize_entry("disabled_until", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushNotificationSettingsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PushNotificationSettingsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PushNotificationSettingsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PushNotificationSettingsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushNotificationSettingsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut disabled_: Option<bool> = None;
-                let mut disabled_until_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "disabled" => disabled_ = map_.next_value()?,
-                        "disabled_until" => disabled_until_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PushNotificationSettingsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_disabled: Option<bool> = None;
+                let mut __field_disabled_until: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "disabled" => __field_disabled = __map.next_value()?,
+                        "disabled_until" => __field_disabled_until = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(PushNotificationSettingsResponse {
-                    disabled: disabled_,
-                    disabled_until: disabled_until_,
+                    disabled: __field_disabled,
+                    disabled_until: __field_disabled_until,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

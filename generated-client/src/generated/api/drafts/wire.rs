@@ -7,349 +7,349 @@
 use super::*;
 
 impl serde::Serialize for GetDraftResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("draft", &self.draft)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("draft", &self.draft)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetDraftResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetDraftResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetDraftResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GetDraftResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetDraftResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut draft_: Option<DraftResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "draft" => draft_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetDraftResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_draft: Option<DraftResponse> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "draft" => __field_draft = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(draft_) = draft_ else {
+                let Some(__field_draft) = __field_draft else {
                     return Err(serde::de::Error::missing_field("draft"));
                 };
                 Ok(GetDraftResponse {
-                    draft: draft_,
-                    duration: duration_.unwrap_or_default(),
+                    draft: __field_draft,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QueryDraftsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.filter {
-            map_.serialize_entry("filter", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.filter {
+            __map.serialize_entry("filter", __value)?;
         }
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
+        if let Some(__value) = &self.sort {
+            __map.serialize_entry("sort", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
+        if let Some(__value) = &self.limit {
+            __map.serialize_entry("limit", __value)?;
         }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
+        if let Some(__value) = &self.prev {
+            __map.serialize_entry("prev", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryDraftsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryDraftsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryDraftsRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryDraftsRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryDraftsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_: Option<crate::filter::Filter<QueryDraftsFilter>> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                let mut limit_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "filter" => filter_ = map_.next_value()?,
-                        "sort" => sort_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryDraftsRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_filter: Option<crate::filter::Filter<QueryDraftsFilter>> = None;
+                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                let mut __field_limit: Option<i32> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_prev: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "filter" => __field_filter = __map.next_value()?,
+                        "sort" => __field_sort = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "limit" => __field_limit = __map.next_value()?,
+                        "next" => __field_next = __map.next_value()?,
+                        "prev" => __field_prev = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryDraftsRequest {
-                    filter: filter_,
-                    sort: sort_,
-                    user_id: user_id_,
-                    user: user_,
-                    limit: limit_,
-                    next: next_,
-                    prev: prev_,
+                    filter: __field_filter,
+                    sort: __field_sort,
+                    user_id: __field_user_id,
+                    user: __field_user,
+                    limit: __field_limit,
+                    next: __field_next,
+                    prev: __field_prev,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QueryDraftsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("drafts", &self.drafts)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("drafts", &self.drafts)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
+        if let Some(__value) = &self.prev {
+            __map.serialize_entry("prev", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryDraftsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryDraftsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryDraftsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryDraftsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryDraftsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut drafts_: Option<Vec<DraftResponse>> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "drafts" => drafts_ = Some(map_.next_value()?),
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryDraftsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_drafts: Option<Vec<DraftResponse>> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_prev: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "drafts" => __field_drafts = Some(__map.next_value()?),
+                        "next" => __field_next = __map.next_value()?,
+                        "prev" => __field_prev = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryDraftsResponse {
-                    drafts: drafts_.unwrap_or_default(),
-                    next: next_,
-                    prev: prev_,
-                    duration: duration_.unwrap_or_default(),
+                    drafts: __field_drafts.unwrap_or_default(),
+                    next: __field_next,
+                    prev: __field_prev,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DraftResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message", &self.message)?;
-        map_.serialize_entry("channel_cid", &self.channel_cid)?;
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("message", &self.message)?;
+        __map.serialize_entry("channel_cid", &self.channel_cid)?;
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
         }
-        if let Some(value) = &self.parent_id {
-            map_.serialize_entry("parent_id", value)?;
+        if let Some(__value) = &self.parent_id {
+            __map.serialize_entry("parent_id", __value)?;
         }
-        if let Some(value) = &self.parent_message {
-            map_.serialize_entry("parent_message", value)?;
+        if let Some(__value) = &self.parent_message {
+            __map.serialize_entry("parent_message", __value)?;
         }
-        if let Some(value) = &self.quoted_message {
-            map_.serialize_entry("quoted_message", value)?;
+        if let Some(__value) = &self.quoted_message {
+            __map.serialize_entry("quoted_message", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.end()
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DraftResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DraftResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DraftResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DraftResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DraftResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<DraftPayloadResponse> = None;
-                let mut channel_cid_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut parent_id_: Option<String> = None;
-                let mut parent_message_: Option<Box<MessageResponse>> = None;
-                let mut quoted_message_: Option<Box<MessageResponse>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = Some(map_.next_value()?),
-                        "channel_cid" => channel_cid_ = Some(map_.next_value()?),
-                        "channel" => channel_ = map_.next_value()?,
-                        "parent_id" => parent_id_ = map_.next_value()?,
-                        "parent_message" => parent_message_ = map_.next_value()?,
-                        "quoted_message" => quoted_message_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DraftResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_message: Option<DraftPayloadResponse> = None;
+                let mut __field_channel_cid: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_parent_id: Option<String> = None;
+                let mut __field_parent_message: Option<Box<MessageResponse>> = None;
+                let mut __field_quoted_message: Option<Box<MessageResponse>> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "message" => __field_message = Some(__map.next_value()?),
+                        "channel_cid" => __field_channel_cid = Some(__map.next_value()?),
+                        "channel" => __field_channel = __map.next_value()?,
+                        "parent_id" => __field_parent_id = __map.next_value()?,
+                        "parent_message" => __field_parent_message = __map.next_value()?,
+                        "quoted_message" => __field_quoted_message = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(DraftResponse {
-                    message: message_.unwrap_or_default(),
-                    channel_cid: channel_cid_.unwrap_or_default(),
-                    channel: channel_,
-                    parent_id: parent_id_,
-                    parent_message: parent_message_,
-                    quoted_message: quoted_message_,
-                    created_at: created_at_,
+                    message: __field_message.unwrap_or_default(),
+                    channel_cid: __field_channel_cid.unwrap_or_default(),
+                    channel: __field_channel,
+                    parent_id: __field_parent_id,
+                    parent_message: __field_parent_message,
+                    quoted_message: __field_quoted_message,
+                    created_at: __field_created_at,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DraftPayloadResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("text", &self.text)?;
-        if let Some(value) = &self.mml {
-            map_.serialize_entry("mml", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("text", &self.text)?;
+        if let Some(__value) = &self.mml {
+            __map.serialize_entry("mml", __value)?;
         }
-        if let Some(value) = &self.attachments {
-            map_.serialize_entry("attachments", value)?;
+        if let Some(__value) = &self.attachments {
+            __map.serialize_entry("attachments", __value)?;
         }
-        if let Some(value) = &self.parent_id {
-            map_.serialize_entry("parent_id", value)?;
+        if let Some(__value) = &self.parent_id {
+            __map.serialize_entry("parent_id", __value)?;
         }
-        if let Some(value) = &self.show_in_channel {
-            map_.serialize_entry("show_in_channel", value)?;
+        if let Some(__value) = &self.show_in_channel {
+            __map.serialize_entry("show_in_channel", __value)?;
         }
-        if let Some(value) = &self.mentioned_users {
-            map_.serialize_entry("mentioned_users", value)?;
+        if let Some(__value) = &self.mentioned_users {
+            __map.serialize_entry("mentioned_users", __value)?;
         }
-        if let Some(value) = &self.quoted_message_id {
-            map_.serialize_entry("quoted_message_id", value)?;
+        if let Some(__value) = &self.quoted_message_id {
+            __map.serialize_entry("quoted_message_id", __value)?;
         }
-        if let Some(value) = &self.html {
-            map_.serialize_entry("html", value)?;
+        if let Some(__value) = &self.html {
+            __map.serialize_entry("html", __value)?;
         }
-        if let Some(value) = &self.type_ {
-            map_.serialize_entry("type", value)?;
+        if let Some(__value) = &self.type_ {
+            __map.serialize_entry("type", __value)?;
         }
-        if let Some(value) = &self.silent {
-            map_.serialize_entry("silent", value)?;
+        if let Some(__value) = &self.silent {
+            __map.serialize_entry("silent", __value)?;
         }
-        if let Some(value) = &self.poll_id {
-            map_.serialize_entry("poll_id", value)?;
+        if let Some(__value) = &self.poll_id {
+            __map.serialize_entry("poll_id", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "text", "mml", "attachments", "parent_id", "show_in_channel", "mentioned_users", "quoted_message_id", "html", "type", "silent", "poll_id"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "text", "mml", "attachments", "parent_id", "show_in_channel", "mentioned_users", "quoted_message_id", "html", "type", "silent", "poll_id"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DraftPayloadResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DraftPayloadResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DraftPayloadResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DraftPayloadResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DraftPayloadResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut text_: Option<String> = None;
-                let mut mml_: Option<String> = None;
-                let mut attachments_: Option<Vec<Attachment>> = None;
-                let mut parent_id_: Option<String> = None;
-                let mut show_in_channel_: Option<bool> = None;
-                let mut mentioned_users_: Option<Vec<UserResponse>> = None;
-                let mut quoted_message_id_: Option<String> = None;
-                let mut html_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut silent_: Option<bool> = None;
-                let mut poll_id_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "text" => text_ = Some(map_.next_value()?),
-                        "mml" => mml_ = map_.next_value()?,
-                        "attachments" => attachments_ = map_.next_value()?,
-                        "parent_id" => parent_id_ = map_.next_value()?,
-                        "show_in_channel" => show_in_channel_ = map_.next_value()?,
-                        "mentioned_users" => mentioned_users_ = map_.next_value()?,
-                        "quoted_message_id" => quoted_message_id_ = map_.next_value()?,
-                        "html" => html_ = map_.next_value()?,
-                        "type" => type_ = map_.next_value()?,
-                        "silent" => silent_ = map_.next_value()?,
-                        "poll_id" => poll_id_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DraftPayloadResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_text: Option<String> = None;
+                let mut __field_mml: Option<String> = None;
+                let mut __field_attachments: Option<Vec<Attachment>> = None;
+                let mut __field_parent_id: Option<String> = None;
+                let mut __field_show_in_channel: Option<bool> = None;
+                let mut __field_mentioned_users: Option<Vec<UserResponse>> = None;
+                let mut __field_quoted_message_id: Option<String> = None;
+                let mut __field_html: Option<String> = None;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_silent: Option<bool> = None;
+                let mut __field_poll_id: Option<String> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "text" => __field_text = Some(__map.next_value()?),
+                        "mml" => __field_mml = __map.next_value()?,
+                        "attachments" => __field_attachments = __map.next_value()?,
+                        "parent_id" => __field_parent_id = __map.next_value()?,
+                        "show_in_channel" => __field_show_in_channel = __map.next_value()?,
+                        "mentioned_users" => __field_mentioned_users = __map.next_value()?,
+                        "quoted_message_id" => __field_quoted_message_id = __map.next_value()?,
+                        "html" => __field_html = __map.next_value()?,
+                        "type" => __field_type_ = __map.next_value()?,
+                        "silent" => __field_silent = __map.next_value()?,
+                        "poll_id" => __field_poll_id = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 Ok(DraftPayloadResponse {
-                    id: id_.unwrap_or_default(),
-                    text: text_.unwrap_or_default(),
-                    mml: mml_,
-                    attachments: attachments_,
-                    parent_id: parent_id_,
-                    show_in_channel: show_in_channel_,
-                    mentioned_users: mentioned_users_,
-                    quoted_message_id: quoted_message_id_,
-                    html: html_,
-                    type_,
-                    silent: silent_,
-                    poll_id: poll_id_,
-                    custom: custom_,
+                    id: __field_id.unwrap_or_default(),
+                    text: __field_text.unwrap_or_default(),
+                    mml: __field_mml,
+                    attachments: __field_attachments,
+                    parent_id: __field_parent_id,
+                    show_in_channel: __field_show_in_channel,
+                    mentioned_users: __field_mentioned_users,
+                    quoted_message_id: __field_quoted_message_id,
+                    html: __field_html,
+                    type_: __field_type_,
+                    silent: __field_silent,
+                    poll_id: __field_poll_id,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

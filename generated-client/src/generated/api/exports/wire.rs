@@ -7,936 +7,936 @@
 use super::*;
 
 impl serde::Serialize for ExportChannelsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.version {
-            map_.serialize_entry("version", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.version {
+            __map.serialize_entry("version", __value)?;
         }
-        map_.serialize_entry("channels", &self.channels)?;
-        if let Some(value) = &self.clear_deleted_message_text {
-            map_.serialize_entry("clear_deleted_message_text", value)?;
+        __map.serialize_entry("channels", &self.channels)?;
+        if let Some(__value) = &self.clear_deleted_message_text {
+            __map.serialize_entry("clear_deleted_message_text", __value)?;
         }
-        if let Some(value) = &self.include_truncated_messages {
-            map_.serialize_entry("include_truncated_messages", value)?;
+        if let Some(__value) = &self.include_truncated_messages {
+            __map.serialize_entry("include_truncated_messages", __value)?;
         }
-        if let Some(value) = &self.include_soft_deleted_channels {
-            map_.serialize_entry("include_soft_deleted_channels", value)?;
+        if let Some(__value) = &self.include_soft_deleted_channels {
+            __map.serialize_entry("include_soft_deleted_channels", __value)?;
         }
-        if let Some(value) = &self.export_users {
-            map_.serialize_entry("export_users", value)?;
+        if let Some(__value) = &self.export_users {
+            __map.serialize_entry("export_users", __value)?;
         }
-        if let Some(value) = &self.format {
-            map_.serialize_entry("format", value)?;
+        if let Some(__value) = &self.format {
+            __map.serialize_entry("format", __value)?;
         }
-        if let Some(value) = &self.include_fields {
-            map_.serialize_entry("include_fields", value)?;
+        if let Some(__value) = &self.include_fields {
+            __map.serialize_entry("include_fields", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ExportChannelsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ExportChannelsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ExportChannelsRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ExportChannelsRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ExportChannelsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut version_: Option<String> = None;
-                let mut channels_: Option<Vec<ChannelExport>> = None;
-                let mut clear_deleted_message_text_: Option<bool> = None;
-                let mut include_truncated_messages_: Option<bool> = None;
-                let mut include_soft_deleted_channels_: Option<bool> = None;
-                let mut export_users_: Option<bool> = None;
-                let mut format_: Option<ExportChannelsRequestFormat> = None;
-                let mut include_fields_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "version" => version_ = map_.next_value()?,
-                        "channels" => channels_ = Some(map_.next_value()?),
-                        "clear_deleted_message_text" => clear_deleted_message_text_ = map_.next_value()?,
-                        "include_truncated_messages" => include_truncated_messages_ = map_.next_value()?,
-                        "include_soft_deleted_channels" => include_soft_deleted_channels_ = map_.next_value()?,
-                        "export_users" => export_users_ = map_.next_value()?,
-                        "format" => format_ = map_.next_value()?,
-                        "include_fields" => include_fields_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ExportChannelsRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_version: Option<String> = None;
+                let mut __field_channels: Option<Vec<ChannelExport>> = None;
+                let mut __field_clear_deleted_message_text: Option<bool> = None;
+                let mut __field_include_truncated_messages: Option<bool> = None;
+                let mut __field_include_soft_deleted_channels: Option<bool> = None;
+                let mut __field_export_users: Option<bool> = None;
+                let mut __field_format: Option<ExportChannelsRequestFormat> = None;
+                let mut __field_include_fields: Option<Vec<String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "version" => __field_version = __map.next_value()?,
+                        "channels" => __field_channels = Some(__map.next_value()?),
+                        "clear_deleted_message_text" => __field_clear_deleted_message_text = __map.next_value()?,
+                        "include_truncated_messages" => __field_include_truncated_messages = __map.next_value()?,
+                        "include_soft_deleted_channels" => __field_include_soft_deleted_channels = __map.next_value()?,
+                        "export_users" => __field_export_users = __map.next_value()?,
+                        "format" => __field_format = __map.next_value()?,
+                        "include_fields" => __field_include_fields = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ExportChannelsRequest {
-                    version: version_,
-                    channels: channels_.unwrap_or_default(),
-                    clear_deleted_message_text: clear_deleted_message_text_,
-                    include_truncated_messages: include_truncated_messages_,
-                    include_soft_deleted_channels: include_soft_deleted_channels_,
-                    export_users: export_users_,
-                    format: format_,
-                    include_fields: include_fields_,
+                    version: __field_version,
+                    channels: __field_channels.unwrap_or_default(),
+                    clear_deleted_message_text: __field_clear_deleted_message_text,
+                    include_truncated_messages: __field_include_truncated_messages,
+                    include_soft_deleted_channels: __field_include_soft_deleted_channels,
+                    export_users: __field_export_users,
+                    format: __field_format,
+                    include_fields: __field_include_fields,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ExportChannelsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("task_id", &self.task_id)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ExportChannelsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ExportChannelsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ExportChannelsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ExportChannelsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ExportChannelsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut task_id_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ExportChannelsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_task_id: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "task_id" => __field_task_id = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ExportChannelsResponse {
-                    task_id: task_id_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    task_id: __field_task_id.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ExportUsersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user_ids", &self.user_ids)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("user_ids", &self.user_ids)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ExportUsersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ExportUsersRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ExportUsersRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ExportUsersRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ExportUsersRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_ids_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_ids" => user_ids_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ExportUsersRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user_ids: Option<Vec<String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user_ids" => __field_user_ids = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ExportUsersRequest {
-                    user_ids: user_ids_.unwrap_or_default(),
+                    user_ids: __field_user_ids.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ExportUsersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("task_id", &self.task_id)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ExportUsersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ExportUsersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ExportUsersResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ExportUsersResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ExportUsersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut task_id_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ExportUsersResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_task_id: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "task_id" => __field_task_id = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ExportUsersResponse {
-                    task_id: task_id_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    task_id: __field_task_id.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ExportUserResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.messages {
-            map_.serialize_entry("messages", value)?;
+        if let Some(__value) = &self.messages {
+            __map.serialize_entry("messages", __value)?;
         }
-        if let Some(value) = &self.reactions {
-            map_.serialize_entry("reactions", value)?;
+        if let Some(__value) = &self.reactions {
+            __map.serialize_entry("reactions", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ExportUserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ExportUserResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ExportUserResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ExportUserResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ExportUserResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_: Option<UserResponse> = None;
-                let mut messages_: Option<Vec<MessageResponse>> = None;
-                let mut reactions_: Option<Vec<ReactionResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user" => user_ = map_.next_value()?,
-                        "messages" => messages_ = map_.next_value()?,
-                        "reactions" => reactions_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ExportUserResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_messages: Option<Vec<MessageResponse>> = None;
+                let mut __field_reactions: Option<Vec<ReactionResponse>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user" => __field_user = __map.next_value()?,
+                        "messages" => __field_messages = __map.next_value()?,
+                        "reactions" => __field_reactions = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ExportUserResponse {
-                    user: user_,
-                    messages: messages_,
-                    reactions: reactions_,
-                    duration: duration_.unwrap_or_default(),
+                    user: __field_user,
+                    messages: __field_messages,
+                    reactions: __field_reactions,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GetTaskResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("status", &self.status)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.result {
-            map_.serialize_entry("result", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("task_id", &self.task_id)?;
+        __map.serialize_entry("status", &self.status)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(__value) = &self.result {
+            __map.serialize_entry("result", __value)?;
         }
-        if let Some(value) = &self.error {
-            map_.serialize_entry("error", value)?;
+        if let Some(__value) = &self.error {
+            __map.serialize_entry("error", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetTaskResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetTaskResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetTaskResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GetTaskResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetTaskResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut task_id_: Option<String> = None;
-                let mut status_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut result_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut error_: Option<ErrorResult> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "status" => status_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "result" => result_ = map_.next_value()?,
-                        "error" => error_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetTaskResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_task_id: Option<String> = None;
+                let mut __field_status: Option<String> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_result: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_error: Option<ErrorResult> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "task_id" => __field_task_id = Some(__map.next_value()?),
+                        "status" => __field_status = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "result" => __field_result = __map.next_value()?,
+                        "error" => __field_error = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(GetTaskResponse {
-                    task_id: task_id_.unwrap_or_default(),
-                    status: status_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    result: result_,
-                    error: error_,
-                    duration: duration_.unwrap_or_default(),
+                    task_id: __field_task_id.unwrap_or_default(),
+                    status: __field_status.unwrap_or_default(),
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    result: __field_result,
+                    error: __field_error,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for AsyncBulkImageModerationEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("url", &self.url)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("started_at", &self.started_at)?;
-        map_.serialize_entry("finished_at", &self.finished_at)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("url", &self.url)?;
+        __map.serialize_entry("task_id", &self.task_id)?;
+        __map.serialize_entry("started_at", &self.started_at)?;
+        __map.serialize_entry("finished_at", &self.finished_at)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["url", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["url", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncBulkImageModerationEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AsyncBulkImageModerationEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AsyncBulkImageModerationEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `AsyncBulkImageModerationEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncBulkImageModerationEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut url_: Option<String> = None;
-                let mut task_id_: Option<String> = None;
-                let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "url" => url_ = Some(map_.next_value()?),
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "started_at" => started_at_ = Some(map_.next_value()?),
-                        "finished_at" => finished_at_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AsyncBulkImageModerationEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_url: Option<String> = None;
+                let mut __field_task_id: Option<String> = None;
+                let mut __field_started_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_finished_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "url" => __field_url = Some(__map.next_value()?),
+                        "task_id" => __field_task_id = Some(__map.next_value()?),
+                        "started_at" => __field_started_at = Some(__map.next_value()?),
+                        "finished_at" => __field_finished_at = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(started_at_) = started_at_ else {
+                let Some(__field_started_at) = __field_started_at else {
                     return Err(serde::de::Error::missing_field("started_at"));
                 };
-                let Some(finished_at_) = finished_at_ else {
+                let Some(__field_finished_at) = __field_finished_at else {
                     return Err(serde::de::Error::missing_field("finished_at"));
                 };
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(AsyncBulkImageModerationEvent {
-                    url: url_.unwrap_or_default(),
-                    task_id: task_id_.unwrap_or_default(),
-                    started_at: started_at_,
-                    finished_at: finished_at_,
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    custom: custom_,
+                    url: __field_url.unwrap_or_default(),
+                    task_id: __field_task_id.unwrap_or_default(),
+                    started_at: __field_started_at,
+                    finished_at: __field_finished_at,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for AsyncExportChannelsEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("url", &self.url)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("started_at", &self.started_at)?;
-        map_.serialize_entry("finished_at", &self.finished_at)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("url", &self.url)?;
+        __map.serialize_entry("task_id", &self.task_id)?;
+        __map.serialize_entry("started_at", &self.started_at)?;
+        __map.serialize_entry("finished_at", &self.finished_at)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["url", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["url", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncExportChannelsEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AsyncExportChannelsEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AsyncExportChannelsEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `AsyncExportChannelsEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncExportChannelsEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut url_: Option<String> = None;
-                let mut task_id_: Option<String> = None;
-                let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "url" => url_ = Some(map_.next_value()?),
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "started_at" => started_at_ = Some(map_.next_value()?),
-                        "finished_at" => finished_at_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AsyncExportChannelsEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_url: Option<String> = None;
+                let mut __field_task_id: Option<String> = None;
+                let mut __field_started_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_finished_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "url" => __field_url = Some(__map.next_value()?),
+                        "task_id" => __field_task_id = Some(__map.next_value()?),
+                        "started_at" => __field_started_at = Some(__map.next_value()?),
+                        "finished_at" => __field_finished_at = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(started_at_) = started_at_ else {
+                let Some(__field_started_at) = __field_started_at else {
                     return Err(serde::de::Error::missing_field("started_at"));
                 };
-                let Some(finished_at_) = finished_at_ else {
+                let Some(__field_finished_at) = __field_finished_at else {
                     return Err(serde::de::Error::missing_field("finished_at"));
                 };
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(AsyncExportChannelsEvent {
-                    url: url_.unwrap_or_default(),
-                    task_id: task_id_.unwrap_or_default(),
-                    started_at: started_at_,
-                    finished_at: finished_at_,
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    custom: custom_,
+                    url: __field_url.unwrap_or_default(),
+                    task_id: __field_task_id.unwrap_or_default(),
+                    started_at: __field_started_at,
+                    finished_at: __field_finished_at,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for AsyncExportErrorEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("error", &self.error)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("started_at", &self.started_at)?;
-        map_.serialize_entry("finished_at", &self.finished_at)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("error", &self.error)?;
+        __map.serialize_entry("task_id", &self.task_id)?;
+        __map.serialize_entry("started_at", &self.started_at)?;
+        __map.serialize_entry("finished_at", &self.finished_at)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["error", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["error", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncExportErrorEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AsyncExportErrorEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AsyncExportErrorEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `AsyncExportErrorEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncExportErrorEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut error_: Option<String> = None;
-                let mut task_id_: Option<String> = None;
-                let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "error" => error_ = Some(map_.next_value()?),
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "started_at" => started_at_ = Some(map_.next_value()?),
-                        "finished_at" => finished_at_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AsyncExportErrorEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_error: Option<String> = None;
+                let mut __field_task_id: Option<String> = None;
+                let mut __field_started_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_finished_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "error" => __field_error = Some(__map.next_value()?),
+                        "task_id" => __field_task_id = Some(__map.next_value()?),
+                        "started_at" => __field_started_at = Some(__map.next_value()?),
+                        "finished_at" => __field_finished_at = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(started_at_) = started_at_ else {
+                let Some(__field_started_at) = __field_started_at else {
                     return Err(serde::de::Error::missing_field("started_at"));
                 };
-                let Some(finished_at_) = finished_at_ else {
+                let Some(__field_finished_at) = __field_finished_at else {
                     return Err(serde::de::Error::missing_field("finished_at"));
                 };
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(AsyncExportErrorEvent {
-                    error: error_.unwrap_or_default(),
-                    task_id: task_id_.unwrap_or_default(),
-                    started_at: started_at_,
-                    finished_at: finished_at_,
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    custom: custom_,
+                    error: __field_error.unwrap_or_default(),
+                    task_id: __field_task_id.unwrap_or_default(),
+                    started_at: __field_started_at,
+                    finished_at: __field_finished_at,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for AsyncExportModerationLogsEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("url", &self.url)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("started_at", &self.started_at)?;
-        map_.serialize_entry("finished_at", &self.finished_at)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("url", &self.url)?;
+        __map.serialize_entry("task_id", &self.task_id)?;
+        __map.serialize_entry("started_at", &self.started_at)?;
+        __map.serialize_entry("finished_at", &self.finished_at)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["url", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["url", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncExportModerationLogsEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AsyncExportModerationLogsEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AsyncExportModerationLogsEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `AsyncExportModerationLogsEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncExportModerationLogsEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut url_: Option<String> = None;
-                let mut task_id_: Option<String> = None;
-                let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "url" => url_ = Some(map_.next_value()?),
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "started_at" => started_at_ = Some(map_.next_value()?),
-                        "finished_at" => finished_at_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AsyncExportModerationLogsEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_url: Option<String> = None;
+                let mut __field_task_id: Option<String> = None;
+                let mut __field_started_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_finished_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "url" => __field_url = Some(__map.next_value()?),
+                        "task_id" => __field_task_id = Some(__map.next_value()?),
+                        "started_at" => __field_started_at = Some(__map.next_value()?),
+                        "finished_at" => __field_finished_at = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(started_at_) = started_at_ else {
+                let Some(__field_started_at) = __field_started_at else {
                     return Err(serde::de::Error::missing_field("started_at"));
                 };
-                let Some(finished_at_) = finished_at_ else {
+                let Some(__field_finished_at) = __field_finished_at else {
                     return Err(serde::de::Error::missing_field("finished_at"));
                 };
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(AsyncExportModerationLogsEvent {
-                    url: url_.unwrap_or_default(),
-                    task_id: task_id_.unwrap_or_default(),
-                    started_at: started_at_,
-                    finished_at: finished_at_,
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    custom: custom_,
+                    url: __field_url.unwrap_or_default(),
+                    task_id: __field_task_id.unwrap_or_default(),
+                    started_at: __field_started_at,
+                    finished_at: __field_finished_at,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for AsyncExportReviewQueueEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("url", &self.url)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("started_at", &self.started_at)?;
-        map_.serialize_entry("finished_at", &self.finished_at)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("url", &self.url)?;
+        __map.serialize_entry("task_id", &self.task_id)?;
+        __map.serialize_entry("started_at", &self.started_at)?;
+        __map.serialize_entry("finished_at", &self.finished_at)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["url", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["url", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncExportReviewQueueEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AsyncExportReviewQueueEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AsyncExportReviewQueueEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `AsyncExportReviewQueueEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncExportReviewQueueEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut url_: Option<String> = None;
-                let mut task_id_: Option<String> = None;
-                let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "url" => url_ = Some(map_.next_value()?),
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "started_at" => started_at_ = Some(map_.next_value()?),
-                        "finished_at" => finished_at_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AsyncExportReviewQueueEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_url: Option<String> = None;
+                let mut __field_task_id: Option<String> = None;
+                let mut __field_started_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_finished_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "url" => __field_url = Some(__map.next_value()?),
+                        "task_id" => __field_task_id = Some(__map.next_value()?),
+                        "started_at" => __field_started_at = Some(__map.next_value()?),
+                        "finished_at" => __field_finished_at = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(started_at_) = started_at_ else {
+                let Some(__field_started_at) = __field_started_at else {
                     return Err(serde::de::Error::missing_field("started_at"));
                 };
-                let Some(finished_at_) = finished_at_ else {
+                let Some(__field_finished_at) = __field_finished_at else {
                     return Err(serde::de::Error::missing_field("finished_at"));
                 };
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(AsyncExportReviewQueueEvent {
-                    url: url_.unwrap_or_default(),
-                    task_id: task_id_.unwrap_or_default(),
-                    started_at: started_at_,
-                    finished_at: finished_at_,
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    custom: custom_,
+                    url: __field_url.unwrap_or_default(),
+                    task_id: __field_task_id.unwrap_or_default(),
+                    started_at: __field_started_at,
+                    finished_at: __field_finished_at,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for AsyncExportUsersEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("url", &self.url)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("started_at", &self.started_at)?;
-        map_.serialize_entry("finished_at", &self.finished_at)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("url", &self.url)?;
+        __map.serialize_entry("task_id", &self.task_id)?;
+        __map.serialize_entry("started_at", &self.started_at)?;
+        __map.serialize_entry("finished_at", &self.finished_at)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["url", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["url", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncExportUsersEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AsyncExportUsersEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AsyncExportUsersEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `AsyncExportUsersEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncExportUsersEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut url_: Option<String> = None;
-                let mut task_id_: Option<String> = None;
-                let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "url" => url_ = Some(map_.next_value()?),
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "started_at" => started_at_ = Some(map_.next_value()?),
-                        "finished_at" => finished_at_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AsyncExportUsersEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_url: Option<String> = None;
+                let mut __field_task_id: Option<String> = None;
+                let mut __field_started_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_finished_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "url" => __field_url = Some(__map.next_value()?),
+                        "task_id" => __field_task_id = Some(__map.next_value()?),
+                        "started_at" => __field_started_at = Some(__map.next_value()?),
+                        "finished_at" => __field_finished_at = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(started_at_) = started_at_ else {
+                let Some(__field_started_at) = __field_started_at else {
                     return Err(serde::de::Error::missing_field("started_at"));
                 };
-                let Some(finished_at_) = finished_at_ else {
+                let Some(__field_finished_at) = __field_finished_at else {
                     return Err(serde::de::Error::missing_field("finished_at"));
                 };
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(AsyncExportUsersEvent {
-                    url: url_.unwrap_or_default(),
-                    task_id: task_id_.unwrap_or_default(),
-                    started_at: started_at_,
-                    finished_at: finished_at_,
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    custom: custom_,
+                    url: __field_url.unwrap_or_default(),
+                    task_id: __field_task_id.unwrap_or_default(),
+                    started_at: __field_started_at,
+                    finished_at: __field_finished_at,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelExport {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.type_ {
-            map_.serialize_entry("type", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.type_ {
+            __map.serialize_entry("type", __value)?;
         }
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
+        if let Some(__value) = &self.id {
+            __map.serialize_entry("id", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.messages_since {
-            map_.serialize_entry("messages_since", value)?;
+        if let Some(__value) = &self.messages_since {
+            __map.serialize_entry("messages_since", __value)?;
         }
-        if let Some(value) = &self.messages_until {
-            map_.serialize_entry("messages_until", value)?;
+        if let Some(__value) = &self.messages_until {
+            __map.serialize_entry("messages_until", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelExport {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelExport;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelExport` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelExport` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelExport, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut id_: Option<String> = None;
-                let mut cid_: Option<String> = None;
-                let mut messages_since_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut messages_until_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = map_.next_value()?,
-                        "id" => id_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "messages_since" => messages_since_ = map_.next_value()?,
-                        "messages_until" => messages_until_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelExport, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_id: Option<String> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_messages_since: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_messages_until: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => __field_type_ = __map.next_value()?,
+                        "id" => __field_id = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "messages_since" => __field_messages_since = __map.next_value()?,
+                        "messages_until" => __field_messages_until = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ChannelExport {
-                    type_,
-                    id: id_,
-                    cid: cid_,
-                    messages_since: messages_since_,
-                    messages_until: messages_until_,
+                    type_: __field_type_,
+                    id: __field_id,
+                    cid: __field_cid,
+                    messages_since: __field_messages_since,
+                    messages_until: __field_messages_until,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ErrorResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("description", &self.description)?;
-        if let Some(value) = &self.stacktrace {
-            map_.serialize_entry("stacktrace", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("type", &self.type_)?;
+        __map.serialize_entry("description", &self.description)?;
+        if let Some(__value) = &self.stacktrace {
+            __map.serialize_entry("stacktrace", __value)?;
         }
-        if let Some(value) = &self.version {
-            map_.serialize_entry("version", value)?;
+        if let Some(__value) = &self.version {
+            __map.serialize_entry("version", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ErrorResult {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ErrorResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ErrorResult` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ErrorResult` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ErrorResult, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut stacktrace_: Option<String> = None;
-                let mut version_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = Some(map_.next_value()?),
-                        "description" => description_ = Some(map_.next_value()?),
-                        "stacktrace" => stacktrace_ = map_.next_value()?,
-                        "version" => version_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ErrorResult, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_description: Option<String> = None;
+                let mut __field_stacktrace: Option<String> = None;
+                let mut __field_version: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => __field_type_ = Some(__map.next_value()?),
+                        "description" => __field_description = Some(__map.next_value()?),
+                        "stacktrace" => __field_stacktrace = __map.next_value()?,
+                        "version" => __field_version = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ErrorResult {
-                    type_: type_.unwrap_or_default(),
-                    description: description_.unwrap_or_default(),
-                    stacktrace: stacktrace_,
-                    version: version_,
+                    type_: __field_type_.unwrap_or_default(),
+                    description: __field_description.unwrap_or_default(),
+                    stacktrace: __field_stacktrace,
+                    version: __field_version,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GetExportChannelsStatusResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.created_at {
-            map_.serialize_entry("created_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("task_id", &self.task_id)?;
+        __map.serialize_entry("status", &self.status)?;
+        if let Some(__value) = &self.created_at {
+            __map.serialize_entry("created_at", __value)?;
         }
-        if let Some(value) = &self.updated_at {
-            map_.serialize_entry("updated_at", value)?;
+        if let Some(__value) = &self.updated_at {
+            __map.serialize_entry("updated_at", __value)?;
         }
-        if let Some(value) = &self.result {
-            map_.serialize_entry("result", value)?;
+        if let Some(__value) = &self.result {
+            __map.serialize_entry("result", __value)?;
         }
-        if let Some(value) = &self.error {
-            map_.serialize_entry("error", value)?;
+        if let Some(__value) = &self.error {
+            __map.serialize_entry("error", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetExportChannelsStatusResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetExportChannelsStatusResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetExportChannelsStatusResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GetExportChannelsStatusResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetExportChannelsStatusResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut task_id_: Option<String> = None;
-                let mut status_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut result_: Option<serde_json::Value> = None;
-                let mut error_: Option<serde_json::Value> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "status" => status_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = map_.next_value()?,
-                        "updated_at" => updated_at_ = map_.next_value()?,
-                        "result" => result_ = map_.next_value()?,
-                        "error" => error_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetExportChannelsStatusResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_task_id: Option<String> = None;
+                let mut __field_status: Option<String> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_result: Option<serde_json::Value> = None;
+                let mut __field_error: Option<serde_json::Value> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "task_id" => __field_task_id = Some(__map.next_value()?),
+                        "status" => __field_status = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = __map.next_value()?,
+                        "updated_at" => __field_updated_at = __map.next_value()?,
+                        "result" => __field_result = __map.next_value()?,
+                        "error" => __field_error = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(GetExportChannelsStatusResponse {
-                    task_id: task_id_.unwrap_or_default(),
-                    status: status_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    result: result_,
-                    error: error_,
-                    duration: duration_.unwrap_or_default(),
+                    task_id: __field_task_id.unwrap_or_default(),
+                    status: __field_status.unwrap_or_default(),
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    result: __field_result,
+                    error: __field_error,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -7,509 +7,509 @@
 use super::*;
 
 impl serde::Serialize for ListExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.serialize_entry("external_storages", &self.external_storages)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.serialize_entry("external_storages", &self.external_storages)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ListExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListExternalStorageResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ListExternalStorageResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListExternalStorageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                let mut external_storages_: Option<std::collections::BTreeMap<String, ExternalStorageResponse>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "external_storages" => external_storages_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ListExternalStorageResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_duration: Option<String> = None;
+                let mut __field_external_storages: Option<std::collections::BTreeMap<String, ExternalStorageResponse>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "duration" => __field_duration = Some(__map.next_value()?),
+                        "external_storages" => __field_external_storages = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ListExternalStorageResponse {
-                    duration: duration_.unwrap_or_default(),
-                    external_storages: external_storages_.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
+                    external_storages: __field_external_storages.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CreateExternalStorageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("storage_type", &self.storage_type)?;
-        map_.serialize_entry("bucket", &self.bucket)?;
-        if let Some(value) = &self.path {
-            map_.serialize_entry("path", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("storage_type", &self.storage_type)?;
+        __map.serialize_entry("bucket", &self.bucket)?;
+        if let Some(__value) = &self.path {
+            __map.serialize_entry("path", __value)?;
         }
-        if let Some(value) = &self.aws_s3 {
-            map_.serialize_entry("aws_s3", value)?;
+        if let Some(__value) = &self.aws_s3 {
+            __map.serialize_entry("aws_s3", __value)?;
         }
-        if let Some(value) = &self.gcs_credentials {
-            map_.serialize_entry("gcs_credentials", value)?;
+        if let Some(__value) = &self.gcs_credentials {
+            __map.serialize_entry("gcs_credentials", __value)?;
         }
-        if let Some(value) = &self.azure_blob {
-            map_.serialize_entry("azure_blob", value)?;
+        if let Some(__value) = &self.azure_blob {
+            __map.serialize_entry("azure_blob", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateExternalStorageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateExternalStorageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateExternalStorageRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateExternalStorageRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateExternalStorageRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut storage_type_: Option<CreateExternalStorageRequestStorageType> = None;
-                let mut bucket_: Option<String> = None;
-                let mut path_: Option<String> = None;
-                let mut aws_s3_: Option<S3Request> = None;
-                let mut gcs_credentials_: Option<String> = None;
-                let mut azure_blob_: Option<AzureRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "storage_type" => storage_type_ = Some(map_.next_value()?),
-                        "bucket" => bucket_ = Some(map_.next_value()?),
-                        "path" => path_ = map_.next_value()?,
-                        "aws_s3" => aws_s3_ = map_.next_value()?,
-                        "gcs_credentials" => gcs_credentials_ = map_.next_value()?,
-                        "azure_blob" => azure_blob_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateExternalStorageRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_name: Option<String> = None;
+                let mut __field_storage_type: Option<CreateExternalStorageRequestStorageType> = None;
+                let mut __field_bucket: Option<String> = None;
+                let mut __field_path: Option<String> = None;
+                let mut __field_aws_s3: Option<S3Request> = None;
+                let mut __field_gcs_credentials: Option<String> = None;
+                let mut __field_azure_blob: Option<AzureRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "storage_type" => __field_storage_type = Some(__map.next_value()?),
+                        "bucket" => __field_bucket = Some(__map.next_value()?),
+                        "path" => __field_path = __map.next_value()?,
+                        "aws_s3" => __field_aws_s3 = __map.next_value()?,
+                        "gcs_credentials" => __field_gcs_credentials = __map.next_value()?,
+                        "azure_blob" => __field_azure_blob = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(storage_type_) = storage_type_ else {
+                let Some(__field_storage_type) = __field_storage_type else {
                     return Err(serde::de::Error::missing_field("storage_type"));
                 };
                 Ok(CreateExternalStorageRequest {
-                    name: name_.unwrap_or_default(),
-                    storage_type: storage_type_,
-                    bucket: bucket_.unwrap_or_default(),
-                    path: path_,
-                    aws_s3: aws_s3_,
-                    gcs_credentials: gcs_credentials_,
-                    azure_blob: azure_blob_,
+                    name: __field_name.unwrap_or_default(),
+                    storage_type: __field_storage_type,
+                    bucket: __field_bucket.unwrap_or_default(),
+                    path: __field_path,
+                    aws_s3: __field_aws_s3,
+                    gcs_credentials: __field_gcs_credentials,
+                    azure_blob: __field_azure_blob,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CreateExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateExternalStorageResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateExternalStorageResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateExternalStorageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateExternalStorageResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreateExternalStorageResponse {
-                    duration: duration_.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateExternalStorageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("storage_type", &self.storage_type)?;
-        map_.serialize_entry("bucket", &self.bucket)?;
-        if let Some(value) = &self.path {
-            map_.serialize_entry("path", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("storage_type", &self.storage_type)?;
+        __map.serialize_entry("bucket", &self.bucket)?;
+        if let Some(__value) = &self.path {
+            __map.serialize_entry("path", __value)?;
         }
-        if let Some(value) = &self.aws_s3 {
-            map_.serialize_entry("aws_s3", value)?;
+        if let Some(__value) = &self.aws_s3 {
+            __map.serialize_entry("aws_s3", __value)?;
         }
-        if let Some(value) = &self.gcs_credentials {
-            map_.serialize_entry("gcs_credentials", value)?;
+        if let Some(__value) = &self.gcs_credentials {
+            __map.serialize_entry("gcs_credentials", __value)?;
         }
-        if let Some(value) = &self.azure_blob {
-            map_.serialize_entry("azure_blob", value)?;
+        if let Some(__value) = &self.azure_blob {
+            __map.serialize_entry("azure_blob", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateExternalStorageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateExternalStorageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateExternalStorageRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateExternalStorageRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateExternalStorageRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut storage_type_: Option<UpdateExternalStorageRequestStorageType> = None;
-                let mut bucket_: Option<String> = None;
-                let mut path_: Option<String> = None;
-                let mut aws_s3_: Option<S3Request> = None;
-                let mut gcs_credentials_: Option<String> = None;
-                let mut azure_blob_: Option<AzureRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "storage_type" => storage_type_ = Some(map_.next_value()?),
-                        "bucket" => bucket_ = Some(map_.next_value()?),
-                        "path" => path_ = map_.next_value()?,
-                        "aws_s3" => aws_s3_ = map_.next_value()?,
-                        "gcs_credentials" => gcs_credentials_ = map_.next_value()?,
-                        "azure_blob" => azure_blob_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateExternalStorageRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_storage_type: Option<UpdateExternalStorageRequestStorageType> = None;
+                let mut __field_bucket: Option<String> = None;
+                let mut __field_path: Option<String> = None;
+                let mut __field_aws_s3: Option<S3Request> = None;
+                let mut __field_gcs_credentials: Option<String> = None;
+                let mut __field_azure_blob: Option<AzureRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "storage_type" => __field_storage_type = Some(__map.next_value()?),
+                        "bucket" => __field_bucket = Some(__map.next_value()?),
+                        "path" => __field_path = __map.next_value()?,
+                        "aws_s3" => __field_aws_s3 = __map.next_value()?,
+                        "gcs_credentials" => __field_gcs_credentials = __map.next_value()?,
+                        "azure_blob" => __field_azure_blob = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(storage_type_) = storage_type_ else {
+                let Some(__field_storage_type) = __field_storage_type else {
                     return Err(serde::de::Error::missing_field("storage_type"));
                 };
                 Ok(UpdateExternalStorageRequest {
-                    storage_type: storage_type_,
-                    bucket: bucket_.unwrap_or_default(),
-                    path: path_,
-                    aws_s3: aws_s3_,
-                    gcs_credentials: gcs_credentials_,
-                    azure_blob: azure_blob_,
+                    storage_type: __field_storage_type,
+                    bucket: __field_bucket.unwrap_or_default(),
+                    path: __field_path,
+                    aws_s3: __field_aws_s3,
+                    gcs_credentials: __field_gcs_credentials,
+                    azure_blob: __field_azure_blob,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("bucket", &self.bucket)?;
-        map_.serialize_entry("path", &self.path)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("type", &self.type_)?;
+        __map.serialize_entry("bucket", &self.bucket)?;
+        __map.serialize_entry("path", &self.path)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateExternalStorageResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateExternalStorageResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateExternalStorageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut type_: Option<UpdateExternalStorageResponseType> = None;
-                let mut bucket_: Option<String> = None;
-                let mut path_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "bucket" => bucket_ = Some(map_.next_value()?),
-                        "path" => path_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateExternalStorageResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_name: Option<String> = None;
+                let mut __field_type_: Option<UpdateExternalStorageResponseType> = None;
+                let mut __field_bucket: Option<String> = None;
+                let mut __field_path: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "type" => __field_type_ = Some(__map.next_value()?),
+                        "bucket" => __field_bucket = Some(__map.next_value()?),
+                        "path" => __field_path = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(type_) = type_ else {
+                let Some(__field_type_) = __field_type_ else {
                     return Err(serde::de::Error::missing_field("type"));
                 };
                 Ok(UpdateExternalStorageResponse {
-                    name: name_.unwrap_or_default(),
-                    type_,
-                    bucket: bucket_.unwrap_or_default(),
-                    path: path_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    name: __field_name.unwrap_or_default(),
+                    type_: __field_type_,
+                    bucket: __field_bucket.unwrap_or_default(),
+                    path: __field_path.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CheckExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.serialize_entry("file_url", &self.file_url)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.serialize_entry("file_url", &self.file_url)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CheckExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CheckExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckExternalStorageResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CheckExternalStorageResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CheckExternalStorageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                let mut file_url_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "file_url" => file_url_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CheckExternalStorageResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_duration: Option<String> = None;
+                let mut __field_file_url: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "duration" => __field_duration = Some(__map.next_value()?),
+                        "file_url" => __field_file_url = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CheckExternalStorageResponse {
-                    duration: duration_.unwrap_or_default(),
-                    file_url: file_url_.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
+                    file_url: __field_file_url.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("bucket", &self.bucket)?;
-        map_.serialize_entry("path", &self.path)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("type", &self.type_)?;
+        __map.serialize_entry("bucket", &self.bucket)?;
+        __map.serialize_entry("path", &self.path)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ExternalStorageResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ExternalStorageResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ExternalStorageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut type_: Option<ExternalStorageResponseType> = None;
-                let mut bucket_: Option<String> = None;
-                let mut path_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "bucket" => bucket_ = Some(map_.next_value()?),
-                        "path" => path_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ExternalStorageResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_name: Option<String> = None;
+                let mut __field_type_: Option<ExternalStorageResponseType> = None;
+                let mut __field_bucket: Option<String> = None;
+                let mut __field_path: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "type" => __field_type_ = Some(__map.next_value()?),
+                        "bucket" => __field_bucket = Some(__map.next_value()?),
+                        "path" => __field_path = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(type_) = type_ else {
+                let Some(__field_type_) = __field_type_ else {
                     return Err(serde::de::Error::missing_field("type"));
                 };
                 Ok(ExternalStorageResponse {
-                    name: name_.unwrap_or_default(),
-                    type_,
-                    bucket: bucket_.unwrap_or_default(),
-                    path: path_.unwrap_or_default(),
+                    name: __field_name.unwrap_or_default(),
+                    type_: __field_type_,
+                    bucket: __field_bucket.unwrap_or_default(),
+                    path: __field_path.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for S3Request {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("s3_region", &self.s3_region)?;
-        if let Some(value) = &self.s3_api_key {
-            map_.serialize_entry("s3_api_key", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("s3_region", &self.s3_region)?;
+        if let Some(__value) = &self.s3_api_key {
+            __map.serialize_entry("s3_api_key", __value)?;
         }
-        if let Some(value) = &self.s3_secret {
-            map_.serialize_entry("s3_secret", value)?;
+        if let Some(__value) = &self.s3_secret {
+            __map.serialize_entry("s3_secret", __value)?;
         }
-        if let Some(value) = &self.s3_custom_endpoint_url {
-            map_.serialize_entry("s3_custom_endpoint_url", value)?;
+        if let Some(__value) = &self.s3_custom_endpoint_url {
+            __map.serialize_entry("s3_custom_endpoint_url", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for S3Request {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = S3Request;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `S3Request` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `S3Request` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<S3Request, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut s3_region_: Option<String> = None;
-                let mut s3_api_key_: Option<String> = None;
-                let mut s3_secret_: Option<String> = None;
-                let mut s3_custom_endpoint_url_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "s3_region" => s3_region_ = Some(map_.next_value()?),
-                        "s3_api_key" => s3_api_key_ = map_.next_value()?,
-                        "s3_secret" => s3_secret_ = map_.next_value()?,
-                        "s3_custom_endpoint_url" => s3_custom_endpoint_url_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<S3Request, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_s3_region: Option<String> = None;
+                let mut __field_s3_api_key: Option<String> = None;
+                let mut __field_s3_secret: Option<String> = None;
+                let mut __field_s3_custom_endpoint_url: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "s3_region" => __field_s3_region = Some(__map.next_value()?),
+                        "s3_api_key" => __field_s3_api_key = __map.next_value()?,
+                        "s3_secret" => __field_s3_secret = __map.next_value()?,
+                        "s3_custom_endpoint_url" => __field_s3_custom_endpoint_url = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(S3Request {
-                    s3_region: s3_region_.unwrap_or_default(),
-                    s3_api_key: s3_api_key_,
-                    s3_secret: s3_secret_,
-                    s3_custom_endpoint_url: s3_custom_endpoint_url_,
+                    s3_region: __field_s3_region.unwrap_or_default(),
+                    s3_api_key: __field_s3_api_key,
+                    s3_secret: __field_s3_secret,
+                    s3_custom_endpoint_url: __field_s3_custom_endpoint_url,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for AzureRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("abs_account_name", &self.abs_account_name)?;
-        map_.serialize_entry("abs_tenant_id", &self.abs_tenant_id)?;
-        map_.serialize_entry("abs_client_id", &self.abs_client_id)?;
-        map_.serialize_entry("abs_client_secret", &self.abs_client_secret)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("abs_account_name", &self.abs_account_name)?;
+        __map.serialize_entry("abs_tenant_id", &self.abs_tenant_id)?;
+        __map.serialize_entry("abs_client_id", &self.abs_client_id)?;
+        __map.serialize_entry("abs_client_secret", &self.abs_client_secret)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AzureRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AzureRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AzureRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `AzureRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AzureRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut abs_account_name_: Option<String> = None;
-                let mut abs_tenant_id_: Option<String> = None;
-                let mut abs_client_id_: Option<String> = None;
-                let mut abs_client_secret_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "abs_account_name" => abs_account_name_ = Some(map_.next_value()?),
-                        "abs_tenant_id" => abs_tenant_id_ = Some(map_.next_value()?),
-                        "abs_client_id" => abs_client_id_ = Some(map_.next_value()?),
-                        "abs_client_secret" => abs_client_secret_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AzureRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_abs_account_name: Option<String> = None;
+                let mut __field_abs_tenant_id: Option<String> = None;
+                let mut __field_abs_client_id: Option<String> = None;
+                let mut __field_abs_client_secret: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "abs_account_name" => __field_abs_account_name = Some(__map.next_value()?),
+                        "abs_tenant_id" => __field_abs_tenant_id = Some(__map.next_value()?),
+                        "abs_client_id" => __field_abs_client_id = Some(__map.next_value()?),
+                        "abs_client_secret" => __field_abs_client_secret = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(AzureRequest {
-                    abs_account_name: abs_account_name_.unwrap_or_default(),
-                    abs_tenant_id: abs_tenant_id_.unwrap_or_default(),
-                    abs_client_id: abs_client_id_.unwrap_or_default(),
-                    abs_client_secret: abs_client_secret_.unwrap_or_default(),
+                    abs_account_name: __field_abs_account_name.unwrap_or_default(),
+                    abs_tenant_id: __field_abs_tenant_id.unwrap_or_default(),
+                    abs_client_id: __field_abs_client_id.unwrap_or_default(),
+                    abs_client_secret: __field_abs_client_secret.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DeleteExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteExternalStorageResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DeleteExternalStorageResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteExternalStorageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteExternalStorageResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(DeleteExternalStorageResponse {
-                    duration: duration_.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

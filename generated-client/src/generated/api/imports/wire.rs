@@ -7,1325 +7,1325 @@
 use super::*;
 
 impl serde::Serialize for CreateImportUrlRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.filename {
-            map_.serialize_entry("filename", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.filename {
+            __map.serialize_entry("filename", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateImportUrlRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateImportUrlRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateImportURLRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateImportURLRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateImportUrlRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filename_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "filename" => filename_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateImportUrlRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_filename: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "filename" => __field_filename = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreateImportUrlRequest {
-                    filename: filename_,
+                    filename: __field_filename,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CreateImportUrlResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("path", &self.path)?;
-        map_.serialize_entry("upload_url", &self.upload_url)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("path", &self.path)?;
+        __map.serialize_entry("upload_url", &self.upload_url)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateImportUrlResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateImportUrlResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateImportURLResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateImportURLResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateImportUrlResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut path_: Option<String> = None;
-                let mut upload_url_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "path" => path_ = Some(map_.next_value()?),
-                        "upload_url" => upload_url_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateImportUrlResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_path: Option<String> = None;
+                let mut __field_upload_url: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "path" => __field_path = Some(__map.next_value()?),
+                        "upload_url" => __field_upload_url = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreateImportUrlResponse {
-                    path: path_.unwrap_or_default(),
-                    upload_url: upload_url_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    path: __field_path.unwrap_or_default(),
+                    upload_url: __field_upload_url.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ListImportsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("import_tasks", &self.import_tasks)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("import_tasks", &self.import_tasks)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ListImportsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListImportsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListImportsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ListImportsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListImportsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut import_tasks_: Option<Vec<ImportTask>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "import_tasks" => import_tasks_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ListImportsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_import_tasks: Option<Vec<ImportTask>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "import_tasks" => __field_import_tasks = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ListImportsResponse {
-                    import_tasks: import_tasks_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    import_tasks: __field_import_tasks.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CreateImportRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("path", &self.path)?;
-        map_.serialize_entry("mode", &self.mode)?;
-        if let Some(value) = &self.merge_custom {
-            map_.serialize_entry("merge_custom", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("path", &self.path)?;
+        __map.serialize_entry("mode", &self.mode)?;
+        if let Some(__value) = &self.merge_custom {
+            __map.serialize_entry("merge_custom", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateImportRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateImportRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateImportRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateImportRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateImportRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut path_: Option<String> = None;
-                let mut mode_: Option<CreateImportRequestMode> = None;
-                let mut merge_custom_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "path" => path_ = Some(map_.next_value()?),
-                        "mode" => mode_ = Some(map_.next_value()?),
-                        "merge_custom" => merge_custom_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateImportRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_path: Option<String> = None;
+                let mut __field_mode: Option<CreateImportRequestMode> = None;
+                let mut __field_merge_custom: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "path" => __field_path = Some(__map.next_value()?),
+                        "mode" => __field_mode = Some(__map.next_value()?),
+                        "merge_custom" => __field_merge_custom = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(mode_) = mode_ else {
+                let Some(__field_mode) = __field_mode else {
                     return Err(serde::de::Error::missing_field("mode"));
                 };
                 Ok(CreateImportRequest {
-                    path: path_.unwrap_or_default(),
-                    mode: mode_,
-                    merge_custom: merge_custom_,
+                    path: __field_path.unwrap_or_default(),
+                    mode: __field_mode,
+                    merge_custom: __field_merge_custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CreateImportResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.import_task {
-            map_.serialize_entry("import_task", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.import_task {
+            __map.serialize_entry("import_task", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateImportResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateImportResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateImportResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateImportResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateImportResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut import_task_: Option<ImportTask> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "import_task" => import_task_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateImportResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_import_task: Option<ImportTask> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "import_task" => __field_import_task = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreateImportResponse {
-                    import_task: import_task_,
-                    duration: duration_.unwrap_or_default(),
+                    import_task: __field_import_task,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GetImportResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.import_task {
-            map_.serialize_entry("import_task", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.import_task {
+            __map.serialize_entry("import_task", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetImportResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetImportResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetImportResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GetImportResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetImportResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut import_task_: Option<ImportTask> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "import_task" => import_task_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetImportResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_import_task: Option<ImportTask> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "import_task" => __field_import_task = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(GetImportResponse {
-                    import_task: import_task_,
-                    duration: duration_.unwrap_or_default(),
+                    import_task: __field_import_task,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ListImportV2TasksResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("import_tasks", &self.import_tasks)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("import_tasks", &self.import_tasks)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
+        if let Some(__value) = &self.prev {
+            __map.serialize_entry("prev", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ListImportV2TasksResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListImportV2TasksResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListImportV2TasksResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ListImportV2TasksResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListImportV2TasksResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut import_tasks_: Option<Vec<ImportV2TaskItem>> = None;
-                let mut duration_: Option<String> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "import_tasks" => import_tasks_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ListImportV2TasksResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_import_tasks: Option<Vec<ImportV2TaskItem>> = None;
+                let mut __field_duration: Option<String> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_prev: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "import_tasks" => __field_import_tasks = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
+                        "next" => __field_next = __map.next_value()?,
+                        "prev" => __field_prev = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ListImportV2TasksResponse {
-                    import_tasks: import_tasks_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                    next: next_,
-                    prev: prev_,
+                    import_tasks: __field_import_tasks.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
+                    next: __field_next,
+                    prev: __field_prev,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CreateImportV2TaskRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("product", &self.product)?;
-        map_.serialize_entry("settings", &self.settings)?;
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("product", &self.product)?;
+        __map.serialize_entry("settings", &self.settings)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateImportV2TaskRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateImportV2TaskRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateImportV2TaskRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateImportV2TaskRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateImportV2TaskRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut product_: Option<CreateImportV2TaskRequestProduct> = None;
-                let mut settings_: Option<ImportV2TaskSettings> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "product" => product_ = Some(map_.next_value()?),
-                        "settings" => settings_ = Some(map_.next_value()?),
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateImportV2TaskRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_product: Option<CreateImportV2TaskRequestProduct> = None;
+                let mut __field_settings: Option<ImportV2TaskSettings> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "product" => __field_product = Some(__map.next_value()?),
+                        "settings" => __field_settings = Some(__map.next_value()?),
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(product_) = product_ else {
+                let Some(__field_product) = __field_product else {
                     return Err(serde::de::Error::missing_field("product"));
                 };
                 Ok(CreateImportV2TaskRequest {
-                    product: product_,
-                    settings: settings_.unwrap_or_default(),
-                    user_id: user_id_,
-                    user: user_,
+                    product: __field_product,
+                    settings: __field_settings.unwrap_or_default(),
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CreateImportV2TaskResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("app_pk", &self.app_pk)?;
-        map_.serialize_entry("product", &self.product)?;
-        map_.serialize_entry("state", &self.state)?;
-        map_.serialize_entry("settings", &self.settings)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("app_pk", &self.app_pk)?;
+        __map.serialize_entry("product", &self.product)?;
+        __map.serialize_entry("state", &self.state)?;
+        __map.serialize_entry("settings", &self.settings)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateImportV2TaskResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateImportV2TaskResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateImportV2TaskResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateImportV2TaskResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateImportV2TaskResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut app_pk_: Option<i32> = None;
-                let mut product_: Option<String> = None;
-                let mut state_: Option<i64> = None;
-                let mut settings_: Option<ImportV2TaskSettings> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "app_pk" => app_pk_ = Some(map_.next_value()?),
-                        "product" => product_ = Some(map_.next_value()?),
-                        "state" => state_ = Some(map_.next_value()?),
-                        "settings" => settings_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateImportV2TaskResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_app_pk: Option<i32> = None;
+                let mut __field_product: Option<String> = None;
+                let mut __field_state: Option<i64> = None;
+                let mut __field_settings: Option<ImportV2TaskSettings> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "app_pk" => __field_app_pk = Some(__map.next_value()?),
+                        "product" => __field_product = Some(__map.next_value()?),
+                        "state" => __field_state = Some(__map.next_value()?),
+                        "settings" => __field_settings = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(CreateImportV2TaskResponse {
-                    id: id_.unwrap_or_default(),
-                    app_pk: app_pk_.unwrap_or_default(),
-                    product: product_.unwrap_or_default(),
-                    state: state_.unwrap_or_default(),
-                    settings: settings_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    duration: duration_.unwrap_or_default(),
+                    id: __field_id.unwrap_or_default(),
+                    app_pk: __field_app_pk.unwrap_or_default(),
+                    product: __field_product.unwrap_or_default(),
+                    state: __field_state.unwrap_or_default(),
+                    settings: __field_settings.unwrap_or_default(),
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GetImportV2TaskResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("app_pk", &self.app_pk)?;
-        map_.serialize_entry("product", &self.product)?;
-        map_.serialize_entry("state", &self.state)?;
-        map_.serialize_entry("settings", &self.settings)?;
-        if let Some(value) = &self.result {
-            map_.serialize_entry("result", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("app_pk", &self.app_pk)?;
+        __map.serialize_entry("product", &self.product)?;
+        __map.serialize_entry("state", &self.state)?;
+        __map.serialize_entry("settings", &self.settings)?;
+        if let Some(__value) = &self.result {
+            __map.serialize_entry("result", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetImportV2TaskResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetImportV2TaskResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetImportV2TaskResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GetImportV2TaskResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetImportV2TaskResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut app_pk_: Option<i32> = None;
-                let mut product_: Option<String> = None;
-                let mut state_: Option<i64> = None;
-                let mut settings_: Option<ImportV2TaskSettings> = None;
-                let mut result_: Option<serde_json::Value> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "app_pk" => app_pk_ = Some(map_.next_value()?),
-                        "product" => product_ = Some(map_.next_value()?),
-                        "state" => state_ = Some(map_.next_value()?),
-                        "settings" => settings_ = Some(map_.next_value()?),
-                        "result" => result_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetImportV2TaskResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_app_pk: Option<i32> = None;
+                let mut __field_product: Option<String> = None;
+                let mut __field_state: Option<i64> = None;
+                let mut __field_settings: Option<ImportV2TaskSettings> = None;
+                let mut __field_result: Option<serde_json::Value> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "app_pk" => __field_app_pk = Some(__map.next_value()?),
+                        "product" => __field_product = Some(__map.next_value()?),
+                        "state" => __field_state = Some(__map.next_value()?),
+                        "settings" => __field_settings = Some(__map.next_value()?),
+                        "result" => __field_result = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(GetImportV2TaskResponse {
-                    id: id_.unwrap_or_default(),
-                    app_pk: app_pk_.unwrap_or_default(),
-                    product: product_.unwrap_or_default(),
-                    state: state_.unwrap_or_default(),
-                    settings: settings_.unwrap_or_default(),
-                    result: result_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    duration: duration_.unwrap_or_default(),
+                    id: __field_id.unwrap_or_default(),
+                    app_pk: __field_app_pk.unwrap_or_default(),
+                    product: __field_product.unwrap_or_default(),
+                    state: __field_state.unwrap_or_default(),
+                    settings: __field_settings.unwrap_or_default(),
+                    result: __field_result,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DeleteImportV2TaskResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteImportV2TaskResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteImportV2TaskResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteImportV2TaskResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DeleteImportV2TaskResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteImportV2TaskResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteImportV2TaskResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(DeleteImportV2TaskResponse {
-                    duration: duration_.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CancelImportV2TaskResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CancelImportV2TaskResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CancelImportV2TaskResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CancelImportV2TaskResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CancelImportV2TaskResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CancelImportV2TaskResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CancelImportV2TaskResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CancelImportV2TaskResponse {
-                    duration: duration_.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GetExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.aws_s3 {
-            map_.serialize_entry("aws_s3", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("type", &self.type_)?;
+        if let Some(__value) = &self.aws_s3 {
+            __map.serialize_entry("aws_s3", __value)?;
         }
-        if let Some(value) = &self.gcs {
-            map_.serialize_entry("gcs", value)?;
+        if let Some(__value) = &self.gcs {
+            __map.serialize_entry("gcs", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetExternalStorageResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GetExternalStorageResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetExternalStorageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut aws_s3_: Option<GetExternalStorageAwss3Response> = None;
-                let mut gcs_: Option<GetExternalStorageGcsResponse> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = Some(map_.next_value()?),
-                        "aws_s3" => aws_s3_ = map_.next_value()?,
-                        "gcs" => gcs_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetExternalStorageResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_aws_s3: Option<GetExternalStorageAwss3Response> = None;
+                let mut __field_gcs: Option<GetExternalStorageGcsResponse> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => __field_type_ = Some(__map.next_value()?),
+                        "aws_s3" => __field_aws_s3 = __map.next_value()?,
+                        "gcs" => __field_gcs = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(GetExternalStorageResponse {
-                    type_: type_.unwrap_or_default(),
-                    aws_s3: aws_s3_,
-                    gcs: gcs_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    duration: duration_.unwrap_or_default(),
+                    type_: __field_type_.unwrap_or_default(),
+                    aws_s3: __field_aws_s3,
+                    gcs: __field_gcs,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpsertExternalStorageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.aws_s3 {
-            map_.serialize_entry("aws_s3", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("type", &self.type_)?;
+        if let Some(__value) = &self.aws_s3 {
+            __map.serialize_entry("aws_s3", __value)?;
         }
-        if let Some(value) = &self.gcs {
-            map_.serialize_entry("gcs", value)?;
+        if let Some(__value) = &self.gcs {
+            __map.serialize_entry("gcs", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertExternalStorageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpsertExternalStorageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpsertExternalStorageRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpsertExternalStorageRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertExternalStorageRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<UpsertExternalStorageRequestType> = None;
-                let mut aws_s3_: Option<UpsertExternalStorageAwss3Request> = None;
-                let mut gcs_: Option<UpsertExternalStorageGcsRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = Some(map_.next_value()?),
-                        "aws_s3" => aws_s3_ = map_.next_value()?,
-                        "gcs" => gcs_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpsertExternalStorageRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_type_: Option<UpsertExternalStorageRequestType> = None;
+                let mut __field_aws_s3: Option<UpsertExternalStorageAwss3Request> = None;
+                let mut __field_gcs: Option<UpsertExternalStorageGcsRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => __field_type_ = Some(__map.next_value()?),
+                        "aws_s3" => __field_aws_s3 = __map.next_value()?,
+                        "gcs" => __field_gcs = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(type_) = type_ else {
+                let Some(__field_type_) = __field_type_ else {
                     return Err(serde::de::Error::missing_field("type"));
                 };
                 Ok(UpsertExternalStorageRequest {
-                    type_,
-                    aws_s3: aws_s3_,
-                    gcs: gcs_,
+                    type_: __field_type_,
+                    aws_s3: __field_aws_s3,
+                    gcs: __field_gcs,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpsertExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpsertExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpsertExternalStorageResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpsertExternalStorageResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertExternalStorageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpsertExternalStorageResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpsertExternalStorageResponse {
-                    duration: duration_.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ValidateExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ValidateExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ValidateExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ValidateExternalStorageResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ValidateExternalStorageResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ValidateExternalStorageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ValidateExternalStorageResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ValidateExternalStorageResponse {
-                    duration: duration_.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ImportTask {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("path", &self.path)?;
-        map_.serialize_entry("mode", &self.mode)?;
-        if let Some(value) = &self.size {
-            map_.serialize_entry("size", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("path", &self.path)?;
+        __map.serialize_entry("mode", &self.mode)?;
+        if let Some(__value) = &self.size {
+            __map.serialize_entry("size", __value)?;
         }
-        map_.serialize_entry("state", &self.state)?;
-        map_.serialize_entry("history", &self.history)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.end()
+        __map.serialize_entry("state", &self.state)?;
+        __map.serialize_entry("history", &self.history)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImportTask {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ImportTask;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImportTask` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ImportTask` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImportTask, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut path_: Option<String> = None;
-                let mut mode_: Option<String> = None;
-                let mut size_: Option<i64> = None;
-                let mut state_: Option<String> = None;
-                let mut history_: Option<Vec<ImportTaskHistory>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "path" => path_ = Some(map_.next_value()?),
-                        "mode" => mode_ = Some(map_.next_value()?),
-                        "size" => size_ = map_.next_value()?,
-                        "state" => state_ = Some(map_.next_value()?),
-                        "history" => history_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ImportTask, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_path: Option<String> = None;
+                let mut __field_mode: Option<String> = None;
+                let mut __field_size: Option<i64> = None;
+                let mut __field_state: Option<String> = None;
+                let mut __field_history: Option<Vec<ImportTaskHistory>> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "path" => __field_path = Some(__map.next_value()?),
+                        "mode" => __field_mode = Some(__map.next_value()?),
+                        "size" => __field_size = __map.next_value()?,
+                        "state" => __field_state = Some(__map.next_value()?),
+                        "history" => __field_history = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(ImportTask {
-                    id: id_.unwrap_or_default(),
-                    path: path_.unwrap_or_default(),
-                    mode: mode_.unwrap_or_default(),
-                    size: size_,
-                    state: state_.unwrap_or_default(),
-                    history: history_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
+                    id: __field_id.unwrap_or_default(),
+                    path: __field_path.unwrap_or_default(),
+                    mode: __field_mode.unwrap_or_default(),
+                    size: __field_size,
+                    state: __field_state.unwrap_or_default(),
+                    history: __field_history.unwrap_or_default(),
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ImportV2TaskItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("app_pk", &self.app_pk)?;
-        map_.serialize_entry("product", &self.product)?;
-        map_.serialize_entry("state", &self.state)?;
-        map_.serialize_entry("settings", &self.settings)?;
-        if let Some(value) = &self.result {
-            map_.serialize_entry("result", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("app_pk", &self.app_pk)?;
+        __map.serialize_entry("product", &self.product)?;
+        __map.serialize_entry("state", &self.state)?;
+        __map.serialize_entry("settings", &self.settings)?;
+        if let Some(__value) = &self.result {
+            __map.serialize_entry("result", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.end()
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImportV2TaskItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ImportV2TaskItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImportV2TaskItem` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ImportV2TaskItem` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImportV2TaskItem, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut app_pk_: Option<i32> = None;
-                let mut product_: Option<String> = None;
-                let mut state_: Option<i64> = None;
-                let mut settings_: Option<ImportV2TaskSettings> = None;
-                let mut result_: Option<serde_json::Value> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "app_pk" => app_pk_ = Some(map_.next_value()?),
-                        "product" => product_ = Some(map_.next_value()?),
-                        "state" => state_ = Some(map_.next_value()?),
-                        "settings" => settings_ = Some(map_.next_value()?),
-                        "result" => result_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ImportV2TaskItem, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_app_pk: Option<i32> = None;
+                let mut __field_product: Option<String> = None;
+                let mut __field_state: Option<i64> = None;
+                let mut __field_settings: Option<ImportV2TaskSettings> = None;
+                let mut __field_result: Option<serde_json::Value> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "app_pk" => __field_app_pk = Some(__map.next_value()?),
+                        "product" => __field_product = Some(__map.next_value()?),
+                        "state" => __field_state = Some(__map.next_value()?),
+                        "settings" => __field_settings = Some(__map.next_value()?),
+                        "result" => __field_result = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(ImportV2TaskItem {
-                    id: id_.unwrap_or_default(),
-                    app_pk: app_pk_.unwrap_or_default(),
-                    product: product_.unwrap_or_default(),
-                    state: state_.unwrap_or_default(),
-                    settings: settings_.unwrap_or_default(),
-                    result: result_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
+                    id: __field_id.unwrap_or_default(),
+                    app_pk: __field_app_pk.unwrap_or_default(),
+                    product: __field_product.unwrap_or_default(),
+                    state: __field_state.unwrap_or_default(),
+                    settings: __field_settings.unwrap_or_default(),
+                    result: __field_result,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ImportV2TaskSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.s3 {
-            map_.serialize_entry("s3", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.s3 {
+            __map.serialize_entry("s3", __value)?;
         }
-        if let Some(value) = &self.mode {
-            map_.serialize_entry("mode", value)?;
+        if let Some(__value) = &self.mode {
+            __map.serialize_entry("mode", __value)?;
         }
-        if let Some(value) = &self.path {
-            map_.serialize_entry("path", value)?;
+        if let Some(__value) = &self.path {
+            __map.serialize_entry("path", __value)?;
         }
-        if let Some(value) = &self.skip_references_check {
-            map_.serialize_entry("skip_references_check", value)?;
+        if let Some(__value) = &self.skip_references_check {
+            __map.serialize_entry("skip_references_check", __value)?;
         }
-        if let Some(value) = &self.merge_custom {
-            map_.serialize_entry("merge_custom", value)?;
+        if let Some(__value) = &self.merge_custom {
+            __map.serialize_entry("merge_custom", __value)?;
         }
-        if let Some(value) = &self.use_import_time_as_op_time {
-            map_.serialize_entry("use_import_time_as_op_time", value)?;
+        if let Some(__value) = &self.use_import_time_as_op_time {
+            __map.serialize_entry("use_import_time_as_op_time", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImportV2TaskSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ImportV2TaskSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImportV2TaskSettings` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ImportV2TaskSettings` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImportV2TaskSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut s3_: Option<ImportV2TaskSettingsS3> = None;
-                let mut mode_: Option<String> = None;
-                let mut path_: Option<String> = None;
-                let mut skip_references_check_: Option<bool> = None;
-                let mut merge_custom_: Option<bool> = None;
-                let mut use_import_time_as_op_time_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "s3" => s3_ = map_.next_value()?,
-                        "mode" => mode_ = map_.next_value()?,
-                        "path" => path_ = map_.next_value()?,
-                        "skip_references_check" => skip_references_check_ = map_.next_value()?,
-                        "merge_custom" => merge_custom_ = map_.next_value()?,
-                        "use_import_time_as_op_time" => use_import_time_as_op_time_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ImportV2TaskSettings, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_s3: Option<ImportV2TaskSettingsS3> = None;
+                let mut __field_mode: Option<String> = None;
+                let mut __field_path: Option<String> = None;
+                let mut __field_skip_references_check: Option<bool> = None;
+                let mut __field_merge_custom: Option<bool> = None;
+                let mut __field_use_import_time_as_op_time: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "s3" => __field_s3 = __map.next_value()?,
+                        "mode" => __field_mode = __map.next_value()?,
+                        "path" => __field_path = __map.next_value()?,
+                        "skip_references_check" => __field_skip_references_check = __map.next_value()?,
+                        "merge_custom" => __field_merge_custom = __map.next_value()?,
+                        "use_import_time_as_op_time" => __field_use_import_time_as_op_time = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ImportV2TaskSettings {
-                    s3: s3_,
-                    mode: mode_,
-                    path: path_,
-                    skip_references_check: skip_references_check_,
-                    merge_custom: merge_custom_,
-                    use_import_time_as_op_time: use_import_time_as_op_time_,
+                    s3: __field_s3,
+                    mode: __field_mode,
+                    path: __field_path,
+                    skip_references_check: __field_skip_references_check,
+                    merge_custom: __field_merge_custom,
+                    use_import_time_as_op_time: __field_use_import_time_as_op_time,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GetExternalStorageAwss3Response {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("role_arn", &self.role_arn)?;
-        map_.serialize_entry("bucket", &self.bucket)?;
-        map_.serialize_entry("region", &self.region)?;
-        if let Some(value) = &self.path_prefix {
-            map_.serialize_entry("path_prefix", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("role_arn", &self.role_arn)?;
+        __map.serialize_entry("bucket", &self.bucket)?;
+        __map.serialize_entry("region", &self.region)?;
+        if let Some(__value) = &self.path_prefix {
+            __map.serialize_entry("path_prefix", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetExternalStorageAwss3Response {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetExternalStorageAwss3Response;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetExternalStorageAWSS3Response` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GetExternalStorageAWSS3Response` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetExternalStorageAwss3Response, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut role_arn_: Option<String> = None;
-                let mut bucket_: Option<String> = None;
-                let mut region_: Option<String> = None;
-                let mut path_prefix_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "role_arn" => role_arn_ = Some(map_.next_value()?),
-                        "bucket" => bucket_ = Some(map_.next_value()?),
-                        "region" => region_ = Some(map_.next_value()?),
-                        "path_prefix" => path_prefix_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetExternalStorageAwss3Response, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_role_arn: Option<String> = None;
+                let mut __field_bucket: Option<String> = None;
+                let mut __field_region: Option<String> = None;
+                let mut __field_path_prefix: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "role_arn" => __field_role_arn = Some(__map.next_value()?),
+                        "bucket" => __field_bucket = Some(__map.next_value()?),
+                        "region" => __field_region = Some(__map.next_value()?),
+                        "path_prefix" => __field_path_prefix = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(GetExternalStorageAwss3Response {
-                    role_arn: role_arn_.unwrap_or_default(),
-                    bucket: bucket_.unwrap_or_default(),
-                    region: region_.unwrap_or_default(),
-                    path_prefix: path_prefix_,
+                    role_arn: __field_role_arn.unwrap_or_default(),
+                    bucket: __field_bucket.unwrap_or_default(),
+                    region: __field_region.unwrap_or_default(),
+                    path_prefix: __field_path_prefix,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GetExternalStorageGcsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("bucket", &self.bucket)?;
-        if let Some(value) = &self.path_prefix {
-            map_.serialize_entry("path_prefix", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("bucket", &self.bucket)?;
+        if let Some(__value) = &self.path_prefix {
+            __map.serialize_entry("path_prefix", __value)?;
         }
-        map_.serialize_entry("credentials_set", &self.credentials_set)?;
-        map_.end()
+        __map.serialize_entry("credentials_set", &self.credentials_set)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetExternalStorageGcsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetExternalStorageGcsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetExternalStorageGCSResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GetExternalStorageGCSResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetExternalStorageGcsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut bucket_: Option<String> = None;
-                let mut path_prefix_: Option<String> = None;
-                let mut credentials_set_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "bucket" => bucket_ = Some(map_.next_value()?),
-                        "path_prefix" => path_prefix_ = map_.next_value()?,
-                        "credentials_set" => credentials_set_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetExternalStorageGcsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_bucket: Option<String> = None;
+                let mut __field_path_prefix: Option<String> = None;
+                let mut __field_credentials_set: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "bucket" => __field_bucket = Some(__map.next_value()?),
+                        "path_prefix" => __field_path_prefix = __map.next_value()?,
+                        "credentials_set" => __field_credentials_set = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(GetExternalStorageGcsResponse {
-                    bucket: bucket_.unwrap_or_default(),
-                    path_prefix: path_prefix_,
-                    credentials_set: credentials_set_.unwrap_or_default(),
+                    bucket: __field_bucket.unwrap_or_default(),
+                    path_prefix: __field_path_prefix,
+                    credentials_set: __field_credentials_set.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpsertExternalStorageAwss3Request {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("role_arn", &self.role_arn)?;
-        map_.serialize_entry("bucket", &self.bucket)?;
-        map_.serialize_entry("region", &self.region)?;
-        if let Some(value) = &self.path_prefix {
-            map_.serialize_entry("path_prefix", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("role_arn", &self.role_arn)?;
+        __map.serialize_entry("bucket", &self.bucket)?;
+        __map.serialize_entry("region", &self.region)?;
+        if let Some(__value) = &self.path_prefix {
+            __map.serialize_entry("path_prefix", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertExternalStorageAwss3Request {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpsertExternalStorageAwss3Request;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpsertExternalStorageAWSS3Request` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpsertExternalStorageAWSS3Request` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertExternalStorageAwss3Request, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut role_arn_: Option<String> = None;
-                let mut bucket_: Option<String> = None;
-                let mut region_: Option<String> = None;
-                let mut path_prefix_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "role_arn" => role_arn_ = Some(map_.next_value()?),
-                        "bucket" => bucket_ = Some(map_.next_value()?),
-                        "region" => region_ = Some(map_.next_value()?),
-                        "path_prefix" => path_prefix_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpsertExternalStorageAwss3Request, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_role_arn: Option<String> = None;
+                let mut __field_bucket: Option<String> = None;
+                let mut __field_region: Option<String> = None;
+                let mut __field_path_prefix: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "role_arn" => __field_role_arn = Some(__map.next_value()?),
+                        "bucket" => __field_bucket = Some(__map.next_value()?),
+                        "region" => __field_region = Some(__map.next_value()?),
+                        "path_prefix" => __field_path_prefix = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpsertExternalStorageAwss3Request {
-                    role_arn: role_arn_.unwrap_or_default(),
-                    bucket: bucket_.unwrap_or_default(),
-                    region: region_.unwrap_or_default(),
-                    path_prefix: path_prefix_,
+                    role_arn: __field_role_arn.unwrap_or_default(),
+                    bucket: __field_bucket.unwrap_or_default(),
+                    region: __field_region.unwrap_or_default(),
+                    path_prefix: __field_path_prefix,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpsertExternalStorageGcsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("bucket", &self.bucket)?;
-        map_.serialize_entry("credentials", &self.credentials)?;
-        if let Some(value) = &self.path_prefix {
-            map_.serialize_entry("path_prefix", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("bucket", &self.bucket)?;
+        __map.serialize_entry("credentials", &self.credentials)?;
+        if let Some(__value) = &self.path_prefix {
+            __map.serialize_entry("path_prefix", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertExternalStorageGcsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpsertExternalStorageGcsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpsertExternalStorageGCSRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpsertExternalStorageGCSRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertExternalStorageGcsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut bucket_: Option<String> = None;
-                let mut credentials_: Option<String> = None;
-                let mut path_prefix_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "bucket" => bucket_ = Some(map_.next_value()?),
-                        "credentials" => credentials_ = Some(map_.next_value()?),
-                        "path_prefix" => path_prefix_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpsertExternalStorageGcsRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_bucket: Option<String> = None;
+                let mut __field_credentials: Option<String> = None;
+                let mut __field_path_prefix: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "bucket" => __field_bucket = Some(__map.next_value()?),
+                        "credentials" => __field_credentials = Some(__map.next_value()?),
+                        "path_prefix" => __field_path_prefix = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpsertExternalStorageGcsRequest {
-                    bucket: bucket_.unwrap_or_default(),
-                    credentials: credentials_.unwrap_or_default(),
-                    path_prefix: path_prefix_,
+                    bucket: __field_bucket.unwrap_or_default(),
+                    credentials: __field_credentials.unwrap_or_default(),
+                    path_prefix: __field_path_prefix,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ImportTaskHistory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("prev_state", &self.prev_state)?;
-        map_.serialize_entry("next_state", &self.next_state)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("prev_state", &self.prev_state)?;
+        __map.serialize_entry("next_state", &self.next_state)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImportTaskHistory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ImportTaskHistory;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImportTaskHistory` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ImportTaskHistory` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImportTaskHistory, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut prev_state_: Option<String> = None;
-                let mut next_state_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "prev_state" => prev_state_ = Some(map_.next_value()?),
-                        "next_state" => next_state_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ImportTaskHistory, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_prev_state: Option<String> = None;
+                let mut __field_next_state: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "prev_state" => __field_prev_state = Some(__map.next_value()?),
+                        "next_state" => __field_next_state = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(ImportTaskHistory {
-                    created_at: created_at_,
-                    prev_state: prev_state_.unwrap_or_default(),
-                    next_state: next_state_.unwrap_or_default(),
+                    created_at: __field_created_at,
+                    prev_state: __field_prev_state.unwrap_or_default(),
+                    next_state: __field_next_state.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ImportV2TaskSettingsS3 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.region {
-            map_.serialize_entry("region", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.region {
+            __map.serialize_entry("region", __value)?;
         }
-        if let Some(value) = &self.bucket {
-            map_.serialize_entry("bucket", value)?;
+        if let Some(__value) = &self.bucket {
+            __map.serialize_entry("bucket", __value)?;
         }
-        if let Some(value) = &self.dir {
-            map_.serialize_entry("dir", value)?;
+        if let Some(__value) = &self.dir {
+            __map.serialize_entry("dir", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImportV2TaskSettingsS3 {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ImportV2TaskSettingsS3;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImportV2TaskSettingsS3` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ImportV2TaskSettingsS3` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImportV2TaskSettingsS3, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut region_: Option<String> = None;
-                let mut bucket_: Option<String> = None;
-                let mut dir_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "region" => region_ = map_.next_value()?,
-                        "bucket" => bucket_ = map_.next_value()?,
-                        "dir" => dir_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ImportV2TaskSettingsS3, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_region: Option<String> = None;
+                let mut __field_bucket: Option<String> = None;
+                let mut __field_dir: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "region" => __field_region = __map.next_value()?,
+                        "bucket" => __field_bucket = __map.next_value()?,
+                        "dir" => __field_dir = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ImportV2TaskSettingsS3 {
-                    region: region_,
-                    bucket: bucket_,
-                    dir: dir_,
+                    region: __field_region,
+                    bucket: __field_bucket,
+                    dir: __field_dir,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CancelImportV2TaskRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let map_ = serializer.serialize_map(None)?;
-        map_.end()
+        let __map = serializer.serialize_map(None)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CancelImportV2TaskRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CancelImportV2TaskRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CancelImportV2TaskRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CancelImportV2TaskRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CancelImportV2TaskRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                while let Some(_key) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    map_.next_value::<serde::de::IgnoredAny>()?;
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CancelImportV2TaskRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    __map.next_value::<serde::de::IgnoredAny>()?;
                 }
                 Ok(CancelImportV2TaskRequest {
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

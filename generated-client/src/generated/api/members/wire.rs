@@ -7,213 +7,213 @@
 use super::*;
 
 impl serde::Serialize for MembersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("members", &self.members)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("members", &self.members)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MembersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MembersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MembersResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MembersResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MembersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut members_: Option<Vec<ChannelMemberResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "members" => members_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MembersResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_members: Option<Vec<ChannelMemberResponse>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "members" => __field_members = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(MembersResponse {
-                    members: members_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    members: __field_members.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QueryMembersPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("type", &self.type_)?;
+        if let Some(__value) = &self.id {
+            __map.serialize_entry("id", __value)?;
         }
-        if let Some(value) = &self.members {
-            map_.serialize_entry("members", value)?;
+        if let Some(__value) = &self.members {
+            __map.serialize_entry("members", __value)?;
         }
-        map_.serialize_entry("filter_conditions", &self.filter_conditions)?;
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
+        __map.serialize_entry("filter_conditions", &self.filter_conditions)?;
+        if let Some(__value) = &self.sort {
+            __map.serialize_entry("sort", __value)?;
         }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
+        if let Some(__value) = &self.limit {
+            __map.serialize_entry("limit", __value)?;
         }
-        if let Some(value) = &self.offset {
-            map_.serialize_entry("offset", value)?;
+        if let Some(__value) = &self.offset {
+            __map.serialize_entry("offset", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryMembersPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryMembersPayload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryMembersPayload` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryMembersPayload` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryMembersPayload, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut id_: Option<String> = None;
-                let mut members_: Option<Vec<ChannelMemberRequest>> = None;
-                let mut filter_conditions_: Option<crate::filter::Filter<QueryMembersFilter>> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut limit_: Option<i32> = None;
-                let mut offset_: Option<i32> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = Some(map_.next_value()?),
-                        "id" => id_ = map_.next_value()?,
-                        "members" => members_ = map_.next_value()?,
-                        "filter_conditions" => filter_conditions_ = Some(map_.next_value()?),
-                        "sort" => sort_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "offset" => offset_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryMembersPayload, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_id: Option<String> = None;
+                let mut __field_members: Option<Vec<ChannelMemberRequest>> = None;
+                let mut __field_filter_conditions: Option<crate::filter::Filter<QueryMembersFilter>> = None;
+                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
+                let mut __field_limit: Option<i32> = None;
+                let mut __field_offset: Option<i32> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => __field_type_ = Some(__map.next_value()?),
+                        "id" => __field_id = __map.next_value()?,
+                        "members" => __field_members = __map.next_value()?,
+                        "filter_conditions" => __field_filter_conditions = Some(__map.next_value()?),
+                        "sort" => __field_sort = __map.next_value()?,
+                        "limit" => __field_limit = __map.next_value()?,
+                        "offset" => __field_offset = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryMembersPayload {
-                    type_: type_.unwrap_or_default(),
-                    id: id_,
-                    members: members_,
-                    filter_conditions: filter_conditions_.unwrap_or_default(),
-                    sort: sort_,
-                    limit: limit_,
-                    offset: offset_,
-                    user_id: user_id_,
-                    user: user_,
+                    type_: __field_type_.unwrap_or_default(),
+                    id: __field_id,
+                    members: __field_members,
+                    filter_conditions: __field_filter_conditions.unwrap_or_default(),
+                    sort: __field_sort,
+                    limit: __field_limit,
+                    offset: __field_offset,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateMemberPartialRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.set {
-            map_.serialize_entry("set", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.set {
+            __map.serialize_entry("set", __value)?;
         }
-        if let Some(value) = &self.unset {
-            map_.serialize_entry("unset", value)?;
+        if let Some(__value) = &self.unset {
+            __map.serialize_entry("unset", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateMemberPartialRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateMemberPartialRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateMemberPartialRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateMemberPartialRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateMemberPartialRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut set_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut unset_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "set" => set_ = map_.next_value()?,
-                        "unset" => unset_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateMemberPartialRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_set: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_unset: Option<Vec<String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "set" => __field_set = __map.next_value()?,
+                        "unset" => __field_unset = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateMemberPartialRequest {
-                    set: set_,
-                    unset: unset_,
+                    set: __field_set,
+                    unset: __field_unset,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateMemberPartialResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.channel_member {
-            map_.serialize_entry("channel_member", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.channel_member {
+            __map.serialize_entry("channel_member", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateMemberPartialResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateMemberPartialResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateMemberPartialResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateMemberPartialResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateMemberPartialResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_member_: Option<ChannelMemberResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_member" => channel_member_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateMemberPartialResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_channel_member: Option<ChannelMemberResponse> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channel_member" => __field_channel_member = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateMemberPartialResponse {
-                    channel_member: channel_member_,
-                    duration: duration_.unwrap_or_default(),
+                    channel_member: __field_channel_member,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -7,3486 +7,3486 @@
 use super::*;
 
 impl serde::Serialize for SendMessageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.skip_push {
-            map_.serialize_entry("skip_push", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("message", &self.message)?;
+        if let Some(__value) = &self.skip_push {
+            __map.serialize_entry("skip_push", __value)?;
         }
-        if let Some(value) = &self.skip_enrich_url {
-            map_.serialize_entry("skip_enrich_url", value)?;
+        if let Some(__value) = &self.skip_enrich_url {
+            __map.serialize_entry("skip_enrich_url", __value)?;
         }
-        if let Some(value) = &self.pending_message_metadata {
-            map_.serialize_entry("pending_message_metadata", value)?;
+        if let Some(__value) = &self.pending_message_metadata {
+            __map.serialize_entry("pending_message_metadata", __value)?;
         }
-        if let Some(value) = &self.pending {
-            map_.serialize_entry("pending", value)?;
+        if let Some(__value) = &self.pending {
+            __map.serialize_entry("pending", __value)?;
         }
-        if let Some(value) = &self.force_moderation {
-            map_.serialize_entry("force_moderation", value)?;
+        if let Some(__value) = &self.force_moderation {
+            __map.serialize_entry("force_moderation", __value)?;
         }
-        if let Some(value) = &self.keep_channel_hidden {
-            map_.serialize_entry("keep_channel_hidden", value)?;
+        if let Some(__value) = &self.keep_channel_hidden {
+            __map.serialize_entry("keep_channel_hidden", __value)?;
         }
-        if let Some(value) = &self.include_mentioned_members {
-            map_.serialize_entry("include_mentioned_members", value)?;
+        if let Some(__value) = &self.include_mentioned_members {
+            __map.serialize_entry("include_mentioned_members", __value)?;
         }
-        if let Some(value) = &self.include_channel_context {
-            map_.serialize_entry("include_channel_context", value)?;
+        if let Some(__value) = &self.include_channel_context {
+            __map.serialize_entry("include_channel_context", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SendMessageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SendMessageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SendMessageRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `SendMessageRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SendMessageRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<MessageRequest> = None;
-                let mut skip_push_: Option<bool> = None;
-                let mut skip_enrich_url_: Option<bool> = None;
-                let mut pending_message_metadata_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut pending_: Option<bool> = None;
-                let mut force_moderation_: Option<bool> = None;
-                let mut keep_channel_hidden_: Option<bool> = None;
-                let mut include_mentioned_members_: Option<bool> = None;
-                let mut include_channel_context_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = Some(map_.next_value()?),
-                        "skip_push" => skip_push_ = map_.next_value()?,
-                        "skip_enrich_url" => skip_enrich_url_ = map_.next_value()?,
-                        "pending_message_metadata" => pending_message_metadata_ = map_.next_value()?,
-                        "pending" => pending_ = map_.next_value()?,
-                        "force_moderation" => force_moderation_ = map_.next_value()?,
-                        "keep_channel_hidden" => keep_channel_hidden_ = map_.next_value()?,
-                        "include_mentioned_members" => include_mentioned_members_ = map_.next_value()?,
-                        "include_channel_context" => include_channel_context_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SendMessageRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_message: Option<MessageRequest> = None;
+                let mut __field_skip_push: Option<bool> = None;
+                let mut __field_skip_enrich_url: Option<bool> = None;
+                let mut __field_pending_message_metadata: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut __field_pending: Option<bool> = None;
+                let mut __field_force_moderation: Option<bool> = None;
+                let mut __field_keep_channel_hidden: Option<bool> = None;
+                let mut __field_include_mentioned_members: Option<bool> = None;
+                let mut __field_include_channel_context: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "message" => __field_message = Some(__map.next_value()?),
+                        "skip_push" => __field_skip_push = __map.next_value()?,
+                        "skip_enrich_url" => __field_skip_enrich_url = __map.next_value()?,
+                        "pending_message_metadata" => __field_pending_message_metadata = __map.next_value()?,
+                        "pending" => __field_pending = __map.next_value()?,
+                        "force_moderation" => __field_force_moderation = __map.next_value()?,
+                        "keep_channel_hidden" => __field_keep_channel_hidden = __map.next_value()?,
+                        "include_mentioned_members" => __field_include_mentioned_members = __map.next_value()?,
+                        "include_channel_context" => __field_include_channel_context = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(SendMessageRequest {
-                    message: message_.unwrap_or_default(),
-                    skip_push: skip_push_,
-                    skip_enrich_url: skip_enrich_url_,
-                    pending_message_metadata: pending_message_metadata_,
-                    pending: pending_,
-                    force_moderation: force_moderation_,
-                    keep_channel_hidden: keep_channel_hidden_,
-                    include_mentioned_members: include_mentioned_members_,
-                    include_channel_context: include_channel_context_,
+                    message: __field_message.unwrap_or_default(),
+                    skip_push: __field_skip_push,
+                    skip_enrich_url: __field_skip_enrich_url,
+                    pending_message_metadata: __field_pending_message_metadata,
+                    pending: __field_pending,
+                    force_moderation: __field_force_moderation,
+                    keep_channel_hidden: __field_keep_channel_hidden,
+                    include_mentioned_members: __field_include_mentioned_members,
+                    include_channel_context: __field_include_channel_context,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for SendMessageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.pending_message_metadata {
-            map_.serialize_entry("pending_message_metadata", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("message", &self.message)?;
+        if let Some(__value) = &self.pending_message_metadata {
+            __map.serialize_entry("pending_message_metadata", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        if let Some(value) = &self.mentioned_members {
-            map_.serialize_entry("mentioned_members", value)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        if let Some(__value) = &self.mentioned_members {
+            __map.serialize_entry("mentioned_members", __value)?;
         }
-        if let Some(value) = &self.channel_context {
-            map_.serialize_entry("channel_context", value)?;
+        if let Some(__value) = &self.channel_context {
+            __map.serialize_entry("channel_context", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SendMessageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SendMessageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SendMessageResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `SendMessageResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SendMessageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<MessageResponse> = None;
-                let mut pending_message_metadata_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut duration_: Option<String> = None;
-                let mut mentioned_members_: Option<std::collections::BTreeMap<String, bool>> = None;
-                let mut channel_context_: Option<ChannelContextResponse> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = Some(map_.next_value()?),
-                        "pending_message_metadata" => pending_message_metadata_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "mentioned_members" => mentioned_members_ = map_.next_value()?,
-                        "channel_context" => channel_context_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SendMessageResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __field_pending_message_metadata: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut __field_duration: Option<String> = None;
+                let mut __field_mentioned_members: Option<std::collections::BTreeMap<String, bool>> = None;
+                let mut __field_channel_context: Option<ChannelContextResponse> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "message" => __field_message = Some(__map.next_value()?),
+                        "pending_message_metadata" => __field_pending_message_metadata = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
+                        "mentioned_members" => __field_mentioned_members = __map.next_value()?,
+                        "channel_context" => __field_channel_context = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(message_) = message_ else {
+                let Some(__field_message) = __field_message else {
                     return Err(serde::de::Error::missing_field("message"));
                 };
                 Ok(SendMessageResponse {
-                    message: message_,
-                    pending_message_metadata: pending_message_metadata_,
-                    duration: duration_.unwrap_or_default(),
-                    mentioned_members: mentioned_members_,
-                    channel_context: channel_context_,
+                    message: __field_message,
+                    pending_message_metadata: __field_pending_message_metadata,
+                    duration: __field_duration.unwrap_or_default(),
+                    mentioned_members: __field_mentioned_members,
+                    channel_context: __field_channel_context,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GetMessageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.pending_message_metadata {
-            map_.serialize_entry("pending_message_metadata", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("message", &self.message)?;
+        if let Some(__value) = &self.pending_message_metadata {
+            __map.serialize_entry("pending_message_metadata", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetMessageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetMessageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetMessageResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GetMessageResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetMessageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<MessageWithChannelResponse> = None;
-                let mut pending_message_metadata_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = Some(map_.next_value()?),
-                        "pending_message_metadata" => pending_message_metadata_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetMessageResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_message: Option<MessageWithChannelResponse> = None;
+                let mut __field_pending_message_metadata: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "message" => __field_message = Some(__map.next_value()?),
+                        "pending_message_metadata" => __field_pending_message_metadata = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(message_) = message_ else {
+                let Some(__field_message) = __field_message else {
                     return Err(serde::de::Error::missing_field("message"));
                 };
                 Ok(GetMessageResponse {
-                    message: message_,
-                    pending_message_metadata: pending_message_metadata_,
-                    duration: duration_.unwrap_or_default(),
+                    message: __field_message,
+                    pending_message_metadata: __field_pending_message_metadata,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GetManyMessagesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("messages", &self.messages)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("messages", &self.messages)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetManyMessagesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetManyMessagesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetManyMessagesResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GetManyMessagesResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetManyMessagesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut messages_: Option<Vec<MessageResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "messages" => messages_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetManyMessagesResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_messages: Option<Vec<MessageResponse>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "messages" => __field_messages = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(GetManyMessagesResponse {
-                    messages: messages_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    messages: __field_messages.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateMessageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.skip_push {
-            map_.serialize_entry("skip_push", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("message", &self.message)?;
+        if let Some(__value) = &self.skip_push {
+            __map.serialize_entry("skip_push", __value)?;
         }
-        if let Some(value) = &self.skip_enrich_url {
-            map_.serialize_entry("skip_enrich_url", value)?;
+        if let Some(__value) = &self.skip_enrich_url {
+            __map.serialize_entry("skip_enrich_url", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateMessageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateMessageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateMessageRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateMessageRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateMessageRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<MessageRequest> = None;
-                let mut skip_push_: Option<bool> = None;
-                let mut skip_enrich_url_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = Some(map_.next_value()?),
-                        "skip_push" => skip_push_ = map_.next_value()?,
-                        "skip_enrich_url" => skip_enrich_url_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateMessageRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_message: Option<MessageRequest> = None;
+                let mut __field_skip_push: Option<bool> = None;
+                let mut __field_skip_enrich_url: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "message" => __field_message = Some(__map.next_value()?),
+                        "skip_push" => __field_skip_push = __map.next_value()?,
+                        "skip_enrich_url" => __field_skip_enrich_url = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateMessageRequest {
-                    message: message_.unwrap_or_default(),
-                    skip_push: skip_push_,
-                    skip_enrich_url: skip_enrich_url_,
+                    message: __field_message.unwrap_or_default(),
+                    skip_push: __field_skip_push,
+                    skip_enrich_url: __field_skip_enrich_url,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateMessageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.pending_message_metadata {
-            map_.serialize_entry("pending_message_metadata", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("message", &self.message)?;
+        if let Some(__value) = &self.pending_message_metadata {
+            __map.serialize_entry("pending_message_metadata", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateMessageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateMessageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateMessageResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateMessageResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateMessageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<MessageResponse> = None;
-                let mut pending_message_metadata_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = Some(map_.next_value()?),
-                        "pending_message_metadata" => pending_message_metadata_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateMessageResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __field_pending_message_metadata: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "message" => __field_message = Some(__map.next_value()?),
+                        "pending_message_metadata" => __field_pending_message_metadata = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(message_) = message_ else {
+                let Some(__field_message) = __field_message else {
                     return Err(serde::de::Error::missing_field("message"));
                 };
                 Ok(UpdateMessageResponse {
-                    message: message_,
-                    pending_message_metadata: pending_message_metadata_,
-                    duration: duration_.unwrap_or_default(),
+                    message: __field_message,
+                    pending_message_metadata: __field_pending_message_metadata,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateMessagePartialRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.skip_enrich_url {
-            map_.serialize_entry("skip_enrich_url", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.skip_enrich_url {
+            __map.serialize_entry("skip_enrich_url", __value)?;
         }
-        if let Some(value) = &self.skip_push {
-            map_.serialize_entry("skip_push", value)?;
+        if let Some(__value) = &self.skip_push {
+            __map.serialize_entry("skip_push", __value)?;
         }
-        if let Some(value) = &self.set {
-            map_.serialize_entry("set", value)?;
+        if let Some(__value) = &self.set {
+            __map.serialize_entry("set", __value)?;
         }
-        if let Some(value) = &self.unset {
-            map_.serialize_entry("unset", value)?;
+        if let Some(__value) = &self.unset {
+            __map.serialize_entry("unset", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateMessagePartialRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateMessagePartialRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateMessagePartialRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateMessagePartialRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateMessagePartialRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut skip_enrich_url_: Option<bool> = None;
-                let mut skip_push_: Option<bool> = None;
-                let mut set_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut unset_: Option<Vec<String>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "skip_enrich_url" => skip_enrich_url_ = map_.next_value()?,
-                        "skip_push" => skip_push_ = map_.next_value()?,
-                        "set" => set_ = map_.next_value()?,
-                        "unset" => unset_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateMessagePartialRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_skip_enrich_url: Option<bool> = None;
+                let mut __field_skip_push: Option<bool> = None;
+                let mut __field_set: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_unset: Option<Vec<String>> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "skip_enrich_url" => __field_skip_enrich_url = __map.next_value()?,
+                        "skip_push" => __field_skip_push = __map.next_value()?,
+                        "set" => __field_set = __map.next_value()?,
+                        "unset" => __field_unset = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateMessagePartialRequest {
-                    skip_enrich_url: skip_enrich_url_,
-                    skip_push: skip_push_,
-                    set: set_,
-                    unset: unset_,
-                    user_id: user_id_,
-                    user: user_,
+                    skip_enrich_url: __field_skip_enrich_url,
+                    skip_push: __field_skip_push,
+                    set: __field_set,
+                    unset: __field_unset,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateMessagePartialResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.message {
+            __map.serialize_entry("message", __value)?;
         }
-        if let Some(value) = &self.pending_message_metadata {
-            map_.serialize_entry("pending_message_metadata", value)?;
+        if let Some(__value) = &self.pending_message_metadata {
+            __map.serialize_entry("pending_message_metadata", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateMessagePartialResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateMessagePartialResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateMessagePartialResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateMessagePartialResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateMessagePartialResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<MessageResponse> = None;
-                let mut pending_message_metadata_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = map_.next_value()?,
-                        "pending_message_metadata" => pending_message_metadata_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateMessagePartialResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __field_pending_message_metadata: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "message" => __field_message = __map.next_value()?,
+                        "pending_message_metadata" => __field_pending_message_metadata = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateMessagePartialResponse {
-                    message: message_,
-                    pending_message_metadata: pending_message_metadata_,
-                    duration: duration_.unwrap_or_default(),
+                    message: __field_message,
+                    pending_message_metadata: __field_pending_message_metadata,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DeleteMessageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message", &self.message)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("message", &self.message)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteMessageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteMessageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteMessageResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DeleteMessageResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteMessageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<MessageResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteMessageResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "message" => __field_message = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(message_) = message_ else {
+                let Some(__field_message) = __field_message else {
                     return Err(serde::de::Error::missing_field("message"));
                 };
                 Ok(DeleteMessageResponse {
-                    message: message_,
-                    duration: duration_.unwrap_or_default(),
+                    message: __field_message,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UndeleteMessageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("undeleted_by", &self.undeleted_by)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("undeleted_by", &self.undeleted_by)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UndeleteMessageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UndeleteMessageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UndeleteMessageRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UndeleteMessageRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UndeleteMessageRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut undeleted_by_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "undeleted_by" => undeleted_by_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UndeleteMessageRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_undeleted_by: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "undeleted_by" => __field_undeleted_by = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UndeleteMessageRequest {
-                    undeleted_by: undeleted_by_.unwrap_or_default(),
+                    undeleted_by: __field_undeleted_by.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UndeleteMessageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message", &self.message)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("message", &self.message)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UndeleteMessageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UndeleteMessageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UndeleteMessageResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UndeleteMessageResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UndeleteMessageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<MessageResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UndeleteMessageResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "message" => __field_message = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(message_) = message_ else {
+                let Some(__field_message) = __field_message else {
                     return Err(serde::de::Error::missing_field("message"));
                 };
                 Ok(UndeleteMessageResponse {
-                    message: message_,
-                    duration: duration_.unwrap_or_default(),
+                    message: __field_message,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MessageActionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("form_data", &self.form_data)?;
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("form_data", &self.form_data)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageActionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageActionRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageActionRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MessageActionRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageActionRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut form_data_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "form_data" => form_data_ = Some(map_.next_value()?),
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageActionRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_form_data: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "form_data" => __field_form_data = Some(__map.next_value()?),
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(MessageActionRequest {
-                    form_data: form_data_.unwrap_or_default(),
-                    user_id: user_id_,
-                    user: user_,
+                    form_data: __field_form_data.unwrap_or_default(),
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MessageActionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.message {
+            __map.serialize_entry("message", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageActionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageActionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageActionResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MessageActionResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageActionResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<MessageResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageActionResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "message" => __field_message = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(MessageActionResponse {
-                    message: message_,
-                    duration: duration_.unwrap_or_default(),
+                    message: __field_message,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for TranslateMessageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("language", &self.language)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("language", &self.language)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TranslateMessageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TranslateMessageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TranslateMessageRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `TranslateMessageRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TranslateMessageRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut language_: Option<TranslateMessageRequestLanguage> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "language" => language_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<TranslateMessageRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_language: Option<TranslateMessageRequestLanguage> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "language" => __field_language = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(language_) = language_ else {
+                let Some(__field_language) = __field_language else {
                     return Err(serde::de::Error::missing_field("language"));
                 };
                 Ok(TranslateMessageRequest {
-                    language: language_,
+                    language: __field_language,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GetRepliesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("messages", &self.messages)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("messages", &self.messages)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetRepliesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetRepliesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetRepliesResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GetRepliesResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetRepliesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut messages_: Option<Vec<MessageResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "messages" => messages_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetRepliesResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_messages: Option<Vec<MessageResponse>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "messages" => __field_messages = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(GetRepliesResponse {
-                    messages: messages_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    messages: __field_messages.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QueryMessageHistoryRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("filter", &self.filter)?;
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("filter", &self.filter)?;
+        if let Some(__value) = &self.sort {
+            __map.serialize_entry("sort", __value)?;
         }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
+        if let Some(__value) = &self.limit {
+            __map.serialize_entry("limit", __value)?;
         }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
+        if let Some(__value) = &self.prev {
+            __map.serialize_entry("prev", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryMessageHistoryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryMessageHistoryRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryMessageHistoryRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryMessageHistoryRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryMessageHistoryRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_: Option<crate::filter::Filter<QueryMessageHistoryFilter>> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut limit_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "filter" => filter_ = Some(map_.next_value()?),
-                        "sort" => sort_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryMessageHistoryRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_filter: Option<crate::filter::Filter<QueryMessageHistoryFilter>> = None;
+                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
+                let mut __field_limit: Option<i32> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_prev: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "filter" => __field_filter = Some(__map.next_value()?),
+                        "sort" => __field_sort = __map.next_value()?,
+                        "limit" => __field_limit = __map.next_value()?,
+                        "next" => __field_next = __map.next_value()?,
+                        "prev" => __field_prev = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryMessageHistoryRequest {
-                    filter: filter_.unwrap_or_default(),
-                    sort: sort_,
-                    limit: limit_,
-                    next: next_,
-                    prev: prev_,
+                    filter: __field_filter.unwrap_or_default(),
+                    sort: __field_sort,
+                    limit: __field_limit,
+                    next: __field_next,
+                    prev: __field_prev,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QueryMessageHistoryResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message_history", &self.message_history)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("message_history", &self.message_history)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
+        if let Some(__value) = &self.prev {
+            __map.serialize_entry("prev", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryMessageHistoryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryMessageHistoryResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryMessageHistoryResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryMessageHistoryResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryMessageHistoryResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_history_: Option<Vec<MessageHistoryEntryResponse>> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message_history" => message_history_ = Some(map_.next_value()?),
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryMessageHistoryResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_message_history: Option<Vec<MessageHistoryEntryResponse>> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_prev: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "message_history" => __field_message_history = Some(__map.next_value()?),
+                        "next" => __field_next = __map.next_value()?,
+                        "prev" => __field_prev = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryMessageHistoryResponse {
-                    message_history: message_history_.unwrap_or_default(),
-                    next: next_,
-                    prev: prev_,
-                    duration: duration_.unwrap_or_default(),
+                    message_history: __field_message_history.unwrap_or_default(),
+                    next: __field_next,
+                    prev: __field_prev,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for SearchResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("results", &self.results)?;
-        if let Some(value) = &self.results_warning {
-            map_.serialize_entry("results_warning", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("results", &self.results)?;
+        if let Some(__value) = &self.results_warning {
+            __map.serialize_entry("results_warning", __value)?;
         }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.previous {
-            map_.serialize_entry("previous", value)?;
+        if let Some(__value) = &self.previous {
+            __map.serialize_entry("previous", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SearchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SearchResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SearchResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `SearchResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SearchResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut results_: Option<Vec<SearchResult>> = None;
-                let mut results_warning_: Option<SearchWarning> = None;
-                let mut next_: Option<String> = None;
-                let mut previous_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "results" => results_ = Some(map_.next_value()?),
-                        "results_warning" => results_warning_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "previous" => previous_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SearchResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_results: Option<Vec<SearchResult>> = None;
+                let mut __field_results_warning: Option<SearchWarning> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_previous: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "results" => __field_results = Some(__map.next_value()?),
+                        "results_warning" => __field_results_warning = __map.next_value()?,
+                        "next" => __field_next = __map.next_value()?,
+                        "previous" => __field_previous = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(SearchResponse {
-                    results: results_.unwrap_or_default(),
-                    results_warning: results_warning_,
-                    next: next_,
-                    previous: previous_,
-                    duration: duration_.unwrap_or_default(),
+                    results: __field_results.unwrap_or_default(),
+                    results_warning: __field_results_warning,
+                    next: __field_next,
+                    previous: __field_previous,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for SearchPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.query {
-            map_.serialize_entry("query", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.query {
+            __map.serialize_entry("query", __value)?;
         }
-        map_.serialize_entry("filter_conditions", &self.filter_conditions)?;
-        if let Some(value) = &self.message_filter_conditions {
-            map_.serialize_entry("message_filter_conditions", value)?;
+        __map.serialize_entry("filter_conditions", &self.filter_conditions)?;
+        if let Some(__value) = &self.message_filter_conditions {
+            __map.serialize_entry("message_filter_conditions", __value)?;
         }
-        if let Some(value) = &self.message_options {
-            map_.serialize_entry("message_options", value)?;
+        if let Some(__value) = &self.message_options {
+            __map.serialize_entry("message_options", __value)?;
         }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
+        if let Some(__value) = &self.limit {
+            __map.serialize_entry("limit", __value)?;
         }
-        if let Some(value) = &self.offset {
-            map_.serialize_entry("offset", value)?;
+        if let Some(__value) = &self.offset {
+            __map.serialize_entry("offset", __value)?;
         }
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
+        if let Some(__value) = &self.sort {
+            __map.serialize_entry("sort", __value)?;
         }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.force_default_search {
-            map_.serialize_entry("force_default_search", value)?;
+        if let Some(__value) = &self.force_default_search {
+            __map.serialize_entry("force_default_search", __value)?;
         }
-        if let Some(value) = &self.force_sql_v2_backend {
-            map_.serialize_entry("force_sql_v2_backend", value)?;
+        if let Some(__value) = &self.force_sql_v2_backend {
+            __map.serialize_entry("force_sql_v2_backend", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SearchPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SearchPayload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SearchPayload` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `SearchPayload` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SearchPayload, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut query_: Option<String> = None;
-                let mut filter_conditions_: Option<crate::filter::Filter<SearchFilter>> = None;
-                let mut message_filter_conditions_: Option<crate::filter::Filter<SearchMessageFilter>> = None;
-                let mut message_options_: Option<MessageOptions> = None;
-                let mut limit_: Option<i32> = None;
-                let mut offset_: Option<i32> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut next_: Option<String> = None;
-                let mut force_default_search_: Option<bool> = None;
-                let mut force_sql_v2_backend_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "query" => query_ = map_.next_value()?,
-                        "filter_conditions" => filter_conditions_ = Some(map_.next_value()?),
-                        "message_filter_conditions" => message_filter_conditions_ = map_.next_value()?,
-                        "message_options" => message_options_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "offset" => offset_ = map_.next_value()?,
-                        "sort" => sort_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "force_default_search" => force_default_search_ = map_.next_value()?,
-                        "force_sql_v2_backend" => force_sql_v2_backend_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SearchPayload, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_query: Option<String> = None;
+                let mut __field_filter_conditions: Option<crate::filter::Filter<SearchFilter>> = None;
+                let mut __field_message_filter_conditions: Option<crate::filter::Filter<SearchMessageFilter>> = None;
+                let mut __field_message_options: Option<MessageOptions> = None;
+                let mut __field_limit: Option<i32> = None;
+                let mut __field_offset: Option<i32> = None;
+                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_force_default_search: Option<bool> = None;
+                let mut __field_force_sql_v2_backend: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "query" => __field_query = __map.next_value()?,
+                        "filter_conditions" => __field_filter_conditions = Some(__map.next_value()?),
+                        "message_filter_conditions" => __field_message_filter_conditions = __map.next_value()?,
+                        "message_options" => __field_message_options = __map.next_value()?,
+                        "limit" => __field_limit = __map.next_value()?,
+                        "offset" => __field_offset = __map.next_value()?,
+                        "sort" => __field_sort = __map.next_value()?,
+                        "next" => __field_next = __map.next_value()?,
+                        "force_default_search" => __field_force_default_search = __map.next_value()?,
+                        "force_sql_v2_backend" => __field_force_sql_v2_backend = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(SearchPayload {
-                    query: query_,
-                    filter_conditions: filter_conditions_.unwrap_or_default(),
-                    message_filter_conditions: message_filter_conditions_,
-                    message_options: message_options_,
-                    limit: limit_,
-                    offset: offset_,
-                    sort: sort_,
-                    next: next_,
-                    force_default_search: force_default_search_,
-                    force_sql_v2_backend: force_sql_v2_backend_,
+                    query: __field_query,
+                    filter_conditions: __field_filter_conditions.unwrap_or_default(),
+                    message_filter_conditions: __field_message_filter_conditions,
+                    message_options: __field_message_options,
+                    limit: __field_limit,
+                    offset: __field_offset,
+                    sort: __field_sort,
+                    next: __field_next,
+                    force_default_search: __field_force_default_search,
+                    force_sql_v2_backend: __field_force_sql_v2_backend,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MessageDeletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
         }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
         }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        __map.serialize_entry("message_id", &self.message_id)?;
+        __map.serialize_entry("message", &self.message)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.serialize_entry("hard_delete", &self.hard_delete)?;
-        if let Some(value) = &self.deleted_for_me {
-            map_.serialize_entry("deleted_for_me", value)?;
+        __map.serialize_entry("hard_delete", &self.hard_delete)?;
+        if let Some(__value) = &self.deleted_for_me {
+            __map.serialize_entry("deleted_for_me", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "message_id", "message", "user", "hard_delete", "deleted_for_me"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "message_id", "message", "user", "hard_delete", "deleted_for_me"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageDeletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageDeletedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageDeletedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MessageDeletedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageDeletedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut message_id_: Option<String> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut hard_delete_: Option<bool> = None;
-                let mut deleted_for_me_: Option<bool> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "message" => message_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "hard_delete" => hard_delete_ = Some(map_.next_value()?),
-                        "deleted_for_me" => deleted_for_me_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageDeletedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_hard_delete: Option<bool> = None;
+                let mut __field_deleted_for_me: Option<bool> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "message_id" => __field_message_id = Some(__map.next_value()?),
+                        "message" => __field_message = Some(__map.next_value()?),
+                        "user" => __field_user = __map.next_value()?,
+                        "hard_delete" => __field_hard_delete = Some(__map.next_value()?),
+                        "deleted_for_me" => __field_deleted_for_me = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(message_) = message_ else {
+                let Some(__field_message) = __field_message else {
                     return Err(serde::de::Error::missing_field("message"));
                 };
                 Ok(MessageDeletedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    message_id: message_id_.unwrap_or_default(),
-                    message: message_,
-                    user: user_,
-                    hard_delete: hard_delete_.unwrap_or_default(),
-                    deleted_for_me: deleted_for_me_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    message_id: __field_message_id.unwrap_or_default(),
+                    message: __field_message,
+                    user: __field_user,
+                    hard_delete: __field_hard_delete.unwrap_or_default(),
+                    deleted_for_me: __field_deleted_for_me,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MessageNewEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
         }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
         }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        __map.serialize_entry("message_id", &self.message_id)?;
+        __map.serialize_entry("message", &self.message)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.serialize_entry("watcher_count", &self.watcher_count)?;
-        if let Some(value) = &self.thread_participants {
-            map_.serialize_entry("thread_participants", value)?;
+        __map.serialize_entry("watcher_count", &self.watcher_count)?;
+        if let Some(__value) = &self.thread_participants {
+            __map.serialize_entry("thread_participants", __value)?;
         }
-        if let Some(value) = &self.parent_author {
-            map_.serialize_entry("parent_author", value)?;
+        if let Some(__value) = &self.parent_author {
+            __map.serialize_entry("parent_author", __value)?;
         }
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
         }
-        if let Some(value) = &self.unread_count {
-            map_.serialize_entry("unread_count", value)?;
+        if let Some(__value) = &self.unread_count {
+            __map.serialize_entry("unread_count", __value)?;
         }
-        if let Some(value) = &self.total_unread_count {
-            map_.serialize_entry("total_unread_count", value)?;
+        if let Some(__value) = &self.total_unread_count {
+            __map.serialize_entry("total_unread_count", __value)?;
         }
-        if let Some(value) = &self.unread_channels {
-            map_.serialize_entry("unread_channels", value)?;
+        if let Some(__value) = &self.unread_channels {
+            __map.serialize_entry("unread_channels", __value)?;
         }
-        if let Some(value) = &self.grouped_unread_channels {
-            map_.serialize_entry("grouped_unread_channels", value)?;
+        if let Some(__value) = &self.grouped_unread_channels {
+            __map.serialize_entry("grouped_unread_channels", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "message_id", "message", "user", "watcher_count", "thread_participants", "parent_author", "channel", "unread_count", "total_unread_count", "unread_channels", "grouped_unread_channels"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "message_id", "message", "user", "watcher_count", "thread_participants", "parent_author", "channel", "unread_count", "total_unread_count", "unread_channels", "grouped_unread_channels"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageNewEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageNewEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageNewEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MessageNewEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageNewEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut message_id_: Option<String> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut watcher_count_: Option<i32> = None;
-                let mut thread_participants_: Option<Vec<UserResponseCommonFields>> = None;
-                let mut parent_author_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut unread_count_: Option<i32> = None;
-                let mut total_unread_count_: Option<i32> = None;
-                let mut unread_channels_: Option<i32> = None;
-                let mut grouped_unread_channels_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "message" => message_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "watcher_count" => watcher_count_ = Some(map_.next_value()?),
-                        "thread_participants" => thread_participants_ = map_.next_value()?,
-                        "parent_author" => parent_author_ = map_.next_value()?,
-                        "channel" => channel_ = map_.next_value()?,
-                        "unread_count" => unread_count_ = map_.next_value()?,
-                        "total_unread_count" => total_unread_count_ = map_.next_value()?,
-                        "unread_channels" => unread_channels_ = map_.next_value()?,
-                        "grouped_unread_channels" => grouped_unread_channels_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageNewEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_watcher_count: Option<i32> = None;
+                let mut __field_thread_participants: Option<Vec<UserResponseCommonFields>> = None;
+                let mut __field_parent_author: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_unread_count: Option<i32> = None;
+                let mut __field_total_unread_count: Option<i32> = None;
+                let mut __field_unread_channels: Option<i32> = None;
+                let mut __field_grouped_unread_channels: Option<std::collections::BTreeMap<String, i32>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "message_id" => __field_message_id = Some(__map.next_value()?),
+                        "message" => __field_message = Some(__map.next_value()?),
+                        "user" => __field_user = __map.next_value()?,
+                        "watcher_count" => __field_watcher_count = Some(__map.next_value()?),
+                        "thread_participants" => __field_thread_participants = __map.next_value()?,
+                        "parent_author" => __field_parent_author = __map.next_value()?,
+                        "channel" => __field_channel = __map.next_value()?,
+                        "unread_count" => __field_unread_count = __map.next_value()?,
+                        "total_unread_count" => __field_total_unread_count = __map.next_value()?,
+                        "unread_channels" => __field_unread_channels = __map.next_value()?,
+                        "grouped_unread_channels" => __field_grouped_unread_channels = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(message_) = message_ else {
+                let Some(__field_message) = __field_message else {
                     return Err(serde::de::Error::missing_field("message"));
                 };
                 Ok(MessageNewEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    message_id: message_id_.unwrap_or_default(),
-                    message: message_,
-                    user: user_,
-                    watcher_count: watcher_count_.unwrap_or_default(),
-                    thread_participants: thread_participants_,
-                    parent_author: parent_author_,
-                    channel: channel_,
-                    unread_count: unread_count_,
-                    total_unread_count: total_unread_count_,
-                    unread_channels: unread_channels_,
-                    grouped_unread_channels: grouped_unread_channels_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    message_id: __field_message_id.unwrap_or_default(),
+                    message: __field_message,
+                    user: __field_user,
+                    watcher_count: __field_watcher_count.unwrap_or_default(),
+                    thread_participants: __field_thread_participants,
+                    parent_author: __field_parent_author,
+                    channel: __field_channel,
+                    unread_count: __field_unread_count,
+                    total_unread_count: __field_total_unread_count,
+                    unread_channels: __field_unread_channels,
+                    grouped_unread_channels: __field_grouped_unread_channels,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MessageUndeletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
         }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
         }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("message", &self.message)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "message_id", "message"])?;
-        map_.end()
+        __map.serialize_entry("message_id", &self.message_id)?;
+        __map.serialize_entry("message", &self.message)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "message_id", "message"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageUndeletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageUndeletedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageUndeletedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MessageUndeletedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageUndeletedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut message_id_: Option<String> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "message" => message_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageUndeletedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "message_id" => __field_message_id = Some(__map.next_value()?),
+                        "message" => __field_message = Some(__map.next_value()?),
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(message_) = message_ else {
+                let Some(__field_message) = __field_message else {
                     return Err(serde::de::Error::missing_field("message"));
                 };
                 Ok(MessageUndeletedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    message_id: message_id_.unwrap_or_default(),
-                    message: message_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    message_id: __field_message_id.unwrap_or_default(),
+                    message: __field_message,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MessageUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
         }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
         }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        __map.serialize_entry("message_id", &self.message_id)?;
+        __map.serialize_entry("message", &self.message)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.message_update {
-            map_.serialize_entry("message_update", value)?;
+        if let Some(__value) = &self.message_update {
+            __map.serialize_entry("message_update", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "message_id", "message", "user", "message_update"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "message_id", "message", "user", "message_update"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageUpdatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageUpdatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageUpdatedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MessageUpdatedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageUpdatedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut message_id_: Option<String> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut message_update_: Option<MessageUpdate> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "message" => message_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "message_update" => message_update_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageUpdatedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_message_update: Option<MessageUpdate> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "message_id" => __field_message_id = Some(__map.next_value()?),
+                        "message" => __field_message = Some(__map.next_value()?),
+                        "user" => __field_user = __map.next_value()?,
+                        "message_update" => __field_message_update = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(message_) = message_ else {
+                let Some(__field_message) = __field_message else {
                     return Err(serde::de::Error::missing_field("message"));
                 };
                 Ok(MessageUpdatedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    message_id: message_id_.unwrap_or_default(),
-                    message: message_,
-                    user: user_,
-                    message_update: message_update_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    message_id: __field_message_id.unwrap_or_default(),
+                    message: __field_message,
+                    user: __field_user,
+                    message_update: __field_message_update,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PendingMessageEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
         }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
+        if let Some(__value) = &self.message {
+            __map.serialize_entry("message", __value)?;
         }
-        if let Some(value) = &self.metadata {
-            map_.serialize_entry("metadata", value)?;
+        if let Some(__value) = &self.metadata {
+            __map.serialize_entry("metadata", __value)?;
         }
-        map_.serialize_entry("method", &self.method)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["received_at", "user", "channel", "message", "metadata", "method", "created_at"])?;
-        map_.end()
+        __map.serialize_entry("method", &self.method)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["received_at", "user", "channel", "message", "metadata", "method", "created_at"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PendingMessageEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PendingMessageEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PendingMessageEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PendingMessageEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PendingMessageEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut metadata_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut method_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "channel" => channel_ = map_.next_value()?,
-                        "message" => message_ = map_.next_value()?,
-                        "metadata" => metadata_ = map_.next_value()?,
-                        "method" => method_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PendingMessageEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __field_metadata: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut __field_method: Option<String> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "channel" => __field_channel = __map.next_value()?,
+                        "message" => __field_message = __map.next_value()?,
+                        "metadata" => __field_metadata = __map.next_value()?,
+                        "method" => __field_method = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(PendingMessageEvent {
-                    received_at: received_at_,
-                    user: user_,
-                    channel: channel_,
-                    message: message_,
-                    metadata: metadata_,
-                    method: method_.unwrap_or_default(),
-                    created_at: created_at_,
-                    custom: custom_,
+                    received_at: __field_received_at,
+                    user: __field_user,
+                    channel: __field_channel,
+                    message: __field_message,
+                    metadata: __field_metadata,
+                    method: __field_method.unwrap_or_default(),
+                    created_at: __field_created_at,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelContextResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("cid", &self.cid)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("cid", &self.cid)?;
+        __map.serialize_entry("type", &self.type_)?;
+        __map.serialize_entry("id", &self.id)?;
+        if let Some(__value) = &self.created_by {
+            __map.serialize_entry("created_by", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelContextResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelContextResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelContextResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelContextResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelContextResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut cid_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut id_: Option<String> = None;
-                let mut created_by_: Option<UserResponse> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "cid" => cid_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "id" => id_ = Some(map_.next_value()?),
-                        "created_by" => created_by_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelContextResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_id: Option<String> = None;
+                let mut __field_created_by: Option<UserResponse> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "cid" => __field_cid = Some(__map.next_value()?),
+                        "type" => __field_type_ = Some(__map.next_value()?),
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "created_by" => __field_created_by = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ChannelContextResponse {
-                    cid: cid_.unwrap_or_default(),
-                    type_: type_.unwrap_or_default(),
-                    id: id_.unwrap_or_default(),
-                    created_by: created_by_,
+                    cid: __field_cid.unwrap_or_default(),
+                    type_: __field_type_.unwrap_or_default(),
+                    id: __field_id.unwrap_or_default(),
+                    created_by: __field_created_by,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MessageWithChannelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("text", &self.text)?;
-        if let Some(value) = &self.mml {
-            map_.serialize_entry("mml", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("text", &self.text)?;
+        if let Some(__value) = &self.mml {
+            __map.serialize_entry("mml", __value)?;
         }
-        if let Some(value) = &self.command {
-            map_.serialize_entry("command", value)?;
+        if let Some(__value) = &self.command {
+            __map.serialize_entry("command", __value)?;
         }
-        map_.serialize_entry("html", &self.html)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("user", &self.user)?;
-        if let Some(value) = &self.member {
-            map_.serialize_entry("member", value)?;
+        __map.serialize_entry("html", &self.html)?;
+        __map.serialize_entry("type", &self.type_)?;
+        __map.serialize_entry("user", &self.user)?;
+        if let Some(__value) = &self.member {
+            __map.serialize_entry("member", __value)?;
         }
-        map_.serialize_entry("attachments", &self.attachments)?;
-        map_.serialize_entry("latest_reactions", &self.latest_reactions)?;
-        map_.serialize_entry("own_reactions", &self.own_reactions)?;
-        map_.serialize_entry("reaction_counts", &self.reaction_counts)?;
-        map_.serialize_entry("reaction_scores", &self.reaction_scores)?;
-        if let Some(value) = &self.reaction_groups {
-            map_.serialize_entry("reaction_groups", value)?;
+        __map.serialize_entry("attachments", &self.attachments)?;
+        __map.serialize_entry("latest_reactions", &self.latest_reactions)?;
+        __map.serialize_entry("own_reactions", &self.own_reactions)?;
+        __map.serialize_entry("reaction_counts", &self.reaction_counts)?;
+        __map.serialize_entry("reaction_scores", &self.reaction_scores)?;
+        if let Some(__value) = &self.reaction_groups {
+            __map.serialize_entry("reaction_groups", __value)?;
         }
-        if let Some(value) = &self.parent_id {
-            map_.serialize_entry("parent_id", value)?;
+        if let Some(__value) = &self.parent_id {
+            __map.serialize_entry("parent_id", __value)?;
         }
-        if let Some(value) = &self.show_in_channel {
-            map_.serialize_entry("show_in_channel", value)?;
+        if let Some(__value) = &self.show_in_channel {
+            __map.serialize_entry("show_in_channel", __value)?;
         }
-        map_.serialize_entry("reply_count", &self.reply_count)?;
-        map_.serialize_entry("deleted_reply_count", &self.deleted_reply_count)?;
-        if let Some(value) = &self.quoted_message_id {
-            map_.serialize_entry("quoted_message_id", value)?;
+        __map.serialize_entry("reply_count", &self.reply_count)?;
+        __map.serialize_entry("deleted_reply_count", &self.deleted_reply_count)?;
+        if let Some(__value) = &self.quoted_message_id {
+            __map.serialize_entry("quoted_message_id", __value)?;
         }
-        if let Some(value) = &self.quoted_message {
-            map_.serialize_entry("quoted_message", value)?;
+        if let Some(__value) = &self.quoted_message {
+            __map.serialize_entry("quoted_message", __value)?;
         }
-        if let Some(value) = &self.thread_participants {
-            map_.serialize_entry("thread_participants", value)?;
+        if let Some(__value) = &self.thread_participants {
+            __map.serialize_entry("thread_participants", __value)?;
         }
-        map_.serialize_entry("cid", &self.cid)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
+        __map.serialize_entry("cid", &self.cid)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(__value) = &self.deleted_at {
+            __map.serialize_entry("deleted_at", __value)?;
         }
-        map_.serialize_entry("shadowed", &self.shadowed)?;
-        if let Some(value) = &self.image_labels {
-            map_.serialize_entry("image_labels", value)?;
+        __map.serialize_entry("shadowed", &self.shadowed)?;
+        if let Some(__value) = &self.image_labels {
+            __map.serialize_entry("image_labels", __value)?;
         }
-        map_.serialize_entry("mentioned_users", &self.mentioned_users)?;
-        if let Some(value) = &self.mentioned_roles {
-            map_.serialize_entry("mentioned_roles", value)?;
+        __map.serialize_entry("mentioned_users", &self.mentioned_users)?;
+        if let Some(__value) = &self.mentioned_roles {
+            __map.serialize_entry("mentioned_roles", __value)?;
         }
-        if let Some(value) = &self.mentioned_group_ids {
-            map_.serialize_entry("mentioned_group_ids", value)?;
+        if let Some(__value) = &self.mentioned_group_ids {
+            __map.serialize_entry("mentioned_group_ids", __value)?;
         }
-        if let Some(value) = &self.mentioned_groups {
-            map_.serialize_entry("mentioned_groups", value)?;
+        if let Some(__value) = &self.mentioned_groups {
+            __map.serialize_entry("mentioned_groups", __value)?;
         }
-        map_.serialize_entry("mentioned_channel", &self.mentioned_channel)?;
-        map_.serialize_entry("mentioned_here", &self.mentioned_here)?;
-        if let Some(value) = &self.i18n {
-            map_.serialize_entry("i18n", value)?;
+        __map.serialize_entry("mentioned_channel", &self.mentioned_channel)?;
+        __map.serialize_entry("mentioned_here", &self.mentioned_here)?;
+        if let Some(__value) = &self.i18n {
+            __map.serialize_entry("i18n", __value)?;
         }
-        map_.serialize_entry("silent", &self.silent)?;
-        map_.serialize_entry("pinned", &self.pinned)?;
-        if let Some(value) = &self.pinned_at {
-            map_.serialize_entry("pinned_at", value)?;
+        __map.serialize_entry("silent", &self.silent)?;
+        __map.serialize_entry("pinned", &self.pinned)?;
+        if let Some(__value) = &self.pinned_at {
+            __map.serialize_entry("pinned_at", __value)?;
         }
-        if let Some(value) = &self.pinned_by {
-            map_.serialize_entry("pinned_by", value)?;
+        if let Some(__value) = &self.pinned_by {
+            __map.serialize_entry("pinned_by", __value)?;
         }
-        if let Some(value) = &self.pin_expires {
-            map_.serialize_entry("pin_expires", value)?;
+        if let Some(__value) = &self.pin_expires {
+            __map.serialize_entry("pin_expires", __value)?;
         }
-        if let Some(value) = &self.message_text_updated_at {
-            map_.serialize_entry("message_text_updated_at", value)?;
+        if let Some(__value) = &self.message_text_updated_at {
+            __map.serialize_entry("message_text_updated_at", __value)?;
         }
-        if let Some(value) = &self.poll_id {
-            map_.serialize_entry("poll_id", value)?;
+        if let Some(__value) = &self.poll_id {
+            __map.serialize_entry("poll_id", __value)?;
         }
-        if let Some(value) = &self.poll {
-            map_.serialize_entry("poll", value)?;
+        if let Some(__value) = &self.poll {
+            __map.serialize_entry("poll", __value)?;
         }
-        if let Some(value) = &self.moderation {
-            map_.serialize_entry("moderation", value)?;
+        if let Some(__value) = &self.moderation {
+            __map.serialize_entry("moderation", __value)?;
         }
-        map_.serialize_entry("restricted_visibility", &self.restricted_visibility)?;
-        if let Some(value) = &self.draft {
-            map_.serialize_entry("draft", value)?;
+        __map.serialize_entry("restricted_visibility", &self.restricted_visibility)?;
+        if let Some(__value) = &self.draft {
+            __map.serialize_entry("draft", __value)?;
         }
-        if let Some(value) = &self.reminder {
-            map_.serialize_entry("reminder", value)?;
+        if let Some(__value) = &self.reminder {
+            __map.serialize_entry("reminder", __value)?;
         }
-        if let Some(value) = &self.shared_location {
-            map_.serialize_entry("shared_location", value)?;
+        if let Some(__value) = &self.shared_location {
+            __map.serialize_entry("shared_location", __value)?;
         }
-        if let Some(value) = &self.deleted_for_me {
-            map_.serialize_entry("deleted_for_me", value)?;
+        if let Some(__value) = &self.deleted_for_me {
+            __map.serialize_entry("deleted_for_me", __value)?;
         }
-        map_.serialize_entry("channel", &self.channel)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "text", "mml", "command", "html", "type", "user", "member", "attachments", "latest_reactions", "own_reactions", "reaction_counts", "reaction_scores", "reaction_groups", "parent_id", "show_in_channel", "reply_count", "deleted_reply_count", "quoted_message_id", "quoted_message", "thread_participants", "cid", "created_at", "updated_at", "deleted_at", "shadowed", "image_labels", "mentioned_users", "mentioned_roles", "mentioned_group_ids", "mentioned_groups", "mentioned_channel", "mentioned_here", "i18n", "silent", "pinned", "pinned_at", "pinned_by", "pin_expires", "message_text_updated_at", "poll_id", "poll", "moderation", "restricted_visibility", "draft", "reminder", "shared_location", "deleted_for_me", "channel"])?;
-        map_.end()
+        __map.serialize_entry("channel", &self.channel)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "text", "mml", "command", "html", "type", "user", "member", "attachments", "latest_reactions", "own_reactions", "reaction_counts", "reaction_scores", "reaction_groups", "parent_id", "show_in_channel", "reply_count", "deleted_reply_count", "quoted_message_id", "quoted_message", "thread_participants", "cid", "created_at", "updated_at", "deleted_at", "shadowed", "image_labels", "mentioned_users", "mentioned_roles", "mentioned_group_ids", "mentioned_groups", "mentioned_channel", "mentioned_here", "i18n", "silent", "pinned", "pinned_at", "pinned_by", "pin_expires", "message_text_updated_at", "poll_id", "poll", "moderation", "restricted_visibility", "draft", "reminder", "shared_location", "deleted_for_me", "channel"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageWithChannelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageWithChannelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageWithChannelResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MessageWithChannelResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageWithChannelResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut text_: Option<String> = None;
-                let mut mml_: Option<String> = None;
-                let mut command_: Option<String> = None;
-                let mut html_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut member_: Option<ChannelMemberPartialResponse> = None;
-                let mut attachments_: Option<Vec<Attachment>> = None;
-                let mut latest_reactions_: Option<Vec<ReactionResponse>> = None;
-                let mut own_reactions_: Option<Vec<ReactionResponse>> = None;
-                let mut reaction_counts_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut reaction_scores_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut reaction_groups_: Option<std::collections::BTreeMap<String, ReactionGroupResponse>> = None;
-                let mut parent_id_: Option<String> = None;
-                let mut show_in_channel_: Option<bool> = None;
-                let mut reply_count_: Option<i32> = None;
-                let mut deleted_reply_count_: Option<i32> = None;
-                let mut quoted_message_id_: Option<String> = None;
-                let mut quoted_message_: Option<MessageResponse> = None;
-                let mut thread_participants_: Option<Vec<UserResponse>> = None;
-                let mut cid_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut shadowed_: Option<bool> = None;
-                let mut image_labels_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut mentioned_users_: Option<Vec<UserResponse>> = None;
-                let mut mentioned_roles_: Option<Vec<String>> = None;
-                let mut mentioned_group_ids_: Option<Vec<String>> = None;
-                let mut mentioned_groups_: Option<Vec<UserGroupResponse>> = None;
-                let mut mentioned_channel_: Option<bool> = None;
-                let mut mentioned_here_: Option<bool> = None;
-                let mut i18n_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut silent_: Option<bool> = None;
-                let mut pinned_: Option<bool> = None;
-                let mut pinned_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut pinned_by_: Option<UserResponse> = None;
-                let mut pin_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut message_text_updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut poll_id_: Option<String> = None;
-                let mut poll_: Option<PollResponseData> = None;
-                let mut moderation_: Option<ModerationV2Response> = None;
-                let mut restricted_visibility_: Option<Vec<String>> = None;
-                let mut draft_: Option<DraftResponse> = None;
-                let mut reminder_: Option<ReminderResponseData> = None;
-                let mut shared_location_: Option<SharedLocationResponseData> = None;
-                let mut deleted_for_me_: Option<bool> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "text" => text_ = Some(map_.next_value()?),
-                        "mml" => mml_ = map_.next_value()?,
-                        "command" => command_ = map_.next_value()?,
-                        "html" => html_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "user" => user_ = Some(map_.next_value()?),
-                        "member" => member_ = map_.next_value()?,
-                        "attachments" => attachments_ = Some(map_.next_value()?),
-                        "latest_reactions" => latest_reactions_ = Some(map_.next_value()?),
-                        "own_reactions" => own_reactions_ = Some(map_.next_value()?),
-                        "reaction_counts" => reaction_counts_ = Some(map_.next_value()?),
-                        "reaction_scores" => reaction_scores_ = Some(map_.next_value()?),
-                        "reaction_groups" => reaction_groups_ = map_.next_value()?,
-                        "parent_id" => parent_id_ = map_.next_value()?,
-                        "show_in_channel" => show_in_channel_ = map_.next_value()?,
-                        "reply_count" => reply_count_ = Some(map_.next_value()?),
-                        "deleted_reply_count" => deleted_reply_count_ = Some(map_.next_value()?),
-                        "quoted_message_id" => quoted_message_id_ = map_.next_value()?,
-                        "quoted_message" => quoted_message_ = map_.next_value()?,
-                        "thread_participants" => thread_participants_ = map_.next_value()?,
-                        "cid" => cid_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "shadowed" => shadowed_ = Some(map_.next_value()?),
-                        "image_labels" => image_labels_ = map_.next_value()?,
-                        "mentioned_users" => mentioned_users_ = Some(map_.next_value()?),
-                        "mentioned_roles" => mentioned_roles_ = map_.next_value()?,
-                        "mentioned_group_ids" => mentioned_group_ids_ = map_.next_value()?,
-                        "mentioned_groups" => mentioned_groups_ = map_.next_value()?,
-                        "mentioned_channel" => mentioned_channel_ = Some(map_.next_value()?),
-                        "mentioned_here" => mentioned_here_ = Some(map_.next_value()?),
-                        "i18n" => i18n_ = map_.next_value()?,
-                        "silent" => silent_ = Some(map_.next_value()?),
-                        "pinned" => pinned_ = Some(map_.next_value()?),
-                        "pinned_at" => pinned_at_ = map_.next_value()?,
-                        "pinned_by" => pinned_by_ = map_.next_value()?,
-                        "pin_expires" => pin_expires_ = map_.next_value()?,
-                        "message_text_updated_at" => message_text_updated_at_ = map_.next_value()?,
-                        "poll_id" => poll_id_ = map_.next_value()?,
-                        "poll" => poll_ = map_.next_value()?,
-                        "moderation" => moderation_ = map_.next_value()?,
-                        "restricted_visibility" => restricted_visibility_ = Some(map_.next_value()?),
-                        "draft" => draft_ = map_.next_value()?,
-                        "reminder" => reminder_ = map_.next_value()?,
-                        "shared_location" => shared_location_ = map_.next_value()?,
-                        "deleted_for_me" => deleted_for_me_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageWithChannelResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_text: Option<String> = None;
+                let mut __field_mml: Option<String> = None;
+                let mut __field_command: Option<String> = None;
+                let mut __field_html: Option<String> = None;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_member: Option<ChannelMemberPartialResponse> = None;
+                let mut __field_attachments: Option<Vec<Attachment>> = None;
+                let mut __field_latest_reactions: Option<Vec<ReactionResponse>> = None;
+                let mut __field_own_reactions: Option<Vec<ReactionResponse>> = None;
+                let mut __field_reaction_counts: Option<std::collections::BTreeMap<String, i32>> = None;
+                let mut __field_reaction_scores: Option<std::collections::BTreeMap<String, i32>> = None;
+                let mut __field_reaction_groups: Option<std::collections::BTreeMap<String, ReactionGroupResponse>> = None;
+                let mut __field_parent_id: Option<String> = None;
+                let mut __field_show_in_channel: Option<bool> = None;
+                let mut __field_reply_count: Option<i32> = None;
+                let mut __field_deleted_reply_count: Option<i32> = None;
+                let mut __field_quoted_message_id: Option<String> = None;
+                let mut __field_quoted_message: Option<MessageResponse> = None;
+                let mut __field_thread_participants: Option<Vec<UserResponse>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_shadowed: Option<bool> = None;
+                let mut __field_image_labels: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
+                let mut __field_mentioned_users: Option<Vec<UserResponse>> = None;
+                let mut __field_mentioned_roles: Option<Vec<String>> = None;
+                let mut __field_mentioned_group_ids: Option<Vec<String>> = None;
+                let mut __field_mentioned_groups: Option<Vec<UserGroupResponse>> = None;
+                let mut __field_mentioned_channel: Option<bool> = None;
+                let mut __field_mentioned_here: Option<bool> = None;
+                let mut __field_i18n: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut __field_silent: Option<bool> = None;
+                let mut __field_pinned: Option<bool> = None;
+                let mut __field_pinned_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_pinned_by: Option<UserResponse> = None;
+                let mut __field_pin_expires: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_message_text_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_poll_id: Option<String> = None;
+                let mut __field_poll: Option<PollResponseData> = None;
+                let mut __field_moderation: Option<ModerationV2Response> = None;
+                let mut __field_restricted_visibility: Option<Vec<String>> = None;
+                let mut __field_draft: Option<DraftResponse> = None;
+                let mut __field_reminder: Option<ReminderResponseData> = None;
+                let mut __field_shared_location: Option<SharedLocationResponseData> = None;
+                let mut __field_deleted_for_me: Option<bool> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "text" => __field_text = Some(__map.next_value()?),
+                        "mml" => __field_mml = __map.next_value()?,
+                        "command" => __field_command = __map.next_value()?,
+                        "html" => __field_html = Some(__map.next_value()?),
+                        "type" => __field_type_ = Some(__map.next_value()?),
+                        "user" => __field_user = Some(__map.next_value()?),
+                        "member" => __field_member = __map.next_value()?,
+                        "attachments" => __field_attachments = Some(__map.next_value()?),
+                        "latest_reactions" => __field_latest_reactions = Some(__map.next_value()?),
+                        "own_reactions" => __field_own_reactions = Some(__map.next_value()?),
+                        "reaction_counts" => __field_reaction_counts = Some(__map.next_value()?),
+                        "reaction_scores" => __field_reaction_scores = Some(__map.next_value()?),
+                        "reaction_groups" => __field_reaction_groups = __map.next_value()?,
+                        "parent_id" => __field_parent_id = __map.next_value()?,
+                        "show_in_channel" => __field_show_in_channel = __map.next_value()?,
+                        "reply_count" => __field_reply_count = Some(__map.next_value()?),
+                        "deleted_reply_count" => __field_deleted_reply_count = Some(__map.next_value()?),
+                        "quoted_message_id" => __field_quoted_message_id = __map.next_value()?,
+                        "quoted_message" => __field_quoted_message = __map.next_value()?,
+                        "thread_participants" => __field_thread_participants = __map.next_value()?,
+                        "cid" => __field_cid = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "deleted_at" => __field_deleted_at = __map.next_value()?,
+                        "shadowed" => __field_shadowed = Some(__map.next_value()?),
+                        "image_labels" => __field_image_labels = __map.next_value()?,
+                        "mentioned_users" => __field_mentioned_users = Some(__map.next_value()?),
+                        "mentioned_roles" => __field_mentioned_roles = __map.next_value()?,
+                        "mentioned_group_ids" => __field_mentioned_group_ids = __map.next_value()?,
+                        "mentioned_groups" => __field_mentioned_groups = __map.next_value()?,
+                        "mentioned_channel" => __field_mentioned_channel = Some(__map.next_value()?),
+                        "mentioned_here" => __field_mentioned_here = Some(__map.next_value()?),
+                        "i18n" => __field_i18n = __map.next_value()?,
+                        "silent" => __field_silent = Some(__map.next_value()?),
+                        "pinned" => __field_pinned = Some(__map.next_value()?),
+                        "pinned_at" => __field_pinned_at = __map.next_value()?,
+                        "pinned_by" => __field_pinned_by = __map.next_value()?,
+                        "pin_expires" => __field_pin_expires = __map.next_value()?,
+                        "message_text_updated_at" => __field_message_text_updated_at = __map.next_value()?,
+                        "poll_id" => __field_poll_id = __map.next_value()?,
+                        "poll" => __field_poll = __map.next_value()?,
+                        "moderation" => __field_moderation = __map.next_value()?,
+                        "restricted_visibility" => __field_restricted_visibility = Some(__map.next_value()?),
+                        "draft" => __field_draft = __map.next_value()?,
+                        "reminder" => __field_reminder = __map.next_value()?,
+                        "shared_location" => __field_shared_location = __map.next_value()?,
+                        "deleted_for_me" => __field_deleted_for_me = __map.next_value()?,
+                        "channel" => __field_channel = Some(__map.next_value()?),
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(user_) = user_ else {
+                let Some(__field_user) = __field_user else {
                     return Err(serde::de::Error::missing_field("user"));
                 };
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
-                let Some(channel_) = channel_ else {
+                let Some(__field_channel) = __field_channel else {
                     return Err(serde::de::Error::missing_field("channel"));
                 };
                 Ok(MessageWithChannelResponse {
-                    id: id_.unwrap_or_default(),
-                    text: text_.unwrap_or_default(),
-                    mml: mml_,
-                    command: command_,
-                    html: html_.unwrap_or_default(),
-                    type_: type_.unwrap_or_default(),
-                    user: user_,
-                    member: member_,
-                    attachments: attachments_.unwrap_or_default(),
-                    latest_reactions: latest_reactions_.unwrap_or_default(),
-                    own_reactions: own_reactions_.unwrap_or_default(),
-                    reaction_counts: reaction_counts_.unwrap_or_default(),
-                    reaction_scores: reaction_scores_.unwrap_or_default(),
-                    reaction_groups: reaction_groups_,
-                    parent_id: parent_id_,
-                    show_in_channel: show_in_channel_,
-                    reply_count: reply_count_.unwrap_or_default(),
-                    deleted_reply_count: deleted_reply_count_.unwrap_or_default(),
-                    quoted_message_id: quoted_message_id_,
-                    quoted_message: quoted_message_,
-                    thread_participants: thread_participants_,
-                    cid: cid_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    shadowed: shadowed_.unwrap_or_default(),
-                    image_labels: image_labels_,
-                    mentioned_users: mentioned_users_.unwrap_or_default(),
-                    mentioned_roles: mentioned_roles_,
-                    mentioned_group_ids: mentioned_group_ids_,
-                    mentioned_groups: mentioned_groups_,
-                    mentioned_channel: mentioned_channel_.unwrap_or_default(),
-                    mentioned_here: mentioned_here_.unwrap_or_default(),
-                    i18n: i18n_,
-                    silent: silent_.unwrap_or_default(),
-                    pinned: pinned_.unwrap_or_default(),
-                    pinned_at: pinned_at_,
-                    pinned_by: pinned_by_,
-                    pin_expires: pin_expires_,
-                    message_text_updated_at: message_text_updated_at_,
-                    poll_id: poll_id_,
-                    poll: poll_,
-                    moderation: moderation_,
-                    restricted_visibility: restricted_visibility_.unwrap_or_default(),
-                    draft: draft_,
-                    reminder: reminder_,
-                    shared_location: shared_location_,
-                    deleted_for_me: deleted_for_me_,
-                    channel: channel_,
-                    custom: custom_,
+                    id: __field_id.unwrap_or_default(),
+                    text: __field_text.unwrap_or_default(),
+                    mml: __field_mml,
+                    command: __field_command,
+                    html: __field_html.unwrap_or_default(),
+                    type_: __field_type_.unwrap_or_default(),
+                    user: __field_user,
+                    member: __field_member,
+                    attachments: __field_attachments.unwrap_or_default(),
+                    latest_reactions: __field_latest_reactions.unwrap_or_default(),
+                    own_reactions: __field_own_reactions.unwrap_or_default(),
+                    reaction_counts: __field_reaction_counts.unwrap_or_default(),
+                    reaction_scores: __field_reaction_scores.unwrap_or_default(),
+                    reaction_groups: __field_reaction_groups,
+                    parent_id: __field_parent_id,
+                    show_in_channel: __field_show_in_channel,
+                    reply_count: __field_reply_count.unwrap_or_default(),
+                    deleted_reply_count: __field_deleted_reply_count.unwrap_or_default(),
+                    quoted_message_id: __field_quoted_message_id,
+                    quoted_message: __field_quoted_message,
+                    thread_participants: __field_thread_participants,
+                    cid: __field_cid.unwrap_or_default(),
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    deleted_at: __field_deleted_at,
+                    shadowed: __field_shadowed.unwrap_or_default(),
+                    image_labels: __field_image_labels,
+                    mentioned_users: __field_mentioned_users.unwrap_or_default(),
+                    mentioned_roles: __field_mentioned_roles,
+                    mentioned_group_ids: __field_mentioned_group_ids,
+                    mentioned_groups: __field_mentioned_groups,
+                    mentioned_channel: __field_mentioned_channel.unwrap_or_default(),
+                    mentioned_here: __field_mentioned_here.unwrap_or_default(),
+                    i18n: __field_i18n,
+                    silent: __field_silent.unwrap_or_default(),
+                    pinned: __field_pinned.unwrap_or_default(),
+                    pinned_at: __field_pinned_at,
+                    pinned_by: __field_pinned_by,
+                    pin_expires: __field_pin_expires,
+                    message_text_updated_at: __field_message_text_updated_at,
+                    poll_id: __field_poll_id,
+                    poll: __field_poll,
+                    moderation: __field_moderation,
+                    restricted_visibility: __field_restricted_visibility.unwrap_or_default(),
+                    draft: __field_draft,
+                    reminder: __field_reminder,
+                    shared_location: __field_shared_location,
+                    deleted_for_me: __field_deleted_for_me,
+                    channel: __field_channel,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MessageHistoryEntryResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("message_updated_by_id", &self.message_updated_by_id)?;
-        map_.serialize_entry("message_updated_at", &self.message_updated_at)?;
-        map_.serialize_entry("is_deleted", &self.is_deleted)?;
-        map_.serialize_entry("text", &self.text)?;
-        map_.serialize_entry("attachments", &self.attachments)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["message_id", "message_updated_by_id", "message_updated_at", "is_deleted", "text", "attachments"])?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("message_id", &self.message_id)?;
+        __map.serialize_entry("message_updated_by_id", &self.message_updated_by_id)?;
+        __map.serialize_entry("message_updated_at", &self.message_updated_at)?;
+        __map.serialize_entry("is_deleted", &self.is_deleted)?;
+        __map.serialize_entry("text", &self.text)?;
+        __map.serialize_entry("attachments", &self.attachments)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["message_id", "message_updated_by_id", "message_updated_at", "is_deleted", "text", "attachments"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageHistoryEntryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageHistoryEntryResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageHistoryEntryResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MessageHistoryEntryResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageHistoryEntryResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_id_: Option<String> = None;
-                let mut message_updated_by_id_: Option<String> = None;
-                let mut message_updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut is_deleted_: Option<bool> = None;
-                let mut text_: Option<String> = None;
-                let mut attachments_: Option<Vec<Attachment>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "message_updated_by_id" => message_updated_by_id_ = Some(map_.next_value()?),
-                        "message_updated_at" => message_updated_at_ = Some(map_.next_value()?),
-                        "is_deleted" => is_deleted_ = Some(map_.next_value()?),
-                        "text" => text_ = Some(map_.next_value()?),
-                        "attachments" => attachments_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageHistoryEntryResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_message_updated_by_id: Option<String> = None;
+                let mut __field_message_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_is_deleted: Option<bool> = None;
+                let mut __field_text: Option<String> = None;
+                let mut __field_attachments: Option<Vec<Attachment>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "message_id" => __field_message_id = Some(__map.next_value()?),
+                        "message_updated_by_id" => __field_message_updated_by_id = Some(__map.next_value()?),
+                        "message_updated_at" => __field_message_updated_at = Some(__map.next_value()?),
+                        "is_deleted" => __field_is_deleted = Some(__map.next_value()?),
+                        "text" => __field_text = Some(__map.next_value()?),
+                        "attachments" => __field_attachments = Some(__map.next_value()?),
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(message_updated_at_) = message_updated_at_ else {
+                let Some(__field_message_updated_at) = __field_message_updated_at else {
                     return Err(serde::de::Error::missing_field("message_updated_at"));
                 };
                 Ok(MessageHistoryEntryResponse {
-                    message_id: message_id_.unwrap_or_default(),
-                    message_updated_by_id: message_updated_by_id_.unwrap_or_default(),
-                    message_updated_at: message_updated_at_,
-                    is_deleted: is_deleted_.unwrap_or_default(),
-                    text: text_.unwrap_or_default(),
-                    attachments: attachments_.unwrap_or_default(),
-                    custom: custom_,
+                    message_id: __field_message_id.unwrap_or_default(),
+                    message_updated_by_id: __field_message_updated_by_id.unwrap_or_default(),
+                    message_updated_at: __field_message_updated_at,
+                    is_deleted: __field_is_deleted.unwrap_or_default(),
+                    text: __field_text.unwrap_or_default(),
+                    attachments: __field_attachments.unwrap_or_default(),
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for SearchResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.message {
+            __map.serialize_entry("message", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SearchResult {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SearchResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SearchResult` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `SearchResult` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SearchResult, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<SearchResultMessage> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SearchResult, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_message: Option<SearchResultMessage> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "message" => __field_message = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(SearchResult {
-                    message: message_,
+                    message: __field_message,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for SearchWarning {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("warning_description", &self.warning_description)?;
-        map_.serialize_entry("warning_code", &self.warning_code)?;
-        if let Some(value) = &self.channel_search_count {
-            map_.serialize_entry("channel_search_count", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("warning_description", &self.warning_description)?;
+        __map.serialize_entry("warning_code", &self.warning_code)?;
+        if let Some(__value) = &self.channel_search_count {
+            __map.serialize_entry("channel_search_count", __value)?;
         }
-        if let Some(value) = &self.channel_search_cids {
-            map_.serialize_entry("channel_search_cids", value)?;
+        if let Some(__value) = &self.channel_search_cids {
+            __map.serialize_entry("channel_search_cids", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SearchWarning {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SearchWarning;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SearchWarning` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `SearchWarning` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SearchWarning, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut warning_description_: Option<String> = None;
-                let mut warning_code_: Option<i32> = None;
-                let mut channel_search_count_: Option<i32> = None;
-                let mut channel_search_cids_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "warning_description" => warning_description_ = Some(map_.next_value()?),
-                        "warning_code" => warning_code_ = Some(map_.next_value()?),
-                        "channel_search_count" => channel_search_count_ = map_.next_value()?,
-                        "channel_search_cids" => channel_search_cids_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SearchWarning, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_warning_description: Option<String> = None;
+                let mut __field_warning_code: Option<i32> = None;
+                let mut __field_channel_search_count: Option<i32> = None;
+                let mut __field_channel_search_cids: Option<Vec<String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "warning_description" => __field_warning_description = Some(__map.next_value()?),
+                        "warning_code" => __field_warning_code = Some(__map.next_value()?),
+                        "channel_search_count" => __field_channel_search_count = __map.next_value()?,
+                        "channel_search_cids" => __field_channel_search_cids = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(SearchWarning {
-                    warning_description: warning_description_.unwrap_or_default(),
-                    warning_code: warning_code_.unwrap_or_default(),
-                    channel_search_count: channel_search_count_,
-                    channel_search_cids: channel_search_cids_,
+                    warning_description: __field_warning_description.unwrap_or_default(),
+                    warning_code: __field_warning_code.unwrap_or_default(),
+                    channel_search_count: __field_channel_search_count,
+                    channel_search_cids: __field_channel_search_cids,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MessageOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.include_thread_participants {
-            map_.serialize_entry("include_thread_participants", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.include_thread_participants {
+            __map.serialize_entry("include_thread_participants", __value)?;
         }
-        if let Some(value) = &self.member_custom_include {
-            map_.serialize_entry("member_custom_include", value)?;
+        if let Some(__value) = &self.member_custom_include {
+            __map.serialize_entry("member_custom_include", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageOptions;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageOptions` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MessageOptions` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageOptions, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut include_thread_participants_: Option<bool> = None;
-                let mut member_custom_include_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "include_thread_participants" => include_thread_participants_ = map_.next_value()?,
-                        "member_custom_include" => member_custom_include_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageOptions, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_include_thread_participants: Option<bool> = None;
+                let mut __field_member_custom_include: Option<Vec<String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "include_thread_participants" => __field_include_thread_participants = __map.next_value()?,
+                        "member_custom_include" => __field_member_custom_include = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(MessageOptions {
-                    include_thread_participants: include_thread_participants_,
-                    member_custom_include: member_custom_include_,
+                    include_thread_participants: __field_include_thread_participants,
+                    member_custom_include: __field_member_custom_include,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for SearchResultMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("text", &self.text)?;
-        if let Some(value) = &self.mml {
-            map_.serialize_entry("mml", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("text", &self.text)?;
+        if let Some(__value) = &self.mml {
+            __map.serialize_entry("mml", __value)?;
         }
-        if let Some(value) = &self.command {
-            map_.serialize_entry("command", value)?;
+        if let Some(__value) = &self.command {
+            __map.serialize_entry("command", __value)?;
         }
-        map_.serialize_entry("html", &self.html)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("user", &self.user)?;
-        if let Some(value) = &self.member {
-            map_.serialize_entry("member", value)?;
+        __map.serialize_entry("html", &self.html)?;
+        __map.serialize_entry("type", &self.type_)?;
+        __map.serialize_entry("user", &self.user)?;
+        if let Some(__value) = &self.member {
+            __map.serialize_entry("member", __value)?;
         }
-        map_.serialize_entry("attachments", &self.attachments)?;
-        map_.serialize_entry("latest_reactions", &self.latest_reactions)?;
-        map_.serialize_entry("own_reactions", &self.own_reactions)?;
-        map_.serialize_entry("reaction_counts", &self.reaction_counts)?;
-        map_.serialize_entry("reaction_scores", &self.reaction_scores)?;
-        if let Some(value) = &self.reaction_groups {
-            map_.serialize_entry("reaction_groups", value)?;
+        __map.serialize_entry("attachments", &self.attachments)?;
+        __map.serialize_entry("latest_reactions", &self.latest_reactions)?;
+        __map.serialize_entry("own_reactions", &self.own_reactions)?;
+        __map.serialize_entry("reaction_counts", &self.reaction_counts)?;
+        __map.serialize_entry("reaction_scores", &self.reaction_scores)?;
+        if let Some(__value) = &self.reaction_groups {
+            __map.serialize_entry("reaction_groups", __value)?;
         }
-        if let Some(value) = &self.parent_id {
-            map_.serialize_entry("parent_id", value)?;
+        if let Some(__value) = &self.parent_id {
+            __map.serialize_entry("parent_id", __value)?;
         }
-        if let Some(value) = &self.show_in_channel {
-            map_.serialize_entry("show_in_channel", value)?;
+        if let Some(__value) = &self.show_in_channel {
+            __map.serialize_entry("show_in_channel", __value)?;
         }
-        map_.serialize_entry("reply_count", &self.reply_count)?;
-        map_.serialize_entry("deleted_reply_count", &self.deleted_reply_count)?;
-        if let Some(value) = &self.quoted_message_id {
-            map_.serialize_entry("quoted_message_id", value)?;
+        __map.serialize_entry("reply_count", &self.reply_count)?;
+        __map.serialize_entry("deleted_reply_count", &self.deleted_reply_count)?;
+        if let Some(__value) = &self.quoted_message_id {
+            __map.serialize_entry("quoted_message_id", __value)?;
         }
-        if let Some(value) = &self.quoted_message {
-            map_.serialize_entry("quoted_message", value)?;
+        if let Some(__value) = &self.quoted_message {
+            __map.serialize_entry("quoted_message", __value)?;
         }
-        if let Some(value) = &self.thread_participants {
-            map_.serialize_entry("thread_participants", value)?;
+        if let Some(__value) = &self.thread_participants {
+            __map.serialize_entry("thread_participants", __value)?;
         }
-        map_.serialize_entry("cid", &self.cid)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
+        __map.serialize_entry("cid", &self.cid)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(__value) = &self.deleted_at {
+            __map.serialize_entry("deleted_at", __value)?;
         }
-        map_.serialize_entry("shadowed", &self.shadowed)?;
-        if let Some(value) = &self.image_labels {
-            map_.serialize_entry("image_labels", value)?;
+        __map.serialize_entry("shadowed", &self.shadowed)?;
+        if let Some(__value) = &self.image_labels {
+            __map.serialize_entry("image_labels", __value)?;
         }
-        map_.serialize_entry("mentioned_users", &self.mentioned_users)?;
-        if let Some(value) = &self.mentioned_roles {
-            map_.serialize_entry("mentioned_roles", value)?;
+        __map.serialize_entry("mentioned_users", &self.mentioned_users)?;
+        if let Some(__value) = &self.mentioned_roles {
+            __map.serialize_entry("mentioned_roles", __value)?;
         }
-        if let Some(value) = &self.mentioned_group_ids {
-            map_.serialize_entry("mentioned_group_ids", value)?;
+        if let Some(__value) = &self.mentioned_group_ids {
+            __map.serialize_entry("mentioned_group_ids", __value)?;
         }
-        if let Some(value) = &self.mentioned_groups {
-            map_.serialize_entry("mentioned_groups", value)?;
+        if let Some(__value) = &self.mentioned_groups {
+            __map.serialize_entry("mentioned_groups", __value)?;
         }
-        map_.serialize_entry("mentioned_channel", &self.mentioned_channel)?;
-        map_.serialize_entry("mentioned_here", &self.mentioned_here)?;
-        if let Some(value) = &self.i18n {
-            map_.serialize_entry("i18n", value)?;
+        __map.serialize_entry("mentioned_channel", &self.mentioned_channel)?;
+        __map.serialize_entry("mentioned_here", &self.mentioned_here)?;
+        if let Some(__value) = &self.i18n {
+            __map.serialize_entry("i18n", __value)?;
         }
-        map_.serialize_entry("silent", &self.silent)?;
-        map_.serialize_entry("pinned", &self.pinned)?;
-        if let Some(value) = &self.pinned_at {
-            map_.serialize_entry("pinned_at", value)?;
+        __map.serialize_entry("silent", &self.silent)?;
+        __map.serialize_entry("pinned", &self.pinned)?;
+        if let Some(__value) = &self.pinned_at {
+            __map.serialize_entry("pinned_at", __value)?;
         }
-        if let Some(value) = &self.pinned_by {
-            map_.serialize_entry("pinned_by", value)?;
+        if let Some(__value) = &self.pinned_by {
+            __map.serialize_entry("pinned_by", __value)?;
         }
-        if let Some(value) = &self.pin_expires {
-            map_.serialize_entry("pin_expires", value)?;
+        if let Some(__value) = &self.pin_expires {
+            __map.serialize_entry("pin_expires", __value)?;
         }
-        if let Some(value) = &self.message_text_updated_at {
-            map_.serialize_entry("message_text_updated_at", value)?;
+        if let Some(__value) = &self.message_text_updated_at {
+            __map.serialize_entry("message_text_updated_at", __value)?;
         }
-        if let Some(value) = &self.poll_id {
-            map_.serialize_entry("poll_id", value)?;
+        if let Some(__value) = &self.poll_id {
+            __map.serialize_entry("poll_id", __value)?;
         }
-        if let Some(value) = &self.poll {
-            map_.serialize_entry("poll", value)?;
+        if let Some(__value) = &self.poll {
+            __map.serialize_entry("poll", __value)?;
         }
-        if let Some(value) = &self.moderation {
-            map_.serialize_entry("moderation", value)?;
+        if let Some(__value) = &self.moderation {
+            __map.serialize_entry("moderation", __value)?;
         }
-        map_.serialize_entry("restricted_visibility", &self.restricted_visibility)?;
-        if let Some(value) = &self.draft {
-            map_.serialize_entry("draft", value)?;
+        __map.serialize_entry("restricted_visibility", &self.restricted_visibility)?;
+        if let Some(__value) = &self.draft {
+            __map.serialize_entry("draft", __value)?;
         }
-        if let Some(value) = &self.reminder {
-            map_.serialize_entry("reminder", value)?;
+        if let Some(__value) = &self.reminder {
+            __map.serialize_entry("reminder", __value)?;
         }
-        if let Some(value) = &self.shared_location {
-            map_.serialize_entry("shared_location", value)?;
+        if let Some(__value) = &self.shared_location {
+            __map.serialize_entry("shared_location", __value)?;
         }
-        if let Some(value) = &self.deleted_for_me {
-            map_.serialize_entry("deleted_for_me", value)?;
+        if let Some(__value) = &self.deleted_for_me {
+            __map.serialize_entry("deleted_for_me", __value)?;
         }
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "text", "mml", "command", "html", "type", "user", "member", "attachments", "latest_reactions", "own_reactions", "reaction_counts", "reaction_scores", "reaction_groups", "parent_id", "show_in_channel", "reply_count", "deleted_reply_count", "quoted_message_id", "quoted_message", "thread_participants", "cid", "created_at", "updated_at", "deleted_at", "shadowed", "image_labels", "mentioned_users", "mentioned_roles", "mentioned_group_ids", "mentioned_groups", "mentioned_channel", "mentioned_here", "i18n", "silent", "pinned", "pinned_at", "pinned_by", "pin_expires", "message_text_updated_at", "poll_id", "poll", "moderation", "restricted_visibility", "draft", "reminder", "shared_location", "deleted_for_me", "channel"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "text", "mml", "command", "html", "type", "user", "member", "attachments", "latest_reactions", "own_reactions", "reaction_counts", "reaction_scores", "reaction_groups", "parent_id", "show_in_channel", "reply_count", "deleted_reply_count", "quoted_message_id", "quoted_message", "thread_participants", "cid", "created_at", "updated_at", "deleted_at", "shadowed", "image_labels", "mentioned_users", "mentioned_roles", "mentioned_group_ids", "mentioned_groups", "mentioned_channel", "mentioned_here", "i18n", "silent", "pinned", "pinned_at", "pinned_by", "pin_expires", "message_text_updated_at", "poll_id", "poll", "moderation", "restricted_visibility", "draft", "reminder", "shared_location", "deleted_for_me", "channel"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SearchResultMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SearchResultMessage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SearchResultMessage` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `SearchResultMessage` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SearchResultMessage, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut text_: Option<String> = None;
-                let mut mml_: Option<String> = None;
-                let mut command_: Option<String> = None;
-                let mut html_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut member_: Option<ChannelMemberPartialResponse> = None;
-                let mut attachments_: Option<Vec<Attachment>> = None;
-                let mut latest_reactions_: Option<Vec<ReactionResponse>> = None;
-                let mut own_reactions_: Option<Vec<ReactionResponse>> = None;
-                let mut reaction_counts_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut reaction_scores_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut reaction_groups_: Option<std::collections::BTreeMap<String, ReactionGroupResponse>> = None;
-                let mut parent_id_: Option<String> = None;
-                let mut show_in_channel_: Option<bool> = None;
-                let mut reply_count_: Option<i32> = None;
-                let mut deleted_reply_count_: Option<i32> = None;
-                let mut quoted_message_id_: Option<String> = None;
-                let mut quoted_message_: Option<MessageResponse> = None;
-                let mut thread_participants_: Option<Vec<UserResponse>> = None;
-                let mut cid_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut shadowed_: Option<bool> = None;
-                let mut image_labels_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut mentioned_users_: Option<Vec<UserResponse>> = None;
-                let mut mentioned_roles_: Option<Vec<String>> = None;
-                let mut mentioned_group_ids_: Option<Vec<String>> = None;
-                let mut mentioned_groups_: Option<Vec<UserGroupResponse>> = None;
-                let mut mentioned_channel_: Option<bool> = None;
-                let mut mentioned_here_: Option<bool> = None;
-                let mut i18n_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut silent_: Option<bool> = None;
-                let mut pinned_: Option<bool> = None;
-                let mut pinned_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut pinned_by_: Option<UserResponse> = None;
-                let mut pin_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut message_text_updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut poll_id_: Option<String> = None;
-                let mut poll_: Option<PollResponseData> = None;
-                let mut moderation_: Option<ModerationV2Response> = None;
-                let mut restricted_visibility_: Option<Vec<String>> = None;
-                let mut draft_: Option<DraftResponse> = None;
-                let mut reminder_: Option<ReminderResponseData> = None;
-                let mut shared_location_: Option<SharedLocationResponseData> = None;
-                let mut deleted_for_me_: Option<bool> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "text" => text_ = Some(map_.next_value()?),
-                        "mml" => mml_ = map_.next_value()?,
-                        "command" => command_ = map_.next_value()?,
-                        "html" => html_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "user" => user_ = Some(map_.next_value()?),
-                        "member" => member_ = map_.next_value()?,
-                        "attachments" => attachments_ = Some(map_.next_value()?),
-                        "latest_reactions" => latest_reactions_ = Some(map_.next_value()?),
-                        "own_reactions" => own_reactions_ = Some(map_.next_value()?),
-                        "reaction_counts" => reaction_counts_ = Some(map_.next_value()?),
-                        "reaction_scores" => reaction_scores_ = Some(map_.next_value()?),
-                        "reaction_groups" => reaction_groups_ = map_.next_value()?,
-                        "parent_id" => parent_id_ = map_.next_value()?,
-                        "show_in_channel" => show_in_channel_ = map_.next_value()?,
-                        "reply_count" => reply_count_ = Some(map_.next_value()?),
-                        "deleted_reply_count" => deleted_reply_count_ = Some(map_.next_value()?),
-                        "quoted_message_id" => quoted_message_id_ = map_.next_value()?,
-                        "quoted_message" => quoted_message_ = map_.next_value()?,
-                        "thread_participants" => thread_participants_ = map_.next_value()?,
-                        "cid" => cid_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "shadowed" => shadowed_ = Some(map_.next_value()?),
-                        "image_labels" => image_labels_ = map_.next_value()?,
-                        "mentioned_users" => mentioned_users_ = Some(map_.next_value()?),
-                        "mentioned_roles" => mentioned_roles_ = map_.next_value()?,
-                        "mentioned_group_ids" => mentioned_group_ids_ = map_.next_value()?,
-                        "mentioned_groups" => mentioned_groups_ = map_.next_value()?,
-                        "mentioned_channel" => mentioned_channel_ = Some(map_.next_value()?),
-                        "mentioned_here" => mentioned_here_ = Some(map_.next_value()?),
-                        "i18n" => i18n_ = map_.next_value()?,
-                        "silent" => silent_ = Some(map_.next_value()?),
-                        "pinned" => pinned_ = Some(map_.next_value()?),
-                        "pinned_at" => pinned_at_ = map_.next_value()?,
-                        "pinned_by" => pinned_by_ = map_.next_value()?,
-                        "pin_expires" => pin_expires_ = map_.next_value()?,
-                        "message_text_updated_at" => message_text_updated_at_ = map_.next_value()?,
-                        "poll_id" => poll_id_ = map_.next_value()?,
-                        "poll" => poll_ = map_.next_value()?,
-                        "moderation" => moderation_ = map_.next_value()?,
-                        "restricted_visibility" => restricted_visibility_ = Some(map_.next_value()?),
-                        "draft" => draft_ = map_.next_value()?,
-                        "reminder" => reminder_ = map_.next_value()?,
-                        "shared_location" => shared_location_ = map_.next_value()?,
-                        "deleted_for_me" => deleted_for_me_ = map_.next_value()?,
-                        "channel" => channel_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SearchResultMessage, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_text: Option<String> = None;
+                let mut __field_mml: Option<String> = None;
+                let mut __field_command: Option<String> = None;
+                let mut __field_html: Option<String> = None;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_member: Option<ChannelMemberPartialResponse> = None;
+                let mut __field_attachments: Option<Vec<Attachment>> = None;
+                let mut __field_latest_reactions: Option<Vec<ReactionResponse>> = None;
+                let mut __field_own_reactions: Option<Vec<ReactionResponse>> = None;
+                let mut __field_reaction_counts: Option<std::collections::BTreeMap<String, i32>> = None;
+                let mut __field_reaction_scores: Option<std::collections::BTreeMap<String, i32>> = None;
+                let mut __field_reaction_groups: Option<std::collections::BTreeMap<String, ReactionGroupResponse>> = None;
+                let mut __field_parent_id: Option<String> = None;
+                let mut __field_show_in_channel: Option<bool> = None;
+                let mut __field_reply_count: Option<i32> = None;
+                let mut __field_deleted_reply_count: Option<i32> = None;
+                let mut __field_quoted_message_id: Option<String> = None;
+                let mut __field_quoted_message: Option<MessageResponse> = None;
+                let mut __field_thread_participants: Option<Vec<UserResponse>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_shadowed: Option<bool> = None;
+                let mut __field_image_labels: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
+                let mut __field_mentioned_users: Option<Vec<UserResponse>> = None;
+                let mut __field_mentioned_roles: Option<Vec<String>> = None;
+                let mut __field_mentioned_group_ids: Option<Vec<String>> = None;
+                let mut __field_mentioned_groups: Option<Vec<UserGroupResponse>> = None;
+                let mut __field_mentioned_channel: Option<bool> = None;
+                let mut __field_mentioned_here: Option<bool> = None;
+                let mut __field_i18n: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut __field_silent: Option<bool> = None;
+                let mut __field_pinned: Option<bool> = None;
+                let mut __field_pinned_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_pinned_by: Option<UserResponse> = None;
+                let mut __field_pin_expires: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_message_text_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_poll_id: Option<String> = None;
+                let mut __field_poll: Option<PollResponseData> = None;
+                let mut __field_moderation: Option<ModerationV2Response> = None;
+                let mut __field_restricted_visibility: Option<Vec<String>> = None;
+                let mut __field_draft: Option<DraftResponse> = None;
+                let mut __field_reminder: Option<ReminderResponseData> = None;
+                let mut __field_shared_location: Option<SharedLocationResponseData> = None;
+                let mut __field_deleted_for_me: Option<bool> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "text" => __field_text = Some(__map.next_value()?),
+                        "mml" => __field_mml = __map.next_value()?,
+                        "command" => __field_command = __map.next_value()?,
+                        "html" => __field_html = Some(__map.next_value()?),
+                        "type" => __field_type_ = Some(__map.next_value()?),
+                        "user" => __field_user = Some(__map.next_value()?),
+                        "member" => __field_member = __map.next_value()?,
+                        "attachments" => __field_attachments = Some(__map.next_value()?),
+                        "latest_reactions" => __field_latest_reactions = Some(__map.next_value()?),
+                        "own_reactions" => __field_own_reactions = Some(__map.next_value()?),
+                        "reaction_counts" => __field_reaction_counts = Some(__map.next_value()?),
+                        "reaction_scores" => __field_reaction_scores = Some(__map.next_value()?),
+                        "reaction_groups" => __field_reaction_groups = __map.next_value()?,
+                        "parent_id" => __field_parent_id = __map.next_value()?,
+                        "show_in_channel" => __field_show_in_channel = __map.next_value()?,
+                        "reply_count" => __field_reply_count = Some(__map.next_value()?),
+                        "deleted_reply_count" => __field_deleted_reply_count = Some(__map.next_value()?),
+                        "quoted_message_id" => __field_quoted_message_id = __map.next_value()?,
+                        "quoted_message" => __field_quoted_message = __map.next_value()?,
+                        "thread_participants" => __field_thread_participants = __map.next_value()?,
+                        "cid" => __field_cid = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "deleted_at" => __field_deleted_at = __map.next_value()?,
+                        "shadowed" => __field_shadowed = Some(__map.next_value()?),
+                        "image_labels" => __field_image_labels = __map.next_value()?,
+                        "mentioned_users" => __field_mentioned_users = Some(__map.next_value()?),
+                        "mentioned_roles" => __field_mentioned_roles = __map.next_value()?,
+                        "mentioned_group_ids" => __field_mentioned_group_ids = __map.next_value()?,
+                        "mentioned_groups" => __field_mentioned_groups = __map.next_value()?,
+                        "mentioned_channel" => __field_mentioned_channel = Some(__map.next_value()?),
+                        "mentioned_here" => __field_mentioned_here = Some(__map.next_value()?),
+                        "i18n" => __field_i18n = __map.next_value()?,
+                        "silent" => __field_silent = Some(__map.next_value()?),
+                        "pinned" => __field_pinned = Some(__map.next_value()?),
+                        "pinned_at" => __field_pinned_at = __map.next_value()?,
+                        "pinned_by" => __field_pinned_by = __map.next_value()?,
+                        "pin_expires" => __field_pin_expires = __map.next_value()?,
+                        "message_text_updated_at" => __field_message_text_updated_at = __map.next_value()?,
+                        "poll_id" => __field_poll_id = __map.next_value()?,
+                        "poll" => __field_poll = __map.next_value()?,
+                        "moderation" => __field_moderation = __map.next_value()?,
+                        "restricted_visibility" => __field_restricted_visibility = Some(__map.next_value()?),
+                        "draft" => __field_draft = __map.next_value()?,
+                        "reminder" => __field_reminder = __map.next_value()?,
+                        "shared_location" => __field_shared_location = __map.next_value()?,
+                        "deleted_for_me" => __field_deleted_for_me = __map.next_value()?,
+                        "channel" => __field_channel = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(user_) = user_ else {
+                let Some(__field_user) = __field_user else {
                     return Err(serde::de::Error::missing_field("user"));
                 };
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(SearchResultMessage {
-                    id: id_.unwrap_or_default(),
-                    text: text_.unwrap_or_default(),
-                    mml: mml_,
-                    command: command_,
-                    html: html_.unwrap_or_default(),
-                    type_: type_.unwrap_or_default(),
-                    user: user_,
-                    member: member_,
-                    attachments: attachments_.unwrap_or_default(),
-                    latest_reactions: latest_reactions_.unwrap_or_default(),
-                    own_reactions: own_reactions_.unwrap_or_default(),
-                    reaction_counts: reaction_counts_.unwrap_or_default(),
-                    reaction_scores: reaction_scores_.unwrap_or_default(),
-                    reaction_groups: reaction_groups_,
-                    parent_id: parent_id_,
-                    show_in_channel: show_in_channel_,
-                    reply_count: reply_count_.unwrap_or_default(),
-                    deleted_reply_count: deleted_reply_count_.unwrap_or_default(),
-                    quoted_message_id: quoted_message_id_,
-                    quoted_message: quoted_message_,
-                    thread_participants: thread_participants_,
-                    cid: cid_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    shadowed: shadowed_.unwrap_or_default(),
-                    image_labels: image_labels_,
-                    mentioned_users: mentioned_users_.unwrap_or_default(),
-                    mentioned_roles: mentioned_roles_,
-                    mentioned_group_ids: mentioned_group_ids_,
-                    mentioned_groups: mentioned_groups_,
-                    mentioned_channel: mentioned_channel_.unwrap_or_default(),
-                    mentioned_here: mentioned_here_.unwrap_or_default(),
-                    i18n: i18n_,
-                    silent: silent_.unwrap_or_default(),
-                    pinned: pinned_.unwrap_or_default(),
-                    pinned_at: pinned_at_,
-                    pinned_by: pinned_by_,
-                    pin_expires: pin_expires_,
-                    message_text_updated_at: message_text_updated_at_,
-                    poll_id: poll_id_,
-                    poll: poll_,
-                    moderation: moderation_,
-                    restricted_visibility: restricted_visibility_.unwrap_or_default(),
-                    draft: draft_,
-                    reminder: reminder_,
-                    shared_location: shared_location_,
-                    deleted_for_me: deleted_for_me_,
-                    channel: channel_,
-                    custom: custom_,
+                    id: __field_id.unwrap_or_default(),
+                    text: __field_text.unwrap_or_default(),
+                    mml: __field_mml,
+                    command: __field_command,
+                    html: __field_html.unwrap_or_default(),
+                    type_: __field_type_.unwrap_or_default(),
+                    user: __field_user,
+                    member: __field_member,
+                    attachments: __field_attachments.unwrap_or_default(),
+                    latest_reactions: __field_latest_reactions.unwrap_or_default(),
+                    own_reactions: __field_own_reactions.unwrap_or_default(),
+                    reaction_counts: __field_reaction_counts.unwrap_or_default(),
+                    reaction_scores: __field_reaction_scores.unwrap_or_default(),
+                    reaction_groups: __field_reaction_groups,
+                    parent_id: __field_parent_id,
+                    show_in_channel: __field_show_in_channel,
+                    reply_count: __field_reply_count.unwrap_or_default(),
+                    deleted_reply_count: __field_deleted_reply_count.unwrap_or_default(),
+                    quoted_message_id: __field_quoted_message_id,
+                    quoted_message: __field_quoted_message,
+                    thread_participants: __field_thread_participants,
+                    cid: __field_cid.unwrap_or_default(),
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    deleted_at: __field_deleted_at,
+                    shadowed: __field_shadowed.unwrap_or_default(),
+                    image_labels: __field_image_labels,
+                    mentioned_users: __field_mentioned_users.unwrap_or_default(),
+                    mentioned_roles: __field_mentioned_roles,
+                    mentioned_group_ids: __field_mentioned_group_ids,
+                    mentioned_groups: __field_mentioned_groups,
+                    mentioned_channel: __field_mentioned_channel.unwrap_or_default(),
+                    mentioned_here: __field_mentioned_here.unwrap_or_default(),
+                    i18n: __field_i18n,
+                    silent: __field_silent.unwrap_or_default(),
+                    pinned: __field_pinned.unwrap_or_default(),
+                    pinned_at: __field_pinned_at,
+                    pinned_by: __field_pinned_by,
+                    pin_expires: __field_pin_expires,
+                    message_text_updated_at: __field_message_text_updated_at,
+                    poll_id: __field_poll_id,
+                    poll: __field_poll,
+                    moderation: __field_moderation,
+                    restricted_visibility: __field_restricted_visibility.unwrap_or_default(),
+                    draft: __field_draft,
+                    reminder: __field_reminder,
+                    shared_location: __field_shared_location,
+                    deleted_for_me: __field_deleted_for_me,
+                    channel: __field_channel,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for Action {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("text", &self.text)?;
-        if let Some(value) = &self.style {
-            map_.serialize_entry("style", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("text", &self.text)?;
+        if let Some(__value) = &self.style {
+            __map.serialize_entry("style", __value)?;
         }
-        map_.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.value {
-            map_.serialize_entry("value", value)?;
+        __map.serialize_entry("type", &self.type_)?;
+        if let Some(__value) = &self.value {
+            __map.serialize_entry("value", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Action {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Action;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Action` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `Action` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Action, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut text_: Option<String> = None;
-                let mut style_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut value_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "text" => text_ = Some(map_.next_value()?),
-                        "style" => style_ = map_.next_value()?,
-                        "type" => type_ = Some(map_.next_value()?),
-                        "value" => value_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Action, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_name: Option<String> = None;
+                let mut __field_text: Option<String> = None;
+                let mut __field_style: Option<String> = None;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_value: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "text" => __field_text = Some(__map.next_value()?),
+                        "style" => __field_style = __map.next_value()?,
+                        "type" => __field_type_ = Some(__map.next_value()?),
+                        "value" => __field_value = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Action {
-                    name: name_.unwrap_or_default(),
-                    text: text_.unwrap_or_default(),
-                    style: style_,
-                    type_: type_.unwrap_or_default(),
-                    value: value_,
+                    name: __field_name.unwrap_or_default(),
+                    text: __field_text.unwrap_or_default(),
+                    style: __field_style,
+                    type_: __field_type_.unwrap_or_default(),
+                    value: __field_value,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for Field {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("title", &self.title)?;
-        map_.serialize_entry("value", &self.value)?;
-        map_.serialize_entry("short", &self.short)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("title", &self.title)?;
+        __map.serialize_entry("value", &self.value)?;
+        __map.serialize_entry("short", &self.short)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Field {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Field;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Field` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `Field` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Field, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut title_: Option<String> = None;
-                let mut value_: Option<String> = None;
-                let mut short_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "title" => title_ = Some(map_.next_value()?),
-                        "value" => value_ = Some(map_.next_value()?),
-                        "short" => short_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Field, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_title: Option<String> = None;
+                let mut __field_value: Option<String> = None;
+                let mut __field_short: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "title" => __field_title = Some(__map.next_value()?),
+                        "value" => __field_value = Some(__map.next_value()?),
+                        "short" => __field_short = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Field {
-                    title: title_.unwrap_or_default(),
-                    value: value_.unwrap_or_default(),
-                    short: short_.unwrap_or_default(),
+                    title: __field_title.unwrap_or_default(),
+                    value: __field_value.unwrap_or_default(),
+                    short: __field_short.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for Images {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("original", &self.original)?;
-        map_.serialize_entry("fixed_height", &self.fixed_height)?;
-        map_.serialize_entry("fixed_height_still", &self.fixed_height_still)?;
-        map_.serialize_entry("fixed_height_downsampled", &self.fixed_height_downsampled)?;
-        map_.serialize_entry("fixed_width", &self.fixed_width)?;
-        map_.serialize_entry("fixed_width_still", &self.fixed_width_still)?;
-        map_.serialize_entry("fixed_width_downsampled", &self.fixed_width_downsampled)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("original", &self.original)?;
+        __map.serialize_entry("fixed_height", &self.fixed_height)?;
+        __map.serialize_entry("fixed_height_still", &self.fixed_height_still)?;
+        __map.serialize_entry("fixed_height_downsampled", &self.fixed_height_downsampled)?;
+        __map.serialize_entry("fixed_width", &self.fixed_width)?;
+        __map.serialize_entry("fixed_width_still", &self.fixed_width_still)?;
+        __map.serialize_entry("fixed_width_downsampled", &self.fixed_width_downsampled)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Images {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Images;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Images` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `Images` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Images, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut original_: Option<ImageData> = None;
-                let mut fixed_height_: Option<ImageData> = None;
-                let mut fixed_height_still_: Option<ImageData> = None;
-                let mut fixed_height_downsampled_: Option<ImageData> = None;
-                let mut fixed_width_: Option<ImageData> = None;
-                let mut fixed_width_still_: Option<ImageData> = None;
-                let mut fixed_width_downsampled_: Option<ImageData> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "original" => original_ = Some(map_.next_value()?),
-                        "fixed_height" => fixed_height_ = Some(map_.next_value()?),
-                        "fixed_height_still" => fixed_height_still_ = Some(map_.next_value()?),
-                        "fixed_height_downsampled" => fixed_height_downsampled_ = Some(map_.next_value()?),
-                        "fixed_width" => fixed_width_ = Some(map_.next_value()?),
-                        "fixed_width_still" => fixed_width_still_ = Some(map_.next_value()?),
-                        "fixed_width_downsampled" => fixed_width_downsampled_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Images, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_original: Option<ImageData> = None;
+                let mut __field_fixed_height: Option<ImageData> = None;
+                let mut __field_fixed_height_still: Option<ImageData> = None;
+                let mut __field_fixed_height_downsampled: Option<ImageData> = None;
+                let mut __field_fixed_width: Option<ImageData> = None;
+                let mut __field_fixed_width_still: Option<ImageData> = None;
+                let mut __field_fixed_width_downsampled: Option<ImageData> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "original" => __field_original = Some(__map.next_value()?),
+                        "fixed_height" => __field_fixed_height = Some(__map.next_value()?),
+                        "fixed_height_still" => __field_fixed_height_still = Some(__map.next_value()?),
+                        "fixed_height_downsampled" => __field_fixed_height_downsampled = Some(__map.next_value()?),
+                        "fixed_width" => __field_fixed_width = Some(__map.next_value()?),
+                        "fixed_width_still" => __field_fixed_width_still = Some(__map.next_value()?),
+                        "fixed_width_downsampled" => __field_fixed_width_downsampled = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Images {
-                    original: original_.unwrap_or_default(),
-                    fixed_height: fixed_height_.unwrap_or_default(),
-                    fixed_height_still: fixed_height_still_.unwrap_or_default(),
-                    fixed_height_downsampled: fixed_height_downsampled_.unwrap_or_default(),
-                    fixed_width: fixed_width_.unwrap_or_default(),
-                    fixed_width_still: fixed_width_still_.unwrap_or_default(),
-                    fixed_width_downsampled: fixed_width_downsampled_.unwrap_or_default(),
+                    original: __field_original.unwrap_or_default(),
+                    fixed_height: __field_fixed_height.unwrap_or_default(),
+                    fixed_height_still: __field_fixed_height_still.unwrap_or_default(),
+                    fixed_height_downsampled: __field_fixed_height_downsampled.unwrap_or_default(),
+                    fixed_width: __field_fixed_width.unwrap_or_default(),
+                    fixed_width_still: __field_fixed_width_still.unwrap_or_default(),
+                    fixed_width_downsampled: __field_fixed_width_downsampled.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ImageData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("url", &self.url)?;
-        map_.serialize_entry("width", &self.width)?;
-        map_.serialize_entry("height", &self.height)?;
-        map_.serialize_entry("size", &self.size)?;
-        map_.serialize_entry("frames", &self.frames)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("url", &self.url)?;
+        __map.serialize_entry("width", &self.width)?;
+        __map.serialize_entry("height", &self.height)?;
+        __map.serialize_entry("size", &self.size)?;
+        __map.serialize_entry("frames", &self.frames)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImageData {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ImageData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImageData` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ImageData` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImageData, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut url_: Option<String> = None;
-                let mut width_: Option<String> = None;
-                let mut height_: Option<String> = None;
-                let mut size_: Option<String> = None;
-                let mut frames_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "url" => url_ = Some(map_.next_value()?),
-                        "width" => width_ = Some(map_.next_value()?),
-                        "height" => height_ = Some(map_.next_value()?),
-                        "size" => size_ = Some(map_.next_value()?),
-                        "frames" => frames_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ImageData, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_url: Option<String> = None;
+                let mut __field_width: Option<String> = None;
+                let mut __field_height: Option<String> = None;
+                let mut __field_size: Option<String> = None;
+                let mut __field_frames: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "url" => __field_url = Some(__map.next_value()?),
+                        "width" => __field_width = Some(__map.next_value()?),
+                        "height" => __field_height = Some(__map.next_value()?),
+                        "size" => __field_size = Some(__map.next_value()?),
+                        "frames" => __field_frames = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ImageData {
-                    url: url_.unwrap_or_default(),
-                    width: width_.unwrap_or_default(),
-                    height: height_.unwrap_or_default(),
-                    size: size_.unwrap_or_default(),
-                    frames: frames_.unwrap_or_default(),
+                    url: __field_url.unwrap_or_default(),
+                    width: __field_width.unwrap_or_default(),
+                    height: __field_height.unwrap_or_default(),
+                    size: __field_size.unwrap_or_default(),
+                    frames: __field_frames.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for Attachment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.type_ {
-            map_.serialize_entry("type", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.type_ {
+            __map.serialize_entry("type", __value)?;
         }
-        if let Some(value) = &self.fallback {
-            map_.serialize_entry("fallback", value)?;
+        if let Some(__value) = &self.fallback {
+            __map.serialize_entry("fallback", __value)?;
         }
-        if let Some(value) = &self.color {
-            map_.serialize_entry("color", value)?;
+        if let Some(__value) = &self.color {
+            __map.serialize_entry("color", __value)?;
         }
-        if let Some(value) = &self.pretext {
-            map_.serialize_entry("pretext", value)?;
+        if let Some(__value) = &self.pretext {
+            __map.serialize_entry("pretext", __value)?;
         }
-        if let Some(value) = &self.author_name {
-            map_.serialize_entry("author_name", value)?;
+        if let Some(__value) = &self.author_name {
+            __map.serialize_entry("author_name", __value)?;
         }
-        if let Some(value) = &self.author_link {
-            map_.serialize_entry("author_link", value)?;
+        if let Some(__value) = &self.author_link {
+            __map.serialize_entry("author_link", __value)?;
         }
-        if let Some(value) = &self.author_icon {
-            map_.serialize_entry("author_icon", value)?;
+        if let Some(__value) = &self.author_icon {
+            __map.serialize_entry("author_icon", __value)?;
         }
-        if let Some(value) = &self.title {
-            map_.serialize_entry("title", value)?;
+        if let Some(__value) = &self.title {
+            __map.serialize_entry("title", __value)?;
         }
-        if let Some(value) = &self.title_link {
-            map_.serialize_entry("title_link", value)?;
+        if let Some(__value) = &self.title_link {
+            __map.serialize_entry("title_link", __value)?;
         }
-        if let Some(value) = &self.text {
-            map_.serialize_entry("text", value)?;
+        if let Some(__value) = &self.text {
+            __map.serialize_entry("text", __value)?;
         }
-        if let Some(value) = &self.image_url {
-            map_.serialize_entry("image_url", value)?;
+        if let Some(__value) = &self.image_url {
+            __map.serialize_entry("image_url", __value)?;
         }
-        if let Some(value) = &self.thumb_url {
-            map_.serialize_entry("thumb_url", value)?;
+        if let Some(__value) = &self.thumb_url {
+            __map.serialize_entry("thumb_url", __value)?;
         }
-        if let Some(value) = &self.footer {
-            map_.serialize_entry("footer", value)?;
+        if let Some(__value) = &self.footer {
+            __map.serialize_entry("footer", __value)?;
         }
-        if let Some(value) = &self.footer_icon {
-            map_.serialize_entry("footer_icon", value)?;
+        if let Some(__value) = &self.footer_icon {
+            __map.serialize_entry("footer_icon", __value)?;
         }
-        if let Some(value) = &self.actions {
-            map_.serialize_entry("actions", value)?;
+        if let Some(__value) = &self.actions {
+            __map.serialize_entry("actions", __value)?;
         }
-        if let Some(value) = &self.fields {
-            map_.serialize_entry("fields", value)?;
+        if let Some(__value) = &self.fields {
+            __map.serialize_entry("fields", __value)?;
         }
-        if let Some(value) = &self.asset_url {
-            map_.serialize_entry("asset_url", value)?;
+        if let Some(__value) = &self.asset_url {
+            __map.serialize_entry("asset_url", __value)?;
         }
-        if let Some(value) = &self.giphy {
-            map_.serialize_entry("giphy", value)?;
+        if let Some(__value) = &self.giphy {
+            __map.serialize_entry("giphy", __value)?;
         }
-        if let Some(value) = &self.og_scrape_url {
-            map_.serialize_entry("og_scrape_url", value)?;
+        if let Some(__value) = &self.og_scrape_url {
+            __map.serialize_entry("og_scrape_url", __value)?;
         }
-        if let Some(value) = &self.original_width {
-            map_.serialize_entry("original_width", value)?;
+        if let Some(__value) = &self.original_width {
+            __map.serialize_entry("original_width", __value)?;
         }
-        if let Some(value) = &self.original_height {
-            map_.serialize_entry("original_height", value)?;
+        if let Some(__value) = &self.original_height {
+            __map.serialize_entry("original_height", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["type", "fallback", "color", "pretext", "author_name", "author_link", "author_icon", "title", "title_link", "text", "image_url", "thumb_url", "footer", "footer_icon", "actions", "fields", "asset_url", "giphy", "og_scrape_url", "original_width", "original_height"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["type", "fallback", "color", "pretext", "author_name", "author_link", "author_icon", "title", "title_link", "text", "image_url", "thumb_url", "footer", "footer_icon", "actions", "fields", "asset_url", "giphy", "og_scrape_url", "original_width", "original_height"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Attachment {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Attachment;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Attachment` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `Attachment` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Attachment, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut fallback_: Option<String> = None;
-                let mut color_: Option<String> = None;
-                let mut pretext_: Option<String> = None;
-                let mut author_name_: Option<String> = None;
-                let mut author_link_: Option<String> = None;
-                let mut author_icon_: Option<String> = None;
-                let mut title_: Option<String> = None;
-                let mut title_link_: Option<String> = None;
-                let mut text_: Option<String> = None;
-                let mut image_url_: Option<String> = None;
-                let mut thumb_url_: Option<String> = None;
-                let mut footer_: Option<String> = None;
-                let mut footer_icon_: Option<String> = None;
-                let mut actions_: Option<Vec<Action>> = None;
-                let mut fields_: Option<Vec<Field>> = None;
-                let mut asset_url_: Option<String> = None;
-                let mut giphy_: Option<Images> = None;
-                let mut og_scrape_url_: Option<String> = None;
-                let mut original_width_: Option<i32> = None;
-                let mut original_height_: Option<i32> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = map_.next_value()?,
-                        "fallback" => fallback_ = map_.next_value()?,
-                        "color" => color_ = map_.next_value()?,
-                        "pretext" => pretext_ = map_.next_value()?,
-                        "author_name" => author_name_ = map_.next_value()?,
-                        "author_link" => author_link_ = map_.next_value()?,
-                        "author_icon" => author_icon_ = map_.next_value()?,
-                        "title" => title_ = map_.next_value()?,
-                        "title_link" => title_link_ = map_.next_value()?,
-                        "text" => text_ = map_.next_value()?,
-                        "image_url" => image_url_ = map_.next_value()?,
-                        "thumb_url" => thumb_url_ = map_.next_value()?,
-                        "footer" => footer_ = map_.next_value()?,
-                        "footer_icon" => footer_icon_ = map_.next_value()?,
-                        "actions" => actions_ = map_.next_value()?,
-                        "fields" => fields_ = map_.next_value()?,
-                        "asset_url" => asset_url_ = map_.next_value()?,
-                        "giphy" => giphy_ = map_.next_value()?,
-                        "og_scrape_url" => og_scrape_url_ = map_.next_value()?,
-                        "original_width" => original_width_ = map_.next_value()?,
-                        "original_height" => original_height_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Attachment, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_fallback: Option<String> = None;
+                let mut __field_color: Option<String> = None;
+                let mut __field_pretext: Option<String> = None;
+                let mut __field_author_name: Option<String> = None;
+                let mut __field_author_link: Option<String> = None;
+                let mut __field_author_icon: Option<String> = None;
+                let mut __field_title: Option<String> = None;
+                let mut __field_title_link: Option<String> = None;
+                let mut __field_text: Option<String> = None;
+                let mut __field_image_url: Option<String> = None;
+                let mut __field_thumb_url: Option<String> = None;
+                let mut __field_footer: Option<String> = None;
+                let mut __field_footer_icon: Option<String> = None;
+                let mut __field_actions: Option<Vec<Action>> = None;
+                let mut __field_fields: Option<Vec<Field>> = None;
+                let mut __field_asset_url: Option<String> = None;
+                let mut __field_giphy: Option<Images> = None;
+                let mut __field_og_scrape_url: Option<String> = None;
+                let mut __field_original_width: Option<i32> = None;
+                let mut __field_original_height: Option<i32> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => __field_type_ = __map.next_value()?,
+                        "fallback" => __field_fallback = __map.next_value()?,
+                        "color" => __field_color = __map.next_value()?,
+                        "pretext" => __field_pretext = __map.next_value()?,
+                        "author_name" => __field_author_name = __map.next_value()?,
+                        "author_link" => __field_author_link = __map.next_value()?,
+                        "author_icon" => __field_author_icon = __map.next_value()?,
+                        "title" => __field_title = __map.next_value()?,
+                        "title_link" => __field_title_link = __map.next_value()?,
+                        "text" => __field_text = __map.next_value()?,
+                        "image_url" => __field_image_url = __map.next_value()?,
+                        "thumb_url" => __field_thumb_url = __map.next_value()?,
+                        "footer" => __field_footer = __map.next_value()?,
+                        "footer_icon" => __field_footer_icon = __map.next_value()?,
+                        "actions" => __field_actions = __map.next_value()?,
+                        "fields" => __field_fields = __map.next_value()?,
+                        "asset_url" => __field_asset_url = __map.next_value()?,
+                        "giphy" => __field_giphy = __map.next_value()?,
+                        "og_scrape_url" => __field_og_scrape_url = __map.next_value()?,
+                        "original_width" => __field_original_width = __map.next_value()?,
+                        "original_height" => __field_original_height = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 Ok(Attachment {
-                    type_,
-                    fallback: fallback_,
-                    color: color_,
-                    pretext: pretext_,
-                    author_name: author_name_,
-                    author_link: author_link_,
-                    author_icon: author_icon_,
-                    title: title_,
-                    title_link: title_link_,
-                    text: text_,
-                    image_url: image_url_,
-                    thumb_url: thumb_url_,
-                    footer: footer_,
-                    footer_icon: footer_icon_,
-                    actions: actions_,
-                    fields: fields_,
-                    asset_url: asset_url_,
-                    giphy: giphy_,
-                    og_scrape_url: og_scrape_url_,
-                    original_width: original_width_,
-                    original_height: original_height_,
-                    custom: custom_,
+                    type_: __field_type_,
+                    fallback: __field_fallback,
+                    color: __field_color,
+                    pretext: __field_pretext,
+                    author_name: __field_author_name,
+                    author_link: __field_author_link,
+                    author_icon: __field_author_icon,
+                    title: __field_title,
+                    title_link: __field_title_link,
+                    text: __field_text,
+                    image_url: __field_image_url,
+                    thumb_url: __field_thumb_url,
+                    footer: __field_footer,
+                    footer_icon: __field_footer_icon,
+                    actions: __field_actions,
+                    fields: __field_fields,
+                    asset_url: __field_asset_url,
+                    giphy: __field_giphy,
+                    og_scrape_url: __field_og_scrape_url,
+                    original_width: __field_original_width,
+                    original_height: __field_original_height,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MessageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("text", &self.text)?;
-        if let Some(value) = &self.mml {
-            map_.serialize_entry("mml", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("text", &self.text)?;
+        if let Some(__value) = &self.mml {
+            __map.serialize_entry("mml", __value)?;
         }
-        if let Some(value) = &self.command {
-            map_.serialize_entry("command", value)?;
+        if let Some(__value) = &self.command {
+            __map.serialize_entry("command", __value)?;
         }
-        map_.serialize_entry("html", &self.html)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("user", &self.user)?;
-        if let Some(value) = &self.member {
-            map_.serialize_entry("member", value)?;
+        __map.serialize_entry("html", &self.html)?;
+        __map.serialize_entry("type", &self.type_)?;
+        __map.serialize_entry("user", &self.user)?;
+        if let Some(__value) = &self.member {
+            __map.serialize_entry("member", __value)?;
         }
-        map_.serialize_entry("attachments", &self.attachments)?;
-        map_.serialize_entry("latest_reactions", &self.latest_reactions)?;
-        map_.serialize_entry("own_reactions", &self.own_reactions)?;
-        map_.serialize_entry("reaction_counts", &self.reaction_counts)?;
-        map_.serialize_entry("reaction_scores", &self.reaction_scores)?;
-        if let Some(value) = &self.reaction_groups {
-            map_.serialize_entry("reaction_groups", value)?;
+        __map.serialize_entry("attachments", &self.attachments)?;
+        __map.serialize_entry("latest_reactions", &self.latest_reactions)?;
+        __map.serialize_entry("own_reactions", &self.own_reactions)?;
+        __map.serialize_entry("reaction_counts", &self.reaction_counts)?;
+        __map.serialize_entry("reaction_scores", &self.reaction_scores)?;
+        if let Some(__value) = &self.reaction_groups {
+            __map.serialize_entry("reaction_groups", __value)?;
         }
-        if let Some(value) = &self.parent_id {
-            map_.serialize_entry("parent_id", value)?;
+        if let Some(__value) = &self.parent_id {
+            __map.serialize_entry("parent_id", __value)?;
         }
-        if let Some(value) = &self.show_in_channel {
-            map_.serialize_entry("show_in_channel", value)?;
+        if let Some(__value) = &self.show_in_channel {
+            __map.serialize_entry("show_in_channel", __value)?;
         }
-        map_.serialize_entry("reply_count", &self.reply_count)?;
-        map_.serialize_entry("deleted_reply_count", &self.deleted_reply_count)?;
-        if let Some(value) = &self.quoted_message_id {
-            map_.serialize_entry("quoted_message_id", value)?;
+        __map.serialize_entry("reply_count", &self.reply_count)?;
+        __map.serialize_entry("deleted_reply_count", &self.deleted_reply_count)?;
+        if let Some(__value) = &self.quoted_message_id {
+            __map.serialize_entry("quoted_message_id", __value)?;
         }
-        if let Some(value) = &self.quoted_message {
-            map_.serialize_entry("quoted_message", value)?;
+        if let Some(__value) = &self.quoted_message {
+            __map.serialize_entry("quoted_message", __value)?;
         }
-        if let Some(value) = &self.thread_participants {
-            map_.serialize_entry("thread_participants", value)?;
+        if let Some(__value) = &self.thread_participants {
+            __map.serialize_entry("thread_participants", __value)?;
         }
-        map_.serialize_entry("cid", &self.cid)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
+        __map.serialize_entry("cid", &self.cid)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(__value) = &self.deleted_at {
+            __map.serialize_entry("deleted_at", __value)?;
         }
-        map_.serialize_entry("shadowed", &self.shadowed)?;
-        if let Some(value) = &self.image_labels {
-            map_.serialize_entry("image_labels", value)?;
+        __map.serialize_entry("shadowed", &self.shadowed)?;
+        if let Some(__value) = &self.image_labels {
+            __map.serialize_entry("image_labels", __value)?;
         }
-        map_.serialize_entry("mentioned_users", &self.mentioned_users)?;
-        if let Some(value) = &self.mentioned_roles {
-            map_.serialize_entry("mentioned_roles", value)?;
+        __map.serialize_entry("mentioned_users", &self.mentioned_users)?;
+        if let Some(__value) = &self.mentioned_roles {
+            __map.serialize_entry("mentioned_roles", __value)?;
         }
-        if let Some(value) = &self.mentioned_group_ids {
-            map_.serialize_entry("mentioned_group_ids", value)?;
+        if let Some(__value) = &self.mentioned_group_ids {
+            __map.serialize_entry("mentioned_group_ids", __value)?;
         }
-        if let Some(value) = &self.mentioned_groups {
-            map_.serialize_entry("mentioned_groups", value)?;
+        if let Some(__value) = &self.mentioned_groups {
+            __map.serialize_entry("mentioned_groups", __value)?;
         }
-        map_.serialize_entry("mentioned_channel", &self.mentioned_channel)?;
-        map_.serialize_entry("mentioned_here", &self.mentioned_here)?;
-        if let Some(value) = &self.i18n {
-            map_.serialize_entry("i18n", value)?;
+        __map.serialize_entry("mentioned_channel", &self.mentioned_channel)?;
+        __map.serialize_entry("mentioned_here", &self.mentioned_here)?;
+        if let Some(__value) = &self.i18n {
+            __map.serialize_entry("i18n", __value)?;
         }
-        map_.serialize_entry("silent", &self.silent)?;
-        map_.serialize_entry("pinned", &self.pinned)?;
-        if let Some(value) = &self.pinned_at {
-            map_.serialize_entry("pinned_at", value)?;
+        __map.serialize_entry("silent", &self.silent)?;
+        __map.serialize_entry("pinned", &self.pinned)?;
+        if let Some(__value) = &self.pinned_at {
+            __map.serialize_entry("pinned_at", __value)?;
         }
-        if let Some(value) = &self.pinned_by {
-            map_.serialize_entry("pinned_by", value)?;
+        if let Some(__value) = &self.pinned_by {
+            __map.serialize_entry("pinned_by", __value)?;
         }
-        if let Some(value) = &self.pin_expires {
-            map_.serialize_entry("pin_expires", value)?;
+        if let Some(__value) = &self.pin_expires {
+            __map.serialize_entry("pin_expires", __value)?;
         }
-        if let Some(value) = &self.message_text_updated_at {
-            map_.serialize_entry("message_text_updated_at", value)?;
+        if let Some(__value) = &self.message_text_updated_at {
+            __map.serialize_entry("message_text_updated_at", __value)?;
         }
-        if let Some(value) = &self.poll_id {
-            map_.serialize_entry("poll_id", value)?;
+        if let Some(__value) = &self.poll_id {
+            __map.serialize_entry("poll_id", __value)?;
         }
-        if let Some(value) = &self.poll {
-            map_.serialize_entry("poll", value)?;
+        if let Some(__value) = &self.poll {
+            __map.serialize_entry("poll", __value)?;
         }
-        if let Some(value) = &self.moderation {
-            map_.serialize_entry("moderation", value)?;
+        if let Some(__value) = &self.moderation {
+            __map.serialize_entry("moderation", __value)?;
         }
-        map_.serialize_entry("restricted_visibility", &self.restricted_visibility)?;
-        if let Some(value) = &self.draft {
-            map_.serialize_entry("draft", value)?;
+        __map.serialize_entry("restricted_visibility", &self.restricted_visibility)?;
+        if let Some(__value) = &self.draft {
+            __map.serialize_entry("draft", __value)?;
         }
-        if let Some(value) = &self.reminder {
-            map_.serialize_entry("reminder", value)?;
+        if let Some(__value) = &self.reminder {
+            __map.serialize_entry("reminder", __value)?;
         }
-        if let Some(value) = &self.shared_location {
-            map_.serialize_entry("shared_location", value)?;
+        if let Some(__value) = &self.shared_location {
+            __map.serialize_entry("shared_location", __value)?;
         }
-        if let Some(value) = &self.deleted_for_me {
-            map_.serialize_entry("deleted_for_me", value)?;
+        if let Some(__value) = &self.deleted_for_me {
+            __map.serialize_entry("deleted_for_me", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "text", "mml", "command", "html", "type", "user", "member", "attachments", "latest_reactions", "own_reactions", "reaction_counts", "reaction_scores", "reaction_groups", "parent_id", "show_in_channel", "reply_count", "deleted_reply_count", "quoted_message_id", "quoted_message", "thread_participants", "cid", "created_at", "updated_at", "deleted_at", "shadowed", "image_labels", "mentioned_users", "mentioned_roles", "mentioned_group_ids", "mentioned_groups", "mentioned_channel", "mentioned_here", "i18n", "silent", "pinned", "pinned_at", "pinned_by", "pin_expires", "message_text_updated_at", "poll_id", "poll", "moderation", "restricted_visibility", "draft", "reminder", "shared_location", "deleted_for_me"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "text", "mml", "command", "html", "type", "user", "member", "attachments", "latest_reactions", "own_reactions", "reaction_counts", "reaction_scores", "reaction_groups", "parent_id", "show_in_channel", "reply_count", "deleted_reply_count", "quoted_message_id", "quoted_message", "thread_participants", "cid", "created_at", "updated_at", "deleted_at", "shadowed", "image_labels", "mentioned_users", "mentioned_roles", "mentioned_group_ids", "mentioned_groups", "mentioned_channel", "mentioned_here", "i18n", "silent", "pinned", "pinned_at", "pinned_by", "pin_expires", "message_text_updated_at", "poll_id", "poll", "moderation", "restricted_visibility", "draft", "reminder", "shared_location", "deleted_for_me"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MessageResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut text_: Option<String> = None;
-                let mut mml_: Option<String> = None;
-                let mut command_: Option<String> = None;
-                let mut html_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut member_: Option<ChannelMemberPartialResponse> = None;
-                let mut attachments_: Option<Vec<Attachment>> = None;
-                let mut latest_reactions_: Option<Vec<ReactionResponse>> = None;
-                let mut own_reactions_: Option<Vec<ReactionResponse>> = None;
-                let mut reaction_counts_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut reaction_scores_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut reaction_groups_: Option<std::collections::BTreeMap<String, ReactionGroupResponse>> = None;
-                let mut parent_id_: Option<String> = None;
-                let mut show_in_channel_: Option<bool> = None;
-                let mut reply_count_: Option<i32> = None;
-                let mut deleted_reply_count_: Option<i32> = None;
-                let mut quoted_message_id_: Option<String> = None;
-                let mut quoted_message_: Option<Box<MessageResponse>> = None;
-                let mut thread_participants_: Option<Vec<UserResponse>> = None;
-                let mut cid_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut shadowed_: Option<bool> = None;
-                let mut image_labels_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut mentioned_users_: Option<Vec<UserResponse>> = None;
-                let mut mentioned_roles_: Option<Vec<String>> = None;
-                let mut mentioned_group_ids_: Option<Vec<String>> = None;
-                let mut mentioned_groups_: Option<Vec<UserGroupResponse>> = None;
-                let mut mentioned_channel_: Option<bool> = None;
-                let mut mentioned_here_: Option<bool> = None;
-                let mut i18n_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut silent_: Option<bool> = None;
-                let mut pinned_: Option<bool> = None;
-                let mut pinned_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut pinned_by_: Option<UserResponse> = None;
-                let mut pin_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut message_text_updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut poll_id_: Option<String> = None;
-                let mut poll_: Option<PollResponseData> = None;
-                let mut moderation_: Option<ModerationV2Response> = None;
-                let mut restricted_visibility_: Option<Vec<String>> = None;
-                let mut draft_: Option<Box<DraftResponse>> = None;
-                let mut reminder_: Option<Box<ReminderResponseData>> = None;
-                let mut shared_location_: Option<Box<SharedLocationResponseData>> = None;
-                let mut deleted_for_me_: Option<bool> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "text" => text_ = Some(map_.next_value()?),
-                        "mml" => mml_ = map_.next_value()?,
-                        "command" => command_ = map_.next_value()?,
-                        "html" => html_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "user" => user_ = Some(map_.next_value()?),
-                        "member" => member_ = map_.next_value()?,
-                        "attachments" => attachments_ = Some(map_.next_value()?),
-                        "latest_reactions" => latest_reactions_ = Some(map_.next_value()?),
-                        "own_reactions" => own_reactions_ = Some(map_.next_value()?),
-                        "reaction_counts" => reaction_counts_ = Some(map_.next_value()?),
-                        "reaction_scores" => reaction_scores_ = Some(map_.next_value()?),
-                        "reaction_groups" => reaction_groups_ = map_.next_value()?,
-                        "parent_id" => parent_id_ = map_.next_value()?,
-                        "show_in_channel" => show_in_channel_ = map_.next_value()?,
-                        "reply_count" => reply_count_ = Some(map_.next_value()?),
-                        "deleted_reply_count" => deleted_reply_count_ = Some(map_.next_value()?),
-                        "quoted_message_id" => quoted_message_id_ = map_.next_value()?,
-                        "quoted_message" => quoted_message_ = map_.next_value()?,
-                        "thread_participants" => thread_participants_ = map_.next_value()?,
-                        "cid" => cid_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "shadowed" => shadowed_ = Some(map_.next_value()?),
-                        "image_labels" => image_labels_ = map_.next_value()?,
-                        "mentioned_users" => mentioned_users_ = Some(map_.next_value()?),
-                        "mentioned_roles" => mentioned_roles_ = map_.next_value()?,
-                        "mentioned_group_ids" => mentioned_group_ids_ = map_.next_value()?,
-                        "mentioned_groups" => mentioned_groups_ = map_.next_value()?,
-                        "mentioned_channel" => mentioned_channel_ = Some(map_.next_value()?),
-                        "mentioned_here" => mentioned_here_ = Some(map_.next_value()?),
-                        "i18n" => i18n_ = map_.next_value()?,
-                        "silent" => silent_ = Some(map_.next_value()?),
-                        "pinned" => pinned_ = Some(map_.next_value()?),
-                        "pinned_at" => pinned_at_ = map_.next_value()?,
-                        "pinned_by" => pinned_by_ = map_.next_value()?,
-                        "pin_expires" => pin_expires_ = map_.next_value()?,
-                        "message_text_updated_at" => message_text_updated_at_ = map_.next_value()?,
-                        "poll_id" => poll_id_ = map_.next_value()?,
-                        "poll" => poll_ = map_.next_value()?,
-                        "moderation" => moderation_ = map_.next_value()?,
-                        "restricted_visibility" => restricted_visibility_ = Some(map_.next_value()?),
-                        "draft" => draft_ = map_.next_value()?,
-                        "reminder" => reminder_ = map_.next_value()?,
-                        "shared_location" => shared_location_ = map_.next_value()?,
-                        "deleted_for_me" => deleted_for_me_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_text: Option<String> = None;
+                let mut __field_mml: Option<String> = None;
+                let mut __field_command: Option<String> = None;
+                let mut __field_html: Option<String> = None;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_member: Option<ChannelMemberPartialResponse> = None;
+                let mut __field_attachments: Option<Vec<Attachment>> = None;
+                let mut __field_latest_reactions: Option<Vec<ReactionResponse>> = None;
+                let mut __field_own_reactions: Option<Vec<ReactionResponse>> = None;
+                let mut __field_reaction_counts: Option<std::collections::BTreeMap<String, i32>> = None;
+                let mut __field_reaction_scores: Option<std::collections::BTreeMap<String, i32>> = None;
+                let mut __field_reaction_groups: Option<std::collections::BTreeMap<String, ReactionGroupResponse>> = None;
+                let mut __field_parent_id: Option<String> = None;
+                let mut __field_show_in_channel: Option<bool> = None;
+                let mut __field_reply_count: Option<i32> = None;
+                let mut __field_deleted_reply_count: Option<i32> = None;
+                let mut __field_quoted_message_id: Option<String> = None;
+                let mut __field_quoted_message: Option<Box<MessageResponse>> = None;
+                let mut __field_thread_participants: Option<Vec<UserResponse>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_shadowed: Option<bool> = None;
+                let mut __field_image_labels: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
+                let mut __field_mentioned_users: Option<Vec<UserResponse>> = None;
+                let mut __field_mentioned_roles: Option<Vec<String>> = None;
+                let mut __field_mentioned_group_ids: Option<Vec<String>> = None;
+                let mut __field_mentioned_groups: Option<Vec<UserGroupResponse>> = None;
+                let mut __field_mentioned_channel: Option<bool> = None;
+                let mut __field_mentioned_here: Option<bool> = None;
+                let mut __field_i18n: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut __field_silent: Option<bool> = None;
+                let mut __field_pinned: Option<bool> = None;
+                let mut __field_pinned_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_pinned_by: Option<UserResponse> = None;
+                let mut __field_pin_expires: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_message_text_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_poll_id: Option<String> = None;
+                let mut __field_poll: Option<PollResponseData> = None;
+                let mut __field_moderation: Option<ModerationV2Response> = None;
+                let mut __field_restricted_visibility: Option<Vec<String>> = None;
+                let mut __field_draft: Option<Box<DraftResponse>> = None;
+                let mut __field_reminder: Option<Box<ReminderResponseData>> = None;
+                let mut __field_shared_location: Option<Box<SharedLocationResponseData>> = None;
+                let mut __field_deleted_for_me: Option<bool> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "text" => __field_text = Some(__map.next_value()?),
+                        "mml" => __field_mml = __map.next_value()?,
+                        "command" => __field_command = __map.next_value()?,
+                        "html" => __field_html = Some(__map.next_value()?),
+                        "type" => __field_type_ = Some(__map.next_value()?),
+                        "user" => __field_user = Some(__map.next_value()?),
+                        "member" => __field_member = __map.next_value()?,
+                        "attachments" => __field_attachments = Some(__map.next_value()?),
+                        "latest_reactions" => __field_latest_reactions = Some(__map.next_value()?),
+                        "own_reactions" => __field_own_reactions = Some(__map.next_value()?),
+                        "reaction_counts" => __field_reaction_counts = Some(__map.next_value()?),
+                        "reaction_scores" => __field_reaction_scores = Some(__map.next_value()?),
+                        "reaction_groups" => __field_reaction_groups = __map.next_value()?,
+                        "parent_id" => __field_parent_id = __map.next_value()?,
+                        "show_in_channel" => __field_show_in_channel = __map.next_value()?,
+                        "reply_count" => __field_reply_count = Some(__map.next_value()?),
+                        "deleted_reply_count" => __field_deleted_reply_count = Some(__map.next_value()?),
+                        "quoted_message_id" => __field_quoted_message_id = __map.next_value()?,
+                        "quoted_message" => __field_quoted_message = __map.next_value()?,
+                        "thread_participants" => __field_thread_participants = __map.next_value()?,
+                        "cid" => __field_cid = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "deleted_at" => __field_deleted_at = __map.next_value()?,
+                        "shadowed" => __field_shadowed = Some(__map.next_value()?),
+                        "image_labels" => __field_image_labels = __map.next_value()?,
+                        "mentioned_users" => __field_mentioned_users = Some(__map.next_value()?),
+                        "mentioned_roles" => __field_mentioned_roles = __map.next_value()?,
+                        "mentioned_group_ids" => __field_mentioned_group_ids = __map.next_value()?,
+                        "mentioned_groups" => __field_mentioned_groups = __map.next_value()?,
+                        "mentioned_channel" => __field_mentioned_channel = Some(__map.next_value()?),
+                        "mentioned_here" => __field_mentioned_here = Some(__map.next_value()?),
+                        "i18n" => __field_i18n = __map.next_value()?,
+                        "silent" => __field_silent = Some(__map.next_value()?),
+                        "pinned" => __field_pinned = Some(__map.next_value()?),
+                        "pinned_at" => __field_pinned_at = __map.next_value()?,
+                        "pinned_by" => __field_pinned_by = __map.next_value()?,
+                        "pin_expires" => __field_pin_expires = __map.next_value()?,
+                        "message_text_updated_at" => __field_message_text_updated_at = __map.next_value()?,
+                        "poll_id" => __field_poll_id = __map.next_value()?,
+                        "poll" => __field_poll = __map.next_value()?,
+                        "moderation" => __field_moderation = __map.next_value()?,
+                        "restricted_visibility" => __field_restricted_visibility = Some(__map.next_value()?),
+                        "draft" => __field_draft = __map.next_value()?,
+                        "reminder" => __field_reminder = __map.next_value()?,
+                        "shared_location" => __field_shared_location = __map.next_value()?,
+                        "deleted_for_me" => __field_deleted_for_me = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(user_) = user_ else {
+                let Some(__field_user) = __field_user else {
                     return Err(serde::de::Error::missing_field("user"));
                 };
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(MessageResponse {
-                    id: id_.unwrap_or_default(),
-                    text: text_.unwrap_or_default(),
-                    mml: mml_,
-                    command: command_,
-                    html: html_.unwrap_or_default(),
-                    type_: type_.unwrap_or_default(),
-                    user: user_,
-                    member: member_,
-                    attachments: attachments_.unwrap_or_default(),
-                    latest_reactions: latest_reactions_.unwrap_or_default(),
-                    own_reactions: own_reactions_.unwrap_or_default(),
-                    reaction_counts: reaction_counts_.unwrap_or_default(),
-                    reaction_scores: reaction_scores_.unwrap_or_default(),
-                    reaction_groups: reaction_groups_,
-                    parent_id: parent_id_,
-                    show_in_channel: show_in_channel_,
-                    reply_count: reply_count_.unwrap_or_default(),
-                    deleted_reply_count: deleted_reply_count_.unwrap_or_default(),
-                    quoted_message_id: quoted_message_id_,
-                    quoted_message: quoted_message_,
-                    thread_participants: thread_participants_,
-                    cid: cid_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    shadowed: shadowed_.unwrap_or_default(),
-                    image_labels: image_labels_,
-                    mentioned_users: mentioned_users_.unwrap_or_default(),
-                    mentioned_roles: mentioned_roles_,
-                    mentioned_group_ids: mentioned_group_ids_,
-                    mentioned_groups: mentioned_groups_,
-                    mentioned_channel: mentioned_channel_.unwrap_or_default(),
-                    mentioned_here: mentioned_here_.unwrap_or_default(),
-                    i18n: i18n_,
-                    silent: silent_.unwrap_or_default(),
-                    pinned: pinned_.unwrap_or_default(),
-                    pinned_at: pinned_at_,
-                    pinned_by: pinned_by_,
-                    pin_expires: pin_expires_,
-                    message_text_updated_at: message_text_updated_at_,
-                    poll_id: poll_id_,
-                    poll: poll_,
-                    moderation: moderation_,
-                    restricted_visibility: restricted_visibility_.unwrap_or_default(),
-                    draft: draft_,
-                    reminder: reminder_,
-                    shared_location: shared_location_,
-                    deleted_for_me: deleted_for_me_,
-                    custom: custom_,
+                    id: __field_id.unwrap_or_default(),
+                    text: __field_text.unwrap_or_default(),
+                    mml: __field_mml,
+                    command: __field_command,
+                    html: __field_html.unwrap_or_default(),
+                    type_: __field_type_.unwrap_or_default(),
+                    user: __field_user,
+                    member: __field_member,
+                    attachments: __field_attachments.unwrap_or_default(),
+                    latest_reactions: __field_latest_reactions.unwrap_or_default(),
+                    own_reactions: __field_own_reactions.unwrap_or_default(),
+                    reaction_counts: __field_reaction_counts.unwrap_or_default(),
+                    reaction_scores: __field_reaction_scores.unwrap_or_default(),
+                    reaction_groups: __field_reaction_groups,
+                    parent_id: __field_parent_id,
+                    show_in_channel: __field_show_in_channel,
+                    reply_count: __field_reply_count.unwrap_or_default(),
+                    deleted_reply_count: __field_deleted_reply_count.unwrap_or_default(),
+                    quoted_message_id: __field_quoted_message_id,
+                    quoted_message: __field_quoted_message,
+                    thread_participants: __field_thread_participants,
+                    cid: __field_cid.unwrap_or_default(),
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    deleted_at: __field_deleted_at,
+                    shadowed: __field_shadowed.unwrap_or_default(),
+                    image_labels: __field_image_labels,
+                    mentioned_users: __field_mentioned_users.unwrap_or_default(),
+                    mentioned_roles: __field_mentioned_roles,
+                    mentioned_group_ids: __field_mentioned_group_ids,
+                    mentioned_groups: __field_mentioned_groups,
+                    mentioned_channel: __field_mentioned_channel.unwrap_or_default(),
+                    mentioned_here: __field_mentioned_here.unwrap_or_default(),
+                    i18n: __field_i18n,
+                    silent: __field_silent.unwrap_or_default(),
+                    pinned: __field_pinned.unwrap_or_default(),
+                    pinned_at: __field_pinned_at,
+                    pinned_by: __field_pinned_by,
+                    pin_expires: __field_pin_expires,
+                    message_text_updated_at: __field_message_text_updated_at,
+                    poll_id: __field_poll_id,
+                    poll: __field_poll,
+                    moderation: __field_moderation,
+                    restricted_visibility: __field_restricted_visibility.unwrap_or_default(),
+                    draft: __field_draft,
+                    reminder: __field_reminder,
+                    shared_location: __field_shared_location,
+                    deleted_for_me: __field_deleted_for_me,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MessageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.id {
+            __map.serialize_entry("id", __value)?;
         }
-        if let Some(value) = &self.text {
-            map_.serialize_entry("text", value)?;
+        if let Some(__value) = &self.text {
+            __map.serialize_entry("text", __value)?;
         }
-        if let Some(value) = &self.mml {
-            map_.serialize_entry("mml", value)?;
+        if let Some(__value) = &self.mml {
+            __map.serialize_entry("mml", __value)?;
         }
-        if let Some(value) = &self.attachments {
-            map_.serialize_entry("attachments", value)?;
+        if let Some(__value) = &self.attachments {
+            __map.serialize_entry("attachments", __value)?;
         }
-        if let Some(value) = &self.parent_id {
-            map_.serialize_entry("parent_id", value)?;
+        if let Some(__value) = &self.parent_id {
+            __map.serialize_entry("parent_id", __value)?;
         }
-        if let Some(value) = &self.show_in_channel {
-            map_.serialize_entry("show_in_channel", value)?;
+        if let Some(__value) = &self.show_in_channel {
+            __map.serialize_entry("show_in_channel", __value)?;
         }
-        if let Some(value) = &self.mentioned_users {
-            map_.serialize_entry("mentioned_users", value)?;
+        if let Some(__value) = &self.mentioned_users {
+            __map.serialize_entry("mentioned_users", __value)?;
         }
-        if let Some(value) = &self.mentioned_roles {
-            map_.serialize_entry("mentioned_roles", value)?;
+        if let Some(__value) = &self.mentioned_roles {
+            __map.serialize_entry("mentioned_roles", __value)?;
         }
-        if let Some(value) = &self.mentioned_group_ids {
-            map_.serialize_entry("mentioned_group_ids", value)?;
+        if let Some(__value) = &self.mentioned_group_ids {
+            __map.serialize_entry("mentioned_group_ids", __value)?;
         }
-        if let Some(value) = &self.mentioned_channel {
-            map_.serialize_entry("mentioned_channel", value)?;
+        if let Some(__value) = &self.mentioned_channel {
+            __map.serialize_entry("mentioned_channel", __value)?;
         }
-        if let Some(value) = &self.mentioned_here {
-            map_.serialize_entry("mentioned_here", value)?;
+        if let Some(__value) = &self.mentioned_here {
+            __map.serialize_entry("mentioned_here", __value)?;
         }
-        if let Some(value) = &self.quoted_message_id {
-            map_.serialize_entry("quoted_message_id", value)?;
+        if let Some(__value) = &self.quoted_message_id {
+            __map.serialize_entry("quoted_message_id", __value)?;
         }
-        if let Some(value) = &self.html {
-            map_.serialize_entry("html", value)?;
+        if let Some(__value) = &self.html {
+            __map.serialize_entry("html", __value)?;
         }
-        if let Some(value) = &self.type_ {
-            map_.serialize_entry("type", value)?;
+        if let Some(__value) = &self.type_ {
+            __map.serialize_entry("type", __value)?;
         }
-        if let Some(value) = &self.silent {
-            map_.serialize_entry("silent", value)?;
+        if let Some(__value) = &self.silent {
+            __map.serialize_entry("silent", __value)?;
         }
-        if let Some(value) = &self.pinned {
-            map_.serialize_entry("pinned", value)?;
+        if let Some(__value) = &self.pinned {
+            __map.serialize_entry("pinned", __value)?;
         }
-        if let Some(value) = &self.pinned_at {
-            map_.serialize_entry("pinned_at", value)?;
+        if let Some(__value) = &self.pinned_at {
+            __map.serialize_entry("pinned_at", __value)?;
         }
-        if let Some(value) = &self.pin_expires {
-            map_.serialize_entry("pin_expires", value)?;
+        if let Some(__value) = &self.pin_expires {
+            __map.serialize_entry("pin_expires", __value)?;
         }
-        if let Some(value) = &self.restricted_visibility {
-            map_.serialize_entry("restricted_visibility", value)?;
+        if let Some(__value) = &self.restricted_visibility {
+            __map.serialize_entry("restricted_visibility", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.poll_id {
-            map_.serialize_entry("poll_id", value)?;
+        if let Some(__value) = &self.poll_id {
+            __map.serialize_entry("poll_id", __value)?;
         }
-        if let Some(value) = &self.shared_location {
-            map_.serialize_entry("shared_location", value)?;
+        if let Some(__value) = &self.shared_location {
+            __map.serialize_entry("shared_location", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "text", "mml", "attachments", "parent_id", "show_in_channel", "mentioned_users", "mentioned_roles", "mentioned_group_ids", "mentioned_channel", "mentioned_here", "quoted_message_id", "html", "type", "silent", "pinned", "pinned_at", "pin_expires", "restricted_visibility", "user_id", "user", "poll_id", "shared_location"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "text", "mml", "attachments", "parent_id", "show_in_channel", "mentioned_users", "mentioned_roles", "mentioned_group_ids", "mentioned_channel", "mentioned_here", "quoted_message_id", "html", "type", "silent", "pinned", "pinned_at", "pin_expires", "restricted_visibility", "user_id", "user", "poll_id", "shared_location"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MessageRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut text_: Option<String> = None;
-                let mut mml_: Option<String> = None;
-                let mut attachments_: Option<Vec<Attachment>> = None;
-                let mut parent_id_: Option<String> = None;
-                let mut show_in_channel_: Option<bool> = None;
-                let mut mentioned_users_: Option<Vec<String>> = None;
-                let mut mentioned_roles_: Option<Vec<String>> = None;
-                let mut mentioned_group_ids_: Option<Vec<String>> = None;
-                let mut mentioned_channel_: Option<bool> = None;
-                let mut mentioned_here_: Option<bool> = None;
-                let mut quoted_message_id_: Option<String> = None;
-                let mut html_: Option<String> = None;
-                let mut type_: Option<MessageRequestType> = None;
-                let mut silent_: Option<bool> = None;
-                let mut pinned_: Option<bool> = None;
-                let mut pinned_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut pin_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut restricted_visibility_: Option<Vec<String>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                let mut poll_id_: Option<String> = None;
-                let mut shared_location_: Option<SharedLocation> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = map_.next_value()?,
-                        "text" => text_ = map_.next_value()?,
-                        "mml" => mml_ = map_.next_value()?,
-                        "attachments" => attachments_ = map_.next_value()?,
-                        "parent_id" => parent_id_ = map_.next_value()?,
-                        "show_in_channel" => show_in_channel_ = map_.next_value()?,
-                        "mentioned_users" => mentioned_users_ = map_.next_value()?,
-                        "mentioned_roles" => mentioned_roles_ = map_.next_value()?,
-                        "mentioned_group_ids" => mentioned_group_ids_ = map_.next_value()?,
-                        "mentioned_channel" => mentioned_channel_ = map_.next_value()?,
-                        "mentioned_here" => mentioned_here_ = map_.next_value()?,
-                        "quoted_message_id" => quoted_message_id_ = map_.next_value()?,
-                        "html" => html_ = map_.next_value()?,
-                        "type" => type_ = map_.next_value()?,
-                        "silent" => silent_ = map_.next_value()?,
-                        "pinned" => pinned_ = map_.next_value()?,
-                        "pinned_at" => pinned_at_ = map_.next_value()?,
-                        "pin_expires" => pin_expires_ = map_.next_value()?,
-                        "restricted_visibility" => restricted_visibility_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "poll_id" => poll_id_ = map_.next_value()?,
-                        "shared_location" => shared_location_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_text: Option<String> = None;
+                let mut __field_mml: Option<String> = None;
+                let mut __field_attachments: Option<Vec<Attachment>> = None;
+                let mut __field_parent_id: Option<String> = None;
+                let mut __field_show_in_channel: Option<bool> = None;
+                let mut __field_mentioned_users: Option<Vec<String>> = None;
+                let mut __field_mentioned_roles: Option<Vec<String>> = None;
+                let mut __field_mentioned_group_ids: Option<Vec<String>> = None;
+                let mut __field_mentioned_channel: Option<bool> = None;
+                let mut __field_mentioned_here: Option<bool> = None;
+                let mut __field_quoted_message_id: Option<String> = None;
+                let mut __field_html: Option<String> = None;
+                let mut __field_type_: Option<MessageRequestType> = None;
+                let mut __field_silent: Option<bool> = None;
+                let mut __field_pinned: Option<bool> = None;
+                let mut __field_pinned_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_pin_expires: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_restricted_visibility: Option<Vec<String>> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                let mut __field_poll_id: Option<String> = None;
+                let mut __field_shared_location: Option<SharedLocation> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = __map.next_value()?,
+                        "text" => __field_text = __map.next_value()?,
+                        "mml" => __field_mml = __map.next_value()?,
+                        "attachments" => __field_attachments = __map.next_value()?,
+                        "parent_id" => __field_parent_id = __map.next_value()?,
+                        "show_in_channel" => __field_show_in_channel = __map.next_value()?,
+                        "mentioned_users" => __field_mentioned_users = __map.next_value()?,
+                        "mentioned_roles" => __field_mentioned_roles = __map.next_value()?,
+                        "mentioned_group_ids" => __field_mentioned_group_ids = __map.next_value()?,
+                        "mentioned_channel" => __field_mentioned_channel = __map.next_value()?,
+                        "mentioned_here" => __field_mentioned_here = __map.next_value()?,
+                        "quoted_message_id" => __field_quoted_message_id = __map.next_value()?,
+                        "html" => __field_html = __map.next_value()?,
+                        "type" => __field_type_ = __map.next_value()?,
+                        "silent" => __field_silent = __map.next_value()?,
+                        "pinned" => __field_pinned = __map.next_value()?,
+                        "pinned_at" => __field_pinned_at = __map.next_value()?,
+                        "pin_expires" => __field_pin_expires = __map.next_value()?,
+                        "restricted_visibility" => __field_restricted_visibility = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "poll_id" => __field_poll_id = __map.next_value()?,
+                        "shared_location" => __field_shared_location = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 Ok(MessageRequest {
-                    id: id_,
-                    text: text_,
-                    mml: mml_,
-                    attachments: attachments_,
-                    parent_id: parent_id_,
-                    show_in_channel: show_in_channel_,
-                    mentioned_users: mentioned_users_,
-                    mentioned_roles: mentioned_roles_,
-                    mentioned_group_ids: mentioned_group_ids_,
-                    mentioned_channel: mentioned_channel_,
-                    mentioned_here: mentioned_here_,
-                    quoted_message_id: quoted_message_id_,
-                    html: html_,
-                    type_,
-                    silent: silent_,
-                    pinned: pinned_,
-                    pinned_at: pinned_at_,
-                    pin_expires: pin_expires_,
-                    restricted_visibility: restricted_visibility_,
-                    user_id: user_id_,
-                    user: user_,
-                    poll_id: poll_id_,
-                    shared_location: shared_location_,
-                    custom: custom_,
+                    id: __field_id,
+                    text: __field_text,
+                    mml: __field_mml,
+                    attachments: __field_attachments,
+                    parent_id: __field_parent_id,
+                    show_in_channel: __field_show_in_channel,
+                    mentioned_users: __field_mentioned_users,
+                    mentioned_roles: __field_mentioned_roles,
+                    mentioned_group_ids: __field_mentioned_group_ids,
+                    mentioned_channel: __field_mentioned_channel,
+                    mentioned_here: __field_mentioned_here,
+                    quoted_message_id: __field_quoted_message_id,
+                    html: __field_html,
+                    type_: __field_type_,
+                    silent: __field_silent,
+                    pinned: __field_pinned,
+                    pinned_at: __field_pinned_at,
+                    pin_expires: __field_pin_expires,
+                    restricted_visibility: __field_restricted_visibility,
+                    user_id: __field_user_id,
+                    user: __field_user,
+                    poll_id: __field_poll_id,
+                    shared_location: __field_shared_location,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MessageUpdate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.old_text {
-            map_.serialize_entry("old_text", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.old_text {
+            __map.serialize_entry("old_text", __value)?;
         }
-        if let Some(value) = &self.change_set {
-            map_.serialize_entry("change_set", value)?;
+        if let Some(__value) = &self.change_set {
+            __map.serialize_entry("change_set", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageUpdate` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MessageUpdate` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageUpdate, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut old_text_: Option<String> = None;
-                let mut change_set_: Option<MessageChangeSet> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "old_text" => old_text_ = map_.next_value()?,
-                        "change_set" => change_set_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageUpdate, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_old_text: Option<String> = None;
+                let mut __field_change_set: Option<MessageChangeSet> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "old_text" => __field_old_text = __map.next_value()?,
+                        "change_set" => __field_change_set = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(MessageUpdate {
-                    old_text: old_text_,
-                    change_set: change_set_,
+                    old_text: __field_old_text,
+                    change_set: __field_change_set,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MessageChangeSet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("custom", &self.custom)?;
-        map_.serialize_entry("text", &self.text)?;
-        map_.serialize_entry("mml", &self.mml)?;
-        map_.serialize_entry("html", &self.html)?;
-        map_.serialize_entry("attachments", &self.attachments)?;
-        map_.serialize_entry("mentioned_user_ids", &self.mentioned_user_ids)?;
-        map_.serialize_entry("quoted_message_id", &self.quoted_message_id)?;
-        map_.serialize_entry("silent", &self.silent)?;
-        map_.serialize_entry("pin", &self.pin)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("custom", &self.custom)?;
+        __map.serialize_entry("text", &self.text)?;
+        __map.serialize_entry("mml", &self.mml)?;
+        __map.serialize_entry("html", &self.html)?;
+        __map.serialize_entry("attachments", &self.attachments)?;
+        __map.serialize_entry("mentioned_user_ids", &self.mentioned_user_ids)?;
+        __map.serialize_entry("quoted_message_id", &self.quoted_message_id)?;
+        __map.serialize_entry("silent", &self.silent)?;
+        __map.serialize_entry("pin", &self.pin)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageChangeSet {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageChangeSet;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageChangeSet` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MessageChangeSet` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageChangeSet, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut custom_: Option<bool> = None;
-                let mut text_: Option<bool> = None;
-                let mut mml_: Option<bool> = None;
-                let mut html_: Option<bool> = None;
-                let mut attachments_: Option<bool> = None;
-                let mut mentioned_user_ids_: Option<bool> = None;
-                let mut quoted_message_id_: Option<bool> = None;
-                let mut silent_: Option<bool> = None;
-                let mut pin_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "custom" => custom_ = Some(map_.next_value()?),
-                        "text" => text_ = Some(map_.next_value()?),
-                        "mml" => mml_ = Some(map_.next_value()?),
-                        "html" => html_ = Some(map_.next_value()?),
-                        "attachments" => attachments_ = Some(map_.next_value()?),
-                        "mentioned_user_ids" => mentioned_user_ids_ = Some(map_.next_value()?),
-                        "quoted_message_id" => quoted_message_id_ = Some(map_.next_value()?),
-                        "silent" => silent_ = Some(map_.next_value()?),
-                        "pin" => pin_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageChangeSet, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_custom: Option<bool> = None;
+                let mut __field_text: Option<bool> = None;
+                let mut __field_mml: Option<bool> = None;
+                let mut __field_html: Option<bool> = None;
+                let mut __field_attachments: Option<bool> = None;
+                let mut __field_mentioned_user_ids: Option<bool> = None;
+                let mut __field_quoted_message_id: Option<bool> = None;
+                let mut __field_silent: Option<bool> = None;
+                let mut __field_pin: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "custom" => __field_custom = Some(__map.next_value()?),
+                        "text" => __field_text = Some(__map.next_value()?),
+                        "mml" => __field_mml = Some(__map.next_value()?),
+                        "html" => __field_html = Some(__map.next_value()?),
+                        "attachments" => __field_attachments = Some(__map.next_value()?),
+                        "mentioned_user_ids" => __field_mentioned_user_ids = Some(__map.next_value()?),
+                        "quoted_message_id" => __field_quoted_message_id = Some(__map.next_value()?),
+                        "silent" => __field_silent = Some(__map.next_value()?),
+                        "pin" => __field_pin = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(MessageChangeSet {
-                    custom: custom_.unwrap_or_default(),
-                    text: text_.unwrap_or_default(),
-                    mml: mml_.unwrap_or_default(),
-                    html: html_.unwrap_or_default(),
-                    attachments: attachments_.unwrap_or_default(),
-                    mentioned_user_ids: mentioned_user_ids_.unwrap_or_default(),
-                    quoted_message_id: quoted_message_id_.unwrap_or_default(),
-                    silent: silent_.unwrap_or_default(),
-                    pin: pin_.unwrap_or_default(),
+                    custom: __field_custom.unwrap_or_default(),
+                    text: __field_text.unwrap_or_default(),
+                    mml: __field_mml.unwrap_or_default(),
+                    html: __field_html.unwrap_or_default(),
+                    attachments: __field_attachments.unwrap_or_default(),
+                    mentioned_user_ids: __field_mentioned_user_ids.unwrap_or_default(),
+                    quoted_message_id: __field_quoted_message_id.unwrap_or_default(),
+                    silent: __field_silent.unwrap_or_default(),
+                    pin: __field_pin.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ModerationV2Response {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("action", &self.action)?;
-        map_.serialize_entry("original_text", &self.original_text)?;
-        if let Some(value) = &self.text_harms {
-            map_.serialize_entry("text_harms", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("action", &self.action)?;
+        __map.serialize_entry("original_text", &self.original_text)?;
+        if let Some(__value) = &self.text_harms {
+            __map.serialize_entry("text_harms", __value)?;
         }
-        if let Some(value) = &self.image_harms {
-            map_.serialize_entry("image_harms", value)?;
+        if let Some(__value) = &self.image_harms {
+            __map.serialize_entry("image_harms", __value)?;
         }
-        if let Some(value) = &self.blocklist_matched {
-            map_.serialize_entry("blocklist_matched", value)?;
+        if let Some(__value) = &self.blocklist_matched {
+            __map.serialize_entry("blocklist_matched", __value)?;
         }
-        if let Some(value) = &self.blocklists_matched {
-            map_.serialize_entry("blocklists_matched", value)?;
+        if let Some(__value) = &self.blocklists_matched {
+            __map.serialize_entry("blocklists_matched", __value)?;
         }
-        if let Some(value) = &self.semantic_filter_matched {
-            map_.serialize_entry("semantic_filter_matched", value)?;
+        if let Some(__value) = &self.semantic_filter_matched {
+            __map.serialize_entry("semantic_filter_matched", __value)?;
         }
-        if let Some(value) = &self.platform_circumvented {
-            map_.serialize_entry("platform_circumvented", value)?;
+        if let Some(__value) = &self.platform_circumvented {
+            __map.serialize_entry("platform_circumvented", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ModerationV2Response {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ModerationV2Response;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ModerationV2Response` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ModerationV2Response` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ModerationV2Response, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut action_: Option<String> = None;
-                let mut original_text_: Option<String> = None;
-                let mut text_harms_: Option<Vec<String>> = None;
-                let mut image_harms_: Option<Vec<String>> = None;
-                let mut blocklist_matched_: Option<String> = None;
-                let mut blocklists_matched_: Option<Vec<String>> = None;
-                let mut semantic_filter_matched_: Option<String> = None;
-                let mut platform_circumvented_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "action" => action_ = Some(map_.next_value()?),
-                        "original_text" => original_text_ = Some(map_.next_value()?),
-                        "text_harms" => text_harms_ = map_.next_value()?,
-                        "image_harms" => image_harms_ = map_.next_value()?,
-                        "blocklist_matched" => blocklist_matched_ = map_.next_value()?,
-                        "blocklists_matched" => blocklists_matched_ = map_.next_value()?,
-                        "semantic_filter_matched" => semantic_filter_matched_ = map_.next_value()?,
-                        "platform_circumvented" => platform_circumvented_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ModerationV2Response, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_action: Option<String> = None;
+                let mut __field_original_text: Option<String> = None;
+                let mut __field_text_harms: Option<Vec<String>> = None;
+                let mut __field_image_harms: Option<Vec<String>> = None;
+                let mut __field_blocklist_matched: Option<String> = None;
+                let mut __field_blocklists_matched: Option<Vec<String>> = None;
+                let mut __field_semantic_filter_matched: Option<String> = None;
+                let mut __field_platform_circumvented: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "action" => __field_action = Some(__map.next_value()?),
+                        "original_text" => __field_original_text = Some(__map.next_value()?),
+                        "text_harms" => __field_text_harms = __map.next_value()?,
+                        "image_harms" => __field_image_harms = __map.next_value()?,
+                        "blocklist_matched" => __field_blocklist_matched = __map.next_value()?,
+                        "blocklists_matched" => __field_blocklists_matched = __map.next_value()?,
+                        "semantic_filter_matched" => __field_semantic_filter_matched = __map.next_value()?,
+                        "platform_circumvented" => __field_platform_circumvented = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ModerationV2Response {
-                    action: action_.unwrap_or_default(),
-                    original_text: original_text_.unwrap_or_default(),
-                    text_harms: text_harms_,
-                    image_harms: image_harms_,
-                    blocklist_matched: blocklist_matched_,
-                    blocklists_matched: blocklists_matched_,
-                    semantic_filter_matched: semantic_filter_matched_,
-                    platform_circumvented: platform_circumvented_,
+                    action: __field_action.unwrap_or_default(),
+                    original_text: __field_original_text.unwrap_or_default(),
+                    text_harms: __field_text_harms,
+                    image_harms: __field_image_harms,
+                    blocklist_matched: __field_blocklist_matched,
+                    blocklists_matched: __field_blocklists_matched,
+                    semantic_filter_matched: __field_semantic_filter_matched,
+                    platform_circumvented: __field_platform_circumvented,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CommitMessageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let map_ = serializer.serialize_map(None)?;
-        map_.end()
+        let __map = serializer.serialize_map(None)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CommitMessageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommitMessageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CommitMessageRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CommitMessageRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CommitMessageRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                while let Some(_key) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    map_.next_value::<serde::de::IgnoredAny>()?;
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CommitMessageRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    __map.next_value::<serde::de::IgnoredAny>()?;
                 }
                 Ok(CommitMessageRequest {
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -7,2643 +7,2643 @@
 use super::*;
 
 impl serde::Serialize for BanRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("target_user_id", &self.target_user_id)?;
-        if let Some(value) = &self.timeout {
-            map_.serialize_entry("timeout", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("target_user_id", &self.target_user_id)?;
+        if let Some(__value) = &self.timeout {
+            __map.serialize_entry("timeout", __value)?;
         }
-        if let Some(value) = &self.reason {
-            map_.serialize_entry("reason", value)?;
+        if let Some(__value) = &self.reason {
+            __map.serialize_entry("reason", __value)?;
         }
-        if let Some(value) = &self.channel_cid {
-            map_.serialize_entry("channel_cid", value)?;
+        if let Some(__value) = &self.channel_cid {
+            __map.serialize_entry("channel_cid", __value)?;
         }
-        if let Some(value) = &self.shadow {
-            map_.serialize_entry("shadow", value)?;
+        if let Some(__value) = &self.shadow {
+            __map.serialize_entry("shadow", __value)?;
         }
-        if let Some(value) = &self.ip_ban {
-            map_.serialize_entry("ip_ban", value)?;
+        if let Some(__value) = &self.ip_ban {
+            __map.serialize_entry("ip_ban", __value)?;
         }
-        if let Some(value) = &self.banned_by_id {
-            map_.serialize_entry("banned_by_id", value)?;
+        if let Some(__value) = &self.banned_by_id {
+            __map.serialize_entry("banned_by_id", __value)?;
         }
-        if let Some(value) = &self.banned_by {
-            map_.serialize_entry("banned_by", value)?;
+        if let Some(__value) = &self.banned_by {
+            __map.serialize_entry("banned_by", __value)?;
         }
-        if let Some(value) = &self.delete_messages {
-            map_.serialize_entry("delete_messages", value)?;
+        if let Some(__value) = &self.delete_messages {
+            __map.serialize_entry("delete_messages", __value)?;
         }
-        if let Some(value) = &self.delete_reactions {
-            map_.serialize_entry("delete_reactions", value)?;
+        if let Some(__value) = &self.delete_reactions {
+            __map.serialize_entry("delete_reactions", __value)?;
         }
-        if let Some(value) = &self.ban_from_future_channels {
-            map_.serialize_entry("ban_from_future_channels", value)?;
+        if let Some(__value) = &self.ban_from_future_channels {
+            __map.serialize_entry("ban_from_future_channels", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BanRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BanRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BanRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `BanRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BanRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut target_user_id_: Option<String> = None;
-                let mut timeout_: Option<i64> = None;
-                let mut reason_: Option<String> = None;
-                let mut channel_cid_: Option<String> = None;
-                let mut shadow_: Option<bool> = None;
-                let mut ip_ban_: Option<bool> = None;
-                let mut banned_by_id_: Option<String> = None;
-                let mut banned_by_: Option<UserRequest> = None;
-                let mut delete_messages_: Option<BanRequestDeleteMessages> = None;
-                let mut delete_reactions_: Option<bool> = None;
-                let mut ban_from_future_channels_: Option<bool> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "target_user_id" => target_user_id_ = Some(map_.next_value()?),
-                        "timeout" => timeout_ = map_.next_value()?,
-                        "reason" => reason_ = map_.next_value()?,
-                        "channel_cid" => channel_cid_ = map_.next_value()?,
-                        "shadow" => shadow_ = map_.next_value()?,
-                        "ip_ban" => ip_ban_ = map_.next_value()?,
-                        "banned_by_id" => banned_by_id_ = map_.next_value()?,
-                        "banned_by" => banned_by_ = map_.next_value()?,
-                        "delete_messages" => delete_messages_ = map_.next_value()?,
-                        "delete_reactions" => delete_reactions_ = map_.next_value()?,
-                        "ban_from_future_channels" => ban_from_future_channels_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<BanRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_target_user_id: Option<String> = None;
+                let mut __field_timeout: Option<i64> = None;
+                let mut __field_reason: Option<String> = None;
+                let mut __field_channel_cid: Option<String> = None;
+                let mut __field_shadow: Option<bool> = None;
+                let mut __field_ip_ban: Option<bool> = None;
+                let mut __field_banned_by_id: Option<String> = None;
+                let mut __field_banned_by: Option<UserRequest> = None;
+                let mut __field_delete_messages: Option<BanRequestDeleteMessages> = None;
+                let mut __field_delete_reactions: Option<bool> = None;
+                let mut __field_ban_from_future_channels: Option<bool> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "target_user_id" => __field_target_user_id = Some(__map.next_value()?),
+                        "timeout" => __field_timeout = __map.next_value()?,
+                        "reason" => __field_reason = __map.next_value()?,
+                        "channel_cid" => __field_channel_cid = __map.next_value()?,
+                        "shadow" => __field_shadow = __map.next_value()?,
+                        "ip_ban" => __field_ip_ban = __map.next_value()?,
+                        "banned_by_id" => __field_banned_by_id = __map.next_value()?,
+                        "banned_by" => __field_banned_by = __map.next_value()?,
+                        "delete_messages" => __field_delete_messages = __map.next_value()?,
+                        "delete_reactions" => __field_delete_reactions = __map.next_value()?,
+                        "ban_from_future_channels" => __field_ban_from_future_channels = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(BanRequest {
-                    target_user_id: target_user_id_.unwrap_or_default(),
-                    timeout: timeout_,
-                    reason: reason_,
-                    channel_cid: channel_cid_,
-                    shadow: shadow_,
-                    ip_ban: ip_ban_,
-                    banned_by_id: banned_by_id_,
-                    banned_by: banned_by_,
-                    delete_messages: delete_messages_,
-                    delete_reactions: delete_reactions_,
-                    ban_from_future_channels: ban_from_future_channels_,
-                    user_id: user_id_,
-                    user: user_,
+                    target_user_id: __field_target_user_id.unwrap_or_default(),
+                    timeout: __field_timeout,
+                    reason: __field_reason,
+                    channel_cid: __field_channel_cid,
+                    shadow: __field_shadow,
+                    ip_ban: __field_ip_ban,
+                    banned_by_id: __field_banned_by_id,
+                    banned_by: __field_banned_by,
+                    delete_messages: __field_delete_messages,
+                    delete_reactions: __field_delete_reactions,
+                    ban_from_future_channels: __field_ban_from_future_channels,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QueryBannedUsersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("bans", &self.bans)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("bans", &self.bans)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryBannedUsersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryBannedUsersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryBannedUsersResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryBannedUsersResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryBannedUsersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut bans_: Option<Vec<BanResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "bans" => bans_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryBannedUsersResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_bans: Option<Vec<BanResponse>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "bans" => __field_bans = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryBannedUsersResponse {
-                    bans: bans_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    bans: __field_bans.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QueryBannedUsersPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("filter_conditions", &self.filter_conditions)?;
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("filter_conditions", &self.filter_conditions)?;
+        if let Some(__value) = &self.sort {
+            __map.serialize_entry("sort", __value)?;
         }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
+        if let Some(__value) = &self.limit {
+            __map.serialize_entry("limit", __value)?;
         }
-        if let Some(value) = &self.offset {
-            map_.serialize_entry("offset", value)?;
+        if let Some(__value) = &self.offset {
+            __map.serialize_entry("offset", __value)?;
         }
-        if let Some(value) = &self.exclude_expired_bans {
-            map_.serialize_entry("exclude_expired_bans", value)?;
+        if let Some(__value) = &self.exclude_expired_bans {
+            __map.serialize_entry("exclude_expired_bans", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryBannedUsersPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryBannedUsersPayload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryBannedUsersPayload` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryBannedUsersPayload` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryBannedUsersPayload, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_conditions_: Option<crate::filter::Filter<QueryBannedUsersFilter>> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut limit_: Option<i32> = None;
-                let mut offset_: Option<i32> = None;
-                let mut exclude_expired_bans_: Option<bool> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "filter_conditions" => filter_conditions_ = Some(map_.next_value()?),
-                        "sort" => sort_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "offset" => offset_ = map_.next_value()?,
-                        "exclude_expired_bans" => exclude_expired_bans_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryBannedUsersPayload, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_filter_conditions: Option<crate::filter::Filter<QueryBannedUsersFilter>> = None;
+                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
+                let mut __field_limit: Option<i32> = None;
+                let mut __field_offset: Option<i32> = None;
+                let mut __field_exclude_expired_bans: Option<bool> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "filter_conditions" => __field_filter_conditions = Some(__map.next_value()?),
+                        "sort" => __field_sort = __map.next_value()?,
+                        "limit" => __field_limit = __map.next_value()?,
+                        "offset" => __field_offset = __map.next_value()?,
+                        "exclude_expired_bans" => __field_exclude_expired_bans = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryBannedUsersPayload {
-                    filter_conditions: filter_conditions_.unwrap_or_default(),
-                    sort: sort_,
-                    limit: limit_,
-                    offset: offset_,
-                    exclude_expired_bans: exclude_expired_bans_,
-                    user_id: user_id_,
-                    user: user_,
+                    filter_conditions: __field_filter_conditions.unwrap_or_default(),
+                    sort: __field_sort,
+                    limit: __field_limit,
+                    offset: __field_offset,
+                    exclude_expired_bans: __field_exclude_expired_bans,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QueryFutureChannelBansResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("bans", &self.bans)?;
-        if let Some(value) = &self.total {
-            map_.serialize_entry("total", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("bans", &self.bans)?;
+        if let Some(__value) = &self.total {
+            __map.serialize_entry("total", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryFutureChannelBansResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryFutureChannelBansResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryFutureChannelBansResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryFutureChannelBansResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryFutureChannelBansResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut bans_: Option<Vec<FutureChannelBanResponse>> = None;
-                let mut total_: Option<i32> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "bans" => bans_ = Some(map_.next_value()?),
-                        "total" => total_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryFutureChannelBansResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_bans: Option<Vec<FutureChannelBanResponse>> = None;
+                let mut __field_total: Option<i32> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "bans" => __field_bans = Some(__map.next_value()?),
+                        "total" => __field_total = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryFutureChannelBansResponse {
-                    bans: bans_.unwrap_or_default(),
-                    total: total_,
-                    duration: duration_.unwrap_or_default(),
+                    bans: __field_bans.unwrap_or_default(),
+                    total: __field_total,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QueryFutureChannelBansPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.limit {
+            __map.serialize_entry("limit", __value)?;
         }
-        if let Some(value) = &self.offset {
-            map_.serialize_entry("offset", value)?;
+        if let Some(__value) = &self.offset {
+            __map.serialize_entry("offset", __value)?;
         }
-        if let Some(value) = &self.exclude_expired_bans {
-            map_.serialize_entry("exclude_expired_bans", value)?;
+        if let Some(__value) = &self.exclude_expired_bans {
+            __map.serialize_entry("exclude_expired_bans", __value)?;
         }
-        if let Some(value) = &self.include_total {
-            map_.serialize_entry("include_total", value)?;
+        if let Some(__value) = &self.include_total {
+            __map.serialize_entry("include_total", __value)?;
         }
-        if let Some(value) = &self.target_user_id {
-            map_.serialize_entry("target_user_id", value)?;
+        if let Some(__value) = &self.target_user_id {
+            __map.serialize_entry("target_user_id", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryFutureChannelBansPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryFutureChannelBansPayload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryFutureChannelBansPayload` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryFutureChannelBansPayload` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryFutureChannelBansPayload, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut limit_: Option<i32> = None;
-                let mut offset_: Option<i32> = None;
-                let mut exclude_expired_bans_: Option<bool> = None;
-                let mut include_total_: Option<bool> = None;
-                let mut target_user_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "limit" => limit_ = map_.next_value()?,
-                        "offset" => offset_ = map_.next_value()?,
-                        "exclude_expired_bans" => exclude_expired_bans_ = map_.next_value()?,
-                        "include_total" => include_total_ = map_.next_value()?,
-                        "target_user_id" => target_user_id_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryFutureChannelBansPayload, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_limit: Option<i32> = None;
+                let mut __field_offset: Option<i32> = None;
+                let mut __field_exclude_expired_bans: Option<bool> = None;
+                let mut __field_include_total: Option<bool> = None;
+                let mut __field_target_user_id: Option<String> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "limit" => __field_limit = __map.next_value()?,
+                        "offset" => __field_offset = __map.next_value()?,
+                        "exclude_expired_bans" => __field_exclude_expired_bans = __map.next_value()?,
+                        "include_total" => __field_include_total = __map.next_value()?,
+                        "target_user_id" => __field_target_user_id = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryFutureChannelBansPayload {
-                    limit: limit_,
-                    offset: offset_,
-                    exclude_expired_bans: exclude_expired_bans_,
-                    include_total: include_total_,
-                    target_user_id: target_user_id_,
-                    user_id: user_id_,
-                    user: user_,
+                    limit: __field_limit,
+                    offset: __field_offset,
+                    exclude_expired_bans: __field_exclude_expired_bans,
+                    include_total: __field_include_total,
+                    target_user_id: __field_target_user_id,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for FlagRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.target_message_id {
-            map_.serialize_entry("target_message_id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.target_message_id {
+            __map.serialize_entry("target_message_id", __value)?;
         }
-        if let Some(value) = &self.target_user_id {
-            map_.serialize_entry("target_user_id", value)?;
+        if let Some(__value) = &self.target_user_id {
+            __map.serialize_entry("target_user_id", __value)?;
         }
-        if let Some(value) = &self.reason {
-            map_.serialize_entry("reason", value)?;
+        if let Some(__value) = &self.reason {
+            __map.serialize_entry("reason", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["target_message_id", "target_user_id", "reason", "user_id", "user"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["target_message_id", "target_user_id", "reason", "user_id", "user"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FlagRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FlagRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `FlagRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut target_message_id_: Option<String> = None;
-                let mut target_user_id_: Option<String> = None;
-                let mut reason_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "target_message_id" => target_message_id_ = map_.next_value()?,
-                        "target_user_id" => target_user_id_ = map_.next_value()?,
-                        "reason" => reason_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FlagRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_target_message_id: Option<String> = None;
+                let mut __field_target_user_id: Option<String> = None;
+                let mut __field_reason: Option<String> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "target_message_id" => __field_target_message_id = __map.next_value()?,
+                        "target_user_id" => __field_target_user_id = __map.next_value()?,
+                        "reason" => __field_reason = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 Ok(FlagRequest {
-                    target_message_id: target_message_id_,
-                    target_user_id: target_user_id_,
-                    reason: reason_,
-                    user_id: user_id_,
-                    user: user_,
-                    custom: custom_,
+                    target_message_id: __field_target_message_id,
+                    target_user_id: __field_target_user_id,
+                    reason: __field_reason,
+                    user_id: __field_user_id,
+                    user: __field_user,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for FlagMessageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.flag {
-            map_.serialize_entry("flag", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.flag {
+            __map.serialize_entry("flag", __value)?;
         }
-        map_.serialize_entry("review_queue_item_id", &self.review_queue_item_id)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("review_queue_item_id", &self.review_queue_item_id)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagMessageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FlagMessageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FlagMessageResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `FlagMessageResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagMessageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut flag_: Option<FlagResponse> = None;
-                let mut review_queue_item_id_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "flag" => flag_ = map_.next_value()?,
-                        "review_queue_item_id" => review_queue_item_id_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FlagMessageResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_flag: Option<FlagResponse> = None;
+                let mut __field_review_queue_item_id: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "flag" => __field_flag = __map.next_value()?,
+                        "review_queue_item_id" => __field_review_queue_item_id = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(FlagMessageResponse {
-                    flag: flag_,
-                    review_queue_item_id: review_queue_item_id_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    flag: __field_flag,
+                    review_queue_item_id: __field_review_queue_item_id.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QueryMessageFlagsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("flags", &self.flags)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("flags", &self.flags)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryMessageFlagsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryMessageFlagsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryMessageFlagsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryMessageFlagsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryMessageFlagsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut flags_: Option<Vec<MessageFlagResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "flags" => flags_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryMessageFlagsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_flags: Option<Vec<MessageFlagResponse>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "flags" => __field_flags = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryMessageFlagsResponse {
-                    flags: flags_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    flags: __field_flags.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QueryMessageFlagsPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.filter_conditions {
-            map_.serialize_entry("filter_conditions", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.filter_conditions {
+            __map.serialize_entry("filter_conditions", __value)?;
         }
-        if let Some(value) = &self.show_deleted_messages {
-            map_.serialize_entry("show_deleted_messages", value)?;
+        if let Some(__value) = &self.show_deleted_messages {
+            __map.serialize_entry("show_deleted_messages", __value)?;
         }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
+        if let Some(__value) = &self.limit {
+            __map.serialize_entry("limit", __value)?;
         }
-        if let Some(value) = &self.offset {
-            map_.serialize_entry("offset", value)?;
+        if let Some(__value) = &self.offset {
+            __map.serialize_entry("offset", __value)?;
         }
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
+        if let Some(__value) = &self.sort {
+            __map.serialize_entry("sort", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryMessageFlagsPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryMessageFlagsPayload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryMessageFlagsPayload` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryMessageFlagsPayload` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryMessageFlagsPayload, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_conditions_: Option<crate::filter::Filter<QueryMessageFlagsFilter>> = None;
-                let mut show_deleted_messages_: Option<bool> = None;
-                let mut limit_: Option<i32> = None;
-                let mut offset_: Option<i32> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "filter_conditions" => filter_conditions_ = map_.next_value()?,
-                        "show_deleted_messages" => show_deleted_messages_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "offset" => offset_ = map_.next_value()?,
-                        "sort" => sort_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryMessageFlagsPayload, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_filter_conditions: Option<crate::filter::Filter<QueryMessageFlagsFilter>> = None;
+                let mut __field_show_deleted_messages: Option<bool> = None;
+                let mut __field_limit: Option<i32> = None;
+                let mut __field_offset: Option<i32> = None;
+                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "filter_conditions" => __field_filter_conditions = __map.next_value()?,
+                        "show_deleted_messages" => __field_show_deleted_messages = __map.next_value()?,
+                        "limit" => __field_limit = __map.next_value()?,
+                        "offset" => __field_offset = __map.next_value()?,
+                        "sort" => __field_sort = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryMessageFlagsPayload {
-                    filter_conditions: filter_conditions_,
-                    show_deleted_messages: show_deleted_messages_,
-                    limit: limit_,
-                    offset: offset_,
-                    sort: sort_,
-                    user_id: user_id_,
-                    user: user_,
+                    filter_conditions: __field_filter_conditions,
+                    show_deleted_messages: __field_show_deleted_messages,
+                    limit: __field_limit,
+                    offset: __field_offset,
+                    sort: __field_sort,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MuteUserRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.target_ids {
-            map_.serialize_entry("target_ids", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.target_ids {
+            __map.serialize_entry("target_ids", __value)?;
         }
-        if let Some(value) = &self.timeout {
-            map_.serialize_entry("timeout", value)?;
+        if let Some(__value) = &self.timeout {
+            __map.serialize_entry("timeout", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MuteUserRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MuteUserRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MuteUserRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MuteUserRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MuteUserRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut target_ids_: Option<Vec<String>> = None;
-                let mut timeout_: Option<i64> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "target_ids" => target_ids_ = map_.next_value()?,
-                        "timeout" => timeout_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MuteUserRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_target_ids: Option<Vec<String>> = None;
+                let mut __field_timeout: Option<i64> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "target_ids" => __field_target_ids = __map.next_value()?,
+                        "timeout" => __field_timeout = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(MuteUserRequest {
-                    target_ids: target_ids_,
-                    timeout: timeout_,
-                    user_id: user_id_,
-                    user: user_,
+                    target_ids: __field_target_ids,
+                    timeout: __field_timeout,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MuteUserResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mute {
-            map_.serialize_entry("mute", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.mute {
+            __map.serialize_entry("mute", __value)?;
         }
-        if let Some(value) = &self.mutes {
-            map_.serialize_entry("mutes", value)?;
+        if let Some(__value) = &self.mutes {
+            __map.serialize_entry("mutes", __value)?;
         }
-        if let Some(value) = &self.own_user {
-            map_.serialize_entry("own_user", value)?;
+        if let Some(__value) = &self.own_user {
+            __map.serialize_entry("own_user", __value)?;
         }
-        if let Some(value) = &self.non_existing_users {
-            map_.serialize_entry("non_existing_users", value)?;
+        if let Some(__value) = &self.non_existing_users {
+            __map.serialize_entry("non_existing_users", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MuteUserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MuteUserResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MuteUserResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MuteUserResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MuteUserResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut mute_: Option<UserMuteResponse> = None;
-                let mut mutes_: Option<Vec<UserMuteResponse>> = None;
-                let mut own_user_: Option<OwnUserResponse> = None;
-                let mut non_existing_users_: Option<Vec<String>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "mute" => mute_ = map_.next_value()?,
-                        "mutes" => mutes_ = map_.next_value()?,
-                        "own_user" => own_user_ = map_.next_value()?,
-                        "non_existing_users" => non_existing_users_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MuteUserResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_mute: Option<UserMuteResponse> = None;
+                let mut __field_mutes: Option<Vec<UserMuteResponse>> = None;
+                let mut __field_own_user: Option<OwnUserResponse> = None;
+                let mut __field_non_existing_users: Option<Vec<String>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "mute" => __field_mute = __map.next_value()?,
+                        "mutes" => __field_mutes = __map.next_value()?,
+                        "own_user" => __field_own_user = __map.next_value()?,
+                        "non_existing_users" => __field_non_existing_users = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(MuteUserResponse {
-                    mute: mute_,
-                    mutes: mutes_,
-                    own_user: own_user_,
-                    non_existing_users: non_existing_users_,
-                    duration: duration_.unwrap_or_default(),
+                    mute: __field_mute,
+                    mutes: __field_mutes,
+                    own_user: __field_own_user,
+                    non_existing_users: __field_non_existing_users,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UnmuteUserRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.target_ids {
-            map_.serialize_entry("target_ids", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.target_ids {
+            __map.serialize_entry("target_ids", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnmuteUserRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UnmuteUserRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnmuteUserRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UnmuteUserRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnmuteUserRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut target_ids_: Option<Vec<String>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "target_ids" => target_ids_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnmuteUserRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_target_ids: Option<Vec<String>> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "target_ids" => __field_target_ids = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UnmuteUserRequest {
-                    target_ids: target_ids_,
-                    user_id: user_id_,
-                    user: user_,
+                    target_ids: __field_target_ids,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UnmuteUserResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.non_existing_users {
-            map_.serialize_entry("non_existing_users", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.non_existing_users {
+            __map.serialize_entry("non_existing_users", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnmuteUserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UnmuteUserResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnmuteUserResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UnmuteUserResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnmuteUserResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut non_existing_users_: Option<Vec<String>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "non_existing_users" => non_existing_users_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnmuteUserResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_non_existing_users: Option<Vec<String>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "non_existing_users" => __field_non_existing_users = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UnmuteUserResponse {
-                    non_existing_users: non_existing_users_,
-                    duration: duration_.unwrap_or_default(),
+                    non_existing_users: __field_non_existing_users,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MuteChannelRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.channel_cids {
-            map_.serialize_entry("channel_cids", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.channel_cids {
+            __map.serialize_entry("channel_cids", __value)?;
         }
-        if let Some(value) = &self.expiration {
-            map_.serialize_entry("expiration", value)?;
+        if let Some(__value) = &self.expiration {
+            __map.serialize_entry("expiration", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MuteChannelRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MuteChannelRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MuteChannelRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MuteChannelRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MuteChannelRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_cids_: Option<Vec<String>> = None;
-                let mut expiration_: Option<i64> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_cids" => channel_cids_ = map_.next_value()?,
-                        "expiration" => expiration_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MuteChannelRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_channel_cids: Option<Vec<String>> = None;
+                let mut __field_expiration: Option<i64> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channel_cids" => __field_channel_cids = __map.next_value()?,
+                        "expiration" => __field_expiration = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(MuteChannelRequest {
-                    channel_cids: channel_cids_,
-                    expiration: expiration_,
-                    user_id: user_id_,
-                    user: user_,
+                    channel_cids: __field_channel_cids,
+                    expiration: __field_expiration,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MuteChannelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.channel_mute {
-            map_.serialize_entry("channel_mute", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.channel_mute {
+            __map.serialize_entry("channel_mute", __value)?;
         }
-        if let Some(value) = &self.channel_mutes {
-            map_.serialize_entry("channel_mutes", value)?;
+        if let Some(__value) = &self.channel_mutes {
+            __map.serialize_entry("channel_mutes", __value)?;
         }
-        if let Some(value) = &self.own_user {
-            map_.serialize_entry("own_user", value)?;
+        if let Some(__value) = &self.own_user {
+            __map.serialize_entry("own_user", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MuteChannelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MuteChannelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MuteChannelResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MuteChannelResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MuteChannelResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_mute_: Option<ChannelMute> = None;
-                let mut channel_mutes_: Option<Vec<ChannelMute>> = None;
-                let mut own_user_: Option<OwnUserResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_mute" => channel_mute_ = map_.next_value()?,
-                        "channel_mutes" => channel_mutes_ = map_.next_value()?,
-                        "own_user" => own_user_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MuteChannelResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_channel_mute: Option<ChannelMute> = None;
+                let mut __field_channel_mutes: Option<Vec<ChannelMute>> = None;
+                let mut __field_own_user: Option<OwnUserResponse> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channel_mute" => __field_channel_mute = __map.next_value()?,
+                        "channel_mutes" => __field_channel_mutes = __map.next_value()?,
+                        "own_user" => __field_own_user = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(MuteChannelResponse {
-                    channel_mute: channel_mute_,
-                    channel_mutes: channel_mutes_,
-                    own_user: own_user_,
-                    duration: duration_.unwrap_or_default(),
+                    channel_mute: __field_channel_mute,
+                    channel_mutes: __field_channel_mutes,
+                    own_user: __field_own_user,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UnmuteChannelRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.channel_cids {
-            map_.serialize_entry("channel_cids", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.channel_cids {
+            __map.serialize_entry("channel_cids", __value)?;
         }
-        if let Some(value) = &self.expiration {
-            map_.serialize_entry("expiration", value)?;
+        if let Some(__value) = &self.expiration {
+            __map.serialize_entry("expiration", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnmuteChannelRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UnmuteChannelRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnmuteChannelRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UnmuteChannelRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnmuteChannelRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_cids_: Option<Vec<String>> = None;
-                let mut expiration_: Option<i64> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_cids" => channel_cids_ = map_.next_value()?,
-                        "expiration" => expiration_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnmuteChannelRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_channel_cids: Option<Vec<String>> = None;
+                let mut __field_expiration: Option<i64> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channel_cids" => __field_channel_cids = __map.next_value()?,
+                        "expiration" => __field_expiration = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UnmuteChannelRequest {
-                    channel_cids: channel_cids_,
-                    expiration: expiration_,
-                    user_id: user_id_,
-                    user: user_,
+                    channel_cids: __field_channel_cids,
+                    expiration: __field_expiration,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UnmuteResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.non_existing_users {
-            map_.serialize_entry("non_existing_users", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.non_existing_users {
+            __map.serialize_entry("non_existing_users", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnmuteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UnmuteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnmuteResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UnmuteResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnmuteResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut non_existing_users_: Option<Vec<String>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "non_existing_users" => non_existing_users_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnmuteResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_non_existing_users: Option<Vec<String>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "non_existing_users" => __field_non_existing_users = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UnmuteResponse {
-                    non_existing_users: non_existing_users_,
-                    duration: duration_.unwrap_or_default(),
+                    non_existing_users: __field_non_existing_users,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for FlagUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("Message", value)?;
+        if let Some(__value) = &self.message {
+            __map.serialize_entry("Message", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("User", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("User", __value)?;
         }
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("CreatedBy", value)?;
+        if let Some(__value) = &self.created_by {
+            __map.serialize_entry("CreatedBy", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "Message", "User", "CreatedBy"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "Message", "User", "CreatedBy"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagUpdatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FlagUpdatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FlagUpdatedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `FlagUpdatedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagUpdatedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut created_by_: Option<UserResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "Message" => message_ = map_.next_value()?,
-                        "User" => user_ = map_.next_value()?,
-                        "CreatedBy" => created_by_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FlagUpdatedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_created_by: Option<UserResponse> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "Message" => __field_message = __map.next_value()?,
+                        "User" => __field_user = __map.next_value()?,
+                        "CreatedBy" => __field_created_by = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(FlagUpdatedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    message: message_,
-                    user: user_,
-                    created_by: created_by_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    message: __field_message,
+                    user: __field_user,
+                    created_by: __field_created_by,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MessageFlaggedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
         }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
         }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        __map.serialize_entry("message_id", &self.message_id)?;
+        __map.serialize_entry("message", &self.message)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.flag {
-            map_.serialize_entry("flag", value)?;
+        if let Some(__value) = &self.flag {
+            __map.serialize_entry("flag", __value)?;
         }
-        if let Some(value) = &self.reason {
-            map_.serialize_entry("reason", value)?;
+        if let Some(__value) = &self.reason {
+            __map.serialize_entry("reason", __value)?;
         }
-        if let Some(value) = &self.total_flags {
-            map_.serialize_entry("total_flags", value)?;
+        if let Some(__value) = &self.total_flags {
+            __map.serialize_entry("total_flags", __value)?;
         }
-        if let Some(value) = &self.details {
-            map_.serialize_entry("details", value)?;
+        if let Some(__value) = &self.details {
+            __map.serialize_entry("details", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "message_id", "message", "user", "flag", "reason", "total_flags", "details"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "message_id", "message", "user", "flag", "reason", "total_flags", "details"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageFlaggedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageFlaggedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageFlaggedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MessageFlaggedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageFlaggedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut message_id_: Option<String> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut flag_: Option<FlagResponse> = None;
-                let mut reason_: Option<String> = None;
-                let mut total_flags_: Option<i32> = None;
-                let mut details_: Option<MessageModerationResult> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "message" => message_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "flag" => flag_ = map_.next_value()?,
-                        "reason" => reason_ = map_.next_value()?,
-                        "total_flags" => total_flags_ = map_.next_value()?,
-                        "details" => details_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageFlaggedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_flag: Option<FlagResponse> = None;
+                let mut __field_reason: Option<String> = None;
+                let mut __field_total_flags: Option<i32> = None;
+                let mut __field_details: Option<MessageModerationResult> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "message_id" => __field_message_id = Some(__map.next_value()?),
+                        "message" => __field_message = Some(__map.next_value()?),
+                        "user" => __field_user = __map.next_value()?,
+                        "flag" => __field_flag = __map.next_value()?,
+                        "reason" => __field_reason = __map.next_value()?,
+                        "total_flags" => __field_total_flags = __map.next_value()?,
+                        "details" => __field_details = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(message_) = message_ else {
+                let Some(__field_message) = __field_message else {
                     return Err(serde::de::Error::missing_field("message"));
                 };
                 Ok(MessageFlaggedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    message_id: message_id_.unwrap_or_default(),
-                    message: message_,
-                    user: user_,
-                    flag: flag_,
-                    reason: reason_,
-                    total_flags: total_flags_,
-                    details: details_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    message_id: __field_message_id.unwrap_or_default(),
+                    message: __field_message,
+                    user: __field_user,
+                    flag: __field_flag,
+                    reason: __field_reason,
+                    total_flags: __field_total_flags,
+                    details: __field_details,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MessageUnblockedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        __map.serialize_entry("message_id", &self.message_id)?;
+        __map.serialize_entry("message", &self.message)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "message_id", "message", "user"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "message_id", "message", "user"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageUnblockedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageUnblockedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageUnblockedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MessageUnblockedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageUnblockedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut message_id_: Option<String> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "message" => message_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageUnblockedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "message_id" => __field_message_id = Some(__map.next_value()?),
+                        "message" => __field_message = Some(__map.next_value()?),
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(message_) = message_ else {
+                let Some(__field_message) = __field_message else {
                     return Err(serde::de::Error::missing_field("message"));
                 };
                 Ok(MessageUnblockedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    message_id: message_id_.unwrap_or_default(),
-                    message: message_,
-                    user: user_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    message_id: __field_message_id.unwrap_or_default(),
+                    message: __field_message,
+                    user: __field_user,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UserBannedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
         }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
         }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.reason {
-            map_.serialize_entry("reason", value)?;
+        if let Some(__value) = &self.reason {
+            __map.serialize_entry("reason", __value)?;
         }
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
+        if let Some(__value) = &self.created_by {
+            __map.serialize_entry("created_by", __value)?;
         }
-        if let Some(value) = &self.expiration {
-            map_.serialize_entry("expiration", value)?;
+        if let Some(__value) = &self.expiration {
+            __map.serialize_entry("expiration", __value)?;
         }
-        if let Some(value) = &self.shadow {
-            map_.serialize_entry("shadow", value)?;
+        if let Some(__value) = &self.shadow {
+            __map.serialize_entry("shadow", __value)?;
         }
-        if let Some(value) = &self.review_queue_item_id {
-            map_.serialize_entry("review_queue_item_id", value)?;
+        if let Some(__value) = &self.review_queue_item_id {
+            __map.serialize_entry("review_queue_item_id", __value)?;
         }
-        if let Some(value) = &self.total_bans {
-            map_.serialize_entry("total_bans", value)?;
+        if let Some(__value) = &self.total_bans {
+            __map.serialize_entry("total_bans", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "user", "reason", "created_by", "expiration", "shadow", "review_queue_item_id", "total_bans"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "user", "reason", "created_by", "expiration", "shadow", "review_queue_item_id", "total_bans"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserBannedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UserBannedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserBannedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UserBannedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserBannedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut reason_: Option<String> = None;
-                let mut created_by_: Option<UserResponseCommonFields> = None;
-                let mut expiration_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut shadow_: Option<bool> = None;
-                let mut review_queue_item_id_: Option<String> = None;
-                let mut total_bans_: Option<i32> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "reason" => reason_ = map_.next_value()?,
-                        "created_by" => created_by_ = map_.next_value()?,
-                        "expiration" => expiration_ = map_.next_value()?,
-                        "shadow" => shadow_ = map_.next_value()?,
-                        "review_queue_item_id" => review_queue_item_id_ = map_.next_value()?,
-                        "total_bans" => total_bans_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserBannedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_reason: Option<String> = None;
+                let mut __field_created_by: Option<UserResponseCommonFields> = None;
+                let mut __field_expiration: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_shadow: Option<bool> = None;
+                let mut __field_review_queue_item_id: Option<String> = None;
+                let mut __field_total_bans: Option<i32> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "reason" => __field_reason = __map.next_value()?,
+                        "created_by" => __field_created_by = __map.next_value()?,
+                        "expiration" => __field_expiration = __map.next_value()?,
+                        "shadow" => __field_shadow = __map.next_value()?,
+                        "review_queue_item_id" => __field_review_queue_item_id = __map.next_value()?,
+                        "total_bans" => __field_total_bans = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(UserBannedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    user: user_,
-                    reason: reason_,
-                    created_by: created_by_,
-                    expiration: expiration_,
-                    shadow: shadow_,
-                    review_queue_item_id: review_queue_item_id_,
-                    total_bans: total_bans_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    user: __field_user,
+                    reason: __field_reason,
+                    created_by: __field_created_by,
+                    expiration: __field_expiration,
+                    shadow: __field_shadow,
+                    review_queue_item_id: __field_review_queue_item_id,
+                    total_bans: __field_total_bans,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UserFlaggedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.target_user {
-            map_.serialize_entry("target_user", value)?;
+        if let Some(__value) = &self.target_user {
+            __map.serialize_entry("target_user", __value)?;
         }
-        map_.serialize_entry("reason", &self.reason)?;
-        map_.serialize_entry("total_flags", &self.total_flags)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "user", "target_user", "reason", "total_flags"])?;
-        map_.end()
+        __map.serialize_entry("reason", &self.reason)?;
+        __map.serialize_entry("total_flags", &self.total_flags)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "user", "target_user", "reason", "total_flags"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserFlaggedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UserFlaggedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserFlaggedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UserFlaggedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserFlaggedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut target_user_: Option<UserResponseCommonFields> = None;
-                let mut reason_: Option<String> = None;
-                let mut total_flags_: Option<i32> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "target_user" => target_user_ = map_.next_value()?,
-                        "reason" => reason_ = Some(map_.next_value()?),
-                        "total_flags" => total_flags_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserFlaggedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_target_user: Option<UserResponseCommonFields> = None;
+                let mut __field_reason: Option<String> = None;
+                let mut __field_total_flags: Option<i32> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "target_user" => __field_target_user = __map.next_value()?,
+                        "reason" => __field_reason = Some(__map.next_value()?),
+                        "total_flags" => __field_total_flags = Some(__map.next_value()?),
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(UserFlaggedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    target_user: target_user_,
-                    reason: reason_.unwrap_or_default(),
-                    total_flags: total_flags_.unwrap_or_default(),
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    user: __field_user,
+                    target_user: __field_target_user,
+                    reason: __field_reason.unwrap_or_default(),
+                    total_flags: __field_total_flags.unwrap_or_default(),
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UserMessagesDeletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
         }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
         }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.hard_delete {
-            map_.serialize_entry("hard_delete", value)?;
+        if let Some(__value) = &self.hard_delete {
+            __map.serialize_entry("hard_delete", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "user", "hard_delete"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "user", "hard_delete"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserMessagesDeletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UserMessagesDeletedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserMessagesDeletedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UserMessagesDeletedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserMessagesDeletedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut hard_delete_: Option<bool> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "hard_delete" => hard_delete_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserMessagesDeletedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_hard_delete: Option<bool> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "hard_delete" => __field_hard_delete = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(UserMessagesDeletedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    user: user_,
-                    hard_delete: hard_delete_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    user: __field_user,
+                    hard_delete: __field_hard_delete,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UserMutedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.target_user {
-            map_.serialize_entry("target_user", value)?;
+        if let Some(__value) = &self.target_user {
+            __map.serialize_entry("target_user", __value)?;
         }
-        if let Some(value) = &self.target_users {
-            map_.serialize_entry("target_users", value)?;
+        if let Some(__value) = &self.target_users {
+            __map.serialize_entry("target_users", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "user", "target_user", "target_users"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "user", "target_user", "target_users"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserMutedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UserMutedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserMutedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UserMutedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserMutedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut target_user_: Option<UserResponseCommonFields> = None;
-                let mut target_users_: Option<Vec<UserResponseCommonFields>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "target_user" => target_user_ = map_.next_value()?,
-                        "target_users" => target_users_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserMutedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_target_user: Option<UserResponseCommonFields> = None;
+                let mut __field_target_users: Option<Vec<UserResponseCommonFields>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "target_user" => __field_target_user = __map.next_value()?,
+                        "target_users" => __field_target_users = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(UserMutedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    target_user: target_user_,
-                    target_users: target_users_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    user: __field_user,
+                    target_user: __field_target_user,
+                    target_users: __field_target_users,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UserUnbannedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
         }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
         }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
+        if let Some(__value) = &self.created_by {
+            __map.serialize_entry("created_by", __value)?;
         }
-        if let Some(value) = &self.shadow {
-            map_.serialize_entry("shadow", value)?;
+        if let Some(__value) = &self.shadow {
+            __map.serialize_entry("shadow", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "user", "created_by", "shadow"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "user", "created_by", "shadow"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserUnbannedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UserUnbannedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserUnbannedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UserUnbannedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserUnbannedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut created_by_: Option<UserResponseCommonFields> = None;
-                let mut shadow_: Option<bool> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "created_by" => created_by_ = map_.next_value()?,
-                        "shadow" => shadow_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserUnbannedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_created_by: Option<UserResponseCommonFields> = None;
+                let mut __field_shadow: Option<bool> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "created_by" => __field_created_by = __map.next_value()?,
+                        "shadow" => __field_shadow = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(UserUnbannedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    user: user_,
-                    created_by: created_by_,
-                    shadow: shadow_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    user: __field_user,
+                    created_by: __field_created_by,
+                    shadow: __field_shadow,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UserUnmutedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.target_user {
-            map_.serialize_entry("target_user", value)?;
+        if let Some(__value) = &self.target_user {
+            __map.serialize_entry("target_user", __value)?;
         }
-        if let Some(value) = &self.target_users {
-            map_.serialize_entry("target_users", value)?;
+        if let Some(__value) = &self.target_users {
+            __map.serialize_entry("target_users", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "user", "target_user", "target_users"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "user", "target_user", "target_users"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserUnmutedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UserUnmutedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserUnmutedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UserUnmutedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserUnmutedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut target_user_: Option<UserResponseCommonFields> = None;
-                let mut target_users_: Option<Vec<UserResponseCommonFields>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "target_user" => target_user_ = map_.next_value()?,
-                        "target_users" => target_users_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserUnmutedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_target_user: Option<UserResponseCommonFields> = None;
+                let mut __field_target_users: Option<Vec<UserResponseCommonFields>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "target_user" => __field_target_user = __map.next_value()?,
+                        "target_users" => __field_target_users = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(UserUnmutedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    target_user: target_user_,
-                    target_users: target_users_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    user: __field_user,
+                    target_user: __field_target_user,
+                    target_users: __field_target_users,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for BanResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.expires {
-            map_.serialize_entry("expires", value)?;
+        if let Some(__value) = &self.expires {
+            __map.serialize_entry("expires", __value)?;
         }
-        if let Some(value) = &self.reason {
-            map_.serialize_entry("reason", value)?;
+        if let Some(__value) = &self.reason {
+            __map.serialize_entry("reason", __value)?;
         }
-        if let Some(value) = &self.shadow {
-            map_.serialize_entry("shadow", value)?;
+        if let Some(__value) = &self.shadow {
+            __map.serialize_entry("shadow", __value)?;
         }
-        if let Some(value) = &self.banned_by {
-            map_.serialize_entry("banned_by", value)?;
+        if let Some(__value) = &self.banned_by {
+            __map.serialize_entry("banned_by", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.end()
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BanResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BanResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BanResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `BanResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BanResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut reason_: Option<String> = None;
-                let mut shadow_: Option<bool> = None;
-                let mut banned_by_: Option<UserResponse> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel" => channel_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "expires" => expires_ = map_.next_value()?,
-                        "reason" => reason_ = map_.next_value()?,
-                        "shadow" => shadow_ = map_.next_value()?,
-                        "banned_by" => banned_by_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<BanResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_expires: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_reason: Option<String> = None;
+                let mut __field_shadow: Option<bool> = None;
+                let mut __field_banned_by: Option<UserResponse> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channel" => __field_channel = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "expires" => __field_expires = __map.next_value()?,
+                        "reason" => __field_reason = __map.next_value()?,
+                        "shadow" => __field_shadow = __map.next_value()?,
+                        "banned_by" => __field_banned_by = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(BanResponse {
-                    channel: channel_,
-                    user: user_,
-                    expires: expires_,
-                    reason: reason_,
-                    shadow: shadow_,
-                    banned_by: banned_by_,
-                    created_at: created_at_,
+                    channel: __field_channel,
+                    user: __field_user,
+                    expires: __field_expires,
+                    reason: __field_reason,
+                    shadow: __field_shadow,
+                    banned_by: __field_banned_by,
+                    created_at: __field_created_at,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for FutureChannelBanResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.banned_by {
-            map_.serialize_entry("banned_by", value)?;
+        if let Some(__value) = &self.banned_by {
+            __map.serialize_entry("banned_by", __value)?;
         }
-        if let Some(value) = &self.expires {
-            map_.serialize_entry("expires", value)?;
+        if let Some(__value) = &self.expires {
+            __map.serialize_entry("expires", __value)?;
         }
-        if let Some(value) = &self.reason {
-            map_.serialize_entry("reason", value)?;
+        if let Some(__value) = &self.reason {
+            __map.serialize_entry("reason", __value)?;
         }
-        if let Some(value) = &self.shadow {
-            map_.serialize_entry("shadow", value)?;
+        if let Some(__value) = &self.shadow {
+            __map.serialize_entry("shadow", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.end()
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FutureChannelBanResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FutureChannelBanResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FutureChannelBanResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `FutureChannelBanResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FutureChannelBanResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_: Option<UserResponse> = None;
-                let mut banned_by_: Option<UserResponse> = None;
-                let mut expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut reason_: Option<String> = None;
-                let mut shadow_: Option<bool> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user" => user_ = map_.next_value()?,
-                        "banned_by" => banned_by_ = map_.next_value()?,
-                        "expires" => expires_ = map_.next_value()?,
-                        "reason" => reason_ = map_.next_value()?,
-                        "shadow" => shadow_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FutureChannelBanResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_banned_by: Option<UserResponse> = None;
+                let mut __field_expires: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_reason: Option<String> = None;
+                let mut __field_shadow: Option<bool> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user" => __field_user = __map.next_value()?,
+                        "banned_by" => __field_banned_by = __map.next_value()?,
+                        "expires" => __field_expires = __map.next_value()?,
+                        "reason" => __field_reason = __map.next_value()?,
+                        "shadow" => __field_shadow = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(FutureChannelBanResponse {
-                    user: user_,
-                    banned_by: banned_by_,
-                    expires: expires_,
-                    reason: reason_,
-                    shadow: shadow_,
-                    created_at: created_at_,
+                    user: __field_user,
+                    banned_by: __field_banned_by,
+                    expires: __field_expires,
+                    reason: __field_reason,
+                    shadow: __field_shadow,
+                    created_at: __field_created_at,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for FlagResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_by_automod", &self.created_by_automod)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_by_automod", &self.created_by_automod)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.target_message_id {
-            map_.serialize_entry("target_message_id", value)?;
+        if let Some(__value) = &self.target_message_id {
+            __map.serialize_entry("target_message_id", __value)?;
         }
-        if let Some(value) = &self.target_message {
-            map_.serialize_entry("target_message", value)?;
+        if let Some(__value) = &self.target_message {
+            __map.serialize_entry("target_message", __value)?;
         }
-        if let Some(value) = &self.target_user {
-            map_.serialize_entry("target_user", value)?;
+        if let Some(__value) = &self.target_user {
+            __map.serialize_entry("target_user", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.reviewed_at {
-            map_.serialize_entry("reviewed_at", value)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(__value) = &self.reviewed_at {
+            __map.serialize_entry("reviewed_at", __value)?;
         }
-        if let Some(value) = &self.reviewed_by {
-            map_.serialize_entry("reviewed_by", value)?;
+        if let Some(__value) = &self.reviewed_by {
+            __map.serialize_entry("reviewed_by", __value)?;
         }
-        if let Some(value) = &self.approved_at {
-            map_.serialize_entry("approved_at", value)?;
+        if let Some(__value) = &self.approved_at {
+            __map.serialize_entry("approved_at", __value)?;
         }
-        if let Some(value) = &self.rejected_at {
-            map_.serialize_entry("rejected_at", value)?;
+        if let Some(__value) = &self.rejected_at {
+            __map.serialize_entry("rejected_at", __value)?;
         }
-        if let Some(value) = &self.reason {
-            map_.serialize_entry("reason", value)?;
+        if let Some(__value) = &self.reason {
+            __map.serialize_entry("reason", __value)?;
         }
-        if let Some(value) = &self.details {
-            map_.serialize_entry("details", value)?;
+        if let Some(__value) = &self.details {
+            __map.serialize_entry("details", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_by_automod", "user", "target_message_id", "target_message", "target_user", "created_at", "updated_at", "reviewed_at", "reviewed_by", "approved_at", "rejected_at", "reason", "details"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_by_automod", "user", "target_message_id", "target_message", "target_user", "created_at", "updated_at", "reviewed_at", "reviewed_by", "approved_at", "rejected_at", "reason", "details"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FlagResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FlagResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `FlagResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_by_automod_: Option<bool> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut target_message_id_: Option<String> = None;
-                let mut target_message_: Option<MessageResponse> = None;
-                let mut target_user_: Option<UserResponse> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut reviewed_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut reviewed_by_: Option<String> = None;
-                let mut approved_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut rejected_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut reason_: Option<String> = None;
-                let mut details_: Option<FlagDetails> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_by_automod" => created_by_automod_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "target_message_id" => target_message_id_ = map_.next_value()?,
-                        "target_message" => target_message_ = map_.next_value()?,
-                        "target_user" => target_user_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "reviewed_at" => reviewed_at_ = map_.next_value()?,
-                        "reviewed_by" => reviewed_by_ = map_.next_value()?,
-                        "approved_at" => approved_at_ = map_.next_value()?,
-                        "rejected_at" => rejected_at_ = map_.next_value()?,
-                        "reason" => reason_ = map_.next_value()?,
-                        "details" => details_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FlagResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_by_automod: Option<bool> = None;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_target_message_id: Option<String> = None;
+                let mut __field_target_message: Option<MessageResponse> = None;
+                let mut __field_target_user: Option<UserResponse> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_reviewed_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_reviewed_by: Option<String> = None;
+                let mut __field_approved_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_rejected_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_reason: Option<String> = None;
+                let mut __field_details: Option<FlagDetails> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_by_automod" => __field_created_by_automod = Some(__map.next_value()?),
+                        "user" => __field_user = __map.next_value()?,
+                        "target_message_id" => __field_target_message_id = __map.next_value()?,
+                        "target_message" => __field_target_message = __map.next_value()?,
+                        "target_user" => __field_target_user = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "reviewed_at" => __field_reviewed_at = __map.next_value()?,
+                        "reviewed_by" => __field_reviewed_by = __map.next_value()?,
+                        "approved_at" => __field_approved_at = __map.next_value()?,
+                        "rejected_at" => __field_rejected_at = __map.next_value()?,
+                        "reason" => __field_reason = __map.next_value()?,
+                        "details" => __field_details = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(FlagResponse {
-                    created_by_automod: created_by_automod_.unwrap_or_default(),
-                    user: user_,
-                    target_message_id: target_message_id_,
-                    target_message: target_message_,
-                    target_user: target_user_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    reviewed_at: reviewed_at_,
-                    reviewed_by: reviewed_by_,
-                    approved_at: approved_at_,
-                    rejected_at: rejected_at_,
-                    reason: reason_,
-                    details: details_,
-                    custom: custom_,
+                    created_by_automod: __field_created_by_automod.unwrap_or_default(),
+                    user: __field_user,
+                    target_message_id: __field_target_message_id,
+                    target_message: __field_target_message,
+                    target_user: __field_target_user,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    reviewed_at: __field_reviewed_at,
+                    reviewed_by: __field_reviewed_by,
+                    approved_at: __field_approved_at,
+                    rejected_at: __field_rejected_at,
+                    reason: __field_reason,
+                    details: __field_details,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MessageFlagResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_by_automod", &self.created_by_automod)?;
-        if let Some(value) = &self.moderation_result {
-            map_.serialize_entry("moderation_result", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_by_automod", &self.created_by_automod)?;
+        if let Some(__value) = &self.moderation_result {
+            __map.serialize_entry("moderation_result", __value)?;
         }
-        if let Some(value) = &self.moderation_feedback {
-            map_.serialize_entry("moderation_feedback", value)?;
+        if let Some(__value) = &self.moderation_feedback {
+            __map.serialize_entry("moderation_feedback", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
+        if let Some(__value) = &self.message {
+            __map.serialize_entry("message", __value)?;
         }
-        if let Some(value) = &self.details {
-            map_.serialize_entry("details", value)?;
+        if let Some(__value) = &self.details {
+            __map.serialize_entry("details", __value)?;
         }
-        if let Some(value) = &self.reason {
-            map_.serialize_entry("reason", value)?;
+        if let Some(__value) = &self.reason {
+            __map.serialize_entry("reason", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.reviewed_at {
-            map_.serialize_entry("reviewed_at", value)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(__value) = &self.reviewed_at {
+            __map.serialize_entry("reviewed_at", __value)?;
         }
-        if let Some(value) = &self.reviewed_by {
-            map_.serialize_entry("reviewed_by", value)?;
+        if let Some(__value) = &self.reviewed_by {
+            __map.serialize_entry("reviewed_by", __value)?;
         }
-        if let Some(value) = &self.approved_at {
-            map_.serialize_entry("approved_at", value)?;
+        if let Some(__value) = &self.approved_at {
+            __map.serialize_entry("approved_at", __value)?;
         }
-        if let Some(value) = &self.rejected_at {
-            map_.serialize_entry("rejected_at", value)?;
+        if let Some(__value) = &self.rejected_at {
+            __map.serialize_entry("rejected_at", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_by_automod", "moderation_result", "moderation_feedback", "user", "message", "details", "reason", "created_at", "updated_at", "reviewed_at", "reviewed_by", "approved_at", "rejected_at"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_by_automod", "moderation_result", "moderation_feedback", "user", "message", "details", "reason", "created_at", "updated_at", "reviewed_at", "reviewed_by", "approved_at", "rejected_at"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageFlagResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageFlagResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageFlagResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MessageFlagResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageFlagResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_by_automod_: Option<bool> = None;
-                let mut moderation_result_: Option<MessageModerationResult> = None;
-                let mut moderation_feedback_: Option<FlagFeedbackResponse> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut details_: Option<FlagDetailsResponse> = None;
-                let mut reason_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut reviewed_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut reviewed_by_: Option<UserResponse> = None;
-                let mut approved_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut rejected_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_by_automod" => created_by_automod_ = Some(map_.next_value()?),
-                        "moderation_result" => moderation_result_ = map_.next_value()?,
-                        "moderation_feedback" => moderation_feedback_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "message" => message_ = map_.next_value()?,
-                        "details" => details_ = map_.next_value()?,
-                        "reason" => reason_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "reviewed_at" => reviewed_at_ = map_.next_value()?,
-                        "reviewed_by" => reviewed_by_ = map_.next_value()?,
-                        "approved_at" => approved_at_ = map_.next_value()?,
-                        "rejected_at" => rejected_at_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageFlagResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_by_automod: Option<bool> = None;
+                let mut __field_moderation_result: Option<MessageModerationResult> = None;
+                let mut __field_moderation_feedback: Option<FlagFeedbackResponse> = None;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __field_details: Option<FlagDetailsResponse> = None;
+                let mut __field_reason: Option<String> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_reviewed_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_reviewed_by: Option<UserResponse> = None;
+                let mut __field_approved_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_rejected_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_by_automod" => __field_created_by_automod = Some(__map.next_value()?),
+                        "moderation_result" => __field_moderation_result = __map.next_value()?,
+                        "moderation_feedback" => __field_moderation_feedback = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "message" => __field_message = __map.next_value()?,
+                        "details" => __field_details = __map.next_value()?,
+                        "reason" => __field_reason = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "reviewed_at" => __field_reviewed_at = __map.next_value()?,
+                        "reviewed_by" => __field_reviewed_by = __map.next_value()?,
+                        "approved_at" => __field_approved_at = __map.next_value()?,
+                        "rejected_at" => __field_rejected_at = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(MessageFlagResponse {
-                    created_by_automod: created_by_automod_.unwrap_or_default(),
-                    moderation_result: moderation_result_,
-                    moderation_feedback: moderation_feedback_,
-                    user: user_,
-                    message: message_,
-                    details: details_,
-                    reason: reason_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    reviewed_at: reviewed_at_,
-                    reviewed_by: reviewed_by_,
-                    approved_at: approved_at_,
-                    rejected_at: rejected_at_,
-                    custom: custom_,
+                    created_by_automod: __field_created_by_automod.unwrap_or_default(),
+                    moderation_result: __field_moderation_result,
+                    moderation_feedback: __field_moderation_feedback,
+                    user: __field_user,
+                    message: __field_message,
+                    details: __field_details,
+                    reason: __field_reason,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    reviewed_at: __field_reviewed_at,
+                    reviewed_by: __field_reviewed_by,
+                    approved_at: __field_approved_at,
+                    rejected_at: __field_rejected_at,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for MessageModerationResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("action", &self.action)?;
-        if let Some(value) = &self.moderated_by {
-            map_.serialize_entry("moderated_by", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("message_id", &self.message_id)?;
+        __map.serialize_entry("action", &self.action)?;
+        if let Some(__value) = &self.moderated_by {
+            __map.serialize_entry("moderated_by", __value)?;
         }
-        if let Some(value) = &self.blocked_word {
-            map_.serialize_entry("blocked_word", value)?;
+        if let Some(__value) = &self.blocked_word {
+            __map.serialize_entry("blocked_word", __value)?;
         }
-        if let Some(value) = &self.blocklist_name {
-            map_.serialize_entry("blocklist_name", value)?;
+        if let Some(__value) = &self.blocklist_name {
+            __map.serialize_entry("blocklist_name", __value)?;
         }
-        if let Some(value) = &self.moderation_thresholds {
-            map_.serialize_entry("moderation_thresholds", value)?;
+        if let Some(__value) = &self.moderation_thresholds {
+            __map.serialize_entry("moderation_thresholds", __value)?;
         }
-        if let Some(value) = &self.ai_moderation_response {
-            map_.serialize_entry("ai_moderation_response", value)?;
+        if let Some(__value) = &self.ai_moderation_response {
+            __map.serialize_entry("ai_moderation_response", __value)?;
         }
-        map_.serialize_entry("user_karma", &self.user_karma)?;
-        map_.serialize_entry("user_bad_karma", &self.user_bad_karma)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.end()
+        __map.serialize_entry("user_karma", &self.user_karma)?;
+        __map.serialize_entry("user_bad_karma", &self.user_bad_karma)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageModerationResult {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MessageModerationResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageModerationResult` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MessageModerationResult` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageModerationResult, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_id_: Option<String> = None;
-                let mut action_: Option<String> = None;
-                let mut moderated_by_: Option<String> = None;
-                let mut blocked_word_: Option<String> = None;
-                let mut blocklist_name_: Option<String> = None;
-                let mut moderation_thresholds_: Option<Thresholds> = None;
-                let mut ai_moderation_response_: Option<ModerationResponse> = None;
-                let mut user_karma_: Option<f64> = None;
-                let mut user_bad_karma_: Option<bool> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "action" => action_ = Some(map_.next_value()?),
-                        "moderated_by" => moderated_by_ = map_.next_value()?,
-                        "blocked_word" => blocked_word_ = map_.next_value()?,
-                        "blocklist_name" => blocklist_name_ = map_.next_value()?,
-                        "moderation_thresholds" => moderation_thresholds_ = map_.next_value()?,
-                        "ai_moderation_response" => ai_moderation_response_ = map_.next_value()?,
-                        "user_karma" => user_karma_ = Some(map_.next_value()?),
-                        "user_bad_karma" => user_bad_karma_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageModerationResult, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_action: Option<String> = None;
+                let mut __field_moderated_by: Option<String> = None;
+                let mut __field_blocked_word: Option<String> = None;
+                let mut __field_blocklist_name: Option<String> = None;
+                let mut __field_moderation_thresholds: Option<Thresholds> = None;
+                let mut __field_ai_moderation_response: Option<ModerationResponse> = None;
+                let mut __field_user_karma: Option<f64> = None;
+                let mut __field_user_bad_karma: Option<bool> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "message_id" => __field_message_id = Some(__map.next_value()?),
+                        "action" => __field_action = Some(__map.next_value()?),
+                        "moderated_by" => __field_moderated_by = __map.next_value()?,
+                        "blocked_word" => __field_blocked_word = __map.next_value()?,
+                        "blocklist_name" => __field_blocklist_name = __map.next_value()?,
+                        "moderation_thresholds" => __field_moderation_thresholds = __map.next_value()?,
+                        "ai_moderation_response" => __field_ai_moderation_response = __map.next_value()?,
+                        "user_karma" => __field_user_karma = Some(__map.next_value()?),
+                        "user_bad_karma" => __field_user_bad_karma = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(MessageModerationResult {
-                    message_id: message_id_.unwrap_or_default(),
-                    action: action_.unwrap_or_default(),
-                    moderated_by: moderated_by_,
-                    blocked_word: blocked_word_,
-                    blocklist_name: blocklist_name_,
-                    moderation_thresholds: moderation_thresholds_,
-                    ai_moderation_response: ai_moderation_response_,
-                    user_karma: user_karma_.unwrap_or_default(),
-                    user_bad_karma: user_bad_karma_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
+                    message_id: __field_message_id.unwrap_or_default(),
+                    action: __field_action.unwrap_or_default(),
+                    moderated_by: __field_moderated_by,
+                    blocked_word: __field_blocked_word,
+                    blocklist_name: __field_blocklist_name,
+                    moderation_thresholds: __field_moderation_thresholds,
+                    ai_moderation_response: __field_ai_moderation_response,
+                    user_karma: __field_user_karma.unwrap_or_default(),
+                    user_bad_karma: __field_user_bad_karma.unwrap_or_default(),
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for FlagDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.automod {
-            map_.serialize_entry("automod", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.automod {
+            __map.serialize_entry("automod", __value)?;
         }
-        map_.serialize_entry("original_text", &self.original_text)?;
-        map_.end()
+        __map.serialize_entry("original_text", &self.original_text)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FlagDetails;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FlagDetails` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `FlagDetails` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagDetails, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut automod_: Option<AutomodDetailsResponse> = None;
-                let mut original_text_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "automod" => automod_ = map_.next_value()?,
-                        "original_text" => original_text_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FlagDetails, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_automod: Option<AutomodDetailsResponse> = None;
+                let mut __field_original_text: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "automod" => __field_automod = __map.next_value()?,
+                        "original_text" => __field_original_text = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(FlagDetails {
-                    automod: automod_,
-                    original_text: original_text_.unwrap_or_default(),
+                    automod: __field_automod,
+                    original_text: __field_original_text.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for FlagFeedbackResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("labels", &self.labels)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("message_id", &self.message_id)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("labels", &self.labels)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagFeedbackResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FlagFeedbackResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FlagFeedbackResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `FlagFeedbackResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagFeedbackResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_id_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut labels_: Option<Vec<LabelResponse>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "labels" => labels_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FlagFeedbackResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_labels: Option<Vec<LabelResponse>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "message_id" => __field_message_id = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "labels" => __field_labels = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(FlagFeedbackResponse {
-                    message_id: message_id_.unwrap_or_default(),
-                    created_at: created_at_,
-                    labels: labels_.unwrap_or_default(),
+                    message_id: __field_message_id.unwrap_or_default(),
+                    created_at: __field_created_at,
+                    labels: __field_labels.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for FlagDetailsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.automod {
-            map_.serialize_entry("automod", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.automod {
+            __map.serialize_entry("automod", __value)?;
         }
-        if let Some(value) = &self.extra {
-            map_.serialize_entry("extra", value)?;
+        if let Some(__value) = &self.extra {
+            __map.serialize_entry("extra", __value)?;
         }
-        map_.serialize_entry("original_text", &self.original_text)?;
-        map_.end()
+        __map.serialize_entry("original_text", &self.original_text)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagDetailsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FlagDetailsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FlagDetailsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `FlagDetailsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagDetailsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut automod_: Option<AutomodDetailsResponse> = None;
-                let mut extra_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut original_text_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "automod" => automod_ = map_.next_value()?,
-                        "extra" => extra_ = map_.next_value()?,
-                        "original_text" => original_text_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FlagDetailsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_automod: Option<AutomodDetailsResponse> = None;
+                let mut __field_extra: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_original_text: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "automod" => __field_automod = __map.next_value()?,
+                        "extra" => __field_extra = __map.next_value()?,
+                        "original_text" => __field_original_text = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(FlagDetailsResponse {
-                    automod: automod_,
-                    extra: extra_,
-                    original_text: original_text_.unwrap_or_default(),
+                    automod: __field_automod,
+                    extra: __field_extra,
+                    original_text: __field_original_text.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for AutomodDetailsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.action {
-            map_.serialize_entry("action", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.action {
+            __map.serialize_entry("action", __value)?;
         }
-        if let Some(value) = &self.original_message_type {
-            map_.serialize_entry("original_message_type", value)?;
+        if let Some(__value) = &self.original_message_type {
+            __map.serialize_entry("original_message_type", __value)?;
         }
-        if let Some(value) = &self.result {
-            map_.serialize_entry("result", value)?;
+        if let Some(__value) = &self.result {
+            __map.serialize_entry("result", __value)?;
         }
-        if let Some(value) = &self.message_details {
-            map_.serialize_entry("message_details", value)?;
+        if let Some(__value) = &self.message_details {
+            __map.serialize_entry("message_details", __value)?;
         }
-        if let Some(value) = &self.image_labels {
-            map_.serialize_entry("image_labels", value)?;
+        if let Some(__value) = &self.image_labels {
+            __map.serialize_entry("image_labels", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AutomodDetailsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AutomodDetailsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AutomodDetailsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `AutomodDetailsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AutomodDetailsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut action_: Option<String> = None;
-                let mut original_message_type_: Option<String> = None;
-                let mut result_: Option<MessageModerationResult> = None;
-                let mut message_details_: Option<FlagMessageDetailsResponse> = None;
-                let mut image_labels_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "action" => action_ = map_.next_value()?,
-                        "original_message_type" => original_message_type_ = map_.next_value()?,
-                        "result" => result_ = map_.next_value()?,
-                        "message_details" => message_details_ = map_.next_value()?,
-                        "image_labels" => image_labels_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AutomodDetailsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_action: Option<String> = None;
+                let mut __field_original_message_type: Option<String> = None;
+                let mut __field_result: Option<MessageModerationResult> = None;
+                let mut __field_message_details: Option<FlagMessageDetailsResponse> = None;
+                let mut __field_image_labels: Option<Vec<String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "action" => __field_action = __map.next_value()?,
+                        "original_message_type" => __field_original_message_type = __map.next_value()?,
+                        "result" => __field_result = __map.next_value()?,
+                        "message_details" => __field_message_details = __map.next_value()?,
+                        "image_labels" => __field_image_labels = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(AutomodDetailsResponse {
-                    action: action_,
-                    original_message_type: original_message_type_,
-                    result: result_,
-                    message_details: message_details_,
-                    image_labels: image_labels_,
+                    action: __field_action,
+                    original_message_type: __field_original_message_type,
+                    result: __field_result,
+                    message_details: __field_message_details,
+                    image_labels: __field_image_labels,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for LabelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.phrase_list_ids {
-            map_.serialize_entry("phrase_list_ids", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("name", &self.name)?;
+        if let Some(__value) = &self.phrase_list_ids {
+            __map.serialize_entry("phrase_list_ids", __value)?;
         }
-        if let Some(value) = &self.harm_labels {
-            map_.serialize_entry("harm_labels", value)?;
+        if let Some(__value) = &self.harm_labels {
+            __map.serialize_entry("harm_labels", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for LabelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LabelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `LabelResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `LabelResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<LabelResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut phrase_list_ids_: Option<Vec<i32>> = None;
-                let mut harm_labels_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "phrase_list_ids" => phrase_list_ids_ = map_.next_value()?,
-                        "harm_labels" => harm_labels_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<LabelResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_name: Option<String> = None;
+                let mut __field_phrase_list_ids: Option<Vec<i32>> = None;
+                let mut __field_harm_labels: Option<Vec<String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "phrase_list_ids" => __field_phrase_list_ids = __map.next_value()?,
+                        "harm_labels" => __field_harm_labels = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LabelResponse {
-                    name: name_.unwrap_or_default(),
-                    phrase_list_ids: phrase_list_ids_,
-                    harm_labels: harm_labels_,
+                    name: __field_name.unwrap_or_default(),
+                    phrase_list_ids: __field_phrase_list_ids,
+                    harm_labels: __field_harm_labels,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for FlagMessageDetailsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.updated_by_id {
-            map_.serialize_entry("updated_by_id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.updated_by_id {
+            __map.serialize_entry("updated_by_id", __value)?;
         }
-        if let Some(value) = &self.pin_changed {
-            map_.serialize_entry("pin_changed", value)?;
+        if let Some(__value) = &self.pin_changed {
+            __map.serialize_entry("pin_changed", __value)?;
         }
-        if let Some(value) = &self.should_enrich {
-            map_.serialize_entry("should_enrich", value)?;
+        if let Some(__value) = &self.should_enrich {
+            __map.serialize_entry("should_enrich", __value)?;
         }
-        if let Some(value) = &self.skip_push {
-            map_.serialize_entry("skip_push", value)?;
+        if let Some(__value) = &self.skip_push {
+            __map.serialize_entry("skip_push", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagMessageDetailsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FlagMessageDetailsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FlagMessageDetailsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `FlagMessageDetailsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagMessageDetailsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut updated_by_id_: Option<String> = None;
-                let mut pin_changed_: Option<bool> = None;
-                let mut should_enrich_: Option<bool> = None;
-                let mut skip_push_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "updated_by_id" => updated_by_id_ = map_.next_value()?,
-                        "pin_changed" => pin_changed_ = map_.next_value()?,
-                        "should_enrich" => should_enrich_ = map_.next_value()?,
-                        "skip_push" => skip_push_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FlagMessageDetailsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_updated_by_id: Option<String> = None;
+                let mut __field_pin_changed: Option<bool> = None;
+                let mut __field_should_enrich: Option<bool> = None;
+                let mut __field_skip_push: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "updated_by_id" => __field_updated_by_id = __map.next_value()?,
+                        "pin_changed" => __field_pin_changed = __map.next_value()?,
+                        "should_enrich" => __field_should_enrich = __map.next_value()?,
+                        "skip_push" => __field_skip_push = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(FlagMessageDetailsResponse {
-                    updated_by_id: updated_by_id_,
-                    pin_changed: pin_changed_,
-                    should_enrich: should_enrich_,
-                    skip_push: skip_push_,
+                    updated_by_id: __field_updated_by_id,
+                    pin_changed: __field_pin_changed,
+                    should_enrich: __field_should_enrich,
+                    skip_push: __field_skip_push,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ModerationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("toxic", &self.toxic)?;
-        map_.serialize_entry("explicit", &self.explicit)?;
-        map_.serialize_entry("spam", &self.spam)?;
-        map_.serialize_entry("action", &self.action)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("toxic", &self.toxic)?;
+        __map.serialize_entry("explicit", &self.explicit)?;
+        __map.serialize_entry("spam", &self.spam)?;
+        __map.serialize_entry("action", &self.action)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ModerationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ModerationResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ModerationResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ModerationResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ModerationResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut toxic_: Option<f32> = None;
-                let mut explicit_: Option<f32> = None;
-                let mut spam_: Option<f32> = None;
-                let mut action_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "toxic" => toxic_ = Some(map_.next_value()?),
-                        "explicit" => explicit_ = Some(map_.next_value()?),
-                        "spam" => spam_ = Some(map_.next_value()?),
-                        "action" => action_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ModerationResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_toxic: Option<f32> = None;
+                let mut __field_explicit: Option<f32> = None;
+                let mut __field_spam: Option<f32> = None;
+                let mut __field_action: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "toxic" => __field_toxic = Some(__map.next_value()?),
+                        "explicit" => __field_explicit = Some(__map.next_value()?),
+                        "spam" => __field_spam = Some(__map.next_value()?),
+                        "action" => __field_action = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ModerationResponse {
-                    toxic: toxic_.unwrap_or_default(),
-                    explicit: explicit_.unwrap_or_default(),
-                    spam: spam_.unwrap_or_default(),
-                    action: action_.unwrap_or_default(),
+                    toxic: __field_toxic.unwrap_or_default(),
+                    explicit: __field_explicit.unwrap_or_default(),
+                    spam: __field_spam.unwrap_or_default(),
+                    action: __field_action.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -7,1181 +7,1181 @@
 use super::*;
 
 impl serde::Serialize for CreatePollRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.id {
+            __map.serialize_entry("id", __value)?;
         }
-        map_.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
+        __map.serialize_entry("name", &self.name)?;
+        if let Some(__value) = &self.description {
+            __map.serialize_entry("description", __value)?;
         }
-        if let Some(value) = &self.options {
-            map_.serialize_entry("options", value)?;
+        if let Some(__value) = &self.options {
+            __map.serialize_entry("options", __value)?;
         }
-        if let Some(value) = &self.voting_visibility {
-            map_.serialize_entry("voting_visibility", value)?;
+        if let Some(__value) = &self.voting_visibility {
+            __map.serialize_entry("voting_visibility", __value)?;
         }
-        if let Some(value) = &self.enforce_unique_vote {
-            map_.serialize_entry("enforce_unique_vote", value)?;
+        if let Some(__value) = &self.enforce_unique_vote {
+            __map.serialize_entry("enforce_unique_vote", __value)?;
         }
-        if let Some(value) = &self.max_votes_allowed {
-            map_.serialize_entry("max_votes_allowed", value)?;
+        if let Some(__value) = &self.max_votes_allowed {
+            __map.serialize_entry("max_votes_allowed", __value)?;
         }
-        if let Some(value) = &self.allow_user_suggested_options {
-            map_.serialize_entry("allow_user_suggested_options", value)?;
+        if let Some(__value) = &self.allow_user_suggested_options {
+            __map.serialize_entry("allow_user_suggested_options", __value)?;
         }
-        if let Some(value) = &self.allow_answers {
-            map_.serialize_entry("allow_answers", value)?;
+        if let Some(__value) = &self.allow_answers {
+            __map.serialize_entry("allow_answers", __value)?;
         }
-        if let Some(value) = &self.is_closed {
-            map_.serialize_entry("is_closed", value)?;
+        if let Some(__value) = &self.is_closed {
+            __map.serialize_entry("is_closed", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "name", "description", "options", "voting_visibility", "enforce_unique_vote", "max_votes_allowed", "allow_user_suggested_options", "allow_answers", "is_closed", "user_id", "user"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "name", "description", "options", "voting_visibility", "enforce_unique_vote", "max_votes_allowed", "allow_user_suggested_options", "allow_answers", "is_closed", "user_id", "user"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreatePollRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreatePollRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreatePollRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreatePollRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreatePollRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut options_: Option<Vec<PollOptionInput>> = None;
-                let mut voting_visibility_: Option<CreatePollRequestVotingVisibility> = None;
-                let mut enforce_unique_vote_: Option<bool> = None;
-                let mut max_votes_allowed_: Option<i32> = None;
-                let mut allow_user_suggested_options_: Option<bool> = None;
-                let mut allow_answers_: Option<bool> = None;
-                let mut is_closed_: Option<bool> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = map_.next_value()?,
-                        "name" => name_ = Some(map_.next_value()?),
-                        "description" => description_ = map_.next_value()?,
-                        "options" => options_ = map_.next_value()?,
-                        "voting_visibility" => voting_visibility_ = map_.next_value()?,
-                        "enforce_unique_vote" => enforce_unique_vote_ = map_.next_value()?,
-                        "max_votes_allowed" => max_votes_allowed_ = map_.next_value()?,
-                        "allow_user_suggested_options" => allow_user_suggested_options_ = map_.next_value()?,
-                        "allow_answers" => allow_answers_ = map_.next_value()?,
-                        "is_closed" => is_closed_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreatePollRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_description: Option<String> = None;
+                let mut __field_options: Option<Vec<PollOptionInput>> = None;
+                let mut __field_voting_visibility: Option<CreatePollRequestVotingVisibility> = None;
+                let mut __field_enforce_unique_vote: Option<bool> = None;
+                let mut __field_max_votes_allowed: Option<i32> = None;
+                let mut __field_allow_user_suggested_options: Option<bool> = None;
+                let mut __field_allow_answers: Option<bool> = None;
+                let mut __field_is_closed: Option<bool> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = __map.next_value()?,
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "description" => __field_description = __map.next_value()?,
+                        "options" => __field_options = __map.next_value()?,
+                        "voting_visibility" => __field_voting_visibility = __map.next_value()?,
+                        "enforce_unique_vote" => __field_enforce_unique_vote = __map.next_value()?,
+                        "max_votes_allowed" => __field_max_votes_allowed = __map.next_value()?,
+                        "allow_user_suggested_options" => __field_allow_user_suggested_options = __map.next_value()?,
+                        "allow_answers" => __field_allow_answers = __map.next_value()?,
+                        "is_closed" => __field_is_closed = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 Ok(CreatePollRequest {
-                    id: id_,
-                    name: name_.unwrap_or_default(),
-                    description: description_,
-                    options: options_,
-                    voting_visibility: voting_visibility_,
-                    enforce_unique_vote: enforce_unique_vote_,
-                    max_votes_allowed: max_votes_allowed_,
-                    allow_user_suggested_options: allow_user_suggested_options_,
-                    allow_answers: allow_answers_,
-                    is_closed: is_closed_,
-                    user_id: user_id_,
-                    user: user_,
-                    custom: custom_,
+                    id: __field_id,
+                    name: __field_name.unwrap_or_default(),
+                    description: __field_description,
+                    options: __field_options,
+                    voting_visibility: __field_voting_visibility,
+                    enforce_unique_vote: __field_enforce_unique_vote,
+                    max_votes_allowed: __field_max_votes_allowed,
+                    allow_user_suggested_options: __field_allow_user_suggested_options,
+                    allow_answers: __field_allow_answers,
+                    is_closed: __field_is_closed,
+                    user_id: __field_user_id,
+                    user: __field_user,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PollResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("poll", &self.poll)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("poll", &self.poll)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PollResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PollResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PollResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PollResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut poll_: Option<PollResponseData> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "poll" => poll_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_poll: Option<PollResponseData> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "poll" => __field_poll = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(poll_) = poll_ else {
+                let Some(__field_poll) = __field_poll else {
                     return Err(serde::de::Error::missing_field("poll"));
                 };
                 Ok(PollResponse {
-                    poll: poll_,
-                    duration: duration_.unwrap_or_default(),
+                    poll: __field_poll,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdatePollRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("name", &self.name)?;
+        if let Some(__value) = &self.description {
+            __map.serialize_entry("description", __value)?;
         }
-        if let Some(value) = &self.options {
-            map_.serialize_entry("options", value)?;
+        if let Some(__value) = &self.options {
+            __map.serialize_entry("options", __value)?;
         }
-        if let Some(value) = &self.enforce_unique_vote {
-            map_.serialize_entry("enforce_unique_vote", value)?;
+        if let Some(__value) = &self.enforce_unique_vote {
+            __map.serialize_entry("enforce_unique_vote", __value)?;
         }
-        if let Some(value) = &self.voting_visibility {
-            map_.serialize_entry("voting_visibility", value)?;
+        if let Some(__value) = &self.voting_visibility {
+            __map.serialize_entry("voting_visibility", __value)?;
         }
-        if let Some(value) = &self.max_votes_allowed {
-            map_.serialize_entry("max_votes_allowed", value)?;
+        if let Some(__value) = &self.max_votes_allowed {
+            __map.serialize_entry("max_votes_allowed", __value)?;
         }
-        if let Some(value) = &self.allow_user_suggested_options {
-            map_.serialize_entry("allow_user_suggested_options", value)?;
+        if let Some(__value) = &self.allow_user_suggested_options {
+            __map.serialize_entry("allow_user_suggested_options", __value)?;
         }
-        if let Some(value) = &self.allow_answers {
-            map_.serialize_entry("allow_answers", value)?;
+        if let Some(__value) = &self.allow_answers {
+            __map.serialize_entry("allow_answers", __value)?;
         }
-        if let Some(value) = &self.is_closed {
-            map_.serialize_entry("is_closed", value)?;
+        if let Some(__value) = &self.is_closed {
+            __map.serialize_entry("is_closed", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "name", "description", "options", "enforce_unique_vote", "voting_visibility", "max_votes_allowed", "allow_user_suggested_options", "allow_answers", "is_closed", "user_id", "user"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "name", "description", "options", "enforce_unique_vote", "voting_visibility", "max_votes_allowed", "allow_user_suggested_options", "allow_answers", "is_closed", "user_id", "user"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdatePollRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdatePollRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdatePollRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdatePollRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdatePollRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut options_: Option<Vec<PollOptionRequest>> = None;
-                let mut enforce_unique_vote_: Option<bool> = None;
-                let mut voting_visibility_: Option<UpdatePollRequestVotingVisibility> = None;
-                let mut max_votes_allowed_: Option<i32> = None;
-                let mut allow_user_suggested_options_: Option<bool> = None;
-                let mut allow_answers_: Option<bool> = None;
-                let mut is_closed_: Option<bool> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "description" => description_ = map_.next_value()?,
-                        "options" => options_ = map_.next_value()?,
-                        "enforce_unique_vote" => enforce_unique_vote_ = map_.next_value()?,
-                        "voting_visibility" => voting_visibility_ = map_.next_value()?,
-                        "max_votes_allowed" => max_votes_allowed_ = map_.next_value()?,
-                        "allow_user_suggested_options" => allow_user_suggested_options_ = map_.next_value()?,
-                        "allow_answers" => allow_answers_ = map_.next_value()?,
-                        "is_closed" => is_closed_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdatePollRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_description: Option<String> = None;
+                let mut __field_options: Option<Vec<PollOptionRequest>> = None;
+                let mut __field_enforce_unique_vote: Option<bool> = None;
+                let mut __field_voting_visibility: Option<UpdatePollRequestVotingVisibility> = None;
+                let mut __field_max_votes_allowed: Option<i32> = None;
+                let mut __field_allow_user_suggested_options: Option<bool> = None;
+                let mut __field_allow_answers: Option<bool> = None;
+                let mut __field_is_closed: Option<bool> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "description" => __field_description = __map.next_value()?,
+                        "options" => __field_options = __map.next_value()?,
+                        "enforce_unique_vote" => __field_enforce_unique_vote = __map.next_value()?,
+                        "voting_visibility" => __field_voting_visibility = __map.next_value()?,
+                        "max_votes_allowed" => __field_max_votes_allowed = __map.next_value()?,
+                        "allow_user_suggested_options" => __field_allow_user_suggested_options = __map.next_value()?,
+                        "allow_answers" => __field_allow_answers = __map.next_value()?,
+                        "is_closed" => __field_is_closed = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 Ok(UpdatePollRequest {
-                    id: id_.unwrap_or_default(),
-                    name: name_.unwrap_or_default(),
-                    description: description_,
-                    options: options_,
-                    enforce_unique_vote: enforce_unique_vote_,
-                    voting_visibility: voting_visibility_,
-                    max_votes_allowed: max_votes_allowed_,
-                    allow_user_suggested_options: allow_user_suggested_options_,
-                    allow_answers: allow_answers_,
-                    is_closed: is_closed_,
-                    user_id: user_id_,
-                    user: user_,
-                    custom: custom_,
+                    id: __field_id.unwrap_or_default(),
+                    name: __field_name.unwrap_or_default(),
+                    description: __field_description,
+                    options: __field_options,
+                    enforce_unique_vote: __field_enforce_unique_vote,
+                    voting_visibility: __field_voting_visibility,
+                    max_votes_allowed: __field_max_votes_allowed,
+                    allow_user_suggested_options: __field_allow_user_suggested_options,
+                    allow_answers: __field_allow_answers,
+                    is_closed: __field_is_closed,
+                    user_id: __field_user_id,
+                    user: __field_user,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdatePollPartialRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.set {
-            map_.serialize_entry("set", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.set {
+            __map.serialize_entry("set", __value)?;
         }
-        if let Some(value) = &self.unset {
-            map_.serialize_entry("unset", value)?;
+        if let Some(__value) = &self.unset {
+            __map.serialize_entry("unset", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdatePollPartialRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdatePollPartialRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdatePollPartialRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdatePollPartialRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdatePollPartialRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut set_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut unset_: Option<Vec<String>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "set" => set_ = map_.next_value()?,
-                        "unset" => unset_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdatePollPartialRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_set: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_unset: Option<Vec<String>> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "set" => __field_set = __map.next_value()?,
+                        "unset" => __field_unset = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdatePollPartialRequest {
-                    set: set_,
-                    unset: unset_,
-                    user_id: user_id_,
-                    user: user_,
+                    set: __field_set,
+                    unset: __field_unset,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QueryPollsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.filter {
-            map_.serialize_entry("filter", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.filter {
+            __map.serialize_entry("filter", __value)?;
         }
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
+        if let Some(__value) = &self.sort {
+            __map.serialize_entry("sort", __value)?;
         }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
+        if let Some(__value) = &self.limit {
+            __map.serialize_entry("limit", __value)?;
         }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
+        if let Some(__value) = &self.prev {
+            __map.serialize_entry("prev", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryPollsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryPollsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryPollsRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryPollsRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryPollsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_: Option<crate::filter::Filter<QueryPollsFilter>> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut limit_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "filter" => filter_ = map_.next_value()?,
-                        "sort" => sort_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryPollsRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_filter: Option<crate::filter::Filter<QueryPollsFilter>> = None;
+                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
+                let mut __field_limit: Option<i32> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_prev: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "filter" => __field_filter = __map.next_value()?,
+                        "sort" => __field_sort = __map.next_value()?,
+                        "limit" => __field_limit = __map.next_value()?,
+                        "next" => __field_next = __map.next_value()?,
+                        "prev" => __field_prev = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryPollsRequest {
-                    filter: filter_,
-                    sort: sort_,
-                    limit: limit_,
-                    next: next_,
-                    prev: prev_,
+                    filter: __field_filter,
+                    sort: __field_sort,
+                    limit: __field_limit,
+                    next: __field_next,
+                    prev: __field_prev,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QueryPollsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("polls", &self.polls)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("polls", &self.polls)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
+        if let Some(__value) = &self.prev {
+            __map.serialize_entry("prev", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryPollsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryPollsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryPollsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryPollsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryPollsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut polls_: Option<Vec<PollResponseData>> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "polls" => polls_ = Some(map_.next_value()?),
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryPollsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_polls: Option<Vec<PollResponseData>> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_prev: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "polls" => __field_polls = Some(__map.next_value()?),
+                        "next" => __field_next = __map.next_value()?,
+                        "prev" => __field_prev = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryPollsResponse {
-                    polls: polls_.unwrap_or_default(),
-                    next: next_,
-                    prev: prev_,
-                    duration: duration_.unwrap_or_default(),
+                    polls: __field_polls.unwrap_or_default(),
+                    next: __field_next,
+                    prev: __field_prev,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CreatePollOptionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("text", &self.text)?;
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("text", &self.text)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["text", "user_id", "user"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["text", "user_id", "user"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreatePollOptionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreatePollOptionRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreatePollOptionRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreatePollOptionRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreatePollOptionRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut text_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "text" => text_ = Some(map_.next_value()?),
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreatePollOptionRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_text: Option<String> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "text" => __field_text = Some(__map.next_value()?),
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 Ok(CreatePollOptionRequest {
-                    text: text_.unwrap_or_default(),
-                    user_id: user_id_,
-                    user: user_,
-                    custom: custom_,
+                    text: __field_text.unwrap_or_default(),
+                    user_id: __field_user_id,
+                    user: __field_user,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PollOptionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("poll_option", &self.poll_option)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("poll_option", &self.poll_option)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollOptionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PollOptionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PollOptionResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PollOptionResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PollOptionResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut poll_option_: Option<PollOptionResponseData> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "poll_option" => poll_option_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollOptionResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_poll_option: Option<PollOptionResponseData> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "poll_option" => __field_poll_option = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(PollOptionResponse {
-                    poll_option: poll_option_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    poll_option: __field_poll_option.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdatePollOptionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("text", &self.text)?;
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("text", &self.text)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "text", "user_id", "user"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "text", "user_id", "user"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdatePollOptionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdatePollOptionRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdatePollOptionRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdatePollOptionRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdatePollOptionRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut text_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "text" => text_ = Some(map_.next_value()?),
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdatePollOptionRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_text: Option<String> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "text" => __field_text = Some(__map.next_value()?),
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 Ok(UpdatePollOptionRequest {
-                    id: id_.unwrap_or_default(),
-                    text: text_.unwrap_or_default(),
-                    user_id: user_id_,
-                    user: user_,
-                    custom: custom_,
+                    id: __field_id.unwrap_or_default(),
+                    text: __field_text.unwrap_or_default(),
+                    user_id: __field_user_id,
+                    user: __field_user,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CastPollVoteRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vote {
-            map_.serialize_entry("vote", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.vote {
+            __map.serialize_entry("vote", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CastPollVoteRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CastPollVoteRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CastPollVoteRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CastPollVoteRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CastPollVoteRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut vote_: Option<VoteData> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "vote" => vote_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CastPollVoteRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_vote: Option<VoteData> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "vote" => __field_vote = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CastPollVoteRequest {
-                    vote: vote_,
-                    user_id: user_id_,
-                    user: user_,
+                    vote: __field_vote,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PollVoteResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vote {
-            map_.serialize_entry("vote", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.vote {
+            __map.serialize_entry("vote", __value)?;
         }
-        if let Some(value) = &self.poll {
-            map_.serialize_entry("poll", value)?;
+        if let Some(__value) = &self.poll {
+            __map.serialize_entry("poll", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollVoteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PollVoteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PollVoteResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PollVoteResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PollVoteResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut vote_: Option<PollVoteResponseData> = None;
-                let mut poll_: Option<PollResponseData> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "vote" => vote_ = map_.next_value()?,
-                        "poll" => poll_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollVoteResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_vote: Option<PollVoteResponseData> = None;
+                let mut __field_poll: Option<PollResponseData> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "vote" => __field_vote = __map.next_value()?,
+                        "poll" => __field_poll = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(PollVoteResponse {
-                    vote: vote_,
-                    poll: poll_,
-                    duration: duration_.unwrap_or_default(),
+                    vote: __field_vote,
+                    poll: __field_poll,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QueryPollVotesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.filter {
-            map_.serialize_entry("filter", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.filter {
+            __map.serialize_entry("filter", __value)?;
         }
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
+        if let Some(__value) = &self.sort {
+            __map.serialize_entry("sort", __value)?;
         }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
+        if let Some(__value) = &self.limit {
+            __map.serialize_entry("limit", __value)?;
         }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
+        if let Some(__value) = &self.prev {
+            __map.serialize_entry("prev", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryPollVotesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryPollVotesRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryPollVotesRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryPollVotesRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryPollVotesRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_: Option<crate::filter::Filter<QueryPollVotesFilter>> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut limit_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "filter" => filter_ = map_.next_value()?,
-                        "sort" => sort_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryPollVotesRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_filter: Option<crate::filter::Filter<QueryPollVotesFilter>> = None;
+                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
+                let mut __field_limit: Option<i32> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_prev: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "filter" => __field_filter = __map.next_value()?,
+                        "sort" => __field_sort = __map.next_value()?,
+                        "limit" => __field_limit = __map.next_value()?,
+                        "next" => __field_next = __map.next_value()?,
+                        "prev" => __field_prev = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryPollVotesRequest {
-                    filter: filter_,
-                    sort: sort_,
-                    limit: limit_,
-                    next: next_,
-                    prev: prev_,
+                    filter: __field_filter,
+                    sort: __field_sort,
+                    limit: __field_limit,
+                    next: __field_next,
+                    prev: __field_prev,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PollVotesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("votes", &self.votes)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("votes", &self.votes)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
+        if let Some(__value) = &self.prev {
+            __map.serialize_entry("prev", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollVotesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PollVotesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PollVotesResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PollVotesResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PollVotesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut votes_: Option<Vec<PollVoteResponseData>> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "votes" => votes_ = Some(map_.next_value()?),
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollVotesResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_votes: Option<Vec<PollVoteResponseData>> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_prev: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "votes" => __field_votes = Some(__map.next_value()?),
+                        "next" => __field_next = __map.next_value()?,
+                        "prev" => __field_prev = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(PollVotesResponse {
-                    votes: votes_.unwrap_or_default(),
-                    next: next_,
-                    prev: prev_,
-                    duration: duration_.unwrap_or_default(),
+                    votes: __field_votes.unwrap_or_default(),
+                    next: __field_next,
+                    prev: __field_prev,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PollOptionInput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.text {
-            map_.serialize_entry("text", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.text {
+            __map.serialize_entry("text", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["text"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["text"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollOptionInput {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PollOptionInput;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PollOptionInput` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PollOptionInput` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PollOptionInput, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut text_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "text" => text_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollOptionInput, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_text: Option<String> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "text" => __field_text = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 Ok(PollOptionInput {
-                    text: text_,
-                    custom: custom_,
+                    text: __field_text,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PollOptionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.text {
-            map_.serialize_entry("text", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        if let Some(__value) = &self.text {
+            __map.serialize_entry("text", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "text"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "text"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollOptionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PollOptionRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PollOptionRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PollOptionRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PollOptionRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut text_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "text" => text_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollOptionRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_text: Option<String> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "text" => __field_text = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 Ok(PollOptionRequest {
-                    id: id_.unwrap_or_default(),
-                    text: text_,
-                    custom: custom_,
+                    id: __field_id.unwrap_or_default(),
+                    text: __field_text,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for VoteData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.option_id {
-            map_.serialize_entry("option_id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.option_id {
+            __map.serialize_entry("option_id", __value)?;
         }
-        if let Some(value) = &self.answer_text {
-            map_.serialize_entry("answer_text", value)?;
+        if let Some(__value) = &self.answer_text {
+            __map.serialize_entry("answer_text", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for VoteData {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VoteData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `VoteData` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `VoteData` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<VoteData, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut option_id_: Option<String> = None;
-                let mut answer_text_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "option_id" => option_id_ = map_.next_value()?,
-                        "answer_text" => answer_text_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<VoteData, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_option_id: Option<String> = None;
+                let mut __field_answer_text: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "option_id" => __field_option_id = __map.next_value()?,
+                        "answer_text" => __field_answer_text = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(VoteData {
-                    option_id: option_id_,
-                    answer_text: answer_text_,
+                    option_id: __field_option_id,
+                    answer_text: __field_answer_text,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PollResponseData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("description", &self.description)?;
-        map_.serialize_entry("voting_visibility", &self.voting_visibility)?;
-        map_.serialize_entry("enforce_unique_vote", &self.enforce_unique_vote)?;
-        if let Some(value) = &self.max_votes_allowed {
-            map_.serialize_entry("max_votes_allowed", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("description", &self.description)?;
+        __map.serialize_entry("voting_visibility", &self.voting_visibility)?;
+        __map.serialize_entry("enforce_unique_vote", &self.enforce_unique_vote)?;
+        if let Some(__value) = &self.max_votes_allowed {
+            __map.serialize_entry("max_votes_allowed", __value)?;
         }
-        map_.serialize_entry("allow_user_suggested_options", &self.allow_user_suggested_options)?;
-        map_.serialize_entry("allow_answers", &self.allow_answers)?;
-        if let Some(value) = &self.is_closed {
-            map_.serialize_entry("is_closed", value)?;
+        __map.serialize_entry("allow_user_suggested_options", &self.allow_user_suggested_options)?;
+        __map.serialize_entry("allow_answers", &self.allow_answers)?;
+        if let Some(__value) = &self.is_closed {
+            __map.serialize_entry("is_closed", __value)?;
         }
-        map_.serialize_entry("vote_count", &self.vote_count)?;
-        map_.serialize_entry("options", &self.options)?;
-        map_.serialize_entry("answers_count", &self.answers_count)?;
-        map_.serialize_entry("vote_counts_by_option", &self.vote_counts_by_option)?;
-        map_.serialize_entry("latest_votes_by_option", &self.latest_votes_by_option)?;
-        map_.serialize_entry("latest_answers", &self.latest_answers)?;
-        map_.serialize_entry("own_votes", &self.own_votes)?;
-        map_.serialize_entry("created_by_id", &self.created_by_id)?;
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
+        __map.serialize_entry("vote_count", &self.vote_count)?;
+        __map.serialize_entry("options", &self.options)?;
+        __map.serialize_entry("answers_count", &self.answers_count)?;
+        __map.serialize_entry("vote_counts_by_option", &self.vote_counts_by_option)?;
+        __map.serialize_entry("latest_votes_by_option", &self.latest_votes_by_option)?;
+        __map.serialize_entry("latest_answers", &self.latest_answers)?;
+        __map.serialize_entry("own_votes", &self.own_votes)?;
+        __map.serialize_entry("created_by_id", &self.created_by_id)?;
+        if let Some(__value) = &self.created_by {
+            __map.serialize_entry("created_by", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "name", "description", "voting_visibility", "enforce_unique_vote", "max_votes_allowed", "allow_user_suggested_options", "allow_answers", "is_closed", "vote_count", "options", "answers_count", "vote_counts_by_option", "latest_votes_by_option", "latest_answers", "own_votes", "created_by_id", "created_by", "created_at", "updated_at"])?;
-        map_.end()
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "name", "description", "voting_visibility", "enforce_unique_vote", "max_votes_allowed", "allow_user_suggested_options", "allow_answers", "is_closed", "vote_count", "options", "answers_count", "vote_counts_by_option", "latest_votes_by_option", "latest_answers", "own_votes", "created_by_id", "created_by", "created_at", "updated_at"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PollResponseData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PollResponseData` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PollResponseData` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PollResponseData, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut voting_visibility_: Option<String> = None;
-                let mut enforce_unique_vote_: Option<bool> = None;
-                let mut max_votes_allowed_: Option<i32> = None;
-                let mut allow_user_suggested_options_: Option<bool> = None;
-                let mut allow_answers_: Option<bool> = None;
-                let mut is_closed_: Option<bool> = None;
-                let mut vote_count_: Option<i32> = None;
-                let mut options_: Option<Vec<PollOptionResponseData>> = None;
-                let mut answers_count_: Option<i32> = None;
-                let mut vote_counts_by_option_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut latest_votes_by_option_: Option<std::collections::BTreeMap<String, Vec<PollVoteResponseData>>> = None;
-                let mut latest_answers_: Option<Vec<PollVoteResponseData>> = None;
-                let mut own_votes_: Option<Vec<PollVoteResponseData>> = None;
-                let mut created_by_id_: Option<String> = None;
-                let mut created_by_: Option<UserResponse> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "description" => description_ = Some(map_.next_value()?),
-                        "voting_visibility" => voting_visibility_ = Some(map_.next_value()?),
-                        "enforce_unique_vote" => enforce_unique_vote_ = Some(map_.next_value()?),
-                        "max_votes_allowed" => max_votes_allowed_ = map_.next_value()?,
-                        "allow_user_suggested_options" => allow_user_suggested_options_ = Some(map_.next_value()?),
-                        "allow_answers" => allow_answers_ = Some(map_.next_value()?),
-                        "is_closed" => is_closed_ = map_.next_value()?,
-                        "vote_count" => vote_count_ = Some(map_.next_value()?),
-                        "options" => options_ = Some(map_.next_value()?),
-                        "answers_count" => answers_count_ = Some(map_.next_value()?),
-                        "vote_counts_by_option" => vote_counts_by_option_ = Some(map_.next_value()?),
-                        "latest_votes_by_option" => latest_votes_by_option_ = Some(map_.next_value()?),
-                        "latest_answers" => latest_answers_ = Some(map_.next_value()?),
-                        "own_votes" => own_votes_ = Some(map_.next_value()?),
-                        "created_by_id" => created_by_id_ = Some(map_.next_value()?),
-                        "created_by" => created_by_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollResponseData, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_description: Option<String> = None;
+                let mut __field_voting_visibility: Option<String> = None;
+                let mut __field_enforce_unique_vote: Option<bool> = None;
+                let mut __field_max_votes_allowed: Option<i32> = None;
+                let mut __field_allow_user_suggested_options: Option<bool> = None;
+                let mut __field_allow_answers: Option<bool> = None;
+                let mut __field_is_closed: Option<bool> = None;
+                let mut __field_vote_count: Option<i32> = None;
+                let mut __field_options: Option<Vec<PollOptionResponseData>> = None;
+                let mut __field_answers_count: Option<i32> = None;
+                let mut __field_vote_counts_by_option: Option<std::collections::BTreeMap<String, i32>> = None;
+                let mut __field_latest_votes_by_option: Option<std::collections::BTreeMap<String, Vec<PollVoteResponseData>>> = None;
+                let mut __field_latest_answers: Option<Vec<PollVoteResponseData>> = None;
+                let mut __field_own_votes: Option<Vec<PollVoteResponseData>> = None;
+                let mut __field_created_by_id: Option<String> = None;
+                let mut __field_created_by: Option<UserResponse> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "description" => __field_description = Some(__map.next_value()?),
+                        "voting_visibility" => __field_voting_visibility = Some(__map.next_value()?),
+                        "enforce_unique_vote" => __field_enforce_unique_vote = Some(__map.next_value()?),
+                        "max_votes_allowed" => __field_max_votes_allowed = __map.next_value()?,
+                        "allow_user_suggested_options" => __field_allow_user_suggested_options = Some(__map.next_value()?),
+                        "allow_answers" => __field_allow_answers = Some(__map.next_value()?),
+                        "is_closed" => __field_is_closed = __map.next_value()?,
+                        "vote_count" => __field_vote_count = Some(__map.next_value()?),
+                        "options" => __field_options = Some(__map.next_value()?),
+                        "answers_count" => __field_answers_count = Some(__map.next_value()?),
+                        "vote_counts_by_option" => __field_vote_counts_by_option = Some(__map.next_value()?),
+                        "latest_votes_by_option" => __field_latest_votes_by_option = Some(__map.next_value()?),
+                        "latest_answers" => __field_latest_answers = Some(__map.next_value()?),
+                        "own_votes" => __field_own_votes = Some(__map.next_value()?),
+                        "created_by_id" => __field_created_by_id = Some(__map.next_value()?),
+                        "created_by" => __field_created_by = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(PollResponseData {
-                    id: id_.unwrap_or_default(),
-                    name: name_.unwrap_or_default(),
-                    description: description_.unwrap_or_default(),
-                    voting_visibility: voting_visibility_.unwrap_or_default(),
-                    enforce_unique_vote: enforce_unique_vote_.unwrap_or_default(),
-                    max_votes_allowed: max_votes_allowed_,
-                    allow_user_suggested_options: allow_user_suggested_options_.unwrap_or_default(),
-                    allow_answers: allow_answers_.unwrap_or_default(),
-                    is_closed: is_closed_,
-                    vote_count: vote_count_.unwrap_or_default(),
-                    options: options_.unwrap_or_default(),
-                    answers_count: answers_count_.unwrap_or_default(),
-                    vote_counts_by_option: vote_counts_by_option_.unwrap_or_default(),
-                    latest_votes_by_option: latest_votes_by_option_.unwrap_or_default(),
-                    latest_answers: latest_answers_.unwrap_or_default(),
-                    own_votes: own_votes_.unwrap_or_default(),
-                    created_by_id: created_by_id_.unwrap_or_default(),
-                    created_by: created_by_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    custom: custom_,
+                    id: __field_id.unwrap_or_default(),
+                    name: __field_name.unwrap_or_default(),
+                    description: __field_description.unwrap_or_default(),
+                    voting_visibility: __field_voting_visibility.unwrap_or_default(),
+                    enforce_unique_vote: __field_enforce_unique_vote.unwrap_or_default(),
+                    max_votes_allowed: __field_max_votes_allowed,
+                    allow_user_suggested_options: __field_allow_user_suggested_options.unwrap_or_default(),
+                    allow_answers: __field_allow_answers.unwrap_or_default(),
+                    is_closed: __field_is_closed,
+                    vote_count: __field_vote_count.unwrap_or_default(),
+                    options: __field_options.unwrap_or_default(),
+                    answers_count: __field_answers_count.unwrap_or_default(),
+                    vote_counts_by_option: __field_vote_counts_by_option.unwrap_or_default(),
+                    latest_votes_by_option: __field_latest_votes_by_option.unwrap_or_default(),
+                    latest_answers: __field_latest_answers.unwrap_or_default(),
+                    own_votes: __field_own_votes.unwrap_or_default(),
+                    created_by_id: __field_created_by_id.unwrap_or_default(),
+                    created_by: __field_created_by,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PollVoteResponseData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("poll_id", &self.poll_id)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("option_id", &self.option_id)?;
-        if let Some(value) = &self.is_answer {
-            map_.serialize_entry("is_answer", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("poll_id", &self.poll_id)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("option_id", &self.option_id)?;
+        if let Some(__value) = &self.is_answer {
+            __map.serialize_entry("is_answer", __value)?;
         }
-        if let Some(value) = &self.answer_text {
-            map_.serialize_entry("answer_text", value)?;
+        if let Some(__value) = &self.answer_text {
+            __map.serialize_entry("answer_text", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.end()
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollVoteResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PollVoteResponseData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PollVoteResponseData` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PollVoteResponseData` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PollVoteResponseData, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut poll_id_: Option<String> = None;
-                let mut id_: Option<String> = None;
-                let mut option_id_: Option<String> = None;
-                let mut is_answer_: Option<bool> = None;
-                let mut answer_text_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "poll_id" => poll_id_ = Some(map_.next_value()?),
-                        "id" => id_ = Some(map_.next_value()?),
-                        "option_id" => option_id_ = Some(map_.next_value()?),
-                        "is_answer" => is_answer_ = map_.next_value()?,
-                        "answer_text" => answer_text_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollVoteResponseData, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_poll_id: Option<String> = None;
+                let mut __field_id: Option<String> = None;
+                let mut __field_option_id: Option<String> = None;
+                let mut __field_is_answer: Option<bool> = None;
+                let mut __field_answer_text: Option<String> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "poll_id" => __field_poll_id = Some(__map.next_value()?),
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "option_id" => __field_option_id = Some(__map.next_value()?),
+                        "is_answer" => __field_is_answer = __map.next_value()?,
+                        "answer_text" => __field_answer_text = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(PollVoteResponseData {
-                    poll_id: poll_id_.unwrap_or_default(),
-                    id: id_.unwrap_or_default(),
-                    option_id: option_id_.unwrap_or_default(),
-                    is_answer: is_answer_,
-                    answer_text: answer_text_,
-                    user_id: user_id_,
-                    user: user_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
+                    poll_id: __field_poll_id.unwrap_or_default(),
+                    id: __field_id.unwrap_or_default(),
+                    option_id: __field_option_id.unwrap_or_default(),
+                    is_answer: __field_is_answer,
+                    answer_text: __field_answer_text,
+                    user_id: __field_user_id,
+                    user: __field_user,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PollOptionResponseData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("text", &self.text)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "text"])?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("text", &self.text)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "text"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PollOptionResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PollOptionResponseData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PollOptionResponseData` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PollOptionResponseData` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PollOptionResponseData, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut text_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "text" => text_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollOptionResponseData, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_text: Option<String> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "text" => __field_text = Some(__map.next_value()?),
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 Ok(PollOptionResponseData {
-                    id: id_.unwrap_or_default(),
-                    text: text_.unwrap_or_default(),
-                    custom: custom_,
+                    id: __field_id.unwrap_or_default(),
+                    text: __field_text.unwrap_or_default(),
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

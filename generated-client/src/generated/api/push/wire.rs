@@ -7,1854 +7,1854 @@
 use super::*;
 
 impl serde::Serialize for ListDevicesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("devices", &self.devices)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("devices", &self.devices)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ListDevicesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListDevicesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListDevicesResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ListDevicesResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListDevicesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut devices_: Option<Vec<DeviceResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "devices" => devices_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ListDevicesResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_devices: Option<Vec<DeviceResponse>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "devices" => __field_devices = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ListDevicesResponse {
-                    devices: devices_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    devices: __field_devices.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CreateDeviceRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("push_provider", &self.push_provider)?;
-        if let Some(value) = &self.push_provider_name {
-            map_.serialize_entry("push_provider_name", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("push_provider", &self.push_provider)?;
+        if let Some(__value) = &self.push_provider_name {
+            __map.serialize_entry("push_provider_name", __value)?;
         }
-        if let Some(value) = &self.voip_token {
-            map_.serialize_entry("voip_token", value)?;
+        if let Some(__value) = &self.voip_token {
+            __map.serialize_entry("voip_token", __value)?;
         }
-        if let Some(value) = &self.hardware_id {
-            map_.serialize_entry("hardware_id", value)?;
+        if let Some(__value) = &self.hardware_id {
+            __map.serialize_entry("hardware_id", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateDeviceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateDeviceRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateDeviceRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateDeviceRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateDeviceRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut push_provider_: Option<CreateDeviceRequestPushProvider> = None;
-                let mut push_provider_name_: Option<String> = None;
-                let mut voip_token_: Option<bool> = None;
-                let mut hardware_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "push_provider" => push_provider_ = Some(map_.next_value()?),
-                        "push_provider_name" => push_provider_name_ = map_.next_value()?,
-                        "voip_token" => voip_token_ = map_.next_value()?,
-                        "hardware_id" => hardware_id_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateDeviceRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_push_provider: Option<CreateDeviceRequestPushProvider> = None;
+                let mut __field_push_provider_name: Option<String> = None;
+                let mut __field_voip_token: Option<bool> = None;
+                let mut __field_hardware_id: Option<String> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "push_provider" => __field_push_provider = Some(__map.next_value()?),
+                        "push_provider_name" => __field_push_provider_name = __map.next_value()?,
+                        "voip_token" => __field_voip_token = __map.next_value()?,
+                        "hardware_id" => __field_hardware_id = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(push_provider_) = push_provider_ else {
+                let Some(__field_push_provider) = __field_push_provider else {
                     return Err(serde::de::Error::missing_field("push_provider"));
                 };
                 Ok(CreateDeviceRequest {
-                    id: id_.unwrap_or_default(),
-                    push_provider: push_provider_,
-                    push_provider_name: push_provider_name_,
-                    voip_token: voip_token_,
-                    hardware_id: hardware_id_,
-                    user_id: user_id_,
-                    user: user_,
+                    id: __field_id.unwrap_or_default(),
+                    push_provider: __field_push_provider,
+                    push_provider_name: __field_push_provider_name,
+                    voip_token: __field_voip_token,
+                    hardware_id: __field_hardware_id,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpsertPushPreferencesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("preferences", &self.preferences)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("preferences", &self.preferences)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertPushPreferencesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpsertPushPreferencesRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpsertPushPreferencesRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpsertPushPreferencesRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertPushPreferencesRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut preferences_: Option<Vec<PushPreferenceInput>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "preferences" => preferences_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpsertPushPreferencesRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_preferences: Option<Vec<PushPreferenceInput>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "preferences" => __field_preferences = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpsertPushPreferencesRequest {
-                    preferences: preferences_.unwrap_or_default(),
+                    preferences: __field_preferences.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpsertPushPreferencesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user_preferences", &self.user_preferences)?;
-        map_.serialize_entry("user_channel_preferences", &self.user_channel_preferences)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("user_preferences", &self.user_preferences)?;
+        __map.serialize_entry("user_channel_preferences", &self.user_channel_preferences)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertPushPreferencesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpsertPushPreferencesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpsertPushPreferencesResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpsertPushPreferencesResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertPushPreferencesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_preferences_: Option<std::collections::BTreeMap<String, PushPreferencesResponse>> = None;
-                let mut user_channel_preferences_: Option<std::collections::BTreeMap<String, std::collections::BTreeMap<String, ChannelPushPreferencesResponse>>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_preferences" => user_preferences_ = Some(map_.next_value()?),
-                        "user_channel_preferences" => user_channel_preferences_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpsertPushPreferencesResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user_preferences: Option<std::collections::BTreeMap<String, PushPreferencesResponse>> = None;
+                let mut __field_user_channel_preferences: Option<std::collections::BTreeMap<String, std::collections::BTreeMap<String, ChannelPushPreferencesResponse>>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user_preferences" => __field_user_preferences = Some(__map.next_value()?),
+                        "user_channel_preferences" => __field_user_channel_preferences = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpsertPushPreferencesResponse {
-                    user_preferences: user_preferences_.unwrap_or_default(),
-                    user_channel_preferences: user_channel_preferences_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    user_preferences: __field_user_preferences.unwrap_or_default(),
+                    user_channel_preferences: __field_user_channel_preferences.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ListPushProvidersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("push_providers", &self.push_providers)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("push_providers", &self.push_providers)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ListPushProvidersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListPushProvidersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListPushProvidersResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ListPushProvidersResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListPushProvidersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut push_providers_: Option<Vec<PushProviderResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "push_providers" => push_providers_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ListPushProvidersResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_push_providers: Option<Vec<PushProviderResponse>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "push_providers" => __field_push_providers = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ListPushProvidersResponse {
-                    push_providers: push_providers_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    push_providers: __field_push_providers.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpsertPushProviderRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.push_provider {
-            map_.serialize_entry("push_provider", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.push_provider {
+            __map.serialize_entry("push_provider", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertPushProviderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpsertPushProviderRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpsertPushProviderRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpsertPushProviderRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertPushProviderRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut push_provider_: Option<PushProviderRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "push_provider" => push_provider_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpsertPushProviderRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_push_provider: Option<PushProviderRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "push_provider" => __field_push_provider = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpsertPushProviderRequest {
-                    push_provider: push_provider_,
+                    push_provider: __field_push_provider,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpsertPushProviderResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("push_provider", &self.push_provider)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("push_provider", &self.push_provider)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertPushProviderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpsertPushProviderResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpsertPushProviderResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpsertPushProviderResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertPushProviderResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut push_provider_: Option<PushProviderResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "push_provider" => push_provider_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpsertPushProviderResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_push_provider: Option<PushProviderResponse> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "push_provider" => __field_push_provider = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(push_provider_) = push_provider_ else {
+                let Some(__field_push_provider) = __field_push_provider else {
                     return Err(serde::de::Error::missing_field("push_provider"));
                 };
                 Ok(UpsertPushProviderResponse {
-                    push_provider: push_provider_,
-                    duration: duration_.unwrap_or_default(),
+                    push_provider: __field_push_provider,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GetPushTemplatesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.serialize_entry("templates", &self.templates)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.serialize_entry("templates", &self.templates)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetPushTemplatesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetPushTemplatesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetPushTemplatesResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GetPushTemplatesResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetPushTemplatesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                let mut templates_: Option<Vec<PushTemplateResponse>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "templates" => templates_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetPushTemplatesResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_duration: Option<String> = None;
+                let mut __field_templates: Option<Vec<PushTemplateResponse>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "duration" => __field_duration = Some(__map.next_value()?),
+                        "templates" => __field_templates = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(GetPushTemplatesResponse {
-                    duration: duration_.unwrap_or_default(),
-                    templates: templates_.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
+                    templates: __field_templates.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpsertPushTemplateRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enable_push {
-            map_.serialize_entry("enable_push", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.enable_push {
+            __map.serialize_entry("enable_push", __value)?;
         }
-        map_.serialize_entry("event_type", &self.event_type)?;
-        if let Some(value) = &self.push_provider_name {
-            map_.serialize_entry("push_provider_name", value)?;
+        __map.serialize_entry("event_type", &self.event_type)?;
+        if let Some(__value) = &self.push_provider_name {
+            __map.serialize_entry("push_provider_name", __value)?;
         }
-        map_.serialize_entry("push_provider_type", &self.push_provider_type)?;
-        if let Some(value) = &self.template {
-            map_.serialize_entry("template", value)?;
+        __map.serialize_entry("push_provider_type", &self.push_provider_type)?;
+        if let Some(__value) = &self.template {
+            __map.serialize_entry("template", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertPushTemplateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpsertPushTemplateRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpsertPushTemplateRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpsertPushTemplateRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertPushTemplateRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enable_push_: Option<bool> = None;
-                let mut event_type_: Option<UpsertPushTemplateRequestEventType> = None;
-                let mut push_provider_name_: Option<String> = None;
-                let mut push_provider_type_: Option<UpsertPushTemplateRequestPushProviderType> = None;
-                let mut template_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enable_push" => enable_push_ = map_.next_value()?,
-                        "event_type" => event_type_ = Some(map_.next_value()?),
-                        "push_provider_name" => push_provider_name_ = map_.next_value()?,
-                        "push_provider_type" => push_provider_type_ = Some(map_.next_value()?),
-                        "template" => template_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpsertPushTemplateRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_enable_push: Option<bool> = None;
+                let mut __field_event_type: Option<UpsertPushTemplateRequestEventType> = None;
+                let mut __field_push_provider_name: Option<String> = None;
+                let mut __field_push_provider_type: Option<UpsertPushTemplateRequestPushProviderType> = None;
+                let mut __field_template: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "enable_push" => __field_enable_push = __map.next_value()?,
+                        "event_type" => __field_event_type = Some(__map.next_value()?),
+                        "push_provider_name" => __field_push_provider_name = __map.next_value()?,
+                        "push_provider_type" => __field_push_provider_type = Some(__map.next_value()?),
+                        "template" => __field_template = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(event_type_) = event_type_ else {
+                let Some(__field_event_type) = __field_event_type else {
                     return Err(serde::de::Error::missing_field("event_type"));
                 };
-                let Some(push_provider_type_) = push_provider_type_ else {
+                let Some(__field_push_provider_type) = __field_push_provider_type else {
                     return Err(serde::de::Error::missing_field("push_provider_type"));
                 };
                 Ok(UpsertPushTemplateRequest {
-                    enable_push: enable_push_,
-                    event_type: event_type_,
-                    push_provider_name: push_provider_name_,
-                    push_provider_type: push_provider_type_,
-                    template: template_,
+                    enable_push: __field_enable_push,
+                    event_type: __field_event_type,
+                    push_provider_name: __field_push_provider_name,
+                    push_provider_type: __field_push_provider_type,
+                    template: __field_template,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpsertPushTemplateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        if let Some(value) = &self.template {
-            map_.serialize_entry("template", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        if let Some(__value) = &self.template {
+            __map.serialize_entry("template", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertPushTemplateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpsertPushTemplateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpsertPushTemplateResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpsertPushTemplateResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertPushTemplateResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                let mut template_: Option<PushTemplateResponse> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "template" => template_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpsertPushTemplateResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_duration: Option<String> = None;
+                let mut __field_template: Option<PushTemplateResponse> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "duration" => __field_duration = Some(__map.next_value()?),
+                        "template" => __field_template = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpsertPushTemplateResponse {
-                    duration: duration_.unwrap_or_default(),
-                    template: template_,
+                    duration: __field_duration.unwrap_or_default(),
+                    template: __field_template,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CheckPushRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.message_id {
-            map_.serialize_entry("message_id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.message_id {
+            __map.serialize_entry("message_id", __value)?;
         }
-        if let Some(value) = &self.apn_template {
-            map_.serialize_entry("apn_template", value)?;
+        if let Some(__value) = &self.apn_template {
+            __map.serialize_entry("apn_template", __value)?;
         }
-        if let Some(value) = &self.firebase_template {
-            map_.serialize_entry("firebase_template", value)?;
+        if let Some(__value) = &self.firebase_template {
+            __map.serialize_entry("firebase_template", __value)?;
         }
-        if let Some(value) = &self.firebase_data_template {
-            map_.serialize_entry("firebase_data_template", value)?;
+        if let Some(__value) = &self.firebase_data_template {
+            __map.serialize_entry("firebase_data_template", __value)?;
         }
-        if let Some(value) = &self.skip_devices {
-            map_.serialize_entry("skip_devices", value)?;
+        if let Some(__value) = &self.skip_devices {
+            __map.serialize_entry("skip_devices", __value)?;
         }
-        if let Some(value) = &self.push_provider_type {
-            map_.serialize_entry("push_provider_type", value)?;
+        if let Some(__value) = &self.push_provider_type {
+            __map.serialize_entry("push_provider_type", __value)?;
         }
-        if let Some(value) = &self.push_provider_name {
-            map_.serialize_entry("push_provider_name", value)?;
+        if let Some(__value) = &self.push_provider_name {
+            __map.serialize_entry("push_provider_name", __value)?;
         }
-        if let Some(value) = &self.event_type {
-            map_.serialize_entry("event_type", value)?;
+        if let Some(__value) = &self.event_type {
+            __map.serialize_entry("event_type", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CheckPushRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CheckPushRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckPushRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CheckPushRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CheckPushRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_id_: Option<String> = None;
-                let mut apn_template_: Option<String> = None;
-                let mut firebase_template_: Option<String> = None;
-                let mut firebase_data_template_: Option<String> = None;
-                let mut skip_devices_: Option<bool> = None;
-                let mut push_provider_type_: Option<String> = None;
-                let mut push_provider_name_: Option<String> = None;
-                let mut event_type_: Option<CheckPushRequestEventType> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message_id" => message_id_ = map_.next_value()?,
-                        "apn_template" => apn_template_ = map_.next_value()?,
-                        "firebase_template" => firebase_template_ = map_.next_value()?,
-                        "firebase_data_template" => firebase_data_template_ = map_.next_value()?,
-                        "skip_devices" => skip_devices_ = map_.next_value()?,
-                        "push_provider_type" => push_provider_type_ = map_.next_value()?,
-                        "push_provider_name" => push_provider_name_ = map_.next_value()?,
-                        "event_type" => event_type_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CheckPushRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_apn_template: Option<String> = None;
+                let mut __field_firebase_template: Option<String> = None;
+                let mut __field_firebase_data_template: Option<String> = None;
+                let mut __field_skip_devices: Option<bool> = None;
+                let mut __field_push_provider_type: Option<String> = None;
+                let mut __field_push_provider_name: Option<String> = None;
+                let mut __field_event_type: Option<CheckPushRequestEventType> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "message_id" => __field_message_id = __map.next_value()?,
+                        "apn_template" => __field_apn_template = __map.next_value()?,
+                        "firebase_template" => __field_firebase_template = __map.next_value()?,
+                        "firebase_data_template" => __field_firebase_data_template = __map.next_value()?,
+                        "skip_devices" => __field_skip_devices = __map.next_value()?,
+                        "push_provider_type" => __field_push_provider_type = __map.next_value()?,
+                        "push_provider_name" => __field_push_provider_name = __map.next_value()?,
+                        "event_type" => __field_event_type = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CheckPushRequest {
-                    message_id: message_id_,
-                    apn_template: apn_template_,
-                    firebase_template: firebase_template_,
-                    firebase_data_template: firebase_data_template_,
-                    skip_devices: skip_devices_,
-                    push_provider_type: push_provider_type_,
-                    push_provider_name: push_provider_name_,
-                    event_type: event_type_,
-                    user_id: user_id_,
-                    user: user_,
+                    message_id: __field_message_id,
+                    apn_template: __field_apn_template,
+                    firebase_template: __field_firebase_template,
+                    firebase_data_template: __field_firebase_data_template,
+                    skip_devices: __field_skip_devices,
+                    push_provider_type: __field_push_provider_type,
+                    push_provider_name: __field_push_provider_name,
+                    event_type: __field_event_type,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CheckPushResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.device_errors {
-            map_.serialize_entry("device_errors", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.device_errors {
+            __map.serialize_entry("device_errors", __value)?;
         }
-        if let Some(value) = &self.general_errors {
-            map_.serialize_entry("general_errors", value)?;
+        if let Some(__value) = &self.general_errors {
+            __map.serialize_entry("general_errors", __value)?;
         }
-        if let Some(value) = &self.skip_devices {
-            map_.serialize_entry("skip_devices", value)?;
+        if let Some(__value) = &self.skip_devices {
+            __map.serialize_entry("skip_devices", __value)?;
         }
-        if let Some(value) = &self.event_type {
-            map_.serialize_entry("event_type", value)?;
+        if let Some(__value) = &self.event_type {
+            __map.serialize_entry("event_type", __value)?;
         }
-        if let Some(value) = &self.rendered_apn_template {
-            map_.serialize_entry("rendered_apn_template", value)?;
+        if let Some(__value) = &self.rendered_apn_template {
+            __map.serialize_entry("rendered_apn_template", __value)?;
         }
-        if let Some(value) = &self.rendered_firebase_template {
-            map_.serialize_entry("rendered_firebase_template", value)?;
+        if let Some(__value) = &self.rendered_firebase_template {
+            __map.serialize_entry("rendered_firebase_template", __value)?;
         }
-        if let Some(value) = &self.rendered_message {
-            map_.serialize_entry("rendered_message", value)?;
+        if let Some(__value) = &self.rendered_message {
+            __map.serialize_entry("rendered_message", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CheckPushResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CheckPushResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckPushResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CheckPushResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CheckPushResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut device_errors_: Option<std::collections::BTreeMap<String, DeviceErrorInfo>> = None;
-                let mut general_errors_: Option<Vec<String>> = None;
-                let mut skip_devices_: Option<bool> = None;
-                let mut event_type_: Option<String> = None;
-                let mut rendered_apn_template_: Option<String> = None;
-                let mut rendered_firebase_template_: Option<String> = None;
-                let mut rendered_message_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "device_errors" => device_errors_ = map_.next_value()?,
-                        "general_errors" => general_errors_ = map_.next_value()?,
-                        "skip_devices" => skip_devices_ = map_.next_value()?,
-                        "event_type" => event_type_ = map_.next_value()?,
-                        "rendered_apn_template" => rendered_apn_template_ = map_.next_value()?,
-                        "rendered_firebase_template" => rendered_firebase_template_ = map_.next_value()?,
-                        "rendered_message" => rendered_message_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CheckPushResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_device_errors: Option<std::collections::BTreeMap<String, DeviceErrorInfo>> = None;
+                let mut __field_general_errors: Option<Vec<String>> = None;
+                let mut __field_skip_devices: Option<bool> = None;
+                let mut __field_event_type: Option<String> = None;
+                let mut __field_rendered_apn_template: Option<String> = None;
+                let mut __field_rendered_firebase_template: Option<String> = None;
+                let mut __field_rendered_message: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "device_errors" => __field_device_errors = __map.next_value()?,
+                        "general_errors" => __field_general_errors = __map.next_value()?,
+                        "skip_devices" => __field_skip_devices = __map.next_value()?,
+                        "event_type" => __field_event_type = __map.next_value()?,
+                        "rendered_apn_template" => __field_rendered_apn_template = __map.next_value()?,
+                        "rendered_firebase_template" => __field_rendered_firebase_template = __map.next_value()?,
+                        "rendered_message" => __field_rendered_message = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CheckPushResponse {
-                    device_errors: device_errors_,
-                    general_errors: general_errors_,
-                    skip_devices: skip_devices_,
-                    event_type: event_type_,
-                    rendered_apn_template: rendered_apn_template_,
-                    rendered_firebase_template: rendered_firebase_template_,
-                    rendered_message: rendered_message_,
-                    duration: duration_.unwrap_or_default(),
+                    device_errors: __field_device_errors,
+                    general_errors: __field_general_errors,
+                    skip_devices: __field_skip_devices,
+                    event_type: __field_event_type,
+                    rendered_apn_template: __field_rendered_apn_template,
+                    rendered_firebase_template: __field_rendered_firebase_template,
+                    rendered_message: __field_rendered_message,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CheckSnsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.sns_topic_arn {
-            map_.serialize_entry("sns_topic_arn", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.sns_topic_arn {
+            __map.serialize_entry("sns_topic_arn", __value)?;
         }
-        if let Some(value) = &self.sns_key {
-            map_.serialize_entry("sns_key", value)?;
+        if let Some(__value) = &self.sns_key {
+            __map.serialize_entry("sns_key", __value)?;
         }
-        if let Some(value) = &self.sns_secret {
-            map_.serialize_entry("sns_secret", value)?;
+        if let Some(__value) = &self.sns_secret {
+            __map.serialize_entry("sns_secret", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CheckSnsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CheckSnsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckSNSRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CheckSNSRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CheckSnsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut sns_topic_arn_: Option<String> = None;
-                let mut sns_key_: Option<String> = None;
-                let mut sns_secret_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "sns_topic_arn" => sns_topic_arn_ = map_.next_value()?,
-                        "sns_key" => sns_key_ = map_.next_value()?,
-                        "sns_secret" => sns_secret_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CheckSnsRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_sns_topic_arn: Option<String> = None;
+                let mut __field_sns_key: Option<String> = None;
+                let mut __field_sns_secret: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "sns_topic_arn" => __field_sns_topic_arn = __map.next_value()?,
+                        "sns_key" => __field_sns_key = __map.next_value()?,
+                        "sns_secret" => __field_sns_secret = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CheckSnsRequest {
-                    sns_topic_arn: sns_topic_arn_,
-                    sns_key: sns_key_,
-                    sns_secret: sns_secret_,
+                    sns_topic_arn: __field_sns_topic_arn,
+                    sns_key: __field_sns_key,
+                    sns_secret: __field_sns_secret,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CheckSnsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.error {
-            map_.serialize_entry("error", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("status", &self.status)?;
+        if let Some(__value) = &self.error {
+            __map.serialize_entry("error", __value)?;
         }
-        if let Some(value) = &self.data {
-            map_.serialize_entry("data", value)?;
+        if let Some(__value) = &self.data {
+            __map.serialize_entry("data", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CheckSnsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CheckSnsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckSNSResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CheckSNSResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CheckSnsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut status_: Option<String> = None;
-                let mut error_: Option<String> = None;
-                let mut data_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "status" => status_ = Some(map_.next_value()?),
-                        "error" => error_ = map_.next_value()?,
-                        "data" => data_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CheckSnsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_status: Option<String> = None;
+                let mut __field_error: Option<String> = None;
+                let mut __field_data: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "status" => __field_status = Some(__map.next_value()?),
+                        "error" => __field_error = __map.next_value()?,
+                        "data" => __field_data = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CheckSnsResponse {
-                    status: status_.unwrap_or_default(),
-                    error: error_,
-                    data: data_,
-                    duration: duration_.unwrap_or_default(),
+                    status: __field_status.unwrap_or_default(),
+                    error: __field_error,
+                    data: __field_data,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CheckSqsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.sqs_url {
-            map_.serialize_entry("sqs_url", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.sqs_url {
+            __map.serialize_entry("sqs_url", __value)?;
         }
-        if let Some(value) = &self.sqs_key {
-            map_.serialize_entry("sqs_key", value)?;
+        if let Some(__value) = &self.sqs_key {
+            __map.serialize_entry("sqs_key", __value)?;
         }
-        if let Some(value) = &self.sqs_secret {
-            map_.serialize_entry("sqs_secret", value)?;
+        if let Some(__value) = &self.sqs_secret {
+            __map.serialize_entry("sqs_secret", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CheckSqsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CheckSqsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckSQSRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CheckSQSRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CheckSqsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut sqs_url_: Option<String> = None;
-                let mut sqs_key_: Option<String> = None;
-                let mut sqs_secret_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "sqs_url" => sqs_url_ = map_.next_value()?,
-                        "sqs_key" => sqs_key_ = map_.next_value()?,
-                        "sqs_secret" => sqs_secret_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CheckSqsRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_sqs_url: Option<String> = None;
+                let mut __field_sqs_key: Option<String> = None;
+                let mut __field_sqs_secret: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "sqs_url" => __field_sqs_url = __map.next_value()?,
+                        "sqs_key" => __field_sqs_key = __map.next_value()?,
+                        "sqs_secret" => __field_sqs_secret = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CheckSqsRequest {
-                    sqs_url: sqs_url_,
-                    sqs_key: sqs_key_,
-                    sqs_secret: sqs_secret_,
+                    sqs_url: __field_sqs_url,
+                    sqs_key: __field_sqs_key,
+                    sqs_secret: __field_sqs_secret,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CheckSqsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.error {
-            map_.serialize_entry("error", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("status", &self.status)?;
+        if let Some(__value) = &self.error {
+            __map.serialize_entry("error", __value)?;
         }
-        if let Some(value) = &self.data {
-            map_.serialize_entry("data", value)?;
+        if let Some(__value) = &self.data {
+            __map.serialize_entry("data", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CheckSqsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CheckSqsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckSQSResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CheckSQSResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CheckSqsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut status_: Option<String> = None;
-                let mut error_: Option<String> = None;
-                let mut data_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "status" => status_ = Some(map_.next_value()?),
-                        "error" => error_ = map_.next_value()?,
-                        "data" => data_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CheckSqsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_status: Option<String> = None;
+                let mut __field_error: Option<String> = None;
+                let mut __field_data: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "status" => __field_status = Some(__map.next_value()?),
+                        "error" => __field_error = __map.next_value()?,
+                        "data" => __field_data = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CheckSqsResponse {
-                    status: status_.unwrap_or_default(),
-                    error: error_,
-                    data: data_,
-                    duration: duration_.unwrap_or_default(),
+                    status: __field_status.unwrap_or_default(),
+                    error: __field_error,
+                    data: __field_data,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PushPreferenceInput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.channel_cid {
-            map_.serialize_entry("channel_cid", value)?;
+        if let Some(__value) = &self.channel_cid {
+            __map.serialize_entry("channel_cid", __value)?;
         }
-        if let Some(value) = &self.chat_level {
-            map_.serialize_entry("chat_level", value)?;
+        if let Some(__value) = &self.chat_level {
+            __map.serialize_entry("chat_level", __value)?;
         }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
+        if let Some(__value) = &self.chat_preferences {
+            __map.serialize_entry("chat_preferences", __value)?;
         }
-        if let Some(value) = &self.call_level {
-            map_.serialize_entry("call_level", value)?;
+        if let Some(__value) = &self.call_level {
+            __map.serialize_entry("call_level", __value)?;
         }
-        if let Some(value) = &self.feeds_level {
-            map_.serialize_entry("feeds_level", value)?;
+        if let Some(__value) = &self.feeds_level {
+            __map.serialize_entry("feeds_level", __value)?;
         }
-        if let Some(value) = &self.feeds_preferences {
-            map_.serialize_entry("feeds_preferences", value)?;
+        if let Some(__value) = &self.feeds_preferences {
+            __map.serialize_entry("feeds_preferences", __value)?;
         }
-        if let Some(value) = &self.disabled_until {
-            map_.serialize_entry("disabled_until", value)?;
+        if let Some(__value) = &self.disabled_until {
+            __map.serialize_entry("disabled_until", __value)?;
         }
-        if let Some(value) = &self.remove_disable {
-            map_.serialize_entry("remove_disable", value)?;
+        if let Some(__value) = &self.remove_disable {
+            __map.serialize_entry("remove_disable", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushPreferenceInput {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PushPreferenceInput;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PushPreferenceInput` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PushPreferenceInput` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushPreferenceInput, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_id_: Option<String> = None;
-                let mut channel_cid_: Option<String> = None;
-                let mut chat_level_: Option<PushPreferenceInputChatLevel> = None;
-                let mut chat_preferences_: Option<ChatPreferencesInput> = None;
-                let mut call_level_: Option<PushPreferenceInputCallLevel> = None;
-                let mut feeds_level_: Option<PushPreferenceInputFeedsLevel> = None;
-                let mut feeds_preferences_: Option<FeedsPreferences> = None;
-                let mut disabled_until_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut remove_disable_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "channel_cid" => channel_cid_ = map_.next_value()?,
-                        "chat_level" => chat_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        "call_level" => call_level_ = map_.next_value()?,
-                        "feeds_level" => feeds_level_ = map_.next_value()?,
-                        "feeds_preferences" => feeds_preferences_ = map_.next_value()?,
-                        "disabled_until" => disabled_until_ = map_.next_value()?,
-                        "remove_disable" => remove_disable_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PushPreferenceInput, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_channel_cid: Option<String> = None;
+                let mut __field_chat_level: Option<PushPreferenceInputChatLevel> = None;
+                let mut __field_chat_preferences: Option<ChatPreferencesInput> = None;
+                let mut __field_call_level: Option<PushPreferenceInputCallLevel> = None;
+                let mut __field_feeds_level: Option<PushPreferenceInputFeedsLevel> = None;
+                let mut __field_feeds_preferences: Option<FeedsPreferences> = None;
+                let mut __field_disabled_until: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_remove_disable: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "channel_cid" => __field_channel_cid = __map.next_value()?,
+                        "chat_level" => __field_chat_level = __map.next_value()?,
+                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
+                        "call_level" => __field_call_level = __map.next_value()?,
+                        "feeds_level" => __field_feeds_level = __map.next_value()?,
+                        "feeds_preferences" => __field_feeds_preferences = __map.next_value()?,
+                        "disabled_until" => __field_disabled_until = __map.next_value()?,
+                        "remove_disable" => __field_remove_disable = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(PushPreferenceInput {
-                    user_id: user_id_,
-                    channel_cid: channel_cid_,
-                    chat_level: chat_level_,
-                    chat_preferences: chat_preferences_,
-                    call_level: call_level_,
-                    feeds_level: feeds_level_,
-                    feeds_preferences: feeds_preferences_,
-                    disabled_until: disabled_until_,
-                    remove_disable: remove_disable_,
+                    user_id: __field_user_id,
+                    channel_cid: __field_channel_cid,
+                    chat_level: __field_chat_level,
+                    chat_preferences: __field_chat_preferences,
+                    call_level: __field_call_level,
+                    feeds_level: __field_feeds_level,
+                    feeds_preferences: __field_feeds_preferences,
+                    disabled_until: __field_disabled_until,
+                    remove_disable: __field_remove_disable,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PushProviderResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("type", &self.type_)?;
+        if let Some(__value) = &self.description {
+            __map.serialize_entry("description", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.disabled_at {
-            map_.serialize_entry("disabled_at", value)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(__value) = &self.disabled_at {
+            __map.serialize_entry("disabled_at", __value)?;
         }
-        if let Some(value) = &self.disabled_reason {
-            map_.serialize_entry("disabled_reason", value)?;
+        if let Some(__value) = &self.disabled_reason {
+            __map.serialize_entry("disabled_reason", __value)?;
         }
-        if let Some(value) = &self.apn_auth_key {
-            map_.serialize_entry("apn_auth_key", value)?;
+        if let Some(__value) = &self.apn_auth_key {
+            __map.serialize_entry("apn_auth_key", __value)?;
         }
-        if let Some(value) = &self.apn_key_id {
-            map_.serialize_entry("apn_key_id", value)?;
+        if let Some(__value) = &self.apn_key_id {
+            __map.serialize_entry("apn_key_id", __value)?;
         }
-        if let Some(value) = &self.apn_p12_cert {
-            map_.serialize_entry("apn_p12_cert", value)?;
+        if let Some(__value) = &self.apn_p12_cert {
+            __map.serialize_entry("apn_p12_cert", __value)?;
         }
-        if let Some(value) = &self.apn_team_id {
-            map_.serialize_entry("apn_team_id", value)?;
+        if let Some(__value) = &self.apn_team_id {
+            __map.serialize_entry("apn_team_id", __value)?;
         }
-        if let Some(value) = &self.apn_topic {
-            map_.serialize_entry("apn_topic", value)?;
+        if let Some(__value) = &self.apn_topic {
+            __map.serialize_entry("apn_topic", __value)?;
         }
-        if let Some(value) = &self.apn_auth_type {
-            map_.serialize_entry("apn_auth_type", value)?;
+        if let Some(__value) = &self.apn_auth_type {
+            __map.serialize_entry("apn_auth_type", __value)?;
         }
-        if let Some(value) = &self.apn_development {
-            map_.serialize_entry("apn_development", value)?;
+        if let Some(__value) = &self.apn_development {
+            __map.serialize_entry("apn_development", __value)?;
         }
-        if let Some(value) = &self.apn_host {
-            map_.serialize_entry("apn_host", value)?;
+        if let Some(__value) = &self.apn_host {
+            __map.serialize_entry("apn_host", __value)?;
         }
-        if let Some(value) = &self.apn_sandbox_certificate {
-            map_.serialize_entry("apn_sandbox_certificate", value)?;
+        if let Some(__value) = &self.apn_sandbox_certificate {
+            __map.serialize_entry("apn_sandbox_certificate", __value)?;
         }
-        if let Some(value) = &self.apn_supports_voip_notifications {
-            map_.serialize_entry("apn_supports_voip_notifications", value)?;
+        if let Some(__value) = &self.apn_supports_voip_notifications {
+            __map.serialize_entry("apn_supports_voip_notifications", __value)?;
         }
-        if let Some(value) = &self.apn_supports_remote_notifications {
-            map_.serialize_entry("apn_supports_remote_notifications", value)?;
+        if let Some(__value) = &self.apn_supports_remote_notifications {
+            __map.serialize_entry("apn_supports_remote_notifications", __value)?;
         }
-        if let Some(value) = &self.firebase_server_key {
-            map_.serialize_entry("firebase_server_key", value)?;
+        if let Some(__value) = &self.firebase_server_key {
+            __map.serialize_entry("firebase_server_key", __value)?;
         }
-        if let Some(value) = &self.firebase_credentials {
-            map_.serialize_entry("firebase_credentials", value)?;
+        if let Some(__value) = &self.firebase_credentials {
+            __map.serialize_entry("firebase_credentials", __value)?;
         }
-        if let Some(value) = &self.firebase_data_template {
-            map_.serialize_entry("firebase_data_template", value)?;
+        if let Some(__value) = &self.firebase_data_template {
+            __map.serialize_entry("firebase_data_template", __value)?;
         }
-        if let Some(value) = &self.firebase_notification_template {
-            map_.serialize_entry("firebase_notification_template", value)?;
+        if let Some(__value) = &self.firebase_notification_template {
+            __map.serialize_entry("firebase_notification_template", __value)?;
         }
-        if let Some(value) = &self.firebase_apn_template {
-            map_.serialize_entry("firebase_apn_template", value)?;
+        if let Some(__value) = &self.firebase_apn_template {
+            __map.serialize_entry("firebase_apn_template", __value)?;
         }
-        if let Some(value) = &self.firebase_host {
-            map_.serialize_entry("firebase_host", value)?;
+        if let Some(__value) = &self.firebase_host {
+            __map.serialize_entry("firebase_host", __value)?;
         }
-        if let Some(value) = &self.huawei_app_id {
-            map_.serialize_entry("huawei_app_id", value)?;
+        if let Some(__value) = &self.huawei_app_id {
+            __map.serialize_entry("huawei_app_id", __value)?;
         }
-        if let Some(value) = &self.huawei_app_secret {
-            map_.serialize_entry("huawei_app_secret", value)?;
+        if let Some(__value) = &self.huawei_app_secret {
+            __map.serialize_entry("huawei_app_secret", __value)?;
         }
-        if let Some(value) = &self.xiaomi_package_name {
-            map_.serialize_entry("xiaomi_package_name", value)?;
+        if let Some(__value) = &self.xiaomi_package_name {
+            __map.serialize_entry("xiaomi_package_name", __value)?;
         }
-        if let Some(value) = &self.xiaomi_app_secret {
-            map_.serialize_entry("xiaomi_app_secret", value)?;
+        if let Some(__value) = &self.xiaomi_app_secret {
+            __map.serialize_entry("xiaomi_app_secret", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushProviderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PushProviderResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PushProviderResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PushProviderResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushProviderResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut disabled_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut disabled_reason_: Option<String> = None;
-                let mut apn_auth_key_: Option<String> = None;
-                let mut apn_key_id_: Option<String> = None;
-                let mut apn_p12_cert_: Option<String> = None;
-                let mut apn_team_id_: Option<String> = None;
-                let mut apn_topic_: Option<String> = None;
-                let mut apn_auth_type_: Option<String> = None;
-                let mut apn_development_: Option<bool> = None;
-                let mut apn_host_: Option<String> = None;
-                let mut apn_sandbox_certificate_: Option<bool> = None;
-                let mut apn_supports_voip_notifications_: Option<bool> = None;
-                let mut apn_supports_remote_notifications_: Option<bool> = None;
-                let mut firebase_server_key_: Option<String> = None;
-                let mut firebase_credentials_: Option<String> = None;
-                let mut firebase_data_template_: Option<String> = None;
-                let mut firebase_notification_template_: Option<String> = None;
-                let mut firebase_apn_template_: Option<String> = None;
-                let mut firebase_host_: Option<String> = None;
-                let mut huawei_app_id_: Option<String> = None;
-                let mut huawei_app_secret_: Option<String> = None;
-                let mut xiaomi_package_name_: Option<String> = None;
-                let mut xiaomi_app_secret_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "description" => description_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "disabled_at" => disabled_at_ = map_.next_value()?,
-                        "disabled_reason" => disabled_reason_ = map_.next_value()?,
-                        "apn_auth_key" => apn_auth_key_ = map_.next_value()?,
-                        "apn_key_id" => apn_key_id_ = map_.next_value()?,
-                        "apn_p12_cert" => apn_p12_cert_ = map_.next_value()?,
-                        "apn_team_id" => apn_team_id_ = map_.next_value()?,
-                        "apn_topic" => apn_topic_ = map_.next_value()?,
-                        "apn_auth_type" => apn_auth_type_ = map_.next_value()?,
-                        "apn_development" => apn_development_ = map_.next_value()?,
-                        "apn_host" => apn_host_ = map_.next_value()?,
-                        "apn_sandbox_certificate" => apn_sandbox_certificate_ = map_.next_value()?,
-                        "apn_supports_voip_notifications" => apn_supports_voip_notifications_ = map_.next_value()?,
-                        "apn_supports_remote_notifications" => apn_supports_remote_notifications_ = map_.next_value()?,
-                        "firebase_server_key" => firebase_server_key_ = map_.next_value()?,
-                        "firebase_credentials" => firebase_credentials_ = map_.next_value()?,
-                        "firebase_data_template" => firebase_data_template_ = map_.next_value()?,
-                        "firebase_notification_template" => firebase_notification_template_ = map_.next_value()?,
-                        "firebase_apn_template" => firebase_apn_template_ = map_.next_value()?,
-                        "firebase_host" => firebase_host_ = map_.next_value()?,
-                        "huawei_app_id" => huawei_app_id_ = map_.next_value()?,
-                        "huawei_app_secret" => huawei_app_secret_ = map_.next_value()?,
-                        "xiaomi_package_name" => xiaomi_package_name_ = map_.next_value()?,
-                        "xiaomi_app_secret" => xiaomi_app_secret_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PushProviderResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_name: Option<String> = None;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_description: Option<String> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_disabled_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_disabled_reason: Option<String> = None;
+                let mut __field_apn_auth_key: Option<String> = None;
+                let mut __field_apn_key_id: Option<String> = None;
+                let mut __field_apn_p12_cert: Option<String> = None;
+                let mut __field_apn_team_id: Option<String> = None;
+                let mut __field_apn_topic: Option<String> = None;
+                let mut __field_apn_auth_type: Option<String> = None;
+                let mut __field_apn_development: Option<bool> = None;
+                let mut __field_apn_host: Option<String> = None;
+                let mut __field_apn_sandbox_certificate: Option<bool> = None;
+                let mut __field_apn_supports_voip_notifications: Option<bool> = None;
+                let mut __field_apn_supports_remote_notifications: Option<bool> = None;
+                let mut __field_firebase_server_key: Option<String> = None;
+                let mut __field_firebase_credentials: Option<String> = None;
+                let mut __field_firebase_data_template: Option<String> = None;
+                let mut __field_firebase_notification_template: Option<String> = None;
+                let mut __field_firebase_apn_template: Option<String> = None;
+                let mut __field_firebase_host: Option<String> = None;
+                let mut __field_huawei_app_id: Option<String> = None;
+                let mut __field_huawei_app_secret: Option<String> = None;
+                let mut __field_xiaomi_package_name: Option<String> = None;
+                let mut __field_xiaomi_app_secret: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "type" => __field_type_ = Some(__map.next_value()?),
+                        "description" => __field_description = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "disabled_at" => __field_disabled_at = __map.next_value()?,
+                        "disabled_reason" => __field_disabled_reason = __map.next_value()?,
+                        "apn_auth_key" => __field_apn_auth_key = __map.next_value()?,
+                        "apn_key_id" => __field_apn_key_id = __map.next_value()?,
+                        "apn_p12_cert" => __field_apn_p12_cert = __map.next_value()?,
+                        "apn_team_id" => __field_apn_team_id = __map.next_value()?,
+                        "apn_topic" => __field_apn_topic = __map.next_value()?,
+                        "apn_auth_type" => __field_apn_auth_type = __map.next_value()?,
+                        "apn_development" => __field_apn_development = __map.next_value()?,
+                        "apn_host" => __field_apn_host = __map.next_value()?,
+                        "apn_sandbox_certificate" => __field_apn_sandbox_certificate = __map.next_value()?,
+                        "apn_supports_voip_notifications" => __field_apn_supports_voip_notifications = __map.next_value()?,
+                        "apn_supports_remote_notifications" => __field_apn_supports_remote_notifications = __map.next_value()?,
+                        "firebase_server_key" => __field_firebase_server_key = __map.next_value()?,
+                        "firebase_credentials" => __field_firebase_credentials = __map.next_value()?,
+                        "firebase_data_template" => __field_firebase_data_template = __map.next_value()?,
+                        "firebase_notification_template" => __field_firebase_notification_template = __map.next_value()?,
+                        "firebase_apn_template" => __field_firebase_apn_template = __map.next_value()?,
+                        "firebase_host" => __field_firebase_host = __map.next_value()?,
+                        "huawei_app_id" => __field_huawei_app_id = __map.next_value()?,
+                        "huawei_app_secret" => __field_huawei_app_secret = __map.next_value()?,
+                        "xiaomi_package_name" => __field_xiaomi_package_name = __map.next_value()?,
+                        "xiaomi_app_secret" => __field_xiaomi_app_secret = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(PushProviderResponse {
-                    name: name_.unwrap_or_default(),
-                    type_: type_.unwrap_or_default(),
-                    description: description_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    disabled_at: disabled_at_,
-                    disabled_reason: disabled_reason_,
-                    apn_auth_key: apn_auth_key_,
-                    apn_key_id: apn_key_id_,
-                    apn_p12_cert: apn_p12_cert_,
-                    apn_team_id: apn_team_id_,
-                    apn_topic: apn_topic_,
-                    apn_auth_type: apn_auth_type_,
-                    apn_development: apn_development_,
-                    apn_host: apn_host_,
-                    apn_sandbox_certificate: apn_sandbox_certificate_,
-                    apn_supports_voip_notifications: apn_supports_voip_notifications_,
-                    apn_supports_remote_notifications: apn_supports_remote_notifications_,
-                    firebase_server_key: firebase_server_key_,
-                    firebase_credentials: firebase_credentials_,
-                    firebase_data_template: firebase_data_template_,
-                    firebase_notification_template: firebase_notification_template_,
-                    firebase_apn_template: firebase_apn_template_,
-                    firebase_host: firebase_host_,
-                    huawei_app_id: huawei_app_id_,
-                    huawei_app_secret: huawei_app_secret_,
-                    xiaomi_package_name: xiaomi_package_name_,
-                    xiaomi_app_secret: xiaomi_app_secret_,
+                    name: __field_name.unwrap_or_default(),
+                    type_: __field_type_.unwrap_or_default(),
+                    description: __field_description,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    disabled_at: __field_disabled_at,
+                    disabled_reason: __field_disabled_reason,
+                    apn_auth_key: __field_apn_auth_key,
+                    apn_key_id: __field_apn_key_id,
+                    apn_p12_cert: __field_apn_p12_cert,
+                    apn_team_id: __field_apn_team_id,
+                    apn_topic: __field_apn_topic,
+                    apn_auth_type: __field_apn_auth_type,
+                    apn_development: __field_apn_development,
+                    apn_host: __field_apn_host,
+                    apn_sandbox_certificate: __field_apn_sandbox_certificate,
+                    apn_supports_voip_notifications: __field_apn_supports_voip_notifications,
+                    apn_supports_remote_notifications: __field_apn_supports_remote_notifications,
+                    firebase_server_key: __field_firebase_server_key,
+                    firebase_credentials: __field_firebase_credentials,
+                    firebase_data_template: __field_firebase_data_template,
+                    firebase_notification_template: __field_firebase_notification_template,
+                    firebase_apn_template: __field_firebase_apn_template,
+                    firebase_host: __field_firebase_host,
+                    huawei_app_id: __field_huawei_app_id,
+                    huawei_app_secret: __field_huawei_app_secret,
+                    xiaomi_package_name: __field_xiaomi_package_name,
+                    xiaomi_app_secret: __field_xiaomi_app_secret,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PushProviderRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.type_ {
-            map_.serialize_entry("type", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("name", &self.name)?;
+        if let Some(__value) = &self.type_ {
+            __map.serialize_entry("type", __value)?;
         }
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
+        if let Some(__value) = &self.description {
+            __map.serialize_entry("description", __value)?;
         }
-        if let Some(value) = &self.disabled_at {
-            map_.serialize_entry("disabled_at", value)?;
+        if let Some(__value) = &self.disabled_at {
+            __map.serialize_entry("disabled_at", __value)?;
         }
-        if let Some(value) = &self.disabled_reason {
-            map_.serialize_entry("disabled_reason", value)?;
+        if let Some(__value) = &self.disabled_reason {
+            __map.serialize_entry("disabled_reason", __value)?;
         }
-        if let Some(value) = &self.apn_auth_key {
-            map_.serialize_entry("apn_auth_key", value)?;
+        if let Some(__value) = &self.apn_auth_key {
+            __map.serialize_entry("apn_auth_key", __value)?;
         }
-        if let Some(value) = &self.apn_key_id {
-            map_.serialize_entry("apn_key_id", value)?;
+        if let Some(__value) = &self.apn_key_id {
+            __map.serialize_entry("apn_key_id", __value)?;
         }
-        if let Some(value) = &self.apn_p12_cert {
-            map_.serialize_entry("apn_p12_cert", value)?;
+        if let Some(__value) = &self.apn_p12_cert {
+            __map.serialize_entry("apn_p12_cert", __value)?;
         }
-        if let Some(value) = &self.apn_team_id {
-            map_.serialize_entry("apn_team_id", value)?;
+        if let Some(__value) = &self.apn_team_id {
+            __map.serialize_entry("apn_team_id", __value)?;
         }
-        if let Some(value) = &self.apn_topic {
-            map_.serialize_entry("apn_topic", value)?;
+        if let Some(__value) = &self.apn_topic {
+            __map.serialize_entry("apn_topic", __value)?;
         }
-        if let Some(value) = &self.apn_auth_type {
-            map_.serialize_entry("apn_auth_type", value)?;
+        if let Some(__value) = &self.apn_auth_type {
+            __map.serialize_entry("apn_auth_type", __value)?;
         }
-        if let Some(value) = &self.apn_development {
-            map_.serialize_entry("apn_development", value)?;
+        if let Some(__value) = &self.apn_development {
+            __map.serialize_entry("apn_development", __value)?;
         }
-        if let Some(value) = &self.apn_host {
-            map_.serialize_entry("apn_host", value)?;
+        if let Some(__value) = &self.apn_host {
+            __map.serialize_entry("apn_host", __value)?;
         }
-        if let Some(value) = &self.apn_notification_template {
-            map_.serialize_entry("apn_notification_template", value)?;
+        if let Some(__value) = &self.apn_notification_template {
+            __map.serialize_entry("apn_notification_template", __value)?;
         }
-        if let Some(value) = &self.firebase_server_key {
-            map_.serialize_entry("firebase_server_key", value)?;
+        if let Some(__value) = &self.firebase_server_key {
+            __map.serialize_entry("firebase_server_key", __value)?;
         }
-        if let Some(value) = &self.firebase_credentials {
-            map_.serialize_entry("firebase_credentials", value)?;
+        if let Some(__value) = &self.firebase_credentials {
+            __map.serialize_entry("firebase_credentials", __value)?;
         }
-        if let Some(value) = &self.firebase_data_template {
-            map_.serialize_entry("firebase_data_template", value)?;
+        if let Some(__value) = &self.firebase_data_template {
+            __map.serialize_entry("firebase_data_template", __value)?;
         }
-        if let Some(value) = &self.firebase_notification_template {
-            map_.serialize_entry("firebase_notification_template", value)?;
+        if let Some(__value) = &self.firebase_notification_template {
+            __map.serialize_entry("firebase_notification_template", __value)?;
         }
-        if let Some(value) = &self.firebase_apn_template {
-            map_.serialize_entry("firebase_apn_template", value)?;
+        if let Some(__value) = &self.firebase_apn_template {
+            __map.serialize_entry("firebase_apn_template", __value)?;
         }
-        if let Some(value) = &self.firebase_host {
-            map_.serialize_entry("firebase_host", value)?;
+        if let Some(__value) = &self.firebase_host {
+            __map.serialize_entry("firebase_host", __value)?;
         }
-        if let Some(value) = &self.huawei_app_id {
-            map_.serialize_entry("huawei_app_id", value)?;
+        if let Some(__value) = &self.huawei_app_id {
+            __map.serialize_entry("huawei_app_id", __value)?;
         }
-        if let Some(value) = &self.huawei_app_secret {
-            map_.serialize_entry("huawei_app_secret", value)?;
+        if let Some(__value) = &self.huawei_app_secret {
+            __map.serialize_entry("huawei_app_secret", __value)?;
         }
-        if let Some(value) = &self.xiaomi_package_name {
-            map_.serialize_entry("xiaomi_package_name", value)?;
+        if let Some(__value) = &self.xiaomi_package_name {
+            __map.serialize_entry("xiaomi_package_name", __value)?;
         }
-        if let Some(value) = &self.xiaomi_app_secret {
-            map_.serialize_entry("xiaomi_app_secret", value)?;
+        if let Some(__value) = &self.xiaomi_app_secret {
+            __map.serialize_entry("xiaomi_app_secret", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushProviderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PushProviderRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PushProviderRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PushProviderRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushProviderRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut disabled_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut disabled_reason_: Option<String> = None;
-                let mut apn_auth_key_: Option<String> = None;
-                let mut apn_key_id_: Option<String> = None;
-                let mut apn_p12_cert_: Option<String> = None;
-                let mut apn_team_id_: Option<String> = None;
-                let mut apn_topic_: Option<String> = None;
-                let mut apn_auth_type_: Option<String> = None;
-                let mut apn_development_: Option<bool> = None;
-                let mut apn_host_: Option<String> = None;
-                let mut apn_notification_template_: Option<String> = None;
-                let mut firebase_server_key_: Option<String> = None;
-                let mut firebase_credentials_: Option<String> = None;
-                let mut firebase_data_template_: Option<String> = None;
-                let mut firebase_notification_template_: Option<String> = None;
-                let mut firebase_apn_template_: Option<String> = None;
-                let mut firebase_host_: Option<String> = None;
-                let mut huawei_app_id_: Option<String> = None;
-                let mut huawei_app_secret_: Option<String> = None;
-                let mut xiaomi_package_name_: Option<String> = None;
-                let mut xiaomi_app_secret_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "type" => type_ = map_.next_value()?,
-                        "description" => description_ = map_.next_value()?,
-                        "disabled_at" => disabled_at_ = map_.next_value()?,
-                        "disabled_reason" => disabled_reason_ = map_.next_value()?,
-                        "apn_auth_key" => apn_auth_key_ = map_.next_value()?,
-                        "apn_key_id" => apn_key_id_ = map_.next_value()?,
-                        "apn_p12_cert" => apn_p12_cert_ = map_.next_value()?,
-                        "apn_team_id" => apn_team_id_ = map_.next_value()?,
-                        "apn_topic" => apn_topic_ = map_.next_value()?,
-                        "apn_auth_type" => apn_auth_type_ = map_.next_value()?,
-                        "apn_development" => apn_development_ = map_.next_value()?,
-                        "apn_host" => apn_host_ = map_.next_value()?,
-                        "apn_notification_template" => apn_notification_template_ = map_.next_value()?,
-                        "firebase_server_key" => firebase_server_key_ = map_.next_value()?,
-                        "firebase_credentials" => firebase_credentials_ = map_.next_value()?,
-                        "firebase_data_template" => firebase_data_template_ = map_.next_value()?,
-                        "firebase_notification_template" => firebase_notification_template_ = map_.next_value()?,
-                        "firebase_apn_template" => firebase_apn_template_ = map_.next_value()?,
-                        "firebase_host" => firebase_host_ = map_.next_value()?,
-                        "huawei_app_id" => huawei_app_id_ = map_.next_value()?,
-                        "huawei_app_secret" => huawei_app_secret_ = map_.next_value()?,
-                        "xiaomi_package_name" => xiaomi_package_name_ = map_.next_value()?,
-                        "xiaomi_app_secret" => xiaomi_app_secret_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PushProviderRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_name: Option<String> = None;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_description: Option<String> = None;
+                let mut __field_disabled_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_disabled_reason: Option<String> = None;
+                let mut __field_apn_auth_key: Option<String> = None;
+                let mut __field_apn_key_id: Option<String> = None;
+                let mut __field_apn_p12_cert: Option<String> = None;
+                let mut __field_apn_team_id: Option<String> = None;
+                let mut __field_apn_topic: Option<String> = None;
+                let mut __field_apn_auth_type: Option<String> = None;
+                let mut __field_apn_development: Option<bool> = None;
+                let mut __field_apn_host: Option<String> = None;
+                let mut __field_apn_notification_template: Option<String> = None;
+                let mut __field_firebase_server_key: Option<String> = None;
+                let mut __field_firebase_credentials: Option<String> = None;
+                let mut __field_firebase_data_template: Option<String> = None;
+                let mut __field_firebase_notification_template: Option<String> = None;
+                let mut __field_firebase_apn_template: Option<String> = None;
+                let mut __field_firebase_host: Option<String> = None;
+                let mut __field_huawei_app_id: Option<String> = None;
+                let mut __field_huawei_app_secret: Option<String> = None;
+                let mut __field_xiaomi_package_name: Option<String> = None;
+                let mut __field_xiaomi_app_secret: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "type" => __field_type_ = __map.next_value()?,
+                        "description" => __field_description = __map.next_value()?,
+                        "disabled_at" => __field_disabled_at = __map.next_value()?,
+                        "disabled_reason" => __field_disabled_reason = __map.next_value()?,
+                        "apn_auth_key" => __field_apn_auth_key = __map.next_value()?,
+                        "apn_key_id" => __field_apn_key_id = __map.next_value()?,
+                        "apn_p12_cert" => __field_apn_p12_cert = __map.next_value()?,
+                        "apn_team_id" => __field_apn_team_id = __map.next_value()?,
+                        "apn_topic" => __field_apn_topic = __map.next_value()?,
+                        "apn_auth_type" => __field_apn_auth_type = __map.next_value()?,
+                        "apn_development" => __field_apn_development = __map.next_value()?,
+                        "apn_host" => __field_apn_host = __map.next_value()?,
+                        "apn_notification_template" => __field_apn_notification_template = __map.next_value()?,
+                        "firebase_server_key" => __field_firebase_server_key = __map.next_value()?,
+                        "firebase_credentials" => __field_firebase_credentials = __map.next_value()?,
+                        "firebase_data_template" => __field_firebase_data_template = __map.next_value()?,
+                        "firebase_notification_template" => __field_firebase_notification_template = __map.next_value()?,
+                        "firebase_apn_template" => __field_firebase_apn_template = __map.next_value()?,
+                        "firebase_host" => __field_firebase_host = __map.next_value()?,
+                        "huawei_app_id" => __field_huawei_app_id = __map.next_value()?,
+                        "huawei_app_secret" => __field_huawei_app_secret = __map.next_value()?,
+                        "xiaomi_package_name" => __field_xiaomi_package_name = __map.next_value()?,
+                        "xiaomi_app_secret" => __field_xiaomi_app_secret = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(PushProviderRequest {
-                    name: name_.unwrap_or_default(),
-                    type_,
-                    description: description_,
-                    disabled_at: disabled_at_,
-                    disabled_reason: disabled_reason_,
-                    apn_auth_key: apn_auth_key_,
-                    apn_key_id: apn_key_id_,
-                    apn_p12_cert: apn_p12_cert_,
-                    apn_team_id: apn_team_id_,
-                    apn_topic: apn_topic_,
-                    apn_auth_type: apn_auth_type_,
-                    apn_development: apn_development_,
-                    apn_host: apn_host_,
-                    apn_notification_template: apn_notification_template_,
-                    firebase_server_key: firebase_server_key_,
-                    firebase_credentials: firebase_credentials_,
-                    firebase_data_template: firebase_data_template_,
-                    firebase_notification_template: firebase_notification_template_,
-                    firebase_apn_template: firebase_apn_template_,
-                    firebase_host: firebase_host_,
-                    huawei_app_id: huawei_app_id_,
-                    huawei_app_secret: huawei_app_secret_,
-                    xiaomi_package_name: xiaomi_package_name_,
-                    xiaomi_app_secret: xiaomi_app_secret_,
+                    name: __field_name.unwrap_or_default(),
+                    type_: __field_type_,
+                    description: __field_description,
+                    disabled_at: __field_disabled_at,
+                    disabled_reason: __field_disabled_reason,
+                    apn_auth_key: __field_apn_auth_key,
+                    apn_key_id: __field_apn_key_id,
+                    apn_p12_cert: __field_apn_p12_cert,
+                    apn_team_id: __field_apn_team_id,
+                    apn_topic: __field_apn_topic,
+                    apn_auth_type: __field_apn_auth_type,
+                    apn_development: __field_apn_development,
+                    apn_host: __field_apn_host,
+                    apn_notification_template: __field_apn_notification_template,
+                    firebase_server_key: __field_firebase_server_key,
+                    firebase_credentials: __field_firebase_credentials,
+                    firebase_data_template: __field_firebase_data_template,
+                    firebase_notification_template: __field_firebase_notification_template,
+                    firebase_apn_template: __field_firebase_apn_template,
+                    firebase_host: __field_firebase_host,
+                    huawei_app_id: __field_huawei_app_id,
+                    huawei_app_secret: __field_huawei_app_secret,
+                    xiaomi_package_name: __field_xiaomi_package_name,
+                    xiaomi_app_secret: __field_xiaomi_app_secret,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PushTemplateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("push_provider_internal_id", &self.push_provider_internal_id)?;
-        map_.serialize_entry("enable_push", &self.enable_push)?;
-        map_.serialize_entry("event_type", &self.event_type)?;
-        if let Some(value) = &self.template {
-            map_.serialize_entry("template", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("push_provider_internal_id", &self.push_provider_internal_id)?;
+        __map.serialize_entry("enable_push", &self.enable_push)?;
+        __map.serialize_entry("event_type", &self.event_type)?;
+        if let Some(__value) = &self.template {
+            __map.serialize_entry("template", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.end()
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushTemplateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PushTemplateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PushTemplateResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PushTemplateResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushTemplateResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut push_provider_internal_id_: Option<String> = None;
-                let mut enable_push_: Option<bool> = None;
-                let mut event_type_: Option<String> = None;
-                let mut template_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "push_provider_internal_id" => push_provider_internal_id_ = Some(map_.next_value()?),
-                        "enable_push" => enable_push_ = Some(map_.next_value()?),
-                        "event_type" => event_type_ = Some(map_.next_value()?),
-                        "template" => template_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PushTemplateResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_push_provider_internal_id: Option<String> = None;
+                let mut __field_enable_push: Option<bool> = None;
+                let mut __field_event_type: Option<String> = None;
+                let mut __field_template: Option<String> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "push_provider_internal_id" => __field_push_provider_internal_id = Some(__map.next_value()?),
+                        "enable_push" => __field_enable_push = Some(__map.next_value()?),
+                        "event_type" => __field_event_type = Some(__map.next_value()?),
+                        "template" => __field_template = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(PushTemplateResponse {
-                    push_provider_internal_id: push_provider_internal_id_.unwrap_or_default(),
-                    enable_push: enable_push_.unwrap_or_default(),
-                    event_type: event_type_.unwrap_or_default(),
-                    template: template_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
+                    push_provider_internal_id: __field_push_provider_internal_id.unwrap_or_default(),
+                    enable_push: __field_enable_push.unwrap_or_default(),
+                    event_type: __field_event_type.unwrap_or_default(),
+                    template: __field_template,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DeviceErrorInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("provider", &self.provider)?;
-        map_.serialize_entry("provider_name", &self.provider_name)?;
-        map_.serialize_entry("error_message", &self.error_message)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("provider", &self.provider)?;
+        __map.serialize_entry("provider_name", &self.provider_name)?;
+        __map.serialize_entry("error_message", &self.error_message)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeviceErrorInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeviceErrorInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeviceErrorInfo` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DeviceErrorInfo` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeviceErrorInfo, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut provider_: Option<String> = None;
-                let mut provider_name_: Option<String> = None;
-                let mut error_message_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "provider" => provider_ = Some(map_.next_value()?),
-                        "provider_name" => provider_name_ = Some(map_.next_value()?),
-                        "error_message" => error_message_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeviceErrorInfo, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_provider: Option<String> = None;
+                let mut __field_provider_name: Option<String> = None;
+                let mut __field_error_message: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "provider" => __field_provider = Some(__map.next_value()?),
+                        "provider_name" => __field_provider_name = Some(__map.next_value()?),
+                        "error_message" => __field_error_message = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(DeviceErrorInfo {
-                    provider: provider_.unwrap_or_default(),
-                    provider_name: provider_name_.unwrap_or_default(),
-                    error_message: error_message_.unwrap_or_default(),
+                    provider: __field_provider.unwrap_or_default(),
+                    provider_name: __field_provider_name.unwrap_or_default(),
+                    error_message: __field_error_message.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChatPreferencesInput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.default_preference {
-            map_.serialize_entry("default_preference", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.default_preference {
+            __map.serialize_entry("default_preference", __value)?;
         }
-        if let Some(value) = &self.direct_mentions {
-            map_.serialize_entry("direct_mentions", value)?;
+        if let Some(__value) = &self.direct_mentions {
+            __map.serialize_entry("direct_mentions", __value)?;
         }
-        if let Some(value) = &self.role_mentions {
-            map_.serialize_entry("role_mentions", value)?;
+        if let Some(__value) = &self.role_mentions {
+            __map.serialize_entry("role_mentions", __value)?;
         }
-        if let Some(value) = &self.group_mentions {
-            map_.serialize_entry("group_mentions", value)?;
+        if let Some(__value) = &self.group_mentions {
+            __map.serialize_entry("group_mentions", __value)?;
         }
-        if let Some(value) = &self.thread_replies {
-            map_.serialize_entry("thread_replies", value)?;
+        if let Some(__value) = &self.thread_replies {
+            __map.serialize_entry("thread_replies", __value)?;
         }
-        if let Some(value) = &self.here_mentions {
-            map_.serialize_entry("here_mentions", value)?;
+        if let Some(__value) = &self.here_mentions {
+            __map.serialize_entry("here_mentions", __value)?;
         }
-        if let Some(value) = &self.channel_mentions {
-            map_.serialize_entry("channel_mentions", value)?;
+        if let Some(__value) = &self.channel_mentions {
+            __map.serialize_entry("channel_mentions", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChatPreferencesInput {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatPreferencesInput;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChatPreferencesInput` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChatPreferencesInput` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChatPreferencesInput, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut default_preference_: Option<ChatPreferencesInputDefaultPreference> = None;
-                let mut direct_mentions_: Option<ChatPreferencesInputDirectMentions> = None;
-                let mut role_mentions_: Option<ChatPreferencesInputRoleMentions> = None;
-                let mut group_mentions_: Option<ChatPreferencesInputGroupMentions> = None;
-                let mut thread_replies_: Option<ChatPreferencesInputThreadReplies> = None;
-                let mut here_mentions_: Option<ChatPreferencesInputHereMentions> = None;
-                let mut channel_mentions_: Option<ChatPreferencesInputChannelMentions> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "default_preference" => default_preference_ = map_.next_value()?,
-                        "direct_mentions" => direct_mentions_ = map_.next_value()?,
-                        "role_mentions" => role_mentions_ = map_.next_value()?,
-                        "group_mentions" => group_mentions_ = map_.next_value()?,
-                        "thread_replies" => thread_replies_ = map_.next_value()?,
-                        "here_mentions" => here_mentions_ = map_.next_value()?,
-                        "channel_mentions" => channel_mentions_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChatPreferencesInput, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_default_preference: Option<ChatPreferencesInputDefaultPreference> = None;
+                let mut __field_direct_mentions: Option<ChatPreferencesInputDirectMentions> = None;
+                let mut __field_role_mentions: Option<ChatPreferencesInputRoleMentions> = None;
+                let mut __field_group_mentions: Option<ChatPreferencesInputGroupMentions> = None;
+                let mut __field_thread_replies: Option<ChatPreferencesInputThreadReplies> = None;
+                let mut __field_here_mentions: Option<ChatPreferencesInputHereMentions> = None;
+                let mut __field_channel_mentions: Option<ChatPreferencesInputChannelMentions> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "default_preference" => __field_default_preference = __map.next_value()?,
+                        "direct_mentions" => __field_direct_mentions = __map.next_value()?,
+                        "role_mentions" => __field_role_mentions = __map.next_value()?,
+                        "group_mentions" => __field_group_mentions = __map.next_value()?,
+                        "thread_replies" => __field_thread_replies = __map.next_value()?,
+                        "here_mentions" => __field_here_mentions = __map.next_value()?,
+                        "channel_mentions" => __field_channel_mentions = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ChatPreferencesInput {
-                    default_preference: default_preference_,
-                    direct_mentions: direct_mentions_,
-                    role_mentions: role_mentions_,
-                    group_mentions: group_mentions_,
-                    thread_replies: thread_replies_,
-                    here_mentions: here_mentions_,
-                    channel_mentions: channel_mentions_,
+                    default_preference: __field_default_preference,
+                    direct_mentions: __field_direct_mentions,
+                    role_mentions: __field_role_mentions,
+                    group_mentions: __field_group_mentions,
+                    thread_replies: __field_thread_replies,
+                    here_mentions: __field_here_mentions,
+                    channel_mentions: __field_channel_mentions,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for FeedsPreferences {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.follow {
-            map_.serialize_entry("follow", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.follow {
+            __map.serialize_entry("follow", __value)?;
         }
-        if let Some(value) = &self.comment {
-            map_.serialize_entry("comment", value)?;
+        if let Some(__value) = &self.comment {
+            __map.serialize_entry("comment", __value)?;
         }
-        if let Some(value) = &self.reaction {
-            map_.serialize_entry("reaction", value)?;
+        if let Some(__value) = &self.reaction {
+            __map.serialize_entry("reaction", __value)?;
         }
-        if let Some(value) = &self.comment_reaction {
-            map_.serialize_entry("comment_reaction", value)?;
+        if let Some(__value) = &self.comment_reaction {
+            __map.serialize_entry("comment_reaction", __value)?;
         }
-        if let Some(value) = &self.comment_reply {
-            map_.serialize_entry("comment_reply", value)?;
+        if let Some(__value) = &self.comment_reply {
+            __map.serialize_entry("comment_reply", __value)?;
         }
-        if let Some(value) = &self.comment_mention {
-            map_.serialize_entry("comment_mention", value)?;
+        if let Some(__value) = &self.comment_mention {
+            __map.serialize_entry("comment_mention", __value)?;
         }
-        if let Some(value) = &self.mention {
-            map_.serialize_entry("mention", value)?;
+        if let Some(__value) = &self.mention {
+            __map.serialize_entry("mention", __value)?;
         }
-        if let Some(value) = &self.custom_activity_types {
-            map_.serialize_entry("custom_activity_types", value)?;
+        if let Some(__value) = &self.custom_activity_types {
+            __map.serialize_entry("custom_activity_types", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FeedsPreferences {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FeedsPreferences;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FeedsPreferences` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `FeedsPreferences` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FeedsPreferences, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut follow_: Option<FeedsPreferencesFollow> = None;
-                let mut comment_: Option<FeedsPreferencesComment> = None;
-                let mut reaction_: Option<FeedsPreferencesReaction> = None;
-                let mut comment_reaction_: Option<FeedsPreferencesCommentReaction> = None;
-                let mut comment_reply_: Option<FeedsPreferencesCommentReply> = None;
-                let mut comment_mention_: Option<FeedsPreferencesCommentMention> = None;
-                let mut mention_: Option<FeedsPreferencesMention> = None;
-                let mut custom_activity_types_: Option<std::collections::BTreeMap<String, String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "follow" => follow_ = map_.next_value()?,
-                        "comment" => comment_ = map_.next_value()?,
-                        "reaction" => reaction_ = map_.next_value()?,
-                        "comment_reaction" => comment_reaction_ = map_.next_value()?,
-                        "comment_reply" => comment_reply_ = map_.next_value()?,
-                        "comment_mention" => comment_mention_ = map_.next_value()?,
-                        "mention" => mention_ = map_.next_value()?,
-                        "custom_activity_types" => custom_activity_types_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FeedsPreferences, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_follow: Option<FeedsPreferencesFollow> = None;
+                let mut __field_comment: Option<FeedsPreferencesComment> = None;
+                let mut __field_reaction: Option<FeedsPreferencesReaction> = None;
+                let mut __field_comment_reaction: Option<FeedsPreferencesCommentReaction> = None;
+                let mut __field_comment_reply: Option<FeedsPreferencesCommentReply> = None;
+                let mut __field_comment_mention: Option<FeedsPreferencesCommentMention> = None;
+                let mut __field_mention: Option<FeedsPreferencesMention> = None;
+                let mut __field_custom_activity_types: Option<std::collections::BTreeMap<String, String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "follow" => __field_follow = __map.next_value()?,
+                        "comment" => __field_comment = __map.next_value()?,
+                        "reaction" => __field_reaction = __map.next_value()?,
+                        "comment_reaction" => __field_comment_reaction = __map.next_value()?,
+                        "comment_reply" => __field_comment_reply = __map.next_value()?,
+                        "comment_mention" => __field_comment_mention = __map.next_value()?,
+                        "mention" => __field_mention = __map.next_value()?,
+                        "custom_activity_types" => __field_custom_activity_types = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(FeedsPreferences {
-                    follow: follow_,
-                    comment: comment_,
-                    reaction: reaction_,
-                    comment_reaction: comment_reaction_,
-                    comment_reply: comment_reply_,
-                    comment_mention: comment_mention_,
-                    mention: mention_,
-                    custom_activity_types: custom_activity_types_,
+                    follow: __field_follow,
+                    comment: __field_comment,
+                    reaction: __field_reaction,
+                    comment_reaction: __field_comment_reaction,
+                    comment_reply: __field_comment_reply,
+                    comment_mention: __field_comment_mention,
+                    mention: __field_mention,
+                    custom_activity_types: __field_custom_activity_types,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChatPreferencesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.default_preference {
-            map_.serialize_entry("default_preference", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.default_preference {
+            __map.serialize_entry("default_preference", __value)?;
         }
-        if let Some(value) = &self.direct_mentions {
-            map_.serialize_entry("direct_mentions", value)?;
+        if let Some(__value) = &self.direct_mentions {
+            __map.serialize_entry("direct_mentions", __value)?;
         }
-        if let Some(value) = &self.role_mentions {
-            map_.serialize_entry("role_mentions", value)?;
+        if let Some(__value) = &self.role_mentions {
+            __map.serialize_entry("role_mentions", __value)?;
         }
-        if let Some(value) = &self.group_mentions {
-            map_.serialize_entry("group_mentions", value)?;
+        if let Some(__value) = &self.group_mentions {
+            __map.serialize_entry("group_mentions", __value)?;
         }
-        if let Some(value) = &self.thread_replies {
-            map_.serialize_entry("thread_replies", value)?;
+        if let Some(__value) = &self.thread_replies {
+            __map.serialize_entry("thread_replies", __value)?;
         }
-        if let Some(value) = &self.here_mentions {
-            map_.serialize_entry("here_mentions", value)?;
+        if let Some(__value) = &self.here_mentions {
+            __map.serialize_entry("here_mentions", __value)?;
         }
-        if let Some(value) = &self.channel_mentions {
-            map_.serialize_entry("channel_mentions", value)?;
+        if let Some(__value) = &self.channel_mentions {
+            __map.serialize_entry("channel_mentions", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChatPreferencesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChatPreferencesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChatPreferencesResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChatPreferencesResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChatPreferencesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut default_preference_: Option<String> = None;
-                let mut direct_mentions_: Option<String> = None;
-                let mut role_mentions_: Option<String> = None;
-                let mut group_mentions_: Option<String> = None;
-                let mut thread_replies_: Option<String> = None;
-                let mut here_mentions_: Option<String> = None;
-                let mut channel_mentions_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "default_preference" => default_preference_ = map_.next_value()?,
-                        "direct_mentions" => direct_mentions_ = map_.next_value()?,
-                        "role_mentions" => role_mentions_ = map_.next_value()?,
-                        "group_mentions" => group_mentions_ = map_.next_value()?,
-                        "thread_replies" => thread_replies_ = map_.next_value()?,
-                        "here_mentions" => here_mentions_ = map_.next_value()?,
-                        "channel_mentions" => channel_mentions_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChatPreferencesResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_default_preference: Option<String> = None;
+                let mut __field_direct_mentions: Option<String> = None;
+                let mut __field_role_mentions: Option<String> = None;
+                let mut __field_group_mentions: Option<String> = None;
+                let mut __field_thread_replies: Option<String> = None;
+                let mut __field_here_mentions: Option<String> = None;
+                let mut __field_channel_mentions: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "default_preference" => __field_default_preference = __map.next_value()?,
+                        "direct_mentions" => __field_direct_mentions = __map.next_value()?,
+                        "role_mentions" => __field_role_mentions = __map.next_value()?,
+                        "group_mentions" => __field_group_mentions = __map.next_value()?,
+                        "thread_replies" => __field_thread_replies = __map.next_value()?,
+                        "here_mentions" => __field_here_mentions = __map.next_value()?,
+                        "channel_mentions" => __field_channel_mentions = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ChatPreferencesResponse {
-                    default_preference: default_preference_,
-                    direct_mentions: direct_mentions_,
-                    role_mentions: role_mentions_,
-                    group_mentions: group_mentions_,
-                    thread_replies: thread_replies_,
-                    here_mentions: here_mentions_,
-                    channel_mentions: channel_mentions_,
+                    default_preference: __field_default_preference,
+                    direct_mentions: __field_direct_mentions,
+                    role_mentions: __field_role_mentions,
+                    group_mentions: __field_group_mentions,
+                    thread_replies: __field_thread_replies,
+                    here_mentions: __field_here_mentions,
+                    channel_mentions: __field_channel_mentions,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for PushPreferencesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.chat_level {
-            map_.serialize_entry("chat_level", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.chat_level {
+            __map.serialize_entry("chat_level", __value)?;
         }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
+        if let Some(__value) = &self.chat_preferences {
+            __map.serialize_entry("chat_preferences", __value)?;
         }
-        if let Some(value) = &self.call_level {
-            map_.serialize_entry("call_level", value)?;
+        if let Some(__value) = &self.call_level {
+            __map.serialize_entry("call_level", __value)?;
         }
-        if let Some(value) = &self.feeds_level {
-            map_.serialize_entry("feeds_level", value)?;
+        if let Some(__value) = &self.feeds_level {
+            __map.serialize_entry("feeds_level", __value)?;
         }
-        if let Some(value) = &self.feeds_preferences {
-            map_.serialize_entry("feeds_preferences", value)?;
+        if let Some(__value) = &self.feeds_preferences {
+            __map.serialize_entry("feeds_preferences", __value)?;
         }
-        if let Some(value) = &self.disabled_until {
-            map_.serialize_entry("disabled_until", value)?;
+        if let Some(__value) = &self.disabled_until {
+            __map.serialize_entry("disabled_until", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushPreferencesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PushPreferencesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PushPreferencesResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PushPreferencesResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushPreferencesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut chat_level_: Option<String> = None;
-                let mut chat_preferences_: Option<ChatPreferencesResponse> = None;
-                let mut call_level_: Option<String> = None;
-                let mut feeds_level_: Option<String> = None;
-                let mut feeds_preferences_: Option<FeedsPreferencesResponse> = None;
-                let mut disabled_until_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "chat_level" => chat_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        "call_level" => call_level_ = map_.next_value()?,
-                        "feeds_level" => feeds_level_ = map_.next_value()?,
-                        "feeds_preferences" => feeds_preferences_ = map_.next_value()?,
-                        "disabled_until" => disabled_until_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PushPreferencesResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_chat_level: Option<String> = None;
+                let mut __field_chat_preferences: Option<ChatPreferencesResponse> = None;
+                let mut __field_call_level: Option<String> = None;
+                let mut __field_feeds_level: Option<String> = None;
+                let mut __field_feeds_preferences: Option<FeedsPreferencesResponse> = None;
+                let mut __field_disabled_until: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "chat_level" => __field_chat_level = __map.next_value()?,
+                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
+                        "call_level" => __field_call_level = __map.next_value()?,
+                        "feeds_level" => __field_feeds_level = __map.next_value()?,
+                        "feeds_preferences" => __field_feeds_preferences = __map.next_value()?,
+                        "disabled_until" => __field_disabled_until = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(PushPreferencesResponse {
-                    chat_level: chat_level_,
-                    chat_preferences: chat_preferences_,
-                    call_level: call_level_,
-                    feeds_level: feeds_level_,
-                    feeds_preferences: feeds_preferences_,
-                    disabled_until: disabled_until_,
+                    chat_level: __field_chat_level,
+                    chat_preferences: __field_chat_preferences,
+                    call_level: __field_call_level,
+                    feeds_level: __field_feeds_level,
+                    feeds_preferences: __field_feeds_preferences,
+                    disabled_until: __field_disabled_until,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for FeedsPreferencesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.follow {
-            map_.serialize_entry("follow", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.follow {
+            __map.serialize_entry("follow", __value)?;
         }
-        if let Some(value) = &self.comment {
-            map_.serialize_entry("comment", value)?;
+        if let Some(__value) = &self.comment {
+            __map.serialize_entry("comment", __value)?;
         }
-        if let Some(value) = &self.reaction {
-            map_.serialize_entry("reaction", value)?;
+        if let Some(__value) = &self.reaction {
+            __map.serialize_entry("reaction", __value)?;
         }
-        if let Some(value) = &self.comment_reaction {
-            map_.serialize_entry("comment_reaction", value)?;
+        if let Some(__value) = &self.comment_reaction {
+            __map.serialize_entry("comment_reaction", __value)?;
         }
-        if let Some(value) = &self.comment_reply {
-            map_.serialize_entry("comment_reply", value)?;
+        if let Some(__value) = &self.comment_reply {
+            __map.serialize_entry("comment_reply", __value)?;
         }
-        if let Some(value) = &self.comment_mention {
-            map_.serialize_entry("comment_mention", value)?;
+        if let Some(__value) = &self.comment_mention {
+            __map.serialize_entry("comment_mention", __value)?;
         }
-        if let Some(value) = &self.mention {
-            map_.serialize_entry("mention", value)?;
+        if let Some(__value) = &self.mention {
+            __map.serialize_entry("mention", __value)?;
         }
-        if let Some(value) = &self.custom_activity_types {
-            map_.serialize_entry("custom_activity_types", value)?;
+        if let Some(__value) = &self.custom_activity_types {
+            __map.serialize_entry("custom_activity_types", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FeedsPreferencesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FeedsPreferencesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FeedsPreferencesResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `FeedsPreferencesResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FeedsPreferencesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut follow_: Option<String> = None;
-                let mut comment_: Option<String> = None;
-                let mut reaction_: Option<String> = None;
-                let mut comment_reaction_: Option<String> = None;
-                let mut comment_reply_: Option<String> = None;
-                let mut comment_mention_: Option<String> = None;
-                let mut mention_: Option<String> = None;
-                let mut custom_activity_types_: Option<std::collections::BTreeMap<String, String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "follow" => follow_ = map_.next_value()?,
-                        "comment" => comment_ = map_.next_value()?,
-                        "reaction" => reaction_ = map_.next_value()?,
-                        "comment_reaction" => comment_reaction_ = map_.next_value()?,
-                        "comment_reply" => comment_reply_ = map_.next_value()?,
-                        "comment_mention" => comment_mention_ = map_.next_value()?,
-                        "mention" => mention_ = map_.next_value()?,
-                        "custom_activity_types" => custom_activity_types_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FeedsPreferencesResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_follow: Option<String> = None;
+                let mut __field_comment: Option<String> = None;
+                let mut __field_reaction: Option<String> = None;
+                let mut __field_comment_reaction: Option<String> = None;
+                let mut __field_comment_reply: Option<String> = None;
+                let mut __field_comment_mention: Option<String> = None;
+                let mut __field_mention: Option<String> = None;
+                let mut __field_custom_activity_types: Option<std::collections::BTreeMap<String, String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "follow" => __field_follow = __map.next_value()?,
+                        "comment" => __field_comment = __map.next_value()?,
+                        "reaction" => __field_reaction = __map.next_value()?,
+                        "comment_reaction" => __field_comment_reaction = __map.next_value()?,
+                        "comment_reply" => __field_comment_reply = __map.next_value()?,
+                        "comment_mention" => __field_comment_mention = __map.next_value()?,
+                        "mention" => __field_mention = __map.next_value()?,
+                        "custom_activity_types" => __field_custom_activity_types = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(FeedsPreferencesResponse {
-                    follow: follow_,
-                    comment: comment_,
-                    reaction: reaction_,
-                    comment_reaction: comment_reaction_,
-                    comment_reply: comment_reply_,
-                    comment_mention: comment_mention_,
-                    mention: mention_,
-                    custom_activity_types: custom_activity_types_,
+                    follow: __field_follow,
+                    comment: __field_comment,
+                    reaction: __field_reaction,
+                    comment_reaction: __field_comment_reaction,
+                    comment_reply: __field_comment_reply,
+                    comment_mention: __field_comment_mention,
+                    mention: __field_mention,
+                    custom_activity_types: __field_custom_activity_types,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelPushPreferencesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.chat_level {
-            map_.serialize_entry("chat_level", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.chat_level {
+            __map.serialize_entry("chat_level", __value)?;
         }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
+        if let Some(__value) = &self.chat_preferences {
+            __map.serialize_entry("chat_preferences", __value)?;
         }
-        if let Some(value) = &self.disabled_until {
-            map_.serialize_entry("disabled_until", value)?;
+        if let Some(__value) = &self.disabled_until {
+            __map.serialize_entry("disabled_until", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelPushPreferencesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelPushPreferencesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelPushPreferencesResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelPushPreferencesResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelPushPreferencesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut chat_level_: Option<String> = None;
-                let mut chat_preferences_: Option<ChatPreferencesResponse> = None;
-                let mut disabled_until_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "chat_level" => chat_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        "disabled_until" => disabled_until_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelPushPreferencesResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_chat_level: Option<String> = None;
+                let mut __field_chat_preferences: Option<ChatPreferencesResponse> = None;
+                let mut __field_disabled_until: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "chat_level" => __field_chat_level = __map.next_value()?,
+                        "chat_preferences" => __field_chat_preferences = __map.next_value()?,
+                        "disabled_until" => __field_disabled_until = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ChannelPushPreferencesResponse {
-                    chat_level: chat_level_,
-                    chat_preferences: chat_preferences_,
-                    disabled_until: disabled_until_,
+                    chat_level: __field_chat_level,
+                    chat_preferences: __field_chat_preferences,
+                    disabled_until: __field_disabled_until,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

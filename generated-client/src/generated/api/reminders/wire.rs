@@ -7,687 +7,687 @@
 use super::*;
 
 impl serde::Serialize for CreateReminderRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.remind_at {
-            map_.serialize_entry("remind_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.remind_at {
+            __map.serialize_entry("remind_at", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateReminderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateReminderRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateReminderRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateReminderRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateReminderRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut remind_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "remind_at" => remind_at_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateReminderRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_remind_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "remind_at" => __field_remind_at = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreateReminderRequest {
-                    remind_at: remind_at_,
-                    user_id: user_id_,
-                    user: user_,
+                    remind_at: __field_remind_at,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateReminderRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.remind_at {
-            map_.serialize_entry("remind_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.remind_at {
+            __map.serialize_entry("remind_at", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateReminderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateReminderRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateReminderRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateReminderRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateReminderRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut remind_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "remind_at" => remind_at_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateReminderRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_remind_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "remind_at" => __field_remind_at = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateReminderRequest {
-                    remind_at: remind_at_,
-                    user_id: user_id_,
-                    user: user_,
+                    remind_at: __field_remind_at,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateReminderResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("reminder", &self.reminder)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("reminder", &self.reminder)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateReminderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateReminderResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateReminderResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateReminderResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateReminderResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut reminder_: Option<ReminderResponseData> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "reminder" => reminder_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateReminderResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_reminder: Option<ReminderResponseData> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "reminder" => __field_reminder = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(reminder_) = reminder_ else {
+                let Some(__field_reminder) = __field_reminder else {
                     return Err(serde::de::Error::missing_field("reminder"));
                 };
                 Ok(UpdateReminderResponse {
-                    reminder: reminder_,
-                    duration: duration_.unwrap_or_default(),
+                    reminder: __field_reminder,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DeleteReminderResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteReminderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteReminderResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteReminderResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DeleteReminderResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteReminderResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteReminderResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(DeleteReminderResponse {
-                    duration: duration_.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QueryRemindersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.filter {
-            map_.serialize_entry("filter", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.filter {
+            __map.serialize_entry("filter", __value)?;
         }
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
+        if let Some(__value) = &self.sort {
+            __map.serialize_entry("sort", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
+        if let Some(__value) = &self.limit {
+            __map.serialize_entry("limit", __value)?;
         }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
+        if let Some(__value) = &self.prev {
+            __map.serialize_entry("prev", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryRemindersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryRemindersRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryRemindersRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryRemindersRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryRemindersRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_: Option<crate::filter::Filter<QueryRemindersFilter>> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                let mut limit_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "filter" => filter_ = map_.next_value()?,
-                        "sort" => sort_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryRemindersRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_filter: Option<crate::filter::Filter<QueryRemindersFilter>> = None;
+                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                let mut __field_limit: Option<i32> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_prev: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "filter" => __field_filter = __map.next_value()?,
+                        "sort" => __field_sort = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "limit" => __field_limit = __map.next_value()?,
+                        "next" => __field_next = __map.next_value()?,
+                        "prev" => __field_prev = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryRemindersRequest {
-                    filter: filter_,
-                    sort: sort_,
-                    user_id: user_id_,
-                    user: user_,
-                    limit: limit_,
-                    next: next_,
-                    prev: prev_,
+                    filter: __field_filter,
+                    sort: __field_sort,
+                    user_id: __field_user_id,
+                    user: __field_user,
+                    limit: __field_limit,
+                    next: __field_next,
+                    prev: __field_prev,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QueryRemindersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("reminders", &self.reminders)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("reminders", &self.reminders)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
+        if let Some(__value) = &self.prev {
+            __map.serialize_entry("prev", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryRemindersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryRemindersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryRemindersResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryRemindersResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryRemindersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut reminders_: Option<Vec<ReminderResponseData>> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "reminders" => reminders_ = Some(map_.next_value()?),
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryRemindersResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_reminders: Option<Vec<ReminderResponseData>> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_prev: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "reminders" => __field_reminders = Some(__map.next_value()?),
+                        "next" => __field_next = __map.next_value()?,
+                        "prev" => __field_prev = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryRemindersResponse {
-                    reminders: reminders_.unwrap_or_default(),
-                    next: next_,
-                    prev: prev_,
-                    duration: duration_.unwrap_or_default(),
+                    reminders: __field_reminders.unwrap_or_default(),
+                    next: __field_next,
+                    prev: __field_prev,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ReminderCreatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("user_id", &self.user_id)?;
-        map_.serialize_entry("cid", &self.cid)?;
-        if let Some(value) = &self.parent_id {
-            map_.serialize_entry("parent_id", value)?;
+        __map.serialize_entry("message_id", &self.message_id)?;
+        __map.serialize_entry("user_id", &self.user_id)?;
+        __map.serialize_entry("cid", &self.cid)?;
+        if let Some(__value) = &self.parent_id {
+            __map.serialize_entry("parent_id", __value)?;
         }
-        if let Some(value) = &self.reminder {
-            map_.serialize_entry("reminder", value)?;
+        if let Some(__value) = &self.reminder {
+            __map.serialize_entry("reminder", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "message_id", "user_id", "cid", "parent_id", "reminder"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "message_id", "user_id", "cid", "parent_id", "reminder"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReminderCreatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReminderCreatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReminderCreatedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ReminderCreatedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReminderCreatedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut message_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut cid_: Option<String> = None;
-                let mut parent_id_: Option<String> = None;
-                let mut reminder_: Option<ReminderResponseData> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "user_id" => user_id_ = Some(map_.next_value()?),
-                        "cid" => cid_ = Some(map_.next_value()?),
-                        "parent_id" => parent_id_ = map_.next_value()?,
-                        "reminder" => reminder_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReminderCreatedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_parent_id: Option<String> = None;
+                let mut __field_reminder: Option<ReminderResponseData> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "message_id" => __field_message_id = Some(__map.next_value()?),
+                        "user_id" => __field_user_id = Some(__map.next_value()?),
+                        "cid" => __field_cid = Some(__map.next_value()?),
+                        "parent_id" => __field_parent_id = __map.next_value()?,
+                        "reminder" => __field_reminder = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(ReminderCreatedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    message_id: message_id_.unwrap_or_default(),
-                    user_id: user_id_.unwrap_or_default(),
-                    cid: cid_.unwrap_or_default(),
-                    parent_id: parent_id_,
-                    reminder: reminder_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    message_id: __field_message_id.unwrap_or_default(),
+                    user_id: __field_user_id.unwrap_or_default(),
+                    cid: __field_cid.unwrap_or_default(),
+                    parent_id: __field_parent_id,
+                    reminder: __field_reminder,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ReminderDeletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("user_id", &self.user_id)?;
-        map_.serialize_entry("cid", &self.cid)?;
-        if let Some(value) = &self.parent_id {
-            map_.serialize_entry("parent_id", value)?;
+        __map.serialize_entry("message_id", &self.message_id)?;
+        __map.serialize_entry("user_id", &self.user_id)?;
+        __map.serialize_entry("cid", &self.cid)?;
+        if let Some(__value) = &self.parent_id {
+            __map.serialize_entry("parent_id", __value)?;
         }
-        if let Some(value) = &self.reminder {
-            map_.serialize_entry("reminder", value)?;
+        if let Some(__value) = &self.reminder {
+            __map.serialize_entry("reminder", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "message_id", "user_id", "cid", "parent_id", "reminder"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "message_id", "user_id", "cid", "parent_id", "reminder"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReminderDeletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReminderDeletedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReminderDeletedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ReminderDeletedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReminderDeletedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut message_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut cid_: Option<String> = None;
-                let mut parent_id_: Option<String> = None;
-                let mut reminder_: Option<ReminderResponseData> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "user_id" => user_id_ = Some(map_.next_value()?),
-                        "cid" => cid_ = Some(map_.next_value()?),
-                        "parent_id" => parent_id_ = map_.next_value()?,
-                        "reminder" => reminder_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReminderDeletedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_parent_id: Option<String> = None;
+                let mut __field_reminder: Option<ReminderResponseData> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "message_id" => __field_message_id = Some(__map.next_value()?),
+                        "user_id" => __field_user_id = Some(__map.next_value()?),
+                        "cid" => __field_cid = Some(__map.next_value()?),
+                        "parent_id" => __field_parent_id = __map.next_value()?,
+                        "reminder" => __field_reminder = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(ReminderDeletedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    message_id: message_id_.unwrap_or_default(),
-                    user_id: user_id_.unwrap_or_default(),
-                    cid: cid_.unwrap_or_default(),
-                    parent_id: parent_id_,
-                    reminder: reminder_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    message_id: __field_message_id.unwrap_or_default(),
+                    user_id: __field_user_id.unwrap_or_default(),
+                    cid: __field_cid.unwrap_or_default(),
+                    parent_id: __field_parent_id,
+                    reminder: __field_reminder,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ReminderNotificationEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("user_id", &self.user_id)?;
-        map_.serialize_entry("cid", &self.cid)?;
-        if let Some(value) = &self.parent_id {
-            map_.serialize_entry("parent_id", value)?;
+        __map.serialize_entry("message_id", &self.message_id)?;
+        __map.serialize_entry("user_id", &self.user_id)?;
+        __map.serialize_entry("cid", &self.cid)?;
+        if let Some(__value) = &self.parent_id {
+            __map.serialize_entry("parent_id", __value)?;
         }
-        if let Some(value) = &self.reminder {
-            map_.serialize_entry("reminder", value)?;
+        if let Some(__value) = &self.reminder {
+            __map.serialize_entry("reminder", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "message_id", "user_id", "cid", "parent_id", "reminder"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "message_id", "user_id", "cid", "parent_id", "reminder"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReminderNotificationEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReminderNotificationEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReminderNotificationEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ReminderNotificationEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReminderNotificationEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut message_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut cid_: Option<String> = None;
-                let mut parent_id_: Option<String> = None;
-                let mut reminder_: Option<ReminderResponseData> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "user_id" => user_id_ = Some(map_.next_value()?),
-                        "cid" => cid_ = Some(map_.next_value()?),
-                        "parent_id" => parent_id_ = map_.next_value()?,
-                        "reminder" => reminder_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReminderNotificationEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_parent_id: Option<String> = None;
+                let mut __field_reminder: Option<ReminderResponseData> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "message_id" => __field_message_id = Some(__map.next_value()?),
+                        "user_id" => __field_user_id = Some(__map.next_value()?),
+                        "cid" => __field_cid = Some(__map.next_value()?),
+                        "parent_id" => __field_parent_id = __map.next_value()?,
+                        "reminder" => __field_reminder = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(ReminderNotificationEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    message_id: message_id_.unwrap_or_default(),
-                    user_id: user_id_.unwrap_or_default(),
-                    cid: cid_.unwrap_or_default(),
-                    parent_id: parent_id_,
-                    reminder: reminder_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    message_id: __field_message_id.unwrap_or_default(),
+                    user_id: __field_user_id.unwrap_or_default(),
+                    cid: __field_cid.unwrap_or_default(),
+                    parent_id: __field_parent_id,
+                    reminder: __field_reminder,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ReminderUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("user_id", &self.user_id)?;
-        map_.serialize_entry("cid", &self.cid)?;
-        if let Some(value) = &self.parent_id {
-            map_.serialize_entry("parent_id", value)?;
+        __map.serialize_entry("message_id", &self.message_id)?;
+        __map.serialize_entry("user_id", &self.user_id)?;
+        __map.serialize_entry("cid", &self.cid)?;
+        if let Some(__value) = &self.parent_id {
+            __map.serialize_entry("parent_id", __value)?;
         }
-        if let Some(value) = &self.reminder {
-            map_.serialize_entry("reminder", value)?;
+        if let Some(__value) = &self.reminder {
+            __map.serialize_entry("reminder", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "message_id", "user_id", "cid", "parent_id", "reminder"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "message_id", "user_id", "cid", "parent_id", "reminder"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReminderUpdatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReminderUpdatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReminderUpdatedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ReminderUpdatedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReminderUpdatedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut message_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut cid_: Option<String> = None;
-                let mut parent_id_: Option<String> = None;
-                let mut reminder_: Option<ReminderResponseData> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "user_id" => user_id_ = Some(map_.next_value()?),
-                        "cid" => cid_ = Some(map_.next_value()?),
-                        "parent_id" => parent_id_ = map_.next_value()?,
-                        "reminder" => reminder_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReminderUpdatedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_parent_id: Option<String> = None;
+                let mut __field_reminder: Option<ReminderResponseData> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "message_id" => __field_message_id = Some(__map.next_value()?),
+                        "user_id" => __field_user_id = Some(__map.next_value()?),
+                        "cid" => __field_cid = Some(__map.next_value()?),
+                        "parent_id" => __field_parent_id = __map.next_value()?,
+                        "reminder" => __field_reminder = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(ReminderUpdatedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    message_id: message_id_.unwrap_or_default(),
-                    user_id: user_id_.unwrap_or_default(),
-                    cid: cid_.unwrap_or_default(),
-                    parent_id: parent_id_,
-                    reminder: reminder_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    message_id: __field_message_id.unwrap_or_default(),
+                    user_id: __field_user_id.unwrap_or_default(),
+                    cid: __field_cid.unwrap_or_default(),
+                    parent_id: __field_parent_id,
+                    reminder: __field_reminder,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ReminderResponseData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.remind_at {
-            map_.serialize_entry("remind_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.remind_at {
+            __map.serialize_entry("remind_at", __value)?;
         }
-        map_.serialize_entry("channel_cid", &self.channel_cid)?;
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
+        __map.serialize_entry("channel_cid", &self.channel_cid)?;
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
         }
-        map_.serialize_entry("message_id", &self.message_id)?;
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
+        __map.serialize_entry("message_id", &self.message_id)?;
+        if let Some(__value) = &self.message {
+            __map.serialize_entry("message", __value)?;
         }
-        map_.serialize_entry("user_id", &self.user_id)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        __map.serialize_entry("user_id", &self.user_id)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.end()
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReminderResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReminderResponseData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReminderResponseData` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ReminderResponseData` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReminderResponseData, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut remind_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut channel_cid_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut message_id_: Option<String> = None;
-                let mut message_: Option<Box<MessageResponse>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "remind_at" => remind_at_ = map_.next_value()?,
-                        "channel_cid" => channel_cid_ = Some(map_.next_value()?),
-                        "channel" => channel_ = map_.next_value()?,
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "message" => message_ = map_.next_value()?,
-                        "user_id" => user_id_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReminderResponseData, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_remind_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_channel_cid: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_message: Option<Box<MessageResponse>> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "remind_at" => __field_remind_at = __map.next_value()?,
+                        "channel_cid" => __field_channel_cid = Some(__map.next_value()?),
+                        "channel" => __field_channel = __map.next_value()?,
+                        "message_id" => __field_message_id = Some(__map.next_value()?),
+                        "message" => __field_message = __map.next_value()?,
+                        "user_id" => __field_user_id = Some(__map.next_value()?),
+                        "user" => __field_user = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(ReminderResponseData {
-                    remind_at: remind_at_,
-                    channel_cid: channel_cid_.unwrap_or_default(),
-                    channel: channel_,
-                    message_id: message_id_.unwrap_or_default(),
-                    message: message_,
-                    user_id: user_id_.unwrap_or_default(),
-                    user: user_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
+                    remind_at: __field_remind_at,
+                    channel_cid: __field_channel_cid.unwrap_or_default(),
+                    channel: __field_channel,
+                    message_id: __field_message_id.unwrap_or_default(),
+                    message: __field_message,
+                    user_id: __field_user_id.unwrap_or_default(),
+                    user: __field_user,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -7,384 +7,384 @@
 use super::*;
 
 impl serde::Serialize for ListPermissionsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("permissions", &self.permissions)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("permissions", &self.permissions)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ListPermissionsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListPermissionsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListPermissionsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ListPermissionsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListPermissionsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut permissions_: Option<Vec<Permission>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "permissions" => permissions_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ListPermissionsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_permissions: Option<Vec<Permission>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "permissions" => __field_permissions = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ListPermissionsResponse {
-                    permissions: permissions_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    permissions: __field_permissions.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GetCustomPermissionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("permission", &self.permission)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("permission", &self.permission)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetCustomPermissionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetCustomPermissionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetCustomPermissionResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GetCustomPermissionResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetCustomPermissionResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut permission_: Option<Permission> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "permission" => permission_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetCustomPermissionResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_permission: Option<Permission> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "permission" => __field_permission = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(GetCustomPermissionResponse {
-                    permission: permission_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    permission: __field_permission.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ListRolesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("roles", &self.roles)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("roles", &self.roles)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ListRolesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListRolesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListRolesResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ListRolesResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListRolesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut roles_: Option<Vec<Role>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "roles" => roles_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ListRolesResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_roles: Option<Vec<Role>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "roles" => __field_roles = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ListRolesResponse {
-                    roles: roles_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    roles: __field_roles.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CreateRoleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateRoleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateRoleRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateRoleRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateRoleRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateRoleRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateRoleRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_name: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => __field_name = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreateRoleRequest {
-                    name: name_.unwrap_or_default(),
+                    name: __field_name.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CreateRoleResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.serialize_entry("role", &self.role)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.serialize_entry("role", &self.role)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateRoleResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateRoleResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateRoleResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateRoleResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateRoleResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                let mut role_: Option<Role> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "role" => role_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateRoleResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_duration: Option<String> = None;
+                let mut __field_role: Option<Role> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "duration" => __field_duration = Some(__map.next_value()?),
+                        "role" => __field_role = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(role_) = role_ else {
+                let Some(__field_role) = __field_role else {
                     return Err(serde::de::Error::missing_field("role"));
                 };
                 Ok(CreateRoleResponse {
-                    duration: duration_.unwrap_or_default(),
-                    role: role_,
+                    duration: __field_duration.unwrap_or_default(),
+                    role: __field_role,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for SearchRolesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.serialize_entry("roles", &self.roles)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.serialize_entry("roles", &self.roles)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SearchRolesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SearchRolesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SearchRolesResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `SearchRolesResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SearchRolesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                let mut roles_: Option<Vec<Role>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "roles" => roles_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SearchRolesResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_duration: Option<String> = None;
+                let mut __field_roles: Option<Vec<Role>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "duration" => __field_duration = Some(__map.next_value()?),
+                        "roles" => __field_roles = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(SearchRolesResponse {
-                    duration: duration_.unwrap_or_default(),
-                    roles: roles_.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
+                    roles: __field_roles.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for Permission {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("description", &self.description)?;
-        map_.serialize_entry("action", &self.action)?;
-        map_.serialize_entry("owner", &self.owner)?;
-        map_.serialize_entry("same_team", &self.same_team)?;
-        if let Some(value) = &self.condition {
-            map_.serialize_entry("condition", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("description", &self.description)?;
+        __map.serialize_entry("action", &self.action)?;
+        __map.serialize_entry("owner", &self.owner)?;
+        __map.serialize_entry("same_team", &self.same_team)?;
+        if let Some(__value) = &self.condition {
+            __map.serialize_entry("condition", __value)?;
         }
-        map_.serialize_entry("custom", &self.custom)?;
-        map_.serialize_entry("level", &self.level)?;
-        map_.serialize_entry("owner_resource", &self.owner_resource)?;
-        map_.serialize_entry("tags", &self.tags)?;
-        map_.end()
+        __map.serialize_entry("custom", &self.custom)?;
+        __map.serialize_entry("level", &self.level)?;
+        __map.serialize_entry("owner_resource", &self.owner_resource)?;
+        __map.serialize_entry("tags", &self.tags)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Permission {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Permission;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Permission` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `Permission` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Permission, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut action_: Option<String> = None;
-                let mut owner_: Option<bool> = None;
-                let mut same_team_: Option<bool> = None;
-                let mut condition_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut custom_: Option<bool> = None;
-                let mut level_: Option<String> = None;
-                let mut owner_resource_: Option<String> = None;
-                let mut tags_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "description" => description_ = Some(map_.next_value()?),
-                        "action" => action_ = Some(map_.next_value()?),
-                        "owner" => owner_ = Some(map_.next_value()?),
-                        "same_team" => same_team_ = Some(map_.next_value()?),
-                        "condition" => condition_ = map_.next_value()?,
-                        "custom" => custom_ = Some(map_.next_value()?),
-                        "level" => level_ = Some(map_.next_value()?),
-                        "owner_resource" => owner_resource_ = Some(map_.next_value()?),
-                        "tags" => tags_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Permission, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_description: Option<String> = None;
+                let mut __field_action: Option<String> = None;
+                let mut __field_owner: Option<bool> = None;
+                let mut __field_same_team: Option<bool> = None;
+                let mut __field_condition: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_custom: Option<bool> = None;
+                let mut __field_level: Option<String> = None;
+                let mut __field_owner_resource: Option<String> = None;
+                let mut __field_tags: Option<Vec<String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "description" => __field_description = Some(__map.next_value()?),
+                        "action" => __field_action = Some(__map.next_value()?),
+                        "owner" => __field_owner = Some(__map.next_value()?),
+                        "same_team" => __field_same_team = Some(__map.next_value()?),
+                        "condition" => __field_condition = __map.next_value()?,
+                        "custom" => __field_custom = Some(__map.next_value()?),
+                        "level" => __field_level = Some(__map.next_value()?),
+                        "owner_resource" => __field_owner_resource = Some(__map.next_value()?),
+                        "tags" => __field_tags = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Permission {
-                    id: id_.unwrap_or_default(),
-                    name: name_.unwrap_or_default(),
-                    description: description_.unwrap_or_default(),
-                    action: action_.unwrap_or_default(),
-                    owner: owner_.unwrap_or_default(),
-                    same_team: same_team_.unwrap_or_default(),
-                    condition: condition_,
-                    custom: custom_.unwrap_or_default(),
-                    level: level_.unwrap_or_default(),
-                    owner_resource: owner_resource_.unwrap_or_default(),
-                    tags: tags_.unwrap_or_default(),
+                    id: __field_id.unwrap_or_default(),
+                    name: __field_name.unwrap_or_default(),
+                    description: __field_description.unwrap_or_default(),
+                    action: __field_action.unwrap_or_default(),
+                    owner: __field_owner.unwrap_or_default(),
+                    same_team: __field_same_team.unwrap_or_default(),
+                    condition: __field_condition,
+                    custom: __field_custom.unwrap_or_default(),
+                    level: __field_level.unwrap_or_default(),
+                    owner_resource: __field_owner_resource.unwrap_or_default(),
+                    tags: __field_tags.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for Role {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("custom", &self.custom)?;
-        map_.serialize_entry("scopes", &self.scopes)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("custom", &self.custom)?;
+        __map.serialize_entry("scopes", &self.scopes)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Role {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Role;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Role` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `Role` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Role, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut custom_: Option<bool> = None;
-                let mut scopes_: Option<Vec<String>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "custom" => custom_ = Some(map_.next_value()?),
-                        "scopes" => scopes_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<Role, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_name: Option<String> = None;
+                let mut __field_custom: Option<bool> = None;
+                let mut __field_scopes: Option<Vec<String>> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "custom" => __field_custom = Some(__map.next_value()?),
+                        "scopes" => __field_scopes = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(Role {
-                    name: name_.unwrap_or_default(),
-                    custom: custom_.unwrap_or_default(),
-                    scopes: scopes_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
+                    name: __field_name.unwrap_or_default(),
+                    custom: __field_custom.unwrap_or_default(),
+                    scopes: __field_scopes.unwrap_or_default(),
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

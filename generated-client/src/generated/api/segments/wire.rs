@@ -7,700 +7,700 @@
 use super::*;
 
 impl serde::Serialize for CreateSegmentRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.id {
+            __map.serialize_entry("id", __value)?;
         }
-        map_.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.name {
-            map_.serialize_entry("name", value)?;
+        __map.serialize_entry("type", &self.type_)?;
+        if let Some(__value) = &self.name {
+            __map.serialize_entry("name", __value)?;
         }
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
+        if let Some(__value) = &self.description {
+            __map.serialize_entry("description", __value)?;
         }
-        if let Some(value) = &self.filter {
-            map_.serialize_entry("filter", value)?;
+        if let Some(__value) = &self.filter {
+            __map.serialize_entry("filter", __value)?;
         }
-        if let Some(value) = &self.all_users {
-            map_.serialize_entry("all_users", value)?;
+        if let Some(__value) = &self.all_users {
+            __map.serialize_entry("all_users", __value)?;
         }
-        if let Some(value) = &self.all_sender_channels {
-            map_.serialize_entry("all_sender_channels", value)?;
+        if let Some(__value) = &self.all_sender_channels {
+            __map.serialize_entry("all_sender_channels", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateSegmentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSegmentRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateSegmentRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateSegmentRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateSegmentRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut type_: Option<CreateSegmentRequestType> = None;
-                let mut name_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut all_users_: Option<bool> = None;
-                let mut all_sender_channels_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = map_.next_value()?,
-                        "type" => type_ = Some(map_.next_value()?),
-                        "name" => name_ = map_.next_value()?,
-                        "description" => description_ = map_.next_value()?,
-                        "filter" => filter_ = map_.next_value()?,
-                        "all_users" => all_users_ = map_.next_value()?,
-                        "all_sender_channels" => all_sender_channels_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateSegmentRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_type_: Option<CreateSegmentRequestType> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_description: Option<String> = None;
+                let mut __field_filter: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_all_users: Option<bool> = None;
+                let mut __field_all_sender_channels: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = __map.next_value()?,
+                        "type" => __field_type_ = Some(__map.next_value()?),
+                        "name" => __field_name = __map.next_value()?,
+                        "description" => __field_description = __map.next_value()?,
+                        "filter" => __field_filter = __map.next_value()?,
+                        "all_users" => __field_all_users = __map.next_value()?,
+                        "all_sender_channels" => __field_all_sender_channels = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(type_) = type_ else {
+                let Some(__field_type_) = __field_type_ else {
                     return Err(serde::de::Error::missing_field("type"));
                 };
                 Ok(CreateSegmentRequest {
-                    id: id_,
-                    type_,
-                    name: name_,
-                    description: description_,
-                    filter: filter_,
-                    all_users: all_users_,
-                    all_sender_channels: all_sender_channels_,
+                    id: __field_id,
+                    type_: __field_type_,
+                    name: __field_name,
+                    description: __field_description,
+                    filter: __field_filter,
+                    all_users: __field_all_users,
+                    all_sender_channels: __field_all_sender_channels,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CreateSegmentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.segment {
-            map_.serialize_entry("segment", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.segment {
+            __map.serialize_entry("segment", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateSegmentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSegmentResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateSegmentResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateSegmentResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateSegmentResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut segment_: Option<SegmentResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "segment" => segment_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateSegmentResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_segment: Option<SegmentResponse> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "segment" => __field_segment = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreateSegmentResponse {
-                    segment: segment_,
-                    duration: duration_.unwrap_or_default(),
+                    segment: __field_segment,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QuerySegmentsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("filter", &self.filter)?;
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("filter", &self.filter)?;
+        if let Some(__value) = &self.sort {
+            __map.serialize_entry("sort", __value)?;
         }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
+        if let Some(__value) = &self.limit {
+            __map.serialize_entry("limit", __value)?;
         }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
+        if let Some(__value) = &self.prev {
+            __map.serialize_entry("prev", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QuerySegmentsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QuerySegmentsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QuerySegmentsRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QuerySegmentsRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QuerySegmentsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_: Option<crate::filter::Filter<QuerySegmentsFilter>> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut limit_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "filter" => filter_ = Some(map_.next_value()?),
-                        "sort" => sort_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QuerySegmentsRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_filter: Option<crate::filter::Filter<QuerySegmentsFilter>> = None;
+                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
+                let mut __field_limit: Option<i32> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_prev: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "filter" => __field_filter = Some(__map.next_value()?),
+                        "sort" => __field_sort = __map.next_value()?,
+                        "limit" => __field_limit = __map.next_value()?,
+                        "next" => __field_next = __map.next_value()?,
+                        "prev" => __field_prev = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QuerySegmentsRequest {
-                    filter: filter_.unwrap_or_default(),
-                    sort: sort_,
-                    limit: limit_,
-                    next: next_,
-                    prev: prev_,
+                    filter: __field_filter.unwrap_or_default(),
+                    sort: __field_sort,
+                    limit: __field_limit,
+                    next: __field_next,
+                    prev: __field_prev,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QuerySegmentsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("segments", &self.segments)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("segments", &self.segments)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
+        if let Some(__value) = &self.prev {
+            __map.serialize_entry("prev", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QuerySegmentsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QuerySegmentsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QuerySegmentsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QuerySegmentsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QuerySegmentsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut segments_: Option<Vec<SegmentResponse>> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "segments" => segments_ = Some(map_.next_value()?),
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QuerySegmentsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_segments: Option<Vec<SegmentResponse>> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_prev: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "segments" => __field_segments = Some(__map.next_value()?),
+                        "next" => __field_next = __map.next_value()?,
+                        "prev" => __field_prev = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QuerySegmentsResponse {
-                    segments: segments_.unwrap_or_default(),
-                    next: next_,
-                    prev: prev_,
-                    duration: duration_.unwrap_or_default(),
+                    segments: __field_segments.unwrap_or_default(),
+                    next: __field_next,
+                    prev: __field_prev,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GetSegmentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.segment {
-            map_.serialize_entry("segment", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.segment {
+            __map.serialize_entry("segment", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetSegmentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetSegmentResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetSegmentResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GetSegmentResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetSegmentResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut segment_: Option<SegmentResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "segment" => segment_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetSegmentResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_segment: Option<SegmentResponse> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "segment" => __field_segment = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(GetSegmentResponse {
-                    segment: segment_,
-                    duration: duration_.unwrap_or_default(),
+                    segment: __field_segment,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateSegmentRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map_.serialize_entry("name", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.name {
+            __map.serialize_entry("name", __value)?;
         }
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
+        if let Some(__value) = &self.description {
+            __map.serialize_entry("description", __value)?;
         }
-        if let Some(value) = &self.filter {
-            map_.serialize_entry("filter", value)?;
+        if let Some(__value) = &self.filter {
+            __map.serialize_entry("filter", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateSegmentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateSegmentRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateSegmentRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateSegmentRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateSegmentRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = map_.next_value()?,
-                        "description" => description_ = map_.next_value()?,
-                        "filter" => filter_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateSegmentRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_name: Option<String> = None;
+                let mut __field_description: Option<String> = None;
+                let mut __field_filter: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => __field_name = __map.next_value()?,
+                        "description" => __field_description = __map.next_value()?,
+                        "filter" => __field_filter = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateSegmentRequest {
-                    name: name_,
-                    description: description_,
-                    filter: filter_,
+                    name: __field_name,
+                    description: __field_description,
+                    filter: __field_filter,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateSegmentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("segment", &self.segment)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("segment", &self.segment)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateSegmentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateSegmentResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateSegmentResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateSegmentResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateSegmentResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut segment_: Option<SegmentResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "segment" => segment_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateSegmentResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_segment: Option<SegmentResponse> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "segment" => __field_segment = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(segment_) = segment_ else {
+                let Some(__field_segment) = __field_segment else {
                     return Err(serde::de::Error::missing_field("segment"));
                 };
                 Ok(UpdateSegmentResponse {
-                    segment: segment_,
-                    duration: duration_.unwrap_or_default(),
+                    segment: __field_segment,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for AddSegmentTargetsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("target_ids", &self.target_ids)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("target_ids", &self.target_ids)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AddSegmentTargetsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AddSegmentTargetsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AddSegmentTargetsRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `AddSegmentTargetsRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AddSegmentTargetsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut target_ids_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "target_ids" => target_ids_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AddSegmentTargetsRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_target_ids: Option<Vec<String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "target_ids" => __field_target_ids = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(AddSegmentTargetsRequest {
-                    target_ids: target_ids_.unwrap_or_default(),
+                    target_ids: __field_target_ids.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DeleteSegmentTargetsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("target_ids", &self.target_ids)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("target_ids", &self.target_ids)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteSegmentTargetsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteSegmentTargetsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteSegmentTargetsRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DeleteSegmentTargetsRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteSegmentTargetsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut target_ids_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "target_ids" => target_ids_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteSegmentTargetsRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_target_ids: Option<Vec<String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "target_ids" => __field_target_ids = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(DeleteSegmentTargetsRequest {
-                    target_ids: target_ids_.unwrap_or_default(),
+                    target_ids: __field_target_ids.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QuerySegmentTargetsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.limit {
+            __map.serialize_entry("limit", __value)?;
         }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
+        if let Some(__value) = &self.prev {
+            __map.serialize_entry("prev", __value)?;
         }
-        if let Some(value) = &self.filter {
-            map_.serialize_entry("Filter", value)?;
+        if let Some(__value) = &self.filter {
+            __map.serialize_entry("Filter", __value)?;
         }
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("Sort", value)?;
+        if let Some(__value) = &self.sort {
+            __map.serialize_entry("Sort", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QuerySegmentTargetsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QuerySegmentTargetsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QuerySegmentTargetsRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QuerySegmentTargetsRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QuerySegmentTargetsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut limit_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "limit" => limit_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        "Filter" => filter_ = map_.next_value()?,
-                        "Sort" => sort_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QuerySegmentTargetsRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_limit: Option<i32> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_prev: Option<String> = None;
+                let mut __field_filter: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "limit" => __field_limit = __map.next_value()?,
+                        "next" => __field_next = __map.next_value()?,
+                        "prev" => __field_prev = __map.next_value()?,
+                        "Filter" => __field_filter = __map.next_value()?,
+                        "Sort" => __field_sort = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QuerySegmentTargetsRequest {
-                    limit: limit_,
-                    next: next_,
-                    prev: prev_,
-                    filter: filter_,
-                    sort: sort_,
+                    limit: __field_limit,
+                    next: __field_next,
+                    prev: __field_prev,
+                    filter: __field_filter,
+                    sort: __field_sort,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QuerySegmentTargetsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("targets", &self.targets)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("targets", &self.targets)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
+        if let Some(__value) = &self.prev {
+            __map.serialize_entry("prev", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QuerySegmentTargetsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QuerySegmentTargetsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QuerySegmentTargetsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QuerySegmentTargetsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QuerySegmentTargetsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut targets_: Option<Vec<SegmentTargetResponse>> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "targets" => targets_ = Some(map_.next_value()?),
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QuerySegmentTargetsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_targets: Option<Vec<SegmentTargetResponse>> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_prev: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "targets" => __field_targets = Some(__map.next_value()?),
+                        "next" => __field_next = __map.next_value()?,
+                        "prev" => __field_prev = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QuerySegmentTargetsResponse {
-                    targets: targets_.unwrap_or_default(),
-                    next: next_,
-                    prev: prev_,
-                    duration: duration_.unwrap_or_default(),
+                    targets: __field_targets.unwrap_or_default(),
+                    next: __field_next,
+                    prev: __field_prev,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for SegmentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("description", &self.description)?;
-        map_.serialize_entry("filter", &self.filter)?;
-        map_.serialize_entry("all_users", &self.all_users)?;
-        map_.serialize_entry("all_sender_channels", &self.all_sender_channels)?;
-        map_.serialize_entry("size", &self.size)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.serialize_entry("deleted_at", &self.deleted_at)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("type", &self.type_)?;
+        __map.serialize_entry("name", &self.name)?;
+        __map.serialize_entry("description", &self.description)?;
+        __map.serialize_entry("filter", &self.filter)?;
+        __map.serialize_entry("all_users", &self.all_users)?;
+        __map.serialize_entry("all_sender_channels", &self.all_sender_channels)?;
+        __map.serialize_entry("size", &self.size)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        __map.serialize_entry("deleted_at", &self.deleted_at)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SegmentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SegmentResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SegmentResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `SegmentResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SegmentResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut all_users_: Option<bool> = None;
-                let mut all_sender_channels_: Option<bool> = None;
-                let mut size_: Option<i32> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "description" => description_ = Some(map_.next_value()?),
-                        "filter" => filter_ = Some(map_.next_value()?),
-                        "all_users" => all_users_ = Some(map_.next_value()?),
-                        "all_sender_channels" => all_sender_channels_ = Some(map_.next_value()?),
-                        "size" => size_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SegmentResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_description: Option<String> = None;
+                let mut __field_filter: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_all_users: Option<bool> = None;
+                let mut __field_all_sender_channels: Option<bool> = None;
+                let mut __field_size: Option<i32> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "type" => __field_type_ = Some(__map.next_value()?),
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "description" => __field_description = Some(__map.next_value()?),
+                        "filter" => __field_filter = Some(__map.next_value()?),
+                        "all_users" => __field_all_users = Some(__map.next_value()?),
+                        "all_sender_channels" => __field_all_sender_channels = Some(__map.next_value()?),
+                        "size" => __field_size = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "deleted_at" => __field_deleted_at = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
-                let Some(deleted_at_) = deleted_at_ else {
+                let Some(__field_deleted_at) = __field_deleted_at else {
                     return Err(serde::de::Error::missing_field("deleted_at"));
                 };
                 Ok(SegmentResponse {
-                    id: id_.unwrap_or_default(),
-                    type_: type_.unwrap_or_default(),
-                    name: name_.unwrap_or_default(),
-                    description: description_.unwrap_or_default(),
-                    filter: filter_.unwrap_or_default(),
-                    all_users: all_users_.unwrap_or_default(),
-                    all_sender_channels: all_sender_channels_.unwrap_or_default(),
-                    size: size_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
+                    id: __field_id.unwrap_or_default(),
+                    type_: __field_type_.unwrap_or_default(),
+                    name: __field_name.unwrap_or_default(),
+                    description: __field_description.unwrap_or_default(),
+                    filter: __field_filter.unwrap_or_default(),
+                    all_users: __field_all_users.unwrap_or_default(),
+                    all_sender_channels: __field_all_sender_channels.unwrap_or_default(),
+                    size: __field_size.unwrap_or_default(),
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    deleted_at: __field_deleted_at,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for SegmentTargetResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("app_pk", &self.app_pk)?;
-        map_.serialize_entry("segment_id", &self.segment_id)?;
-        map_.serialize_entry("target_id", &self.target_id)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("app_pk", &self.app_pk)?;
+        __map.serialize_entry("segment_id", &self.segment_id)?;
+        __map.serialize_entry("target_id", &self.target_id)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SegmentTargetResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SegmentTargetResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SegmentTargetResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `SegmentTargetResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SegmentTargetResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut app_pk_: Option<i32> = None;
-                let mut segment_id_: Option<String> = None;
-                let mut target_id_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "app_pk" => app_pk_ = Some(map_.next_value()?),
-                        "segment_id" => segment_id_ = Some(map_.next_value()?),
-                        "target_id" => target_id_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SegmentTargetResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_app_pk: Option<i32> = None;
+                let mut __field_segment_id: Option<String> = None;
+                let mut __field_target_id: Option<String> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "app_pk" => __field_app_pk = Some(__map.next_value()?),
+                        "segment_id" => __field_segment_id = Some(__map.next_value()?),
+                        "target_id" => __field_target_id = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(SegmentTargetResponse {
-                    app_pk: app_pk_.unwrap_or_default(),
-                    segment_id: segment_id_.unwrap_or_default(),
-                    target_id: target_id_.unwrap_or_default(),
-                    created_at: created_at_,
+                    app_pk: __field_app_pk.unwrap_or_default(),
+                    segment_id: __field_segment_id.unwrap_or_default(),
+                    target_id: __field_target_id.unwrap_or_default(),
+                    created_at: __field_created_at,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -7,834 +7,840 @@
 use super::*;
 
 impl serde::Serialize for QueryThreadsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.reply_limit {
-            map_.serialize_entry("reply_limit", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.reply_limit {
+            __map.serialize_entry("reply_limit", __value)?;
         }
-        if let Some(value) = &self.participant_limit {
-            map_.serialize_entry("participant_limit", value)?;
+        if let Some(__value) = &self.participant_limit {
+            __map.serialize_entry("participant_limit", __value)?;
         }
-        if let Some(value) = &self.member_limit {
-            map_.serialize_entry("member_limit", value)?;
+        if let Some(__value) = &self.member_limit {
+            __map.serialize_entry("member_limit", __value)?;
         }
-        if let Some(value) = &self.filter {
-            map_.serialize_entry("filter", value)?;
+        if let Some(__value) = &self.filter {
+            __map.serialize_entry("filter", __value)?;
         }
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
+        if let Some(__value) = &self.sort {
+            __map.serialize_entry("sort", __value)?;
         }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
+        if let Some(__value) = &self.limit {
+            __map.serialize_entry("limit", __value)?;
         }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
+        if let Some(__value) = &self.prev {
+            __map.serialize_entry("prev", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        if let Some(__value) = &self.watch {
+            __map.serialize_entry("watch", __value)?;
+        }
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryThreadsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryThreadsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryThreadsRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryThreadsRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryThreadsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut reply_limit_: Option<i32> = None;
-                let mut participant_limit_: Option<i32> = None;
-                let mut member_limit_: Option<i32> = None;
-                let mut filter_: Option<crate::filter::Filter<QueryThreadsFilter>> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut limit_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "reply_limit" => reply_limit_ = map_.next_value()?,
-                        "participant_limit" => participant_limit_ = map_.next_value()?,
-                        "member_limit" => member_limit_ = map_.next_value()?,
-                        "filter" => filter_ = map_.next_value()?,
-                        "sort" => sort_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryThreadsRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_reply_limit: Option<i32> = None;
+                let mut __field_participant_limit: Option<i32> = None;
+                let mut __field_member_limit: Option<i32> = None;
+                let mut __field_filter: Option<crate::filter::Filter<QueryThreadsFilter>> = None;
+                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
+                let mut __field_limit: Option<i32> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_prev: Option<String> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                let mut __field_watch: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "reply_limit" => __field_reply_limit = __map.next_value()?,
+                        "participant_limit" => __field_participant_limit = __map.next_value()?,
+                        "member_limit" => __field_member_limit = __map.next_value()?,
+                        "filter" => __field_filter = __map.next_value()?,
+                        "sort" => __field_sort = __map.next_value()?,
+                        "limit" => __field_limit = __map.next_value()?,
+                        "next" => __field_next = __map.next_value()?,
+                        "prev" => __field_prev = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "watch" => __field_watch = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryThreadsRequest {
-                    reply_limit: reply_limit_,
-                    participant_limit: participant_limit_,
-                    member_limit: member_limit_,
-                    filter: filter_,
-                    sort: sort_,
-                    limit: limit_,
-                    next: next_,
-                    prev: prev_,
-                    user_id: user_id_,
-                    user: user_,
+                    reply_limit: __field_reply_limit,
+                    participant_limit: __field_participant_limit,
+                    member_limit: __field_member_limit,
+                    filter: __field_filter,
+                    sort: __field_sort,
+                    limit: __field_limit,
+                    next: __field_next,
+                    prev: __field_prev,
+                    user_id: __field_user_id,
+                    user: __field_user,
+                    watch: __field_watch,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QueryThreadsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("threads", &self.threads)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("threads", &self.threads)?;
+        if let Some(__value) = &self.next {
+            __map.serialize_entry("next", __value)?;
         }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
+        if let Some(__value) = &self.prev {
+            __map.serialize_entry("prev", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryThreadsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryThreadsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryThreadsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryThreadsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryThreadsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut threads_: Option<Vec<ThreadStateResponse>> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "threads" => threads_ = Some(map_.next_value()?),
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryThreadsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_threads: Option<Vec<ThreadStateResponse>> = None;
+                let mut __field_next: Option<String> = None;
+                let mut __field_prev: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "threads" => __field_threads = Some(__map.next_value()?),
+                        "next" => __field_next = __map.next_value()?,
+                        "prev" => __field_prev = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryThreadsResponse {
-                    threads: threads_.unwrap_or_default(),
-                    next: next_,
-                    prev: prev_,
-                    duration: duration_.unwrap_or_default(),
+                    threads: __field_threads.unwrap_or_default(),
+                    next: __field_next,
+                    prev: __field_prev,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GetThreadResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("thread", &self.thread)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("thread", &self.thread)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetThreadResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetThreadResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetThreadResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GetThreadResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetThreadResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut thread_: Option<ThreadStateResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "thread" => thread_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetThreadResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_thread: Option<ThreadStateResponse> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "thread" => __field_thread = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(thread_) = thread_ else {
+                let Some(__field_thread) = __field_thread else {
                     return Err(serde::de::Error::missing_field("thread"));
                 };
                 Ok(GetThreadResponse {
-                    thread: thread_,
-                    duration: duration_.unwrap_or_default(),
+                    thread: __field_thread,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateThreadPartialRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.set {
-            map_.serialize_entry("set", value)?;
+        if let Some(__value) = &self.set {
+            __map.serialize_entry("set", __value)?;
         }
-        if let Some(value) = &self.unset {
-            map_.serialize_entry("unset", value)?;
+        if let Some(__value) = &self.unset {
+            __map.serialize_entry("unset", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateThreadPartialRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateThreadPartialRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateThreadPartialRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateThreadPartialRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateThreadPartialRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                let mut set_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut unset_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "set" => set_ = map_.next_value()?,
-                        "unset" => unset_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateThreadPartialRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                let mut __field_set: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_unset: Option<Vec<String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "set" => __field_set = __map.next_value()?,
+                        "unset" => __field_unset = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateThreadPartialRequest {
-                    user_id: user_id_,
-                    user: user_,
-                    set: set_,
-                    unset: unset_,
+                    user_id: __field_user_id,
+                    user: __field_user,
+                    set: __field_set,
+                    unset: __field_unset,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateThreadPartialResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("thread", &self.thread)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("thread", &self.thread)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateThreadPartialResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateThreadPartialResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateThreadPartialResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateThreadPartialResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateThreadPartialResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut thread_: Option<ThreadResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "thread" => thread_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateThreadPartialResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_thread: Option<ThreadResponse> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "thread" => __field_thread = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(thread_) = thread_ else {
+                let Some(__field_thread) = __field_thread else {
                     return Err(serde::de::Error::missing_field("thread"));
                 };
                 Ok(UpdateThreadPartialResponse {
-                    thread: thread_,
-                    duration: duration_.unwrap_or_default(),
+                    thread: __field_thread,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for NotificationThreadMessageNewEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
         }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
         }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        map_.serialize_entry("channel", &self.channel)?;
-        map_.serialize_entry("thread_id", &self.thread_id)?;
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("message", &self.message)?;
-        map_.serialize_entry("watcher_count", &self.watcher_count)?;
-        if let Some(value) = &self.thread_participants {
-            map_.serialize_entry("thread_participants", value)?;
+        __map.serialize_entry("channel", &self.channel)?;
+        __map.serialize_entry("thread_id", &self.thread_id)?;
+        __map.serialize_entry("message_id", &self.message_id)?;
+        __map.serialize_entry("message", &self.message)?;
+        __map.serialize_entry("watcher_count", &self.watcher_count)?;
+        if let Some(__value) = &self.thread_participants {
+            __map.serialize_entry("thread_participants", __value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
         }
-        if let Some(value) = &self.parent_author {
-            map_.serialize_entry("parent_author", value)?;
+        if let Some(__value) = &self.parent_author {
+            __map.serialize_entry("parent_author", __value)?;
         }
-        if let Some(value) = &self.unread_threads {
-            map_.serialize_entry("unread_threads", value)?;
+        if let Some(__value) = &self.unread_threads {
+            __map.serialize_entry("unread_threads", __value)?;
         }
-        if let Some(value) = &self.unread_thread_messages {
-            map_.serialize_entry("unread_thread_messages", value)?;
+        if let Some(__value) = &self.unread_thread_messages {
+            __map.serialize_entry("unread_thread_messages", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "thread_id", "message_id", "message", "watcher_count", "thread_participants", "team", "parent_author", "unread_threads", "unread_thread_messages"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "thread_id", "message_id", "message", "watcher_count", "thread_participants", "team", "parent_author", "unread_threads", "unread_thread_messages"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NotificationThreadMessageNewEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = NotificationThreadMessageNewEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `NotificationThreadMessageNewEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `NotificationThreadMessageNewEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<NotificationThreadMessageNewEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut thread_id_: Option<String> = None;
-                let mut message_id_: Option<String> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut watcher_count_: Option<i32> = None;
-                let mut thread_participants_: Option<Vec<UserResponseCommonFields>> = None;
-                let mut team_: Option<String> = None;
-                let mut parent_author_: Option<String> = None;
-                let mut unread_threads_: Option<i32> = None;
-                let mut unread_thread_messages_: Option<i32> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
-                        "thread_id" => thread_id_ = Some(map_.next_value()?),
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "message" => message_ = Some(map_.next_value()?),
-                        "watcher_count" => watcher_count_ = Some(map_.next_value()?),
-                        "thread_participants" => thread_participants_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "parent_author" => parent_author_ = map_.next_value()?,
-                        "unread_threads" => unread_threads_ = map_.next_value()?,
-                        "unread_thread_messages" => unread_thread_messages_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationThreadMessageNewEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_thread_id: Option<String> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __field_watcher_count: Option<i32> = None;
+                let mut __field_thread_participants: Option<Vec<UserResponseCommonFields>> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_parent_author: Option<String> = None;
+                let mut __field_unread_threads: Option<i32> = None;
+                let mut __field_unread_thread_messages: Option<i32> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "channel" => __field_channel = Some(__map.next_value()?),
+                        "thread_id" => __field_thread_id = Some(__map.next_value()?),
+                        "message_id" => __field_message_id = Some(__map.next_value()?),
+                        "message" => __field_message = Some(__map.next_value()?),
+                        "watcher_count" => __field_watcher_count = Some(__map.next_value()?),
+                        "thread_participants" => __field_thread_participants = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "parent_author" => __field_parent_author = __map.next_value()?,
+                        "unread_threads" => __field_unread_threads = __map.next_value()?,
+                        "unread_thread_messages" => __field_unread_thread_messages = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(channel_) = channel_ else {
+                let Some(__field_channel) = __field_channel else {
                     return Err(serde::de::Error::missing_field("channel"));
                 };
-                let Some(message_) = message_ else {
+                let Some(__field_message) = __field_message else {
                     return Err(serde::de::Error::missing_field("message"));
                 };
                 Ok(NotificationThreadMessageNewEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    thread_id: thread_id_.unwrap_or_default(),
-                    message_id: message_id_.unwrap_or_default(),
-                    message: message_,
-                    watcher_count: watcher_count_.unwrap_or_default(),
-                    thread_participants: thread_participants_,
-                    team: team_,
-                    parent_author: parent_author_,
-                    unread_threads: unread_threads_,
-                    unread_thread_messages: unread_thread_messages_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    channel: __field_channel,
+                    thread_id: __field_thread_id.unwrap_or_default(),
+                    message_id: __field_message_id.unwrap_or_default(),
+                    message: __field_message,
+                    watcher_count: __field_watcher_count.unwrap_or_default(),
+                    thread_participants: __field_thread_participants,
+                    team: __field_team,
+                    parent_author: __field_parent_author,
+                    unread_threads: __field_unread_threads,
+                    unread_thread_messages: __field_unread_thread_messages,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ThreadUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
         }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
         }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
         }
-        if let Some(value) = &self.thread {
-            map_.serialize_entry("thread", value)?;
+        if let Some(__value) = &self.thread {
+            __map.serialize_entry("thread", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "channel_type", "channel_id", "thread"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "channel_type", "channel_id", "thread"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ThreadUpdatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ThreadUpdatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ThreadUpdatedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ThreadUpdatedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ThreadUpdatedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut thread_: Option<ThreadResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "thread" => thread_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ThreadUpdatedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_thread: Option<ThreadResponse> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "thread" => __field_thread = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(ThreadUpdatedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    thread: thread_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    thread: __field_thread,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ThreadStateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channel_cid", &self.channel_cid)?;
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("channel_cid", &self.channel_cid)?;
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
         }
-        map_.serialize_entry("parent_message_id", &self.parent_message_id)?;
-        if let Some(value) = &self.parent_message {
-            map_.serialize_entry("parent_message", value)?;
+        __map.serialize_entry("parent_message_id", &self.parent_message_id)?;
+        if let Some(__value) = &self.parent_message {
+            __map.serialize_entry("parent_message", __value)?;
         }
-        map_.serialize_entry("created_by_user_id", &self.created_by_user_id)?;
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
+        __map.serialize_entry("created_by_user_id", &self.created_by_user_id)?;
+        if let Some(__value) = &self.created_by {
+            __map.serialize_entry("created_by", __value)?;
         }
-        map_.serialize_entry("reply_count", &self.reply_count)?;
-        map_.serialize_entry("participant_count", &self.participant_count)?;
-        map_.serialize_entry("active_participant_count", &self.active_participant_count)?;
-        if let Some(value) = &self.thread_participants {
-            map_.serialize_entry("thread_participants", value)?;
+        __map.serialize_entry("reply_count", &self.reply_count)?;
+        __map.serialize_entry("participant_count", &self.participant_count)?;
+        __map.serialize_entry("active_participant_count", &self.active_participant_count)?;
+        if let Some(__value) = &self.thread_participants {
+            __map.serialize_entry("thread_participants", __value)?;
         }
-        if let Some(value) = &self.last_message_at {
-            map_.serialize_entry("last_message_at", value)?;
+        if let Some(__value) = &self.last_message_at {
+            __map.serialize_entry("last_message_at", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(__value) = &self.deleted_at {
+            __map.serialize_entry("deleted_at", __value)?;
         }
-        map_.serialize_entry("title", &self.title)?;
-        map_.serialize_entry("latest_replies", &self.latest_replies)?;
-        if let Some(value) = &self.read {
-            map_.serialize_entry("read", value)?;
+        __map.serialize_entry("title", &self.title)?;
+        __map.serialize_entry("latest_replies", &self.latest_replies)?;
+        if let Some(__value) = &self.read {
+            __map.serialize_entry("read", __value)?;
         }
-        if let Some(value) = &self.draft {
-            map_.serialize_entry("draft", value)?;
+        if let Some(__value) = &self.draft {
+            __map.serialize_entry("draft", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["channel_cid", "channel", "parent_message_id", "parent_message", "created_by_user_id", "created_by", "reply_count", "participant_count", "active_participant_count", "thread_participants", "last_message_at", "created_at", "updated_at", "deleted_at", "title", "latest_replies", "read", "draft"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["channel_cid", "channel", "parent_message_id", "parent_message", "created_by_user_id", "created_by", "reply_count", "participant_count", "active_participant_count", "thread_participants", "last_message_at", "created_at", "updated_at", "deleted_at", "title", "latest_replies", "read", "draft"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ThreadStateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ThreadStateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ThreadStateResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ThreadStateResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ThreadStateResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_cid_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut parent_message_id_: Option<String> = None;
-                let mut parent_message_: Option<MessageResponse> = None;
-                let mut created_by_user_id_: Option<String> = None;
-                let mut created_by_: Option<UserResponse> = None;
-                let mut reply_count_: Option<i32> = None;
-                let mut participant_count_: Option<i32> = None;
-                let mut active_participant_count_: Option<i32> = None;
-                let mut thread_participants_: Option<Vec<ThreadParticipant>> = None;
-                let mut last_message_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut title_: Option<String> = None;
-                let mut latest_replies_: Option<Vec<MessageResponse>> = None;
-                let mut read_: Option<Vec<ReadStateResponse>> = None;
-                let mut draft_: Option<DraftResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_cid" => channel_cid_ = Some(map_.next_value()?),
-                        "channel" => channel_ = map_.next_value()?,
-                        "parent_message_id" => parent_message_id_ = Some(map_.next_value()?),
-                        "parent_message" => parent_message_ = map_.next_value()?,
-                        "created_by_user_id" => created_by_user_id_ = Some(map_.next_value()?),
-                        "created_by" => created_by_ = map_.next_value()?,
-                        "reply_count" => reply_count_ = Some(map_.next_value()?),
-                        "participant_count" => participant_count_ = Some(map_.next_value()?),
-                        "active_participant_count" => active_participant_count_ = Some(map_.next_value()?),
-                        "thread_participants" => thread_participants_ = map_.next_value()?,
-                        "last_message_at" => last_message_at_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "title" => title_ = Some(map_.next_value()?),
-                        "latest_replies" => latest_replies_ = Some(map_.next_value()?),
-                        "read" => read_ = map_.next_value()?,
-                        "draft" => draft_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ThreadStateResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_channel_cid: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_parent_message_id: Option<String> = None;
+                let mut __field_parent_message: Option<MessageResponse> = None;
+                let mut __field_created_by_user_id: Option<String> = None;
+                let mut __field_created_by: Option<UserResponse> = None;
+                let mut __field_reply_count: Option<i32> = None;
+                let mut __field_participant_count: Option<i32> = None;
+                let mut __field_active_participant_count: Option<i32> = None;
+                let mut __field_thread_participants: Option<Vec<ThreadParticipant>> = None;
+                let mut __field_last_message_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_title: Option<String> = None;
+                let mut __field_latest_replies: Option<Vec<MessageResponse>> = None;
+                let mut __field_read: Option<Vec<ReadStateResponse>> = None;
+                let mut __field_draft: Option<DraftResponse> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channel_cid" => __field_channel_cid = Some(__map.next_value()?),
+                        "channel" => __field_channel = __map.next_value()?,
+                        "parent_message_id" => __field_parent_message_id = Some(__map.next_value()?),
+                        "parent_message" => __field_parent_message = __map.next_value()?,
+                        "created_by_user_id" => __field_created_by_user_id = Some(__map.next_value()?),
+                        "created_by" => __field_created_by = __map.next_value()?,
+                        "reply_count" => __field_reply_count = Some(__map.next_value()?),
+                        "participant_count" => __field_participant_count = Some(__map.next_value()?),
+                        "active_participant_count" => __field_active_participant_count = Some(__map.next_value()?),
+                        "thread_participants" => __field_thread_participants = __map.next_value()?,
+                        "last_message_at" => __field_last_message_at = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "deleted_at" => __field_deleted_at = __map.next_value()?,
+                        "title" => __field_title = Some(__map.next_value()?),
+                        "latest_replies" => __field_latest_replies = Some(__map.next_value()?),
+                        "read" => __field_read = __map.next_value()?,
+                        "draft" => __field_draft = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(ThreadStateResponse {
-                    channel_cid: channel_cid_.unwrap_or_default(),
-                    channel: channel_,
-                    parent_message_id: parent_message_id_.unwrap_or_default(),
-                    parent_message: parent_message_,
-                    created_by_user_id: created_by_user_id_.unwrap_or_default(),
-                    created_by: created_by_,
-                    reply_count: reply_count_.unwrap_or_default(),
-                    participant_count: participant_count_.unwrap_or_default(),
-                    active_participant_count: active_participant_count_.unwrap_or_default(),
-                    thread_participants: thread_participants_,
-                    last_message_at: last_message_at_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    title: title_.unwrap_or_default(),
-                    latest_replies: latest_replies_.unwrap_or_default(),
-                    read: read_,
-                    draft: draft_,
-                    custom: custom_,
+                    channel_cid: __field_channel_cid.unwrap_or_default(),
+                    channel: __field_channel,
+                    parent_message_id: __field_parent_message_id.unwrap_or_default(),
+                    parent_message: __field_parent_message,
+                    created_by_user_id: __field_created_by_user_id.unwrap_or_default(),
+                    created_by: __field_created_by,
+                    reply_count: __field_reply_count.unwrap_or_default(),
+                    participant_count: __field_participant_count.unwrap_or_default(),
+                    active_participant_count: __field_active_participant_count.unwrap_or_default(),
+                    thread_participants: __field_thread_participants,
+                    last_message_at: __field_last_message_at,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    deleted_at: __field_deleted_at,
+                    title: __field_title.unwrap_or_default(),
+                    latest_replies: __field_latest_replies.unwrap_or_default(),
+                    read: __field_read,
+                    draft: __field_draft,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ThreadResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channel_cid", &self.channel_cid)?;
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("channel_cid", &self.channel_cid)?;
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
         }
-        map_.serialize_entry("parent_message_id", &self.parent_message_id)?;
-        if let Some(value) = &self.parent_message {
-            map_.serialize_entry("parent_message", value)?;
+        __map.serialize_entry("parent_message_id", &self.parent_message_id)?;
+        if let Some(__value) = &self.parent_message {
+            __map.serialize_entry("parent_message", __value)?;
         }
-        map_.serialize_entry("created_by_user_id", &self.created_by_user_id)?;
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
+        __map.serialize_entry("created_by_user_id", &self.created_by_user_id)?;
+        if let Some(__value) = &self.created_by {
+            __map.serialize_entry("created_by", __value)?;
         }
-        map_.serialize_entry("reply_count", &self.reply_count)?;
-        map_.serialize_entry("participant_count", &self.participant_count)?;
-        map_.serialize_entry("active_participant_count", &self.active_participant_count)?;
-        if let Some(value) = &self.thread_participants {
-            map_.serialize_entry("thread_participants", value)?;
+        __map.serialize_entry("reply_count", &self.reply_count)?;
+        __map.serialize_entry("participant_count", &self.participant_count)?;
+        __map.serialize_entry("active_participant_count", &self.active_participant_count)?;
+        if let Some(__value) = &self.thread_participants {
+            __map.serialize_entry("thread_participants", __value)?;
         }
-        if let Some(value) = &self.last_message_at {
-            map_.serialize_entry("last_message_at", value)?;
+        if let Some(__value) = &self.last_message_at {
+            __map.serialize_entry("last_message_at", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(__value) = &self.deleted_at {
+            __map.serialize_entry("deleted_at", __value)?;
         }
-        map_.serialize_entry("title", &self.title)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["channel_cid", "channel", "parent_message_id", "parent_message", "created_by_user_id", "created_by", "reply_count", "participant_count", "active_participant_count", "thread_participants", "last_message_at", "created_at", "updated_at", "deleted_at", "title"])?;
-        map_.end()
+        __map.serialize_entry("title", &self.title)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["channel_cid", "channel", "parent_message_id", "parent_message", "created_by_user_id", "created_by", "reply_count", "participant_count", "active_participant_count", "thread_participants", "last_message_at", "created_at", "updated_at", "deleted_at", "title"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ThreadResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ThreadResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ThreadResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ThreadResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ThreadResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_cid_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut parent_message_id_: Option<String> = None;
-                let mut parent_message_: Option<MessageResponse> = None;
-                let mut created_by_user_id_: Option<String> = None;
-                let mut created_by_: Option<UserResponse> = None;
-                let mut reply_count_: Option<i32> = None;
-                let mut participant_count_: Option<i32> = None;
-                let mut active_participant_count_: Option<i32> = None;
-                let mut thread_participants_: Option<Vec<ThreadParticipant>> = None;
-                let mut last_message_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut title_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_cid" => channel_cid_ = Some(map_.next_value()?),
-                        "channel" => channel_ = map_.next_value()?,
-                        "parent_message_id" => parent_message_id_ = Some(map_.next_value()?),
-                        "parent_message" => parent_message_ = map_.next_value()?,
-                        "created_by_user_id" => created_by_user_id_ = Some(map_.next_value()?),
-                        "created_by" => created_by_ = map_.next_value()?,
-                        "reply_count" => reply_count_ = Some(map_.next_value()?),
-                        "participant_count" => participant_count_ = Some(map_.next_value()?),
-                        "active_participant_count" => active_participant_count_ = Some(map_.next_value()?),
-                        "thread_participants" => thread_participants_ = map_.next_value()?,
-                        "last_message_at" => last_message_at_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "title" => title_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ThreadResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_channel_cid: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_parent_message_id: Option<String> = None;
+                let mut __field_parent_message: Option<MessageResponse> = None;
+                let mut __field_created_by_user_id: Option<String> = None;
+                let mut __field_created_by: Option<UserResponse> = None;
+                let mut __field_reply_count: Option<i32> = None;
+                let mut __field_participant_count: Option<i32> = None;
+                let mut __field_active_participant_count: Option<i32> = None;
+                let mut __field_thread_participants: Option<Vec<ThreadParticipant>> = None;
+                let mut __field_last_message_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_title: Option<String> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channel_cid" => __field_channel_cid = Some(__map.next_value()?),
+                        "channel" => __field_channel = __map.next_value()?,
+                        "parent_message_id" => __field_parent_message_id = Some(__map.next_value()?),
+                        "parent_message" => __field_parent_message = __map.next_value()?,
+                        "created_by_user_id" => __field_created_by_user_id = Some(__map.next_value()?),
+                        "created_by" => __field_created_by = __map.next_value()?,
+                        "reply_count" => __field_reply_count = Some(__map.next_value()?),
+                        "participant_count" => __field_participant_count = Some(__map.next_value()?),
+                        "active_participant_count" => __field_active_participant_count = Some(__map.next_value()?),
+                        "thread_participants" => __field_thread_participants = __map.next_value()?,
+                        "last_message_at" => __field_last_message_at = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "deleted_at" => __field_deleted_at = __map.next_value()?,
+                        "title" => __field_title = Some(__map.next_value()?),
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(ThreadResponse {
-                    channel_cid: channel_cid_.unwrap_or_default(),
-                    channel: channel_,
-                    parent_message_id: parent_message_id_.unwrap_or_default(),
-                    parent_message: parent_message_,
-                    created_by_user_id: created_by_user_id_.unwrap_or_default(),
-                    created_by: created_by_,
-                    reply_count: reply_count_.unwrap_or_default(),
-                    participant_count: participant_count_.unwrap_or_default(),
-                    active_participant_count: active_participant_count_.unwrap_or_default(),
-                    thread_participants: thread_participants_,
-                    last_message_at: last_message_at_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    title: title_.unwrap_or_default(),
-                    custom: custom_,
+                    channel_cid: __field_channel_cid.unwrap_or_default(),
+                    channel: __field_channel,
+                    parent_message_id: __field_parent_message_id.unwrap_or_default(),
+                    parent_message: __field_parent_message,
+                    created_by_user_id: __field_created_by_user_id.unwrap_or_default(),
+                    created_by: __field_created_by,
+                    reply_count: __field_reply_count.unwrap_or_default(),
+                    participant_count: __field_participant_count.unwrap_or_default(),
+                    active_participant_count: __field_active_participant_count.unwrap_or_default(),
+                    thread_participants: __field_thread_participants,
+                    last_message_at: __field_last_message_at,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    deleted_at: __field_deleted_at,
+                    title: __field_title.unwrap_or_default(),
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ThreadParticipant {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channel_cid", &self.channel_cid)?;
-        if let Some(value) = &self.last_thread_message_at {
-            map_.serialize_entry("last_thread_message_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("channel_cid", &self.channel_cid)?;
+        if let Some(__value) = &self.last_thread_message_at {
+            __map.serialize_entry("last_thread_message_at", __value)?;
         }
-        if let Some(value) = &self.thread_id {
-            map_.serialize_entry("thread_id", value)?;
+        if let Some(__value) = &self.thread_id {
+            __map.serialize_entry("thread_id", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.left_thread_at {
-            map_.serialize_entry("left_thread_at", value)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.left_thread_at {
+            __map.serialize_entry("left_thread_at", __value)?;
         }
-        map_.serialize_entry("last_read_at", &self.last_read_at)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["channel_cid", "last_thread_message_at", "thread_id", "user_id", "user", "created_at", "left_thread_at", "last_read_at"])?;
-        map_.end()
+        __map.serialize_entry("last_read_at", &self.last_read_at)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["channel_cid", "last_thread_message_at", "thread_id", "user_id", "user", "created_at", "left_thread_at", "last_read_at"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ThreadParticipant {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ThreadParticipant;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ThreadParticipant` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ThreadParticipant` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ThreadParticipant, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_cid_: Option<String> = None;
-                let mut last_thread_message_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut thread_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut left_thread_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut last_read_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_cid" => channel_cid_ = Some(map_.next_value()?),
-                        "last_thread_message_at" => last_thread_message_at_ = map_.next_value()?,
-                        "thread_id" => thread_id_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "left_thread_at" => left_thread_at_ = map_.next_value()?,
-                        "last_read_at" => last_read_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ThreadParticipant, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_channel_cid: Option<String> = None;
+                let mut __field_last_thread_message_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_thread_id: Option<String> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_left_thread_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_last_read_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channel_cid" => __field_channel_cid = Some(__map.next_value()?),
+                        "last_thread_message_at" => __field_last_thread_message_at = __map.next_value()?,
+                        "thread_id" => __field_thread_id = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "left_thread_at" => __field_left_thread_at = __map.next_value()?,
+                        "last_read_at" => __field_last_read_at = Some(__map.next_value()?),
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(last_read_at_) = last_read_at_ else {
+                let Some(__field_last_read_at) = __field_last_read_at else {
                     return Err(serde::de::Error::missing_field("last_read_at"));
                 };
                 Ok(ThreadParticipant {
-                    channel_cid: channel_cid_.unwrap_or_default(),
-                    last_thread_message_at: last_thread_message_at_,
-                    thread_id: thread_id_,
-                    user_id: user_id_,
-                    user: user_,
-                    created_at: created_at_,
-                    left_thread_at: left_thread_at_,
-                    last_read_at: last_read_at_,
-                    custom: custom_,
+                    channel_cid: __field_channel_cid.unwrap_or_default(),
+                    last_thread_message_at: __field_last_thread_message_at,
+                    thread_id: __field_thread_id,
+                    user_id: __field_user_id,
+                    user: __field_user,
+                    created_at: __field_created_at,
+                    left_thread_at: __field_left_thread_at,
+                    last_read_at: __field_last_read_at,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -7,315 +7,315 @@
 use super::*;
 
 impl serde::Serialize for UploadChannelFileResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.file {
-            map_.serialize_entry("file", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.file {
+            __map.serialize_entry("file", __value)?;
         }
-        if let Some(value) = &self.thumb_url {
-            map_.serialize_entry("thumb_url", value)?;
+        if let Some(__value) = &self.thumb_url {
+            __map.serialize_entry("thumb_url", __value)?;
         }
-        if let Some(value) = &self.moderation_action {
-            map_.serialize_entry("moderation_action", value)?;
+        if let Some(__value) = &self.moderation_action {
+            __map.serialize_entry("moderation_action", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UploadChannelFileResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UploadChannelFileResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UploadChannelFileResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UploadChannelFileResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UploadChannelFileResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut file_: Option<String> = None;
-                let mut thumb_url_: Option<String> = None;
-                let mut moderation_action_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "file" => file_ = map_.next_value()?,
-                        "thumb_url" => thumb_url_ = map_.next_value()?,
-                        "moderation_action" => moderation_action_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UploadChannelFileResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_file: Option<String> = None;
+                let mut __field_thumb_url: Option<String> = None;
+                let mut __field_moderation_action: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "file" => __field_file = __map.next_value()?,
+                        "thumb_url" => __field_thumb_url = __map.next_value()?,
+                        "moderation_action" => __field_moderation_action = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UploadChannelFileResponse {
-                    file: file_,
-                    thumb_url: thumb_url_,
-                    moderation_action: moderation_action_,
-                    duration: duration_.unwrap_or_default(),
+                    file: __field_file,
+                    thumb_url: __field_thumb_url,
+                    moderation_action: __field_moderation_action,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UploadChannelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.file {
-            map_.serialize_entry("file", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.file {
+            __map.serialize_entry("file", __value)?;
         }
-        if let Some(value) = &self.thumb_url {
-            map_.serialize_entry("thumb_url", value)?;
+        if let Some(__value) = &self.thumb_url {
+            __map.serialize_entry("thumb_url", __value)?;
         }
-        if let Some(value) = &self.moderation_action {
-            map_.serialize_entry("moderation_action", value)?;
+        if let Some(__value) = &self.moderation_action {
+            __map.serialize_entry("moderation_action", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        if let Some(value) = &self.upload_sizes {
-            map_.serialize_entry("upload_sizes", value)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        if let Some(__value) = &self.upload_sizes {
+            __map.serialize_entry("upload_sizes", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UploadChannelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UploadChannelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UploadChannelResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UploadChannelResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UploadChannelResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut file_: Option<String> = None;
-                let mut thumb_url_: Option<String> = None;
-                let mut moderation_action_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                let mut upload_sizes_: Option<Vec<ImageSize>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "file" => file_ = map_.next_value()?,
-                        "thumb_url" => thumb_url_ = map_.next_value()?,
-                        "moderation_action" => moderation_action_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "upload_sizes" => upload_sizes_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UploadChannelResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_file: Option<String> = None;
+                let mut __field_thumb_url: Option<String> = None;
+                let mut __field_moderation_action: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                let mut __field_upload_sizes: Option<Vec<ImageSize>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "file" => __field_file = __map.next_value()?,
+                        "thumb_url" => __field_thumb_url = __map.next_value()?,
+                        "moderation_action" => __field_moderation_action = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
+                        "upload_sizes" => __field_upload_sizes = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UploadChannelResponse {
-                    file: file_,
-                    thumb_url: thumb_url_,
-                    moderation_action: moderation_action_,
-                    duration: duration_.unwrap_or_default(),
-                    upload_sizes: upload_sizes_,
+                    file: __field_file,
+                    thumb_url: __field_thumb_url,
+                    moderation_action: __field_moderation_action,
+                    duration: __field_duration.unwrap_or_default(),
+                    upload_sizes: __field_upload_sizes,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for FileUploadResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.file {
-            map_.serialize_entry("file", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.file {
+            __map.serialize_entry("file", __value)?;
         }
-        if let Some(value) = &self.thumb_url {
-            map_.serialize_entry("thumb_url", value)?;
+        if let Some(__value) = &self.thumb_url {
+            __map.serialize_entry("thumb_url", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FileUploadResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FileUploadResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FileUploadResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `FileUploadResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FileUploadResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut file_: Option<String> = None;
-                let mut thumb_url_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "file" => file_ = map_.next_value()?,
-                        "thumb_url" => thumb_url_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FileUploadResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_file: Option<String> = None;
+                let mut __field_thumb_url: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "file" => __field_file = __map.next_value()?,
+                        "thumb_url" => __field_thumb_url = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(FileUploadResponse {
-                    file: file_,
-                    thumb_url: thumb_url_,
-                    duration: duration_.unwrap_or_default(),
+                    file: __field_file,
+                    thumb_url: __field_thumb_url,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ImageUploadResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.file {
-            map_.serialize_entry("file", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.file {
+            __map.serialize_entry("file", __value)?;
         }
-        if let Some(value) = &self.thumb_url {
-            map_.serialize_entry("thumb_url", value)?;
+        if let Some(__value) = &self.thumb_url {
+            __map.serialize_entry("thumb_url", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        if let Some(value) = &self.upload_sizes {
-            map_.serialize_entry("upload_sizes", value)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        if let Some(__value) = &self.upload_sizes {
+            __map.serialize_entry("upload_sizes", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImageUploadResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ImageUploadResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImageUploadResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ImageUploadResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImageUploadResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut file_: Option<String> = None;
-                let mut thumb_url_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                let mut upload_sizes_: Option<Vec<ImageSize>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "file" => file_ = map_.next_value()?,
-                        "thumb_url" => thumb_url_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "upload_sizes" => upload_sizes_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ImageUploadResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_file: Option<String> = None;
+                let mut __field_thumb_url: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                let mut __field_upload_sizes: Option<Vec<ImageSize>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "file" => __field_file = __map.next_value()?,
+                        "thumb_url" => __field_thumb_url = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
+                        "upload_sizes" => __field_upload_sizes = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ImageUploadResponse {
-                    file: file_,
-                    thumb_url: thumb_url_,
-                    duration: duration_.unwrap_or_default(),
-                    upload_sizes: upload_sizes_,
+                    file: __field_file,
+                    thumb_url: __field_thumb_url,
+                    duration: __field_duration.unwrap_or_default(),
+                    upload_sizes: __field_upload_sizes,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for OnlyUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for OnlyUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OnlyUserId;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `OnlyUserID` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `OnlyUserID` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<OnlyUserId, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<OnlyUserId, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(OnlyUserId {
-                    id: id_.unwrap_or_default(),
+                    id: __field_id.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ImageSize {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.crop {
-            map_.serialize_entry("crop", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.crop {
+            __map.serialize_entry("crop", __value)?;
         }
-        if let Some(value) = &self.resize {
-            map_.serialize_entry("resize", value)?;
+        if let Some(__value) = &self.resize {
+            __map.serialize_entry("resize", __value)?;
         }
-        if let Some(value) = &self.height {
-            map_.serialize_entry("height", value)?;
+        if let Some(__value) = &self.height {
+            __map.serialize_entry("height", __value)?;
         }
-        if let Some(value) = &self.width {
-            map_.serialize_entry("width", value)?;
+        if let Some(__value) = &self.width {
+            __map.serialize_entry("width", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImageSize {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ImageSize;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImageSize` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ImageSize` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImageSize, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut crop_: Option<String> = None;
-                let mut resize_: Option<String> = None;
-                let mut height_: Option<i32> = None;
-                let mut width_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "crop" => crop_ = map_.next_value()?,
-                        "resize" => resize_ = map_.next_value()?,
-                        "height" => height_ = map_.next_value()?,
-                        "width" => width_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ImageSize, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_crop: Option<String> = None;
+                let mut __field_resize: Option<String> = None;
+                let mut __field_height: Option<i32> = None;
+                let mut __field_width: Option<i32> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "crop" => __field_crop = __map.next_value()?,
+                        "resize" => __field_resize = __map.next_value()?,
+                        "height" => __field_height = __map.next_value()?,
+                        "width" => __field_width = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ImageSize {
-                    crop: crop_,
-                    resize: resize_,
-                    height: height_,
-                    width: width_,
+                    crop: __field_crop,
+                    resize: __field_resize,
+                    height: __field_height,
+                    width: __field_width,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

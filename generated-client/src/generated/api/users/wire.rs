@@ -7,2588 +7,2653 @@
 use super::*;
 
 impl serde::Serialize for QueryUsersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("users", &self.users)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("users", &self.users)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryUsersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryUsersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryUsersResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryUsersResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryUsersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut users_: Option<Vec<FullUserResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "users" => users_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryUsersResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_users: Option<Vec<FullUserResponse>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "users" => __field_users = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryUsersResponse {
-                    users: users_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    users: __field_users.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for QueryUsersPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("filter_conditions", &self.filter_conditions)?;
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("filter_conditions", &self.filter_conditions)?;
+        if let Some(__value) = &self.sort {
+            __map.serialize_entry("sort", __value)?;
         }
-        if let Some(value) = &self.presence {
-            map_.serialize_entry("presence", value)?;
+        if let Some(__value) = &self.presence {
+            __map.serialize_entry("presence", __value)?;
         }
-        if let Some(value) = &self.include_deactivated_users {
-            map_.serialize_entry("include_deactivated_users", value)?;
+        if let Some(__value) = &self.include_deactivated_users {
+            __map.serialize_entry("include_deactivated_users", __value)?;
         }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
+        if let Some(__value) = &self.limit {
+            __map.serialize_entry("limit", __value)?;
         }
-        if let Some(value) = &self.offset {
-            map_.serialize_entry("offset", value)?;
+        if let Some(__value) = &self.offset {
+            __map.serialize_entry("offset", __value)?;
         }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryUsersPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueryUsersPayload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryUsersPayload` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `QueryUsersPayload` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryUsersPayload, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_conditions_: Option<crate::filter::Filter<QueryUsersFilter>> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut presence_: Option<bool> = None;
-                let mut include_deactivated_users_: Option<bool> = None;
-                let mut limit_: Option<i32> = None;
-                let mut offset_: Option<i32> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "filter_conditions" => filter_conditions_ = Some(map_.next_value()?),
-                        "sort" => sort_ = map_.next_value()?,
-                        "presence" => presence_ = map_.next_value()?,
-                        "include_deactivated_users" => include_deactivated_users_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "offset" => offset_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<QueryUsersPayload, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_filter_conditions: Option<crate::filter::Filter<QueryUsersFilter>> = None;
+                let mut __field_sort: Option<Vec<SortParamRequest>> = None;
+                let mut __field_presence: Option<bool> = None;
+                let mut __field_include_deactivated_users: Option<bool> = None;
+                let mut __field_limit: Option<i32> = None;
+                let mut __field_offset: Option<i32> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "filter_conditions" => __field_filter_conditions = Some(__map.next_value()?),
+                        "sort" => __field_sort = __map.next_value()?,
+                        "presence" => __field_presence = __map.next_value()?,
+                        "include_deactivated_users" => __field_include_deactivated_users = __map.next_value()?,
+                        "limit" => __field_limit = __map.next_value()?,
+                        "offset" => __field_offset = __map.next_value()?,
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(QueryUsersPayload {
-                    filter_conditions: filter_conditions_.unwrap_or_default(),
-                    sort: sort_,
-                    presence: presence_,
-                    include_deactivated_users: include_deactivated_users_,
-                    limit: limit_,
-                    offset: offset_,
-                    user_id: user_id_,
-                    user: user_,
+                    filter_conditions: __field_filter_conditions.unwrap_or_default(),
+                    sort: __field_sort,
+                    presence: __field_presence,
+                    include_deactivated_users: __field_include_deactivated_users,
+                    limit: __field_limit,
+                    offset: __field_offset,
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateUsersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("users", &self.users)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("users", &self.users)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateUsersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateUsersRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateUsersRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateUsersRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateUsersRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut users_: Option<std::collections::BTreeMap<String, UserRequest>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "users" => users_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateUsersRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_users: Option<std::collections::BTreeMap<String, UserRequest>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "users" => __field_users = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateUsersRequest {
-                    users: users_.unwrap_or_default(),
+                    users: __field_users.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateUsersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("users", &self.users)?;
-        map_.serialize_entry("membership_deletion_task_id", &self.membership_deletion_task_id)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("users", &self.users)?;
+        __map.serialize_entry("membership_deletion_task_id", &self.membership_deletion_task_id)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateUsersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateUsersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateUsersResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateUsersResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateUsersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut users_: Option<std::collections::BTreeMap<String, FullUserResponse>> = None;
-                let mut membership_deletion_task_id_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "users" => users_ = Some(map_.next_value()?),
-                        "membership_deletion_task_id" => membership_deletion_task_id_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateUsersResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_users: Option<std::collections::BTreeMap<String, FullUserResponse>> = None;
+                let mut __field_membership_deletion_task_id: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "users" => __field_users = Some(__map.next_value()?),
+                        "membership_deletion_task_id" => __field_membership_deletion_task_id = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateUsersResponse {
-                    users: users_.unwrap_or_default(),
-                    membership_deletion_task_id: membership_deletion_task_id_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    users: __field_users.unwrap_or_default(),
+                    membership_deletion_task_id: __field_membership_deletion_task_id.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateUsersPartialRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("users", &self.users)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("users", &self.users)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateUsersPartialRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateUsersPartialRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateUsersPartialRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateUsersPartialRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateUsersPartialRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut users_: Option<Vec<UpdateUserPartialRequest>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "users" => users_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateUsersPartialRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_users: Option<Vec<UpdateUserPartialRequest>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "users" => __field_users = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateUsersPartialRequest {
-                    users: users_.unwrap_or_default(),
+                    users: __field_users.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CreateGuestRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user", &self.user)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("user", &self.user)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateGuestRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateGuestRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateGuestRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateGuestRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateGuestRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user" => user_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateGuestRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user" => __field_user = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CreateGuestRequest {
-                    user: user_.unwrap_or_default(),
+                    user: __field_user.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CreateGuestResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user", &self.user)?;
-        map_.serialize_entry("access_token", &self.access_token)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("user", &self.user)?;
+        __map.serialize_entry("access_token", &self.access_token)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateGuestResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateGuestResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateGuestResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateGuestResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateGuestResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_: Option<UserResponse> = None;
-                let mut access_token_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user" => user_ = Some(map_.next_value()?),
-                        "access_token" => access_token_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateGuestResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_access_token: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user" => __field_user = Some(__map.next_value()?),
+                        "access_token" => __field_access_token = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(user_) = user_ else {
+                let Some(__field_user) = __field_user else {
                     return Err(serde::de::Error::missing_field("user"));
                 };
                 Ok(CreateGuestResponse {
-                    user: user_,
-                    access_token: access_token_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    user: __field_user,
+                    access_token: __field_access_token.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DeactivateUserRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mark_messages_deleted {
-            map_.serialize_entry("mark_messages_deleted", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.mark_messages_deleted {
+            __map.serialize_entry("mark_messages_deleted", __value)?;
         }
-        if let Some(value) = &self.created_by_id {
-            map_.serialize_entry("created_by_id", value)?;
+        if let Some(__value) = &self.created_by_id {
+            __map.serialize_entry("created_by_id", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeactivateUserRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeactivateUserRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeactivateUserRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DeactivateUserRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeactivateUserRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut mark_messages_deleted_: Option<bool> = None;
-                let mut created_by_id_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "mark_messages_deleted" => mark_messages_deleted_ = map_.next_value()?,
-                        "created_by_id" => created_by_id_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeactivateUserRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_mark_messages_deleted: Option<bool> = None;
+                let mut __field_created_by_id: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "mark_messages_deleted" => __field_mark_messages_deleted = __map.next_value()?,
+                        "created_by_id" => __field_created_by_id = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(DeactivateUserRequest {
-                    mark_messages_deleted: mark_messages_deleted_,
-                    created_by_id: created_by_id_,
+                    mark_messages_deleted: __field_mark_messages_deleted,
+                    created_by_id: __field_created_by_id,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DeactivateUserResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeactivateUserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeactivateUserResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeactivateUserResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DeactivateUserResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeactivateUserResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_: Option<UserResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user" => user_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeactivateUserResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user" => __field_user = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(DeactivateUserResponse {
-                    user: user_,
-                    duration: duration_.unwrap_or_default(),
+                    user: __field_user,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DeactivateUsersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user_ids", &self.user_ids)?;
-        if let Some(value) = &self.mark_messages_deleted {
-            map_.serialize_entry("mark_messages_deleted", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("user_ids", &self.user_ids)?;
+        if let Some(__value) = &self.mark_messages_deleted {
+            __map.serialize_entry("mark_messages_deleted", __value)?;
         }
-        if let Some(value) = &self.created_by_id {
-            map_.serialize_entry("created_by_id", value)?;
+        if let Some(__value) = &self.created_by_id {
+            __map.serialize_entry("created_by_id", __value)?;
         }
-        if let Some(value) = &self.mark_channels_deleted {
-            map_.serialize_entry("mark_channels_deleted", value)?;
+        if let Some(__value) = &self.mark_channels_deleted {
+            __map.serialize_entry("mark_channels_deleted", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeactivateUsersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeactivateUsersRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeactivateUsersRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DeactivateUsersRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeactivateUsersRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_ids_: Option<Vec<String>> = None;
-                let mut mark_messages_deleted_: Option<bool> = None;
-                let mut created_by_id_: Option<String> = None;
-                let mut mark_channels_deleted_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_ids" => user_ids_ = Some(map_.next_value()?),
-                        "mark_messages_deleted" => mark_messages_deleted_ = map_.next_value()?,
-                        "created_by_id" => created_by_id_ = map_.next_value()?,
-                        "mark_channels_deleted" => mark_channels_deleted_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeactivateUsersRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user_ids: Option<Vec<String>> = None;
+                let mut __field_mark_messages_deleted: Option<bool> = None;
+                let mut __field_created_by_id: Option<String> = None;
+                let mut __field_mark_channels_deleted: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user_ids" => __field_user_ids = Some(__map.next_value()?),
+                        "mark_messages_deleted" => __field_mark_messages_deleted = __map.next_value()?,
+                        "created_by_id" => __field_created_by_id = __map.next_value()?,
+                        "mark_channels_deleted" => __field_mark_channels_deleted = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(DeactivateUsersRequest {
-                    user_ids: user_ids_.unwrap_or_default(),
-                    mark_messages_deleted: mark_messages_deleted_,
-                    created_by_id: created_by_id_,
-                    mark_channels_deleted: mark_channels_deleted_,
+                    user_ids: __field_user_ids.unwrap_or_default(),
+                    mark_messages_deleted: __field_mark_messages_deleted,
+                    created_by_id: __field_created_by_id,
+                    mark_channels_deleted: __field_mark_channels_deleted,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DeactivateUsersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("task_id", &self.task_id)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeactivateUsersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeactivateUsersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeactivateUsersResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DeactivateUsersResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeactivateUsersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut task_id_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeactivateUsersResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_task_id: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "task_id" => __field_task_id = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(DeactivateUsersResponse {
-                    task_id: task_id_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    task_id: __field_task_id.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ReactivateUserRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.restore_messages {
-            map_.serialize_entry("restore_messages", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.restore_messages {
+            __map.serialize_entry("restore_messages", __value)?;
         }
-        if let Some(value) = &self.name {
-            map_.serialize_entry("name", value)?;
+        if let Some(__value) = &self.name {
+            __map.serialize_entry("name", __value)?;
         }
-        if let Some(value) = &self.created_by_id {
-            map_.serialize_entry("created_by_id", value)?;
+        if let Some(__value) = &self.created_by_id {
+            __map.serialize_entry("created_by_id", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactivateUserRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReactivateUserRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReactivateUserRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ReactivateUserRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactivateUserRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut restore_messages_: Option<bool> = None;
-                let mut name_: Option<String> = None;
-                let mut created_by_id_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "restore_messages" => restore_messages_ = map_.next_value()?,
-                        "name" => name_ = map_.next_value()?,
-                        "created_by_id" => created_by_id_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReactivateUserRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_restore_messages: Option<bool> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_created_by_id: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "restore_messages" => __field_restore_messages = __map.next_value()?,
+                        "name" => __field_name = __map.next_value()?,
+                        "created_by_id" => __field_created_by_id = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ReactivateUserRequest {
-                    restore_messages: restore_messages_,
-                    name: name_,
-                    created_by_id: created_by_id_,
+                    restore_messages: __field_restore_messages,
+                    name: __field_name,
+                    created_by_id: __field_created_by_id,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ReactivateUserResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactivateUserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReactivateUserResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReactivateUserResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ReactivateUserResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactivateUserResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_: Option<UserResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user" => user_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReactivateUserResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user" => __field_user = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ReactivateUserResponse {
-                    user: user_,
-                    duration: duration_.unwrap_or_default(),
+                    user: __field_user,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ReactivateUsersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user_ids", &self.user_ids)?;
-        if let Some(value) = &self.restore_messages {
-            map_.serialize_entry("restore_messages", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("user_ids", &self.user_ids)?;
+        if let Some(__value) = &self.restore_messages {
+            __map.serialize_entry("restore_messages", __value)?;
         }
-        if let Some(value) = &self.created_by_id {
-            map_.serialize_entry("created_by_id", value)?;
+        if let Some(__value) = &self.created_by_id {
+            __map.serialize_entry("created_by_id", __value)?;
         }
-        if let Some(value) = &self.restore_channels {
-            map_.serialize_entry("restore_channels", value)?;
+        if let Some(__value) = &self.restore_channels {
+            __map.serialize_entry("restore_channels", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactivateUsersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReactivateUsersRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReactivateUsersRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ReactivateUsersRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactivateUsersRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_ids_: Option<Vec<String>> = None;
-                let mut restore_messages_: Option<bool> = None;
-                let mut created_by_id_: Option<String> = None;
-                let mut restore_channels_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_ids" => user_ids_ = Some(map_.next_value()?),
-                        "restore_messages" => restore_messages_ = map_.next_value()?,
-                        "created_by_id" => created_by_id_ = map_.next_value()?,
-                        "restore_channels" => restore_channels_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReactivateUsersRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user_ids: Option<Vec<String>> = None;
+                let mut __field_restore_messages: Option<bool> = None;
+                let mut __field_created_by_id: Option<String> = None;
+                let mut __field_restore_channels: Option<bool> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user_ids" => __field_user_ids = Some(__map.next_value()?),
+                        "restore_messages" => __field_restore_messages = __map.next_value()?,
+                        "created_by_id" => __field_created_by_id = __map.next_value()?,
+                        "restore_channels" => __field_restore_channels = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ReactivateUsersRequest {
-                    user_ids: user_ids_.unwrap_or_default(),
-                    restore_messages: restore_messages_,
-                    created_by_id: created_by_id_,
-                    restore_channels: restore_channels_,
+                    user_ids: __field_user_ids.unwrap_or_default(),
+                    restore_messages: __field_restore_messages,
+                    created_by_id: __field_created_by_id,
+                    restore_channels: __field_restore_channels,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ReactivateUsersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("task_id", &self.task_id)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactivateUsersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReactivateUsersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReactivateUsersResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ReactivateUsersResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactivateUsersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut task_id_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ReactivateUsersResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_task_id: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "task_id" => __field_task_id = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ReactivateUsersResponse {
-                    task_id: task_id_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    task_id: __field_task_id.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DeleteUsersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user_ids", &self.user_ids)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("user_ids", &self.user_ids)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.messages {
-            map_.serialize_entry("messages", value)?;
+        if let Some(__value) = &self.messages {
+            __map.serialize_entry("messages", __value)?;
         }
-        if let Some(value) = &self.conversations {
-            map_.serialize_entry("conversations", value)?;
+        if let Some(__value) = &self.conversations {
+            __map.serialize_entry("conversations", __value)?;
         }
-        if let Some(value) = &self.calls {
-            map_.serialize_entry("calls", value)?;
+        if let Some(__value) = &self.calls {
+            __map.serialize_entry("calls", __value)?;
         }
-        if let Some(value) = &self.files {
-            map_.serialize_entry("files", value)?;
+        if let Some(__value) = &self.files {
+            __map.serialize_entry("files", __value)?;
         }
-        if let Some(value) = &self.new_channel_owner_id {
-            map_.serialize_entry("new_channel_owner_id", value)?;
+        if let Some(__value) = &self.new_channel_owner_id {
+            __map.serialize_entry("new_channel_owner_id", __value)?;
         }
-        if let Some(value) = &self.new_call_owner_id {
-            map_.serialize_entry("new_call_owner_id", value)?;
+        if let Some(__value) = &self.new_call_owner_id {
+            __map.serialize_entry("new_call_owner_id", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteUsersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteUsersRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteUsersRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DeleteUsersRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteUsersRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_ids_: Option<Vec<String>> = None;
-                let mut user_: Option<DeleteUsersRequestUser> = None;
-                let mut messages_: Option<DeleteUsersRequestMessages> = None;
-                let mut conversations_: Option<DeleteUsersRequestConversations> = None;
-                let mut calls_: Option<DeleteUsersRequestCalls> = None;
-                let mut files_: Option<bool> = None;
-                let mut new_channel_owner_id_: Option<String> = None;
-                let mut new_call_owner_id_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_ids" => user_ids_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "messages" => messages_ = map_.next_value()?,
-                        "conversations" => conversations_ = map_.next_value()?,
-                        "calls" => calls_ = map_.next_value()?,
-                        "files" => files_ = map_.next_value()?,
-                        "new_channel_owner_id" => new_channel_owner_id_ = map_.next_value()?,
-                        "new_call_owner_id" => new_call_owner_id_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteUsersRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user_ids: Option<Vec<String>> = None;
+                let mut __field_user: Option<DeleteUsersRequestUser> = None;
+                let mut __field_messages: Option<DeleteUsersRequestMessages> = None;
+                let mut __field_conversations: Option<DeleteUsersRequestConversations> = None;
+                let mut __field_calls: Option<DeleteUsersRequestCalls> = None;
+                let mut __field_files: Option<bool> = None;
+                let mut __field_new_channel_owner_id: Option<String> = None;
+                let mut __field_new_call_owner_id: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user_ids" => __field_user_ids = Some(__map.next_value()?),
+                        "user" => __field_user = __map.next_value()?,
+                        "messages" => __field_messages = __map.next_value()?,
+                        "conversations" => __field_conversations = __map.next_value()?,
+                        "calls" => __field_calls = __map.next_value()?,
+                        "files" => __field_files = __map.next_value()?,
+                        "new_channel_owner_id" => __field_new_channel_owner_id = __map.next_value()?,
+                        "new_call_owner_id" => __field_new_call_owner_id = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(DeleteUsersRequest {
-                    user_ids: user_ids_.unwrap_or_default(),
-                    user: user_,
-                    messages: messages_,
-                    conversations: conversations_,
-                    calls: calls_,
-                    files: files_,
-                    new_channel_owner_id: new_channel_owner_id_,
-                    new_call_owner_id: new_call_owner_id_,
+                    user_ids: __field_user_ids.unwrap_or_default(),
+                    user: __field_user,
+                    messages: __field_messages,
+                    conversations: __field_conversations,
+                    calls: __field_calls,
+                    files: __field_files,
+                    new_channel_owner_id: __field_new_channel_owner_id,
+                    new_call_owner_id: __field_new_call_owner_id,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for DeleteUsersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("task_id", &self.task_id)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteUsersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteUsersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteUsersResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DeleteUsersResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteUsersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut task_id_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DeleteUsersResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_task_id: Option<String> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "task_id" => __field_task_id = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(DeleteUsersResponse {
-                    task_id: task_id_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    task_id: __field_task_id.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for RestoreUsersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user_ids", &self.user_ids)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("user_ids", &self.user_ids)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for RestoreUsersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RestoreUsersRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RestoreUsersRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `RestoreUsersRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<RestoreUsersRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_ids_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_ids" => user_ids_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<RestoreUsersRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user_ids: Option<Vec<String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user_ids" => __field_user_ids = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(RestoreUsersRequest {
-                    user_ids: user_ids_.unwrap_or_default(),
+                    user_ids: __field_user_ids.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for BlockUsersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("blocked_user_id", &self.blocked_user_id)?;
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("blocked_user_id", &self.blocked_user_id)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BlockUsersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BlockUsersRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BlockUsersRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `BlockUsersRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BlockUsersRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut blocked_user_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "blocked_user_id" => blocked_user_id_ = Some(map_.next_value()?),
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<BlockUsersRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_blocked_user_id: Option<String> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "blocked_user_id" => __field_blocked_user_id = Some(__map.next_value()?),
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(BlockUsersRequest {
-                    blocked_user_id: blocked_user_id_.unwrap_or_default(),
-                    user_id: user_id_,
-                    user: user_,
+                    blocked_user_id: __field_blocked_user_id.unwrap_or_default(),
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for BlockUsersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.serialize_entry("blocked_by_user_id", &self.blocked_by_user_id)?;
-        map_.serialize_entry("blocked_user_id", &self.blocked_user_id)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.serialize_entry("blocked_by_user_id", &self.blocked_by_user_id)?;
+        __map.serialize_entry("blocked_user_id", &self.blocked_user_id)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BlockUsersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BlockUsersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BlockUsersResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `BlockUsersResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BlockUsersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                let mut blocked_by_user_id_: Option<String> = None;
-                let mut blocked_user_id_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "blocked_by_user_id" => blocked_by_user_id_ = Some(map_.next_value()?),
-                        "blocked_user_id" => blocked_user_id_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<BlockUsersResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_duration: Option<String> = None;
+                let mut __field_blocked_by_user_id: Option<String> = None;
+                let mut __field_blocked_user_id: Option<String> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "duration" => __field_duration = Some(__map.next_value()?),
+                        "blocked_by_user_id" => __field_blocked_by_user_id = Some(__map.next_value()?),
+                        "blocked_user_id" => __field_blocked_user_id = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(BlockUsersResponse {
-                    duration: duration_.unwrap_or_default(),
-                    blocked_by_user_id: blocked_by_user_id_.unwrap_or_default(),
-                    blocked_user_id: blocked_user_id_.unwrap_or_default(),
-                    created_at: created_at_,
+                    duration: __field_duration.unwrap_or_default(),
+                    blocked_by_user_id: __field_blocked_by_user_id.unwrap_or_default(),
+                    blocked_user_id: __field_blocked_user_id.unwrap_or_default(),
+                    created_at: __field_created_at,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UnblockUsersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("blocked_user_id", &self.blocked_user_id)?;
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("blocked_user_id", &self.blocked_user_id)?;
+        if let Some(__value) = &self.user_id {
+            __map.serialize_entry("user_id", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnblockUsersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UnblockUsersRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnblockUsersRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UnblockUsersRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnblockUsersRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut blocked_user_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "blocked_user_id" => blocked_user_id_ = Some(map_.next_value()?),
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnblockUsersRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_blocked_user_id: Option<String> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_user: Option<UserRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "blocked_user_id" => __field_blocked_user_id = Some(__map.next_value()?),
+                        "user_id" => __field_user_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UnblockUsersRequest {
-                    blocked_user_id: blocked_user_id_.unwrap_or_default(),
-                    user_id: user_id_,
-                    user: user_,
+                    blocked_user_id: __field_blocked_user_id.unwrap_or_default(),
+                    user_id: __field_user_id,
+                    user: __field_user,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UnblockUsersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnblockUsersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UnblockUsersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnblockUsersResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UnblockUsersResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnblockUsersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UnblockUsersResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UnblockUsersResponse {
-                    duration: duration_.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for GetBlockedUsersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("blocks", &self.blocks)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("blocks", &self.blocks)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetBlockedUsersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetBlockedUsersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetBlockedUsersResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GetBlockedUsersResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetBlockedUsersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut blocks_: Option<Vec<BlockedUserResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "blocks" => blocks_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetBlockedUsersResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_blocks: Option<Vec<BlockedUserResponse>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "blocks" => __field_blocks = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(GetBlockedUsersResponse {
-                    blocks: blocks_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    blocks: __field_blocks.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for SendUserCustomEventRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("event", &self.event)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("event", &self.event)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SendUserCustomEventRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SendUserCustomEventRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SendUserCustomEventRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `SendUserCustomEventRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SendUserCustomEventRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut event_: Option<UserCustomEventRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "event" => event_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SendUserCustomEventRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_event: Option<UserCustomEventRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => __field_event = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(SendUserCustomEventRequest {
-                    event: event_.unwrap_or_default(),
+                    event: __field_event.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for SharedLocationsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("active_live_locations", &self.active_live_locations)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("active_live_locations", &self.active_live_locations)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SharedLocationsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SharedLocationsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SharedLocationsResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `SharedLocationsResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SharedLocationsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut active_live_locations_: Option<Vec<SharedLocationResponseData>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "active_live_locations" => active_live_locations_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SharedLocationsResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_active_live_locations: Option<Vec<SharedLocationResponseData>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "active_live_locations" => __field_active_live_locations = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(SharedLocationsResponse {
-                    active_live_locations: active_live_locations_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
+                    active_live_locations: __field_active_live_locations.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateLiveLocationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message_id", &self.message_id)?;
-        if let Some(value) = &self.latitude {
-            map_.serialize_entry("latitude", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("message_id", &self.message_id)?;
+        if let Some(__value) = &self.latitude {
+            __map.serialize_entry("latitude", __value)?;
         }
-        if let Some(value) = &self.longitude {
-            map_.serialize_entry("longitude", value)?;
+        if let Some(__value) = &self.longitude {
+            __map.serialize_entry("longitude", __value)?;
         }
-        if let Some(value) = &self.end_at {
-            map_.serialize_entry("end_at", value)?;
+        if let Some(__value) = &self.end_at {
+            __map.serialize_entry("end_at", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateLiveLocationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateLiveLocationRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateLiveLocationRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateLiveLocationRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateLiveLocationRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_id_: Option<String> = None;
-                let mut latitude_: Option<f64> = None;
-                let mut longitude_: Option<f64> = None;
-                let mut end_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "latitude" => latitude_ = map_.next_value()?,
-                        "longitude" => longitude_ = map_.next_value()?,
-                        "end_at" => end_at_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateLiveLocationRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_latitude: Option<f64> = None;
+                let mut __field_longitude: Option<f64> = None;
+                let mut __field_end_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "message_id" => __field_message_id = Some(__map.next_value()?),
+                        "latitude" => __field_latitude = __map.next_value()?,
+                        "longitude" => __field_longitude = __map.next_value()?,
+                        "end_at" => __field_end_at = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateLiveLocationRequest {
-                    message_id: message_id_.unwrap_or_default(),
-                    latitude: latitude_,
-                    longitude: longitude_,
-                    end_at: end_at_,
+                    message_id: __field_message_id.unwrap_or_default(),
+                    latitude: __field_latitude,
+                    longitude: __field_longitude,
+                    end_at: __field_end_at,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for SharedLocationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channel_cid", &self.channel_cid)?;
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("user_id", &self.user_id)?;
-        map_.serialize_entry("latitude", &self.latitude)?;
-        map_.serialize_entry("longitude", &self.longitude)?;
-        map_.serialize_entry("created_by_device_id", &self.created_by_device_id)?;
-        if let Some(value) = &self.end_at {
-            map_.serialize_entry("end_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("channel_cid", &self.channel_cid)?;
+        __map.serialize_entry("message_id", &self.message_id)?;
+        __map.serialize_entry("user_id", &self.user_id)?;
+        __map.serialize_entry("latitude", &self.latitude)?;
+        __map.serialize_entry("longitude", &self.longitude)?;
+        __map.serialize_entry("created_by_device_id", &self.created_by_device_id)?;
+        if let Some(__value) = &self.end_at {
+            __map.serialize_entry("end_at", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(__value) = &self.message {
+            __map.serialize_entry("message", __value)?;
         }
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
         }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SharedLocationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SharedLocationResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SharedLocationResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `SharedLocationResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SharedLocationResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_cid_: Option<String> = None;
-                let mut message_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut latitude_: Option<f64> = None;
-                let mut longitude_: Option<f64> = None;
-                let mut created_by_device_id_: Option<String> = None;
-                let mut end_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_cid" => channel_cid_ = Some(map_.next_value()?),
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "user_id" => user_id_ = Some(map_.next_value()?),
-                        "latitude" => latitude_ = Some(map_.next_value()?),
-                        "longitude" => longitude_ = Some(map_.next_value()?),
-                        "created_by_device_id" => created_by_device_id_ = Some(map_.next_value()?),
-                        "end_at" => end_at_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "message" => message_ = map_.next_value()?,
-                        "channel" => channel_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SharedLocationResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_channel_cid: Option<String> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_latitude: Option<f64> = None;
+                let mut __field_longitude: Option<f64> = None;
+                let mut __field_created_by_device_id: Option<String> = None;
+                let mut __field_end_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channel_cid" => __field_channel_cid = Some(__map.next_value()?),
+                        "message_id" => __field_message_id = Some(__map.next_value()?),
+                        "user_id" => __field_user_id = Some(__map.next_value()?),
+                        "latitude" => __field_latitude = Some(__map.next_value()?),
+                        "longitude" => __field_longitude = Some(__map.next_value()?),
+                        "created_by_device_id" => __field_created_by_device_id = Some(__map.next_value()?),
+                        "end_at" => __field_end_at = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "message" => __field_message = __map.next_value()?,
+                        "channel" => __field_channel = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(SharedLocationResponse {
-                    channel_cid: channel_cid_.unwrap_or_default(),
-                    message_id: message_id_.unwrap_or_default(),
-                    user_id: user_id_.unwrap_or_default(),
-                    latitude: latitude_.unwrap_or_default(),
-                    longitude: longitude_.unwrap_or_default(),
-                    created_by_device_id: created_by_device_id_.unwrap_or_default(),
-                    end_at: end_at_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    message: message_,
-                    channel: channel_,
-                    duration: duration_.unwrap_or_default(),
+                    channel_cid: __field_channel_cid.unwrap_or_default(),
+                    message_id: __field_message_id.unwrap_or_default(),
+                    user_id: __field_user_id.unwrap_or_default(),
+                    latitude: __field_latitude.unwrap_or_default(),
+                    longitude: __field_longitude.unwrap_or_default(),
+                    created_by_device_id: __field_created_by_device_id.unwrap_or_default(),
+                    end_at: __field_end_at,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    message: __field_message,
+                    channel: __field_channel,
+                    duration: __field_duration.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for CustomEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("type", &self.type_)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["type", "created_at", "received_at"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["type", "created_at", "received_at"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CustomEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CustomEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CustomEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CustomEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CustomEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CustomEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_type_: Option<String> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => __field_type_ = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(CustomEvent {
-                    type_: type_.unwrap_or_default(),
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    custom: custom_,
+                    type_: __field_type_.unwrap_or_default(),
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for HealthCheckEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("connection_id", &self.connection_id)?;
+        if let Some(__value) = &self.me {
+            __map.serialize_entry("me", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["connection_id", "me", "cid", "created_at", "received_at"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HealthCheckEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = HealthCheckEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `HealthCheckEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<HealthCheckEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_connection_id: Option<String> = None;
+                let mut __field_me: Option<OwnUserResponse> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "connection_id" => __field_connection_id = Some(__map.next_value()?),
+                        "me" => __field_me = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                Ok(HealthCheckEvent {
+                    connection_id: __field_connection_id.unwrap_or_default(),
+                    me: __field_me,
+                    cid: __field_cid,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UserDeactivatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
+        if let Some(__value) = &self.created_by {
+            __map.serialize_entry("created_by", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "user", "created_by"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "user", "created_by"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserDeactivatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UserDeactivatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserDeactivatedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UserDeactivatedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserDeactivatedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut created_by_: Option<UserResponseCommonFields> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "created_by" => created_by_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserDeactivatedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_created_by: Option<UserResponseCommonFields> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "created_by" => __field_created_by = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(UserDeactivatedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    created_by: created_by_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    user: __field_user,
+                    created_by: __field_created_by,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UserDeletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.serialize_entry("delete_messages", &self.delete_messages)?;
-        map_.serialize_entry("delete_conversation", &self.delete_conversation)?;
-        map_.serialize_entry("delete_user", &self.delete_user)?;
-        map_.serialize_entry("hard_delete", &self.hard_delete)?;
-        map_.serialize_entry("mark_messages_deleted", &self.mark_messages_deleted)?;
-        map_.serialize_entry("delete_conversation_channels", &self.delete_conversation_channels)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "user", "delete_messages", "delete_conversation", "delete_user", "hard_delete", "mark_messages_deleted", "delete_conversation_channels"])?;
-        map_.end()
+        __map.serialize_entry("delete_messages", &self.delete_messages)?;
+        __map.serialize_entry("delete_conversation", &self.delete_conversation)?;
+        __map.serialize_entry("delete_user", &self.delete_user)?;
+        __map.serialize_entry("hard_delete", &self.hard_delete)?;
+        __map.serialize_entry("mark_messages_deleted", &self.mark_messages_deleted)?;
+        __map.serialize_entry("delete_conversation_channels", &self.delete_conversation_channels)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "user", "delete_messages", "delete_conversation", "delete_user", "hard_delete", "mark_messages_deleted", "delete_conversation_channels"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserDeletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UserDeletedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserDeletedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UserDeletedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserDeletedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut delete_messages_: Option<String> = None;
-                let mut delete_conversation_: Option<String> = None;
-                let mut delete_user_: Option<String> = None;
-                let mut hard_delete_: Option<bool> = None;
-                let mut mark_messages_deleted_: Option<bool> = None;
-                let mut delete_conversation_channels_: Option<bool> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "delete_messages" => delete_messages_ = Some(map_.next_value()?),
-                        "delete_conversation" => delete_conversation_ = Some(map_.next_value()?),
-                        "delete_user" => delete_user_ = Some(map_.next_value()?),
-                        "hard_delete" => hard_delete_ = Some(map_.next_value()?),
-                        "mark_messages_deleted" => mark_messages_deleted_ = Some(map_.next_value()?),
-                        "delete_conversation_channels" => delete_conversation_channels_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserDeletedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_delete_messages: Option<String> = None;
+                let mut __field_delete_conversation: Option<String> = None;
+                let mut __field_delete_user: Option<String> = None;
+                let mut __field_hard_delete: Option<bool> = None;
+                let mut __field_mark_messages_deleted: Option<bool> = None;
+                let mut __field_delete_conversation_channels: Option<bool> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "delete_messages" => __field_delete_messages = Some(__map.next_value()?),
+                        "delete_conversation" => __field_delete_conversation = Some(__map.next_value()?),
+                        "delete_user" => __field_delete_user = Some(__map.next_value()?),
+                        "hard_delete" => __field_hard_delete = Some(__map.next_value()?),
+                        "mark_messages_deleted" => __field_mark_messages_deleted = Some(__map.next_value()?),
+                        "delete_conversation_channels" => __field_delete_conversation_channels = Some(__map.next_value()?),
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(UserDeletedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    delete_messages: delete_messages_.unwrap_or_default(),
-                    delete_conversation: delete_conversation_.unwrap_or_default(),
-                    delete_user: delete_user_.unwrap_or_default(),
-                    hard_delete: hard_delete_.unwrap_or_default(),
-                    mark_messages_deleted: mark_messages_deleted_.unwrap_or_default(),
-                    delete_conversation_channels: delete_conversation_channels_.unwrap_or_default(),
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    user: __field_user,
+                    delete_messages: __field_delete_messages.unwrap_or_default(),
+                    delete_conversation: __field_delete_conversation.unwrap_or_default(),
+                    delete_user: __field_delete_user.unwrap_or_default(),
+                    hard_delete: __field_hard_delete.unwrap_or_default(),
+                    mark_messages_deleted: __field_mark_messages_deleted.unwrap_or_default(),
+                    delete_conversation_channels: __field_delete_conversation_channels.unwrap_or_default(),
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UserReactivatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
+        if let Some(__value) = &self.created_by {
+            __map.serialize_entry("created_by", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "user", "created_by"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "user", "created_by"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserReactivatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UserReactivatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserReactivatedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UserReactivatedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserReactivatedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut created_by_: Option<UserResponseCommonFields> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "created_by" => created_by_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserReactivatedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_created_by: Option<UserResponseCommonFields> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "created_by" => __field_created_by = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(UserReactivatedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    created_by: created_by_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    user: __field_user,
+                    created_by: __field_created_by,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UserUnreadReminderEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        map_.serialize_entry("channels", &self.channels)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "user", "channels"])?;
-        map_.end()
+        __map.serialize_entry("channels", &self.channels)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "user", "channels"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserUnreadReminderEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UserUnreadReminderEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserUnreadReminderEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UserUnreadReminderEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserUnreadReminderEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut channels_: Option<std::collections::BTreeMap<String, ChannelMessagesResponse>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "channels" => channels_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserUnreadReminderEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_channels: Option<std::collections::BTreeMap<String, ChannelMessagesResponse>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "channels" => __field_channels = Some(__map.next_value()?),
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(UserUnreadReminderEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    channels: channels_.unwrap_or_default(),
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    user: __field_user,
+                    channels: __field_channels.unwrap_or_default(),
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UserUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
         }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "user"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "user"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserUpdatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UserUpdatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserUpdatedEvent` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UserUpdatedEvent` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserUpdatedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponsePrivacyFields> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserUpdatedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_user: Option<UserResponsePrivacyFields> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(UserUpdatedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    custom: custom_,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    user: __field_user,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for FullUserResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map_.serialize_entry("name", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        if let Some(__value) = &self.name {
+            __map.serialize_entry("name", __value)?;
         }
-        if let Some(value) = &self.image {
-            map_.serialize_entry("image", value)?;
+        if let Some(__value) = &self.image {
+            __map.serialize_entry("image", __value)?;
         }
-        map_.serialize_entry("language", &self.language)?;
-        map_.serialize_entry("role", &self.role)?;
-        map_.serialize_entry("teams", &self.teams)?;
-        if let Some(value) = &self.teams_role {
-            map_.serialize_entry("teams_role", value)?;
+        __map.serialize_entry("language", &self.language)?;
+        __map.serialize_entry("role", &self.role)?;
+        __map.serialize_entry("teams", &self.teams)?;
+        if let Some(__value) = &self.teams_role {
+            __map.serialize_entry("teams_role", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(__value) = &self.deleted_at {
+            __map.serialize_entry("deleted_at", __value)?;
         }
-        map_.serialize_entry("banned", &self.banned)?;
-        map_.serialize_entry("online", &self.online)?;
-        if let Some(value) = &self.last_active {
-            map_.serialize_entry("last_active", value)?;
+        __map.serialize_entry("banned", &self.banned)?;
+        __map.serialize_entry("online", &self.online)?;
+        if let Some(__value) = &self.last_active {
+            __map.serialize_entry("last_active", __value)?;
         }
-        if let Some(value) = &self.revoke_tokens_issued_before {
-            map_.serialize_entry("revoke_tokens_issued_before", value)?;
+        if let Some(__value) = &self.revoke_tokens_issued_before {
+            __map.serialize_entry("revoke_tokens_issued_before", __value)?;
         }
-        if let Some(value) = &self.deactivated_at {
-            map_.serialize_entry("deactivated_at", value)?;
+        if let Some(__value) = &self.deactivated_at {
+            __map.serialize_entry("deactivated_at", __value)?;
         }
-        if let Some(value) = &self.avg_response_time {
-            map_.serialize_entry("avg_response_time", value)?;
+        if let Some(__value) = &self.avg_response_time {
+            __map.serialize_entry("avg_response_time", __value)?;
         }
-        if let Some(value) = &self.privacy_settings {
-            map_.serialize_entry("privacy_settings", value)?;
+        if let Some(__value) = &self.privacy_settings {
+            __map.serialize_entry("privacy_settings", __value)?;
         }
-        map_.serialize_entry("devices", &self.devices)?;
-        map_.serialize_entry("invisible", &self.invisible)?;
-        map_.serialize_entry("mutes", &self.mutes)?;
-        map_.serialize_entry("channel_mutes", &self.channel_mutes)?;
-        map_.serialize_entry("unread_count", &self.unread_count)?;
-        map_.serialize_entry("total_unread_count", &self.total_unread_count)?;
-        map_.serialize_entry("unread_channels", &self.unread_channels)?;
-        map_.serialize_entry("unread_threads", &self.unread_threads)?;
-        if let Some(value) = &self.latest_hidden_channels {
-            map_.serialize_entry("latest_hidden_channels", value)?;
+        __map.serialize_entry("devices", &self.devices)?;
+        __map.serialize_entry("invisible", &self.invisible)?;
+        __map.serialize_entry("mutes", &self.mutes)?;
+        __map.serialize_entry("channel_mutes", &self.channel_mutes)?;
+        __map.serialize_entry("unread_count", &self.unread_count)?;
+        __map.serialize_entry("total_unread_count", &self.total_unread_count)?;
+        __map.serialize_entry("unread_channels", &self.unread_channels)?;
+        __map.serialize_entry("unread_threads", &self.unread_threads)?;
+        if let Some(__value) = &self.latest_hidden_channels {
+            __map.serialize_entry("latest_hidden_channels", __value)?;
         }
-        map_.serialize_entry("shadow_banned", &self.shadow_banned)?;
-        if let Some(value) = &self.bypass_moderation {
-            map_.serialize_entry("bypass_moderation", value)?;
+        __map.serialize_entry("shadow_banned", &self.shadow_banned)?;
+        if let Some(__value) = &self.bypass_moderation {
+            __map.serialize_entry("bypass_moderation", __value)?;
         }
-        map_.serialize_entry("blocked_user_ids", &self.blocked_user_ids)?;
-        if let Some(value) = &self.ban_expires {
-            map_.serialize_entry("ban_expires", value)?;
+        __map.serialize_entry("blocked_user_ids", &self.blocked_user_ids)?;
+        if let Some(__value) = &self.ban_expires {
+            __map.serialize_entry("ban_expires", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "name", "image", "language", "role", "teams", "teams_role", "created_at", "updated_at", "deleted_at", "banned", "online", "last_active", "revoke_tokens_issued_before", "deactivated_at", "avg_response_time", "privacy_settings", "devices", "invisible", "mutes", "channel_mutes", "unread_count", "total_unread_count", "unread_channels", "unread_threads", "latest_hidden_channels", "shadow_banned", "bypass_moderation", "blocked_user_ids", "ban_expires"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "name", "image", "language", "role", "teams", "teams_role", "created_at", "updated_at", "deleted_at", "banned", "online", "last_active", "revoke_tokens_issued_before", "deactivated_at", "avg_response_time", "privacy_settings", "devices", "invisible", "mutes", "channel_mutes", "unread_count", "total_unread_count", "unread_channels", "unread_threads", "latest_hidden_channels", "shadow_banned", "bypass_moderation", "blocked_user_ids", "ban_expires"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FullUserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FullUserResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FullUserResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `FullUserResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FullUserResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut image_: Option<String> = None;
-                let mut language_: Option<String> = None;
-                let mut role_: Option<String> = None;
-                let mut teams_: Option<Vec<String>> = None;
-                let mut teams_role_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut banned_: Option<bool> = None;
-                let mut online_: Option<bool> = None;
-                let mut last_active_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut revoke_tokens_issued_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deactivated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut avg_response_time_: Option<i32> = None;
-                let mut privacy_settings_: Option<PrivacySettingsResponse> = None;
-                let mut devices_: Option<Vec<DeviceResponse>> = None;
-                let mut invisible_: Option<bool> = None;
-                let mut mutes_: Option<Vec<UserMuteResponse>> = None;
-                let mut channel_mutes_: Option<Vec<ChannelMute>> = None;
-                let mut unread_count_: Option<i32> = None;
-                let mut total_unread_count_: Option<i32> = None;
-                let mut unread_channels_: Option<i32> = None;
-                let mut unread_threads_: Option<i32> = None;
-                let mut latest_hidden_channels_: Option<Vec<String>> = None;
-                let mut shadow_banned_: Option<bool> = None;
-                let mut bypass_moderation_: Option<bool> = None;
-                let mut blocked_user_ids_: Option<Vec<String>> = None;
-                let mut ban_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "name" => name_ = map_.next_value()?,
-                        "image" => image_ = map_.next_value()?,
-                        "language" => language_ = Some(map_.next_value()?),
-                        "role" => role_ = Some(map_.next_value()?),
-                        "teams" => teams_ = Some(map_.next_value()?),
-                        "teams_role" => teams_role_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "banned" => banned_ = Some(map_.next_value()?),
-                        "online" => online_ = Some(map_.next_value()?),
-                        "last_active" => last_active_ = map_.next_value()?,
-                        "revoke_tokens_issued_before" => revoke_tokens_issued_before_ = map_.next_value()?,
-                        "deactivated_at" => deactivated_at_ = map_.next_value()?,
-                        "avg_response_time" => avg_response_time_ = map_.next_value()?,
-                        "privacy_settings" => privacy_settings_ = map_.next_value()?,
-                        "devices" => devices_ = Some(map_.next_value()?),
-                        "invisible" => invisible_ = Some(map_.next_value()?),
-                        "mutes" => mutes_ = Some(map_.next_value()?),
-                        "channel_mutes" => channel_mutes_ = Some(map_.next_value()?),
-                        "unread_count" => unread_count_ = Some(map_.next_value()?),
-                        "total_unread_count" => total_unread_count_ = Some(map_.next_value()?),
-                        "unread_channels" => unread_channels_ = Some(map_.next_value()?),
-                        "unread_threads" => unread_threads_ = Some(map_.next_value()?),
-                        "latest_hidden_channels" => latest_hidden_channels_ = map_.next_value()?,
-                        "shadow_banned" => shadow_banned_ = Some(map_.next_value()?),
-                        "bypass_moderation" => bypass_moderation_ = map_.next_value()?,
-                        "blocked_user_ids" => blocked_user_ids_ = Some(map_.next_value()?),
-                        "ban_expires" => ban_expires_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<FullUserResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_image: Option<String> = None;
+                let mut __field_language: Option<String> = None;
+                let mut __field_role: Option<String> = None;
+                let mut __field_teams: Option<Vec<String>> = None;
+                let mut __field_teams_role: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_banned: Option<bool> = None;
+                let mut __field_online: Option<bool> = None;
+                let mut __field_last_active: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_revoke_tokens_issued_before: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_deactivated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_avg_response_time: Option<i32> = None;
+                let mut __field_privacy_settings: Option<PrivacySettingsResponse> = None;
+                let mut __field_devices: Option<Vec<DeviceResponse>> = None;
+                let mut __field_invisible: Option<bool> = None;
+                let mut __field_mutes: Option<Vec<UserMuteResponse>> = None;
+                let mut __field_channel_mutes: Option<Vec<ChannelMute>> = None;
+                let mut __field_unread_count: Option<i32> = None;
+                let mut __field_total_unread_count: Option<i32> = None;
+                let mut __field_unread_channels: Option<i32> = None;
+                let mut __field_unread_threads: Option<i32> = None;
+                let mut __field_latest_hidden_channels: Option<Vec<String>> = None;
+                let mut __field_shadow_banned: Option<bool> = None;
+                let mut __field_bypass_moderation: Option<bool> = None;
+                let mut __field_blocked_user_ids: Option<Vec<String>> = None;
+                let mut __field_ban_expires: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "name" => __field_name = __map.next_value()?,
+                        "image" => __field_image = __map.next_value()?,
+                        "language" => __field_language = Some(__map.next_value()?),
+                        "role" => __field_role = Some(__map.next_value()?),
+                        "teams" => __field_teams = Some(__map.next_value()?),
+                        "teams_role" => __field_teams_role = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "deleted_at" => __field_deleted_at = __map.next_value()?,
+                        "banned" => __field_banned = Some(__map.next_value()?),
+                        "online" => __field_online = Some(__map.next_value()?),
+                        "last_active" => __field_last_active = __map.next_value()?,
+                        "revoke_tokens_issued_before" => __field_revoke_tokens_issued_before = __map.next_value()?,
+                        "deactivated_at" => __field_deactivated_at = __map.next_value()?,
+                        "avg_response_time" => __field_avg_response_time = __map.next_value()?,
+                        "privacy_settings" => __field_privacy_settings = __map.next_value()?,
+                        "devices" => __field_devices = Some(__map.next_value()?),
+                        "invisible" => __field_invisible = Some(__map.next_value()?),
+                        "mutes" => __field_mutes = Some(__map.next_value()?),
+                        "channel_mutes" => __field_channel_mutes = Some(__map.next_value()?),
+                        "unread_count" => __field_unread_count = Some(__map.next_value()?),
+                        "total_unread_count" => __field_total_unread_count = Some(__map.next_value()?),
+                        "unread_channels" => __field_unread_channels = Some(__map.next_value()?),
+                        "unread_threads" => __field_unread_threads = Some(__map.next_value()?),
+                        "latest_hidden_channels" => __field_latest_hidden_channels = __map.next_value()?,
+                        "shadow_banned" => __field_shadow_banned = Some(__map.next_value()?),
+                        "bypass_moderation" => __field_bypass_moderation = __map.next_value()?,
+                        "blocked_user_ids" => __field_blocked_user_ids = Some(__map.next_value()?),
+                        "ban_expires" => __field_ban_expires = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(FullUserResponse {
-                    id: id_.unwrap_or_default(),
-                    name: name_,
-                    image: image_,
-                    language: language_.unwrap_or_default(),
-                    role: role_.unwrap_or_default(),
-                    teams: teams_.unwrap_or_default(),
-                    teams_role: teams_role_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    banned: banned_.unwrap_or_default(),
-                    online: online_.unwrap_or_default(),
-                    last_active: last_active_,
-                    revoke_tokens_issued_before: revoke_tokens_issued_before_,
-                    deactivated_at: deactivated_at_,
-                    avg_response_time: avg_response_time_,
-                    privacy_settings: privacy_settings_,
-                    devices: devices_.unwrap_or_default(),
-                    invisible: invisible_.unwrap_or_default(),
-                    mutes: mutes_.unwrap_or_default(),
-                    channel_mutes: channel_mutes_.unwrap_or_default(),
-                    unread_count: unread_count_.unwrap_or_default(),
-                    total_unread_count: total_unread_count_.unwrap_or_default(),
-                    unread_channels: unread_channels_.unwrap_or_default(),
-                    unread_threads: unread_threads_.unwrap_or_default(),
-                    latest_hidden_channels: latest_hidden_channels_,
-                    shadow_banned: shadow_banned_.unwrap_or_default(),
-                    bypass_moderation: bypass_moderation_,
-                    blocked_user_ids: blocked_user_ids_.unwrap_or_default(),
-                    ban_expires: ban_expires_,
-                    custom: custom_,
+                    id: __field_id.unwrap_or_default(),
+                    name: __field_name,
+                    image: __field_image,
+                    language: __field_language.unwrap_or_default(),
+                    role: __field_role.unwrap_or_default(),
+                    teams: __field_teams.unwrap_or_default(),
+                    teams_role: __field_teams_role,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    deleted_at: __field_deleted_at,
+                    banned: __field_banned.unwrap_or_default(),
+                    online: __field_online.unwrap_or_default(),
+                    last_active: __field_last_active,
+                    revoke_tokens_issued_before: __field_revoke_tokens_issued_before,
+                    deactivated_at: __field_deactivated_at,
+                    avg_response_time: __field_avg_response_time,
+                    privacy_settings: __field_privacy_settings,
+                    devices: __field_devices.unwrap_or_default(),
+                    invisible: __field_invisible.unwrap_or_default(),
+                    mutes: __field_mutes.unwrap_or_default(),
+                    channel_mutes: __field_channel_mutes.unwrap_or_default(),
+                    unread_count: __field_unread_count.unwrap_or_default(),
+                    total_unread_count: __field_total_unread_count.unwrap_or_default(),
+                    unread_channels: __field_unread_channels.unwrap_or_default(),
+                    unread_threads: __field_unread_threads.unwrap_or_default(),
+                    latest_hidden_channels: __field_latest_hidden_channels,
+                    shadow_banned: __field_shadow_banned.unwrap_or_default(),
+                    bypass_moderation: __field_bypass_moderation,
+                    blocked_user_ids: __field_blocked_user_ids.unwrap_or_default(),
+                    ban_expires: __field_ban_expires,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UpdateUserPartialRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.set {
-            map_.serialize_entry("set", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        if let Some(__value) = &self.set {
+            __map.serialize_entry("set", __value)?;
         }
-        if let Some(value) = &self.unset {
-            map_.serialize_entry("unset", value)?;
+        if let Some(__value) = &self.unset {
+            __map.serialize_entry("unset", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateUserPartialRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateUserPartialRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateUserPartialRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UpdateUserPartialRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateUserPartialRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut set_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut unset_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "set" => set_ = map_.next_value()?,
-                        "unset" => unset_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UpdateUserPartialRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_set: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_unset: Option<Vec<String>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "set" => __field_set = __map.next_value()?,
+                        "unset" => __field_unset = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UpdateUserPartialRequest {
-                    id: id_.unwrap_or_default(),
-                    set: set_,
-                    unset: unset_,
+                    id: __field_id.unwrap_or_default(),
+                    set: __field_set,
+                    unset: __field_unset,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for BlockedUserResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user", &self.user)?;
-        map_.serialize_entry("user_id", &self.user_id)?;
-        map_.serialize_entry("blocked_user", &self.blocked_user)?;
-        map_.serialize_entry("blocked_user_id", &self.blocked_user_id)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("user", &self.user)?;
+        __map.serialize_entry("user_id", &self.user_id)?;
+        __map.serialize_entry("blocked_user", &self.blocked_user)?;
+        __map.serialize_entry("blocked_user_id", &self.blocked_user_id)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BlockedUserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BlockedUserResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BlockedUserResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `BlockedUserResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BlockedUserResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_: Option<UserResponse> = None;
-                let mut user_id_: Option<String> = None;
-                let mut blocked_user_: Option<UserResponse> = None;
-                let mut blocked_user_id_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user" => user_ = Some(map_.next_value()?),
-                        "user_id" => user_id_ = Some(map_.next_value()?),
-                        "blocked_user" => blocked_user_ = Some(map_.next_value()?),
-                        "blocked_user_id" => blocked_user_id_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<BlockedUserResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_blocked_user: Option<UserResponse> = None;
+                let mut __field_blocked_user_id: Option<String> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user" => __field_user = Some(__map.next_value()?),
+                        "user_id" => __field_user_id = Some(__map.next_value()?),
+                        "blocked_user" => __field_blocked_user = Some(__map.next_value()?),
+                        "blocked_user_id" => __field_blocked_user_id = Some(__map.next_value()?),
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(user_) = user_ else {
+                let Some(__field_user) = __field_user else {
                     return Err(serde::de::Error::missing_field("user"));
                 };
-                let Some(blocked_user_) = blocked_user_ else {
+                let Some(__field_blocked_user) = __field_blocked_user else {
                     return Err(serde::de::Error::missing_field("blocked_user"));
                 };
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
                 Ok(BlockedUserResponse {
-                    user: user_,
-                    user_id: user_id_.unwrap_or_default(),
-                    blocked_user: blocked_user_,
-                    blocked_user_id: blocked_user_id_.unwrap_or_default(),
-                    created_at: created_at_,
+                    user: __field_user,
+                    user_id: __field_user_id.unwrap_or_default(),
+                    blocked_user: __field_blocked_user,
+                    blocked_user_id: __field_blocked_user_id.unwrap_or_default(),
+                    created_at: __field_created_at,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UserCustomEventRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("type", &self.type_)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["type"])?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("type", &self.type_)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["type"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserCustomEventRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UserCustomEventRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserCustomEventRequest` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UserCustomEventRequest` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserCustomEventRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserCustomEventRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_type_: Option<String> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => __field_type_ = Some(__map.next_value()?),
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 Ok(UserCustomEventRequest {
-                    type_: type_.unwrap_or_default(),
-                    custom: custom_,
+                    type_: __field_type_.unwrap_or_default(),
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for ChannelMessagesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channel", &self.channel)?;
-        map_.serialize_entry("messages", &self.messages)?;
-        map_.end()
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("channel", &self.channel)?;
+        __map.serialize_entry("messages", &self.messages)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelMessagesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChannelMessagesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelMessagesResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelMessagesResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelMessagesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut messages_: Option<Vec<MessageResponse>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel" => channel_ = Some(map_.next_value()?),
-                        "messages" => messages_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelMessagesResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_messages: Option<Vec<MessageResponse>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channel" => __field_channel = Some(__map.next_value()?),
+                        "messages" => __field_messages = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(channel_) = channel_ else {
+                let Some(__field_channel) = __field_channel else {
                     return Err(serde::de::Error::missing_field("channel"));
                 };
                 Ok(ChannelMessagesResponse {
-                    channel: channel_,
-                    messages: messages_.unwrap_or_default(),
+                    channel: __field_channel,
+                    messages: __field_messages.unwrap_or_default(),
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UserResponsePrivacyFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map_.serialize_entry("name", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        if let Some(__value) = &self.name {
+            __map.serialize_entry("name", __value)?;
         }
-        if let Some(value) = &self.image {
-            map_.serialize_entry("image", value)?;
+        if let Some(__value) = &self.image {
+            __map.serialize_entry("image", __value)?;
         }
-        map_.serialize_entry("language", &self.language)?;
-        map_.serialize_entry("role", &self.role)?;
-        map_.serialize_entry("teams", &self.teams)?;
-        if let Some(value) = &self.teams_role {
-            map_.serialize_entry("teams_role", value)?;
+        __map.serialize_entry("language", &self.language)?;
+        __map.serialize_entry("role", &self.role)?;
+        __map.serialize_entry("teams", &self.teams)?;
+        if let Some(__value) = &self.teams_role {
+            __map.serialize_entry("teams_role", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(__value) = &self.deleted_at {
+            __map.serialize_entry("deleted_at", __value)?;
         }
-        map_.serialize_entry("banned", &self.banned)?;
-        map_.serialize_entry("online", &self.online)?;
-        if let Some(value) = &self.last_active {
-            map_.serialize_entry("last_active", value)?;
+        __map.serialize_entry("banned", &self.banned)?;
+        __map.serialize_entry("online", &self.online)?;
+        if let Some(__value) = &self.last_active {
+            __map.serialize_entry("last_active", __value)?;
         }
-        if let Some(value) = &self.revoke_tokens_issued_before {
-            map_.serialize_entry("revoke_tokens_issued_before", value)?;
+        if let Some(__value) = &self.revoke_tokens_issued_before {
+            __map.serialize_entry("revoke_tokens_issued_before", __value)?;
         }
-        if let Some(value) = &self.deactivated_at {
-            map_.serialize_entry("deactivated_at", value)?;
+        if let Some(__value) = &self.deactivated_at {
+            __map.serialize_entry("deactivated_at", __value)?;
         }
-        map_.serialize_entry("blocked_user_ids", &self.blocked_user_ids)?;
-        if let Some(value) = &self.avg_response_time {
-            map_.serialize_entry("avg_response_time", value)?;
+        __map.serialize_entry("blocked_user_ids", &self.blocked_user_ids)?;
+        if let Some(__value) = &self.avg_response_time {
+            __map.serialize_entry("avg_response_time", __value)?;
         }
-        if let Some(value) = &self.privacy_settings {
-            map_.serialize_entry("privacy_settings", value)?;
+        if let Some(__value) = &self.privacy_settings {
+            __map.serialize_entry("privacy_settings", __value)?;
         }
-        if let Some(value) = &self.invisible {
-            map_.serialize_entry("invisible", value)?;
+        if let Some(__value) = &self.invisible {
+            __map.serialize_entry("invisible", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "name", "image", "language", "role", "teams", "teams_role", "created_at", "updated_at", "deleted_at", "banned", "online", "last_active", "revoke_tokens_issued_before", "deactivated_at", "blocked_user_ids", "avg_response_time", "privacy_settings", "invisible"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "name", "image", "language", "role", "teams", "teams_role", "created_at", "updated_at", "deleted_at", "banned", "online", "last_active", "revoke_tokens_issued_before", "deactivated_at", "blocked_user_ids", "avg_response_time", "privacy_settings", "invisible"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserResponsePrivacyFields {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UserResponsePrivacyFields;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserResponsePrivacyFields` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UserResponsePrivacyFields` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserResponsePrivacyFields, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut image_: Option<String> = None;
-                let mut language_: Option<String> = None;
-                let mut role_: Option<String> = None;
-                let mut teams_: Option<Vec<String>> = None;
-                let mut teams_role_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut banned_: Option<bool> = None;
-                let mut online_: Option<bool> = None;
-                let mut last_active_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut revoke_tokens_issued_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deactivated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut blocked_user_ids_: Option<Vec<String>> = None;
-                let mut avg_response_time_: Option<i32> = None;
-                let mut privacy_settings_: Option<PrivacySettingsResponse> = None;
-                let mut invisible_: Option<bool> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "name" => name_ = map_.next_value()?,
-                        "image" => image_ = map_.next_value()?,
-                        "language" => language_ = Some(map_.next_value()?),
-                        "role" => role_ = Some(map_.next_value()?),
-                        "teams" => teams_ = Some(map_.next_value()?),
-                        "teams_role" => teams_role_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "banned" => banned_ = Some(map_.next_value()?),
-                        "online" => online_ = Some(map_.next_value()?),
-                        "last_active" => last_active_ = map_.next_value()?,
-                        "revoke_tokens_issued_before" => revoke_tokens_issued_before_ = map_.next_value()?,
-                        "deactivated_at" => deactivated_at_ = map_.next_value()?,
-                        "blocked_user_ids" => blocked_user_ids_ = Some(map_.next_value()?),
-                        "avg_response_time" => avg_response_time_ = map_.next_value()?,
-                        "privacy_settings" => privacy_settings_ = map_.next_value()?,
-                        "invisible" => invisible_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserResponsePrivacyFields, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_image: Option<String> = None;
+                let mut __field_language: Option<String> = None;
+                let mut __field_role: Option<String> = None;
+                let mut __field_teams: Option<Vec<String>> = None;
+                let mut __field_teams_role: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_banned: Option<bool> = None;
+                let mut __field_online: Option<bool> = None;
+                let mut __field_last_active: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_revoke_tokens_issued_before: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_deactivated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_blocked_user_ids: Option<Vec<String>> = None;
+                let mut __field_avg_response_time: Option<i32> = None;
+                let mut __field_privacy_settings: Option<PrivacySettingsResponse> = None;
+                let mut __field_invisible: Option<bool> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "name" => __field_name = __map.next_value()?,
+                        "image" => __field_image = __map.next_value()?,
+                        "language" => __field_language = Some(__map.next_value()?),
+                        "role" => __field_role = Some(__map.next_value()?),
+                        "teams" => __field_teams = Some(__map.next_value()?),
+                        "teams_role" => __field_teams_role = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "deleted_at" => __field_deleted_at = __map.next_value()?,
+                        "banned" => __field_banned = Some(__map.next_value()?),
+                        "online" => __field_online = Some(__map.next_value()?),
+                        "last_active" => __field_last_active = __map.next_value()?,
+                        "revoke_tokens_issued_before" => __field_revoke_tokens_issued_before = __map.next_value()?,
+                        "deactivated_at" => __field_deactivated_at = __map.next_value()?,
+                        "blocked_user_ids" => __field_blocked_user_ids = Some(__map.next_value()?),
+                        "avg_response_time" => __field_avg_response_time = __map.next_value()?,
+                        "privacy_settings" => __field_privacy_settings = __map.next_value()?,
+                        "invisible" => __field_invisible = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(UserResponsePrivacyFields {
-                    id: id_.unwrap_or_default(),
-                    name: name_,
-                    image: image_,
-                    language: language_.unwrap_or_default(),
-                    role: role_.unwrap_or_default(),
-                    teams: teams_.unwrap_or_default(),
-                    teams_role: teams_role_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    banned: banned_.unwrap_or_default(),
-                    online: online_.unwrap_or_default(),
-                    last_active: last_active_,
-                    revoke_tokens_issued_before: revoke_tokens_issued_before_,
-                    deactivated_at: deactivated_at_,
-                    blocked_user_ids: blocked_user_ids_.unwrap_or_default(),
-                    avg_response_time: avg_response_time_,
-                    privacy_settings: privacy_settings_,
-                    invisible: invisible_,
-                    custom: custom_,
+                    id: __field_id.unwrap_or_default(),
+                    name: __field_name,
+                    image: __field_image,
+                    language: __field_language.unwrap_or_default(),
+                    role: __field_role.unwrap_or_default(),
+                    teams: __field_teams.unwrap_or_default(),
+                    teams_role: __field_teams_role,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    deleted_at: __field_deleted_at,
+                    banned: __field_banned.unwrap_or_default(),
+                    online: __field_online.unwrap_or_default(),
+                    last_active: __field_last_active,
+                    revoke_tokens_issued_before: __field_revoke_tokens_issued_before,
+                    deactivated_at: __field_deactivated_at,
+                    blocked_user_ids: __field_blocked_user_ids.unwrap_or_default(),
+                    avg_response_time: __field_avg_response_time,
+                    privacy_settings: __field_privacy_settings,
+                    invisible: __field_invisible,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for OwnUserResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map_.serialize_entry("name", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        if let Some(__value) = &self.name {
+            __map.serialize_entry("name", __value)?;
         }
-        if let Some(value) = &self.image {
-            map_.serialize_entry("image", value)?;
+        if let Some(__value) = &self.image {
+            __map.serialize_entry("image", __value)?;
         }
-        map_.serialize_entry("language", &self.language)?;
-        map_.serialize_entry("role", &self.role)?;
-        map_.serialize_entry("teams", &self.teams)?;
-        if let Some(value) = &self.teams_role {
-            map_.serialize_entry("teams_role", value)?;
+        __map.serialize_entry("language", &self.language)?;
+        __map.serialize_entry("role", &self.role)?;
+        __map.serialize_entry("teams", &self.teams)?;
+        if let Some(__value) = &self.teams_role {
+            __map.serialize_entry("teams_role", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(__value) = &self.deleted_at {
+            __map.serialize_entry("deleted_at", __value)?;
         }
-        map_.serialize_entry("banned", &self.banned)?;
-        map_.serialize_entry("online", &self.online)?;
-        if let Some(value) = &self.last_active {
-            map_.serialize_entry("last_active", value)?;
+        __map.serialize_entry("banned", &self.banned)?;
+        __map.serialize_entry("online", &self.online)?;
+        if let Some(__value) = &self.last_active {
+            __map.serialize_entry("last_active", __value)?;
         }
-        if let Some(value) = &self.revoke_tokens_issued_before {
-            map_.serialize_entry("revoke_tokens_issued_before", value)?;
+        if let Some(__value) = &self.revoke_tokens_issued_before {
+            __map.serialize_entry("revoke_tokens_issued_before", __value)?;
         }
-        if let Some(value) = &self.deactivated_at {
-            map_.serialize_entry("deactivated_at", value)?;
+        if let Some(__value) = &self.deactivated_at {
+            __map.serialize_entry("deactivated_at", __value)?;
         }
-        if let Some(value) = &self.avg_response_time {
-            map_.serialize_entry("avg_response_time", value)?;
+        if let Some(__value) = &self.avg_response_time {
+            __map.serialize_entry("avg_response_time", __value)?;
         }
-        if let Some(value) = &self.push_preferences {
-            map_.serialize_entry("push_preferences", value)?;
+        if let Some(__value) = &self.push_preferences {
+            __map.serialize_entry("push_preferences", __value)?;
         }
-        if let Some(value) = &self.privacy_settings {
-            map_.serialize_entry("privacy_settings", value)?;
+        if let Some(__value) = &self.privacy_settings {
+            __map.serialize_entry("privacy_settings", __value)?;
         }
-        map_.serialize_entry("devices", &self.devices)?;
-        map_.serialize_entry("invisible", &self.invisible)?;
-        map_.serialize_entry("mutes", &self.mutes)?;
-        map_.serialize_entry("channel_mutes", &self.channel_mutes)?;
-        map_.serialize_entry("unread_count", &self.unread_count)?;
-        map_.serialize_entry("total_unread_count", &self.total_unread_count)?;
-        if let Some(value) = &self.total_unread_count_by_team {
-            map_.serialize_entry("total_unread_count_by_team", value)?;
+        __map.serialize_entry("devices", &self.devices)?;
+        __map.serialize_entry("invisible", &self.invisible)?;
+        __map.serialize_entry("mutes", &self.mutes)?;
+        __map.serialize_entry("channel_mutes", &self.channel_mutes)?;
+        __map.serialize_entry("unread_count", &self.unread_count)?;
+        __map.serialize_entry("total_unread_count", &self.total_unread_count)?;
+        if let Some(__value) = &self.total_unread_count_by_team {
+            __map.serialize_entry("total_unread_count_by_team", __value)?;
         }
-        map_.serialize_entry("unread_channels", &self.unread_channels)?;
-        map_.serialize_entry("unread_threads", &self.unread_threads)?;
-        if let Some(value) = &self.latest_hidden_channels {
-            map_.serialize_entry("latest_hidden_channels", value)?;
+        __map.serialize_entry("unread_channels", &self.unread_channels)?;
+        __map.serialize_entry("unread_threads", &self.unread_threads)?;
+        if let Some(__value) = &self.latest_hidden_channels {
+            __map.serialize_entry("latest_hidden_channels", __value)?;
         }
-        if let Some(value) = &self.blocked_user_ids {
-            map_.serialize_entry("blocked_user_ids", value)?;
+        if let Some(__value) = &self.blocked_user_ids {
+            __map.serialize_entry("blocked_user_ids", __value)?;
         }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "name", "image", "language", "role", "teams", "teams_role", "created_at", "updated_at", "deleted_at", "banned", "online", "last_active", "revoke_tokens_issued_before", "deactivated_at", "avg_response_time", "push_preferences", "privacy_settings", "devices", "invisible", "mutes", "channel_mutes", "unread_count", "total_unread_count", "total_unread_count_by_team", "unread_channels", "unread_threads", "latest_hidden_channels", "blocked_user_ids"])?;
-        map_.end()
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["id", "name", "image", "language", "role", "teams", "teams_role", "created_at", "updated_at", "deleted_at", "banned", "online", "last_active", "revoke_tokens_issued_before", "deactivated_at", "avg_response_time", "push_preferences", "privacy_settings", "devices", "invisible", "mutes", "channel_mutes", "unread_count", "total_unread_count", "total_unread_count_by_team", "unread_channels", "unread_threads", "latest_hidden_channels", "blocked_user_ids"])?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for OwnUserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OwnUserResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `OwnUserResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `OwnUserResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<OwnUserResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut image_: Option<String> = None;
-                let mut language_: Option<String> = None;
-                let mut role_: Option<String> = None;
-                let mut teams_: Option<Vec<String>> = None;
-                let mut teams_role_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut banned_: Option<bool> = None;
-                let mut online_: Option<bool> = None;
-                let mut last_active_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut revoke_tokens_issued_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deactivated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut avg_response_time_: Option<i32> = None;
-                let mut push_preferences_: Option<PushPreferencesResponse> = None;
-                let mut privacy_settings_: Option<PrivacySettingsResponse> = None;
-                let mut devices_: Option<Vec<DeviceResponse>> = None;
-                let mut invisible_: Option<bool> = None;
-                let mut mutes_: Option<Vec<UserMuteResponse>> = None;
-                let mut channel_mutes_: Option<Vec<ChannelMute>> = None;
-                let mut unread_count_: Option<i32> = None;
-                let mut total_unread_count_: Option<i32> = None;
-                let mut total_unread_count_by_team_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut unread_channels_: Option<i32> = None;
-                let mut unread_threads_: Option<i32> = None;
-                let mut latest_hidden_channels_: Option<Vec<String>> = None;
-                let mut blocked_user_ids_: Option<Vec<String>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "name" => name_ = map_.next_value()?,
-                        "image" => image_ = map_.next_value()?,
-                        "language" => language_ = Some(map_.next_value()?),
-                        "role" => role_ = Some(map_.next_value()?),
-                        "teams" => teams_ = Some(map_.next_value()?),
-                        "teams_role" => teams_role_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "banned" => banned_ = Some(map_.next_value()?),
-                        "online" => online_ = Some(map_.next_value()?),
-                        "last_active" => last_active_ = map_.next_value()?,
-                        "revoke_tokens_issued_before" => revoke_tokens_issued_before_ = map_.next_value()?,
-                        "deactivated_at" => deactivated_at_ = map_.next_value()?,
-                        "avg_response_time" => avg_response_time_ = map_.next_value()?,
-                        "push_preferences" => push_preferences_ = map_.next_value()?,
-                        "privacy_settings" => privacy_settings_ = map_.next_value()?,
-                        "devices" => devices_ = Some(map_.next_value()?),
-                        "invisible" => invisible_ = Some(map_.next_value()?),
-                        "mutes" => mutes_ = Some(map_.next_value()?),
-                        "channel_mutes" => channel_mutes_ = Some(map_.next_value()?),
-                        "unread_count" => unread_count_ = Some(map_.next_value()?),
-                        "total_unread_count" => total_unread_count_ = Some(map_.next_value()?),
-                        "total_unread_count_by_team" => total_unread_count_by_team_ = map_.next_value()?,
-                        "unread_channels" => unread_channels_ = Some(map_.next_value()?),
-                        "unread_threads" => unread_threads_ = Some(map_.next_value()?),
-                        "latest_hidden_channels" => latest_hidden_channels_ = map_.next_value()?,
-                        "blocked_user_ids" => blocked_user_ids_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<OwnUserResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_image: Option<String> = None;
+                let mut __field_language: Option<String> = None;
+                let mut __field_role: Option<String> = None;
+                let mut __field_teams: Option<Vec<String>> = None;
+                let mut __field_teams_role: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_deleted_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_banned: Option<bool> = None;
+                let mut __field_online: Option<bool> = None;
+                let mut __field_last_active: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_revoke_tokens_issued_before: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_deactivated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_avg_response_time: Option<i32> = None;
+                let mut __field_push_preferences: Option<PushPreferencesResponse> = None;
+                let mut __field_privacy_settings: Option<PrivacySettingsResponse> = None;
+                let mut __field_devices: Option<Vec<DeviceResponse>> = None;
+                let mut __field_invisible: Option<bool> = None;
+                let mut __field_mutes: Option<Vec<UserMuteResponse>> = None;
+                let mut __field_channel_mutes: Option<Vec<ChannelMute>> = None;
+                let mut __field_unread_count: Option<i32> = None;
+                let mut __field_total_unread_count: Option<i32> = None;
+                let mut __field_total_unread_count_by_team: Option<std::collections::BTreeMap<String, i32>> = None;
+                let mut __field_unread_channels: Option<i32> = None;
+                let mut __field_unread_threads: Option<i32> = None;
+                let mut __field_latest_hidden_channels: Option<Vec<String>> = None;
+                let mut __field_blocked_user_ids: Option<Vec<String>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "name" => __field_name = __map.next_value()?,
+                        "image" => __field_image = __map.next_value()?,
+                        "language" => __field_language = Some(__map.next_value()?),
+                        "role" => __field_role = Some(__map.next_value()?),
+                        "teams" => __field_teams = Some(__map.next_value()?),
+                        "teams_role" => __field_teams_role = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "deleted_at" => __field_deleted_at = __map.next_value()?,
+                        "banned" => __field_banned = Some(__map.next_value()?),
+                        "online" => __field_online = Some(__map.next_value()?),
+                        "last_active" => __field_last_active = __map.next_value()?,
+                        "revoke_tokens_issued_before" => __field_revoke_tokens_issued_before = __map.next_value()?,
+                        "deactivated_at" => __field_deactivated_at = __map.next_value()?,
+                        "avg_response_time" => __field_avg_response_time = __map.next_value()?,
+                        "push_preferences" => __field_push_preferences = __map.next_value()?,
+                        "privacy_settings" => __field_privacy_settings = __map.next_value()?,
+                        "devices" => __field_devices = Some(__map.next_value()?),
+                        "invisible" => __field_invisible = Some(__map.next_value()?),
+                        "mutes" => __field_mutes = Some(__map.next_value()?),
+                        "channel_mutes" => __field_channel_mutes = Some(__map.next_value()?),
+                        "unread_count" => __field_unread_count = Some(__map.next_value()?),
+                        "total_unread_count" => __field_total_unread_count = Some(__map.next_value()?),
+                        "total_unread_count_by_team" => __field_total_unread_count_by_team = __map.next_value()?,
+                        "unread_channels" => __field_unread_channels = Some(__map.next_value()?),
+                        "unread_threads" => __field_unread_threads = Some(__map.next_value()?),
+                        "latest_hidden_channels" => __field_latest_hidden_channels = __map.next_value()?,
+                        "blocked_user_ids" => __field_blocked_user_ids = __map.next_value()?,
                         _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
+                            __custom.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(OwnUserResponse {
-                    id: id_.unwrap_or_default(),
-                    name: name_,
-                    image: image_,
-                    language: language_.unwrap_or_default(),
-                    role: role_.unwrap_or_default(),
-                    teams: teams_.unwrap_or_default(),
-                    teams_role: teams_role_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    banned: banned_.unwrap_or_default(),
-                    online: online_.unwrap_or_default(),
-                    last_active: last_active_,
-                    revoke_tokens_issued_before: revoke_tokens_issued_before_,
-                    deactivated_at: deactivated_at_,
-                    avg_response_time: avg_response_time_,
-                    push_preferences: push_preferences_,
-                    privacy_settings: privacy_settings_,
-                    devices: devices_.unwrap_or_default(),
-                    invisible: invisible_.unwrap_or_default(),
-                    mutes: mutes_.unwrap_or_default(),
-                    channel_mutes: channel_mutes_.unwrap_or_default(),
-                    unread_count: unread_count_.unwrap_or_default(),
-                    total_unread_count: total_unread_count_.unwrap_or_default(),
-                    total_unread_count_by_team: total_unread_count_by_team_,
-                    unread_channels: unread_channels_.unwrap_or_default(),
-                    unread_threads: unread_threads_.unwrap_or_default(),
-                    latest_hidden_channels: latest_hidden_channels_,
-                    blocked_user_ids: blocked_user_ids_,
-                    custom: custom_,
+                    id: __field_id.unwrap_or_default(),
+                    name: __field_name,
+                    image: __field_image,
+                    language: __field_language.unwrap_or_default(),
+                    role: __field_role.unwrap_or_default(),
+                    teams: __field_teams.unwrap_or_default(),
+                    teams_role: __field_teams_role,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    deleted_at: __field_deleted_at,
+                    banned: __field_banned.unwrap_or_default(),
+                    online: __field_online.unwrap_or_default(),
+                    last_active: __field_last_active,
+                    revoke_tokens_issued_before: __field_revoke_tokens_issued_before,
+                    deactivated_at: __field_deactivated_at,
+                    avg_response_time: __field_avg_response_time,
+                    push_preferences: __field_push_preferences,
+                    privacy_settings: __field_privacy_settings,
+                    devices: __field_devices.unwrap_or_default(),
+                    invisible: __field_invisible.unwrap_or_default(),
+                    mutes: __field_mutes.unwrap_or_default(),
+                    channel_mutes: __field_channel_mutes.unwrap_or_default(),
+                    unread_count: __field_unread_count.unwrap_or_default(),
+                    total_unread_count: __field_total_unread_count.unwrap_or_default(),
+                    total_unread_count_by_team: __field_total_unread_count_by_team,
+                    unread_channels: __field_unread_channels.unwrap_or_default(),
+                    unread_threads: __field_unread_threads.unwrap_or_default(),
+                    latest_hidden_channels: __field_latest_hidden_channels,
+                    blocked_user_ids: __field_blocked_user_ids,
+                    custom: __custom,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for UserMuteResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
         }
-        if let Some(value) = &self.target {
-            map_.serialize_entry("target", value)?;
+        if let Some(__value) = &self.target {
+            __map.serialize_entry("target", __value)?;
         }
-        if let Some(value) = &self.expires {
-            map_.serialize_entry("expires", value)?;
+        if let Some(__value) = &self.expires {
+            __map.serialize_entry("expires", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.end()
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserMuteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UserMuteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserMuteResponse` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UserMuteResponse` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserMuteResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_: Option<UserResponse> = None;
-                let mut target_: Option<UserResponse> = None;
-                let mut expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user" => user_ = map_.next_value()?,
-                        "target" => target_ = map_.next_value()?,
-                        "expires" => expires_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserMuteResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_user: Option<UserResponse> = None;
+                let mut __field_target: Option<UserResponse> = None;
+                let mut __field_expires: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "user" => __field_user = __map.next_value()?,
+                        "target" => __field_target = __map.next_value()?,
+                        "expires" => __field_expires = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(UserMuteResponse {
-                    user: user_,
-                    target: target_,
-                    expires: expires_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
+                    user: __field_user,
+                    target: __field_target,
+                    expires: __field_expires,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for SharedLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("latitude", &self.latitude)?;
-        map_.serialize_entry("longitude", &self.longitude)?;
-        if let Some(value) = &self.created_by_device_id {
-            map_.serialize_entry("created_by_device_id", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("latitude", &self.latitude)?;
+        __map.serialize_entry("longitude", &self.longitude)?;
+        if let Some(__value) = &self.created_by_device_id {
+            __map.serialize_entry("created_by_device_id", __value)?;
         }
-        if let Some(value) = &self.end_at {
-            map_.serialize_entry("end_at", value)?;
+        if let Some(__value) = &self.end_at {
+            __map.serialize_entry("end_at", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SharedLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SharedLocation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SharedLocation` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `SharedLocation` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SharedLocation, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut latitude_: Option<f64> = None;
-                let mut longitude_: Option<f64> = None;
-                let mut created_by_device_id_: Option<String> = None;
-                let mut end_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "latitude" => latitude_ = Some(map_.next_value()?),
-                        "longitude" => longitude_ = Some(map_.next_value()?),
-                        "created_by_device_id" => created_by_device_id_ = map_.next_value()?,
-                        "end_at" => end_at_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SharedLocation, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_latitude: Option<f64> = None;
+                let mut __field_longitude: Option<f64> = None;
+                let mut __field_created_by_device_id: Option<String> = None;
+                let mut __field_end_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "latitude" => __field_latitude = Some(__map.next_value()?),
+                        "longitude" => __field_longitude = Some(__map.next_value()?),
+                        "created_by_device_id" => __field_created_by_device_id = __map.next_value()?,
+                        "end_at" => __field_end_at = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(SharedLocation {
-                    latitude: latitude_.unwrap_or_default(),
-                    longitude: longitude_.unwrap_or_default(),
-                    created_by_device_id: created_by_device_id_,
-                    end_at: end_at_,
+                    latitude: __field_latitude.unwrap_or_default(),
+                    longitude: __field_longitude.unwrap_or_default(),
+                    created_by_device_id: __field_created_by_device_id,
+                    end_at: __field_end_at,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
 impl serde::Serialize for SharedLocationResponseData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channel_cid", &self.channel_cid)?;
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("user_id", &self.user_id)?;
-        map_.serialize_entry("latitude", &self.latitude)?;
-        map_.serialize_entry("longitude", &self.longitude)?;
-        map_.serialize_entry("created_by_device_id", &self.created_by_device_id)?;
-        if let Some(value) = &self.end_at {
-            map_.serialize_entry("end_at", value)?;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("channel_cid", &self.channel_cid)?;
+        __map.serialize_entry("message_id", &self.message_id)?;
+        __map.serialize_entry("user_id", &self.user_id)?;
+        __map.serialize_entry("latitude", &self.latitude)?;
+        __map.serialize_entry("longitude", &self.longitude)?;
+        __map.serialize_entry("created_by_device_id", &self.created_by_device_id)?;
+        if let Some(__value) = &self.end_at {
+            __map.serialize_entry("end_at", __value)?;
         }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        __map.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(__value) = &self.message {
+            __map.serialize_entry("message", __value)?;
         }
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
         }
-        map_.end()
+        __map.end()
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SharedLocationResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SharedLocationResponseData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SharedLocationResponseData` object")
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `SharedLocationResponseData` object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SharedLocationResponseData, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_cid_: Option<String> = None;
-                let mut message_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut latitude_: Option<f64> = None;
-                let mut longitude_: Option<f64> = None;
-                let mut created_by_device_id_: Option<String> = None;
-                let mut end_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut message_: Option<Box<MessageResponse>> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_cid" => channel_cid_ = Some(map_.next_value()?),
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "user_id" => user_id_ = Some(map_.next_value()?),
-                        "latitude" => latitude_ = Some(map_.next_value()?),
-                        "longitude" => longitude_ = Some(map_.next_value()?),
-                        "created_by_device_id" => created_by_device_id_ = Some(map_.next_value()?),
-                        "end_at" => end_at_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "message" => message_ = map_.next_value()?,
-                        "channel" => channel_ = map_.next_value()?,
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SharedLocationResponseData, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_channel_cid: Option<String> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_user_id: Option<String> = None;
+                let mut __field_latitude: Option<f64> = None;
+                let mut __field_longitude: Option<f64> = None;
+                let mut __field_created_by_device_id: Option<String> = None;
+                let mut __field_end_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_updated_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_message: Option<Box<MessageResponse>> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channel_cid" => __field_channel_cid = Some(__map.next_value()?),
+                        "message_id" => __field_message_id = Some(__map.next_value()?),
+                        "user_id" => __field_user_id = Some(__map.next_value()?),
+                        "latitude" => __field_latitude = Some(__map.next_value()?),
+                        "longitude" => __field_longitude = Some(__map.next_value()?),
+                        "created_by_device_id" => __field_created_by_device_id = Some(__map.next_value()?),
+                        "end_at" => __field_end_at = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "updated_at" => __field_updated_at = Some(__map.next_value()?),
+                        "message" => __field_message = __map.next_value()?,
+                        "channel" => __field_channel = __map.next_value()?,
                         _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
+                            __map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(created_at_) = created_at_ else {
+                let Some(__field_created_at) = __field_created_at else {
                     return Err(serde::de::Error::missing_field("created_at"));
                 };
-                let Some(updated_at_) = updated_at_ else {
+                let Some(__field_updated_at) = __field_updated_at else {
                     return Err(serde::de::Error::missing_field("updated_at"));
                 };
                 Ok(SharedLocationResponseData {
-                    channel_cid: channel_cid_.unwrap_or_default(),
-                    message_id: message_id_.unwrap_or_default(),
-                    user_id: user_id_.unwrap_or_default(),
-                    latitude: latitude_.unwrap_or_default(),
-                    longitude: longitude_.unwrap_or_default(),
-                    created_by_device_id: created_by_device_id_.unwrap_or_default(),
-                    end_at: end_at_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    message: message_,
-                    channel: channel_,
+                    channel_cid: __field_channel_cid.unwrap_or_default(),
+                    message_id: __field_message_id.unwrap_or_default(),
+                    user_id: __field_user_id.unwrap_or_default(),
+                    latitude: __field_latitude.unwrap_or_default(),
+                    longitude: __field_longitude.unwrap_or_default(),
+                    created_by_device_id: __field_created_by_device_id.unwrap_or_default(),
+                    end_at: __field_end_at,
+                    created_at: __field_created_at,
+                    updated_at: __field_updated_at,
+                    message: __field_message,
+                    channel: __field_channel,
                 })
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
