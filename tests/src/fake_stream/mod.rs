@@ -63,7 +63,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde_json::Value;
-use stream_chat_client::{server_token, Secret, UserToken};
+use stream_chat_client::{server_token, Client, Secret, UserToken};
 use tokio::sync::watch;
 
 use self::state::Store;
@@ -239,6 +239,16 @@ impl FakeStream {
     /// A user token for `user_id` (no expiry), signed with the server's secret.
     pub fn user_token(&self, user_id: &str) -> String {
         UserToken::new(user_id).sign(&Secret::new(self.app.secret.clone()))
+    }
+
+    /// A client of the generated crate for user `user_id` (a [`user_token`](Self::user_token))
+    /// with this server as its base URL.
+    pub fn user_client(&self, user_id: &str) -> Client {
+        Client::builder(self.api_key())
+            .user_token(self.user_token(user_id))
+            .base_url(self.url())
+            .build()
+            .expect("a valid client configuration")
     }
 
     /// The server-side token of the server's secret.
