@@ -57,10 +57,7 @@ async fn a_chat_app_end_to_end() {
     assert_eq!(member_ids, ["alice", "bob"]);
     assert_eq!(state.watcher_count, Some(1));
     assert_eq!(server.watchers(GENERAL), ["alice"]);
-    assert_eq!(
-        server.watching_connections(GENERAL),
-        [connection_id.clone()]
-    );
+    assert_eq!(server.watching_connections(GENERAL), [connection_id]);
     assert_no_event(&mut connection, "nothing for one's own watching").await;
 
     // Bob sends a message: Alice's stream yields a typed MessageNew.
@@ -216,7 +213,10 @@ async fn watching_follows_the_connection_across_reconnects() {
     )
     .await
     .expect("watching by hand");
-    assert_eq!(server.watching_connections(GENERAL), [first_id.clone()]);
+    assert_eq!(
+        server.watching_connections(GENERAL),
+        std::slice::from_ref(&first_id)
+    );
 
     // The server closes the connection; the client reconnects with a new ID, which watches
     // nothing yet.
