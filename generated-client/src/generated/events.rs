@@ -10,6 +10,18 @@
 /// their JSON intact, so a new event type on the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
+    /// `ai_indicator.clear`: An AI assistant is done in a channel and its indicator should go away.
+    #[cfg(feature = "ai_indicator")]
+    AiIndicatorClear(Box<crate::models::AiIndicatorClearEvent>),
+    /// `ai_indicator.stop`: An AI assistant stopped writing its reply (for example because the user asked it to).
+    #[cfg(feature = "ai_indicator")]
+    AiIndicatorStop(Box<crate::models::AiIndicatorStopEvent>),
+    /// `ai_indicator.update`: An AI assistant changed state while writing a reply to a message.
+    #[cfg(feature = "ai_indicator")]
+    AiIndicatorUpdate(Box<crate::models::AiIndicatorUpdateEvent>),
+    /// `app.updated`: The app's settings changed; sent to the connections of the app's users.
+    #[cfg(feature = "app")]
+    AppUpdated(Box<crate::models::AppUpdatedEvent>),
     /// `campaign.completed`: A campaign finished sending its messages.
     #[cfg(feature = "campaigns")]
     CampaignCompleted(Box<crate::models::CampaignCompletedEvent>),
@@ -28,6 +40,9 @@ pub enum Event {
     /// `channel.hidden`: A channel was hidden for a user.
     #[cfg(feature = "channels")]
     ChannelHidden(Box<crate::models::ChannelHiddenEvent>),
+    /// `channel.kicked`: The user was removed from a channel they watch; sent to that user's connections.
+    #[cfg(feature = "channels")]
+    ChannelKicked(Box<crate::models::ChannelKickedEvent>),
     /// `channel.max_streak_changed`: The longest streak recorded for a channel changed.
     #[cfg(feature = "channels")]
     ChannelMaxStreakChanged(Box<crate::models::MaxStreakChangedEvent>),
@@ -64,12 +79,35 @@ pub enum Event {
     /// `member.updated`: A channel member was updated.
     #[cfg(feature = "channels")]
     MemberUpdated(Box<crate::models::MemberUpdatedEvent>),
+    /// `message.delivered`: A member's device received the channel's messages up to a given one (delivery receipts).
+    #[cfg(feature = "channels")]
+    MessageDelivered(Box<crate::models::MessageDeliveredEvent>),
     /// `message.read`: A user marked a channel or thread as read.
     #[cfg(feature = "channels")]
     MessageRead(Box<crate::models::MessageReadEvent>),
     /// `notification.added_to_channel`: The user was added to a channel; sent to the user's connections, watching or not.
     #[cfg(feature = "channels")]
     NotificationAddedToChannel(Box<crate::models::NotificationAddedToChannelEvent>),
+    /// `notification.channel_deleted`: A channel the user is a member of was deleted.
+    #[cfg(feature = "channels")]
+    NotificationChannelDeleted(Box<crate::models::NotificationChannelDeletedEvent>),
+    /// `notification.channel_mutes_updated`: The user muted or unmuted a channel; carries the user's new list of channel mutes.
+    #[cfg(feature = "channels")]
+    NotificationChannelMutesUpdated(
+        Box<crate::models::NotificationChannelMutesUpdatedEvent>,
+    ),
+    /// `notification.channel_truncated`: A channel the user is a member of was truncated.
+    #[cfg(feature = "channels")]
+    NotificationChannelTruncated(Box<crate::models::NotificationChannelTruncatedEvent>),
+    /// `notification.invite_accepted`: The user accepted an invitation to a channel.
+    #[cfg(feature = "channels")]
+    NotificationInviteAccepted(Box<crate::models::NotificationInviteAcceptedEvent>),
+    /// `notification.invite_rejected`: The user declined an invitation to a channel.
+    #[cfg(feature = "channels")]
+    NotificationInviteRejected(Box<crate::models::NotificationInviteRejectedEvent>),
+    /// `notification.invited`: The user was invited to a channel.
+    #[cfg(feature = "channels")]
+    NotificationInvited(Box<crate::models::NotificationInvitedEvent>),
     /// `notification.mark_read`: The user marked a channel or thread as read, on another connection; carries the new unread counts.
     #[cfg(feature = "channels")]
     NotificationMarkRead(Box<crate::models::NotificationMarkReadEvent>),
@@ -79,6 +117,9 @@ pub enum Event {
     /// `notification.message_new`: A new message in a channel the user is a member of but does not watch on this connection.
     #[cfg(feature = "channels")]
     NotificationMessageNew(Box<crate::models::NotificationNewMessageEvent>),
+    /// `notification.mutes_updated`: The user muted or unmuted another user; carries the user's new list of mutes.
+    #[cfg(feature = "channels")]
+    NotificationMutesUpdated(Box<crate::models::NotificationMutesUpdatedEvent>),
     /// `notification.removed_from_channel`: The user was removed from a channel.
     #[cfg(feature = "channels")]
     NotificationRemovedFromChannel(
@@ -97,10 +138,11 @@ pub enum Event {
     #[cfg(feature = "channels")]
     UserWatchingStop(Box<crate::models::UserWatchingStopEvent>),
     /// `draft.deleted`: A user's draft message was deleted.
-    ///
-    /// The API does not document this payload: the keys beside `type`, as sent.
     #[cfg(feature = "drafts")]
-    DraftDeleted(serde_json::Map<String, serde_json::Value>),
+    DraftDeleted(Box<crate::models::DraftDeletedEvent>),
+    /// `draft.updated`: A user's draft in a channel or thread was created or changed.
+    #[cfg(feature = "drafts")]
+    DraftUpdated(Box<crate::models::DraftUpdatedEvent>),
     /// `export.bulk_image_moderation.error`: A bulk image moderation task failed.
     #[cfg(feature = "exports")]
     ExportBulkImageModerationError(Box<crate::models::AsyncExportErrorEvent>),
@@ -204,35 +246,23 @@ pub enum Event {
     #[cfg(feature = "polls")]
     FeedsPollVoteRemoved(serde_json::Map<String, serde_json::Value>),
     /// `poll.closed`: A poll was closed to further votes.
-    ///
-    /// The API does not document this payload: the keys beside `type`, as sent.
     #[cfg(feature = "polls")]
-    PollClosed(serde_json::Map<String, serde_json::Value>),
+    PollClosed(Box<crate::models::PollClosedEvent>),
     /// `poll.deleted`: A poll was deleted.
-    ///
-    /// The API does not document this payload: the keys beside `type`, as sent.
     #[cfg(feature = "polls")]
-    PollDeleted(serde_json::Map<String, serde_json::Value>),
+    PollDeleted(Box<crate::models::PollDeletedEvent>),
     /// `poll.updated`: A poll or one of its options was changed.
-    ///
-    /// The API does not document this payload: the keys beside `type`, as sent.
     #[cfg(feature = "polls")]
-    PollUpdated(serde_json::Map<String, serde_json::Value>),
+    PollUpdated(Box<crate::models::PollUpdatedEvent>),
     /// `poll.vote_casted`: A user voted or answered in a poll.
-    ///
-    /// The API does not document this payload: the keys beside `type`, as sent.
     #[cfg(feature = "polls")]
-    PollVoteCasted(serde_json::Map<String, serde_json::Value>),
+    PollVoteCasted(Box<crate::models::PollVoteCastedEvent>),
     /// `poll.vote_changed`: A user changed their vote in a poll.
-    ///
-    /// The API does not document this payload: the keys beside `type`, as sent.
     #[cfg(feature = "polls")]
-    PollVoteChanged(serde_json::Map<String, serde_json::Value>),
+    PollVoteChanged(Box<crate::models::PollVoteChangedEvent>),
     /// `poll.vote_removed`: A vote or answer was removed from a poll.
-    ///
-    /// The API does not document this payload: the keys beside `type`, as sent.
     #[cfg(feature = "polls")]
-    PollVoteRemoved(serde_json::Map<String, serde_json::Value>),
+    PollVoteRemoved(Box<crate::models::PollVoteRemovedEvent>),
     /// `reaction.deleted`: A reaction was removed from a message.
     #[cfg(feature = "reactions")]
     ReactionDeleted(Box<crate::models::ReactionDeletedEvent>),
@@ -297,10 +327,8 @@ pub enum Event {
     #[cfg(feature = "users")]
     UserUpdated(Box<crate::models::UserUpdatedEvent>),
     /// `user.presence.changed`: A user went online or offline or changed their visibility.
-    ///
-    /// The API does not document this payload: the keys beside `type`, as sent.
     #[cfg(feature = "users")]
-    UserPresenceChanged(serde_json::Map<String, serde_json::Value>),
+    UserPresenceChanged(Box<crate::models::UserPresenceChangedEvent>),
     /// An event type this version of the client does not know, as raw JSON.
     Unknown(serde_json::Value),
 }
@@ -309,6 +337,14 @@ impl Event {
     /// The event's `type` string, e.g. `channel.deleted`.
     pub fn event_type(&self) -> &str {
         match self {
+            #[cfg(feature = "ai_indicator")]
+            Self::AiIndicatorClear(_) => "ai_indicator.clear",
+            #[cfg(feature = "ai_indicator")]
+            Self::AiIndicatorStop(_) => "ai_indicator.stop",
+            #[cfg(feature = "ai_indicator")]
+            Self::AiIndicatorUpdate(_) => "ai_indicator.update",
+            #[cfg(feature = "app")]
+            Self::AppUpdated(_) => "app.updated",
             #[cfg(feature = "campaigns")]
             Self::CampaignCompleted(_) => "campaign.completed",
             #[cfg(feature = "campaigns")]
@@ -321,6 +357,8 @@ impl Event {
             Self::ChannelFrozen(_) => "channel.frozen",
             #[cfg(feature = "channels")]
             Self::ChannelHidden(_) => "channel.hidden",
+            #[cfg(feature = "channels")]
+            Self::ChannelKicked(_) => "channel.kicked",
             #[cfg(feature = "channels")]
             Self::ChannelMaxStreakChanged(_) => "channel.max_streak_changed",
             #[cfg(feature = "channels")]
@@ -346,15 +384,33 @@ impl Event {
             #[cfg(feature = "channels")]
             Self::MemberUpdated(_) => "member.updated",
             #[cfg(feature = "channels")]
+            Self::MessageDelivered(_) => "message.delivered",
+            #[cfg(feature = "channels")]
             Self::MessageRead(_) => "message.read",
             #[cfg(feature = "channels")]
             Self::NotificationAddedToChannel(_) => "notification.added_to_channel",
+            #[cfg(feature = "channels")]
+            Self::NotificationChannelDeleted(_) => "notification.channel_deleted",
+            #[cfg(feature = "channels")]
+            Self::NotificationChannelMutesUpdated(_) => {
+                "notification.channel_mutes_updated"
+            }
+            #[cfg(feature = "channels")]
+            Self::NotificationChannelTruncated(_) => "notification.channel_truncated",
+            #[cfg(feature = "channels")]
+            Self::NotificationInviteAccepted(_) => "notification.invite_accepted",
+            #[cfg(feature = "channels")]
+            Self::NotificationInviteRejected(_) => "notification.invite_rejected",
+            #[cfg(feature = "channels")]
+            Self::NotificationInvited(_) => "notification.invited",
             #[cfg(feature = "channels")]
             Self::NotificationMarkRead(_) => "notification.mark_read",
             #[cfg(feature = "channels")]
             Self::NotificationMarkUnread(_) => "notification.mark_unread",
             #[cfg(feature = "channels")]
             Self::NotificationMessageNew(_) => "notification.message_new",
+            #[cfg(feature = "channels")]
+            Self::NotificationMutesUpdated(_) => "notification.mutes_updated",
             #[cfg(feature = "channels")]
             Self::NotificationRemovedFromChannel(_) => {
                 "notification.removed_from_channel"
@@ -369,6 +425,8 @@ impl Event {
             Self::UserWatchingStop(_) => "user.watching.stop",
             #[cfg(feature = "drafts")]
             Self::DraftDeleted(_) => "draft.deleted",
+            #[cfg(feature = "drafts")]
+            Self::DraftUpdated(_) => "draft.updated",
             #[cfg(feature = "exports")]
             Self::ExportBulkImageModerationError(_) => {
                 "export.bulk_image_moderation.error"
@@ -516,6 +574,38 @@ impl Event {
         };
         Ok(
             match event_type.as_str() {
+                #[cfg(feature = "ai_indicator")]
+                "ai_indicator.clear" => {
+                    Self::AiIndicatorClear(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "ai_indicator")]
+                "ai_indicator.stop" => {
+                    Self::AiIndicatorStop(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "ai_indicator")]
+                "ai_indicator.update" => {
+                    Self::AiIndicatorUpdate(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "app")]
+                "app.updated" => {
+                    Self::AppUpdated(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
                 #[cfg(feature = "campaigns")]
                 "campaign.completed" => {
                     Self::CampaignCompleted(
@@ -559,6 +649,14 @@ impl Event {
                 #[cfg(feature = "channels")]
                 "channel.hidden" => {
                     Self::ChannelHidden(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "channel.kicked" => {
+                    Self::ChannelKicked(
                         Box::new(
                             serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
@@ -661,6 +759,14 @@ impl Event {
                     )
                 }
                 #[cfg(feature = "channels")]
+                "message.delivered" => {
+                    Self::MessageDelivered(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "channels")]
                 "message.read" => {
                     Self::MessageRead(
                         Box::new(
@@ -671,6 +777,54 @@ impl Event {
                 #[cfg(feature = "channels")]
                 "notification.added_to_channel" => {
                     Self::NotificationAddedToChannel(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "notification.channel_deleted" => {
+                    Self::NotificationChannelDeleted(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "notification.channel_mutes_updated" => {
+                    Self::NotificationChannelMutesUpdated(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "notification.channel_truncated" => {
+                    Self::NotificationChannelTruncated(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "notification.invite_accepted" => {
+                    Self::NotificationInviteAccepted(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "notification.invite_rejected" => {
+                    Self::NotificationInviteRejected(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "notification.invited" => {
+                    Self::NotificationInvited(
                         Box::new(
                             serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
@@ -695,6 +849,14 @@ impl Event {
                 #[cfg(feature = "channels")]
                 "notification.message_new" => {
                     Self::NotificationMessageNew(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "notification.mutes_updated" => {
+                    Self::NotificationMutesUpdated(
                         Box::new(
                             serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
@@ -741,7 +903,21 @@ impl Event {
                     )
                 }
                 #[cfg(feature = "drafts")]
-                "draft.deleted" => Self::DraftDeleted(object),
+                "draft.deleted" => {
+                    Self::DraftDeleted(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "drafts")]
+                "draft.updated" => {
+                    Self::DraftUpdated(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
                 #[cfg(feature = "exports")]
                 "export.bulk_image_moderation.error" => {
                     Self::ExportBulkImageModerationError(
@@ -947,17 +1123,53 @@ impl Event {
                 #[cfg(feature = "polls")]
                 "feeds.poll.vote_removed" => Self::FeedsPollVoteRemoved(object),
                 #[cfg(feature = "polls")]
-                "poll.closed" => Self::PollClosed(object),
+                "poll.closed" => {
+                    Self::PollClosed(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
                 #[cfg(feature = "polls")]
-                "poll.deleted" => Self::PollDeleted(object),
+                "poll.deleted" => {
+                    Self::PollDeleted(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
                 #[cfg(feature = "polls")]
-                "poll.updated" => Self::PollUpdated(object),
+                "poll.updated" => {
+                    Self::PollUpdated(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
                 #[cfg(feature = "polls")]
-                "poll.vote_casted" => Self::PollVoteCasted(object),
+                "poll.vote_casted" => {
+                    Self::PollVoteCasted(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
                 #[cfg(feature = "polls")]
-                "poll.vote_changed" => Self::PollVoteChanged(object),
+                "poll.vote_changed" => {
+                    Self::PollVoteChanged(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
                 #[cfg(feature = "polls")]
-                "poll.vote_removed" => Self::PollVoteRemoved(object),
+                "poll.vote_removed" => {
+                    Self::PollVoteRemoved(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
                 #[cfg(feature = "reactions")]
                 "reaction.deleted" => {
                     Self::ReactionDeleted(
@@ -1119,7 +1331,13 @@ impl Event {
                     )
                 }
                 #[cfg(feature = "users")]
-                "user.presence.changed" => Self::UserPresenceChanged(object),
+                "user.presence.changed" => {
+                    Self::UserPresenceChanged(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
                 _ => {
                     object
                         .insert(
@@ -1148,6 +1366,22 @@ impl Event {
 impl serde::Serialize for Event {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
+            #[cfg(feature = "ai_indicator")]
+            Self::AiIndicatorClear(payload) => {
+                serialize_tagged(serializer, "ai_indicator.clear", payload.as_ref())
+            }
+            #[cfg(feature = "ai_indicator")]
+            Self::AiIndicatorStop(payload) => {
+                serialize_tagged(serializer, "ai_indicator.stop", payload.as_ref())
+            }
+            #[cfg(feature = "ai_indicator")]
+            Self::AiIndicatorUpdate(payload) => {
+                serialize_tagged(serializer, "ai_indicator.update", payload.as_ref())
+            }
+            #[cfg(feature = "app")]
+            Self::AppUpdated(payload) => {
+                serialize_tagged(serializer, "app.updated", payload.as_ref())
+            }
             #[cfg(feature = "campaigns")]
             Self::CampaignCompleted(payload) => {
                 serialize_tagged(serializer, "campaign.completed", payload.as_ref())
@@ -1171,6 +1405,10 @@ impl serde::Serialize for Event {
             #[cfg(feature = "channels")]
             Self::ChannelHidden(payload) => {
                 serialize_tagged(serializer, "channel.hidden", payload.as_ref())
+            }
+            #[cfg(feature = "channels")]
+            Self::ChannelKicked(payload) => {
+                serialize_tagged(serializer, "channel.kicked", payload.as_ref())
             }
             #[cfg(feature = "channels")]
             Self::ChannelMaxStreakChanged(payload) => {
@@ -1233,6 +1471,10 @@ impl serde::Serialize for Event {
                 serialize_tagged(serializer, "member.updated", payload.as_ref())
             }
             #[cfg(feature = "channels")]
+            Self::MessageDelivered(payload) => {
+                serialize_tagged(serializer, "message.delivered", payload.as_ref())
+            }
+            #[cfg(feature = "channels")]
             Self::MessageRead(payload) => {
                 serialize_tagged(serializer, "message.read", payload.as_ref())
             }
@@ -1243,6 +1485,50 @@ impl serde::Serialize for Event {
                     "notification.added_to_channel",
                     payload.as_ref(),
                 )
+            }
+            #[cfg(feature = "channels")]
+            Self::NotificationChannelDeleted(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "notification.channel_deleted",
+                    payload.as_ref(),
+                )
+            }
+            #[cfg(feature = "channels")]
+            Self::NotificationChannelMutesUpdated(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "notification.channel_mutes_updated",
+                    payload.as_ref(),
+                )
+            }
+            #[cfg(feature = "channels")]
+            Self::NotificationChannelTruncated(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "notification.channel_truncated",
+                    payload.as_ref(),
+                )
+            }
+            #[cfg(feature = "channels")]
+            Self::NotificationInviteAccepted(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "notification.invite_accepted",
+                    payload.as_ref(),
+                )
+            }
+            #[cfg(feature = "channels")]
+            Self::NotificationInviteRejected(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "notification.invite_rejected",
+                    payload.as_ref(),
+                )
+            }
+            #[cfg(feature = "channels")]
+            Self::NotificationInvited(payload) => {
+                serialize_tagged(serializer, "notification.invited", payload.as_ref())
             }
             #[cfg(feature = "channels")]
             Self::NotificationMarkRead(payload) => {
@@ -1261,6 +1547,14 @@ impl serde::Serialize for Event {
                 serialize_tagged(
                     serializer,
                     "notification.message_new",
+                    payload.as_ref(),
+                )
+            }
+            #[cfg(feature = "channels")]
+            Self::NotificationMutesUpdated(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "notification.mutes_updated",
                     payload.as_ref(),
                 )
             }
@@ -1290,7 +1584,11 @@ impl serde::Serialize for Event {
             }
             #[cfg(feature = "drafts")]
             Self::DraftDeleted(payload) => {
-                serialize_tagged(serializer, "draft.deleted", payload)
+                serialize_tagged(serializer, "draft.deleted", payload.as_ref())
+            }
+            #[cfg(feature = "drafts")]
+            Self::DraftUpdated(payload) => {
+                serialize_tagged(serializer, "draft.updated", payload.as_ref())
             }
             #[cfg(feature = "exports")]
             Self::ExportBulkImageModerationError(payload) => {
@@ -1438,27 +1736,27 @@ impl serde::Serialize for Event {
             }
             #[cfg(feature = "polls")]
             Self::PollClosed(payload) => {
-                serialize_tagged(serializer, "poll.closed", payload)
+                serialize_tagged(serializer, "poll.closed", payload.as_ref())
             }
             #[cfg(feature = "polls")]
             Self::PollDeleted(payload) => {
-                serialize_tagged(serializer, "poll.deleted", payload)
+                serialize_tagged(serializer, "poll.deleted", payload.as_ref())
             }
             #[cfg(feature = "polls")]
             Self::PollUpdated(payload) => {
-                serialize_tagged(serializer, "poll.updated", payload)
+                serialize_tagged(serializer, "poll.updated", payload.as_ref())
             }
             #[cfg(feature = "polls")]
             Self::PollVoteCasted(payload) => {
-                serialize_tagged(serializer, "poll.vote_casted", payload)
+                serialize_tagged(serializer, "poll.vote_casted", payload.as_ref())
             }
             #[cfg(feature = "polls")]
             Self::PollVoteChanged(payload) => {
-                serialize_tagged(serializer, "poll.vote_changed", payload)
+                serialize_tagged(serializer, "poll.vote_changed", payload.as_ref())
             }
             #[cfg(feature = "polls")]
             Self::PollVoteRemoved(payload) => {
-                serialize_tagged(serializer, "poll.vote_removed", payload)
+                serialize_tagged(serializer, "poll.vote_removed", payload.as_ref())
             }
             #[cfg(feature = "reactions")]
             Self::ReactionDeleted(payload) => {
@@ -1562,7 +1860,7 @@ impl serde::Serialize for Event {
             }
             #[cfg(feature = "users")]
             Self::UserPresenceChanged(payload) => {
-                serialize_tagged(serializer, "user.presence.changed", payload)
+                serialize_tagged(serializer, "user.presence.changed", payload.as_ref())
             }
             Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
         }
@@ -1572,6 +1870,8 @@ impl serde::Serialize for Event {
 /// Writes a payload with its `type` key first.
 #[cfg(
     any(
+        feature = "ai_indicator",
+        feature = "app",
         feature = "campaigns",
         feature = "channels",
         feature = "drafts",
@@ -1624,6 +1924,26 @@ pub struct EventTypeInfo {
 /// Every event type the spec describes, in spec order.
 pub static EVENT_TYPES: &[EventTypeInfo] = &[
     EventTypeInfo {
+        event_type: "ai_indicator.clear",
+        client_side: true,
+        description: "An AI assistant is done in a channel and its indicator should go away.",
+    },
+    EventTypeInfo {
+        event_type: "ai_indicator.stop",
+        client_side: true,
+        description: "An AI assistant stopped writing its reply (for example because the user asked it to).",
+    },
+    EventTypeInfo {
+        event_type: "ai_indicator.update",
+        client_side: true,
+        description: "An AI assistant changed state while writing a reply to a message.",
+    },
+    EventTypeInfo {
+        event_type: "app.updated",
+        client_side: true,
+        description: "The app's settings changed; sent to the connections of the app's users.",
+    },
+    EventTypeInfo {
         event_type: "campaign.completed",
         client_side: false,
         description: "A campaign finished sending its messages.",
@@ -1652,6 +1972,11 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
         event_type: "channel.hidden",
         client_side: true,
         description: "A channel was hidden for a user.",
+    },
+    EventTypeInfo {
+        event_type: "channel.kicked",
+        client_side: true,
+        description: "The user was removed from a channel they watch; sent to that user's connections.",
     },
     EventTypeInfo {
         event_type: "channel.max_streak_changed",
@@ -1714,6 +2039,11 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
         description: "A channel member was updated.",
     },
     EventTypeInfo {
+        event_type: "message.delivered",
+        client_side: true,
+        description: "A member's device received the channel's messages up to a given one (delivery receipts).",
+    },
+    EventTypeInfo {
         event_type: "message.read",
         client_side: true,
         description: "A user marked a channel or thread as read.",
@@ -1722,6 +2052,36 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
         event_type: "notification.added_to_channel",
         client_side: true,
         description: "The user was added to a channel; sent to the user's connections, watching or not.",
+    },
+    EventTypeInfo {
+        event_type: "notification.channel_deleted",
+        client_side: true,
+        description: "A channel the user is a member of was deleted.",
+    },
+    EventTypeInfo {
+        event_type: "notification.channel_mutes_updated",
+        client_side: true,
+        description: "The user muted or unmuted a channel; carries the user's new list of channel mutes.",
+    },
+    EventTypeInfo {
+        event_type: "notification.channel_truncated",
+        client_side: true,
+        description: "A channel the user is a member of was truncated.",
+    },
+    EventTypeInfo {
+        event_type: "notification.invite_accepted",
+        client_side: true,
+        description: "The user accepted an invitation to a channel.",
+    },
+    EventTypeInfo {
+        event_type: "notification.invite_rejected",
+        client_side: true,
+        description: "The user declined an invitation to a channel.",
+    },
+    EventTypeInfo {
+        event_type: "notification.invited",
+        client_side: true,
+        description: "The user was invited to a channel.",
     },
     EventTypeInfo {
         event_type: "notification.mark_read",
@@ -1737,6 +2097,11 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
         event_type: "notification.message_new",
         client_side: true,
         description: "A new message in a channel the user is a member of but does not watch on this connection.",
+    },
+    EventTypeInfo {
+        event_type: "notification.mutes_updated",
+        client_side: true,
+        description: "The user muted or unmuted another user; carries the user's new list of mutes.",
     },
     EventTypeInfo {
         event_type: "notification.removed_from_channel",
@@ -1767,6 +2132,11 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
         event_type: "draft.deleted",
         client_side: true,
         description: "A user's draft message was deleted.",
+    },
+    EventTypeInfo {
+        event_type: "draft.updated",
+        client_side: true,
+        description: "A user's draft in a channel or thread was created or changed.",
     },
     EventTypeInfo {
         event_type: "export.bulk_image_moderation.error",

@@ -15,6 +15,9 @@ pub mod models {
     //! Request, response and event payload types of every API area, and the query
     //! parameters of each operation.
 
+    #[cfg(feature = "ai_indicator")]
+    pub use super::api::ai_indicator::*;
+
     #[cfg(feature = "app")]
     pub use super::api::app::*;
 
@@ -58,6 +61,9 @@ pub mod models {
 
     #[cfg(feature = "polls")]
     pub use super::api::polls::*;
+
+    #[cfg(feature = "predefined_filters")]
+    pub use super::api::predefined_filters::*;
 
     #[cfg(feature = "push")]
     pub use super::api::push::*;

@@ -7,8 +7,8 @@
 
 use crate::{Method, OperationInfo, Permission};
 
-/// The version of Stream's API these operations describe (`v235.16.3`).
-pub const API_VERSION: &str = "v235.16.3";
+/// The version of Stream's API these operations describe (`v236.0.4`).
+pub const API_VERSION: &str = "v236.0.4";
 
 /// `GET /app`: Get App Settings.
 pub static GET_APP: OperationInfo = OperationInfo {
@@ -385,6 +385,21 @@ pub static GROUPED_QUERY_CHANNELS: OperationInfo = OperationInfo {
     deprecated: false,
 };
 
+/// `GET /channels/{type}/{id}/pinned_messages`: Get pinned messages.
+pub static GET_PINNED_MESSAGES: OperationInfo = OperationInfo {
+    name: "GetPinnedMessages",
+    summary: "Get pinned messages",
+    method: Method::Get,
+    path: "/channels/{type}/{id}/pinned_messages",
+    success_status: 200,
+    server_side_only: false,
+    client_side_only: false,
+    connection_id_param: None,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
 /// `POST /channels/{type}/{id}/query`: Get or create channel.
 pub static GET_OR_CREATE_CHANNEL: OperationInfo = OperationInfo {
     name: "GetOrCreateChannel",
@@ -697,6 +712,21 @@ pub static UNREAD_COUNTS_BATCH: OperationInfo = OperationInfo {
     deprecated: false,
 };
 
+/// `POST /sync`: Sync.
+pub static SYNC: OperationInfo = OperationInfo {
+    name: "Sync",
+    summary: "Sync",
+    method: Method::Post,
+    path: "/sync",
+    success_status: 201,
+    server_side_only: false,
+    client_side_only: true,
+    connection_id_param: Some("connection_id"),
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
 /// `GET /commands`: List commands.
 pub static LIST_COMMANDS: OperationInfo = OperationInfo {
     name: "ListCommands",
@@ -783,6 +813,21 @@ pub static GET_DRAFT: OperationInfo = OperationInfo {
     client_side_only: false,
     connection_id_param: None,
     events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /channels/{type}/{id}/draft`: Create a draft.
+pub static CREATE_DRAFT: OperationInfo = OperationInfo {
+    name: "CreateDraft",
+    summary: "Create a draft",
+    method: Method::Post,
+    path: "/channels/{type}/{id}/draft",
+    success_status: 201,
+    server_side_only: false,
+    client_side_only: true,
+    connection_id_param: None,
+    events: &["draft.updated"],
     permissions: &[],
     deprecated: false,
 };
@@ -1754,6 +1799,81 @@ pub static QUERY_POLL_VOTES: OperationInfo = OperationInfo {
     deprecated: false,
 };
 
+/// `GET /predefined_filters`: Get predefined filters.
+pub static GET_PREDEFINED_FILTERS: OperationInfo = OperationInfo {
+    name: "GetPredefinedFilters",
+    summary: "Get predefined filters",
+    method: Method::Get,
+    path: "/predefined_filters",
+    success_status: 200,
+    server_side_only: true,
+    client_side_only: false,
+    connection_id_param: None,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /predefined_filters`: Create predefined filter.
+pub static CREATE_PREDEFINED_FILTER: OperationInfo = OperationInfo {
+    name: "CreatePredefinedFilter",
+    summary: "Create predefined filter",
+    method: Method::Post,
+    path: "/predefined_filters",
+    success_status: 201,
+    server_side_only: true,
+    client_side_only: false,
+    connection_id_param: None,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /predefined_filters/{name}`: Get predefined filter.
+pub static GET_PREDEFINED_FILTER: OperationInfo = OperationInfo {
+    name: "GetPredefinedFilter",
+    summary: "Get predefined filter",
+    method: Method::Get,
+    path: "/predefined_filters/{name}",
+    success_status: 200,
+    server_side_only: true,
+    client_side_only: false,
+    connection_id_param: None,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `PUT /predefined_filters/{name}`: Update predefined filter.
+pub static UPDATE_PREDEFINED_FILTER: OperationInfo = OperationInfo {
+    name: "UpdatePredefinedFilter",
+    summary: "Update predefined filter",
+    method: Method::Put,
+    path: "/predefined_filters/{name}",
+    success_status: 201,
+    server_side_only: true,
+    client_side_only: false,
+    connection_id_param: None,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `DELETE /predefined_filters/{name}`: Delete predefined filter.
+pub static DELETE_PREDEFINED_FILTER: OperationInfo = OperationInfo {
+    name: "DeletePredefinedFilter",
+    summary: "Delete predefined filter",
+    method: Method::Delete,
+    path: "/predefined_filters/{name}",
+    success_status: 200,
+    server_side_only: true,
+    client_side_only: false,
+    connection_id_param: None,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
 /// `GET /devices`: List devices.
 pub static LIST_DEVICES: OperationInfo = OperationInfo {
     name: "ListDevices",
@@ -2129,11 +2249,56 @@ pub static LIST_PERMISSIONS: OperationInfo = OperationInfo {
     deprecated: false,
 };
 
+/// `POST /permissions`: Create permission.
+pub static CREATE_PERMISSION: OperationInfo = OperationInfo {
+    name: "CreatePermission",
+    summary: "Create permission",
+    method: Method::Post,
+    path: "/permissions",
+    success_status: 201,
+    server_side_only: true,
+    client_side_only: false,
+    connection_id_param: None,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
 /// `GET /permissions/{id}`: Get permission.
 pub static GET_PERMISSION: OperationInfo = OperationInfo {
     name: "GetPermission",
     summary: "Get permission",
     method: Method::Get,
+    path: "/permissions/{id}",
+    success_status: 200,
+    server_side_only: true,
+    client_side_only: false,
+    connection_id_param: None,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `PUT /permissions/{id}`: Update permission.
+pub static UPDATE_PERMISSION: OperationInfo = OperationInfo {
+    name: "UpdatePermission",
+    summary: "Update permission",
+    method: Method::Put,
+    path: "/permissions/{id}",
+    success_status: 201,
+    server_side_only: true,
+    client_side_only: false,
+    connection_id_param: None,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `DELETE /permissions/{id}`: Delete permission.
+pub static DELETE_PERMISSION: OperationInfo = OperationInfo {
+    name: "DeletePermission",
+    summary: "Delete permission",
+    method: Method::Delete,
     path: "/permissions/{id}",
     success_status: 200,
     server_side_only: true,
@@ -2891,6 +3056,7 @@ pub static ALL: &[&OperationInfo] = &[
     &DELETE_CHANNEL_TYPE,
     &QUERY_CHANNELS,
     &GROUPED_QUERY_CHANNELS,
+    &GET_PINNED_MESSAGES,
     &GET_OR_CREATE_CHANNEL,
     &GET_OR_CREATE_DISTINCT_CHANNEL,
     &GET_CHANNEL,
@@ -2910,12 +3076,14 @@ pub static ALL: &[&OperationInfo] = &[
     &MARK_DELIVERED,
     &UNREAD_COUNTS,
     &UNREAD_COUNTS_BATCH,
+    &SYNC,
     &LIST_COMMANDS,
     &CREATE_COMMAND,
     &GET_COMMAND,
     &UPDATE_COMMAND,
     &DELETE_COMMAND,
     &GET_DRAFT,
+    &CREATE_DRAFT,
     &DELETE_DRAFT,
     &QUERY_DRAFTS,
     &EXPORT_CHANNELS,
@@ -2980,6 +3148,11 @@ pub static ALL: &[&OperationInfo] = &[
     &CAST_POLL_VOTE,
     &DELETE_POLL_VOTE,
     &QUERY_POLL_VOTES,
+    &GET_PREDEFINED_FILTERS,
+    &CREATE_PREDEFINED_FILTER,
+    &GET_PREDEFINED_FILTER,
+    &UPDATE_PREDEFINED_FILTER,
+    &DELETE_PREDEFINED_FILTER,
     &LIST_DEVICES,
     &CREATE_DEVICE,
     &DELETE_DEVICE,
@@ -3005,7 +3178,10 @@ pub static ALL: &[&OperationInfo] = &[
     &DELETE_RETENTION_POLICY,
     &GET_RETENTION_POLICY_RUNS,
     &LIST_PERMISSIONS,
+    &CREATE_PERMISSION,
     &GET_PERMISSION,
+    &UPDATE_PERMISSION,
+    &DELETE_PERMISSION,
     &LIST_ROLES,
     &CREATE_ROLE,
     &SEARCH_ROLES,

@@ -1011,6 +1011,10 @@ pub struct QueryTeamUsageStatsRequest {
     pub limit: Option<i32>,
     /// Cursor of the next page.
     pub next: Option<String>,
+    /// Only the usage of this team.
+    ///
+    /// At most 128 characters.
+    pub team: Option<String>,
 }
 
 /// A page of team usage statistics.
@@ -2255,6 +2259,8 @@ pub struct ChannelConfig {
     pub shared_locations: bool,
     /// Whether the messages of channels are counted.
     pub count_messages: bool,
+    /// How long the channel type keeps messages before deleting them (its retention setting, as text).
+    pub message_retention: String,
     /// Maximum number of characters in a message.
     ///
     /// At most 20000.
@@ -2315,6 +2321,7 @@ impl ChannelConfig {
         user_message_reminders: bool,
         shared_locations: bool,
         count_messages: bool,
+        message_retention: impl Into<String>,
         max_message_length: i32,
         automod: Automod,
         automod_behavior: AutomodBehavior,
@@ -2344,6 +2351,7 @@ impl ChannelConfig {
             user_message_reminders,
             shared_locations,
             count_messages,
+            message_retention: message_retention.into(),
             max_message_length,
             automod,
             automod_behavior,
@@ -4568,6 +4576,63 @@ impl<'de> serde::Deserialize<'de> for IngressVideoLayerCodec {
 impl crate::request::QueryValue for IngressVideoLayerCodec {
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
+    }
+}
+
+/// The app settings that a client-side app needs, as sent in `app.updated`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AppEventResponse {
+    /// Name of the app.
+    pub name: String,
+    /// URLs in messages are enriched in the background, after the message is sent.
+    pub async_url_enrich_enabled: Option<bool>,
+    /// Messages are translated automatically.
+    pub auto_translation_enabled: bool,
+    /// Which files users may upload.
+    pub file_upload_config: Option<FileUploadConfig>,
+    /// Which images users may upload.
+    pub image_upload_config: Option<FileUploadConfig>,
+}
+
+impl AppEventResponse {
+    /// Creates a `AppEventResponse` from its required fields; the optional ones are `None`.
+    pub fn new(name: impl Into<String>, auto_translation_enabled: bool) -> Self {
+        Self {
+            name: name.into(),
+            async_url_enrich_enabled: None,
+            auto_translation_enabled,
+            file_upload_config: None,
+            image_upload_config: None,
+        }
+    }
+}
+
+/// Tells a user's connections that the app's settings changed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppUpdatedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The app settings after the change.
+    pub app: AppEventResponse,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AppUpdatedEvent {
+    /// Creates a `AppUpdatedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        app: AppEventResponse,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            app,
+            custom: serde_json::Map::new(),
+        }
     }
 }
 

@@ -1069,21 +1069,21 @@ pub enum QueryCampaignsFilter {}
 impl QueryCampaignsFilter {
     /// `created_at` (datetime): Created at.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn created_at() -> crate::filter::Field<query_campaigns_filter::CreatedAt> {
         crate::filter::Field::documented()
     }
 
     /// `id` (string): Id.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn id() -> crate::filter::Field<query_campaigns_filter::Id> {
         crate::filter::Field::documented()
     }
 
     /// `name` (string): Name.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn name() -> crate::filter::Field<query_campaigns_filter::Name> {
         crate::filter::Field::documented()
     }
@@ -1097,21 +1097,21 @@ impl QueryCampaignsFilter {
 
     /// `sender_id` (string): Sender id.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn sender_id() -> crate::filter::Field<query_campaigns_filter::SenderId> {
         crate::filter::Field::documented()
     }
 
     /// `status` (string): Status.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn status() -> crate::filter::Field<query_campaigns_filter::Status> {
         crate::filter::Field::documented()
     }
 
     /// `updated_at` (datetime): Updated at.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn updated_at() -> crate::filter::Field<query_campaigns_filter::UpdatedAt> {
         crate::filter::Field::documented()
     }
@@ -1129,9 +1129,7 @@ pub mod query_campaigns_filter {
     }
 
     impl crate::filter::ops::Eq for CreatedAt {}
-    impl crate::filter::ops::Ne for CreatedAt {}
     impl crate::filter::ops::In for CreatedAt {}
-    impl crate::filter::ops::Nin for CreatedAt {}
     impl crate::filter::ops::Gt for CreatedAt {}
     impl crate::filter::ops::Gte for CreatedAt {}
     impl crate::filter::ops::Lt for CreatedAt {}
@@ -1147,9 +1145,7 @@ pub mod query_campaigns_filter {
     }
 
     impl crate::filter::ops::Eq for Id {}
-    impl crate::filter::ops::Ne for Id {}
     impl crate::filter::ops::In for Id {}
-    impl crate::filter::ops::Nin for Id {}
     impl crate::filter::ops::Gt for Id {}
     impl crate::filter::ops::Gte for Id {}
     impl crate::filter::ops::Lt for Id {}
@@ -1165,9 +1161,7 @@ pub mod query_campaigns_filter {
     }
 
     impl crate::filter::ops::Eq for Name {}
-    impl crate::filter::ops::Ne for Name {}
     impl crate::filter::ops::In for Name {}
-    impl crate::filter::ops::Nin for Name {}
     impl crate::filter::ops::Gt for Name {}
     impl crate::filter::ops::Gte for Name {}
     impl crate::filter::ops::Lt for Name {}
@@ -1195,9 +1189,7 @@ pub mod query_campaigns_filter {
     }
 
     impl crate::filter::ops::Eq for SenderId {}
-    impl crate::filter::ops::Ne for SenderId {}
     impl crate::filter::ops::In for SenderId {}
-    impl crate::filter::ops::Nin for SenderId {}
     impl crate::filter::ops::Gt for SenderId {}
     impl crate::filter::ops::Gte for SenderId {}
     impl crate::filter::ops::Lt for SenderId {}
@@ -1213,9 +1205,7 @@ pub mod query_campaigns_filter {
     }
 
     impl crate::filter::ops::Eq for Status {}
-    impl crate::filter::ops::Ne for Status {}
     impl crate::filter::ops::In for Status {}
-    impl crate::filter::ops::Nin for Status {}
     impl crate::filter::ops::Gt for Status {}
     impl crate::filter::ops::Gte for Status {}
     impl crate::filter::ops::Lt for Status {}
@@ -1231,9 +1221,7 @@ pub mod query_campaigns_filter {
     }
 
     impl crate::filter::ops::Eq for UpdatedAt {}
-    impl crate::filter::ops::Ne for UpdatedAt {}
     impl crate::filter::ops::In for UpdatedAt {}
-    impl crate::filter::ops::Nin for UpdatedAt {}
     impl crate::filter::ops::Gt for UpdatedAt {}
     impl crate::filter::ops::Gte for UpdatedAt {}
     impl crate::filter::ops::Lt for UpdatedAt {}

@@ -485,6 +485,8 @@ pub struct CreateChannelTypeResponse {
     pub shared_locations: bool,
     /// Channels keep a message count.
     pub count_messages: bool,
+    /// How long the channel type keeps messages before deleting them (its retention setting, as text).
+    pub message_retention: String,
     /// Longest message allowed, in characters.
     ///
     /// At most 20000.
@@ -551,6 +553,7 @@ impl CreateChannelTypeResponse {
         user_message_reminders: bool,
         shared_locations: bool,
         count_messages: bool,
+        message_retention: impl Into<String>,
         max_message_length: i32,
         automod: Automod,
         automod_behavior: AutomodBehavior,
@@ -583,6 +586,7 @@ impl CreateChannelTypeResponse {
             user_message_reminders,
             shared_locations,
             count_messages,
+            message_retention: message_retention.into(),
             max_message_length,
             automod,
             automod_behavior,
@@ -657,6 +661,8 @@ pub struct GetChannelTypeResponse {
     pub shared_locations: bool,
     /// Channels keep a message count.
     pub count_messages: bool,
+    /// How long the channel type keeps messages before deleting them (its retention setting, as text).
+    pub message_retention: String,
     /// Longest message allowed, in characters.
     ///
     /// At most 20000.
@@ -719,6 +725,7 @@ impl GetChannelTypeResponse {
         user_message_reminders: bool,
         shared_locations: bool,
         count_messages: bool,
+        message_retention: impl Into<String>,
         max_message_length: i32,
         automod: Automod,
         automod_behavior: AutomodBehavior,
@@ -751,6 +758,7 @@ impl GetChannelTypeResponse {
             user_message_reminders,
             shared_locations,
             count_messages,
+            message_retention: message_retention.into(),
             max_message_length,
             automod,
             automod_behavior,
@@ -821,6 +829,8 @@ pub struct UpdateChannelTypeRequest {
     pub shared_locations: Option<bool>,
     /// Channels keep a message count.
     pub count_messages: Option<bool>,
+    /// How long the channel type keeps messages before deleting them (its retention setting, as text).
+    pub message_retention: Option<String>,
     /// Longest message allowed, in characters. Optional: the service applies partial updates; Stream's docs mark it required.
     ///
     /// At most 20000.
@@ -1016,6 +1026,13 @@ impl UpdateChannelTypeRequest {
         self
     }
 
+    /// Sets `message_retention` to `Some(message_retention)`: How long the channel type keeps messages before deleting them (its retention setting, as text).
+    #[must_use]
+    pub fn message_retention(mut self, message_retention: impl Into<String>) -> Self {
+        self.message_retention = Some(message_retention.into());
+        self
+    }
+
     /// Sets `max_message_length` to `Some(max_message_length)`: Longest message allowed, in characters. Optional: the service applies partial updates; Stream's docs mark it required.
     ///
     /// At most 20000.
@@ -1155,6 +1172,8 @@ pub struct UpdateChannelTypeResponse {
     pub shared_locations: bool,
     /// Channels keep a message count.
     pub count_messages: bool,
+    /// How long the channel type keeps messages before deleting them (its retention setting, as text).
+    pub message_retention: String,
     /// Longest message allowed, in characters.
     ///
     /// At most 20000.
@@ -1219,6 +1238,7 @@ impl UpdateChannelTypeResponse {
         user_message_reminders: bool,
         shared_locations: bool,
         count_messages: bool,
+        message_retention: impl Into<String>,
         max_message_length: i32,
         automod: Automod,
         automod_behavior: AutomodBehavior,
@@ -1251,6 +1271,7 @@ impl UpdateChannelTypeResponse {
             user_message_reminders,
             shared_locations,
             count_messages,
+            message_retention: message_retention.into(),
             max_message_length,
             automod,
             automod_behavior,
@@ -1323,6 +1344,8 @@ pub struct ChannelTypeConfig {
     pub shared_locations: bool,
     /// Channels keep a message count.
     pub count_messages: bool,
+    /// How long the channel type keeps messages before deleting them (its retention setting, as text).
+    pub message_retention: String,
     /// Longest message allowed, in characters.
     ///
     /// At most 20000.
@@ -1383,6 +1406,7 @@ impl ChannelTypeConfig {
         user_message_reminders: bool,
         shared_locations: bool,
         count_messages: bool,
+        message_retention: impl Into<String>,
         max_message_length: i32,
         automod: Automod,
         automod_behavior: AutomodBehavior,
@@ -1414,6 +1438,7 @@ impl ChannelTypeConfig {
             user_message_reminders,
             shared_locations,
             count_messages,
+            message_retention: message_retention.into(),
             max_message_length,
             automod,
             automod_behavior,
@@ -1722,6 +1747,8 @@ pub struct ChannelConfigWithInfo {
     pub shared_locations: bool,
     /// Channels keep a message count.
     pub count_messages: bool,
+    /// How long the channel type keeps messages before deleting them (its retention setting, as text).
+    pub message_retention: String,
     /// Longest message allowed, in characters.
     ///
     /// At most 20000.
@@ -1782,6 +1809,7 @@ impl ChannelConfigWithInfo {
         user_message_reminders: bool,
         shared_locations: bool,
         count_messages: bool,
+        message_retention: impl Into<String>,
         max_message_length: i32,
         automod: Automod,
         automod_behavior: AutomodBehavior,
@@ -1811,6 +1839,7 @@ impl ChannelConfigWithInfo {
             user_message_reminders,
             shared_locations,
             count_messages,
+            message_retention: message_retention.into(),
             max_message_length,
             automod,
             automod_behavior,

@@ -272,6 +272,25 @@ impl GroupedQueryChannelsResponse {
     }
 }
 
+/// A page of pinned messages.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetPinnedMessagesResponse {
+    /// The pinned messages.
+    pub messages: Vec<MessageResponse>,
+    /// Time the server took to handle the request.
+    pub duration: String,
+}
+
+impl GetPinnedMessagesResponse {
+    /// Creates a `GetPinnedMessagesResponse` from its required fields; the optional ones are `None`.
+    pub fn new(messages: Vec<MessageResponse>, duration: impl Into<String>) -> Self {
+        Self {
+            messages,
+            duration: duration.into(),
+        }
+    }
+}
+
 /// What to create or update and which state to return when getting a channel.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelGetOrCreateRequest {
@@ -1210,6 +1229,49 @@ impl UnreadCountsBatchResponse {
     }
 }
 
+/// Which channels to catch up on, and since when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncRequest {
+    /// CIDs of the channels (`type:id`).
+    ///
+    /// Between 1 and 255 items.
+    pub channel_cids: Vec<String>,
+    /// When the app last had the channels' events; older events are not returned.
+    pub last_sync_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl SyncRequest {
+    /// Creates a `SyncRequest` from its required fields; the optional ones are `None`.
+    pub fn new(
+        channel_cids: Vec<String>,
+        last_sync_at: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self { channel_cids, last_sync_at }
+    }
+}
+
+/// The events the app missed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SyncResponse {
+    /// The missed events, oldest first.
+    pub events: Vec<WsEvent>,
+    /// CIDs of the requested channels the user can no longer read, with `with_inaccessible_cids`.
+    pub inaccessible_cids: Option<Vec<String>>,
+    /// Time the server took to handle the request.
+    pub duration: String,
+}
+
+impl SyncResponse {
+    /// Creates a `SyncResponse` from its required fields; the optional ones are `None`.
+    pub fn new(events: Vec<WsEvent>, duration: impl Into<String>) -> Self {
+        Self {
+            events,
+            inaccessible_cids: None,
+            duration: duration.into(),
+        }
+    }
+}
+
 /// Describes a batch update of channels that finished.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChannelBatchCompletedEvent {
@@ -1508,6 +1570,50 @@ impl ChannelHiddenEvent {
             channel,
             user: None,
             clear_history,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Tells a user that they were removed from a channel they watch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelKickedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    pub cid: Option<String>,
+    /// Team of the channel.
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    pub channel_id: Option<String>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChannelKickedEvent {
+    /// Creates a `ChannelKickedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
             custom: serde_json::Map::new(),
         }
     }
@@ -1974,6 +2080,62 @@ impl MemberUpdatedEvent {
     }
 }
 
+/// Tells a channel's watchers how far a member's messages were delivered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageDeliveredEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    pub cid: Option<String>,
+    /// Team of the channel.
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    pub channel_id: Option<String>,
+    /// The member whose device received the messages.
+    pub user: Option<UserResponseCommonFields>,
+    /// The channel.
+    pub channel: Option<ChannelResponse>,
+    /// ID of the last message delivered to the member.
+    pub last_delivered_message_id: Option<String>,
+    /// When that message was delivered.
+    pub last_delivered_at: Option<String>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl MessageDeliveredEvent {
+    /// Creates a `MessageDeliveredEvent` from its required fields; the optional ones are `None`.
+    pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            user: None,
+            channel: None,
+            last_delivered_message_id: None,
+            last_delivered_at: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
 /// Sent when a user marks a channel or thread as read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MessageReadEvent {
@@ -2079,6 +2241,333 @@ impl NotificationAddedToChannelEvent {
             channel_id: None,
             channel,
             member,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Tells a member that a channel was deleted, with their new unread counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationChannelDeletedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    pub cid: Option<String>,
+    /// Team of the channel.
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    pub channel_id: Option<String>,
+    /// The deleted channel.
+    pub channel: ChannelResponse,
+    /// Number of unread messages in the channel for the recipient.
+    pub unread_count: Option<i32>,
+    /// Number of unread messages in all channels for the recipient.
+    pub total_unread_count: Option<i32>,
+    /// Number of channels with unread messages for the recipient.
+    pub unread_channels: Option<i32>,
+    /// Numbers of channels with unread messages for the recipient, by group.
+    pub grouped_unread_channels: Option<std::collections::BTreeMap<String, i32>>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl NotificationChannelDeletedEvent {
+    /// Creates a `NotificationChannelDeletedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        channel: ChannelResponse,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            channel,
+            unread_count: None,
+            total_unread_count: None,
+            unread_channels: None,
+            grouped_unread_channels: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Tells a user's connections that their channel mutes changed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationChannelMutesUpdatedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The user, with the new `channel_mutes`.
+    pub me: OwnUserResponse,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl NotificationChannelMutesUpdatedEvent {
+    /// Creates a `NotificationChannelMutesUpdatedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(created_at: chrono::DateTime<chrono::Utc>, me: OwnUserResponse) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            me,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Tells a member that a channel was truncated, with their new unread counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationChannelTruncatedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    pub cid: Option<String>,
+    /// Team of the channel.
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    pub channel_id: Option<String>,
+    /// The truncated channel.
+    pub channel: ChannelResponse,
+    /// ID of the system message posted after truncating.
+    pub message_id: Option<String>,
+    /// The system message posted after truncating.
+    pub message: Option<MessageResponse>,
+    /// Number of unread messages in the channel for the recipient.
+    pub unread_count: Option<i32>,
+    /// Number of unread messages in all channels for the recipient.
+    pub total_unread_count: Option<i32>,
+    /// Number of channels with unread messages for the recipient.
+    pub unread_channels: Option<i32>,
+    /// Numbers of channels with unread messages for the recipient, by group.
+    pub grouped_unread_channels: Option<std::collections::BTreeMap<String, i32>>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl NotificationChannelTruncatedEvent {
+    /// Creates a `NotificationChannelTruncatedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        channel: ChannelResponse,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            channel,
+            message_id: None,
+            message: None,
+            unread_count: None,
+            total_unread_count: None,
+            unread_channels: None,
+            grouped_unread_channels: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Tells a user that their acceptance of a channel invitation took effect.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationInviteAcceptedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    pub cid: Option<String>,
+    /// Team of the channel.
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    pub channel_id: Option<String>,
+    /// The channel.
+    pub channel: ChannelResponse,
+    /// The user who accepted.
+    pub user: Option<UserResponseCommonFields>,
+    /// The membership after accepting.
+    pub member: ChannelMemberResponse,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl NotificationInviteAcceptedEvent {
+    /// Creates a `NotificationInviteAcceptedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        channel: ChannelResponse,
+        member: ChannelMemberResponse,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            channel,
+            user: None,
+            member,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Tells a user that their refusal of a channel invitation took effect.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationInviteRejectedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    pub cid: Option<String>,
+    /// Team of the channel.
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    pub channel_id: Option<String>,
+    /// The channel.
+    pub channel: ChannelResponse,
+    /// The user who declined.
+    pub user: Option<UserResponseCommonFields>,
+    /// The membership after declining.
+    pub member: ChannelMemberResponse,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl NotificationInviteRejectedEvent {
+    /// Creates a `NotificationInviteRejectedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        channel: ChannelResponse,
+        member: ChannelMemberResponse,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            channel,
+            user: None,
+            member,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Tells a user that they were invited to a channel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationInvitedEvent {
+    /// The invited membership, pending until the user accepts or declines.
+    pub member: ChannelMemberResponse,
+    /// The invited user.
+    pub user: Option<UserResponseCommonFields>,
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    pub cid: Option<String>,
+    /// Team of the channel.
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    pub channel_id: Option<String>,
+    /// The channel.
+    pub channel: ChannelResponse,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl NotificationInvitedEvent {
+    /// Creates a `NotificationInvitedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        member: ChannelMemberResponse,
+        created_at: chrono::DateTime<chrono::Utc>,
+        channel: ChannelResponse,
+    ) -> Self {
+        Self {
+            member,
+            user: None,
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            channel,
             custom: serde_json::Map::new(),
         }
     }
@@ -2244,6 +2733,32 @@ impl NotificationMarkUnreadEvent {
             grouped_unread_channels: None,
             unread_threads: None,
             unread_thread_messages: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Tells a user's connections that their user mutes changed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationMutesUpdatedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The user, with the new `mutes`.
+    pub me: OwnUserResponse,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl NotificationMutesUpdatedEvent {
+    /// Creates a `NotificationMutesUpdatedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(created_at: chrono::DateTime<chrono::Utc>, me: OwnUserResponse) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            me,
             custom: serde_json::Map::new(),
         }
     }
@@ -4457,28 +4972,28 @@ impl QueryChannelsFilter {
 
     /// `cid` (string): Cid.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn cid() -> crate::filter::Field<query_channels_filter::Cid> {
         crate::filter::Field::documented()
     }
 
     /// `created_at` (datetime): Created at.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn created_at() -> crate::filter::Field<query_channels_filter::CreatedAt> {
         crate::filter::Field::documented()
     }
 
     /// `created_by_id` (string): Created by id.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn created_by_id() -> crate::filter::Field<query_channels_filter::CreatedById> {
         crate::filter::Field::documented()
     }
 
     /// A custom-data field named `name` (the explicit escape hatch for fields the API does not document). Custom.
     ///
-    /// Operators: `$eq`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`, `$contains`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`, `$contains`.
     pub fn custom(
         name: impl Into<std::borrow::Cow<'static, str>>,
     ) -> crate::filter::Field<query_channels_filter::Custom> {
@@ -4508,7 +5023,7 @@ impl QueryChannelsFilter {
 
     /// `frozen` (bool): Frozen.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$exists`.
     pub fn frozen() -> crate::filter::Field<query_channels_filter::Frozen> {
         crate::filter::Field::documented()
     }
@@ -4529,7 +5044,7 @@ impl QueryChannelsFilter {
 
     /// `id` (string): Id.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn id() -> crate::filter::Field<query_channels_filter::Id> {
         crate::filter::Field::documented()
     }
@@ -4550,7 +5065,7 @@ impl QueryChannelsFilter {
 
     /// `last_message_at` (datetime): Last message at.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn last_message_at() -> crate::filter::Field<
         query_channels_filter::LastMessageAt,
     > {
@@ -4559,14 +5074,14 @@ impl QueryChannelsFilter {
 
     /// `last_updated` (datetime): Last updated.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn last_updated() -> crate::filter::Field<query_channels_filter::LastUpdated> {
         crate::filter::Field::documented()
     }
 
     /// `member.user.name` (string): Member user name.
     ///
-    /// Operators: `$eq`, `$ne`, `$autocomplete`.
+    /// Operators: `$eq`, `$autocomplete`.
     pub fn member_user_name() -> crate::filter::Field<
         query_channels_filter::MemberUserName,
     > {
@@ -4575,21 +5090,21 @@ impl QueryChannelsFilter {
 
     /// `member_count` (number): Member count.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn member_count() -> crate::filter::Field<query_channels_filter::MemberCount> {
         crate::filter::Field::documented()
     }
 
     /// `members` (string): Members.
     ///
-    /// Operators: `$eq`, `$in`, `$nin`.
+    /// Operators: `$eq`, `$in`.
     pub fn members() -> crate::filter::Field<query_channels_filter::Members> {
         crate::filter::Field::documented()
     }
 
     /// `message_count` (number): Message count.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn message_count() -> crate::filter::Field<query_channels_filter::MessageCount> {
         crate::filter::Field::documented()
     }
@@ -4603,7 +5118,7 @@ impl QueryChannelsFilter {
 
     /// `name` (string): Name.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`.
     pub fn name() -> crate::filter::Field<query_channels_filter::Name> {
         crate::filter::Field::documented()
     }
@@ -4617,21 +5132,21 @@ impl QueryChannelsFilter {
 
     /// `team` (string): Team.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn team() -> crate::filter::Field<query_channels_filter::Team> {
         crate::filter::Field::documented()
     }
 
     /// `type` (string): Type.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn type_() -> crate::filter::Field<query_channels_filter::Type> {
         crate::filter::Field::documented()
     }
 
     /// `updated_at` (datetime): Updated at.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn updated_at() -> crate::filter::Field<query_channels_filter::UpdatedAt> {
         crate::filter::Field::documented()
     }
@@ -4690,9 +5205,7 @@ pub mod query_channels_filter {
     }
 
     impl crate::filter::ops::Eq for Cid {}
-    impl crate::filter::ops::Ne for Cid {}
     impl crate::filter::ops::In for Cid {}
-    impl crate::filter::ops::Nin for Cid {}
     impl crate::filter::ops::Gt for Cid {}
     impl crate::filter::ops::Gte for Cid {}
     impl crate::filter::ops::Lt for Cid {}
@@ -4708,9 +5221,7 @@ pub mod query_channels_filter {
     }
 
     impl crate::filter::ops::Eq for CreatedAt {}
-    impl crate::filter::ops::Ne for CreatedAt {}
     impl crate::filter::ops::In for CreatedAt {}
-    impl crate::filter::ops::Nin for CreatedAt {}
     impl crate::filter::ops::Gt for CreatedAt {}
     impl crate::filter::ops::Gte for CreatedAt {}
     impl crate::filter::ops::Lt for CreatedAt {}
@@ -4726,9 +5237,7 @@ pub mod query_channels_filter {
     }
 
     impl crate::filter::ops::Eq for CreatedById {}
-    impl crate::filter::ops::Ne for CreatedById {}
     impl crate::filter::ops::In for CreatedById {}
-    impl crate::filter::ops::Nin for CreatedById {}
     impl crate::filter::ops::Gt for CreatedById {}
     impl crate::filter::ops::Gte for CreatedById {}
     impl crate::filter::ops::Lt for CreatedById {}
@@ -4745,7 +5254,6 @@ pub mod query_channels_filter {
 
     impl crate::filter::ops::Eq for Custom {}
     impl crate::filter::ops::In for Custom {}
-    impl crate::filter::ops::Nin for Custom {}
     impl crate::filter::ops::Gt for Custom {}
     impl crate::filter::ops::Gte for Custom {}
     impl crate::filter::ops::Lt for Custom {}
@@ -4795,9 +5303,7 @@ pub mod query_channels_filter {
     }
 
     impl crate::filter::ops::Eq for Frozen {}
-    impl crate::filter::ops::Ne for Frozen {}
     impl crate::filter::ops::In for Frozen {}
-    impl crate::filter::ops::Nin for Frozen {}
     impl crate::filter::ops::Exists for Frozen {}
     /// The `has_unread` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
     #[derive(Debug)]
@@ -4829,9 +5335,7 @@ pub mod query_channels_filter {
     }
 
     impl crate::filter::ops::Eq for Id {}
-    impl crate::filter::ops::Ne for Id {}
     impl crate::filter::ops::In for Id {}
-    impl crate::filter::ops::Nin for Id {}
     impl crate::filter::ops::Gt for Id {}
     impl crate::filter::ops::Gte for Id {}
     impl crate::filter::ops::Lt for Id {}
@@ -4867,9 +5371,7 @@ pub mod query_channels_filter {
     }
 
     impl crate::filter::ops::Eq for LastMessageAt {}
-    impl crate::filter::ops::Ne for LastMessageAt {}
     impl crate::filter::ops::In for LastMessageAt {}
-    impl crate::filter::ops::Nin for LastMessageAt {}
     impl crate::filter::ops::Gt for LastMessageAt {}
     impl crate::filter::ops::Gte for LastMessageAt {}
     impl crate::filter::ops::Lt for LastMessageAt {}
@@ -4885,9 +5387,7 @@ pub mod query_channels_filter {
     }
 
     impl crate::filter::ops::Eq for LastUpdated {}
-    impl crate::filter::ops::Ne for LastUpdated {}
     impl crate::filter::ops::In for LastUpdated {}
-    impl crate::filter::ops::Nin for LastUpdated {}
     impl crate::filter::ops::Gt for LastUpdated {}
     impl crate::filter::ops::Gte for LastUpdated {}
     impl crate::filter::ops::Lt for LastUpdated {}
@@ -4903,7 +5403,6 @@ pub mod query_channels_filter {
     }
 
     impl crate::filter::ops::Eq for MemberUserName {}
-    impl crate::filter::ops::Ne for MemberUserName {}
     impl crate::filter::ops::Autocomplete for MemberUserName {}
     /// The `member_count` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
     #[derive(Debug)]
@@ -4915,9 +5414,7 @@ pub mod query_channels_filter {
     }
 
     impl crate::filter::ops::Eq for MemberCount {}
-    impl crate::filter::ops::Ne for MemberCount {}
     impl crate::filter::ops::In for MemberCount {}
-    impl crate::filter::ops::Nin for MemberCount {}
     impl crate::filter::ops::Gt for MemberCount {}
     impl crate::filter::ops::Gte for MemberCount {}
     impl crate::filter::ops::Lt for MemberCount {}
@@ -4934,7 +5431,6 @@ pub mod query_channels_filter {
 
     impl crate::filter::ops::Eq for Members {}
     impl crate::filter::ops::In for Members {}
-    impl crate::filter::ops::Nin for Members {}
     /// The `message_count` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
     #[derive(Debug)]
     pub enum MessageCount {}
@@ -4945,9 +5441,7 @@ pub mod query_channels_filter {
     }
 
     impl crate::filter::ops::Eq for MessageCount {}
-    impl crate::filter::ops::Ne for MessageCount {}
     impl crate::filter::ops::In for MessageCount {}
-    impl crate::filter::ops::Nin for MessageCount {}
     impl crate::filter::ops::Gt for MessageCount {}
     impl crate::filter::ops::Gte for MessageCount {}
     impl crate::filter::ops::Lt for MessageCount {}
@@ -4973,9 +5467,7 @@ pub mod query_channels_filter {
     }
 
     impl crate::filter::ops::Eq for Name {}
-    impl crate::filter::ops::Ne for Name {}
     impl crate::filter::ops::In for Name {}
-    impl crate::filter::ops::Nin for Name {}
     impl crate::filter::ops::Gt for Name {}
     impl crate::filter::ops::Gte for Name {}
     impl crate::filter::ops::Lt for Name {}
@@ -5003,9 +5495,7 @@ pub mod query_channels_filter {
     }
 
     impl crate::filter::ops::Eq for Team {}
-    impl crate::filter::ops::Ne for Team {}
     impl crate::filter::ops::In for Team {}
-    impl crate::filter::ops::Nin for Team {}
     impl crate::filter::ops::Gt for Team {}
     impl crate::filter::ops::Gte for Team {}
     impl crate::filter::ops::Lt for Team {}
@@ -5021,9 +5511,7 @@ pub mod query_channels_filter {
     }
 
     impl crate::filter::ops::Eq for Type {}
-    impl crate::filter::ops::Ne for Type {}
     impl crate::filter::ops::In for Type {}
-    impl crate::filter::ops::Nin for Type {}
     impl crate::filter::ops::Gt for Type {}
     impl crate::filter::ops::Gte for Type {}
     impl crate::filter::ops::Lt for Type {}
@@ -5039,9 +5527,7 @@ pub mod query_channels_filter {
     }
 
     impl crate::filter::ops::Eq for UpdatedAt {}
-    impl crate::filter::ops::Ne for UpdatedAt {}
     impl crate::filter::ops::In for UpdatedAt {}
-    impl crate::filter::ops::Nin for UpdatedAt {}
     impl crate::filter::ops::Gt for UpdatedAt {}
     impl crate::filter::ops::Gte for UpdatedAt {}
     impl crate::filter::ops::Lt for UpdatedAt {}
@@ -5096,6 +5582,47 @@ pub mod channel_batch_update_filter {
     impl crate::filter::ops::In for Types {}
 }
 
+/// Query parameters of [`Client::get_pinned_messages`](crate::Client::get_pinned_messages).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GetPinnedMessagesQuery {
+    /// Maximum number of messages to return.
+    ///
+    /// At least 0.
+    pub limit: Option<i32>,
+    /// Number of messages to skip.
+    pub offset: Option<i32>,
+    /// Messages with an ID greater than or equal to this.
+    pub id_gte: Option<String>,
+    /// Messages with an ID greater than this.
+    pub id_gt: Option<String>,
+    /// Messages with an ID less than or equal to this.
+    pub id_lte: Option<String>,
+    /// Messages with an ID less than this.
+    pub id_lt: Option<String>,
+    /// Messages pinned at or after this time.
+    pub pinned_at_after_or_equal: Option<chrono::DateTime<chrono::Utc>>,
+    /// Messages pinned after this time.
+    pub pinned_at_after: Option<chrono::DateTime<chrono::Utc>>,
+    /// Messages pinned at or before this time.
+    pub pinned_at_before_or_equal: Option<chrono::DateTime<chrono::Utc>>,
+    /// Messages pinned before this time.
+    pub pinned_at_before: Option<chrono::DateTime<chrono::Utc>>,
+    /// Messages around the message with this ID.
+    pub id_around: Option<String>,
+    /// Messages pinned around this time.
+    pub pinned_at_around: Option<chrono::DateTime<chrono::Utc>>,
+    /// Sort order, on `pinned_at` (one field).
+    ///
+    /// At most 1 item.
+    pub sort: Option<Vec<SortParamRequest>>,
+    /// Names of custom member fields to include with each message's `member`.
+    ///
+    /// At most 8 items.
+    pub member_custom_include: Option<Vec<String>>,
+    /// ID of the user to act for (server-side only).
+    pub user_id: Option<String>,
+}
+
 /// Query parameters of [`Client::get_channel`](crate::Client::get_channel).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetChannelQuery {
@@ -5123,6 +5650,8 @@ pub struct GetChannelQuery {
     pub messages_id_gte: Option<String>,
     /// Return messages around the one with this ID.
     pub messages_id_around: Option<String>,
+    /// ID of the user to act for (server-side only): the channel as this user sees it, with their read state.
+    pub user_id: Option<String>,
 }
 
 /// Query parameters of [`Client::delete_channel`](crate::Client::delete_channel).
@@ -5144,6 +5673,15 @@ pub struct MarkDeliveredQuery {
 pub struct UnreadCountsQuery {
     /// ID of the user whose counts to return (server-side only).
     pub user_id: Option<String>,
+}
+
+/// Query parameters of [`Client::sync`](crate::Client::sync).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SyncQuery {
+    /// Also return the CIDs of the channels the user can no longer read.
+    pub with_inaccessible_cids: Option<bool>,
+    /// Watch the channels on the caller's real-time connection too.
+    pub watch: Option<bool>,
 }
 
 impl crate::Client {
@@ -5222,6 +5760,49 @@ impl crate::Client {
             &[],
         );
         request.json_body(body);
+        self.execute(request)
+    }
+
+    /// Get pinned messages.
+    ///
+    /// Lists the pinned messages of a channel, newest pin first unless `sort` says otherwise, by page: an offset, or a range of message IDs or pin times.
+    ///
+    /// - Request: `GET /channels/{type}/{id}/pinned_messages`, success status `200`
+    /// - Server-side only: no
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::GET_PINNED_MESSAGES`](crate::operations::GET_PINNED_MESSAGES)
+    ///
+    /// # Errors
+    ///
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub fn get_pinned_messages(
+        &self,
+        type_: &str,
+        id: &str,
+        query: &GetPinnedMessagesQuery,
+    ) -> crate::ResponseFuture<'_, GetPinnedMessagesResponse> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::GET_PINNED_MESSAGES,
+            &[type_, id],
+        );
+        request.query("limit", &query.limit);
+        request.query("offset", &query.offset);
+        request.query("id_gte", &query.id_gte);
+        request.query("id_gt", &query.id_gt);
+        request.query("id_lte", &query.id_lte);
+        request.query("id_lt", &query.id_lt);
+        request.query("pinned_at_after_or_equal", &query.pinned_at_after_or_equal);
+        request.query("pinned_at_after", &query.pinned_at_after);
+        request.query("pinned_at_before_or_equal", &query.pinned_at_before_or_equal);
+        request.query("pinned_at_before", &query.pinned_at_before);
+        request.query("id_around", &query.id_around);
+        request.query("pinned_at_around", &query.pinned_at_around);
+        if let Some(value) = &query.sort {
+            request.query("sort", &crate::request::JsonQuery(value));
+        }
+        request.query("member_custom_include", &query.member_custom_include);
+        request.query("user_id", &query.user_id);
         self.execute(request)
     }
 
@@ -5312,6 +5893,7 @@ impl crate::Client {
         request.query("messages_id_gt", &query.messages_id_gt);
         request.query("messages_id_gte", &query.messages_id_gte);
         request.query("messages_id_around", &query.messages_id_around);
+        request.query("user_id", &query.user_id);
         self.execute(request)
     }
 
@@ -5734,6 +6316,32 @@ impl crate::Client {
             &crate::operations::UNREAD_COUNTS_BATCH,
             &[],
         );
+        request.json_body(body);
+        self.execute(request)
+    }
+
+    /// Sync.
+    ///
+    /// Returns the events of some channels since a time, so that a client-side app that was offline catches up; with `watch`, also starts watching them on the caller's real-time connection.
+    ///
+    /// - Request: `POST /sync`, success status `201`
+    /// - Client-side only: yes (the client must use a user token)
+    /// - Connection ID: the `connection_id` query parameter names the caller's real-time connection, which `watch` and `presence` apply to (client-side callers only). A client bound to a connection (`Client::with_connection`, feature `ws`) sends its current ID on every call, and [`ResponseFuture::connection_id`](crate::ResponseFuture::connection_id) sets one for one call; otherwise none is sent.
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::SYNC`](crate::operations::SYNC)
+    ///
+    /// # Errors
+    ///
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub fn sync(
+        &self,
+        query: &SyncQuery,
+        body: &SyncRequest,
+    ) -> crate::ResponseFuture<'_, SyncResponse> {
+        let mut request = crate::request::Request::new(&crate::operations::SYNC, &[]);
+        request.query("with_inaccessible_cids", &query.with_inaccessible_cids);
+        request.query("watch", &query.watch);
         request.json_body(body);
         self.execute(request)
     }

@@ -6,7 +6,7 @@
 
 use super::channels::ChannelResponse;
 use super::common::{Response, SortParamRequest, UserRequest, UserResponse};
-use super::messages::{Attachment, MessageResponse};
+use super::messages::{Attachment, MessageRequest, MessageResponse};
 
 mod wire;
 
@@ -21,6 +21,39 @@ pub struct GetDraftResponse {
 
 impl GetDraftResponse {
     /// Creates a `GetDraftResponse` from its required fields; the optional ones are `None`.
+    pub fn new(draft: DraftResponse, duration: impl Into<String>) -> Self {
+        Self {
+            draft,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// The draft to save.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateDraftRequest {
+    /// The unsent message; its `parent_id` makes it a draft reply.
+    pub message: MessageRequest,
+}
+
+impl CreateDraftRequest {
+    /// Creates a `CreateDraftRequest` from its required fields; the optional ones are `None`.
+    pub fn new(message: MessageRequest) -> Self {
+        Self { message }
+    }
+}
+
+/// The saved draft.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateDraftResponse {
+    /// The draft.
+    pub draft: DraftResponse,
+    /// Time the server took to handle the request.
+    pub duration: String,
+}
+
+impl CreateDraftResponse {
+    /// Creates a `CreateDraftResponse` from its required fields; the optional ones are `None`.
     pub fn new(draft: DraftResponse, duration: impl Into<String>) -> Self {
         Self {
             draft,
@@ -163,6 +196,70 @@ impl DraftPayloadResponse {
             type_: None,
             silent: None,
             poll_id: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Tells a user's connections that one of their drafts was deleted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftDeletedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    pub cid: Option<String>,
+    /// ID of the thread parent, for a draft reply.
+    pub parent_id: Option<String>,
+    /// The deleted draft.
+    pub draft: Option<DraftResponse>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl DraftDeletedEvent {
+    /// Creates a `DraftDeletedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            parent_id: None,
+            draft: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Tells a user's connections that one of their drafts was saved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftUpdatedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    pub cid: Option<String>,
+    /// ID of the thread parent, for a draft reply.
+    pub parent_id: Option<String>,
+    /// The draft as saved.
+    pub draft: Option<DraftResponse>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl DraftUpdatedEvent {
+    /// Creates a `DraftUpdatedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            parent_id: None,
+            draft: None,
             custom: serde_json::Map::new(),
         }
     }
@@ -321,6 +418,33 @@ impl crate::Client {
         );
         request.query("parent_id", &query.parent_id);
         request.query("user_id", &query.user_id);
+        self.execute(request)
+    }
+
+    /// Create a draft.
+    ///
+    /// Saves the current user's unsent message in a channel, or in a thread with `parent_id` in the message, replacing the draft there; client-side only.
+    ///
+    /// - Request: `POST /channels/{type}/{id}/draft`, success status `201`
+    /// - Client-side only: yes (the client must use a user token)
+    /// - Events: `draft.updated`
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::CREATE_DRAFT`](crate::operations::CREATE_DRAFT)
+    ///
+    /// # Errors
+    ///
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub fn create_draft(
+        &self,
+        type_: &str,
+        id: &str,
+        body: &CreateDraftRequest,
+    ) -> crate::ResponseFuture<'_, CreateDraftResponse> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::CREATE_DRAFT,
+            &[type_, id],
+        );
+        request.json_body(body);
         self.execute(request)
     }
 

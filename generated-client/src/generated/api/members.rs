@@ -139,14 +139,14 @@ impl QueryMembersFilter {
 
     /// `created_at` (datetime): Created at.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn created_at() -> crate::filter::Field<query_members_filter::CreatedAt> {
         crate::filter::Field::documented()
     }
 
     /// A custom-data field named `name` (the explicit escape hatch for fields the API does not document). Custom.
     ///
-    /// Operators: `$eq`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`, `$contains`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`, `$contains`.
     pub fn custom(
         name: impl Into<std::borrow::Cow<'static, str>>,
     ) -> crate::filter::Field<query_members_filter::Custom> {
@@ -155,7 +155,7 @@ impl QueryMembersFilter {
 
     /// `id` (string): Id.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn id() -> crate::filter::Field<query_members_filter::Id> {
         crate::filter::Field::documented()
     }
@@ -169,7 +169,7 @@ impl QueryMembersFilter {
 
     /// `is_moderator` (bool): Is moderator.
     ///
-    /// Operators: `$eq`, `$ne`.
+    /// Operators: `$eq`.
     pub fn is_moderator() -> crate::filter::Field<query_members_filter::IsModerator> {
         crate::filter::Field::documented()
     }
@@ -183,14 +183,14 @@ impl QueryMembersFilter {
 
     /// `last_active` (datetime): Last active.
     ///
-    /// Operators: `$eq`, `$ne`, `$gt`, `$gte`, `$lt`, `$lte`.
+    /// Operators: `$eq`, `$gt`, `$gte`, `$lt`, `$lte`.
     pub fn last_active() -> crate::filter::Field<query_members_filter::LastActive> {
         crate::filter::Field::documented()
     }
 
     /// `name` (string): Name.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$autocomplete`, `$q`.
+    /// Operators: `$eq`, `$in`, `$autocomplete`, `$q`.
     pub fn name() -> crate::filter::Field<query_members_filter::Name> {
         crate::filter::Field::documented()
     }
@@ -206,14 +206,14 @@ impl QueryMembersFilter {
 
     /// `updated_at` (datetime): Updated at.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn updated_at() -> crate::filter::Field<query_members_filter::UpdatedAt> {
         crate::filter::Field::documented()
     }
 
     /// `user.email` (string): User email.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$autocomplete`, `$q`.
+    /// Operators: `$eq`, `$in`, `$autocomplete`, `$q`.
     pub fn user_email() -> crate::filter::Field<query_members_filter::UserEmail> {
         crate::filter::Field::documented()
     }
@@ -229,7 +229,7 @@ impl QueryMembersFilter {
 
     /// `user_id` (string): User id.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn user_id() -> crate::filter::Field<query_members_filter::UserId> {
         crate::filter::Field::documented()
     }
@@ -278,9 +278,7 @@ pub mod query_members_filter {
     }
 
     impl crate::filter::ops::Eq for CreatedAt {}
-    impl crate::filter::ops::Ne for CreatedAt {}
     impl crate::filter::ops::In for CreatedAt {}
-    impl crate::filter::ops::Nin for CreatedAt {}
     impl crate::filter::ops::Gt for CreatedAt {}
     impl crate::filter::ops::Gte for CreatedAt {}
     impl crate::filter::ops::Lt for CreatedAt {}
@@ -297,7 +295,6 @@ pub mod query_members_filter {
 
     impl crate::filter::ops::Eq for Custom {}
     impl crate::filter::ops::In for Custom {}
-    impl crate::filter::ops::Nin for Custom {}
     impl crate::filter::ops::Gt for Custom {}
     impl crate::filter::ops::Gte for Custom {}
     impl crate::filter::ops::Lt for Custom {}
@@ -316,9 +313,7 @@ pub mod query_members_filter {
     }
 
     impl crate::filter::ops::Eq for Id {}
-    impl crate::filter::ops::Ne for Id {}
     impl crate::filter::ops::In for Id {}
-    impl crate::filter::ops::Nin for Id {}
     impl crate::filter::ops::Gt for Id {}
     impl crate::filter::ops::Gte for Id {}
     impl crate::filter::ops::Lt for Id {}
@@ -344,7 +339,6 @@ pub mod query_members_filter {
     }
 
     impl crate::filter::ops::Eq for IsModerator {}
-    impl crate::filter::ops::Ne for IsModerator {}
     /// The `joined` field of [`QueryMembersFilter`](super::QueryMembersFilter).
     #[derive(Debug)]
     pub enum Joined {}
@@ -365,7 +359,6 @@ pub mod query_members_filter {
     }
 
     impl crate::filter::ops::Eq for LastActive {}
-    impl crate::filter::ops::Ne for LastActive {}
     impl crate::filter::ops::Gt for LastActive {}
     impl crate::filter::ops::Gte for LastActive {}
     impl crate::filter::ops::Lt for LastActive {}
@@ -380,9 +373,7 @@ pub mod query_members_filter {
     }
 
     impl crate::filter::ops::Eq for Name {}
-    impl crate::filter::ops::Ne for Name {}
     impl crate::filter::ops::In for Name {}
-    impl crate::filter::ops::Nin for Name {}
     impl crate::filter::ops::Autocomplete for Name {}
     impl crate::filter::ops::Q for Name {}
     /// The `notifications_muted` field of [`QueryMembersFilter`](super::QueryMembersFilter).
@@ -405,9 +396,7 @@ pub mod query_members_filter {
     }
 
     impl crate::filter::ops::Eq for UpdatedAt {}
-    impl crate::filter::ops::Ne for UpdatedAt {}
     impl crate::filter::ops::In for UpdatedAt {}
-    impl crate::filter::ops::Nin for UpdatedAt {}
     impl crate::filter::ops::Gt for UpdatedAt {}
     impl crate::filter::ops::Gte for UpdatedAt {}
     impl crate::filter::ops::Lt for UpdatedAt {}
@@ -423,9 +412,7 @@ pub mod query_members_filter {
     }
 
     impl crate::filter::ops::Eq for UserEmail {}
-    impl crate::filter::ops::Ne for UserEmail {}
     impl crate::filter::ops::In for UserEmail {}
-    impl crate::filter::ops::Nin for UserEmail {}
     impl crate::filter::ops::Autocomplete for UserEmail {}
     impl crate::filter::ops::Q for UserEmail {}
     /// The `user.nd_deactivated` field of [`QueryMembersFilter`](super::QueryMembersFilter).
@@ -448,9 +435,7 @@ pub mod query_members_filter {
     }
 
     impl crate::filter::ops::Eq for UserId {}
-    impl crate::filter::ops::Ne for UserId {}
     impl crate::filter::ops::In for UserId {}
-    impl crate::filter::ops::Nin for UserId {}
     impl crate::filter::ops::Gt for UserId {}
     impl crate::filter::ops::Gte for UserId {}
     impl crate::filter::ops::Lt for UserId {}

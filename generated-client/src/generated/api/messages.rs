@@ -2617,7 +2617,7 @@ pub enum QueryMessageHistoryFilter {}
 impl QueryMessageHistoryFilter {
     /// A custom-data field named `name` (the explicit escape hatch for fields the API does not document). Custom.
     ///
-    /// Operators: `$eq`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`, `$contains`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`, `$contains`.
     pub fn custom(
         name: impl Into<std::borrow::Cow<'static, str>>,
     ) -> crate::filter::Field<query_message_history_filter::Custom> {
@@ -2665,7 +2665,6 @@ pub mod query_message_history_filter {
 
     impl crate::filter::ops::Eq for Custom {}
     impl crate::filter::ops::In for Custom {}
-    impl crate::filter::ops::Nin for Custom {}
     impl crate::filter::ops::Gt for Custom {}
     impl crate::filter::ops::Gte for Custom {}
     impl crate::filter::ops::Lt for Custom {}
@@ -2748,28 +2747,28 @@ impl SearchFilter {
 
     /// `cid` (string): Cid.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn cid() -> crate::filter::Field<search_filter::Cid> {
         crate::filter::Field::documented()
     }
 
     /// `created_at` (datetime): Created at.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn created_at() -> crate::filter::Field<search_filter::CreatedAt> {
         crate::filter::Field::documented()
     }
 
     /// `created_by_id` (string): Created by id.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn created_by_id() -> crate::filter::Field<search_filter::CreatedById> {
         crate::filter::Field::documented()
     }
 
     /// A custom-data field named `name` (the explicit escape hatch for fields the API does not document). Custom.
     ///
-    /// Operators: `$eq`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`, `$contains`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`, `$contains`.
     pub fn custom(
         name: impl Into<std::borrow::Cow<'static, str>>,
     ) -> crate::filter::Field<search_filter::Custom> {
@@ -2799,7 +2798,7 @@ impl SearchFilter {
 
     /// `frozen` (bool): Frozen.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$exists`.
     pub fn frozen() -> crate::filter::Field<search_filter::Frozen> {
         crate::filter::Field::documented()
     }
@@ -2820,7 +2819,7 @@ impl SearchFilter {
 
     /// `id` (string): Id.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn id() -> crate::filter::Field<search_filter::Id> {
         crate::filter::Field::documented()
     }
@@ -2841,42 +2840,42 @@ impl SearchFilter {
 
     /// `last_message_at` (datetime): Last message at.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn last_message_at() -> crate::filter::Field<search_filter::LastMessageAt> {
         crate::filter::Field::documented()
     }
 
     /// `last_updated` (datetime): Last updated.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn last_updated() -> crate::filter::Field<search_filter::LastUpdated> {
         crate::filter::Field::documented()
     }
 
     /// `member.user.name` (string): Member user name.
     ///
-    /// Operators: `$eq`, `$ne`, `$autocomplete`.
+    /// Operators: `$eq`, `$autocomplete`.
     pub fn member_user_name() -> crate::filter::Field<search_filter::MemberUserName> {
         crate::filter::Field::documented()
     }
 
     /// `member_count` (number): Member count.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn member_count() -> crate::filter::Field<search_filter::MemberCount> {
         crate::filter::Field::documented()
     }
 
     /// `members` (string): Members.
     ///
-    /// Operators: `$eq`, `$in`, `$nin`.
+    /// Operators: `$eq`, `$in`.
     pub fn members() -> crate::filter::Field<search_filter::Members> {
         crate::filter::Field::documented()
     }
 
     /// `message_count` (number): Message count.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn message_count() -> crate::filter::Field<search_filter::MessageCount> {
         crate::filter::Field::documented()
     }
@@ -2890,7 +2889,7 @@ impl SearchFilter {
 
     /// `name` (string): Name.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`.
     pub fn name() -> crate::filter::Field<search_filter::Name> {
         crate::filter::Field::documented()
     }
@@ -2904,21 +2903,21 @@ impl SearchFilter {
 
     /// `team` (string): Team.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn team() -> crate::filter::Field<search_filter::Team> {
         crate::filter::Field::documented()
     }
 
     /// `type` (string): Type.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn type_() -> crate::filter::Field<search_filter::Type> {
         crate::filter::Field::documented()
     }
 
     /// `updated_at` (datetime): Updated at.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn updated_at() -> crate::filter::Field<search_filter::UpdatedAt> {
         crate::filter::Field::documented()
     }
@@ -2977,9 +2976,7 @@ pub mod search_filter {
     }
 
     impl crate::filter::ops::Eq for Cid {}
-    impl crate::filter::ops::Ne for Cid {}
     impl crate::filter::ops::In for Cid {}
-    impl crate::filter::ops::Nin for Cid {}
     impl crate::filter::ops::Gt for Cid {}
     impl crate::filter::ops::Gte for Cid {}
     impl crate::filter::ops::Lt for Cid {}
@@ -2995,9 +2992,7 @@ pub mod search_filter {
     }
 
     impl crate::filter::ops::Eq for CreatedAt {}
-    impl crate::filter::ops::Ne for CreatedAt {}
     impl crate::filter::ops::In for CreatedAt {}
-    impl crate::filter::ops::Nin for CreatedAt {}
     impl crate::filter::ops::Gt for CreatedAt {}
     impl crate::filter::ops::Gte for CreatedAt {}
     impl crate::filter::ops::Lt for CreatedAt {}
@@ -3013,9 +3008,7 @@ pub mod search_filter {
     }
 
     impl crate::filter::ops::Eq for CreatedById {}
-    impl crate::filter::ops::Ne for CreatedById {}
     impl crate::filter::ops::In for CreatedById {}
-    impl crate::filter::ops::Nin for CreatedById {}
     impl crate::filter::ops::Gt for CreatedById {}
     impl crate::filter::ops::Gte for CreatedById {}
     impl crate::filter::ops::Lt for CreatedById {}
@@ -3032,7 +3025,6 @@ pub mod search_filter {
 
     impl crate::filter::ops::Eq for Custom {}
     impl crate::filter::ops::In for Custom {}
-    impl crate::filter::ops::Nin for Custom {}
     impl crate::filter::ops::Gt for Custom {}
     impl crate::filter::ops::Gte for Custom {}
     impl crate::filter::ops::Lt for Custom {}
@@ -3082,9 +3074,7 @@ pub mod search_filter {
     }
 
     impl crate::filter::ops::Eq for Frozen {}
-    impl crate::filter::ops::Ne for Frozen {}
     impl crate::filter::ops::In for Frozen {}
-    impl crate::filter::ops::Nin for Frozen {}
     impl crate::filter::ops::Exists for Frozen {}
     /// The `has_unread` field of [`SearchFilter`](super::SearchFilter).
     #[derive(Debug)]
@@ -3116,9 +3106,7 @@ pub mod search_filter {
     }
 
     impl crate::filter::ops::Eq for Id {}
-    impl crate::filter::ops::Ne for Id {}
     impl crate::filter::ops::In for Id {}
-    impl crate::filter::ops::Nin for Id {}
     impl crate::filter::ops::Gt for Id {}
     impl crate::filter::ops::Gte for Id {}
     impl crate::filter::ops::Lt for Id {}
@@ -3154,9 +3142,7 @@ pub mod search_filter {
     }
 
     impl crate::filter::ops::Eq for LastMessageAt {}
-    impl crate::filter::ops::Ne for LastMessageAt {}
     impl crate::filter::ops::In for LastMessageAt {}
-    impl crate::filter::ops::Nin for LastMessageAt {}
     impl crate::filter::ops::Gt for LastMessageAt {}
     impl crate::filter::ops::Gte for LastMessageAt {}
     impl crate::filter::ops::Lt for LastMessageAt {}
@@ -3172,9 +3158,7 @@ pub mod search_filter {
     }
 
     impl crate::filter::ops::Eq for LastUpdated {}
-    impl crate::filter::ops::Ne for LastUpdated {}
     impl crate::filter::ops::In for LastUpdated {}
-    impl crate::filter::ops::Nin for LastUpdated {}
     impl crate::filter::ops::Gt for LastUpdated {}
     impl crate::filter::ops::Gte for LastUpdated {}
     impl crate::filter::ops::Lt for LastUpdated {}
@@ -3190,7 +3174,6 @@ pub mod search_filter {
     }
 
     impl crate::filter::ops::Eq for MemberUserName {}
-    impl crate::filter::ops::Ne for MemberUserName {}
     impl crate::filter::ops::Autocomplete for MemberUserName {}
     /// The `member_count` field of [`SearchFilter`](super::SearchFilter).
     #[derive(Debug)]
@@ -3202,9 +3185,7 @@ pub mod search_filter {
     }
 
     impl crate::filter::ops::Eq for MemberCount {}
-    impl crate::filter::ops::Ne for MemberCount {}
     impl crate::filter::ops::In for MemberCount {}
-    impl crate::filter::ops::Nin for MemberCount {}
     impl crate::filter::ops::Gt for MemberCount {}
     impl crate::filter::ops::Gte for MemberCount {}
     impl crate::filter::ops::Lt for MemberCount {}
@@ -3221,7 +3202,6 @@ pub mod search_filter {
 
     impl crate::filter::ops::Eq for Members {}
     impl crate::filter::ops::In for Members {}
-    impl crate::filter::ops::Nin for Members {}
     /// The `message_count` field of [`SearchFilter`](super::SearchFilter).
     #[derive(Debug)]
     pub enum MessageCount {}
@@ -3232,9 +3212,7 @@ pub mod search_filter {
     }
 
     impl crate::filter::ops::Eq for MessageCount {}
-    impl crate::filter::ops::Ne for MessageCount {}
     impl crate::filter::ops::In for MessageCount {}
-    impl crate::filter::ops::Nin for MessageCount {}
     impl crate::filter::ops::Gt for MessageCount {}
     impl crate::filter::ops::Gte for MessageCount {}
     impl crate::filter::ops::Lt for MessageCount {}
@@ -3260,9 +3238,7 @@ pub mod search_filter {
     }
 
     impl crate::filter::ops::Eq for Name {}
-    impl crate::filter::ops::Ne for Name {}
     impl crate::filter::ops::In for Name {}
-    impl crate::filter::ops::Nin for Name {}
     impl crate::filter::ops::Gt for Name {}
     impl crate::filter::ops::Gte for Name {}
     impl crate::filter::ops::Lt for Name {}
@@ -3290,9 +3266,7 @@ pub mod search_filter {
     }
 
     impl crate::filter::ops::Eq for Team {}
-    impl crate::filter::ops::Ne for Team {}
     impl crate::filter::ops::In for Team {}
-    impl crate::filter::ops::Nin for Team {}
     impl crate::filter::ops::Gt for Team {}
     impl crate::filter::ops::Gte for Team {}
     impl crate::filter::ops::Lt for Team {}
@@ -3308,9 +3282,7 @@ pub mod search_filter {
     }
 
     impl crate::filter::ops::Eq for Type {}
-    impl crate::filter::ops::Ne for Type {}
     impl crate::filter::ops::In for Type {}
-    impl crate::filter::ops::Nin for Type {}
     impl crate::filter::ops::Gt for Type {}
     impl crate::filter::ops::Gte for Type {}
     impl crate::filter::ops::Lt for Type {}
@@ -3326,9 +3298,7 @@ pub mod search_filter {
     }
 
     impl crate::filter::ops::Eq for UpdatedAt {}
-    impl crate::filter::ops::Ne for UpdatedAt {}
     impl crate::filter::ops::In for UpdatedAt {}
-    impl crate::filter::ops::Nin for UpdatedAt {}
     impl crate::filter::ops::Gt for UpdatedAt {}
     impl crate::filter::ops::Gte for UpdatedAt {}
     impl crate::filter::ops::Lt for UpdatedAt {}
@@ -3360,14 +3330,14 @@ impl SearchMessageFilter {
 
     /// `cid` (string): Cid.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn cid() -> crate::filter::Field<search_message_filter::Cid> {
         crate::filter::Field::documented()
     }
 
     /// `created_at` (datetime): Created at.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn created_at() -> crate::filter::Field<search_message_filter::CreatedAt> {
         crate::filter::Field::documented()
     }
@@ -3383,7 +3353,7 @@ impl SearchMessageFilter {
 
     /// `id` (string): Id.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn id() -> crate::filter::Field<search_message_filter::Id> {
         crate::filter::Field::documented()
     }
@@ -3399,7 +3369,7 @@ impl SearchMessageFilter {
 
     /// `parent_id` (string): Parent id.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn parent_id() -> crate::filter::Field<search_message_filter::ParentId> {
         crate::filter::Field::documented()
     }
@@ -3413,35 +3383,35 @@ impl SearchMessageFilter {
 
     /// `reply_count` (number): Reply count.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn reply_count() -> crate::filter::Field<search_message_filter::ReplyCount> {
         crate::filter::Field::documented()
     }
 
     /// `text` (string): Text.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`.
     pub fn text() -> crate::filter::Field<search_message_filter::Text> {
         crate::filter::Field::documented()
     }
 
     /// `type` (string): Type.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn type_() -> crate::filter::Field<search_message_filter::Type> {
         crate::filter::Field::documented()
     }
 
     /// `updated_at` (datetime): Updated at.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn updated_at() -> crate::filter::Field<search_message_filter::UpdatedAt> {
         crate::filter::Field::documented()
     }
 
     /// `user.id` (string): The `id` of the message's `user` object (the same as `user_id`).
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`.
+    /// Operators: `$eq`, `$in`.
     pub fn user_object_id() -> crate::filter::Field<
         search_message_filter::UserObjectId,
     > {
@@ -3450,7 +3420,7 @@ impl SearchMessageFilter {
 
     /// `user_id` (string): User id.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`.
+    /// Operators: `$eq`, `$in`.
     pub fn user_id() -> crate::filter::Field<search_message_filter::UserId> {
         crate::filter::Field::documented()
     }
@@ -3489,9 +3459,7 @@ pub mod search_message_filter {
     }
 
     impl crate::filter::ops::Eq for Cid {}
-    impl crate::filter::ops::Ne for Cid {}
     impl crate::filter::ops::In for Cid {}
-    impl crate::filter::ops::Nin for Cid {}
     impl crate::filter::ops::Gt for Cid {}
     impl crate::filter::ops::Gte for Cid {}
     impl crate::filter::ops::Lt for Cid {}
@@ -3507,9 +3475,7 @@ pub mod search_message_filter {
     }
 
     impl crate::filter::ops::Eq for CreatedAt {}
-    impl crate::filter::ops::Ne for CreatedAt {}
     impl crate::filter::ops::In for CreatedAt {}
-    impl crate::filter::ops::Nin for CreatedAt {}
     impl crate::filter::ops::Gt for CreatedAt {}
     impl crate::filter::ops::Gte for CreatedAt {}
     impl crate::filter::ops::Lt for CreatedAt {}
@@ -3540,9 +3506,7 @@ pub mod search_message_filter {
     }
 
     impl crate::filter::ops::Eq for Id {}
-    impl crate::filter::ops::Ne for Id {}
     impl crate::filter::ops::In for Id {}
-    impl crate::filter::ops::Nin for Id {}
     impl crate::filter::ops::Gt for Id {}
     impl crate::filter::ops::Gte for Id {}
     impl crate::filter::ops::Lt for Id {}
@@ -3568,9 +3532,7 @@ pub mod search_message_filter {
     }
 
     impl crate::filter::ops::Eq for ParentId {}
-    impl crate::filter::ops::Ne for ParentId {}
     impl crate::filter::ops::In for ParentId {}
-    impl crate::filter::ops::Nin for ParentId {}
     impl crate::filter::ops::Gt for ParentId {}
     impl crate::filter::ops::Gte for ParentId {}
     impl crate::filter::ops::Lt for ParentId {}
@@ -3596,9 +3558,7 @@ pub mod search_message_filter {
     }
 
     impl crate::filter::ops::Eq for ReplyCount {}
-    impl crate::filter::ops::Ne for ReplyCount {}
     impl crate::filter::ops::In for ReplyCount {}
-    impl crate::filter::ops::Nin for ReplyCount {}
     impl crate::filter::ops::Gt for ReplyCount {}
     impl crate::filter::ops::Gte for ReplyCount {}
     impl crate::filter::ops::Lt for ReplyCount {}
@@ -3614,9 +3574,7 @@ pub mod search_message_filter {
     }
 
     impl crate::filter::ops::Eq for Text {}
-    impl crate::filter::ops::Ne for Text {}
     impl crate::filter::ops::In for Text {}
-    impl crate::filter::ops::Nin for Text {}
     impl crate::filter::ops::Gt for Text {}
     impl crate::filter::ops::Gte for Text {}
     impl crate::filter::ops::Lt for Text {}
@@ -3634,9 +3592,7 @@ pub mod search_message_filter {
     }
 
     impl crate::filter::ops::Eq for Type {}
-    impl crate::filter::ops::Ne for Type {}
     impl crate::filter::ops::In for Type {}
-    impl crate::filter::ops::Nin for Type {}
     impl crate::filter::ops::Gt for Type {}
     impl crate::filter::ops::Gte for Type {}
     impl crate::filter::ops::Lt for Type {}
@@ -3652,9 +3608,7 @@ pub mod search_message_filter {
     }
 
     impl crate::filter::ops::Eq for UpdatedAt {}
-    impl crate::filter::ops::Ne for UpdatedAt {}
     impl crate::filter::ops::In for UpdatedAt {}
-    impl crate::filter::ops::Nin for UpdatedAt {}
     impl crate::filter::ops::Gt for UpdatedAt {}
     impl crate::filter::ops::Gte for UpdatedAt {}
     impl crate::filter::ops::Lt for UpdatedAt {}
@@ -3670,9 +3624,7 @@ pub mod search_message_filter {
     }
 
     impl crate::filter::ops::Eq for UserObjectId {}
-    impl crate::filter::ops::Ne for UserObjectId {}
     impl crate::filter::ops::In for UserObjectId {}
-    impl crate::filter::ops::Nin for UserObjectId {}
     /// The `user_id` field of [`SearchMessageFilter`](super::SearchMessageFilter).
     #[derive(Debug)]
     pub enum UserId {}
@@ -3683,9 +3635,7 @@ pub mod search_message_filter {
     }
 
     impl crate::filter::ops::Eq for UserId {}
-    impl crate::filter::ops::Ne for UserId {}
     impl crate::filter::ops::In for UserId {}
-    impl crate::filter::ops::Nin for UserId {}
 }
 
 /// The fields [`SearchPayload::sort`] sorts by: `SearchSort::X.desc()` makes a [`SortParamRequest`](crate::models::SortParamRequest).

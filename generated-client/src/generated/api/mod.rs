@@ -4,6 +4,9 @@
 //! One module per API area (per spec file): its types and its `Client` methods.
 //! Each area but the core one compiles only with the cargo feature of its name.
 
+#[cfg(feature = "ai_indicator")]
+pub(super) mod ai_indicator;
+
 #[cfg(feature = "app")]
 pub(super) mod app;
 
@@ -47,6 +50,9 @@ pub(super) mod moderation;
 
 #[cfg(feature = "polls")]
 pub(super) mod polls;
+
+#[cfg(feature = "predefined_filters")]
+pub(super) mod predefined_filters;
 
 #[cfg(feature = "push")]
 pub(super) mod push;

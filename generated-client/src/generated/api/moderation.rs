@@ -1361,7 +1361,7 @@ pub enum QueryBannedUsersFilter {}
 impl QueryBannedUsersFilter {
     /// `banned_by_id` (string): Banned by id.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn banned_by_id() -> crate::filter::Field<
         query_banned_users_filter::BannedById,
     > {
@@ -1377,21 +1377,21 @@ impl QueryBannedUsersFilter {
 
     /// `created_at` (datetime): Created at.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn created_at() -> crate::filter::Field<query_banned_users_filter::CreatedAt> {
         crate::filter::Field::documented()
     }
 
     /// `reason` (string): Reason.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`.
     pub fn reason() -> crate::filter::Field<query_banned_users_filter::Reason> {
         crate::filter::Field::documented()
     }
 
     /// `user_id` (string): User id.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn user_id() -> crate::filter::Field<query_banned_users_filter::UserId> {
         crate::filter::Field::documented()
     }
@@ -1409,9 +1409,7 @@ pub mod query_banned_users_filter {
     }
 
     impl crate::filter::ops::Eq for BannedById {}
-    impl crate::filter::ops::Ne for BannedById {}
     impl crate::filter::ops::In for BannedById {}
-    impl crate::filter::ops::Nin for BannedById {}
     impl crate::filter::ops::Gt for BannedById {}
     impl crate::filter::ops::Gte for BannedById {}
     impl crate::filter::ops::Lt for BannedById {}
@@ -1438,9 +1436,7 @@ pub mod query_banned_users_filter {
     }
 
     impl crate::filter::ops::Eq for CreatedAt {}
-    impl crate::filter::ops::Ne for CreatedAt {}
     impl crate::filter::ops::In for CreatedAt {}
-    impl crate::filter::ops::Nin for CreatedAt {}
     impl crate::filter::ops::Gt for CreatedAt {}
     impl crate::filter::ops::Gte for CreatedAt {}
     impl crate::filter::ops::Lt for CreatedAt {}
@@ -1456,9 +1452,7 @@ pub mod query_banned_users_filter {
     }
 
     impl crate::filter::ops::Eq for Reason {}
-    impl crate::filter::ops::Ne for Reason {}
     impl crate::filter::ops::In for Reason {}
-    impl crate::filter::ops::Nin for Reason {}
     impl crate::filter::ops::Gt for Reason {}
     impl crate::filter::ops::Gte for Reason {}
     impl crate::filter::ops::Lt for Reason {}
@@ -1475,9 +1469,7 @@ pub mod query_banned_users_filter {
     }
 
     impl crate::filter::ops::Eq for UserId {}
-    impl crate::filter::ops::Ne for UserId {}
     impl crate::filter::ops::In for UserId {}
-    impl crate::filter::ops::Nin for UserId {}
     impl crate::filter::ops::Gt for UserId {}
     impl crate::filter::ops::Gte for UserId {}
     impl crate::filter::ops::Lt for UserId {}

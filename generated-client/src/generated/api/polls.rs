@@ -884,6 +884,246 @@ impl PollOptionResponseData {
     }
 }
 
+/// Tells the watchers of a channel that a poll was closed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PollClosedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    pub cid: Option<String>,
+    /// ID of the message the poll is attached to.
+    pub message_id: Option<String>,
+    /// ID of the activity the poll is attached to, for polls of activity feeds.
+    pub activity_id: Option<String>,
+    /// The poll after the change.
+    pub poll: PollResponseData,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PollClosedEvent {
+    /// Creates a `PollClosedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        poll: PollResponseData,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            message_id: None,
+            activity_id: None,
+            poll,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Tells the watchers of a channel that a poll was deleted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PollDeletedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    pub cid: Option<String>,
+    /// ID of the message the poll is attached to.
+    pub message_id: Option<String>,
+    /// ID of the activity the poll is attached to, for polls of activity feeds.
+    pub activity_id: Option<String>,
+    /// The poll after the change.
+    pub poll: PollResponseData,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PollDeletedEvent {
+    /// Creates a `PollDeletedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        poll: PollResponseData,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            message_id: None,
+            activity_id: None,
+            poll,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Tells the watchers of a channel that a poll changed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PollUpdatedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    pub cid: Option<String>,
+    /// ID of the message the poll is attached to.
+    pub message_id: Option<String>,
+    /// ID of the activity the poll is attached to, for polls of activity feeds.
+    pub activity_id: Option<String>,
+    /// The poll after the change.
+    pub poll: PollResponseData,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PollUpdatedEvent {
+    /// Creates a `PollUpdatedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        poll: PollResponseData,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            message_id: None,
+            activity_id: None,
+            poll,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Tells the watchers of a channel that a vote was cast in a poll.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PollVoteCastedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    pub cid: Option<String>,
+    /// ID of the message the poll is attached to.
+    pub message_id: Option<String>,
+    /// ID of the activity the poll is attached to, for polls of activity feeds.
+    pub activity_id: Option<String>,
+    /// The poll after the change.
+    pub poll: PollResponseData,
+    /// The vote.
+    pub poll_vote: PollVoteResponseData,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PollVoteCastedEvent {
+    /// Creates a `PollVoteCastedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        poll: PollResponseData,
+        poll_vote: PollVoteResponseData,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            message_id: None,
+            activity_id: None,
+            poll,
+            poll_vote,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Tells the watchers of a channel that a vote in a poll changed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PollVoteChangedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    pub cid: Option<String>,
+    /// ID of the message the poll is attached to.
+    pub message_id: Option<String>,
+    /// ID of the activity the poll is attached to, for polls of activity feeds.
+    pub activity_id: Option<String>,
+    /// The poll after the change.
+    pub poll: PollResponseData,
+    /// The vote.
+    pub poll_vote: PollVoteResponseData,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PollVoteChangedEvent {
+    /// Creates a `PollVoteChangedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        poll: PollResponseData,
+        poll_vote: PollVoteResponseData,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            message_id: None,
+            activity_id: None,
+            poll,
+            poll_vote,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Tells the watchers of a channel that a vote was taken back from a poll.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PollVoteRemovedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    pub cid: Option<String>,
+    /// ID of the message the poll is attached to.
+    pub message_id: Option<String>,
+    /// ID of the activity the poll is attached to, for polls of activity feeds.
+    pub activity_id: Option<String>,
+    /// The poll after the change.
+    pub poll: PollResponseData,
+    /// The vote.
+    pub poll_vote: PollVoteResponseData,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PollVoteRemovedEvent {
+    /// Creates a `PollVoteRemovedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        poll: PollResponseData,
+        poll_vote: PollVoteResponseData,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            message_id: None,
+            activity_id: None,
+            poll,
+            poll_vote,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
 /// The typed filter of [`QueryPollsRequest::filter`]: one function per field the API filters on, each with the operators the API accepts there.
 ///
 /// Combine conditions with `&`, `|` and [`Filter::nor`](crate::Filter::nor); see [`crate::filter`].
@@ -922,7 +1162,7 @@ impl QueryPollsFilter {
 
     /// A custom-data field named `name` (the explicit escape hatch for fields the API does not document). Custom.
     ///
-    /// Operators: `$eq`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`, `$contains`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`, `$contains`.
     pub fn custom(
         name: impl Into<std::borrow::Cow<'static, str>>,
     ) -> crate::filter::Field<query_polls_filter::Custom> {
@@ -945,7 +1185,7 @@ impl QueryPollsFilter {
 
     /// `max_votes_allowed` (number): Max votes allowed.
     ///
-    /// Operators: `$eq`, `$ne`, `$gt`, `$gte`, `$lt`, `$lte`.
+    /// Operators: `$eq`, `$gt`, `$gte`, `$lt`, `$lte`.
     pub fn max_votes_allowed() -> crate::filter::Field<
         query_polls_filter::MaxVotesAllowed,
     > {
@@ -1034,7 +1274,6 @@ pub mod query_polls_filter {
 
     impl crate::filter::ops::Eq for Custom {}
     impl crate::filter::ops::In for Custom {}
-    impl crate::filter::ops::Nin for Custom {}
     impl crate::filter::ops::Gt for Custom {}
     impl crate::filter::ops::Gte for Custom {}
     impl crate::filter::ops::Lt for Custom {}
@@ -1074,7 +1313,6 @@ pub mod query_polls_filter {
     }
 
     impl crate::filter::ops::Eq for MaxVotesAllowed {}
-    impl crate::filter::ops::Ne for MaxVotesAllowed {}
     impl crate::filter::ops::Gt for MaxVotesAllowed {}
     impl crate::filter::ops::Gte for MaxVotesAllowed {}
     impl crate::filter::ops::Lt for MaxVotesAllowed {}

@@ -345,14 +345,14 @@ pub enum GetRetentionPolicyRunsFilter {}
 impl GetRetentionPolicyRunsFilter {
     /// `date` (datetime): Date.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn date() -> crate::filter::Field<get_retention_policy_runs_filter::Date> {
         crate::filter::Field::documented()
     }
 
     /// `policy` (string): Policy.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn policy() -> crate::filter::Field<get_retention_policy_runs_filter::Policy> {
         crate::filter::Field::documented()
     }
@@ -370,9 +370,7 @@ pub mod get_retention_policy_runs_filter {
     }
 
     impl crate::filter::ops::Eq for Date {}
-    impl crate::filter::ops::Ne for Date {}
     impl crate::filter::ops::In for Date {}
-    impl crate::filter::ops::Nin for Date {}
     impl crate::filter::ops::Gt for Date {}
     impl crate::filter::ops::Gte for Date {}
     impl crate::filter::ops::Lt for Date {}
@@ -388,9 +386,7 @@ pub mod get_retention_policy_runs_filter {
     }
 
     impl crate::filter::ops::Eq for Policy {}
-    impl crate::filter::ops::Ne for Policy {}
     impl crate::filter::ops::In for Policy {}
-    impl crate::filter::ops::Nin for Policy {}
     impl crate::filter::ops::Gt for Policy {}
     impl crate::filter::ops::Gte for Policy {}
     impl crate::filter::ops::Lt for Policy {}

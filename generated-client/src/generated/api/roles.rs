@@ -27,6 +27,51 @@ impl ListPermissionsResponse {
     }
 }
 
+/// A new custom permission.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreatePermissionRequest {
+    /// ID of the permission, unique in the app.
+    ///
+    /// At most 255 characters.
+    pub id: String,
+    /// Display name.
+    ///
+    /// At most 100 characters.
+    pub name: String,
+    /// What the permission allows.
+    ///
+    /// At most 2048 characters.
+    pub description: Option<String>,
+    /// The action it allows, such as `ReadChannel` or a custom one.
+    pub action: String,
+    /// The permission only applies to resources the user owns.
+    pub owner: Option<bool>,
+    /// The permission only applies to resources of the user's team.
+    pub same_team: Option<bool>,
+    /// Extra condition the resource must match.
+    pub condition: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl CreatePermissionRequest {
+    /// Creates a `CreatePermissionRequest` from its required fields; the optional ones are `None`.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        action: impl Into<String>,
+        condition: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            description: None,
+            action: action.into(),
+            owner: None,
+            same_team: None,
+            condition,
+        }
+    }
+}
+
 /// The requested permission.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCustomPermissionResponse {
@@ -42,6 +87,45 @@ impl GetCustomPermissionResponse {
         Self {
             permission,
             duration: duration.into(),
+        }
+    }
+}
+
+/// A custom permission's new definition.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PermissionRequest {
+    /// Display name.
+    ///
+    /// At most 100 characters.
+    pub name: String,
+    /// What the permission allows.
+    ///
+    /// At most 2048 characters.
+    pub description: Option<String>,
+    /// The action it allows, such as `ReadChannel` or a custom one.
+    pub action: String,
+    /// The permission only applies to resources the user owns.
+    pub owner: Option<bool>,
+    /// The permission only applies to resources of the user's team.
+    pub same_team: Option<bool>,
+    /// Extra condition the resource must match.
+    pub condition: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl PermissionRequest {
+    /// Creates a `PermissionRequest` from its required fields; the optional ones are `None`.
+    pub fn new(
+        name: impl Into<String>,
+        action: impl Into<String>,
+        condition: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            action: action.into(),
+            owner: None,
+            same_team: None,
+            condition,
         }
     }
 }
@@ -326,6 +410,31 @@ impl crate::Client {
         self.execute(request)
     }
 
+    /// Create permission.
+    ///
+    /// Adds a custom permission: an action, on which resources (owned ones, the same team's, a condition), for roles to grant.
+    ///
+    /// - Request: `POST /permissions`, success status `201`
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::CREATE_PERMISSION`](crate::operations::CREATE_PERMISSION)
+    ///
+    /// # Errors
+    ///
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub fn create_permission(
+        &self,
+        body: &CreatePermissionRequest,
+    ) -> crate::ResponseFuture<'_, Response> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::CREATE_PERMISSION,
+            &[],
+        );
+        request.json_body(body);
+        self.execute(request)
+    }
+
     /// Get permission.
     ///
     /// Returns one permission by its ID. Server-side only.
@@ -345,6 +454,53 @@ impl crate::Client {
     ) -> crate::ResponseFuture<'_, GetCustomPermissionResponse> {
         let request = crate::request::Request::new(
             &crate::operations::GET_PERMISSION,
+            &[id],
+        );
+        self.execute(request)
+    }
+
+    /// Update permission.
+    ///
+    /// Replaces the definition of a custom permission.
+    ///
+    /// - Request: `PUT /permissions/{id}`, success status `201`
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::UPDATE_PERMISSION`](crate::operations::UPDATE_PERMISSION)
+    ///
+    /// # Errors
+    ///
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub fn update_permission(
+        &self,
+        id: &str,
+        body: &PermissionRequest,
+    ) -> crate::ResponseFuture<'_, Response> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::UPDATE_PERMISSION,
+            &[id],
+        );
+        request.json_body(body);
+        self.execute(request)
+    }
+
+    /// Delete permission.
+    ///
+    /// Deletes a custom permission.
+    ///
+    /// - Request: `DELETE /permissions/{id}`, success status `200`
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::DELETE_PERMISSION`](crate::operations::DELETE_PERMISSION)
+    ///
+    /// # Errors
+    ///
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub fn delete_permission(&self, id: &str) -> crate::ResponseFuture<'_, Response> {
+        let request = crate::request::Request::new(
+            &crate::operations::DELETE_PERMISSION,
             &[id],
         );
         self.execute(request)

@@ -408,28 +408,28 @@ pub enum QuerySegmentsFilter {}
 impl QuerySegmentsFilter {
     /// `all_users` (bool): All users.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$exists`.
     pub fn all_users() -> crate::filter::Field<query_segments_filter::AllUsers> {
         crate::filter::Field::documented()
     }
 
     /// `created_at` (datetime): Created at.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn created_at() -> crate::filter::Field<query_segments_filter::CreatedAt> {
         crate::filter::Field::documented()
     }
 
     /// `id` (string): Id.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn id() -> crate::filter::Field<query_segments_filter::Id> {
         crate::filter::Field::documented()
     }
 
     /// `name` (string): Name.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn name() -> crate::filter::Field<query_segments_filter::Name> {
         crate::filter::Field::documented()
     }
@@ -443,7 +443,7 @@ impl QuerySegmentsFilter {
 
     /// `updated_at` (datetime): Updated at.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn updated_at() -> crate::filter::Field<query_segments_filter::UpdatedAt> {
         crate::filter::Field::documented()
     }
@@ -461,9 +461,7 @@ pub mod query_segments_filter {
     }
 
     impl crate::filter::ops::Eq for AllUsers {}
-    impl crate::filter::ops::Ne for AllUsers {}
     impl crate::filter::ops::In for AllUsers {}
-    impl crate::filter::ops::Nin for AllUsers {}
     impl crate::filter::ops::Exists for AllUsers {}
     /// The `created_at` field of [`QuerySegmentsFilter`](super::QuerySegmentsFilter).
     #[derive(Debug)]
@@ -475,9 +473,7 @@ pub mod query_segments_filter {
     }
 
     impl crate::filter::ops::Eq for CreatedAt {}
-    impl crate::filter::ops::Ne for CreatedAt {}
     impl crate::filter::ops::In for CreatedAt {}
-    impl crate::filter::ops::Nin for CreatedAt {}
     impl crate::filter::ops::Gt for CreatedAt {}
     impl crate::filter::ops::Gte for CreatedAt {}
     impl crate::filter::ops::Lt for CreatedAt {}
@@ -493,9 +489,7 @@ pub mod query_segments_filter {
     }
 
     impl crate::filter::ops::Eq for Id {}
-    impl crate::filter::ops::Ne for Id {}
     impl crate::filter::ops::In for Id {}
-    impl crate::filter::ops::Nin for Id {}
     impl crate::filter::ops::Gt for Id {}
     impl crate::filter::ops::Gte for Id {}
     impl crate::filter::ops::Lt for Id {}
@@ -511,9 +505,7 @@ pub mod query_segments_filter {
     }
 
     impl crate::filter::ops::Eq for Name {}
-    impl crate::filter::ops::Ne for Name {}
     impl crate::filter::ops::In for Name {}
-    impl crate::filter::ops::Nin for Name {}
     impl crate::filter::ops::Gt for Name {}
     impl crate::filter::ops::Gte for Name {}
     impl crate::filter::ops::Lt for Name {}
@@ -541,9 +533,7 @@ pub mod query_segments_filter {
     }
 
     impl crate::filter::ops::Eq for UpdatedAt {}
-    impl crate::filter::ops::Ne for UpdatedAt {}
     impl crate::filter::ops::In for UpdatedAt {}
-    impl crate::filter::ops::Nin for UpdatedAt {}
     impl crate::filter::ops::Gt for UpdatedAt {}
     impl crate::filter::ops::Gte for UpdatedAt {}
     impl crate::filter::ops::Lt for UpdatedAt {}

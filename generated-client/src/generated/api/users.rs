@@ -1019,6 +1019,35 @@ impl UserDeletedEvent {
     }
 }
 
+/// Tells the watchers of a channel that a member came online or went offline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserPresenceChangedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The user, with `online` and `last_active`.
+    pub user: UserResponseCommonFields,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UserPresenceChangedEvent {
+    /// Creates a `UserPresenceChangedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        user: UserResponseCommonFields,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            user,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
 /// Tells that a user was reactivated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserReactivatedEvent {
@@ -1672,14 +1701,14 @@ impl QueryUsersFilter {
 
     /// `created_at` (datetime): Created at.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn created_at() -> crate::filter::Field<query_users_filter::CreatedAt> {
         crate::filter::Field::documented()
     }
 
     /// A custom-data field named `name` (the explicit escape hatch for fields the API does not document). Custom.
     ///
-    /// Operators: `$eq`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$contains`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$contains`.
     pub fn custom(
         name: impl Into<std::borrow::Cow<'static, str>>,
     ) -> crate::filter::Field<query_users_filter::Custom> {
@@ -1702,28 +1731,28 @@ impl QueryUsersFilter {
 
     /// `language` (string): Language.
     ///
-    /// Operators: `$eq`, `$ne`.
+    /// Operators: `$eq`.
     pub fn language() -> crate::filter::Field<query_users_filter::Language> {
         crate::filter::Field::documented()
     }
 
     /// `last_active` (datetime): Last active.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn last_active() -> crate::filter::Field<query_users_filter::LastActive> {
         crate::filter::Field::documented()
     }
 
     /// `name` (string): Name.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`.
     pub fn name() -> crate::filter::Field<query_users_filter::Name> {
         crate::filter::Field::documented()
     }
 
     /// `role` (string): Role.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn role() -> crate::filter::Field<query_users_filter::Role> {
         crate::filter::Field::documented()
     }
@@ -1744,7 +1773,7 @@ impl QueryUsersFilter {
 
     /// `updated_at` (datetime): Updated at.
     ///
-    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
     pub fn updated_at() -> crate::filter::Field<query_users_filter::UpdatedAt> {
         crate::filter::Field::documented()
     }
@@ -1791,9 +1820,7 @@ pub mod query_users_filter {
     }
 
     impl crate::filter::ops::Eq for CreatedAt {}
-    impl crate::filter::ops::Ne for CreatedAt {}
     impl crate::filter::ops::In for CreatedAt {}
-    impl crate::filter::ops::Nin for CreatedAt {}
     impl crate::filter::ops::Gt for CreatedAt {}
     impl crate::filter::ops::Gte for CreatedAt {}
     impl crate::filter::ops::Lt for CreatedAt {}
@@ -1810,7 +1837,6 @@ pub mod query_users_filter {
 
     impl crate::filter::ops::Eq for Custom {}
     impl crate::filter::ops::In for Custom {}
-    impl crate::filter::ops::Nin for Custom {}
     impl crate::filter::ops::Gt for Custom {}
     impl crate::filter::ops::Gte for Custom {}
     impl crate::filter::ops::Lt for Custom {}
@@ -1857,7 +1883,6 @@ pub mod query_users_filter {
     }
 
     impl crate::filter::ops::Eq for Language {}
-    impl crate::filter::ops::Ne for Language {}
     /// The `last_active` field of [`QueryUsersFilter`](super::QueryUsersFilter).
     #[derive(Debug)]
     pub enum LastActive {}
@@ -1868,9 +1893,7 @@ pub mod query_users_filter {
     }
 
     impl crate::filter::ops::Eq for LastActive {}
-    impl crate::filter::ops::Ne for LastActive {}
     impl crate::filter::ops::In for LastActive {}
-    impl crate::filter::ops::Nin for LastActive {}
     impl crate::filter::ops::Gt for LastActive {}
     impl crate::filter::ops::Gte for LastActive {}
     impl crate::filter::ops::Lt for LastActive {}
@@ -1886,9 +1909,7 @@ pub mod query_users_filter {
     }
 
     impl crate::filter::ops::Eq for Name {}
-    impl crate::filter::ops::Ne for Name {}
     impl crate::filter::ops::In for Name {}
-    impl crate::filter::ops::Nin for Name {}
     impl crate::filter::ops::Gt for Name {}
     impl crate::filter::ops::Gte for Name {}
     impl crate::filter::ops::Lt for Name {}
@@ -1905,9 +1926,7 @@ pub mod query_users_filter {
     }
 
     impl crate::filter::ops::Eq for Role {}
-    impl crate::filter::ops::Ne for Role {}
     impl crate::filter::ops::In for Role {}
-    impl crate::filter::ops::Nin for Role {}
     impl crate::filter::ops::Gt for Role {}
     impl crate::filter::ops::Gte for Role {}
     impl crate::filter::ops::Lt for Role {}
@@ -1946,9 +1965,7 @@ pub mod query_users_filter {
     }
 
     impl crate::filter::ops::Eq for UpdatedAt {}
-    impl crate::filter::ops::Ne for UpdatedAt {}
     impl crate::filter::ops::In for UpdatedAt {}
-    impl crate::filter::ops::Nin for UpdatedAt {}
     impl crate::filter::ops::Gt for UpdatedAt {}
     impl crate::filter::ops::Gte for UpdatedAt {}
     impl crate::filter::ops::Lt for UpdatedAt {}

@@ -514,6 +514,9 @@ impl serde::Serialize for QueryTeamUsageStatsRequest {
         if let Some(__value) = &self.next {
             __map.serialize_entry("next", __value)?;
         }
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
+        }
         __map.end()
     }
 }
@@ -533,6 +536,7 @@ impl<'de> serde::Deserialize<'de> for QueryTeamUsageStatsRequest {
                 let mut __field_end_date: Option<String> = None;
                 let mut __field_limit: Option<i32> = None;
                 let mut __field_next: Option<String> = None;
+                let mut __field_team: Option<String> = None;
                 while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
                     match __key.as_str() {
                         "month" => __field_month = __map.next_value()?,
@@ -540,6 +544,7 @@ impl<'de> serde::Deserialize<'de> for QueryTeamUsageStatsRequest {
                         "end_date" => __field_end_date = __map.next_value()?,
                         "limit" => __field_limit = __map.next_value()?,
                         "next" => __field_next = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
                         _ => {
                             __map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -551,6 +556,7 @@ impl<'de> serde::Deserialize<'de> for QueryTeamUsageStatsRequest {
                     end_date: __field_end_date,
                     limit: __field_limit,
                     next: __field_next,
+                    team: __field_team,
                 })
             }
         }
@@ -2075,6 +2081,7 @@ impl serde::Serialize for ChannelConfig {
         __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
         __map.serialize_entry("shared_locations", &self.shared_locations)?;
         __map.serialize_entry("count_messages", &self.count_messages)?;
+        __map.serialize_entry("message_retention", &self.message_retention)?;
         __map.serialize_entry("max_message_length", &self.max_message_length)?;
         __map.serialize_entry("automod", &self.automod)?;
         __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
@@ -2143,6 +2150,7 @@ impl<'de> serde::Deserialize<'de> for ChannelConfig {
                 let mut __field_user_message_reminders: Option<bool> = None;
                 let mut __field_shared_locations: Option<bool> = None;
                 let mut __field_count_messages: Option<bool> = None;
+                let mut __field_message_retention: Option<String> = None;
                 let mut __field_max_message_length: Option<i32> = None;
                 let mut __field_automod: Option<Automod> = None;
                 let mut __field_automod_behavior: Option<AutomodBehavior> = None;
@@ -2181,6 +2189,7 @@ impl<'de> serde::Deserialize<'de> for ChannelConfig {
                         "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
                         "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
                         "count_messages" => __field_count_messages = Some(__map.next_value()?),
+                        "message_retention" => __field_message_retention = Some(__map.next_value()?),
                         "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
                         "automod" => __field_automod = Some(__map.next_value()?),
                         "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
@@ -2235,6 +2244,7 @@ impl<'de> serde::Deserialize<'de> for ChannelConfig {
                     user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
                     shared_locations: __field_shared_locations.unwrap_or_default(),
                     count_messages: __field_count_messages.unwrap_or_default(),
+                    message_retention: __field_message_retention.unwrap_or_default(),
                     max_message_length: __field_max_message_length.unwrap_or_default(),
                     automod: __field_automod,
                     automod_behavior: __field_automod_behavior,
@@ -4894,6 +4904,118 @@ impl<'de> serde::Deserialize<'de> for IngressVideoLayer {
                     frame_rate: __field_frame_rate.unwrap_or_default(),
                     min_dimension: __field_min_dimension.unwrap_or_default(),
                     max_dimension: __field_max_dimension.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for AppEventResponse {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("name", &self.name)?;
+        if let Some(__value) = &self.async_url_enrich_enabled {
+            __map.serialize_entry("async_url_enrich_enabled", __value)?;
+        }
+        __map.serialize_entry("auto_translation_enabled", &self.auto_translation_enabled)?;
+        if let Some(__value) = &self.file_upload_config {
+            __map.serialize_entry("file_upload_config", __value)?;
+        }
+        if let Some(__value) = &self.image_upload_config {
+            __map.serialize_entry("image_upload_config", __value)?;
+        }
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEventResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AppEventResponse;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `AppEventResponse` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AppEventResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_name: Option<String> = None;
+                let mut __field_async_url_enrich_enabled: Option<bool> = None;
+                let mut __field_auto_translation_enabled: Option<bool> = None;
+                let mut __field_file_upload_config: Option<FileUploadConfig> = None;
+                let mut __field_image_upload_config: Option<FileUploadConfig> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "async_url_enrich_enabled" => __field_async_url_enrich_enabled = __map.next_value()?,
+                        "auto_translation_enabled" => __field_auto_translation_enabled = Some(__map.next_value()?),
+                        "file_upload_config" => __field_file_upload_config = __map.next_value()?,
+                        "image_upload_config" => __field_image_upload_config = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AppEventResponse {
+                    name: __field_name.unwrap_or_default(),
+                    async_url_enrich_enabled: __field_async_url_enrich_enabled,
+                    auto_translation_enabled: __field_auto_translation_enabled.unwrap_or_default(),
+                    file_upload_config: __field_file_upload_config,
+                    image_upload_config: __field_image_upload_config,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for AppUpdatedEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        __map.serialize_entry("app", &self.app)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "app"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppUpdatedEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AppUpdatedEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `AppUpdatedEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<AppUpdatedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_app: Option<AppEventResponse> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "app" => __field_app = Some(__map.next_value()?),
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                Ok(AppUpdatedEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    app: __field_app.unwrap_or_default(),
+                    custom: __custom,
                 })
             }
         }

@@ -300,6 +300,7 @@ impl serde::Serialize for CreateChannelTypeResponse {
         __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
         __map.serialize_entry("shared_locations", &self.shared_locations)?;
         __map.serialize_entry("count_messages", &self.count_messages)?;
+        __map.serialize_entry("message_retention", &self.message_retention)?;
         __map.serialize_entry("max_message_length", &self.max_message_length)?;
         __map.serialize_entry("automod", &self.automod)?;
         __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
@@ -371,6 +372,7 @@ impl<'de> serde::Deserialize<'de> for CreateChannelTypeResponse {
                 let mut __field_user_message_reminders: Option<bool> = None;
                 let mut __field_shared_locations: Option<bool> = None;
                 let mut __field_count_messages: Option<bool> = None;
+                let mut __field_message_retention: Option<String> = None;
                 let mut __field_max_message_length: Option<i32> = None;
                 let mut __field_automod: Option<Automod> = None;
                 let mut __field_automod_behavior: Option<AutomodBehavior> = None;
@@ -412,6 +414,7 @@ impl<'de> serde::Deserialize<'de> for CreateChannelTypeResponse {
                         "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
                         "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
                         "count_messages" => __field_count_messages = Some(__map.next_value()?),
+                        "message_retention" => __field_message_retention = Some(__map.next_value()?),
                         "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
                         "automod" => __field_automod = Some(__map.next_value()?),
                         "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
@@ -469,6 +472,7 @@ impl<'de> serde::Deserialize<'de> for CreateChannelTypeResponse {
                     user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
                     shared_locations: __field_shared_locations.unwrap_or_default(),
                     count_messages: __field_count_messages.unwrap_or_default(),
+                    message_retention: __field_message_retention.unwrap_or_default(),
                     max_message_length: __field_max_message_length.unwrap_or_default(),
                     automod: __field_automod,
                     automod_behavior: __field_automod_behavior,
@@ -523,6 +527,7 @@ impl serde::Serialize for GetChannelTypeResponse {
         __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
         __map.serialize_entry("shared_locations", &self.shared_locations)?;
         __map.serialize_entry("count_messages", &self.count_messages)?;
+        __map.serialize_entry("message_retention", &self.message_retention)?;
         __map.serialize_entry("max_message_length", &self.max_message_length)?;
         __map.serialize_entry("automod", &self.automod)?;
         __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
@@ -594,6 +599,7 @@ impl<'de> serde::Deserialize<'de> for GetChannelTypeResponse {
                 let mut __field_user_message_reminders: Option<bool> = None;
                 let mut __field_shared_locations: Option<bool> = None;
                 let mut __field_count_messages: Option<bool> = None;
+                let mut __field_message_retention: Option<String> = None;
                 let mut __field_max_message_length: Option<i32> = None;
                 let mut __field_automod: Option<Automod> = None;
                 let mut __field_automod_behavior: Option<AutomodBehavior> = None;
@@ -635,6 +641,7 @@ impl<'de> serde::Deserialize<'de> for GetChannelTypeResponse {
                         "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
                         "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
                         "count_messages" => __field_count_messages = Some(__map.next_value()?),
+                        "message_retention" => __field_message_retention = Some(__map.next_value()?),
                         "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
                         "automod" => __field_automod = Some(__map.next_value()?),
                         "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
@@ -692,6 +699,7 @@ impl<'de> serde::Deserialize<'de> for GetChannelTypeResponse {
                     user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
                     shared_locations: __field_shared_locations.unwrap_or_default(),
                     count_messages: __field_count_messages.unwrap_or_default(),
+                    message_retention: __field_message_retention.unwrap_or_default(),
                     max_message_length: __field_max_message_length.unwrap_or_default(),
                     automod: __field_automod,
                     automod_behavior: __field_automod_behavior,
@@ -787,6 +795,9 @@ impl serde::Serialize for UpdateChannelTypeRequest {
         if let Some(__value) = &self.count_messages {
             __map.serialize_entry("count_messages", __value)?;
         }
+        if let Some(__value) = &self.message_retention {
+            __map.serialize_entry("message_retention", __value)?;
+        }
         if let Some(__value) = &self.max_message_length {
             __map.serialize_entry("max_message_length", __value)?;
         }
@@ -860,6 +871,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelTypeRequest {
                 let mut __field_user_message_reminders: Option<bool> = None;
                 let mut __field_shared_locations: Option<bool> = None;
                 let mut __field_count_messages: Option<bool> = None;
+                let mut __field_message_retention: Option<String> = None;
                 let mut __field_max_message_length: Option<i32> = None;
                 let mut __field_automod: Option<Automod> = None;
                 let mut __field_automod_behavior: Option<AutomodBehavior> = None;
@@ -897,6 +909,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelTypeRequest {
                         "user_message_reminders" => __field_user_message_reminders = __map.next_value()?,
                         "shared_locations" => __field_shared_locations = __map.next_value()?,
                         "count_messages" => __field_count_messages = __map.next_value()?,
+                        "message_retention" => __field_message_retention = __map.next_value()?,
                         "max_message_length" => __field_max_message_length = __map.next_value()?,
                         "automod" => __field_automod = __map.next_value()?,
                         "automod_behavior" => __field_automod_behavior = __map.next_value()?,
@@ -938,6 +951,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelTypeRequest {
                     user_message_reminders: __field_user_message_reminders,
                     shared_locations: __field_shared_locations,
                     count_messages: __field_count_messages,
+                    message_retention: __field_message_retention,
                     max_message_length: __field_max_message_length,
                     automod: __field_automod,
                     automod_behavior: __field_automod_behavior,
@@ -983,6 +997,7 @@ impl serde::Serialize for UpdateChannelTypeResponse {
         __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
         __map.serialize_entry("shared_locations", &self.shared_locations)?;
         __map.serialize_entry("count_messages", &self.count_messages)?;
+        __map.serialize_entry("message_retention", &self.message_retention)?;
         __map.serialize_entry("max_message_length", &self.max_message_length)?;
         __map.serialize_entry("automod", &self.automod)?;
         __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
@@ -1054,6 +1069,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelTypeResponse {
                 let mut __field_user_message_reminders: Option<bool> = None;
                 let mut __field_shared_locations: Option<bool> = None;
                 let mut __field_count_messages: Option<bool> = None;
+                let mut __field_message_retention: Option<String> = None;
                 let mut __field_max_message_length: Option<i32> = None;
                 let mut __field_automod: Option<Automod> = None;
                 let mut __field_automod_behavior: Option<AutomodBehavior> = None;
@@ -1095,6 +1111,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelTypeResponse {
                         "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
                         "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
                         "count_messages" => __field_count_messages = Some(__map.next_value()?),
+                        "message_retention" => __field_message_retention = Some(__map.next_value()?),
                         "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
                         "automod" => __field_automod = Some(__map.next_value()?),
                         "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
@@ -1152,6 +1169,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelTypeResponse {
                     user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
                     shared_locations: __field_shared_locations.unwrap_or_default(),
                     count_messages: __field_count_messages.unwrap_or_default(),
+                    message_retention: __field_message_retention.unwrap_or_default(),
                     max_message_length: __field_max_message_length.unwrap_or_default(),
                     automod: __field_automod,
                     automod_behavior: __field_automod_behavior,
@@ -1204,6 +1222,7 @@ impl serde::Serialize for ChannelTypeConfig {
         __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
         __map.serialize_entry("shared_locations", &self.shared_locations)?;
         __map.serialize_entry("count_messages", &self.count_messages)?;
+        __map.serialize_entry("message_retention", &self.message_retention)?;
         __map.serialize_entry("max_message_length", &self.max_message_length)?;
         __map.serialize_entry("automod", &self.automod)?;
         __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
@@ -1274,6 +1293,7 @@ impl<'de> serde::Deserialize<'de> for ChannelTypeConfig {
                 let mut __field_user_message_reminders: Option<bool> = None;
                 let mut __field_shared_locations: Option<bool> = None;
                 let mut __field_count_messages: Option<bool> = None;
+                let mut __field_message_retention: Option<String> = None;
                 let mut __field_max_message_length: Option<i32> = None;
                 let mut __field_automod: Option<Automod> = None;
                 let mut __field_automod_behavior: Option<AutomodBehavior> = None;
@@ -1314,6 +1334,7 @@ impl<'de> serde::Deserialize<'de> for ChannelTypeConfig {
                         "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
                         "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
                         "count_messages" => __field_count_messages = Some(__map.next_value()?),
+                        "message_retention" => __field_message_retention = Some(__map.next_value()?),
                         "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
                         "automod" => __field_automod = Some(__map.next_value()?),
                         "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
@@ -1370,6 +1391,7 @@ impl<'de> serde::Deserialize<'de> for ChannelTypeConfig {
                     user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
                     shared_locations: __field_shared_locations.unwrap_or_default(),
                     count_messages: __field_count_messages.unwrap_or_default(),
+                    message_retention: __field_message_retention.unwrap_or_default(),
                     max_message_length: __field_max_message_length.unwrap_or_default(),
                     automod: __field_automod,
                     automod_behavior: __field_automod_behavior,
@@ -1715,6 +1737,7 @@ impl serde::Serialize for ChannelConfigWithInfo {
         __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
         __map.serialize_entry("shared_locations", &self.shared_locations)?;
         __map.serialize_entry("count_messages", &self.count_messages)?;
+        __map.serialize_entry("message_retention", &self.message_retention)?;
         __map.serialize_entry("max_message_length", &self.max_message_length)?;
         __map.serialize_entry("automod", &self.automod)?;
         __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
@@ -1786,6 +1809,7 @@ impl<'de> serde::Deserialize<'de> for ChannelConfigWithInfo {
                 let mut __field_user_message_reminders: Option<bool> = None;
                 let mut __field_shared_locations: Option<bool> = None;
                 let mut __field_count_messages: Option<bool> = None;
+                let mut __field_message_retention: Option<String> = None;
                 let mut __field_max_message_length: Option<i32> = None;
                 let mut __field_automod: Option<Automod> = None;
                 let mut __field_automod_behavior: Option<AutomodBehavior> = None;
@@ -1825,6 +1849,7 @@ impl<'de> serde::Deserialize<'de> for ChannelConfigWithInfo {
                         "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
                         "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
                         "count_messages" => __field_count_messages = Some(__map.next_value()?),
+                        "message_retention" => __field_message_retention = Some(__map.next_value()?),
                         "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
                         "automod" => __field_automod = Some(__map.next_value()?),
                         "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
@@ -1880,6 +1905,7 @@ impl<'de> serde::Deserialize<'de> for ChannelConfigWithInfo {
                     user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
                     shared_locations: __field_shared_locations.unwrap_or_default(),
                     count_messages: __field_count_messages.unwrap_or_default(),
+                    message_retention: __field_message_retention.unwrap_or_default(),
                     max_message_length: __field_max_message_length.unwrap_or_default(),
                     automod: __field_automod,
                     automod_behavior: __field_automod_behavior,

@@ -286,6 +286,47 @@ impl<'de> serde::Deserialize<'de> for GroupedQueryChannelsResponse {
     }
 }
 
+impl serde::Serialize for GetPinnedMessagesResponse {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("messages", &self.messages)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetPinnedMessagesResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = GetPinnedMessagesResponse;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `GetPinnedMessagesResponse` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<GetPinnedMessagesResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_messages: Option<Vec<MessageResponse>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "messages" => __field_messages = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
+                        _ => {
+                            __map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GetPinnedMessagesResponse {
+                    messages: __field_messages.unwrap_or_default(),
+                    duration: __field_duration.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 impl serde::Serialize for ChannelGetOrCreateRequest {
     fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1865,6 +1906,97 @@ impl<'de> serde::Deserialize<'de> for UnreadCountsBatchResponse {
     }
 }
 
+impl serde::Serialize for SyncRequest {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("channel_cids", &self.channel_cids)?;
+        __map.serialize_entry("last_sync_at", &self.last_sync_at)?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SyncRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SyncRequest;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `SyncRequest` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SyncRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_channel_cids: Option<Vec<String>> = None;
+                let mut __field_last_sync_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channel_cids" => __field_channel_cids = Some(__map.next_value()?),
+                        "last_sync_at" => __field_last_sync_at = Some(__map.next_value()?),
+                        _ => {
+                            __map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let Some(__field_last_sync_at) = __field_last_sync_at else {
+                    return Err(serde::de::Error::missing_field("last_sync_at"));
+                };
+                Ok(SyncRequest {
+                    channel_cids: __field_channel_cids.unwrap_or_default(),
+                    last_sync_at: __field_last_sync_at,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for SyncResponse {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("events", &self.events)?;
+        if let Some(__value) = &self.inaccessible_cids {
+            __map.serialize_entry("inaccessible_cids", __value)?;
+        }
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SyncResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SyncResponse;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `SyncResponse` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<SyncResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_events: Option<Vec<WsEvent>> = None;
+                let mut __field_inaccessible_cids: Option<Vec<String>> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "events" => __field_events = Some(__map.next_value()?),
+                        "inaccessible_cids" => __field_inaccessible_cids = __map.next_value()?,
+                        "duration" => __field_duration = Some(__map.next_value()?),
+                        _ => {
+                            __map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SyncResponse {
+                    events: __field_events.unwrap_or_default(),
+                    inaccessible_cids: __field_inaccessible_cids,
+                    duration: __field_duration.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 impl serde::Serialize for ChannelBatchCompletedEvent {
     fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2406,6 +2538,97 @@ impl<'de> serde::Deserialize<'de> for ChannelHiddenEvent {
                     channel: __field_channel,
                     user: __field_user,
                     clear_history: __field_clear_history.unwrap_or_default(),
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for ChannelKickedEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
+        }
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
+        }
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
+        }
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
+        }
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
+        }
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
+        }
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChannelKickedEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ChannelKickedEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `ChannelKickedEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<ChannelKickedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                Ok(ChannelKickedEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
                     custom: __custom,
                 })
             }
@@ -3333,6 +3556,121 @@ impl<'de> serde::Deserialize<'de> for MemberUpdatedEvent {
     }
 }
 
+impl serde::Serialize for MessageDeliveredEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
+        }
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
+        }
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
+        }
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
+        }
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
+        }
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
+        }
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
+        }
+        if let Some(__value) = &self.channel {
+            __map.serialize_entry("channel", __value)?;
+        }
+        if let Some(__value) = &self.last_delivered_message_id {
+            __map.serialize_entry("last_delivered_message_id", __value)?;
+        }
+        if let Some(__value) = &self.last_delivered_at {
+            __map.serialize_entry("last_delivered_at", __value)?;
+        }
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "user", "channel", "last_delivered_message_id", "last_delivered_at"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MessageDeliveredEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageDeliveredEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `MessageDeliveredEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<MessageDeliveredEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_last_delivered_message_id: Option<String> = None;
+                let mut __field_last_delivered_at: Option<String> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "user" => __field_user = __map.next_value()?,
+                        "channel" => __field_channel = __map.next_value()?,
+                        "last_delivered_message_id" => __field_last_delivered_message_id = __map.next_value()?,
+                        "last_delivered_at" => __field_last_delivered_at = __map.next_value()?,
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                Ok(MessageDeliveredEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    user: __field_user,
+                    channel: __field_channel,
+                    last_delivered_message_id: __field_last_delivered_message_id,
+                    last_delivered_at: __field_last_delivered_at,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 impl serde::Serialize for MessageReadEvent {
     fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3545,6 +3883,651 @@ impl<'de> serde::Deserialize<'de> for NotificationAddedToChannelEvent {
                     channel_id: __field_channel_id,
                     channel: __field_channel,
                     member: __field_member,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for NotificationChannelDeletedEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
+        }
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
+        }
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
+        }
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
+        }
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
+        }
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
+        }
+        __map.serialize_entry("channel", &self.channel)?;
+        if let Some(__value) = &self.unread_count {
+            __map.serialize_entry("unread_count", __value)?;
+        }
+        if let Some(__value) = &self.total_unread_count {
+            __map.serialize_entry("total_unread_count", __value)?;
+        }
+        if let Some(__value) = &self.unread_channels {
+            __map.serialize_entry("unread_channels", __value)?;
+        }
+        if let Some(__value) = &self.grouped_unread_channels {
+            __map.serialize_entry("grouped_unread_channels", __value)?;
+        }
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "unread_count", "total_unread_count", "unread_channels", "grouped_unread_channels"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationChannelDeletedEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = NotificationChannelDeletedEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `NotificationChannelDeletedEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationChannelDeletedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_unread_count: Option<i32> = None;
+                let mut __field_total_unread_count: Option<i32> = None;
+                let mut __field_unread_channels: Option<i32> = None;
+                let mut __field_grouped_unread_channels: Option<std::collections::BTreeMap<String, i32>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "channel" => __field_channel = Some(__map.next_value()?),
+                        "unread_count" => __field_unread_count = __map.next_value()?,
+                        "total_unread_count" => __field_total_unread_count = __map.next_value()?,
+                        "unread_channels" => __field_unread_channels = __map.next_value()?,
+                        "grouped_unread_channels" => __field_grouped_unread_channels = __map.next_value()?,
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(__field_channel) = __field_channel else {
+                    return Err(serde::de::Error::missing_field("channel"));
+                };
+                Ok(NotificationChannelDeletedEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    channel: __field_channel,
+                    unread_count: __field_unread_count,
+                    total_unread_count: __field_total_unread_count,
+                    unread_channels: __field_unread_channels,
+                    grouped_unread_channels: __field_grouped_unread_channels,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for NotificationChannelMutesUpdatedEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        __map.serialize_entry("me", &self.me)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "me"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationChannelMutesUpdatedEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = NotificationChannelMutesUpdatedEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `NotificationChannelMutesUpdatedEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationChannelMutesUpdatedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_me: Option<OwnUserResponse> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "me" => __field_me = Some(__map.next_value()?),
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(__field_me) = __field_me else {
+                    return Err(serde::de::Error::missing_field("me"));
+                };
+                Ok(NotificationChannelMutesUpdatedEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    me: __field_me,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for NotificationChannelTruncatedEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
+        }
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
+        }
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
+        }
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
+        }
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
+        }
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
+        }
+        __map.serialize_entry("channel", &self.channel)?;
+        if let Some(__value) = &self.message_id {
+            __map.serialize_entry("message_id", __value)?;
+        }
+        if let Some(__value) = &self.message {
+            __map.serialize_entry("message", __value)?;
+        }
+        if let Some(__value) = &self.unread_count {
+            __map.serialize_entry("unread_count", __value)?;
+        }
+        if let Some(__value) = &self.total_unread_count {
+            __map.serialize_entry("total_unread_count", __value)?;
+        }
+        if let Some(__value) = &self.unread_channels {
+            __map.serialize_entry("unread_channels", __value)?;
+        }
+        if let Some(__value) = &self.grouped_unread_channels {
+            __map.serialize_entry("grouped_unread_channels", __value)?;
+        }
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "message_id", "message", "unread_count", "total_unread_count", "unread_channels", "grouped_unread_channels"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationChannelTruncatedEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = NotificationChannelTruncatedEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `NotificationChannelTruncatedEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationChannelTruncatedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_message: Option<MessageResponse> = None;
+                let mut __field_unread_count: Option<i32> = None;
+                let mut __field_total_unread_count: Option<i32> = None;
+                let mut __field_unread_channels: Option<i32> = None;
+                let mut __field_grouped_unread_channels: Option<std::collections::BTreeMap<String, i32>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "channel" => __field_channel = Some(__map.next_value()?),
+                        "message_id" => __field_message_id = __map.next_value()?,
+                        "message" => __field_message = __map.next_value()?,
+                        "unread_count" => __field_unread_count = __map.next_value()?,
+                        "total_unread_count" => __field_total_unread_count = __map.next_value()?,
+                        "unread_channels" => __field_unread_channels = __map.next_value()?,
+                        "grouped_unread_channels" => __field_grouped_unread_channels = __map.next_value()?,
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(__field_channel) = __field_channel else {
+                    return Err(serde::de::Error::missing_field("channel"));
+                };
+                Ok(NotificationChannelTruncatedEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    channel: __field_channel,
+                    message_id: __field_message_id,
+                    message: __field_message,
+                    unread_count: __field_unread_count,
+                    total_unread_count: __field_total_unread_count,
+                    unread_channels: __field_unread_channels,
+                    grouped_unread_channels: __field_grouped_unread_channels,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for NotificationInviteAcceptedEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
+        }
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
+        }
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
+        }
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
+        }
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
+        }
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
+        }
+        __map.serialize_entry("channel", &self.channel)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
+        }
+        __map.serialize_entry("member", &self.member)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "user", "member"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationInviteAcceptedEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = NotificationInviteAcceptedEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `NotificationInviteAcceptedEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationInviteAcceptedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_member: Option<ChannelMemberResponse> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "channel" => __field_channel = Some(__map.next_value()?),
+                        "user" => __field_user = __map.next_value()?,
+                        "member" => __field_member = Some(__map.next_value()?),
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(__field_channel) = __field_channel else {
+                    return Err(serde::de::Error::missing_field("channel"));
+                };
+                let Some(__field_member) = __field_member else {
+                    return Err(serde::de::Error::missing_field("member"));
+                };
+                Ok(NotificationInviteAcceptedEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    channel: __field_channel,
+                    user: __field_user,
+                    member: __field_member,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for NotificationInviteRejectedEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
+        }
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
+        }
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
+        }
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
+        }
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
+        }
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
+        }
+        __map.serialize_entry("channel", &self.channel)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
+        }
+        __map.serialize_entry("member", &self.member)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "user", "member"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationInviteRejectedEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = NotificationInviteRejectedEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `NotificationInviteRejectedEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationInviteRejectedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_member: Option<ChannelMemberResponse> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "channel" => __field_channel = Some(__map.next_value()?),
+                        "user" => __field_user = __map.next_value()?,
+                        "member" => __field_member = Some(__map.next_value()?),
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(__field_channel) = __field_channel else {
+                    return Err(serde::de::Error::missing_field("channel"));
+                };
+                let Some(__field_member) = __field_member else {
+                    return Err(serde::de::Error::missing_field("member"));
+                };
+                Ok(NotificationInviteRejectedEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    channel: __field_channel,
+                    user: __field_user,
+                    member: __field_member,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for NotificationInvitedEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("member", &self.member)?;
+        if let Some(__value) = &self.user {
+            __map.serialize_entry("user", __value)?;
+        }
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        if let Some(__value) = &self.team {
+            __map.serialize_entry("team", __value)?;
+        }
+        if let Some(__value) = &self.channel_member_count {
+            __map.serialize_entry("channel_member_count", __value)?;
+        }
+        if let Some(__value) = &self.channel_message_count {
+            __map.serialize_entry("channel_message_count", __value)?;
+        }
+        if let Some(__value) = &self.channel_custom {
+            __map.serialize_entry("channel_custom", __value)?;
+        }
+        if let Some(__value) = &self.channel_type {
+            __map.serialize_entry("channel_type", __value)?;
+        }
+        if let Some(__value) = &self.channel_id {
+            __map.serialize_entry("channel_id", __value)?;
+        }
+        __map.serialize_entry("channel", &self.channel)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["member", "user", "created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationInvitedEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = NotificationInvitedEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `NotificationInvitedEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationInvitedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_member: Option<ChannelMemberResponse> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_team: Option<String> = None;
+                let mut __field_channel_member_count: Option<i32> = None;
+                let mut __field_channel_message_count: Option<i64> = None;
+                let mut __field_channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut __field_channel_type: Option<String> = None;
+                let mut __field_channel_id: Option<String> = None;
+                let mut __field_channel: Option<ChannelResponse> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "member" => __field_member = Some(__map.next_value()?),
+                        "user" => __field_user = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "team" => __field_team = __map.next_value()?,
+                        "channel_member_count" => __field_channel_member_count = __map.next_value()?,
+                        "channel_message_count" => __field_channel_message_count = __map.next_value()?,
+                        "channel_custom" => __field_channel_custom = __map.next_value()?,
+                        "channel_type" => __field_channel_type = __map.next_value()?,
+                        "channel_id" => __field_channel_id = __map.next_value()?,
+                        "channel" => __field_channel = Some(__map.next_value()?),
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_member) = __field_member else {
+                    return Err(serde::de::Error::missing_field("member"));
+                };
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(__field_channel) = __field_channel else {
+                    return Err(serde::de::Error::missing_field("channel"));
+                };
+                Ok(NotificationInvitedEvent {
+                    member: __field_member,
+                    user: __field_user,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    team: __field_team,
+                    channel_member_count: __field_channel_member_count,
+                    channel_message_count: __field_channel_message_count,
+                    channel_custom: __field_channel_custom,
+                    channel_type: __field_channel_type,
+                    channel_id: __field_channel_id,
+                    channel: __field_channel,
                     custom: __custom,
                 })
             }
@@ -3865,6 +4848,62 @@ impl<'de> serde::Deserialize<'de> for NotificationMarkUnreadEvent {
                     grouped_unread_channels: __field_grouped_unread_channels,
                     unread_threads: __field_unread_threads,
                     unread_thread_messages: __field_unread_thread_messages,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for NotificationMutesUpdatedEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        __map.serialize_entry("me", &self.me)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "me"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationMutesUpdatedEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = NotificationMutesUpdatedEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `NotificationMutesUpdatedEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<NotificationMutesUpdatedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_me: Option<OwnUserResponse> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "me" => __field_me = Some(__map.next_value()?),
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(__field_me) = __field_me else {
+                    return Err(serde::de::Error::missing_field("me"));
+                };
+                Ok(NotificationMutesUpdatedEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    me: __field_me,
                     custom: __custom,
                 })
             }

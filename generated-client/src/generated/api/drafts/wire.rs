@@ -50,6 +50,87 @@ impl<'de> serde::Deserialize<'de> for GetDraftResponse {
     }
 }
 
+impl serde::Serialize for CreateDraftRequest {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("message", &self.message)?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateDraftRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateDraftRequest;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateDraftRequest` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateDraftRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_message: Option<MessageRequest> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "message" => __field_message = Some(__map.next_value()?),
+                        _ => {
+                            __map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateDraftRequest {
+                    message: __field_message.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for CreateDraftResponse {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("draft", &self.draft)?;
+        __map.serialize_entry("duration", &self.duration)?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateDraftResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateDraftResponse;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreateDraftResponse` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreateDraftResponse, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_draft: Option<DraftResponse> = None;
+                let mut __field_duration: Option<String> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "draft" => __field_draft = Some(__map.next_value()?),
+                        "duration" => __field_duration = Some(__map.next_value()?),
+                        _ => {
+                            __map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let Some(__field_draft) = __field_draft else {
+                    return Err(serde::de::Error::missing_field("draft"));
+                };
+                Ok(CreateDraftResponse {
+                    draft: __field_draft,
+                    duration: __field_duration.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 impl serde::Serialize for QueryDraftsRequest {
     fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
@@ -346,6 +427,140 @@ impl<'de> serde::Deserialize<'de> for DraftPayloadResponse {
                     type_: __field_type_,
                     silent: __field_silent,
                     poll_id: __field_poll_id,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for DraftDeletedEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        if let Some(__value) = &self.parent_id {
+            __map.serialize_entry("parent_id", __value)?;
+        }
+        if let Some(__value) = &self.draft {
+            __map.serialize_entry("draft", __value)?;
+        }
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "parent_id", "draft"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DraftDeletedEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = DraftDeletedEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DraftDeletedEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DraftDeletedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_parent_id: Option<String> = None;
+                let mut __field_draft: Option<DraftResponse> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "parent_id" => __field_parent_id = __map.next_value()?,
+                        "draft" => __field_draft = __map.next_value()?,
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                Ok(DraftDeletedEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    parent_id: __field_parent_id,
+                    draft: __field_draft,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for DraftUpdatedEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        if let Some(__value) = &self.parent_id {
+            __map.serialize_entry("parent_id", __value)?;
+        }
+        if let Some(__value) = &self.draft {
+            __map.serialize_entry("draft", __value)?;
+        }
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "parent_id", "draft"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DraftUpdatedEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = DraftUpdatedEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `DraftUpdatedEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<DraftUpdatedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_parent_id: Option<String> = None;
+                let mut __field_draft: Option<DraftResponse> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "parent_id" => __field_parent_id = __map.next_value()?,
+                        "draft" => __field_draft = __map.next_value()?,
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                Ok(DraftUpdatedEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    parent_id: __field_parent_id,
+                    draft: __field_draft,
                     custom: __custom,
                 })
             }

@@ -1185,3 +1185,468 @@ impl<'de> serde::Deserialize<'de> for PollOptionResponseData {
         deserializer.deserialize_map(__Visitor)
     }
 }
+
+impl serde::Serialize for PollClosedEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        if let Some(__value) = &self.message_id {
+            __map.serialize_entry("message_id", __value)?;
+        }
+        if let Some(__value) = &self.activity_id {
+            __map.serialize_entry("activity_id", __value)?;
+        }
+        __map.serialize_entry("poll", &self.poll)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "message_id", "activity_id", "poll"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PollClosedEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PollClosedEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PollClosedEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollClosedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_activity_id: Option<String> = None;
+                let mut __field_poll: Option<PollResponseData> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "message_id" => __field_message_id = __map.next_value()?,
+                        "activity_id" => __field_activity_id = __map.next_value()?,
+                        "poll" => __field_poll = Some(__map.next_value()?),
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(__field_poll) = __field_poll else {
+                    return Err(serde::de::Error::missing_field("poll"));
+                };
+                Ok(PollClosedEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    message_id: __field_message_id,
+                    activity_id: __field_activity_id,
+                    poll: __field_poll,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for PollDeletedEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        if let Some(__value) = &self.message_id {
+            __map.serialize_entry("message_id", __value)?;
+        }
+        if let Some(__value) = &self.activity_id {
+            __map.serialize_entry("activity_id", __value)?;
+        }
+        __map.serialize_entry("poll", &self.poll)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "message_id", "activity_id", "poll"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PollDeletedEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PollDeletedEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PollDeletedEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollDeletedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_activity_id: Option<String> = None;
+                let mut __field_poll: Option<PollResponseData> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "message_id" => __field_message_id = __map.next_value()?,
+                        "activity_id" => __field_activity_id = __map.next_value()?,
+                        "poll" => __field_poll = Some(__map.next_value()?),
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(__field_poll) = __field_poll else {
+                    return Err(serde::de::Error::missing_field("poll"));
+                };
+                Ok(PollDeletedEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    message_id: __field_message_id,
+                    activity_id: __field_activity_id,
+                    poll: __field_poll,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for PollUpdatedEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        if let Some(__value) = &self.message_id {
+            __map.serialize_entry("message_id", __value)?;
+        }
+        if let Some(__value) = &self.activity_id {
+            __map.serialize_entry("activity_id", __value)?;
+        }
+        __map.serialize_entry("poll", &self.poll)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "message_id", "activity_id", "poll"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PollUpdatedEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PollUpdatedEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PollUpdatedEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollUpdatedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_activity_id: Option<String> = None;
+                let mut __field_poll: Option<PollResponseData> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "message_id" => __field_message_id = __map.next_value()?,
+                        "activity_id" => __field_activity_id = __map.next_value()?,
+                        "poll" => __field_poll = Some(__map.next_value()?),
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(__field_poll) = __field_poll else {
+                    return Err(serde::de::Error::missing_field("poll"));
+                };
+                Ok(PollUpdatedEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    message_id: __field_message_id,
+                    activity_id: __field_activity_id,
+                    poll: __field_poll,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for PollVoteCastedEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        if let Some(__value) = &self.message_id {
+            __map.serialize_entry("message_id", __value)?;
+        }
+        if let Some(__value) = &self.activity_id {
+            __map.serialize_entry("activity_id", __value)?;
+        }
+        __map.serialize_entry("poll", &self.poll)?;
+        __map.serialize_entry("poll_vote", &self.poll_vote)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "message_id", "activity_id", "poll", "poll_vote"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PollVoteCastedEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PollVoteCastedEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PollVoteCastedEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollVoteCastedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_activity_id: Option<String> = None;
+                let mut __field_poll: Option<PollResponseData> = None;
+                let mut __field_poll_vote: Option<PollVoteResponseData> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "message_id" => __field_message_id = __map.next_value()?,
+                        "activity_id" => __field_activity_id = __map.next_value()?,
+                        "poll" => __field_poll = Some(__map.next_value()?),
+                        "poll_vote" => __field_poll_vote = Some(__map.next_value()?),
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(__field_poll) = __field_poll else {
+                    return Err(serde::de::Error::missing_field("poll"));
+                };
+                let Some(__field_poll_vote) = __field_poll_vote else {
+                    return Err(serde::de::Error::missing_field("poll_vote"));
+                };
+                Ok(PollVoteCastedEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    message_id: __field_message_id,
+                    activity_id: __field_activity_id,
+                    poll: __field_poll,
+                    poll_vote: __field_poll_vote,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for PollVoteChangedEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        if let Some(__value) = &self.message_id {
+            __map.serialize_entry("message_id", __value)?;
+        }
+        if let Some(__value) = &self.activity_id {
+            __map.serialize_entry("activity_id", __value)?;
+        }
+        __map.serialize_entry("poll", &self.poll)?;
+        __map.serialize_entry("poll_vote", &self.poll_vote)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "message_id", "activity_id", "poll", "poll_vote"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PollVoteChangedEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PollVoteChangedEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PollVoteChangedEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollVoteChangedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_activity_id: Option<String> = None;
+                let mut __field_poll: Option<PollResponseData> = None;
+                let mut __field_poll_vote: Option<PollVoteResponseData> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "message_id" => __field_message_id = __map.next_value()?,
+                        "activity_id" => __field_activity_id = __map.next_value()?,
+                        "poll" => __field_poll = Some(__map.next_value()?),
+                        "poll_vote" => __field_poll_vote = Some(__map.next_value()?),
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(__field_poll) = __field_poll else {
+                    return Err(serde::de::Error::missing_field("poll"));
+                };
+                let Some(__field_poll_vote) = __field_poll_vote else {
+                    return Err(serde::de::Error::missing_field("poll_vote"));
+                };
+                Ok(PollVoteChangedEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    message_id: __field_message_id,
+                    activity_id: __field_activity_id,
+                    poll: __field_poll,
+                    poll_vote: __field_poll_vote,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for PollVoteRemovedEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        if let Some(__value) = &self.message_id {
+            __map.serialize_entry("message_id", __value)?;
+        }
+        if let Some(__value) = &self.activity_id {
+            __map.serialize_entry("activity_id", __value)?;
+        }
+        __map.serialize_entry("poll", &self.poll)?;
+        __map.serialize_entry("poll_vote", &self.poll_vote)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "cid", "message_id", "activity_id", "poll", "poll_vote"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PollVoteRemovedEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PollVoteRemovedEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PollVoteRemovedEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PollVoteRemovedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_message_id: Option<String> = None;
+                let mut __field_activity_id: Option<String> = None;
+                let mut __field_poll: Option<PollResponseData> = None;
+                let mut __field_poll_vote: Option<PollVoteResponseData> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "message_id" => __field_message_id = __map.next_value()?,
+                        "activity_id" => __field_activity_id = __map.next_value()?,
+                        "poll" => __field_poll = Some(__map.next_value()?),
+                        "poll_vote" => __field_poll_vote = Some(__map.next_value()?),
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(__field_poll) = __field_poll else {
+                    return Err(serde::de::Error::missing_field("poll"));
+                };
+                let Some(__field_poll_vote) = __field_poll_vote else {
+                    return Err(serde::de::Error::missing_field("poll_vote"));
+                };
+                Ok(PollVoteRemovedEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    cid: __field_cid,
+                    message_id: __field_message_id,
+                    activity_id: __field_activity_id,
+                    poll: __field_poll,
+                    poll_vote: __field_poll_vote,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}

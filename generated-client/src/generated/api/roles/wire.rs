@@ -47,6 +47,73 @@ impl<'de> serde::Deserialize<'de> for ListPermissionsResponse {
     }
 }
 
+impl serde::Serialize for CreatePermissionRequest {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("id", &self.id)?;
+        __map.serialize_entry("name", &self.name)?;
+        if let Some(__value) = &self.description {
+            __map.serialize_entry("description", __value)?;
+        }
+        __map.serialize_entry("action", &self.action)?;
+        if let Some(__value) = &self.owner {
+            __map.serialize_entry("owner", __value)?;
+        }
+        if let Some(__value) = &self.same_team {
+            __map.serialize_entry("same_team", __value)?;
+        }
+        __map.serialize_entry("condition", &self.condition)?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreatePermissionRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreatePermissionRequest;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `CreatePermissionRequest` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CreatePermissionRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_id: Option<String> = None;
+                let mut __field_name: Option<String> = None;
+                let mut __field_description: Option<String> = None;
+                let mut __field_action: Option<String> = None;
+                let mut __field_owner: Option<bool> = None;
+                let mut __field_same_team: Option<bool> = None;
+                let mut __field_condition: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __field_id = Some(__map.next_value()?),
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "description" => __field_description = __map.next_value()?,
+                        "action" => __field_action = Some(__map.next_value()?),
+                        "owner" => __field_owner = __map.next_value()?,
+                        "same_team" => __field_same_team = __map.next_value()?,
+                        "condition" => __field_condition = Some(__map.next_value()?),
+                        _ => {
+                            __map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreatePermissionRequest {
+                    id: __field_id.unwrap_or_default(),
+                    name: __field_name.unwrap_or_default(),
+                    description: __field_description,
+                    action: __field_action.unwrap_or_default(),
+                    owner: __field_owner,
+                    same_team: __field_same_team,
+                    condition: __field_condition.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 impl serde::Serialize for GetCustomPermissionResponse {
     fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
@@ -81,6 +148,69 @@ impl<'de> serde::Deserialize<'de> for GetCustomPermissionResponse {
                 Ok(GetCustomPermissionResponse {
                     permission: __field_permission.unwrap_or_default(),
                     duration: __field_duration.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for PermissionRequest {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("name", &self.name)?;
+        if let Some(__value) = &self.description {
+            __map.serialize_entry("description", __value)?;
+        }
+        __map.serialize_entry("action", &self.action)?;
+        if let Some(__value) = &self.owner {
+            __map.serialize_entry("owner", __value)?;
+        }
+        if let Some(__value) = &self.same_team {
+            __map.serialize_entry("same_team", __value)?;
+        }
+        __map.serialize_entry("condition", &self.condition)?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PermissionRequest {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PermissionRequest;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `PermissionRequest` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<PermissionRequest, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_name: Option<String> = None;
+                let mut __field_description: Option<String> = None;
+                let mut __field_action: Option<String> = None;
+                let mut __field_owner: Option<bool> = None;
+                let mut __field_same_team: Option<bool> = None;
+                let mut __field_condition: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => __field_name = Some(__map.next_value()?),
+                        "description" => __field_description = __map.next_value()?,
+                        "action" => __field_action = Some(__map.next_value()?),
+                        "owner" => __field_owner = __map.next_value()?,
+                        "same_team" => __field_same_team = __map.next_value()?,
+                        "condition" => __field_condition = Some(__map.next_value()?),
+                        _ => {
+                            __map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PermissionRequest {
+                    name: __field_name.unwrap_or_default(),
+                    description: __field_description,
+                    action: __field_action.unwrap_or_default(),
+                    owner: __field_owner,
+                    same_team: __field_same_team,
+                    condition: __field_condition.unwrap_or_default(),
                 })
             }
         }

@@ -1573,6 +1573,62 @@ impl<'de> serde::Deserialize<'de> for UserDeletedEvent {
     }
 }
 
+impl serde::Serialize for UserPresenceChangedEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        __map.serialize_entry("user", &self.user)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "user"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserPresenceChangedEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UserPresenceChangedEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UserPresenceChangedEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserPresenceChangedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "user" => __field_user = Some(__map.next_value()?),
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(__field_user) = __field_user else {
+                    return Err(serde::de::Error::missing_field("user"));
+                };
+                Ok(UserPresenceChangedEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    user: __field_user,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 impl serde::Serialize for UserReactivatedEvent {
     fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
