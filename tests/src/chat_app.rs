@@ -5,8 +5,8 @@
 
 use stream_chat_client::models::{
     ChannelGetOrCreateRequest, ChannelInput, ChannelMemberRequest, ChannelStateResponse,
-    EventRequest, MessageRequest, SendEventRequest, SendMessageRequest, UserRequest,
-    UserResponseCommonFields,
+    EventRequest, MessageRequest, SendEventRequest, SendMessageRequest, UpdateChannelRequest,
+    UserRequest, UserResponseCommonFields,
 };
 use stream_chat_client::ws::{Connection, RealtimeEvent};
 use stream_chat_client::{Client, Event};
@@ -95,6 +95,15 @@ pub async fn open_channel(
     .await
     .unwrap_or_else(|error| panic!("GetOrCreateChannel {cid}: {error}"))
     .into_inner()
+}
+
+/// Adds these members to `cid` as `client` (UpdateChannel with `add_members`).
+pub async fn add_members(client: &Client, cid: &str, member_ids: &[&str]) {
+    let (kind, id) = split(cid);
+    let body = UpdateChannelRequest::default().add_members(members(member_ids));
+    within("UpdateChannel", client.update_channel(kind, id, &body))
+        .await
+        .unwrap_or_else(|error| panic!("UpdateChannel {cid}: {error}"));
 }
 
 /// The user ID of an event's `user`.

@@ -18,12 +18,12 @@
 //! (`ws::assert_quiet`, 150 ms). No timing is asserted.
 
 use stream_chat_client::models::{
-    ChannelGetOrCreateRequest, ChannelInput, ChannelStopWatchingRequest, UpdateChannelRequest,
+    ChannelGetOrCreateRequest, ChannelInput, ChannelStopWatchingRequest,
 };
 use stream_chat_client::{Error, Event};
 use stream_chat_tests::chat_app::{
-    assert_no_event, connect, members, next_event, open_channel, recovered, send_event,
-    send_message, split, user_id,
+    add_members, assert_no_event, connect, members, next_event, open_channel, recovered,
+    send_event, send_message, split, user_id,
 };
 use stream_chat_tests::fake_stream::FakeStream;
 use stream_chat_tests::ws::within;
@@ -107,13 +107,7 @@ async fn a_chat_app_end_to_end() {
     // Bob makes messaging:side alone (nothing for Alice), then adds her: she is notified.
     open_channel(&bob, SIDE, &["bob"], false).await;
     assert_no_event(&mut connection, "not a member of side yet").await;
-    let add = UpdateChannelRequest::default().add_members(members(&["alice"]));
-    within(
-        "UpdateChannel",
-        bob.update_channel("messaging", "side", &add),
-    )
-    .await
-    .expect("Bob adds Alice");
+    add_members(&bob, SIDE, &["alice"]).await;
     let Event::NotificationAddedToChannel(added) =
         next_event(&mut connection, "notification.added_to_channel").await
     else {
