@@ -128,8 +128,10 @@ pub const CLIENT_METHODS: &[&str] = &[
     "send_with_retries",
     "prepare",
     "attempt",
+    "attempt_url",
     "transport_error",
     "realtime",
+    "with_connection",
 ];
 
 /// Methods of the traits every `Client` implements (its derives and the blanket impls).

@@ -186,8 +186,8 @@ fn deleted_slices_come_back_where_they_were() {
             let t = edit_line(t, "    query:\n      user_id: { type: string, doc: ID of the user whose reaction to remove (server-side only). }\n", "");
             let t = edit_line(
                 &t,
-                "ops: [eq, ne, in, nin, gt, gte, lt, lte, exists] }",
-                "ops: [eq, ne, in, gt, gte, lt, lte, exists] }",
+                "created_at: { type: datetime, ops: [eq, in, gt, gte, lt, lte, exists] }",
+                "created_at: { type: datetime, ops: [eq, in, gte, lt, lte, exists] }",
             );
             edit_line(&t, "    events: [reaction.deleted]\n", "")
         }),

@@ -248,6 +248,7 @@ rust_rules! {
     RUST_TRAIT_LOST = "rust-trait-lost", Major, "The type no longer derives a trait (`Default`, `Eq`, serde) that callers may use.";
     RUST_TRAIT_GAINED = "rust-trait-gained", Minor, "The type derives one more trait.";
     RUST_DEPRECATED = "rust-deprecated", Minor, "`#[deprecated]` added: callers see warnings, nothing breaks.";
+    RUST_CONNECTION_PARAM = "rust-connection-param", Minor, "A query parameter the runtime fills with the real-time connection's ID (`from_connection`) came or went: no argument or query struct field changes, only what a client bound to a connection sends.";
     RUST_DOCS_ONLY = "rust-docs-only", None, "Only docs or operation metadata (method, path, status, events, permissions) change.";
     RUST_UNCLASSIFIED = "rust-unclassified", Major, "An attribute without a rule of its own changed the generated code: review it by hand (the conservative fallback).";
 }

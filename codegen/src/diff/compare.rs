@@ -387,6 +387,7 @@ fn compare_fields(
                 _ => rules::field_removed(scope.usage),
             };
             let rust = match scope.holder {
+                _ if def.from_connection => &rules::RUST_CONNECTION_PARAM,
                 Holder::Path | Holder::Query { after: false, .. } => &rules::RUST_SIGNATURE_CHANGED,
                 _ => &rules::RUST_FIELD_REMOVED,
             };
@@ -405,6 +406,7 @@ fn compare_fields(
                 _ => rules::field_added(def.required, scope.usage),
             };
             let rust = match scope.holder {
+                _ if def.from_connection => &rules::RUST_CONNECTION_PARAM,
                 Holder::Path | Holder::Query { before: false, .. } => {
                     &rules::RUST_SIGNATURE_CHANGED
                 }
@@ -735,9 +737,10 @@ fn operations(out: &mut Vec<Change>, sides: Sides<'_, '_>) {
             entity: Entity::QueryParam,
             owner: format!("{name}.query"),
             usage: Usage::Request,
+            // The query struct holds the parameters the runtime does not fill in.
             holder: Holder::Query {
-                before: !old.query.is_empty(),
-                after: !def.query.is_empty(),
+                before: old.query.values().any(|param| !param.from_connection),
+                after: def.query.values().any(|param| !param.from_connection),
             },
         };
         compare_fields(

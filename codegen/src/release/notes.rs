@@ -313,6 +313,19 @@ fn describe(change: &Change, names: &Names, base: &Names) -> (String, String) {
         Entity::QueryParam | Entity::Field => {
             let (owner, wire) = location.rsplit_once('.').unwrap_or((location, ""));
             match kind {
+                // Not in the query struct: the runtime fills it in (`from_connection`).
+                ChangeKind::Added | ChangeKind::Removed
+                    if change.rust.id == crate::diff::classify::RUST_CONNECTION_PARAM.id =>
+                {
+                    let verb = if kind == ChangeKind::Added {
+                        "now sends"
+                    } else {
+                        "no longer sends"
+                    };
+                    let operation = owner.strip_suffix(".query").unwrap_or(owner);
+                    let phrase = format!("{verb} the bound real-time connection's ID as `{wire}`");
+                    (names.method(operation), phrase)
+                }
                 ChangeKind::Added | ChangeKind::Removed => {
                     // A removed field is named as it was, on its owner as it is.
                     let source = if kind == ChangeKind::Added {

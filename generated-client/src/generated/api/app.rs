@@ -2259,8 +2259,8 @@ pub struct ChannelConfig {
     pub shared_locations: bool,
     /// Whether the messages of channels are counted.
     pub count_messages: bool,
-    /// How long the channel type keeps messages before deleting them (its retention setting, as text).
-    pub message_retention: String,
+    /// Days to keep messages, as text; `infinite` keeps them forever. Optional although the documents require it: configs from before v236.0.4 lack it.
+    pub message_retention: Option<String>,
     /// Maximum number of characters in a message.
     ///
     /// At most 20000.
@@ -2321,7 +2321,6 @@ impl ChannelConfig {
         user_message_reminders: bool,
         shared_locations: bool,
         count_messages: bool,
-        message_retention: impl Into<String>,
         max_message_length: i32,
         automod: Automod,
         automod_behavior: AutomodBehavior,
@@ -2351,7 +2350,7 @@ impl ChannelConfig {
             user_message_reminders,
             shared_locations,
             count_messages,
-            message_retention: message_retention.into(),
+            message_retention: None,
             max_message_length,
             automod,
             automod_behavior,

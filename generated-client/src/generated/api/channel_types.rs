@@ -485,8 +485,8 @@ pub struct CreateChannelTypeResponse {
     pub shared_locations: bool,
     /// Channels keep a message count.
     pub count_messages: bool,
-    /// How long the channel type keeps messages before deleting them (its retention setting, as text).
-    pub message_retention: String,
+    /// Days to keep messages, as text; `infinite` keeps them forever. Optional although the documents require it: configs from before v236.0.4 lack it.
+    pub message_retention: Option<String>,
     /// Longest message allowed, in characters.
     ///
     /// At most 20000.
@@ -553,7 +553,6 @@ impl CreateChannelTypeResponse {
         user_message_reminders: bool,
         shared_locations: bool,
         count_messages: bool,
-        message_retention: impl Into<String>,
         max_message_length: i32,
         automod: Automod,
         automod_behavior: AutomodBehavior,
@@ -586,7 +585,7 @@ impl CreateChannelTypeResponse {
             user_message_reminders,
             shared_locations,
             count_messages,
-            message_retention: message_retention.into(),
+            message_retention: None,
             max_message_length,
             automod,
             automod_behavior,
@@ -661,8 +660,8 @@ pub struct GetChannelTypeResponse {
     pub shared_locations: bool,
     /// Channels keep a message count.
     pub count_messages: bool,
-    /// How long the channel type keeps messages before deleting them (its retention setting, as text).
-    pub message_retention: String,
+    /// Days to keep messages, as text; `infinite` keeps them forever. Optional although the documents require it: configs from before v236.0.4 lack it.
+    pub message_retention: Option<String>,
     /// Longest message allowed, in characters.
     ///
     /// At most 20000.
@@ -725,7 +724,6 @@ impl GetChannelTypeResponse {
         user_message_reminders: bool,
         shared_locations: bool,
         count_messages: bool,
-        message_retention: impl Into<String>,
         max_message_length: i32,
         automod: Automod,
         automod_behavior: AutomodBehavior,
@@ -758,7 +756,7 @@ impl GetChannelTypeResponse {
             user_message_reminders,
             shared_locations,
             count_messages,
-            message_retention: message_retention.into(),
+            message_retention: None,
             max_message_length,
             automod,
             automod_behavior,
@@ -829,7 +827,7 @@ pub struct UpdateChannelTypeRequest {
     pub shared_locations: Option<bool>,
     /// Channels keep a message count.
     pub count_messages: Option<bool>,
-    /// How long the channel type keeps messages before deleting them (its retention setting, as text).
+    /// Days to keep messages, as text; `infinite` keeps them forever.
     pub message_retention: Option<String>,
     /// Longest message allowed, in characters. Optional: the service applies partial updates; Stream's docs mark it required.
     ///
@@ -1026,7 +1024,7 @@ impl UpdateChannelTypeRequest {
         self
     }
 
-    /// Sets `message_retention` to `Some(message_retention)`: How long the channel type keeps messages before deleting them (its retention setting, as text).
+    /// Sets `message_retention` to `Some(message_retention)`: Days to keep messages, as text; `infinite` keeps them forever.
     #[must_use]
     pub fn message_retention(mut self, message_retention: impl Into<String>) -> Self {
         self.message_retention = Some(message_retention.into());
@@ -1172,8 +1170,8 @@ pub struct UpdateChannelTypeResponse {
     pub shared_locations: bool,
     /// Channels keep a message count.
     pub count_messages: bool,
-    /// How long the channel type keeps messages before deleting them (its retention setting, as text).
-    pub message_retention: String,
+    /// Days to keep messages, as text; `infinite` keeps them forever. Optional although the documents require it: configs from before v236.0.4 lack it.
+    pub message_retention: Option<String>,
     /// Longest message allowed, in characters.
     ///
     /// At most 20000.
@@ -1238,7 +1236,6 @@ impl UpdateChannelTypeResponse {
         user_message_reminders: bool,
         shared_locations: bool,
         count_messages: bool,
-        message_retention: impl Into<String>,
         max_message_length: i32,
         automod: Automod,
         automod_behavior: AutomodBehavior,
@@ -1271,7 +1268,7 @@ impl UpdateChannelTypeResponse {
             user_message_reminders,
             shared_locations,
             count_messages,
-            message_retention: message_retention.into(),
+            message_retention: None,
             max_message_length,
             automod,
             automod_behavior,
@@ -1344,8 +1341,8 @@ pub struct ChannelTypeConfig {
     pub shared_locations: bool,
     /// Channels keep a message count.
     pub count_messages: bool,
-    /// How long the channel type keeps messages before deleting them (its retention setting, as text).
-    pub message_retention: String,
+    /// Days to keep messages, as text; `infinite` keeps them forever. Optional although the documents require it: configs from before v236.0.4 lack it.
+    pub message_retention: Option<String>,
     /// Longest message allowed, in characters.
     ///
     /// At most 20000.
@@ -1406,7 +1403,6 @@ impl ChannelTypeConfig {
         user_message_reminders: bool,
         shared_locations: bool,
         count_messages: bool,
-        message_retention: impl Into<String>,
         max_message_length: i32,
         automod: Automod,
         automod_behavior: AutomodBehavior,
@@ -1438,7 +1434,7 @@ impl ChannelTypeConfig {
             user_message_reminders,
             shared_locations,
             count_messages,
-            message_retention: message_retention.into(),
+            message_retention: None,
             max_message_length,
             automod,
             automod_behavior,
@@ -1747,8 +1743,8 @@ pub struct ChannelConfigWithInfo {
     pub shared_locations: bool,
     /// Channels keep a message count.
     pub count_messages: bool,
-    /// How long the channel type keeps messages before deleting them (its retention setting, as text).
-    pub message_retention: String,
+    /// Days to keep messages, as text; `infinite` keeps them forever. Optional although the documents require it: configs from before v236.0.4 lack it.
+    pub message_retention: Option<String>,
     /// Longest message allowed, in characters.
     ///
     /// At most 20000.
@@ -1809,7 +1805,6 @@ impl ChannelConfigWithInfo {
         user_message_reminders: bool,
         shared_locations: bool,
         count_messages: bool,
-        message_retention: impl Into<String>,
         max_message_length: i32,
         automod: Automod,
         automod_behavior: AutomodBehavior,
@@ -1839,7 +1834,7 @@ impl ChannelConfigWithInfo {
             user_message_reminders,
             shared_locations,
             count_messages,
-            message_retention: message_retention.into(),
+            message_retention: None,
             max_message_length,
             automod,
             automod_behavior,

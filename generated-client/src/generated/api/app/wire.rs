@@ -2081,7 +2081,9 @@ impl serde::Serialize for ChannelConfig {
         __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
         __map.serialize_entry("shared_locations", &self.shared_locations)?;
         __map.serialize_entry("count_messages", &self.count_messages)?;
-        __map.serialize_entry("message_retention", &self.message_retention)?;
+        if let Some(__value) = &self.message_retention {
+            __map.serialize_entry("message_retention", __value)?;
+        }
         __map.serialize_entry("max_message_length", &self.max_message_length)?;
         __map.serialize_entry("automod", &self.automod)?;
         __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
@@ -2189,7 +2191,7 @@ impl<'de> serde::Deserialize<'de> for ChannelConfig {
                         "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
                         "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
                         "count_messages" => __field_count_messages = Some(__map.next_value()?),
-                        "message_retention" => __field_message_retention = Some(__map.next_value()?),
+                        "message_retention" => __field_message_retention = __map.next_value()?,
                         "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
                         "automod" => __field_automod = Some(__map.next_value()?),
                         "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
@@ -2244,7 +2246,7 @@ impl<'de> serde::Deserialize<'de> for ChannelConfig {
                     user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
                     shared_locations: __field_shared_locations.unwrap_or_default(),
                     count_messages: __field_count_messages.unwrap_or_default(),
-                    message_retention: __field_message_retention.unwrap_or_default(),
+                    message_retention: __field_message_retention,
                     max_message_length: __field_max_message_length.unwrap_or_default(),
                     automod: __field_automod,
                     automod_behavior: __field_automod_behavior,
