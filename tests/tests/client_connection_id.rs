@@ -324,8 +324,8 @@ async fn a_connection_id_for_an_operation_that_takes_none_is_refused() {
     assert!(rest.requests().is_empty(), "nothing was sent");
 }
 
-#[tokio::test]
-async fn a_bound_client_debugs_its_connection() {
+/// A fake Stream server, a client of `jack`, and `jack`'s connection to it.
+async fn jack_on_fake_stream() -> (FakeStream, Client, Connection) {
     let server = FakeStream::start().await;
     let client = Client::builder(server.api_key())
         .user_token(server.user_token("jack"))
@@ -335,6 +335,12 @@ async fn a_bound_client_debugs_its_connection() {
     let connection = within("connect", client.realtime(jack()).connect())
         .await
         .expect("connected");
+    (server, client, connection)
+}
+
+#[tokio::test]
+async fn a_bound_client_debugs_its_connection() {
+    let (_server, client, connection) = jack_on_fake_stream().await;
 
     let unbound = format!("{client:?}");
     let bound = format!("{:?}", connection.client());
@@ -347,15 +353,7 @@ async fn a_bound_client_debugs_its_connection() {
 
 #[tokio::test]
 async fn connection_client_watches_a_channel_of_the_fake_server() {
-    let server = FakeStream::start().await;
-    let client = Client::builder(server.api_key())
-        .user_token(server.user_token("jack"))
-        .base_url(server.url())
-        .build()
-        .expect("client");
-    let connection = within("connect", client.realtime(jack()).connect())
-        .await
-        .expect("connected");
+    let (server, _client, connection) = jack_on_fake_stream().await;
     let id = connection.connection_id().expect("connected");
 
     let watching = connection.client();
