@@ -24,8 +24,10 @@
 //! paused clock. The load test and its benchmark use [`load`]: a keep-alive server that
 //! injects failures and counts connections, and a runner that reports latencies.
 //! [`fake_stream`] is a fake Stream Chat server (REST and websocket on one port, with channels,
-//! members and watchers) for end-to-end tests and the `fake-stream` binary.
+//! members and watchers) for end-to-end tests and the `fake-stream` binary; [`chat_app`] drives
+//! the generated client against it as a chat app.
 
+pub mod chat_app;
 pub mod fake_stream;
 pub mod generated_check;
 pub mod load;

@@ -6,7 +6,7 @@
 //!
 //! - `chat_app_end_to_end`: the scenario of issue 17 (watch, message, typing, added to a
 //!   channel, stop watching, notifications for unwatched channels) plus read states.
-//! - watchers and presence when connections end; QueryChannels filters, sorts, watches;
+//! - watchers and presence when connections end (closed by either side); QueryChannels filters, sorts, watches;
 //!   distinct channels; messages updated and deleted.
 //! - refusals: REST and websocket authentication (error, then close 1000), input, permission and
 //!   not-found errors with Stream's error body.
@@ -730,6 +730,41 @@ async fn watching_and_presence_end_with_the_connection() {
     assert_eq!(server.watchers(GENERAL), ["alice", "bob"]);
     second.close().await;
     bob.expect("user.watching.stop", Some(GENERAL)).await;
+    assert_eq!(bob.next_event().await["user"]["online"], false);
+
+    // The server closes a connection (a test's `close_connection`): the events queued before
+    // arrive, then close 1012; the connection's watching ends with it.
+    let mut alice = Socket::connect(&server, alice_user()).await;
+    alice_app
+        .open_channel(GENERAL, json!({}), Some(&alice))
+        .await;
+    assert_eq!(
+        bob.next_event().await["type"],
+        "user.presence.changed",
+        "online again"
+    );
+    bob.expect("user.watching.start", Some(GENERAL)).await;
+    App::user(&server, "bob")
+        .send_event(GENERAL, json!({"type": "typing.start"}))
+        .await;
+    assert!(server.close_connection(&alice.connection_id));
+    alice.expect("typing.start", Some(GENERAL)).await;
+    match within("the close frame", alice.ws.next()).await {
+        Some(Ok(Message::Close(Some(frame)))) => {
+            assert_eq!(frame.code, CloseCode::Restart);
+            assert_eq!(frame.reason, "closed by the test");
+        }
+        other => panic!("expected close 1012, got {other:?}"),
+    }
+    bob.expect("typing.start", Some(GENERAL)).await;
+    bob.expect("user.watching.stop", Some(GENERAL)).await;
+    within("alice is gone", server.wait_for_connections(1)).await;
+    assert_eq!(server.watchers(GENERAL), ["bob"]);
+    assert_eq!(bob.next_event().await["user"]["online"], false);
+    assert!(
+        !server.close_connection(&alice.connection_id),
+        "no longer open"
+    );
 }
 
 #[tokio::test]

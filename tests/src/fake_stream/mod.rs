@@ -63,7 +63,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde_json::Value;
-use stream_chat_client::{server_token, Secret, UserToken};
+use stream_chat_client::{server_token, Client, Secret, UserToken};
 use tokio::sync::watch;
 
 use self::state::Store;
@@ -241,6 +241,16 @@ impl FakeStream {
         UserToken::new(user_id).sign(&Secret::new(self.app.secret.clone()))
     }
 
+    /// A client of the generated crate for user `user_id` (a [`user_token`](Self::user_token))
+    /// with this server as its base URL.
+    pub fn user_client(&self, user_id: &str) -> Client {
+        Client::builder(self.api_key())
+            .user_token(self.user_token(user_id))
+            .base_url(self.url())
+            .build()
+            .expect("a valid client configuration")
+    }
+
     /// The server-side token of the server's secret.
     pub fn server_token(&self) -> String {
         server_token(&Secret::new(self.app.secret.clone()))
@@ -277,6 +287,14 @@ impl FakeStream {
         let mut open = self.app.connections.subscribe();
         // The sender lives in `self.app`, so waiting cannot fail.
         let _ = open.wait_for(|open| *open == count).await;
+    }
+
+    /// Closes connection `connection_id` from the server's side, after the events already
+    /// queued for it: close 1012 (Service Restart), as when Stream restarts a node, so a client
+    /// reconnects and gets a new connection ID. Its watching ends as for any closed connection.
+    /// Returns whether the connection was open.
+    pub fn close_connection(&self, connection_id: &str) -> bool {
+        self.app.store().close_connection(connection_id)
     }
 
     /// The users watching channel `cid` (sorted).

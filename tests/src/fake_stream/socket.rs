@@ -16,8 +16,10 @@
 //! - Presence: a user's first connection and the end of their last one send
 //!   `user.presence.changed` to the connections that asked for presence (`presence: true`) on
 //!   a channel the user is a member of.
-//! - When the connection ends (either side, or the server stops: close 1001), it stops watching
-//!   its channels (`user.watching.stop` to the others).
+//! - When the connection ends (either side; the server stops: close 1001; a test closes it with
+//!   [`FakeStream::close_connection`](super::FakeStream::close_connection): close 1012, as when
+//!   Stream restarts a node), it stops watching its channels (`user.watching.stop` to the
+//!   others).
 
 use std::sync::Arc;
 
@@ -33,7 +35,7 @@ use super::auth::{self, Caller, Credentials};
 use super::error::ApiError;
 use super::events;
 use super::render;
-use super::state::{now, User};
+use super::state::{now, Outgoing, User};
 use super::users;
 use super::watching::{self, announce_presence};
 use super::App;
@@ -77,7 +79,13 @@ async fn run(app: Arc<App>, mut socket: WebSocket, params: Vec<(String, String)>
     let mut sent = socket.send(Message::text(hello.to_string())).await;
     while sent.is_ok() {
         sent = tokio::select! {
-            Some(event) = inbox.recv() => socket.send(Message::text(event)).await,
+            Some(outgoing) = inbox.recv() => match outgoing {
+                Outgoing::Event(event) => socket.send(Message::text(event)).await,
+                Outgoing::Close => {
+                    let _ = socket.send(close(close_code::RESTART, "closed by the test")).await;
+                    break;
+                }
+            },
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) if is_health_check(&text) => {
                     socket.send(health_check()).await
@@ -107,7 +115,7 @@ fn close(code: u16, reason: &'static str) -> Message {
 fn open(
     app: &App,
     params: &[(String, String)],
-    outbox: mpsc::UnboundedSender<String>,
+    outbox: mpsc::UnboundedSender<Outgoing>,
 ) -> Result<(String, Value), ApiError> {
     let param = |name: &str| {
         params

@@ -4,7 +4,8 @@
 //! Watching belongs to a connection, not to a user (Stream's docs, "Websocket Events"): a
 //! channel's watchers are the connections that asked to watch it with their `connection_id`,
 //! and its `watcher_count` is the number of distinct users behind them. Each connection has an
-//! outbox (an unbounded channel to its socket task), so delivering an event never waits; the
+//! outbox (an unbounded channel to its socket task, which also carries the order to close), so
+//! delivering an event never waits; the
 //! whole store sits behind one lock, so the events of one request reach every connection in
 //! the order the request made them.
 
@@ -148,13 +149,22 @@ impl Channel {
     }
 }
 
+/// What a connection's socket task is asked to send.
+#[derive(Debug)]
+pub(crate) enum Outgoing {
+    /// An event's JSON text.
+    Event(String),
+    /// Close the connection from the server's side.
+    Close,
+}
+
 /// An open websocket connection.
 #[derive(Debug)]
 pub(crate) struct Connection {
     /// The connected user (`!anon` for anonymous connections).
     pub(crate) user_id: String,
     pub(crate) anonymous: bool,
-    outbox: UnboundedSender<String>,
+    outbox: UnboundedSender<Outgoing>,
     /// The CIDs this connection watches.
     pub(crate) watching: BTreeSet<String>,
     /// The CIDs whose members' presence changes this connection receives.
@@ -230,7 +240,7 @@ impl Store {
         &mut self,
         user_id: &str,
         anonymous: bool,
-        outbox: UnboundedSender<String>,
+        outbox: UnboundedSender<Outgoing>,
     ) -> String {
         let connection_id = self.new_id();
         self.connections.insert(
@@ -302,11 +312,19 @@ impl Store {
             })
     }
 
+    /// Asks connection `connection_id`'s socket task to close it, after the events queued
+    /// before; whether the connection was open.
+    pub(crate) fn close_connection(&self, connection_id: &str) -> bool {
+        self.connections
+            .get(connection_id)
+            .is_some_and(|connection| connection.outbox.send(Outgoing::Close).is_ok())
+    }
+
     /// Queues `event` on connection `connection_id` (gone connections are skipped: their
     /// socket task removes them).
     pub(crate) fn deliver(&self, connection_id: &str, event: &Value) {
         if let Some(connection) = self.connections.get(connection_id) {
-            let _ = connection.outbox.send(event.to_string());
+            let _ = connection.outbox.send(Outgoing::Event(event.to_string()));
         }
     }
 
@@ -326,7 +344,7 @@ impl Store {
             if let Value::Object(fields) = &mut copy {
                 personalize(&connection.user_id, fields);
             }
-            let _ = connection.outbox.send(copy.to_string());
+            let _ = connection.outbox.send(Outgoing::Event(copy.to_string()));
         }
     }
 }
