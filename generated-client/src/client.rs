@@ -983,7 +983,10 @@ mod tests {
             "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.e30.-hJRcjmUOcS0P-Pllpe8gnOtMINmm7Ktebd3eKUroAc"
         );
         assert!(h[AUTHORIZATION].is_sensitive());
-        assert_eq!(h["x-stream-client"], "stream-chat-rust-client-0.1.0");
+        assert_eq!(
+            h["x-stream-client"],
+            concat!("stream-chat-rust-client-", env!("CARGO_PKG_VERSION"))
+        );
 
         let user = Client::builder("key")
             .user_token(format!("Bearer {JACK_TOKEN}"))
