@@ -553,8 +553,8 @@ pub fn message_json(id: &str, cid: &str) -> serde_json::Value {
 }
 
 /// A realistic channel-type configuration as channels and channel types carry it, with one
-/// command, plus a field this client does not know (`message_retention`), which the real API
-/// sends.
+/// command and `message_retention` (sent by the real API long before Stream's documents listed
+/// it in v236.0.4).
 pub fn channel_config_json() -> serde_json::Value {
     serde_json::json!({
         "created_at": "2023-01-10T12:00:00Z",

@@ -7,7 +7,7 @@
 //! - a `GetMessage` body whose message has no `channel` decodes;
 //! - a user without `invisible`, `language` and `teams` holds their defaults, says they were
 //!   absent, and re-encoding writes none of them;
-//! - a channel config's `message_retention` (not in the spec) is kept and written back;
+//! - a channel config's key that the spec does not know is kept and written back;
 //! - an unknown enum value, an unknown event type and a `null` in a non-nullable field decode,
 //!   are recorded and written back;
 //! - the records of all of them, collected as JSON lines, are what `cargo xtask drift
@@ -42,11 +42,12 @@ fn user_without_defaults(id: &str) -> Value {
     user
 }
 
-/// A channel as the API returns it, with `config` from `channel_config_json` (which has
-/// `message_retention`) and an automod value this client does not know.
+/// A channel as the API returns it, with `config` from `channel_config_json`, a config key and
+/// an automod value this client does not know (as `message_retention` was, before v236.0.4).
 fn channel_json() -> Value {
     let mut config = channel_config_json();
     config["automod"] = json!("super-ai");
+    config["history_scope"] = json!("members");
     json!({
         "id": "general",
         "type": "messaging",
@@ -233,10 +234,8 @@ async fn channel_config_keeps_unknown_fields_and_enum_values() {
         .expect("decodes");
     let channel = response.channel.as_ref().expect("a channel");
     let config = channel.config.as_ref().expect("a config");
-    assert_eq!(
-        config.unknown("message_retention"),
-        Some(&json!("infinite"))
-    );
+    assert_eq!(config.unknown("history_scope"), Some(&json!("members")));
+    assert_eq!(config.message_retention.as_deref(), Some("infinite"));
     assert!(matches!(config.automod, Automod::Unknown(_)));
     assert_eq!(config.automod.to_string(), "super-ai");
     assert_eq!(channel.custom["name"], "General");
@@ -244,11 +243,11 @@ async fn channel_config_keeps_unknown_fields_and_enum_values() {
         lines(response.mismatches()),
         [
             r#"unknown_enum_value at ChannelStateResponse.channel.config.automod ("super-ai")"#,
-            "unknown_field at ChannelStateResponse.channel.config.message_retention (string)",
+            "unknown_field at ChannelStateResponse.channel.config.history_scope (string)",
         ]
     );
     let back = serde_json::to_value(response.body()).unwrap();
-    assert_eq!(back["channel"]["config"]["message_retention"], "infinite");
+    assert_eq!(back["channel"]["config"]["history_scope"], "members");
     assert_eq!(back, body, "written back as it came");
 }
 
@@ -318,7 +317,7 @@ async fn collected_records_become_drift_findings() {
     for expected in [
         (
             FindingKind::OnlyInTraffic,
-            "ChannelConfigWithInfo.message_retention",
+            "ChannelConfigWithInfo.history_scope",
             None,
         ),
         (
