@@ -1,8 +1,8 @@
 //! `cargo xtask release`: the I/O around `stream_chat_codegen::release`. It reads the crate's
 //! version from `generated-client/Cargo.toml`, the base (the newest `stream-chat-client-v*`
 //! tag, or `--base`), `spec/` and `generated-client/CHANGELOG.md`; prints what the release
-//! does; and, unless `--dry-run`, writes the changelog, the manifest's version and
-//! `Cargo.lock`. It never commits, tags or publishes: it prints those commands.
+//! does; and, unless `--dry-run`, writes the changelog, the manifest's version,
+//! `Cargo.lock` and the requirements in the crate's README. It never commits, tags or publishes: it prints those commands.
 
 use crate::base::{self, ReadSpec};
 use lexopt::prelude::*;
@@ -139,6 +139,21 @@ pub fn run(options: Options, workspace: &Path) -> Result<ExitCode, String> {
                 lock,
                 format!("{} {current} -> {}", manifest::CRATE, plan.next),
             ));
+        }
+        let readme_path = root.join("generated-client/README.md");
+        if readme_path.exists() {
+            let readme = read(&readme_path)?;
+            let updated = manifest::set_readme_requirements(&readme, &plan.next);
+            if updated != readme {
+                writes.push((
+                    readme_path,
+                    updated,
+                    format!(
+                        "dependency lines require \"{}\"",
+                        manifest::requirement(&plan.next)
+                    ),
+                ));
+            }
         }
     }
     println!("{}\n", plan.summary());

@@ -1,5 +1,6 @@
-//! The crate's version in `generated-client/Cargo.toml` and `Cargo.lock`, read and replaced
-//! in place: one line each changes, comments and layout stay as written.
+//! The crate's version in `generated-client/Cargo.toml`, `Cargo.lock` and the requirements
+//! the crate's README tells users to write, read and replaced in place: only the version
+//! changes, comments and layout stay as written.
 
 use super::version::Version;
 
@@ -83,6 +84,42 @@ pub fn set_lock_version(
     ))
 }
 
+/// The requirement a user writes for `version` (Cargo's caret rules: `0.3` for 0.3.1, `1` for
+/// 1.2.0, `0.0.4` for 0.0.4): every release that requirement accepts is compatible.
+pub fn requirement(version: &Version) -> String {
+    match (version.major, version.minor) {
+        (0, 0) => format!("0.0.{}", version.patch),
+        (0, minor) => format!("0.{minor}"),
+        (major, _) => major.to_string(),
+    }
+}
+
+/// A README with every dependency line on the crate (`stream-chat-client = "0.1"` or
+/// `stream-chat-client = { version = "0.1", ... }`) requiring `version`.
+pub fn set_readme_requirements(readme: &str, version: &Version) -> String {
+    let wanted = requirement(version);
+    let prefix = format!("{CRATE} = ");
+    readme
+        .split_inclusive('\n')
+        .map(|line| {
+            let Some(rest) = line.strip_prefix(&prefix) else {
+                return line.to_owned();
+            };
+            let quoted = match rest.strip_prefix("{ version = ") {
+                Some(table) => table,
+                None => rest,
+            };
+            match quoted.strip_prefix('"').and_then(|v| v.split_once('"')) {
+                Some((_, after)) => {
+                    let head = &line[..line.len() - quoted.len()];
+                    format!("{head}\"{wanted}\"{after}")
+                }
+                None => line.to_owned(),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +136,17 @@ mod tests {
         );
         assert!(version("[package]\nversion.workspace = true\n").is_err());
         assert!(version("[dependencies]\nversion = \"1.0.0\"\n").is_err());
+    }
+
+    #[test]
+    fn readme_requirements_follow_the_release() {
+        let readme = "```toml\n[dependencies]\nstream-chat-client = \"0.1\"\nserde = \"1\"\nstream-chat-client = { version = \"0.1\", features = [\"ws\"] }\n```\nstream-chat-client = is not a line to touch\n";
+        assert_eq!(
+            set_readme_requirements(readme, &Version::new(0, 3, 0)),
+            readme.replace("\"0.1\"", "\"0.3\"")
+        );
+        assert_eq!(requirement(&Version::new(1, 2, 0)), "1");
+        assert_eq!(requirement(&Version::new(0, 0, 4)), "0.0.4");
     }
 
     #[test]
