@@ -200,14 +200,34 @@ pub(super) fn emit(api: &Api) -> TokenStream {
             },
         )
     };
+    let unknown_doc = match fallback {
+        Some(event) => {
+            let variant = &event.variant;
+            let feature = event
+                .feature
+                .as_deref()
+                .map(|feature| format!(" (without the `{feature}` feature, as [`Event::Unknown`])"))
+                .unwrap_or_default();
+            vec![
+                format!(" Event types this version of the client does not know arrive as [`Event::{variant}`] with"),
+                " their type and every key kept, so a new event type on the server never breaks".to_owned(),
+                format!(" decoding{feature};"),
+                " either way the decoded event records an `unknown_event_type` mismatch.".to_owned(),
+            ]
+        }
+        None => vec![
+            " Event types this version of the client does not know arrive as [`Event::Unknown`] with".to_owned(),
+            " their JSON intact, so a new event type on the server never breaks decoding.".to_owned(),
+        ],
+    };
+    let unknown_doc = unknown_doc.iter().map(|line| quote! { #[doc = #line] });
     quote! {
         #![doc = " Websocket and webhook events."]
         #![allow(deprecated, reason = "deprecated payloads still decode")]
 
         #[doc = " An event from a websocket connection or a webhook, dispatched on its `type`."]
         #[doc = ""]
-        #[doc = " Event types this version of the client does not know arrive as [`Event::Unknown`] with"]
-        #[doc = " their JSON intact, so a new event type on the server never breaks decoding."]
+        #(#unknown_doc)*
         #[derive(Debug, Clone, PartialEq)]
         pub enum Event {
             #(#variants)*

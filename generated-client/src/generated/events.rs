@@ -6,8 +6,10 @@
 
 /// An event from a websocket connection or a webhook, dispatched on its `type`.
 ///
-/// Event types this version of the client does not know arrive as [`Event::Unknown`] with
-/// their JSON intact, so a new event type on the server never breaks decoding.
+/// Event types this version of the client does not know arrive as [`Event::Custom`] with
+/// their type and every key kept, so a new event type on the server never breaks
+/// decoding (without the `users` feature, as [`Event::Unknown`]);
+/// either way the decoded event records an `unknown_event_type` mismatch.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// `ai_indicator.clear`: An AI assistant is done in a channel and its indicator should go away.
