@@ -793,14 +793,14 @@ impl Event {
     /// records, and an `unknown_event_type` record for a type the spec does not list
     /// ([`Event::Unknown`], and an app's custom events).
     pub fn mismatches(&self) -> std::borrow::Cow<'_, [crate::Mismatch]> {
-        match (self, self.payload()) {
-            (_, Some(payload)) => std::borrow::Cow::Borrowed(payload.mismatches()),
-            (Self::Unknown(_), None) => {
+        match self.payload() {
+            Some(payload) => std::borrow::Cow::Borrowed(payload.mismatches()),
+            None if matches!(self, Self::Unknown(_)) => {
                 std::borrow::Cow::Owned(
                     vec![crate ::Mismatch::unknown_event_type(self.event_type())],
                 )
             }
-            _ => std::borrow::Cow::Borrowed(&[]),
+            None => std::borrow::Cow::Borrowed(&[]),
         }
     }
 }
