@@ -18,9 +18,9 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+use crate::fields::{Fields, Key};
 use crate::mismatch::{JsonType, Mismatch, MismatchKind};
 use crate::object::{Kept, WireState};
-use crate::serde_support::{Fields, Key};
 
 /// How deep generated objects may nest in one decoded document.
 ///
