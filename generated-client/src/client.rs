@@ -15,7 +15,8 @@ use tracing::Instrument as _;
 
 use crate::auth::{Auth, Secret};
 use crate::body::{self, ErrorBody, DEFAULT_MAX_BODY_SIZE, MAX_ERROR_BODY_SIZE};
-use crate::error::excerpt;
+use crate::client_id::{CLIENT_ID, USER_AGENT_PRODUCT};
+use crate::excerpt::excerpt;
 use crate::request::{Body, Part, Request};
 use crate::response::CallOptions;
 use crate::retry::{server_delay, Call};
@@ -30,14 +31,6 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(6);
 
 /// The default timeout of a whole multipart upload request (file and image uploads).
 pub const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// The `X-Stream-Client` header: which SDK and version sent the request, in the form of the
-/// official Chat SDKs' (`stream-chat-javascript-client-browser-8.12.1`, ...).
-pub(crate) const CLIENT_ID: &str = concat!("stream-chat-rust-client-", env!("CARGO_PKG_VERSION"));
-
-/// The client's product token in the `User-Agent` header, after the application's own if it
-/// set one ([`ClientBuilder::user_agent_product`]).
-pub const USER_AGENT_PRODUCT: &str = concat!("stream-chat-rust/", env!("CARGO_PKG_VERSION"));
 
 const STREAM_AUTH_TYPE: HeaderName = HeaderName::from_static("stream-auth-type");
 const X_STREAM_CLIENT: HeaderName = HeaderName::from_static("x-stream-client");

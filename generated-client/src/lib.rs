@@ -124,13 +124,17 @@ mod auth;
 mod backoff;
 mod body;
 mod client;
+mod client_id;
 mod decode;
 mod error;
+mod excerpt;
+mod fields;
 pub mod filter;
 pub mod mismatch;
 // Formatted by the generator (prettyplease); rustfmt would fight `cargo xtask codegen --check`.
 #[rustfmt::skip]
 mod generated;
+mod key_probe;
 mod object;
 mod operation;
 mod paginate;
@@ -152,8 +156,8 @@ pub use auth::{server_token, Auth, Secret, UserToken, DEFAULT_IAT_LEEWAY};
 pub use body::{ErrorBody, DEFAULT_MAX_BODY_SIZE, MAX_ERROR_BODY_SIZE};
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_UPLOAD_TIMEOUT,
-    USER_AGENT_PRODUCT,
 };
+pub use client_id::USER_AGENT_PRODUCT;
 pub use decode::decode_json;
 pub use error::Error;
 pub use filter::Filter;
