@@ -19,7 +19,7 @@ use crate::client_id::{CLIENT_ID, USER_AGENT_PRODUCT};
 use crate::excerpt::excerpt;
 use crate::request::{Body, Part, Request};
 use crate::response::CallOptions;
-use crate::retry::{server_delay, Call};
+use crate::retry::{server_delay, Call, Decision};
 use crate::ApiError;
 use crate::{ApiResponse, Error, RateLimit, ResponseFuture, RetryPolicy};
 
@@ -43,8 +43,11 @@ const X_STREAM_CLIENT: HeaderName = HeaderName::from_static("x-stream-client");
 ///
 /// Each call runs in a `tracing` span named `stream_chat.request` with the fields `operation`,
 /// `method`, `path` (the template, e.g. `/channels/{type}/{id}`), `status`, `attempts`,
-/// `duration_ms` and `error` (see [`Error::kind`]); each retry emits a `retrying` event with
-/// `attempt`, `delay_ms` and `error`. Headers, tokens, the API key, query values and bodies are
+/// `duration_ms`, `error` (see [`Error::kind`]) and, when the call failed after it was sent,
+/// `retry`: why it was not sent again (`not_transient`, `not_idempotent`, `max_attempts`,
+/// `max_delay` or `max_elapsed`; see [`RetryPolicy`]). Each retry emits a `retrying` event
+/// with `attempt`, `delay_ms`, `error`, `status` and `reason` (`connect_failed` or
+/// `transient_status`). Headers, tokens, the API key, query values and bodies are
 /// never recorded.
 #[derive(Clone)]
 pub struct Client {
@@ -201,6 +204,7 @@ impl Client {
             attempts = Empty,
             duration_ms = Empty,
             error = Empty,
+            retry = Empty,
         );
         let started = Instant::now();
         let mut result = self
@@ -259,15 +263,20 @@ impl Client {
                 Err(failure) => failure,
             };
             error.set_attempts(attempts);
-            let Some(delay) = policy.next_delay(&error, call, attempts, started.elapsed(), hint)
-            else {
-                return Err(error);
-            };
+            let (delay, reason) =
+                match policy.decide(&error, call, attempts, started.elapsed(), hint) {
+                    Decision::Retry { delay, reason } => (delay, reason),
+                    Decision::GiveUp(reason) => {
+                        tracing::Span::current().record("retry", reason.as_str());
+                        return Err(error);
+                    }
+                };
             tracing::info!(
                 attempt = attempts,
                 delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
                 error = error.kind(),
                 status = error.status(),
+                reason = reason.as_str(),
                 "retrying"
             );
             tokio::time::sleep(delay).await;

@@ -331,18 +331,6 @@ impl Error {
             .unwrap_or(false)
     }
 
-    /// Whether the failure is transient by its nature: a connect error, or HTTP 429, 502, 503
-    /// or 504 not marked `unrecoverable`. Whether a call is actually retried also depends on
-    /// its method (see [`RetryPolicy`](crate::RetryPolicy)).
-    pub fn is_retryable(&self) -> bool {
-        if self.is_connect() {
-            return true;
-        }
-        matches!(self, Error::Api { .. } | Error::Http { .. })
-            && matches!(self.status(), Some(429 | 502 | 503 | 504))
-            && !self.is_unrecoverable()
-    }
-
     /// Sets the attempt count of a variant that has one.
     pub(crate) fn set_attempts(&mut self, count: u32) {
         match self {
