@@ -142,10 +142,10 @@ mod rate_limit;
 mod request;
 mod response;
 mod retry;
+mod send;
 mod serde_support;
 #[cfg(test)]
 mod smoke_tests;
-mod transport_error;
 pub mod webhook;
 #[cfg(feature = "ws")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ws")))]
@@ -171,5 +171,6 @@ pub use request::FilePart;
 /// The `reqwest` version the client uses, to build a client for
 /// [`ClientBuilder::http_client`] (proxies, custom TLS) with the same version.
 pub use reqwest;
-pub use response::{ApiResponse, ResponseFuture};
+pub use response::ApiResponse;
 pub use retry::RetryPolicy;
+pub use send::ResponseFuture;

@@ -1,7 +1,7 @@
 //! Retries: [`RetryPolicy`] (`policy.rs`, the settings), the one classification of failures
 //! (`classify.rs`: transient or not, and why), the strategy that decides after each failed
 //! attempt (`strategy.rs`: retry after a wait, or give up, with the reason) and the wait a
-//! response asks for (`server_delay.rs`). The attempt loop (`client.rs`) asks
+//! response asks for (`server_delay.rs`). The attempt loop (`send/orchestrator.rs`) asks
 //! [`RetryPolicy::decide`] and reports the reason in its tracing.
 
 mod classify;

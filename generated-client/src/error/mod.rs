@@ -1,10 +1,14 @@
-//! The error type of every call.
+//! The error type of every call ([`Error`]), what a transport failure's message says
+//! (`transport.rs`) and, with feature `ws`, the websocket's error (`realtime.rs`).
+
+#[cfg(feature = "ws")]
+pub(crate) mod realtime;
+mod transport;
 
 use std::time::Duration;
 
 use crate::body::ErrorBody;
 use crate::excerpt::excerpt;
-use crate::transport_error as transport;
 use crate::ApiError;
 use crate::RateLimit;
 
@@ -198,7 +202,7 @@ pub enum Error {
     /// [`RealtimeError`](crate::ws::RealtimeError) by `?`.
     #[cfg(feature = "ws")]
     #[error(transparent)]
-    Realtime(#[from] crate::ws::RealtimeError),
+    Realtime(#[from] realtime::RealtimeError),
 }
 
 impl Error {
