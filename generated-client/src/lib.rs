@@ -134,6 +134,8 @@ pub mod mismatch;
 // Formatted by the generator (prettyplease); rustfmt would fight `cargo xtask codegen --check`.
 #[rustfmt::skip]
 mod generated;
+#[cfg(test)]
+mod import_cycle_tests;
 mod key_probe;
 mod object;
 mod operation;
