@@ -37,10 +37,6 @@ pub(crate) trait Object: Sized {
 }
 
 /// The `Deserialize` of every generated object: a JSON object, read by [`Object::decode`].
-#[allow(
-    dead_code,
-    reason = "only generated code uses it, and cargo features may leave that code out"
-)]
 pub(crate) fn deserialize_object<'de, D: Deserializer<'de>, T: Object>(
     deserializer: D,
 ) -> Result<T, D::Error> {
@@ -71,10 +67,6 @@ pub(crate) struct ObjectWriter<'a, M: SerializeMap> {
 }
 
 /// Starts the map of an object with these fields and state.
-#[allow(
-    dead_code,
-    reason = "only generated code uses it, and cargo features may leave that code out"
-)]
 pub(crate) fn writer<'a, S: Serializer>(
     serializer: S,
     fields: &'static Fields,
@@ -88,15 +80,15 @@ pub(crate) fn writer<'a, S: Serializer>(
     })
 }
 
-#[allow(
-    dead_code,
-    reason = "only generated code uses it, and cargo features may leave that code out"
-)]
 impl<M: SerializeMap> ObjectWriter<'_, M> {
     /// Writes a field of a plain (required, not nullable) type.
     ///
     /// This and [`optional`](Self::optional) are instantiated for every field type: what does
     /// not need the type is in [`key`](Self::key) and [`stand_in`](Self::stand_in).
+    #[allow(
+        dead_code,
+        reason = "only generated objects with a field of a plain (non-`Option`) type call it; a spec without one has none"
+    )]
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn required<T>(&mut self, index: u16, value: &T)
     where
@@ -112,6 +104,10 @@ impl<M: SerializeMap> ObjectWriter<'_, M> {
     }
 
     /// Writes an `Option` field: its value when set, else [`stand_in`](Self::stand_in).
+    #[allow(
+        dead_code,
+        reason = "only generated objects with an `Option` field call it; a spec without one has none"
+    )]
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn optional<T: Serialize>(&mut self, index: u16, value: &Option<T>) {
         match value {
@@ -188,7 +184,7 @@ impl<M: SerializeMap> ObjectWriter<'_, M> {
 /// [`crate::decode::unknown_enum_value`]).
 #[allow(
     dead_code,
-    reason = "only generated code uses it, and cargo features may leave that code out"
+    reason = "only generated enums call it; a spec without enums, or a build of areas without any, has none"
 )]
 pub(crate) fn deserialize_enum<'de, D: Deserializer<'de>, T>(
     deserializer: D,

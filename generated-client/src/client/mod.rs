@@ -45,10 +45,6 @@ pub struct Client {
 
 /// What every clone of a [`Client`] shares; the sending layer (`send/`) reads it.
 pub(crate) struct Inner {
-    #[allow(
-        dead_code,
-        reason = "only generated code uses it, and cargo features may leave that code out"
-    )]
     pub(crate) http: reqwest::Client,
     /// Whether `http` is the client's own (built without redirects) or a caller's.
     pub(crate) own_http: bool,
@@ -66,10 +62,6 @@ pub(crate) struct Inner {
     pub(crate) user_agent: String,
     /// `Stream-Auth-Type`, `Authorization` (marked sensitive), `X-Stream-Client`,
     /// `User-Agent`, `Accept`.
-    #[allow(
-        dead_code,
-        reason = "only generated code uses it, and cargo features may leave that code out"
-    )]
     pub(crate) headers: HeaderMap,
 }
 

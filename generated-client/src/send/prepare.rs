@@ -115,10 +115,6 @@ pub(super) async fn attempt_url<'p>(
     Ok(Cow::Borrowed(&prepared.url))
 }
 
-#[allow(
-    dead_code,
-    reason = "only generated code uses it, and cargo features may leave that code out"
-)]
 fn encode(operation: &'static str, error: impl std::error::Error + Send + Sync + 'static) -> Error {
     Error::Encode {
         operation,

@@ -70,19 +70,28 @@ mod tests {
     }
 
     #[derive(Debug, serde::Deserialize)]
-    #[allow(dead_code)]
+    #[expect(
+        dead_code,
+        reason = "the tests check where decoding fails; no field is read"
+    )]
     struct Nested {
         channel: Channel,
     }
 
     #[derive(Debug, serde::Deserialize)]
-    #[allow(dead_code)]
+    #[expect(
+        dead_code,
+        reason = "the tests check where decoding fails; no field is read"
+    )]
     struct Channel {
         members: Vec<Member>,
     }
 
     #[derive(Debug, serde::Deserialize)]
-    #[allow(dead_code)]
+    #[expect(
+        dead_code,
+        reason = "the tests check where decoding fails; no field is read"
+    )]
     struct Member {
         id: String,
     }
