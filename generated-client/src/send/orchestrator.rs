@@ -37,7 +37,7 @@ pub(crate) async fn send(
         retry = Empty,
     );
     let started = Instant::now();
-    let mut result = send_with_retries(client, request, options, started)
+    let mut result = send_with_retries(client, request, options, started, &span)
         .instrument(span.clone())
         .await;
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -62,11 +62,13 @@ pub(crate) async fn send(
     result
 }
 
+/// The attempts of one call; `span` is the call's, which gets the reason when it gives up.
 async fn send_with_retries(
     client: &Client,
     request: Request,
     options: CallOptions,
     started: Instant,
+    span: &tracing::Span,
 ) -> Result<RawResponse, Error> {
     let prepared = prepare(client, request, options.connection_id.as_deref())?;
     let policy = options.retry.as_ref().unwrap_or(&client.inner.retry);
@@ -96,7 +98,7 @@ async fn send_with_retries(
         let (delay, reason) = match policy.decide(&error, call, attempts, started.elapsed(), hint) {
             Decision::Retry { delay, reason } => (delay, reason),
             Decision::GiveUp(reason) => {
-                tracing::Span::current().record("retry", reason.as_str());
+                span.record("retry", reason.as_str());
                 return Err(error);
             }
         };
