@@ -10,7 +10,7 @@ use std::ops::Deref;
 
 use bytes::Bytes;
 
-use crate::error::excerpt;
+use crate::excerpt::excerpt;
 
 /// The default largest response body the client reads, after decompression: 64 MiB.
 ///

@@ -18,9 +18,9 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+use crate::fields::{Fields, Key};
 use crate::mismatch::{JsonType, Mismatch, MismatchKind};
 use crate::object::{Kept, WireState};
-use crate::serde_support::{Fields, Key};
 
 /// How deep generated objects may nest in one decoded document.
 ///
@@ -181,10 +181,6 @@ struct ObjectState {
     finished: bool,
 }
 
-#[allow(
-    dead_code,
-    reason = "only generated code uses it, and cargo features may leave that code out"
-)]
 impl<E: de::Error> ObjectReader<E> {
     /// Starts decoding an object with these fields, one level deeper.
     pub(crate) fn enter(fields: &'static Fields) -> ObjectReader<E> {
@@ -226,6 +222,10 @@ impl<E: de::Error> ObjectReader<E> {
     ///
     /// This and [`option`](Self::option) are instantiated for every field type: only what
     /// needs the type is here, the rest is in non-generic methods.
+    #[allow(
+        dead_code,
+        reason = "only generated objects with a field of a plain (non-`Option`) type call it; a spec without one has none"
+    )]
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn value<'de, A: MapAccess<'de, Error = E>, T: DeserializeOwned>(
         &mut self,
@@ -238,6 +238,10 @@ impl<E: de::Error> ObjectReader<E> {
 
     /// Reads the value of the field at `index` (an `Option` field) into `slot`, as
     /// [`value`](Self::value) does.
+    #[allow(
+        dead_code,
+        reason = "only generated objects with an `Option` field call it; a spec without one has none"
+    )]
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn option<'de, A: MapAccess<'de, Error = E>, T: DeserializeOwned>(
         &mut self,
@@ -333,6 +337,10 @@ impl<E: de::Error> ObjectReader<E> {
     }
 
     /// The custom data read (objects with custom data).
+    #[allow(
+        dead_code,
+        reason = "only generated objects with custom data (users, channels, ...) call it; a spec without them has none"
+    )]
     pub(crate) fn custom(&mut self) -> serde_json::Map<String, Value> {
         std::mem::take(&mut self.state.unknown)
     }
@@ -779,10 +787,6 @@ pub(crate) fn string(value: Value) -> Option<String> {
 
 /// The `type` of an event's JSON text: `None` when the text is not an object or its `type` is
 /// not a string. Reads the text once without building it (the payload is decoded after).
-#[allow(
-    dead_code,
-    reason = "only generated code uses it, and cargo features may leave that code out"
-)]
 pub(crate) fn event_type(json: &[u8]) -> Result<Option<String>, serde_json::Error> {
     #[derive(Default)]
     struct EventType(Option<String>);
@@ -807,7 +811,7 @@ pub(crate) fn event_type(json: &[u8]) -> Result<Option<String>, serde_json::Erro
 /// from the entries of the event's object, whose `type` is the tag, not a key of the payload.
 #[allow(
     dead_code,
-    reason = "unused by a spec without events (the fixtures' specs)"
+    reason = "only the generated `Event` uses it; a spec without events (most test fixtures) has none"
 )]
 pub(crate) trait Events: Sized {
     /// The event of type `event_type` whose object `map` reads.
@@ -819,7 +823,7 @@ pub(crate) trait Events: Sized {
 /// payload's decoder.
 #[allow(
     dead_code,
-    reason = "unused by a spec without events (the fixtures' specs)"
+    reason = "only the generated `Event` uses it; a spec without events (most test fixtures) has none"
 )]
 pub(crate) fn event<T: Events>(json: &[u8], event_type: &str) -> Result<T, DecodeError> {
     decode_with(json, Some("type"), EventSeed(event_type, PhantomData))
@@ -827,7 +831,7 @@ pub(crate) fn event<T: Events>(json: &[u8], event_type: &str) -> Result<T, Decod
 
 #[allow(
     dead_code,
-    reason = "unused by a spec without events (the fixtures' specs)"
+    reason = "only the generated `Event` uses it; a spec without events (most test fixtures) has none"
 )]
 struct EventSeed<'a, T>(&'a str, PhantomData<fn() -> T>);
 
@@ -862,7 +866,7 @@ impl<'de, T: Events> de::Visitor<'de> for EventSeed<'_, T> {
 /// The payload of an event the spec documents no payload for: its keys but `type`.
 #[allow(
     dead_code,
-    reason = "only generated code uses it, and cargo features may leave that code out"
+    reason = "only generated events without a payload schema call it; a spec or build without such events has none"
 )]
 pub(crate) fn untyped_payload<'de, A: MapAccess<'de>>(
     mut map: A,
@@ -880,7 +884,7 @@ pub(crate) fn untyped_payload<'de, A: MapAccess<'de>>(
 /// (with its `type`); the type is logged as unknown.
 #[allow(
     dead_code,
-    reason = "only generated code uses it, and cargo features may leave that code out"
+    reason = "the generated `Event` calls it only when the custom-event schema is not compiled (this crate without feature `users`, a spec without one)"
 )]
 pub(crate) fn unknown_payload<'de, A: MapAccess<'de>>(
     event_type: &str,
@@ -897,7 +901,7 @@ pub(crate) fn unknown_payload<'de, A: MapAccess<'de>>(
 /// Records (and logs) an event type the spec does not list, on its payload.
 #[allow(
     dead_code,
-    reason = "only generated code uses it, and cargo features may leave that code out"
+    reason = "the generated `Event` calls it only when the custom-event schema is compiled (feature `users` in this crate); other builds and specs have none"
 )]
 pub(crate) fn unknown_event_type(state: &mut WireState, event_type: &str) {
     let mismatch = Mismatch::unknown_event_type(event_type);

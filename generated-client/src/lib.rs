@@ -124,13 +124,19 @@ mod auth;
 mod backoff;
 mod body;
 mod client;
+mod client_id;
 mod decode;
 mod error;
+mod excerpt;
+mod fields;
 pub mod filter;
 pub mod mismatch;
 // Formatted by the generator (prettyplease); rustfmt would fight `cargo xtask codegen --check`.
 #[rustfmt::skip]
 mod generated;
+#[cfg(test)]
+mod import_cycle_tests;
+mod key_probe;
 mod object;
 mod operation;
 mod paginate;
@@ -138,10 +144,10 @@ mod rate_limit;
 mod request;
 mod response;
 mod retry;
+mod send;
 mod serde_support;
 #[cfg(test)]
 mod smoke_tests;
-mod transport_error;
 pub mod webhook;
 #[cfg(feature = "ws")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ws")))]
@@ -152,8 +158,8 @@ pub use auth::{server_token, Auth, Secret, UserToken, DEFAULT_IAT_LEEWAY};
 pub use body::{ErrorBody, DEFAULT_MAX_BODY_SIZE, MAX_ERROR_BODY_SIZE};
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_UPLOAD_TIMEOUT,
-    USER_AGENT_PRODUCT,
 };
+pub use client_id::USER_AGENT_PRODUCT;
 pub use decode::decode_json;
 pub use error::Error;
 pub use filter::Filter;
@@ -167,5 +173,6 @@ pub use request::FilePart;
 /// The `reqwest` version the client uses, to build a client for
 /// [`ClientBuilder::http_client`] (proxies, custom TLS) with the same version.
 pub use reqwest;
-pub use response::{ApiResponse, ResponseFuture};
+pub use response::ApiResponse;
 pub use retry::RetryPolicy;
+pub use send::ResponseFuture;

@@ -12,8 +12,8 @@ use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
 
+use crate::fields::Fields;
 use crate::mismatch::Mismatch;
-use crate::serde_support::Fields;
 
 /// Read access to what decoding kept beyond an object's fields; every generated object
 /// implements it.
@@ -66,7 +66,7 @@ pub trait WireObject {
     where
         Self: serde::Serialize + Sized,
     {
-        !crate::serde_support::writes_key(self, name)
+        !crate::key_probe::writes_key(self, name)
     }
 
     /// The value a field had in the decoded JSON when it could not be held by the field: `null`

@@ -184,7 +184,7 @@ fn push_joined(
 #[derive(Clone, Copy, Debug)]
 #[allow(
     dead_code,
-    reason = "used only if the spec has an endpoint that needs it"
+    reason = "only generated endpoint methods use it; a spec or build without an endpoint that needs it has none"
 )]
 pub struct JsonQuery<'a, T: Serialize + ?Sized>(pub &'a T);
 
@@ -235,7 +235,7 @@ impl FilePart {
 #[derive(Debug)]
 #[allow(
     dead_code,
-    reason = "used only if the spec has an endpoint that needs it"
+    reason = "only generated endpoint methods use it; a spec or build without an endpoint that needs it has none"
 )]
 pub(crate) enum Part {
     Text { name: &'static str, value: String },
@@ -246,7 +246,7 @@ pub(crate) enum Part {
 #[derive(Debug, Default)]
 #[allow(
     dead_code,
-    reason = "used only if the spec has an endpoint that needs it"
+    reason = "only generated endpoint methods use it; a spec or build without an endpoint that needs it has none"
 )]
 pub(crate) enum Body {
     #[default]
@@ -268,7 +268,7 @@ pub struct Request {
 
 #[allow(
     dead_code,
-    reason = "used only if the spec has an endpoint that needs it"
+    reason = "only generated endpoint methods use it; a spec or build without an endpoint that needs it has none"
 )]
 impl Request {
     /// A request for `operation`: its path template with each `{placeholder}` replaced, in

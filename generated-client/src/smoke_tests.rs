@@ -329,12 +329,18 @@ async fn error_responses() {
     );
 
     #[derive(Debug, serde::Deserialize)]
-    #[allow(dead_code)]
+    #[expect(
+        dead_code,
+        reason = "the body only has to decode (or fail to); no field is read"
+    )]
     struct Thing {
         channel: Channel,
     }
     #[derive(Debug, serde::Deserialize)]
-    #[allow(dead_code)]
+    #[expect(
+        dead_code,
+        reason = "the body only has to decode (or fail to); no field is read"
+    )]
     struct Channel {
         id: String,
     }

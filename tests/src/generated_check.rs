@@ -31,14 +31,17 @@ fn table(manifest: &str, name: &str) -> String {
     rest[..end].to_owned()
 }
 
-/// Copies the runtime's sources (the top-level `.rs` files: not `generated/`, and not `ws/`,
-/// whose feature stays off) into `dest`.
+/// Copies the runtime's sources (its `.rs` files and folders, but `generated/`) into `dest`;
+/// `ws/` is copied too, and compiled out (its feature stays off).
 fn copy_runtime(src: &Path, dest: &Path) {
     std::fs::create_dir_all(dest).expect("create src/");
     for entry in std::fs::read_dir(src).expect("runtime sources") {
         let entry = entry.expect("readable entry");
         let path = entry.path();
-        if path.is_file() && path.extension().is_some_and(|e| e == "rs") {
+        if path.is_dir() && entry.file_name() != "generated" {
+            // The runtime's layers are folders too (`client/`, `send/`, `retry/`, ...).
+            copy_runtime(&path, &dest.join(entry.file_name()));
+        } else if path.is_file() && path.extension().is_some_and(|e| e == "rs") {
             std::fs::copy(&path, dest.join(entry.file_name())).expect("copy runtime file");
         }
     }

@@ -41,8 +41,8 @@ mod decoders {
     }
 
     /// Decodes `bytes` as the response type `T` of `_method` exactly as the client decodes a
-    /// 2xx body (`client.rs`): a blank body as `{}`, then `decode_json` (the strict pass, and
-    /// the tolerant one when a value has the wrong type).
+    /// 2xx body (`send/raw_response.rs`): a blank body as `{}`, then `decode_json` (the strict
+    /// pass, and the tolerant one when a value has the wrong type).
     fn decode_as<T: DeserializeOwned>(
         bytes: &[u8],
         _method: impl FnOnce(&'static Client) -> ResponseFuture<'static, T>,

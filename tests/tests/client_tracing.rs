@@ -1,14 +1,16 @@
 //! The client's `tracing` output, caught by a capturing subscriber while the client talks to a
-//! scripted server on 127.0.0.1: one `stream_chat.request` span per call with its fields, a
-//! `retrying` event per retry inside it, a `stream_chat::mismatch` event per departure of a body
-//! from the spec inside it, and never a secret, token, API key, path id, query value or body in
-//! any recorded field.
+//! scripted server on 127.0.0.1: one `stream_chat.request` span per call with its fields (a
+//! failed call's says why it was not retried), a `retrying` event per retry inside it with its
+//! reason, a `stream_chat::mismatch` event per departure of a body from the spec inside it, and
+//! never a secret, token, API key, path id, query value or body in any recorded field.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use stream_chat_client::models::{QueryUsersFilter, QueryUsersPayload, QueryUsersQuery};
+use stream_chat_client::models::{
+    CreateChannelTypeRequest, QueryUsersFilter, QueryUsersPayload, QueryUsersQuery,
+};
 use stream_chat_client::{Client, RetryPolicy, Secret};
 use stream_chat_tests::raw::{RawServer, Reply};
 use stream_chat_tests::{JACK_TOKEN, SECRET, SERVER_TOKEN};
@@ -231,14 +233,21 @@ async fn each_call_has_one_span_with_its_outcome_and_retries_inside() {
         .field("duration_ms")
         .is_some_and(|ms| ms.parse::<u64>().is_ok()));
     assert_eq!(ok.field("error"), None);
+    assert_eq!(ok.field("retry"), None);
 
     let failed = &spans[1];
     assert_eq!(failed.field("status"), Some("404"));
     assert_eq!(failed.field("attempts"), Some("1"));
     assert_eq!(failed.field("error"), Some("api"));
+    assert_eq!(failed.field("retry"), Some("not_transient"));
     // Decoding happens after the HTTP exchange, in the typed future, and still records.
     assert_eq!(spans[2].field("status"), Some("200"));
     assert_eq!(spans[2].field("error"), Some("decode"));
+    assert_eq!(
+        spans[2].field("retry"),
+        None,
+        "the exchange itself succeeded"
+    );
 
     let retries: Vec<Captured> = capture
         .records()
@@ -251,10 +260,72 @@ async fn each_call_has_one_span_with_its_outcome_and_retries_inside() {
     assert_eq!(retry.field("attempt"), Some("1"));
     assert_eq!(retry.field("error"), Some("api"));
     assert!(retry.field("status").is_some_and(|s| s.contains("503")));
+    assert_eq!(retry.field("reason"), Some("transient_status"));
     assert!(retry
         .field("delay_ms")
         .is_some_and(|ms| ms.parse::<u64>().is_ok()));
 
+    assert_nothing_sensitive(&capture);
+}
+
+/// Each way a failed call ends says why it was not sent again, in the span's `retry` field.
+#[tokio::test]
+async fn a_failed_call_records_why_it_was_not_retried() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let busy = r#"{"code":0,"message":"busy","StatusCode":503,"duration":"1ms"}"#;
+    let server = RawServer::start([
+        // A POST that may have been acted on: not sent twice.
+        Reply::json(503, busy),
+        // A GET: retried until the policy's 3 attempts are used up.
+        Reply::json(503, busy),
+        Reply::json(503, busy),
+        Reply::json(503, busy),
+        // The server asks for longer than the policy's longest wait (5 s).
+        Reply::status(
+            429,
+            &[("content-type", "application/json"), ("retry-after", "60")],
+            busy,
+        ),
+    ])
+    .await;
+    let client = client(&server, "server");
+
+    let body = CreateChannelTypeRequest::new("support");
+    let error = client.create_channel_type(&body).await.expect_err("503");
+    assert_eq!(error.attempts(), Some(1));
+    let error = client
+        .delete_channel_type(CHANNEL_TYPE)
+        .await
+        .expect_err("503 thrice");
+    assert_eq!(error.attempts(), Some(3));
+    let error = client
+        .delete_channel_type(CHANNEL_TYPE)
+        .await
+        .expect_err("429");
+    assert_eq!(error.attempts(), Some(1));
+    assert_eq!(server.request_count(), 5);
+
+    let reasons: Vec<Option<String>> = capture
+        .spans()
+        .iter()
+        .map(|span| span.field("retry").map(str::to_owned))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            Some("not_idempotent".to_owned()),
+            Some("max_attempts".to_owned()),
+            Some("max_delay".to_owned())
+        ]
+    );
+    let retries = capture
+        .records()
+        .into_iter()
+        .filter(|record| record.is_event && record.name == "retrying")
+        .map(|record| record.field("reason").map(str::to_owned))
+        .collect::<Vec<_>>();
+    assert_eq!(retries, vec![Some("transient_status".to_owned()); 2]);
     assert_nothing_sensitive(&capture);
 }
 

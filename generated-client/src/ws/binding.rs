@@ -3,12 +3,14 @@
 //! one, which changes with every reconnect.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::driver::Shared;
 use super::Connection;
-use crate::{Client, Error};
+use crate::client::{BoundConnection, Client};
 
 /// The connection a [`Client`] is bound to: the state its background task keeps.
 #[derive(Clone)]
@@ -20,21 +22,12 @@ impl fmt::Debug for Bound {
     }
 }
 
-impl Bound {
-    /// The connection's current ID; while it reconnects, the next one, waiting up to `wait`.
-    pub(crate) async fn connection_id(
+impl BoundConnection for Bound {
+    fn connection_id(
         &self,
-        operation: &'static str,
         wait: Duration,
-    ) -> Result<String, Error> {
-        self.0
-            .connection_id(wait)
-            .await
-            .map_err(|closed| Error::NotConnected {
-                operation,
-                closed,
-                waited: if closed { Duration::ZERO } else { wait },
-            })
+    ) -> Pin<Box<dyn Future<Output = Result<String, bool>> + Send + '_>> {
+        Box::pin(self.0.connection_id(wait))
     }
 }
 
@@ -48,7 +41,7 @@ impl Client {
     ///
     /// Each call sends the connection's current ID (it changes with every reconnect); while
     /// the connection reconnects, a call waits for the new one, up to the call's timeout, and
-    /// fails with [`Error::NotConnected`] if none comes or the connection closed for good. A
+    /// fails with [`Error::NotConnected`](crate::Error::NotConnected) if none comes or the connection closed for good. A
     /// call's own [`ResponseFuture::connection_id`](crate::ResponseFuture::connection_id) wins.
     /// Other operations are sent as by this client. The connection must belong to the same app
     /// and user as the client's token.
@@ -70,7 +63,7 @@ impl Client {
     /// ```
     pub fn with_connection(&self, connection: &Connection) -> Client {
         let mut client = self.clone();
-        client.connection = Some(Bound(Arc::clone(&connection.shared)));
+        client.connection = Some(Arc::new(Bound(Arc::clone(&connection.shared))));
         client
     }
 }

@@ -16,8 +16,8 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use super::frame::{self, Frame};
 use super::{CurrentUser, RealtimeError, UNHEALTHY_AFTER};
 use crate::auth::{Auth, Secret};
-use crate::client::CLIENT_ID;
-use crate::error::excerpt;
+use crate::client_id::CLIENT_ID;
+use crate::excerpt::excerpt;
 use crate::Client;
 
 /// An open websocket.

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::InvalidFrame;
 use crate::decode::{string, top_level, TopLevel};
-use crate::error::excerpt;
+use crate::excerpt::excerpt;
 use crate::ApiError;
 use crate::Event;
 

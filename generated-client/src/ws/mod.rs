@@ -70,7 +70,6 @@ mod backoff;
 mod binding;
 mod connect;
 mod driver;
-mod error;
 mod event;
 mod frame;
 mod keepalive;
@@ -86,14 +85,12 @@ use futures_util::Stream;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+pub use crate::error::realtime::{BoxError, RealtimeError, TOKEN_EXPIRED};
 pub use backoff::{Backoff, DEFAULT_BASE, DEFAULT_CAP};
-pub use error::{BoxError, RealtimeError, TOKEN_EXPIRED};
 pub use event::{
     ConnectionState, CurrentUser, DisconnectReason, InvalidFrame, RealtimeEvent, ReconnectReason,
 };
 pub use keepalive::{PING_INTERVAL, UNHEALTHY_AFTER};
-
-pub(crate) use binding::Bound;
 
 use crate::auth::Secret;
 use crate::Client;

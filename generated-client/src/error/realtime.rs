@@ -1,8 +1,10 @@
-//! Why a websocket connection could not be opened, or was lost.
+//! Why a websocket connection could not be opened, or was lost (feature `ws`): the errors
+//! layer holds it, since [`Error::Realtime`](crate::Error::Realtime) wraps it; `ws` re-exports
+//! it as `ws::RealtimeError`.
 
 use std::time::Duration;
 
-use crate::ApiError;
+use crate::api_error::ApiError;
 
 /// The Stream error code of an expired token.
 pub const TOKEN_EXPIRED: i32 = 40;
@@ -12,7 +14,7 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Why a websocket connection failed or was lost.
 ///
-/// [`ConnectionBuilder::connect`](super::ConnectionBuilder::connect) returns it when the
+/// [`ConnectionBuilder::connect`](crate::ws::ConnectionBuilder::connect) returns it when the
 /// connection cannot be opened; later, the connection's state carries it as the reason of a
 /// reconnect or of the final disconnect.
 #[derive(Debug, thiserror::Error)]
@@ -95,7 +97,7 @@ impl RealtimeError {
     /// failing token provider and a bad configuration are not: retrying would fail the same
     /// way.
     ///
-    /// [`ConnectionBuilder::connect`](super::ConnectionBuilder::connect) retries exactly these.
+    /// [`ConnectionBuilder::connect`](crate::ws::ConnectionBuilder::connect) retries exactly these.
     pub fn is_transient(&self) -> bool {
         match self {
             RealtimeError::Transport(_)

@@ -1,14 +1,16 @@
-//! The error type of every call.
+//! The error type of every call ([`Error`]), what a transport failure's message says
+//! (`transport.rs`) and, with feature `ws`, the websocket's error (`realtime.rs`).
+
+#[cfg(feature = "ws")]
+pub(crate) mod realtime;
+mod transport;
 
 use std::time::Duration;
 
 use crate::body::ErrorBody;
-use crate::transport_error as transport;
+use crate::excerpt::excerpt;
 use crate::ApiError;
 use crate::RateLimit;
-
-/// How many characters of a body an error message shows.
-const EXCERPT_CHARS: usize = 200;
 
 /// Why a call failed.
 ///
@@ -200,7 +202,7 @@ pub enum Error {
     /// [`RealtimeError`](crate::ws::RealtimeError) by `?`.
     #[cfg(feature = "ws")]
     #[error(transparent)]
-    Realtime(#[from] crate::ws::RealtimeError),
+    Realtime(#[from] realtime::RealtimeError),
 }
 
 impl Error {
@@ -333,18 +335,6 @@ impl Error {
             .unwrap_or(false)
     }
 
-    /// Whether the failure is transient by its nature: a connect error, or HTTP 429, 502, 503
-    /// or 504 not marked `unrecoverable`. Whether a call is actually retried also depends on
-    /// its method (see [`RetryPolicy`](crate::RetryPolicy)).
-    pub fn is_retryable(&self) -> bool {
-        if self.is_connect() {
-            return true;
-        }
-        matches!(self, Error::Api { .. } | Error::Http { .. })
-            && matches!(self.status(), Some(429 | 502 | 503 | 504))
-            && !self.is_unrecoverable()
-    }
-
     /// Sets the attempt count of a variant that has one.
     pub(crate) fn set_attempts(&mut self, count: u32) {
         match self {
@@ -392,30 +382,9 @@ fn describe_body(body: &str) -> String {
     }
 }
 
-/// The first ~200 characters of a body (invalid UTF-8 replaced), with `…` when cut.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    match text.char_indices().nth(EXCERPT_CHARS) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.into_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn excerpts_cut_on_char_boundaries() {
-        assert_eq!(excerpt(b"short"), "short");
-        let long = "é".repeat(300);
-        let cut = excerpt(long.as_bytes());
-        assert_eq!(cut.chars().count(), EXCERPT_CHARS + 1);
-        assert!(cut.ends_with('…'));
-        assert_eq!(excerpt(&[0xff, b'a']), "\u{fffd}a");
-        let exact = "x".repeat(EXCERPT_CHARS);
-        assert_eq!(excerpt(exact.as_bytes()), exact);
-    }
 
     #[test]
     fn messages() {
