@@ -25,7 +25,8 @@ pub struct SpecFile {
     pub endpoints: IndexMap<String, EndpointDef>,
     #[serde(default)]
     pub schemas: IndexMap<String, SchemaDef>,
-    /// Named field sets that `fields:` mappings spread in with a `...Name` key (`reuse.rs`).
+    /// Named field sets that `fields:` mappings spread in with a `...Name` key (`reuse.rs`);
+    /// after loading, each holds its resolved fields (spreads expanded).
     #[serde(default)]
     pub mixins: IndexMap<String, FieldSet>,
     /// Named lists of filter operators that `ops:` lists name in place of operators.

@@ -11,7 +11,7 @@
 //! Every mixin is resolved once (memoized, depth first), so expansion is linear in the size of
 //! the expanded spec.
 
-use crate::ast::{FieldDef, SPREAD};
+use crate::ast::{FieldDef, FieldSet, SPREAD};
 use crate::diagnostic::Diagnostic;
 use crate::model::FilterOp;
 use crate::source::SourceFile;
@@ -94,9 +94,21 @@ pub fn expand(files: &mut [SourceFile]) -> Vec<Diagnostic> {
         }
         file.spec.schemas[&schema].fields = Some(expanded.fields);
     }
+    // Each mixin keeps its resolved fields, for `drift --write` to recognize them.
+    for (name, fields) in &resolved {
+        if let (Some(fields), Some(&at)) = (fields, mixins.get(name)) {
+            files[at].spec.mixins[name] = FieldSet(fields.clone());
+        }
+    }
     for file in files.iter_mut() {
-        for def in file.spec.schemas.values_mut() {
-            for field in def.fields.iter_mut().flat_map(|fields| fields.values_mut()) {
+        let spec = &mut file.spec;
+        let schema_fields = spec
+            .schemas
+            .values_mut()
+            .filter_map(|def| def.fields.as_mut());
+        let mixin_fields = spec.mixins.values_mut().map(|set| &mut set.0);
+        for fields in schema_fields.chain(mixin_fields) {
+            for field in fields.values_mut() {
                 for entry in field
                     .filter
                     .iter_mut()
