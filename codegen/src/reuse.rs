@@ -35,43 +35,64 @@ enum State {
 /// Expands every spread and operator set of the loaded files in place, or says why not.
 pub fn expand(files: &mut [SourceFile]) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let mixins = definitions(
-        files,
-        "mixins",
-        |file| file.spec.mixins.keys(),
-        &mut problems,
-    );
+    let mixins = definitions(files, "mixins", |f| f.spec.mixins.keys(), &mut problems);
     let sets = definitions(
         files,
         "operator_sets",
-        |file| file.spec.operator_sets.keys(),
+        |f| f.spec.operator_sets.keys(),
         &mut problems,
     );
     check_operator_sets(files, &sets, &mut problems);
     let mut used_mixins = vec![false; mixins.len()];
+    let resolved = resolve_mixins(files, &mixins, &mut used_mixins, &mut problems);
+    spread_schemas(files, (&resolved, &mixins), &mut used_mixins, &mut problems);
+    // Each mixin keeps its resolved fields, for `drift --write` to recognize them.
+    for (name, fields) in &resolved {
+        if let (Some(fields), Some(&at)) = (fields, mixins.get(name)) {
+            files[at].spec.mixins[name] = FieldSet(fields.clone());
+        }
+    }
+    let used_sets = expand_operator_sets(files, &sets);
+    report_unused(files, "mixins", &mixins, &used_mixins, &mut problems);
+    report_unused(files, "operator_sets", &sets, &used_sets, &mut problems);
+    problems
+}
+
+/// Every mixin's fields, its spreads expanded (`None` for one that cannot be, reported).
+fn resolve_mixins(
+    files: &[SourceFile],
+    mixins: &Definitions,
+    used: &mut [bool],
+    problems: &mut Vec<Diagnostic>,
+) -> HashMap<String, Option<Resolved>> {
     let mut resolver = Resolver {
         files,
-        mixins: &mixins,
+        mixins,
         states: HashMap::new(),
-        used: &mut used_mixins,
-        problems: &mut problems,
+        used,
+        problems,
     };
     for name in mixins.keys() {
         resolver.resolve(name.as_str(), &mut Vec::new());
     }
-    let resolved: HashMap<String, Option<Resolved>> = resolver
+    resolver
         .states
         .into_iter()
         .map(|(name, state)| match state {
             State::Done(fields) => (name.to_owned(), fields),
             State::Open => (name.to_owned(), None),
         })
-        .collect();
-    let set_ops: HashMap<String, Vec<String>> = sets
-        .iter()
-        .map(|(name, &at)| (name.clone(), files[at].spec.operator_sets[name].clone()))
-        .collect();
-    let mut used_sets = vec![false; sets.len()];
+        .collect()
+}
+
+/// Replaces the spreads of every schema's `fields:` by the mixins' fields, and remembers which
+/// spread brought each field (for diagnostics).
+fn spread_schemas(
+    files: &mut [SourceFile],
+    tables: Tables,
+    used: &mut [bool],
+    problems: &mut Vec<Diagnostic>,
+) {
     // Expanded first (reading every file), then put in place.
     let mut expansions = Vec::new();
     for (index, file) in files.iter().enumerate() {
@@ -81,8 +102,7 @@ pub fn expand(files: &mut [SourceFile]) -> Vec<Diagnostic> {
             };
             if fields.keys().any(|key| key.starts_with(SPREAD)) {
                 let path = ["schemas", schema.as_str(), "fields"];
-                let tables = (&resolved, &mixins);
-                let expanded = spread(file, &path, fields, tables, &mut used_mixins, &mut problems);
+                let expanded = spread(file, &path, fields, tables, used, problems);
                 expansions.push((index, schema.clone(), expanded));
             }
         }
@@ -94,12 +114,16 @@ pub fn expand(files: &mut [SourceFile]) -> Vec<Diagnostic> {
         }
         file.spec.schemas[&schema].fields = Some(expanded.fields);
     }
-    // Each mixin keeps its resolved fields, for `drift --write` to recognize them.
-    for (name, fields) in &resolved {
-        if let (Some(fields), Some(&at)) = (fields, mixins.get(name)) {
-            files[at].spec.mixins[name] = FieldSet(fields.clone());
-        }
-    }
+}
+
+/// Replaces operator set names in the `ops:` of every filter (of schemas and mixins) by their
+/// operators; returns which sets were named.
+fn expand_operator_sets(files: &mut [SourceFile], sets: &Definitions) -> Vec<bool> {
+    let set_ops: HashMap<String, Vec<String>> = sets
+        .iter()
+        .map(|(name, &at)| (name.clone(), files[at].spec.operator_sets[name].clone()))
+        .collect();
+    let mut used = vec![false; sets.len()];
     for file in files.iter_mut() {
         let spec = &mut file.spec;
         let schema_fields = spec
@@ -107,41 +131,37 @@ pub fn expand(files: &mut [SourceFile]) -> Vec<Diagnostic> {
             .values_mut()
             .filter_map(|def| def.fields.as_mut());
         let mixin_fields = spec.mixins.values_mut().map(|set| &mut set.0);
-        for fields in schema_fields.chain(mixin_fields) {
-            for field in fields.values_mut() {
-                for entry in field
-                    .filter
-                    .iter_mut()
-                    .flat_map(|filter| filter.values_mut())
-                {
-                    if entry.ops.iter().any(|op| set_ops.contains_key(op)) {
-                        entry.ops = name_sets(&entry.ops, &set_ops, &sets, &mut used_sets);
-                    }
-                }
+        let fields = schema_fields
+            .chain(mixin_fields)
+            .flat_map(|f| f.values_mut());
+        let filters = fields.flat_map(|field| field.filter.iter_mut().flat_map(|f| f.values_mut()));
+        for entry in filters {
+            if entry.ops.iter().any(|op| set_ops.contains_key(op)) {
+                entry.ops = expand_ops(&entry.ops, &set_ops, sets, &mut used);
             }
         }
     }
-    for (used, (name, &at)) in used_mixins.iter().zip(&mixins) {
+    used
+}
+
+/// A definition nothing uses is never checked where it would be used: an error.
+fn report_unused(
+    files: &[SourceFile],
+    section: &str,
+    definitions: &Definitions,
+    used: &[bool],
+    problems: &mut Vec<Diagnostic>,
+) {
+    for (used, (name, &at)) in used.iter().zip(definitions) {
         if !used {
-            problems.push(at_key(
-                files,
-                at,
-                &["mixins", name],
-                format!("the mixin `{name}` is not spread anywhere; remove it"),
-            ));
+            let message = if section == "mixins" {
+                format!("the mixin `{name}` is not spread anywhere; remove it")
+            } else {
+                format!("the operator set `{name}` is not named in any `ops:`; remove it")
+            };
+            problems.push(at_key(files, at, &[section, name], message));
         }
     }
-    for (used, (name, &at)) in used_sets.iter().zip(&sets) {
-        if !used {
-            problems.push(at_key(
-                files,
-                at,
-                &["operator_sets", name],
-                format!("the operator set `{name}` is not named in any `ops:`; remove it"),
-            ));
-        }
-    }
-    problems
 }
 
 /// The definitions of one section (`mixins`, `operator_sets`) across files, first one kept;
@@ -199,7 +219,7 @@ fn check_operator_sets(files: &[SourceFile], sets: &Definitions, problems: &mut 
 }
 
 /// An `ops:` list with every operator set name replaced by its operators.
-fn name_sets(
+fn expand_ops(
     ops: &[String],
     set_ops: &HashMap<String, Vec<String>>,
     sets: &Definitions,
@@ -351,7 +371,7 @@ fn spread(
     }
 }
 
-/// "`duration` comes from `...Timing` and from `...Other`", or from a field written out.
+/// "`duration` comes both from the field written here and from the spread `...Timing`".
 fn conflict(field: &str, now: &str, before: &str) -> String {
     let source = |key: &str| {
         if key.starts_with(SPREAD) {
@@ -360,16 +380,12 @@ fn conflict(field: &str, now: &str, before: &str) -> String {
             "the field written here".to_owned()
         }
     };
-    if now == before {
-        format!("`{field}` is written twice")
-    } else {
-        format!(
-            "`{field}` comes both from {} and from {}; a field is defined once, so drop one or \
-             write the fields out",
-            source(before),
-            source(now),
-        )
-    }
+    format!(
+        "`{field}` comes both from {} and from {}; a field is defined once, so drop one or \
+         write the fields out",
+        source(before),
+        source(now),
+    )
 }
 
 fn unknown_mixin(file: &SourceFile, path: &[&str], name: &str) -> Diagnostic {
