@@ -6,7 +6,7 @@
 //! reads, never what it says. This module reports what cannot be expanded: a spread of a mixin
 //! that does not exist, mixins that spread each other in a circle, a spread that brings a field
 //! the mapping already has, names defined twice, operator sets that are not sets of operators,
-//! and definitions nothing uses (they would never be checked).
+//! and mixins nothing spreads (they would never be checked).
 //!
 //! Every mixin is resolved once (memoized, depth first), so expansion is linear in the size of
 //! the expanded spec.
@@ -52,9 +52,8 @@ pub fn expand(files: &mut [SourceFile]) -> Vec<Diagnostic> {
             files[at].spec.mixins[name] = FieldSet(fields.clone());
         }
     }
-    let used_sets = expand_operator_sets(files, &sets);
-    report_unused(files, "mixins", &mixins, &used_mixins, &mut problems);
-    report_unused(files, "operator_sets", &sets, &used_sets, &mut problems);
+    expand_operator_sets(files, &sets);
+    report_unused(files, &mixins, &used_mixins, &mut problems);
     problems
 }
 
@@ -117,13 +116,12 @@ fn spread_schemas(
 }
 
 /// Replaces operator set names in the `ops:` of every filter (of schemas and mixins) by their
-/// operators; returns which sets were named.
-fn expand_operator_sets(files: &mut [SourceFile], sets: &Definitions) -> Vec<bool> {
+/// operators.
+fn expand_operator_sets(files: &mut [SourceFile], sets: &Definitions) {
     let set_ops: HashMap<String, Vec<String>> = sets
         .iter()
         .map(|(name, &at)| (name.clone(), files[at].spec.operator_sets[name].clone()))
         .collect();
-    let mut used = vec![false; sets.len()];
     for file in files.iter_mut() {
         let spec = &mut file.spec;
         let schema_fields = spec
@@ -137,29 +135,25 @@ fn expand_operator_sets(files: &mut [SourceFile], sets: &Definitions) -> Vec<boo
         let filters = fields.flat_map(|field| field.filter.iter_mut().flat_map(|f| f.values_mut()));
         for entry in filters {
             if entry.ops.iter().any(|op| set_ops.contains_key(op)) {
-                entry.ops = expand_ops(&entry.ops, &set_ops, sets, &mut used);
+                entry.ops = expand_ops(&entry.ops, &set_ops);
             }
         }
     }
-    used
 }
 
-/// A definition nothing uses is never checked where it would be used: an error.
+/// A mixin nothing spreads is never checked (its fields are checked where they are spread):
+/// an error. An operator set is checked where it is defined, so an unused one is harmless (a
+/// spec loaded in part, `common.yaml` and one area, may not name it).
 fn report_unused(
     files: &[SourceFile],
-    section: &str,
-    definitions: &Definitions,
+    mixins: &Definitions,
     used: &[bool],
     problems: &mut Vec<Diagnostic>,
 ) {
-    for (used, (name, &at)) in used.iter().zip(definitions) {
+    for (used, (name, &at)) in used.iter().zip(mixins) {
         if !used {
-            let message = if section == "mixins" {
-                format!("the mixin `{name}` is not spread anywhere; remove it")
-            } else {
-                format!("the operator set `{name}` is not named in any `ops:`; remove it")
-            };
-            problems.push(at_key(files, at, &[section, name], message));
+            let message = format!("the mixin `{name}` is not spread anywhere; remove it");
+            problems.push(at_key(files, at, &["mixins", name], message));
         }
     }
 }
@@ -219,21 +213,11 @@ fn check_operator_sets(files: &[SourceFile], sets: &Definitions, problems: &mut 
 }
 
 /// An `ops:` list with every operator set name replaced by its operators.
-fn expand_ops(
-    ops: &[String],
-    set_ops: &HashMap<String, Vec<String>>,
-    sets: &Definitions,
-    used: &mut [bool],
-) -> Vec<String> {
+fn expand_ops(ops: &[String], set_ops: &HashMap<String, Vec<String>>) -> Vec<String> {
     let mut expanded = Vec::with_capacity(ops.len());
     for op in ops {
         match set_ops.get(op) {
-            Some(named) if FilterOp::parse(op).is_none() => {
-                if let Some(index) = sets.get_index_of(op.as_str()) {
-                    used[index] = true;
-                }
-                expanded.extend(named.iter().cloned());
-            }
+            Some(named) if FilterOp::parse(op).is_none() => expanded.extend(named.iter().cloned()),
             _ => expanded.push(op.clone()),
         }
     }
