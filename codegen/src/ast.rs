@@ -25,6 +25,76 @@ pub struct SpecFile {
     pub endpoints: IndexMap<String, EndpointDef>,
     #[serde(default)]
     pub schemas: IndexMap<String, SchemaDef>,
+    /// Named field sets that `fields:` mappings spread in with a `...Name` key (`reuse.rs`);
+    /// after loading, each holds its resolved fields (spreads expanded).
+    #[serde(default)]
+    pub mixins: IndexMap<String, FieldSet>,
+    /// Named lists of filter operators that `ops:` lists name in place of operators.
+    #[serde(default)]
+    pub operator_sets: IndexMap<String, Vec<String>>,
+}
+
+/// The key prefix of a spread in a `fields:` mapping: `...Name` stands for the fields of the
+/// mixin `Name`, in its place. Loading replaces every spread by its fields (`reuse.rs`).
+pub const SPREAD: &str = "...";
+
+/// A mapping of fields that may hold spreads (`...Name:` keys with no value): a schema's
+/// `fields:` or a mixin. A spread's entry holds a default [`FieldDef`] until loading expands it.
+#[derive(Debug, Clone, Default)]
+pub struct FieldSet(pub IndexMap<String, FieldDef>);
+
+impl<'de> Deserialize<'de> for FieldSet {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> Visitor<'de> for FieldsVisitor {
+            type Value = FieldSet;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping of fields")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FieldSet, A::Error> {
+                let mut fields = IndexMap::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let def = if key.starts_with(SPREAD) {
+                        map.next_value::<NoValue>()?;
+                        FieldDef::default()
+                    } else {
+                        map.next_value::<FieldDef>()?
+                    };
+                    fields.insert(key, def);
+                }
+                Ok(FieldSet(fields))
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
+}
+
+/// The empty value of a spread (`...Name:`).
+struct NoValue;
+
+impl<'de> Deserialize<'de> for NoValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NoValueVisitor;
+        impl<'de> Visitor<'de> for NoValueVisitor {
+            type Value = NoValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("no value: a spread `...Name:` stands for the mixin's fields")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<NoValue, E> {
+                Ok(NoValue)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<NoValue, E> {
+                Ok(NoValue)
+            }
+        }
+        deserializer.deserialize_any(NoValueVisitor)
+    }
+}
+
+fn optional_field_set<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<IndexMap<String, FieldDef>>, D::Error> {
+    FieldSet::deserialize(deserializer).map(|set| Some(set.0))
 }
 
 /// A permission action.
@@ -182,7 +252,8 @@ impl<'de> Deserialize<'de> for BodyDef {
 #[serde(deny_unknown_fields)]
 pub struct SchemaDef {
     pub doc: String,
-    #[serde(default)]
+    /// The fields; `...Name` keys are spreads until loading expands them.
+    #[serde(default, deserialize_with = "optional_field_set")]
     pub fields: Option<IndexMap<String, FieldDef>>,
     #[serde(default, rename = "enum")]
     pub values: Option<Vec<String>>,
@@ -365,6 +436,8 @@ pub mod keys {
         "events",
         "endpoints",
         "schemas",
+        "mixins",
+        "operator_sets",
     ];
     /// A permission.
     pub const PERMISSION: &[&str] = &["resource", "doc"];

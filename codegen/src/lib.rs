@@ -34,6 +34,7 @@ pub mod parallel;
 pub mod recursion;
 pub mod release;
 pub mod reserved;
+pub mod reuse;
 pub mod runtime_types;
 pub mod sample;
 pub mod setters;

@@ -249,6 +249,9 @@ impl Outline {
             check_keys(map, keys::SCHEMA, &path, &mut found);
             check_fields(map, "fields", &path, &mut found);
         }
+        for (entry, map) in mappings(section("mixins")) {
+            check_field_set(map, &["mixins", entry], &mut found);
+        }
         found
     }
 }
@@ -277,11 +280,15 @@ fn mappings(section: Option<&Mapping>) -> impl Iterator<Item = (&str, &Mapping)>
 
 /// The fields (or parameters) under `key` of `owner`, and their filters.
 fn check_fields(owner: &Mapping, key: &str, path: &[&str], found: &mut Vec<UnknownKey>) {
-    let Some(Node::Mapping(fields)) = owner.entries.get(key).map(|e| &e.value) else {
-        return;
-    };
+    if let Some(Node::Mapping(fields)) = owner.entries.get(key).map(|e| &e.value) {
+        check_field_set(fields, &[path, &[key]].concat(), found);
+    }
+}
+
+/// The fields of a field mapping at `path` (a schema's `fields:`, a mixin), and their filters.
+fn check_field_set(fields: &Mapping, path: &[&str], found: &mut Vec<UnknownKey>) {
     for (name, field) in mappings(Some(fields)) {
-        let field_path = [path, &[key, name]].concat();
+        let field_path = [path, &[name]].concat();
         check_keys(field, keys::FIELD, &field_path, found);
         for (entry, map) in mappings(match field.entries.get("filter").map(|e| &e.value) {
             Some(Node::Mapping(filter)) => Some(filter),

@@ -10,6 +10,7 @@ use crate::ast::SpecFile;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::outline::Outline;
 use serde_yaml::Value;
+use std::collections::HashMap;
 use std::path::Path;
 
 /// One parsed spec file: its area name, its text (for positions) and its contents.
@@ -25,6 +26,9 @@ pub struct SourceFile {
     pub spec: SpecFile,
     /// Where each key is, for diagnostics.
     outline: Outline,
+    /// The spread key (`...Name`) that brought each field of a schema, by schema and field
+    /// name, so that diagnostics about such a field point at its spread (`reuse.rs`).
+    pub(crate) spreads: HashMap<(String, String), String>,
 }
 
 /// Reads every `*.yaml` file directly in `dir`, in name order.
@@ -110,6 +114,12 @@ pub fn load_texts(inputs: Vec<(String, String)>) -> Result<Vec<SourceFile>, Diag
         }
     }
     if problems.is_empty() {
+        // Mixins and operator sets are shared across files: expanded once all are read.
+        crate::reuse::expand(&mut files)
+            .into_iter()
+            .for_each(|problem| problems.push(problem));
+    }
+    if problems.is_empty() {
         Ok(files)
     } else {
         problems.sort();
@@ -162,6 +172,7 @@ fn load_text((display_path, text): (String, String)) -> Result<SourceFile, Vec<D
                 text,
                 spec,
                 outline,
+                spreads: HashMap::new(),
             })
         }
         Ok(_) => return Err(problems),
@@ -302,7 +313,14 @@ fn file_problem(path: &Path, position: Option<(usize, usize)>, message: String) 
 impl SourceFile {
     /// Finds the line and column of a key path such as `["endpoints", "X", "path"]` in the
     /// file (of its deepest key found).
+    /// A field that a spread brought is located at its spread.
     pub fn locate(&self, key_path: &[&str]) -> Option<(usize, usize)> {
+        if let ["schemas", schema, "fields", field, ..] = key_path {
+            let key = ((*schema).to_owned(), (*field).to_owned());
+            if let Some(spread) = self.spreads.get(&key) {
+                return self.outline.locate(&["schemas", schema, "fields", spread]);
+            }
+        }
         self.outline.locate(key_path)
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! Lowering (stage 3) relies on these checks: it only runs on a spec that passed them.
 
-use crate::ast::{BodyContent, EndpointDef, FieldDef, FilterFieldDef, SchemaDef};
+use crate::ast::{
+    BodyContent, BodyDef, EndpointDef, EventDef, FieldDef, FilterFieldDef, PermissionDef, SchemaDef,
+};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{FilterKind, FilterOp, CORE_AREA, FALLBACK_EVENT};
 use crate::naming;
@@ -491,228 +493,216 @@ impl<'a> Checker<'a> {
         self.error(index, path, message);
     }
 
+    /// One file's entries, each on its own: permissions, events, schemas and endpoints.
     fn check_file(&mut self, index: usize, file: &'a SourceFile) {
         for (name, permission) in &file.spec.permissions {
-            if !name.starts_with(|c: char| c.is_ascii_uppercase())
-                || !name.chars().all(|c| c.is_ascii_alphanumeric())
-            {
-                self.error(
-                    index,
-                    &["permissions", name],
-                    "permission names are PascalCase, like `DeleteChannel`",
-                );
-            }
-            if permission.resource.trim().is_empty() {
-                self.error(
-                    index,
-                    &["permissions", name, "resource"],
-                    "the resource is empty",
-                );
-            }
+            self.check_permission(index, name, permission);
         }
         for (name, event) in &file.spec.events {
-            let fallback = name == FALLBACK_EVENT;
-            let valid_name = !name.is_empty()
-                && name.chars().all(|c| {
-                    c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_')
-                });
-            if !fallback && !valid_name {
-                self.error(
-                    index,
-                    &["events", name],
-                    "event types are lowercase words joined by `.` or `_`, like `channel.deleted` (or `*` for custom events)",
-                );
-            }
-            let path = ["events", name.as_str(), "payload"];
-            let Some(payload) = event.payload.as_deref() else {
-                if fallback {
-                    self.error(
-                        index,
-                        &path,
-                        "the `*` event needs a payload schema with a `type` field",
-                    );
-                }
-                continue;
-            };
-            match self.schemas.get(payload).copied() {
-                None => self.error(index, &path, format!("unknown schema `{payload}`")),
-                Some((Kind::Object, schema)) => {
-                    if self.holds_file(payload) {
-                        self.error(
-                            index,
-                            &path,
-                            format!("`{payload}` holds a file (`binary`) and can only be a multipart body"),
-                        );
-                    }
-                    let lists_type = schema
-                        .fields
-                        .as_ref()
-                        .is_some_and(|f| f.contains_key("type"));
-                    if lists_type && !fallback {
-                        self.error(index, &path, format!("the payload `{payload}` lists a `type` field; leave it out, the event enum carries it"));
-                    } else if !lists_type && fallback {
-                        self.error(index, &path, format!("the payload `{payload}` of the `*` event needs a `type` field, since custom events keep their own type"));
-                    }
-                }
-                Some(_) => self.error(
-                    index,
-                    &path,
-                    format!("the payload `{payload}` is not an object schema"),
-                ),
-            }
+            self.check_event(index, name, event);
         }
         for (name, schema) in &file.spec.schemas {
             self.check_schema(index, name, schema);
         }
         for (name, endpoint) in &file.spec.endpoints {
-            let at = |key: &'static str| ["endpoints", name.as_str(), key];
-            if !METHODS.contains(&endpoint.method.as_str()) {
+            self.check_endpoint(index, name, endpoint);
+        }
+    }
+
+    fn check_permission(&mut self, index: usize, name: &str, permission: &PermissionDef) {
+        if !name.starts_with(|c: char| c.is_ascii_uppercase())
+            || !name.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            self.error(
+                index,
+                &["permissions", name],
+                "permission names are PascalCase, like `DeleteChannel`",
+            );
+        }
+        if permission.resource.trim().is_empty() {
+            self.error(
+                index,
+                &["permissions", name, "resource"],
+                "the resource is empty",
+            );
+        }
+    }
+
+    /// An event's type string and its payload schema.
+    fn check_event(&mut self, index: usize, name: &str, event: &EventDef) {
+        let fallback = name == FALLBACK_EVENT;
+        let valid_name = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_'));
+        if !fallback && !valid_name {
+            self.error(
+                index,
+                &["events", name],
+                "event types are lowercase words joined by `.` or `_`, like `channel.deleted` (or `*` for custom events)",
+            );
+        }
+        let path = ["events", name, "payload"];
+        let Some(payload) = event.payload.as_deref() else {
+            if fallback {
                 self.error(
                     index,
-                    &at("method"),
-                    format!("`{}` is not one of {}", endpoint.method, METHODS.join(", ")),
+                    &path,
+                    "the `*` event needs a payload schema with a `type` field",
                 );
             }
-            if endpoint.summary.trim().is_empty() {
-                self.error(index, &at("summary"), "the summary is empty");
-            }
-            self.check_path(index, name, &endpoint.path, &endpoint.path_params);
-            self.check_client_side(index, name, endpoint);
-            let mut rust_names: HashMap<String, &str> = HashMap::new();
-            for (section, params) in [
-                ("path_params", &endpoint.path_params),
-                ("query", &endpoint.query),
-            ] {
-                for (param, def) in params {
-                    let path = ["endpoints", name.as_str(), section, param.as_str()];
-                    self.check_field(index, &path, def);
-                    if let Ok(ty) = TypeExpr::parse(&def.ty) {
-                        if section == "path_params" && !is_path_type(&ty, &self.schemas) {
-                            self.error(index, &path, format!("a path parameter must be a string, integer or string enum, not `{ty}`"));
-                        }
-                        if ty == TypeExpr::Binary {
-                            self.error(
-                                index,
-                                &path,
-                                "`binary` is only allowed in multipart bodies",
-                            );
-                        }
-                    }
-                    let rust = naming::field_name(param);
-                    let taken = reserved::taken(Space::Argument, &rust);
-                    if let Some(why) = taken.filter(|_| section == "path_params") {
-                        self.error(index, &path, format!("the path parameter becomes the argument `{rust}`, which is taken: {why}; rename the parameter"));
-                    }
-                    if let Some(other) = rust_names.insert(rust.clone(), param) {
-                        self.error(
-                            index,
-                            &path,
-                            format!("`{param}` and `{other}` both become the Rust name `{rust}`"),
-                        );
-                    }
-                }
-            }
-            if let Some(body) = &endpoint.body {
-                match self.schemas.get(body.schema.as_str()) {
-                    None => self.error(
-                        index,
-                        &at("body"),
-                        format!("unknown schema `{}`", body.schema),
-                    ),
-                    Some((Kind::Object, _)) => {}
-                    Some(_) => self.error(
-                        index,
-                        &at("body"),
-                        format!("the body `{}` must be an object schema", body.schema),
-                    ),
-                }
-                if body.content == BodyContent::Json && self.holds_file(&body.schema) {
+            return;
+        };
+        match self.schemas.get(payload).copied() {
+            None => self.error(index, &path, format!("unknown schema `{payload}`")),
+            Some((Kind::Object, schema)) => {
+                if self.holds_file(payload) {
                     self.error(
                         index,
-                        &at("body"),
+                        &path,
                         format!(
-                            "`{}` has a binary field; use `content: multipart`",
-                            body.schema
+                            "`{payload}` holds a file (`binary`) and can only be a multipart body"
                         ),
                     );
                 }
+                let lists_type = schema
+                    .fields
+                    .as_ref()
+                    .is_some_and(|f| f.contains_key("type"));
+                if lists_type && !fallback {
+                    self.error(index, &path, format!("the payload `{payload}` lists a `type` field; leave it out, the event enum carries it"));
+                } else if !lists_type && fallback {
+                    self.error(index, &path, format!("the payload `{payload}` of the `*` event needs a `type` field, since custom events keep their own type"));
+                }
             }
-            match self.schemas.get(endpoint.response.as_str()) {
-                None => self.error(
+            Some(_) => self.error(
+                index,
+                &path,
+                format!("the payload `{payload}` is not an object schema"),
+            ),
+        }
+    }
+
+    /// An endpoint: its method, summary, path, parameters, body, response, status, events,
+    /// pagination and permissions.
+    fn check_endpoint(&mut self, index: usize, name: &str, endpoint: &EndpointDef) {
+        let at = |key: &'static str| ["endpoints", name, key];
+        if !METHODS.contains(&endpoint.method.as_str()) {
+            self.error(
+                index,
+                &at("method"),
+                format!("`{}` is not one of {}", endpoint.method, METHODS.join(", ")),
+            );
+        }
+        if endpoint.summary.trim().is_empty() {
+            self.error(index, &at("summary"), "the summary is empty");
+        }
+        self.check_path(index, name, &endpoint.path, &endpoint.path_params);
+        self.check_client_side(index, name, endpoint);
+        self.check_params(index, name, endpoint);
+        if let Some(body) = &endpoint.body {
+            self.check_body(index, &at("body"), body);
+        }
+        self.check_response(index, &at("response"), &endpoint.response);
+        if let Some(status) = endpoint.status {
+            if !(200..300).contains(&status) {
+                self.error(
                     index,
-                    &at("response"),
-                    format!("unknown schema `{}`", endpoint.response),
+                    &at("status"),
+                    format!("the success status {status} is not a 2xx status"),
+                );
+            }
+        }
+        for message in listed_problems(&endpoint.events, &self.events, "event") {
+            self.error(index, &at("events"), message);
+        }
+        if let Some(pagination) = &endpoint.pagination {
+            let schemas = &self.schemas;
+            let found = crate::pagination::check(pagination, endpoint, |name| {
+                schemas.get(name).map(|(_, schema)| *schema)
+            });
+            for (key, message) in found {
+                self.error(index, &["endpoints", name, "pagination", key], message);
+            }
+        }
+        let permissions = &self.permissions;
+        for message in listed_problems(&endpoint.permissions, permissions, "permission") {
+            self.error(index, &at("permissions"), message);
+        }
+    }
+
+    /// Path and query parameters: their fields, types, and Rust names.
+    fn check_params(&mut self, index: usize, name: &str, endpoint: &EndpointDef) {
+        let mut rust_names: HashMap<String, &str> = HashMap::new();
+        for (section, params) in [
+            ("path_params", &endpoint.path_params),
+            ("query", &endpoint.query),
+        ] {
+            for (param, def) in params {
+                let path = ["endpoints", name, section, param.as_str()];
+                self.check_field(index, &path, def);
+                if let Ok(ty) = TypeExpr::parse(&def.ty) {
+                    if section == "path_params" && !is_path_type(&ty, &self.schemas) {
+                        self.error(index, &path, format!("a path parameter must be a string, integer or string enum, not `{ty}`"));
+                    }
+                    if ty == TypeExpr::Binary {
+                        self.error(index, &path, "`binary` is only allowed in multipart bodies");
+                    }
+                }
+                let rust = naming::field_name(param);
+                let taken = reserved::taken(Space::Argument, &rust);
+                if let Some(why) = taken.filter(|_| section == "path_params") {
+                    self.error(index, &path, format!("the path parameter becomes the argument `{rust}`, which is taken: {why}; rename the parameter"));
+                }
+                if let Some(other) = rust_names.insert(rust.clone(), param) {
+                    self.error(
+                        index,
+                        &path,
+                        format!("`{param}` and `{other}` both become the Rust name `{rust}`"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// A request body: an object schema, multipart when it holds a file.
+    fn check_body(&mut self, index: usize, path: &[&str], body: &BodyDef) {
+        match self.schemas.get(body.schema.as_str()) {
+            None => self.error(index, path, format!("unknown schema `{}`", body.schema)),
+            Some((Kind::Object, _)) => {}
+            Some(_) => self.error(
+                index,
+                path,
+                format!("the body `{}` must be an object schema", body.schema),
+            ),
+        }
+        if body.content == BodyContent::Json && self.holds_file(&body.schema) {
+            self.error(
+                index,
+                path,
+                format!(
+                    "`{}` has a binary field; use `content: multipart`",
+                    body.schema
                 ),
-                Some(_) if self.holds_file(&endpoint.response) => self.error(
-                    index,
-                    &at("response"),
-                    format!(
-                        "`{}` holds a file (`binary`) and can only be a multipart body",
-                        endpoint.response
-                    ),
-                ),
-                Some((Kind::Object | Kind::Alias, _)) => {}
-                Some(_) => self.error(
-                    index,
-                    &at("response"),
-                    format!(
-                        "the response `{}` must be an object schema",
-                        endpoint.response
-                    ),
-                ),
-            }
-            if let Some(status) = endpoint.status {
-                if !(200..300).contains(&status) {
-                    self.error(
-                        index,
-                        &at("status"),
-                        format!("the success status {status} is not a 2xx status"),
-                    );
-                }
-            }
-            for (position, event) in endpoint.events.iter().enumerate() {
-                if !self.events.contains(event.as_str()) {
-                    self.error(
-                        index,
-                        &at("events"),
-                        format!("unknown event `{event}` (define it under `events:`)"),
-                    );
-                }
-                if endpoint.events[..position].contains(event) {
-                    self.error(
-                        index,
-                        &at("events"),
-                        format!("event `{event}` is listed twice"),
-                    );
-                }
-            }
-            if let Some(pagination) = &endpoint.pagination {
-                let schemas = &self.schemas;
-                let found = crate::pagination::check(pagination, endpoint, |name| {
-                    schemas.get(name).map(|(_, schema)| *schema)
-                });
-                for (key, message) in found {
-                    self.error(index, &["endpoints", name, "pagination", key], message);
-                }
-            }
-            for (position, permission) in endpoint.permissions.iter().enumerate() {
-                if !self.permissions.contains(permission.as_str()) {
-                    self.error(
-                        index,
-                        &at("permissions"),
-                        format!(
-                            "unknown permission `{permission}` (define it under `permissions:`)"
-                        ),
-                    );
-                }
-                if endpoint.permissions[..position].contains(permission) {
-                    self.error(
-                        index,
-                        &at("permissions"),
-                        format!("permission `{permission}` is listed twice"),
-                    );
-                }
-            }
+            );
+        }
+    }
+
+    /// A response: an object schema (or an alias of one) with a JSON form.
+    fn check_response(&mut self, index: usize, path: &[&str], response: &str) {
+        match self.schemas.get(response) {
+            None => self.error(index, path, format!("unknown schema `{response}`")),
+            Some(_) if self.holds_file(response) => self.error(
+                index,
+                path,
+                format!("`{response}` holds a file (`binary`) and can only be a multipart body"),
+            ),
+            Some((Kind::Object | Kind::Alias, _)) => {}
+            Some(_) => self.error(
+                index,
+                path,
+                format!("the response `{response}` must be an object schema"),
+            ),
         }
     }
 
@@ -1206,6 +1196,23 @@ impl Checker<'_> {
             self.error(index, path, format!("`{other}` and `{wire}` both become the function `{function}`; set `rust:` on one of them"));
         }
     }
+}
+
+/// What is wrong with a list of names (`events:`, `permissions:`): names not defined (under
+/// `<what>s:`) and names listed twice.
+fn listed_problems(items: &[String], known: &HashSet<&str>, what: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (position, item) in items.iter().enumerate() {
+        if !known.contains(item.as_str()) {
+            problems.push(format!(
+                "unknown {what} `{item}` (define it under `{what}s:`)"
+            ));
+        }
+        if items[..position].contains(item) {
+            problems.push(format!("{what} `{item}` is listed twice"));
+        }
+    }
+    problems
 }
 
 /// `v235.16.3`: a `v` and three dot-separated numbers.

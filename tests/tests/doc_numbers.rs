@@ -2,6 +2,9 @@
 //! `cargo xtask codegen` writes from today's `spec/`, and no sentence outside them types a count
 //! of the API ("187 operations"), which the next spec change would make wrong. Fenced blocks
 //! (commands and their output on fixtures) are examples, not claims about the API.
+//!
+//! The spec itself is a document reviewers read in diffs: no line of a spec file is longer than
+//! [`MAX_SPEC_LINE`] characters.
 
 use std::path::Path;
 
@@ -34,6 +37,9 @@ const COUNTED: [&str; 14] = [
     "endpoint",
     "method",
 ];
+
+/// The longest line a spec file may hold, in characters: a side-by-side diff shows it whole.
+const MAX_SPEC_LINE: usize = 100;
 
 fn read(document: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -90,5 +96,41 @@ fn no_document_types_a_count_of_the_api() {
         typed.is_empty(),
         "counts typed by hand (use the generated table or no number):\n{}",
         typed.join("\n")
+    );
+}
+
+#[test]
+fn no_spec_line_is_longer_than_100_characters() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let mut folders = vec![spec.clone()];
+    let mut long = Vec::new();
+    let mut files = 0;
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("spec folder") {
+            let path = entry.expect("readable entry").path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "yaml") {
+                continue;
+            }
+            files += 1;
+            let text = std::fs::read_to_string(&path).expect("readable spec file");
+            for (number, line) in text.lines().enumerate() {
+                let length = line.chars().count();
+                if length > MAX_SPEC_LINE {
+                    let shown = path.strip_prefix(&spec).unwrap_or(&path).display();
+                    long.push(format!("spec/{shown}:{}: {length} characters", number + 1));
+                }
+            }
+        }
+    }
+    assert!(files > 1, "no spec files found under {}", spec.display());
+    assert!(
+        long.is_empty(),
+        "lines longer than {MAX_SPEC_LINE} characters (fold the doc with `>-`, or write the \
+         mapping in block style):\n{}",
+        long.join("\n")
     );
 }

@@ -74,7 +74,8 @@ pub(crate) fn shape(files: &[SourceFile]) -> Shape {
     shape
 }
 
-fn field(def: &FieldDef, required: bool) -> Field {
+/// A spec field as drift compares it.
+pub(crate) fn field(def: &FieldDef, required: bool) -> Field {
     Field {
         ty: normalized(&def.ty),
         required,

@@ -33,7 +33,7 @@ use place::{refs, EndpointInfo, Layout};
 use render::{
     ENDPOINT_ORDER, EVENT_ORDER, FIELD_ORDER, FILE_ORDER, FILTER_FIELD_ORDER, SCHEMA_ORDER,
 };
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// A spec file `--write` changed or created.
@@ -100,12 +100,20 @@ struct Writer<'a> {
     applied: Vec<Finding>,
     left: Vec<(Finding, String)>,
     notes: Vec<String>,
+    /// The spec's mixins and operator sets, which new entries use.
+    reuse: &'a render::Reuse,
+    /// The spread that brought each schema field not written in its schema, by schema and
+    /// field name.
+    spreads: HashMap<(String, String), String>,
 }
 
 /// Writes what the report's findings call for into the spec files of `dir`; returns the
 /// changed texts (nothing is written to disk here).
 pub fn apply(files: &[SourceFile], dir: &Path, analysis: &Analysis) -> Written {
+    let reuse = render::Reuse::of(files);
     let mut writer = Writer {
+        reuse: &reuse,
+        spreads: files.iter().flat_map(|file| file.spreads.clone()).collect(),
         spec: &analysis.spec,
         theirs: &analysis.theirs,
         texts: files
@@ -607,6 +615,15 @@ impl<'a> Writer<'a> {
         edit: impl FnOnce(&mut Text, outline::Node),
     ) -> Result<(), String> {
         let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+        if let ["schemas", schema, "fields", field, ..] = keys[..] {
+            let key = (schema.to_owned(), field.to_owned());
+            if let Some(spread) = self.spreads.get(&key) {
+                return Err(format!(
+                    "the field comes from the spread `{spread}`: change the mixin, or write the \
+                     field out in place of the spread"
+                ));
+            }
+        }
         let text = self.text(area);
         let node = text
             .find(&keys)
@@ -731,7 +748,7 @@ impl<'a> Writer<'a> {
             .cloned()
             .collect();
         op.events.retain(|e| self.events.contains(e));
-        let lines = render::endpoint_lines(&op.name, &op);
+        let lines = render::endpoint_lines(&op.name, &op, self.reuse);
         let text = self.text(area);
         let section = text.section("endpoints", FILE_ORDER);
         let spaced = text.children(Some(section)).len() < 2 || text.spaced(section);
@@ -798,7 +815,7 @@ impl<'a> Writer<'a> {
                 self.note_unsaid(&format!("{name}.{field}"), def);
             }
         }
-        let lines = render::schema_lines(name, schema, is_payload);
+        let lines = render::schema_lines(name, schema, is_payload, self.reuse);
         let text = self.text(area);
         let section = text.section("schemas", FILE_ORDER);
         let spaced = text.children(Some(section)).len() < 2 || text.spaced(section);
@@ -897,6 +914,7 @@ impl<'a> Writer<'a> {
         } else {
             ENDPOINT_ORDER
         };
+        let reuse = self.reuse;
         let text = self.text(area);
         let parent: Vec<&str> = path.iter().map(String::as_str).collect();
         let parent = text.find(&parent).ok_or("its entry is not in the spec")?;
@@ -919,11 +937,11 @@ impl<'a> Writer<'a> {
             (None, None) => text.children(Some(block)).last().map(|(k, _)| k.clone()),
             (after, _) => after,
         };
-        let lines = render::field_lines(&name, &field, block.indent + 2);
+        let lines = render::field_lines(&name, &field, block.indent + 2, reuse);
         let first_child = text.children(Some(block)).first().map(|(_, n)| n.indent);
         let lines = match first_child {
             Some(indent) if indent != block.indent + 2 => {
-                render::field_lines(&name, &field, indent)
+                render::field_lines(&name, &field, indent, reuse)
             }
             _ => lines,
         };
@@ -993,6 +1011,7 @@ impl<'a> Writer<'a> {
             filter: Some([(name.clone(), field.clone())].into_iter().collect()),
             ..Field::default()
         };
+        let reuse = self.reuse;
         let base = finding
             .location
             .split(" filter.")
@@ -1017,8 +1036,8 @@ impl<'a> Writer<'a> {
                 .children(Some(block))
                 .first()
                 .map_or(block.indent + 2, |(_, n)| n.indent);
-            let line = render::filter_field_line(&name, &field, indent);
-            text.insert_entry(block, after.as_deref(), vec![line], false);
+            let lines = render::filter_field_lines(&name, &field, indent, reuse);
+            text.insert_entry(block, after.as_deref(), lines, false);
         })
     }
 
@@ -1096,12 +1115,21 @@ impl<'a> Writer<'a> {
                 }
                 _ => return Err("not a list item".to_owned()),
             };
+        let reuse = self.reuse;
         self.edit(finding, area, &path, |text, node| {
             text.edit_list(node, key, order, |items| {
+                // Operators are edited one by one, with the spec's sets spelled out, then named.
+                let ops = key == "ops";
+                if ops {
+                    *items = reuse.expand_sets(items);
+                }
                 if add {
                     insert_in_order(items, &item, &canonical);
                 } else if let Some(at) = items.iter().position(|x| unquote(x) == item) {
                     items.remove(at);
+                }
+                if ops {
+                    *items = reuse.name_sets(std::mem::take(items));
                 }
             })
         })
@@ -1190,13 +1218,14 @@ impl<'a> Writer<'a> {
                 "filter" => match &theirs.filter {
                     Some(filter) => {
                         let filter = filter.clone();
+                        let reuse = self.reuse;
                         let location = finding.location.clone();
                         self.note_unsaid(&location, theirs);
                         return self.edit(finding, area, &path, |text, node| {
                             let mut attrs = text.attrs(node);
                             attrs.set_nested(
                                 "filter",
-                                render::filter_lines(&filter, node.indent + 4),
+                                render::filter_lines(&filter, node.indent + 4, reuse),
                                 FIELD_ORDER,
                             );
                             text.set_attrs(node, &attrs);

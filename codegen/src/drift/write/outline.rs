@@ -2,10 +2,62 @@
 //! not touched stay byte for byte, comments and order included.
 //!
 //! Spec files are block mappings whose leaves are scalars, flow mappings
-//! (`{ type: string, doc: ... }`) or flow lists (`[a, b]`), one per line (the style of
+//! (`{ type: string, doc: ... }`) or flow lists (`[a, b]`), one per line, or block sequences
+//! and folded scalars (`>-`) where a line would be longer than [`MAX_LINE`] (the style of
 //! `spec/README.md`). [`Text`] finds a key path by indentation, and replaces, inserts or
 //! removes whole lines; [`Attrs`] edits the keys of one entry whatever its form (a bare type,
 //! a flow mapping, or a block), keeping the keys in the language's canonical order.
+
+/// The longest line a spec file holds, in characters (`spec/README.md`, "Writing style").
+pub(crate) const MAX_LINE: usize = 100;
+
+/// The lines of one key of a block mapping at `indent`: `key: value` while it fits; a list one
+/// item per line when it does not, and an `enum:` list always; a longer scalar folded (`>-`).
+pub(crate) fn entry_lines(indent: usize, key: &str, value: &str) -> Vec<String> {
+    let pad = " ".repeat(indent);
+    let line = format!("{pad}{key}: {value}");
+    let long = line.chars().count() > MAX_LINE;
+    if value.starts_with('[') && (key == "enum" || long) {
+        let items = split_list(value);
+        if !items.is_empty() {
+            let mut lines = vec![format!("{pad}{key}:")];
+            lines.extend(items.iter().map(|item| format!("{pad}  - {item}")));
+            return lines;
+        }
+    }
+    if long && !value.starts_with(['{', '[']) {
+        if let Some(folded) = fold(&unquote(value), MAX_LINE.saturating_sub(indent + 2)) {
+            let mut lines = vec![format!("{pad}{key}: >-")];
+            lines.extend(folded.iter().map(|part| format!("{pad}  {part}")));
+            return lines;
+        }
+    }
+    vec![line]
+}
+
+/// A text as the lines of a folded block scalar (`>-`), each at most `width` characters where
+/// its words allow; `None` for a text that folding would change (line breaks, tabs, runs of
+/// spaces, spaces at either end).
+fn fold(text: &str, width: usize) -> Option<Vec<String>> {
+    let plain_words = !text.is_empty()
+        && text.trim() == text
+        && !text.contains("  ")
+        && !text.contains(['\n', '\t', '\r']);
+    if !plain_words {
+        return None;
+    }
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
+    }
+    Some(lines)
+}
 
 /// A spec file as lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -306,16 +358,35 @@ impl Text {
         let items = self
             .children(Some(node))
             .into_iter()
-            .map(|(key, child)| Attr {
-                value: self.value(child).to_owned(),
-                nested: self.lines[child.line + 1..child.end].to_vec(),
-                key,
+            .map(|(key, child)| {
+                let value = self.value(child).to_owned();
+                let nested = self.lines[child.line + 1..child.end].to_vec();
+                match self.sequence(child) {
+                    // A block sequence is read as the flow list it stands for.
+                    Some(items) if value.is_empty() => Attr {
+                        key,
+                        value: list(&items),
+                        nested: Vec::new(),
+                    },
+                    _ => Attr { key, value, nested },
+                }
             })
             .collect();
         Attrs {
             form: Form::Block,
             items,
         }
+    }
+
+    /// The items of a block sequence under a key (`enum:` with `- a` lines), as written.
+    fn sequence(&self, node: Node) -> Option<Vec<String>> {
+        let lines = &self.lines[node.line + 1..node.end];
+        let items: Vec<String> = lines
+            .iter()
+            .filter(|line| is_content(line))
+            .map(|line| line.trim_start().strip_prefix("- ").map(str::to_owned))
+            .collect::<Option<_>>()?;
+        (!items.is_empty()).then_some(items)
     }
 
     /// Writes an entry's keys back in its form (a bare type stays bare while it has only a
@@ -348,14 +419,14 @@ impl Text {
         match (existing, value) {
             (Some(child), Some(value)) => {
                 let raw = self.raw_key(child);
-                self.lines[child.line] = format!("{}{raw}: {value}", " ".repeat(child.indent));
+                self.replace(child, entry_lines(child.indent, &raw, &value));
             }
             (Some(child), None) => {
                 self.lines.drain(child.line..child.end);
             }
             (None, Some(value)) => {
                 let at = insertion_line(&children, key, order).unwrap_or(node.line + 1);
-                self.insert(at, vec![format!("{}{key}: {value}", " ".repeat(indent))]);
+                self.insert(at, entry_lines(indent, key, &value));
             }
             (None, None) => {}
         }
@@ -488,7 +559,16 @@ impl Attrs {
                     .iter()
                     .map(|a| format!("{}: {}", a.key, a.value))
                     .collect();
-                vec![format!("{pad}{key}: {{ {} }}", inner.join(", "))]
+                let line = format!("{pad}{key}: {{ {} }}", inner.join(", "));
+                if line.chars().count() <= MAX_LINE {
+                    return vec![line];
+                }
+                // Too long for one line: one key per line.
+                let block = Attrs {
+                    form: Form::Block,
+                    items: self.items.clone(),
+                };
+                block.render(key, indent)
             }
             Form::Block => {
                 let mut lines = vec![format!("{pad}{key}:")];
@@ -496,6 +576,8 @@ impl Attrs {
                 for attr in &self.items {
                     if attr.value.is_empty() {
                         lines.push(format!("{inner}{}:", attr.key));
+                    } else if attr.nested.is_empty() {
+                        lines.extend(entry_lines(indent + 2, &attr.key, &attr.value));
                     } else {
                         lines.push(format!("{inner}{}: {}", attr.key, attr.value));
                     }
@@ -638,6 +720,63 @@ mod tests {
         assert_eq!((s.line, s.end), (8, 17));
         assert!(text.spaced(text.find(&["schemas"]).unwrap()));
         assert!(text.find(&["schemas", "S", "nope"]).is_none());
+    }
+
+    #[test]
+    fn nothing_is_written_longer_than_a_line() {
+        let order = ["type", "required", "enum", "doc"];
+        let mut attrs = Attrs::new(Form::Flow);
+        attrs.set("type", Some("string".into()), &order);
+        attrs.set("enum", Some("[flag, block]".into()), &order);
+        let doc = "Which of the many, many things this field might hold the server holds today. "
+            .repeat(2);
+        attrs.set("doc", Some(scalar(doc.trim(), true)), &order);
+        let lines = attrs.render("behavior", 6);
+        assert_eq!(
+            lines[..5],
+            [
+                "      behavior:",
+                "        type: string",
+                "        enum:",
+                "          - flag",
+                "          - block"
+            ]
+        );
+        assert_eq!(lines[5], "        doc: >-");
+        assert!(
+            lines.iter().all(|l| l.chars().count() <= MAX_LINE),
+            "{lines:#?}"
+        );
+        // The folded doc reads back as the same text.
+        let value = crate::source::parse_yaml_value(&lines.join("\n")).unwrap();
+        assert_eq!(value["behavior"]["doc"], doc.trim());
+        assert_eq!(
+            value["behavior"]["enum"],
+            serde_json::json!(["flag", "block"])
+        );
+        // Short entries stay on one line; a text folding would change stays as it is.
+        assert_eq!(
+            entry_lines(4, "events", "[a.b, c.d]"),
+            ["    events: [a.b, c.d]"]
+        );
+        let spaced = format!("\"{}  two spaces\"", "x".repeat(100));
+        assert_eq!(entry_lines(4, "doc", &spaced).len(), 1);
+    }
+
+    #[test]
+    fn block_sequences_are_edited_as_lists() {
+        let file =
+            "schemas:\n  T:\n    doc: T.\n    enum:\n      - a\n      - b\n\n  U:\n    doc: U.\n";
+        let mut text = Text::parse(file);
+        let node = text.find(&["schemas", "T"]).unwrap();
+        assert_eq!(text.get_key(node, "enum").as_deref(), Some("[a, b]"));
+        text.edit_list(node, "enum", &["doc", "enum"], |items| {
+            items.push("c".into())
+        });
+        assert_eq!(
+            text.render(),
+            file.replace("      - b\n", "      - b\n      - c\n")
+        );
     }
 
     #[test]
