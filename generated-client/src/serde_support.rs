@@ -344,14 +344,14 @@ pub(crate) fn deserialize_enum<'de, D: Deserializer<'de>, T>(
     deserializer: D,
     schema: &'static str,
     known: fn(&str) -> Option<T>,
-    unknown: fn(String) -> T,
+    unknown: fn(crate::UnknownValue) -> T,
 ) -> Result<T, D::Error> {
     let key = Key::deserialize(deserializer)?;
     Ok(match known(key.as_str()) {
         Some(value) => value,
         None => {
             crate::decode::unknown_enum_value(schema, key.as_str());
-            unknown(key.into_string())
+            unknown(crate::UnknownValue::new(key.into_string()))
         }
     })
 }

@@ -29,6 +29,7 @@ pub struct GetApplicationResponse {
 
 impl GetApplicationResponse {
     /// Creates a `GetApplicationResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(app: AppResponseFields, duration: impl Into<String>) -> Self {
         Self {
             app,
@@ -672,26 +673,30 @@ impl UpdateAppRequest {
 
 /// Version of the permission system, `v1` or `v2`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateAppRequestPermissionVersion {
     /// `v1`
     V1,
     /// `v2`
     V2,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl UpdateAppRequestPermissionVersion {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V1 => "v1",
             Self::V2 => "v2",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "v1" => Some(Self::V1),
@@ -702,19 +707,23 @@ impl UpdateAppRequestPermissionVersion {
 }
 
 impl From<&str> for UpdateAppRequestPermissionVersion {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for UpdateAppRequestPermissionVersion {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for UpdateAppRequestPermissionVersion {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -740,6 +749,7 @@ impl<'de> serde::Deserialize<'de> for UpdateAppRequestPermissionVersion {
 }
 
 impl crate::request::QueryValue for UpdateAppRequestPermissionVersion {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -747,6 +757,7 @@ impl crate::request::QueryValue for UpdateAppRequestPermissionVersion {
 
 /// Require unique user names in the whole app (`app`), within each team (`team`) or not at all (`no`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateAppRequestEnforceUniqueUsernames {
     /// `no`
     No,
@@ -754,22 +765,25 @@ pub enum UpdateAppRequestEnforceUniqueUsernames {
     App,
     /// `team`
     Team,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl UpdateAppRequestEnforceUniqueUsernames {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::No => "no",
             Self::App => "app",
             Self::Team => "team",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "no" => Some(Self::No),
@@ -781,19 +795,23 @@ impl UpdateAppRequestEnforceUniqueUsernames {
 }
 
 impl From<&str> for UpdateAppRequestEnforceUniqueUsernames {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for UpdateAppRequestEnforceUniqueUsernames {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for UpdateAppRequestEnforceUniqueUsernames {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -819,6 +837,7 @@ impl<'de> serde::Deserialize<'de> for UpdateAppRequestEnforceUniqueUsernames {
 }
 
 impl crate::request::QueryValue for UpdateAppRequestEnforceUniqueUsernames {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -826,6 +845,7 @@ impl crate::request::QueryValue for UpdateAppRequestEnforceUniqueUsernames {
 
 /// What the app mainly uses video for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateAppRequestVideoPrimaryUseCase {
     /// `video-calling`
     VideoCalling,
@@ -841,12 +861,14 @@ pub enum UpdateAppRequestVideoPrimaryUseCase {
     LiveShopping,
     /// `other`
     Other,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl UpdateAppRequestVideoPrimaryUseCase {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::VideoCalling => "video-calling",
@@ -856,11 +878,12 @@ impl UpdateAppRequestVideoPrimaryUseCase {
             Self::AiAgents => "ai-agents",
             Self::LiveShopping => "live-shopping",
             Self::Other => "other",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "video-calling" => Some(Self::VideoCalling),
@@ -876,19 +899,23 @@ impl UpdateAppRequestVideoPrimaryUseCase {
 }
 
 impl From<&str> for UpdateAppRequestVideoPrimaryUseCase {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for UpdateAppRequestVideoPrimaryUseCase {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for UpdateAppRequestVideoPrimaryUseCase {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -914,6 +941,7 @@ impl<'de> serde::Deserialize<'de> for UpdateAppRequestVideoPrimaryUseCase {
 }
 
 impl crate::request::QueryValue for UpdateAppRequestVideoPrimaryUseCase {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -921,6 +949,7 @@ impl crate::request::QueryValue for UpdateAppRequestVideoPrimaryUseCase {
 
 /// What the app mainly uses chat for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateAppRequestChatPrimaryUseCase {
     /// `messaging`
     Messaging,
@@ -948,12 +977,14 @@ pub enum UpdateAppRequestChatPrimaryUseCase {
     Sports,
     /// `real-money-gaming`
     RealMoneyGaming,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl UpdateAppRequestChatPrimaryUseCase {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Messaging => "messaging",
@@ -969,11 +1000,12 @@ impl UpdateAppRequestChatPrimaryUseCase {
             Self::Financial => "financial",
             Self::Sports => "sports",
             Self::RealMoneyGaming => "real-money-gaming",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "messaging" => Some(Self::Messaging),
@@ -995,19 +1027,23 @@ impl UpdateAppRequestChatPrimaryUseCase {
 }
 
 impl From<&str> for UpdateAppRequestChatPrimaryUseCase {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for UpdateAppRequestChatPrimaryUseCase {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for UpdateAppRequestChatPrimaryUseCase {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1033,6 +1069,7 @@ impl<'de> serde::Deserialize<'de> for UpdateAppRequestChatPrimaryUseCase {
 }
 
 impl crate::request::QueryValue for UpdateAppRequestChatPrimaryUseCase {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -1061,6 +1098,7 @@ pub struct GetRateLimitsResponse {
 
 impl GetRateLimitsResponse {
     /// Creates a `GetRateLimitsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             server_side: None,
@@ -1116,6 +1154,7 @@ pub struct QueryTeamUsageStatsResponse {
 
 impl QueryTeamUsageStatsResponse {
     /// Creates a `QueryTeamUsageStatsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(teams: Vec<TeamUsageStats>, duration: impl Into<String>) -> Self {
         Self {
             teams,
@@ -1184,6 +1223,7 @@ pub struct GetOgResponse {
 
 impl GetOgResponse {
     /// Creates a `GetOgResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             type_: None,
@@ -1215,6 +1255,8 @@ impl GetOgResponse {
 }
 
 /// The settings of an app.
+///
+/// Build one with a struct literal that sets its 48 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppResponseFields {
     /// Internal ID of the app.
@@ -1345,126 +1387,6 @@ pub struct AppResponseFields {
     pub __wire: crate::WireState,
 }
 
-impl AppResponseFields {
-    /// Creates a `AppResponseFields` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: i32,
-        name: impl Into<String>,
-        organization: impl Into<String>,
-        placement: impl Into<String>,
-        push_notifications: PushNotificationFields,
-        webhook_url: impl Into<String>,
-        moderation_webhook_url: impl Into<String>,
-        channel_configs: std::collections::BTreeMap<String, ChannelConfig>,
-        call_types: std::collections::BTreeMap<String, CallType>,
-        policies: std::collections::BTreeMap<String, Vec<Policy>>,
-        suspended: bool,
-        suspended_explanation: impl Into<String>,
-        disable_auth_checks: bool,
-        disable_permissions_checks: bool,
-        permission_version: impl Into<String>,
-        user_search_disallowed_roles: Vec<String>,
-        multi_tenant_enabled: bool,
-        allow_multi_user_devices: bool,
-        image_moderation_enabled: bool,
-        async_url_enrich_enabled: bool,
-        auto_translation_enabled: bool,
-        custom_action_handler_url: impl Into<String>,
-        enforce_unique_usernames: impl Into<String>,
-        sqs_url: impl Into<String>,
-        sqs_key: impl Into<String>,
-        sqs_secret: impl Into<String>,
-        sns_topic_arn: impl Into<String>,
-        sns_key: impl Into<String>,
-        sns_secret: impl Into<String>,
-        file_upload_config: FileUploadConfig,
-        image_upload_config: FileUploadConfig,
-        grants: std::collections::BTreeMap<String, Vec<String>>,
-        campaign_enabled: bool,
-        webhook_events: Vec<String>,
-        reminders_interval: i32,
-        cdn_expiration_seconds: i32,
-        moderation_enabled: bool,
-        moderation_multitenant_blocklist_enabled: bool,
-        guest_user_creation_disabled: bool,
-        event_hooks: Vec<EventHook>,
-        use_hook_v2: bool,
-        user_response_time_enabled: bool,
-        moderation_llm_configurability_enabled: bool,
-        max_aggregated_activities_length: i32,
-        feed_audit_logs_enabled: bool,
-        moderation_video_call_moderation_enabled: bool,
-        moderation_audio_call_moderation_enabled: bool,
-        member_custom_on_messages_enabled: bool,
-    ) -> Self {
-        Self {
-            id,
-            name: name.into(),
-            organization: organization.into(),
-            placement: placement.into(),
-            push_notifications,
-            webhook_url: webhook_url.into(),
-            moderation_webhook_url: moderation_webhook_url.into(),
-            channel_configs,
-            call_types,
-            policies,
-            suspended,
-            suspended_explanation: suspended_explanation.into(),
-            disable_auth_checks,
-            disable_permissions_checks,
-            permission_version: permission_version.into(),
-            user_search_disallowed_roles,
-            multi_tenant_enabled,
-            allow_multi_user_devices,
-            image_moderation_enabled,
-            async_url_enrich_enabled,
-            image_moderation_labels: None,
-            allowed_flag_reasons: None,
-            auto_translation_enabled,
-            before_message_send_hook_url: None,
-            before_message_send_hook_attempt_timeout_ms: None,
-            custom_action_handler_url: custom_action_handler_url.into(),
-            enforce_unique_usernames: enforce_unique_usernames.into(),
-            video_primary_use_case: None,
-            chat_primary_use_case: None,
-            sqs_url: sqs_url.into(),
-            sqs_key: sqs_key.into(),
-            sqs_secret: sqs_secret.into(),
-            sns_topic_arn: sns_topic_arn.into(),
-            sns_key: sns_key.into(),
-            sns_secret: sns_secret.into(),
-            file_upload_config,
-            image_upload_config,
-            revoke_tokens_issued_before: None,
-            grants,
-            campaign_enabled,
-            webhook_events,
-            reminders_interval,
-            cdn_expiration_seconds,
-            geofences: None,
-            datadog_info: None,
-            moderation_enabled,
-            moderation_multitenant_blocklist_enabled,
-            guest_user_creation_disabled,
-            moderation_dashboard_preferences: None,
-            event_hooks,
-            use_hook_v2,
-            user_response_time_enabled,
-            moderation_llm_configurability_enabled,
-            max_aggregated_activities_length,
-            feed_audit_logs_enabled,
-            moderation_onboarding_complete: None,
-            moderation_video_call_moderation_enabled,
-            moderation_audio_call_moderation_enabled,
-            moderation_s3_image_access_role_arn: None,
-            activity_metrics_config: None,
-            member_custom_on_messages_enabled,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Apple Push Notification service settings to set.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ApnConfig {
@@ -1571,26 +1493,30 @@ impl ApnConfig {
 
 /// How Stream authenticates with Apple: a `.p8` key (`token`) or a `.p12` certificate (`certificate`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApnConfigAuthType {
     /// `certificate`
     Certificate,
     /// `token`
     Token,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ApnConfigAuthType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Certificate => "certificate",
             Self::Token => "token",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "certificate" => Some(Self::Certificate),
@@ -1601,19 +1527,23 @@ impl ApnConfigAuthType {
 }
 
 impl From<&str> for ApnConfigAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ApnConfigAuthType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ApnConfigAuthType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1639,6 +1569,7 @@ impl<'de> serde::Deserialize<'de> for ApnConfigAuthType {
 }
 
 impl crate::request::QueryValue for ApnConfigAuthType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -1710,6 +1641,7 @@ pub struct PushConfig {
 
 /// Version of the push notification system. Optional: the service applies partial updates; Stream's docs mark it required.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PushConfigVersion {
     /// `v1`
     V1,
@@ -1717,22 +1649,25 @@ pub enum PushConfigVersion {
     V2,
     /// `v3`
     V3,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl PushConfigVersion {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V1 => "v1",
             Self::V2 => "v2",
             Self::V3 => "v3",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "v1" => Some(Self::V1),
@@ -1744,19 +1679,23 @@ impl PushConfigVersion {
 }
 
 impl From<&str> for PushConfigVersion {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for PushConfigVersion {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for PushConfigVersion {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1782,6 +1721,7 @@ impl<'de> serde::Deserialize<'de> for PushConfigVersion {
 }
 
 impl crate::request::QueryValue for PushConfigVersion {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2260,6 +2200,7 @@ pub struct LimitInfoResponse {
 
 impl LimitInfoResponse {
     /// Creates a `LimitInfoResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(limit: i64, remaining: i64, reset: i64) -> Self {
         Self {
             limit,
@@ -2271,6 +2212,8 @@ impl LimitInfoResponse {
 }
 
 /// Usage statistics of one team.
+///
+/// Build one with a struct literal that sets its 17 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TeamUsageStats {
     /// Team name.
@@ -2313,52 +2256,9 @@ pub struct TeamUsageStats {
     pub __wire: crate::WireState,
 }
 
-impl TeamUsageStats {
-    /// Creates a `TeamUsageStats` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        team: impl Into<String>,
-        users_daily: MetricStats,
-        messages_daily: MetricStats,
-        translations_daily: MetricStats,
-        image_moderations_daily: MetricStats,
-        concurrent_users: MetricStats,
-        concurrent_connections: MetricStats,
-        users_total: MetricStats,
-        users_last_24_hours: MetricStats,
-        users_last_30_days: MetricStats,
-        users_month_to_date: MetricStats,
-        users_engaged_last_30_days: MetricStats,
-        users_engaged_month_to_date: MetricStats,
-        messages_total: MetricStats,
-        messages_last_24_hours: MetricStats,
-        messages_last_30_days: MetricStats,
-        messages_month_to_date: MetricStats,
-    ) -> Self {
-        Self {
-            team: team.into(),
-            users_daily,
-            messages_daily,
-            translations_daily,
-            image_moderations_daily,
-            concurrent_users,
-            concurrent_connections,
-            users_total,
-            users_last_24_hours,
-            users_last_30_days,
-            users_month_to_date,
-            users_engaged_last_30_days,
-            users_engaged_month_to_date,
-            messages_total,
-            messages_last_24_hours,
-            messages_last_30_days,
-            messages_month_to_date,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// The push notification settings of an app.
+///
+/// Build one with a struct literal that sets its 6 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PushNotificationFields {
     /// Version of the push notification system.
@@ -2381,30 +2281,9 @@ pub struct PushNotificationFields {
     pub __wire: crate::WireState,
 }
 
-impl PushNotificationFields {
-    /// Creates a `PushNotificationFields` from its required fields; the optional ones are `None`.
-    pub fn new(
-        version: impl Into<String>,
-        offline_only: bool,
-        apn: ApnConfigFields,
-        firebase: FirebaseConfigFields,
-        huawei: HuaweiConfigFields,
-        xiaomi: XiaomiConfigFields,
-    ) -> Self {
-        Self {
-            version: version.into(),
-            offline_only,
-            apn,
-            firebase,
-            huawei,
-            xiaomi,
-            providers: None,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// The features and moderation settings that channels of a type get.
+///
+/// Build one with a struct literal that sets its 27 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelConfig {
     /// Channel type name.
@@ -2489,82 +2368,9 @@ pub struct ChannelConfig {
     pub __wire: crate::WireState,
 }
 
-impl ChannelConfig {
-    /// Creates a `ChannelConfig` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        name: impl Into<String>,
-        typing_events: bool,
-        read_events: bool,
-        connect_events: bool,
-        delivery_events: bool,
-        search: bool,
-        reactions: bool,
-        replies: bool,
-        quotes: bool,
-        mutes: bool,
-        uploads: bool,
-        url_enrichment: bool,
-        custom_events: bool,
-        push_notifications: bool,
-        reminders: bool,
-        mark_messages_pending: bool,
-        polls: bool,
-        user_message_reminders: bool,
-        shared_locations: bool,
-        count_messages: bool,
-        max_message_length: i32,
-        automod: Automod,
-        automod_behavior: AutomodBehavior,
-        skip_last_msg_update_for_system_msgs: bool,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        commands: Vec<String>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            typing_events,
-            read_events,
-            connect_events,
-            delivery_events,
-            search,
-            reactions,
-            replies,
-            quotes,
-            mutes,
-            uploads,
-            url_enrichment,
-            custom_events,
-            push_notifications,
-            reminders,
-            mark_messages_pending,
-            polls,
-            user_message_reminders,
-            shared_locations,
-            count_messages,
-            message_retention: None,
-            max_message_length,
-            automod,
-            automod_behavior,
-            blocklist: None,
-            blocklist_behavior: None,
-            blocklists: None,
-            allowed_flag_reasons: None,
-            automod_thresholds: None,
-            partition_size: None,
-            partition_ttl: None,
-            skip_last_msg_update_for_system_msgs,
-            push_level: None,
-            chat_preferences: None,
-            created_at,
-            updated_at,
-            commands,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A video call type and its settings.
+///
+/// Build one with a struct literal that sets its 6 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallType {
     /// Internal ID of the call type.
@@ -2589,31 +2395,9 @@ pub struct CallType {
     pub __wire: crate::WireState,
 }
 
-impl CallType {
-    /// Creates a `CallType` from its required fields; the optional ones are `None`.
-    pub fn new(
-        id: i32,
-        app: i32,
-        name: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        recording_external_storage: impl Into<String>,
-    ) -> Self {
-        Self {
-            id,
-            app,
-            name: name.into(),
-            created_at,
-            updated_at,
-            settings: None,
-            notification_settings: None,
-            recording_external_storage: recording_external_storage.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A permission policy: which roles may perform which actions on which resources.
+///
+/// Build one with a struct literal that sets its 8 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Policy {
     /// Policy name.
@@ -2638,33 +2422,6 @@ pub struct Policy {
     pub __wire: crate::WireState,
 }
 
-impl Policy {
-    /// Creates a `Policy` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        name: impl Into<String>,
-        resources: Vec<String>,
-        roles: Vec<String>,
-        action: i64,
-        owner: bool,
-        priority: i32,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            resources,
-            roles,
-            action,
-            owner,
-            priority,
-            created_at,
-            updated_at,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A named group of countries that call traffic can be kept within.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GeofenceResponse {
@@ -2684,6 +2441,7 @@ pub struct GeofenceResponse {
 
 impl GeofenceResponse {
     /// Creates a `GeofenceResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -2710,6 +2468,7 @@ pub struct AsyncModerationCallbackConfig {
 
 /// Protocol used to call the service, or none.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AsyncModerationCallbackConfigMode {
     /// `CALLBACK_MODE_NONE`
     CallbackModeNone,
@@ -2717,22 +2476,25 @@ pub enum AsyncModerationCallbackConfigMode {
     CallbackModeRest,
     /// `CALLBACK_MODE_TWIRP`
     CallbackModeTwirp,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl AsyncModerationCallbackConfigMode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CallbackModeNone => "CALLBACK_MODE_NONE",
             Self::CallbackModeRest => "CALLBACK_MODE_REST",
             Self::CallbackModeTwirp => "CALLBACK_MODE_TWIRP",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "CALLBACK_MODE_NONE" => Some(Self::CallbackModeNone),
@@ -2744,19 +2506,23 @@ impl AsyncModerationCallbackConfigMode {
 }
 
 impl From<&str> for AsyncModerationCallbackConfigMode {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for AsyncModerationCallbackConfigMode {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for AsyncModerationCallbackConfigMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2782,6 +2548,7 @@ impl<'de> serde::Deserialize<'de> for AsyncModerationCallbackConfigMode {
 }
 
 impl crate::request::QueryValue for AsyncModerationCallbackConfigMode {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2832,6 +2599,7 @@ pub struct MetricStats {
 
 impl MetricStats {
     /// Creates a `MetricStats` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(total: i64) -> Self {
         Self {
             daily: None,
@@ -2872,6 +2640,7 @@ pub struct ApnConfigFields {
 
 impl ApnConfigFields {
     /// Creates a `ApnConfigFields` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool, development: bool) -> Self {
         Self {
             enabled,
@@ -2912,6 +2681,7 @@ pub struct FirebaseConfigFields {
 
 impl FirebaseConfigFields {
     /// Creates a `FirebaseConfigFields` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool) -> Self {
         Self {
             enabled,
@@ -2942,6 +2712,7 @@ pub struct HuaweiConfigFields {
 
 impl HuaweiConfigFields {
     /// Creates a `HuaweiConfigFields` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool) -> Self {
         Self {
             enabled,
@@ -2969,6 +2740,7 @@ pub struct XiaomiConfigFields {
 
 impl XiaomiConfigFields {
     /// Creates a `XiaomiConfigFields` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool) -> Self {
         Self {
             enabled,
@@ -2980,6 +2752,8 @@ impl XiaomiConfigFields {
 }
 
 /// A named push provider configuration for Apple, Firebase, Huawei or Xiaomi.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PushProvider {
     /// Provider name, used to pick it when registering devices.
@@ -3050,48 +2824,6 @@ pub struct PushProvider {
     pub __wire: crate::WireState,
 }
 
-impl PushProvider {
-    /// Creates a `PushProvider` from its required fields; the optional ones are `None`.
-    pub fn new(
-        name: impl Into<String>,
-        type_: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            type_: type_.into(),
-            description: None,
-            created_at,
-            updated_at,
-            disabled_at: None,
-            disabled_reason: None,
-            apn_auth_key: None,
-            apn_key_id: None,
-            apn_p12_cert: None,
-            apn_team_id: None,
-            apn_topic: None,
-            apn_auth_type: None,
-            apn_development: None,
-            apn_host: None,
-            apn_notification_template: None,
-            firebase_server_key: None,
-            firebase_credentials: None,
-            firebase_data_template: None,
-            firebase_notification_template: None,
-            firebase_apn_template: None,
-            firebase_host: None,
-            huawei_app_id: None,
-            huawei_app_secret: None,
-            xiaomi_package_name: None,
-            xiaomi_app_secret: None,
-            push_templates: None,
-            huawei_host: None,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// The settings of a call type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallSettings {
@@ -3134,6 +2866,8 @@ pub struct CallSettings {
 }
 
 /// Which push notifications are sent for call events.
+///
+/// Build one with a struct literal that sets its 6 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationSettings {
     /// Whether call notifications are sent at all.
@@ -3154,28 +2888,6 @@ pub struct NotificationSettings {
     pub __wire: crate::WireState,
 }
 
-impl NotificationSettings {
-    /// Creates a `NotificationSettings` from its required fields; the optional ones are `None`.
-    pub fn new(
-        enabled: bool,
-        call_live_started: EventNotificationSettings,
-        session_started: EventNotificationSettings,
-        call_notification: EventNotificationSettings,
-        call_ring: EventNotificationSettings,
-        call_missed: EventNotificationSettings,
-    ) -> Self {
-        Self {
-            enabled,
-            call_live_started,
-            session_started,
-            call_notification,
-            call_ring,
-            call_missed,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// The value of a metric on one day.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DailyValue {
@@ -3191,6 +2903,7 @@ pub struct DailyValue {
 
 impl DailyValue {
     /// Creates a `DailyValue` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(date: impl Into<String>, value: i64) -> Self {
         Self {
             date: date.into(),
@@ -3201,6 +2914,8 @@ impl DailyValue {
 }
 
 /// A push notification template for one event type.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PushTemplate {
     /// Whether push notifications are sent for the event type.
@@ -3219,27 +2934,9 @@ pub struct PushTemplate {
     pub __wire: crate::WireState,
 }
 
-impl PushTemplate {
-    /// Creates a `PushTemplate` from its required fields; the optional ones are `None`.
-    pub fn new(
-        enable_push: bool,
-        event_type: PushTemplateEventType,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            enable_push,
-            event_type,
-            template: None,
-            created_at,
-            updated_at,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Event type the template is for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PushTemplateEventType {
     /// `message.new`
     MessageNew,
@@ -3261,12 +2958,14 @@ pub enum PushTemplateEventType {
     FeedsFollowCreated,
     /// `feeds.notification_feed.updated`
     FeedsNotificationFeedUpdated,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl PushTemplateEventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MessageNew => "message.new",
@@ -3279,11 +2978,12 @@ impl PushTemplateEventType {
             Self::FeedsCommentReactionAdded => "feeds.comment.reaction.added",
             Self::FeedsFollowCreated => "feeds.follow.created",
             Self::FeedsNotificationFeedUpdated => "feeds.notification_feed.updated",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "message.new" => Some(Self::MessageNew),
@@ -3302,19 +3002,23 @@ impl PushTemplateEventType {
 }
 
 impl From<&str> for PushTemplateEventType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for PushTemplateEventType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for PushTemplateEventType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3340,12 +3044,15 @@ impl<'de> serde::Deserialize<'de> for PushTemplateEventType {
 }
 
 impl crate::request::QueryValue for PushTemplateEventType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
 }
 
 /// Audio settings of calls.
+///
+/// Build one with a struct literal that sets its 7 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AudioSettings {
     /// Whether participants can ask for permission to send audio.
@@ -3370,53 +3077,32 @@ pub struct AudioSettings {
     pub __wire: crate::WireState,
 }
 
-impl AudioSettings {
-    /// Creates a `AudioSettings` from its required fields; the optional ones are `None`.
-    pub fn new(
-        access_request_enabled: bool,
-        opus_dtx_enabled: bool,
-        redundant_coding_enabled: bool,
-        mic_default_on: bool,
-        speaker_default_on: bool,
-        default_device: AudioSettingsDefaultDevice,
-        hifi_audio_enabled: bool,
-    ) -> Self {
-        Self {
-            access_request_enabled,
-            opus_dtx_enabled,
-            redundant_coding_enabled,
-            mic_default_on,
-            speaker_default_on,
-            default_device,
-            noise_cancellation: None,
-            hifi_audio_enabled,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Audio output device used by default.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AudioSettingsDefaultDevice {
     /// `speaker`
     Speaker,
     /// `earpiece`
     Earpiece,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl AudioSettingsDefaultDevice {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Speaker => "speaker",
             Self::Earpiece => "earpiece",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "speaker" => Some(Self::Speaker),
@@ -3427,19 +3113,23 @@ impl AudioSettingsDefaultDevice {
 }
 
 impl From<&str> for AudioSettingsDefaultDevice {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for AudioSettingsDefaultDevice {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for AudioSettingsDefaultDevice {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3465,6 +3155,7 @@ impl<'de> serde::Deserialize<'de> for AudioSettingsDefaultDevice {
 }
 
 impl crate::request::QueryValue for AudioSettingsDefaultDevice {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -3485,6 +3176,7 @@ pub struct BackstageSettings {
 
 impl BackstageSettings {
     /// Creates a `BackstageSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool) -> Self {
         Self {
             enabled,
@@ -3495,6 +3187,8 @@ impl BackstageSettings {
 }
 
 /// Video settings of calls.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct VideoSettings {
     /// Whether video is on.
@@ -3513,28 +3207,9 @@ pub struct VideoSettings {
     pub __wire: crate::WireState,
 }
 
-impl VideoSettings {
-    /// Creates a `VideoSettings` from its required fields; the optional ones are `None`.
-    pub fn new(
-        enabled: bool,
-        access_request_enabled: bool,
-        target_resolution: TargetResolution,
-        camera_default_on: bool,
-        camera_facing: VideoSettingsCameraFacing,
-    ) -> Self {
-        Self {
-            enabled,
-            access_request_enabled,
-            target_resolution,
-            camera_default_on,
-            camera_facing,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Camera used by default.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VideoSettingsCameraFacing {
     /// `front`
     Front,
@@ -3542,22 +3217,25 @@ pub enum VideoSettingsCameraFacing {
     Back,
     /// `external`
     External,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl VideoSettingsCameraFacing {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Front => "front",
             Self::Back => "back",
             Self::External => "external",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "front" => Some(Self::Front),
@@ -3569,19 +3247,23 @@ impl VideoSettingsCameraFacing {
 }
 
 impl From<&str> for VideoSettingsCameraFacing {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for VideoSettingsCameraFacing {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for VideoSettingsCameraFacing {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3607,6 +3289,7 @@ impl<'de> serde::Deserialize<'de> for VideoSettingsCameraFacing {
 }
 
 impl crate::request::QueryValue for VideoSettingsCameraFacing {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -3629,6 +3312,7 @@ pub struct ScreensharingSettings {
 
 impl ScreensharingSettings {
     /// Creates a `ScreensharingSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool, access_request_enabled: bool) -> Self {
         Self {
             enabled,
@@ -3658,6 +3342,7 @@ pub struct RecordSettings {
 
 impl RecordSettings {
     /// Creates a `RecordSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(mode: impl Into<String>) -> Self {
         Self {
             audio_only: None,
@@ -3688,6 +3373,7 @@ pub struct FrameRecordSettings {
 
 impl FrameRecordSettings {
     /// Creates a `FrameRecordSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(mode: FrameRecordSettingsMode, capture_interval_in_seconds: i32) -> Self {
         Self {
             mode,
@@ -3700,6 +3386,7 @@ impl FrameRecordSettings {
 
 /// Whether frame capture is `available`, `disabled` or `auto-on`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FrameRecordSettingsMode {
     /// `available`
     Available,
@@ -3707,22 +3394,25 @@ pub enum FrameRecordSettingsMode {
     Disabled,
     /// `auto-on`
     AutoOn,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl FrameRecordSettingsMode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Available => "available",
             Self::Disabled => "disabled",
             Self::AutoOn => "auto-on",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "available" => Some(Self::Available),
@@ -3734,19 +3424,23 @@ impl FrameRecordSettingsMode {
 }
 
 impl From<&str> for FrameRecordSettingsMode {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for FrameRecordSettingsMode {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for FrameRecordSettingsMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3772,6 +3466,7 @@ impl<'de> serde::Deserialize<'de> for FrameRecordSettingsMode {
 }
 
 impl crate::request::QueryValue for FrameRecordSettingsMode {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -3792,6 +3487,7 @@ pub struct IndividualRecordSettings {
 
 impl IndividualRecordSettings {
     /// Creates a `IndividualRecordSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(mode: IndividualRecordSettingsMode) -> Self {
         Self {
             mode,
@@ -3803,6 +3499,7 @@ impl IndividualRecordSettings {
 
 /// Whether individual recording is `available`, `disabled` or `auto-on`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IndividualRecordSettingsMode {
     /// `available`
     Available,
@@ -3810,22 +3507,25 @@ pub enum IndividualRecordSettingsMode {
     Disabled,
     /// `auto-on`
     AutoOn,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl IndividualRecordSettingsMode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Available => "available",
             Self::Disabled => "disabled",
             Self::AutoOn => "auto-on",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "available" => Some(Self::Available),
@@ -3837,19 +3537,23 @@ impl IndividualRecordSettingsMode {
 }
 
 impl From<&str> for IndividualRecordSettingsMode {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for IndividualRecordSettingsMode {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for IndividualRecordSettingsMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3875,6 +3579,7 @@ impl<'de> serde::Deserialize<'de> for IndividualRecordSettingsMode {
 }
 
 impl crate::request::QueryValue for IndividualRecordSettingsMode {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -3895,6 +3600,7 @@ pub struct RawRecordSettings {
 
 impl RawRecordSettings {
     /// Creates a `RawRecordSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(mode: RawRecordSettingsMode) -> Self {
         Self {
             mode,
@@ -3906,6 +3612,7 @@ impl RawRecordSettings {
 
 /// Whether raw recording is `available`, `disabled` or `auto-on`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RawRecordSettingsMode {
     /// `available`
     Available,
@@ -3913,22 +3620,25 @@ pub enum RawRecordSettingsMode {
     Disabled,
     /// `auto-on`
     AutoOn,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl RawRecordSettingsMode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Available => "available",
             Self::Disabled => "disabled",
             Self::AutoOn => "auto-on",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "available" => Some(Self::Available),
@@ -3940,19 +3650,23 @@ impl RawRecordSettingsMode {
 }
 
 impl From<&str> for RawRecordSettingsMode {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for RawRecordSettingsMode {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for RawRecordSettingsMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3978,6 +3692,7 @@ impl<'de> serde::Deserialize<'de> for RawRecordSettingsMode {
 }
 
 impl crate::request::QueryValue for RawRecordSettingsMode {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -4000,6 +3715,7 @@ pub struct BroadcastSettings {
 
 impl BroadcastSettings {
     /// Creates a `BroadcastSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool) -> Self {
         Self {
             enabled,
@@ -4023,6 +3739,7 @@ pub struct GeofenceSettings {
 
 impl GeofenceSettings {
     /// Creates a `GeofenceSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(names: Vec<String>) -> Self {
         Self {
             names,
@@ -4052,6 +3769,7 @@ pub struct TranscriptionSettings {
 
 impl TranscriptionSettings {
     /// Creates a `TranscriptionSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         mode: TranscriptionSettingsMode,
         closed_caption_mode: TranscriptionSettingsClosedCaptionMode,
@@ -4070,6 +3788,7 @@ impl TranscriptionSettings {
 
 /// Whether transcription is `available`, `disabled` or `auto-on`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TranscriptionSettingsMode {
     /// `available`
     Available,
@@ -4077,22 +3796,25 @@ pub enum TranscriptionSettingsMode {
     Disabled,
     /// `auto-on`
     AutoOn,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl TranscriptionSettingsMode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Available => "available",
             Self::Disabled => "disabled",
             Self::AutoOn => "auto-on",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "available" => Some(Self::Available),
@@ -4104,19 +3826,23 @@ impl TranscriptionSettingsMode {
 }
 
 impl From<&str> for TranscriptionSettingsMode {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for TranscriptionSettingsMode {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for TranscriptionSettingsMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4142,6 +3868,7 @@ impl<'de> serde::Deserialize<'de> for TranscriptionSettingsMode {
 }
 
 impl crate::request::QueryValue for TranscriptionSettingsMode {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -4149,6 +3876,7 @@ impl crate::request::QueryValue for TranscriptionSettingsMode {
 
 /// Whether closed captions are `available`, `disabled` or `auto-on`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TranscriptionSettingsClosedCaptionMode {
     /// `available`
     Available,
@@ -4156,22 +3884,25 @@ pub enum TranscriptionSettingsClosedCaptionMode {
     Disabled,
     /// `auto-on`
     AutoOn,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl TranscriptionSettingsClosedCaptionMode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Available => "available",
             Self::Disabled => "disabled",
             Self::AutoOn => "auto-on",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "available" => Some(Self::Available),
@@ -4183,19 +3914,23 @@ impl TranscriptionSettingsClosedCaptionMode {
 }
 
 impl From<&str> for TranscriptionSettingsClosedCaptionMode {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for TranscriptionSettingsClosedCaptionMode {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for TranscriptionSettingsClosedCaptionMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4221,6 +3956,7 @@ impl<'de> serde::Deserialize<'de> for TranscriptionSettingsClosedCaptionMode {
 }
 
 impl crate::request::QueryValue for TranscriptionSettingsClosedCaptionMode {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -4228,6 +3964,7 @@ impl crate::request::QueryValue for TranscriptionSettingsClosedCaptionMode {
 
 /// Spoken language, or `auto` to detect it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TranscriptionSettingsLanguage {
     /// `auto`
     Auto,
@@ -4303,12 +4040,14 @@ pub enum TranscriptionSettingsLanguage {
     Sl,
     /// `sk`
     Sk,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl TranscriptionSettingsLanguage {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -4348,11 +4087,12 @@ impl TranscriptionSettingsLanguage {
             Self::Et => "et",
             Self::Sl => "sl",
             Self::Sk => "sk",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "auto" => Some(Self::Auto),
@@ -4398,19 +4138,23 @@ impl TranscriptionSettingsLanguage {
 }
 
 impl From<&str> for TranscriptionSettingsLanguage {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for TranscriptionSettingsLanguage {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for TranscriptionSettingsLanguage {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4436,6 +4180,7 @@ impl<'de> serde::Deserialize<'de> for TranscriptionSettingsLanguage {
 }
 
 impl crate::request::QueryValue for TranscriptionSettingsLanguage {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -4458,6 +4203,7 @@ pub struct RingSettings {
 
 impl RingSettings {
     /// Creates a `RingSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         incoming_call_timeout_ms: i32,
         auto_cancel_timeout_ms: i32,
@@ -4485,6 +4231,7 @@ pub struct ThumbnailsSettings {
 
 impl ThumbnailsSettings {
     /// Creates a `ThumbnailsSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool) -> Self {
         Self {
             enabled,
@@ -4512,6 +4259,7 @@ pub struct LimitsSettings {
 
 impl LimitsSettings {
     /// Creates a `LimitsSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(max_participants_exclude_roles: Vec<String>) -> Self {
         Self {
             max_participants: None,
@@ -4538,6 +4286,7 @@ pub struct SessionSettings {
 
 impl SessionSettings {
     /// Creates a `SessionSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(inactivity_timeout_seconds: i32) -> Self {
         Self {
             inactivity_timeout_seconds,
@@ -4565,6 +4314,7 @@ pub struct IngressSettings {
 
 impl IngressSettings {
     /// Creates a `IngressSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool) -> Self {
         Self {
             enabled,
@@ -4592,6 +4342,7 @@ pub struct EventNotificationSettings {
 
 impl EventNotificationSettings {
     /// Creates a `EventNotificationSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool, apns: Apns, fcm: Fcm) -> Self {
         Self {
             enabled,
@@ -4615,6 +4366,7 @@ pub struct NoiseCancellationSettings {
 
 impl NoiseCancellationSettings {
     /// Creates a `NoiseCancellationSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(mode: NoiseCancellationSettingsMode) -> Self {
         Self {
             mode,
@@ -4625,6 +4377,7 @@ impl NoiseCancellationSettings {
 
 /// Whether noise cancellation is `available`, `disabled` or `auto-on`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NoiseCancellationSettingsMode {
     /// `available`
     Available,
@@ -4632,22 +4385,25 @@ pub enum NoiseCancellationSettingsMode {
     Disabled,
     /// `auto-on`
     AutoOn,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl NoiseCancellationSettingsMode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Available => "available",
             Self::Disabled => "disabled",
             Self::AutoOn => "auto-on",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "available" => Some(Self::Available),
@@ -4659,19 +4415,23 @@ impl NoiseCancellationSettingsMode {
 }
 
 impl From<&str> for NoiseCancellationSettingsMode {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for NoiseCancellationSettingsMode {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for NoiseCancellationSettingsMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4697,6 +4457,7 @@ impl<'de> serde::Deserialize<'de> for NoiseCancellationSettingsMode {
 }
 
 impl crate::request::QueryValue for NoiseCancellationSettingsMode {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -4725,6 +4486,7 @@ pub struct TargetResolution {
 
 impl TargetResolution {
     /// Creates a `TargetResolution` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(width: i32, height: i32, bitrate: i32) -> Self {
         Self {
             width,
@@ -4756,6 +4518,7 @@ pub struct LayoutSettings {
 
 impl LayoutSettings {
     /// Creates a `LayoutSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         name: LayoutSettingsName,
         external_app_url: impl Into<String>,
@@ -4774,6 +4537,7 @@ impl LayoutSettings {
 
 /// Layout name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LayoutSettingsName {
     /// `spotlight`
     Spotlight,
@@ -4785,12 +4549,14 @@ pub enum LayoutSettingsName {
     Mobile,
     /// `custom`
     Custom,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl LayoutSettingsName {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Spotlight => "spotlight",
@@ -4798,11 +4564,12 @@ impl LayoutSettingsName {
             Self::SingleParticipant => "single-participant",
             Self::Mobile => "mobile",
             Self::Custom => "custom",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "spotlight" => Some(Self::Spotlight),
@@ -4816,19 +4583,23 @@ impl LayoutSettingsName {
 }
 
 impl From<&str> for LayoutSettingsName {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for LayoutSettingsName {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for LayoutSettingsName {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4854,6 +4625,7 @@ impl<'de> serde::Deserialize<'de> for LayoutSettingsName {
 }
 
 impl crate::request::QueryValue for LayoutSettingsName {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -4878,6 +4650,7 @@ pub struct HlsSettings {
 
 impl HlsSettings {
     /// Creates a `HlsSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(auto_on: bool, enabled: bool, quality_tracks: Vec<String>) -> Self {
         Self {
             auto_on,
@@ -4908,6 +4681,7 @@ pub struct RtmpSettings {
 
 impl RtmpSettings {
     /// Creates a `RtmpSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool) -> Self {
         Self {
             enabled,
@@ -4934,6 +4708,7 @@ pub struct TranslationSettings {
 
 impl TranslationSettings {
     /// Creates a `TranslationSettings` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(enabled: bool, languages: Vec<String>) -> Self {
         Self {
             enabled,
@@ -4977,6 +4752,7 @@ pub struct IngressAudioEncodingOptions {
 
 impl IngressAudioEncodingOptions {
     /// Creates a `IngressAudioEncodingOptions` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(channels: i32, enable_dtx: bool, bitrate: i64) -> Self {
         Self {
             channels,
@@ -5004,6 +4780,7 @@ pub struct IngressVideoEncodingOptions {
 
 impl IngressVideoEncodingOptions {
     /// Creates a `IngressVideoEncodingOptions` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(layers: Vec<IngressVideoLayer>) -> Self {
         Self {
             source: None,
@@ -5036,6 +4813,7 @@ pub struct Apns {
 
 impl Apns {
     /// Creates a `Apns` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(title: impl Into<String>, body: impl Into<String>) -> Self {
         Self {
             title: title.into(),
@@ -5077,6 +4855,7 @@ pub struct RtmpLocation {
 
 impl RtmpLocation {
     /// Creates a `RtmpLocation` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         stream_url: impl Into<String>,
@@ -5114,6 +4893,7 @@ pub struct IngressSource {
 
 impl IngressSource {
     /// Creates a `IngressSource` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(width: i64, height: i64, fps: i64) -> Self {
         Self {
             width,
@@ -5125,6 +4905,8 @@ impl IngressSource {
 }
 
 /// One video layer (quality) made from an ingested stream.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct IngressVideoLayer {
     /// Video codec.
@@ -5151,48 +4933,32 @@ pub struct IngressVideoLayer {
     pub __wire: crate::WireState,
 }
 
-impl IngressVideoLayer {
-    /// Creates a `IngressVideoLayer` from its required fields; the optional ones are `None`.
-    pub fn new(
-        codec: IngressVideoLayerCodec,
-        bitrate: i64,
-        frame_rate: i64,
-        min_dimension: i64,
-        max_dimension: i64,
-    ) -> Self {
-        Self {
-            codec,
-            bitrate,
-            frame_rate,
-            min_dimension,
-            max_dimension,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Video codec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IngressVideoLayerCodec {
     /// `h264`
     H264,
     /// `vp8`
     Vp8,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl IngressVideoLayerCodec {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::H264 => "h264",
             Self::Vp8 => "vp8",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "h264" => Some(Self::H264),
@@ -5203,19 +4969,23 @@ impl IngressVideoLayerCodec {
 }
 
 impl From<&str> for IngressVideoLayerCodec {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for IngressVideoLayerCodec {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for IngressVideoLayerCodec {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5241,6 +5011,7 @@ impl<'de> serde::Deserialize<'de> for IngressVideoLayerCodec {
 }
 
 impl crate::request::QueryValue for IngressVideoLayerCodec {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -5267,6 +5038,7 @@ pub struct AppEventResponse {
 
 impl AppEventResponse {
     /// Creates a `AppEventResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(name: impl Into<String>, auto_translation_enabled: bool) -> Self {
         Self {
             name: name.into(),
@@ -5299,6 +5071,7 @@ pub struct AppUpdatedEvent {
 
 impl AppUpdatedEvent {
     /// Creates a `AppUpdatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         app: AppEventResponse,

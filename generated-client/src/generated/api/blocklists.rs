@@ -26,6 +26,7 @@ pub struct ListBlockListResponse {
 
 impl ListBlockListResponse {
     /// Creates a `ListBlockListResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(blocklists: Vec<BlockListResponse>, duration: impl Into<String>) -> Self {
         Self {
             blocklists,
@@ -69,6 +70,7 @@ pub struct CreateBlockListRequest {
 
 impl CreateBlockListRequest {
     /// Creates a `CreateBlockListRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(name: impl Into<String>, words: Vec<String>) -> Self {
         Self {
             is_leet_check_enabled: None,
@@ -150,6 +152,7 @@ impl CreateBlockListRequest {
 
 /// What the entries are and whether they block or allow.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateBlockListRequestType {
     /// `regex`
     Regex,
@@ -163,12 +166,14 @@ pub enum CreateBlockListRequestType {
     EmailAllowlist,
     /// `word`
     Word,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl CreateBlockListRequestType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Regex => "regex",
@@ -177,11 +182,12 @@ impl CreateBlockListRequestType {
             Self::Email => "email",
             Self::EmailAllowlist => "email_allowlist",
             Self::Word => "word",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "regex" => Some(Self::Regex),
@@ -196,19 +202,23 @@ impl CreateBlockListRequestType {
 }
 
 impl From<&str> for CreateBlockListRequestType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for CreateBlockListRequestType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for CreateBlockListRequestType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -234,6 +244,7 @@ impl<'de> serde::Deserialize<'de> for CreateBlockListRequestType {
 }
 
 impl crate::request::QueryValue for CreateBlockListRequestType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -254,6 +265,7 @@ pub struct CreateBlockListResponse {
 
 impl CreateBlockListResponse {
     /// Creates a `CreateBlockListResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             blocklist: None,
@@ -282,6 +294,7 @@ pub struct ImportBlockListRequest {
 
 impl ImportBlockListRequest {
     /// Creates a `ImportBlockListRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(items: Vec<String>) -> Self {
         Self {
             items,
@@ -306,6 +319,7 @@ pub struct ImportBlockListResponse {
 
 impl ImportBlockListResponse {
     /// Creates a `ImportBlockListResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(task_id: impl Into<String>, duration: impl Into<String>) -> Self {
         Self {
             task_id: task_id.into(),
@@ -330,6 +344,7 @@ pub struct GetBlockListResponse {
 
 impl GetBlockListResponse {
     /// Creates a `GetBlockListResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             blocklist: None,
@@ -443,6 +458,7 @@ pub struct UpdateBlockListResponse {
 
 impl UpdateBlockListResponse {
     /// Creates a `UpdateBlockListResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             blocklist: None,
@@ -453,6 +469,8 @@ impl UpdateBlockListResponse {
 }
 
 /// A blocklist with its entries and matching options.
+///
+/// Build one with a struct literal that sets its 7 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BlockListResponse {
     /// When the blocklist was created.
@@ -485,35 +503,6 @@ pub struct BlockListResponse {
     pub __wire: crate::WireState,
 }
 
-impl BlockListResponse {
-    /// Creates a `BlockListResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        name: impl Into<String>,
-        type_: impl Into<String>,
-        words: Vec<String>,
-        is_leet_check_enabled: bool,
-        is_plural_check_enabled: bool,
-        is_confusable_folding_enabled: bool,
-        is_substring_matching_enabled: bool,
-    ) -> Self {
-        Self {
-            created_at: None,
-            updated_at: None,
-            id: None,
-            name: name.into(),
-            type_: type_.into(),
-            words,
-            team: None,
-            owner_user_id: None,
-            is_leet_check_enabled,
-            is_plural_check_enabled,
-            is_confusable_folding_enabled,
-            is_substring_matching_enabled,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A blocklist applied to a channel type and how matches are handled.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BlockListOptions {
@@ -529,6 +518,7 @@ pub struct BlockListOptions {
 
 impl BlockListOptions {
     /// Creates a `BlockListOptions` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(blocklist: impl Into<String>, behavior: BlocklistBehavior) -> Self {
         Self {
             blocklist: blocklist.into(),

@@ -54,6 +54,7 @@ pub struct CreateCampaignRequest {
 
 impl CreateCampaignRequest {
     /// Creates a `CreateCampaignRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         sender_id: impl Into<String>,
         message_template: CampaignMessageTemplate,
@@ -176,26 +177,30 @@ impl CreateCampaignRequest {
 
 /// Whether the sender is left out of or included in the target channels.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateCampaignRequestSenderMode {
     /// `exclude`
     Exclude,
     /// `include`
     Include,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl CreateCampaignRequestSenderMode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Exclude => "exclude",
             Self::Include => "include",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "exclude" => Some(Self::Exclude),
@@ -206,19 +211,23 @@ impl CreateCampaignRequestSenderMode {
 }
 
 impl From<&str> for CreateCampaignRequestSenderMode {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for CreateCampaignRequestSenderMode {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for CreateCampaignRequestSenderMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -244,6 +253,7 @@ impl<'de> serde::Deserialize<'de> for CreateCampaignRequestSenderMode {
 }
 
 impl crate::request::QueryValue for CreateCampaignRequestSenderMode {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -251,26 +261,30 @@ impl crate::request::QueryValue for CreateCampaignRequestSenderMode {
 
 /// Whether the channels the campaign creates are hidden or archived for the sender.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateCampaignRequestSenderVisibility {
     /// `hidden`
     Hidden,
     /// `archived`
     Archived,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl CreateCampaignRequestSenderVisibility {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Hidden => "hidden",
             Self::Archived => "archived",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "hidden" => Some(Self::Hidden),
@@ -281,19 +295,23 @@ impl CreateCampaignRequestSenderVisibility {
 }
 
 impl From<&str> for CreateCampaignRequestSenderVisibility {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for CreateCampaignRequestSenderVisibility {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for CreateCampaignRequestSenderVisibility {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -319,6 +337,7 @@ impl<'de> serde::Deserialize<'de> for CreateCampaignRequestSenderVisibility {
 }
 
 impl crate::request::QueryValue for CreateCampaignRequestSenderVisibility {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -341,6 +360,7 @@ pub struct CreateCampaignResponse {
 
 impl CreateCampaignResponse {
     /// Creates a `CreateCampaignResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             campaign: None,
@@ -395,6 +415,7 @@ pub struct QueryCampaignsResponse {
 
 impl QueryCampaignsResponse {
     /// Creates a `QueryCampaignsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(campaigns: Vec<CampaignResponse>, duration: impl Into<String>) -> Self {
         Self {
             campaigns,
@@ -419,6 +440,7 @@ pub struct DeleteCampaignResponse {
 
 impl DeleteCampaignResponse {
     /// Creates a `DeleteCampaignResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -444,6 +466,7 @@ pub struct GetCampaignResponse {
 
 impl GetCampaignResponse {
     /// Creates a `GetCampaignResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             campaign: None,
@@ -499,6 +522,7 @@ pub struct UpdateCampaignRequest {
 
 impl UpdateCampaignRequest {
     /// Creates a `UpdateCampaignRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         sender_id: impl Into<String>,
         message_template: CampaignMessageTemplate,
@@ -621,26 +645,30 @@ impl UpdateCampaignRequest {
 
 /// Whether the sender is left out of or included in the target channels.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateCampaignRequestSenderMode {
     /// `exclude`
     Exclude,
     /// `include`
     Include,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl UpdateCampaignRequestSenderMode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Exclude => "exclude",
             Self::Include => "include",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "exclude" => Some(Self::Exclude),
@@ -651,19 +679,23 @@ impl UpdateCampaignRequestSenderMode {
 }
 
 impl From<&str> for UpdateCampaignRequestSenderMode {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for UpdateCampaignRequestSenderMode {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for UpdateCampaignRequestSenderMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -689,6 +721,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCampaignRequestSenderMode {
 }
 
 impl crate::request::QueryValue for UpdateCampaignRequestSenderMode {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -696,26 +729,30 @@ impl crate::request::QueryValue for UpdateCampaignRequestSenderMode {
 
 /// Whether the channels the campaign creates are hidden or archived for the sender.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateCampaignRequestSenderVisibility {
     /// `hidden`
     Hidden,
     /// `archived`
     Archived,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl UpdateCampaignRequestSenderVisibility {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Hidden => "hidden",
             Self::Archived => "archived",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "hidden" => Some(Self::Hidden),
@@ -726,19 +763,23 @@ impl UpdateCampaignRequestSenderVisibility {
 }
 
 impl From<&str> for UpdateCampaignRequestSenderVisibility {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for UpdateCampaignRequestSenderVisibility {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for UpdateCampaignRequestSenderVisibility {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -764,12 +805,15 @@ impl<'de> serde::Deserialize<'de> for UpdateCampaignRequestSenderVisibility {
 }
 
 impl crate::request::QueryValue for UpdateCampaignRequestSenderVisibility {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
 }
 
 /// A campaign with its settings, state and statistics.
+///
+/// Build one with a struct literal that sets its 18 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CampaignResponse {
     /// Campaign ID.
@@ -824,58 +868,6 @@ pub struct CampaignResponse {
     pub __wire: crate::WireState,
 }
 
-impl CampaignResponse {
-    /// Creates a `CampaignResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        segment_ids: Vec<String>,
-        segments: Vec<Segment>,
-        sender_id: impl Into<String>,
-        sender_mode: impl Into<String>,
-        sender_visibility: impl Into<String>,
-        name: impl Into<String>,
-        create_channels: bool,
-        show_channels: bool,
-        description: impl Into<String>,
-        skip_push: bool,
-        skip_webhook: bool,
-        user_ids: Vec<String>,
-        users: Vec<UserResponse>,
-        status: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        stats: CampaignStatsResponse,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            segment_ids,
-            segments,
-            sender_id: sender_id.into(),
-            sender: None,
-            sender_mode: sender_mode.into(),
-            sender_visibility: sender_visibility.into(),
-            name: name.into(),
-            create_channels,
-            show_channels,
-            description: description.into(),
-            skip_push,
-            skip_webhook,
-            scheduled_for: None,
-            stop_at: None,
-            message_template: None,
-            channel_template: None,
-            user_ids,
-            users,
-            status: status.into(),
-            created_at,
-            updated_at,
-            stats,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// When to start and stop a campaign.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StartCampaignRequest {
@@ -906,6 +898,7 @@ pub struct StartCampaignResponse {
 
 impl StartCampaignResponse {
     /// Creates a `StartCampaignResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             campaign: None,
@@ -936,6 +929,7 @@ pub struct CampaignCompletedEvent {
 
 impl CampaignCompletedEvent {
     /// Creates a `CampaignCompletedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -967,6 +961,7 @@ pub struct CampaignStartedEvent {
 
 impl CampaignStartedEvent {
     /// Creates a `CampaignStartedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -1002,6 +997,7 @@ pub struct CampaignMessageTemplate {
 
 impl CampaignMessageTemplate {
     /// Creates a `CampaignMessageTemplate` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(text: impl Into<String>) -> Self {
         Self {
             text: text.into(),
@@ -1046,6 +1042,7 @@ pub struct CampaignChannelTemplate {
 
 impl CampaignChannelTemplate {
     /// Creates a `CampaignChannelTemplate` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(type_: impl Into<String>) -> Self {
         Self {
             type_: type_.into(),
@@ -1073,6 +1070,8 @@ pub struct PagerResponse {
 }
 
 /// A named group of users or channels that campaigns can target.
+///
+/// Build one with a struct literal that sets its 8 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Segment {
     /// Segment ID.
@@ -1105,38 +1104,9 @@ pub struct Segment {
     pub __wire: crate::WireState,
 }
 
-impl Segment {
-    /// Creates a `Segment` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        type_: impl Into<String>,
-        name: impl Into<String>,
-        all_users: bool,
-        all_sender_channels: bool,
-        size: i32,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            type_: type_.into(),
-            name: name.into(),
-            description: None,
-            filter: None,
-            all_users,
-            all_sender_channels,
-            task_id: None,
-            size,
-            created_at,
-            updated_at,
-            deleted_at: None,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Progress and delivery counts of a campaign.
+///
+/// Build one with a struct literal that sets its 7 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CampaignStatsResponse {
     /// When sending started.
@@ -1159,30 +1129,6 @@ pub struct CampaignStatsResponse {
     pub __wire: crate::WireState,
 }
 
-impl CampaignStatsResponse {
-    /// Creates a `CampaignStatsResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        stats_started_at: chrono::DateTime<chrono::Utc>,
-        stats_completed_at: chrono::DateTime<chrono::Utc>,
-        stats_messages_sent: i32,
-        stats_channels_created: i32,
-        progress: f64,
-        stats_users_sent: i32,
-        stats_users_read: i32,
-    ) -> Self {
-        Self {
-            stats_started_at,
-            stats_completed_at,
-            stats_messages_sent,
-            stats_channels_created,
-            progress,
-            stats_users_sent,
-            stats_users_read,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A member that a campaign adds to the channels it creates; its custom data goes on the membership.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CampaignChannelMember {
@@ -1201,6 +1147,7 @@ pub struct CampaignChannelMember {
 
 impl CampaignChannelMember {
     /// Creates a `CampaignChannelMember` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),

@@ -25,6 +25,7 @@ pub struct ListChannelTypesResponse {
 
 impl ListChannelTypesResponse {
     /// Creates a `ListChannelTypesResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         channel_types: std::collections::BTreeMap<String, ChannelTypeConfig>,
         duration: impl Into<String>,
@@ -116,6 +117,7 @@ pub struct CreateChannelTypeRequest {
 
 impl CreateChannelTypeRequest {
     /// Creates a `CreateChannelTypeRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -395,26 +397,30 @@ impl CreateChannelTypeRequest {
 
 /// What automatic moderation does with a message it catches. Optional: the service uses its default when it is left out; Stream's docs mark it required.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateChannelTypeRequestAutomodBehavior {
     /// `flag`
     Flag,
     /// `block`
     Block,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl CreateChannelTypeRequestAutomodBehavior {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Flag => "flag",
             Self::Block => "block",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "flag" => Some(Self::Flag),
@@ -425,19 +431,23 @@ impl CreateChannelTypeRequestAutomodBehavior {
 }
 
 impl From<&str> for CreateChannelTypeRequestAutomodBehavior {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for CreateChannelTypeRequestAutomodBehavior {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for CreateChannelTypeRequestAutomodBehavior {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -463,12 +473,15 @@ impl<'de> serde::Deserialize<'de> for CreateChannelTypeRequestAutomodBehavior {
 }
 
 impl crate::request::QueryValue for CreateChannelTypeRequestAutomodBehavior {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
 }
 
 /// The channel type that was created.
+///
+/// Build one with a struct literal that sets its 30 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateChannelTypeResponse {
     /// Channel type name.
@@ -559,88 +572,9 @@ pub struct CreateChannelTypeResponse {
     pub __wire: crate::WireState,
 }
 
-impl CreateChannelTypeResponse {
-    /// Creates a `CreateChannelTypeResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        name: impl Into<String>,
-        typing_events: bool,
-        read_events: bool,
-        connect_events: bool,
-        delivery_events: bool,
-        search: bool,
-        reactions: bool,
-        replies: bool,
-        quotes: bool,
-        mutes: bool,
-        uploads: bool,
-        url_enrichment: bool,
-        custom_events: bool,
-        push_notifications: bool,
-        reminders: bool,
-        mark_messages_pending: bool,
-        polls: bool,
-        user_message_reminders: bool,
-        shared_locations: bool,
-        count_messages: bool,
-        max_message_length: i32,
-        automod: Automod,
-        automod_behavior: AutomodBehavior,
-        skip_last_msg_update_for_system_msgs: bool,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        commands: Vec<String>,
-        permissions: Vec<PolicyRequest>,
-        grants: std::collections::BTreeMap<String, Vec<String>>,
-        duration: impl Into<String>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            typing_events,
-            read_events,
-            connect_events,
-            delivery_events,
-            search,
-            reactions,
-            replies,
-            quotes,
-            mutes,
-            uploads,
-            url_enrichment,
-            custom_events,
-            push_notifications,
-            reminders,
-            mark_messages_pending,
-            polls,
-            user_message_reminders,
-            shared_locations,
-            count_messages,
-            message_retention: None,
-            max_message_length,
-            automod,
-            automod_behavior,
-            blocklist: None,
-            blocklist_behavior: None,
-            blocklists: None,
-            allowed_flag_reasons: None,
-            automod_thresholds: None,
-            partition_size: None,
-            partition_ttl: None,
-            skip_last_msg_update_for_system_msgs,
-            push_level: None,
-            chat_preferences: None,
-            created_at,
-            updated_at,
-            commands,
-            permissions,
-            grants,
-            duration: duration.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// One channel type with its full configuration.
+///
+/// Build one with a struct literal that sets its 30 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetChannelTypeResponse {
     /// Permission policies of the channel type.
@@ -729,87 +663,6 @@ pub struct GetChannelTypeResponse {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl GetChannelTypeResponse {
-    /// Creates a `GetChannelTypeResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        permissions: Vec<PolicyRequest>,
-        grants: std::collections::BTreeMap<String, Vec<String>>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        name: impl Into<String>,
-        typing_events: bool,
-        read_events: bool,
-        connect_events: bool,
-        delivery_events: bool,
-        search: bool,
-        reactions: bool,
-        replies: bool,
-        quotes: bool,
-        mutes: bool,
-        uploads: bool,
-        url_enrichment: bool,
-        custom_events: bool,
-        push_notifications: bool,
-        reminders: bool,
-        mark_messages_pending: bool,
-        polls: bool,
-        user_message_reminders: bool,
-        shared_locations: bool,
-        count_messages: bool,
-        max_message_length: i32,
-        automod: Automod,
-        automod_behavior: AutomodBehavior,
-        skip_last_msg_update_for_system_msgs: bool,
-        commands: Vec<Command>,
-        duration: impl Into<String>,
-    ) -> Self {
-        Self {
-            permissions,
-            grants,
-            created_at,
-            updated_at,
-            name: name.into(),
-            typing_events,
-            read_events,
-            connect_events,
-            delivery_events,
-            search,
-            reactions,
-            replies,
-            quotes,
-            mutes,
-            uploads,
-            url_enrichment,
-            custom_events,
-            push_notifications,
-            reminders,
-            mark_messages_pending,
-            polls,
-            user_message_reminders,
-            shared_locations,
-            count_messages,
-            message_retention: None,
-            max_message_length,
-            automod,
-            automod_behavior,
-            blocklist: None,
-            blocklist_behavior: None,
-            blocklists: None,
-            allowed_flag_reasons: None,
-            automod_thresholds: None,
-            partition_size: None,
-            partition_ttl: None,
-            skip_last_msg_update_for_system_msgs,
-            push_level: None,
-            chat_preferences: None,
-            commands,
-            duration: duration.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// New settings for an existing channel type.
@@ -1164,6 +1017,8 @@ impl UpdateChannelTypeRequest {
 }
 
 /// The channel type after the update.
+///
+/// Build one with a struct literal that sets its 30 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateChannelTypeResponse {
     /// Permission policies of the channel type.
@@ -1254,88 +1109,9 @@ pub struct UpdateChannelTypeResponse {
     pub __wire: crate::WireState,
 }
 
-impl UpdateChannelTypeResponse {
-    /// Creates a `UpdateChannelTypeResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        permissions: Vec<PolicyRequest>,
-        grants: std::collections::BTreeMap<String, Vec<String>>,
-        name: impl Into<String>,
-        typing_events: bool,
-        read_events: bool,
-        connect_events: bool,
-        delivery_events: bool,
-        search: bool,
-        reactions: bool,
-        replies: bool,
-        quotes: bool,
-        mutes: bool,
-        uploads: bool,
-        url_enrichment: bool,
-        custom_events: bool,
-        push_notifications: bool,
-        reminders: bool,
-        mark_messages_pending: bool,
-        polls: bool,
-        user_message_reminders: bool,
-        shared_locations: bool,
-        count_messages: bool,
-        max_message_length: i32,
-        automod: Automod,
-        automod_behavior: AutomodBehavior,
-        skip_last_msg_update_for_system_msgs: bool,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        commands: Vec<String>,
-        duration: impl Into<String>,
-    ) -> Self {
-        Self {
-            permissions,
-            grants,
-            name: name.into(),
-            typing_events,
-            read_events,
-            connect_events,
-            delivery_events,
-            search,
-            reactions,
-            replies,
-            quotes,
-            mutes,
-            uploads,
-            url_enrichment,
-            custom_events,
-            push_notifications,
-            reminders,
-            mark_messages_pending,
-            polls,
-            user_message_reminders,
-            shared_locations,
-            count_messages,
-            message_retention: None,
-            max_message_length,
-            automod,
-            automod_behavior,
-            blocklist: None,
-            blocklist_behavior: None,
-            blocklists: None,
-            allowed_flag_reasons: None,
-            automod_thresholds: None,
-            partition_size: None,
-            partition_ttl: None,
-            skip_last_msg_update_for_system_msgs,
-            push_level: None,
-            chat_preferences: None,
-            created_at,
-            updated_at,
-            commands,
-            duration: duration.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// The configuration of a channel type as listings return it.
+///
+/// Build one with a struct literal that sets its 29 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelTypeConfig {
     /// Permission policies of the channel type.
@@ -1424,86 +1200,9 @@ pub struct ChannelTypeConfig {
     pub __wire: crate::WireState,
 }
 
-impl ChannelTypeConfig {
-    /// Creates a `ChannelTypeConfig` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        permissions: Vec<PolicyRequest>,
-        grants: std::collections::BTreeMap<String, Vec<String>>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        name: impl Into<String>,
-        typing_events: bool,
-        read_events: bool,
-        connect_events: bool,
-        delivery_events: bool,
-        search: bool,
-        reactions: bool,
-        replies: bool,
-        quotes: bool,
-        mutes: bool,
-        uploads: bool,
-        url_enrichment: bool,
-        custom_events: bool,
-        push_notifications: bool,
-        reminders: bool,
-        mark_messages_pending: bool,
-        polls: bool,
-        user_message_reminders: bool,
-        shared_locations: bool,
-        count_messages: bool,
-        max_message_length: i32,
-        automod: Automod,
-        automod_behavior: AutomodBehavior,
-        skip_last_msg_update_for_system_msgs: bool,
-        commands: Vec<Command>,
-    ) -> Self {
-        Self {
-            permissions,
-            grants,
-            created_at,
-            updated_at,
-            name: name.into(),
-            typing_events,
-            read_events,
-            connect_events,
-            delivery_events,
-            search,
-            reactions,
-            replies,
-            quotes,
-            mutes,
-            uploads,
-            url_enrichment,
-            custom_events,
-            push_notifications,
-            reminders,
-            mark_messages_pending,
-            polls,
-            user_message_reminders,
-            shared_locations,
-            count_messages,
-            message_retention: None,
-            max_message_length,
-            automod,
-            automod_behavior,
-            blocklist: None,
-            blocklist_behavior: None,
-            blocklists: None,
-            allowed_flag_reasons: None,
-            automod_thresholds: None,
-            partition_size: None,
-            partition_ttl: None,
-            skip_last_msg_update_for_system_msgs,
-            push_level: None,
-            chat_preferences: None,
-            commands,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A permission policy that allows or denies resources to roles.
+///
+/// Build one with a struct literal that sets its 6 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PolicyRequest {
     /// Whether the policy allows or denies.
@@ -1528,50 +1227,32 @@ pub struct PolicyRequest {
     pub __wire: crate::WireState,
 }
 
-impl PolicyRequest {
-    /// Creates a `PolicyRequest` from its required fields; the optional ones are `None`.
-    pub fn new(
-        action: PolicyRequestAction,
-        name: impl Into<String>,
-        resources: Vec<String>,
-        roles: Vec<String>,
-        owner: bool,
-        priority: i32,
-    ) -> Self {
-        Self {
-            action,
-            name: name.into(),
-            resources,
-            roles,
-            owner,
-            priority,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Whether the policy allows or denies.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PolicyRequestAction {
     /// `Deny`
     Deny,
     /// `Allow`
     Allow,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl PolicyRequestAction {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Deny => "Deny",
             Self::Allow => "Allow",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "Deny" => Some(Self::Deny),
@@ -1582,19 +1263,23 @@ impl PolicyRequestAction {
 }
 
 impl From<&str> for PolicyRequestAction {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for PolicyRequestAction {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for PolicyRequestAction {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1620,6 +1305,7 @@ impl<'de> serde::Deserialize<'de> for PolicyRequestAction {
 }
 
 impl crate::request::QueryValue for PolicyRequestAction {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -1744,6 +1430,8 @@ impl ChatPreferences {
 }
 
 /// A slash command that users can run in a channel.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Command {
     /// Set by the server.
@@ -1764,27 +1452,9 @@ pub struct Command {
     pub __wire: crate::WireState,
 }
 
-impl Command {
-    /// Creates a `Command` from its required fields; the optional ones are `None`.
-    pub fn new(
-        name: impl Into<String>,
-        description: impl Into<String>,
-        args: impl Into<String>,
-        set: impl Into<String>,
-    ) -> Self {
-        Self {
-            created_at: None,
-            updated_at: None,
-            name: name.into(),
-            description: description.into(),
-            args: args.into(),
-            set: set.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// The configuration a channel gets from its type, as embedded in channel responses.
+///
+/// Build one with a struct literal that sets its 27 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelConfigWithInfo {
     /// Created at.
@@ -1871,84 +1541,9 @@ pub struct ChannelConfigWithInfo {
     pub __wire: crate::WireState,
 }
 
-impl ChannelConfigWithInfo {
-    /// Creates a `ChannelConfigWithInfo` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        name: impl Into<String>,
-        typing_events: bool,
-        read_events: bool,
-        connect_events: bool,
-        delivery_events: bool,
-        search: bool,
-        reactions: bool,
-        replies: bool,
-        quotes: bool,
-        mutes: bool,
-        uploads: bool,
-        url_enrichment: bool,
-        custom_events: bool,
-        push_notifications: bool,
-        reminders: bool,
-        mark_messages_pending: bool,
-        polls: bool,
-        user_message_reminders: bool,
-        shared_locations: bool,
-        count_messages: bool,
-        max_message_length: i32,
-        automod: Automod,
-        automod_behavior: AutomodBehavior,
-        skip_last_msg_update_for_system_msgs: bool,
-        commands: Vec<Command>,
-    ) -> Self {
-        Self {
-            created_at,
-            updated_at,
-            name: name.into(),
-            typing_events,
-            read_events,
-            connect_events,
-            delivery_events,
-            search,
-            reactions,
-            replies,
-            quotes,
-            mutes,
-            uploads,
-            url_enrichment,
-            custom_events,
-            push_notifications,
-            reminders,
-            mark_messages_pending,
-            polls,
-            user_message_reminders,
-            shared_locations,
-            count_messages,
-            message_retention: None,
-            max_message_length,
-            automod,
-            automod_behavior,
-            blocklist: None,
-            blocklist_behavior: None,
-            blocklists: None,
-            allowed_flag_reasons: None,
-            automod_thresholds: None,
-            partition_size: None,
-            partition_ttl: None,
-            skip_last_msg_update_for_system_msgs,
-            push_level: None,
-            chat_preferences: None,
-            commands,
-            grants: None,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// How messages are moderated automatically.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Automod {
     /// `disabled`
     Disabled,
@@ -1956,22 +1551,25 @@ pub enum Automod {
     Simple,
     /// `AI`
     Ai,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl Automod {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Disabled => "disabled",
             Self::Simple => "simple",
             Self::Ai => "AI",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "disabled" => Some(Self::Disabled),
@@ -1983,19 +1581,23 @@ impl Automod {
 }
 
 impl From<&str> for Automod {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for Automod {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for Automod {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2021,6 +1623,7 @@ impl<'de> serde::Deserialize<'de> for Automod {
 }
 
 impl crate::request::QueryValue for Automod {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2028,6 +1631,7 @@ impl crate::request::QueryValue for Automod {
 
 /// What automatic moderation does with a message it catches.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AutomodBehavior {
     /// `flag`
     Flag,
@@ -2035,22 +1639,25 @@ pub enum AutomodBehavior {
     Block,
     /// `shadow_block`
     ShadowBlock,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl AutomodBehavior {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Flag => "flag",
             Self::Block => "block",
             Self::ShadowBlock => "shadow_block",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "flag" => Some(Self::Flag),
@@ -2062,19 +1669,23 @@ impl AutomodBehavior {
 }
 
 impl From<&str> for AutomodBehavior {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for AutomodBehavior {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for AutomodBehavior {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2100,6 +1711,7 @@ impl<'de> serde::Deserialize<'de> for AutomodBehavior {
 }
 
 impl crate::request::QueryValue for AutomodBehavior {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2107,6 +1719,7 @@ impl crate::request::QueryValue for AutomodBehavior {
 
 /// What happens to a message that matches a blocklist.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BlocklistBehavior {
     /// `flag`
     Flag,
@@ -2114,22 +1727,25 @@ pub enum BlocklistBehavior {
     Block,
     /// `shadow_block`
     ShadowBlock,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl BlocklistBehavior {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Flag => "flag",
             Self::Block => "block",
             Self::ShadowBlock => "shadow_block",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "flag" => Some(Self::Flag),
@@ -2141,19 +1757,23 @@ impl BlocklistBehavior {
 }
 
 impl From<&str> for BlocklistBehavior {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for BlocklistBehavior {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for BlocklistBehavior {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2179,6 +1799,7 @@ impl<'de> serde::Deserialize<'de> for BlocklistBehavior {
 }
 
 impl crate::request::QueryValue for BlocklistBehavior {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }

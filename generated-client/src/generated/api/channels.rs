@@ -223,6 +223,7 @@ pub struct QueryChannelsResponse {
 
 impl QueryChannelsResponse {
     /// Creates a `QueryChannelsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         channels: Vec<ChannelStateResponseFields>,
         duration: impl Into<String>,
@@ -278,6 +279,7 @@ pub struct GroupedQueryChannelsResponse {
 
 impl GroupedQueryChannelsResponse {
     /// Creates a `GroupedQueryChannelsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         groups: std::collections::BTreeMap<String, GroupedChannelsBucket>,
         duration: impl Into<String>,
@@ -305,6 +307,7 @@ pub struct GetPinnedMessagesResponse {
 
 impl GetPinnedMessagesResponse {
     /// Creates a `GetPinnedMessagesResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(messages: Vec<MessageResponse>, duration: impl Into<String>) -> Self {
         Self {
             messages,
@@ -428,6 +431,8 @@ impl ChannelGetOrCreateRequest {
 }
 
 /// A channel with its messages, members, watchers, read state and threads.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelStateResponse {
     /// The channel.
@@ -466,37 +471,6 @@ pub struct ChannelStateResponse {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl ChannelStateResponse {
-    /// Creates a `ChannelStateResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        messages: Vec<MessageResponse>,
-        pinned_messages: Vec<MessageResponse>,
-        members: Vec<ChannelMemberResponse>,
-        threads: Vec<ThreadStateResponse>,
-        duration: impl Into<String>,
-    ) -> Self {
-        Self {
-            channel: None,
-            messages,
-            pinned_messages,
-            watcher_count: None,
-            watchers: None,
-            read: None,
-            members,
-            membership: None,
-            push_preferences: None,
-            threads,
-            hidden: None,
-            hide_messages_before: None,
-            pending_messages: None,
-            draft: None,
-            active_live_locations: None,
-            duration: duration.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// The changes to make to a channel and its members.
@@ -726,6 +700,7 @@ pub struct UpdateChannelResponse {
 
 impl UpdateChannelResponse {
     /// Creates a `UpdateChannelResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         members: Vec<ChannelMemberResponse>,
         duration: impl Into<String>,
@@ -774,6 +749,7 @@ pub struct UpdateChannelPartialResponse {
 
 impl UpdateChannelPartialResponse {
     /// Creates a `UpdateChannelPartialResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         members: Vec<ChannelMemberResponse>,
         duration: impl Into<String>,
@@ -802,6 +778,7 @@ pub struct DeleteChannelResponse {
 
 impl DeleteChannelResponse {
     /// Creates a `DeleteChannelResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -828,6 +805,7 @@ pub struct DeleteChannelsRequest {
 
 impl DeleteChannelsRequest {
     /// Creates a `DeleteChannelsRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(cids: Vec<String>) -> Self {
         Self {
             cids,
@@ -854,6 +832,7 @@ pub struct DeleteChannelsResponse {
 
 impl DeleteChannelsResponse {
     /// Creates a `DeleteChannelsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             result: None,
@@ -885,6 +864,7 @@ pub struct ChannelBatchUpdateRequest {
 
 impl ChannelBatchUpdateRequest {
     /// Creates a `ChannelBatchUpdateRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         operation: ChannelBatchUpdateRequestOperation,
         filter: crate::filter::Filter<ChannelBatchUpdateFilter>,
@@ -901,6 +881,7 @@ impl ChannelBatchUpdateRequest {
 
 /// What to do to each channel.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChannelBatchUpdateRequestOperation {
     /// `addMembers`
     AddMembers,
@@ -926,12 +907,14 @@ pub enum ChannelBatchUpdateRequestOperation {
     Unarchive,
     /// `updateData`
     UpdateData,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ChannelBatchUpdateRequestOperation {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AddMembers => "addMembers",
@@ -946,11 +929,12 @@ impl ChannelBatchUpdateRequestOperation {
             Self::Archive => "archive",
             Self::Unarchive => "unarchive",
             Self::UpdateData => "updateData",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "addMembers" => Some(Self::AddMembers),
@@ -971,19 +955,23 @@ impl ChannelBatchUpdateRequestOperation {
 }
 
 impl From<&str> for ChannelBatchUpdateRequestOperation {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ChannelBatchUpdateRequestOperation {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ChannelBatchUpdateRequestOperation {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1009,6 +997,7 @@ impl<'de> serde::Deserialize<'de> for ChannelBatchUpdateRequestOperation {
 }
 
 impl crate::request::QueryValue for ChannelBatchUpdateRequestOperation {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -1029,6 +1018,7 @@ pub struct ChannelBatchUpdateResponse {
 
 impl ChannelBatchUpdateResponse {
     /// Creates a `ChannelBatchUpdateResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             task_id: None,
@@ -1066,6 +1056,7 @@ pub struct HideChannelResponse {
 
 impl HideChannelResponse {
     /// Creates a `HideChannelResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -1100,6 +1091,7 @@ pub struct ShowChannelResponse {
 
 impl ShowChannelResponse {
     /// Creates a `ShowChannelResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -1159,6 +1151,7 @@ pub struct TruncateChannelResponse {
 
 impl TruncateChannelResponse {
     /// Creates a `TruncateChannelResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -1182,6 +1175,7 @@ pub struct SendEventRequest {
 
 impl SendEventRequest {
     /// Creates a `SendEventRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(event: EventRequest) -> Self {
         Self {
             event,
@@ -1205,6 +1199,7 @@ pub struct EventResponse {
 
 impl EventResponse {
     /// Creates a `EventResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(event: WsEvent, duration: impl Into<String>) -> Self {
         Self {
             event,
@@ -1246,6 +1241,7 @@ pub struct MarkReadResponse {
 
 impl MarkReadResponse {
     /// Creates a `MarkReadResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             event: None,
@@ -1313,6 +1309,7 @@ pub struct MarkDeliveredResponse {
 
 impl MarkDeliveredResponse {
     /// Creates a `MarkDeliveredResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -1322,6 +1319,8 @@ impl MarkDeliveredResponse {
 }
 
 /// A user's unread counts.
+///
+/// Build one with a struct literal that sets its 6 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WrappedUnreadCountsResponse {
     /// Number of unread messages in all channels.
@@ -1344,29 +1343,6 @@ pub struct WrappedUnreadCountsResponse {
     pub __wire: crate::WireState,
 }
 
-impl WrappedUnreadCountsResponse {
-    /// Creates a `WrappedUnreadCountsResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        total_unread_count: i32,
-        total_unread_threads_count: i32,
-        channels: Vec<UnreadCountsChannel>,
-        channel_type: Vec<UnreadCountsChannelType>,
-        threads: Vec<UnreadCountsThread>,
-        duration: impl Into<String>,
-    ) -> Self {
-        Self {
-            total_unread_count,
-            total_unread_threads_count,
-            total_unread_count_by_team: None,
-            channels,
-            channel_type,
-            threads,
-            duration: duration.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// The users to get unread counts of.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UnreadCountsBatchRequest {
@@ -1382,6 +1358,7 @@ pub struct UnreadCountsBatchRequest {
 
 impl UnreadCountsBatchRequest {
     /// Creates a `UnreadCountsBatchRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(user_ids: Vec<String>) -> Self {
         Self {
             user_ids,
@@ -1405,6 +1382,7 @@ pub struct UnreadCountsBatchResponse {
 
 impl UnreadCountsBatchResponse {
     /// Creates a `UnreadCountsBatchResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         counts_by_user: std::collections::BTreeMap<String, UnreadCountsResponse>,
         duration: impl Into<String>,
@@ -1434,6 +1412,7 @@ pub struct SyncRequest {
 
 impl SyncRequest {
     /// Creates a `SyncRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         channel_cids: Vec<String>,
         last_sync_at: chrono::DateTime<chrono::Utc>,
@@ -1463,6 +1442,7 @@ pub struct SyncResponse {
 
 impl SyncResponse {
     /// Creates a `SyncResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(events: Vec<WsEvent>, duration: impl Into<String>) -> Self {
         Self {
             events,
@@ -1474,6 +1454,8 @@ impl SyncResponse {
 }
 
 /// Describes a batch update of channels that finished.
+///
+/// Build one with a struct literal that sets its 8 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelBatchCompletedEvent {
     /// When the event happened.
@@ -1503,36 +1485,9 @@ pub struct ChannelBatchCompletedEvent {
     pub __wire: crate::WireState,
 }
 
-impl ChannelBatchCompletedEvent {
-    /// Creates a `ChannelBatchCompletedEvent` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        operation: impl Into<String>,
-        status: impl Into<String>,
-        task_id: impl Into<String>,
-        failed_channels: Vec<FailedChannelUpdates>,
-        success_channels_count: i32,
-        batch_created_at: chrono::DateTime<chrono::Utc>,
-        finished_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            created_at,
-            received_at: None,
-            operation: operation.into(),
-            status: status.into(),
-            task_id: task_id.into(),
-            failed_channels,
-            success_channels_count,
-            batch_created_at,
-            finished_at,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Describes a batch update of channels that started.
+///
+/// Build one with a struct literal that sets its 8 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelBatchStartedEvent {
     /// When the event happened.
@@ -1560,35 +1515,6 @@ pub struct ChannelBatchStartedEvent {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl ChannelBatchStartedEvent {
-    /// Creates a `ChannelBatchStartedEvent` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        operation: impl Into<String>,
-        status: impl Into<String>,
-        task_id: impl Into<String>,
-        failed_channels: Vec<FailedChannelUpdates>,
-        success_channels_count: i32,
-        batch_created_at: chrono::DateTime<chrono::Utc>,
-        finished_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            created_at,
-            received_at: None,
-            operation: operation.into(),
-            status: status.into(),
-            task_id: task_id.into(),
-            failed_channels,
-            success_channels_count,
-            batch_created_at,
-            finished_at,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// Sent when a channel is created.
@@ -1627,6 +1553,7 @@ pub struct ChannelCreatedEvent {
 
 impl ChannelCreatedEvent {
     /// Creates a `ChannelCreatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -1685,6 +1612,7 @@ pub struct ChannelDeletedEvent {
 
 impl ChannelDeletedEvent {
     /// Creates a `ChannelDeletedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -1731,6 +1659,7 @@ pub struct ChannelFrozenEvent {
 
 impl ChannelFrozenEvent {
     /// Creates a `ChannelFrozenEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -1782,6 +1711,7 @@ pub struct ChannelHiddenEvent {
 
 impl ChannelHiddenEvent {
     /// Creates a `ChannelHiddenEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -1838,6 +1768,7 @@ pub struct ChannelKickedEvent {
 
 impl ChannelKickedEvent {
     /// Creates a `ChannelKickedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -1879,6 +1810,7 @@ pub struct ChannelMutedEvent {
 
 impl ChannelMutedEvent {
     /// Creates a `ChannelMutedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -1932,6 +1864,7 @@ pub struct ChannelTruncatedEvent {
 
 impl ChannelTruncatedEvent {
     /// Creates a `ChannelTruncatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -1980,6 +1913,7 @@ pub struct ChannelUnFrozenEvent {
 
 impl ChannelUnFrozenEvent {
     /// Creates a `ChannelUnFrozenEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -2017,6 +1951,7 @@ pub struct ChannelUnmutedEvent {
 
 impl ChannelUnmutedEvent {
     /// Creates a `ChannelUnmutedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -2070,6 +2005,7 @@ pub struct ChannelUpdatedEvent {
 
 impl ChannelUpdatedEvent {
     /// Creates a `ChannelUpdatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -2130,6 +2066,7 @@ pub struct ChannelVisibleEvent {
 
 impl ChannelVisibleEvent {
     /// Creates a `ChannelVisibleEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -2170,6 +2107,7 @@ pub struct MaxStreakChangedEvent {
 
 impl MaxStreakChangedEvent {
     /// Creates a `MaxStreakChangedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -2218,6 +2156,7 @@ pub struct MemberAddedEvent {
 
 impl MemberAddedEvent {
     /// Creates a `MemberAddedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         member: ChannelMemberResponse,
         created_at: chrono::DateTime<chrono::Utc>,
@@ -2280,6 +2219,7 @@ pub struct MemberRemovedEvent {
 
 impl MemberRemovedEvent {
     /// Creates a `MemberRemovedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         member: ChannelMemberResponse,
         created_at: chrono::DateTime<chrono::Utc>,
@@ -2342,6 +2282,7 @@ pub struct MemberUpdatedEvent {
 
 impl MemberUpdatedEvent {
     /// Creates a `MemberUpdatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         member: ChannelMemberResponse,
         created_at: chrono::DateTime<chrono::Utc>,
@@ -2406,6 +2347,7 @@ pub struct MessageDeliveredEvent {
 
 impl MessageDeliveredEvent {
     /// Creates a `MessageDeliveredEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -2467,6 +2409,7 @@ pub struct MessageReadEvent {
 
 impl MessageReadEvent {
     /// Creates a `MessageReadEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -2524,6 +2467,7 @@ pub struct NotificationAddedToChannelEvent {
 
 impl NotificationAddedToChannelEvent {
     /// Creates a `NotificationAddedToChannelEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -2589,6 +2533,7 @@ pub struct NotificationChannelDeletedEvent {
 
 impl NotificationChannelDeletedEvent {
     /// Creates a `NotificationChannelDeletedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -2634,6 +2579,7 @@ pub struct NotificationChannelMutesUpdatedEvent {
 
 impl NotificationChannelMutesUpdatedEvent {
     /// Creates a `NotificationChannelMutesUpdatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>, me: OwnUserResponse) -> Self {
         Self {
             created_at,
@@ -2691,6 +2637,7 @@ pub struct NotificationChannelTruncatedEvent {
 
 impl NotificationChannelTruncatedEvent {
     /// Creates a `NotificationChannelTruncatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -2756,6 +2703,7 @@ pub struct NotificationInviteAcceptedEvent {
 
 impl NotificationInviteAcceptedEvent {
     /// Creates a `NotificationInviteAcceptedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -2818,6 +2766,7 @@ pub struct NotificationInviteRejectedEvent {
 
 impl NotificationInviteRejectedEvent {
     /// Creates a `NotificationInviteRejectedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -2880,6 +2829,7 @@ pub struct NotificationInvitedEvent {
 
 impl NotificationInvitedEvent {
     /// Creates a `NotificationInvitedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         member: ChannelMemberResponse,
         created_at: chrono::DateTime<chrono::Utc>,
@@ -2905,6 +2855,8 @@ impl NotificationInvitedEvent {
 }
 
 /// Tells a user's connections that the user read a channel or thread, with the new unread counts.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationMarkReadEvent {
     /// When the event happened.
@@ -2954,41 +2906,6 @@ pub struct NotificationMarkReadEvent {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl NotificationMarkReadEvent {
-    /// Creates a `NotificationMarkReadEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        unread_count: i32,
-        total_unread_count: i32,
-        unread_channels: i32,
-    ) -> Self {
-        Self {
-            created_at,
-            received_at: None,
-            cid: None,
-            team: None,
-            channel_member_count: None,
-            channel_message_count: None,
-            channel_custom: None,
-            channel_type: None,
-            channel_id: None,
-            channel: None,
-            thread_id: None,
-            thread: None,
-            user: None,
-            last_read_message_id: None,
-            unread_count,
-            total_unread_count,
-            unread_channels,
-            grouped_unread_channels: None,
-            unread_threads: None,
-            unread_thread_messages: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// Describes a channel or thread that a user marked as unread.
@@ -3049,6 +2966,7 @@ pub struct NotificationMarkUnreadEvent {
 
 impl NotificationMarkUnreadEvent {
     /// Creates a `NotificationMarkUnreadEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -3099,6 +3017,7 @@ pub struct NotificationMutesUpdatedEvent {
 
 impl NotificationMutesUpdatedEvent {
     /// Creates a `NotificationMutesUpdatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>, me: OwnUserResponse) -> Self {
         Self {
             created_at,
@@ -3111,6 +3030,8 @@ impl NotificationMutesUpdatedEvent {
 }
 
 /// Tells a member about a new message in a channel that this connection does not watch.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationNewMessageEvent {
     /// When the event happened.
@@ -3160,41 +3081,6 @@ pub struct NotificationNewMessageEvent {
     pub __wire: crate::WireState,
 }
 
-impl NotificationNewMessageEvent {
-    /// Creates a `NotificationNewMessageEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        channel: ChannelResponse,
-        message_id: impl Into<String>,
-        message: MessageResponse,
-        watcher_count: i32,
-    ) -> Self {
-        Self {
-            created_at,
-            received_at: None,
-            cid: None,
-            channel_member_count: None,
-            channel_message_count: None,
-            channel_custom: None,
-            channel_type: None,
-            channel_id: None,
-            channel,
-            message_id: message_id.into(),
-            message,
-            watcher_count,
-            thread_participants: None,
-            team: None,
-            parent_author: None,
-            unread_count: None,
-            total_unread_count: None,
-            unread_channels: None,
-            grouped_unread_channels: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Tells a user that they were removed from a channel.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationRemovedFromChannelEvent {
@@ -3233,6 +3119,7 @@ pub struct NotificationRemovedFromChannelEvent {
 
 impl NotificationRemovedFromChannelEvent {
     /// Creates a `NotificationRemovedFromChannelEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         channel: ChannelResponse,
@@ -3258,6 +3145,8 @@ impl NotificationRemovedFromChannelEvent {
 }
 
 /// A channel with its messages, members, read state and threads, as a channel query returns it.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelStateResponseFields {
     /// The channel.
@@ -3296,35 +3185,6 @@ pub struct ChannelStateResponseFields {
     pub __wire: crate::WireState,
 }
 
-impl ChannelStateResponseFields {
-    /// Creates a `ChannelStateResponseFields` from its required fields; the optional ones are `None`.
-    pub fn new(
-        messages: Vec<MessageResponse>,
-        pinned_messages: Vec<MessageResponse>,
-        members: Vec<ChannelMemberResponse>,
-        threads: Vec<ThreadStateResponse>,
-    ) -> Self {
-        Self {
-            channel: None,
-            messages,
-            pinned_messages,
-            watcher_count: None,
-            watchers: None,
-            read: None,
-            members,
-            membership: None,
-            push_preferences: None,
-            threads,
-            hidden: None,
-            hide_messages_before: None,
-            pending_messages: None,
-            draft: None,
-            active_live_locations: None,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A predefined filter with its placeholders filled in.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ParsedPredefinedFilterResponse {
@@ -3342,6 +3202,7 @@ pub struct ParsedPredefinedFilterResponse {
 
 impl ParsedPredefinedFilterResponse {
     /// Creates a `ParsedPredefinedFilterResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         filter: std::collections::BTreeMap<String, serde_json::Value>,
@@ -3391,6 +3252,7 @@ pub struct GroupedChannelsBucket {
 
 impl GroupedChannelsBucket {
     /// Creates a `GroupedChannelsBucket` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(channels: Vec<ChannelStateResponseFields>) -> Self {
         Self {
             channels,
@@ -3843,6 +3705,7 @@ pub struct DeleteChannelsResultResponse {
 
 impl DeleteChannelsResultResponse {
     /// Creates a `DeleteChannelsResultResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(status: impl Into<String>) -> Self {
         Self {
             status: status.into(),
@@ -3867,6 +3730,7 @@ pub struct ChannelBatchMemberRequest {
 
 impl ChannelBatchMemberRequest {
     /// Creates a `ChannelBatchMemberRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -3922,6 +3786,7 @@ pub struct EventRequest {
 
 impl EventRequest {
     /// Creates a `EventRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(type_: impl Into<String>) -> Self {
         Self {
             type_: type_.into(),
@@ -4000,6 +3865,7 @@ pub struct WsEvent {
 
 impl WsEvent {
     /// Creates a `WsEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         type_: impl Into<String>,
         created_at: chrono::DateTime<chrono::Utc>,
@@ -4038,6 +3904,8 @@ impl WsEvent {
 }
 
 /// The read event produced by marking a channel as read.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MarkReadResponseEvent {
     /// Event type.
@@ -4066,32 +3934,6 @@ pub struct MarkReadResponseEvent {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl MarkReadResponseEvent {
-    /// Creates a `MarkReadResponseEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        type_: impl Into<String>,
-        cid: impl Into<String>,
-        channel_id: impl Into<String>,
-        channel_type: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            type_: type_.into(),
-            cid: cid.into(),
-            channel_id: channel_id.into(),
-            channel_type: channel_type.into(),
-            channel_last_message_at: None,
-            team: None,
-            user: None,
-            thread: None,
-            created_at,
-            last_read_message_id: None,
-            channel: None,
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// The latest message delivered to the user in one channel.
@@ -4124,6 +3966,7 @@ pub struct UnreadCountsChannel {
 
 impl UnreadCountsChannel {
     /// Creates a `UnreadCountsChannel` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         channel_id: impl Into<String>,
         unread_count: i32,
@@ -4155,6 +3998,7 @@ pub struct UnreadCountsChannelType {
 
 impl UnreadCountsChannelType {
     /// Creates a `UnreadCountsChannelType` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         channel_type: impl Into<String>,
         channel_count: i32,
@@ -4170,6 +4014,8 @@ impl UnreadCountsChannelType {
 }
 
 /// Unread replies in one thread.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UnreadCountsThread {
     /// Number of unread replies.
@@ -4186,25 +4032,9 @@ pub struct UnreadCountsThread {
     pub __wire: crate::WireState,
 }
 
-impl UnreadCountsThread {
-    /// Creates a `UnreadCountsThread` from its required fields; the optional ones are `None`.
-    pub fn new(
-        unread_count: i32,
-        last_read: chrono::DateTime<chrono::Utc>,
-        last_read_message_id: impl Into<String>,
-        parent_message_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            unread_count,
-            last_read,
-            last_read_message_id: last_read_message_id.into(),
-            parent_message_id: parent_message_id.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// One user's unread counts.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UnreadCountsResponse {
     /// Number of unread messages in all channels.
@@ -4225,27 +4055,6 @@ pub struct UnreadCountsResponse {
     pub __wire: crate::WireState,
 }
 
-impl UnreadCountsResponse {
-    /// Creates a `UnreadCountsResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        total_unread_count: i32,
-        total_unread_threads_count: i32,
-        channels: Vec<UnreadCountsChannel>,
-        channel_type: Vec<UnreadCountsChannelType>,
-        threads: Vec<UnreadCountsThread>,
-    ) -> Self {
-        Self {
-            total_unread_count,
-            total_unread_threads_count,
-            total_unread_count_by_team: None,
-            channels,
-            channel_type,
-            threads,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Channels that a batch update could not change, for one reason.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FailedChannelUpdates {
@@ -4261,6 +4070,7 @@ pub struct FailedChannelUpdates {
 
 impl FailedChannelUpdates {
     /// Creates a `FailedChannelUpdates` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(reason: impl Into<String>, cids: Vec<String>) -> Self {
         Self {
             reason: reason.into(),
@@ -4437,26 +4247,30 @@ impl ChannelConfigOverrides {
 
 /// What happens to a message that matches the blocklist.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChannelConfigOverridesBlocklistBehavior {
     /// `flag`
     Flag,
     /// `block`
     Block,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ChannelConfigOverridesBlocklistBehavior {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Flag => "flag",
             Self::Block => "block",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "flag" => Some(Self::Flag),
@@ -4467,19 +4281,23 @@ impl ChannelConfigOverridesBlocklistBehavior {
 }
 
 impl From<&str> for ChannelConfigOverridesBlocklistBehavior {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ChannelConfigOverridesBlocklistBehavior {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ChannelConfigOverridesBlocklistBehavior {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4505,6 +4323,7 @@ impl<'de> serde::Deserialize<'de> for ChannelConfigOverridesBlocklistBehavior {
 }
 
 impl crate::request::QueryValue for ChannelConfigOverridesBlocklistBehavior {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -4677,26 +4496,30 @@ impl ConfigOverridesRequest {
 
 /// What happens to a message that matches the blocklist.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConfigOverridesRequestBlocklistBehavior {
     /// `flag`
     Flag,
     /// `block`
     Block,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ConfigOverridesRequestBlocklistBehavior {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Flag => "flag",
             Self::Block => "block",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "flag" => Some(Self::Flag),
@@ -4707,19 +4530,23 @@ impl ConfigOverridesRequestBlocklistBehavior {
 }
 
 impl From<&str> for ConfigOverridesRequestBlocklistBehavior {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ConfigOverridesRequestBlocklistBehavior {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ConfigOverridesRequestBlocklistBehavior {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4745,12 +4572,15 @@ impl<'de> serde::Deserialize<'de> for ConfigOverridesRequestBlocklistBehavior {
 }
 
 impl crate::request::QueryValue for ConfigOverridesRequestBlocklistBehavior {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
 }
 
 /// A user's membership of a channel.
+///
+/// Build one with a struct literal that sets its 6 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelMemberResponse {
     /// ID of the member.
@@ -4804,45 +4634,9 @@ pub struct ChannelMemberResponse {
     pub __wire: crate::WireState,
 }
 
-impl ChannelMemberResponse {
-    /// Creates a `ChannelMemberResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        banned: bool,
-        shadow_banned: bool,
-        channel_role: impl Into<String>,
-        notifications_muted: bool,
-    ) -> Self {
-        Self {
-            user_id: None,
-            user: None,
-            is_moderator: None,
-            invited: None,
-            invite_accepted_at: None,
-            invite_rejected_at: None,
-            status: None,
-            created_at,
-            updated_at,
-            deleted_at: None,
-            banned,
-            ban_expires: None,
-            shadow_banned,
-            pinned_at: None,
-            archived_at: None,
-            ban_from_future_channels: None,
-            future_channel_ban_expires: None,
-            role: None,
-            channel_role: channel_role.into(),
-            notifications_muted,
-            deleted_messages: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A channel with its configuration.
+///
+/// Build one with a struct literal that sets its 7 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelResponse {
     /// Channel ID.
@@ -4908,53 +4702,9 @@ pub struct ChannelResponse {
     pub __wire: crate::WireState,
 }
 
-impl ChannelResponse {
-    /// Creates a `ChannelResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        id: impl Into<String>,
-        type_: impl Into<String>,
-        cid: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        frozen: bool,
-        disabled: bool,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            type_: type_.into(),
-            cid: cid.into(),
-            last_message_at: None,
-            created_at,
-            updated_at,
-            deleted_at: None,
-            created_by: None,
-            frozen,
-            disabled,
-            members: None,
-            member_count: None,
-            config: None,
-            muted: None,
-            mute_expires_at: None,
-            team: None,
-            auto_translation_enabled: None,
-            auto_translation_language: None,
-            hide_messages_before: None,
-            cooldown: None,
-            own_capabilities: None,
-            hidden: None,
-            blocked: None,
-            truncated_at: None,
-            truncated_by: None,
-            message_count: None,
-            filter_tags: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// An action the current user may take in a channel.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChannelOwnCapability {
     /// `ban-channel-members`
     BanChannelMembers,
@@ -5040,12 +4790,14 @@ pub enum ChannelOwnCapability {
     UpdateThread,
     /// `upload-file`
     UploadFile,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ChannelOwnCapability {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BanChannelMembers => "ban-channel-members",
@@ -5090,11 +4842,12 @@ impl ChannelOwnCapability {
             Self::UpdateOwnMessage => "update-own-message",
             Self::UpdateThread => "update-thread",
             Self::UploadFile => "upload-file",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "ban-channel-members" => Some(Self::BanChannelMembers),
@@ -5147,19 +4900,23 @@ impl ChannelOwnCapability {
 }
 
 impl From<&str> for ChannelOwnCapability {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ChannelOwnCapability {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ChannelOwnCapability {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5185,6 +4942,7 @@ impl<'de> serde::Deserialize<'de> for ChannelOwnCapability {
 }
 
 impl crate::request::QueryValue for ChannelOwnCapability {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -5208,6 +4966,7 @@ pub struct ChannelMemberPartialResponse {
 
 impl ChannelMemberPartialResponse {
     /// Creates a `ChannelMemberPartialResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(channel_role: impl Into<String>, notifications_muted: bool) -> Self {
         Self {
             channel_role: channel_role.into(),
@@ -5238,6 +4997,7 @@ pub struct ChannelMemberRequest {
 
 impl ChannelMemberRequest {
     /// Creates a `ChannelMemberRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -5272,6 +5032,7 @@ pub struct ReadStateResponse {
 
 impl ReadStateResponse {
     /// Creates a `ReadStateResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         user: UserResponse,
         last_read: chrono::DateTime<chrono::Utc>,
@@ -5310,6 +5071,7 @@ pub struct ChannelMute {
 
 impl ChannelMute {
     /// Creates a `ChannelMute` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         updated_at: chrono::DateTime<chrono::Utc>,
@@ -5353,6 +5115,7 @@ pub struct UserWatchingStartEvent {
 
 impl UserWatchingStartEvent {
     /// Creates a `UserWatchingStartEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>, watcher_count: i32) -> Self {
         Self {
             created_at,
@@ -5396,6 +5159,7 @@ pub struct UserWatchingStopEvent {
 
 impl UserWatchingStopEvent {
     /// Creates a `UserWatchingStopEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>, watcher_count: i32) -> Self {
         Self {
             created_at,
@@ -5439,6 +5203,7 @@ pub struct TypingStartEvent {
 
 impl TypingStartEvent {
     /// Creates a `TypingStartEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -5482,6 +5247,7 @@ pub struct TypingStopEvent {
 
 impl TypingStopEvent {
     /// Creates a `TypingStopEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,

@@ -21,6 +21,7 @@ pub struct Response {
 
 impl Response {
     /// Creates a `Response` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -76,6 +77,7 @@ pub struct UserRequest {
 
 impl UserRequest {
     /// Creates a `UserRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -167,6 +169,8 @@ impl UserRequest {
 }
 
 /// A user with their full profile and settings.
+///
+/// Build one with a struct literal that sets its 11 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserResponse {
     /// User ID.
@@ -227,51 +231,6 @@ pub struct UserResponse {
 }
 
 impl UserResponse {
-    /// Creates a `UserResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        language: impl Into<String>,
-        role: impl Into<String>,
-        teams: Vec<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        banned: bool,
-        online: bool,
-        blocked_user_ids: Vec<String>,
-        shadow_banned: bool,
-        invisible: bool,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            name: None,
-            image: None,
-            language: language.into(),
-            role: role.into(),
-            teams,
-            teams_role: None,
-            created_at,
-            updated_at,
-            deleted_at: None,
-            banned,
-            online,
-            last_active: None,
-            revoke_tokens_issued_before: None,
-            deactivated_at: None,
-            blocked_user_ids,
-            avg_response_time: None,
-            shadow_banned,
-            bypass_moderation: None,
-            ban_expires: None,
-            push_notifications: None,
-            privacy_settings: None,
-            devices: None,
-            invisible,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-
     /// Sets `name` to `Some(name)`: Display name.
     #[must_use]
     pub fn name(mut self, name: impl Into<String>) -> Self {
@@ -391,6 +350,8 @@ impl UserResponse {
 }
 
 /// The user fields that events carry.
+///
+/// Build one with a struct literal that sets its 9 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserResponseCommonFields {
     /// User ID.
@@ -434,44 +395,6 @@ pub struct UserResponseCommonFields {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl UserResponseCommonFields {
-    /// Creates a `UserResponseCommonFields` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        language: impl Into<String>,
-        role: impl Into<String>,
-        teams: Vec<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        banned: bool,
-        online: bool,
-        blocked_user_ids: Vec<String>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            name: None,
-            image: None,
-            language: language.into(),
-            role: role.into(),
-            teams,
-            teams_role: None,
-            created_at,
-            updated_at,
-            deleted_at: None,
-            banned,
-            online,
-            last_active: None,
-            revoke_tokens_issued_before: None,
-            deactivated_at: None,
-            blocked_user_ids,
-            avg_response_time: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// Which presence signals a user shares with others.
@@ -523,6 +446,8 @@ pub struct TypingIndicatorsResponse {
 }
 
 /// A device registered for push notifications.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeviceResponse {
     /// Push provider, such as `firebase` or `apn`.
@@ -547,29 +472,6 @@ pub struct DeviceResponse {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl DeviceResponse {
-    /// Creates a `DeviceResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        push_provider: impl Into<String>,
-        id: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        user_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            push_provider: push_provider.into(),
-            push_provider_name: None,
-            id: id.into(),
-            created_at,
-            disabled: None,
-            disabled_reason: None,
-            voip: None,
-            hardware_id: None,
-            user_id: user_id.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// Whether a user gets push notifications at all.

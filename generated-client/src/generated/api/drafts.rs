@@ -25,6 +25,7 @@ pub struct GetDraftResponse {
 
 impl GetDraftResponse {
     /// Creates a `GetDraftResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(draft: DraftResponse, duration: impl Into<String>) -> Self {
         Self {
             draft,
@@ -47,6 +48,7 @@ pub struct CreateDraftRequest {
 
 impl CreateDraftRequest {
     /// Creates a `CreateDraftRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(message: MessageRequest) -> Self {
         Self {
             message,
@@ -70,6 +72,7 @@ pub struct CreateDraftResponse {
 
 impl CreateDraftResponse {
     /// Creates a `CreateDraftResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(draft: DraftResponse, duration: impl Into<String>) -> Self {
         Self {
             draft,
@@ -125,6 +128,7 @@ pub struct QueryDraftsResponse {
 
 impl QueryDraftsResponse {
     /// Creates a `QueryDraftsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(drafts: Vec<DraftResponse>, duration: impl Into<String>) -> Self {
         Self {
             drafts,
@@ -161,6 +165,7 @@ pub struct DraftResponse {
 
 impl DraftResponse {
     /// Creates a `DraftResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         message: DraftPayloadResponse,
         channel_cid: impl Into<String>,
@@ -217,6 +222,7 @@ pub struct DraftPayloadResponse {
 
 impl DraftPayloadResponse {
     /// Creates a `DraftPayloadResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -261,6 +267,7 @@ pub struct DraftDeletedEvent {
 
 impl DraftDeletedEvent {
     /// Creates a `DraftDeletedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -298,6 +305,7 @@ pub struct DraftUpdatedEvent {
 
 impl DraftUpdatedEvent {
     /// Creates a `DraftUpdatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,

@@ -24,6 +24,7 @@ pub struct MembersResponse {
 
 impl MembersResponse {
     /// Creates a `MembersResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         members: Vec<ChannelMemberResponse>,
         duration: impl Into<String>,
@@ -73,6 +74,7 @@ pub struct QueryMembersPayload {
 
 impl QueryMembersPayload {
     /// Creates a `QueryMembersPayload` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         type_: impl Into<String>,
         filter_conditions: crate::filter::Filter<QueryMembersFilter>,
@@ -120,6 +122,7 @@ pub struct UpdateMemberPartialResponse {
 
 impl UpdateMemberPartialResponse {
     /// Creates a `UpdateMemberPartialResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             channel_member: None,

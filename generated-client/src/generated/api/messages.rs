@@ -46,6 +46,7 @@ pub struct SendMessageRequest {
 
 impl SendMessageRequest {
     /// Creates a `SendMessageRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(message: MessageRequest) -> Self {
         Self {
             message,
@@ -142,6 +143,7 @@ pub struct SendMessageResponse {
 
 impl SendMessageResponse {
     /// Creates a `SendMessageResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(message: MessageResponse, duration: impl Into<String>) -> Self {
         Self {
             message,
@@ -171,6 +173,7 @@ pub struct GetMessageResponse {
 
 impl GetMessageResponse {
     /// Creates a `GetMessageResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         message: MessageWithChannelResponse,
         duration: impl Into<String>,
@@ -199,6 +202,7 @@ pub struct GetManyMessagesResponse {
 
 impl GetManyMessagesResponse {
     /// Creates a `GetManyMessagesResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(messages: Vec<MessageResponse>, duration: impl Into<String>) -> Self {
         Self {
             messages,
@@ -225,6 +229,7 @@ pub struct UpdateMessageRequest {
 
 impl UpdateMessageRequest {
     /// Creates a `UpdateMessageRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(message: MessageRequest) -> Self {
         Self {
             message,
@@ -252,6 +257,7 @@ pub struct UpdateMessageResponse {
 
 impl UpdateMessageResponse {
     /// Creates a `UpdateMessageResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(message: MessageResponse, duration: impl Into<String>) -> Self {
         Self {
             message,
@@ -300,6 +306,7 @@ pub struct UpdateMessagePartialResponse {
 
 impl UpdateMessagePartialResponse {
     /// Creates a `UpdateMessagePartialResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             message: None,
@@ -325,6 +332,7 @@ pub struct DeleteMessageResponse {
 
 impl DeleteMessageResponse {
     /// Creates a `DeleteMessageResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(message: MessageResponse, duration: impl Into<String>) -> Self {
         Self {
             message,
@@ -347,6 +355,7 @@ pub struct UndeleteMessageRequest {
 
 impl UndeleteMessageRequest {
     /// Creates a `UndeleteMessageRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(undeleted_by: impl Into<String>) -> Self {
         Self {
             undeleted_by: undeleted_by.into(),
@@ -370,6 +379,7 @@ pub struct UndeleteMessageResponse {
 
 impl UndeleteMessageResponse {
     /// Creates a `UndeleteMessageResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(message: MessageResponse, duration: impl Into<String>) -> Self {
         Self {
             message,
@@ -396,6 +406,7 @@ pub struct MessageActionRequest {
 
 impl MessageActionRequest {
     /// Creates a `MessageActionRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(form_data: std::collections::BTreeMap<String, String>) -> Self {
         Self {
             form_data,
@@ -421,6 +432,7 @@ pub struct MessageActionResponse {
 
 impl MessageActionResponse {
     /// Creates a `MessageActionResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             message: None,
@@ -443,6 +455,7 @@ pub struct TranslateMessageRequest {
 
 impl TranslateMessageRequest {
     /// Creates a `TranslateMessageRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(language: TranslateMessageRequestLanguage) -> Self {
         Self {
             language,
@@ -453,6 +466,7 @@ impl TranslateMessageRequest {
 
 /// Code of the target language.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TranslateMessageRequestLanguage {
     /// `af`
     Af,
@@ -568,12 +582,14 @@ pub enum TranslateMessageRequestLanguage {
     Lt,
     /// `ht`
     Ht,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl TranslateMessageRequestLanguage {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Af => "af",
@@ -633,11 +649,12 @@ impl TranslateMessageRequestLanguage {
             Self::Vi => "vi",
             Self::Lt => "lt",
             Self::Ht => "ht",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "af" => Some(Self::Af),
@@ -703,19 +720,23 @@ impl TranslateMessageRequestLanguage {
 }
 
 impl From<&str> for TranslateMessageRequestLanguage {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for TranslateMessageRequestLanguage {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for TranslateMessageRequestLanguage {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -741,6 +762,7 @@ impl<'de> serde::Deserialize<'de> for TranslateMessageRequestLanguage {
 }
 
 impl crate::request::QueryValue for TranslateMessageRequestLanguage {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -761,6 +783,7 @@ pub struct GetRepliesResponse {
 
 impl GetRepliesResponse {
     /// Creates a `GetRepliesResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(messages: Vec<MessageResponse>, duration: impl Into<String>) -> Self {
         Self {
             messages,
@@ -795,6 +818,7 @@ pub struct QueryMessageHistoryRequest {
 
 impl QueryMessageHistoryRequest {
     /// Creates a `QueryMessageHistoryRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(filter: crate::filter::Filter<QueryMessageHistoryFilter>) -> Self {
         Self {
             filter,
@@ -826,6 +850,7 @@ pub struct QueryMessageHistoryResponse {
 
 impl QueryMessageHistoryResponse {
     /// Creates a `QueryMessageHistoryResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         message_history: Vec<MessageHistoryEntryResponse>,
         duration: impl Into<String>,
@@ -861,6 +886,7 @@ pub struct SearchResponse {
 
 impl SearchResponse {
     /// Creates a `SearchResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(results: Vec<SearchResult>, duration: impl Into<String>) -> Self {
         Self {
             results,
@@ -904,6 +930,7 @@ pub struct SearchPayload {
 
 impl SearchPayload {
     /// Creates a `SearchPayload` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(filter_conditions: crate::filter::Filter<SearchFilter>) -> Self {
         Self {
             query: None,
@@ -988,6 +1015,8 @@ impl SearchPayload {
 }
 
 /// Describes a deleted message.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageDeletedEvent {
     /// When the event happened.
@@ -1027,36 +1056,9 @@ pub struct MessageDeletedEvent {
     pub __wire: crate::WireState,
 }
 
-impl MessageDeletedEvent {
-    /// Creates a `MessageDeletedEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        message_id: impl Into<String>,
-        message: MessageResponse,
-        hard_delete: bool,
-    ) -> Self {
-        Self {
-            created_at,
-            received_at: None,
-            cid: None,
-            team: None,
-            channel_member_count: None,
-            channel_message_count: None,
-            channel_custom: None,
-            channel_type: None,
-            channel_id: None,
-            message_id: message_id.into(),
-            message,
-            user: None,
-            hard_delete,
-            deleted_for_me: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Describes a new message in a channel.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageNewEvent {
     /// When the event happened.
@@ -1108,41 +1110,6 @@ pub struct MessageNewEvent {
     pub __wire: crate::WireState,
 }
 
-impl MessageNewEvent {
-    /// Creates a `MessageNewEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        message_id: impl Into<String>,
-        message: MessageResponse,
-        watcher_count: i32,
-    ) -> Self {
-        Self {
-            created_at,
-            received_at: None,
-            cid: None,
-            team: None,
-            channel_member_count: None,
-            channel_message_count: None,
-            channel_custom: None,
-            channel_type: None,
-            channel_id: None,
-            message_id: message_id.into(),
-            message,
-            user: None,
-            watcher_count,
-            thread_participants: None,
-            parent_author: None,
-            channel: None,
-            unread_count: None,
-            total_unread_count: None,
-            unread_channels: None,
-            grouped_unread_channels: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Describes a message that was restored.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageUndeletedEvent {
@@ -1179,6 +1146,7 @@ pub struct MessageUndeletedEvent {
 
 impl MessageUndeletedEvent {
     /// Creates a `MessageUndeletedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         message_id: impl Into<String>,
@@ -1242,6 +1210,7 @@ pub struct MessageUpdatedEvent {
 
 impl MessageUpdatedEvent {
     /// Creates a `MessageUpdatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         message_id: impl Into<String>,
@@ -1295,6 +1264,7 @@ pub struct PendingMessageEvent {
 
 impl PendingMessageEvent {
     /// Creates a `PendingMessageEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         method: impl Into<String>,
         created_at: chrono::DateTime<chrono::Utc>,
@@ -1332,6 +1302,7 @@ pub struct ChannelContextResponse {
 
 impl ChannelContextResponse {
     /// Creates a `ChannelContextResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         cid: impl Into<String>,
         type_: impl Into<String>,
@@ -1348,6 +1319,8 @@ impl ChannelContextResponse {
 }
 
 /// A message together with its channel.
+///
+/// Build one with a struct literal that sets its 23 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageWithChannelResponse {
     /// ID of the message.
@@ -1459,91 +1432,9 @@ pub struct MessageWithChannelResponse {
     pub __wire: crate::WireState,
 }
 
-impl MessageWithChannelResponse {
-    /// Creates a `MessageWithChannelResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        text: impl Into<String>,
-        html: impl Into<String>,
-        type_: impl Into<String>,
-        user: UserResponse,
-        attachments: Vec<Attachment>,
-        latest_reactions: Vec<ReactionResponse>,
-        own_reactions: Vec<ReactionResponse>,
-        reaction_counts: std::collections::BTreeMap<String, i32>,
-        reaction_scores: std::collections::BTreeMap<String, i32>,
-        reply_count: i32,
-        deleted_reply_count: i32,
-        cid: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        shadowed: bool,
-        mentioned_users: Vec<UserResponse>,
-        mentioned_channel: bool,
-        mentioned_here: bool,
-        silent: bool,
-        pinned: bool,
-        restricted_visibility: Vec<String>,
-        channel: ChannelResponse,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            text: text.into(),
-            mml: None,
-            command: None,
-            html: html.into(),
-            type_: type_.into(),
-            user,
-            member: None,
-            attachments,
-            latest_reactions,
-            own_reactions,
-            reaction_counts,
-            reaction_scores,
-            reaction_groups: None,
-            parent_id: None,
-            show_in_channel: None,
-            reply_count,
-            deleted_reply_count,
-            quoted_message_id: None,
-            quoted_message: None,
-            thread_participants: None,
-            cid: cid.into(),
-            created_at,
-            updated_at,
-            deleted_at: None,
-            shadowed,
-            image_labels: None,
-            mentioned_users,
-            mentioned_roles: None,
-            mentioned_group_ids: None,
-            mentioned_groups: None,
-            mentioned_channel,
-            mentioned_here,
-            i18n: None,
-            silent,
-            pinned,
-            pinned_at: None,
-            pinned_by: None,
-            pin_expires: None,
-            message_text_updated_at: None,
-            poll_id: None,
-            poll: None,
-            moderation: None,
-            restricted_visibility,
-            draft: None,
-            reminder: None,
-            shared_location: None,
-            deleted_for_me: None,
-            channel,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// An earlier version of an edited message.
+///
+/// Build one with a struct literal that sets its 6 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageHistoryEntryResponse {
     /// ID of the message.
@@ -1565,29 +1456,6 @@ pub struct MessageHistoryEntryResponse {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl MessageHistoryEntryResponse {
-    /// Creates a `MessageHistoryEntryResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        message_id: impl Into<String>,
-        message_updated_by_id: impl Into<String>,
-        message_updated_at: chrono::DateTime<chrono::Utc>,
-        is_deleted: bool,
-        text: impl Into<String>,
-        attachments: Vec<Attachment>,
-    ) -> Self {
-        Self {
-            message_id: message_id.into(),
-            message_updated_by_id: message_updated_by_id.into(),
-            message_updated_at,
-            is_deleted,
-            text: text.into(),
-            attachments,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// One message found by a search.
@@ -1620,6 +1488,7 @@ pub struct SearchWarning {
 
 impl SearchWarning {
     /// Creates a `SearchWarning` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(warning_description: impl Into<String>, warning_code: i32) -> Self {
         Self {
             warning_description: warning_description.into(),
@@ -1647,6 +1516,8 @@ pub struct MessageOptions {
 }
 
 /// A message found by a search, with its channel.
+///
+/// Build one with a struct literal that sets its 22 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchResultMessage {
     /// ID of the message.
@@ -1758,89 +1629,6 @@ pub struct SearchResultMessage {
     pub __wire: crate::WireState,
 }
 
-impl SearchResultMessage {
-    /// Creates a `SearchResultMessage` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        text: impl Into<String>,
-        html: impl Into<String>,
-        type_: impl Into<String>,
-        user: UserResponse,
-        attachments: Vec<Attachment>,
-        latest_reactions: Vec<ReactionResponse>,
-        own_reactions: Vec<ReactionResponse>,
-        reaction_counts: std::collections::BTreeMap<String, i32>,
-        reaction_scores: std::collections::BTreeMap<String, i32>,
-        reply_count: i32,
-        deleted_reply_count: i32,
-        cid: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        shadowed: bool,
-        mentioned_users: Vec<UserResponse>,
-        mentioned_channel: bool,
-        mentioned_here: bool,
-        silent: bool,
-        pinned: bool,
-        restricted_visibility: Vec<String>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            text: text.into(),
-            mml: None,
-            command: None,
-            html: html.into(),
-            type_: type_.into(),
-            user,
-            member: None,
-            attachments,
-            latest_reactions,
-            own_reactions,
-            reaction_counts,
-            reaction_scores,
-            reaction_groups: None,
-            parent_id: None,
-            show_in_channel: None,
-            reply_count,
-            deleted_reply_count,
-            quoted_message_id: None,
-            quoted_message: None,
-            thread_participants: None,
-            cid: cid.into(),
-            created_at,
-            updated_at,
-            deleted_at: None,
-            shadowed,
-            image_labels: None,
-            mentioned_users,
-            mentioned_roles: None,
-            mentioned_group_ids: None,
-            mentioned_groups: None,
-            mentioned_channel,
-            mentioned_here,
-            i18n: None,
-            silent,
-            pinned,
-            pinned_at: None,
-            pinned_by: None,
-            pin_expires: None,
-            message_text_updated_at: None,
-            poll_id: None,
-            poll: None,
-            moderation: None,
-            restricted_visibility,
-            draft: None,
-            reminder: None,
-            shared_location: None,
-            deleted_for_me: None,
-            channel: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A button or choice shown on an attachment.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Action {
@@ -1862,6 +1650,7 @@ pub struct Action {
 
 impl Action {
     /// Creates a `Action` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         text: impl Into<String>,
@@ -1895,6 +1684,7 @@ pub struct Field {
 
 impl Field {
     /// Creates a `Field` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(title: impl Into<String>, value: impl Into<String>, short: bool) -> Self {
         Self {
             title: title.into(),
@@ -1906,6 +1696,8 @@ impl Field {
 }
 
 /// The renditions of a Giphy image.
+///
+/// Build one with a struct literal that sets its 7 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Images {
     /// Original.
@@ -1928,31 +1720,9 @@ pub struct Images {
     pub __wire: crate::WireState,
 }
 
-impl Images {
-    /// Creates a `Images` from its required fields; the optional ones are `None`.
-    pub fn new(
-        original: ImageData,
-        fixed_height: ImageData,
-        fixed_height_still: ImageData,
-        fixed_height_downsampled: ImageData,
-        fixed_width: ImageData,
-        fixed_width_still: ImageData,
-        fixed_width_downsampled: ImageData,
-    ) -> Self {
-        Self {
-            original,
-            fixed_height,
-            fixed_height_still,
-            fixed_height_downsampled,
-            fixed_width,
-            fixed_width_still,
-            fixed_width_downsampled,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// One rendition of a Giphy image.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ImageData {
     /// URL of the rendition.
@@ -1969,26 +1739,6 @@ pub struct ImageData {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl ImageData {
-    /// Creates a `ImageData` from its required fields; the optional ones are `None`.
-    pub fn new(
-        url: impl Into<String>,
-        width: impl Into<String>,
-        height: impl Into<String>,
-        size: impl Into<String>,
-        frames: impl Into<String>,
-    ) -> Self {
-        Self {
-            url: url.into(),
-            width: width.into(),
-            height: height.into(),
-            size: size.into(),
-            frames: frames.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// A file, image, link preview or rich card attached to a message.
@@ -2206,6 +1956,8 @@ impl Attachment {
 }
 
 /// A message with its author, attachments, reactions and related data.
+///
+/// Build one with a struct literal that sets its 22 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageResponse {
     /// ID of the message.
@@ -2313,88 +2065,6 @@ pub struct MessageResponse {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl MessageResponse {
-    /// Creates a `MessageResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        text: impl Into<String>,
-        html: impl Into<String>,
-        type_: impl Into<String>,
-        user: UserResponse,
-        attachments: Vec<Attachment>,
-        latest_reactions: Vec<ReactionResponse>,
-        own_reactions: Vec<ReactionResponse>,
-        reaction_counts: std::collections::BTreeMap<String, i32>,
-        reaction_scores: std::collections::BTreeMap<String, i32>,
-        reply_count: i32,
-        deleted_reply_count: i32,
-        cid: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        shadowed: bool,
-        mentioned_users: Vec<UserResponse>,
-        mentioned_channel: bool,
-        mentioned_here: bool,
-        silent: bool,
-        pinned: bool,
-        restricted_visibility: Vec<String>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            text: text.into(),
-            mml: None,
-            command: None,
-            html: html.into(),
-            type_: type_.into(),
-            user,
-            member: None,
-            attachments,
-            latest_reactions,
-            own_reactions,
-            reaction_counts,
-            reaction_scores,
-            reaction_groups: None,
-            parent_id: None,
-            show_in_channel: None,
-            reply_count,
-            deleted_reply_count,
-            quoted_message_id: None,
-            quoted_message: None,
-            thread_participants: None,
-            cid: cid.into(),
-            created_at,
-            updated_at,
-            deleted_at: None,
-            shadowed,
-            image_labels: None,
-            mentioned_users,
-            mentioned_roles: None,
-            mentioned_group_ids: None,
-            mentioned_groups: None,
-            mentioned_channel,
-            mentioned_here,
-            i18n: None,
-            silent,
-            pinned,
-            pinned_at: None,
-            pinned_by: None,
-            pin_expires: None,
-            message_text_updated_at: None,
-            poll_id: None,
-            poll: None,
-            moderation: None,
-            restricted_visibility,
-            draft: None,
-            reminder: None,
-            shared_location: None,
-            deleted_for_me: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// A message to send, or the new content of a message.
@@ -2655,26 +2325,30 @@ impl MessageRequest {
 
 /// Message type; `regular` when left out.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MessageRequestType {
     /// `regular`
     Regular,
     /// `system`
     System,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl MessageRequestType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Regular => "regular",
             Self::System => "system",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "regular" => Some(Self::Regular),
@@ -2685,19 +2359,23 @@ impl MessageRequestType {
 }
 
 impl From<&str> for MessageRequestType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for MessageRequestType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for MessageRequestType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2723,6 +2401,7 @@ impl<'de> serde::Deserialize<'de> for MessageRequestType {
 }
 
 impl crate::request::QueryValue for MessageRequestType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2742,6 +2421,8 @@ pub struct MessageUpdate {
 }
 
 /// Which fields of a message an edit changed; each flag is true when that field changed.
+///
+/// Build one with a struct literal that sets its 9 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MessageChangeSet {
     /// Custom.
@@ -2766,35 +2447,6 @@ pub struct MessageChangeSet {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl MessageChangeSet {
-    /// Creates a `MessageChangeSet` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        custom: bool,
-        text: bool,
-        mml: bool,
-        html: bool,
-        attachments: bool,
-        mentioned_user_ids: bool,
-        quoted_message_id: bool,
-        silent: bool,
-        pin: bool,
-    ) -> Self {
-        Self {
-            custom,
-            text,
-            mml,
-            html,
-            attachments,
-            mentioned_user_ids,
-            quoted_message_id,
-            silent,
-            pin,
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// The verdict of moderation on a message.
@@ -2824,6 +2476,7 @@ pub struct ModerationV2Response {
 
 impl ModerationV2Response {
     /// Creates a `ModerationV2Response` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(action: impl Into<String>, original_text: impl Into<String>) -> Self {
         Self {
             action: action.into(),

@@ -51,6 +51,7 @@ pub struct BanRequest {
 
 impl BanRequest {
     /// Creates a `BanRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(target_user_id: impl Into<String>) -> Self {
         Self {
             target_user_id: target_user_id.into(),
@@ -157,6 +158,7 @@ impl BanRequest {
 
 /// How to delete the user's messages along with the ban; kept when left out.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BanRequestDeleteMessages {
     /// `soft`
     Soft,
@@ -164,22 +166,25 @@ pub enum BanRequestDeleteMessages {
     Pruning,
     /// `hard`
     Hard,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl BanRequestDeleteMessages {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Soft => "soft",
             Self::Pruning => "pruning",
             Self::Hard => "hard",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "soft" => Some(Self::Soft),
@@ -191,19 +196,23 @@ impl BanRequestDeleteMessages {
 }
 
 impl From<&str> for BanRequestDeleteMessages {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for BanRequestDeleteMessages {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for BanRequestDeleteMessages {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -229,6 +238,7 @@ impl<'de> serde::Deserialize<'de> for BanRequestDeleteMessages {
 }
 
 impl crate::request::QueryValue for BanRequestDeleteMessages {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -249,6 +259,7 @@ pub struct QueryBannedUsersResponse {
 
 impl QueryBannedUsersResponse {
     /// Creates a `QueryBannedUsersResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(bans: Vec<BanResponse>, duration: impl Into<String>) -> Self {
         Self {
             bans,
@@ -289,6 +300,7 @@ pub struct QueryBannedUsersPayload {
 
 impl QueryBannedUsersPayload {
     /// Creates a `QueryBannedUsersPayload` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         filter_conditions: crate::filter::Filter<QueryBannedUsersFilter>,
     ) -> Self {
@@ -322,6 +334,7 @@ pub struct QueryFutureChannelBansResponse {
 
 impl QueryFutureChannelBansResponse {
     /// Creates a `QueryFutureChannelBansResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         bans: Vec<FutureChannelBanResponse>,
         duration: impl Into<String>,
@@ -403,6 +416,7 @@ pub struct FlagMessageResponse {
 
 impl FlagMessageResponse {
     /// Creates a `FlagMessageResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         review_queue_item_id: impl Into<String>,
         duration: impl Into<String>,
@@ -431,6 +445,7 @@ pub struct QueryMessageFlagsResponse {
 
 impl QueryMessageFlagsResponse {
     /// Creates a `QueryMessageFlagsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(flags: Vec<MessageFlagResponse>, duration: impl Into<String>) -> Self {
         Self {
             flags,
@@ -511,6 +526,7 @@ pub struct MuteUserResponse {
 
 impl MuteUserResponse {
     /// Creates a `MuteUserResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             mute: None,
@@ -555,6 +571,7 @@ pub struct UnmuteUserResponse {
 
 impl UnmuteUserResponse {
     /// Creates a `UnmuteUserResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             non_existing_users: None,
@@ -602,6 +619,7 @@ pub struct MuteChannelResponse {
 
 impl MuteChannelResponse {
     /// Creates a `MuteChannelResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             channel_mute: None,
@@ -647,6 +665,7 @@ pub struct UnmuteResponse {
 
 impl UnmuteResponse {
     /// Creates a `UnmuteResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             non_existing_users: None,
@@ -680,6 +699,7 @@ pub struct FlagUpdatedEvent {
 
 impl FlagUpdatedEvent {
     /// Creates a `FlagUpdatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -739,6 +759,7 @@ pub struct MessageFlaggedEvent {
 
 impl MessageFlaggedEvent {
     /// Creates a `MessageFlaggedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         message_id: impl Into<String>,
@@ -793,6 +814,7 @@ pub struct MessageUnblockedEvent {
 
 impl MessageUnblockedEvent {
     /// Creates a `MessageUnblockedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         message_id: impl Into<String>,
@@ -857,6 +879,7 @@ pub struct UserBannedEvent {
 
 impl UserBannedEvent {
     /// Creates a `UserBannedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -907,6 +930,7 @@ pub struct UserFlaggedEvent {
 
 impl UserFlaggedEvent {
     /// Creates a `UserFlaggedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         reason: impl Into<String>,
@@ -961,6 +985,7 @@ pub struct UserMessagesDeletedEvent {
 
 impl UserMessagesDeletedEvent {
     /// Creates a `UserMessagesDeletedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -1004,6 +1029,7 @@ pub struct UserMutedEvent {
 
 impl UserMutedEvent {
     /// Creates a `UserMutedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -1055,6 +1081,7 @@ pub struct UserUnbannedEvent {
 
 impl UserUnbannedEvent {
     /// Creates a `UserUnbannedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -1099,6 +1126,7 @@ pub struct UserUnmutedEvent {
 
 impl UserUnmutedEvent {
     /// Creates a `UserUnmutedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -1137,6 +1165,7 @@ pub struct BanResponse {
 
 impl BanResponse {
     /// Creates a `BanResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             channel: None,
@@ -1174,6 +1203,7 @@ pub struct FutureChannelBanResponse {
 
 impl FutureChannelBanResponse {
     /// Creates a `FutureChannelBanResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             user: None,
@@ -1227,6 +1257,7 @@ pub struct FlagResponse {
 
 impl FlagResponse {
     /// Creates a `FlagResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_by_automod: bool,
         created_at: chrono::DateTime<chrono::Utc>,
@@ -1292,6 +1323,7 @@ pub struct MessageFlagResponse {
 
 impl MessageFlagResponse {
     /// Creates a `MessageFlagResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_by_automod: bool,
         created_at: chrono::DateTime<chrono::Utc>,
@@ -1318,6 +1350,8 @@ impl MessageFlagResponse {
 }
 
 /// What automatic moderation decided about a message.
+///
+/// Build one with a struct literal that sets its 6 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageModerationResult {
     /// ID of the moderated message.
@@ -1348,33 +1382,6 @@ pub struct MessageModerationResult {
     pub __wire: crate::WireState,
 }
 
-impl MessageModerationResult {
-    /// Creates a `MessageModerationResult` from its required fields; the optional ones are `None`.
-    pub fn new(
-        message_id: impl Into<String>,
-        action: impl Into<String>,
-        user_karma: f64,
-        user_bad_karma: bool,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            message_id: message_id.into(),
-            action: action.into(),
-            moderated_by: None,
-            blocked_word: None,
-            blocklist_name: None,
-            moderation_thresholds: None,
-            ai_moderation_response: None,
-            user_karma,
-            user_bad_karma,
-            created_at,
-            updated_at,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// How a flag came about.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlagDetails {
@@ -1390,6 +1397,7 @@ pub struct FlagDetails {
 
 impl FlagDetails {
     /// Creates a `FlagDetails` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(original_text: impl Into<String>) -> Self {
         Self {
             automod: None,
@@ -1416,6 +1424,7 @@ pub struct FlagFeedbackResponse {
 
 impl FlagFeedbackResponse {
     /// Creates a `FlagFeedbackResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         message_id: impl Into<String>,
         created_at: chrono::DateTime<chrono::Utc>,
@@ -1447,6 +1456,7 @@ pub struct FlagDetailsResponse {
 
 impl FlagDetailsResponse {
     /// Creates a `FlagDetailsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(original_text: impl Into<String>) -> Self {
         Self {
             automod: None,
@@ -1493,6 +1503,7 @@ pub struct LabelResponse {
 
 impl LabelResponse {
     /// Creates a `LabelResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -1521,6 +1532,8 @@ pub struct FlagMessageDetailsResponse {
 }
 
 /// AI moderation scores of a message.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModerationResponse {
     /// Toxicity score.
@@ -1535,19 +1548,6 @@ pub struct ModerationResponse {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl ModerationResponse {
-    /// Creates a `ModerationResponse` from its required fields; the optional ones are `None`.
-    pub fn new(toxic: f32, explicit: f32, spam: f32, action: impl Into<String>) -> Self {
-        Self {
-            toxic,
-            explicit,
-            spam,
-            action: action.into(),
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// The typed filter of [`QueryBannedUsersPayload::filter_conditions`]: one function per field the API filters on, each with the operators the API accepts there.

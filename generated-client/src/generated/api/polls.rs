@@ -52,6 +52,7 @@ pub struct CreatePollRequest {
 
 impl CreatePollRequest {
     /// Creates a `CreatePollRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             id: None,
@@ -174,26 +175,30 @@ impl CreatePollRequest {
 
 /// `public` shows who voted for what; `anonymous` hides the voters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreatePollRequestVotingVisibility {
     /// `anonymous`
     Anonymous,
     /// `public`
     Public,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl CreatePollRequestVotingVisibility {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Anonymous => "anonymous",
             Self::Public => "public",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "anonymous" => Some(Self::Anonymous),
@@ -204,19 +209,23 @@ impl CreatePollRequestVotingVisibility {
 }
 
 impl From<&str> for CreatePollRequestVotingVisibility {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for CreatePollRequestVotingVisibility {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for CreatePollRequestVotingVisibility {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -242,6 +251,7 @@ impl<'de> serde::Deserialize<'de> for CreatePollRequestVotingVisibility {
 }
 
 impl crate::request::QueryValue for CreatePollRequestVotingVisibility {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -262,6 +272,7 @@ pub struct PollResponse {
 
 impl PollResponse {
     /// Creates a `PollResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(poll: PollResponseData, duration: impl Into<String>) -> Self {
         Self {
             poll,
@@ -315,6 +326,7 @@ pub struct UpdatePollRequest {
 
 impl UpdatePollRequest {
     /// Creates a `UpdatePollRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -428,26 +440,30 @@ impl UpdatePollRequest {
 
 /// `public` shows who voted for what; `anonymous` hides the voters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdatePollRequestVotingVisibility {
     /// `anonymous`
     Anonymous,
     /// `public`
     Public,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl UpdatePollRequestVotingVisibility {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Anonymous => "anonymous",
             Self::Public => "public",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "anonymous" => Some(Self::Anonymous),
@@ -458,19 +474,23 @@ impl UpdatePollRequestVotingVisibility {
 }
 
 impl From<&str> for UpdatePollRequestVotingVisibility {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for UpdatePollRequestVotingVisibility {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for UpdatePollRequestVotingVisibility {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -496,6 +516,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePollRequestVotingVisibility {
 }
 
 impl crate::request::QueryValue for UpdatePollRequestVotingVisibility {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -560,6 +581,7 @@ pub struct QueryPollsResponse {
 
 impl QueryPollsResponse {
     /// Creates a `QueryPollsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(polls: Vec<PollResponseData>, duration: impl Into<String>) -> Self {
         Self {
             polls,
@@ -591,6 +613,7 @@ pub struct CreatePollOptionRequest {
 
 impl CreatePollOptionRequest {
     /// Creates a `CreatePollOptionRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(text: impl Into<String>) -> Self {
         Self {
             text: text.into(),
@@ -617,6 +640,7 @@ pub struct PollOptionResponse {
 
 impl PollOptionResponse {
     /// Creates a `PollOptionResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         poll_option: PollOptionResponseData,
         duration: impl Into<String>,
@@ -653,6 +677,7 @@ pub struct UpdatePollOptionRequest {
 
 impl UpdatePollOptionRequest {
     /// Creates a `UpdatePollOptionRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -697,6 +722,7 @@ pub struct PollVoteResponse {
 
 impl PollVoteResponse {
     /// Creates a `PollVoteResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             vote: None,
@@ -749,6 +775,7 @@ pub struct PollVotesResponse {
 
 impl PollVotesResponse {
     /// Creates a `PollVotesResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(votes: Vec<PollVoteResponseData>, duration: impl Into<String>) -> Self {
         Self {
             votes,
@@ -794,6 +821,7 @@ pub struct PollOptionRequest {
 
 impl PollOptionRequest {
     /// Creates a `PollOptionRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -820,6 +848,8 @@ pub struct VoteData {
 }
 
 /// A poll with its options, votes and answers.
+///
+/// Build one with a struct literal that sets its 17 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PollResponseData {
     /// ID of the poll.
@@ -874,59 +904,9 @@ pub struct PollResponseData {
     pub __wire: crate::WireState,
 }
 
-impl PollResponseData {
-    /// Creates a `PollResponseData` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        name: impl Into<String>,
-        description: impl Into<String>,
-        voting_visibility: impl Into<String>,
-        enforce_unique_vote: bool,
-        allow_user_suggested_options: bool,
-        allow_answers: bool,
-        vote_count: i32,
-        options: Vec<PollOptionResponseData>,
-        answers_count: i32,
-        vote_counts_by_option: std::collections::BTreeMap<String, i32>,
-        latest_votes_by_option: std::collections::BTreeMap<
-            String,
-            Vec<PollVoteResponseData>,
-        >,
-        latest_answers: Vec<PollVoteResponseData>,
-        own_votes: Vec<PollVoteResponseData>,
-        created_by_id: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            name: name.into(),
-            description: description.into(),
-            voting_visibility: voting_visibility.into(),
-            enforce_unique_vote,
-            max_votes_allowed: None,
-            allow_user_suggested_options,
-            allow_answers,
-            is_closed: None,
-            vote_count,
-            options,
-            answers_count,
-            vote_counts_by_option,
-            latest_votes_by_option,
-            latest_answers,
-            own_votes,
-            created_by_id: created_by_id.into(),
-            created_by: None,
-            created_at,
-            updated_at,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A vote for a poll option, or a free-text answer.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PollVoteResponseData {
     /// ID of the poll.
@@ -953,30 +933,6 @@ pub struct PollVoteResponseData {
     pub __wire: crate::WireState,
 }
 
-impl PollVoteResponseData {
-    /// Creates a `PollVoteResponseData` from its required fields; the optional ones are `None`.
-    pub fn new(
-        poll_id: impl Into<String>,
-        id: impl Into<String>,
-        option_id: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            poll_id: poll_id.into(),
-            id: id.into(),
-            option_id: option_id.into(),
-            is_answer: None,
-            answer_text: None,
-            user_id: None,
-            user: None,
-            created_at,
-            updated_at,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// An option that poll voters can pick.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PollOptionResponseData {
@@ -995,6 +951,7 @@ pub struct PollOptionResponseData {
 
 impl PollOptionResponseData {
     /// Creates a `PollOptionResponseData` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -1031,6 +988,7 @@ pub struct PollClosedEvent {
 
 impl PollClosedEvent {
     /// Creates a `PollClosedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         poll: PollResponseData,
@@ -1074,6 +1032,7 @@ pub struct PollDeletedEvent {
 
 impl PollDeletedEvent {
     /// Creates a `PollDeletedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         poll: PollResponseData,
@@ -1117,6 +1076,7 @@ pub struct PollUpdatedEvent {
 
 impl PollUpdatedEvent {
     /// Creates a `PollUpdatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         poll: PollResponseData,
@@ -1162,6 +1122,7 @@ pub struct PollVoteCastedEvent {
 
 impl PollVoteCastedEvent {
     /// Creates a `PollVoteCastedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         poll: PollResponseData,
@@ -1209,6 +1170,7 @@ pub struct PollVoteChangedEvent {
 
 impl PollVoteChangedEvent {
     /// Creates a `PollVoteChangedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         poll: PollResponseData,
@@ -1256,6 +1218,7 @@ pub struct PollVoteRemovedEvent {
 
 impl PollVoteRemovedEvent {
     /// Creates a `PollVoteRemovedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
         poll: PollResponseData,

@@ -23,6 +23,7 @@ pub struct ListDevicesResponse {
 
 impl ListDevicesResponse {
     /// Creates a `ListDevicesResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(devices: Vec<DeviceResponse>, duration: impl Into<String>) -> Self {
         Self {
             devices,
@@ -61,6 +62,7 @@ pub struct CreateDeviceRequest {
 
 impl CreateDeviceRequest {
     /// Creates a `CreateDeviceRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         push_provider: CreateDeviceRequestPushProvider,
@@ -80,6 +82,7 @@ impl CreateDeviceRequest {
 
 /// Kind of push provider the token belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateDeviceRequestPushProvider {
     /// `firebase`
     Firebase,
@@ -89,23 +92,26 @@ pub enum CreateDeviceRequestPushProvider {
     Huawei,
     /// `xiaomi`
     Xiaomi,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl CreateDeviceRequestPushProvider {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Firebase => "firebase",
             Self::Apn => "apn",
             Self::Huawei => "huawei",
             Self::Xiaomi => "xiaomi",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "firebase" => Some(Self::Firebase),
@@ -118,19 +124,23 @@ impl CreateDeviceRequestPushProvider {
 }
 
 impl From<&str> for CreateDeviceRequestPushProvider {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for CreateDeviceRequestPushProvider {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for CreateDeviceRequestPushProvider {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -156,6 +166,7 @@ impl<'de> serde::Deserialize<'de> for CreateDeviceRequestPushProvider {
 }
 
 impl crate::request::QueryValue for CreateDeviceRequestPushProvider {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -174,6 +185,7 @@ pub struct UpsertPushPreferencesRequest {
 
 impl UpsertPushPreferencesRequest {
     /// Creates a `UpsertPushPreferencesRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(preferences: Vec<PushPreferenceInput>) -> Self {
         Self {
             preferences,
@@ -202,6 +214,7 @@ pub struct UpsertPushPreferencesResponse {
 
 impl UpsertPushPreferencesResponse {
     /// Creates a `UpsertPushPreferencesResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         user_preferences: std::collections::BTreeMap<String, PushPreferencesResponse>,
         user_channel_preferences: std::collections::BTreeMap<
@@ -234,6 +247,7 @@ pub struct ListPushProvidersResponse {
 
 impl ListPushProvidersResponse {
     /// Creates a `ListPushProvidersResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         push_providers: Vec<PushProviderResponse>,
         duration: impl Into<String>,
@@ -272,6 +286,7 @@ pub struct UpsertPushProviderResponse {
 
 impl UpsertPushProviderResponse {
     /// Creates a `UpsertPushProviderResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         push_provider: PushProviderResponse,
         duration: impl Into<String>,
@@ -299,6 +314,7 @@ pub struct GetPushTemplatesResponse {
 
 impl GetPushTemplatesResponse {
     /// Creates a `GetPushTemplatesResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         duration: impl Into<String>,
         templates: Vec<PushTemplateResponse>,
@@ -332,6 +348,7 @@ pub struct UpsertPushTemplateRequest {
 
 impl UpsertPushTemplateRequest {
     /// Creates a `UpsertPushTemplateRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         event_type: UpsertPushTemplateRequestEventType,
         push_provider_type: UpsertPushTemplateRequestPushProviderType,
@@ -349,6 +366,7 @@ impl UpsertPushTemplateRequest {
 
 /// Event type the template is for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpsertPushTemplateRequestEventType {
     /// `message.new`
     MessageNew,
@@ -370,12 +388,14 @@ pub enum UpsertPushTemplateRequestEventType {
     FeedsFollowCreated,
     /// `feeds.notification_feed.updated`
     FeedsNotificationFeedUpdated,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl UpsertPushTemplateRequestEventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MessageNew => "message.new",
@@ -388,11 +408,12 @@ impl UpsertPushTemplateRequestEventType {
             Self::FeedsCommentReactionAdded => "feeds.comment.reaction.added",
             Self::FeedsFollowCreated => "feeds.follow.created",
             Self::FeedsNotificationFeedUpdated => "feeds.notification_feed.updated",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "message.new" => Some(Self::MessageNew),
@@ -411,19 +432,23 @@ impl UpsertPushTemplateRequestEventType {
 }
 
 impl From<&str> for UpsertPushTemplateRequestEventType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for UpsertPushTemplateRequestEventType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for UpsertPushTemplateRequestEventType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -449,6 +474,7 @@ impl<'de> serde::Deserialize<'de> for UpsertPushTemplateRequestEventType {
 }
 
 impl crate::request::QueryValue for UpsertPushTemplateRequestEventType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -456,6 +482,7 @@ impl crate::request::QueryValue for UpsertPushTemplateRequestEventType {
 
 /// Kind of push provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpsertPushTemplateRequestPushProviderType {
     /// `firebase`
     Firebase,
@@ -465,23 +492,26 @@ pub enum UpsertPushTemplateRequestPushProviderType {
     Huawei,
     /// `xiaomi`
     Xiaomi,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl UpsertPushTemplateRequestPushProviderType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Firebase => "firebase",
             Self::Apn => "apn",
             Self::Huawei => "huawei",
             Self::Xiaomi => "xiaomi",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "firebase" => Some(Self::Firebase),
@@ -494,19 +524,23 @@ impl UpsertPushTemplateRequestPushProviderType {
 }
 
 impl From<&str> for UpsertPushTemplateRequestPushProviderType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for UpsertPushTemplateRequestPushProviderType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for UpsertPushTemplateRequestPushProviderType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -532,6 +566,7 @@ impl<'de> serde::Deserialize<'de> for UpsertPushTemplateRequestPushProviderType 
 }
 
 impl crate::request::QueryValue for UpsertPushTemplateRequestPushProviderType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -552,6 +587,7 @@ pub struct UpsertPushTemplateResponse {
 
 impl UpsertPushTemplateResponse {
     /// Creates a `UpsertPushTemplateResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             duration: duration.into(),
@@ -667,6 +703,7 @@ impl CheckPushRequest {
 
 /// Event type to render the push for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CheckPushRequestEventType {
     /// `message.new`
     MessageNew,
@@ -678,12 +715,14 @@ pub enum CheckPushRequestEventType {
     ReactionUpdated,
     /// `notification.reminder_due`
     NotificationReminderDue,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl CheckPushRequestEventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MessageNew => "message.new",
@@ -691,11 +730,12 @@ impl CheckPushRequestEventType {
             Self::ReactionNew => "reaction.new",
             Self::ReactionUpdated => "reaction.updated",
             Self::NotificationReminderDue => "notification.reminder_due",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "message.new" => Some(Self::MessageNew),
@@ -709,19 +749,23 @@ impl CheckPushRequestEventType {
 }
 
 impl From<&str> for CheckPushRequestEventType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for CheckPushRequestEventType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for CheckPushRequestEventType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -747,6 +791,7 @@ impl<'de> serde::Deserialize<'de> for CheckPushRequestEventType {
 }
 
 impl crate::request::QueryValue for CheckPushRequestEventType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -779,6 +824,7 @@ pub struct CheckPushResponse {
 
 impl CheckPushResponse {
     /// Creates a `CheckPushResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             device_errors: None,
@@ -828,6 +874,7 @@ pub struct CheckSnsResponse {
 
 impl CheckSnsResponse {
     /// Creates a `CheckSnsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(status: impl Into<String>, duration: impl Into<String>) -> Self {
         Self {
             status: status.into(),
@@ -873,6 +920,7 @@ pub struct CheckSqsResponse {
 
 impl CheckSqsResponse {
     /// Creates a `CheckSqsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(status: impl Into<String>, duration: impl Into<String>) -> Self {
         Self {
             status: status.into(),
@@ -981,6 +1029,7 @@ impl PushPreferenceInput {
 
 /// Which chat messages trigger a push; `default` falls back to the app or channel type setting.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PushPreferenceInputChatLevel {
     /// `all`
     All,
@@ -994,12 +1043,14 @@ pub enum PushPreferenceInputChatLevel {
     None,
     /// `default`
     Default,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl PushPreferenceInputChatLevel {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
@@ -1008,11 +1059,12 @@ impl PushPreferenceInputChatLevel {
             Self::AllMentions => "all_mentions",
             Self::None => "none",
             Self::Default => "default",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -1027,19 +1079,23 @@ impl PushPreferenceInputChatLevel {
 }
 
 impl From<&str> for PushPreferenceInputChatLevel {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for PushPreferenceInputChatLevel {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for PushPreferenceInputChatLevel {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1065,6 +1121,7 @@ impl<'de> serde::Deserialize<'de> for PushPreferenceInputChatLevel {
 }
 
 impl crate::request::QueryValue for PushPreferenceInputChatLevel {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -1072,6 +1129,7 @@ impl crate::request::QueryValue for PushPreferenceInputChatLevel {
 
 /// Whether calls trigger a push.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PushPreferenceInputCallLevel {
     /// `all`
     All,
@@ -1079,22 +1137,25 @@ pub enum PushPreferenceInputCallLevel {
     None,
     /// `default`
     Default,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl PushPreferenceInputCallLevel {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
             Self::Default => "default",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -1106,19 +1167,23 @@ impl PushPreferenceInputCallLevel {
 }
 
 impl From<&str> for PushPreferenceInputCallLevel {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for PushPreferenceInputCallLevel {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for PushPreferenceInputCallLevel {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1144,6 +1209,7 @@ impl<'de> serde::Deserialize<'de> for PushPreferenceInputCallLevel {
 }
 
 impl crate::request::QueryValue for PushPreferenceInputCallLevel {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -1151,6 +1217,7 @@ impl crate::request::QueryValue for PushPreferenceInputCallLevel {
 
 /// Whether activity feed events trigger a push.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PushPreferenceInputFeedsLevel {
     /// `all`
     All,
@@ -1158,22 +1225,25 @@ pub enum PushPreferenceInputFeedsLevel {
     None,
     /// `default`
     Default,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl PushPreferenceInputFeedsLevel {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
             Self::Default => "default",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -1185,19 +1255,23 @@ impl PushPreferenceInputFeedsLevel {
 }
 
 impl From<&str> for PushPreferenceInputFeedsLevel {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for PushPreferenceInputFeedsLevel {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for PushPreferenceInputFeedsLevel {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1223,12 +1297,15 @@ impl<'de> serde::Deserialize<'de> for PushPreferenceInputFeedsLevel {
 }
 
 impl crate::request::QueryValue for PushPreferenceInputFeedsLevel {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
 }
 
 /// A push provider configuration of the app.
+///
+/// Build one with a struct literal that sets its 4 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PushProviderResponse {
     /// Name of the configuration.
@@ -1291,48 +1368,6 @@ pub struct PushProviderResponse {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl PushProviderResponse {
-    /// Creates a `PushProviderResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        name: impl Into<String>,
-        type_: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            type_: type_.into(),
-            description: None,
-            created_at,
-            updated_at,
-            disabled_at: None,
-            disabled_reason: None,
-            apn_auth_key: None,
-            apn_key_id: None,
-            apn_p12_cert: None,
-            apn_team_id: None,
-            apn_topic: None,
-            apn_auth_type: None,
-            apn_development: None,
-            apn_host: None,
-            apn_sandbox_certificate: None,
-            apn_supports_voip_notifications: None,
-            apn_supports_remote_notifications: None,
-            firebase_server_key: None,
-            firebase_credentials: None,
-            firebase_data_template: None,
-            firebase_notification_template: None,
-            firebase_apn_template: None,
-            firebase_host: None,
-            huawei_app_id: None,
-            huawei_app_secret: None,
-            xiaomi_package_name: None,
-            xiaomi_app_secret: None,
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// A push provider configuration to store.
@@ -1400,6 +1435,7 @@ pub struct PushProviderRequest {
 
 impl PushProviderRequest {
     /// Creates a `PushProviderRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -1620,6 +1656,8 @@ impl PushProviderRequest {
 }
 
 /// The push template of one event type for one push provider.
+///
+/// Build one with a struct literal that sets its 5 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PushTemplateResponse {
     /// Internal ID of the push provider configuration.
@@ -1640,27 +1678,6 @@ pub struct PushTemplateResponse {
     pub __wire: crate::WireState,
 }
 
-impl PushTemplateResponse {
-    /// Creates a `PushTemplateResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        push_provider_internal_id: impl Into<String>,
-        enable_push: bool,
-        event_type: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            push_provider_internal_id: push_provider_internal_id.into(),
-            enable_push,
-            event_type: event_type.into(),
-            template: None,
-            created_at,
-            updated_at,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Why sending a test push to a device failed.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeviceErrorInfo {
@@ -1678,6 +1695,7 @@ pub struct DeviceErrorInfo {
 
 impl DeviceErrorInfo {
     /// Creates a `DeviceErrorInfo` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         provider: impl Into<String>,
         provider_name: impl Into<String>,
@@ -1717,26 +1735,30 @@ pub struct ChatPreferencesInput {
 
 /// Preference for anything not set below.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatPreferencesInputDefaultPreference {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ChatPreferencesInputDefaultPreference {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -1747,19 +1769,23 @@ impl ChatPreferencesInputDefaultPreference {
 }
 
 impl From<&str> for ChatPreferencesInputDefaultPreference {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ChatPreferencesInputDefaultPreference {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ChatPreferencesInputDefaultPreference {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1785,6 +1811,7 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInputDefaultPreference {
 }
 
 impl crate::request::QueryValue for ChatPreferencesInputDefaultPreference {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -1792,26 +1819,30 @@ impl crate::request::QueryValue for ChatPreferencesInputDefaultPreference {
 
 /// Preference for mentions of the user.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatPreferencesInputDirectMentions {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ChatPreferencesInputDirectMentions {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -1822,19 +1853,23 @@ impl ChatPreferencesInputDirectMentions {
 }
 
 impl From<&str> for ChatPreferencesInputDirectMentions {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ChatPreferencesInputDirectMentions {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ChatPreferencesInputDirectMentions {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1860,6 +1895,7 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInputDirectMentions {
 }
 
 impl crate::request::QueryValue for ChatPreferencesInputDirectMentions {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -1867,26 +1903,30 @@ impl crate::request::QueryValue for ChatPreferencesInputDirectMentions {
 
 /// Preference for mentions of a role.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatPreferencesInputRoleMentions {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ChatPreferencesInputRoleMentions {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -1897,19 +1937,23 @@ impl ChatPreferencesInputRoleMentions {
 }
 
 impl From<&str> for ChatPreferencesInputRoleMentions {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ChatPreferencesInputRoleMentions {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ChatPreferencesInputRoleMentions {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1935,6 +1979,7 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInputRoleMentions {
 }
 
 impl crate::request::QueryValue for ChatPreferencesInputRoleMentions {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -1942,26 +1987,30 @@ impl crate::request::QueryValue for ChatPreferencesInputRoleMentions {
 
 /// Preference for mentions of a user group.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatPreferencesInputGroupMentions {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ChatPreferencesInputGroupMentions {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -1972,19 +2021,23 @@ impl ChatPreferencesInputGroupMentions {
 }
 
 impl From<&str> for ChatPreferencesInputGroupMentions {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ChatPreferencesInputGroupMentions {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ChatPreferencesInputGroupMentions {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2010,6 +2063,7 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInputGroupMentions {
 }
 
 impl crate::request::QueryValue for ChatPreferencesInputGroupMentions {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2017,26 +2071,30 @@ impl crate::request::QueryValue for ChatPreferencesInputGroupMentions {
 
 /// Preference for thread replies.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatPreferencesInputThreadReplies {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ChatPreferencesInputThreadReplies {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -2047,19 +2105,23 @@ impl ChatPreferencesInputThreadReplies {
 }
 
 impl From<&str> for ChatPreferencesInputThreadReplies {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ChatPreferencesInputThreadReplies {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ChatPreferencesInputThreadReplies {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2085,6 +2147,7 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInputThreadReplies {
 }
 
 impl crate::request::QueryValue for ChatPreferencesInputThreadReplies {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2092,26 +2155,30 @@ impl crate::request::QueryValue for ChatPreferencesInputThreadReplies {
 
 /// Preference for `@here` mentions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatPreferencesInputHereMentions {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ChatPreferencesInputHereMentions {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -2122,19 +2189,23 @@ impl ChatPreferencesInputHereMentions {
 }
 
 impl From<&str> for ChatPreferencesInputHereMentions {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ChatPreferencesInputHereMentions {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ChatPreferencesInputHereMentions {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2160,6 +2231,7 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInputHereMentions {
 }
 
 impl crate::request::QueryValue for ChatPreferencesInputHereMentions {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2167,26 +2239,30 @@ impl crate::request::QueryValue for ChatPreferencesInputHereMentions {
 
 /// Preference for `@channel` mentions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatPreferencesInputChannelMentions {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl ChatPreferencesInputChannelMentions {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -2197,19 +2273,23 @@ impl ChatPreferencesInputChannelMentions {
 }
 
 impl From<&str> for ChatPreferencesInputChannelMentions {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for ChatPreferencesInputChannelMentions {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for ChatPreferencesInputChannelMentions {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2235,6 +2315,7 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInputChannelMentions {
 }
 
 impl crate::request::QueryValue for ChatPreferencesInputChannelMentions {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2334,26 +2415,30 @@ impl FeedsPreferences {
 
 /// Preference for new followers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeedsPreferencesFollow {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl FeedsPreferencesFollow {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -2364,19 +2449,23 @@ impl FeedsPreferencesFollow {
 }
 
 impl From<&str> for FeedsPreferencesFollow {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for FeedsPreferencesFollow {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for FeedsPreferencesFollow {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2402,6 +2491,7 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesFollow {
 }
 
 impl crate::request::QueryValue for FeedsPreferencesFollow {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2409,26 +2499,30 @@ impl crate::request::QueryValue for FeedsPreferencesFollow {
 
 /// Preference for comments.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeedsPreferencesComment {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl FeedsPreferencesComment {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -2439,19 +2533,23 @@ impl FeedsPreferencesComment {
 }
 
 impl From<&str> for FeedsPreferencesComment {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for FeedsPreferencesComment {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for FeedsPreferencesComment {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2477,6 +2575,7 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesComment {
 }
 
 impl crate::request::QueryValue for FeedsPreferencesComment {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2484,26 +2583,30 @@ impl crate::request::QueryValue for FeedsPreferencesComment {
 
 /// Preference for reactions to activities.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeedsPreferencesReaction {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl FeedsPreferencesReaction {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -2514,19 +2617,23 @@ impl FeedsPreferencesReaction {
 }
 
 impl From<&str> for FeedsPreferencesReaction {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for FeedsPreferencesReaction {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for FeedsPreferencesReaction {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2552,6 +2659,7 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesReaction {
 }
 
 impl crate::request::QueryValue for FeedsPreferencesReaction {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2559,26 +2667,30 @@ impl crate::request::QueryValue for FeedsPreferencesReaction {
 
 /// Preference for reactions to comments.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeedsPreferencesCommentReaction {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl FeedsPreferencesCommentReaction {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -2589,19 +2701,23 @@ impl FeedsPreferencesCommentReaction {
 }
 
 impl From<&str> for FeedsPreferencesCommentReaction {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for FeedsPreferencesCommentReaction {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for FeedsPreferencesCommentReaction {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2627,6 +2743,7 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesCommentReaction {
 }
 
 impl crate::request::QueryValue for FeedsPreferencesCommentReaction {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2634,26 +2751,30 @@ impl crate::request::QueryValue for FeedsPreferencesCommentReaction {
 
 /// Preference for replies to comments.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeedsPreferencesCommentReply {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl FeedsPreferencesCommentReply {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -2664,19 +2785,23 @@ impl FeedsPreferencesCommentReply {
 }
 
 impl From<&str> for FeedsPreferencesCommentReply {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for FeedsPreferencesCommentReply {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for FeedsPreferencesCommentReply {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2702,6 +2827,7 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesCommentReply {
 }
 
 impl crate::request::QueryValue for FeedsPreferencesCommentReply {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2709,26 +2835,30 @@ impl crate::request::QueryValue for FeedsPreferencesCommentReply {
 
 /// Preference for mentions in comments.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeedsPreferencesCommentMention {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl FeedsPreferencesCommentMention {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -2739,19 +2869,23 @@ impl FeedsPreferencesCommentMention {
 }
 
 impl From<&str> for FeedsPreferencesCommentMention {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for FeedsPreferencesCommentMention {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for FeedsPreferencesCommentMention {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2777,6 +2911,7 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesCommentMention {
 }
 
 impl crate::request::QueryValue for FeedsPreferencesCommentMention {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2784,26 +2919,30 @@ impl crate::request::QueryValue for FeedsPreferencesCommentMention {
 
 /// Preference for mentions in activities.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeedsPreferencesMention {
     /// `all`
     All,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl FeedsPreferencesMention {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -2814,19 +2953,23 @@ impl FeedsPreferencesMention {
 }
 
 impl From<&str> for FeedsPreferencesMention {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for FeedsPreferencesMention {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for FeedsPreferencesMention {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2852,6 +2995,7 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesMention {
 }
 
 impl crate::request::QueryValue for FeedsPreferencesMention {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -2943,6 +3087,7 @@ pub struct ChannelPushPreferencesResponse {
 
 /// Which messages trigger push notifications.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PushLevel {
     /// `all`
     All,
@@ -2954,12 +3099,14 @@ pub enum PushLevel {
     DirectMentions,
     /// `none`
     None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl PushLevel {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
@@ -2967,11 +3114,12 @@ impl PushLevel {
             Self::Mentions => "mentions",
             Self::DirectMentions => "direct_mentions",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -2985,19 +3133,23 @@ impl PushLevel {
 }
 
 impl From<&str> for PushLevel {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for PushLevel {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for PushLevel {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3023,6 +3175,7 @@ impl<'de> serde::Deserialize<'de> for PushLevel {
 }
 
 impl crate::request::QueryValue for PushLevel {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -3030,6 +3183,7 @@ impl crate::request::QueryValue for PushLevel {
 
 /// Type of the push provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletePushProviderType {
     /// `apn`
     Apn,
@@ -3039,23 +3193,26 @@ pub enum DeletePushProviderType {
     Huawei,
     /// `xiaomi`
     Xiaomi,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl DeletePushProviderType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Apn => "apn",
             Self::Firebase => "firebase",
             Self::Huawei => "huawei",
             Self::Xiaomi => "xiaomi",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "apn" => Some(Self::Apn),
@@ -3068,19 +3225,23 @@ impl DeletePushProviderType {
 }
 
 impl From<&str> for DeletePushProviderType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for DeletePushProviderType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for DeletePushProviderType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3106,6 +3267,7 @@ impl<'de> serde::Deserialize<'de> for DeletePushProviderType {
 }
 
 impl crate::request::QueryValue for DeletePushProviderType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
@@ -3113,6 +3275,7 @@ impl crate::request::QueryValue for DeletePushProviderType {
 
 /// Kind of push provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetPushTemplatesPushProviderType {
     /// `firebase`
     Firebase,
@@ -3122,23 +3285,26 @@ pub enum GetPushTemplatesPushProviderType {
     Huawei,
     /// `xiaomi`
     Xiaomi,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent; never one of the
+    /// values above (see [`UnknownValue`](crate::UnknownValue)).
+    Unknown(crate::UnknownValue),
 }
 
 impl GetPushTemplatesPushProviderType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Firebase => "firebase",
             Self::Apn => "apn",
             Self::Huawei => "huawei",
             Self::Xiaomi => "xiaomi",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
     /// The known value spelled `value` on the wire.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "firebase" => Some(Self::Firebase),
@@ -3151,19 +3317,23 @@ impl GetPushTemplatesPushProviderType {
 }
 
 impl From<&str> for GetPushTemplatesPushProviderType {
+    #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(crate::UnknownValue::new(value.to_owned())))
     }
 }
 
 /// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
 impl Default for GetPushTemplatesPushProviderType {
+    #[inline]
     fn default() -> Self {
-        Self::Unknown(String::new())
+        Self::Unknown(crate::UnknownValue::default())
     }
 }
 
 impl std::fmt::Display for GetPushTemplatesPushProviderType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3189,6 +3359,7 @@ impl<'de> serde::Deserialize<'de> for GetPushTemplatesPushProviderType {
 }
 
 impl crate::request::QueryValue for GetPushTemplatesPushProviderType {
+    #[inline]
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }

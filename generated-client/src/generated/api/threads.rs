@@ -166,6 +166,7 @@ pub struct QueryThreadsResponse {
 
 impl QueryThreadsResponse {
     /// Creates a `QueryThreadsResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(threads: Vec<ThreadStateResponse>, duration: impl Into<String>) -> Self {
         Self {
             threads,
@@ -192,6 +193,7 @@ pub struct GetThreadResponse {
 
 impl GetThreadResponse {
     /// Creates a `GetThreadResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(thread: ThreadStateResponse, duration: impl Into<String>) -> Self {
         Self {
             thread,
@@ -233,6 +235,7 @@ pub struct UpdateThreadPartialResponse {
 
 impl UpdateThreadPartialResponse {
     /// Creates a `UpdateThreadPartialResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(thread: ThreadResponse, duration: impl Into<String>) -> Self {
         Self {
             thread,
@@ -243,6 +246,8 @@ impl UpdateThreadPartialResponse {
 }
 
 /// Describes a new reply in a thread, sent to the thread's participants.
+///
+/// Build one with a struct literal that sets its 6 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationThreadMessageNewEvent {
     /// When the event happened.
@@ -290,41 +295,6 @@ pub struct NotificationThreadMessageNewEvent {
     pub __wire: crate::WireState,
 }
 
-impl NotificationThreadMessageNewEvent {
-    /// Creates a `NotificationThreadMessageNewEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        channel: ChannelResponse,
-        thread_id: impl Into<String>,
-        message_id: impl Into<String>,
-        message: MessageResponse,
-        watcher_count: i32,
-    ) -> Self {
-        Self {
-            created_at,
-            received_at: None,
-            cid: None,
-            channel_member_count: None,
-            channel_message_count: None,
-            channel_custom: None,
-            channel_type: None,
-            channel_id: None,
-            channel,
-            thread_id: thread_id.into(),
-            message_id: message_id.into(),
-            message,
-            watcher_count,
-            thread_participants: None,
-            team: None,
-            parent_author: None,
-            unread_threads: None,
-            unread_thread_messages: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// Describes a thread that was changed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadUpdatedEvent {
@@ -351,6 +321,7 @@ pub struct ThreadUpdatedEvent {
 
 impl ThreadUpdatedEvent {
     /// Creates a `ThreadUpdatedEvent` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
             created_at,
@@ -366,6 +337,8 @@ impl ThreadUpdatedEvent {
 }
 
 /// A thread with its latest replies and read state.
+///
+/// Build one with a struct literal that sets its 10 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadStateResponse {
     /// Channel CID (`type:id`).
@@ -413,47 +386,9 @@ pub struct ThreadStateResponse {
     pub __wire: crate::WireState,
 }
 
-impl ThreadStateResponse {
-    /// Creates a `ThreadStateResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        channel_cid: impl Into<String>,
-        parent_message_id: impl Into<String>,
-        created_by_user_id: impl Into<String>,
-        reply_count: i32,
-        participant_count: i32,
-        active_participant_count: i32,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        title: impl Into<String>,
-        latest_replies: Vec<MessageResponse>,
-    ) -> Self {
-        Self {
-            channel_cid: channel_cid.into(),
-            channel: None,
-            parent_message_id: parent_message_id.into(),
-            parent_message: None,
-            created_by_user_id: created_by_user_id.into(),
-            created_by: None,
-            reply_count,
-            participant_count,
-            active_participant_count,
-            thread_participants: None,
-            last_message_at: None,
-            created_at,
-            updated_at,
-            deleted_at: None,
-            title: title.into(),
-            latest_replies,
-            read: None,
-            draft: None,
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A thread of replies to a message.
+///
+/// Build one with a struct literal that sets its 9 required fields and ends in `..Default::default()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadResponse {
     /// Channel CID (`type:id`).
@@ -495,42 +430,6 @@ pub struct ThreadResponse {
     pub __wire: crate::WireState,
 }
 
-impl ThreadResponse {
-    /// Creates a `ThreadResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        channel_cid: impl Into<String>,
-        parent_message_id: impl Into<String>,
-        created_by_user_id: impl Into<String>,
-        reply_count: i32,
-        participant_count: i32,
-        active_participant_count: i32,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        title: impl Into<String>,
-    ) -> Self {
-        Self {
-            channel_cid: channel_cid.into(),
-            channel: None,
-            parent_message_id: parent_message_id.into(),
-            parent_message: None,
-            created_by_user_id: created_by_user_id.into(),
-            created_by: None,
-            reply_count,
-            participant_count,
-            active_participant_count,
-            thread_participants: None,
-            last_message_at: None,
-            created_at,
-            updated_at,
-            deleted_at: None,
-            title: title.into(),
-            custom: serde_json::Map::new(),
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
 /// A user who takes part in a thread.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadParticipant {
@@ -561,6 +460,7 @@ pub struct ThreadParticipant {
 
 impl ThreadParticipant {
     /// Creates a `ThreadParticipant` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(
         channel_cid: impl Into<String>,
         created_at: chrono::DateTime<chrono::Utc>,

@@ -19,6 +19,7 @@ pub struct UploadChannelFileRequest {
 
 impl UploadChannelFileRequest {
     /// Creates a `UploadChannelFileRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(file: crate::FilePart) -> Self {
         Self { file, user: None }
     }
@@ -43,6 +44,7 @@ pub struct UploadChannelFileResponse {
 
 impl UploadChannelFileResponse {
     /// Creates a `UploadChannelFileResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             file: None,
@@ -67,6 +69,7 @@ pub struct UploadChannelRequest {
 
 impl UploadChannelRequest {
     /// Creates a `UploadChannelRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(file: crate::FilePart) -> Self {
         Self {
             file,
@@ -97,6 +100,7 @@ pub struct UploadChannelResponse {
 
 impl UploadChannelResponse {
     /// Creates a `UploadChannelResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             file: None,
@@ -120,6 +124,7 @@ pub struct FileUploadRequest {
 
 impl FileUploadRequest {
     /// Creates a `FileUploadRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(file: crate::FilePart) -> Self {
         Self { file, user: None }
     }
@@ -142,6 +147,7 @@ pub struct FileUploadResponse {
 
 impl FileUploadResponse {
     /// Creates a `FileUploadResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             file: None,
@@ -165,6 +171,7 @@ pub struct ImageUploadRequest {
 
 impl ImageUploadRequest {
     /// Creates a `ImageUploadRequest` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(file: crate::FilePart) -> Self {
         Self {
             file,
@@ -193,6 +200,7 @@ pub struct ImageUploadResponse {
 
 impl ImageUploadResponse {
     /// Creates a `ImageUploadResponse` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(duration: impl Into<String>) -> Self {
         Self {
             file: None,
@@ -217,6 +225,7 @@ pub struct OnlyUserId {
 
 impl OnlyUserId {
     /// Creates a `OnlyUserId` from its required fields; the optional ones are `None`.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
