@@ -6,7 +6,7 @@
 //! unused code dominated the crate's build time. Each object instead has a table of its fields
 //! ([`Fields`], the associated const of [`Object`]), and its impls are one short line per field
 //! calling the small generic helpers here and in [`crate::decode`]: [`ObjectWriter`] when
-//! encoding, [`ObjectReader`](crate::decode::ObjectReader) when decoding. Keeping the logic in
+//! encoding, [`FieldReader`](crate::decode::FieldReader) when decoding. Keeping the logic in
 //! the helpers keeps the generated code small (and so the crate's compile time), and the
 //! decoding rule in one place.
 
@@ -17,7 +17,7 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::{self, Serialize, SerializeMap, Serializer};
 
-pub(crate) use crate::decode::ObjectReader;
+pub(crate) use crate::decode::FieldReader;
 use crate::object::{Override, WireState};
 
 /// The fields of a generated object, in declaration order: a field's index is its position.

@@ -177,6 +177,7 @@ pub struct UpdateAppRequest {
 impl UpdateAppRequest {
     /// Sets `disable_auth_checks` to `Some(disable_auth_checks)`: Accept client requests without a valid user token; for development only.
     #[must_use]
+    #[inline]
     pub fn disable_auth_checks(mut self, disable_auth_checks: bool) -> Self {
         self.disable_auth_checks = Some(disable_auth_checks);
         self
@@ -184,6 +185,7 @@ impl UpdateAppRequest {
 
     /// Sets `disable_permissions_checks` to `Some(disable_permissions_checks)`: Skip permission checks on client-side requests; for development only.
     #[must_use]
+    #[inline]
     pub fn disable_permissions_checks(
         mut self,
         disable_permissions_checks: bool,
@@ -194,6 +196,7 @@ impl UpdateAppRequest {
 
     /// Sets `apn_config` to `Some(apn_config)`: Apple Push Notification service settings.
     #[must_use]
+    #[inline]
     pub fn apn_config(mut self, apn_config: ApnConfig) -> Self {
         self.apn_config = Some(apn_config);
         self
@@ -201,6 +204,7 @@ impl UpdateAppRequest {
 
     /// Sets `firebase_config` to `Some(firebase_config)`: Firebase Cloud Messaging settings.
     #[must_use]
+    #[inline]
     pub fn firebase_config(mut self, firebase_config: FirebaseConfig) -> Self {
         self.firebase_config = Some(firebase_config);
         self
@@ -208,6 +212,7 @@ impl UpdateAppRequest {
 
     /// Sets `huawei_config` to `Some(huawei_config)`: Huawei Push Kit settings.
     #[must_use]
+    #[inline]
     pub fn huawei_config(mut self, huawei_config: HuaweiConfig) -> Self {
         self.huawei_config = Some(huawei_config);
         self
@@ -215,6 +220,7 @@ impl UpdateAppRequest {
 
     /// Sets `xiaomi_config` to `Some(xiaomi_config)`: Xiaomi push settings.
     #[must_use]
+    #[inline]
     pub fn xiaomi_config(mut self, xiaomi_config: XiaomiConfig) -> Self {
         self.xiaomi_config = Some(xiaomi_config);
         self
@@ -222,6 +228,7 @@ impl UpdateAppRequest {
 
     /// Sets `push_config` to `Some(push_config)`: General push notification settings.
     #[must_use]
+    #[inline]
     pub fn push_config(mut self, push_config: PushConfig) -> Self {
         self.push_config = Some(push_config);
         self
@@ -229,6 +236,7 @@ impl UpdateAppRequest {
 
     /// Sets `webhook_url` to `Some(webhook_url)`: URL that receives webhook events.
     #[must_use]
+    #[inline]
     pub fn webhook_url(mut self, webhook_url: impl Into<String>) -> Self {
         self.webhook_url = Some(webhook_url.into());
         self
@@ -236,6 +244,7 @@ impl UpdateAppRequest {
 
     /// Sets `moderation_enabled` to `Some(moderation_enabled)`: Turn moderation on for the app.
     #[must_use]
+    #[inline]
     pub fn moderation_enabled(mut self, moderation_enabled: bool) -> Self {
         self.moderation_enabled = Some(moderation_enabled);
         self
@@ -243,6 +252,7 @@ impl UpdateAppRequest {
 
     /// Sets `moderation_analytics_enabled` to `Some(moderation_analytics_enabled)`: Turn moderation analytics on.
     #[must_use]
+    #[inline]
     pub fn moderation_analytics_enabled(
         mut self,
         moderation_analytics_enabled: bool,
@@ -253,6 +263,7 @@ impl UpdateAppRequest {
 
     /// Sets `moderation_onboarding_complete` to `Some(moderation_onboarding_complete)`: Mark the moderation onboarding of the dashboard as done.
     #[must_use]
+    #[inline]
     pub fn moderation_onboarding_complete(
         mut self,
         moderation_onboarding_complete: bool,
@@ -263,6 +274,7 @@ impl UpdateAppRequest {
 
     /// Sets `moderation_webhook_url` to `Some(moderation_webhook_url)`: URL that receives moderation webhook events.
     #[must_use]
+    #[inline]
     pub fn moderation_webhook_url(
         mut self,
         moderation_webhook_url: impl Into<String>,
@@ -273,6 +285,7 @@ impl UpdateAppRequest {
 
     /// Sets `permission_version` to `Some(permission_version)`: Version of the permission system, `v1` or `v2`.
     #[must_use]
+    #[inline]
     pub fn permission_version(
         mut self,
         permission_version: UpdateAppRequestPermissionVersion,
@@ -285,6 +298,7 @@ impl UpdateAppRequest {
     ///
     /// At most 10 items.
     #[must_use]
+    #[inline]
     pub fn user_search_disallowed_roles(
         mut self,
         user_search_disallowed_roles: Vec<String>,
@@ -295,6 +309,7 @@ impl UpdateAppRequest {
 
     /// Sets `multi_tenant_enabled` to `Some(multi_tenant_enabled)`: Turn multi-tenancy on, so that users and channels belong to teams.
     #[must_use]
+    #[inline]
     pub fn multi_tenant_enabled(mut self, multi_tenant_enabled: bool) -> Self {
         self.multi_tenant_enabled = Some(multi_tenant_enabled);
         self
@@ -302,6 +317,7 @@ impl UpdateAppRequest {
 
     /// Sets `image_moderation_labels` to `Some(image_moderation_labels)`: Labels that image moderation detects.
     #[must_use]
+    #[inline]
     pub fn image_moderation_labels(
         mut self,
         image_moderation_labels: Vec<String>,
@@ -312,6 +328,7 @@ impl UpdateAppRequest {
 
     /// Sets `image_moderation_block_labels` to `Some(image_moderation_block_labels)`: Image moderation labels that block the message.
     #[must_use]
+    #[inline]
     pub fn image_moderation_block_labels(
         mut self,
         image_moderation_block_labels: Vec<String>,
@@ -322,6 +339,7 @@ impl UpdateAppRequest {
 
     /// Sets `image_moderation_enabled` to `Some(image_moderation_enabled)`: Turn image moderation on.
     #[must_use]
+    #[inline]
     pub fn image_moderation_enabled(mut self, image_moderation_enabled: bool) -> Self {
         self.image_moderation_enabled = Some(image_moderation_enabled);
         self
@@ -329,6 +347,7 @@ impl UpdateAppRequest {
 
     /// Sets `allowed_flag_reasons` to `Some(allowed_flag_reasons)`: Reasons users may give when they flag content.
     #[must_use]
+    #[inline]
     pub fn allowed_flag_reasons(mut self, allowed_flag_reasons: Vec<String>) -> Self {
         self.allowed_flag_reasons = Some(allowed_flag_reasons);
         self
@@ -336,6 +355,7 @@ impl UpdateAppRequest {
 
     /// Sets `auto_translation_enabled` to `Some(auto_translation_enabled)`: Turn automatic message translation on.
     #[must_use]
+    #[inline]
     pub fn auto_translation_enabled(mut self, auto_translation_enabled: bool) -> Self {
         self.auto_translation_enabled = Some(auto_translation_enabled);
         self
@@ -343,6 +363,7 @@ impl UpdateAppRequest {
 
     /// Sets `async_url_enrich_enabled` to `Some(async_url_enrich_enabled)`: Enrich links in messages in the background instead of while the message is sent.
     #[must_use]
+    #[inline]
     pub fn async_url_enrich_enabled(mut self, async_url_enrich_enabled: bool) -> Self {
         self.async_url_enrich_enabled = Some(async_url_enrich_enabled);
         self
@@ -350,6 +371,7 @@ impl UpdateAppRequest {
 
     /// Sets `before_message_send_hook_url` to `Some(before_message_send_hook_url)`: URL called before a message is sent, which can change or reject it.
     #[must_use]
+    #[inline]
     pub fn before_message_send_hook_url(
         mut self,
         before_message_send_hook_url: impl Into<String>,
@@ -360,6 +382,7 @@ impl UpdateAppRequest {
 
     /// Sets `before_message_send_hook_attempt_timeout_ms` to `Some(before_message_send_hook_attempt_timeout_ms)`: How long to wait for the before-send hook, in milliseconds.
     #[must_use]
+    #[inline]
     pub fn before_message_send_hook_attempt_timeout_ms(
         mut self,
         before_message_send_hook_attempt_timeout_ms: i32,
@@ -372,6 +395,7 @@ impl UpdateAppRequest {
 
     /// Sets `custom_action_handler_url` to `Some(custom_action_handler_url)`: URL that handles custom slash commands.
     #[must_use]
+    #[inline]
     pub fn custom_action_handler_url(
         mut self,
         custom_action_handler_url: impl Into<String>,
@@ -382,6 +406,7 @@ impl UpdateAppRequest {
 
     /// Sets `enforce_unique_usernames` to `Some(enforce_unique_usernames)`: Require unique user names in the whole app (`app`), within each team (`team`) or not at all (`no`).
     #[must_use]
+    #[inline]
     pub fn enforce_unique_usernames(
         mut self,
         enforce_unique_usernames: UpdateAppRequestEnforceUniqueUsernames,
@@ -392,6 +417,7 @@ impl UpdateAppRequest {
 
     /// Sets `sqs_url` to `Some(sqs_url)`: URL of an Amazon SQS queue that receives events.
     #[must_use]
+    #[inline]
     pub fn sqs_url(mut self, sqs_url: impl Into<String>) -> Self {
         self.sqs_url = Some(sqs_url.into());
         self
@@ -399,6 +425,7 @@ impl UpdateAppRequest {
 
     /// Sets `sqs_key` to `Some(sqs_key)`: AWS access key for the SQS queue.
     #[must_use]
+    #[inline]
     pub fn sqs_key(mut self, sqs_key: impl Into<String>) -> Self {
         self.sqs_key = Some(sqs_key.into());
         self
@@ -406,6 +433,7 @@ impl UpdateAppRequest {
 
     /// Sets `sqs_secret` to `Some(sqs_secret)`: AWS secret key for the SQS queue.
     #[must_use]
+    #[inline]
     pub fn sqs_secret(mut self, sqs_secret: impl Into<String>) -> Self {
         self.sqs_secret = Some(sqs_secret.into());
         self
@@ -413,6 +441,7 @@ impl UpdateAppRequest {
 
     /// Sets `sns_topic_arn` to `Some(sns_topic_arn)`: ARN of an Amazon SNS topic that receives events.
     #[must_use]
+    #[inline]
     pub fn sns_topic_arn(mut self, sns_topic_arn: impl Into<String>) -> Self {
         self.sns_topic_arn = Some(sns_topic_arn.into());
         self
@@ -420,6 +449,7 @@ impl UpdateAppRequest {
 
     /// Sets `sns_key` to `Some(sns_key)`: AWS access key for the SNS topic.
     #[must_use]
+    #[inline]
     pub fn sns_key(mut self, sns_key: impl Into<String>) -> Self {
         self.sns_key = Some(sns_key.into());
         self
@@ -427,6 +457,7 @@ impl UpdateAppRequest {
 
     /// Sets `sns_secret` to `Some(sns_secret)`: AWS secret key for the SNS topic.
     #[must_use]
+    #[inline]
     pub fn sns_secret(mut self, sns_secret: impl Into<String>) -> Self {
         self.sns_secret = Some(sns_secret.into());
         self
@@ -434,6 +465,7 @@ impl UpdateAppRequest {
 
     /// Sets `image_upload_config` to `Some(image_upload_config)`: Which images users may upload.
     #[must_use]
+    #[inline]
     pub fn image_upload_config(mut self, image_upload_config: FileUploadConfig) -> Self {
         self.image_upload_config = Some(image_upload_config);
         self
@@ -441,6 +473,7 @@ impl UpdateAppRequest {
 
     /// Sets `file_upload_config` to `Some(file_upload_config)`: Which files users may upload.
     #[must_use]
+    #[inline]
     pub fn file_upload_config(mut self, file_upload_config: FileUploadConfig) -> Self {
         self.file_upload_config = Some(file_upload_config);
         self
@@ -448,6 +481,7 @@ impl UpdateAppRequest {
 
     /// Sets `revoke_tokens_issued_before` to `Some(revoke_tokens_issued_before)`: Reject all user tokens issued before this time.
     #[must_use]
+    #[inline]
     pub fn revoke_tokens_issued_before(
         mut self,
         revoke_tokens_issued_before: chrono::DateTime<chrono::Utc>,
@@ -458,6 +492,7 @@ impl UpdateAppRequest {
 
     /// Sets `webhook_events` to `Some(webhook_events)`: Event types sent to the webhook URL.
     #[must_use]
+    #[inline]
     pub fn webhook_events(mut self, webhook_events: Vec<String>) -> Self {
         self.webhook_events = Some(webhook_events);
         self
@@ -465,6 +500,7 @@ impl UpdateAppRequest {
 
     /// Sets `channel_hide_members_only` to `Some(channel_hide_members_only)`: Channel hide members only.
     #[must_use]
+    #[inline]
     pub fn channel_hide_members_only(mut self, channel_hide_members_only: bool) -> Self {
         self.channel_hide_members_only = Some(channel_hide_members_only);
         self
@@ -472,6 +508,7 @@ impl UpdateAppRequest {
 
     /// Sets `grants` to `Some(grants)`: Permissions granted to each role, by role name.
     #[must_use]
+    #[inline]
     pub fn grants(
         mut self,
         grants: std::collections::BTreeMap<String, Vec<String>>,
@@ -482,6 +519,7 @@ impl UpdateAppRequest {
 
     /// Sets `migrate_permissions_to_v2` to `Some(migrate_permissions_to_v2)`: Migrate the app to version 2 of the permission system.
     #[must_use]
+    #[inline]
     pub fn migrate_permissions_to_v2(mut self, migrate_permissions_to_v2: bool) -> Self {
         self.migrate_permissions_to_v2 = Some(migrate_permissions_to_v2);
         self
@@ -491,6 +529,7 @@ impl UpdateAppRequest {
     ///
     /// Between 60 and 86400.
     #[must_use]
+    #[inline]
     pub fn reminders_interval(mut self, reminders_interval: i32) -> Self {
         self.reminders_interval = Some(reminders_interval);
         self
@@ -500,6 +539,7 @@ impl UpdateAppRequest {
     ///
     /// At least 2.
     #[must_use]
+    #[inline]
     pub fn reminders_max_members(mut self, reminders_max_members: i32) -> Self {
         self.reminders_max_members = Some(reminders_max_members);
         self
@@ -509,6 +549,7 @@ impl UpdateAppRequest {
     ///
     /// Between 1 and 100000.
     #[must_use]
+    #[inline]
     pub fn reminders_max_per_user(mut self, reminders_max_per_user: i32) -> Self {
         self.reminders_max_per_user = Some(reminders_max_per_user);
         self
@@ -518,6 +559,7 @@ impl UpdateAppRequest {
     ///
     /// Between 14400 and 1209600.
     #[must_use]
+    #[inline]
     pub fn cdn_expiration_seconds(mut self, cdn_expiration_seconds: i32) -> Self {
         self.cdn_expiration_seconds = Some(cdn_expiration_seconds);
         self
@@ -525,6 +567,7 @@ impl UpdateAppRequest {
 
     /// Sets `async_moderation_config` to `Some(async_moderation_config)`: Settings of an external moderation service.
     #[must_use]
+    #[inline]
     pub fn async_moderation_config(
         mut self,
         async_moderation_config: AsyncModerationConfiguration,
@@ -535,6 +578,7 @@ impl UpdateAppRequest {
 
     /// Sets `datadog_info` to `Some(datadog_info)`: Settings of the Datadog integration.
     #[must_use]
+    #[inline]
     pub fn datadog_info(mut self, datadog_info: DataDogInfo) -> Self {
         self.datadog_info = Some(datadog_info);
         self
@@ -542,6 +586,7 @@ impl UpdateAppRequest {
 
     /// Sets `feeds_v2_region` to `Some(feeds_v2_region)`: Feeds v2 region.
     #[must_use]
+    #[inline]
     pub fn feeds_v2_region(mut self, feeds_v2_region: impl Into<String>) -> Self {
         self.feeds_v2_region = Some(feeds_v2_region.into());
         self
@@ -549,6 +594,7 @@ impl UpdateAppRequest {
 
     /// Sets `feeds_moderation_enabled` to `Some(feeds_moderation_enabled)`: Turn moderation on for activity feeds.
     #[must_use]
+    #[inline]
     pub fn feeds_moderation_enabled(mut self, feeds_moderation_enabled: bool) -> Self {
         self.feeds_moderation_enabled = Some(feeds_moderation_enabled);
         self
@@ -556,6 +602,7 @@ impl UpdateAppRequest {
 
     /// Sets `feed_audit_logs_enabled` to `Some(feed_audit_logs_enabled)`: Keep audit logs of activity feeds.
     #[must_use]
+    #[inline]
     pub fn feed_audit_logs_enabled(mut self, feed_audit_logs_enabled: bool) -> Self {
         self.feed_audit_logs_enabled = Some(feed_audit_logs_enabled);
         self
@@ -563,6 +610,7 @@ impl UpdateAppRequest {
 
     /// Sets `guest_user_creation_disabled` to `Some(guest_user_creation_disabled)`: Stop guest users from being created.
     #[must_use]
+    #[inline]
     pub fn guest_user_creation_disabled(
         mut self,
         guest_user_creation_disabled: bool,
@@ -573,6 +621,7 @@ impl UpdateAppRequest {
 
     /// Sets `moderation_dashboard_preferences` to `Some(moderation_dashboard_preferences)`: Preferences of the moderation dashboard.
     #[must_use]
+    #[inline]
     pub fn moderation_dashboard_preferences(
         mut self,
         moderation_dashboard_preferences: ModerationDashboardPreferences,
@@ -583,6 +632,7 @@ impl UpdateAppRequest {
 
     /// Sets `event_hooks` to `Some(event_hooks)`: Destinations that receive events.
     #[must_use]
+    #[inline]
     pub fn event_hooks(mut self, event_hooks: Vec<EventHook>) -> Self {
         self.event_hooks = Some(event_hooks);
         self
@@ -590,6 +640,7 @@ impl UpdateAppRequest {
 
     /// Sets `enable_hook_payload_compression` to `Some(enable_hook_payload_compression)`: Compress the payloads sent to hooks.
     #[must_use]
+    #[inline]
     pub fn enable_hook_payload_compression(
         mut self,
         enable_hook_payload_compression: bool,
@@ -600,6 +651,7 @@ impl UpdateAppRequest {
 
     /// Sets `user_response_time_enabled` to `Some(user_response_time_enabled)`: Track how fast users reply.
     #[must_use]
+    #[inline]
     pub fn user_response_time_enabled(
         mut self,
         user_response_time_enabled: bool,
@@ -610,6 +662,7 @@ impl UpdateAppRequest {
 
     /// Sets `max_aggregated_activities_length` to `Some(max_aggregated_activities_length)`: Max aggregated activities length.
     #[must_use]
+    #[inline]
     pub fn max_aggregated_activities_length(
         mut self,
         max_aggregated_activities_length: i32,
@@ -620,6 +673,7 @@ impl UpdateAppRequest {
 
     /// Sets `member_custom_on_messages_enabled` to `Some(member_custom_on_messages_enabled)`: Member custom on messages enabled.
     #[must_use]
+    #[inline]
     pub fn member_custom_on_messages_enabled(
         mut self,
         member_custom_on_messages_enabled: bool,
@@ -630,6 +684,7 @@ impl UpdateAppRequest {
 
     /// Sets `moderation_s3_image_access_role_arn` to `Some(moderation_s3_image_access_role_arn)`: ARN of the IAM role that moderation assumes to read images in your S3 buckets.
     #[must_use]
+    #[inline]
     pub fn moderation_s3_image_access_role_arn(
         mut self,
         moderation_s3_image_access_role_arn: impl Into<String>,
@@ -642,6 +697,7 @@ impl UpdateAppRequest {
 
     /// Sets `activity_metrics_config` to `Some(activity_metrics_config)`: Activity metrics config.
     #[must_use]
+    #[inline]
     pub fn activity_metrics_config(
         mut self,
         activity_metrics_config: std::collections::BTreeMap<String, i32>,
@@ -652,6 +708,7 @@ impl UpdateAppRequest {
 
     /// Sets `video_primary_use_case` to `Some(video_primary_use_case)`: What the app mainly uses video for.
     #[must_use]
+    #[inline]
     pub fn video_primary_use_case(
         mut self,
         video_primary_use_case: UpdateAppRequestVideoPrimaryUseCase,
@@ -662,6 +719,7 @@ impl UpdateAppRequest {
 
     /// Sets `chat_primary_use_case` to `Some(chat_primary_use_case)`: What the app mainly uses chat for.
     #[must_use]
+    #[inline]
     pub fn chat_primary_use_case(
         mut self,
         chat_primary_use_case: UpdateAppRequestChatPrimaryUseCase,
@@ -1419,6 +1477,7 @@ pub struct ApnConfig {
 impl ApnConfig {
     /// Sets `auth_type` to `Some(auth_type)`: How Stream authenticates with Apple: a `.p8` key (`token`) or a `.p12` certificate (`certificate`).
     #[must_use]
+    #[inline]
     pub fn auth_type(mut self, auth_type: ApnConfigAuthType) -> Self {
         self.auth_type = Some(auth_type);
         self
@@ -1426,6 +1485,7 @@ impl ApnConfig {
 
     /// Sets `development` to `Some(development)`: Use Apple's development (sandbox) environment.
     #[must_use]
+    #[inline]
     pub fn development(mut self, development: bool) -> Self {
         self.development = Some(development);
         self
@@ -1433,6 +1493,7 @@ impl ApnConfig {
 
     /// Sets `host` to `Some(host)`: Apple push host to use instead of the default.
     #[must_use]
+    #[inline]
     pub fn host(mut self, host: impl Into<String>) -> Self {
         self.host = Some(host.into());
         self
@@ -1440,6 +1501,7 @@ impl ApnConfig {
 
     /// Sets `bundle_id` to `Some(bundle_id)`: Bundle ID of the iOS app.
     #[must_use]
+    #[inline]
     pub fn bundle_id(mut self, bundle_id: impl Into<String>) -> Self {
         self.bundle_id = Some(bundle_id.into());
         self
@@ -1447,6 +1509,7 @@ impl ApnConfig {
 
     /// Sets `disabled` to `Some(disabled)`: Turn Apple push off.
     #[must_use]
+    #[inline]
     pub fn disabled(mut self, disabled: bool) -> Self {
         self.disabled = Some(disabled);
         self
@@ -1454,6 +1517,7 @@ impl ApnConfig {
 
     /// Sets `auth_key` to `Some(auth_key)`: Contents of the `.p8` auth key, for `token` authentication.
     #[must_use]
+    #[inline]
     pub fn auth_key(mut self, auth_key: impl Into<String>) -> Self {
         self.auth_key = Some(auth_key.into());
         self
@@ -1461,6 +1525,7 @@ impl ApnConfig {
 
     /// Sets `key_id` to `Some(key_id)`: ID of the auth key.
     #[must_use]
+    #[inline]
     pub fn key_id(mut self, key_id: impl Into<String>) -> Self {
         self.key_id = Some(key_id.into());
         self
@@ -1468,6 +1533,7 @@ impl ApnConfig {
 
     /// Sets `team_id` to `Some(team_id)`: Apple developer team ID.
     #[must_use]
+    #[inline]
     pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
         self.team_id = Some(team_id.into());
         self
@@ -1475,6 +1541,7 @@ impl ApnConfig {
 
     /// Sets `p12_cert` to `Some(p12_cert)`: The `.p12` certificate, for `certificate` authentication.
     #[must_use]
+    #[inline]
     pub fn p12_cert(mut self, p12_cert: impl Into<String>) -> Self {
         self.p12_cert = Some(p12_cert.into());
         self
@@ -1482,6 +1549,7 @@ impl ApnConfig {
 
     /// Sets `notification_template` to `Some(notification_template)`: Template of the notification payload.
     #[must_use]
+    #[inline]
     pub fn notification_template(
         mut self,
         notification_template: impl Into<String>,
@@ -1818,6 +1886,7 @@ pub struct ModerationDashboardPreferences {
 impl ModerationDashboardPreferences {
     /// Sets `media_queue_blur_enabled` to `Some(media_queue_blur_enabled)`: Media queue blur enabled.
     #[must_use]
+    #[inline]
     pub fn media_queue_blur_enabled(mut self, media_queue_blur_enabled: bool) -> Self {
         self.media_queue_blur_enabled = Some(media_queue_blur_enabled);
         self
@@ -1825,6 +1894,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `flag_user_on_flagged_content` to `Some(flag_user_on_flagged_content)`: Flag user on flagged content.
     #[must_use]
+    #[inline]
     pub fn flag_user_on_flagged_content(
         mut self,
         flag_user_on_flagged_content: bool,
@@ -1835,6 +1905,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `disable_flagging_reviewed_entity` to `Some(disable_flagging_reviewed_entity)`: Disable flagging reviewed entity.
     #[must_use]
+    #[inline]
     pub fn disable_flagging_reviewed_entity(
         mut self,
         disable_flagging_reviewed_entity: bool,
@@ -1845,6 +1916,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `allowed_moderation_action_reasons` to `Some(allowed_moderation_action_reasons)`: Allowed moderation action reasons.
     #[must_use]
+    #[inline]
     pub fn allowed_moderation_action_reasons(
         mut self,
         allowed_moderation_action_reasons: Vec<String>,
@@ -1855,6 +1927,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `overview_dashboard` to `Some(overview_dashboard)`: Overview dashboard.
     #[must_use]
+    #[inline]
     pub fn overview_dashboard(
         mut self,
         overview_dashboard: OverviewDashboardConfig,
@@ -1865,6 +1938,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `async_review_queue_upsert` to `Some(async_review_queue_upsert)`: Async review queue upsert.
     #[must_use]
+    #[inline]
     pub fn async_review_queue_upsert(mut self, async_review_queue_upsert: bool) -> Self {
         self.async_review_queue_upsert = Some(async_review_queue_upsert);
         self
@@ -1872,6 +1946,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `disable_audit_logs` to `Some(disable_audit_logs)`: Disable audit logs.
     #[must_use]
+    #[inline]
     pub fn disable_audit_logs(mut self, disable_audit_logs: bool) -> Self {
         self.disable_audit_logs = Some(disable_audit_logs);
         self
@@ -1879,6 +1954,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `keyframe_classifications_map` to `Some(keyframe_classifications_map)`: Keyframe classifications map.
     #[must_use]
+    #[inline]
     pub fn keyframe_classifications_map(
         mut self,
         keyframe_classifications_map: std::collections::BTreeMap<
@@ -1892,6 +1968,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `escalation_reasons` to `Some(escalation_reasons)`: Escalation reasons.
     #[must_use]
+    #[inline]
     pub fn escalation_reasons(mut self, escalation_reasons: Vec<String>) -> Self {
         self.escalation_reasons = Some(escalation_reasons);
         self
@@ -1899,6 +1976,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `escalation_queue_enabled` to `Some(escalation_queue_enabled)`: Escalation queue enabled.
     #[must_use]
+    #[inline]
     pub fn escalation_queue_enabled(mut self, escalation_queue_enabled: bool) -> Self {
         self.escalation_queue_enabled = Some(escalation_queue_enabled);
         self
@@ -1906,6 +1984,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `custom_views_enabled` to `Some(custom_views_enabled)`: Custom views enabled.
     #[must_use]
+    #[inline]
     pub fn custom_views_enabled(mut self, custom_views_enabled: bool) -> Self {
         self.custom_views_enabled = Some(custom_views_enabled);
         self
@@ -1913,6 +1992,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `include_attachment_payload` to `Some(include_attachment_payload)`: Include attachment payload.
     #[must_use]
+    #[inline]
     pub fn include_attachment_payload(
         mut self,
         include_attachment_payload: bool,
@@ -1923,6 +2003,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `block_foreign_cdn_attachments` to `Some(block_foreign_cdn_attachments)`: Block foreign cdn attachments.
     #[must_use]
+    #[inline]
     pub fn block_foreign_cdn_attachments(
         mut self,
         block_foreign_cdn_attachments: bool,
@@ -1933,6 +2014,7 @@ impl ModerationDashboardPreferences {
 
     /// Sets `filterable_custom_keys` to `Some(filterable_custom_keys)`: Filterable custom keys.
     #[must_use]
+    #[inline]
     pub fn filterable_custom_keys(
         mut self,
         filterable_custom_keys: Vec<String>,
@@ -2004,6 +2086,7 @@ pub struct EventHook {
 impl EventHook {
     /// Sets `id` to `Some(id)`: Hook ID.
     #[must_use]
+    #[inline]
     pub fn id(mut self, id: impl Into<String>) -> Self {
         self.id = Some(id.into());
         self
@@ -2011,6 +2094,7 @@ impl EventHook {
 
     /// Sets `hook_type` to `Some(hook_type)`: Kind of destination, such as a webhook, SQS or SNS.
     #[must_use]
+    #[inline]
     pub fn hook_type(mut self, hook_type: impl Into<String>) -> Self {
         self.hook_type = Some(hook_type.into());
         self
@@ -2018,6 +2102,7 @@ impl EventHook {
 
     /// Sets `enabled` to `Some(enabled)`: Whether the hook receives events.
     #[must_use]
+    #[inline]
     pub fn enabled(mut self, enabled: bool) -> Self {
         self.enabled = Some(enabled);
         self
@@ -2025,6 +2110,7 @@ impl EventHook {
 
     /// Sets `event_types` to `Some(event_types)`: Event types the hook receives.
     #[must_use]
+    #[inline]
     pub fn event_types(mut self, event_types: Vec<String>) -> Self {
         self.event_types = Some(event_types);
         self
@@ -2032,6 +2118,7 @@ impl EventHook {
 
     /// Sets `webhook_url` to `Some(webhook_url)`: URL of a webhook destination.
     #[must_use]
+    #[inline]
     pub fn webhook_url(mut self, webhook_url: impl Into<String>) -> Self {
         self.webhook_url = Some(webhook_url.into());
         self
@@ -2039,6 +2126,7 @@ impl EventHook {
 
     /// Sets `sqs_queue_url` to `Some(sqs_queue_url)`: URL of an SQS queue destination.
     #[must_use]
+    #[inline]
     pub fn sqs_queue_url(mut self, sqs_queue_url: impl Into<String>) -> Self {
         self.sqs_queue_url = Some(sqs_queue_url.into());
         self
@@ -2046,6 +2134,7 @@ impl EventHook {
 
     /// Sets `sqs_region` to `Some(sqs_region)`: AWS region of the SQS queue.
     #[must_use]
+    #[inline]
     pub fn sqs_region(mut self, sqs_region: impl Into<String>) -> Self {
         self.sqs_region = Some(sqs_region.into());
         self
@@ -2053,6 +2142,7 @@ impl EventHook {
 
     /// Sets `sqs_auth_type` to `Some(sqs_auth_type)`: How Stream authenticates with SQS, with keys or a role.
     #[must_use]
+    #[inline]
     pub fn sqs_auth_type(mut self, sqs_auth_type: impl Into<String>) -> Self {
         self.sqs_auth_type = Some(sqs_auth_type.into());
         self
@@ -2060,6 +2150,7 @@ impl EventHook {
 
     /// Sets `sqs_key` to `Some(sqs_key)`: AWS access key for SQS.
     #[must_use]
+    #[inline]
     pub fn sqs_key(mut self, sqs_key: impl Into<String>) -> Self {
         self.sqs_key = Some(sqs_key.into());
         self
@@ -2067,6 +2158,7 @@ impl EventHook {
 
     /// Sets `sqs_secret` to `Some(sqs_secret)`: AWS secret key for SQS.
     #[must_use]
+    #[inline]
     pub fn sqs_secret(mut self, sqs_secret: impl Into<String>) -> Self {
         self.sqs_secret = Some(sqs_secret.into());
         self
@@ -2074,6 +2166,7 @@ impl EventHook {
 
     /// Sets `sqs_role_arn` to `Some(sqs_role_arn)`: ARN of the IAM role Stream assumes for SQS.
     #[must_use]
+    #[inline]
     pub fn sqs_role_arn(mut self, sqs_role_arn: impl Into<String>) -> Self {
         self.sqs_role_arn = Some(sqs_role_arn.into());
         self
@@ -2081,6 +2174,7 @@ impl EventHook {
 
     /// Sets `sns_topic_arn` to `Some(sns_topic_arn)`: ARN of an SNS topic destination.
     #[must_use]
+    #[inline]
     pub fn sns_topic_arn(mut self, sns_topic_arn: impl Into<String>) -> Self {
         self.sns_topic_arn = Some(sns_topic_arn.into());
         self
@@ -2088,6 +2182,7 @@ impl EventHook {
 
     /// Sets `sns_region` to `Some(sns_region)`: AWS region of the SNS topic.
     #[must_use]
+    #[inline]
     pub fn sns_region(mut self, sns_region: impl Into<String>) -> Self {
         self.sns_region = Some(sns_region.into());
         self
@@ -2095,6 +2190,7 @@ impl EventHook {
 
     /// Sets `sns_auth_type` to `Some(sns_auth_type)`: How Stream authenticates with SNS, with keys or a role.
     #[must_use]
+    #[inline]
     pub fn sns_auth_type(mut self, sns_auth_type: impl Into<String>) -> Self {
         self.sns_auth_type = Some(sns_auth_type.into());
         self
@@ -2102,6 +2198,7 @@ impl EventHook {
 
     /// Sets `sns_key` to `Some(sns_key)`: AWS access key for SNS.
     #[must_use]
+    #[inline]
     pub fn sns_key(mut self, sns_key: impl Into<String>) -> Self {
         self.sns_key = Some(sns_key.into());
         self
@@ -2109,6 +2206,7 @@ impl EventHook {
 
     /// Sets `sns_secret` to `Some(sns_secret)`: AWS secret key for SNS.
     #[must_use]
+    #[inline]
     pub fn sns_secret(mut self, sns_secret: impl Into<String>) -> Self {
         self.sns_secret = Some(sns_secret.into());
         self
@@ -2116,6 +2214,7 @@ impl EventHook {
 
     /// Sets `sns_role_arn` to `Some(sns_role_arn)`: ARN of the IAM role Stream assumes for SNS.
     #[must_use]
+    #[inline]
     pub fn sns_role_arn(mut self, sns_role_arn: impl Into<String>) -> Self {
         self.sns_role_arn = Some(sns_role_arn.into());
         self
@@ -2123,6 +2222,7 @@ impl EventHook {
 
     /// Sets `product` to `Some(product)`: Stream product whose events the hook receives.
     #[must_use]
+    #[inline]
     pub fn product(mut self, product: impl Into<String>) -> Self {
         self.product = Some(product.into());
         self
@@ -2130,6 +2230,7 @@ impl EventHook {
 
     /// Sets `should_send_custom_events` to `Some(should_send_custom_events)`: Whether custom events are sent too.
     #[must_use]
+    #[inline]
     pub fn should_send_custom_events(mut self, should_send_custom_events: bool) -> Self {
         self.should_send_custom_events = Some(should_send_custom_events);
         self
@@ -2137,6 +2238,7 @@ impl EventHook {
 
     /// Sets `timeout_ms` to `Some(timeout_ms)`: How long to wait for the destination, in milliseconds.
     #[must_use]
+    #[inline]
     pub fn timeout_ms(mut self, timeout_ms: i32) -> Self {
         self.timeout_ms = Some(timeout_ms);
         self
@@ -2144,6 +2246,7 @@ impl EventHook {
 
     /// Sets `callback` to `Some(callback)`: How the destination is called, for hooks that call a service.
     #[must_use]
+    #[inline]
     pub fn callback(mut self, callback: AsyncModerationCallbackConfig) -> Self {
         self.callback = Some(callback);
         self
@@ -2151,6 +2254,7 @@ impl EventHook {
 
     /// Sets `sns_event_based_message_group_id_enabled` to `Some(sns_event_based_message_group_id_enabled)`: Sns event based message group id enabled.
     #[must_use]
+    #[inline]
     pub fn sns_event_based_message_group_id_enabled(
         mut self,
         sns_event_based_message_group_id_enabled: bool,
@@ -2163,6 +2267,7 @@ impl EventHook {
 
     /// Sets `failover_config` to `Some(failover_config)`: Where events go when the destination cannot be reached.
     #[must_use]
+    #[inline]
     pub fn failover_config(mut self, failover_config: WebhookFailoverConfig) -> Self {
         self.failover_config = Some(failover_config);
         self
@@ -2170,6 +2275,7 @@ impl EventHook {
 
     /// Sets `created_at` to `Some(created_at)`: When the hook was created.
     #[must_use]
+    #[inline]
     pub fn created_at(mut self, created_at: chrono::DateTime<chrono::Utc>) -> Self {
         self.created_at = Some(created_at);
         self
@@ -2177,6 +2283,7 @@ impl EventHook {
 
     /// Sets `updated_at` to `Some(updated_at)`: When the hook was last changed.
     #[must_use]
+    #[inline]
     pub fn updated_at(mut self, updated_at: chrono::DateTime<chrono::Utc>) -> Self {
         self.updated_at = Some(updated_at);
         self
@@ -5112,6 +5219,7 @@ pub struct GetOgQuery {
 
 impl GetOgQuery {
     /// Creates a `GetOgQuery` from the required parameters; the optional ones are `None`.
+    #[inline]
     pub fn new(url: String) -> Self {
         Self { url }
     }
@@ -5131,6 +5239,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_app(&self) -> crate::ResponseFuture<'_, GetApplicationResponse> {
         let request = crate::request::Request::new(&crate::operations::GET_APP, &[]);
         self.execute(request)
@@ -5149,6 +5258,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_app(
         &self,
         body: &UpdateAppRequest,
@@ -5174,6 +5284,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_rate_limits(
         &self,
         query: &GetRateLimitsQuery,
@@ -5204,6 +5315,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_team_usage_stats(
         &self,
         body: &QueryTeamUsageStatsRequest,
@@ -5223,6 +5335,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_team_usage_stats_pages(
         &self,
         body: &QueryTeamUsageStatsRequest,
@@ -5252,6 +5365,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_og(
         &self,
         query: &GetOgQuery,

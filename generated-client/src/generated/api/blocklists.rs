@@ -89,6 +89,7 @@ impl CreateBlockListRequest {
 
     /// Sets `is_leet_check_enabled` to `Some(is_leet_check_enabled)`: Also match leetspeak spellings of entries, such as digits in place of letters.
     #[must_use]
+    #[inline]
     pub fn is_leet_check_enabled(mut self, is_leet_check_enabled: bool) -> Self {
         self.is_leet_check_enabled = Some(is_leet_check_enabled);
         self
@@ -96,6 +97,7 @@ impl CreateBlockListRequest {
 
     /// Sets `is_plural_check_enabled` to `Some(is_plural_check_enabled)`: Also match plural forms of entries.
     #[must_use]
+    #[inline]
     pub fn is_plural_check_enabled(mut self, is_plural_check_enabled: bool) -> Self {
         self.is_plural_check_enabled = Some(is_plural_check_enabled);
         self
@@ -103,6 +105,7 @@ impl CreateBlockListRequest {
 
     /// Sets `is_confusable_folding_enabled` to `Some(is_confusable_folding_enabled)`: Treat look-alike Unicode characters as the letters they resemble when matching.
     #[must_use]
+    #[inline]
     pub fn is_confusable_folding_enabled(
         mut self,
         is_confusable_folding_enabled: bool,
@@ -113,6 +116,7 @@ impl CreateBlockListRequest {
 
     /// Sets `is_substring_matching_enabled` to `Some(is_substring_matching_enabled)`: Also match entries that appear inside longer words.
     #[must_use]
+    #[inline]
     pub fn is_substring_matching_enabled(
         mut self,
         is_substring_matching_enabled: bool,
@@ -123,6 +127,7 @@ impl CreateBlockListRequest {
 
     /// Sets `type_` to `Some(type_)`: What the entries are and whether they block or allow.
     #[must_use]
+    #[inline]
     pub fn type_(mut self, type_: CreateBlockListRequestType) -> Self {
         self.type_ = Some(type_);
         self
@@ -130,6 +135,7 @@ impl CreateBlockListRequest {
 
     /// Sets `team` to `Some(team)`: Team the blocklist belongs to.
     #[must_use]
+    #[inline]
     pub fn team(mut self, team: impl Into<String>) -> Self {
         self.team = Some(team.into());
         self
@@ -137,6 +143,7 @@ impl CreateBlockListRequest {
 
     /// Sets `user_id` to `Some(user_id)`: User on whose behalf the call is made.
     #[must_use]
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -144,6 +151,7 @@ impl CreateBlockListRequest {
 
     /// Sets `user` to `Some(user)`: User on whose behalf the call is made.
     #[must_use]
+    #[inline]
     pub fn user(mut self, user: UserRequest) -> Self {
         self.user = Some(user);
         self
@@ -382,6 +390,7 @@ pub struct UpdateBlockListRequest {
 impl UpdateBlockListRequest {
     /// Sets `team` to `Some(team)`: Team the blocklist belongs to.
     #[must_use]
+    #[inline]
     pub fn team(mut self, team: impl Into<String>) -> Self {
         self.team = Some(team.into());
         self
@@ -389,6 +398,7 @@ impl UpdateBlockListRequest {
 
     /// Sets `words` to `Some(words)`: The new entries; they replace the current ones.
     #[must_use]
+    #[inline]
     pub fn words(mut self, words: Vec<String>) -> Self {
         self.words = Some(words);
         self
@@ -396,6 +406,7 @@ impl UpdateBlockListRequest {
 
     /// Sets `is_leet_check_enabled` to `Some(is_leet_check_enabled)`: Also match leetspeak spellings of entries.
     #[must_use]
+    #[inline]
     pub fn is_leet_check_enabled(mut self, is_leet_check_enabled: bool) -> Self {
         self.is_leet_check_enabled = Some(is_leet_check_enabled);
         self
@@ -403,6 +414,7 @@ impl UpdateBlockListRequest {
 
     /// Sets `is_plural_check_enabled` to `Some(is_plural_check_enabled)`: Also match plural forms of entries.
     #[must_use]
+    #[inline]
     pub fn is_plural_check_enabled(mut self, is_plural_check_enabled: bool) -> Self {
         self.is_plural_check_enabled = Some(is_plural_check_enabled);
         self
@@ -410,6 +422,7 @@ impl UpdateBlockListRequest {
 
     /// Sets `is_confusable_folding_enabled` to `Some(is_confusable_folding_enabled)`: Treat look-alike Unicode characters as the letters they resemble when matching.
     #[must_use]
+    #[inline]
     pub fn is_confusable_folding_enabled(
         mut self,
         is_confusable_folding_enabled: bool,
@@ -420,6 +433,7 @@ impl UpdateBlockListRequest {
 
     /// Sets `is_substring_matching_enabled` to `Some(is_substring_matching_enabled)`: Also match entries that appear inside longer words.
     #[must_use]
+    #[inline]
     pub fn is_substring_matching_enabled(
         mut self,
         is_substring_matching_enabled: bool,
@@ -430,6 +444,7 @@ impl UpdateBlockListRequest {
 
     /// Sets `user_id` to `Some(user_id)`: User on whose behalf the call is made.
     #[must_use]
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -437,6 +452,7 @@ impl UpdateBlockListRequest {
 
     /// Sets `user` to `Some(user)`: User on whose behalf the call is made.
     #[must_use]
+    #[inline]
     pub fn user(mut self, user: UserRequest) -> Self {
         self.user = Some(user);
         self
@@ -571,6 +587,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn list_block_lists(
         &self,
         query: &ListBlockListsQuery,
@@ -598,6 +615,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_block_list(
         &self,
         body: &CreateBlockListRequest,
@@ -623,6 +641,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn import_block_list(
         &self,
         id: &str,
@@ -649,6 +668,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_block_list(
         &self,
         name: &str,
@@ -676,6 +696,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_block_list(
         &self,
         name: &str,
@@ -702,6 +723,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_block_list(
         &self,
         name: &str,

@@ -82,6 +82,7 @@ impl CreateCampaignRequest {
     ///
     /// At most 255 characters.
     #[must_use]
+    #[inline]
     pub fn id(mut self, id: impl Into<String>) -> Self {
         self.id = Some(id.into());
         self
@@ -91,6 +92,7 @@ impl CreateCampaignRequest {
     ///
     /// At most 25 items.
     #[must_use]
+    #[inline]
     pub fn segment_ids(mut self, segment_ids: Vec<String>) -> Self {
         self.segment_ids = Some(segment_ids);
         self
@@ -100,6 +102,7 @@ impl CreateCampaignRequest {
     ///
     /// At most 10000 items.
     #[must_use]
+    #[inline]
     pub fn user_ids(mut self, user_ids: Vec<String>) -> Self {
         self.user_ids = Some(user_ids);
         self
@@ -107,6 +110,7 @@ impl CreateCampaignRequest {
 
     /// Sets `sender_mode` to `Some(sender_mode)`: Whether the sender is left out of or included in the target channels.
     #[must_use]
+    #[inline]
     pub fn sender_mode(mut self, sender_mode: CreateCampaignRequestSenderMode) -> Self {
         self.sender_mode = Some(sender_mode);
         self
@@ -114,6 +118,7 @@ impl CreateCampaignRequest {
 
     /// Sets `name` to `Some(name)`: Campaign name.
     #[must_use]
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
@@ -121,6 +126,7 @@ impl CreateCampaignRequest {
 
     /// Sets `description` to `Some(description)`: Campaign description.
     #[must_use]
+    #[inline]
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
         self
@@ -128,6 +134,7 @@ impl CreateCampaignRequest {
 
     /// Sets `create_channels` to `Some(create_channels)`: Create a channel between sender and receiver when none exists; needs `channel_template`.
     #[must_use]
+    #[inline]
     pub fn create_channels(mut self, create_channels: bool) -> Self {
         self.create_channels = Some(create_channels);
         self
@@ -135,6 +142,7 @@ impl CreateCampaignRequest {
 
     /// Sets `show_channels` to `Some(show_channels)`: Show the channel again to receivers who have hidden it.
     #[must_use]
+    #[inline]
     pub fn show_channels(mut self, show_channels: bool) -> Self {
         self.show_channels = Some(show_channels);
         self
@@ -142,6 +150,7 @@ impl CreateCampaignRequest {
 
     /// Sets `skip_push` to `Some(skip_push)`: Send no push notifications for the messages.
     #[must_use]
+    #[inline]
     pub fn skip_push(mut self, skip_push: bool) -> Self {
         self.skip_push = Some(skip_push);
         self
@@ -149,6 +158,7 @@ impl CreateCampaignRequest {
 
     /// Sets `skip_webhook` to `Some(skip_webhook)`: Call no webhooks for the messages.
     #[must_use]
+    #[inline]
     pub fn skip_webhook(mut self, skip_webhook: bool) -> Self {
         self.skip_webhook = Some(skip_webhook);
         self
@@ -156,6 +166,7 @@ impl CreateCampaignRequest {
 
     /// Sets `channel_template` to `Some(channel_template)`: How to create channels when `create_channels` is set.
     #[must_use]
+    #[inline]
     pub fn channel_template(
         mut self,
         channel_template: CampaignChannelTemplate,
@@ -166,6 +177,7 @@ impl CreateCampaignRequest {
 
     /// Sets `sender_visibility` to `Some(sender_visibility)`: Whether the channels the campaign creates are hidden or archived for the sender.
     #[must_use]
+    #[inline]
     pub fn sender_visibility(
         mut self,
         sender_visibility: CreateCampaignRequestSenderVisibility,
@@ -550,6 +562,7 @@ impl UpdateCampaignRequest {
     ///
     /// At most 255 characters.
     #[must_use]
+    #[inline]
     pub fn id(mut self, id: impl Into<String>) -> Self {
         self.id = Some(id.into());
         self
@@ -559,6 +572,7 @@ impl UpdateCampaignRequest {
     ///
     /// At most 25 items.
     #[must_use]
+    #[inline]
     pub fn segment_ids(mut self, segment_ids: Vec<String>) -> Self {
         self.segment_ids = Some(segment_ids);
         self
@@ -568,6 +582,7 @@ impl UpdateCampaignRequest {
     ///
     /// At most 10000 items.
     #[must_use]
+    #[inline]
     pub fn user_ids(mut self, user_ids: Vec<String>) -> Self {
         self.user_ids = Some(user_ids);
         self
@@ -575,6 +590,7 @@ impl UpdateCampaignRequest {
 
     /// Sets `sender_mode` to `Some(sender_mode)`: Whether the sender is left out of or included in the target channels.
     #[must_use]
+    #[inline]
     pub fn sender_mode(mut self, sender_mode: UpdateCampaignRequestSenderMode) -> Self {
         self.sender_mode = Some(sender_mode);
         self
@@ -582,6 +598,7 @@ impl UpdateCampaignRequest {
 
     /// Sets `name` to `Some(name)`: Campaign name.
     #[must_use]
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
@@ -589,6 +606,7 @@ impl UpdateCampaignRequest {
 
     /// Sets `description` to `Some(description)`: Campaign description.
     #[must_use]
+    #[inline]
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
         self
@@ -596,6 +614,7 @@ impl UpdateCampaignRequest {
 
     /// Sets `create_channels` to `Some(create_channels)`: Create a channel between sender and receiver when none exists; needs `channel_template`.
     #[must_use]
+    #[inline]
     pub fn create_channels(mut self, create_channels: bool) -> Self {
         self.create_channels = Some(create_channels);
         self
@@ -603,6 +622,7 @@ impl UpdateCampaignRequest {
 
     /// Sets `show_channels` to `Some(show_channels)`: Show the channel again to receivers who have hidden it.
     #[must_use]
+    #[inline]
     pub fn show_channels(mut self, show_channels: bool) -> Self {
         self.show_channels = Some(show_channels);
         self
@@ -610,6 +630,7 @@ impl UpdateCampaignRequest {
 
     /// Sets `skip_push` to `Some(skip_push)`: Send no push notifications for the messages.
     #[must_use]
+    #[inline]
     pub fn skip_push(mut self, skip_push: bool) -> Self {
         self.skip_push = Some(skip_push);
         self
@@ -617,6 +638,7 @@ impl UpdateCampaignRequest {
 
     /// Sets `skip_webhook` to `Some(skip_webhook)`: Call no webhooks for the messages.
     #[must_use]
+    #[inline]
     pub fn skip_webhook(mut self, skip_webhook: bool) -> Self {
         self.skip_webhook = Some(skip_webhook);
         self
@@ -624,6 +646,7 @@ impl UpdateCampaignRequest {
 
     /// Sets `channel_template` to `Some(channel_template)`: How to create channels when `create_channels` is set.
     #[must_use]
+    #[inline]
     pub fn channel_template(
         mut self,
         channel_template: CampaignChannelTemplate,
@@ -634,6 +657,7 @@ impl UpdateCampaignRequest {
 
     /// Sets `sender_visibility` to `Some(sender_visibility)`: Whether the channels the campaign creates are hidden or archived for the sender.
     #[must_use]
+    #[inline]
     pub fn sender_visibility(
         mut self,
         sender_visibility: UpdateCampaignRequestSenderVisibility,
@@ -1362,6 +1386,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_campaign(
         &self,
         body: &CreateCampaignRequest,
@@ -1387,6 +1412,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_campaigns(
         &self,
         body: &QueryCampaignsRequest,
@@ -1406,6 +1432,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_campaigns_pages(
         &self,
         body: &QueryCampaignsRequest,
@@ -1435,6 +1462,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_campaign(
         &self,
         id: &str,
@@ -1459,6 +1487,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_campaign(
         &self,
         id: &str,
@@ -1487,6 +1516,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_campaign(
         &self,
         id: &str,
@@ -1513,6 +1543,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn start_campaign(
         &self,
         id: &str,
@@ -1539,6 +1570,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn stop_campaign(
         &self,
         id: &str,

@@ -159,6 +159,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `typing_events` to `Some(typing_events)`: Typing events are sent.
     #[must_use]
+    #[inline]
     pub fn typing_events(mut self, typing_events: bool) -> Self {
         self.typing_events = Some(typing_events);
         self
@@ -166,6 +167,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `read_events` to `Some(read_events)`: Read events are sent and read state is kept.
     #[must_use]
+    #[inline]
     pub fn read_events(mut self, read_events: bool) -> Self {
         self.read_events = Some(read_events);
         self
@@ -173,6 +175,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `connect_events` to `Some(connect_events)`: Events for users going online and offline are sent.
     #[must_use]
+    #[inline]
     pub fn connect_events(mut self, connect_events: bool) -> Self {
         self.connect_events = Some(connect_events);
         self
@@ -180,6 +183,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `delivery_events` to `Some(delivery_events)`: Delivery receipts are sent.
     #[must_use]
+    #[inline]
     pub fn delivery_events(mut self, delivery_events: bool) -> Self {
         self.delivery_events = Some(delivery_events);
         self
@@ -187,6 +191,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `reactions` to `Some(reactions)`: Messages can get reactions.
     #[must_use]
+    #[inline]
     pub fn reactions(mut self, reactions: bool) -> Self {
         self.reactions = Some(reactions);
         self
@@ -194,6 +199,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `replies` to `Some(replies)`: Messages can get thread replies.
     #[must_use]
+    #[inline]
     pub fn replies(mut self, replies: bool) -> Self {
         self.replies = Some(replies);
         self
@@ -201,6 +207,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `search` to `Some(search)`: Messages can be searched.
     #[must_use]
+    #[inline]
     pub fn search(mut self, search: bool) -> Self {
         self.search = Some(search);
         self
@@ -208,6 +215,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `mutes` to `Some(mutes)`: Users can mute channels.
     #[must_use]
+    #[inline]
     pub fn mutes(mut self, mutes: bool) -> Self {
         self.mutes = Some(mutes);
         self
@@ -215,6 +223,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `uploads` to `Some(uploads)`: Files and images can be uploaded.
     #[must_use]
+    #[inline]
     pub fn uploads(mut self, uploads: bool) -> Self {
         self.uploads = Some(uploads);
         self
@@ -222,6 +231,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `url_enrichment` to `Some(url_enrichment)`: Links in messages get previews.
     #[must_use]
+    #[inline]
     pub fn url_enrichment(mut self, url_enrichment: bool) -> Self {
         self.url_enrichment = Some(url_enrichment);
         self
@@ -229,6 +239,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `custom_events` to `Some(custom_events)`: Custom events can be sent.
     #[must_use]
+    #[inline]
     pub fn custom_events(mut self, custom_events: bool) -> Self {
         self.custom_events = Some(custom_events);
         self
@@ -236,6 +247,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `push_notifications` to `Some(push_notifications)`: Push notifications are sent.
     #[must_use]
+    #[inline]
     pub fn push_notifications(mut self, push_notifications: bool) -> Self {
         self.push_notifications = Some(push_notifications);
         self
@@ -243,6 +255,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `mark_messages_pending` to `Some(mark_messages_pending)`: New messages are pending by default.
     #[must_use]
+    #[inline]
     pub fn mark_messages_pending(mut self, mark_messages_pending: bool) -> Self {
         self.mark_messages_pending = Some(mark_messages_pending);
         self
@@ -250,6 +263,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `polls` to `Some(polls)`: Polls are enabled.
     #[must_use]
+    #[inline]
     pub fn polls(mut self, polls: bool) -> Self {
         self.polls = Some(polls);
         self
@@ -257,6 +271,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `user_message_reminders` to `Some(user_message_reminders)`: Users can set reminders on messages.
     #[must_use]
+    #[inline]
     pub fn user_message_reminders(mut self, user_message_reminders: bool) -> Self {
         self.user_message_reminders = Some(user_message_reminders);
         self
@@ -264,6 +279,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `shared_locations` to `Some(shared_locations)`: Locations can be shared.
     #[must_use]
+    #[inline]
     pub fn shared_locations(mut self, shared_locations: bool) -> Self {
         self.shared_locations = Some(shared_locations);
         self
@@ -271,6 +287,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `count_messages` to `Some(count_messages)`: Channels keep a message count.
     #[must_use]
+    #[inline]
     pub fn count_messages(mut self, count_messages: bool) -> Self {
         self.count_messages = Some(count_messages);
         self
@@ -278,6 +295,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `message_retention` to `Some(message_retention)`: Days to keep messages; `infinite` keeps them forever.
     #[must_use]
+    #[inline]
     pub fn message_retention(mut self, message_retention: impl Into<String>) -> Self {
         self.message_retention = Some(message_retention.into());
         self
@@ -285,6 +303,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `max_message_length` to `Some(max_message_length)`: Longest message allowed, in characters. Optional: the service uses its default when it is left out; Stream's docs mark it required.
     #[must_use]
+    #[inline]
     pub fn max_message_length(mut self, max_message_length: i32) -> Self {
         self.max_message_length = Some(max_message_length);
         self
@@ -292,6 +311,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `automod` to `Some(automod)`: Automatic moderation mode. Optional: the service uses its default when it is left out; Stream's docs mark it required.
     #[must_use]
+    #[inline]
     pub fn automod(mut self, automod: Automod) -> Self {
         self.automod = Some(automod);
         self
@@ -299,6 +319,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `automod_behavior` to `Some(automod_behavior)`: What automatic moderation does with a message it catches. Optional: the service uses its default when it is left out; Stream's docs mark it required.
     #[must_use]
+    #[inline]
     pub fn automod_behavior(
         mut self,
         automod_behavior: CreateChannelTypeRequestAutomodBehavior,
@@ -309,6 +330,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `commands` to `Some(commands)`: Names of the slash commands to enable.
     #[must_use]
+    #[inline]
     pub fn commands(mut self, commands: Vec<String>) -> Self {
         self.commands = Some(commands);
         self
@@ -316,6 +338,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `permissions` to `Some(permissions)`: Permission policies of the channel type.
     #[must_use]
+    #[inline]
     pub fn permissions(mut self, permissions: Vec<PolicyRequest>) -> Self {
         self.permissions = Some(permissions);
         self
@@ -323,6 +346,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `grants` to `Some(grants)`: Permission IDs granted, by role.
     #[must_use]
+    #[inline]
     pub fn grants(
         mut self,
         grants: std::collections::BTreeMap<String, Vec<String>>,
@@ -333,6 +357,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `blocklist` to `Some(blocklist)`: Name of the blocklist to apply.
     #[must_use]
+    #[inline]
     pub fn blocklist(mut self, blocklist: impl Into<String>) -> Self {
         self.blocklist = Some(blocklist.into());
         self
@@ -340,6 +365,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `blocklist_behavior` to `Some(blocklist_behavior)`: What happens to a message that matches the blocklist.
     #[must_use]
+    #[inline]
     pub fn blocklist_behavior(mut self, blocklist_behavior: BlocklistBehavior) -> Self {
         self.blocklist_behavior = Some(blocklist_behavior);
         self
@@ -347,6 +373,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `blocklists` to `Some(blocklists)`: Blocklists to apply, each with its own behavior.
     #[must_use]
+    #[inline]
     pub fn blocklists(mut self, blocklists: Vec<BlockListOptions>) -> Self {
         self.blocklists = Some(blocklists);
         self
@@ -356,6 +383,7 @@ impl CreateChannelTypeRequest {
     ///
     /// At least 10.
     #[must_use]
+    #[inline]
     pub fn partition_size(mut self, partition_size: i32) -> Self {
         self.partition_size = Some(partition_size);
         self
@@ -363,6 +391,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `partition_ttl` to `Some(partition_ttl)`: How long a partition lives.
     #[must_use]
+    #[inline]
     pub fn partition_ttl(mut self, partition_ttl: impl Into<String>) -> Self {
         self.partition_ttl = Some(partition_ttl.into());
         self
@@ -370,6 +399,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `skip_last_msg_update_for_system_msgs` to `Some(skip_last_msg_update_for_system_msgs)`: System messages leave the channel's last message time unchanged.
     #[must_use]
+    #[inline]
     pub fn skip_last_msg_update_for_system_msgs(
         mut self,
         skip_last_msg_update_for_system_msgs: bool,
@@ -382,6 +412,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `push_level` to `Some(push_level)`: Which messages trigger push notifications.
     #[must_use]
+    #[inline]
     pub fn push_level(mut self, push_level: PushLevel) -> Self {
         self.push_level = Some(push_level);
         self
@@ -389,6 +420,7 @@ impl CreateChannelTypeRequest {
 
     /// Sets `chat_preferences` to `Some(chat_preferences)`: Default notification preferences.
     #[must_use]
+    #[inline]
     pub fn chat_preferences(mut self, chat_preferences: ChatPreferences) -> Self {
         self.chat_preferences = Some(chat_preferences);
         self
@@ -753,6 +785,7 @@ pub struct UpdateChannelTypeRequest {
 impl UpdateChannelTypeRequest {
     /// Sets `permissions` to `Some(permissions)`: Permission policies of the channel type.
     #[must_use]
+    #[inline]
     pub fn permissions(mut self, permissions: Vec<PolicyRequest>) -> Self {
         self.permissions = Some(permissions);
         self
@@ -760,6 +793,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `grants` to `Some(grants)`: Permission IDs granted, by role.
     #[must_use]
+    #[inline]
     pub fn grants(
         mut self,
         grants: std::collections::BTreeMap<String, Vec<String>>,
@@ -772,6 +806,7 @@ impl UpdateChannelTypeRequest {
     ///
     /// At least 0.
     #[must_use]
+    #[inline]
     pub fn partition_size(mut self, partition_size: i32) -> Self {
         self.partition_size = Some(partition_size);
         self
@@ -779,6 +814,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `partition_ttl` to `Some(partition_ttl)`: How long a partition lives.
     #[must_use]
+    #[inline]
     pub fn partition_ttl(mut self, partition_ttl: impl Into<String>) -> Self {
         self.partition_ttl = Some(partition_ttl.into());
         self
@@ -786,6 +822,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `typing_events` to `Some(typing_events)`: Typing events are sent.
     #[must_use]
+    #[inline]
     pub fn typing_events(mut self, typing_events: bool) -> Self {
         self.typing_events = Some(typing_events);
         self
@@ -793,6 +830,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `read_events` to `Some(read_events)`: Read events are sent and read state is kept.
     #[must_use]
+    #[inline]
     pub fn read_events(mut self, read_events: bool) -> Self {
         self.read_events = Some(read_events);
         self
@@ -800,6 +838,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `connect_events` to `Some(connect_events)`: Events for users going online and offline are sent.
     #[must_use]
+    #[inline]
     pub fn connect_events(mut self, connect_events: bool) -> Self {
         self.connect_events = Some(connect_events);
         self
@@ -807,6 +846,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `delivery_events` to `Some(delivery_events)`: Delivery receipts are sent.
     #[must_use]
+    #[inline]
     pub fn delivery_events(mut self, delivery_events: bool) -> Self {
         self.delivery_events = Some(delivery_events);
         self
@@ -814,6 +854,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `search` to `Some(search)`: Messages can be searched.
     #[must_use]
+    #[inline]
     pub fn search(mut self, search: bool) -> Self {
         self.search = Some(search);
         self
@@ -821,6 +862,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `reactions` to `Some(reactions)`: Messages can get reactions.
     #[must_use]
+    #[inline]
     pub fn reactions(mut self, reactions: bool) -> Self {
         self.reactions = Some(reactions);
         self
@@ -828,6 +870,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `replies` to `Some(replies)`: Messages can get thread replies.
     #[must_use]
+    #[inline]
     pub fn replies(mut self, replies: bool) -> Self {
         self.replies = Some(replies);
         self
@@ -835,6 +878,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `quotes` to `Some(quotes)`: Messages can quote other messages.
     #[must_use]
+    #[inline]
     pub fn quotes(mut self, quotes: bool) -> Self {
         self.quotes = Some(quotes);
         self
@@ -842,6 +886,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `mutes` to `Some(mutes)`: Users can mute channels.
     #[must_use]
+    #[inline]
     pub fn mutes(mut self, mutes: bool) -> Self {
         self.mutes = Some(mutes);
         self
@@ -849,6 +894,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `uploads` to `Some(uploads)`: Files and images can be uploaded.
     #[must_use]
+    #[inline]
     pub fn uploads(mut self, uploads: bool) -> Self {
         self.uploads = Some(uploads);
         self
@@ -856,6 +902,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `url_enrichment` to `Some(url_enrichment)`: Links in messages get previews.
     #[must_use]
+    #[inline]
     pub fn url_enrichment(mut self, url_enrichment: bool) -> Self {
         self.url_enrichment = Some(url_enrichment);
         self
@@ -863,6 +910,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `custom_events` to `Some(custom_events)`: Custom events can be sent.
     #[must_use]
+    #[inline]
     pub fn custom_events(mut self, custom_events: bool) -> Self {
         self.custom_events = Some(custom_events);
         self
@@ -870,6 +918,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `push_notifications` to `Some(push_notifications)`: Push notifications are sent.
     #[must_use]
+    #[inline]
     pub fn push_notifications(mut self, push_notifications: bool) -> Self {
         self.push_notifications = Some(push_notifications);
         self
@@ -877,6 +926,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `reminders` to `Some(reminders)`: Message reminders are enabled.
     #[must_use]
+    #[inline]
     pub fn reminders(mut self, reminders: bool) -> Self {
         self.reminders = Some(reminders);
         self
@@ -884,6 +934,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `mark_messages_pending` to `Some(mark_messages_pending)`: New messages are pending by default.
     #[must_use]
+    #[inline]
     pub fn mark_messages_pending(mut self, mark_messages_pending: bool) -> Self {
         self.mark_messages_pending = Some(mark_messages_pending);
         self
@@ -891,6 +942,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `polls` to `Some(polls)`: Polls are enabled.
     #[must_use]
+    #[inline]
     pub fn polls(mut self, polls: bool) -> Self {
         self.polls = Some(polls);
         self
@@ -898,6 +950,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `user_message_reminders` to `Some(user_message_reminders)`: Users can set reminders on messages.
     #[must_use]
+    #[inline]
     pub fn user_message_reminders(mut self, user_message_reminders: bool) -> Self {
         self.user_message_reminders = Some(user_message_reminders);
         self
@@ -905,6 +958,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `shared_locations` to `Some(shared_locations)`: Locations can be shared.
     #[must_use]
+    #[inline]
     pub fn shared_locations(mut self, shared_locations: bool) -> Self {
         self.shared_locations = Some(shared_locations);
         self
@@ -912,6 +966,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `count_messages` to `Some(count_messages)`: Channels keep a message count.
     #[must_use]
+    #[inline]
     pub fn count_messages(mut self, count_messages: bool) -> Self {
         self.count_messages = Some(count_messages);
         self
@@ -919,6 +974,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `message_retention` to `Some(message_retention)`: Days to keep messages, as text; `infinite` keeps them forever.
     #[must_use]
+    #[inline]
     pub fn message_retention(mut self, message_retention: impl Into<String>) -> Self {
         self.message_retention = Some(message_retention.into());
         self
@@ -928,6 +984,7 @@ impl UpdateChannelTypeRequest {
     ///
     /// At most 20000.
     #[must_use]
+    #[inline]
     pub fn max_message_length(mut self, max_message_length: i32) -> Self {
         self.max_message_length = Some(max_message_length);
         self
@@ -935,6 +992,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `automod` to `Some(automod)`: Automatic moderation mode. Optional: the service applies partial updates; Stream's docs mark it required.
     #[must_use]
+    #[inline]
     pub fn automod(mut self, automod: Automod) -> Self {
         self.automod = Some(automod);
         self
@@ -942,6 +1000,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `automod_behavior` to `Some(automod_behavior)`: What automatic moderation does with a message it catches. Optional: the service applies partial updates; Stream's docs mark it required.
     #[must_use]
+    #[inline]
     pub fn automod_behavior(mut self, automod_behavior: AutomodBehavior) -> Self {
         self.automod_behavior = Some(automod_behavior);
         self
@@ -949,6 +1008,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `blocklist` to `Some(blocklist)`: Name of the blocklist to apply.
     #[must_use]
+    #[inline]
     pub fn blocklist(mut self, blocklist: impl Into<String>) -> Self {
         self.blocklist = Some(blocklist.into());
         self
@@ -956,6 +1016,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `blocklist_behavior` to `Some(blocklist_behavior)`: What happens to a message that matches the blocklist.
     #[must_use]
+    #[inline]
     pub fn blocklist_behavior(mut self, blocklist_behavior: BlocklistBehavior) -> Self {
         self.blocklist_behavior = Some(blocklist_behavior);
         self
@@ -963,6 +1024,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `blocklists` to `Some(blocklists)`: Blocklists to apply, each with its own behavior.
     #[must_use]
+    #[inline]
     pub fn blocklists(mut self, blocklists: Vec<BlockListOptions>) -> Self {
         self.blocklists = Some(blocklists);
         self
@@ -970,6 +1032,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `allowed_flag_reasons` to `Some(allowed_flag_reasons)`: Reasons users may give when they flag a message.
     #[must_use]
+    #[inline]
     pub fn allowed_flag_reasons(mut self, allowed_flag_reasons: Vec<String>) -> Self {
         self.allowed_flag_reasons = Some(allowed_flag_reasons);
         self
@@ -977,6 +1040,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `automod_thresholds` to `Some(automod_thresholds)`: Score thresholds of AI moderation.
     #[must_use]
+    #[inline]
     pub fn automod_thresholds(mut self, automod_thresholds: Thresholds) -> Self {
         self.automod_thresholds = Some(automod_thresholds);
         self
@@ -984,6 +1048,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `skip_last_msg_update_for_system_msgs` to `Some(skip_last_msg_update_for_system_msgs)`: System messages leave the channel's last message time unchanged.
     #[must_use]
+    #[inline]
     pub fn skip_last_msg_update_for_system_msgs(
         mut self,
         skip_last_msg_update_for_system_msgs: bool,
@@ -996,6 +1061,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `push_level` to `Some(push_level)`: Which messages trigger push notifications.
     #[must_use]
+    #[inline]
     pub fn push_level(mut self, push_level: PushLevel) -> Self {
         self.push_level = Some(push_level);
         self
@@ -1003,6 +1069,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `chat_preferences` to `Some(chat_preferences)`: Default notification preferences.
     #[must_use]
+    #[inline]
     pub fn chat_preferences(mut self, chat_preferences: ChatPreferences) -> Self {
         self.chat_preferences = Some(chat_preferences);
         self
@@ -1010,6 +1077,7 @@ impl UpdateChannelTypeRequest {
 
     /// Sets `commands` to `Some(commands)`: Names of the slash commands to enable.
     #[must_use]
+    #[inline]
     pub fn commands(mut self, commands: Vec<String>) -> Self {
         self.commands = Some(commands);
         self
@@ -1371,6 +1439,7 @@ pub struct ChatPreferences {
 impl ChatPreferences {
     /// Sets `default_preference` to `Some(default_preference)`: Preference for anything not set below.
     #[must_use]
+    #[inline]
     pub fn default_preference(mut self, default_preference: impl Into<String>) -> Self {
         self.default_preference = Some(default_preference.into());
         self
@@ -1378,6 +1447,7 @@ impl ChatPreferences {
 
     /// Sets `direct_mentions` to `Some(direct_mentions)`: Preference for mentions of the user.
     #[must_use]
+    #[inline]
     pub fn direct_mentions(mut self, direct_mentions: impl Into<String>) -> Self {
         self.direct_mentions = Some(direct_mentions.into());
         self
@@ -1385,6 +1455,7 @@ impl ChatPreferences {
 
     /// Sets `role_mentions` to `Some(role_mentions)`: Preference for mentions of a role.
     #[must_use]
+    #[inline]
     pub fn role_mentions(mut self, role_mentions: impl Into<String>) -> Self {
         self.role_mentions = Some(role_mentions.into());
         self
@@ -1392,6 +1463,7 @@ impl ChatPreferences {
 
     /// Sets `group_mentions` to `Some(group_mentions)`: Preference for mentions of a user group.
     #[must_use]
+    #[inline]
     pub fn group_mentions(mut self, group_mentions: impl Into<String>) -> Self {
         self.group_mentions = Some(group_mentions.into());
         self
@@ -1399,6 +1471,7 @@ impl ChatPreferences {
 
     /// Sets `thread_replies` to `Some(thread_replies)`: Preference for thread replies.
     #[must_use]
+    #[inline]
     pub fn thread_replies(mut self, thread_replies: impl Into<String>) -> Self {
         self.thread_replies = Some(thread_replies.into());
         self
@@ -1406,6 +1479,7 @@ impl ChatPreferences {
 
     /// Sets `here_mentions` to `Some(here_mentions)`: Preference for `@here` mentions.
     #[must_use]
+    #[inline]
     pub fn here_mentions(mut self, here_mentions: impl Into<String>) -> Self {
         self.here_mentions = Some(here_mentions.into());
         self
@@ -1413,6 +1487,7 @@ impl ChatPreferences {
 
     /// Sets `channel_mentions` to `Some(channel_mentions)`: Preference for `@channel` mentions.
     #[must_use]
+    #[inline]
     pub fn channel_mentions(mut self, channel_mentions: impl Into<String>) -> Self {
         self.channel_mentions = Some(channel_mentions.into());
         self
@@ -1420,6 +1495,7 @@ impl ChatPreferences {
 
     /// Sets `distinct_channel_messages` to `Some(distinct_channel_messages)`: Preference for messages in distinct channels.
     #[must_use]
+    #[inline]
     pub fn distinct_channel_messages(
         mut self,
         distinct_channel_messages: impl Into<String>,
@@ -1819,6 +1895,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn list_channel_types(
         &self,
     ) -> crate::ResponseFuture<'_, ListChannelTypesResponse> {
@@ -1842,6 +1919,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_channel_type(
         &self,
         body: &CreateChannelTypeRequest,
@@ -1867,6 +1945,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_channel_type(
         &self,
         name: &str,
@@ -1891,6 +1970,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_channel_type(
         &self,
         name: &str,
@@ -1917,6 +1997,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_channel_type(
         &self,
         name: &str,

@@ -77,6 +77,7 @@ pub struct QueryChannelsRequest {
 impl QueryChannelsRequest {
     /// Sets `filter_conditions` to `Some(filter_conditions)`: Filter on channel fields such as `type`, `members`, `team`, `last_message_at`, `hidden`, `pinned` or custom data.
     #[must_use]
+    #[inline]
     pub fn filter_conditions(
         mut self,
         filter_conditions: crate::filter::Filter<QueryChannelsFilter>,
@@ -89,6 +90,7 @@ impl QueryChannelsRequest {
     ///
     /// At most 5 items.
     #[must_use]
+    #[inline]
     pub fn sort(mut self, sort: Vec<SortParamRequest>) -> Self {
         self.sort = Some(sort);
         self
@@ -96,6 +98,7 @@ impl QueryChannelsRequest {
 
     /// Sets `state` to `Some(state)`: Return the state of each channel.
     #[must_use]
+    #[inline]
     pub fn state(mut self, state: bool) -> Self {
         self.state = Some(state);
         self
@@ -105,6 +108,7 @@ impl QueryChannelsRequest {
     ///
     /// At least 0.
     #[must_use]
+    #[inline]
     pub fn message_limit(mut self, message_limit: i32) -> Self {
         self.message_limit = Some(message_limit);
         self
@@ -114,6 +118,7 @@ impl QueryChannelsRequest {
     ///
     /// Between 0 and 100.
     #[must_use]
+    #[inline]
     pub fn member_limit(mut self, member_limit: i32) -> Self {
         self.member_limit = Some(member_limit);
         self
@@ -121,6 +126,7 @@ impl QueryChannelsRequest {
 
     /// Sets `limit` to `Some(limit)`: Maximum number of channels to return.
     #[must_use]
+    #[inline]
     pub fn limit(mut self, limit: i32) -> Self {
         self.limit = Some(limit);
         self
@@ -130,6 +136,7 @@ impl QueryChannelsRequest {
     ///
     /// Between 0 and 1000.
     #[must_use]
+    #[inline]
     pub fn offset(mut self, offset: i32) -> Self {
         self.offset = Some(offset);
         self
@@ -139,6 +146,7 @@ impl QueryChannelsRequest {
     ///
     /// At most 255 characters.
     #[must_use]
+    #[inline]
     pub fn predefined_filter(mut self, predefined_filter: impl Into<String>) -> Self {
         self.predefined_filter = Some(predefined_filter.into());
         self
@@ -146,6 +154,7 @@ impl QueryChannelsRequest {
 
     /// Sets `filter_values` to `Some(filter_values)`: Values for the placeholders of the predefined filter.
     #[must_use]
+    #[inline]
     pub fn filter_values(
         mut self,
         filter_values: std::collections::BTreeMap<String, serde_json::Value>,
@@ -156,6 +165,7 @@ impl QueryChannelsRequest {
 
     /// Sets `sort_values` to `Some(sort_values)`: Values for the placeholders of the predefined filter's sort.
     #[must_use]
+    #[inline]
     pub fn sort_values(
         mut self,
         sort_values: std::collections::BTreeMap<String, serde_json::Value>,
@@ -168,6 +178,7 @@ impl QueryChannelsRequest {
     ///
     /// At most 8 items.
     #[must_use]
+    #[inline]
     pub fn member_custom_include(mut self, member_custom_include: Vec<String>) -> Self {
         self.member_custom_include = Some(member_custom_include);
         self
@@ -175,6 +186,7 @@ impl QueryChannelsRequest {
 
     /// Sets `user_id` to `Some(user_id)`: ID of the user whose channels to query (server-side only).
     #[must_use]
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -182,6 +194,7 @@ impl QueryChannelsRequest {
 
     /// Sets `user` to `Some(user)`: User whose channels to query (server-side only).
     #[must_use]
+    #[inline]
     pub fn user(mut self, user: UserRequest) -> Self {
         self.user = Some(user);
         self
@@ -191,6 +204,7 @@ impl QueryChannelsRequest {
     ///
     /// Client-side only: only a client with a user token sends it.
     #[must_use]
+    #[inline]
     pub fn watch(mut self, watch: bool) -> Self {
         self.watch = Some(watch);
         self
@@ -200,6 +214,7 @@ impl QueryChannelsRequest {
     ///
     /// Client-side only: only a client with a user token sends it.
     #[must_use]
+    #[inline]
     pub fn presence(mut self, presence: bool) -> Self {
         self.presence = Some(presence);
         self
@@ -355,6 +370,7 @@ pub struct ChannelGetOrCreateRequest {
 impl ChannelGetOrCreateRequest {
     /// Sets `data` to `Some(data)`: Channel data to set.
     #[must_use]
+    #[inline]
     pub fn data(mut self, data: ChannelInput) -> Self {
         self.data = Some(data);
         self
@@ -362,6 +378,7 @@ impl ChannelGetOrCreateRequest {
 
     /// Sets `state` to `Some(state)`: Return the channel state.
     #[must_use]
+    #[inline]
     pub fn state(mut self, state: bool) -> Self {
         self.state = Some(state);
         self
@@ -369,6 +386,7 @@ impl ChannelGetOrCreateRequest {
 
     /// Sets `hide_for_creator` to `Some(hide_for_creator)`: Hide a new channel for the user who creates it.
     #[must_use]
+    #[inline]
     pub fn hide_for_creator(mut self, hide_for_creator: bool) -> Self {
         self.hide_for_creator = Some(hide_for_creator);
         self
@@ -376,6 +394,7 @@ impl ChannelGetOrCreateRequest {
 
     /// Sets `thread_unread_counts` to `Some(thread_unread_counts)`: Include unread counts of threads.
     #[must_use]
+    #[inline]
     pub fn thread_unread_counts(mut self, thread_unread_counts: bool) -> Self {
         self.thread_unread_counts = Some(thread_unread_counts);
         self
@@ -383,6 +402,7 @@ impl ChannelGetOrCreateRequest {
 
     /// Sets `messages` to `Some(messages)`: Which messages to return.
     #[must_use]
+    #[inline]
     pub fn messages(mut self, messages: MessagePaginationParams) -> Self {
         self.messages = Some(messages);
         self
@@ -390,6 +410,7 @@ impl ChannelGetOrCreateRequest {
 
     /// Sets `members` to `Some(members)`: Which members to return.
     #[must_use]
+    #[inline]
     pub fn members(mut self, members: PaginationParams) -> Self {
         self.members = Some(members);
         self
@@ -397,6 +418,7 @@ impl ChannelGetOrCreateRequest {
 
     /// Sets `watchers` to `Some(watchers)`: Which watchers to return.
     #[must_use]
+    #[inline]
     pub fn watchers(mut self, watchers: PaginationParams) -> Self {
         self.watchers = Some(watchers);
         self
@@ -406,6 +428,7 @@ impl ChannelGetOrCreateRequest {
     ///
     /// At most 8 items.
     #[must_use]
+    #[inline]
     pub fn member_custom_include(mut self, member_custom_include: Vec<String>) -> Self {
         self.member_custom_include = Some(member_custom_include);
         self
@@ -415,6 +438,7 @@ impl ChannelGetOrCreateRequest {
     ///
     /// Client-side only: only a client with a user token sends it.
     #[must_use]
+    #[inline]
     pub fn watch(mut self, watch: bool) -> Self {
         self.watch = Some(watch);
         self
@@ -424,6 +448,7 @@ impl ChannelGetOrCreateRequest {
     ///
     /// Client-side only: only a client with a user token sends it.
     #[must_use]
+    #[inline]
     pub fn presence(mut self, presence: bool) -> Self {
         self.presence = Some(presence);
         self
@@ -539,6 +564,7 @@ impl UpdateChannelRequest {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn add_members(mut self, add_members: Vec<ChannelMemberRequest>) -> Self {
         self.add_members = Some(add_members);
         self
@@ -548,6 +574,7 @@ impl UpdateChannelRequest {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn remove_members(mut self, remove_members: Vec<String>) -> Self {
         self.remove_members = Some(remove_members);
         self
@@ -557,6 +584,7 @@ impl UpdateChannelRequest {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn add_moderators(mut self, add_moderators: Vec<String>) -> Self {
         self.add_moderators = Some(add_moderators);
         self
@@ -566,6 +594,7 @@ impl UpdateChannelRequest {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn demote_moderators(mut self, demote_moderators: Vec<String>) -> Self {
         self.demote_moderators = Some(demote_moderators);
         self
@@ -575,6 +604,7 @@ impl UpdateChannelRequest {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn invites(mut self, invites: Vec<ChannelMemberRequest>) -> Self {
         self.invites = Some(invites);
         self
@@ -584,6 +614,7 @@ impl UpdateChannelRequest {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn assign_roles(mut self, assign_roles: Vec<ChannelMemberRequest>) -> Self {
         self.assign_roles = Some(assign_roles);
         self
@@ -593,6 +624,7 @@ impl UpdateChannelRequest {
     ///
     /// Between 0 and 120.
     #[must_use]
+    #[inline]
     pub fn cooldown(mut self, cooldown: i32) -> Self {
         self.cooldown = Some(cooldown);
         self
@@ -600,6 +632,7 @@ impl UpdateChannelRequest {
 
     /// Sets `accept_invite` to `Some(accept_invite)`: Accept the current user's invite to the channel.
     #[must_use]
+    #[inline]
     pub fn accept_invite(mut self, accept_invite: bool) -> Self {
         self.accept_invite = Some(accept_invite);
         self
@@ -607,6 +640,7 @@ impl UpdateChannelRequest {
 
     /// Sets `reject_invite` to `Some(reject_invite)`: Reject the current user's invite to the channel.
     #[must_use]
+    #[inline]
     pub fn reject_invite(mut self, reject_invite: bool) -> Self {
         self.reject_invite = Some(reject_invite);
         self
@@ -614,6 +648,7 @@ impl UpdateChannelRequest {
 
     /// Sets `message` to `Some(message)`: A system message to post with the change.
     #[must_use]
+    #[inline]
     pub fn message(mut self, message: MessageRequest) -> Self {
         self.message = Some(message);
         self
@@ -621,6 +656,7 @@ impl UpdateChannelRequest {
 
     /// Sets `skip_push` to `Some(skip_push)`: Do not send push notifications for the message.
     #[must_use]
+    #[inline]
     pub fn skip_push(mut self, skip_push: bool) -> Self {
         self.skip_push = Some(skip_push);
         self
@@ -628,6 +664,7 @@ impl UpdateChannelRequest {
 
     /// Sets `hide_history` to `Some(hide_history)`: Hide earlier messages from the members added now.
     #[must_use]
+    #[inline]
     pub fn hide_history(mut self, hide_history: bool) -> Self {
         self.hide_history = Some(hide_history);
         self
@@ -635,6 +672,7 @@ impl UpdateChannelRequest {
 
     /// Sets `hide_history_before` to `Some(hide_history_before)`: Hide messages before this time from the members added now.
     #[must_use]
+    #[inline]
     pub fn hide_history_before(
         mut self,
         hide_history_before: chrono::DateTime<chrono::Utc>,
@@ -647,6 +685,7 @@ impl UpdateChannelRequest {
     ///
     /// At most 10 items.
     #[must_use]
+    #[inline]
     pub fn add_filter_tags(mut self, add_filter_tags: Vec<String>) -> Self {
         self.add_filter_tags = Some(add_filter_tags);
         self
@@ -654,6 +693,7 @@ impl UpdateChannelRequest {
 
     /// Sets `remove_filter_tags` to `Some(remove_filter_tags)`: Filter tags to remove.
     #[must_use]
+    #[inline]
     pub fn remove_filter_tags(mut self, remove_filter_tags: Vec<String>) -> Self {
         self.remove_filter_tags = Some(remove_filter_tags);
         self
@@ -661,6 +701,7 @@ impl UpdateChannelRequest {
 
     /// Sets `data` to `Some(data)`: The new channel data, replacing the current data.
     #[must_use]
+    #[inline]
     pub fn data(mut self, data: ChannelInputRequest) -> Self {
         self.data = Some(data);
         self
@@ -668,6 +709,7 @@ impl UpdateChannelRequest {
 
     /// Sets `user_id` to `Some(user_id)`: ID of the user who makes the change (server-side only).
     #[must_use]
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -675,6 +717,7 @@ impl UpdateChannelRequest {
 
     /// Sets `user` to `Some(user)`: User who makes the change (server-side only).
     #[must_use]
+    #[inline]
     pub fn user(mut self, user: UserRequest) -> Self {
         self.user = Some(user);
         self
@@ -3309,6 +3352,7 @@ pub struct ChannelInput {
 impl ChannelInput {
     /// Sets `team` to `Some(team)`: Team the channel belongs to.
     #[must_use]
+    #[inline]
     pub fn team(mut self, team: impl Into<String>) -> Self {
         self.team = Some(team.into());
         self
@@ -3316,6 +3360,7 @@ impl ChannelInput {
 
     /// Sets `auto_translation_enabled` to `Some(auto_translation_enabled)`: Translate messages automatically.
     #[must_use]
+    #[inline]
     pub fn auto_translation_enabled(mut self, auto_translation_enabled: bool) -> Self {
         self.auto_translation_enabled = Some(auto_translation_enabled);
         self
@@ -3323,6 +3368,7 @@ impl ChannelInput {
 
     /// Sets `auto_translation_language` to `Some(auto_translation_language)`: Language to translate messages into.
     #[must_use]
+    #[inline]
     pub fn auto_translation_language(
         mut self,
         auto_translation_language: impl Into<String>,
@@ -3333,6 +3379,7 @@ impl ChannelInput {
 
     /// Sets `created_by_id` to `Some(created_by_id)`: ID of the creator (server-side only).
     #[must_use]
+    #[inline]
     pub fn created_by_id(mut self, created_by_id: impl Into<String>) -> Self {
         self.created_by_id = Some(created_by_id.into());
         self
@@ -3340,6 +3387,7 @@ impl ChannelInput {
 
     /// Sets `created_by` to `Some(created_by)`: The creator (server-side only).
     #[must_use]
+    #[inline]
     pub fn created_by(mut self, created_by: UserRequest) -> Self {
         self.created_by = Some(created_by);
         self
@@ -3347,6 +3395,7 @@ impl ChannelInput {
 
     /// Sets `truncated_by_id` to `Some(truncated_by_id)`: ID of the user who truncated the channel.
     #[must_use]
+    #[inline]
     pub fn truncated_by_id(mut self, truncated_by_id: impl Into<String>) -> Self {
         self.truncated_by_id = Some(truncated_by_id.into());
         self
@@ -3354,6 +3403,7 @@ impl ChannelInput {
 
     /// Sets `frozen` to `Some(frozen)`: No new messages can be sent.
     #[must_use]
+    #[inline]
     pub fn frozen(mut self, frozen: bool) -> Self {
         self.frozen = Some(frozen);
         self
@@ -3361,6 +3411,7 @@ impl ChannelInput {
 
     /// Sets `disabled` to `Some(disabled)`: The channel is disabled.
     #[must_use]
+    #[inline]
     pub fn disabled(mut self, disabled: bool) -> Self {
         self.disabled = Some(disabled);
         self
@@ -3370,6 +3421,7 @@ impl ChannelInput {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn invites(mut self, invites: Vec<ChannelMemberRequest>) -> Self {
         self.invites = Some(invites);
         self
@@ -3379,6 +3431,7 @@ impl ChannelInput {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn members(mut self, members: Vec<ChannelMemberRequest>) -> Self {
         self.members = Some(members);
         self
@@ -3386,6 +3439,7 @@ impl ChannelInput {
 
     /// Sets `config_overrides` to `Some(config_overrides)`: Channel type settings to override for this channel.
     #[must_use]
+    #[inline]
     pub fn config_overrides(mut self, config_overrides: ChannelConfigOverrides) -> Self {
         self.config_overrides = Some(config_overrides);
         self
@@ -3395,6 +3449,7 @@ impl ChannelInput {
     ///
     /// At most 10 items.
     #[must_use]
+    #[inline]
     pub fn filter_tags(mut self, filter_tags: Vec<String>) -> Self {
         self.filter_tags = Some(filter_tags);
         self
@@ -3450,6 +3505,7 @@ impl MessagePaginationParams {
     ///
     /// At least 0.
     #[must_use]
+    #[inline]
     pub fn limit(mut self, limit: i32) -> Self {
         self.limit = Some(limit);
         self
@@ -3457,6 +3513,7 @@ impl MessagePaginationParams {
 
     /// Sets `id_gte` to `Some(id_gte)`: Messages with an ID greater than or equal to this.
     #[must_use]
+    #[inline]
     pub fn id_gte(mut self, id_gte: impl Into<String>) -> Self {
         self.id_gte = Some(id_gte.into());
         self
@@ -3464,6 +3521,7 @@ impl MessagePaginationParams {
 
     /// Sets `id_gt` to `Some(id_gt)`: Messages with an ID greater than this.
     #[must_use]
+    #[inline]
     pub fn id_gt(mut self, id_gt: impl Into<String>) -> Self {
         self.id_gt = Some(id_gt.into());
         self
@@ -3471,6 +3529,7 @@ impl MessagePaginationParams {
 
     /// Sets `id_lte` to `Some(id_lte)`: Messages with an ID less than or equal to this.
     #[must_use]
+    #[inline]
     pub fn id_lte(mut self, id_lte: impl Into<String>) -> Self {
         self.id_lte = Some(id_lte.into());
         self
@@ -3478,6 +3537,7 @@ impl MessagePaginationParams {
 
     /// Sets `id_lt` to `Some(id_lt)`: Messages with an ID less than this.
     #[must_use]
+    #[inline]
     pub fn id_lt(mut self, id_lt: impl Into<String>) -> Self {
         self.id_lt = Some(id_lt.into());
         self
@@ -3485,6 +3545,7 @@ impl MessagePaginationParams {
 
     /// Sets `created_at_after_or_equal` to `Some(created_at_after_or_equal)`: Messages created at or after this time.
     #[must_use]
+    #[inline]
     pub fn created_at_after_or_equal(
         mut self,
         created_at_after_or_equal: chrono::DateTime<chrono::Utc>,
@@ -3495,6 +3556,7 @@ impl MessagePaginationParams {
 
     /// Sets `created_at_after` to `Some(created_at_after)`: Messages created after this time.
     #[must_use]
+    #[inline]
     pub fn created_at_after(
         mut self,
         created_at_after: chrono::DateTime<chrono::Utc>,
@@ -3505,6 +3567,7 @@ impl MessagePaginationParams {
 
     /// Sets `created_at_before_or_equal` to `Some(created_at_before_or_equal)`: Messages created at or before this time.
     #[must_use]
+    #[inline]
     pub fn created_at_before_or_equal(
         mut self,
         created_at_before_or_equal: chrono::DateTime<chrono::Utc>,
@@ -3515,6 +3578,7 @@ impl MessagePaginationParams {
 
     /// Sets `created_at_before` to `Some(created_at_before)`: Messages created before this time.
     #[must_use]
+    #[inline]
     pub fn created_at_before(
         mut self,
         created_at_before: chrono::DateTime<chrono::Utc>,
@@ -3525,6 +3589,7 @@ impl MessagePaginationParams {
 
     /// Sets `id_around` to `Some(id_around)`: Messages around the message with this ID.
     #[must_use]
+    #[inline]
     pub fn id_around(mut self, id_around: impl Into<String>) -> Self {
         self.id_around = Some(id_around.into());
         self
@@ -3532,6 +3597,7 @@ impl MessagePaginationParams {
 
     /// Sets `created_at_around` to `Some(created_at_around)`: Messages around this time.
     #[must_use]
+    #[inline]
     pub fn created_at_around(
         mut self,
         created_at_around: chrono::DateTime<chrono::Utc>,
@@ -3610,6 +3676,7 @@ pub struct ChannelInputRequest {
 impl ChannelInputRequest {
     /// Sets `team` to `Some(team)`: Team the channel belongs to.
     #[must_use]
+    #[inline]
     pub fn team(mut self, team: impl Into<String>) -> Self {
         self.team = Some(team.into());
         self
@@ -3617,6 +3684,7 @@ impl ChannelInputRequest {
 
     /// Sets `auto_translation_enabled` to `Some(auto_translation_enabled)`: Translate messages automatically.
     #[must_use]
+    #[inline]
     pub fn auto_translation_enabled(mut self, auto_translation_enabled: bool) -> Self {
         self.auto_translation_enabled = Some(auto_translation_enabled);
         self
@@ -3624,6 +3692,7 @@ impl ChannelInputRequest {
 
     /// Sets `auto_translation_language` to `Some(auto_translation_language)`: Language to translate messages into.
     #[must_use]
+    #[inline]
     pub fn auto_translation_language(
         mut self,
         auto_translation_language: impl Into<String>,
@@ -3634,6 +3703,7 @@ impl ChannelInputRequest {
 
     /// Sets `frozen` to `Some(frozen)`: No new messages can be sent.
     #[must_use]
+    #[inline]
     pub fn frozen(mut self, frozen: bool) -> Self {
         self.frozen = Some(frozen);
         self
@@ -3641,6 +3711,7 @@ impl ChannelInputRequest {
 
     /// Sets `disabled` to `Some(disabled)`: The channel is disabled.
     #[must_use]
+    #[inline]
     pub fn disabled(mut self, disabled: bool) -> Self {
         self.disabled = Some(disabled);
         self
@@ -3650,6 +3721,7 @@ impl ChannelInputRequest {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn invites(mut self, invites: Vec<ChannelMemberRequest>) -> Self {
         self.invites = Some(invites);
         self
@@ -3659,6 +3731,7 @@ impl ChannelInputRequest {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn members(mut self, members: Vec<ChannelMemberRequest>) -> Self {
         self.members = Some(members);
         self
@@ -3666,6 +3739,7 @@ impl ChannelInputRequest {
 
     /// Sets `config_overrides` to `Some(config_overrides)`: Channel type settings to override for this channel.
     #[must_use]
+    #[inline]
     pub fn config_overrides(mut self, config_overrides: ConfigOverridesRequest) -> Self {
         self.config_overrides = Some(config_overrides);
         self
@@ -3673,6 +3747,7 @@ impl ChannelInputRequest {
 
     /// Sets `created_by` to `Some(created_by)`: The creator (server-side only).
     #[must_use]
+    #[inline]
     pub fn created_by(mut self, created_by: UserRequest) -> Self {
         self.created_by = Some(created_by);
         self
@@ -4126,6 +4201,7 @@ pub struct ChannelConfigOverrides {
 impl ChannelConfigOverrides {
     /// Sets `typing_events` to `Some(typing_events)`: Typing events are sent.
     #[must_use]
+    #[inline]
     pub fn typing_events(mut self, typing_events: bool) -> Self {
         self.typing_events = Some(typing_events);
         self
@@ -4133,6 +4209,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `reactions` to `Some(reactions)`: Messages can get reactions.
     #[must_use]
+    #[inline]
     pub fn reactions(mut self, reactions: bool) -> Self {
         self.reactions = Some(reactions);
         self
@@ -4140,6 +4217,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `replies` to `Some(replies)`: Messages can get thread replies.
     #[must_use]
+    #[inline]
     pub fn replies(mut self, replies: bool) -> Self {
         self.replies = Some(replies);
         self
@@ -4147,6 +4225,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `quotes` to `Some(quotes)`: Messages can quote other messages.
     #[must_use]
+    #[inline]
     pub fn quotes(mut self, quotes: bool) -> Self {
         self.quotes = Some(quotes);
         self
@@ -4154,6 +4233,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `uploads` to `Some(uploads)`: Files and images can be uploaded.
     #[must_use]
+    #[inline]
     pub fn uploads(mut self, uploads: bool) -> Self {
         self.uploads = Some(uploads);
         self
@@ -4161,6 +4241,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `url_enrichment` to `Some(url_enrichment)`: Links in messages get previews.
     #[must_use]
+    #[inline]
     pub fn url_enrichment(mut self, url_enrichment: bool) -> Self {
         self.url_enrichment = Some(url_enrichment);
         self
@@ -4170,6 +4251,7 @@ impl ChannelConfigOverrides {
     ///
     /// At most 20000.
     #[must_use]
+    #[inline]
     pub fn max_message_length(mut self, max_message_length: i32) -> Self {
         self.max_message_length = Some(max_message_length);
         self
@@ -4177,6 +4259,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `blocklist` to `Some(blocklist)`: Name of the blocklist to apply.
     #[must_use]
+    #[inline]
     pub fn blocklist(mut self, blocklist: impl Into<String>) -> Self {
         self.blocklist = Some(blocklist.into());
         self
@@ -4184,6 +4267,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `blocklist_behavior` to `Some(blocklist_behavior)`: What happens to a message that matches the blocklist.
     #[must_use]
+    #[inline]
     pub fn blocklist_behavior(
         mut self,
         blocklist_behavior: ChannelConfigOverridesBlocklistBehavior,
@@ -4194,6 +4278,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `grants` to `Some(grants)`: Permission IDs granted, by role.
     #[must_use]
+    #[inline]
     pub fn grants(
         mut self,
         grants: std::collections::BTreeMap<String, Vec<String>>,
@@ -4204,6 +4289,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `commands` to `Some(commands)`: Names of the slash commands to enable.
     #[must_use]
+    #[inline]
     pub fn commands(mut self, commands: Vec<String>) -> Self {
         self.commands = Some(commands);
         self
@@ -4211,6 +4297,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `push_level` to `Some(push_level)`: Which messages trigger push notifications.
     #[must_use]
+    #[inline]
     pub fn push_level(mut self, push_level: PushLevel) -> Self {
         self.push_level = Some(push_level);
         self
@@ -4218,6 +4305,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `chat_preferences` to `Some(chat_preferences)`: Default notification preferences.
     #[must_use]
+    #[inline]
     pub fn chat_preferences(mut self, chat_preferences: ChatPreferences) -> Self {
         self.chat_preferences = Some(chat_preferences);
         self
@@ -4225,6 +4313,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `user_message_reminders` to `Some(user_message_reminders)`: Users can set reminders on messages.
     #[must_use]
+    #[inline]
     pub fn user_message_reminders(mut self, user_message_reminders: bool) -> Self {
         self.user_message_reminders = Some(user_message_reminders);
         self
@@ -4232,6 +4321,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `shared_locations` to `Some(shared_locations)`: Locations can be shared.
     #[must_use]
+    #[inline]
     pub fn shared_locations(mut self, shared_locations: bool) -> Self {
         self.shared_locations = Some(shared_locations);
         self
@@ -4239,6 +4329,7 @@ impl ChannelConfigOverrides {
 
     /// Sets `count_messages` to `Some(count_messages)`: Channels keep a message count.
     #[must_use]
+    #[inline]
     pub fn count_messages(mut self, count_messages: bool) -> Self {
         self.count_messages = Some(count_messages);
         self
@@ -4375,6 +4466,7 @@ pub struct ConfigOverridesRequest {
 impl ConfigOverridesRequest {
     /// Sets `typing_events` to `Some(typing_events)`: Typing events are sent.
     #[must_use]
+    #[inline]
     pub fn typing_events(mut self, typing_events: bool) -> Self {
         self.typing_events = Some(typing_events);
         self
@@ -4382,6 +4474,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `reactions` to `Some(reactions)`: Messages can get reactions.
     #[must_use]
+    #[inline]
     pub fn reactions(mut self, reactions: bool) -> Self {
         self.reactions = Some(reactions);
         self
@@ -4389,6 +4482,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `replies` to `Some(replies)`: Messages can get thread replies.
     #[must_use]
+    #[inline]
     pub fn replies(mut self, replies: bool) -> Self {
         self.replies = Some(replies);
         self
@@ -4396,6 +4490,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `quotes` to `Some(quotes)`: Messages can quote other messages.
     #[must_use]
+    #[inline]
     pub fn quotes(mut self, quotes: bool) -> Self {
         self.quotes = Some(quotes);
         self
@@ -4403,6 +4498,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `uploads` to `Some(uploads)`: Files and images can be uploaded.
     #[must_use]
+    #[inline]
     pub fn uploads(mut self, uploads: bool) -> Self {
         self.uploads = Some(uploads);
         self
@@ -4410,6 +4506,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `url_enrichment` to `Some(url_enrichment)`: Links in messages get previews.
     #[must_use]
+    #[inline]
     pub fn url_enrichment(mut self, url_enrichment: bool) -> Self {
         self.url_enrichment = Some(url_enrichment);
         self
@@ -4419,6 +4516,7 @@ impl ConfigOverridesRequest {
     ///
     /// At most 20000.
     #[must_use]
+    #[inline]
     pub fn max_message_length(mut self, max_message_length: i32) -> Self {
         self.max_message_length = Some(max_message_length);
         self
@@ -4426,6 +4524,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `blocklist` to `Some(blocklist)`: Name of the blocklist to apply.
     #[must_use]
+    #[inline]
     pub fn blocklist(mut self, blocklist: impl Into<String>) -> Self {
         self.blocklist = Some(blocklist.into());
         self
@@ -4433,6 +4532,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `blocklist_behavior` to `Some(blocklist_behavior)`: What happens to a message that matches the blocklist.
     #[must_use]
+    #[inline]
     pub fn blocklist_behavior(
         mut self,
         blocklist_behavior: ConfigOverridesRequestBlocklistBehavior,
@@ -4443,6 +4543,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `grants` to `Some(grants)`: Permission IDs granted, by role.
     #[must_use]
+    #[inline]
     pub fn grants(
         mut self,
         grants: std::collections::BTreeMap<String, Vec<String>>,
@@ -4453,6 +4554,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `commands` to `Some(commands)`: Names of the slash commands to enable.
     #[must_use]
+    #[inline]
     pub fn commands(mut self, commands: Vec<String>) -> Self {
         self.commands = Some(commands);
         self
@@ -4460,6 +4562,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `user_message_reminders` to `Some(user_message_reminders)`: Users can set reminders on messages.
     #[must_use]
+    #[inline]
     pub fn user_message_reminders(mut self, user_message_reminders: bool) -> Self {
         self.user_message_reminders = Some(user_message_reminders);
         self
@@ -4467,6 +4570,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `shared_locations` to `Some(shared_locations)`: Locations can be shared.
     #[must_use]
+    #[inline]
     pub fn shared_locations(mut self, shared_locations: bool) -> Self {
         self.shared_locations = Some(shared_locations);
         self
@@ -4474,6 +4578,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `count_messages` to `Some(count_messages)`: Channels keep a message count.
     #[must_use]
+    #[inline]
     pub fn count_messages(mut self, count_messages: bool) -> Self {
         self.count_messages = Some(count_messages);
         self
@@ -4481,6 +4586,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `push_level` to `Some(push_level)`: Which messages trigger push notifications.
     #[must_use]
+    #[inline]
     pub fn push_level(mut self, push_level: PushLevel) -> Self {
         self.push_level = Some(push_level);
         self
@@ -4488,6 +4594,7 @@ impl ConfigOverridesRequest {
 
     /// Sets `chat_preferences` to `Some(chat_preferences)`: Default notification preferences.
     #[must_use]
+    #[inline]
     pub fn chat_preferences(mut self, chat_preferences: ChatPreferences) -> Self {
         self.chat_preferences = Some(chat_preferences);
         self
@@ -6026,6 +6133,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_channels(
         &self,
         body: &QueryChannelsRequest,
@@ -6045,6 +6153,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_channels_pages(
         &self,
         body: &QueryChannelsRequest,
@@ -6078,6 +6187,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn grouped_query_channels(
         &self,
         body: &GroupedQueryChannelsRequest,
@@ -6103,6 +6213,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_pinned_messages(
         &self,
         type_: &str,
@@ -6147,6 +6258,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_or_create_channel(
         &self,
         type_: &str,
@@ -6175,6 +6287,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_or_create_distinct_channel(
         &self,
         type_: &str,
@@ -6201,6 +6314,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_channel(
         &self,
         type_: &str,
@@ -6237,6 +6351,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_channel(
         &self,
         type_: &str,
@@ -6264,6 +6379,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_channel_partial(
         &self,
         type_: &str,
@@ -6291,6 +6407,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_channel(
         &self,
         type_: &str,
@@ -6318,6 +6435,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_channels(
         &self,
         body: &DeleteChannelsRequest,
@@ -6343,6 +6461,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn channel_batch_update(
         &self,
         body: &ChannelBatchUpdateRequest,
@@ -6368,6 +6487,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn hide_channel(
         &self,
         type_: &str,
@@ -6395,6 +6515,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn show_channel(
         &self,
         type_: &str,
@@ -6423,6 +6544,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn stop_watching_channel(
         &self,
         type_: &str,
@@ -6450,6 +6572,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn truncate_channel(
         &self,
         type_: &str,
@@ -6477,6 +6600,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn send_event(
         &self,
         type_: &str,
@@ -6504,6 +6628,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn mark_read(
         &self,
         type_: &str,
@@ -6531,6 +6656,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn mark_channels_read(
         &self,
         body: &MarkChannelsReadRequest,
@@ -6556,6 +6682,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn mark_unread(
         &self,
         type_: &str,
@@ -6583,6 +6710,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn mark_delivered(
         &self,
         query: &MarkDeliveredQuery,
@@ -6610,6 +6738,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn unread_counts(
         &self,
         query: &UnreadCountsQuery,
@@ -6635,6 +6764,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn unread_counts_batch(
         &self,
         body: &UnreadCountsBatchRequest,
@@ -6661,6 +6791,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn sync(
         &self,
         query: &SyncQuery,

@@ -96,6 +96,7 @@ impl UserRequest {
 
     /// Sets `name` to `Some(name)`: Display name.
     #[must_use]
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
@@ -103,6 +104,7 @@ impl UserRequest {
 
     /// Sets `image` to `Some(image)`: Avatar URL.
     #[must_use]
+    #[inline]
     pub fn image(mut self, image: impl Into<String>) -> Self {
         self.image = Some(image.into());
         self
@@ -110,6 +112,7 @@ impl UserRequest {
 
     /// Sets `language` to `Some(language)`: Preferred language.
     #[must_use]
+    #[inline]
     pub fn language(mut self, language: impl Into<String>) -> Self {
         self.language = Some(language.into());
         self
@@ -117,6 +120,7 @@ impl UserRequest {
 
     /// Sets `invisible` to `Some(invisible)`: Hide the user's online status.
     #[must_use]
+    #[inline]
     pub fn invisible(mut self, invisible: bool) -> Self {
         self.invisible = Some(invisible);
         self
@@ -124,6 +128,7 @@ impl UserRequest {
 
     /// Sets `privacy_settings` to `Some(privacy_settings)`: Presence signals the user shares.
     #[must_use]
+    #[inline]
     pub fn privacy_settings(
         mut self,
         privacy_settings: PrivacySettingsResponse,
@@ -134,6 +139,7 @@ impl UserRequest {
 
     /// Sets `role` to `Some(role)`: App-wide role.
     #[must_use]
+    #[inline]
     pub fn role(mut self, role: impl Into<String>) -> Self {
         self.role = Some(role.into());
         self
@@ -141,6 +147,7 @@ impl UserRequest {
 
     /// Sets `teams_role` to `Some(teams_role)`: Role by team.
     #[must_use]
+    #[inline]
     pub fn teams_role(
         mut self,
         teams_role: std::collections::BTreeMap<String, String>,
@@ -151,6 +158,7 @@ impl UserRequest {
 
     /// Sets `teams` to `Some(teams)`: Teams the user belongs to.
     #[must_use]
+    #[inline]
     pub fn teams(mut self, teams: Vec<String>) -> Self {
         self.teams = Some(teams);
         self
@@ -233,6 +241,7 @@ pub struct UserResponse {
 impl UserResponse {
     /// Sets `name` to `Some(name)`: Display name.
     #[must_use]
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
@@ -240,6 +249,7 @@ impl UserResponse {
 
     /// Sets `image` to `Some(image)`: Avatar URL.
     #[must_use]
+    #[inline]
     pub fn image(mut self, image: impl Into<String>) -> Self {
         self.image = Some(image.into());
         self
@@ -247,6 +257,7 @@ impl UserResponse {
 
     /// Sets `teams_role` to `Some(teams_role)`: Role by team.
     #[must_use]
+    #[inline]
     pub fn teams_role(
         mut self,
         teams_role: std::collections::BTreeMap<String, String>,
@@ -257,6 +268,7 @@ impl UserResponse {
 
     /// Sets `deleted_at` to `Some(deleted_at)`: Deleted at.
     #[must_use]
+    #[inline]
     pub fn deleted_at(mut self, deleted_at: chrono::DateTime<chrono::Utc>) -> Self {
         self.deleted_at = Some(deleted_at);
         self
@@ -264,6 +276,7 @@ impl UserResponse {
 
     /// Sets `last_active` to `Some(last_active)`: When the user was last active.
     #[must_use]
+    #[inline]
     pub fn last_active(mut self, last_active: chrono::DateTime<chrono::Utc>) -> Self {
         self.last_active = Some(last_active);
         self
@@ -271,6 +284,7 @@ impl UserResponse {
 
     /// Sets `revoke_tokens_issued_before` to `Some(revoke_tokens_issued_before)`: Tokens issued before this time are rejected.
     #[must_use]
+    #[inline]
     pub fn revoke_tokens_issued_before(
         mut self,
         revoke_tokens_issued_before: chrono::DateTime<chrono::Utc>,
@@ -281,6 +295,7 @@ impl UserResponse {
 
     /// Sets `deactivated_at` to `Some(deactivated_at)`: When the user was deactivated.
     #[must_use]
+    #[inline]
     pub fn deactivated_at(
         mut self,
         deactivated_at: chrono::DateTime<chrono::Utc>,
@@ -291,6 +306,7 @@ impl UserResponse {
 
     /// Sets `avg_response_time` to `Some(avg_response_time)`: Average time the user takes to reply, in seconds.
     #[must_use]
+    #[inline]
     pub fn avg_response_time(mut self, avg_response_time: i32) -> Self {
         self.avg_response_time = Some(avg_response_time);
         self
@@ -298,6 +314,7 @@ impl UserResponse {
 
     /// Sets `bypass_moderation` to `Some(bypass_moderation)`: The user's messages skip moderation.
     #[must_use]
+    #[inline]
     pub fn bypass_moderation(mut self, bypass_moderation: bool) -> Self {
         self.bypass_moderation = Some(bypass_moderation);
         self
@@ -305,6 +322,7 @@ impl UserResponse {
 
     /// Sets `ban_expires` to `Some(ban_expires)`: When the ban ends.
     #[must_use]
+    #[inline]
     pub fn ban_expires(mut self, ban_expires: chrono::DateTime<chrono::Utc>) -> Self {
         self.ban_expires = Some(ban_expires);
         self
@@ -312,6 +330,7 @@ impl UserResponse {
 
     /// Sets `push_notifications` to `Some(push_notifications)`: Push notification settings.
     #[must_use]
+    #[inline]
     pub fn push_notifications(
         mut self,
         push_notifications: PushNotificationSettingsResponse,
@@ -322,6 +341,7 @@ impl UserResponse {
 
     /// Sets `privacy_settings` to `Some(privacy_settings)`: Presence signals the user shares.
     #[must_use]
+    #[inline]
     pub fn privacy_settings(
         mut self,
         privacy_settings: PrivacySettingsResponse,
@@ -332,6 +352,7 @@ impl UserResponse {
 
     /// Sets `devices` to `Some(devices)`: Devices registered for push.
     #[must_use]
+    #[inline]
     pub fn devices(mut self, devices: Vec<DeviceResponse>) -> Self {
         self.devices = Some(devices);
         self

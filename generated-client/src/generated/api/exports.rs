@@ -533,6 +533,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn export_channels(
         &self,
         body: &ExportChannelsRequest,
@@ -559,6 +560,7 @@ impl crate::Client {
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     #[deprecated = "Use the task status endpoint `GET /tasks/{id}` instead."]
+    #[inline]
     pub fn get_export_channels_status(
         &self,
         id: &str,
@@ -583,6 +585,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn export_users(
         &self,
         body: &ExportUsersRequest,
@@ -608,6 +611,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn export_user(
         &self,
         user_id: &str,
@@ -632,6 +636,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_task(&self, id: &str) -> crate::ResponseFuture<'_, GetTaskResponse> {
         let request = crate::request::Request::new(&crate::operations::GET_TASK, &[id]);
         self.execute(request)

@@ -948,6 +948,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_import_url(
         &self,
         body: &CreateImportUrlRequest,
@@ -973,6 +974,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn list_imports(&self) -> crate::ResponseFuture<'_, ListImportsResponse> {
         let request = crate::request::Request::new(
             &crate::operations::LIST_IMPORTS,
@@ -994,6 +996,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_import(
         &self,
         body: &CreateImportRequest,
@@ -1019,6 +1022,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_import(&self, id: &str) -> crate::ResponseFuture<'_, GetImportResponse> {
         let request = crate::request::Request::new(
             &crate::operations::GET_IMPORT,
@@ -1040,6 +1044,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn list_import_v2_tasks(
         &self,
         query: &ListImportV2TasksQuery,
@@ -1065,6 +1070,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_import_v2_task(
         &self,
         body: &CreateImportV2TaskRequest,
@@ -1090,6 +1096,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_import_v2_task(
         &self,
         id: &str,
@@ -1114,6 +1121,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_import_v2_task(
         &self,
         id: &str,
@@ -1138,6 +1146,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn cancel_import_v2_task(
         &self,
         id: &str,
@@ -1162,6 +1171,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_importer_external_storage(
         &self,
     ) -> crate::ResponseFuture<'_, GetExternalStorageResponse> {
@@ -1185,6 +1195,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn upsert_importer_external_storage(
         &self,
         body: &UpsertExternalStorageRequest,
@@ -1210,6 +1221,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_importer_external_storage(
         &self,
     ) -> crate::ResponseFuture<'_, DeleteExternalStorageResponse> {
@@ -1233,6 +1245,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn validate_importer_external_storage(
         &self,
     ) -> crate::ResponseFuture<'_, ValidateExternalStorageResponse> {

@@ -64,6 +64,7 @@ impl SendMessageRequest {
 
     /// Sets `skip_push` to `Some(skip_push)`: Do not send push notifications for the message.
     #[must_use]
+    #[inline]
     pub fn skip_push(mut self, skip_push: bool) -> Self {
         self.skip_push = Some(skip_push);
         self
@@ -71,6 +72,7 @@ impl SendMessageRequest {
 
     /// Sets `skip_enrich_url` to `Some(skip_enrich_url)`: Do not add link previews for URLs in the text.
     #[must_use]
+    #[inline]
     pub fn skip_enrich_url(mut self, skip_enrich_url: bool) -> Self {
         self.skip_enrich_url = Some(skip_enrich_url);
         self
@@ -78,6 +80,7 @@ impl SendMessageRequest {
 
     /// Sets `pending_message_metadata` to `Some(pending_message_metadata)`: Key-value data kept with a pending message.
     #[must_use]
+    #[inline]
     pub fn pending_message_metadata(
         mut self,
         pending_message_metadata: std::collections::BTreeMap<String, String>,
@@ -88,6 +91,7 @@ impl SendMessageRequest {
 
     /// Sets `pending` to `Some(pending)`: Send the message as pending; others see it only once it is committed with `CommitMessage`.
     #[must_use]
+    #[inline]
     pub fn pending(mut self, pending: bool) -> Self {
         self.pending = Some(pending);
         self
@@ -95,6 +99,7 @@ impl SendMessageRequest {
 
     /// Sets `force_moderation` to `Some(force_moderation)`: Run moderation on the message even though the call is server-side.
     #[must_use]
+    #[inline]
     pub fn force_moderation(mut self, force_moderation: bool) -> Self {
         self.force_moderation = Some(force_moderation);
         self
@@ -102,6 +107,7 @@ impl SendMessageRequest {
 
     /// Sets `keep_channel_hidden` to `Some(keep_channel_hidden)`: Do not show the channel again to members who hid it.
     #[must_use]
+    #[inline]
     pub fn keep_channel_hidden(mut self, keep_channel_hidden: bool) -> Self {
         self.keep_channel_hidden = Some(keep_channel_hidden);
         self
@@ -109,6 +115,7 @@ impl SendMessageRequest {
 
     /// Sets `include_mentioned_members` to `Some(include_mentioned_members)`: Return `mentioned_members` in the response.
     #[must_use]
+    #[inline]
     pub fn include_mentioned_members(mut self, include_mentioned_members: bool) -> Self {
         self.include_mentioned_members = Some(include_mentioned_members);
         self
@@ -116,6 +123,7 @@ impl SendMessageRequest {
 
     /// Sets `include_channel_context` to `Some(include_channel_context)`: Return `channel_context` in the response.
     #[must_use]
+    #[inline]
     pub fn include_channel_context(mut self, include_channel_context: bool) -> Self {
         self.include_channel_context = Some(include_channel_context);
         self
@@ -949,6 +957,7 @@ impl SearchPayload {
 
     /// Sets `query` to `Some(query)`: Text to search for; give either this or `message_filter_conditions`.
     #[must_use]
+    #[inline]
     pub fn query(mut self, query: impl Into<String>) -> Self {
         self.query = Some(query.into());
         self
@@ -956,6 +965,7 @@ impl SearchPayload {
 
     /// Sets `message_filter_conditions` to `Some(message_filter_conditions)`: Filter on message fields such as `text`, `user_id`, `attachments.type`, `parent_id`, `pinned` or custom data.
     #[must_use]
+    #[inline]
     pub fn message_filter_conditions(
         mut self,
         message_filter_conditions: crate::filter::Filter<SearchMessageFilter>,
@@ -966,6 +976,7 @@ impl SearchPayload {
 
     /// Sets `message_options` to `Some(message_options)`: Extra data to include with each message.
     #[must_use]
+    #[inline]
     pub fn message_options(mut self, message_options: MessageOptions) -> Self {
         self.message_options = Some(message_options);
         self
@@ -973,6 +984,7 @@ impl SearchPayload {
 
     /// Sets `limit` to `Some(limit)`: Maximum number of results to return.
     #[must_use]
+    #[inline]
     pub fn limit(mut self, limit: i32) -> Self {
         self.limit = Some(limit);
         self
@@ -980,6 +992,7 @@ impl SearchPayload {
 
     /// Sets `offset` to `Some(offset)`: Number of results to skip; not usable together with `next` or `sort`.
     #[must_use]
+    #[inline]
     pub fn offset(mut self, offset: i32) -> Self {
         self.offset = Some(offset);
         self
@@ -987,6 +1000,7 @@ impl SearchPayload {
 
     /// Sets `sort` to `Some(sort)`: Sort order on `created_at`, `updated_at` or `id`.
     #[must_use]
+    #[inline]
     pub fn sort(mut self, sort: Vec<SortParamRequest>) -> Self {
         self.sort = Some(sort);
         self
@@ -994,6 +1008,7 @@ impl SearchPayload {
 
     /// Sets `next` to `Some(next)`: Cursor of the next page, from a previous response.
     #[must_use]
+    #[inline]
     pub fn next(mut self, next: impl Into<String>) -> Self {
         self.next = Some(next.into());
         self
@@ -1001,6 +1016,7 @@ impl SearchPayload {
 
     /// Sets `force_default_search` to `Some(force_default_search)`: Force default search.
     #[must_use]
+    #[inline]
     pub fn force_default_search(mut self, force_default_search: bool) -> Self {
         self.force_default_search = Some(force_default_search);
         self
@@ -1008,6 +1024,7 @@ impl SearchPayload {
 
     /// Sets `force_sql_v2_backend` to `Some(force_sql_v2_backend)`: Force sql v2 backend.
     #[must_use]
+    #[inline]
     pub fn force_sql_v2_backend(mut self, force_sql_v2_backend: bool) -> Self {
         self.force_sql_v2_backend = Some(force_sql_v2_backend);
         self
@@ -1798,6 +1815,7 @@ pub struct Attachment {
 impl Attachment {
     /// Sets `type_` to `Some(type_)`: Attachment type, such as `image`, `file` or `giphy`.
     #[must_use]
+    #[inline]
     pub fn type_(mut self, type_: impl Into<String>) -> Self {
         self.type_ = Some(type_.into());
         self
@@ -1805,6 +1823,7 @@ impl Attachment {
 
     /// Sets `fallback` to `Some(fallback)`: Plain-text summary.
     #[must_use]
+    #[inline]
     pub fn fallback(mut self, fallback: impl Into<String>) -> Self {
         self.fallback = Some(fallback.into());
         self
@@ -1812,6 +1831,7 @@ impl Attachment {
 
     /// Sets `color` to `Some(color)`: Color of the attachment's side bar.
     #[must_use]
+    #[inline]
     pub fn color(mut self, color: impl Into<String>) -> Self {
         self.color = Some(color.into());
         self
@@ -1819,6 +1839,7 @@ impl Attachment {
 
     /// Sets `pretext` to `Some(pretext)`: Text shown above the attachment.
     #[must_use]
+    #[inline]
     pub fn pretext(mut self, pretext: impl Into<String>) -> Self {
         self.pretext = Some(pretext.into());
         self
@@ -1826,6 +1847,7 @@ impl Attachment {
 
     /// Sets `author_name` to `Some(author_name)`: Name of the author or site of the linked content.
     #[must_use]
+    #[inline]
     pub fn author_name(mut self, author_name: impl Into<String>) -> Self {
         self.author_name = Some(author_name.into());
         self
@@ -1833,6 +1855,7 @@ impl Attachment {
 
     /// Sets `author_link` to `Some(author_link)`: URL of the author or site.
     #[must_use]
+    #[inline]
     pub fn author_link(mut self, author_link: impl Into<String>) -> Self {
         self.author_link = Some(author_link.into());
         self
@@ -1840,6 +1863,7 @@ impl Attachment {
 
     /// Sets `author_icon` to `Some(author_icon)`: URL of an icon of the author or site.
     #[must_use]
+    #[inline]
     pub fn author_icon(mut self, author_icon: impl Into<String>) -> Self {
         self.author_icon = Some(author_icon.into());
         self
@@ -1847,6 +1871,7 @@ impl Attachment {
 
     /// Sets `title` to `Some(title)`: Title of the attachment.
     #[must_use]
+    #[inline]
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
         self
@@ -1854,6 +1879,7 @@ impl Attachment {
 
     /// Sets `title_link` to `Some(title_link)`: URL the title links to.
     #[must_use]
+    #[inline]
     pub fn title_link(mut self, title_link: impl Into<String>) -> Self {
         self.title_link = Some(title_link.into());
         self
@@ -1861,6 +1887,7 @@ impl Attachment {
 
     /// Sets `text` to `Some(text)`: Text of the attachment.
     #[must_use]
+    #[inline]
     pub fn text(mut self, text: impl Into<String>) -> Self {
         self.text = Some(text.into());
         self
@@ -1868,6 +1895,7 @@ impl Attachment {
 
     /// Sets `image_url` to `Some(image_url)`: URL of the image.
     #[must_use]
+    #[inline]
     pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
         self.image_url = Some(image_url.into());
         self
@@ -1875,6 +1903,7 @@ impl Attachment {
 
     /// Sets `thumb_url` to `Some(thumb_url)`: URL of a thumbnail or preview image.
     #[must_use]
+    #[inline]
     pub fn thumb_url(mut self, thumb_url: impl Into<String>) -> Self {
         self.thumb_url = Some(thumb_url.into());
         self
@@ -1882,6 +1911,7 @@ impl Attachment {
 
     /// Sets `footer` to `Some(footer)`: Text shown at the bottom of the attachment.
     #[must_use]
+    #[inline]
     pub fn footer(mut self, footer: impl Into<String>) -> Self {
         self.footer = Some(footer.into());
         self
@@ -1889,6 +1919,7 @@ impl Attachment {
 
     /// Sets `footer_icon` to `Some(footer_icon)`: URL of an icon shown in the footer.
     #[must_use]
+    #[inline]
     pub fn footer_icon(mut self, footer_icon: impl Into<String>) -> Self {
         self.footer_icon = Some(footer_icon.into());
         self
@@ -1896,6 +1927,7 @@ impl Attachment {
 
     /// Sets `actions` to `Some(actions)`: Buttons or choices the user can act on.
     #[must_use]
+    #[inline]
     pub fn actions(mut self, actions: Vec<Action>) -> Self {
         self.actions = Some(actions);
         self
@@ -1903,6 +1935,7 @@ impl Attachment {
 
     /// Sets `fields` to `Some(fields)`: Title and value pairs to show.
     #[must_use]
+    #[inline]
     pub fn fields(mut self, fields: Vec<Field>) -> Self {
         self.fields = Some(fields);
         self
@@ -1910,6 +1943,7 @@ impl Attachment {
 
     /// Sets `asset_url` to `Some(asset_url)`: URL of the file.
     #[must_use]
+    #[inline]
     pub fn asset_url(mut self, asset_url: impl Into<String>) -> Self {
         self.asset_url = Some(asset_url.into());
         self
@@ -1917,6 +1951,7 @@ impl Attachment {
 
     /// Sets `giphy` to `Some(giphy)`: Giphy renditions.
     #[must_use]
+    #[inline]
     pub fn giphy(mut self, giphy: Images) -> Self {
         self.giphy = Some(giphy);
         self
@@ -1924,6 +1959,7 @@ impl Attachment {
 
     /// Sets `og_scrape_url` to `Some(og_scrape_url)`: URL the link preview was built from.
     #[must_use]
+    #[inline]
     pub fn og_scrape_url(mut self, og_scrape_url: impl Into<String>) -> Self {
         self.og_scrape_url = Some(og_scrape_url.into());
         self
@@ -1931,6 +1967,7 @@ impl Attachment {
 
     /// Sets `original_width` to `Some(original_width)`: Width of the original image, in pixels.
     #[must_use]
+    #[inline]
     pub fn original_width(mut self, original_width: i32) -> Self {
         self.original_width = Some(original_width);
         self
@@ -1938,6 +1975,7 @@ impl Attachment {
 
     /// Sets `original_height` to `Some(original_height)`: Height of the original image, in pixels.
     #[must_use]
+    #[inline]
     pub fn original_height(mut self, original_height: i32) -> Self {
         self.original_height = Some(original_height);
         self
@@ -2142,6 +2180,7 @@ impl MessageRequest {
     ///
     /// At most 255 characters.
     #[must_use]
+    #[inline]
     pub fn id(mut self, id: impl Into<String>) -> Self {
         self.id = Some(id.into());
         self
@@ -2149,6 +2188,7 @@ impl MessageRequest {
 
     /// Sets `text` to `Some(text)`: Text of the message.
     #[must_use]
+    #[inline]
     pub fn text(mut self, text: impl Into<String>) -> Self {
         self.text = Some(text.into());
         self
@@ -2156,6 +2196,7 @@ impl MessageRequest {
 
     /// Sets `mml` to `Some(mml)`: Message in Messaging Markup Language.
     #[must_use]
+    #[inline]
     pub fn mml(mut self, mml: impl Into<String>) -> Self {
         self.mml = Some(mml.into());
         self
@@ -2165,6 +2206,7 @@ impl MessageRequest {
     ///
     /// At most 30 items.
     #[must_use]
+    #[inline]
     pub fn attachments(mut self, attachments: Vec<Attachment>) -> Self {
         self.attachments = Some(attachments);
         self
@@ -2172,6 +2214,7 @@ impl MessageRequest {
 
     /// Sets `parent_id` to `Some(parent_id)`: ID of the thread parent, to send a reply.
     #[must_use]
+    #[inline]
     pub fn parent_id(mut self, parent_id: impl Into<String>) -> Self {
         self.parent_id = Some(parent_id.into());
         self
@@ -2179,6 +2222,7 @@ impl MessageRequest {
 
     /// Sets `show_in_channel` to `Some(show_in_channel)`: Also show the reply in the channel.
     #[must_use]
+    #[inline]
     pub fn show_in_channel(mut self, show_in_channel: bool) -> Self {
         self.show_in_channel = Some(show_in_channel);
         self
@@ -2188,6 +2232,7 @@ impl MessageRequest {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn mentioned_users(mut self, mentioned_users: Vec<String>) -> Self {
         self.mentioned_users = Some(mentioned_users);
         self
@@ -2197,6 +2242,7 @@ impl MessageRequest {
     ///
     /// At most 10 items.
     #[must_use]
+    #[inline]
     pub fn mentioned_roles(mut self, mentioned_roles: Vec<String>) -> Self {
         self.mentioned_roles = Some(mentioned_roles);
         self
@@ -2206,6 +2252,7 @@ impl MessageRequest {
     ///
     /// At most 10 items.
     #[must_use]
+    #[inline]
     pub fn mentioned_group_ids(mut self, mentioned_group_ids: Vec<String>) -> Self {
         self.mentioned_group_ids = Some(mentioned_group_ids);
         self
@@ -2213,6 +2260,7 @@ impl MessageRequest {
 
     /// Sets `mentioned_channel` to `Some(mentioned_channel)`: The message mentions `@channel`.
     #[must_use]
+    #[inline]
     pub fn mentioned_channel(mut self, mentioned_channel: bool) -> Self {
         self.mentioned_channel = Some(mentioned_channel);
         self
@@ -2220,6 +2268,7 @@ impl MessageRequest {
 
     /// Sets `mentioned_here` to `Some(mentioned_here)`: The message mentions `@here`.
     #[must_use]
+    #[inline]
     pub fn mentioned_here(mut self, mentioned_here: bool) -> Self {
         self.mentioned_here = Some(mentioned_here);
         self
@@ -2227,6 +2276,7 @@ impl MessageRequest {
 
     /// Sets `quoted_message_id` to `Some(quoted_message_id)`: ID of the message to quote.
     #[must_use]
+    #[inline]
     pub fn quoted_message_id(mut self, quoted_message_id: impl Into<String>) -> Self {
         self.quoted_message_id = Some(quoted_message_id.into());
         self
@@ -2234,6 +2284,7 @@ impl MessageRequest {
 
     /// Sets `html` to `Some(html)`: Text rendered as HTML; only server-side calls may set it.
     #[must_use]
+    #[inline]
     pub fn html(mut self, html: impl Into<String>) -> Self {
         self.html = Some(html.into());
         self
@@ -2241,6 +2292,7 @@ impl MessageRequest {
 
     /// Sets `type_` to `Some(type_)`: Message type; `regular` when left out.
     #[must_use]
+    #[inline]
     pub fn type_(mut self, type_: MessageRequestType) -> Self {
         self.type_ = Some(type_);
         self
@@ -2248,6 +2300,7 @@ impl MessageRequest {
 
     /// Sets `silent` to `Some(silent)`: The message does not notify or count as unread.
     #[must_use]
+    #[inline]
     pub fn silent(mut self, silent: bool) -> Self {
         self.silent = Some(silent);
         self
@@ -2255,6 +2308,7 @@ impl MessageRequest {
 
     /// Sets `pinned` to `Some(pinned)`: Pin the message.
     #[must_use]
+    #[inline]
     pub fn pinned(mut self, pinned: bool) -> Self {
         self.pinned = Some(pinned);
         self
@@ -2262,6 +2316,7 @@ impl MessageRequest {
 
     /// Sets `pinned_at` to `Some(pinned_at)`: When the message was pinned.
     #[must_use]
+    #[inline]
     pub fn pinned_at(mut self, pinned_at: chrono::DateTime<chrono::Utc>) -> Self {
         self.pinned_at = Some(pinned_at);
         self
@@ -2269,6 +2324,7 @@ impl MessageRequest {
 
     /// Sets `pin_expires` to `Some(pin_expires)`: When the pin ends; the pin does not expire when left out.
     #[must_use]
+    #[inline]
     pub fn pin_expires(mut self, pin_expires: chrono::DateTime<chrono::Utc>) -> Self {
         self.pin_expires = Some(pin_expires);
         self
@@ -2278,6 +2334,7 @@ impl MessageRequest {
     ///
     /// At most 10 items.
     #[must_use]
+    #[inline]
     pub fn restricted_visibility(mut self, restricted_visibility: Vec<String>) -> Self {
         self.restricted_visibility = Some(restricted_visibility);
         self
@@ -2285,6 +2342,7 @@ impl MessageRequest {
 
     /// Sets `user_id` to `Some(user_id)`: ID of the author (server-side only).
     #[must_use]
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -2292,6 +2350,7 @@ impl MessageRequest {
 
     /// Sets `user` to `Some(user)`: The author (server-side only).
     #[must_use]
+    #[inline]
     pub fn user(mut self, user: UserRequest) -> Self {
         self.user = Some(user);
         self
@@ -2299,6 +2358,7 @@ impl MessageRequest {
 
     /// Sets `poll_id` to `Some(poll_id)`: ID of a poll to attach.
     #[must_use]
+    #[inline]
     pub fn poll_id(mut self, poll_id: impl Into<String>) -> Self {
         self.poll_id = Some(poll_id.into());
         self
@@ -2306,6 +2366,7 @@ impl MessageRequest {
 
     /// Sets `shared_location` to `Some(shared_location)`: A location to share in the message.
     #[must_use]
+    #[inline]
     pub fn shared_location(mut self, shared_location: SharedLocation) -> Self {
         self.shared_location = Some(shared_location);
         self
@@ -3596,6 +3657,7 @@ pub struct GetManyMessagesQuery {
 
 impl GetManyMessagesQuery {
     /// Creates a `GetManyMessagesQuery` from the required parameters; the optional ones are `None`.
+    #[inline]
     pub fn new(ids: Vec<String>) -> Self {
         Self {
             ids,
@@ -3663,6 +3725,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn send_message(
         &self,
         type_: &str,
@@ -3690,6 +3753,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_message(
         &self,
         id: &str,
@@ -3716,6 +3780,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_many_messages(
         &self,
         type_: &str,
@@ -3744,6 +3809,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_message(
         &self,
         id: &str,
@@ -3770,6 +3836,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_message_partial(
         &self,
         id: &str,
@@ -3796,6 +3863,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_message(
         &self,
         id: &str,
@@ -3824,6 +3892,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn undelete_message(
         &self,
         id: &str,
@@ -3850,6 +3919,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn run_message_action(
         &self,
         id: &str,
@@ -3876,6 +3946,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn commit_message(
         &self,
         id: &str,
@@ -3900,6 +3971,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn ephemeral_message_update(
         &self,
         id: &str,
@@ -3926,6 +3998,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn translate_message(
         &self,
         id: &str,
@@ -3952,6 +4025,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_replies(
         &self,
         parent_id: &str,
@@ -3987,6 +4061,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_message_history(
         &self,
         body: &QueryMessageHistoryRequest,
@@ -4006,6 +4081,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_message_history_pages(
         &self,
         body: &QueryMessageHistoryRequest,
@@ -4035,6 +4111,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn search(
         &self,
         query: &SearchQuery,
@@ -4053,6 +4130,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn search_pages(
         &self,
         query: &SearchQuery,

@@ -73,6 +73,7 @@ impl BanRequest {
 
     /// Sets `timeout` to `Some(timeout)`: Length of the ban in minutes; the ban does not expire when left out.
     #[must_use]
+    #[inline]
     pub fn timeout(mut self, timeout: i64) -> Self {
         self.timeout = Some(timeout);
         self
@@ -80,6 +81,7 @@ impl BanRequest {
 
     /// Sets `reason` to `Some(reason)`: Why the user is banned.
     #[must_use]
+    #[inline]
     pub fn reason(mut self, reason: impl Into<String>) -> Self {
         self.reason = Some(reason.into());
         self
@@ -87,6 +89,7 @@ impl BanRequest {
 
     /// Sets `channel_cid` to `Some(channel_cid)`: Channel to ban the user from (`type:id`); app-wide when left out.
     #[must_use]
+    #[inline]
     pub fn channel_cid(mut self, channel_cid: impl Into<String>) -> Self {
         self.channel_cid = Some(channel_cid.into());
         self
@@ -94,6 +97,7 @@ impl BanRequest {
 
     /// Sets `shadow` to `Some(shadow)`: Shadow ban; the user can still post but others do not see the messages.
     #[must_use]
+    #[inline]
     pub fn shadow(mut self, shadow: bool) -> Self {
         self.shadow = Some(shadow);
         self
@@ -101,6 +105,7 @@ impl BanRequest {
 
     /// Sets `ip_ban` to `Some(ip_ban)`: Also ban the user's last known IP address.
     #[must_use]
+    #[inline]
     pub fn ip_ban(mut self, ip_ban: bool) -> Self {
         self.ip_ban = Some(ip_ban);
         self
@@ -108,6 +113,7 @@ impl BanRequest {
 
     /// Sets `banned_by_id` to `Some(banned_by_id)`: ID of the user who issues the ban (server-side only).
     #[must_use]
+    #[inline]
     pub fn banned_by_id(mut self, banned_by_id: impl Into<String>) -> Self {
         self.banned_by_id = Some(banned_by_id.into());
         self
@@ -115,6 +121,7 @@ impl BanRequest {
 
     /// Sets `banned_by` to `Some(banned_by)`: User who issues the ban (server-side only).
     #[must_use]
+    #[inline]
     pub fn banned_by(mut self, banned_by: UserRequest) -> Self {
         self.banned_by = Some(banned_by);
         self
@@ -122,6 +129,7 @@ impl BanRequest {
 
     /// Sets `delete_messages` to `Some(delete_messages)`: How to delete the user's messages along with the ban; kept when left out.
     #[must_use]
+    #[inline]
     pub fn delete_messages(mut self, delete_messages: BanRequestDeleteMessages) -> Self {
         self.delete_messages = Some(delete_messages);
         self
@@ -129,6 +137,7 @@ impl BanRequest {
 
     /// Sets `delete_reactions` to `Some(delete_reactions)`: Also delete the user's reactions.
     #[must_use]
+    #[inline]
     pub fn delete_reactions(mut self, delete_reactions: bool) -> Self {
         self.delete_reactions = Some(delete_reactions);
         self
@@ -136,6 +145,7 @@ impl BanRequest {
 
     /// Sets `ban_from_future_channels` to `Some(ban_from_future_channels)`: Also ban the user from channels the banning user creates later.
     #[must_use]
+    #[inline]
     pub fn ban_from_future_channels(mut self, ban_from_future_channels: bool) -> Self {
         self.ban_from_future_channels = Some(ban_from_future_channels);
         self
@@ -143,6 +153,7 @@ impl BanRequest {
 
     /// Sets `user_id` to `Some(user_id)`: ID of the user to act for (server-side only).
     #[must_use]
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -150,6 +161,7 @@ impl BanRequest {
 
     /// Sets `user` to `Some(user)`: User to act for (server-side only).
     #[must_use]
+    #[inline]
     pub fn user(mut self, user: UserRequest) -> Self {
         self.user = Some(user);
         self
@@ -2012,6 +2024,7 @@ pub struct UnbanQuery {
 
 impl UnbanQuery {
     /// Creates a `UnbanQuery` from the required parameters; the optional ones are `None`.
+    #[inline]
     pub fn new(target_user_id: String) -> Self {
         Self {
             target_user_id,
@@ -2058,6 +2071,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn ban(&self, body: &BanRequest) -> crate::ResponseFuture<'_, Response> {
         let mut request = crate::request::Request::new(&crate::operations::BAN, &[]);
         request.json_body(body);
@@ -2077,6 +2091,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn unban(&self, query: &UnbanQuery) -> crate::ResponseFuture<'_, Response> {
         let mut request = crate::request::Request::new(&crate::operations::UNBAN, &[]);
         request.query("target_user_id", &query.target_user_id);
@@ -2100,6 +2115,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_banned_users(
         &self,
         query: &QueryBannedUsersQuery,
@@ -2121,6 +2137,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_banned_users_pages(
         &self,
         query: &QueryBannedUsersQuery,
@@ -2173,6 +2190,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_future_channel_bans(
         &self,
         query: &QueryFutureChannelBansQuery,
@@ -2194,6 +2212,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_future_channel_bans_pages(
         &self,
         query: &QueryFutureChannelBansQuery,
@@ -2246,6 +2265,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn flag(
         &self,
         body: &FlagRequest,
@@ -2268,6 +2288,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_message_flags(
         &self,
         query: &QueryMessageFlagsQuery,
@@ -2289,6 +2310,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_message_flags_pages(
         &self,
         query: &QueryMessageFlagsQuery,
@@ -2341,6 +2363,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn mute_user(
         &self,
         body: &MuteUserRequest,
@@ -2366,6 +2389,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn unmute_user(
         &self,
         body: &UnmuteUserRequest,
@@ -2391,6 +2415,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn mute_channel(
         &self,
         body: &MuteChannelRequest,
@@ -2416,6 +2441,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn unmute_channel(
         &self,
         body: &UnmuteChannelRequest,

@@ -76,6 +76,7 @@ impl CreatePollRequest {
     ///
     /// At most 255 characters.
     #[must_use]
+    #[inline]
     pub fn id(mut self, id: impl Into<String>) -> Self {
         self.id = Some(id.into());
         self
@@ -83,6 +84,7 @@ impl CreatePollRequest {
 
     /// Sets `description` to `Some(description)`: Longer text shown with the poll.
     #[must_use]
+    #[inline]
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
         self
@@ -92,6 +94,7 @@ impl CreatePollRequest {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn options(mut self, options: Vec<PollOptionInput>) -> Self {
         self.options = Some(options);
         self
@@ -99,6 +102,7 @@ impl CreatePollRequest {
 
     /// Sets `voting_visibility` to `Some(voting_visibility)`: `public` shows who voted for what; `anonymous` hides the voters.
     #[must_use]
+    #[inline]
     pub fn voting_visibility(
         mut self,
         voting_visibility: CreatePollRequestVotingVisibility,
@@ -109,6 +113,7 @@ impl CreatePollRequest {
 
     /// Sets `enforce_unique_vote` to `Some(enforce_unique_vote)`: Each user may vote for only one option.
     #[must_use]
+    #[inline]
     pub fn enforce_unique_vote(mut self, enforce_unique_vote: bool) -> Self {
         self.enforce_unique_vote = Some(enforce_unique_vote);
         self
@@ -118,6 +123,7 @@ impl CreatePollRequest {
     ///
     /// At most 10.
     #[must_use]
+    #[inline]
     pub fn max_votes_allowed(mut self, max_votes_allowed: i32) -> Self {
         self.max_votes_allowed = Some(max_votes_allowed);
         self
@@ -125,6 +131,7 @@ impl CreatePollRequest {
 
     /// Sets `allow_user_suggested_options` to `Some(allow_user_suggested_options)`: Users may add their own options.
     #[must_use]
+    #[inline]
     pub fn allow_user_suggested_options(
         mut self,
         allow_user_suggested_options: bool,
@@ -135,6 +142,7 @@ impl CreatePollRequest {
 
     /// Sets `allow_answers` to `Some(allow_answers)`: Users may give free-text answers.
     #[must_use]
+    #[inline]
     pub fn allow_answers(mut self, allow_answers: bool) -> Self {
         self.allow_answers = Some(allow_answers);
         self
@@ -142,6 +150,7 @@ impl CreatePollRequest {
 
     /// Sets `is_closed` to `Some(is_closed)`: Create the poll closed to votes.
     #[must_use]
+    #[inline]
     pub fn is_closed(mut self, is_closed: bool) -> Self {
         self.is_closed = Some(is_closed);
         self
@@ -149,6 +158,7 @@ impl CreatePollRequest {
 
     /// Sets `user_id` to `Some(user_id)`: ID of the user who creates the poll (server-side only).
     #[must_use]
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -156,6 +166,7 @@ impl CreatePollRequest {
 
     /// Sets `user` to `Some(user)`: User who creates the poll (server-side only).
     #[must_use]
+    #[inline]
     pub fn user(mut self, user: UserRequest) -> Self {
         self.user = Some(user);
         self
@@ -348,6 +359,7 @@ impl UpdatePollRequest {
 
     /// Sets `description` to `Some(description)`: Longer text shown with the poll.
     #[must_use]
+    #[inline]
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
         self
@@ -357,6 +369,7 @@ impl UpdatePollRequest {
     ///
     /// At most 100 items.
     #[must_use]
+    #[inline]
     pub fn options(mut self, options: Vec<PollOptionRequest>) -> Self {
         self.options = Some(options);
         self
@@ -364,6 +377,7 @@ impl UpdatePollRequest {
 
     /// Sets `enforce_unique_vote` to `Some(enforce_unique_vote)`: Each user may vote for only one option.
     #[must_use]
+    #[inline]
     pub fn enforce_unique_vote(mut self, enforce_unique_vote: bool) -> Self {
         self.enforce_unique_vote = Some(enforce_unique_vote);
         self
@@ -371,6 +385,7 @@ impl UpdatePollRequest {
 
     /// Sets `voting_visibility` to `Some(voting_visibility)`: `public` shows who voted for what; `anonymous` hides the voters.
     #[must_use]
+    #[inline]
     pub fn voting_visibility(
         mut self,
         voting_visibility: UpdatePollRequestVotingVisibility,
@@ -383,6 +398,7 @@ impl UpdatePollRequest {
     ///
     /// At most 10.
     #[must_use]
+    #[inline]
     pub fn max_votes_allowed(mut self, max_votes_allowed: i32) -> Self {
         self.max_votes_allowed = Some(max_votes_allowed);
         self
@@ -390,6 +406,7 @@ impl UpdatePollRequest {
 
     /// Sets `allow_user_suggested_options` to `Some(allow_user_suggested_options)`: Users may add their own options.
     #[must_use]
+    #[inline]
     pub fn allow_user_suggested_options(
         mut self,
         allow_user_suggested_options: bool,
@@ -400,6 +417,7 @@ impl UpdatePollRequest {
 
     /// Sets `allow_answers` to `Some(allow_answers)`: Users may give free-text answers.
     #[must_use]
+    #[inline]
     pub fn allow_answers(mut self, allow_answers: bool) -> Self {
         self.allow_answers = Some(allow_answers);
         self
@@ -407,6 +425,7 @@ impl UpdatePollRequest {
 
     /// Sets `is_closed` to `Some(is_closed)`: The poll accepts no more votes.
     #[must_use]
+    #[inline]
     pub fn is_closed(mut self, is_closed: bool) -> Self {
         self.is_closed = Some(is_closed);
         self
@@ -414,6 +433,7 @@ impl UpdatePollRequest {
 
     /// Sets `user_id` to `Some(user_id)`: ID of the user to act for (server-side only).
     #[must_use]
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -421,6 +441,7 @@ impl UpdatePollRequest {
 
     /// Sets `user` to `Some(user)`: User to act for (server-side only).
     #[must_use]
+    #[inline]
     pub fn user(mut self, user: UserRequest) -> Self {
         self.user = Some(user);
         self
@@ -1765,6 +1786,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_poll(
         &self,
         body: &CreatePollRequest,
@@ -1790,6 +1812,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_poll(
         &self,
         poll_id: &str,
@@ -1816,6 +1839,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_poll(
         &self,
         body: &UpdatePollRequest,
@@ -1841,6 +1865,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_poll_partial(
         &self,
         poll_id: &str,
@@ -1867,6 +1892,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_poll(
         &self,
         poll_id: &str,
@@ -1893,6 +1919,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_polls(
         &self,
         query: &QueryPollsQuery,
@@ -1914,6 +1941,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_polls_pages(
         &self,
         query: &QueryPollsQuery,
@@ -1945,6 +1973,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_poll_option(
         &self,
         poll_id: &str,
@@ -1971,6 +2000,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_poll_option(
         &self,
         poll_id: &str,
@@ -1996,6 +2026,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_poll_option(
         &self,
         poll_id: &str,
@@ -2022,6 +2053,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_poll_option(
         &self,
         poll_id: &str,
@@ -2049,6 +2081,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn cast_poll_vote(
         &self,
         message_id: &str,
@@ -2076,6 +2109,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_poll_vote(
         &self,
         message_id: &str,
@@ -2104,6 +2138,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_poll_votes(
         &self,
         poll_id: &str,
@@ -2126,6 +2161,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_poll_votes_pages(
         &self,
         poll_id: &str,

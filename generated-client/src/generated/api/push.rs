@@ -629,6 +629,7 @@ pub struct CheckPushRequest {
 impl CheckPushRequest {
     /// Sets `message_id` to `Some(message_id)`: Message to render the push for.
     #[must_use]
+    #[inline]
     pub fn message_id(mut self, message_id: impl Into<String>) -> Self {
         self.message_id = Some(message_id.into());
         self
@@ -636,6 +637,7 @@ impl CheckPushRequest {
 
     /// Sets `apn_template` to `Some(apn_template)`: APNs template to try instead of the stored one.
     #[must_use]
+    #[inline]
     pub fn apn_template(mut self, apn_template: impl Into<String>) -> Self {
         self.apn_template = Some(apn_template.into());
         self
@@ -643,6 +645,7 @@ impl CheckPushRequest {
 
     /// Sets `firebase_template` to `Some(firebase_template)`: Firebase notification template to try instead of the stored one.
     #[must_use]
+    #[inline]
     pub fn firebase_template(mut self, firebase_template: impl Into<String>) -> Self {
         self.firebase_template = Some(firebase_template.into());
         self
@@ -650,6 +653,7 @@ impl CheckPushRequest {
 
     /// Sets `firebase_data_template` to `Some(firebase_data_template)`: Firebase data template to try instead of the stored one.
     #[must_use]
+    #[inline]
     pub fn firebase_data_template(
         mut self,
         firebase_data_template: impl Into<String>,
@@ -660,6 +664,7 @@ impl CheckPushRequest {
 
     /// Sets `skip_devices` to `Some(skip_devices)`: Only render the templates; do not send to the user's devices.
     #[must_use]
+    #[inline]
     pub fn skip_devices(mut self, skip_devices: bool) -> Self {
         self.skip_devices = Some(skip_devices);
         self
@@ -667,6 +672,7 @@ impl CheckPushRequest {
 
     /// Sets `push_provider_type` to `Some(push_provider_type)`: Kind of push provider to test.
     #[must_use]
+    #[inline]
     pub fn push_provider_type(mut self, push_provider_type: impl Into<String>) -> Self {
         self.push_provider_type = Some(push_provider_type.into());
         self
@@ -674,6 +680,7 @@ impl CheckPushRequest {
 
     /// Sets `push_provider_name` to `Some(push_provider_name)`: Name of the push provider configuration to test.
     #[must_use]
+    #[inline]
     pub fn push_provider_name(mut self, push_provider_name: impl Into<String>) -> Self {
         self.push_provider_name = Some(push_provider_name.into());
         self
@@ -681,6 +688,7 @@ impl CheckPushRequest {
 
     /// Sets `event_type` to `Some(event_type)`: Event type to render the push for.
     #[must_use]
+    #[inline]
     pub fn event_type(mut self, event_type: CheckPushRequestEventType) -> Self {
         self.event_type = Some(event_type);
         self
@@ -688,6 +696,7 @@ impl CheckPushRequest {
 
     /// Sets `user_id` to `Some(user_id)`: User whose devices receive the test push.
     #[must_use]
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -695,6 +704,7 @@ impl CheckPushRequest {
 
     /// Sets `user` to `Some(user)`: User whose devices receive the test push.
     #[must_use]
+    #[inline]
     pub fn user(mut self, user: UserRequest) -> Self {
         self.user = Some(user);
         self
@@ -962,6 +972,7 @@ pub struct PushPreferenceInput {
 impl PushPreferenceInput {
     /// Sets `user_id` to `Some(user_id)`: User the preferences are for.
     #[must_use]
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -969,6 +980,7 @@ impl PushPreferenceInput {
 
     /// Sets `channel_cid` to `Some(channel_cid)`: Channel CID (`type:id`).
     #[must_use]
+    #[inline]
     pub fn channel_cid(mut self, channel_cid: impl Into<String>) -> Self {
         self.channel_cid = Some(channel_cid.into());
         self
@@ -976,6 +988,7 @@ impl PushPreferenceInput {
 
     /// Sets `chat_level` to `Some(chat_level)`: Which chat messages trigger a push; `default` falls back to the app or channel type setting.
     #[must_use]
+    #[inline]
     pub fn chat_level(mut self, chat_level: PushPreferenceInputChatLevel) -> Self {
         self.chat_level = Some(chat_level);
         self
@@ -983,6 +996,7 @@ impl PushPreferenceInput {
 
     /// Sets `chat_preferences` to `Some(chat_preferences)`: Preferences per kind of chat message.
     #[must_use]
+    #[inline]
     pub fn chat_preferences(mut self, chat_preferences: ChatPreferencesInput) -> Self {
         self.chat_preferences = Some(chat_preferences);
         self
@@ -990,6 +1004,7 @@ impl PushPreferenceInput {
 
     /// Sets `call_level` to `Some(call_level)`: Whether calls trigger a push.
     #[must_use]
+    #[inline]
     pub fn call_level(mut self, call_level: PushPreferenceInputCallLevel) -> Self {
         self.call_level = Some(call_level);
         self
@@ -997,6 +1012,7 @@ impl PushPreferenceInput {
 
     /// Sets `feeds_level` to `Some(feeds_level)`: Whether activity feed events trigger a push.
     #[must_use]
+    #[inline]
     pub fn feeds_level(mut self, feeds_level: PushPreferenceInputFeedsLevel) -> Self {
         self.feeds_level = Some(feeds_level);
         self
@@ -1004,6 +1020,7 @@ impl PushPreferenceInput {
 
     /// Sets `feeds_preferences` to `Some(feeds_preferences)`: Preferences per kind of activity feed event.
     #[must_use]
+    #[inline]
     pub fn feeds_preferences(mut self, feeds_preferences: FeedsPreferences) -> Self {
         self.feeds_preferences = Some(feeds_preferences);
         self
@@ -1011,6 +1028,7 @@ impl PushPreferenceInput {
 
     /// Sets `disabled_until` to `Some(disabled_until)`: Pause pushes until this time.
     #[must_use]
+    #[inline]
     pub fn disabled_until(
         mut self,
         disabled_until: chrono::DateTime<chrono::Utc>,
@@ -1021,6 +1039,7 @@ impl PushPreferenceInput {
 
     /// Sets `remove_disable` to `Some(remove_disable)`: Lift an earlier pause.
     #[must_use]
+    #[inline]
     pub fn remove_disable(mut self, remove_disable: bool) -> Self {
         self.remove_disable = Some(remove_disable);
         self
@@ -1468,6 +1487,7 @@ impl PushProviderRequest {
 
     /// Sets `type_` to `Some(type_)`: Kind of provider: `apn`, `firebase`, `huawei` or `xiaomi`.
     #[must_use]
+    #[inline]
     pub fn type_(mut self, type_: impl Into<String>) -> Self {
         self.type_ = Some(type_.into());
         self
@@ -1477,6 +1497,7 @@ impl PushProviderRequest {
     ///
     /// At most 128 characters.
     #[must_use]
+    #[inline]
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
         self
@@ -1484,6 +1505,7 @@ impl PushProviderRequest {
 
     /// Sets `disabled_at` to `Some(disabled_at)`: Disable the configuration from this time.
     #[must_use]
+    #[inline]
     pub fn disabled_at(mut self, disabled_at: chrono::DateTime<chrono::Utc>) -> Self {
         self.disabled_at = Some(disabled_at);
         self
@@ -1493,6 +1515,7 @@ impl PushProviderRequest {
     ///
     /// At most 255 characters.
     #[must_use]
+    #[inline]
     pub fn disabled_reason(mut self, disabled_reason: impl Into<String>) -> Self {
         self.disabled_reason = Some(disabled_reason.into());
         self
@@ -1500,6 +1523,7 @@ impl PushProviderRequest {
 
     /// Sets `apn_auth_key` to `Some(apn_auth_key)`: APNs token authentication key (`.p8` content).
     #[must_use]
+    #[inline]
     pub fn apn_auth_key(mut self, apn_auth_key: impl Into<String>) -> Self {
         self.apn_auth_key = Some(apn_auth_key.into());
         self
@@ -1507,6 +1531,7 @@ impl PushProviderRequest {
 
     /// Sets `apn_key_id` to `Some(apn_key_id)`: ID of the APNs authentication key.
     #[must_use]
+    #[inline]
     pub fn apn_key_id(mut self, apn_key_id: impl Into<String>) -> Self {
         self.apn_key_id = Some(apn_key_id.into());
         self
@@ -1514,6 +1539,7 @@ impl PushProviderRequest {
 
     /// Sets `apn_p12_cert` to `Some(apn_p12_cert)`: APNs certificate (`.p12`) for certificate authentication.
     #[must_use]
+    #[inline]
     pub fn apn_p12_cert(mut self, apn_p12_cert: impl Into<String>) -> Self {
         self.apn_p12_cert = Some(apn_p12_cert.into());
         self
@@ -1521,6 +1547,7 @@ impl PushProviderRequest {
 
     /// Sets `apn_team_id` to `Some(apn_team_id)`: Apple developer team ID.
     #[must_use]
+    #[inline]
     pub fn apn_team_id(mut self, apn_team_id: impl Into<String>) -> Self {
         self.apn_team_id = Some(apn_team_id.into());
         self
@@ -1528,6 +1555,7 @@ impl PushProviderRequest {
 
     /// Sets `apn_topic` to `Some(apn_topic)`: APNs topic (usually the app's bundle ID).
     #[must_use]
+    #[inline]
     pub fn apn_topic(mut self, apn_topic: impl Into<String>) -> Self {
         self.apn_topic = Some(apn_topic.into());
         self
@@ -1535,6 +1563,7 @@ impl PushProviderRequest {
 
     /// Sets `apn_auth_type` to `Some(apn_auth_type)`: How APNs authentication works: by token or by certificate.
     #[must_use]
+    #[inline]
     pub fn apn_auth_type(mut self, apn_auth_type: impl Into<String>) -> Self {
         self.apn_auth_type = Some(apn_auth_type.into());
         self
@@ -1542,6 +1571,7 @@ impl PushProviderRequest {
 
     /// Sets `apn_development` to `Some(apn_development)`: Use the APNs development (sandbox) environment.
     #[must_use]
+    #[inline]
     pub fn apn_development(mut self, apn_development: bool) -> Self {
         self.apn_development = Some(apn_development);
         self
@@ -1549,6 +1579,7 @@ impl PushProviderRequest {
 
     /// Sets `apn_host` to `Some(apn_host)`: APNs host to send to.
     #[must_use]
+    #[inline]
     pub fn apn_host(mut self, apn_host: impl Into<String>) -> Self {
         self.apn_host = Some(apn_host.into());
         self
@@ -1556,6 +1587,7 @@ impl PushProviderRequest {
 
     /// Sets `apn_notification_template` to `Some(apn_notification_template)`: Template of the APNs payload.
     #[must_use]
+    #[inline]
     pub fn apn_notification_template(
         mut self,
         apn_notification_template: impl Into<String>,
@@ -1566,6 +1598,7 @@ impl PushProviderRequest {
 
     /// Sets `firebase_server_key` to `Some(firebase_server_key)`: Legacy Firebase server key.
     #[must_use]
+    #[inline]
     pub fn firebase_server_key(
         mut self,
         firebase_server_key: impl Into<String>,
@@ -1576,6 +1609,7 @@ impl PushProviderRequest {
 
     /// Sets `firebase_credentials` to `Some(firebase_credentials)`: Firebase service account credentials (JSON).
     #[must_use]
+    #[inline]
     pub fn firebase_credentials(
         mut self,
         firebase_credentials: impl Into<String>,
@@ -1586,6 +1620,7 @@ impl PushProviderRequest {
 
     /// Sets `firebase_data_template` to `Some(firebase_data_template)`: Template of the Firebase data payload.
     #[must_use]
+    #[inline]
     pub fn firebase_data_template(
         mut self,
         firebase_data_template: impl Into<String>,
@@ -1596,6 +1631,7 @@ impl PushProviderRequest {
 
     /// Sets `firebase_notification_template` to `Some(firebase_notification_template)`: Template of the Firebase notification payload.
     #[must_use]
+    #[inline]
     pub fn firebase_notification_template(
         mut self,
         firebase_notification_template: impl Into<String>,
@@ -1608,6 +1644,7 @@ impl PushProviderRequest {
 
     /// Sets `firebase_apn_template` to `Some(firebase_apn_template)`: Template of the APNs part of Firebase messages.
     #[must_use]
+    #[inline]
     pub fn firebase_apn_template(
         mut self,
         firebase_apn_template: impl Into<String>,
@@ -1618,6 +1655,7 @@ impl PushProviderRequest {
 
     /// Sets `firebase_host` to `Some(firebase_host)`: Firebase host to send to.
     #[must_use]
+    #[inline]
     pub fn firebase_host(mut self, firebase_host: impl Into<String>) -> Self {
         self.firebase_host = Some(firebase_host.into());
         self
@@ -1625,6 +1663,7 @@ impl PushProviderRequest {
 
     /// Sets `huawei_app_id` to `Some(huawei_app_id)`: Huawei app ID.
     #[must_use]
+    #[inline]
     pub fn huawei_app_id(mut self, huawei_app_id: impl Into<String>) -> Self {
         self.huawei_app_id = Some(huawei_app_id.into());
         self
@@ -1632,6 +1671,7 @@ impl PushProviderRequest {
 
     /// Sets `huawei_app_secret` to `Some(huawei_app_secret)`: Huawei app secret.
     #[must_use]
+    #[inline]
     pub fn huawei_app_secret(mut self, huawei_app_secret: impl Into<String>) -> Self {
         self.huawei_app_secret = Some(huawei_app_secret.into());
         self
@@ -1639,6 +1679,7 @@ impl PushProviderRequest {
 
     /// Sets `xiaomi_package_name` to `Some(xiaomi_package_name)`: Android package name registered with Xiaomi.
     #[must_use]
+    #[inline]
     pub fn xiaomi_package_name(
         mut self,
         xiaomi_package_name: impl Into<String>,
@@ -1649,6 +1690,7 @@ impl PushProviderRequest {
 
     /// Sets `xiaomi_app_secret` to `Some(xiaomi_app_secret)`: Xiaomi app secret.
     #[must_use]
+    #[inline]
     pub fn xiaomi_app_secret(mut self, xiaomi_app_secret: impl Into<String>) -> Self {
         self.xiaomi_app_secret = Some(xiaomi_app_secret.into());
         self
@@ -2349,6 +2391,7 @@ pub struct FeedsPreferences {
 impl FeedsPreferences {
     /// Sets `follow` to `Some(follow)`: Preference for new followers.
     #[must_use]
+    #[inline]
     pub fn follow(mut self, follow: FeedsPreferencesFollow) -> Self {
         self.follow = Some(follow);
         self
@@ -2356,6 +2399,7 @@ impl FeedsPreferences {
 
     /// Sets `comment` to `Some(comment)`: Preference for comments.
     #[must_use]
+    #[inline]
     pub fn comment(mut self, comment: FeedsPreferencesComment) -> Self {
         self.comment = Some(comment);
         self
@@ -2363,6 +2407,7 @@ impl FeedsPreferences {
 
     /// Sets `reaction` to `Some(reaction)`: Preference for reactions to activities.
     #[must_use]
+    #[inline]
     pub fn reaction(mut self, reaction: FeedsPreferencesReaction) -> Self {
         self.reaction = Some(reaction);
         self
@@ -2370,6 +2415,7 @@ impl FeedsPreferences {
 
     /// Sets `comment_reaction` to `Some(comment_reaction)`: Preference for reactions to comments.
     #[must_use]
+    #[inline]
     pub fn comment_reaction(
         mut self,
         comment_reaction: FeedsPreferencesCommentReaction,
@@ -2380,6 +2426,7 @@ impl FeedsPreferences {
 
     /// Sets `comment_reply` to `Some(comment_reply)`: Preference for replies to comments.
     #[must_use]
+    #[inline]
     pub fn comment_reply(mut self, comment_reply: FeedsPreferencesCommentReply) -> Self {
         self.comment_reply = Some(comment_reply);
         self
@@ -2387,6 +2434,7 @@ impl FeedsPreferences {
 
     /// Sets `comment_mention` to `Some(comment_mention)`: Preference for mentions in comments.
     #[must_use]
+    #[inline]
     pub fn comment_mention(
         mut self,
         comment_mention: FeedsPreferencesCommentMention,
@@ -2397,6 +2445,7 @@ impl FeedsPreferences {
 
     /// Sets `mention` to `Some(mention)`: Preference for mentions in activities.
     #[must_use]
+    #[inline]
     pub fn mention(mut self, mention: FeedsPreferencesMention) -> Self {
         self.mention = Some(mention);
         self
@@ -2404,6 +2453,7 @@ impl FeedsPreferences {
 
     /// Sets `custom_activity_types` to `Some(custom_activity_types)`: Preferences by custom activity type.
     #[must_use]
+    #[inline]
     pub fn custom_activity_types(
         mut self,
         custom_activity_types: std::collections::BTreeMap<String, String>,
@@ -3383,6 +3433,7 @@ pub struct DeleteDeviceQuery {
 
 impl DeleteDeviceQuery {
     /// Creates a `DeleteDeviceQuery` from the required parameters; the optional ones are `None`.
+    #[inline]
     pub fn new(id: String) -> Self {
         Self { id, user_id: None }
     }
@@ -3399,6 +3450,7 @@ pub struct GetPushTemplatesQuery {
 
 impl GetPushTemplatesQuery {
     /// Creates a `GetPushTemplatesQuery` from the required parameters; the optional ones are `None`.
+    #[inline]
     pub fn new(push_provider_type: GetPushTemplatesPushProviderType) -> Self {
         Self {
             push_provider_name: None,
@@ -3421,6 +3473,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn list_devices(
         &self,
         query: &ListDevicesQuery,
@@ -3446,6 +3499,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_device(
         &self,
         body: &CreateDeviceRequest,
@@ -3471,6 +3525,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_device(
         &self,
         query: &DeleteDeviceQuery,
@@ -3497,6 +3552,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_push_notification_preferences(
         &self,
         body: &UpsertPushPreferencesRequest,
@@ -3522,6 +3578,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn list_push_providers(
         &self,
     ) -> crate::ResponseFuture<'_, ListPushProvidersResponse> {
@@ -3545,6 +3602,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn upsert_push_provider(
         &self,
         body: &UpsertPushProviderRequest,
@@ -3570,6 +3628,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_push_provider(
         &self,
         type_: &DeletePushProviderType,
@@ -3595,6 +3654,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_push_templates(
         &self,
         query: &GetPushTemplatesQuery,
@@ -3621,6 +3681,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn upsert_push_template(
         &self,
         body: &UpsertPushTemplateRequest,
@@ -3646,6 +3707,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn check_push(
         &self,
         body: &CheckPushRequest,
@@ -3671,6 +3733,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn check_sns(
         &self,
         body: &CheckSnsRequest,
@@ -3696,6 +3759,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn check_sqs(
         &self,
         body: &CheckSqsRequest,

@@ -538,6 +538,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_retention_policy(
         &self,
     ) -> crate::ResponseFuture<'_, GetRetentionPolicyResponse> {
@@ -561,6 +562,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn set_retention_policy(
         &self,
         body: &SetRetentionPolicyRequest,
@@ -586,6 +588,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_retention_policy(
         &self,
         body: &DeleteRetentionPolicyRequest,
@@ -611,6 +614,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_retention_policy_runs(
         &self,
         body: &GetRetentionPolicyRunsRequest,
@@ -630,6 +634,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn get_retention_policy_runs_pages(
         &self,
         body: &GetRetentionPolicyRunsRequest,

@@ -392,6 +392,7 @@ pub struct SearchRolesQuery {
 
 impl SearchRolesQuery {
     /// Creates a `SearchRolesQuery` from the required parameters; the optional ones are `None`.
+    #[inline]
     pub fn new(query: String) -> Self {
         Self {
             query,
@@ -417,6 +418,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn list_permissions(
         &self,
     ) -> crate::ResponseFuture<'_, ListPermissionsResponse> {
@@ -440,6 +442,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_permission(
         &self,
         body: &CreatePermissionRequest,
@@ -465,6 +468,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_permission(
         &self,
         id: &str,
@@ -489,6 +493,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_permission(
         &self,
         id: &str,
@@ -515,6 +520,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_permission(&self, id: &str) -> crate::ResponseFuture<'_, Response> {
         let request = crate::request::Request::new(
             &crate::operations::DELETE_PERMISSION,
@@ -536,6 +542,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn list_roles(&self) -> crate::ResponseFuture<'_, ListRolesResponse> {
         let request = crate::request::Request::new(&crate::operations::LIST_ROLES, &[]);
         self.execute(request)
@@ -554,6 +561,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_role(
         &self,
         body: &CreateRoleRequest,
@@ -579,6 +587,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn search_roles(
         &self,
         query: &SearchRolesQuery,
@@ -608,6 +617,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_role(&self, name: &str) -> crate::ResponseFuture<'_, Response> {
         let request = crate::request::Request::new(
             &crate::operations::DELETE_ROLE,

@@ -61,6 +61,7 @@ impl QueryThreadsRequest {
     ///
     /// Between 0 and 10.
     #[must_use]
+    #[inline]
     pub fn reply_limit(mut self, reply_limit: i32) -> Self {
         self.reply_limit = Some(reply_limit);
         self
@@ -70,6 +71,7 @@ impl QueryThreadsRequest {
     ///
     /// Between 0 and 100.
     #[must_use]
+    #[inline]
     pub fn participant_limit(mut self, participant_limit: i32) -> Self {
         self.participant_limit = Some(participant_limit);
         self
@@ -79,6 +81,7 @@ impl QueryThreadsRequest {
     ///
     /// Between 0 and 100.
     #[must_use]
+    #[inline]
     pub fn member_limit(mut self, member_limit: i32) -> Self {
         self.member_limit = Some(member_limit);
         self
@@ -86,6 +89,7 @@ impl QueryThreadsRequest {
 
     /// Sets `filter` to `Some(filter)`: Filter on thread fields such as `channel_cid`, `parent_message_id`, `created_by_user_id`, `has_unread`, `last_message_at`, `reply_count` or custom data.
     #[must_use]
+    #[inline]
     pub fn filter(mut self, filter: crate::filter::Filter<QueryThreadsFilter>) -> Self {
         self.filter = Some(filter);
         self
@@ -95,6 +99,7 @@ impl QueryThreadsRequest {
     ///
     /// At most 5 items.
     #[must_use]
+    #[inline]
     pub fn sort(mut self, sort: Vec<SortParamRequest>) -> Self {
         self.sort = Some(sort);
         self
@@ -104,6 +109,7 @@ impl QueryThreadsRequest {
     ///
     /// Between 0 and 100.
     #[must_use]
+    #[inline]
     pub fn limit(mut self, limit: i32) -> Self {
         self.limit = Some(limit);
         self
@@ -111,6 +117,7 @@ impl QueryThreadsRequest {
 
     /// Sets `next` to `Some(next)`: Cursor of the next page, from a previous response.
     #[must_use]
+    #[inline]
     pub fn next(mut self, next: impl Into<String>) -> Self {
         self.next = Some(next.into());
         self
@@ -118,6 +125,7 @@ impl QueryThreadsRequest {
 
     /// Sets `prev` to `Some(prev)`: Cursor of the previous page, from a previous response.
     #[must_use]
+    #[inline]
     pub fn prev(mut self, prev: impl Into<String>) -> Self {
         self.prev = Some(prev.into());
         self
@@ -125,6 +133,7 @@ impl QueryThreadsRequest {
 
     /// Sets `user_id` to `Some(user_id)`: ID of the user whose threads to query (server-side only).
     #[must_use]
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -132,6 +141,7 @@ impl QueryThreadsRequest {
 
     /// Sets `user` to `Some(user)`: User whose threads to query (server-side only).
     #[must_use]
+    #[inline]
     pub fn user(mut self, user: UserRequest) -> Self {
         self.user = Some(user);
         self
@@ -141,6 +151,7 @@ impl QueryThreadsRequest {
     ///
     /// Client-side only: only a client with a user token sends it.
     #[must_use]
+    #[inline]
     pub fn watch(mut self, watch: bool) -> Self {
         self.watch = Some(watch);
         self
@@ -861,6 +872,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn query_threads(
         &self,
         body: &QueryThreadsRequest,
@@ -880,6 +892,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    #[inline]
     pub fn query_threads_pages(
         &self,
         body: &QueryThreadsRequest,
@@ -910,6 +923,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_thread(
         &self,
         message_id: &str,
@@ -939,6 +953,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_thread_partial(
         &self,
         message_id: &str,

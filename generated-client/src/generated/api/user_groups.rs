@@ -613,6 +613,7 @@ pub struct SearchUserGroupsQuery {
 
 impl SearchUserGroupsQuery {
     /// Creates a `SearchUserGroupsQuery` from the required parameters; the optional ones are `None`.
+    #[inline]
     pub fn new(query: String) -> Self {
         Self {
             query,
@@ -656,6 +657,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn list_user_groups(
         &self,
         query: &ListUserGroupsQuery,
@@ -684,6 +686,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn create_user_group(
         &self,
         body: &CreateUserGroupRequest,
@@ -709,6 +712,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn search_user_groups(
         &self,
         query: &SearchUserGroupsQuery,
@@ -738,6 +742,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn get_user_group(
         &self,
         id: &str,
@@ -764,6 +769,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn update_user_group(
         &self,
         id: &str,
@@ -790,6 +796,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn delete_user_group(
         &self,
         id: &str,
@@ -816,6 +823,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn add_user_group_members(
         &self,
         id: &str,
@@ -842,6 +850,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    #[inline]
     pub fn remove_user_group_members(
         &self,
         id: &str,
