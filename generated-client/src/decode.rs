@@ -371,7 +371,9 @@ impl<'de, A: MapAccess<'de>> FieldReader<'de, A> {
     }
 
     /// The index of the next field in the map; `None` at the end of the object or after an
-    /// error. Keys that are no field are read and kept on the way.
+    /// error. Keys that are no field are read and kept on the way. (Inlined in release
+    /// builds, as the key reading and lookup it calls are: it runs once per key.)
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn next_field(&mut self) -> Option<u16> {
         loop {
             let key = self.reader.next_key(&mut self.map)?;
