@@ -235,6 +235,9 @@ impl<M: SerializeMap> ObjectWriter<'_, M> {
                     }
                 }
             }
+            // Most objects are built by the caller, with nothing kept: no call for their unset
+            // optional fields.
+            None if self.state.is_none() && !self.fields.field(index).is_required() => {}
             None => self.stand_in(index),
         }
     }
